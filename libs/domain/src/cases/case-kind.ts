@@ -1,0 +1,26 @@
+export const CASE_KINDS = [
+  'dispute',
+  'refund_request',
+  'payment_failure',
+  'balance_discrepancy',
+  'account_security',
+  'inquiry',
+] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+/** Where the customer reached support. `app` is the in-app flow opened by the wallet backend. */
+export const CHANNELS = ['hotline', 'chat', 'email', 'wechat', 'weibo', 'app'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const DISPUTE_REASONS = ['not_received', 'not_as_described', 'duplicate', 'unauthorised'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
+/** Who sends an event. Agents act for customers and merchants on the phone; `system` is the clock and the refund gateway. */
+export const ACTOR_KINDS = ['agent', 'merchant', 'customer', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+export const AGENT_ROLES = ['agent', 'supervisor', 'admin'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];

@@ -1,0 +1,200 @@
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { ActorKind, AgentRole } from '../cases/case-kind';
+import { AGENT_ROLES } from '../cases/case-kind';
+import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
+import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
+import { EFFECT_TYPES, type CaseEffect } from '../machines/effects';
+import type { CaseWindows } from '../machines/windows';
+
+/** The JSON a case stores: XState's persisted snapshot. */
+export type PersistedSnapshot = Record<string, unknown> & { value: unknown; context: unknown; status: string };
+
+export interface MachineEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** A delayed event the machine scheduled on entering a state (`after`). */
+export interface ScheduledDeadline {
+  /** XState's send id: the same id cancels it. */
+  sendId: string;
+  /** The delay's name in the machine's `delays`, e.g. `merchantResponseWindow`. */
+  name: string;
+  delayMs: number;
+  event: MachineEvent;
+}
+
+export interface CaseTransition {
+  snapshot: PersistedSnapshot;
+  /** Dotted state path, e.g. `investigation.awaitingCustomerInfo`. */
+  state: string;
+  status: 'active' | 'done';
+  event: MachineEvent;
+  effects: CaseEffect[];
+  scheduled: ScheduledDeadline[];
+  cancelledSendIds: string[];
+}
+
+export interface EventSender {
+  kind: ActorKind;
+  /** Set for agents. */
+  role?: AgentRole;
+}
+
+export function stateToString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, child] = Object.entries(value as Record<string, unknown>)[0]!;
+    return `${key}.${stateToString(child)}`;
+  }
+  return String(value);
+}
+
+export function deadlineNameOf(eventType: string): string | undefined {
+  // XState names delayed `after` events `xstate.after.<delay>.<state node id>`.
+  const match = /^xstate\.after\.([^.]+)\./.exec(eventType);
+  return match?.[1];
+}
+
+export function isDeadlineEvent(eventType: string): boolean {
+  return deadlineNameOf(eventType) !== undefined;
+}
+
+export function restoreSnapshot(definition: CaseMachineDefinition, persisted: PersistedSnapshot): AnyMachineSnapshot {
+  return definition.machine.resolveState({ value: persisted.value, context: persisted.context } as never) as AnyMachineSnapshot;
+}
+
+/** The events an external sender may send now: the machine's `can()` filtered by who is asking. */
+export function allowedEvents(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot, sender?: EventSender): string[] {
+  return Object.entries(definition.events)
+    .filter(([, spec]) => !sender || isPermitted(spec.sentBy, spec.minimumRole, sender))
+    .filter(([type]) => snapshot.can({ type }))
+    .map(([type]) => type);
+}
+
+export function openCase(definition: CaseMachineDefinition, facts: OpenCaseFacts, windows: CaseWindows): CaseTransition {
+  const invalid = definition.validateFacts(facts);
+  if (invalid) throw invalid;
+  const input = definition.buildInput(facts, windows);
+  const [snapshot, actions] = initialTransition(definition.machine, input);
+  return describe(definition, snapshot, actions, { type: 'xstate.init', input } as MachineEvent);
+}
+
+/**
+ * Validates an external event and computes the next snapshot. Throws DomainError for an unknown
+ * event, a sender who may not send it, a bad payload, or an event the current state refuses.
+ */
+export function applyEvent(
+  definition: CaseMachineDefinition,
+  persisted: PersistedSnapshot,
+  event: MachineEvent,
+  sender: EventSender,
+): CaseTransition {
+  const spec = definition.events[event.type];
+  if (!spec) {
+    throw new DomainError(DomainErrorCode.UnknownEvent, `"${event.type}" is not an event of a ${definition.kind} case.`, {
+      knownEvents: Object.keys(definition.events),
+    });
+  }
+  const snapshot = restoreSnapshot(definition, persisted);
+  if (!isPermitted(spec.sentBy, spec.minimumRole, sender)) {
+    throw new DomainError(DomainErrorCode.EventNotPermitted, `A ${sender.role ?? sender.kind} may not send ${event.type}.`, {
+      allowedEvents: allowedEvents(definition, snapshot, sender),
+    });
+  }
+  const { type, ...payload } = event;
+  const parsed = spec.payload.safeParse(payload);
+  if (!parsed.success) {
+    const fields: FieldIssue[] = parsed.error.issues.map((issue) => ({
+      path: ['payload', ...issue.path].join('.'),
+      message: issue.message,
+    }));
+    throw new DomainError(DomainErrorCode.ValidationFailed, `The payload of ${type} is invalid.`, { fields });
+  }
+  if (!snapshot.can({ type })) {
+    throw new DomainError(
+      DomainErrorCode.EventNotAllowed,
+      `${type} is not allowed while the case is ${stateToString(snapshot.value)}.`,
+      { state: stateToString(snapshot.value), allowedEvents: allowedEvents(definition, snapshot, sender) },
+    );
+  }
+  const refusal = spec.check?.(snapshot.context, parsed.data);
+  if (refusal) throw refusal;
+
+  const machineEvent: MachineEvent = { type, ...(parsed.data as object) };
+  const [next, actions] = transition(definition.machine, snapshot, machineEvent);
+  return describe(definition, next, actions, machineEvent);
+}
+
+/**
+ * Delivers a deadline's delayed event. Returns undefined when the machine no longer listens for
+ * it (the state it was set in has been left): a stale deadline is a no-op, never an error.
+ */
+export function fireDeadline(
+  definition: CaseMachineDefinition,
+  persisted: PersistedSnapshot,
+  event: MachineEvent,
+): CaseTransition | undefined {
+  const snapshot = restoreSnapshot(definition, persisted);
+  if (!snapshot.can(event)) return undefined;
+  const [next, actions] = transition(definition.machine, snapshot, event);
+  if (next === snapshot) return undefined;
+  return describe(definition, next, actions, event);
+}
+
+/** Replays a case's machine events from its opening input; used to check the stored snapshot. */
+export function replayEvents(definition: CaseMachineDefinition, input: unknown, events: MachineEvent[]): PersistedSnapshot {
+  let [snapshot] = initialTransition(definition.machine, input);
+  for (const event of events) {
+    [snapshot] = transition(definition.machine, snapshot, event);
+  }
+  return toPersisted(definition, snapshot);
+}
+
+export function toPersisted(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot): PersistedSnapshot {
+  // A JSON round trip drops undefined fields, so a replayed snapshot compares equal to a stored one.
+  return JSON.parse(JSON.stringify(definition.machine.getPersistedSnapshot(snapshot))) as PersistedSnapshot;
+}
+
+function isPermitted(sentBy: readonly ActorKind[], minimumRole: AgentRole | undefined, sender: EventSender): boolean {
+  if (!sentBy.includes(sender.kind)) return false;
+  if (sender.kind !== 'agent' || !minimumRole) return true;
+  return AGENT_ROLES.indexOf(sender.role ?? 'agent') >= AGENT_ROLES.indexOf(minimumRole);
+}
+
+interface ExecutableAction {
+  type: string;
+  params?: unknown;
+}
+
+function describe(
+  definition: CaseMachineDefinition,
+  next: AnyMachineSnapshot,
+  actions: ExecutableAction[],
+  event: MachineEvent,
+): CaseTransition {
+  const effects: CaseEffect[] = [];
+  const scheduled: ScheduledDeadline[] = [];
+  const cancelledSendIds: string[] = [];
+  for (const action of actions) {
+    if (action.type === 'xstate.raise') {
+      const params = action.params as { event: MachineEvent; id?: string; delay?: number };
+      if (params.delay === undefined) continue; // an immediate raise is handled inside transition()
+      const name = deadlineNameOf(params.event.type) ?? params.event.type;
+      scheduled.push({ sendId: params.id ?? params.event.type, name, delayMs: params.delay, event: params.event });
+    } else if (action.type === 'xstate.cancel') {
+      cancelledSendIds.push((action.params as { sendId: string }).sendId);
+    } else if ((EFFECT_TYPES as readonly string[]).includes(action.type)) {
+      effects.push({ type: action.type, params: action.params } as CaseEffect);
+    }
+  }
+  return {
+    snapshot: toPersisted(definition, next),
+    state: stateToString(next.value),
+    status: next.status === 'done' ? 'done' : 'active',
+    event,
+    effects,
+    scheduled,
+    cancelledSendIds,
+  };
+}

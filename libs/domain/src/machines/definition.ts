@@ -1,0 +1,44 @@
+import type { AnyStateMachine } from 'xstate';
+import type { z } from 'zod';
+import type { ActorKind, AgentRole, CaseKind } from '../cases/case-kind';
+import type { DomainError } from '../errors';
+
+/**
+ * What the outside world may send to a machine, per event type. The machine decides *when* an
+ * event may happen (`snapshot.can`); this catalogue decides *who* may send it and *what shape*
+ * its payload has, and checks the payload against the case (e.g. a partial refund within what
+ * is still owed) so that a bad amount is a validation error, not a silently ignored event.
+ */
+export interface EventSpec<TContext = any, TPayload = any> {
+  description: string;
+  payload: z.ZodType<TPayload>;
+  sentBy: readonly ActorKind[];
+  /** Agents below this role may not send the event. */
+  minimumRole?: AgentRole;
+  check?: (context: TContext, payload: TPayload) => DomainError | undefined;
+}
+
+export interface OpenCaseFacts {
+  amount: { amountMinor: number; currency: string } | null;
+  reason: string | null;
+  transactionRef: string | null;
+  purchasedAt: string | null;
+  openedAt: string;
+}
+
+/**
+ * One version of one case kind's lifecycle. A case records the version it started on and is
+ * always driven by that version (see registry.ts), so a new version never breaks a case in flight.
+ */
+export interface CaseMachineDefinition<TContext = any> {
+  kind: CaseKind;
+  version: number;
+  machine: AnyStateMachine;
+  /** Input for `initialTransition`, built from the facts given when the case is opened. */
+  buildInput(facts: OpenCaseFacts, windows: import('./windows').CaseWindows): unknown;
+  /** Checks the facts a case of this kind needs (a dispute needs an amount). */
+  validateFacts(facts: OpenCaseFacts): DomainError | undefined;
+  events: Record<string, EventSpec<TContext>>;
+  /** Human labels for deadlines, keyed by the delay names used in `after`. */
+  deadlines: Record<string, { label: string }>;
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { DISPUTE_REASONS, type DisputeReason } from '../../cases/case-kind';
+import { DomainError, DomainErrorCode } from '../../errors';
+import { remainingRefundable } from '../../money/money';
+import type { CaseMachineDefinition, EventSpec } from '../definition';
+import { disputeMachineV1, type DisputeContext } from './dispute.machine';
+
+const reason = z.string().trim().min(1).max(2000);
+const text = z.string().trim().min(1).max(10_000);
+const none = z.object({}).strict();
+
+const AGENTS = ['agent'] as const;
+/** Agents may record what a merchant said on the phone; merchants send these through their API. */
+const MERCHANT_OR_AGENT = ['merchant', 'agent'] as const;
+const CUSTOMER_OR_AGENT = ['customer', 'agent'] as const;
+
+const disputeEvents: Record<string, EventSpec<DisputeContext>> = {
+  FORWARD_TO_MERCHANT: { description: 'Ask the merchant to respond', payload: none, sentBy: AGENTS },
+  WITHDRAW: {
+    description: 'The customer withdraws the dispute',
+    payload: z.object({ reason: reason.optional() }).strict(),
+    sentBy: CUSTOMER_OR_AGENT,
+  },
+  MERCHANT_ACCEPT: { description: 'The merchant accepts the dispute; the refund follows', payload: none, sentBy: MERCHANT_OR_AGENT },
+  MERCHANT_CONTEST: {
+    description: 'The merchant contests the dispute with evidence',
+    payload: z.object({ summary: text }).strict(),
+    sentBy: MERCHANT_OR_AGENT,
+  },
+  REQUEST_CUSTOMER_INFO: {
+    description: 'Ask the customer for more information',
+    payload: z.object({ question: text }).strict(),
+    sentBy: AGENTS,
+  },
+  REQUEST_MERCHANT_INFO: {
+    description: 'Ask the merchant for more information',
+    payload: z.object({ question: text }).strict(),
+    sentBy: AGENTS,
+  },
+  CUSTOMER_INFO_PROVIDED: {
+    description: 'The customer answered',
+    payload: z.object({ summary: text }).strict(),
+    sentBy: CUSTOMER_OR_AGENT,
+  },
+  MERCHANT_INFO_PROVIDED: {
+    description: 'The merchant answered',
+    payload: z.object({ summary: text }).strict(),
+    sentBy: MERCHANT_OR_AGENT,
+  },
+  DECIDE_FULL_REFUND: {
+    description: 'Decide for the customer: refund everything still owed',
+    payload: z.object({ reason }).strict(),
+    sentBy: AGENTS,
+  },
+  DECIDE_PARTIAL_REFUND: {
+    description: 'Decide a partial refund',
+    payload: z.object({ amountMinor: z.number().int().positive(), reason }).strict(),
+    sentBy: AGENTS,
+    check: (context, payload: { amountMinor: number }) => {
+      const remaining = remainingRefundable(context.amount, context.refundedMinor);
+      if (payload.amountMinor >= remaining) {
+        return new DomainError(
+          DomainErrorCode.RefundExceedsRemaining,
+          `A partial refund must be less than the ${remaining} ${context.amount.currency} minor units still refundable; decide a full refund instead.`,
+          { remainingMinor: remaining, currency: context.amount.currency },
+        );
+      }
+      return undefined;
+    },
+  },
+  DECIDE_REJECT: {
+    description: 'Decide for the merchant: no refund',
+    payload: z.object({ reason }).strict(),
+    sentBy: AGENTS,
+  },
+  REFUND_SUCCEEDED: {
+    description: 'The payment gateway confirmed the refund',
+    payload: z.object({ gatewayRefundId: z.string().min(1).max(200) }).strict(),
+    sentBy: ['system'],
+  },
+  REFUND_FAILED: {
+    description: 'The payment gateway refused or failed the refund',
+    payload: z.object({ failureReason: z.string().min(1).max(2000) }).strict(),
+    sentBy: ['system'],
+  },
+  RETRY_REFUND: { description: 'Try the failed refund again', payload: none, sentBy: AGENTS },
+  APPEAL: {
+    description: 'Appeal the decision (once) for a second-stage review',
+    payload: z.object({ reason }).strict(),
+    sentBy: ['agent', 'merchant', 'customer'],
+  },
+};
+
+export const disputeDefinitionV1: CaseMachineDefinition<DisputeContext> = {
+  kind: 'dispute',
+  version: 1,
+  machine: disputeMachineV1,
+  validateFacts(facts) {
+    if (!facts.amount || facts.amount.amountMinor <= 0) {
+      return new DomainError(DomainErrorCode.ValidationFailed, 'A dispute needs the disputed amount.', {
+        fields: [{ path: 'amount', message: 'required and greater than zero for a dispute' }],
+      });
+    }
+    if (!facts.reason || !(DISPUTE_REASONS as readonly string[]).includes(facts.reason)) {
+      return new DomainError(DomainErrorCode.ValidationFailed, 'A dispute needs a reason.', {
+        fields: [{ path: 'reason', message: `one of ${DISPUTE_REASONS.join(', ')}` }],
+      });
+    }
+    return undefined;
+  },
+  buildInput(facts, windows) {
+    return { amount: facts.amount!, reason: facts.reason as DisputeReason, windows };
+  },
+  events: disputeEvents,
+  deadlines: {
+    merchantResponseWindow: { label: 'Merchant response due' },
+    infoReplyWindow: { label: 'Reply to information request due' },
+    appealWindow: { label: 'Appeal window closes' },
+    refundRetryBackoff: { label: 'Automatic refund retry' },
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * Side effects a machine asks for. Machines name them as actions with no implementation; the
+ * engine turns each one that `transition()` returns into an outbox row committed with the
+ * transition, and a worker carries it out (idempotently, keyed by the outbox row).
+ */
+export interface RequestRefundEffect {
+  type: 'requestRefund';
+  params: { amountMinor: number; currency: string; attempt: number };
+}
+
+export interface NotifyEffect {
+  type: 'notify';
+  /** A topic a subscriber (agent inbox, merchant webhook) may listen to, e.g. `dispute.decided`. */
+  params: { topic: string; audience: ReadonlyArray<'merchant' | 'customer' | 'agents'> };
+}
+
+export interface AccountEffect {
+  type: 'freezeAccount' | 'unfreezeAccount' | 'resetCredentials';
+  params: { reason: string };
+}
+
+export interface BalanceCorrectionEffect {
+  type: 'postBalanceCorrection';
+  params: { amountMinor: number; currency: string; direction: 'credit' | 'debit' };
+}
+
+export type CaseEffect = RequestRefundEffect | NotifyEffect | AccountEffect | BalanceCorrectionEffect;
+
+export const EFFECT_TYPES: ReadonlyArray<CaseEffect['type']> = [
+  'requestRefund',
+  'notify',
+  'freezeAccount',
+  'unfreezeAccount',
+  'resetCredentials',
+  'postBalanceCorrection',
+];
+
+/** Named no-op implementations for `setup({ actions })`: the engine, not the machine, performs effects. */
+export const effectActions = {
+  requestRefund: (_: unknown, _params: RequestRefundEffect['params']) => undefined,
+  notify: (_: unknown, _params: NotifyEffect['params']) => undefined,
+  freezeAccount: (_: unknown, _params: AccountEffect['params']) => undefined,
+  unfreezeAccount: (_: unknown, _params: AccountEffect['params']) => undefined,
+  resetCredentials: (_: unknown, _params: AccountEffect['params']) => undefined,
+  postBalanceCorrection: (_: unknown, _params: BalanceCorrectionEffect['params']) => undefined,
+};

@@ -1,0 +1,37 @@
+import type { CaseKind } from '../cases/case-kind';
+import { DomainError, DomainErrorCode } from '../errors';
+import type { CaseMachineDefinition } from './definition';
+import { disputeDefinitionV1 } from './dispute/dispute.definition';
+
+/**
+ * Every machine version that may still have cases in flight. A case is always driven by the
+ * version it started on; new cases start on the highest version. Remove a version only after no
+ * case uses it (or after a tested snapshot migration moved them).
+ */
+const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [disputeDefinitionV1];
+
+const byKind = new Map<CaseKind, Map<number, CaseMachineDefinition>>();
+for (const definition of DEFINITIONS) {
+  const versions = byKind.get(definition.kind) ?? new Map<number, CaseMachineDefinition>();
+  if (versions.has(definition.version)) throw new Error(`Duplicate machine ${definition.kind} v${definition.version}`);
+  versions.set(definition.version, definition);
+  byKind.set(definition.kind, versions);
+}
+
+export function allDefinitions(): ReadonlyArray<CaseMachineDefinition> {
+  return DEFINITIONS;
+}
+
+export function currentDefinition(kind: CaseKind): CaseMachineDefinition {
+  const versions = byKind.get(kind);
+  if (!versions) throw new DomainError(DomainErrorCode.UnknownCaseKind, `Unknown case kind "${kind}".`);
+  return versions.get(Math.max(...versions.keys()))!;
+}
+
+export function definitionFor(kind: CaseKind, version: number): CaseMachineDefinition {
+  const definition = byKind.get(kind)?.get(version);
+  if (!definition) {
+    throw new DomainError(DomainErrorCode.UnknownMachineVersion, `No machine for ${kind} v${version}.`);
+  }
+  return definition;
+}

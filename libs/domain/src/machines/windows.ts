@@ -1,0 +1,32 @@
+/**
+ * The durations the machines' `after` transitions read from their context. They are copied into
+ * a case's context when it opens, so a case keeps the windows it was promised even if the
+ * configuration changes later, and replaying its events gives the same deadlines.
+ * (The SLA engine will compute these from policies and business calendars.)
+ */
+export interface CaseWindows {
+  /** Dispute: how long the merchant has to accept or contest (7 calendar days by default). */
+  merchantResponseMs: number;
+  /** How long either side has to answer a request for more information. */
+  infoReplyMs: number;
+  /** Resolved → closed unless someone appeals in this window. */
+  appealWindowMs: number;
+  /** Wait before the engine retries a failed refund by itself. */
+  refundRetryMs: number;
+  /** Support cases waiting on the customer (inquiry answered, account verification, ...). */
+  customerReplyMs: number;
+}
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+export const DEFAULT_WINDOWS: CaseWindows = {
+  merchantResponseMs: 7 * DAY,
+  infoReplyMs: 5 * DAY,
+  appealWindowMs: 14 * DAY,
+  refundRetryMs: 15 * MINUTE,
+  customerReplyMs: 3 * DAY,
+};
+
+/** Refunds the engine retries by itself before an agent has to step in. */
+export const MAX_AUTOMATIC_REFUND_ATTEMPTS = 3;
