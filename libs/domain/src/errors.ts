@@ -12,6 +12,8 @@ export enum DomainErrorCode {
   VersionConflict = 'VERSION_CONFLICT',
   CaseNotFound = 'CASE_NOT_FOUND',
   RefundExceedsRemaining = 'REFUND_EXCEEDS_REMAINING',
+  /** The refund policy does not allow this refund (outside its window, or a partial refund where none are allowed). */
+  RefundOutsidePolicy = 'REFUND_OUTSIDE_POLICY',
   CurrencyMismatch = 'CURRENCY_MISMATCH',
   UnknownMachineVersion = 'UNKNOWN_MACHINE_VERSION',
   AgentNotFound = 'AGENT_NOT_FOUND',

@@ -6,4 +6,17 @@ export * from './machines/effects';
 export * from './machines/definition';
 export * from './machines/registry';
 export type { DisputeContext, DisputeDecision, DisputeOutcome } from './machines/dispute/dispute.machine';
+export type { RefundRequestContext, RefundRequestDecision, RefundRequestOutcome } from './machines/refund-request/refund-request.machine';
+export type { PaymentFailureContext, PaymentFailureOutcome } from './machines/payment-failure/payment-failure.machine';
+export type {
+  BalanceCorrection,
+  BalanceDiscrepancyContext,
+  BalanceDiscrepancyOutcome,
+  CorrectionDirection,
+  PendingCheckResult,
+} from './machines/balance-discrepancy/balance-discrepancy.machine';
+export type { AccountSecurityContext, AccountSecurityOutcome, VerificationMethod } from './machines/account-security/account-security.machine';
+export { MAX_INQUIRY_REOPENS, type InquiryContext } from './machines/inquiry/inquiry.machine';
+export * from './policies/refund-policy';
+export * from './policies/fee-policy';
 export * from './engine/case-transition';

@@ -16,6 +16,12 @@ export interface EventSpec<TContext = any, TPayload = any> {
   /** Agents below this role may not send the event. */
   minimumRole?: AgentRole;
   check?: (context: TContext, payload: TPayload) => DomainError | undefined;
+  /**
+   * Valid payloads (without `type`), at least one. They document the event for API clients and
+   * are the samples the graph tests send, so give one per branch the payload can take (e.g. a
+   * pending-transaction check that explains the discrepancy and one that does not).
+   */
+  examples: readonly [TPayload, ...TPayload[]];
 }
 
 export interface OpenCaseFacts {

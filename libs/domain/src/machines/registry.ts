@@ -1,14 +1,26 @@
 import type { CaseKind } from '../cases/case-kind';
 import { DomainError, DomainErrorCode } from '../errors';
 import type { CaseMachineDefinition } from './definition';
+import { accountSecurityDefinitionV1 } from './account-security/account-security.definition';
+import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy/balance-discrepancy.definition';
 import { disputeDefinitionV1 } from './dispute/dispute.definition';
+import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
+import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
+import { refundRequestDefinitionV1 } from './refund-request/refund-request.definition';
 
 /**
  * Every machine version that may still have cases in flight. A case is always driven by the
  * version it started on; new cases start on the highest version. Remove a version only after no
  * case uses it (or after a tested snapshot migration moved them).
  */
-const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [disputeDefinitionV1];
+const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
+  disputeDefinitionV1,
+  refundRequestDefinitionV1,
+  paymentFailureDefinitionV1,
+  balanceDiscrepancyDefinitionV1,
+  accountSecurityDefinitionV1,
+  inquiryDefinitionV1,
+];
 
 const byKind = new Map<CaseKind, Map<number, CaseMachineDefinition>>();
 for (const definition of DEFINITIONS) {

@@ -5,11 +5,11 @@
  * (The SLA engine will compute these from policies and business calendars.)
  */
 export interface CaseWindows {
-  /** Dispute: how long the merchant has to accept or contest (7 calendar days by default). */
+  /** Disputes and refund requests: how long the merchant has to answer (7 calendar days by default). */
   merchantResponseMs: number;
   /** How long either side has to answer a request for more information. */
   infoReplyMs: number;
-  /** Resolved → closed unless someone appeals in this window. */
+  /** Resolved → closed unless someone appeals in this window; an inquiry may be reopened within it. */
   appealWindowMs: number;
   /** Wait before the engine retries a failed refund by itself. */
   refundRetryMs: number;

@@ -15,47 +15,60 @@ const MERCHANT_OR_AGENT = ['merchant', 'agent'] as const;
 const CUSTOMER_OR_AGENT = ['customer', 'agent'] as const;
 
 const disputeEvents: Record<string, EventSpec<DisputeContext>> = {
-  FORWARD_TO_MERCHANT: { description: 'Ask the merchant to respond', payload: none, sentBy: AGENTS },
+  FORWARD_TO_MERCHANT: { description: 'Ask the merchant to respond', payload: none, sentBy: AGENTS, examples: [{}] },
   WITHDRAW: {
     description: 'The customer withdraws the dispute',
     payload: z.object({ reason: reason.optional() }).strict(),
     sentBy: CUSTOMER_OR_AGENT,
+    examples: [{ reason: 'The parcel arrived after all' }],
   },
-  MERCHANT_ACCEPT: { description: 'The merchant accepts the dispute; the refund follows', payload: none, sentBy: MERCHANT_OR_AGENT },
+  MERCHANT_ACCEPT: {
+    description: 'The merchant accepts the dispute; the refund follows',
+    payload: none,
+    sentBy: MERCHANT_OR_AGENT,
+    examples: [{}],
+  },
   MERCHANT_CONTEST: {
     description: 'The merchant contests the dispute with evidence',
     payload: z.object({ summary: text }).strict(),
     sentBy: MERCHANT_OR_AGENT,
+    examples: [{ summary: 'Courier tracking shows delivery to the buyer on 3 May' }],
   },
   REQUEST_CUSTOMER_INFO: {
     description: 'Ask the customer for more information',
     payload: z.object({ question: text }).strict(),
     sentBy: AGENTS,
+    examples: [{ question: 'Please send a photo of the parcel label' }],
   },
   REQUEST_MERCHANT_INFO: {
     description: 'Ask the merchant for more information',
     payload: z.object({ question: text }).strict(),
     sentBy: AGENTS,
+    examples: [{ question: 'Please send the signed proof of delivery' }],
   },
   CUSTOMER_INFO_PROVIDED: {
     description: 'The customer answered',
     payload: z.object({ summary: text }).strict(),
     sentBy: CUSTOMER_OR_AGENT,
+    examples: [{ summary: 'Photo of the label uploaded' }],
   },
   MERCHANT_INFO_PROVIDED: {
     description: 'The merchant answered',
     payload: z.object({ summary: text }).strict(),
     sentBy: MERCHANT_OR_AGENT,
+    examples: [{ summary: 'Proof of delivery uploaded' }],
   },
   DECIDE_FULL_REFUND: {
     description: 'Decide for the customer: refund everything still owed',
     payload: z.object({ reason }).strict(),
     sentBy: AGENTS,
+    examples: [{ reason: 'No proof of delivery' }],
   },
   DECIDE_PARTIAL_REFUND: {
     description: 'Decide a partial refund',
     payload: z.object({ amountMinor: z.number().int().positive(), reason }).strict(),
     sentBy: AGENTS,
+    examples: [{ amountMinor: 1000, reason: 'One of two items missing' }],
     check: (context, payload: { amountMinor: number }) => {
       const remaining = remainingRefundable(context.amount, context.refundedMinor);
       if (payload.amountMinor >= remaining) {
@@ -72,22 +85,26 @@ const disputeEvents: Record<string, EventSpec<DisputeContext>> = {
     description: 'Decide for the merchant: no refund',
     payload: z.object({ reason }).strict(),
     sentBy: AGENTS,
+    examples: [{ reason: 'Delivery confirmed by signature' }],
   },
   REFUND_SUCCEEDED: {
     description: 'The payment gateway confirmed the refund',
     payload: z.object({ gatewayRefundId: z.string().min(1).max(200) }).strict(),
     sentBy: ['system'],
+    examples: [{ gatewayRefundId: 'rf_0001' }],
   },
   REFUND_FAILED: {
     description: 'The payment gateway refused or failed the refund',
     payload: z.object({ failureReason: z.string().min(1).max(2000) }).strict(),
     sentBy: ['system'],
+    examples: [{ failureReason: 'gateway_timeout' }],
   },
-  RETRY_REFUND: { description: 'Try the failed refund again', payload: none, sentBy: AGENTS },
+  RETRY_REFUND: { description: 'Try the failed refund again', payload: none, sentBy: AGENTS, examples: [{}] },
   APPEAL: {
     description: 'Appeal the decision (once) for a second-stage review',
     payload: z.object({ reason }).strict(),
     sentBy: ['agent', 'merchant', 'customer'],
+    examples: [{ reason: 'The merchant sent the wrong size' }],
   },
 };
 

@@ -1,0 +1,161 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { CASE_KINDS, CHANNELS, PRIORITIES, type CaseKind, type Channel, type Priority } from '@app/domain';
+
+export class MoneyDto {
+  @ApiProperty({ description: 'Integer amount in the minor unit of the currency (fen for CNY).', example: 12800 })
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  amountMinor!: number;
+
+  @ApiProperty({ description: 'ISO 4217 code.', example: 'CNY' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as CNY' })
+  currency!: string;
+}
+
+export class CustomerDto {
+  @ApiProperty({ description: 'The wallet user id.', example: 'u_10086' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  id!: string;
+
+  @ApiPropertyOptional({ example: '王小明' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+}
+
+export class OpenCaseDto {
+  @ApiProperty({ enum: CASE_KINDS })
+  @IsIn(CASE_KINDS as unknown as string[])
+  kind!: CaseKind;
+
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS as unknown as string[])
+  channel!: Channel;
+
+  @ApiPropertyOptional({ enum: PRIORITIES, default: 'normal' })
+  @IsOptional()
+  @IsIn(PRIORITIES as unknown as string[])
+  priority?: Priority;
+
+  @ApiProperty({ example: 'Order never arrived' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  subject!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  description?: string;
+
+  @ApiProperty({ type: CustomerDto })
+  @ValidateNested()
+  @Type(() => CustomerDto)
+  customer!: CustomerDto;
+
+  @ApiPropertyOptional({ example: 'm_2001' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  merchantId?: string;
+
+  @ApiPropertyOptional({ example: 'TX-20261125-0001' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  transactionRef?: string;
+
+  @ApiPropertyOptional({ type: MoneyDto, description: 'Required for disputes and refund requests.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount?: MoneyDto;
+
+  @ApiPropertyOptional({ description: 'Dispute reason: not_received, not_as_described, duplicate, unauthorised.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'When the purchase was made (refund requests).' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  purchasedAt?: string;
+}
+
+export class SendEventDto {
+  @ApiProperty({ example: 'DECIDE_PARTIAL_REFUND', description: 'One of the case\'s allowedEvents.' })
+  @IsString()
+  @Matches(/^[A-Z][A-Z_]*$/, { message: 'type must be an event name such as FORWARD_TO_MERCHANT' })
+  type!: string;
+
+  @ApiPropertyOptional({ example: { amountMinor: 5000, reason: 'Item partly damaged' } })
+  @IsOptional()
+  @IsObject()
+  payload?: Record<string, unknown>;
+
+  @ApiProperty({ description: 'The case version you saw; a different current version is a 409.' })
+  @IsInt()
+  @Min(1)
+  expectedVersion!: number;
+}
+
+export class AssignDto {
+  @ApiProperty({ nullable: true, description: 'Agent id, or null to unassign.' })
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  assigneeId!: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class NoteDto {
+  @ApiProperty({ example: '客户来电补充了快递单号' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20_000)
+  body!: string;
+}
+
+export class ListCasesQueryDto {
+  @IsOptional() @IsIn(CASE_KINDS as unknown as string[]) kind?: CaseKind;
+  @IsOptional() @IsString() @MaxLength(200) state?: string;
+  @IsOptional() @IsIn(['active', 'done']) status?: 'active' | 'done';
+  @IsOptional() @IsIn(PRIORITIES as unknown as string[]) priority?: Priority;
+  @IsOptional() @IsIn(CHANNELS as unknown as string[]) channel?: Channel;
+  @IsOptional() @IsString() @MaxLength(200) merchantId?: string;
+  @ApiPropertyOptional({ description: 'Agent id, `me`, or `none` for unassigned.' })
+  @IsOptional() @IsString() @MaxLength(100) assigneeId?: string;
+  @ApiPropertyOptional({ description: 'Text search: subject, description, customer, transaction.' })
+  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional() @IsIn(['nextDeadline', 'createdAt']) sort?: 'nextDeadline' | 'createdAt';
+  @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}

@@ -1,0 +1,74 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentAgent, type AuthenticatedAgent } from '@app/auth';
+import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, SendCaseEvent, type Actor } from '@app/cases';
+import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, SendEventDto } from './case.dto';
+
+const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role });
+
+/** Agent routes. Each handler translates HTTP to one use case and nothing more. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('v1/cases')
+export class CasesController {
+  constructor(
+    private readonly openCase: OpenCase,
+    private readonly listCases: ListCases,
+    private readonly getCase: GetCase,
+    private readonly sendCaseEvent: SendCaseEvent,
+    private readonly assignCase: AssignCase,
+    private readonly addCaseNote: AddCaseNote,
+    private readonly getCaseTimeline: GetCaseTimeline,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Open a case from any channel' })
+  async open(@Body() body: OpenCaseDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    const id = await this.openCase.execute({ ...body, priority: body.priority ?? 'normal' }, actorOf(agent));
+    return this.getCase.execute(id, actorOf(agent));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The case queue: filters, text search, sorted by next deadline, cursor-paginated' })
+  list(@Query() query: ListCasesQueryDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.listCases.execute({ ...query, assigneeId: query.assigneeId === 'me' ? agent.id : query.assigneeId });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A case with its allowed events, live deadlines and version' })
+  get(@Param('id') id: string, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.getCase.execute(id, actorOf(agent));
+  }
+
+  @Post(':id/events')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send an event; 409 with allowedEvents when refused, 409 on a stale expectedVersion' })
+  async send(@Param('id') id: string, @Body() body: SendEventDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    await this.sendCaseEvent.execute(
+      { caseId: id, event: { ...(body.payload ?? {}), type: body.type }, expectedVersion: body.expectedVersion },
+      actorOf(agent),
+    );
+    return this.getCase.execute(id, actorOf(agent));
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assign to an agent, or unassign with null' })
+  async assign(@Param('id') id: string, @Body() body: AssignDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    await this.assignCase.execute({ caseId: id, assigneeId: body.assigneeId, expectedVersion: body.expectedVersion }, actorOf(agent));
+    return this.getCase.execute(id, actorOf(agent));
+  }
+
+  @Post(':id/notes')
+  @ApiOperation({ summary: 'Add an internal note to the timeline' })
+  async note(@Param('id') id: string, @Body() body: NoteDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    const noteId = await this.addCaseNote.execute({ caseId: id, body: body.body }, actorOf(agent));
+    return { id: noteId };
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: 'Every event of the case: who, when, from → to, payload' })
+  timeline(@Param('id') id: string) {
+    return this.getCaseTimeline.execute(id);
+  }
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@app/config';
+import { DatabaseUnreachableError, checkDatabase } from '@app/db';
+import { RedisUnreachableError, checkRedis } from '@app/queues';
+import { createApiApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await Promise.all([checkDatabase(config.database.url), checkRedis(config)]);
+  const app = await createApiApp(config);
+  await app.listen(config.http.port, config.http.host);
+  new Logger('api').log(
+    `listening on http://${config.http.host}:${config.http.port} (docs at /docs)${config.workers.inProcess ? ', workers in-process' : ''}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  // Bad configuration and unreachable dependencies get one clear line, not a stack trace.
+  const known = error instanceof ConfigError || error instanceof DatabaseUnreachableError || error instanceof RedisUnreachableError;
+  console.error(known ? `api: ${(error as Error).message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Queue } from 'bullmq';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Public } from '@app/auth';
+import { QUEUES } from '@app/queues';
+
+/** Prometheus metrics: process defaults, open cases by kind and state, queue depths, pending deadlines. */
+@ApiTags('ops')
+@Controller()
+export class MetricsController {
+  private readonly registry = new Registry();
+
+  constructor(
+    em: EntityManager,
+    @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
+    @InjectQueue(QUEUES.effects) private readonly effects: Queue,
+  ) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'cases_active',
+      help: 'Active cases by kind and state',
+      labelNames: ['kind', 'state'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await em.fork().getConnection().execute<Array<{ kind: string; state: string; n: string }>>(
+          `select kind, state, count(*) as n from cases where status = 'active' group by kind, state`,
+        );
+        this.reset();
+        for (const row of rows) this.set({ kind: row.kind, state: row.state }, Number(row.n));
+      },
+    });
+    new Gauge({
+      name: 'deadlines_pending',
+      help: 'Pending deadlines (source of truth in PostgreSQL)',
+      registers: [this.registry],
+      async collect() {
+        const [row] = await em.fork().getConnection().execute<Array<{ n: string }>>(`select count(*) as n from deadlines where status = 'pending'`);
+        this.set(Number(row?.n ?? 0));
+      },
+    });
+    const queues = { [QUEUES.deadlines]: this.deadlines, [QUEUES.effects]: this.effects };
+    new Gauge({
+      name: 'queue_jobs',
+      help: 'BullMQ jobs by queue and state',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [name, queue] of Object.entries(queues)) {
+          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+          for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
+        }
+      },
+    });
+  }
+
+  @Public()
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

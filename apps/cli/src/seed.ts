@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { NestFactory } from '@nestjs/core';
+import { CreateAgent } from '@app/auth';
+import { GetCase, OpenCase, SendCaseEvent, type Actor, type OpenCaseCommand } from '@app/cases';
+import { loadConfig } from '@app/config';
+import { AgentEntity } from '@app/db';
+import { CliModule } from './cli.module';
+
+export const DEMO_PASSWORD = 'demo-password-2026';
+export const DEMO_AGENTS = [
+  { email: 'admin@example.com', displayName: '系统管理员 Admin', role: 'admin' as const },
+  { email: 'supervisor@example.com', displayName: '陈主管 Chen (supervisor)', role: 'supervisor' as const },
+  { email: 'agent@example.com', displayName: '李娜 Li Na', role: 'agent' as const, locale: 'zh-CN' as const },
+  { email: 'agent.en@example.com', displayName: 'Sam Taylor', role: 'agent' as const, locale: 'en' as const },
+];
+
+const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: string]: unknown }> }> = [
+  {
+    kind: 'dispute', channel: 'app', priority: 'normal', subject: '商品未收到 Order never arrived',
+    customer: { id: 'u_10086', name: '王小明' }, merchantId: 'm_2001', transactionRef: 'TX-20261120-0001',
+    amount: { amountMinor: 12800, currency: 'CNY' }, reason: 'not_received', steps: [],
+  },
+  {
+    kind: 'dispute', channel: 'hotline', priority: 'high', subject: 'Headphones not as described',
+    customer: { id: 'u_10087', name: 'Zhang Wei' }, merchantId: 'm_2002', transactionRef: 'TX-20261118-0042',
+    amount: { amountMinor: 59900, currency: 'CNY' }, reason: 'not_as_described', steps: [{ type: 'FORWARD_TO_MERCHANT' }],
+  },
+  {
+    kind: 'dispute', channel: 'wechat', priority: 'normal', subject: '重复扣款 Charged twice',
+    customer: { id: 'u_10088', name: '刘芳' }, merchantId: 'm_2001', transactionRef: 'TX-20261115-0777',
+    amount: { amountMinor: 4500, currency: 'CNY' }, reason: 'duplicate',
+    steps: [{ type: 'FORWARD_TO_MERCHANT' }, { type: 'MERCHANT_CONTEST', summary: 'Second charge is a separate order #8812.' }],
+  },
+  {
+    kind: 'dispute', channel: 'email', priority: 'urgent', subject: 'Unauthorised payment at night',
+    customer: { id: 'u_10089', name: 'Chen Jie' }, merchantId: 'm_2003', transactionRef: 'TX-20261112-1212',
+    amount: { amountMinor: 230000, currency: 'CNY' }, reason: 'unauthorised',
+    steps: [
+      { type: 'FORWARD_TO_MERCHANT' },
+      { type: 'MERCHANT_CONTEST', summary: 'Delivered to the account address, signature on file.' },
+      { type: 'REQUEST_CUSTOMER_INFO', question: 'Please confirm whether you shared your payment password.' },
+    ],
+  },
+];
+
+/** `npm run db:seed`: demo agents and cases. Does nothing if the demo admin exists already. */
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
+  const em = app.get(MikroORM).em;
+  try {
+    await RequestContext.create(em, async () => {
+      if (await em.count(AgentEntity, { email: DEMO_AGENTS[0]!.email })) {
+        console.log('db:seed: demo data is there already');
+        return;
+      }
+      const created = [];
+      for (const agent of DEMO_AGENTS) created.push(await app.get(CreateAgent).execute({ ...agent, password: DEMO_PASSWORD }));
+      const actor: Actor = { kind: 'agent', id: created[2]!.id, role: 'agent' };
+      for (const { steps, ...command } of disputes) {
+        const id = await app.get(OpenCase).execute(command, actor);
+        for (const step of steps) {
+          const current = await app.get(GetCase).execute(id, actor);
+          await app.get(SendCaseEvent).execute({ caseId: id, event: step, expectedVersion: current.version }, actor);
+        }
+      }
+      const others: OpenCaseCommand[] = [
+        { kind: 'refund_request', channel: 'chat', priority: 'normal', subject: '申请退款 Refund for cancelled class', customer: { id: 'u_20001', name: '赵敏' }, merchantId: 'm_2004', transactionRef: 'TX-20261122-0100', amount: { amountMinor: 39900, currency: 'CNY' }, purchasedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(), reason: 'class cancelled' },
+        { kind: 'payment_failure', channel: 'hotline', priority: 'high', subject: 'Payment failed but money was taken', customer: { id: 'u_20002', name: 'Li Lei' }, transactionRef: 'TX-20261124-0003', amount: { amountMinor: 8800, currency: 'CNY' } },
+        { kind: 'balance_discrepancy', channel: 'email', priority: 'normal', subject: '余额不对 Balance looks wrong', customer: { id: 'u_20003', name: '孙丽' }, amount: { amountMinor: 2000, currency: 'CNY' } },
+        { kind: 'account_security', channel: 'weibo', priority: 'urgent', subject: '账号被盗 Account stolen', customer: { id: 'u_20004', name: '周杰' } },
+        { kind: 'inquiry', channel: 'chat', priority: 'low', subject: 'How do cross-border fees work?', customer: { id: 'u_20005', name: 'Emma Wu' } },
+      ];
+      for (const command of others) await app.get(OpenCase).execute(command, actor);
+      console.log(`db:seed: ${DEMO_AGENTS.length} agents (password "${DEMO_PASSWORD}": ${DEMO_AGENTS.map((a) => a.email).join(', ')}) and ${disputes.length + others.length} cases`);
+    });
+  } finally {
+    await app.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@app/config';
+import { DatabaseUnreachableError, checkDatabase } from '@app/db';
+import { RedisUnreachableError, checkRedis } from '@app/queues';
+import { WorkerAppModule } from './worker.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await Promise.all([checkDatabase(config.database.url), checkRedis(config)]);
+  const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config));
+  // SIGTERM closes the BullMQ workers, which finish their in-flight jobs first.
+  app.enableShutdownHooks();
+  await app.init();
+  new Logger('worker').log('processing deadlines and effects');
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof DatabaseUnreachableError || error instanceof RedisUnreachableError;
+  console.error(known ? `worker: ${(error as Error).message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { AGENT_ROLES, DomainError, DomainErrorCode, type AgentRole } from '@app/domain';
+import { AgentSessions, type AuthenticatedAgent } from './agent-sessions';
+
+export const SESSION_COOKIE = 'sid';
+const PUBLIC = 'auth:public';
+const MIN_ROLE = 'auth:min-role';
+
+/** Marks a route that needs no agent session (login, health, metrics). */
+export const Public = () => SetMetadata(PUBLIC, true);
+/** The lowest role that may call the route (agent < supervisor < admin). */
+export const RequireRole = (role: AgentRole) => SetMetadata(MIN_ROLE, role);
+
+type AuthedRequest = Request & { agent?: AuthenticatedAgent; sessionToken?: string };
+
+export function tokenFrom(request: Request): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || undefined;
+  const cookies = request.headers.cookie ?? '';
+  for (const part of cookies.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+/** Every route needs an agent session unless marked @Public(); roles are checked here too. */
+@Injectable()
+export class AgentAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: AgentSessions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const token = tokenFrom(request);
+    const agent = token ? await this.sessions.resolve(token) : null;
+    if (!agent) throw new DomainError(DomainErrorCode.Unauthenticated, 'Log in first: no valid session.');
+    const minimum = this.reflector.getAllAndOverride<AgentRole | undefined>(MIN_ROLE, targets);
+    if (minimum && AGENT_ROLES.indexOf(agent.role) < AGENT_ROLES.indexOf(minimum)) {
+      throw new DomainError(DomainErrorCode.Forbidden, `This needs the ${minimum} role.`);
+    }
+    request.agent = agent;
+    request.sessionToken = token;
+    return true;
+  }
+}
+
+export const CurrentAgent = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedAgent => {
+  const agent = context.switchToHttp().getRequest<AuthedRequest>().agent;
+  if (!agent) throw new DomainError(DomainErrorCode.Unauthenticated, 'Log in first: no valid session.');
+  return agent;
+});

@@ -1,0 +1,13 @@
+export { CasesModule } from './cases.module';
+export { CLOCK, REFUND_GATEWAY, senderOf, type Actor } from './actor';
+export { PostCommitDispatcher, type CommittedWork } from './dispatch/post-commit-dispatcher';
+export { OpenCase, type OpenCaseCommand } from './use-cases/open-case';
+export { SendCaseEvent, type SendCaseEventCommand } from './use-cases/send-case-event';
+export { FireDeadline, type FireDeadlineOutcome } from './use-cases/fire-deadline';
+export { AssignCase, type AssignCaseCommand } from './use-cases/assign-case';
+export { AddCaseNote } from './use-cases/add-case-note';
+export { GetCase } from './use-cases/get-case';
+export { ListCases, type CasePage, type ListCasesQuery } from './use-cases/list-cases';
+export { GetCaseTimeline, type TimelineEntry } from './use-cases/get-case-timeline';
+export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-replay';
+export type { CaseSummaryView, CaseView, DeadlineView } from './views/case-view';

@@ -1,0 +1,56 @@
+import { LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@app/config';
+import { CaseEntity, DeadlineEntity } from '@app/db';
+import { definitionFor, fireDeadline } from '@app/domain';
+import { CLOCK } from '../actor';
+import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
+import { recordTransition } from '../transition-recorder';
+
+export type FireDeadlineOutcome = 'fired' | 'stale' | 'already-settled' | 'missing';
+
+/**
+ * Delivers a due deadline through the same transactional path as any event. Idempotent: the
+ * deadline row is settled in the transaction that applies it, so a second delivery of the job
+ * (stalled worker, reconciler re-enqueue) finds it settled and does nothing.
+ */
+@Injectable()
+export class FireDeadline {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly dispatcher: PostCommitDispatcher,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(deadlineId: string): Promise<FireDeadlineOutcome> {
+    let outcome: FireDeadlineOutcome = 'missing';
+    const work = await this.em.transactional(async (em) => {
+      // Row lock: two deliveries of one deadline queue here and the second sees it settled.
+      const deadline = await em.findOne(DeadlineEntity, { id: deadlineId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!deadline) return null;
+      if (deadline.status !== 'pending') {
+        outcome = 'already-settled';
+        return null;
+      }
+      const now = this.clock.now();
+      const entity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId });
+      const definition = definitionFor(entity.kind, entity.machineVersion);
+      const transition = fireDeadline(definition, entity.snapshot as never, deadline.event);
+      if (!transition) {
+        deadline.status = 'stale';
+        deadline.settledAt = now;
+        outcome = 'stale';
+        return null;
+      }
+      deadline.status = 'fired';
+      deadline.settledAt = now;
+      outcome = 'fired';
+      // The transition's own cancel of this send id must not flip the row back to cancelled.
+      const work = await recordTransition(em, entity, { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) }, CLOCK, now, { isNew: false });
+      return work;
+    });
+    if (work) await this.dispatcher.dispatch(work);
+    return outcome;
+  }
+}

@@ -1,0 +1,110 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { CaseEntity } from '@app/db';
+import { DomainError, DomainErrorCode, type CaseKind, type Channel, type Priority } from '@app/domain';
+import { toSummaryView, type CaseSummaryView } from '../views/case-view';
+
+export interface ListCasesQuery {
+  kind?: CaseKind;
+  state?: string;
+  status?: 'active' | 'done';
+  priority?: Priority;
+  channel?: Channel;
+  merchantId?: string;
+  /** An agent id, or `none` for unassigned cases. */
+  assigneeId?: string;
+  /** Substring of subject, description, customer, transaction reference. */
+  q?: string;
+  sort?: 'nextDeadline' | 'createdAt';
+  cursor?: string;
+  limit?: number;
+}
+
+export interface CasePage {
+  items: CaseSummaryView[];
+  nextCursor: string | null;
+}
+
+/** Must match the expression of the trigram index in the migration, or the index is not used. */
+const SEARCH_EXPR = `(coalesce(c.subject, '') || ' ' || coalesce(c.description, '') || ' ' || coalesce(c.customer_name, '') || ' ' || c.customer_id || ' ' || coalesce(c.transaction_ref, ''))`;
+const DEADLINE_EXPR = `coalesce(c.next_deadline_at, 'infinity'::timestamptz)`;
+
+function invalidCursor(): DomainError {
+  return new DomainError(DomainErrorCode.ValidationFailed, 'The cursor is not one this API returned.', {
+    fields: [{ path: 'cursor', message: 'invalid cursor' }],
+  });
+}
+
+function encodeCursor(sortValue: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortValue, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      const [sortValue, id] = value as [string, string];
+      const validSort = sortValue === 'infinity' || !Number.isNaN(Date.parse(sortValue));
+      if (validSort && /^[0-9a-f-]{36}$/i.test(id)) return [sortValue, id];
+    }
+  } catch {
+    // fall through
+  }
+  throw invalidCursor();
+}
+
+/**
+ * The agent queue: filtered, keyset-paginated (stable under inserts, index-backed at any depth),
+ * sorted by the next deadline (soonest first, cases without one last) or by creation time.
+ */
+@Injectable()
+export class ListCases {
+  constructor(private readonly em: EntityManager) {}
+
+  async execute(query: ListCasesQuery): Promise<CasePage> {
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+    const sort = query.sort ?? 'nextDeadline';
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (query.kind) add('c.kind = ?', query.kind);
+    if (query.state) add('(c.state = ? or c.state like ?)', query.state, `${query.state}.%`);
+    if (query.status) add('c.status = ?', query.status);
+    if (query.priority) add('c.priority = ?', query.priority);
+    if (query.channel) add('c.channel = ?', query.channel);
+    if (query.merchantId) add('c.merchant_id = ?', query.merchantId);
+    if (query.assigneeId === 'none') add('c.assignee_id is null');
+    else if (query.assigneeId) add('c.assignee_id = ?', query.assigneeId);
+    if (query.q) add(`${SEARCH_EXPR} ilike ?`, `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+
+    const sortExpr = sort === 'nextDeadline' ? DEADLINE_EXPR : 'c.created_at';
+    const direction = sort === 'nextDeadline' ? 'asc' : 'desc';
+    if (query.cursor) {
+      const [sortValue, id] = decodeCursor(query.cursor);
+      add(`(${sortExpr}, c.id) ${direction === 'asc' ? '>' : '<'} (?::timestamptz, ?::uuid)`, sortValue, id);
+    }
+
+    const sql = `select c.id, ${sortExpr} as sort_value from cases c
+      ${where.length ? `where ${where.join(' and ')}` : ''}
+      order by ${sortExpr} ${direction}, c.id ${direction}
+      limit ${limit + 1}`;
+    const em = this.em.fork();
+    const rows: Array<{ id: string; sort_value: Date | string | number }> = await em.getConnection().execute(sql, params);
+    const pageRows = rows.slice(0, limit);
+    const entities = pageRows.length
+      ? await em.find(CaseEntity, { id: { $in: pageRows.map((row) => row.id) } }, { populate: ['assignee'] })
+      : [];
+    const byId = new Map(entities.map((entity) => [entity.id, entity]));
+    const last = pageRows[pageRows.length - 1];
+    // node-postgres returns the 'infinity' timestamp (cases with no deadline) as the number Infinity.
+    const sortValueOf = (value: Date | string | number) =>
+      value instanceof Date && Number.isFinite(value.getTime()) ? value.toISOString() : 'infinity';
+    return {
+      items: pageRows.map((row) => toSummaryView(byId.get(row.id)!)),
+      nextCursor: rows.length > limit && last ? encodeCursor(sortValueOf(last.sort_value), last.id) : null,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { CaseEntity } from '@app/db';
+import { currentDefinition, openCase, type CaseKind, type Channel, type Money, type Priority } from '@app/domain';
+import type { Actor } from '../actor';
+import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
+import { recordTransition } from '../transition-recorder';
+
+export interface OpenCaseCommand {
+  kind: CaseKind;
+  channel: Channel;
+  priority: Priority;
+  subject: string;
+  description?: string | null;
+  customer: { id: string; name?: string | null };
+  merchantId?: string | null;
+  transactionRef?: string | null;
+  amount?: Money | null;
+  reason?: string | null;
+  purchasedAt?: string | null;
+}
+
+/** Opens a case of any kind on the newest version of its machine. */
+@Injectable()
+export class OpenCase {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly dispatcher: PostCommitDispatcher,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(command: OpenCaseCommand, actor: Actor): Promise<string> {
+    const definition = currentDefinition(command.kind);
+    const now = this.clock.now();
+    const transition = openCase(
+      definition,
+      {
+        amount: command.amount ?? null,
+        reason: command.reason ?? null,
+        transactionRef: command.transactionRef ?? null,
+        purchasedAt: command.purchasedAt ?? null,
+        openedAt: now.toISOString(),
+      },
+      this.config.windows,
+    );
+    const id = randomUUID();
+    const work = await this.em.transactional(async (em) => {
+      const entity = em.create(CaseEntity, {
+        id,
+        kind: command.kind,
+        machineVersion: definition.version,
+        state: transition.state,
+        snapshot: transition.snapshot,
+        machineInput: transition.event.input,
+        priority: command.priority,
+        channel: command.channel,
+        subject: command.subject,
+        description: command.description ?? null,
+        customerId: command.customer.id,
+        customerName: command.customer.name ?? null,
+        merchantId: command.merchantId ?? null,
+        transactionRef: command.transactionRef ?? null,
+        amountMinor: command.amount?.amountMinor ?? null,
+        currency: command.amount?.currency ?? null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return recordTransition(em, entity, transition, actor, now, { isNew: true });
+    });
+    await this.dispatcher.dispatch(work);
+    return id;
+  }
+}

@@ -1,0 +1,63 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@app/config';
+import { CaseEntity } from '@app/db';
+import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
+import { senderOf, type Actor } from '../actor';
+import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
+import { caseNotFound, isUuid, rethrowLockConflict, versionConflict } from '../errors';
+import { recordTransition } from '../transition-recorder';
+
+export interface SendCaseEventCommand {
+  caseId: string;
+  event: MachineEvent;
+  /** The version the sender saw. Required for people; system senders pass undefined and retry on conflict. */
+  expectedVersion?: number;
+}
+
+/**
+ * The one command path every event takes (agents, merchants, the refund gateway): load the case,
+ * check the version, compute the next snapshot with the case's own machine version, and commit
+ * snapshot + timeline + deadlines + outbox in one transaction.
+ */
+@Injectable()
+export class SendCaseEvent {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly dispatcher: PostCommitDispatcher,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * `inSameTransaction` runs inside the command's transaction before the event is applied; it lets
+   * an effect handler settle its own row atomically with the event it reports (see the refund
+   * handler), and returning false turns the command into a no-op.
+   */
+  async execute(
+    command: SendCaseEventCommand,
+    actor: Actor,
+    options: { inSameTransaction?: (em: EntityManager) => Promise<boolean> } = {},
+  ): Promise<number | null> {
+    if (!isUuid(command.caseId)) throw caseNotFound(command.caseId);
+    let newVersion = 0;
+    const work = await this.em
+      .transactional(async (em) => {
+        const entity = await em.findOne(CaseEntity, { id: command.caseId });
+        if (!entity) throw caseNotFound(command.caseId);
+        if (options.inSameTransaction && !(await options.inSameTransaction(em))) return null;
+        if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
+          throw versionConflict(entity.id, command.expectedVersion, entity.version);
+        }
+        const definition = definitionFor(entity.kind, entity.machineVersion);
+        const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
+        const now = this.clock.now();
+        const work = await recordTransition(em, entity, transition, actor, now, { isNew: false });
+        newVersion = entity.version + 1;
+        return work;
+      })
+      .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion ?? -1));
+    if (!work) return null;
+    await this.dispatcher.dispatch(work);
+    return newVersion;
+  }
+}

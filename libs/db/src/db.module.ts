@@ -1,0 +1,29 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { ormOptions } from './orm-options';
+
+/**
+ * MikroORM for the app. Its module is global: the EntityManager is injectable everywhere, and
+ * MikroORM's request context forks it per HTTP request (workers fork one per job).
+ */
+@Module({})
+export class DbModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: DbModule,
+      imports: [
+        MikroOrmModule.forRootAsync({
+          driver: PostgreSqlDriver,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) =>
+            ormOptions(config.database.url, {
+              pool: { min: 0, max: config.database.poolMax },
+              debug: config.database.debug,
+            }),
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { AgentRole } from '@app/domain';
+
+@Entity({ tableName: 'agents' })
+export class AgentEntity {
+  [OptionalProps]?: 'createdAt' | 'active' | 'locale';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  /** Stored lower-cased; unique. */
+  @Property({ type: 'text', unique: true })
+  email!: string;
+
+  @Property({ type: 'text' })
+  displayName!: string;
+
+  @Property({ type: 'text' })
+  role!: AgentRole;
+
+  /** argon2id hash, never the password. */
+  @Property({ type: 'text', hidden: true })
+  passwordHash!: string;
+
+  @Property({ type: 'text' })
+  locale: 'zh-CN' | 'en' = 'zh-CN';
+
+  @Property({ type: 'boolean' })
+  active: boolean = true;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}
+
+@Entity({ tableName: 'agent_sessions' })
+export class AgentSessionEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  agentId!: string;
+
+  /** SHA-256 of the bearer token: a database leak does not leak usable sessions. */
+  @Property({ type: 'text', unique: true })
+  tokenHash!: string;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null = null;
+}

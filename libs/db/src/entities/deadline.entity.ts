@@ -1,0 +1,42 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale';
+
+/**
+ * A delayed event a machine scheduled with `after`. This row is the source of truth; the BullMQ
+ * delayed job (job id derived from the row id) is only its alarm clock and is rebuilt from here
+ * by the reconciler when Redis loses it.
+ */
+@Entity({ tableName: 'deadlines' })
+export class DeadlineEntity {
+  [OptionalProps]?: 'status' | 'createdAt' | 'settledAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  caseId!: string;
+
+  /** The delay's name in the machine, e.g. `merchantResponseWindow`. */
+  @Property({ type: 'text' })
+  name!: string;
+
+  /** XState's send id; `xstate.cancel` names it. */
+  @Property({ type: 'text' })
+  sendId!: string;
+
+  @Property({ type: 'json' })
+  event!: { type: string; [key: string]: unknown };
+
+  @Property({ type: 'timestamptz' })
+  dueAt!: Date;
+
+  @Property({ type: 'text' })
+  status: DeadlineStatus = 'pending';
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  settledAt: Date | null = null;
+}

@@ -1,0 +1,24 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import { ENTITIES } from './entities';
+import { Migration20261125000000Initial } from './migrations/Migration20261125000000Initial';
+
+/** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
+export const MIGRATIONS = [{ name: 'Migration20261125000000Initial', class: Migration20261125000000Initial }];
+
+export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: databaseUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
+    // The schema comes from migrations only; nothing syncs it at runtime.
+    ensureDatabase: false,
+    // Any use of the global EntityManager outside a request or job context is a bug.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    pool: { min: 0, max: 20 },
+    ...overrides,
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { DomainError, DomainErrorCode } from '../../errors';
+import type { CaseMachineDefinition, EventSpec } from '../definition';
+import { paymentFailureMachineV1, type PaymentFailureContext, type PaymentFailureInput } from './payment-failure.machine';
+
+const reason = z.string().trim().min(1).max(2000);
+const text = z.string().trim().min(1).max(10_000);
+const none = z.object({}).strict();
+
+const AGENTS = ['agent'] as const;
+const CUSTOMER_OR_AGENT = ['customer', 'agent'] as const;
+
+const paymentFailureEvents: Record<string, EventSpec<PaymentFailureContext>> = {
+  START_INVESTIGATION: { description: 'An agent starts tracing the payment', payload: none, sentBy: AGENTS, examples: [{}] },
+  REQUEST_CUSTOMER_INFO: {
+    description: 'Ask the customer for details (time, screenshot of the error, bank statement)',
+    payload: z.object({ question: text }).strict(),
+    sentBy: AGENTS,
+    examples: [{ question: 'Please send a screenshot of the error message' }],
+  },
+  CUSTOMER_INFO_PROVIDED: {
+    description: 'The customer answered',
+    payload: z.object({ summary: text }).strict(),
+    sentBy: CUSTOMER_OR_AGENT,
+    examples: [{ summary: 'Screenshot uploaded' }],
+  },
+  REVERSE_PAYMENT: {
+    description: 'Give the debited amount back to the customer',
+    payload: z.object({ reason }).strict(),
+    sentBy: AGENTS,
+    examples: [{ reason: 'Debited but the merchant never received the payment' }],
+  },
+  PAYMENT_COMPLETED: {
+    description: 'The payment went through after all (reported by the gateway or found by an agent)',
+    payload: z.object({ note: reason }).strict(),
+    sentBy: ['agent', 'system'],
+    examples: [{ note: 'Gateway settled the payment late' }],
+  },
+  CLOSE_NO_ACTION: {
+    description: 'Nothing is owed (e.g. the customer was never debited)',
+    payload: z.object({ reason }).strict(),
+    sentBy: AGENTS,
+    examples: [{ reason: 'Authorisation was released; no money was taken' }],
+  },
+  REFUND_SUCCEEDED: {
+    description: 'The payment gateway confirmed the reversal',
+    payload: z.object({ gatewayRefundId: z.string().min(1).max(200) }).strict(),
+    sentBy: ['system'],
+    examples: [{ gatewayRefundId: 'rf_0001' }],
+  },
+  REFUND_FAILED: {
+    description: 'The payment gateway refused or failed the reversal',
+    payload: z.object({ failureReason: z.string().min(1).max(2000) }).strict(),
+    sentBy: ['system'],
+    examples: [{ failureReason: 'gateway_timeout' }],
+  },
+  RETRY_REFUND: { description: 'Try the failed reversal again', payload: none, sentBy: AGENTS, examples: [{}] },
+};
+
+export const paymentFailureDefinitionV1: CaseMachineDefinition<PaymentFailureContext> = {
+  kind: 'payment_failure',
+  version: 1,
+  machine: paymentFailureMachineV1,
+  validateFacts(facts) {
+    if (!facts.amount || facts.amount.amountMinor <= 0) {
+      return new DomainError(DomainErrorCode.ValidationFailed, 'A payment failure needs the debited amount.', {
+        fields: [{ path: 'amount', message: 'required and greater than zero for a payment failure' }],
+      });
+    }
+    return undefined;
+  },
+  buildInput(facts, windows): PaymentFailureInput {
+    return { amount: facts.amount!, transactionRef: facts.transactionRef, failureReason: facts.reason, windows };
+  },
+  events: paymentFailureEvents,
+  deadlines: {
+    infoReplyWindow: { label: 'Reply to information request due' },
+    appealWindow: { label: 'Case closes' },
+    refundRetryBackoff: { label: 'Automatic reversal retry' },
+  },
+};

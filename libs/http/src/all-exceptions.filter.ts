@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '@app/domain';
+import { HTTP_ERROR_CODES, STATUS_OF, type ErrorBody } from './error-body';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  message?: string;
+}
+
+/**
+ * Turns every thrown thing into `{ code, message, ... }`. Domain errors keep their code; framework
+ * errors get a code from their status; body-parser errors (malformed JSON, too large) are 4xx;
+ * anything else is a 500 whose body carries only an error id that is also in the log.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.describe(exception);
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof DomainError) {
+      return [STATUS_OF[exception.code], { code: exception.code, message: exception.message, ...exception.details }];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+      const cause = (exception as { cause?: BodyParserError }).cause;
+      if (cause?.type === 'entity.parse.failed') {
+        return [HttpStatus.BAD_REQUEST, { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' }];
+      }
+      if (status < 500) {
+        return [status, { code: HTTP_ERROR_CODES[status] ?? 'BAD_REQUEST', message: Array.isArray(message) ? message.join('; ') : String(message) }];
+      }
+    }
+    const parserError = exception as BodyParserError;
+    if (parserError?.type === 'entity.parse.failed') {
+      return [HttpStatus.BAD_REQUEST, { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' }];
+    }
+    if (parserError?.type === 'entity.too.large') {
+      return [HttpStatus.PAYLOAD_TOO_LARGE, { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than this endpoint accepts.' }];
+    }
+    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.type) {
+      return [parserError.status, { code: HTTP_ERROR_CODES[parserError.status] ?? 'BAD_REQUEST', message: parserError.message ?? 'Bad request' }];
+    }
+    const errorId = randomUUID();
+    this.logger.error(`error ${errorId}: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    return [HttpStatus.INTERNAL_SERVER_ERROR, { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Quote this error id when reporting it.', errorId }];
+  }
+}

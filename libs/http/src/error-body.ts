@@ -1,0 +1,41 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainErrorCode } from '@app/domain';
+
+/** The one place domain error codes become HTTP status codes. */
+export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
+  [DomainErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.UnknownCaseKind]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.UnknownEvent]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.EventNotAllowed]: HttpStatus.CONFLICT,
+  [DomainErrorCode.EventNotPermitted]: HttpStatus.FORBIDDEN,
+  [DomainErrorCode.VersionConflict]: HttpStatus.CONFLICT,
+  [DomainErrorCode.CaseNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.RefundExceedsRemaining]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.CurrencyMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.RefundOutsidePolicy]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.UnknownMachineVersion]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [DomainErrorCode.AgentNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [DomainErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+};
+
+/** Every error response: a stable code, a message for people, and details where they help. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  [detail: string]: unknown;
+}
+
+/** Codes for errors raised by the HTTP layer itself rather than the domain. */
+export const HTTP_ERROR_CODES: Partial<Record<number, string>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};

@@ -1,0 +1,3 @@
+export { AllExceptionsFilter } from './all-exceptions.filter';
+export { createValidationPipe } from './validation';
+export { STATUS_OF, type ErrorBody } from './error-body';

@@ -1,0 +1,3 @@
+export { JOB_OPTIONS, JOB_QUEUE, QUEUES, jobIds, jobNamesOf, type JobName, type JobPayloads, type QueueName } from './job-catalogue';
+export { QueuesModule, redisConnectionOptions } from './queues.module';
+export { RedisUnreachableError, checkRedis } from './check-redis';

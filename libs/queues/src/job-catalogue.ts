@@ -1,0 +1,44 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Every queue and job the system uses, in one place. Names are literals (never class names, so a
+ * rename cannot orphan queued jobs); payloads carry ids only and the worker reloads the rows.
+ */
+export const QUEUES = {
+  deadlines: 'deadlines',
+  effects: 'effects',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface JobPayloads {
+  'deadline.fire': { deadlineId: string; caseId: string };
+  'effect.run': { outboxId: string; caseId: string | null; type: string };
+}
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
+  'deadline.fire': QUEUES.deadlines,
+  'effect.run': QUEUES.effects,
+};
+
+/** Job names each queue carries; the worker refuses to boot if one has no handler or two. */
+export function jobNamesOf(queue: QueueName): JobName[] {
+  return (Object.keys(JOB_QUEUE) as JobName[]).filter((name) => JOB_QUEUE[name] === queue);
+}
+
+/**
+ * Job ids are derived from the row they stand for, so enqueuing twice is a no-op in BullMQ and
+ * the reconciler can ask "is this one there?". BullMQ ids may not contain ':' nor be all digits.
+ */
+export const jobIds = {
+  deadline: (deadlineId: string) => `deadline-${deadlineId}`,
+  effect: (outboxId: string) => `effect-${outboxId}`,
+};
+
+const KEEP_FINISHED = { age: 24 * 3600, count: 50_000 };
+
+export const JOB_OPTIONS: { readonly [N in JobName]: JobsOptions } = {
+  // A firing that loses an optimistic-lock race is retried; the retry sees the new state.
+  'deadline.fire': { attempts: 10, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: KEEP_FINISHED, removeOnFail: false },
+  'effect.run': { attempts: 12, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: false },
+};

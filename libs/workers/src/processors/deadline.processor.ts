@@ -1,0 +1,41 @@
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { FireDeadline } from '@app/cases';
+import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
+
+const HANDLED = ['deadline.fire'];
+
+@Processor(QUEUES.deadlines)
+export class DeadlineProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DeadlineProcessor.name);
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly fireDeadline: FireDeadline,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+    const expected = jobNamesOf(QUEUES.deadlines);
+    if (expected.join() !== HANDLED.join()) throw new Error(`deadlines queue handles ${HANDLED} but carries ${expected}`);
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.workers.deadlineConcurrency;
+  }
+
+  async process(job: Job<JobPayloads['deadline.fire']>): Promise<string> {
+    if (job.name !== 'deadline.fire') throw new Error(`Unknown job ${job.name} on the deadlines queue`);
+    // Each job gets its own EntityManager context; the global one is never used.
+    return RequestContext.create(this.orm.em, () => this.fireDeadline.execute(job.data.deadlineId));
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      this.logger.error(`deadline ${job.data?.deadlineId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
+    }
+  }
+}

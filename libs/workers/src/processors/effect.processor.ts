@@ -1,0 +1,41 @@
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
+import { EffectRunner } from '../effects/effect-runner';
+
+const HANDLED = ['effect.run'];
+
+@Processor(QUEUES.effects)
+export class EffectProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(EffectProcessor.name);
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly runner: EffectRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+    const expected = jobNamesOf(QUEUES.effects);
+    if (expected.join() !== HANDLED.join()) throw new Error(`effects queue handles ${HANDLED} but carries ${expected}`);
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.workers.effectConcurrency;
+  }
+
+  async process(job: Job<JobPayloads['effect.run']>): Promise<string> {
+    if (job.name !== 'effect.run') throw new Error(`Unknown job ${job.name} on the effects queue`);
+    return RequestContext.create(this.orm.em, () => this.runner.run(job.data.outboxId));
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<JobPayloads['effect.run']> | undefined, error: Error): Promise<void> {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      this.logger.error(`effect ${job.data.type} ${job.data.outboxId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
+      await this.runner.markFailed(job.data.outboxId, error.message);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+// Global setup runs outside Jest's module mapping, so it imports files, not the @app aliases.
+import { databaseUrlFor, ensureDatabase } from '../../libs/db/src/database-admin';
+
+/**
+ * Once per run: a template database with every migration applied, by the same CLI as production
+ * (`db:migrate`). Each test file clones it (CREATE DATABASE … TEMPLATE), which is fast and gives
+ * every file a database of its own. The migration runs in a child process because MikroORM's
+ * metadata must not be shared between this process and Jest's sandboxed test modules.
+ */
+export default async function globalSetup(): Promise<void> {
+  const base = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const templateUrl = databaseUrlFor(base, `dispute_test_${runId}_tpl`);
+  await ensureDatabase(templateUrl);
+  const root = join(__dirname, '..', '..');
+  execFileSync(
+    process.execPath,
+    [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps/cli/src/migrate.ts')],
+    { cwd: root, env: { ...process.env, DATABASE_URL: templateUrl }, stdio: 'inherit' },
+  );
+  process.env.TEST_RUN_ID = runId;
+  process.env.TEST_TEMPLATE_DATABASE_URL = templateUrl;
+}

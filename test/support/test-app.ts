@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import request from 'supertest';
+import { CreateAgent } from '@app/auth';
+import { loadConfig, type AppConfig } from '@app/config';
+import { databaseNameOf, databaseUrlFor, dropDatabase, ensureDatabase } from '@app/db';
+import { createApiApp } from '../../apps/api/src/bootstrap';
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  http: ReturnType<typeof request>;
+  /** Authorization header value for the admin agent. */
+  auth: string;
+  adminId: string;
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  redis: Redis;
+  login(email: string, role: 'agent' | 'supervisor' | 'admin'): Promise<{ auth: string; id: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real API (workers in-process) on a fresh database cloned from the migrated template, with its
+ * own BullMQ key prefix, talking to the real PostgreSQL and Redis.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const template = process.env.TEST_TEMPLATE_DATABASE_URL;
+  const runId = process.env.TEST_RUN_ID;
+  if (!template || !runId) throw new Error('integration tests need the global setup (run them through jest --selectProjects integration)');
+  const suffix = randomBytes(4).toString('hex');
+  const databaseUrl = databaseUrlFor(template, `dispute_test_${runId}_${suffix}`);
+  await ensureDatabase(databaseUrl, { template: databaseNameOf(template) });
+
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '40',
+    QUEUE_PREFIX: `{t${runId}${suffix}}`,
+    RUN_WORKERS_IN_PROCESS: 'true',
+    RECONCILE_INTERVAL_MS: '60000',
+    OUTBOX_RELAY_AFTER_MS: '0',
+    ...env,
+  });
+  const app = await createApiApp(config, { logger: ['error'] });
+  await app.init();
+  const http = request(app.getHttpServer());
+
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  const redis = new Redis({ host: config.redis.host, port: config.redis.port, db: config.redis.db, maxRetriesPerRequest: 3 });
+
+  const login = async (email: string, role: 'agent' | 'supervisor' | 'admin') => {
+    const agent = await RequestContext.create(app.get(MikroORM).em, () =>
+      app.get(CreateAgent).execute({ email, displayName: email.split('@')[0]!, role, password: TEST_PASSWORD }),
+    );
+    const response = await http.post('/v1/auth/login').send({ email, password: TEST_PASSWORD }).expect(200);
+    return { auth: `Bearer ${response.body.token}`, id: agent.id };
+  };
+  const admin = await login('admin@test.local', 'admin');
+
+  return {
+    app,
+    config,
+    http,
+    auth: admin.auth,
+    adminId: admin.id,
+    redis,
+    login,
+    sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
+    async close() {
+      await app.close();
+      await pg.end();
+      const keys = await redis.keys(`${config.queues.prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+export function disputeBody(overrides: Record<string, unknown> = {}) {
+  return {
+    kind: 'dispute',
+    channel: 'hotline',
+    subject: 'Parcel never arrived',
+    customer: { id: 'u_1', name: '王小明' },
+    merchantId: 'm_1',
+    transactionRef: `TX-${randomBytes(4).toString('hex')}`,
+    amount: { amountMinor: 10_000, currency: 'CNY' },
+    reason: 'not_received',
+    ...overrides,
+  };
+}
