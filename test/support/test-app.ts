@@ -47,8 +47,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const app = await createApiApp(config, { logger: ['error'] });
-  await app.init();
-  const http = request(app.getHttpServer());
+  // A real listening socket: supertest's per-request ephemeral servers reset under concurrency.
+  await app.listen(0, '127.0.0.1');
+  const http = request(await app.getUrl());
 
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();

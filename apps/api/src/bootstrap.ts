@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
-import { createValidationPipe } from '@app/http';
+import { bodyParserErrors, createValidationPipe } from '@app/http';
 import { ApiModule } from './api.module';
 
 /** Builds the HTTP app exactly as production runs it; tests call this too. */
@@ -15,6 +15,7 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
   });
   // A small JSON body limit by default: case commands are small; uploads get their own routes.
   app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.use(bodyParserErrors);
   app.set('trust proxy', 1);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -4,15 +4,9 @@ import type { Response } from 'express';
 import { DomainError } from '@app/domain';
 import { HTTP_ERROR_CODES, STATUS_OF, type ErrorBody } from './error-body';
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  message?: string;
-}
-
 /**
  * Turns every thrown thing into `{ code, message, ... }`. Domain errors keep their code; framework
- * errors get a code from their status; body-parser errors (malformed JSON, too large) are 4xx;
+ * errors get a code from their status (body-parser errors are answered by bodyParserErrors);
  * anything else is a 500 whose body carries only an error id that is also in the log.
  */
 @Catch()
@@ -34,23 +28,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
-      const cause = (exception as { cause?: BodyParserError }).cause;
-      if (cause?.type === 'entity.parse.failed') {
-        return [HttpStatus.BAD_REQUEST, { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' }];
-      }
       if (status < 500) {
         return [status, { code: HTTP_ERROR_CODES[status] ?? 'BAD_REQUEST', message: Array.isArray(message) ? message.join('; ') : String(message) }];
       }
-    }
-    const parserError = exception as BodyParserError;
-    if (parserError?.type === 'entity.parse.failed') {
-      return [HttpStatus.BAD_REQUEST, { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' }];
-    }
-    if (parserError?.type === 'entity.too.large') {
-      return [HttpStatus.PAYLOAD_TOO_LARGE, { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than this endpoint accepts.' }];
-    }
-    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.type) {
-      return [parserError.status, { code: HTTP_ERROR_CODES[parserError.status] ?? 'BAD_REQUEST', message: parserError.message ?? 'Bad request' }];
     }
     const errorId = randomUUID();
     this.logger.error(`error ${errorId}: ${exception instanceof Error ? exception.stack : String(exception)}`);

@@ -1,0 +1,340 @@
+import { join } from 'node:path';
+import { OpenCase, SendCaseEvent, type Actor } from '@app/cases';
+import type { PersistedSnapshot } from '@app/domain';
+import { buildCaseEnginePgbenchScript, pgbenchCaseId } from './case-engine.pgbench';
+import { AWAITING_CUSTOMER, REVIEWING, type CaseEngineScenarioData } from './case-engine.scenario';
+import { startBenchApp, type BenchApp } from './support/bench-app';
+import type { Benchmark, BenchmarkReport } from './support/benchmark';
+import { forEachConcurrently, intFromEnv, log } from './support/env';
+import { runHttpLoad, type HttpLoadResult } from './support/http-load';
+import { DriverCounters, type CounterDelta, type CounterSnapshot } from './support/instrumentation';
+import { runPgbench, type PgbenchResult } from './support/pgbench';
+import { round } from './support/stats';
+
+/**
+ * How fast does one case event go through the whole stack, compared with the database doing the
+ * same transaction with nothing in front of it? The HTTP side is the real API (auth, validation,
+ * ORM, machine, outbox, Redis, the response view, the in-process workers); the pgbench side is
+ * the SQL of that command's transaction alone (see case-engine.pgbench.ts). Both run the same
+ * closed-loop concurrency for the same time, one after the other, against the same database.
+ */
+const settings = () => ({
+  cases: intFromEnv('BENCH_CASES', 2000),
+  clients: intFromEnv('BENCH_CLIENTS', 32),
+  warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', 3, 0),
+  durationSeconds: intFromEnv('BENCH_DURATION_SECONDS', 20),
+  // As many connections as clients, like pgbench has: the comparison is then about what runs
+  // around the SQL, not about waiting for a pooled connection. BENCH_DB_POOL tries other sizes.
+  databasePool: intFromEnv('BENCH_DB_POOL', intFromEnv('BENCH_CLIENTS', 32)),
+  pgbenchThreads: intFromEnv('BENCH_PGBENCH_THREADS', 2),
+});
+
+const TARGETS = { ratio: 0.5, p99Ms: 50 };
+
+export const caseEngineBenchmark: Benchmark = {
+  name: 'case-engine',
+  title: 'Case engine: POST /v1/cases/:id/events vs the same transaction in pgbench',
+  async run() {
+    const config = settings();
+    log(`case-engine: ${config.cases} cases, ${config.clients} clients, ${config.warmupSeconds}s warm-up + ${config.durationSeconds}s per side, pool ${config.databasePool}`);
+    const bench = await startBenchApp({ env: { DATABASE_POOL_MAX: String(config.databasePool) } });
+    try {
+      return await measure(bench, config);
+    } finally {
+      await bench.close();
+      log('case-engine: app stopped, Redis keys and database removed');
+    }
+  },
+};
+
+async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Promise<BenchmarkReport> {
+  const seeded = await seedReviewingDisputes(bench, config.cases);
+  const pgbenchCases = await clonePgbenchCases(bench, config.cases, config.clients);
+  await bench.sql('vacuum analyze');
+  await bench.sql('checkpoint');
+
+  const counters = new DriverCounters();
+  counters.install();
+  let windowStart: CounterSnapshot | undefined;
+  let windowTraffic: CounterDelta | undefined;
+  let http: HttpLoadResult;
+  try {
+    log(`HTTP: ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
+    http = await runHttpLoad<CaseEngineScenarioData>({
+      scenarioModule: join(__dirname, 'case-engine.scenario.js'),
+      scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, cases: seeded },
+      concurrency: config.clients,
+      warmupMs: config.warmupSeconds * 1000,
+      durationMs: config.durationSeconds * 1000,
+      onWindowStart: () => (windowStart = counters.snapshot()),
+      onWindowEnd: () => (windowTraffic = DriverCounters.delta(windowStart!, counters.snapshot())),
+    });
+  } finally {
+    counters.uninstall();
+  }
+  const effectsCaughtUp = await bench.waitForEffectsIdle(15_000);
+  await bench.stopApp();
+  log(`HTTP: ${round(http.throughputPerSecond)} transitions/s, p99 ${round(http.latencyMs.p99)} ms; app stopped`);
+
+  // The database is the same; only the clients change. A checkpoint first, so that neither side
+  // pays for the other's dirty pages.
+  await bench.sql('checkpoint');
+  const agentId = bench.agent.id;
+  const sample = await bench.sql<{ kind: string; machine_version: number; version: number; snapshot: PersistedSnapshot }>(
+    'select kind, machine_version, version, snapshot from cases where id = $1',
+    [pgbenchCaseId(0)],
+  );
+  const generated = buildCaseEnginePgbenchScript({
+    seeded: { kind: sample[0]!.kind, machineVersion: sample[0]!.machine_version, version: sample[0]!.version, snapshot: sample[0]!.snapshot },
+    agentId,
+    now: new Date(),
+  });
+  const pgbenchRun = (durationSeconds: number, latencyLog: boolean) =>
+    runPgbench({
+      databaseUrl: bench.databaseUrl,
+      script: generated.script,
+      clients: config.clients,
+      threads: config.pgbenchThreads,
+      durationSeconds,
+      variables: { nclients: config.clients, per_client: pgbenchCases / config.clients },
+      latencyLog,
+    });
+  if (config.warmupSeconds > 0) await pgbenchRun(config.warmupSeconds, false);
+  log(`pgbench: ${config.clients} clients for ${config.durationSeconds}s`);
+  const pgbench = await pgbenchRun(config.durationSeconds, true);
+  log(`pgbench: ${round(pgbench.tps)} tps, average ${round(pgbench.latencyAverageMs)} ms`);
+
+  const consistency = await checkConsistency(bench, seeded[0]!.version);
+  return buildReport({
+    config,
+    http,
+    pgbench,
+    traffic: windowTraffic,
+    effectsCaughtUp,
+    statements: generated.statements,
+    script: generated.script,
+    pgbenchCases,
+    consistency,
+  });
+}
+
+interface ConsistencyGroup {
+  side: 'http' | 'pgbench';
+  cases: number;
+  transitions: number;
+  /** The loop's two events; their mix differs between the sides (see the report's notes). */
+  requestCustomerInfo: number;
+  customerInfoProvided: number;
+  versionMismatches: number;
+  deadlineMismatches: number;
+}
+
+/**
+ * Both sides must have written the same things: for every case, the version equals the last
+ * timeline row's case_version, and it has a pending deadline exactly when it awaits the customer.
+ * A pgbench script that drifted from what the app does shows up here rather than as a fast number.
+ */
+async function checkConsistency(bench: BenchApp, seededVersion: number): Promise<ConsistencyGroup[]> {
+  return bench.sql<ConsistencyGroup>(
+    `select case when c.id::text like '00000000-0000-4000-8000-%' then 'pgbench' else 'http' end as side,
+       count(*)::int as cases,
+       sum(c.version - $2)::int as transitions,
+       sum(e.requests)::int as "requestCustomerInfo",
+       sum(e.answers)::int as "customerInfoProvided",
+       count(*) filter (where c.version <> e.last_version)::int as "versionMismatches",
+       count(*) filter (where (c.state = $1) <> (d.pending = 1) or d.pending > 1)::int as "deadlineMismatches"
+     from cases c
+     cross join lateral (
+       select max(case_version) as last_version,
+         count(*) filter (where type = 'REQUEST_CUSTOMER_INFO') as requests,
+         count(*) filter (where type = 'CUSTOMER_INFO_PROVIDED') as answers
+       from case_events where case_id = c.id
+     ) e
+     cross join lateral (select count(*) as pending from deadlines where case_id = c.id and status = 'pending') d
+     group by 1 order by 1`,
+    [AWAITING_CUSTOMER, seededVersion],
+  );
+}
+
+/**
+ * Opens disputes and moves them to investigation.reviewing through the same use cases the API
+ * calls (quicker than HTTP, and seeding is not what is measured), then lets the effect workers
+ * finish the notifications seeding queued so they do not run during the measurement.
+ */
+async function seedReviewingDisputes(bench: BenchApp, count: number): Promise<CaseEngineScenarioData['cases']> {
+  const openCase = bench.get<OpenCase>(OpenCase);
+  const sendCaseEvent = bench.get<SendCaseEvent>(SendCaseEvent);
+  const actor: Actor = { kind: 'agent', id: bench.agent.id, role: bench.agent.role };
+  const cases: CaseEngineScenarioData['cases'] = [];
+  const started = performance.now();
+  await forEachConcurrently(Array.from({ length: count }, (_, index) => index), 8, async (index) => {
+    const id = await bench.inRequestContext(() =>
+      openCase.execute(
+        {
+          kind: 'dispute',
+          channel: index % 2 ? 'app' : 'hotline',
+          priority: 'normal',
+          subject: `Parcel never arrived #${index}`,
+          customer: { id: `u_${10_000 + index}`, name: '王小明' },
+          merchantId: `m_${2000 + (index % 50)}`,
+          transactionRef: `TX-BENCH-${index.toString().padStart(6, '0')}`,
+          amount: { amountMinor: 12_800, currency: 'CNY' },
+          reason: 'not_received',
+        },
+        actor,
+      ),
+    );
+    let version = 1;
+    for (const event of [{ type: 'FORWARD_TO_MERCHANT' }, { type: 'MERCHANT_CONTEST', summary: 'Courier tracking shows delivery on 3 May' }]) {
+      version = (await bench.inRequestContext(() => sendCaseEvent.execute({ caseId: id, event, expectedVersion: version }, actor)))!;
+    }
+    cases.push({ id, version, state: REVIEWING });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const caughtUp = await bench.waitForEffectsIdle(30_000);
+  log(`seeded ${count} disputes in ${REVIEWING} in ${round(seconds)}s${caughtUp ? '' : ' (effect workers still busy after 30 s)'}`);
+  return cases;
+}
+
+/**
+ * pgbench gets cases of its own, copied from the seeded ones (rows, timeline, deadlines, outbox)
+ * so both sides work on rows of the same shape and history, under ids the script can compute.
+ * Each pgbench client owns cases/clients of them.
+ */
+async function clonePgbenchCases(bench: BenchApp, count: number, clients: number): Promise<number> {
+  const perClient = Math.floor(count / clients);
+  if (perClient < 1) throw new Error(`BENCH_CASES (${count}) must be at least BENCH_CLIENTS (${clients})`);
+  const total = perClient * clients;
+  const [row] = await bench.sql<{ copied: number }>(
+    `with source as (
+       select c.*, ('00000000-0000-4000-8000-' || (100000000000 + row_number() over (order by c.id) - 1))::uuid as new_id
+       from cases c where c.state = $2 order by c.id limit $1
+     ),
+     copied_cases as (
+       insert into cases (id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
+         description, customer_id, customer_name, merchant_id, transaction_ref, amount_minor, currency, assignee_id,
+         next_deadline_at, created_at, updated_at)
+       select new_id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
+         description, customer_id, customer_name, merchant_id, transaction_ref, amount_minor, currency, assignee_id,
+         next_deadline_at, created_at, updated_at
+       from source returning 1
+     ),
+     copied_events as (
+       insert into case_events (case_id, category, type, actor_kind, actor_id, from_state, to_state, case_version, payload, created_at)
+       select s.new_id, e.category, e.type, e.actor_kind, e.actor_id, e.from_state, e.to_state, e.case_version, e.payload, e.created_at
+       from case_events e join source s on s.id = e.case_id order by e.id returning 1
+     ),
+     copied_deadlines as (
+       insert into deadlines (id, case_id, name, send_id, event, due_at, status, created_at, settled_at)
+       select gen_random_uuid(), s.new_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at
+       from deadlines d join source s on s.id = d.case_id returning 1
+     ),
+     copied_outbox as (
+       insert into outbox (id, case_id, type, payload, status, attempts, last_error, created_at, relayed_at, done_at)
+       select gen_random_uuid(), s.new_id, o.type, o.payload, o.status, o.attempts, o.last_error, o.created_at, o.relayed_at, o.done_at
+       from outbox o join source s on s.id = o.case_id returning 1
+     )
+     select (select count(*) from copied_cases)::int as copied, (select count(*) from copied_events) as events,
+       (select count(*) from copied_deadlines) as deadlines, (select count(*) from copied_outbox) as outbox`,
+    [total, REVIEWING],
+  );
+  if (row!.copied !== total) throw new Error(`expected to copy ${total} cases for pgbench, copied ${row!.copied}`);
+  return total;
+}
+
+function buildReport(input: {
+  config: ReturnType<typeof settings>;
+  http: HttpLoadResult;
+  pgbench: PgbenchResult;
+  traffic: CounterDelta | undefined;
+  effectsCaughtUp: boolean;
+  statements: { request: string[]; provided: string[] };
+  script: string;
+  pgbenchCases: number;
+  consistency: ConsistencyGroup[];
+}): BenchmarkReport {
+  const { config, http, pgbench, traffic } = input;
+  const ratio = http.throughputPerSecond / pgbench.tps;
+  const perTransition = (value: number) => value / Math.max(1, http.successes);
+  const pgbenchStatementsPerTx = (input.statements.request.length + input.statements.provided.length) / 2;
+  const conflicts = http.outcomes.conflict ?? 0;
+  const failures = Object.entries(http.outcomes).filter(([outcome]) => !['ok', 'conflict'].includes(outcome));
+
+  const notes = [
+    `${config.clients} closed-loop clients each side, ${config.durationSeconds}s measured after ${config.warmupSeconds}s warm-up; HTTP: ${config.cases} random cases, pgbench: ${input.pgbenchCases} cases split between its clients.`,
+    `HTTP outcomes in the window: ${Object.entries(http.outcomes).map(([outcome, count]) => `${outcome} ${count}`).join(', ') || 'none'} (conflicts are refreshed with a GET and not counted as transitions).`,
+    `Both sides share this machine (${traffic?.cores ?? '?'} cores) with PostgreSQL and Redis; other work on it moves the numbers, so compare runs, not single figures.`,
+  ];
+  if (traffic) {
+    const cpuPerTransition = traffic.mainThreadCpuMs === null ? '' : `, ${round(perTransition(traffic.mainThreadCpuMs), 2)} ms of main-thread CPU`;
+    notes.push(
+      `Per HTTP transition: ${round(perTransition(traffic.sql.total), 1)} SQL statements (pgbench: ${pgbenchStatementsPerTx}), ` +
+        `${round(perTransition(traffic.redis.total), 1)} Redis commands${cpuPerTransition} (API and in-process workers together).`,
+      `While HTTP ran: API event loop busy ${round(traffic.apiEventLoopUtilization * 100, 0)}% of the time, this process used ${round(traffic.processCpuCores, 2)} cores ` +
+        `(the load generator's thread included), the machine's CPUs were ${round(traffic.machineCpuBusy * 100, 0)}% busy.`,
+    );
+  }
+  const mix = input.consistency
+    .map((group) => `${group.side} ${round((100 * group.requestCustomerInfo) / Math.max(1, group.transitions), 0)}%`)
+    .join(', ');
+  notes.push(
+    `Share of REQUEST_CUSTOMER_INFO (the heavier event: 3 inserts and a notification) over the whole run: ${mix}. ` +
+      'HTTP touches most cases only once or twice, so it starts more loops than it closes.',
+  );
+  notes.push(
+    input.consistency.every((group) => group.versionMismatches === 0 && group.deadlineMismatches === 0)
+      ? 'Consistency check after both runs: every case\'s version matches its timeline and its pending deadline matches its state, on both sides.'
+      : `Consistency check FAILED (the pgbench script no longer matches the app?): ${JSON.stringify(input.consistency)}`,
+  );
+  if (failures.length) notes.push(`HTTP failures: ${http.detailSamples.join(' | ')}`);
+  if (pgbench.failedTransactions) notes.push(`pgbench reported ${pgbench.failedTransactions} failed transactions.`);
+  if (!input.effectsCaughtUp) notes.push('The effect workers had not caught up 15 s after the HTTP run.');
+
+  return {
+    rows: [
+      { metric: 'HTTP transitions/s', value: http.throughputPerSecond, unit: '/s' },
+      { metric: 'HTTP latency p50', value: http.latencyMs.p50, unit: 'ms' },
+      { metric: 'HTTP latency p95', value: http.latencyMs.p95, unit: 'ms' },
+      { metric: 'HTTP latency p99', value: http.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.p99Ms } },
+      { metric: 'HTTP version conflicts', value: conflicts, unit: '', digits: 0 },
+      { metric: 'pgbench tps', value: pgbench.tps, unit: '/s' },
+      { metric: 'pgbench latency avg', value: pgbench.latencyAverageMs, unit: 'ms' },
+      { metric: 'pgbench latency p50', value: pgbench.latencyMs?.p50 ?? NaN, unit: 'ms' },
+      { metric: 'pgbench latency p99', value: pgbench.latencyMs?.p99 ?? NaN, unit: 'ms' },
+      { metric: 'ratio HTTP/pgbench', value: ratio, unit: '', digits: 3, target: { op: '>=', threshold: TARGETS.ratio } },
+      ...(traffic
+        ? [
+            { metric: 'SQL statements / HTTP transition', value: perTransition(traffic.sql.total), unit: '' },
+            { metric: 'SQL statements / pgbench tx', value: pgbenchStatementsPerTx, unit: '' },
+            { metric: 'API event loop busy', value: traffic.apiEventLoopUtilization * 100, unit: '%', digits: 0 },
+            ...(traffic.mainThreadCpuMs === null
+              ? []
+              : [{ metric: 'API main-thread CPU / transition', value: perTransition(traffic.mainThreadCpuMs), unit: 'ms', digits: 2 }]),
+          ]
+        : []),
+    ],
+    details: {
+      settings: config,
+      targets: TARGETS,
+      http: { ...http, effectsCaughtUpAfterRun: input.effectsCaughtUp },
+      pgbench: { ...pgbench, cases: input.pgbenchCases },
+      consistency: input.consistency,
+      ratio,
+      httpTraffic: traffic && {
+        ...traffic,
+        perTransition: {
+          sqlStatements: perTransition(traffic.sql.total),
+          // Send-to-result time as the app sees it: under load it includes waiting for the busy event loop.
+          sqlRoundTripMsAsSeenByApp: perTransition(traffic.sql.totalMs),
+          mainThreadCpuMs: traffic.mainThreadCpuMs === null ? null : perTransition(traffic.mainThreadCpuMs),
+          redisCommands: perTransition(traffic.redis.total),
+          sqlByKind: Object.fromEntries(Object.entries(traffic.sql.byKind).map(([kind, count]) => [kind, round(perTransition(count), 2)])),
+          redisByCommand: Object.fromEntries(Object.entries(traffic.redis.byCommand).map(([command, count]) => [command, round(perTransition(count), 2)])),
+        },
+      },
+      pgbenchStatements: input.statements,
+      pgbenchScript: input.script,
+    },
+    notes,
+  };
+}

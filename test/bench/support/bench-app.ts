@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { Pool } from 'pg';
+import { CreateAgent, type AuthenticatedAgent } from '@app/auth';
+import { loadConfig, type AppConfig } from '@app/config';
+import { databaseUrlFor, dropDatabase, ensureDatabase, migrateDatabase } from '@app/db';
+import { QUEUES } from '@app/queues';
+import { createApiApp } from '../../../apps/api/src/bootstrap';
+import { JsonClient } from './http-client';
+
+const BENCH_PASSWORD = 'bench-password-not-secret';
+
+export interface BenchApp {
+  app: INestApplication;
+  config: AppConfig;
+  databaseUrl: string;
+  baseUrl: URL;
+  /** `Bearer …` of the bench agent, obtained through POST /v1/auth/login. */
+  authorization: string;
+  agent: AuthenticatedAgent;
+  /** A small pool of its own, for seeding and reading statistics beside the app. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Runs use cases the way a request does: inside a MikroORM request context. */
+  inRequestContext<T>(work: () => Promise<T>): Promise<T>;
+  get<T>(token: unknown): T;
+  /** Waits until the effect workers have caught up; false when the timeout came first. */
+  waitForEffectsIdle(timeoutMs: number): Promise<boolean>;
+  /** Stops the API and its workers (idempotent), keeping the database for later phases. */
+  stopApp(): Promise<void>;
+  /** Stops everything and removes every trace: Redis keys of the prefix, the database. */
+  close(): Promise<void>;
+}
+
+export interface BenchAppOptions {
+  /** Extra environment for loadConfig, e.g. DATABASE_POOL_MAX. */
+  env?: Record<string, string>;
+}
+
+/** Where throwaway databases are created; any database on the server works as the entry point. */
+export function benchServerUrl(): string {
+  return process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+}
+
+/**
+ * The real API, workers in-process, on a throwaway migrated database and its own BullMQ prefix,
+ * listening on 127.0.0.1 with an ephemeral port, plus a logged-in agent. Configured like
+ * production (NODE_ENV=production, no query debug) so the numbers mean something.
+ */
+export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
+  const suffix = randomBytes(4).toString('hex');
+  const databaseUrl = databaseUrlFor(benchServerUrl(), `dispute_bench_${suffix}`);
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let cleaning: Promise<void> | undefined;
+  // Idempotent: a signal can arrive while the normal cleanup is already running.
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      // Last registered, first undone; keep going so one failure does not leave the rest behind.
+      for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(`bench cleanup: ${error}`));
+    })());
+
+  // Ctrl-C must not leave a database behind. Nest's own shutdown hooks close the app on the same
+  // signal and then re-raise it; staying subscribed (until the very last cleanup step) absorbs that.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (cleaning) return;
+    console.error(`\nbench: ${signal}, cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  cleanups.push(async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
+
+  try {
+    await ensureDatabase(databaseUrl);
+    cleanups.push(() => dropDatabase(databaseUrl));
+    await migrateDatabase(databaseUrl);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      QUEUE_PREFIX: `{bench${suffix}}`,
+      RUN_WORKERS_IN_PROCESS: 'true',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
+      REDIS_PORT: process.env.REDIS_PORT ?? '6379',
+      // The reconciler re-enqueues every pending deadline; in a 20 s run it would only add noise.
+      RECONCILE_INTERVAL_MS: '600000',
+      ...options.env,
+    });
+
+    const redis = new Redis({ host: config.redis.host, port: config.redis.port, password: config.redis.password, db: config.redis.db, lazyConnect: true });
+    cleanups.push(async () => {
+      await deleteKeys(redis, `${config.queues.prefix}*`);
+      redis.disconnect();
+    });
+
+    const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+    cleanups.push(() => pool.end());
+
+    const app = await createApiApp(config, { logger: ['error', 'warn'] });
+    let appRunning = true;
+    const stopApp = async () => {
+      if (!appRunning) return;
+      appRunning = false;
+      await app.close();
+    };
+    cleanups.push(stopApp);
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const baseUrl = new URL(`http://127.0.0.1:${port}`);
+
+    const inRequestContext = <T>(work: () => Promise<T>) => RequestContext.create(app.get(MikroORM).em, work);
+    const email = `bench-${suffix}@bench.local`;
+    const agent = await inRequestContext(() =>
+      app.get(CreateAgent).execute({ email, displayName: 'Bench agent', role: 'agent', password: BENCH_PASSWORD }),
+    );
+    const client = new JsonClient(baseUrl);
+    const login = await client.post<{ token: string }>('/v1/auth/login', { email, password: BENCH_PASSWORD });
+    client.close();
+    if (login.status !== 200) throw new Error(`bench login failed: ${login.status} ${JSON.stringify(login.body)}`);
+
+    const effects = app.get<Queue>(getQueueToken(QUEUES.effects));
+    return {
+      app,
+      config,
+      databaseUrl,
+      baseUrl,
+      authorization: `Bearer ${login.body.token}`,
+      agent,
+      sql: async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[],
+      inRequestContext,
+      get: <T>(token: unknown) => app.get(token as never) as T,
+      async waitForEffectsIdle(timeoutMs: number) {
+        const deadline = Date.now() + timeoutMs;
+        while (Date.now() < deadline) {
+          const counts = await effects.getJobCounts('waiting', 'active', 'prioritized');
+          if (Object.values(counts).every((count) => count === 0)) return true;
+          await new Promise((resolveTimer) => setTimeout(resolveTimer, 100));
+        }
+        return false;
+      },
+      stopApp,
+      close: cleanUp,
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  // SCAN rather than KEYS: the Redis may be shared with tests running at the same time.
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

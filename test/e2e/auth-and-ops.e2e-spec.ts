@@ -1,0 +1,73 @@
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
+
+describe('agent sessions, roles, health, metrics and docs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('refuses requests without a valid session', async () => {
+    expect((await t.http.get('/v1/cases').expect(401)).body.code).toBe('UNAUTHENTICATED');
+    expect((await t.http.get('/v1/cases').set('Authorization', 'Bearer forged').expect(401)).body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a wrong password with the same answer as an unknown email', async () => {
+    const wrong = await t.http.post('/v1/auth/login').send({ email: 'admin@test.local', password: 'not-the-password' }).expect(401);
+    const unknown = await t.http.post('/v1/auth/login').send({ email: 'nobody@test.local', password: TEST_PASSWORD }).expect(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('sets an httpOnly session cookie that works, and logout revokes it', async () => {
+    const login = await t.http.post('/v1/auth/login').send({ email: 'admin@test.local', password: TEST_PASSWORD }).expect(200);
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/sid=.+; .*HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const sid = cookie.split(';')[0]!;
+    expect((await t.http.get('/v1/auth/me').set('Cookie', sid).expect(200)).body.role).toBe('admin');
+    await t.http.post('/v1/auth/logout').set('Cookie', sid).expect(204);
+    await t.http.get('/v1/auth/me').set('Cookie', sid).expect(401);
+  });
+
+  it('only admins create agents; passwords are stored as argon2id hashes', async () => {
+    const agent = await t.login('agent@test.local', 'agent');
+    const body = { email: 'new@test.local', password: 'long-enough-password', displayName: 'New', role: 'agent' };
+    expect((await t.http.post('/v1/agents').set('Authorization', agent.auth).send(body).expect(403)).body.code).toBe('FORBIDDEN');
+    await t.http.post('/v1/agents').set('Authorization', t.auth).send(body).expect(201);
+    const [row] = await t.sql<{ password_hash: string }>(`select password_hash from agents where email = 'new@test.local'`);
+    expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+    const duplicate = await t.http.post('/v1/agents').set('Authorization', t.auth).send(body).expect(400);
+    expect(duplicate.body.fields).toEqual([{ path: 'email', message: 'already taken' }]);
+  });
+
+  it('lists, filters, searches and pages the queue by next deadline', async () => {
+    const open = (subject: string, kind = 'inquiry') =>
+      t.http.post('/v1/cases').set('Authorization', t.auth).send({ kind, channel: 'wechat', subject, customer: { id: 'u_42', name: '张伟' } }).expect(201);
+    for (let i = 0; i < 5; i += 1) await open(`关于手续费的问题 ${i}`);
+    await open('Account hacked', 'account_security');
+
+    const first = await t.http.get('/v1/cases?kind=inquiry&limit=2').set('Authorization', t.auth).expect(200);
+    expect(first.body.items).toHaveLength(2);
+    const second = await t.http.get(`/v1/cases?kind=inquiry&limit=2&cursor=${first.body.nextCursor}`).set('Authorization', t.auth).expect(200);
+    const third = await t.http.get(`/v1/cases?kind=inquiry&limit=2&cursor=${second.body.nextCursor}`).set('Authorization', t.auth).expect(200);
+    const ids = [...first.body.items, ...second.body.items, ...third.body.items].map((c: { id: string }) => c.id);
+    expect(new Set(ids).size).toBe(5);
+    expect(third.body.nextCursor).toBeNull();
+
+    const found = await t.http.get(`/v1/cases?q=${encodeURIComponent('手续费')}`).set('Authorization', t.auth).expect(200);
+    expect(found.body.items).toHaveLength(5);
+    const security = await t.http.get('/v1/cases?kind=account_security&assigneeId=none').set('Authorization', t.auth).expect(200);
+    expect(security.body.items.map((c: { subject: string }) => c.subject)).toEqual(['Account hacked']);
+  });
+
+  it('reports health of PostgreSQL and Redis, Prometheus metrics and the OpenAPI document', async () => {
+    const health = await t.http.get('/health').expect(200);
+    expect(health.body).toEqual({ status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^cases_active\{kind="inquiry",state="open"\} \d+$/m);
+    expect(metrics.text).toMatch(/^queue_jobs\{queue="deadlines",state="delayed"\} \d+$/m);
+    const docs = await t.http.get('/docs-json').expect(200);
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{id}/events', '/v1/auth/login']));
+  });
+});

@@ -1,0 +1,48 @@
+import { Reconciler } from '@app/workers';
+import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+describe('Redis loses everything (FLUSHALL) while deadlines are pending', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Windows long enough to flush before they fire; the reconciler runs every 500 ms.
+    t = await startTestApp({ DISPUTE_MERCHANT_RESPONSE_SECONDS: '4', RECONCILE_INTERVAL_MS: '500' });
+  });
+  afterAll(() => t.close());
+
+  it('every pending deadline comes back from PostgreSQL and fires exactly once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
+      await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
+      ids.push(body.id);
+    }
+    expect(await t.redis.keys(`${t.config.queues.prefix}:deadlines:deadline-*`)).toHaveLength(8);
+
+    await t.redis.flushall();
+    expect(await t.redis.keys(`${t.config.queues.prefix}*`)).toHaveLength(0);
+
+    await waitFor('the reconciler to restore the delayed jobs', async () =>
+      (await t.redis.keys(`${t.config.queues.prefix}:deadlines:deadline-*`)).length >= 8 ? true : undefined,
+    );
+    // An extra pass while the jobs are back must not duplicate them.
+    await t.app.get(Reconciler).reconcileOnce();
+
+    await waitFor(
+      'every merchant window to fire and the refunds to settle',
+      async () => {
+        const rows = await t.sql<{ n: string }>(`select count(*) as n from cases where id = any($1) and state = 'resolved'`, [ids]);
+        return Number(rows[0]!.n) === ids.length;
+      },
+      20_000,
+    );
+    const fired = await t.sql<{ case_id: string; n: string }>(
+      `select case_id, count(*) as n from case_events where case_id = any($1) and type like 'xstate.after.merchantResponseWindow.%' group by case_id`,
+      [ids],
+    );
+    expect(fired).toHaveLength(ids.length);
+    expect(fired.every((row) => row.n === '1')).toBe(true);
+    const refunds = await t.sql<{ n: string }>(`select count(*) as n from refunds where case_id = any($1)`, [ids]);
+    expect(Number(refunds[0]!.n)).toBe(ids.length);
+  });
+});
