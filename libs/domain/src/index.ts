@@ -20,3 +20,4 @@ export { MAX_INQUIRY_REOPENS, type InquiryContext } from './machines/inquiry/inq
 export * from './policies/refund-policy';
 export * from './policies/fee-policy';
 export * from './engine/case-transition';
+export * from './calendar';

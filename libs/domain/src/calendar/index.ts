@@ -1,0 +1,32 @@
+// The business calendar's public surface; the compiled form and the zone helpers stay internal.
+export {
+  DEFAULT_CALENDAR_TIME_ZONE,
+  ISO_WEEKDAYS,
+  assertValidBusinessCalendar,
+  makeUpWorkdayHours,
+  validateBusinessCalendar,
+  type BusinessCalendar,
+  type Holiday,
+  type IsoWeekday,
+  type MakeUpWorkday,
+  type WorkingSpan,
+} from './business-calendar';
+export {
+  BUSINESS_TIME_SEARCH_LIMIT_DAYS,
+  MAX_BUSINESS_MINUTES,
+  addBusinessMinutes,
+  addCalendarMinutes,
+  businessMinutesBetween,
+  isWithinBusinessHours,
+  nextBusinessInstant,
+  workingHoursOn,
+} from './business-time';
+export {
+  DEFAULT_BUSINESS_CALENDAR,
+  PRC_PUBLIC_HOLIDAYS,
+  PRC_PUBLIC_HOLIDAYS_2026,
+  PRC_PUBLIC_HOLIDAYS_2027,
+  PRC_STANDARD_WORKDAY_HOURS,
+  type PublicHolidayYear,
+} from './prc-holidays';
+export { isValidTimeZone } from './zoned-time';
