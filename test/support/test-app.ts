@@ -10,6 +10,8 @@ import { databaseNameOf, databaseUrlFor, dropDatabase, ensureDatabase } from '@a
 import { createApiApp } from '../../apps/api/src/bootstrap';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
+/** A folder with no build in it: API tests do not depend on whether the admin UI was built. */
+const NO_ADMIN_UI = '/nonexistent/admin-ui';
 
 export interface TestApp {
   app: INestApplication;
@@ -28,7 +30,11 @@ export interface TestApp {
  * A real API (workers in-process) on a fresh database cloned from the migrated template, with its
  * own BullMQ key prefix, talking to the real PostgreSQL and Redis.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  /** adminDir: serve this built admin UI at /admin (browser tests); by default none is served. */
+  options: { adminDir?: string } = {},
+): Promise<TestApp> {
   const template = process.env.TEST_TEMPLATE_DATABASE_URL;
   const runId = process.env.TEST_RUN_ID;
   if (!template || !runId) throw new Error('integration tests need the global setup (run them through jest --selectProjects integration)');
@@ -46,7 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     OUTBOX_RELAY_AFTER_MS: '0',
     ...env,
   });
-  const app = await createApiApp(config, { logger: ['error'] });
+  const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI });
   // A real listening socket: supertest's per-request ephemeral servers reset under concurrency.
   await app.listen(0, '127.0.0.1');
   const http = request(await app.getUrl());

@@ -9,8 +9,21 @@ import { QueuesModule } from '@app/queues';
 import { WorkersModule } from '@app/workers';
 import { AgentsController, AuthController } from './auth/auth.controller';
 import { CasesController } from './cases/cases.controller';
+import { MachinesController } from './machines/machines.controller';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
+import { NotificationsController, SlaController } from './sla/sla.controller';
+import { StatsController } from './stats/stats.controller';
+import { EvidenceModule } from '@app/evidence';
+import { IdempotencyModule } from '@app/idempotency';
+import { IntakeModule } from '@app/intake';
+import { MerchantsModule } from '@app/merchants';
+import { WebhooksModule } from '@app/webhooks';
+import { MerchantsAdminController } from './admin/merchants-admin.controller';
+import { CaseEvidenceController } from './evidence/case-evidence.controller';
+import { IntakeController } from './intake/intake.controller';
+import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
+import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
 
 @Module({})
 export class ApiModule {
@@ -23,10 +36,17 @@ export class ApiModule {
         QueuesModule.forRoot(),
         CasesModule,
         AuthModule,
+        // Merchant API, intake API and the admin routes for merchants and their keys.
+        MerchantsModule,
+        EvidenceModule,
+        WebhooksModule,
+        IdempotencyModule,
+        IntakeModule,
         // One-command demo: the workers run inside the API process.
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
-      controllers: [AuthController, AgentsController, CasesController, HealthController, MetricsController],
+      controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
+        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

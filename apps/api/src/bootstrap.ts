@@ -4,10 +4,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
 import { bodyParserErrors, createValidationPipe } from '@app/http';
+import { serveAdminUi } from './admin-ui';
 import { ApiModule } from './api.module';
 
 /** Builds the HTTP app exactly as production runs it; tests call this too. */
-export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'> } = {}): Promise<INestApplication> {
+export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
     bodyParser: false,
     abortOnError: false,
@@ -19,6 +20,7 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
   app.set('trust proxy', 1);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  serveAdminUi(app, options.adminDir);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -26,6 +28,8 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
       .setDescription('Agent API. Every error is `{ code, message, ... }`; a refused event lists `allowedEvents`.')
       .setVersion('1')
       .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Merchant API key: sk_live_… (read and write) or rk_live_… (read only).' }, 'merchant-api-key')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Intake service token of the wallet backend (INTAKE_SERVICE_TOKENS).' }, 'intake-token')
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

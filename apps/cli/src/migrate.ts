@@ -1,13 +1,18 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@app/config';
-import { DatabaseUnreachableError, ensureDatabase, migrateDatabase } from '@app/db';
+import { DatabaseUnreachableError, ensureDatabase, ensureSlaDefaults, migrateDatabase } from '@app/db';
 
-/** `npm run db:migrate`: creates the database if it is missing, then applies pending migrations. */
+/**
+ * `npm run db:migrate`: creates the database if it is missing, applies pending migrations, and adds
+ * the shipped business calendar and default SLA policies where they are missing.
+ */
 async function main(): Promise<void> {
   const { database } = loadConfig();
   if (await ensureDatabase(database.url)) console.log('db:migrate: created the database');
   const applied = await migrateDatabase(database.url);
   console.log(applied.length ? `db:migrate: applied ${applied.join(', ')}` : 'db:migrate: schema is up to date');
+  const defaults = await ensureSlaDefaults(database.url);
+  if (defaults) console.log(`db:migrate: added ${defaults} default SLA calendar/policy rows`);
 }
 
 main().catch((error: unknown) => {

@@ -44,12 +44,19 @@ export class AgentSessions {
     return { token, expiresAt, agent: toAuthenticatedAgent(agent) };
   }
 
+  /** One indexed join per request: this runs on every authenticated call. */
   async resolve(token: string): Promise<AuthenticatedAgent | null> {
-    const em = this.em.fork();
-    const session = await em.findOne(AgentSessionEntity, { tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: this.clock.now() } });
-    if (!session) return null;
-    const agent = await em.findOne(AgentEntity, { id: session.agentId, active: true });
-    return agent ? toAuthenticatedAgent(agent) : null;
+    const rows = await this.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ id: string; email: string; display_name: string; role: AgentRole; locale: 'zh-CN' | 'en' }>>(
+        `select a.id, a.email, a.display_name, a.role, a.locale
+           from agent_sessions s join agents a on a.id = s.agent_id
+          where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and a.active`,
+        [hashToken(token), this.clock.now()],
+      );
+    const row = rows[0];
+    return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role, locale: row.locale } : null;
   }
 
   async logout(token: string): Promise<void> {

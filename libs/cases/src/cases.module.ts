@@ -1,20 +1,23 @@
 import { Module } from '@nestjs/common';
+import { SlaModule } from '@app/sla';
 import { PostCommitDispatcher } from './dispatch/post-commit-dispatcher';
 import { AddCaseNote } from './use-cases/add-case-note';
 import { AssignCase } from './use-cases/assign-case';
 import { FireDeadline } from './use-cases/fire-deadline';
 import { GetCase } from './use-cases/get-case';
 import { GetCaseTimeline } from './use-cases/get-case-timeline';
+import { GetQueueStats } from './use-cases/get-queue-stats';
 import { ListCases } from './use-cases/list-cases';
 import { OpenCase } from './use-cases/open-case';
 import { SendCaseEvent } from './use-cases/send-case-event';
 import { VerifyCaseReplay } from './use-cases/verify-case-replay';
 
-const USE_CASES = [OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay];
+const USE_CASES = [OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({
+  imports: [SlaModule],
   providers: [PostCommitDispatcher, ...USE_CASES],
-  exports: [PostCommitDispatcher, ...USE_CASES],
+  exports: [PostCommitDispatcher, SlaModule, ...USE_CASES],
 })
 export class CasesModule {}

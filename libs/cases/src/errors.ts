@@ -1,4 +1,6 @@
-import { OptimisticLockError } from '@mikro-orm/core';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CaseEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 
 /** A concurrent writer committed first: the caller must reload and decide again. */
@@ -24,4 +26,19 @@ export function rethrowLockConflict(error: unknown, caseId: string, expected: nu
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
+}
+
+/**
+ * One active case per kind and transaction (unique index cases_open_transaction_uidx): a second
+ * one is a 409 naming the case that exists, so the caller can work on that one instead.
+ */
+export async function rethrowDuplicateCase(em: EntityManager, error: unknown, kind: string, transactionRef: string | null | undefined): Promise<never> {
+  if (error instanceof UniqueConstraintViolationException && transactionRef && error.message.includes('cases_open_transaction_uidx')) {
+    const existing = await em.fork().findOne(CaseEntity, { kind: kind as CaseEntity['kind'], transactionRef, status: 'active' }, { fields: ['id'] });
+    throw new DomainError(DomainErrorCode.DuplicateCase, `An open ${kind} case for transaction ${transactionRef} exists already.`, {
+      existingCaseId: existing?.id ?? null,
+      transactionRef,
+    });
+  }
+  throw error;
 }

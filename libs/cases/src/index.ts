@@ -10,4 +10,5 @@ export { GetCase } from './use-cases/get-case';
 export { ListCases, type CasePage, type ListCasesQuery } from './use-cases/list-cases';
 export { GetCaseTimeline, type TimelineEntry } from './use-cases/get-case-timeline';
 export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-replay';
-export type { CaseSummaryView, CaseView, DeadlineView } from './views/case-view';
+export { GetQueueStats, DUE_SOON_MS, type QueueStats, type QueueCounts } from './use-cases/get-queue-stats';
+export type { CaseSummaryView, CaseView, DeadlineView, SlaClockView } from './views/case-view';

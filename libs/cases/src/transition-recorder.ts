@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CaseTransition } from '@app/domain';
+import type { CaseTransition, ScheduledDeadline } from '@app/domain';
 import { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
 import type { Actor } from './actor';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
@@ -11,20 +11,31 @@ import type { CommittedWork } from './dispatch/post-commit-dispatcher';
  * deadline rows for scheduled `after` events, cancelled deadlines, and outbox rows for effects.
  * Everything commits together or not at all.
  */
+/** When a scheduled machine deadline is due; the SLA policy may measure it in business time. */
+export type DueAtPlanner = (scheduled: ScheduledDeadline, now: Date) => Date;
+
+export const calendarDueAt: DueAtPlanner = (scheduled, now) => new Date(now.getTime() + scheduled.delayMs);
+
+export interface RecordedTransition extends CommittedWork {
+  /** Every deadline of the case still pending after this transition (machine and SLA alarms). */
+  pending: DeadlineEntity[];
+}
+
 export async function recordTransition(
   em: EntityManager,
   caseEntity: CaseEntity,
   transition: CaseTransition,
   actor: Actor,
   now: Date,
-  options: { isNew: boolean },
-): Promise<CommittedWork> {
+  options: { isNew: boolean; dueAt?: DueAtPlanner },
+): Promise<RecordedTransition> {
   const fromState = options.isNew ? null : caseEntity.state;
   const pending = options.isNew ? [] : await em.find(DeadlineEntity, { caseId: caseEntity.id, status: 'pending' });
+  const dueAt = options.dueAt ?? calendarDueAt;
 
   const cancelledDeadlineIds: string[] = [];
   for (const deadline of pending) {
-    if (transition.cancelledSendIds.includes(deadline.sendId)) {
+    if (deadline.kind === 'machine' && transition.cancelledSendIds.includes(deadline.sendId)) {
       deadline.status = 'cancelled';
       deadline.settledAt = now;
       cancelledDeadlineIds.push(deadline.id);
@@ -38,16 +49,14 @@ export async function recordTransition(
       name: scheduled.name,
       sendId: scheduled.sendId,
       event: scheduled.event,
-      dueAt: new Date(now.getTime() + scheduled.delayMs),
+      dueAt: dueAt(scheduled, now),
       createdAt: now,
     });
     return deadline;
   });
 
   const stillPending = [...pending.filter((deadline) => deadline.status === 'pending'), ...scheduledDeadlines];
-  caseEntity.nextDeadlineAt = stillPending.length
-    ? new Date(Math.min(...stillPending.map((deadline) => deadline.dueAt.getTime())))
-    : null;
+  setNextDeadline(caseEntity, stillPending);
   caseEntity.snapshot = transition.snapshot;
   caseEntity.state = transition.state;
   caseEntity.status = transition.status;
@@ -75,5 +84,14 @@ export async function recordTransition(
     }),
   );
 
-  return { scheduledDeadlines, cancelledDeadlineIds, outbox };
+  return { scheduledDeadlines, cancelledDeadlineIds, outbox, pending: stillPending };
+}
+
+/**
+ * The queue sorts by the next thing that happens by itself: a machine deadline or an SLA breach
+ * (reminders are only warnings and do not count).
+ */
+export function setNextDeadline(caseEntity: CaseEntity, pending: DeadlineEntity[]): void {
+  const relevant = pending.filter((d) => d.status === 'pending' && (d.kind === 'machine' || d.name === 'breach'));
+  caseEntity.nextDeadlineAt = relevant.length ? new Date(Math.min(...relevant.map((d) => d.dueAt.getTime()))) : null;
 }

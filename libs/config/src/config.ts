@@ -24,10 +24,43 @@ export interface AppConfig {
     outboxRelayAfterMs: number;
   };
   windows: CaseWindows;
+  /**
+   * Windows set explicitly in the environment. They win over SLA policies: that is how a demo or a
+   * test shortens a seven-day merchant window to seconds without editing policies.
+   */
+  windowOverrides: Partial<CaseWindows>;
   auth: { sessionTtlHours: number; cookieSecure: boolean };
   refunds: {
     /** The simulated gateway refuses refunds of transactions whose reference starts with this. */
     simulateFailurePrefix: string;
+  };
+  /** Merchant API keys and the wallet backend's intake tokens. */
+  merchantApi: {
+    /** Requests per key per fixed one-minute window before a 429. */
+    rateLimitPerMinute: number;
+    /** `name:token` pairs from INTAKE_SERVICE_TOKENS; the name is recorded as the caller. */
+    intakeTokens: Array<{ name: string; token: string }>;
+    intakeRateLimitPerMinute: number;
+    /** How long a stored idempotent response is kept (at least 24 hours, as Stripe promises). */
+    idempotencyTtlHours: number;
+  };
+  evidence: {
+    /** Where the local-disk storage adapter keeps files: never a folder the HTTP server serves. */
+    storageDir: string;
+    maxFileBytes: number;
+    /** All evidence files of one case together. */
+    maxCaseBytes: number;
+    maxFilesPerRequest: number;
+  };
+  webhooks: {
+    /** Tests and local development deliver to 127.0.0.1; production must leave this off (SSRF). */
+    allowPrivateTargets: boolean;
+    /** Delay before each retry; the sum is the retry horizon (about 3 days by default). */
+    retryDelaysMs: number[];
+    timeoutMs: number;
+    /** An endpoint failing without a single success for this long is disabled. */
+    disableAfterMs: number;
+    concurrency: number;
   };
 }
 
@@ -56,6 +89,40 @@ function windowMs(env: Env, name: string, fallbackMs: number): number {
   return int(env, name, Math.round(fallbackMs / 1000), 1) * 1000;
 }
 
+function intakeTokens(raw: string | undefined): Array<{ name: string; token: string }> {
+  if (!raw) return [];
+  return raw.split(',').map((pair) => {
+    const at = pair.indexOf(':');
+    const name = pair.slice(0, at).trim();
+    const token = pair.slice(at + 1).trim();
+    if (at <= 0 || !/^[a-z0-9_-]{1,64}$/i.test(name) || token.length < 24) {
+      throw new ConfigError('INTAKE_SERVICE_TOKENS must be comma-separated name:token pairs with tokens of at least 24 characters');
+    }
+    return { name, token };
+  });
+}
+
+/** 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, then 12 h five times: about 3 days 4 h in all. */
+const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = [5, 30, 120, 600, 1800, 3600, 7200, 14_400, 28_800, 43_200, 43_200, 43_200, 43_200, 43_200].map((s) => s * 1000);
+
+function delays(env: Env, name: string, fallback: number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const values = raw.split(',').map((part) => Number(part.trim()));
+  if (values.length === 0 || values.some((value) => !Number.isSafeInteger(value) || value < 0)) {
+    throw new ConfigError(`${name} must be comma-separated non-negative integers (milliseconds), got "${raw}"`);
+  }
+  return values;
+}
+
+const WINDOW_VARIABLES: Record<keyof CaseWindows, string> = {
+  merchantResponseMs: 'DISPUTE_MERCHANT_RESPONSE_SECONDS',
+  infoReplyMs: 'INFO_REPLY_SECONDS',
+  appealWindowMs: 'APPEAL_WINDOW_SECONDS',
+  refundRetryMs: 'REFUND_RETRY_SECONDS',
+  customerReplyMs: 'CUSTOMER_REPLY_SECONDS',
+};
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (!['development', 'test', 'production'].includes(nodeEnv)) throw new ConfigError(`NODE_ENV "${nodeEnv}" is not supported`);
@@ -81,18 +148,38 @@ export function loadConfig(env: Env = process.env): AppConfig {
       reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 30_000, 100),
       outboxRelayAfterMs: int(env, 'OUTBOX_RELAY_AFTER_MS', 5_000, 0),
     },
-    windows: {
-      merchantResponseMs: windowMs(env, 'DISPUTE_MERCHANT_RESPONSE_SECONDS', DEFAULT_WINDOWS.merchantResponseMs),
-      infoReplyMs: windowMs(env, 'INFO_REPLY_SECONDS', DEFAULT_WINDOWS.infoReplyMs),
-      appealWindowMs: windowMs(env, 'APPEAL_WINDOW_SECONDS', DEFAULT_WINDOWS.appealWindowMs),
-      refundRetryMs: windowMs(env, 'REFUND_RETRY_SECONDS', DEFAULT_WINDOWS.refundRetryMs),
-      customerReplyMs: windowMs(env, 'CUSTOMER_REPLY_SECONDS', DEFAULT_WINDOWS.customerReplyMs),
-    },
+    windows: Object.fromEntries(
+      Object.entries(WINDOW_VARIABLES).map(([key, name]) => [key, windowMs(env, name, DEFAULT_WINDOWS[key as keyof CaseWindows])]),
+    ) as unknown as CaseWindows,
+    windowOverrides: Object.fromEntries(
+      Object.entries(WINDOW_VARIABLES)
+        .filter(([, name]) => env[name] !== undefined && env[name] !== '')
+        .map(([key, name]) => [key, windowMs(env, name, 0)]),
+    ),
     auth: {
       sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1),
       cookieSecure: bool(env, 'COOKIE_SECURE', nodeEnv === 'production'),
     },
     refunds: { simulateFailurePrefix: env.SIMULATE_REFUND_FAILURE_PREFIX ?? 'FAIL-REFUND' },
+    merchantApi: {
+      rateLimitPerMinute: int(env, 'MERCHANT_RATE_LIMIT_PER_MINUTE', 300, 1),
+      intakeTokens: intakeTokens(env.INTAKE_SERVICE_TOKENS),
+      intakeRateLimitPerMinute: int(env, 'INTAKE_RATE_LIMIT_PER_MINUTE', 1200, 1),
+      idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24),
+    },
+    evidence: {
+      storageDir: env.STORAGE_DIR ?? './var/evidence',
+      maxFileBytes: int(env, 'EVIDENCE_MAX_FILE_BYTES', 10 * 1024 * 1024, 1),
+      maxCaseBytes: int(env, 'EVIDENCE_MAX_CASE_BYTES', 30 * 1024 * 1024, 1),
+      maxFilesPerRequest: int(env, 'EVIDENCE_MAX_FILES_PER_REQUEST', 5, 1),
+    },
+    webhooks: {
+      allowPrivateTargets: bool(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
+      retryDelaysMs: delays(env, 'WEBHOOK_RETRY_DELAYS_MS', DEFAULT_WEBHOOK_RETRY_DELAYS_MS),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100),
+      disableAfterMs: int(env, 'WEBHOOK_DISABLE_AFTER_SECONDS', 5 * 24 * 3600, 1) * 1000,
+      concurrency: int(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1),
+    },
   };
 }
 

@@ -12,3 +12,4 @@ export {
   ensureDatabase,
   listDatabases,
 } from './database-admin';
+export { ensureSlaDefaults } from './sla-defaults';

@@ -2,9 +2,15 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { ENTITIES } from './entities';
 import { Migration20261125000000Initial } from './migrations/Migration20261125000000Initial';
+import { Migration20261125050000Sla } from './migrations/Migration20261125050000Sla';
+import { Migration20261125100000Merchants } from './migrations/Migration20261125100000Merchants';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
-export const MIGRATIONS = [{ name: 'Migration20261125000000Initial', class: Migration20261125000000Initial }];
+export const MIGRATIONS = [
+  { name: 'Migration20261125000000Initial', class: Migration20261125000000Initial },
+  { name: 'Migration20261125050000Sla', class: Migration20261125050000Sla },
+  { name: 'Migration20261125100000Merchants', class: Migration20261125100000Merchants },
+];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
   return {

@@ -21,6 +21,19 @@ export enum DomainErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
+  /** An active case of this kind already exists for the transaction; `existingCaseId` names it. */
+  DuplicateCase = 'DUPLICATE_CASE',
+  /** The idempotency key was used before with a different request. */
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  /** A request with this idempotency key is still running. */
+  IdempotencyKeyInUse = 'IDEMPOTENCY_KEY_IN_USE',
+  RateLimited = 'RATE_LIMITED',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  /** Submitted evidence cannot be changed; new evidence may be staged only when the case asks for it. */
+  EvidenceLocked = 'EVIDENCE_LOCKED',
+  /** A webhook URL that is not allowed (private address, bad scheme, unresolvable host). */
+  WebhookTargetRefused = 'WEBHOOK_TARGET_REFUSED',
 }
 
 export interface FieldIssue {

@@ -21,3 +21,5 @@ export * from './policies/refund-policy';
 export * from './policies/fee-policy';
 export * from './engine/case-transition';
 export * from './calendar';
+export * from './sla';
+export * from './machines/describe-machine';

@@ -19,6 +19,14 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [DomainErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [DomainErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.DuplicateCase]: HttpStatus.CONFLICT,
+  [DomainErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.IdempotencyKeyInUse]: HttpStatus.CONFLICT,
+  [DomainErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [DomainErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [DomainErrorCode.EvidenceLocked]: HttpStatus.CONFLICT,
+  [DomainErrorCode.WebhookTargetRefused]: HttpStatus.BAD_REQUEST,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */

@@ -7,18 +7,22 @@ import type { JobsOptions } from 'bullmq';
 export const QUEUES = {
   deadlines: 'deadlines',
   effects: 'effects',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   'deadline.fire': { deadlineId: string; caseId: string };
   'effect.run': { outboxId: string; caseId: string | null; type: string };
+  /** One HTTP attempt of a webhook delivery; a job for another generation or attempt is stale. */
+  'webhook.deliver': { deliveryId: string; generation: number; attempt: number };
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   'deadline.fire': QUEUES.deadlines,
   'effect.run': QUEUES.effects,
+  'webhook.deliver': QUEUES.webhooks,
 };
 
 /** Job names each queue carries; the worker refuses to boot if one has no handler or two. */
@@ -33,6 +37,7 @@ export function jobNamesOf(queue: QueueName): JobName[] {
 export const jobIds = {
   deadline: (deadlineId: string) => `deadline-${deadlineId}`,
   effect: (outboxId: string) => `effect-${outboxId}`,
+  webhook: (deliveryId: string, generation: number, attempt: number) => `webhook-${deliveryId}-g${generation}-a${attempt}`,
 };
 
 const KEEP_FINISHED = { age: 24 * 3600, count: 50_000 };
@@ -41,4 +46,7 @@ export const JOB_OPTIONS: { readonly [N in JobName]: JobsOptions } = {
   // A firing that loses an optimistic-lock race is retried; the retry sees the new state.
   'deadline.fire': { attempts: 10, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: KEEP_FINISHED, removeOnFail: false },
   'effect.run': { attempts: 12, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: false },
+  // HTTP failures are not job failures: the processor records them and schedules the next attempt
+  // itself (delays from config). BullMQ retries only cover the processor failing (database down).
+  'webhook.deliver': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 7 * 24 * 3600 } },
 };

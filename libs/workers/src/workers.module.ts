@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '@app/cases';
+import { WebhooksModule, WebhookWorkerModule } from '@app/webhooks';
 import { AccountActionHandler } from './effects/account-action.handler';
 import { EFFECT_HANDLERS } from './effects/effect-handler';
 import { EffectRunner } from './effects/effect-runner';
@@ -15,7 +16,7 @@ import { Reconciler } from './reconciler';
  * apps/api when RUN_WORKERS_IN_PROCESS is set for the one-command demo.
  */
 @Module({
-  imports: [CasesModule],
+  imports: [CasesModule, WebhooksModule, WebhookWorkerModule],
   providers: [
     { provide: WalletGateway, useClass: SimulatedWalletGateway },
     RefundHandler,

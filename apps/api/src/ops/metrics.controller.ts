@@ -7,7 +7,7 @@ import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { Public } from '@app/auth';
 import { QUEUES } from '@app/queues';
 
-/** Prometheus metrics: process defaults, open cases by kind and state, queue depths, pending deadlines. */
+/** Prometheus metrics: process defaults, open cases by kind and state, SLA breaches, queue depths, pending deadlines. */
 @ApiTags('ops')
 @Controller()
 export class MetricsController {
@@ -39,6 +39,19 @@ export class MetricsController {
       async collect() {
         const [row] = await em.fork().getConnection().execute<Array<{ n: string }>>(`select count(*) as n from deadlines where status = 'pending'`);
         this.set(Number(row?.n ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'sla_breaches',
+      help: 'SLA clocks that breached, by policy and target (monotonic: clocks are never un-breached)',
+      labelNames: ['policy', 'target'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await em.fork().getConnection().execute<Array<{ policy_id: string; target: string; n: string }>>(
+          `select policy_id, target, count(*) as n from sla_clocks where breached_at is not null group by 1, 2`,
+        );
+        this.reset();
+        for (const row of rows) this.set({ policy: row.policy_id, target: row.target }, Number(row.n));
       },
     });
     const queues = { [QUEUES.deadlines]: this.deadlines, [QUEUES.effects]: this.effects };

@@ -4,9 +4,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, DeadlineEntity } from '@app/db';
 import { definitionFor, fireDeadline } from '@app/domain';
+import { SlaTracker } from '@app/sla';
 import { CLOCK } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
-import { recordTransition } from '../transition-recorder';
+import { recordWithSla } from '../record-with-sla';
 
 export type FireDeadlineOutcome = 'fired' | 'stale' | 'already-settled' | 'missing';
 
@@ -20,6 +21,7 @@ export class FireDeadline {
   constructor(
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
+    private readonly sla: SlaTracker,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -34,6 +36,13 @@ export class FireDeadline {
         return null;
       }
       const now = this.clock.now();
+      if (deadline.kind === 'sla') {
+        const { fired, outbox } = await this.sla.fireAlarm(em, deadline, now);
+        deadline.status = fired ? 'fired' : 'stale';
+        deadline.settledAt = now;
+        outcome = fired ? 'fired' : 'stale';
+        return { scheduledDeadlines: [], cancelledDeadlineIds: [], outbox };
+      }
       const entity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId });
       const definition = definitionFor(entity.kind, entity.machineVersion);
       const transition = fireDeadline(definition, entity.snapshot as never, deadline.event);
@@ -47,8 +56,8 @@ export class FireDeadline {
       deadline.settledAt = now;
       outcome = 'fired';
       // The transition's own cancel of this send id must not flip the row back to cancelled.
-      const work = await recordTransition(em, entity, { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) }, CLOCK, now, { isNew: false });
-      return work;
+      const withoutSelf = { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) };
+      return recordWithSla(em, this.sla, entity, withoutSelf, CLOCK, now);
     });
     if (work) await this.dispatcher.dispatch(work);
     return outcome;

@@ -1,20 +1,29 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
-import { CaseEntity, DeadlineEntity } from '@app/db';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@app/config';
+import { CaseEntity, DeadlineEntity, SlaClockEntity } from '@app/db';
+import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
 import { caseNotFound, isUuid } from '../errors';
 import { toCaseView, type CaseView } from '../views/case-view';
 
 @Injectable()
 export class GetCase {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly sla: SlaTracker,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
 
   async execute(caseId: string, actor: Actor): Promise<CaseView> {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
     const em = this.em.fork();
     const entity = await em.findOne(CaseEntity, { id: caseId }, { populate: ['assignee'] });
     if (!entity) throw caseNotFound(caseId);
-    const deadlines = await em.find(DeadlineEntity, { caseId, status: 'pending' });
-    return toCaseView(entity, deadlines, senderOf(actor));
+    // Pending deadlines, plus fired SLA alarms (the reminders already sent).
+    const deadlines = await em.find(DeadlineEntity, { caseId, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
+    const clocks = await em.find(SlaClockEntity, { caseId }, { orderBy: { target: 'asc' } });
+    const sla = await this.sla.forCase(entity);
+    return toCaseView(entity, { deadlines, clocks, calendar: sla?.calendar, now: this.clock.now() }, senderOf(actor));
   }
 }

@@ -99,9 +99,12 @@ export class ListCases {
       : [];
     const byId = new Map(entities.map((entity) => [entity.id, entity]));
     const last = pageRows[pageRows.length - 1];
-    // node-postgres returns the 'infinity' timestamp (cases with no deadline) as the number Infinity.
-    const sortValueOf = (value: Date | string | number) =>
-      value instanceof Date && Number.isFinite(value.getTime()) ? value.toISOString() : 'infinity';
+    // Through MikroORM's connection timestamps arrive as strings; 'infinity' marks a case with no deadline.
+    const sortValueOf = (value: Date | string | number) => {
+      if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString() : 'infinity';
+      if (typeof value === 'number' || value === 'infinity') return 'infinity';
+      return new Date(value).toISOString();
+    };
     return {
       items: pageRows.map((row) => toSummaryView(byId.get(row.id)!)),
       nextCursor: rows.length > limit && last ? encodeCursor(sortValueOf(last.sort_value), last.id) : null,

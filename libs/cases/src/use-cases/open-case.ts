@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { Clock } from '@app/config';
 import { CaseEntity } from '@app/db';
 import { currentDefinition, openCase, type CaseKind, type Channel, type Money, type Priority } from '@app/domain';
+import { SlaTracker } from '@app/sla';
 import type { Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
-import { recordTransition } from '../transition-recorder';
+import { rethrowDuplicateCase } from '../errors';
+import { recordTransition, setNextDeadline } from '../transition-recorder';
 
 export interface OpenCaseCommand {
   kind: CaseKind;
@@ -28,13 +30,15 @@ export class OpenCase {
   constructor(
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
+    private readonly sla: SlaTracker,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(command: OpenCaseCommand, actor: Actor): Promise<string> {
     const definition = currentDefinition(command.kind);
     const now = this.clock.now();
+    // The matched SLA policy sets the case's windows (merchant response, customer reply) and clocks.
+    const sla = await this.sla.forFacts({ kind: command.kind, priority: command.priority, channel: command.channel });
     const transition = openCase(
       definition,
       {
@@ -44,7 +48,7 @@ export class OpenCase {
         purchasedAt: command.purchasedAt ?? null,
         openedAt: now.toISOString(),
       },
-      this.config.windows,
+      this.sla.windowsFor(sla),
     );
     const id = randomUUID();
     const work = await this.em.transactional(async (em) => {
@@ -65,11 +69,16 @@ export class OpenCase {
         transactionRef: command.transactionRef ?? null,
         amountMinor: command.amount?.amountMinor ?? null,
         currency: command.amount?.currency ?? null,
+        slaPolicyId: sla?.policy.id ?? null,
         createdAt: now,
         updatedAt: now,
       });
-      return recordTransition(em, entity, transition, actor, now, { isNew: true });
-    });
+      const recorded = await recordTransition(em, entity, transition, actor, now, { isNew: true, dueAt: this.sla.dueAtPlanner(sla) });
+      const slaWork = this.sla.startClocks(em, entity, sla, transition.slaPhase, now);
+      const windowReminders = this.sla.planWindowReminders(em, entity, sla, recorded.scheduledDeadlines, now);
+      setNextDeadline(entity, [...recorded.pending, ...slaWork.scheduled]);
+      return { ...recorded, scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders] };
+    }).catch((error: unknown) => rethrowDuplicateCase(this.em, error, command.kind, command.transactionRef));
     await this.dispatcher.dispatch(work);
     return id;
   }

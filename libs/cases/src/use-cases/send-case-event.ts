@@ -3,10 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity } from '@app/db';
 import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
+import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, rethrowLockConflict, versionConflict } from '../errors';
-import { recordTransition } from '../transition-recorder';
+import { recordWithSla } from '../record-with-sla';
 
 export interface SendCaseEventCommand {
   caseId: string;
@@ -25,6 +26,7 @@ export class SendCaseEvent {
   constructor(
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
+    private readonly sla: SlaTracker,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -51,7 +53,7 @@ export class SendCaseEvent {
         const definition = definitionFor(entity.kind, entity.machineVersion);
         const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
         const now = this.clock.now();
-        const work = await recordTransition(em, entity, transition, actor, now, { isNew: false });
+        const work = await recordWithSla(em, this.sla, entity, transition, actor, now);
         newVersion = entity.version + 1;
         return work;
       })

@@ -1,5 +1,13 @@
-import type { CaseEntity, DeadlineEntity } from '@app/db';
-import { allowedEvents, definitionFor, restoreSnapshot, type EventSender } from '@app/domain';
+import type { CaseEntity, DeadlineEntity, SlaClockEntity } from '@app/db';
+import {
+  allowedEvents,
+  businessMinutesBetween,
+  definitionFor,
+  minutesLeftAt,
+  restoreSnapshot,
+  type BusinessCalendar,
+  type EventSender,
+} from '@app/domain';
 
 export interface DeadlineView {
   id: string;
@@ -8,6 +16,23 @@ export interface DeadlineView {
   dueAt: string;
   /** The machine event that fires at dueAt. */
   event: string;
+  /** Working minutes left on the case's SLA calendar (null without a policy). */
+  businessMinutesLeft: number | null;
+}
+
+export interface SlaClockView {
+  target: string;
+  status: string;
+  mode: 'calendar' | 'business';
+  targetMinutes: number;
+  /** When it breaches if it keeps running; null while paused or finished. */
+  dueAt: string | null;
+  /** In the clock's own mode; negative when overdue. */
+  minutesLeft: number;
+  paused: boolean;
+  metAt: string | null;
+  breachedAt: string | null;
+  remindersSent: string[];
 }
 
 export interface CaseSummaryView {
@@ -37,6 +62,15 @@ export interface CaseView extends CaseSummaryView {
   /** Events the asking actor may send now, straight from the machine's `can()`. */
   allowedEvents: string[];
   deadlines: DeadlineView[];
+  sla: { policyId: string; clocks: SlaClockView[] } | null;
+  escalatedAt: string | null;
+}
+
+export interface CaseViewInputs {
+  deadlines: DeadlineEntity[];
+  clocks: SlaClockEntity[];
+  calendar: BusinessCalendar | undefined;
+  now: Date;
 }
 
 export function toSummaryView(entity: CaseEntity): CaseSummaryView {
@@ -60,7 +94,8 @@ export function toSummaryView(entity: CaseEntity): CaseSummaryView {
   };
 }
 
-export function toCaseView(entity: CaseEntity, deadlines: DeadlineEntity[], sender: EventSender): CaseView {
+export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: EventSender): CaseView {
+  const { deadlines, clocks, calendar, now } = inputs;
   const definition = definitionFor(entity.kind, entity.machineVersion);
   const snapshot = restoreSnapshot(definition, entity.snapshot as never);
   return {
@@ -70,7 +105,7 @@ export function toCaseView(entity: CaseEntity, deadlines: DeadlineEntity[], send
     details: (entity.snapshot as { context: unknown }).context,
     allowedEvents: entity.status === 'done' ? [] : allowedEvents(definition, snapshot, sender),
     deadlines: deadlines
-      .filter((deadline) => deadline.status === 'pending')
+      .filter((deadline) => deadline.status === 'pending' && deadline.kind === 'machine')
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
       .map((deadline) => ({
         id: deadline.id,
@@ -78,6 +113,35 @@ export function toCaseView(entity: CaseEntity, deadlines: DeadlineEntity[], send
         label: definition.deadlines[deadline.name]?.label ?? deadline.name,
         dueAt: deadline.dueAt.toISOString(),
         event: deadline.event.type,
+        businessMinutesLeft: calendar ? Math.round(businessMinutesBetween(calendar, now, deadline.dueAt)) : null,
       })),
+    sla:
+      entity.slaPolicyId && calendar
+        ? {
+            policyId: entity.slaPolicyId,
+            clocks: clocks.map((clock) => ({
+              target: clock.target,
+              status: clock.status,
+              mode: clock.mode,
+              targetMinutes: clock.minutes,
+              dueAt: clock.dueAt?.toISOString() ?? null,
+              minutesLeft: roundTo100th(
+                minutesLeftAt({ target: { minutes: clock.minutes, mode: clock.mode }, status: clock.status, usedMinutes: clock.usedMinutes, runningSince: clock.runningSince }, calendar, now),
+              ),
+              paused: clock.status === 'paused',
+              metAt: clock.metAt?.toISOString() ?? null,
+              breachedAt: clock.breachedAt?.toISOString() ?? null,
+              remindersSent: deadlines
+                .filter((d) => d.slaClockId === clock.id && d.status === 'fired' && d.name !== 'breach')
+                .map((d) => d.name),
+            })),
+          }
+        : null,
+    escalatedAt: entity.escalatedAt?.toISOString() ?? null,
   };
+}
+
+/** Hundredths of a minute: whole minutes would hide the difference on short targets. */
+function roundTo100th(minutes: number): number {
+  return Math.round(minutes * 100) / 100;
 }

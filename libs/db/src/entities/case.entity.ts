@@ -4,7 +4,7 @@ import { AgentEntity } from './agent.entity';
 
 @Entity({ tableName: 'cases' })
 export class CaseEntity {
-  [OptionalProps]?: 'version' | 'createdAt' | 'updatedAt' | 'status' | 'description' | 'customerName' | 'merchantId' | 'transactionRef' | 'amountMinor' | 'currency' | 'assignee' | 'nextDeadlineAt';
+  [OptionalProps]?: 'version' | 'createdAt' | 'updatedAt' | 'status' | 'description' | 'customerName' | 'merchantId' | 'transactionRef' | 'amountMinor' | 'currency' | 'assignee' | 'nextDeadlineAt' | 'slaPolicyId' | 'escalatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -66,6 +66,14 @@ export class CaseEntity {
 
   @ManyToOne(() => AgentEntity, { nullable: true, deleteRule: 'set null' })
   assignee: AgentEntity | null = null;
+
+  /** The SLA policy matched when the case opened (null: no policy applies). */
+  @Property({ type: 'text', nullable: true })
+  slaPolicyId: string | null = null;
+
+  /** Set when an SLA breach moved the case to the supervisors' queue. */
+  @Property({ type: 'timestamptz', nullable: true })
+  escalatedAt: Date | null = null;
 
   /** Earliest pending deadline, kept in the same transaction as the deadlines, for queue sorting. */
   @Property({ type: 'timestamptz', nullable: true })

@@ -9,7 +9,7 @@ export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale';
  */
 @Entity({ tableName: 'deadlines' })
 export class DeadlineEntity {
-  [OptionalProps]?: 'status' | 'createdAt' | 'settledAt';
+  [OptionalProps]?: 'status' | 'createdAt' | 'settledAt' | 'kind' | 'slaClockId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -17,7 +17,14 @@ export class DeadlineEntity {
   @Property({ type: 'uuid' })
   caseId!: string;
 
-  /** The delay's name in the machine, e.g. `merchantResponseWindow`. */
+  /** `machine`: a delayed machine event; `sla`: a reminder or breach alarm of an SLA clock. */
+  @Property({ type: 'text' })
+  kind: 'machine' | 'sla' = 'machine';
+
+  @Property({ type: 'uuid', nullable: true })
+  slaClockId: string | null = null;
+
+  /** The delay's name in the machine (e.g. `merchantResponseWindow`), or the alarm (`reminder-80pct`, `breach`). */
   @Property({ type: 'text' })
   name!: string;
 

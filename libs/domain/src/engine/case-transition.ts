@@ -5,6 +5,7 @@ import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
 import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
 import { EFFECT_TYPES, type CaseEffect } from '../machines/effects';
 import type { CaseWindows } from '../machines/windows';
+import { SLA_PAUSED, SLA_STOPPED, type SlaPhase } from '../sla/sla-tags';
 
 /** The JSON a case stores: XState's persisted snapshot. */
 export type PersistedSnapshot = Record<string, unknown> & { value: unknown; context: unknown; status: string };
@@ -29,6 +30,8 @@ export interface CaseTransition {
   /** Dotted state path, e.g. `investigation.awaitingCustomerInfo`. */
   state: string;
   status: 'active' | 'done';
+  /** Whether support's SLA clocks run in the new state (from the machine's state tags). */
+  slaPhase: SlaPhase;
   event: MachineEvent;
   effects: CaseEffect[];
   scheduled: ScheduledDeadline[];
@@ -156,6 +159,11 @@ export function toPersisted(definition: CaseMachineDefinition, snapshot: AnyMach
   return JSON.parse(JSON.stringify(definition.machine.getPersistedSnapshot(snapshot))) as PersistedSnapshot;
 }
 
+export function slaPhaseOf(snapshot: AnyMachineSnapshot): SlaPhase {
+  if (snapshot.status === 'done' || snapshot.hasTag(SLA_STOPPED)) return 'stopped';
+  return snapshot.hasTag(SLA_PAUSED) ? 'paused' : 'running';
+}
+
 function isPermitted(sentBy: readonly ActorKind[], minimumRole: AgentRole | undefined, sender: EventSender): boolean {
   if (!sentBy.includes(sender.kind)) return false;
   if (sender.kind !== 'agent' || !minimumRole) return true;
@@ -192,6 +200,7 @@ function describe(
     snapshot: toPersisted(definition, next),
     state: stateToString(next.value),
     status: next.status === 'done' ? 'done' : 'active',
+    slaPhase: slaPhaseOf(next),
     event,
     effects,
     scheduled,

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OutboxEntity } from '@app/db';
+import { CreateWebhookDeliveries } from '@app/webhooks';
 import type { EffectHandler } from './effect-handler';
 
 /**
@@ -13,7 +14,11 @@ export class NotifyHandler implements EffectHandler {
   readonly types = ['notify'] as const;
   private readonly logger = new Logger('Notify');
 
+  constructor(private readonly webhookDeliveries: CreateWebhookDeliveries) {}
+
   async handle(row: OutboxEntity): Promise<void> {
     this.logger.log(JSON.stringify({ event: 'notify', outboxId: row.id, caseId: row.caseId, ...row.payload }));
+    // Merchant webhooks: one delivery per subscribed endpoint, idempotent by (outbox row, endpoint).
+    await this.webhookDeliveries.execute(row);
   }
 }

@@ -1,3 +1,4 @@
+import { SLA_PAUSED, SLA_STOPPED } from '../../sla/sla-tags';
 import { assign, setup } from 'xstate';
 import { effectActions } from '../effects';
 import type { CaseWindows } from '../windows';
@@ -73,6 +74,7 @@ export const accountSecurityMachineV1 = setup({
       initial: 'verifyingIdentity',
       states: {
         verifyingIdentity: {
+          tags: [SLA_PAUSED],
           description: 'The customer proves who they are (document, video call, bank card or in person).',
           after: {
             // A silent customer keeps the account frozen; agents are told to chase.
@@ -146,6 +148,7 @@ export const accountSecurityMachineV1 = setup({
       },
     },
     resolved: {
+      tags: [SLA_STOPPED],
       description: 'Unfrozen, reset and unfrozen, or fraud confirmed (still frozen). Closes when the window ends.',
       entry: { type: 'notify', params: { topic: 'account_security.resolved', audience: ['customer'] } },
       after: { appealWindow: 'closed' },

@@ -1,3 +1,4 @@
+import { SLA_PAUSED, SLA_STOPPED } from '../../sla/sla-tags';
 import { assign, setup } from 'xstate';
 import type { Money } from '../../money/money';
 import { effectActions } from '../effects';
@@ -165,6 +166,7 @@ export const balanceDiscrepancyMachineV1 = setup({
       },
     },
     resolved: {
+      tags: [SLA_STOPPED],
       description: 'Explained, corrected, or found correct. Closes when the window ends.',
       entry: { type: 'notify', params: { topic: 'balance_discrepancy.resolved', audience: ['customer'] } },
       after: { appealWindow: 'closed' },

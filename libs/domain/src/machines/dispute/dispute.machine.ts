@@ -1,3 +1,4 @@
+import { SLA_PAUSED, SLA_STOPPED } from '../../sla/sla-tags';
 import { assign, setup } from 'xstate';
 import type { DisputeReason } from '../../cases/case-kind';
 import type { Money } from '../../money/money';
@@ -127,6 +128,7 @@ export const disputeMachineV1 = setup({
       },
     },
     awaitingMerchant: {
+      tags: [SLA_PAUSED],
       description: 'The merchant may accept (refund) or contest with evidence before the window closes.',
       entry: { type: 'notify', params: { topic: 'dispute.awaiting_merchant', audience: ['merchant'] } },
       after: {
@@ -185,6 +187,7 @@ export const disputeMachineV1 = setup({
           },
         },
         awaitingCustomerInfo: {
+          tags: [SLA_PAUSED],
           entry: { type: 'notify', params: { topic: 'dispute.info_requested', audience: ['customer'] } },
           exit: assign({ openInfoRequest: null }),
           after: {
@@ -194,6 +197,7 @@ export const disputeMachineV1 = setup({
           on: { CUSTOMER_INFO_PROVIDED: 'reviewing' },
         },
         awaitingMerchantInfo: {
+          tags: [SLA_PAUSED],
           entry: { type: 'notify', params: { topic: 'dispute.info_requested', audience: ['merchant'] } },
           exit: assign({ openInfoRequest: null }),
           after: {
@@ -252,6 +256,7 @@ export const disputeMachineV1 = setup({
       },
     },
     resolved: {
+      tags: [SLA_STOPPED],
       description: 'Decided (and refunded where due). Either side may appeal once before the window closes.',
       entry: { type: 'notify', params: { topic: 'dispute.resolved', audience: ['merchant', 'customer'] } },
       after: { appealWindow: 'closed' },

@@ -1,3 +1,4 @@
+import { SLA_PAUSED, SLA_STOPPED } from '../../sla/sla-tags';
 import { assign, setup } from 'xstate';
 import { effectActions } from '../effects';
 import type { CaseWindows } from '../windows';
@@ -65,6 +66,7 @@ export const inquiryMachineV1 = setup({
       },
     },
     answered: {
+      tags: [SLA_STOPPED],
       description: 'Answered; closes by itself unless the customer follows up within the reply window.',
       entry: { type: 'notify', params: { topic: 'inquiry.answered', audience: ['customer'] } },
       after: {
@@ -84,6 +86,7 @@ export const inquiryMachineV1 = setup({
       },
     },
     closed: {
+      tags: [SLA_STOPPED],
       description: `Closed, but may be reopened within the reopen window (at most ${MAX_INQUIRY_REOPENS} times per inquiry).`,
       entry: { type: 'notify', params: { topic: 'inquiry.closed', audience: ['customer'] } },
       after: { reopenWindow: 'archived' },

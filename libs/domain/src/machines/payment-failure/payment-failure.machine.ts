@@ -1,3 +1,4 @@
+import { SLA_PAUSED, SLA_STOPPED } from '../../sla/sla-tags';
 import { assign, setup } from 'xstate';
 import type { Money } from '../../money/money';
 import { effectActions } from '../effects';
@@ -114,6 +115,7 @@ export const paymentFailureMachineV1 = setup({
           },
         },
         awaitingCustomerInfo: {
+          tags: [SLA_PAUSED],
           entry: { type: 'notify', params: { topic: 'payment_failure.info_requested', audience: ['customer'] } },
           exit: assign({ openInfoRequest: null }),
           after: {
@@ -168,6 +170,7 @@ export const paymentFailureMachineV1 = setup({
       },
     },
     resolved: {
+      tags: [SLA_STOPPED],
       description: 'Reversed, completed or nothing owed. Closes when the window ends.',
       entry: { type: 'notify', params: { topic: 'payment_failure.resolved', audience: ['customer'] } },
       after: { appealWindow: 'closed' },

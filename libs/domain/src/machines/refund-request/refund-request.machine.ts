@@ -1,3 +1,4 @@
+import { SLA_PAUSED, SLA_STOPPED } from '../../sla/sla-tags';
 import { assign, setup } from 'xstate';
 import type { Money } from '../../money/money';
 import { maxRefundableMinor, type RefundPolicy } from '../../policies/refund-policy';
@@ -130,6 +131,7 @@ export const refundRequestMachineV1 = setup({
   }),
   states: {
     submitted: {
+      tags: [SLA_PAUSED],
       description: 'With the merchant, who may approve (fully or partly) or reject before the window closes.',
       entry: { type: 'notify', params: { topic: 'refund_request.submitted', audience: ['merchant'] } },
       after: {
@@ -188,6 +190,7 @@ export const refundRequestMachineV1 = setup({
           },
         },
         awaitingCustomerInfo: {
+          tags: [SLA_PAUSED],
           entry: { type: 'notify', params: { topic: 'refund_request.info_requested', audience: ['customer'] } },
           exit: assign({ openInfoRequest: null }),
           after: {
@@ -241,6 +244,7 @@ export const refundRequestMachineV1 = setup({
       },
     },
     resolved: {
+      tags: [SLA_STOPPED],
       description: 'Decided (and refunded where approved). Closes when the window ends.',
       entry: { type: 'notify', params: { topic: 'refund_request.resolved', audience: ['merchant', 'customer'] } },
       after: { appealWindow: 'closed' },

@@ -1,0 +1,60 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { ApiError } from './api/client';
+import { I18nProvider, useI18n } from './i18n/i18n';
+import { AppLayout, PageSpinner } from './pages/AppLayout';
+import { LoginPage } from './pages/LoginPage';
+import { QueuePage } from './pages/QueuePage';
+
+// The queue is where agents land, so it is in the first bundle; the rest loads on first visit.
+const CasePage = lazy(() => import('./pages/CasePage'));
+const IntakePage = lazy(() => import('./pages/IntakePage'));
+const SupervisorPage = lazy(() => import('./pages/SupervisorPage'));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A refused request (4xx) will be refused again; only retry what may be transient.
+      retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+function Localised({ children }: { children: ReactNode }) {
+  const { locale } = useI18n();
+  return (
+    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1677ff' } }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <Localised>
+          <BrowserRouter basename="/admin">
+            <Suspense fallback={<PageSpinner />}>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route element={<AppLayout />}>
+                  <Route index element={<QueuePage />} />
+                  <Route path="cases/:id" element={<CasePage />} />
+                  <Route path="intake" element={<IntakePage />} />
+                  <Route path="supervisor" element={<SupervisorPage />} />
+                  <Route path="*" element={<Navigate to="/" replace />} />
+                </Route>
+              </Routes>
+            </Suspense>
+          </BrowserRouter>
+        </Localised>
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,43 @@
+import { ApiError } from '../api/client';
+import type { MessageKey } from '../i18n/en';
+import type { I18n } from '../i18n/i18n';
+
+const KNOWN = new Set<string>([
+  'VALIDATION_FAILED', 'MALFORMED_JSON', 'UNKNOWN_EVENT', 'EVENT_NOT_ALLOWED', 'EVENT_NOT_PERMITTED', 'VERSION_CONFLICT',
+  'CASE_NOT_FOUND', 'NOT_FOUND', 'REFUND_EXCEEDS_REMAINING', 'REFUND_OUTSIDE_POLICY', 'CURRENCY_MISMATCH',
+  'INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'AGENT_NOT_FOUND',
+  'UNKNOWN_CASE_KIND', 'INTERNAL_ERROR', 'NETWORK_ERROR',
+]);
+
+export function errorCode(error: unknown): string {
+  return error instanceof ApiError ? error.code : 'NETWORK_ERROR';
+}
+
+/** True for the answers that mean "the case is not what you saw": reload, keep the form. */
+export function isStaleCase(error: unknown): boolean {
+  return error instanceof ApiError && (error.code === 'VERSION_CONFLICT' || error.code === 'EVENT_NOT_ALLOWED');
+}
+
+/**
+ * An error in words an agent understands, in their language. Built from the API's stable `code`
+ * and its structured details only; the server's English `message` is never shown.
+ */
+export function errorText(error: unknown, i18n: I18n, currency?: string): string {
+  const code = errorCode(error);
+  const details = error instanceof ApiError ? error.details : {};
+  if (!KNOWN.has(code)) return i18n.t('error.unknown', { code });
+  if (code === 'REFUND_EXCEEDS_REMAINING') {
+    const remaining = typeof details.remainingMinor === 'number' ? details.remainingMinor : undefined;
+    const cur = typeof details.currency === 'string' ? details.currency : currency;
+    return i18n.t('error.REFUND_EXCEEDS_REMAINING', { remaining: remaining !== undefined && cur ? i18n.money(remaining, cur) : '' });
+  }
+  if (code === 'INTERNAL_ERROR') return i18n.t('error.INTERNAL_ERROR', { errorId: String(details.errorId ?? '') });
+  return i18n.t(`error.${code}` as MessageKey);
+}
+
+/** Field paths the API named in a VALIDATION_FAILED answer (e.g. `payload.amountMinor`). */
+export function invalidFields(error: unknown): string[] {
+  if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') return [];
+  const fields = error.details.fields;
+  return Array.isArray(fields) ? fields.map((field) => String((field as { path?: unknown }).path ?? '')).filter(Boolean) : [];
+}

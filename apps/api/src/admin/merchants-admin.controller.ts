@@ -1,0 +1,74 @@
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import { CreateApiKey, CreateMerchant, ListApiKeys, ListMerchants, RevokeApiKey } from '@app/merchants';
+
+export class CreateMerchantDto {
+  @ApiPropertyOptional({ example: 'm_2001', description: "The wallet's merchant id, as cases carry it; generated when absent." })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'id must be 1 to 64 letters, digits, _ or -' })
+  id?: string;
+
+  @ApiProperty({ example: '优选数码旗舰店' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ enum: ['secret', 'restricted'], description: 'secret (sk_live_…) reads and writes; restricted (rk_live_…) only reads.' })
+  @IsIn(['secret', 'restricted'])
+  kind!: 'secret' | 'restricted';
+
+  @ApiPropertyOptional({ example: 'production server' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+}
+
+/** Admins manage merchants and their API keys; a key is shown once, at creation. */
+@ApiTags('admin: merchants')
+@ApiBearerAuth()
+@RequireRole('admin')
+@Controller('v1/admin/merchants')
+export class MerchantsAdminController {
+  constructor(
+    private readonly createMerchant: CreateMerchant,
+    private readonly listMerchants: ListMerchants,
+    private readonly createApiKey: CreateApiKey,
+    private readonly listApiKeys: ListApiKeys,
+    private readonly revokeApiKey: RevokeApiKey,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a merchant' })
+  create(@Body() body: CreateMerchantDto) {
+    return this.createMerchant.execute(body);
+  }
+
+  @Get()
+  list() {
+    return this.listMerchants.execute();
+  }
+
+  @Post(':merchantId/api-keys')
+  @ApiOperation({ summary: 'Create an API key; the full key is in this response only' })
+  createKey(@Param('merchantId') merchantId: string, @Body() body: CreateApiKeyDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.createApiKey.execute({ merchantId, kind: body.kind, name: body.name, createdBy: agent.id });
+  }
+
+  @Get(':merchantId/api-keys')
+  @ApiOperation({ summary: 'Keys with their visible prefix and last use (never the key)' })
+  keys(@Param('merchantId') merchantId: string) {
+    return this.listApiKeys.execute(merchantId);
+  }
+
+  @Delete(':merchantId/api-keys/:keyId')
+  @ApiOperation({ summary: 'Revoke a key; it stops working at once' })
+  revoke(@Param('merchantId') merchantId: string, @Param('keyId') keyId: string) {
+    return this.revokeApiKey.execute({ merchantId, keyId });
+  }
+}

@@ -1,0 +1,102 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import {
+  ListBusinessCalendars,
+  ListNotifications,
+  ListSlaBreaches,
+  ListSlaPolicies,
+  MarkNotificationRead,
+  PreviewSlaChange,
+  SaveBusinessCalendar,
+  SaveSlaPolicy,
+} from '@app/sla';
+
+export class BreachQueryDto {
+  @IsOptional() @IsString() @MaxLength(64) policyId?: string;
+  @IsOptional() @IsUUID() agentId?: string;
+  @IsOptional() @IsUUID() caseId?: string;
+}
+
+export class InboxQueryDto {
+  @IsOptional() @IsString() unread?: 'true' | 'false';
+}
+
+@ApiTags('sla')
+@ApiBearerAuth()
+@Controller('v1/sla')
+export class SlaController {
+  constructor(
+    private readonly listPolicies: ListSlaPolicies,
+    private readonly savePolicy: SaveSlaPolicy,
+    private readonly listCalendars: ListBusinessCalendars,
+    private readonly saveCalendar: SaveBusinessCalendar,
+    private readonly listBreaches: ListSlaBreaches,
+    private readonly previewChange: PreviewSlaChange,
+  ) {}
+
+  @RequireRole('supervisor')
+  @Post('what-if')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Preview a draft policy or calendar against open cases: which deadlines move, which would breach earlier or later. Changes nothing.' })
+  @ApiBody({ schema: { type: 'object', example: { policyId: 'disputes', policy: { name: 'Disputes', position: 20, match: { kinds: ['dispute'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 2400, mode: 'business' } }, reminders: [] } } } })
+  whatIf(@Body() body: Record<string, unknown>) {
+    return this.previewChange.execute(body as { policyId?: string; policy?: unknown; calendarId?: string; calendar?: unknown });
+  }
+
+  @Get('policies')
+  @ApiOperation({ summary: 'SLA policies in match order (first match wins)' })
+  policies() {
+    return this.listPolicies.execute();
+  }
+
+  @RequireRole('admin')
+  @Put('policies/:id')
+  @ApiOperation({ summary: 'Create or replace a policy; applies to cases opened afterwards' })
+  @ApiBody({ schema: { type: 'object', example: { name: 'VIP', position: 5, match: { priorities: ['urgent'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 240, mode: 'business' } }, reminders: [{ kind: 'fraction', fraction: 0.8 }] } } })
+  putPolicy(@Param('id') id: string, @Body() body: Record<string, unknown>) {
+    return this.savePolicy.execute(id, body);
+  }
+
+  @Get('calendars')
+  calendars() {
+    return this.listCalendars.execute();
+  }
+
+  @RequireRole('admin')
+  @Put('calendars/:id')
+  @ApiOperation({ summary: 'Create or replace a business calendar (zone, weekly hours, holidays, make-up working days)' })
+  putCalendar(@Param('id') id: string, @Body() body: Record<string, unknown>) {
+    return this.saveCalendar.execute(id, body);
+  }
+
+  @RequireRole('supervisor')
+  @Get('breaches')
+  @ApiOperation({ summary: 'SLA breaches, filterable by policy, agent or case, with counts' })
+  breaches(@Query() query: BreachQueryDto) {
+    return this.listBreaches.execute(query);
+  }
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('v1/notifications')
+export class NotificationsController {
+  constructor(
+    private readonly list: ListNotifications,
+    private readonly markRead: MarkNotificationRead,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The agent's inbox: SLA reminders and breaches (supervisors also see the supervisors' queue)" })
+  inbox(@CurrentAgent() agent: AuthenticatedAgent, @Query() query: InboxQueryDto) {
+    return this.list.execute(agent, { unreadOnly: query.unread === 'true' });
+  }
+
+  @Post(':id/read')
+  @HttpCode(204)
+  async read(@CurrentAgent() agent: AuthenticatedAgent, @Param('id') id: string): Promise<void> {
+    await this.markRead.execute(agent, id);
+  }
+}

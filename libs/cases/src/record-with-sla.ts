@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CaseEntity } from '@app/db';
+import type { CaseTransition } from '@app/domain';
+import type { SlaTracker } from '@app/sla';
+import type { Actor } from './actor';
+import type { CommittedWork } from './dispatch/post-commit-dispatcher';
+import { recordTransition, setNextDeadline } from './transition-recorder';
+
+/** A transition of an existing case with its SLA clocks kept in step, in the caller's transaction. */
+export async function recordWithSla(
+  em: EntityManager,
+  sla: SlaTracker,
+  entity: CaseEntity,
+  transition: CaseTransition,
+  actor: Actor,
+  now: Date,
+): Promise<CommittedWork> {
+  const context = await sla.forCase(entity);
+  const recorded = await recordTransition(em, entity, transition, actor, now, { isNew: false, dueAt: sla.dueAtPlanner(context) });
+  const slaWork = await sla.onTransition(em, entity, transition.slaPhase, transition.status === 'done', actor.kind, now, recorded.pending);
+  const windowReminders = sla.planWindowReminders(em, entity, context, recorded.scheduledDeadlines, now);
+  setNextDeadline(entity, recorded.pending);
+  return {
+    scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders],
+    cancelledDeadlineIds: [...recorded.cancelledDeadlineIds, ...slaWork.cancelledIds],
+    outbox: recorded.outbox,
+  };
+}

@@ -1,0 +1,57 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** A merchant that answers disputes through the merchant API. Its id is the id cases store. */
+@Entity({ tableName: 'merchants' })
+export class MerchantEntity {
+  [OptionalProps]?: 'active' | 'createdAt';
+
+  @PrimaryKey({ type: 'text' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'boolean' })
+  active: boolean = true;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}
+
+export type ApiKeyKind = 'secret' | 'restricted';
+
+/** An API key: the database holds its SHA-256 and a visible prefix, never the key itself. */
+@Entity({ tableName: 'merchant_api_keys' })
+export class MerchantApiKeyEntity {
+  [OptionalProps]?: 'name' | 'createdBy' | 'createdAt' | 'lastUsedAt' | 'revokedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  merchantId!: string;
+
+  @Property({ type: 'text' })
+  kind!: ApiKeyKind;
+
+  @Property({ type: 'text', nullable: true })
+  name: string | null = null;
+
+  @Property({ type: 'text' })
+  prefix!: string;
+
+  @Property({ type: 'text', unique: true, hidden: true })
+  keyHash!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  createdBy: string | null = null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  lastUsedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null = null;
+}

@@ -1,0 +1,4 @@
+export * from './sla-policy';
+export * from './sla-clock';
+export * from './sla-tags';
+export * from './sla-policy.schema';

@@ -1,0 +1,16 @@
+export { EvidenceModule } from './evidence.module';
+export { EvidenceStorage } from './storage/evidence-storage';
+export { LocalDiskEvidenceStorage } from './storage/local-disk-storage';
+export { S3CompatibleEvidenceStorage, type ObjectStoreClient } from './storage/s3-compatible-storage';
+export { EvidenceUploadInterceptor, UploadedEvidence, type EvidenceUpload, type UploadedEvidenceFile } from './upload/evidence-upload.interceptor';
+export { EVIDENCE_CONTENT_TYPES, sniffContentType, type EvidenceContentType } from './upload/magic-bytes';
+export { contentDisposition, safeDisplayName } from './upload/file-name';
+export { EVIDENCE_FILE_CATEGORIES, EVIDENCE_TEXT_FIELDS, type EvidenceFileCategory, type EvidenceTextField } from './evidence-rules';
+export type { EvidenceFileView, EvidenceSubmissionView, EvidenceView } from './evidence-view';
+export { StageEvidenceFields, type StageEvidenceFieldsCommand } from './use-cases/stage-evidence-fields';
+export { StageEvidenceFiles } from './use-cases/stage-evidence-files';
+export { DeleteEvidenceFile } from './use-cases/delete-evidence-file';
+export { GetMerchantEvidence } from './use-cases/get-merchant-evidence';
+export { SubmitEvidence, type SubmitEvidenceCommand } from './use-cases/submit-evidence';
+export { ListCaseEvidence } from './use-cases/list-case-evidence';
+export { OpenEvidenceFile, type EvidenceFileDownload } from './use-cases/open-evidence-file';

@@ -1,0 +1,51 @@
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { EvidenceStorage } from './evidence-storage';
+
+const KEY = /^[a-z0-9][a-z0-9/-]{0,200}$/;
+
+/** Files on a local disk under STORAGE_DIR, which the HTTP server never serves. */
+export class LocalDiskEvidenceStorage extends EvidenceStorage {
+  private readonly root: string;
+
+  constructor(rootDir: string) {
+    super();
+    this.root = resolve(rootDir);
+  }
+
+  incomingDir(): string {
+    return join(this.root, '.incoming');
+  }
+
+  async put(key: string, sourcePath: string): Promise<void> {
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    try {
+      await rename(sourcePath, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(sourcePath, target);
+      await rm(sourcePath, { force: true });
+    }
+  }
+
+  async open(key: string): Promise<Readable> {
+    const path = this.pathOf(key);
+    await stat(path);
+    return createReadStream(path);
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  /** Keys are generated, but the check stays: a path outside the root is never touched. */
+  private pathOf(key: string): string {
+    if (!KEY.test(key) || key.includes('..')) throw new Error(`invalid storage key ${key}`);
+    const path = resolve(this.root, key);
+    if (!path.startsWith(this.root + sep)) throw new Error(`storage key ${key} escapes the storage root`);
+    return path;
+  }
+}

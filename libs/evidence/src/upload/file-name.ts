@@ -1,0 +1,23 @@
+/**
+ * The uploader's file name, reduced to something safe to show and to put in a header: no
+ * directories, no control characters, no quotes, bounded length. It is display text only; files
+ * are stored under generated keys, so no name can reach the file system.
+ */
+export function safeDisplayName(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .normalize('NFC')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f"<>|*?:]/g, '')
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(0, 200);
+  return cleaned || 'file';
+}
+
+/** `attachment` always (never rendered inline), with an ASCII fallback and the UTF-8 name (RFC 6266). */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/[\\"]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,63 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
+import { DomainError, DomainErrorCode } from '@app/domain';
+import { IdempotencyStore } from './idempotency-store';
+import { requestHash } from './request-hash';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Set by the caller's guard: whose keys these are (`merchant:m_1`, `intake:wallet`). */
+export type IdempotentRequest = Request & { idempotencyScope?: string };
+
+/**
+ * Honours `Idempotency-Key` on POST routes. The handler's result is serialised here, once, and
+ * those exact bytes are both sent and stored; a repeat of the request gets the stored bytes back
+ * (with `Idempotent-Replayed: true`). The status is the route's, which is the same for a replay.
+ * Must run after the guard that sets the scope and after any interceptor that parses the body.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly store: IdempotencyStore) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<IdempotentRequest>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const key = request.headers[IDEMPOTENCY_HEADER];
+    if (request.method !== 'POST' || key === undefined) return next.handle();
+    if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
+      return throwError(
+        () =>
+          new DomainError(DomainErrorCode.ValidationFailed, 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.', {
+            fields: [{ path: 'Idempotency-Key', message: '1 to 255 visible ASCII characters' }],
+          }),
+      );
+    }
+    const scope = request.idempotencyScope;
+    if (!scope) return throwError(() => new Error('IdempotencyInterceptor needs a guard that sets request.idempotencyScope'));
+    const hash = requestHash({ method: request.method, path: request.originalUrl.split('?')[0]!, body: request.body });
+
+    return from(this.store.claim(scope, key, hash)).pipe(
+      mergeMap((claim) => {
+        if (claim.kind === 'replay') {
+          response.setHeader('Content-Type', claim.contentType);
+          response.setHeader('Idempotent-Replayed', 'true');
+          return of(claim.body.toString('utf8'));
+        }
+        return next.handle().pipe(
+          mergeMap((value) => {
+            const text = JSON.stringify(value ?? null);
+            return from(this.store.complete(scope, key, { status: response.statusCode, contentType: JSON_TYPE, body: Buffer.from(text, 'utf8') })).pipe(
+              mergeMap(() => {
+                response.setHeader('Content-Type', JSON_TYPE);
+                return of(text);
+              }),
+            );
+          }),
+          catchError((error: unknown) => from(this.store.release(scope, key).catch(() => undefined)).pipe(mergeMap(() => throwError(() => error)))),
+        );
+      }),
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { GetCase, OpenCase, type CaseView, type OpenCaseCommand } from '@app/cases';
+import { CaseEntity } from '@app/db';
+import { DomainError, DomainErrorCode } from '@app/domain';
+
+export interface OpenIntakeCaseCommand extends Omit<OpenCaseCommand, 'transactionRef'> {
+  transactionRef: string;
+}
+
+export interface IntakeResult {
+  /** false when an open case of this kind for the transaction existed and is returned instead. */
+  created: boolean;
+  case: CaseView;
+}
+
+/**
+ * Opens a case for an app user on behalf of the wallet backend. The backend retries, and users
+ * tap twice: the same transaction and kind give back the open case instead of a second one
+ * (the partial unique index settles a race between two requests).
+ */
+@Injectable()
+export class OpenIntakeCase {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly openCase: OpenCase,
+    private readonly getCase: GetCase,
+  ) {}
+
+  async execute(command: OpenIntakeCaseCommand, client: string): Promise<IntakeResult> {
+    const actor = { kind: 'system' as const, id: `intake:${client}` };
+    const existing = await this.findOpen(command);
+    if (existing) return { created: false, case: await this.getCase.execute(existing, actor) };
+    try {
+      const id = await this.openCase.execute(command, actor);
+      return { created: true, case: await this.getCase.execute(id, actor) };
+    } catch (error) {
+      if (error instanceof DomainError && error.code === DomainErrorCode.DuplicateCase && typeof error.details.existingCaseId === 'string') {
+        return { created: false, case: await this.getCase.execute(error.details.existingCaseId, actor) };
+      }
+      throw error;
+    }
+  }
+
+  private async findOpen(command: OpenIntakeCaseCommand): Promise<string | undefined> {
+    const found = await this.em.fork().findOne(CaseEntity, { kind: command.kind, transactionRef: command.transactionRef, status: 'active' }, { fields: ['id'] });
+    return found?.id;
+  }
+}

@@ -1,0 +1,60 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '@app/domain';
+import { queryMerchantDisputes, type MerchantDisputeStatus, type MerchantDisputeView } from './merchant-dispute-view';
+
+export interface ListMerchantDisputesQuery {
+  merchantId: string;
+  status?: MerchantDisputeStatus;
+  dueBefore?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface MerchantDisputePage {
+  object: 'list';
+  data: MerchantDisputeView[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+function decodeCursor(cursor: string): { created: string; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0])) && /^[0-9a-f-]{36}$/i.test(value[1])) {
+      return { created: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new DomainError(DomainErrorCode.ValidationFailed, 'The cursor is not one this API returned.', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+}
+
+@Injectable()
+export class ListMerchantDisputes {
+  constructor(private readonly em: EntityManager) {}
+
+  async execute(query: ListMerchantDisputesQuery): Promise<MerchantDisputePage> {
+    const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
+    const views = await queryMerchantDisputes(this.em.fork(), {
+      merchantId: query.merchantId,
+      status: query.status,
+      dueBefore: query.dueBefore,
+      createdAfter: query.createdAfter,
+      createdBefore: query.createdBefore,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = views.slice(0, limit);
+    const last = page[page.length - 1];
+    const hasMore = views.length > limit;
+    return {
+      object: 'list',
+      data: page,
+      has_more: hasMore,
+      next_cursor: hasMore && last ? Buffer.from(JSON.stringify([last.created, last.id])).toString('base64url') : null,
+    };
+  }
+}

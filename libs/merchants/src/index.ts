@@ -1,0 +1,24 @@
+export { MerchantsModule } from './merchants.module';
+export { MerchantAuthGuard, CurrentMerchant, type AuthenticatedMerchant } from './auth/merchant-auth.guard';
+export { RateLimiter, type RateLimitResult } from './auth/rate-limiter';
+export { CreateMerchant, type CreateMerchantCommand } from './keys/create-merchant';
+export { ListMerchants } from './keys/list-merchants';
+export { CreateApiKey, type CreateApiKeyCommand } from './keys/create-api-key';
+export { ListApiKeys } from './keys/list-api-keys';
+export { RevokeApiKey } from './keys/revoke-api-key';
+export { generateApiKey, hashApiKey } from './keys/api-key-format';
+export type { ApiKeyView, MerchantView } from './keys/views';
+export { ListMerchantDisputes, type ListMerchantDisputesQuery, type MerchantDisputePage } from './disputes/list-merchant-disputes';
+export { GetMerchantDispute } from './disputes/get-merchant-dispute';
+export { GetDisputeDecision } from './disputes/get-dispute-decision';
+export { AcceptDispute } from './disputes/accept-dispute';
+export {
+  MERCHANT_DISPUTE_STATUSES,
+  disputeNotFound,
+  findOwnedDispute,
+  getMerchantDisputeView,
+  toDecisionView,
+  type MerchantDecisionView,
+  type MerchantDisputeStatus,
+  type MerchantDisputeView,
+} from './disputes/merchant-dispute-view';

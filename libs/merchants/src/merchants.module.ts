@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '@app/cases';
+import { MerchantAuthGuard } from './auth/merchant-auth.guard';
+import { RateLimiter } from './auth/rate-limiter';
+import { AcceptDispute } from './disputes/accept-dispute';
+import { GetDisputeDecision } from './disputes/get-dispute-decision';
+import { GetMerchantDispute } from './disputes/get-merchant-dispute';
+import { ListMerchantDisputes } from './disputes/list-merchant-disputes';
+import { CreateApiKey } from './keys/create-api-key';
+import { CreateMerchant } from './keys/create-merchant';
+import { ListApiKeys } from './keys/list-api-keys';
+import { ListMerchants } from './keys/list-merchants';
+import { RevokeApiKey } from './keys/revoke-api-key';
+
+const USE_CASES = [CreateMerchant, ListMerchants, CreateApiKey, ListApiKeys, RevokeApiKey, ListMerchantDisputes, GetMerchantDispute, GetDisputeDecision, AcceptDispute];
+
+/** Merchants, their API keys, the merchant guard and rate limits, and the merchant's view of disputes. */
+@Module({
+  imports: [CasesModule],
+  providers: [RateLimiter, MerchantAuthGuard, ...USE_CASES],
+  exports: [RateLimiter, MerchantAuthGuard, ...USE_CASES],
+})
+export class MerchantsModule {}

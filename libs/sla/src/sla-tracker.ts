@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity } from '@app/db';
+import {
+  SLA_CLOCK_TARGETS,
+  SLA_WINDOW_TARGETS,
+  completeClock,
+  dueAtOf,
+  escalatedPriority,
+  pauseClock,
+  plannedAlarms,
+  resumeClock,
+  usedMinutesAt,
+  windowDueAt,
+  type ActorKind,
+  type CaseWindows,
+  type ScheduledDeadline,
+  type SlaClockState,
+  type SlaPhase,
+  type SlaWindowTarget,
+} from '@app/domain';
+import { SlaCatalogue, type SlaContext } from './sla-catalogue';
+
+export interface SlaWork {
+  scheduled: DeadlineEntity[];
+  cancelledIds: string[];
+}
+
+const WINDOW_MS_KEY: Record<SlaWindowTarget, keyof CaseWindows> = {
+  merchantResponse: 'merchantResponseMs',
+  customerReply: 'infoReplyMs',
+};
+
+function stateOf(clock: SlaClockEntity): SlaClockState {
+  return {
+    target: { minutes: clock.minutes, mode: clock.mode },
+    status: clock.status,
+    usedMinutes: clock.usedMinutes,
+    runningSince: clock.runningSince,
+  };
+}
+
+/**
+ * Runs the SLA clocks of cases inside the command's transaction: starts them when a case opens,
+ * pauses them while the machine waits on someone outside support (`sla:paused`), freezes them
+ * when the case is resolved and resumes the resolution clock if it is reopened, and turns their
+ * reminder and breach moments into durable deadline rows (kind `sla`) that fire through the same
+ * deadline path as machine `after` events.
+ */
+@Injectable()
+export class SlaTracker {
+  constructor(
+    private readonly catalogue: SlaCatalogue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  forFacts = (facts: Parameters<SlaCatalogue['forFacts']>[0]) => this.catalogue.forFacts(facts);
+  forCase = (caseEntity: Pick<CaseEntity, 'slaPolicyId'>) => this.catalogue.forPolicy(caseEntity.slaPolicyId);
+
+  /**
+   * The case's windows: explicit overrides (environment) win, then the policy's windows, then the
+   * defaults. They are copied into the case's context when it opens.
+   */
+  windowsFor(sla: SlaContext | undefined): CaseWindows {
+    const windows = { ...this.config.windows };
+    for (const [name, key] of Object.entries(WINDOW_MS_KEY) as Array<[SlaWindowTarget, keyof CaseWindows]>) {
+      const target = sla?.policy.targets[name];
+      // Business-time windows are placed by dueAtPlanner; the nominal length is kept for the record.
+      if (target) windows[key] = target.minutes * 60_000;
+    }
+    return { ...windows, ...this.config.windowOverrides };
+  }
+
+  /** Due times of machine deadlines: business-time windows follow the policy's calendar. */
+  dueAtPlanner(sla: SlaContext | undefined) {
+    const overrides = this.config.windowOverrides;
+    return (scheduled: ScheduledDeadline, now: Date): Date => {
+      const window = (Object.keys(SLA_WINDOW_TARGETS) as SlaWindowTarget[]).find((name) => SLA_WINDOW_TARGETS[name] === scheduled.name);
+      const target = window && sla?.policy.targets[window];
+      if (sla && target?.mode === 'business' && overrides[WINDOW_MS_KEY[window!]] === undefined) return windowDueAt(target, sla.calendar, now);
+      return new Date(now.getTime() + scheduled.delayMs);
+    };
+  }
+
+  startClocks(em: EntityManager, caseEntity: CaseEntity, sla: SlaContext | undefined, phase: SlaPhase, now: Date): SlaWork {
+    const work: SlaWork = { scheduled: [], cancelledIds: [] };
+    if (!sla) return work;
+    for (const target of SLA_CLOCK_TARGETS) {
+      const spec = sla.policy.targets[target];
+      if (!spec) continue;
+      const clock = em.create(SlaClockEntity, {
+        id: randomUUID(),
+        caseId: caseEntity.id,
+        policyId: sla.policy.id,
+        target,
+        minutes: spec.minutes,
+        mode: spec.mode,
+        calendarId: sla.calendar.id,
+        status: 'running',
+        usedMinutes: 0,
+        runningSince: now,
+        createdAt: now,
+      });
+      if (phase !== 'running') this.apply(em, clock, phase === 'paused' ? pauseClock(stateOf(clock), sla.calendar, now) : completeClock(stateOf(clock), sla.calendar, now), sla, now, [], work);
+      else this.apply(em, clock, stateOf(clock), sla, now, [], work, true);
+    }
+    return work;
+  }
+
+  async onTransition(
+    em: EntityManager,
+    caseEntity: CaseEntity,
+    phase: SlaPhase,
+    caseDone: boolean,
+    actorKind: ActorKind,
+    now: Date,
+    pending: DeadlineEntity[],
+  ): Promise<SlaWork> {
+    const work: SlaWork = { scheduled: [], cancelledIds: [] };
+    const sla = await this.forCase(caseEntity);
+    if (!sla) return work;
+    const clocks = await em.find(SlaClockEntity, { caseId: caseEntity.id });
+    for (const clock of clocks) {
+      let next = stateOf(clock);
+      // First response: the first thing an agent does on the case.
+      if (clock.target === 'firstResponse' && actorKind === 'agent') next = completeClock(next, sla.calendar, now);
+      if (phase === 'paused') next = pauseClock(next, sla.calendar, now);
+      if (phase === 'running' && next.status === 'paused') next = resumeClock(next, now);
+      if (phase === 'running' && next.status === 'stopped' && clock.target === 'resolution') {
+        // Reopened (an appeal): the resolution clock continues with the time it had used.
+        next = resumeClock(next, now);
+        this.annotate(em, caseEntity, 'sla.clock_resumed', { target: clock.target, usedMinutes: Math.round(next.usedMinutes), rule: 'continue_resolution_clock' }, now);
+      }
+      if (phase === 'stopped') {
+        next = completeClock(next, sla.calendar, now);
+        // A resolved case freezes its resolution clock; only a closed one finishes it for good.
+        if (!caseDone && clock.target === 'resolution' && next.status === 'met') next = { ...next, status: 'stopped' };
+      }
+      this.apply(em, clock, next, sla, now, pending, work);
+    }
+    return work;
+  }
+
+  /**
+   * Reminders to the merchant before a merchant window closes (`dispute.evidence_due_soon`), on the
+   * policy's reminder ladder. They leave through the outbox like every other notification.
+   */
+  planWindowReminders(em: EntityManager, caseEntity: CaseEntity, sla: SlaContext | undefined, scheduled: DeadlineEntity[], now: Date): DeadlineEntity[] {
+    if (!sla || !caseEntity.merchantId) return [];
+    const reminders: DeadlineEntity[] = [];
+    for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === SLA_WINDOW_TARGETS.merchantResponse)) {
+      const spec = sla.policy.targets.merchantResponse;
+      const overridden = this.config.windowOverrides.merchantResponseMs !== undefined;
+      // The window as it was actually scheduled: in the policy's mode, or wall-clock when overridden.
+      const target = spec && !overridden ? spec : { minutes: (window.dueAt.getTime() - now.getTime()) / 60_000, mode: 'calendar' as const };
+      const alarms = plannedAlarms({ target, status: 'running', usedMinutes: 0, runningSince: now }, sla.policy.reminders, sla.calendar, now);
+      for (const alarm of alarms.filter((a) => a.name !== 'breach')) {
+        const reminder = em.create(DeadlineEntity, {
+          id: randomUUID(),
+          caseId: caseEntity.id,
+          kind: 'sla',
+          name: `merchant-${alarm.name}`,
+          // The window's own row id: when it is no longer pending, the reminder is stale.
+          sendId: `window.${window.id}`,
+          event: { type: 'sla.merchantResponse.reminder' },
+          dueAt: alarm.at,
+          createdAt: now,
+        });
+        reminders.push(reminder);
+      }
+    }
+    return reminders;
+  }
+
+  /**
+   * A reminder or breach alarm is due. `fired` is false when the clock (or window) it belongs to
+   * no longer runs: a stale alarm does nothing.
+   */
+  async fireAlarm(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<{ fired: boolean; outbox: OutboxEntity[] }> {
+    if (!deadline.slaClockId && deadline.sendId.startsWith('window.')) return this.fireWindowReminder(em, deadline, now);
+    const fired = await this.fireClockAlarm(em, deadline, now);
+    return { fired, outbox: [] };
+  }
+
+  private async fireWindowReminder(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<{ fired: boolean; outbox: OutboxEntity[] }> {
+    const window = await em.findOne(DeadlineEntity, { id: deadline.sendId.slice('window.'.length) });
+    if (!window || window.status !== 'pending') return { fired: false, outbox: [] };
+    const caseEntity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId }, { fields: ['id', 'kind', 'state', 'merchantId'] });
+    const row = em.create(OutboxEntity, {
+      id: randomUUID(),
+      caseId: caseEntity.id,
+      type: 'notify',
+      payload: {
+        topic: `${caseEntity.kind}.evidence_due_soon`,
+        audience: ['merchant'],
+        merchantId: caseEntity.merchantId,
+        evidenceDueBy: window.dueAt.toISOString(),
+        reminder: deadline.name,
+        caseKind: caseEntity.kind,
+        caseState: caseEntity.state,
+      },
+      createdAt: now,
+    });
+    return { fired: true, outbox: [row] };
+  }
+
+  private async fireClockAlarm(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<boolean> {
+    const clock = deadline.slaClockId ? await em.findOne(SlaClockEntity, { id: deadline.slaClockId }) : null;
+    if (!clock || clock.status !== 'running') return false;
+    const caseEntity = await em.findOneOrFail(CaseEntity, { id: clock.caseId }, { populate: ['assignee'] });
+    const assigneeId = caseEntity.assignee?.id ?? null;
+    const about = { caseId: caseEntity.id, target: clock.target, policyId: clock.policyId, dueAt: clock.dueAt?.toISOString() ?? null, subject: caseEntity.subject };
+
+    if (deadline.name !== 'breach') {
+      this.notify(em, deadline.id, assigneeId, 'sla.reminder', { ...about, reminder: deadline.name }, now);
+      return true;
+    }
+    const sla = await this.forCase(caseEntity);
+    clock.usedMinutes = sla ? usedMinutesAt(stateOf(clock), sla.calendar, now) : clock.minutes;
+    clock.status = 'breached';
+    clock.breachedAt = now;
+    clock.breachedAssigneeId = assigneeId;
+    clock.runningSince = null;
+    clock.dueAt = null;
+    const from = caseEntity.priority;
+    caseEntity.priority = escalatedPriority(from);
+    caseEntity.escalatedAt ??= now;
+    this.annotate(em, caseEntity, 'sla.breached', { target: clock.target, policyId: clock.policyId, priorityFrom: from, priorityTo: caseEntity.priority }, now, 1);
+    this.notify(em, `${deadline.id}-supervisors`, null, 'sla.breached', about, now);
+    if (assigneeId) this.notify(em, `${deadline.id}-assignee`, assigneeId, 'sla.breached', about, now);
+    return true;
+  }
+
+  /** Stores the clock's new state and keeps its alarms in step: cancelled when it stops running, planned when it starts. */
+  private apply(em: EntityManager, clock: SlaClockEntity, next: SlaClockState, sla: SlaContext, now: Date, pending: DeadlineEntity[], work: SlaWork, force = false): void {
+    const wasRunning = clock.status === 'running' && !force;
+    clock.status = next.status;
+    clock.usedMinutes = next.usedMinutes;
+    clock.runningSince = next.runningSince;
+    clock.dueAt = dueAtOf(next, sla.calendar);
+    if (next.status === 'met' || (next.status === 'stopped' && clock.metAt === null && next.usedMinutes <= clock.minutes)) clock.metAt ??= now;
+    if (wasRunning && next.status !== 'running') {
+      for (const deadline of pending) {
+        if (deadline.slaClockId === clock.id && deadline.status === 'pending') {
+          deadline.status = 'cancelled';
+          deadline.settledAt = now;
+          work.cancelledIds.push(deadline.id);
+        }
+      }
+    }
+    if ((!wasRunning || force) && next.status === 'running') {
+      for (const alarm of plannedAlarms(next, sla.policy.reminders, sla.calendar, now)) {
+        const deadline = em.create(DeadlineEntity, {
+          id: randomUUID(),
+          caseId: clock.caseId,
+          kind: 'sla',
+          slaClockId: clock.id,
+          name: alarm.name,
+          sendId: `sla.${clock.target}.${alarm.name}`,
+          event: { type: `sla.${clock.target}.${alarm.name}` },
+          dueAt: alarm.at,
+          createdAt: now,
+        });
+        work.scheduled.push(deadline);
+        pending.push(deadline);
+      }
+    }
+  }
+
+  private annotate(em: EntityManager, caseEntity: CaseEntity, type: string, payload: Record<string, unknown>, now: Date, versionBump = 0): void {
+    em.create(CaseEventEntity, {
+      caseId: caseEntity.id,
+      category: 'annotation',
+      type,
+      actorKind: 'system',
+      actorId: 'sla',
+      fromState: caseEntity.state,
+      toState: caseEntity.state,
+      caseVersion: caseEntity.version + versionBump,
+      payload,
+      createdAt: now,
+    });
+  }
+
+  private notify(em: EntityManager, dedupeKey: string, agentId: string | null, type: string, payload: Record<string, unknown>, now: Date): void {
+    em.create(NotificationEntity, {
+      id: randomUUID(),
+      audience: agentId ? 'agent' : 'supervisors',
+      recipientAgentId: agentId,
+      caseId: payload.caseId as string,
+      type,
+      payload,
+      dedupeKey,
+      createdAt: now,
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/db';
+import type { JobPayloads } from '@app/queues';
+import { webhookHeaders } from '../signing/webhook-signer';
+import { DeliveryScheduler } from './delivery-scheduler';
+import { postWebhook } from './http-sender';
+
+export type AttemptOutcome = 'stale' | 'succeeded' | 'retrying' | 'failed';
+
+/** ±20 %: spreads a burst of retries (an endpoint that was down for everyone) over time. */
+const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
+
+/**
+ * One HTTP attempt of one delivery. The attempt is claimed in PostgreSQL first (attempts moves
+ * from n-1 to n only once), so a duplicate job never sends twice; every attempt is logged; the
+ * next one is scheduled with exponential delays and jitter (WEBHOOK_RETRY_DELAYS_MS). A 410 Gone
+ * disables the endpoint at once, as does failing without a single success for
+ * WEBHOOK_DISABLE_AFTER_SECONDS.
+ */
+@Injectable()
+export class AttemptWebhookDelivery {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly scheduler: DeliveryScheduler,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(job: JobPayloads['webhook.deliver']): Promise<AttemptOutcome> {
+    const em = this.em.fork();
+    const settings = this.config.webhooks;
+    const claimedAt = this.clock.now();
+    // A lease: if this process dies mid-attempt, the sweeper schedules the next attempt after it.
+    const lease = new Date(claimedAt.getTime() + settings.timeoutMs + 60_000);
+    const claimed = await em.nativeUpdate(
+      WebhookDeliveryEntity,
+      { id: job.deliveryId, status: 'pending', generation: job.generation, attempts: job.attempt - 1 },
+      { attempts: job.attempt, nextAttemptAt: lease, updatedAt: claimedAt },
+    );
+    if (claimed !== 1) return 'stale';
+    const delivery = await em.findOneOrFail(WebhookDeliveryEntity, { id: job.deliveryId });
+    const endpoint = await em.findOneOrFail(WebhookEndpointEntity, { id: delivery.endpointId });
+    if (endpoint.status !== 'enabled') {
+      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { status: 'failed', nextAttemptAt: null, lastError: `endpoint ${endpoint.status}`, updatedAt: claimedAt });
+      return 'failed';
+    }
+
+    const sentAt = this.clock.now();
+    const result = await postWebhook({
+      url: endpoint.url,
+      headers: webhookHeaders({ id: delivery.eventId, timestamp: Math.floor(sentAt.getTime() / 1000), body: delivery.body, secret: endpoint.secret }),
+      body: delivery.body,
+      timeoutMs: settings.timeoutMs,
+      allowPrivate: settings.allowPrivateTargets,
+    });
+    const now = this.clock.now();
+    em.create(WebhookAttemptEntity, {
+      deliveryId: delivery.id,
+      generation: job.generation,
+      attempt: job.attempt,
+      attemptedAt: sentAt,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      error: result.error,
+      responseExcerpt: result.responseExcerpt,
+    });
+    await em.flush();
+
+    const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const lastError = succeeded ? null : (result.error ?? `HTTP ${result.statusCode}`);
+    if (succeeded) {
+      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { status: 'succeeded', succeededAt: now, nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: null, updatedAt: now });
+      await em.nativeUpdate(WebhookEndpointEntity, { id: endpoint.id, failingSince: { $ne: null } }, { failingSince: null, updatedAt: now });
+      return 'succeeded';
+    }
+
+    const failingSince = endpoint.failingSince ?? now;
+    if (!endpoint.failingSince) await em.nativeUpdate(WebhookEndpointEntity, { id: endpoint.id, failingSince: null }, { failingSince: now, updatedAt: now });
+    const disableReason =
+      result.statusCode === 410
+        ? 'the endpoint answered 410 Gone'
+        : now.getTime() - failingSince.getTime() >= settings.disableAfterMs
+          ? `no successful delivery since ${failingSince.toISOString()}`
+          : null;
+    if (disableReason) {
+      await em.nativeUpdate(WebhookEndpointEntity, { id: endpoint.id, status: 'enabled' }, { status: 'disabled', disabledReason: disableReason, updatedAt: now });
+    }
+    const retryIn = settings.retryDelaysMs[job.attempt - 1];
+    if (disableReason || retryIn === undefined) {
+      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { status: 'failed', nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: disableReason ?? lastError, updatedAt: now });
+      return 'failed';
+    }
+    const nextAttemptAt = new Date(now.getTime() + jitter(retryIn));
+    await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { nextAttemptAt, lastStatusCode: result.statusCode, lastError, updatedAt: now });
+    await this.scheduler.schedule([{ id: delivery.id, generation: job.generation, attempts: job.attempt, nextAttemptAt }]);
+    return 'retrying';
+  }
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@app/config';
+import { CaseEntity, WebhookDeliveryEntity, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
+import { getMerchantDisputeView, toDecisionView } from '@app/merchants';
+import { ALL_EVENTS } from '../webhook-events';
+import { DeliveryScheduler } from './delivery-scheduler';
+
+/**
+ * Turns a `notify` outbox row addressed to the merchant into one delivery per subscribed
+ * endpoint. Idempotent by (outbox row, endpoint): the effect may run any number of times and
+ * each endpoint still gets the event once. The body is built and frozen here.
+ */
+@Injectable()
+export class CreateWebhookDeliveries {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly scheduler: DeliveryScheduler,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(row: OutboxEntity): Promise<number> {
+    const topic = String(row.payload.topic ?? '');
+    const audience = (row.payload.audience ?? []) as string[];
+    if (!row.caseId || !audience.includes('merchant')) return 0;
+    const em = this.em.fork();
+    const theCase = await em.findOne(CaseEntity, { id: row.caseId });
+    if (!theCase?.merchantId) return 0;
+    const endpoints = (await em.find(WebhookEndpointEntity, { merchantId: theCase.merchantId, status: 'enabled' })).filter(
+      (endpoint) => endpoint.events.includes(topic) || endpoint.events.includes(ALL_EVENTS),
+    );
+    if (endpoints.length > 0) {
+      const eventId = `evt_${row.id.replace(/-/g, '')}`;
+      const body = JSON.stringify({ id: eventId, type: topic, timestamp: row.createdAt.toISOString(), data: await this.dataFor(em, theCase) });
+      const now = this.clock.now();
+      for (const endpoint of endpoints) {
+        await em.getConnection().execute(
+          `insert into webhook_deliveries (id, endpoint_id, merchant_id, outbox_id, case_id, event_id, event_type, body, next_attempt_at, created_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (outbox_id, endpoint_id) do nothing`,
+          [randomUUID(), endpoint.id, theCase.merchantId, row.id, theCase.id, eventId, topic, body, now, now, now],
+        );
+      }
+    }
+    // Also on a re-run: whatever this row's deliveries still need goes (back) on the queue.
+    const pending = await em.find(WebhookDeliveryEntity, { outboxId: row.id, status: 'pending' }, { fields: ['id', 'generation', 'attempts', 'nextAttemptAt'] });
+    await this.scheduler.schedule(pending);
+    return endpoints.length;
+  }
+
+  private async dataFor(em: EntityManager, theCase: CaseEntity): Promise<Record<string, unknown>> {
+    if (theCase.kind !== 'dispute') {
+      return { object: theCase.kind, id: theCase.id, state: theCase.state, transaction_ref: theCase.transactionRef };
+    }
+    const dispute = await getMerchantDisputeView(em, theCase.merchantId!, theCase.id);
+    return { object: dispute, decision: toDecisionView(dispute, theCase) };
+  }
+}

@@ -1,0 +1,56 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { WebhookDeliveryEntity } from '@app/db';
+import { DeliveryScheduler } from './delivery-scheduler';
+
+const SWEEP_LOCK_KEY = 7_301_114;
+/** A due attempt not picked up this long after its time is presumed lost (Redis restart, crash). */
+const GRACE_MS = 30_000;
+
+/**
+ * PostgreSQL holds every pending delivery and when its next attempt is due; Redis only holds the
+ * alarm clock. Periodically, overdue attempts are put back on the queue (job ids are
+ * deterministic, so ones still queued are left alone). Same pattern as the deadline reconciler.
+ */
+@Injectable()
+export class WebhookSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookSweeper.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly scheduler: DeliveryScheduler,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running = this.sweepOnce().catch((error) => this.logger.warn(`webhook sweep failed, will retry: ${error}`));
+    }, this.config.workers.reconcileIntervalMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async sweepOnce(): Promise<number | false> {
+    return this.em.fork().transactional(async (em) => {
+      const [{ locked }] = await em
+        .getConnection()
+        .execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?) as locked', [SWEEP_LOCK_KEY], 'all', em.getTransactionContext());
+      if (!locked) return false;
+      const overdue = await em.find(
+        WebhookDeliveryEntity,
+        { status: 'pending', nextAttemptAt: { $lte: new Date(this.clock.now().getTime() - GRACE_MS) } },
+        { fields: ['id', 'generation', 'attempts', 'nextAttemptAt'], limit: 1000, orderBy: { nextAttemptAt: 'asc' } },
+      );
+      await this.scheduler.schedule(overdue.map((delivery) => ({ ...delivery, nextAttemptAt: null })));
+      return overdue.length;
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { WebhookEndpointEntity } from '@app/db';
+import { DomainError, DomainErrorCode } from '@app/domain';
+import { generateWebhookSecret } from '../signing/webhook-signer';
+import { ForbiddenTargetError, assertPublicTarget } from '../ssrf/address-policy';
+import { ALL_EVENTS, WEBHOOK_EVENT_TYPES, isWebhookEventType } from '../webhook-events';
+import { toEndpointView, type WebhookEndpointView } from './views';
+
+export interface CreateWebhookEndpointCommand {
+  merchantId: string;
+  url: string;
+  events: string[];
+  description?: string;
+}
+
+const MAX_ENDPOINTS_PER_MERCHANT = 16;
+
+function refused(message: string, details: Record<string, unknown> = {}): DomainError {
+  return new DomainError(DomainErrorCode.WebhookTargetRefused, message, { fields: [{ path: 'url', message }], ...details });
+}
+
+/** Registers an endpoint and returns its signing secret; this is the only time it is shown. */
+@Injectable()
+export class CreateWebhookEndpoint {
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(command: CreateWebhookEndpointCommand): Promise<WebhookEndpointView & { secret: string }> {
+    const unknown = command.events.filter((event) => event !== ALL_EVENTS && !isWebhookEventType(event));
+    if (command.events.length === 0 || unknown.length) {
+      throw new DomainError(DomainErrorCode.ValidationFailed, 'Unknown webhook event types.', {
+        fields: [{ path: 'events', message: `each one of ${WEBHOOK_EVENT_TYPES.join(', ')} or "*"` }],
+        unknown,
+      });
+    }
+    let url: URL;
+    try {
+      url = new URL(command.url);
+    } catch {
+      throw refused('The URL is not a valid absolute URL.');
+    }
+    const schemes = this.config.env === 'production' ? ['https:'] : ['https:', 'http:'];
+    if (!schemes.includes(url.protocol)) throw refused(`The URL must use ${schemes.join(' or ')}.`);
+    if (url.username || url.password) throw refused('The URL must not contain credentials.');
+    try {
+      await assertPublicTarget(url, this.config.webhooks.allowPrivateTargets);
+    } catch (error) {
+      if (error instanceof ForbiddenTargetError) throw refused(error.message, { addressClass: error.addressClass });
+      throw refused(`The host ${url.hostname} does not resolve.`);
+    }
+
+    const em = this.em.fork();
+    const count = await em.count(WebhookEndpointEntity, { merchantId: command.merchantId, status: { $ne: 'deleted' } });
+    if (count >= MAX_ENDPOINTS_PER_MERCHANT) {
+      throw new DomainError(DomainErrorCode.ValidationFailed, `At most ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints per merchant.`);
+    }
+    const now = this.clock.now();
+    const endpoint = em.create(WebhookEndpointEntity, {
+      id: randomUUID(),
+      merchantId: command.merchantId,
+      url: url.toString(),
+      description: command.description ?? null,
+      events: [...new Set(command.events)],
+      secret: generateWebhookSecret(),
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.flush();
+    return { ...toEndpointView(endpoint), secret: endpoint.secret };
+  }
+}

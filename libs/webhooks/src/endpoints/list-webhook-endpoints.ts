@@ -1,0 +1,14 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { WebhookEndpointEntity } from '@app/db';
+import { toEndpointView, type WebhookEndpointView } from './views';
+
+@Injectable()
+export class ListWebhookEndpoints {
+  constructor(private readonly em: EntityManager) {}
+
+  async execute(merchantId: string): Promise<{ object: 'list'; data: WebhookEndpointView[] }> {
+    const endpoints = await this.em.fork().find(WebhookEndpointEntity, { merchantId, status: { $ne: 'deleted' } }, { orderBy: { createdAt: 'asc' } });
+    return { object: 'list', data: endpoints.map(toEndpointView) };
+  }
+}

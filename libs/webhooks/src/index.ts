@@ -1,0 +1,12 @@
+export { WebhooksModule, WebhookWorkerModule } from './webhooks.module';
+export { CreateWebhookEndpoint, type CreateWebhookEndpointCommand } from './endpoints/create-webhook-endpoint';
+export { ListWebhookEndpoints } from './endpoints/list-webhook-endpoints';
+export { DeleteWebhookEndpoint } from './endpoints/delete-webhook-endpoint';
+export { ListWebhookDeliveries, type ListWebhookDeliveriesQuery } from './delivery/list-webhook-deliveries';
+export { ReplayWebhookDelivery } from './delivery/replay-webhook-delivery';
+export { CreateWebhookDeliveries } from './delivery/create-webhook-deliveries';
+export { WebhookSweeper } from './delivery/webhook-sweeper';
+export type { WebhookDeliveryView, WebhookEndpointView } from './endpoints/views';
+export { ALL_EVENTS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events';
+export { DEFAULT_TOLERANCE_SECONDS, generateWebhookSecret, signWebhook, verifyWebhook, webhookHeaders, type VerifyResult } from './signing/webhook-signer';
+export { ForbiddenTargetError, assertPublicTarget, classifyAddress, guardedLookup, type AddressClass } from './ssrf/address-policy';

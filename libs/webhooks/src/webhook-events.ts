@@ -1,0 +1,23 @@
+/**
+ * Event types a merchant may subscribe to: the machines' `notify` topics whose audience includes
+ * the merchant. `dispute.awaiting_merchant` is "a dispute was opened against you and needs a
+ * response"; `dispute.resolved` carries the decision.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'dispute.awaiting_merchant',
+  'dispute.info_requested',
+  'dispute.refund_succeeded',
+  'dispute.resolved',
+  'dispute.closed',
+  'dispute.withdrawn',
+  'refund_request.submitted',
+  'refund_request.refund_succeeded',
+  'refund_request.resolved',
+  'refund_request.withdrawn',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** Subscribes an endpoint to every event type, including ones added later. */
+export const ALL_EVENTS = '*';
+
+export const isWebhookEventType = (value: string): value is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);

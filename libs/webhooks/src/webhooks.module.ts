@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { AttemptWebhookDelivery } from './delivery/attempt-webhook-delivery';
+import { CreateWebhookDeliveries } from './delivery/create-webhook-deliveries';
+import { DeliveryScheduler } from './delivery/delivery-scheduler';
+import { ListWebhookDeliveries } from './delivery/list-webhook-deliveries';
+import { ReplayWebhookDelivery } from './delivery/replay-webhook-delivery';
+import { WebhookDeliveryProcessor } from './delivery/webhook-delivery.processor';
+import { WebhookSweeper } from './delivery/webhook-sweeper';
+import { CreateWebhookEndpoint } from './endpoints/create-webhook-endpoint';
+import { DeleteWebhookEndpoint } from './endpoints/delete-webhook-endpoint';
+import { ListWebhookEndpoints } from './endpoints/list-webhook-endpoints';
+
+const USE_CASES = [CreateWebhookEndpoint, ListWebhookEndpoints, DeleteWebhookEndpoint, ListWebhookDeliveries, ReplayWebhookDelivery, CreateWebhookDeliveries];
+
+/** Merchant webhook endpoints, deliveries and replay (API side). Needs QueuesModule. */
+@Module({
+  providers: [DeliveryScheduler, ...USE_CASES],
+  exports: [DeliveryScheduler, ...USE_CASES],
+})
+export class WebhooksModule {}
+
+/** The delivery worker and its sweeper; imported by the workers, never by a plain API process. */
+@Module({
+  imports: [WebhooksModule],
+  providers: [AttemptWebhookDelivery, WebhookDeliveryProcessor, WebhookSweeper],
+  exports: [WebhookSweeper],
+})
+export class WebhookWorkerModule {}

@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { artifactPath, attributesOf, ensureAdminBuilt, launchBrowser, type Browser } from '../support/browser';
+import { disputeBody, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
+
+/**
+ * The admin UI in Debian's Chromium against the real API (in-process workers, throwaway database)
+ * serving the real production build at /admin. Every step is done the way an agent does it:
+ * through the buttons and forms, never by calling the API on the agent's behalf.
+ */
+describe('admin UI in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let agent: { auth: string; id: string };
+
+  beforeAll(async () => {
+    const adminDir = ensureAdminBuilt();
+    t = await startTestApp({ INFO_REPLY_SECONDS: '3600' }, { adminDir });
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    agent = await t.login('li.na@browser.test', 'agent');
+    browser = await launchBrowser('en-US');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const logIn = async (page: Page, email: string) => {
+    await page.goto(`${base}/admin/`);
+    await page.waitForURL(/\/admin\/login$/);
+    await page.getByTestId('login-email').fill(email);
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue-tabs').waitFor();
+  };
+  const pickOption = async (page: Page, testId: string, label: string) => {
+    await page.getByTestId(testId).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).first().click();
+  };
+  const expectCurrent = async (page: Page, path: string) => {
+    // The leaf box of the state the case is in is the highlighted one.
+    await page.locator(`[data-testid="statechart"] g[data-state="${path}"][data-current="true"] rect`).first().waitFor();
+  };
+  const send = async (page: Page, event: string, fields: Record<string, string> = {}, confirm = false) => {
+    await page.locator(`button[data-event="${event}"]`).click();
+    for (const [name, value] of Object.entries(fields)) await page.locator(`[data-field="${name}"]`).fill(value);
+    if (Object.keys(fields).length) await page.getByTestId('action-submit').click();
+    if (confirm) await page.getByTestId('confirm-ok').click();
+  };
+
+  it('logs in, opens a dispute from the intake form and decides a partial refund through the buttons', async () => {
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await logIn(page, 'li.na@browser.test');
+    expect(await page.getByTestId('who').textContent()).toContain('li.na');
+
+    // Intake: a hotline call becomes a dispute.
+    const transactionRef = `TX-UI-${randomBytes(3).toString('hex')}`;
+    await page.getByRole('menuitem', { name: 'New case' }).click();
+    await pickOption(page, 'intake-channel', 'Hotline');
+    await page.getByTestId('intake-subject').fill('Parcel never arrived');
+    await page.getByTestId('intake-customer-id').fill('u_20261125');
+    await page.getByTestId('intake-customer-name').fill('王小明');
+    await page.getByTestId('intake-merchant').fill('m_2001');
+    await page.getByTestId('intake-transaction').fill(transactionRef);
+    await page.getByTestId('intake-amount').fill('128.00');
+    await pickOption(page, 'intake-reason', 'Not received');
+    await page.getByTestId('intake-description').fill('Courier says delivered; customer has nothing.');
+    await page.getByTestId('intake-submit').click();
+    await page.waitForURL(/\/admin\/cases\/[0-9a-f-]{36}$/);
+    const caseId = page.url().split('/').pop()!;
+    await expectCurrent(page, 'open');
+    expect(await page.getByTestId('case-amount').textContent()).toBe('CN¥128.00');
+    const [stored] = await t.sql<{ amount_minor: string; channel: string; reason: string }>(
+      `select amount_minor, channel, snapshot->'context'->>'reason' as reason from cases where id = $1`,
+      [caseId],
+    );
+    expect(stored).toEqual({ amount_minor: '12800', channel: 'hotline', reason: 'not_received' });
+
+    // A second intake for the same transaction warns about the open case.
+    await page.getByRole('menuitem', { name: 'New case' }).click();
+    await page.getByTestId('intake-transaction').fill(transactionRef);
+    await page.getByTestId('duplicate-warning').waitFor();
+    expect(await page.getByTestId('duplicate-warning').textContent()).toContain('Parcel never arrived');
+    await page.getByTestId('duplicate-warning').getByRole('link').first().click();
+    await page.waitForURL(new RegExp(`/admin/cases/${caseId}$`));
+
+    // Evidence collection: the merchant is asked and contests.
+    expect(await attributesOf(page.locator('button[data-event]'), 'data-event')).toEqual(['FORWARD_TO_MERCHANT', 'WITHDRAW']);
+    await send(page, 'FORWARD_TO_MERCHANT');
+    await expectCurrent(page, 'awaitingMerchant');
+    await page.locator('[data-deadline="merchantResponseWindow"]').waitFor();
+    expect(await page.locator('[data-deadline="merchantResponseWindow"] [data-testid="sla-badge"]').getAttribute('data-sla')).toBe('ok');
+    await send(page, 'MERCHANT_CONTEST', { summary: 'Courier tracking shows delivery on 3 May' });
+    await expectCurrent(page, 'investigation.reviewing');
+
+    // Investigation: ask the customer, who answers.
+    await send(page, 'REQUEST_CUSTOMER_INFO', { question: 'Please send a photo of the parcel label' });
+    await expectCurrent(page, 'investigation.awaitingCustomerInfo');
+    await page.locator('[data-deadline="infoReplyWindow"]').waitFor();
+    await send(page, 'CUSTOMER_INFO_PROVIDED', { summary: 'Customer sent the label photo' });
+    await expectCurrent(page, 'investigation.reviewing');
+
+    // The decision is typed, then someone changes the case in another tab before it is sent.
+    await page.locator('button[data-event="DECIDE_PARTIAL_REFUND"]').click();
+    await page.locator('[data-field="amountMinor"]').fill('40.10');
+    await page.locator('[data-field="reason"]').fill('One of two items missing');
+    const versionBefore = Number(await page.getByTestId('case-version').textContent());
+    const otherTab = await browser.context.newPage();
+    await otherTab.goto(`${base}/admin/cases/${caseId}`);
+    await otherTab.getByTestId('assign-me').click();
+    await otherTab.getByTestId('case-assignee').filter({ hasText: 'li.na' }).waitFor();
+    await otherTab.close();
+
+    await page.getByTestId('action-submit').click();
+    expect(await page.locator('.ant-modal:visible').textContent()).toContain('CN¥40.10');
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('conflict').waitFor();
+    expect(await page.getByTestId('conflict').textContent()).toContain('This case changed while you were working on it');
+    // Nothing was decided, and the typed decision is still there.
+    expect(await t.sql(`select 1 from case_events where case_id = $1 and type = 'DECIDE_PARTIAL_REFUND'`, [caseId])).toHaveLength(0);
+    expect(await page.locator('[data-field="amountMinor"]').inputValue()).toBe('40.10');
+    expect(await page.locator('[data-field="reason"]').inputValue()).toBe('One of two items missing');
+
+    await page.getByRole('button', { name: 'Reload the case' }).click();
+    await page.locator(`[data-testid="case-version"]`, { hasText: String(versionBefore + 1) }).waitFor();
+    expect(await page.locator('[data-field="amountMinor"]').inputValue()).toBe('40.10');
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('confirm-ok').click();
+    // The worker pays the refund through the (simulated) gateway and the case resolves.
+    await expectCurrent(page, 'resolved');
+    const refunds = await t.sql<{ amount_minor: string; status: string }>(`select amount_minor, status from refunds where case_id = $1`, [caseId]);
+    expect(refunds).toEqual([{ amount_minor: '4010', status: 'succeeded' }]);
+
+    // Timeline: every step with who, from → to and payload; an internal note joins it.
+    await page.getByTestId('note-input').fill('Customer called again, told them about the refund');
+    await page.getByTestId('note-add').click();
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByText('Customer called again, told them about the refund').waitFor();
+    await timeline.locator('[data-type="REFUND_SUCCEEDED"]').waitFor();
+    const types = await attributesOf(timeline.locator('[data-testid="timeline-entry"]'), 'data-type');
+    expect(types).toEqual(
+      expect.arrayContaining(['xstate.init', 'FORWARD_TO_MERCHANT', 'MERCHANT_CONTEST', 'REQUEST_CUSTOMER_INFO', 'CUSTOMER_INFO_PROVIDED', 'case.assigned', 'DECIDE_PARTIAL_REFUND', 'REFUND_SUCCEEDED', 'case.note_added']),
+    );
+    const decision = timeline.locator('[data-type="DECIDE_PARTIAL_REFUND"]');
+    expect(await decision.textContent()).toContain('Investigation · Reviewing → Refunding · Refund pending');
+    expect(await decision.textContent()).toContain('Amount: CN¥40.10');
+    expect(await decision.textContent()).toContain('by li.na');
+    await page.screenshot({ path: artifactPath('admin-case.png'), fullPage: true });
+
+    // Language: the same page in Chinese, with the choice kept across a reload.
+    await page.getByTestId('lang-switch').getByText('中文').click();
+    await page.getByTestId('case-state').filter({ hasText: '已裁决' }).waitFor();
+    expect(await page.getByRole('menuitem', { name: '工单队列' }).count()).toBe(1);
+    expect(await page.getByTestId('case-amount').textContent()).toBe('¥128.00');
+    await page.reload();
+    await page.getByTestId('case-state').filter({ hasText: '已裁决' }).waitFor();
+    await page.screenshot({ path: artifactPath('admin-case-zh.png'), fullPage: true });
+    await page.getByTestId('lang-switch').getByText('English').click();
+    await page.getByTestId('case-state').filter({ hasText: 'Resolved' }).waitFor();
+
+    // The queue: the case is now mine, with its amount and an SLA badge.
+    await page.getByRole('menuitem', { name: 'Queue' }).click();
+    const row = page.locator(`tr[data-row-key="${caseId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('CN¥128.00');
+    expect(await row.locator('[data-testid="sla-badge"]').getAttribute('data-sla')).toBe('ok');
+    await page.screenshot({ path: artifactPath('admin-queue.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('moves through the queue with j/k/Enter and bulk-assigns with a result per row', async () => {
+    const subjects = ['Bulk A', 'Bulk B', 'Bulk C'];
+    const ids: string[] = [];
+    for (const subject of subjects) {
+      ids.push((await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ subject, priority: 'high' })).expect(201)).body.id);
+    }
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/admin/`);
+    await page.getByTestId('queue-tabs').waitFor();
+    await page.getByRole('tab', { name: 'Unassigned' }).click();
+    await page.getByTestId('queue-search').locator('input').fill('Bulk');
+    await page.getByTestId('queue-search').locator('input').press('Enter');
+    for (const id of ids) await page.locator(`tr[data-row-key="${id}"]`).waitFor();
+    const activeSubject = () => page.locator('tr[data-active="true"] td a').textContent();
+    expect(await page.locator('tbody tr[data-row-key]').count()).toBe(3);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    const first = await activeSubject();
+    await page.keyboard.press('j');
+    const second = await activeSubject();
+    expect(second).not.toBe(first);
+    await page.keyboard.press('k');
+    expect(await activeSubject()).toBe(first);
+
+    // Someone else changes one case after the queue was loaded: that row must fail, alone.
+    await t.http.post(`/v1/cases/${ids[1]}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
+    await page.locator('thead .ant-checkbox-input').check();
+    await page.getByTestId('bulk-assign-me').click();
+    await page.getByTestId('bulk-summary').waitFor();
+    expect(await page.getByTestId('bulk-summary').textContent()).toBe('2 done, 1 failed');
+    expect(await page.locator(`tr[data-row-key="${ids[1]}"] [data-testid="row-result"]`).getAttribute('data-result')).toBe('error');
+    expect(await page.locator(`tr[data-row-key="${ids[1]}"] [data-testid="row-result"]`).textContent()).toBe('This case changed, reload it. What you typed is kept.');
+    for (const id of [ids[0], ids[2]]) {
+      expect(await page.locator(`tr[data-row-key="${id}"] [data-testid="row-result"]`).getAttribute('data-result')).toBe('ok');
+    }
+    const assigned = await t.sql<{ id: string }>(`select id from cases where assignee_id = $1 and id = any($2::uuid[]) order by id`, [agent.id, ids]);
+    expect(assigned.map((r) => r.id)).toEqual([ids[0], ids[2]].sort());
+
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/admin\/cases\//);
+    expect(await page.getByTestId('case-subject').textContent()).toBe(first);
+    await page.close();
+  });
+
+  it('shows supervisors queue depths and keeps agents out of them', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/admin/`);
+    await page.getByTestId('queue-tabs').waitFor();
+    expect(await page.getByRole('menuitem', { name: 'Supervisor' }).count()).toBe(0);
+    await page.goto(`${base}/admin/supervisor`);
+    await page.getByText('Only supervisors and admins see queue depths.').waitFor();
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/admin\/login$/);
+
+    await t.login('chen@browser.test', 'supervisor');
+    await logIn(page, 'chen@browser.test');
+    await page.getByRole('menuitem', { name: 'Supervisor' }).click();
+    await page.getByTestId('supervisor-page').getByText('By kind and state').waitFor();
+    const [{ n }] = await t.sql<{ n: string }>(`select count(*) as n from cases where status = 'active'`);
+    await page.locator('.ant-statistic', { hasText: 'Open cases' }).getByText(n, { exact: true }).waitFor();
+    expect(await page.getByTestId('queue-dashboard-link').isDisabled()).toBe(true);
+    await page.close();
+  });
+
+  it('sends a visitor without a session to the login page and shows a wrong password in words', async () => {
+    const context = (await launchBrowser('zh-CN'));
+    try {
+      const page = await context.context.newPage();
+      await page.goto(`${base}/admin/cases/00000000-0000-4000-8000-000000000000`);
+      await page.waitForURL(/\/admin\/login$/);
+      // The browser asks for Chinese, so the UI starts in Chinese.
+      await page.getByText('登录工单台').waitFor();
+      await page.getByTestId('login-email').fill('li.na@browser.test');
+      await page.getByTestId('login-password').fill('not-the-password');
+      await page.getByTestId('login-submit').click();
+      expect(await page.getByTestId('login-error').textContent()).toBe('邮箱或密码错误。');
+      await page.getByTestId('login-password').fill(TEST_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      // Back to the page asked for; an unknown case is explained, not shown as a raw error.
+      await page.getByText('工单不存在（请检查链接）或已被删除。').waitFor();
+      // No token is readable by scripts: the session lives in the httpOnly cookie only.
+      expect(await page.evaluate('document.cookie')).not.toContain('sid=');
+      expect(await page.evaluate('JSON.stringify(window.localStorage)')).not.toMatch(/token|sid/i);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,265 @@
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { FireDeadline } from '@app/cases';
+import { DEFAULT_BUSINESS_CALENDAR, addBusinessMinutes } from '@app/domain';
+import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * SLA clocks through the real path. Targets are a few seconds (policies accept fractional
+ * minutes) so that "longer than the whole target" takes seconds, not days.
+ */
+describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
+  let t: TestApp;
+  const SECONDS = 1 / 60;
+
+  beforeAll(async () => {
+    t = await startTestApp({ RECONCILE_INTERVAL_MS: '500' });
+    // Cases from Weibo get a fast calendar-time policy; everything else keeps the defaults.
+    await t.http
+      .put('/v1/sla/policies/fast-weibo')
+      .set('Authorization', t.auth)
+      .send({
+        name: 'Fast (tests)',
+        position: 1,
+        match: { channels: ['weibo'] },
+        calendarId: 'prc-default',
+        targets: { resolution: { minutes: 3 * SECONDS, mode: 'calendar' } },
+        reminders: [{ kind: 'fraction', fraction: 0.5 }],
+      })
+      .expect(200);
+  });
+  afterAll(() => t.close());
+
+  const open = async (body: Record<string, unknown>) => (await t.http.post('/v1/cases').set('Authorization', t.auth).send(body).expect(201)).body;
+  const getCase = async (id: string) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
+  const timelineTypes = async (id: string) =>
+    ((await t.http.get(`/v1/cases/${id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string }>).map((e) => e.type);
+  const notifications = (caseId: string, type: string) =>
+    t.sql<{ n: string }>(`select count(*) as n from notifications where case_id = $1 and type = $2`, [caseId, type]).then((r) => Number(r[0]!.n));
+
+  it('a case left running breaches once: reminder, breach, priority raised, supervisors told, timeline and metrics', async () => {
+    const running = await open({ kind: 'inquiry', channel: 'weibo', priority: 'normal', subject: 'where is my money', customer: { id: 'u_1' } });
+    expect(running.sla).toMatchObject({ policyId: 'fast-weibo', clocks: [expect.objectContaining({ target: 'resolution', status: 'running', paused: false })] });
+
+    const breached = await waitFor('the resolution clock to breach', async () => {
+      const current = await getCase(running.id);
+      return current.sla.clocks[0].status === 'breached' ? current : undefined;
+    });
+    expect(breached.priority).toBe('high');
+    expect(breached.escalatedAt).not.toBeNull();
+    expect(breached.sla.clocks[0]).toMatchObject({ remindersSent: ['reminder-50pct'], breachedAt: expect.any(String) });
+    // Give a duplicate alarm every chance to show up before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await timelineTypes(running.id)).filter((type) => type === 'sla.breached')).toHaveLength(1);
+    expect(await notifications(running.id, 'sla.breached')).toBe(1);
+    expect(await notifications(running.id, 'sla.reminder')).toBe(1);
+
+    const breaches = await t.http.get('/v1/sla/breaches?policyId=fast-weibo').set('Authorization', t.auth).expect(200);
+    expect(breaches.body.items.map((b: { caseId: string }) => b.caseId)).toContain(running.id);
+    expect(breaches.body.counts.byPolicy['fast-weibo']).toBeGreaterThanOrEqual(1);
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^sla_breaches\{policy="fast-weibo",target="resolution"\} [1-9]\d*$/m);
+    const inbox = await t.http.get('/v1/notifications?unread=true').set('Authorization', t.auth).expect(200);
+    const breachNote = inbox.body.find((n: { caseId: string; type: string }) => n.caseId === running.id && n.type === 'sla.breached');
+    expect(breachNote).toMatchObject({ audience: 'supervisors' });
+    await t.http.post(`/v1/notifications/${breachNote.id}/read`).set('Authorization', t.auth).expect(204);
+    const unread = await t.http.get('/v1/notifications?unread=true').set('Authorization', t.auth).expect(200);
+    expect(unread.body.map((n: { id: string }) => n.id)).not.toContain(breachNote.id);
+  });
+
+  it('a case paused in a waiting state for longer than its whole target does not breach, and resumes with the time it had used', async () => {
+    const waiting = await open(disputeBody({ channel: 'weibo' }));
+    // Use 1.2 s of the 3 s target before the case starts waiting on the merchant.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await t.http.post(`/v1/cases/${waiting.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
+    const paused = await getCase(waiting.id);
+    expect(paused.state).toBe('awaitingMerchant');
+    expect(paused.sla.clocks[0]).toMatchObject({ status: 'paused', paused: true, dueAt: null });
+    const usedSecondsWhenPaused = (paused.sla.clocks[0].targetMinutes - paused.sla.clocks[0].minutesLeft) * 60;
+    expect(usedSecondsWhenPaused).toBeGreaterThanOrEqual(1.1);
+
+    await new Promise((resolve) => setTimeout(resolve, 4500)); // 1.5 × the whole target
+    const stillPaused = await getCase(waiting.id);
+    expect(stillPaused.sla.clocks[0].status).toBe('paused');
+    expect(await notifications(waiting.id, 'sla.breached')).toBe(0);
+
+    const contested = await t.http
+      .post(`/v1/cases/${waiting.id}/events`)
+      .set('Authorization', t.auth)
+      .send({ type: 'MERCHANT_CONTEST', payload: { summary: 'delivered' }, expectedVersion: stillPaused.version })
+      .expect(200);
+    expect(contested.body.sla.clocks[0].status).toBe('running');
+    const dueIn = Date.parse(contested.body.sla.clocks[0].dueAt) - Date.now();
+    // What is left is the target less what was used before the pause, not a fresh target.
+    expect(dueIn).toBeLessThanOrEqual((3 - usedSecondsWhenPaused) * 1000 + 200);
+    expect(dueIn).toBeGreaterThan(0);
+  });
+
+  it('an alarm job delivered twice (a stalled job) notifies once', async () => {
+    const item = await open({ kind: 'inquiry', channel: 'weibo', subject: 'twice', customer: { id: 'u_2' } });
+    const [reminder] = await t.sql<{ id: string }>(`select id from deadlines where case_id = $1 and name = 'reminder-50pct'`, [item.id]);
+    const fire = () => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(reminder!.id));
+    const outcomes = await Promise.all([fire(), fire()]);
+    expect(outcomes.sort()).toEqual(['already-settled', 'fired']);
+    expect(await fire()).toBe('already-settled');
+    await waitFor('the queued reminder job to run as well', async () => {
+      const [row] = await t.sql<{ status: string }>(`select status from deadlines where id = $1`, [reminder!.id]);
+      return row!.status === 'fired';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await notifications(item.id, 'sla.reminder')).toBe(1);
+  });
+
+  it('Redis FLUSHALL between scheduling and firing: reminders and breaches still fire once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i += 1) ids.push((await open({ kind: 'inquiry', channel: 'weibo', subject: `flush ${i}`, customer: { id: `u_f${i}` } })).id);
+    await t.redis.flushall();
+    await waitFor(
+      'every breach after the flush',
+      async () => {
+        const [row] = await t.sql<{ n: string }>(`select count(*) as n from sla_clocks where case_id = any($1) and status = 'breached'`, [ids]);
+        return Number(row!.n) === ids.length;
+      },
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const id of ids) {
+      expect(await notifications(id, 'sla.reminder')).toBe(1);
+      expect(await notifications(id, 'sla.breached')).toBe(1);
+      expect((await timelineTypes(id)).filter((type) => type === 'sla.breached')).toHaveLength(1);
+    }
+  });
+
+  it('reminds the merchant before the merchant window closes, once, and not after they answered', async () => {
+    await t.http
+      .put('/v1/sla/policies/wechat-disputes')
+      .set('Authorization', t.auth)
+      .send({
+        name: 'WeChat disputes (tests)',
+        position: 2,
+        match: { kinds: ['dispute'], channels: ['wechat'] },
+        calendarId: 'prc-default',
+        targets: { merchantResponse: { minutes: 3 * SECONDS, mode: 'calendar' } },
+        reminders: [{ kind: 'fraction', fraction: 0.5 }],
+      })
+      .expect(200);
+    const silent = await open(disputeBody({ channel: 'wechat' }));
+    const answered = await open(disputeBody({ channel: 'wechat' }));
+    for (const id of [silent.id, answered.id]) {
+      await t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
+    }
+    await t.http.post(`/v1/cases/${answered.id}/events`).set('Authorization', t.auth).send({ type: 'MERCHANT_ACCEPT', expectedVersion: 2 }).expect(200);
+
+    await waitFor('the silent merchant to lose the dispute', async () => (await getCase(silent.id)).state === 'resolved');
+    const dueSoon = (caseId: string) =>
+      t.sql<{ payload: { merchantId: string; evidenceDueBy: string } }>(
+        `select payload from outbox where case_id = $1 and payload->>'topic' = 'dispute.evidence_due_soon'`,
+        [caseId],
+      );
+    const reminders = await dueSoon(silent.id);
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]!.payload).toMatchObject({ merchantId: 'm_1', evidenceDueBy: expect.any(String) });
+    expect(await dueSoon(answered.id)).toHaveLength(0);
+  });
+
+  it('a business-time merchant window follows the calendar, and the case shows business minutes left', async () => {
+    await t.http
+      .put('/v1/sla/policies/email-disputes')
+      .set('Authorization', t.auth)
+      .send({
+        name: 'Email disputes (tests)',
+        position: 3,
+        match: { kinds: ['dispute'], channels: ['email'] },
+        calendarId: 'prc-default',
+        targets: { merchantResponse: { minutes: 120, mode: 'business' } },
+        reminders: [],
+      })
+      .expect(200);
+    const item = await open(disputeBody({ channel: 'email' }));
+    const before = new Date();
+    const forwarded = await t.http.post(`/v1/cases/${item.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
+    const after = new Date();
+    const [window] = forwarded.body.deadlines;
+    expect(window.name).toBe('merchantResponseWindow');
+    const due = Date.parse(window.dueAt);
+    expect(due).toBeGreaterThanOrEqual(addBusinessMinutes(DEFAULT_BUSINESS_CALENDAR, before, 120).getTime());
+    expect(due).toBeLessThanOrEqual(addBusinessMinutes(DEFAULT_BUSINESS_CALENDAR, after, 120).getTime());
+    expect(window.businessMinutesLeft).toBeGreaterThanOrEqual(119);
+    expect(window.businessMinutesLeft).toBeLessThanOrEqual(120);
+  });
+
+  it('a reopened case continues its resolution clock, and the timeline says so', async () => {
+    await t.http
+      .put('/v1/sla/policies/chat-disputes')
+      .set('Authorization', t.auth)
+      .send({ name: 'Chat disputes (tests)', position: 4, match: { kinds: ['dispute'], channels: ['chat'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 10, mode: 'calendar' } }, reminders: [] })
+      .expect(200);
+    const item = await open(disputeBody({ channel: 'chat' }));
+    // Let the resolution clock use a measurable share before the case is resolved.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    let version = 1;
+    for (const [type, payload] of [
+      ['FORWARD_TO_MERCHANT', undefined],
+      ['MERCHANT_CONTEST', { summary: 'delivered' }],
+      ['DECIDE_REJECT', { reason: 'proof of delivery' }],
+    ] as const) {
+      version = (await t.http.post(`/v1/cases/${item.id}/events`).set('Authorization', t.auth).send({ type, payload, expectedVersion: version }).expect(200)).body.version;
+    }
+    const resolved = await getCase(item.id);
+    const frozen = resolved.sla.clocks.find((c: { target: string }) => c.target === 'resolution');
+    expect(frozen).toMatchObject({ status: 'stopped', dueAt: null });
+
+    const appealed = await t.http.post(`/v1/cases/${item.id}/events`).set('Authorization', t.auth).send({ type: 'APPEAL', payload: { reason: 'new evidence' }, expectedVersion: version }).expect(200);
+    const resumed = appealed.body.sla.clocks.find((c: { target: string }) => c.target === 'resolution');
+    expect(resumed.status).toBe('running');
+    // It continues from what it had used; a fresh clock would have all 10 minutes left.
+    expect(frozen.minutesLeft).toBeLessThanOrEqual(10 - 0.03);
+    expect(Math.abs(resumed.minutesLeft - frozen.minutesLeft)).toBeLessThanOrEqual(0.01);
+    const timeline = (await t.http.get(`/v1/cases/${item.id}/timeline`).set('Authorization', t.auth).expect(200)).body;
+    expect(timeline.filter((e: { type: string }) => e.type === 'sla.clock_resumed')).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ target: 'resolution', rule: 'continue_resolution_clock' }) }),
+    ]);
+  });
+
+  it('what-if previews a draft policy against open cases and changes nothing', async () => {
+    await t.http
+      .put('/v1/sla/policies/sms-what-if')
+      .set('Authorization', t.auth)
+      .send({ name: 'What-if (tests)', position: 5, match: { kinds: ['inquiry'], channels: ['email'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 600, mode: 'calendar' } }, reminders: [] })
+      .expect(200);
+    const item = await open({ kind: 'inquiry', channel: 'email', subject: 'what if', customer: { id: 'u_w' } });
+    const draft = (minutes: number) => ({
+      policyId: 'sms-what-if',
+      policy: { name: 'What-if (tests)', position: 5, match: { kinds: ['inquiry'], channels: ['email'] }, calendarId: 'prc-default', targets: { resolution: { minutes, mode: 'calendar' } }, reminders: [] },
+    });
+    const stricter = await t.http.post('/v1/sla/what-if').set('Authorization', t.auth).send(draft(60)).expect(200);
+    expect(stricter.body.items).toEqual([expect.objectContaining({ caseId: item.id, target: 'resolution', effect: 'earlier', wouldBreachNow: false })]);
+    expect(Date.parse(stricter.body.items[0].draftDueAt)).toBeLessThan(Date.parse(stricter.body.items[0].currentDueAt));
+    const gone = await t.http.post('/v1/sla/what-if').set('Authorization', t.auth).send(draft(0.0001)).expect(200);
+    expect(gone.body.items[0]).toMatchObject({ effect: 'earlier', wouldBreachNow: true });
+    expect(gone.body.summary).toMatchObject({ clocks: 1, earlier: 1, wouldBreachNow: 1 });
+    const unchanged = await getCase(item.id);
+    expect(unchanged.sla.clocks.find((c: { target: string }) => c.target === 'resolution').targetMinutes).toBe(600);
+  });
+
+  it('policies and calendars are validated, and bad ones change nothing', async () => {
+    const before = await t.http.get('/v1/sla/policies').set('Authorization', t.auth).expect(200);
+    const bad = await t.http
+      .put('/v1/sla/policies/broken')
+      .set('Authorization', t.auth)
+      .send({ name: 'x', position: 1, match: { kinds: ['chargeback'] }, calendarId: 'prc-default', targets: { resolution: { minutes: -5, mode: 'calendar' } }, reminders: [] })
+      .expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['match.kinds.0', 'targets.resolution.minutes']));
+    const calendar = await t.http
+      .put('/v1/sla/calendars/broken')
+      .set('Authorization', t.auth)
+      .send({ name: 'x', timeZone: 'Mars/Olympus', weeklyHours: {}, holidays: [], makeUpWorkdays: [] })
+      .expect(400);
+    expect(calendar.body.code).toBe('VALIDATION_FAILED');
+    const after = await t.http.get('/v1/sla/policies').set('Authorization', t.auth).expect(200);
+    expect(after.body).toEqual(before.body);
+    const agent = await t.login('sla-agent@test.local', 'agent');
+    await t.http.put('/v1/sla/policies/fast-weibo').set('Authorization', agent.auth).send({}).expect(403);
+  });
+});
