@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import Redis from 'ioredis';
@@ -23,6 +26,12 @@ export interface TestApp {
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   redis: Redis;
   login(email: string, role: 'agent' | 'supervisor' | 'admin'): Promise<{ auth: string; id: string }>;
+  /** Registers a merchant (through the admin API) with a secret and a restricted key. */
+  createMerchant(id?: string): Promise<TestMerchant>;
+  /** Where this app stores evidence files (a temporary folder, removed on close). */
+  storageDir: string;
+  /** `Authorization` value for the intake API. */
+  intakeAuth: string;
   close(): Promise<void>;
 }
 
@@ -39,6 +48,8 @@ export async function startTestApp(
   const runId = process.env.TEST_RUN_ID;
   if (!template || !runId) throw new Error('integration tests need the global setup (run them through jest --selectProjects integration)');
   const suffix = randomBytes(4).toString('hex');
+  const storageDir = mkdtempSync(join(tmpdir(), 'evidence-test-'));
+  const intakeToken = `wallet-test-token-${randomBytes(16).toString('hex')}`;
   const databaseUrl = databaseUrlFor(template, `dispute_test_${runId}_${suffix}`);
   await ensureDatabase(databaseUrl, { template: databaseNameOf(template) });
 
@@ -50,6 +61,10 @@ export async function startTestApp(
     RUN_WORKERS_IN_PROCESS: 'true',
     RECONCILE_INTERVAL_MS: '60000',
     OUTBOX_RELAY_AFTER_MS: '0',
+    STORAGE_DIR: storageDir,
+    // Webhook receivers in tests listen on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    INTAKE_SERVICE_TOKENS: `wallet:${intakeToken}`,
     ...env,
   });
   const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI });
@@ -70,6 +85,13 @@ export async function startTestApp(
   };
   const admin = await login('admin@test.local', 'admin');
 
+  const createMerchant = async (id = `m_${randomBytes(4).toString('hex')}`): Promise<TestMerchant> => {
+    await http.post('/v1/admin/merchants').set('Authorization', admin.auth).send({ id, name: `Merchant ${id}` }).expect(201);
+    const secret = await http.post(`/v1/admin/merchants/${id}/api-keys`).set('Authorization', admin.auth).send({ kind: 'secret' }).expect(201);
+    const restricted = await http.post(`/v1/admin/merchants/${id}/api-keys`).set('Authorization', admin.auth).send({ kind: 'restricted' }).expect(201);
+    return { id, auth: `Bearer ${secret.body.key}`, readOnlyAuth: `Bearer ${restricted.body.key}`, keyId: secret.body.id };
+  };
+
   return {
     app,
     config,
@@ -78,6 +100,9 @@ export async function startTestApp(
     adminId: admin.id,
     redis,
     login,
+    createMerchant,
+    storageDir,
+    intakeAuth: `Bearer ${intakeToken}`,
     sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
     async close() {
       await app.close();
@@ -86,8 +111,18 @@ export async function startTestApp(
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
       await dropDatabase(databaseUrl);
+      rmSync(storageDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface TestMerchant {
+  id: string;
+  /** `Authorization` value with the merchant's secret (sk_live_) key. */
+  auth: string;
+  /** `Authorization` value with the merchant's restricted, read-only (rk_live_) key. */
+  readOnlyAuth: string;
+  keyId: string;
 }
 
 export function disputeBody(overrides: Record<string, unknown> = {}) {

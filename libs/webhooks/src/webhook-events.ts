@@ -1,16 +1,19 @@
 /**
  * Event types a merchant may subscribe to: the machines' `notify` topics whose audience includes
  * the merchant. `dispute.awaiting_merchant` is "a dispute was opened against you and needs a
- * response"; `dispute.resolved` carries the decision.
+ * response"; `*.evidence_due_soon` is the SLA engine's reminder before the response window closes;
+ * `dispute.resolved` carries the decision.
  */
 export const WEBHOOK_EVENT_TYPES = [
   'dispute.awaiting_merchant',
+  'dispute.evidence_due_soon',
   'dispute.info_requested',
   'dispute.refund_succeeded',
   'dispute.resolved',
   'dispute.closed',
   'dispute.withdrawn',
   'refund_request.submitted',
+  'refund_request.evidence_due_soon',
   'refund_request.refund_succeeded',
   'refund_request.resolved',
   'refund_request.withdrawn',

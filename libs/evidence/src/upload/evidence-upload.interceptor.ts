@@ -63,9 +63,7 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
     const temporary: TemporaryFiles = { paths: [], closed: [] };
     // Whatever happens (stored, refused, client gone), temporary files do not outlive the request;
     // they are removed once their writers have closed, so none is created after its removal.
-    response.on('close', () => {
-      void Promise.all(temporary.closed).then(() => Promise.all(temporary.paths.map((path) => rm(path, { force: true }))));
-    });
+    response.on('close', () => void removeTemporary(temporary));
     return from(this.parse(request, temporary)).pipe(mergeMap(() => next.handle()));
   }
 
@@ -112,7 +110,8 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
         request.unpipe(parser);
         for (const writer of writers) writer.destroy();
         drain(request);
-        reject(error);
+        // Answer only once the partial files are gone: "413" means nothing is left on disk.
+        void removeTemporary(temporary).finally(() => reject(error));
       };
 
       parser.on('file', (_field, stream, info) => {
@@ -189,6 +188,11 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
       files: request.evidenceUpload.files.map((file) => ({ name: file.originalName, type: file.declaredType, size: file.sizeBytes, sha256: file.sha256 })),
     };
   }
+}
+
+async function removeTemporary(temporary: TemporaryFiles): Promise<void> {
+  await Promise.all(temporary.closed);
+  await Promise.all(temporary.paths.map((path) => rm(path, { force: true })));
 }
 
 function drain(request: Request): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
@@ -34,7 +35,16 @@ export class StageEvidenceFiles {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Takes over the upload's temporary files: each one is either stored or removed before this returns. */
   async execute(command: StageEvidenceFilesCommand): Promise<EvidenceView> {
+    try {
+      return await this.store(command);
+    } finally {
+      await Promise.all(command.upload.files.map((file) => rm(file.tempPath, { force: true })));
+    }
+  }
+
+  private async store(command: StageEvidenceFilesCommand): Promise<EvidenceView> {
     const category = (command.upload.category ?? 'uncategorized_file') as EvidenceFileCategory;
     if (!EVIDENCE_FILE_CATEGORIES.includes(category)) {
       throw new DomainError(DomainErrorCode.ValidationFailed, 'Unknown evidence file category.', {

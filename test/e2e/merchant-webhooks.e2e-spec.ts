@@ -1,0 +1,182 @@
+import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+import { WebhookSweeper, verifyWebhook } from '@app/webhooks';
+
+describe('merchant webhooks: signed, retried, logged, replayable, disabled when gone', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Retry delays of a fraction of a second instead of minutes to days; the code path is the same.
+    t = await startTestApp({ WEBHOOK_RETRY_DELAYS_MS: '200,300,400,500,600,700', WEBHOOK_TIMEOUT_MS: '2000' });
+  });
+  afterAll(() => t.close());
+
+  const subscribe = async (m: TestMerchant, url: string, events: string[] = ['*']) =>
+    (await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).send({ url, events }).expect(200)).body as { id: string; secret: string };
+
+  const openAndForward = async (m: TestMerchant) => {
+    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201);
+    await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
+    return body.id as string;
+  };
+
+  it('a receiver that fails for a while, then recovers, gets each event once in the end, every one signed and verifiable', async () => {
+    const m = await t.createMerchant();
+    // The first five requests fail in different ways (errors, a 429, a redirect we must not follow).
+    const failures = [500, 503, 429, 302, 500];
+    const receiver = await startWebhookReceiver((index) => failures[index] ?? 200);
+    try {
+      const endpoint = await subscribe(m, receiver.url);
+      expect(endpoint.secret).toMatch(/^whsec_/);
+      const listed = await t.http.get('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).expect(200);
+      expect(JSON.stringify(listed.body)).not.toContain(endpoint.secret);
+
+      const id = await openAndForward(m);
+      await t.http.post(`/v1/merchant/disputes/${id}/accept`).set('Authorization', m.auth).expect(200);
+
+      const expectedTypes = ['dispute.awaiting_merchant', 'dispute.refund_succeeded', 'dispute.resolved'];
+      const accepted = await waitFor('three events accepted by the receiver', async () => {
+        const ok = receiver.accepted();
+        return ok.length >= 3 ? ok : undefined;
+      }, 20_000);
+      expect(receiver.received.length).toBeGreaterThan(3);
+      expect(accepted.map((r) => r.event.type).sort()).toEqual(expectedTypes.sort());
+
+      // One delivery per event id in the end, and the id is the same across its retries.
+      const ids = accepted.map((r) => r.headers['webhook-id']);
+      expect(new Set(ids).size).toBe(3);
+      for (const request of receiver.received) expect(ids).toContain(request.headers['webhook-id']);
+      const outbox = await t.sql<{ id: string }>(`select id from outbox where case_id = $1 and type = 'notify' and payload->>'topic' = any($2)`, [id, expectedTypes]);
+      expect(ids.sort()).toEqual(outbox.map((row) => `evt_${row.id.replace(/-/g, '')}`).sort());
+
+      for (const request of receiver.received) {
+        const timestamp = Number(request.headers['webhook-timestamp']);
+        expect(Math.abs(timestamp - request.receivedAtSeconds)).toBeLessThanOrEqual(5);
+        expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+        expect(verifyWebhook({ headers: request.headers, body: request.body, secret: endpoint.secret, nowSeconds: request.receivedAtSeconds })).toEqual({ ok: true });
+        // What a receiver rejects: a replay of this very request later, or before its time; a changed body.
+        expect(verifyWebhook({ headers: request.headers, body: request.body, secret: endpoint.secret, nowSeconds: timestamp + 301 })).toEqual({ ok: false, reason: 'timestamp_outside_tolerance' });
+        expect(verifyWebhook({ headers: request.headers, body: request.body, secret: endpoint.secret, nowSeconds: timestamp - 301 })).toEqual({ ok: false, reason: 'timestamp_outside_tolerance' });
+        expect(verifyWebhook({ headers: request.headers, body: request.body.replace('"', ' "'), secret: endpoint.secret, nowSeconds: timestamp }).ok).toBe(false);
+      }
+      const resolved = accepted.find((r) => r.event.type === 'dispute.resolved')!.event;
+      expect(resolved.data.object).toMatchObject({ id, status: 'lost', amount: 10_000 });
+      expect(resolved.data.decision).toMatchObject({ outcome: 'full_refund', decided_by: 'merchant', amount_refunded: 10_000 });
+
+      // Every attempt is logged, and the log is what the merchant sees.
+      const deliveries = await t.http.get(`/v1/merchant/webhook-deliveries?endpoint_id=${endpoint.id}`).set('Authorization', m.auth).expect(200);
+      expect(deliveries.body.data).toHaveLength(3);
+      for (const delivery of deliveries.body.data) expect(delivery.status).toBe('succeeded');
+      const logged = deliveries.body.data.flatMap((d: { attempts: Array<{ status_code: number }> }) => d.attempts.map((a) => a.status_code));
+      expect(logged.sort()).toEqual(receiver.received.map((r) => r.answeredWith).sort());
+      const [{ failing_since }] = await t.sql<{ failing_since: Date | null }>('select failing_since from webhook_endpoints where id = $1', [endpoint.id]);
+      expect(failing_since).toBeNull();
+
+      // Replay on demand: the same webhook-id and body again, a new attempt in the log.
+      const first = deliveries.body.data[0];
+      const before = receiver.received.length;
+      await t.http.post(`/v1/merchant/webhook-deliveries/${first.id}/replay`).set('Authorization', m.auth).expect(200);
+      const replayed = await waitFor('the replay', async () => receiver.received[before]);
+      expect(replayed.headers['webhook-id']).toBe(first.event_id);
+      expect(replayed.body).toBe(receiver.accepted().find((r) => r.headers['webhook-id'] === first.event_id)!.body);
+      await waitFor('the replay to be logged', async () => {
+        const [row] = await t.sql<{ status: string; generation: number }>('select status, generation from webhook_deliveries where id = $1', [first.id]);
+        return row!.status === 'succeeded' && row!.generation === 1;
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a retry lost with Redis (FLUSH between attempts) is put back by the sweeper from PostgreSQL', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startWebhookReceiver((index) => (index === 0 ? 500 : 200));
+    try {
+      const endpoint = await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
+      await openAndForward(m);
+      await waitFor('the first, failed attempt', async () => receiver.received.length === 1);
+      const keys = await t.redis.keys(`${t.config.queues.prefix}:webhooks:*`);
+      if (keys.length) await t.redis.del(...keys);
+      // As if the retry had been due a minute ago and nobody ran it.
+      await t.sql(`update webhook_deliveries set next_attempt_at = now() - interval '1 minute' where endpoint_id = $1`, [endpoint.id]);
+      const swept = await t.app.get(WebhookSweeper).sweepOnce();
+      expect(swept).toBeGreaterThanOrEqual(1);
+      await waitFor('the retry after the sweep', async () => receiver.accepted().length === 1);
+      const [delivery] = await t.sql<{ status: string; attempts: number }>('select status, attempts from webhook_deliveries where endpoint_id = $1', [endpoint.id]);
+      expect(delivery).toEqual({ status: 'succeeded', attempts: 2 });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('410 Gone disables the endpoint at once; later events are not sent to it', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startWebhookReceiver(() => 410);
+    try {
+      const endpoint = await subscribe(m, receiver.url, ['dispute.awaiting_merchant', 'dispute.withdrawn']);
+      const id = await openAndForward(m);
+      await waitFor('the endpoint to be disabled', async () => {
+        const [row] = await t.sql<{ status: string; disabled_reason: string }>('select status, disabled_reason from webhook_endpoints where id = $1', [endpoint.id]);
+        return row!.status === 'disabled' ? row : undefined;
+      });
+      expect(receiver.received).toHaveLength(1);
+      const [delivery] = await t.sql<{ status: string; attempts: number }>('select status, attempts from webhook_deliveries where endpoint_id = $1', [endpoint.id]);
+      expect(delivery).toEqual({ status: 'failed', attempts: 1 });
+      const listed = await t.http.get('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).expect(200);
+      expect(listed.body.data[0]).toMatchObject({ status: 'disabled', disabled_reason: 'the endpoint answered 410 Gone' });
+
+      await t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: 2 }).expect(200);
+      await waitFor('the withdrawal to be processed', async () => {
+        const [row] = await t.sql<{ status: string }>(`select status from outbox where case_id = $1 and payload->>'topic' = 'dispute.withdrawn'`, [id]);
+        return row?.status === 'done';
+      });
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('an endpoint failing without a success for too long is disabled', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startWebhookReceiver(() => 500);
+    try {
+      const endpoint = await subscribe(m, receiver.url);
+      // As if it had been failing for six days (the limit is five).
+      await t.sql(`update webhook_endpoints set failing_since = now() - interval '6 days' where id = $1`, [endpoint.id]);
+      await openAndForward(m);
+      const disabled = await waitFor('the endpoint to be disabled', async () => {
+        const [row] = await t.sql<{ status: string; disabled_reason: string }>('select status, disabled_reason from webhook_endpoints where id = $1', [endpoint.id]);
+        return row!.status === 'disabled' ? row : undefined;
+      });
+      expect(disabled.disabled_reason).toMatch(/^no successful delivery since/);
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a deleted endpoint gets nothing more, and an unsubscribed event type is not sent', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startWebhookReceiver();
+    try {
+      const onlyResolved = await subscribe(m, receiver.url, ['dispute.resolved']);
+      const id = await openAndForward(m);
+      await waitFor('the forward to be processed', async () => {
+        const [row] = await t.sql<{ status: string }>(`select status from outbox where case_id = $1 and payload->>'topic' = 'dispute.awaiting_merchant'`, [id]);
+        return row?.status === 'done';
+      });
+      expect(receiver.received).toHaveLength(0);
+      await t.http.delete(`/v1/merchant/webhook-endpoints/${onlyResolved.id}`).set('Authorization', m.auth).expect(200);
+      expect((await t.http.get('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).expect(200)).body.data).toEqual([]);
+      await t.http.post(`/v1/merchant/disputes/${id}/accept`).set('Authorization', m.auth).expect(200);
+      await waitFor('the resolution to be processed', async () => {
+        const [row] = await t.sql<{ status: string }>(`select status from outbox where case_id = $1 and payload->>'topic' = 'dispute.resolved'`, [id]);
+        return row?.status === 'done';
+      });
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
