@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { artifactPath, attributesOf, ensureAdminBuilt, launchBrowser, type Browser } from '../support/browser';
+import { artifactPath, attributesOf, buildAdminForTests, launchBrowser, type Browser } from '../support/browser';
 import { disputeBody, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
 
 /**
@@ -13,10 +13,11 @@ describe('admin UI in a real browser', () => {
   let browser: Browser;
   let base: string;
   let agent: { auth: string; id: string };
+  let build: ReturnType<typeof buildAdminForTests>;
 
   beforeAll(async () => {
-    const adminDir = ensureAdminBuilt();
-    t = await startTestApp({ INFO_REPLY_SECONDS: '3600' }, { adminDir });
+    build = buildAdminForTests();
+    t = await startTestApp({ INFO_REPLY_SECONDS: '3600' }, { adminDir: build.dir });
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     agent = await t.login('li.na@browser.test', 'agent');
     browser = await launchBrowser('en-US');
@@ -25,6 +26,7 @@ describe('admin UI in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    build?.remove();
   });
 
   const logIn = async (page: Page, email: string) => {
@@ -74,6 +76,8 @@ describe('admin UI in a real browser', () => {
     const caseId = page.url().split('/').pop()!;
     await expectCurrent(page, 'open');
     expect(await page.getByTestId('case-amount').textContent()).toBe('CN¥128.00');
+    // A case opened by phone has no evidence yet, and says so.
+    await page.getByTestId('evidence-empty').waitFor();
     const [stored] = await t.sql<{ amount_minor: string; channel: string; reason: string }>(
       `select amount_minor, channel, snapshot->'context'->>'reason' as reason from cases where id = $1`,
       [caseId],
@@ -88,7 +92,8 @@ describe('admin UI in a real browser', () => {
     await page.getByTestId('duplicate-warning').getByRole('link').first().click();
     await page.waitForURL(new RegExp(`/admin/cases/${caseId}$`));
 
-    // Evidence collection: the merchant is asked and contests.
+    // Evidence collection: the merchant is asked and contests. Only the allowed events are buttons.
+    await page.locator('button[data-event="FORWARD_TO_MERCHANT"]').waitFor();
     expect(await attributesOf(page.locator('button[data-event]'), 'data-event')).toEqual(['FORWARD_TO_MERCHANT', 'WITHDRAW']);
     await send(page, 'FORWARD_TO_MERCHANT');
     await expectCurrent(page, 'awaitingMerchant');

@@ -1,39 +1,28 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..');
-export const ADMIN_DIST = join(ROOT, 'dist', 'admin');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** Debian's Chromium; test tools never download browsers of their own. CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Sources the admin bundle is built from: a change to any of them makes the build stale. */
-const SOURCES = [join(ROOT, 'apps', 'admin'), join(ROOT, 'libs', 'domain', 'src', 'cases'), join(ROOT, 'libs', 'domain', 'src', 'machines', 'describe-machine.ts')];
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
 /**
- * The browser tests run against the real build (what `npm run build:admin` produces), built here
- * when it is missing or older than its sources, so `npm test` and a lone `jest` run both test
- * the current UI rather than a stale bundle.
+ * The browser tests run against a production build of the admin UI made for this run in a
+ * private folder: always current, and immune to anyone running `npm run build` (which empties
+ * dist/) while the tests run. Vite builds it in a few seconds.
  */
-export function ensureAdminBuilt(): string {
-  const index = join(ADMIN_DIST, 'index.html');
-  const fresh = existsSync(index) && statSync(index).mtimeMs >= Math.max(...SOURCES.filter(existsSync).map(newestMtime));
-  if (!fresh) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'apps', 'admin', 'vite.config.mts'), '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-  }
-  return ADMIN_DIST;
+export function buildAdminForTests(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'admin-ui-build-'));
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'apps', 'admin', 'vite.config.mts'), '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  if (!existsSync(join(dir, 'index.html'))) throw new Error(`the admin build in ${dir} has no index.html`);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface Browser {

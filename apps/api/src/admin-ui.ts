@@ -38,7 +38,10 @@ export function serveAdminUi(app: NestExpressApplication, directory: string = DE
     // A missing asset is a 404, not the app: a stale tab asking for an old bundle must fail loudly.
     if (request.path.startsWith('/assets/')) return next();
     response.setHeader('Cache-Control', 'no-cache');
-    response.sendFile(index);
+    // If the build vanished since boot (a rebuild in progress), answer 404 rather than a 500.
+    response.sendFile(index, (error) => {
+      if (error && !response.headersSent) next();
+    });
   });
   // The bare host is where people type first; nothing else lives at "/".
   app.use((request: Request, response: Response, next: NextFunction) =>

@@ -124,7 +124,7 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
           style={{ marginTop: 12 }}
           type="warning"
           showIcon
-          message={i18n.t('case.conflict.title')}
+          title={i18n.t('case.conflict.title')}
           description={i18n.t('case.conflict.body')}
           action={
             <Button
@@ -138,9 +138,9 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
           }
         />
       )}
-      {error !== null && <Alert data-testid="action-error" style={{ marginTop: 12 }} type="error" showIcon message={errorText(error, i18n, currency ?? undefined)} />}
+      {error !== null && <Alert data-testid="action-error" style={{ marginTop: 12 }} type="error" showIcon title={errorText(error, i18n, currency ?? undefined)} />}
       {done && !stale && error === null && (
-        <Alert style={{ marginTop: 12 }} type="success" showIcon message={i18n.t('case.actions.done', { action: i18n.event(done) })} />
+        <Alert style={{ marginTop: 12 }} type="success" showIcon title={i18n.t('case.actions.done', { action: i18n.event(done) })} />
       )}
 
       {current && (

@@ -11,7 +11,7 @@ import type { MachineDescription, StateDescription } from '../api/types';
  */
 export const NODE_W = 160;
 export const NODE_H = 40;
-export const COL_GAP = 140;
+export const COL_GAP = 120;
 export const ROW_GAP = 58;
 export const FRAME_PAD = 14;
 export const MARGIN = 24;

@@ -6,11 +6,14 @@ import { api } from '../api/client';
 import { queryKeys, useMachine } from '../api/hooks';
 import type { Agent, CaseDetail, TimelineEntry } from '../api/types';
 import { AllowedActions } from '../components/AllowedActions';
+import { EvidenceSection } from '../components/EvidenceSection';
 import { SlaBadge } from '../components/SlaBadge';
 import { Statechart } from '../components/Statechart';
 import { useI18n, type I18n } from '../i18n/i18n';
 import { errorCode, errorText } from '../lib/errors';
 import { useNow } from '../lib/use-now';
+
+const POLL_MS = 5_000;
 
 /** What a full refund would pay now: the disputed amount less what went back already. */
 function remainingOf(detail: CaseDetail): number | null {
@@ -26,8 +29,18 @@ export default function CasePage() {
   const me = useOutletContext<Agent>();
   const queryClient = useQueryClient();
   const now = useNow(15_000);
-  const caseQuery = useQuery({ queryKey: queryKeys.case(id), queryFn: () => api<CaseDetail>('GET', `/v1/cases/${encodeURIComponent(id)}`) });
-  const timeline = useQuery({ queryKey: queryKeys.timeline(id), queryFn: () => api<TimelineEntry[]>('GET', `/v1/cases/${encodeURIComponent(id)}/timeline`) });
+  // Deadlines and workers (refunds, merchants) change cases too: poll so the page stays current.
+  // A poll never touches a form being typed; a stale send is still caught by expectedVersion.
+  const caseQuery = useQuery({
+    queryKey: queryKeys.case(id),
+    queryFn: () => api<CaseDetail>('GET', `/v1/cases/${encodeURIComponent(id)}`),
+    refetchInterval: POLL_MS,
+  });
+  const timeline = useQuery({
+    queryKey: queryKeys.timeline(id),
+    queryFn: () => api<TimelineEntry[]>('GET', `/v1/cases/${encodeURIComponent(id)}/timeline`),
+    refetchInterval: POLL_MS,
+  });
   const detail = caseQuery.data;
   const machine = useMachine(detail?.kind, detail?.machineVersion);
 
@@ -134,7 +147,7 @@ export default function CasePage() {
                   onReload={refresh}
                 />
               ) : machine.isError ? (
-                <Alert type="error" showIcon message={errorText(machine.error, i18n)} />
+                <Alert type="error" showIcon title={errorText(machine.error, i18n)} />
               ) : (
                 <Spin />
               )}
@@ -174,7 +187,7 @@ export default function CasePage() {
             <Card title={i18n.t('case.timeline')} size="small">
               <NoteForm caseId={detail.id} onAdded={() => queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
               {timeline.isError ? (
-                <Alert type="error" showIcon message={errorText(timeline.error, i18n)} />
+                <Alert type="error" showIcon title={errorText(timeline.error, i18n)} />
               ) : timeline.data?.length === 0 ? (
                 <Empty description={i18n.t('case.timeline.empty')} />
               ) : (
@@ -183,8 +196,8 @@ export default function CasePage() {
             </Card>
         </Col>
         <Col xs={24} xl={8}>
-            <Card title={i18n.t('case.evidence')} size="small" data-testid="evidence-placeholder">
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.placeholder')} />
+            <Card title={i18n.t('case.evidence')} size="small" data-testid="evidence">
+              <EvidenceSection caseId={detail.id} />
             </Card>
         </Col>
       </Row>
@@ -214,7 +227,7 @@ function NoteForm({ caseId, onAdded }: { caseId: string; onAdded(): void }) {
   return (
     <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
       <Input.TextArea value={body} onChange={(event) => setBody(event.target.value)} placeholder={i18n.t('case.notes.placeholder')} autoSize={{ minRows: 2, maxRows: 6 }} maxLength={20_000} data-testid="note-input" />
-      {error !== null && <Alert type="error" showIcon message={errorText(error, i18n)} />}
+      {error !== null && <Alert type="error" showIcon title={errorText(error, i18n)} />}
       <Button onClick={add} loading={pending} disabled={!body.trim()} data-testid="note-add">
         {i18n.t('case.notes.add')}
       </Button>

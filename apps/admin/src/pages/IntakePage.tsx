@@ -151,7 +151,7 @@ export default function IntakePage() {
             showIcon
             style={{ marginBottom: 16 }}
             data-testid="duplicate-warning"
-            message={i18n.t('intake.duplicate')}
+            title={i18n.t('intake.duplicate')}
             description={
               <Space direction="vertical" size={0}>
                 <span>{i18n.t('intake.duplicateBody')}</span>
@@ -204,7 +204,7 @@ export default function IntakePage() {
         <Form.Item name="description" label={i18n.t('intake.description')}>
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} maxLength={20_000} data-testid="intake-description" />
         </Form.Item>
-        {error !== null && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={errorText(error, i18n)} data-testid="intake-error" />}
+        {error !== null && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={errorText(error, i18n)} data-testid="intake-error" />}
         <Button type="primary" htmlType="submit" loading={pending} data-testid="intake-submit">
           {i18n.t('intake.submit')}
         </Button>

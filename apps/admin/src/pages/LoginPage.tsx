@@ -44,7 +44,7 @@ export function LoginPage() {
             <LanguageSwitch />
           </Space>
           {error !== null && (
-            <Alert type={error === 'expired' ? 'info' : 'error'} showIcon message={error === 'expired' ? i18n.t('error.UNAUTHENTICATED') : errorText(error, i18n)} data-testid="login-error" />
+            <Alert type={error === 'expired' ? 'info' : 'error'} showIcon title={error === 'expired' ? i18n.t('error.UNAUTHENTICATED') : errorText(error, i18n)} data-testid="login-error" />
           )}
           <Form layout="vertical" onFinish={submit} requiredMark={false}>
             <Form.Item name="email" label={i18n.t('login.email')} rules={[{ required: true, message: i18n.t('login.emailRequired') }]}>

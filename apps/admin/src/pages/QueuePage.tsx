@@ -301,10 +301,10 @@ export function QueuePage() {
           type={resultsList.some((r) => r.status === 'error') ? 'warning' : 'success'}
           showIcon
           data-testid="bulk-summary"
-          message={i18n.t('queue.bulk.done', { ok: resultsList.filter((r) => r.status === 'ok').length, failed: resultsList.filter((r) => r.status === 'error').length })}
+          title={i18n.t('queue.bulk.done', { ok: resultsList.filter((r) => r.status === 'ok').length, failed: resultsList.filter((r) => r.status === 'error').length })}
         />
       )}
-      {list.isError && <Alert type="error" showIcon message={errorText(list.error, i18n)} action={<Button onClick={() => list.refetch()}>{i18n.t('common.retry')}</Button>} />}
+      {list.isError && <Alert type="error" showIcon title={errorText(list.error, i18n)} action={<Button onClick={() => list.refetch()}>{i18n.t('common.retry')}</Button>} />}
 
       <div ref={tableRef}>
         <Table<CaseSummary>

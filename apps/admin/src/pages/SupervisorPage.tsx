@@ -52,7 +52,7 @@ export default function SupervisorPage() {
           </Button>
         </Tooltip>
       </Space>
-      {stats.isError && <Alert type="error" showIcon message={errorText(stats.error, i18n)} />}
+      {stats.isError && <Alert type="error" showIcon title={errorText(stats.error, i18n)} />}
       {stats.data && (
         <>
           <Row gutter={16}>

@@ -152,6 +152,10 @@ export class ListCasesQueryDto {
   @IsOptional() @IsString() @MaxLength(200) merchantId?: string;
   @ApiPropertyOptional({ description: 'Agent id, `me`, or `none` for unassigned.' })
   @IsOptional() @IsString() @MaxLength(100) assigneeId?: string;
+  @ApiPropertyOptional({ description: 'true: cases an SLA breach escalated to supervisors; false: the others.' })
+  @IsOptional() @IsIn(['true', 'false']) escalated?: 'true' | 'false';
+  @ApiPropertyOptional({ description: 'Only cases whose next deadline or SLA breach falls before this instant (ISO 8601).' })
+  @IsOptional() @IsISO8601({ strict: true }) dueBefore?: string;
   @ApiPropertyOptional({ description: 'Text search: subject, description, customer, transaction.' })
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @IsIn(['nextDeadline', 'createdAt']) sort?: 'nextDeadline' | 'createdAt';

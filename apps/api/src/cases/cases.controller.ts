@@ -31,7 +31,12 @@ export class CasesController {
   @Get()
   @ApiOperation({ summary: 'The case queue: filters, text search, sorted by next deadline, cursor-paginated' })
   list(@Query() query: ListCasesQueryDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.listCases.execute({ ...query, assigneeId: query.assigneeId === 'me' ? agent.id : query.assigneeId });
+    return this.listCases.execute({
+      ...query,
+      assigneeId: query.assigneeId === 'me' ? agent.id : query.assigneeId,
+      escalated: query.escalated === undefined ? undefined : query.escalated === 'true',
+      dueBefore: query.dueBefore ? new Date(query.dueBefore) : undefined,
+    });
   }
 
   @Get(':id')

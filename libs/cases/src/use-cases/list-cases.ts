@@ -13,6 +13,10 @@ export interface ListCasesQuery {
   merchantId?: string;
   /** An agent id, or `none` for unassigned cases. */
   assigneeId?: string;
+  /** Only cases an SLA breach moved to the supervisors (true) or not (false). */
+  escalated?: boolean;
+  /** Only cases whose next deadline or SLA breach is before this instant ("breaching soon", "overdue"). */
+  dueBefore?: Date;
   /** Substring of subject, description, customer, transaction reference. */
   q?: string;
   sort?: 'nextDeadline' | 'createdAt';
@@ -78,6 +82,8 @@ export class ListCases {
     if (query.merchantId) add('c.merchant_id = ?', query.merchantId);
     if (query.assigneeId === 'none') add('c.assignee_id is null');
     else if (query.assigneeId) add('c.assignee_id = ?', query.assigneeId);
+    if (query.escalated !== undefined) add(query.escalated ? 'c.escalated_at is not null' : 'c.escalated_at is null');
+    if (query.dueBefore) add(`${DEADLINE_EXPR} < ?`, query.dueBefore);
     if (query.q) add(`${SEARCH_EXPR} ilike ?`, `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
 
     const sortExpr = sort === 'nextDeadline' ? DEADLINE_EXPR : 'c.created_at';

@@ -1,0 +1,128 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Empty, List, Modal, Space, Spin, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import { errorText } from '../lib/errors';
+
+/** GET /v1/cases/:id/evidence (libs/evidence's EvidenceView). */
+interface EvidenceFile {
+  id: string;
+  category: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  uploaded_by: { kind: string; id: string };
+  created: string;
+}
+interface EvidenceSubmission {
+  number: number | null;
+  status: 'draft' | 'submitted';
+  fields: Record<string, string>;
+  files: EvidenceFile[];
+  summary: string | null;
+  submitted: string | null;
+}
+interface Evidence {
+  draft: EvidenceSubmission | null;
+  submissions: EvidenceSubmission[];
+}
+
+const previewable = (type: string) => type.startsWith('image/') || type === 'application/pdf';
+const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+/**
+ * Evidence from both sides, with previews for images and PDFs. Files are served as attachments,
+ * so a preview fetches the bytes (with the session cookie) and shows them from a blob URL.
+ */
+export function EvidenceSection({ caseId }: { caseId: string }) {
+  const i18n = useI18n();
+  const evidence = useQuery({ queryKey: ['evidence', caseId], queryFn: () => api<Evidence>('GET', `/v1/cases/${caseId}/evidence`), refetchInterval: 15_000 });
+  const [preview, setPreview] = useState<EvidenceFile | null>(null);
+
+  if (evidence.isPending) return <Spin />;
+  if (evidence.isError) return <Alert type="error" showIcon title={errorText(evidence.error, i18n)} />;
+  const groups = [...evidence.data.submissions, ...(evidence.data.draft ? [evidence.data.draft] : [])];
+  if (groups.every((group) => group.files.length === 0 && Object.keys(group.fields).length === 0)) {
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.empty')} data-testid="evidence-empty" />;
+  }
+  const contentUrl = (file: EvidenceFile) => `/v1/cases/${caseId}/evidence/files/${file.id}/content`;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      {groups.map((group) => (
+        <div key={group.number ?? 'draft'}>
+          <Typography.Text strong>
+            {group.status === 'draft' ? i18n.t('case.evidence.draft') : i18n.t('case.evidence.submission', { n: group.number ?? '' })}
+          </Typography.Text>
+          {group.submitted && <Typography.Text type="secondary"> · {i18n.dateTime(group.submitted)}</Typography.Text>}
+          {group.summary && <Typography.Paragraph style={{ margin: 0 }}>{group.summary}</Typography.Paragraph>}
+          {Object.entries(group.fields).map(([key, value]) => (
+            <div key={key}>
+              <Typography.Text type="secondary">{key.replace(/_/g, ' ')}: </Typography.Text>
+              {value}
+            </div>
+          ))}
+          <List
+            size="small"
+            dataSource={group.files}
+            renderItem={(file) => (
+              <List.Item
+                actions={[
+                  previewable(file.content_type) ? (
+                    <Button size="small" key="preview" onClick={() => setPreview(file)}>
+                      {i18n.t('case.evidence.preview')}
+                    </Button>
+                  ) : null,
+                  <a key="download" href={contentUrl(file)}>
+                    {i18n.t('case.evidence.download')}
+                  </a>,
+                ].filter(Boolean)}
+              >
+                <Space direction="vertical" size={0}>
+                  <Typography.Text>{file.filename}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    <Tag>{file.category}</Tag>
+                    {size(file.size)} · {i18n.t('case.evidence.by', { who: file.uploaded_by.kind })}
+                  </Typography.Text>
+                </Space>
+              </List.Item>
+            )}
+          />
+        </div>
+      ))}
+      <Modal open={preview !== null} title={preview?.filename} footer={null} width={880} onCancel={() => setPreview(null)} destroyOnHidden>
+        {preview && <FilePreview url={contentUrl(preview)} type={preview.content_type} />}
+      </Modal>
+    </Space>
+  );
+}
+
+function FilePreview({ url, type }: { url: string; type: string }) {
+  const i18n = useI18n();
+  const [objectUrl, setObjectUrl] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let revoked = false;
+    let created: string | null = null;
+    fetch(url, { credentials: 'same-origin' })
+      .then(async (response) => {
+        if (!response.ok) throw new Error(String(response.status));
+        // Re-type the bytes as what was uploaded (checked by the API on upload) so the browser renders them.
+        const blob = new Blob([await response.arrayBuffer()], { type });
+        created = URL.createObjectURL(blob);
+        if (!revoked) setObjectUrl(created);
+      })
+      .catch(() => setFailed(true));
+    return () => {
+      revoked = true;
+      if (created) URL.revokeObjectURL(created);
+    };
+  }, [url, type]);
+  if (failed) return <Alert type="warning" showIcon title={i18n.t('case.evidence.previewUnavailable')} />;
+  if (!objectUrl) return <Spin />;
+  return type === 'application/pdf' ? (
+    <iframe title="pdf" src={objectUrl} style={{ width: '100%', height: 600, border: 0 }} />
+  ) : (
+    <img src={objectUrl} alt="" style={{ maxWidth: '100%' }} />
+  );
+}
