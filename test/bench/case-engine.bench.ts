@@ -214,8 +214,9 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
        insert into cases (id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
          description, customer_id, customer_name, merchant_id, transaction_ref, amount_minor, currency, assignee_id,
          next_deadline_at, created_at, updated_at)
+       -- A copy needs its own transaction reference: one open case per (kind, transaction) is enforced.
        select new_id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
-         description, customer_id, customer_name, merchant_id, transaction_ref, amount_minor, currency, assignee_id,
+         description, customer_id, customer_name, merchant_id, transaction_ref || '-PG', amount_minor, currency, assignee_id,
          next_deadline_at, created_at, updated_at
        from source returning 1
      ),

@@ -55,6 +55,12 @@ describe('agent sessions, roles, health, metrics and docs', () => {
     expect(new Set(ids).size).toBe(5);
     expect(third.body.nextCursor).toBeNull();
 
+    const pages = [...first.body.items, ...second.body.items, ...third.body.items].map((c: { nextDeadlineAt: string | null }) => c.nextDeadlineAt ?? '9999');
+    expect(pages).toEqual([...pages].sort());
+    const soon = await t.http.get(`/v1/cases?kind=inquiry&dueBefore=${encodeURIComponent(new Date(Date.now() + 366 * 86_400_000).toISOString())}`).set('Authorization', t.auth).expect(200);
+    expect(soon.body.items).toHaveLength(5);
+    const past = await t.http.get(`/v1/cases?kind=inquiry&dueBefore=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`).set('Authorization', t.auth).expect(200);
+    expect(past.body.items).toHaveLength(0);
     const found = await t.http.get(`/v1/cases?q=${encodeURIComponent('手续费')}`).set('Authorization', t.auth).expect(200);
     expect(found.body.items).toHaveLength(5);
     const security = await t.http.get('/v1/cases?kind=account_security&assigneeId=none').set('Authorization', t.auth).expect(200);

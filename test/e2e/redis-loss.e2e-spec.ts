@@ -21,13 +21,13 @@ describe('Redis loses everything (FLUSHALL) while deadlines are pending', () => 
     // Eight merchant windows, plus any SLA alarms still running (the resolution clock pauses while the merchant is asked).
     const pending = await pendingRows();
     expect(pending).toBeGreaterThanOrEqual(8);
-    expect(await t.redis.keys(`${t.config.queues.prefix}:deadlines:deadline-*`)).toHaveLength(pending);
+    expect(await t.redis.keys(`${t.config.queues.prefix}:deadlines:dl-*`)).toHaveLength(pending);
 
     await t.redis.flushall();
     expect(await t.redis.keys(`${t.config.queues.prefix}*`)).toHaveLength(0);
 
     await waitFor('the reconciler to restore the delayed jobs', async () =>
-      (await t.redis.keys(`${t.config.queues.prefix}:deadlines:deadline-*`)).length >= pending ? true : undefined,
+      (await t.redis.keys(`${t.config.queues.prefix}:deadlines:dl-*`)).length >= pending ? true : undefined,
     );
     // An extra pass while the jobs are back must not duplicate them.
     await t.app.get(Reconciler).reconcileOnce();

@@ -54,6 +54,8 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     expect(await notifications(running.id, 'sla.breached')).toBe(1);
     expect(await notifications(running.id, 'sla.reminder')).toBe(1);
 
+    const escalatedQueue = await t.http.get('/v1/cases?escalated=true').set('Authorization', t.auth).expect(200);
+    expect(escalatedQueue.body.items.map((c: { id: string }) => c.id)).toContain(running.id);
     const breaches = await t.http.get('/v1/sla/breaches?policyId=fast-weibo').set('Authorization', t.auth).expect(200);
     expect(breaches.body.items.map((b: { caseId: string }) => b.caseId)).toContain(running.id);
     expect(breaches.body.counts.byPolicy['fast-weibo']).toBeGreaterThanOrEqual(1);

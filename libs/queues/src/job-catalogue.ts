@@ -35,16 +35,24 @@ export function jobNamesOf(queue: QueueName): JobName[] {
  * the reconciler can ask "is this one there?". BullMQ ids may not contain ':' nor be all digits.
  */
 export const jobIds = {
-  deadline: (deadlineId: string) => `deadline-${deadlineId}`,
+  // Compact (25 characters): a pending deadline's id is stored three times in Redis (key, delayed
+  // set, job hash), and there can be hundreds of thousands of them.
+  deadline: (deadlineId: string) => `dl-${Buffer.from(deadlineId.replace(/-/g, ''), 'hex').toString('base64url')}`,
   effect: (outboxId: string) => `effect-${outboxId}`,
   webhook: (deliveryId: string, generation: number, attempt: number) => `webhook-${deliveryId}-g${generation}-a${attempt}`,
 };
 
 const KEEP_FINISHED = { age: 24 * 3600, count: 50_000 };
 
+/**
+ * Retention for the deadlines queue is set once on its worker instead of on every job: job
+ * options are stored in each job hash, and pending deadlines are the bulk of what Redis holds.
+ */
+export const DEADLINE_WORKER_RETENTION = { removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 30 * 24 * 3600 } };
+
 export const JOB_OPTIONS: { readonly [N in JobName]: JobsOptions } = {
   // A firing that loses an optimistic-lock race is retried; the retry sees the new state.
-  'deadline.fire': { attempts: 10, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: KEEP_FINISHED, removeOnFail: false },
+  'deadline.fire': { attempts: 10, backoff: { type: 'exponential', delay: 200 } },
   'effect.run': { attempts: 12, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: false },
   // HTTP failures are not job failures: the processor records them and schedules the next attempt
   // itself (delays from config). BullMQ retries only cover the processor failing (database down).

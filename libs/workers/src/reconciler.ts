@@ -2,7 +2,6 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { PostCommitDispatcher } from '@app/cases';
-import { DeadlineEntity, OutboxEntity } from '@app/db';
 
 const BATCH = 1000;
 /** Any constant unique to this job: only one worker process reconciles at a time. */
@@ -59,19 +58,20 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
+  // Plain keyset reads, not entities: a pass over 100,000 pending rows must not fill an identity map.
   private async requeueDeadlines(em: EntityManager): Promise<number> {
     let count = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const batch = await em.find(
-        DeadlineEntity,
-        { status: 'pending', id: { $gt: after } },
-        { orderBy: { id: 'asc' }, limit: BATCH, fields: ['id', 'caseId', 'dueAt'] },
+      const rows = await this.select<{ id: string; case_id: string; due_at: string | Date }>(
+        em,
+        `select id, case_id, due_at from deadlines where status = 'pending' and id > ? order by id limit ${BATCH}`,
+        [after],
       );
-      if (batch.length === 0) return count;
-      await this.dispatcher.enqueueDeadlines(batch);
-      count += batch.length;
-      after = batch[batch.length - 1]!.id;
+      if (rows.length === 0) return count;
+      await this.dispatcher.enqueueDeadlines(rows.map((row) => ({ id: row.id, caseId: row.case_id, dueAt: new Date(row.due_at) })));
+      count += rows.length;
+      after = rows[rows.length - 1]!.id;
     }
   }
 
@@ -80,15 +80,19 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     let count = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const batch = await em.find(
-        OutboxEntity,
-        { status: 'pending', createdAt: { $lte: olderThan }, id: { $gt: after } },
-        { orderBy: { id: 'asc' }, limit: BATCH, fields: ['id', 'caseId', 'type'] },
+      const rows = await this.select<{ id: string; case_id: string | null; type: string }>(
+        em,
+        `select id, case_id, type from outbox where status = 'pending' and created_at <= ? and id > ? order by id limit ${BATCH}`,
+        [olderThan, after],
       );
-      if (batch.length === 0) return count;
-      await this.dispatcher.enqueueEffects(batch);
-      count += batch.length;
-      after = batch[batch.length - 1]!.id;
+      if (rows.length === 0) return count;
+      await this.dispatcher.enqueueEffects(rows.map((row) => ({ id: row.id, caseId: row.case_id, type: row.type })));
+      count += rows.length;
+      after = rows[rows.length - 1]!.id;
     }
+  }
+
+  private select<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+    return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
   }
 }

@@ -25,12 +25,11 @@ type RowResult = { status: 'pending' } | { status: 'ok' } | { status: 'error'; t
 const PAGE_SIZE = 50;
 
 /**
- * "Breached" and "breaching soon" are windows at the head of the deadline-sorted queue, so they
- * are filtered here from the same cursor-paginated list: once a loaded row's deadline is past the
- * window, every later row is too, and there is nothing more to load.
+ * "Breached" asks the API for cases an SLA breach escalated. "Breaching soon" asks for cases due
+ * before the amber threshold and drops, here, the ones already past due (they sort first, so
+ * once a loaded row is inside the window every later row is too).
  */
 function windowOf(tab: TabKey, now: number): { from: number; to: number } | null {
-  if (tab === 'overdue') return { from: -Infinity, to: now };
   if (tab === 'dueSoon') return { from: now, to: now + AMBER_MS };
   return null;
 }
@@ -58,6 +57,9 @@ export function QueuePage() {
     sort: 'nextDeadline',
     limit: PAGE_SIZE,
     assigneeId: tab === 'mine' ? 'me' : tab === 'unassigned' ? 'none' : undefined,
+    escalated: tab === 'overdue' ? 'true' : undefined,
+    // Rounded to the minute so the query key (and the cache) does not change on every tick.
+    dueBefore: tab === 'dueSoon' ? new Date(Math.ceil((now + AMBER_MS) / 60_000) * 60_000).toISOString() : undefined,
     kind,
     state: kind ? filters.state : undefined,
     priority: filters.priority,

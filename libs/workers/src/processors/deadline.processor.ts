@@ -4,11 +4,11 @@ import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { FireDeadline } from '@app/cases';
-import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
+import { DEADLINE_WORKER_RETENTION, QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
 
 const HANDLED = ['deadline.fire'];
 
-@Processor(QUEUES.deadlines)
+@Processor(QUEUES.deadlines, DEADLINE_WORKER_RETENTION)
 export class DeadlineProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(DeadlineProcessor.name);
 
