@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DISPUTE_REASONS, type DisputeReason } from '../../cases/case-kind';
 import { DomainError, DomainErrorCode } from '../../errors';
-import { remainingRefundable } from '../../money/money';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
+import { partialRefundBelowRemaining, refundExecutionEvents } from '../shared/refund-execution.events';
 import { disputeMachineV1, type DisputeContext } from './dispute.machine';
 
 const reason = z.string().trim().min(1).max(2000);
@@ -69,17 +69,7 @@ const disputeEvents: Record<string, EventSpec<DisputeContext>> = {
     payload: z.object({ amountMinor: z.number().int().positive(), reason }).strict(),
     sentBy: AGENTS,
     examples: [{ amountMinor: 1000, reason: 'One of two items missing' }],
-    check: (context, payload: { amountMinor: number }) => {
-      const remaining = remainingRefundable(context.amount, context.refundedMinor);
-      if (payload.amountMinor >= remaining) {
-        return new DomainError(
-          DomainErrorCode.RefundExceedsRemaining,
-          `A partial refund must be less than the ${remaining} ${context.amount.currency} minor units still refundable; decide a full refund instead.`,
-          { remainingMinor: remaining, currency: context.amount.currency },
-        );
-      }
-      return undefined;
-    },
+    check: (context, payload: { amountMinor: number }) => partialRefundBelowRemaining(context, payload.amountMinor, 'DECIDE_FULL_REFUND'),
   },
   DECIDE_REJECT: {
     description: 'Decide for the merchant: no refund',
@@ -87,19 +77,7 @@ const disputeEvents: Record<string, EventSpec<DisputeContext>> = {
     sentBy: AGENTS,
     examples: [{ reason: 'Delivery confirmed by signature' }],
   },
-  REFUND_SUCCEEDED: {
-    description: 'The payment gateway confirmed the refund',
-    payload: z.object({ gatewayRefundId: z.string().min(1).max(200) }).strict(),
-    sentBy: ['system'],
-    examples: [{ gatewayRefundId: 'rf_0001' }],
-  },
-  REFUND_FAILED: {
-    description: 'The payment gateway refused or failed the refund',
-    payload: z.object({ failureReason: z.string().min(1).max(2000) }).strict(),
-    sentBy: ['system'],
-    examples: [{ failureReason: 'gateway_timeout' }],
-  },
-  RETRY_REFUND: { description: 'Try the failed refund again', payload: none, sentBy: AGENTS, examples: [{}] },
+  ...refundExecutionEvents('refund'),
   APPEAL: {
     description: 'Appeal the decision (once) for a second-stage review',
     payload: z.object({ reason }).strict(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, DomainErrorCode } from '../../errors';
+import { refundExecutionEvents } from '../shared/refund-execution.events';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { paymentFailureMachineV1, type PaymentFailureContext, type PaymentFailureInput } from './payment-failure.machine';
 
@@ -42,19 +43,7 @@ const paymentFailureEvents: Record<string, EventSpec<PaymentFailureContext>> = {
     sentBy: AGENTS,
     examples: [{ reason: 'Authorisation was released; no money was taken' }],
   },
-  REFUND_SUCCEEDED: {
-    description: 'The payment gateway confirmed the reversal',
-    payload: z.object({ gatewayRefundId: z.string().min(1).max(200) }).strict(),
-    sentBy: ['system'],
-    examples: [{ gatewayRefundId: 'rf_0001' }],
-  },
-  REFUND_FAILED: {
-    description: 'The payment gateway refused or failed the reversal',
-    payload: z.object({ failureReason: z.string().min(1).max(2000) }).strict(),
-    sentBy: ['system'],
-    examples: [{ failureReason: 'gateway_timeout' }],
-  },
-  RETRY_REFUND: { description: 'Try the failed reversal again', payload: none, sentBy: AGENTS, examples: [{}] },
+  ...refundExecutionEvents('reversal'),
 };
 
 export const paymentFailureDefinitionV1: CaseMachineDefinition<PaymentFailureContext> = {

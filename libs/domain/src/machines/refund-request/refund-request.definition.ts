@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError, DomainErrorCode } from '../../errors';
 import { DEFAULT_REFUND_POLICY, assertValidRefundPolicy, isWithinRefundWindow, refundWindowEndsAt, type RefundPolicy } from '../../policies/refund-policy';
+import { refundExecutionEvents } from '../shared/refund-execution.events';
 import type { CaseMachineDefinition, EventSpec, OpenCaseFacts } from '../definition';
 import { refundRequestMachineV1, refundableNow, type RefundRequestContext, type RefundRequestInput } from './refund-request.machine';
 
@@ -89,19 +90,7 @@ function refundRequestEvents(): Record<string, EventSpec<RefundRequestContext>> 
       sentBy: MERCHANT_OR_AGENT,
       examples: [{ reason: 'Outside the return conditions' }],
     },
-    REFUND_SUCCEEDED: {
-      description: 'The payment gateway confirmed the refund',
-      payload: z.object({ gatewayRefundId: z.string().min(1).max(200) }).strict(),
-      sentBy: ['system'],
-      examples: [{ gatewayRefundId: 'rf_0001' }],
-    },
-    REFUND_FAILED: {
-      description: 'The payment gateway refused or failed the refund',
-      payload: z.object({ failureReason: z.string().min(1).max(2000) }).strict(),
-      sentBy: ['system'],
-      examples: [{ failureReason: 'gateway_timeout' }],
-    },
-    RETRY_REFUND: { description: 'Try the failed refund again', payload: none, sentBy: AGENTS, examples: [{}] },
+    ...refundExecutionEvents('refund'),
   };
 }
 
