@@ -35,5 +35,6 @@ export default defineConfig({
     setupFiles: [here('src/test/setup.ts')],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    testTimeout: 20_000,
   },
 });

@@ -45,8 +45,13 @@ export interface AppConfig {
     idempotencyTtlHours: number;
   };
   evidence: {
-    /** Where the local-disk storage adapter keeps files: never a folder the HTTP server serves. */
+    /**
+     * Where the local-disk storage adapter keeps files: never a folder the HTTP server serves.
+     * With S3 storage only the upload parser's temporary files live here (under `.incoming`).
+     */
     storageDir: string;
+    /** Which EvidenceStorage adapter is bound: local disk (default) or an S3-compatible bucket. */
+    storage: EvidenceStorageConfig;
     maxFileBytes: number;
     /** All evidence files of one case together. */
     maxCaseBytes: number;
@@ -63,6 +68,20 @@ export interface AppConfig {
     concurrency: number;
   };
 }
+
+export type EvidenceStorageConfig =
+  | { kind: 'local' }
+  | {
+      kind: 's3';
+      /** Custom endpoint for MinIO, Aliyun OSS, Tencent COS…; unset means AWS S3 itself. */
+      endpoint?: string;
+      region: string;
+      bucket: string;
+      /** Static keys; unset means the AWS SDK's default credential chain (env, profile, IAM role). */
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+      /** `endpoint/bucket/key` URLs instead of `bucket.endpoint/key` (most self-hosted stores). */
+      forcePathStyle: boolean;
+    };
 
 export class ConfigError extends Error {}
 
@@ -100,6 +119,41 @@ function intakeTokens(raw: string | undefined): Array<{ name: string; token: str
     }
     return { name, token };
   });
+}
+
+/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens (also OSS's and COS's rules). */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function evidenceStorage(env: Env): EvidenceStorageConfig {
+  const kind = env.EVIDENCE_STORAGE || 'local';
+  if (kind === 'local') return { kind };
+  if (kind !== 's3') throw new ConfigError(`EVIDENCE_STORAGE must be "local" or "s3", got "${kind}"`);
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new ConfigError('EVIDENCE_STORAGE=s3 needs S3_BUCKET (the private bucket evidence files are written to)');
+  if (!BUCKET.test(bucket)) throw new ConfigError(`S3_BUCKET must be a bucket name (3-63 lowercase letters, digits, dots, hyphens), got "${bucket}"`);
+  const endpoint = env.S3_ENDPOINT || undefined;
+  if (endpoint !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new ConfigError(`S3_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither to use the default AWS credential chain');
+  }
+  return {
+    kind,
+    endpoint,
+    region: env.S3_REGION || 'us-east-1',
+    bucket,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined),
+  };
 }
 
 /** 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, then 12 h five times: about 3 days 4 h in all. */
@@ -169,6 +223,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     evidence: {
       storageDir: env.STORAGE_DIR ?? './var/evidence',
+      storage: evidenceStorage(env),
       maxFileBytes: int(env, 'EVIDENCE_MAX_FILE_BYTES', 10 * 1024 * 1024, 1),
       maxCaseBytes: int(env, 'EVIDENCE_MAX_CASE_BYTES', 30 * 1024 * 1024, 1),
       maxFilesPerRequest: int(env, 'EVIDENCE_MAX_FILES_PER_REQUEST', 5, 1),

@@ -1,3 +1,3 @@
-export { APP_CONFIG, ConfigError, loadConfig, type AppConfig } from './config';
+export { APP_CONFIG, ConfigError, loadConfig, type AppConfig, type EvidenceStorageConfig } from './config';
 export { ConfigModule } from './config.module';
 export { Clock, SystemClock } from './clock';

@@ -3,7 +3,7 @@ import { CasesModule } from '@app/cases';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { MerchantsModule } from '@app/merchants';
 import { EvidenceStorage } from './storage/evidence-storage';
-import { LocalDiskEvidenceStorage } from './storage/local-disk-storage';
+import { createEvidenceStorage } from './storage/create-evidence-storage';
 import { EvidenceUploadInterceptor } from './upload/evidence-upload.interceptor';
 import { DeleteEvidenceFile } from './use-cases/delete-evidence-file';
 import { GetMerchantEvidence } from './use-cases/get-merchant-evidence';
@@ -16,13 +16,13 @@ import { SubmitEvidence } from './use-cases/submit-evidence';
 const USE_CASES = [StageEvidenceFields, StageEvidenceFiles, DeleteEvidenceFile, GetMerchantEvidence, SubmitEvidence, ListCaseEvidence, OpenEvidenceFile];
 
 /**
- * Dispute evidence: staging, files, submission. Storage is local disk by default; production may
- * override the EvidenceStorage provider with an S3CompatibleEvidenceStorage.
+ * Dispute evidence: staging, files, submission. Storage follows EVIDENCE_STORAGE: local disk by
+ * default, or an S3-compatible bucket (S3CompatibleEvidenceStorage on @aws-sdk/client-s3).
  */
 @Module({
   imports: [CasesModule, MerchantsModule],
   providers: [
-    { provide: EvidenceStorage, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new LocalDiskEvidenceStorage(config.evidence.storageDir) },
+    { provide: EvidenceStorage, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createEvidenceStorage(config.evidence) },
     EvidenceUploadInterceptor,
     ...USE_CASES,
   ],

@@ -2,6 +2,8 @@ export { EvidenceModule } from './evidence.module';
 export { EvidenceStorage } from './storage/evidence-storage';
 export { LocalDiskEvidenceStorage } from './storage/local-disk-storage';
 export { S3CompatibleEvidenceStorage, type ObjectStoreClient } from './storage/s3-compatible-storage';
+export { AwsSdkObjectStoreClient } from './storage/aws-sdk-object-store-client';
+export { createEvidenceStorage } from './storage/create-evidence-storage';
 export { EvidenceUploadInterceptor, UploadedEvidence, type EvidenceUpload, type UploadedEvidenceFile } from './upload/evidence-upload.interceptor';
 export { EVIDENCE_CONTENT_TYPES, sniffContentType, type EvidenceContentType } from './upload/magic-bytes';
 export { contentDisposition, safeDisplayName } from './upload/file-name';

@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('evidence storage configuration', () => {
+  const storage = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).evidence.storage;
+
+  it('is local disk by default', () => {
+    expect(storage({})).toEqual({ kind: 'local' });
+    expect(storage({ EVIDENCE_STORAGE: 'local', S3_BUCKET: 'ignored' })).toEqual({ kind: 'local' });
+  });
+
+  it('s3 on AWS: default region, default credential chain, virtual-hosted URLs', () => {
+    expect(storage({ EVIDENCE_STORAGE: 's3', S3_BUCKET: 'evidence-prod' })).toEqual({
+      kind: 's3',
+      endpoint: undefined,
+      region: 'us-east-1',
+      bucket: 'evidence-prod',
+      credentials: undefined,
+      forcePathStyle: false,
+    });
+  });
+
+  it('s3 with a custom endpoint: path-style unless told otherwise, static keys', () => {
+    const base = { EVIDENCE_STORAGE: 's3', S3_BUCKET: 'evidence', S3_ENDPOINT: 'http://minio:9000', S3_REGION: 'cn-hangzhou', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' };
+    expect(storage(base)).toEqual({
+      kind: 's3',
+      endpoint: 'http://minio:9000',
+      region: 'cn-hangzhou',
+      bucket: 'evidence',
+      credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+      forcePathStyle: true,
+    });
+    expect(storage({ ...base, S3_FORCE_PATH_STYLE: 'false' })).toMatchObject({ forcePathStyle: false });
+  });
+
+  it.each([
+    [{ EVIDENCE_STORAGE: 'gcs' }, /EVIDENCE_STORAGE must be "local" or "s3"/],
+    [{ EVIDENCE_STORAGE: 's3' }, /needs S3_BUCKET/],
+    [{ EVIDENCE_STORAGE: 's3', S3_BUCKET: 'Bad_Bucket' }, /S3_BUCKET must be a bucket name/],
+    [{ EVIDENCE_STORAGE: 's3', S3_BUCKET: 'evidence', S3_ENDPOINT: 'minio:9000' }, /S3_ENDPOINT must be an http\(s\) URL/],
+    [{ EVIDENCE_STORAGE: 's3', S3_BUCKET: 'evidence', S3_ACCESS_KEY_ID: 'id' }, /S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together/],
+    [{ EVIDENCE_STORAGE: 's3', S3_BUCKET: 'evidence', S3_FORCE_PATH_STYLE: 'maybe' }, /S3_FORCE_PATH_STYLE must be true or false/],
+  ])('%j is refused', (env, message) => {
+    expect(() => storage(env)).toThrow(ConfigError);
+    expect(() => storage(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,52 @@
+import { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { EvidenceStorageConfig } from '@app/config';
+import type { ObjectStoreClient } from './s3-compatible-storage';
+
+type S3Settings = Extract<EvidenceStorageConfig, { kind: 's3' }>;
+
+/**
+ * ObjectStoreClient on @aws-sdk/client-s3: AWS S3, or any S3-compatible store through S3_ENDPOINT
+ * (MinIO, Aliyun OSS, Tencent COS…). Bodies stream both ways; nothing is buffered in memory.
+ */
+export class AwsSdkObjectStoreClient implements ObjectStoreClient {
+  constructor(private readonly s3: S3Client) {}
+
+  static fromConfig(settings: S3Settings): AwsSdkObjectStoreClient {
+    return new AwsSdkObjectStoreClient(
+      new S3Client({
+        region: settings.region,
+        endpoint: settings.endpoint,
+        forcePathStyle: settings.forcePathStyle,
+        credentials: settings.credentials,
+        // Since 2025 the SDK adds CRC32 checksums (aws-chunked trailers) to every upload by default;
+        // many S3-compatible stores reject or mishandle them, so with a custom endpoint the SDK sends
+        // checksums only where the API requires one. AWS S3 itself keeps the SDK's default.
+        ...(settings.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
+      }),
+    );
+  }
+
+  async putObject(input: { bucket: string; key: string; body: Readable; contentType: string; contentLength: number }): Promise<void> {
+    // A known ContentLength lets the SDK stream the file in one PUT (up to 5 GB, far above our limits).
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: input.bucket, Key: input.key, Body: input.body, ContentType: input.contentType, ContentLength: input.contentLength }),
+    );
+  }
+
+  async getObject(input: { bucket: string; key: string }): Promise<Readable> {
+    const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: input.bucket, Key: input.key }));
+    // In Node the body is the HTTP response itself (an IncomingMessage), streamed as it arrives.
+    if (!(Body instanceof Readable)) throw new Error(`object ${input.key} has no readable body`);
+    return Body;
+  }
+
+  async deleteObject(input: { bucket: string; key: string }): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: input.key }));
+  }
+
+  /** Closes the SDK's keep-alive sockets. */
+  destroy(): void {
+    this.s3.destroy();
+  }
+}
