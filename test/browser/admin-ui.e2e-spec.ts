@@ -237,7 +237,20 @@ describe('admin UI in a real browser', () => {
     await page.getByTestId('supervisor-page').getByText('By kind and state').waitFor();
     const [{ n }] = await t.sql<{ n: string }>(`select count(*) as n from cases where status = 'active'`);
     await page.locator('.ant-statistic', { hasText: 'Open cases' }).getByText(n, { exact: true }).waitFor();
-    expect(await page.getByTestId('queue-dashboard-link').isDisabled()).toBe(true);
+    // SLA breach counts (GET /v1/sla/breaches) per policy and per agent; this run has none yet.
+    await page.getByTestId('breaches-by-policy').getByText('No SLA breaches.').waitFor();
+    await page.getByTestId('breaches-by-agent').getByText('No SLA breaches.').waitFor();
+    // The job-queue dashboard link opens Bull Board in a new tab, with the same session cookie.
+    const link = page.getByTestId('queue-dashboard-link');
+    expect(await link.getAttribute('href')).toBe('/admin/queues');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    const [board] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    await board.waitForLoadState('domcontentloaded');
+    expect(board.url()).toBe(`${base}/admin/queues`);
+    const queues = await board.request.get(`${base}/admin/queues/api/queues`);
+    expect(queues.status()).toBe(200);
+    expect(((await queues.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual(['deadlines', 'effects', 'webhooks']);
+    await board.close();
     await page.close();
   });
 

@@ -6,6 +6,7 @@ import type { AppConfig } from '@app/config';
 import { bodyParserErrors, createValidationPipe } from '@app/http';
 import { serveAdminUi } from './admin-ui';
 import { ApiModule } from './api.module';
+import { mountQueueDashboard } from './queue-dashboard';
 
 /** Builds the HTTP app exactly as production runs it; tests call this too. */
 export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string } = {}): Promise<INestApplication> {
@@ -20,6 +21,8 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
   app.set('trust proxy', 1);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  // Before the admin UI: its single-page fallback would otherwise answer /admin/queues with index.html.
+  mountQueueDashboard(app);
   serveAdminUi(app, options.adminDir);
   const document = SwaggerModule.createDocument(
     app,

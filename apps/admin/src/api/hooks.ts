@@ -10,6 +10,7 @@ export const queryKeys = {
   timeline: (id: string) => ['timeline', id] as const,
   cases: ['cases'] as const,
   stats: ['stats'] as const,
+  slaBreaches: ['sla', 'breaches'] as const,
 };
 
 export function useMe() {

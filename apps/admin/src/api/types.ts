@@ -85,6 +85,12 @@ export interface QueueCounts {
   unassigned: number;
 }
 
+/** GET /v1/sla/breaches (supervisor role): counts keyed by policy id and by agent id ('unassigned' for none). */
+export interface SlaBreaches {
+  items: Array<{ caseId: string; target: string; policyId: string; breachedAt: string; assigneeId: string | null; caseSubject: string; caseKind: string }>;
+  counts: { byPolicy: Record<string, number>; byAgent: Record<string, number> };
+}
+
 export interface QueueStats {
   at: string;
   totals: QueueCounts;
