@@ -10,6 +10,7 @@ describe('agent sessions, roles, health, metrics and docs', () => {
   it('refuses requests without a valid session', async () => {
     expect((await t.http.get('/v1/cases').expect(401)).body.code).toBe('UNAUTHENTICATED');
     expect((await t.http.get('/v1/cases').set('Authorization', 'Bearer forged').expect(401)).body.code).toBe('UNAUTHENTICATED');
+    expect((await t.http.get('/v1/cases').set('Cookie', 'sid=%').expect(401)).body.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a wrong password with the same answer as an unknown email', async () => {

@@ -53,6 +53,14 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
     ['an unknown case', () => t.http.post('/v1/cases/7d0f4a8e-4c1b-4f43-9a57-0d1c7f1f5b11/events').set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: 1 }), 404, 'CASE_NOT_FOUND'],
     ['a body over the size limit', () => openCase({ ...disputeBody(), description: 'x'.repeat(200_000) }), 413, 'PAYLOAD_TOO_LARGE'],
     ['an invalid list cursor', () => t.http.get('/v1/cases?cursor=nonsense').set('Authorization', t.auth), 400, 'VALIDATION_FAILED', 'cursor'],
+    ['a list assignee that is not an agent id', () => t.http.get('/v1/cases?assigneeId=abc').set('Authorization', t.auth), 400, 'VALIDATION_FAILED', 'assigneeId'],
+    [
+      'a forged list cursor',
+      () => t.http.get(`/v1/cases?cursor=${Buffer.from(JSON.stringify(['1', '------------------------------------'])).toString('base64url')}`).set('Authorization', t.auth),
+      400,
+      'VALIDATION_FAILED',
+      'cursor',
+    ],
     ['a list limit out of range', () => t.http.get('/v1/cases?limit=5000').set('Authorization', t.auth), 400, 'VALIDATION_FAILED', 'limit'],
   ];
 

@@ -1,3 +1,4 @@
+import { SIMULATED_AMBIGUOUS_PREFIX, SimulatedWalletGateway, WalletGateway } from '@app/workers';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -82,6 +83,30 @@ describe('a dispute through the HTTP API, driven by real deadlines and workers',
     ]);
     const [{ total }] = await t.sql<{ total: string }>(`select coalesce(sum(amount_minor), 0) as total from refunds where case_id = $1 and status = 'succeeded'`, [opened.id]);
     expect(Number(total)).toBe(10_000);
+  });
+
+  it('a refund that timed out after paying is not paid again when retried', async () => {
+    const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: `${SIMULATED_AMBIGUOUS_PREFIX}${Date.now()}` })).expect(201);
+    await send(opened.id, 'FORWARD_TO_MERCHANT', 1).expect(200);
+    const failed = await waitFor('the ambiguous first attempt to be reported as failed', async () => {
+      const current = await getCase(opened.id);
+      return current.state === 'refunding.failed' ? current : undefined;
+    });
+    await send(opened.id, 'RETRY_REFUND', failed.version).expect(200);
+    const resolved = await waitFor('the retry to settle', async () => {
+      const current = await getCase(opened.id);
+      return current.state === 'resolved' ? current : undefined;
+    });
+    expect(resolved.details.refundedMinor).toBe(10_000);
+    const attempts = await t.sql<{ status: string; gateway_refund_id: string | null }>(
+      'select status, gateway_refund_id from refunds where case_id = $1 order by attempt',
+      [opened.id],
+    );
+    expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+    const gateway = t.app.get(WalletGateway) as SimulatedWalletGateway;
+    const paid = [...gateway.payouts.entries()].filter(([key]) => key.startsWith(opened.id));
+    expect(paid).toHaveLength(1);
+    expect(paid[0]![1]).toMatchObject({ amountMinor: 10_000, gatewayRefundId: attempts[1]!.gateway_refund_id });
   });
 
   it('a refused event is a 409 that lists what is allowed now, and changes nothing', async () => {

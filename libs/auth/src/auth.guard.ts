@@ -21,7 +21,12 @@ export function tokenFrom(request: Request): string | undefined {
   const cookies = request.headers.cookie ?? '';
   for (const part of cookies.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+    if (name !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // a malformed cookie is no session, not a server error
+    }
   }
   return undefined;
 }

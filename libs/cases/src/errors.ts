@@ -1,13 +1,13 @@
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 
 /** A concurrent writer committed first: the caller must reload and decide again. */
-export function versionConflict(caseId: string, expected: number, actual?: number): DomainError {
+export function versionConflict(caseId: string, expected: number | undefined, actual?: number): DomainError {
   return new DomainError(
     DomainErrorCode.VersionConflict,
-    actual === undefined
+    actual === undefined || expected === undefined
       ? `Case ${caseId} was changed by someone else while this request ran; reload it and try again.`
       : `Case ${caseId} is at version ${actual}, not ${expected}; reload it and try again.`,
     { caseId, expectedVersion: expected, currentVersion: actual },
@@ -18,8 +18,11 @@ export function caseNotFound(caseId: string): DomainError {
   return new DomainError(DomainErrorCode.CaseNotFound, `No case ${caseId}.`, { caseId });
 }
 
-export function rethrowLockConflict(error: unknown, caseId: string, expected: number): never {
-  if (error instanceof OptimisticLockError) throw versionConflict(caseId, expected);
+export function rethrowLockConflict(error: unknown, caseId: string, expected: number | undefined): never {
+  // A deadlock or lock timeout means a concurrent writer got there first: the same answer, reload.
+  if (error instanceof OptimisticLockError || error instanceof DeadlockException || error instanceof LockWaitTimeoutException) {
+    throw versionConflict(caseId, expected);
+  }
   throw error;
 }
 

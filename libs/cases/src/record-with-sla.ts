@@ -19,10 +19,17 @@ export async function recordWithSla(
   const recorded = await recordTransition(em, entity, transition, actor, now, { isNew: false, dueAt: sla.dueAtPlanner(context) });
   const slaWork = await sla.onTransition(em, entity, transition.slaPhase, transition.status === 'done', actor.kind, now, recorded.pending);
   const windowReminders = sla.planWindowReminders(em, entity, context, recorded.scheduledDeadlines, now);
+  // Reminders of a merchant window that just closed (the merchant answered) go with it.
+  const closedWindows = new Set(recorded.cancelledDeadlineIds.map((id) => `window.${id}`));
+  const cancelledReminders = recorded.pending.filter((d) => d.status === 'pending' && closedWindows.has(d.sendId));
+  for (const reminder of cancelledReminders) {
+    reminder.status = 'cancelled';
+    reminder.settledAt = now;
+  }
   setNextDeadline(entity, recorded.pending);
   return {
     scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders],
-    cancelledDeadlineIds: [...recorded.cancelledDeadlineIds, ...slaWork.cancelledIds],
+    cancelledDeadlineIds: [...recorded.cancelledDeadlineIds, ...slaWork.cancelledIds, ...cancelledReminders.map((d) => d.id)],
     outbox: recorded.outbox,
   };
 }

@@ -15,6 +15,7 @@ import {
   usedMinutesAt,
   windowDueAt,
   type ActorKind,
+  type BusinessCalendar,
   type CaseWindows,
   type ScheduledDeadline,
   type SlaClockState,
@@ -22,6 +23,14 @@ import {
   type SlaWindowTarget,
 } from '@app/domain';
 import { SlaCatalogue, type SlaContext } from './sla-catalogue';
+
+export interface AlarmOutcome {
+  fired: boolean;
+  /** Notifications for outside parties (the merchant), committed with the firing. */
+  outbox: OutboxEntity[];
+  /** A replacement alarm when the old one turned out early. */
+  scheduled: DeadlineEntity[];
+}
 
 export interface SlaWork {
   scheduled: DeadlineEntity[];
@@ -123,10 +132,12 @@ export class SlaTracker {
     if (!sla) return work;
     const clocks = await em.find(SlaClockEntity, { caseId: caseEntity.id });
     for (const clock of clocks) {
+      // A clock is measured on the calendar it started with, as stored on it (what-if does the same).
+      const clockSla = { ...sla, calendar: await this.calendarOf(clock, sla.calendar) };
       let next = stateOf(clock);
       // First response: the first thing an agent does on the case.
-      if (clock.target === 'firstResponse' && actorKind === 'agent') next = completeClock(next, sla.calendar, now);
-      if (phase === 'paused') next = pauseClock(next, sla.calendar, now);
+      if (clock.target === 'firstResponse' && actorKind === 'agent') next = completeClock(next, clockSla.calendar, now);
+      if (phase === 'paused') next = pauseClock(next, clockSla.calendar, now);
       if (phase === 'running' && next.status === 'paused') next = resumeClock(next, now);
       if (phase === 'running' && next.status === 'stopped' && clock.target === 'resolution') {
         // Reopened (an appeal): the resolution clock continues with the time it had used.
@@ -134,13 +145,17 @@ export class SlaTracker {
         this.annotate(em, caseEntity, 'sla.clock_resumed', { target: clock.target, usedMinutes: Math.round(next.usedMinutes), rule: 'continue_resolution_clock' }, now);
       }
       if (phase === 'stopped') {
-        next = completeClock(next, sla.calendar, now);
+        next = completeClock(next, clockSla.calendar, now);
         // A resolved case freezes its resolution clock; only a closed one finishes it for good.
         if (!caseDone && clock.target === 'resolution' && next.status === 'met') next = { ...next, status: 'stopped' };
       }
-      this.apply(em, clock, next, sla, now, pending, work);
+      this.apply(em, clock, next, clockSla, now, pending, work);
     }
     return work;
+  }
+
+  private async calendarOf(clock: SlaClockEntity, fallback: BusinessCalendar): Promise<BusinessCalendar> {
+    return (await this.catalogue.calendar(clock.calendarId)) ?? fallback;
   }
 
   /**
@@ -178,15 +193,14 @@ export class SlaTracker {
    * A reminder or breach alarm is due. `fired` is false when the clock (or window) it belongs to
    * no longer runs: a stale alarm does nothing.
    */
-  async fireAlarm(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<{ fired: boolean; outbox: OutboxEntity[] }> {
+  async fireAlarm(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<AlarmOutcome> {
     if (!deadline.slaClockId && deadline.sendId.startsWith('window.')) return this.fireWindowReminder(em, deadline, now);
-    const fired = await this.fireClockAlarm(em, deadline, now);
-    return { fired, outbox: [] };
+    return this.fireClockAlarm(em, deadline, now);
   }
 
-  private async fireWindowReminder(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<{ fired: boolean; outbox: OutboxEntity[] }> {
+  private async fireWindowReminder(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<AlarmOutcome> {
     const window = await em.findOne(DeadlineEntity, { id: deadline.sendId.slice('window.'.length) });
-    if (!window || window.status !== 'pending') return { fired: false, outbox: [] };
+    if (!window || window.status !== 'pending') return { fired: false, outbox: [], scheduled: [] };
     const caseEntity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId }, { fields: ['id', 'kind', 'state', 'merchantId'] });
     const row = em.create(OutboxEntity, {
       id: randomUUID(),
@@ -203,22 +217,42 @@ export class SlaTracker {
       },
       createdAt: now,
     });
-    return { fired: true, outbox: [row] };
+    return { fired: true, outbox: [row], scheduled: [] };
   }
 
-  private async fireClockAlarm(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<boolean> {
+  private async fireClockAlarm(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<AlarmOutcome> {
+    const nothing: AlarmOutcome = { fired: false, outbox: [], scheduled: [] };
     const clock = deadline.slaClockId ? await em.findOne(SlaClockEntity, { id: deadline.slaClockId }) : null;
-    if (!clock || clock.status !== 'running') return false;
+    if (!clock || clock.status !== 'running') return nothing;
     const caseEntity = await em.findOneOrFail(CaseEntity, { id: clock.caseId }, { populate: ['assignee'] });
     const assigneeId = caseEntity.assignee?.id ?? null;
     const about = { caseId: caseEntity.id, target: clock.target, policyId: clock.policyId, dueAt: clock.dueAt?.toISOString() ?? null, subject: caseEntity.subject };
 
     if (deadline.name !== 'breach') {
       this.notify(em, deadline.id, assigneeId, 'sla.reminder', { ...about, reminder: deadline.name }, now);
-      return true;
+      return { fired: true, outbox: [], scheduled: [] };
     }
     const sla = await this.forCase(caseEntity);
-    clock.usedMinutes = sla ? usedMinutesAt(stateOf(clock), sla.calendar, now) : clock.minutes;
+    const calendar = sla ? await this.calendarOf(clock, sla.calendar) : undefined;
+    const dueNow = calendar ? dueAtOf(stateOf(clock), calendar) : null;
+    if (calendar && dueNow && dueNow.getTime() > now.getTime() + 1000) {
+      // The calendar changed since the alarm was planned (e.g. a holiday was added): the clock is
+      // not used up yet, so this alarm is stale and a new one goes where the breach now is.
+      clock.dueAt = dueNow;
+      const replacement = em.create(DeadlineEntity, {
+        id: randomUUID(),
+        caseId: clock.caseId,
+        kind: 'sla',
+        slaClockId: clock.id,
+        name: 'breach',
+        sendId: `sla.${clock.target}.breach`,
+        event: { type: `sla.${clock.target}.breach` },
+        dueAt: dueNow,
+        createdAt: now,
+      });
+      return { fired: false, outbox: [], scheduled: [replacement] };
+    }
+    clock.usedMinutes = calendar ? usedMinutesAt(stateOf(clock), calendar, now) : clock.minutes;
     clock.status = 'breached';
     clock.breachedAt = now;
     clock.breachedAssigneeId = assigneeId;
@@ -230,7 +264,7 @@ export class SlaTracker {
     this.annotate(em, caseEntity, 'sla.breached', { target: clock.target, policyId: clock.policyId, priorityFrom: from, priorityTo: caseEntity.priority }, now, 1);
     this.notify(em, `${deadline.id}-supervisors`, null, 'sla.breached', about, now);
     if (assigneeId) this.notify(em, `${deadline.id}-assignee`, assigneeId, 'sla.breached', about, now);
-    return true;
+    return { fired: true, outbox: [], scheduled: [] };
   }
 
   /** Stores the clock's new state and keeps its alarms in step: cancelled when it stops running, planned when it starts. */
@@ -241,6 +275,8 @@ export class SlaTracker {
     clock.runningSince = next.runningSince;
     clock.dueAt = dueAtOf(next, sla.calendar);
     if (next.status === 'met' || (next.status === 'stopped' && clock.metAt === null && next.usedMinutes <= clock.minutes)) clock.metAt ??= now;
+    // A resumed (reopened) clock is not met any more; it may still be met, or breach, later.
+    if (next.status === 'running') clock.metAt = null;
     if (wasRunning && next.status !== 'running') {
       for (const deadline of pending) {
         if (deadline.slaClockId === clock.id && deadline.status === 'pending') {

@@ -1,3 +1,3 @@
 export { WorkersModule } from './workers.module';
 export { Reconciler } from './reconciler';
-export { WalletGateway, SimulatedWalletGateway, type RefundRequest, type RefundResult } from './gateways/wallet-gateway';
+export { WalletGateway, SimulatedWalletGateway, SIMULATED_AMBIGUOUS_PREFIX, type RefundRequest, type RefundResult } from './gateways/wallet-gateway';

@@ -55,6 +55,6 @@ export class AssignCase {
         });
         return entity.version + 1;
       })
-      .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion ?? -1));
+      .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
   }
 }

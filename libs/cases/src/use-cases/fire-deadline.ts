@@ -28,22 +28,29 @@ export class FireDeadline {
   async execute(deadlineId: string): Promise<FireDeadlineOutcome> {
     let outcome: FireDeadlineOutcome = 'missing';
     const work = await this.em.transactional(async (em) => {
-      // Row lock: two deliveries of one deadline queue here and the second sees it settled.
-      const deadline = await em.findOne(DeadlineEntity, { id: deadlineId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!deadline) return null;
+      const peek = await em.findOne(DeadlineEntity, { id: deadlineId });
+      if (!peek) return null;
+      if (peek.status !== 'pending') {
+        outcome = 'already-settled';
+        return null;
+      }
+      // Locks in the same order as every command (case row, then its deadlines), so a deadline
+      // firing and an agent's event on the same case queue behind each other instead of deadlocking.
+      // Two deliveries of one deadline queue here too, and the second sees it settled.
+      const entity = await em.findOneOrFail(CaseEntity, { id: peek.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const deadline = await em.findOneOrFail(DeadlineEntity, { id: deadlineId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (deadline.status !== 'pending') {
         outcome = 'already-settled';
         return null;
       }
       const now = this.clock.now();
       if (deadline.kind === 'sla') {
-        const { fired, outbox } = await this.sla.fireAlarm(em, deadline, now);
+        const { fired, outbox, scheduled } = await this.sla.fireAlarm(em, deadline, now);
         deadline.status = fired ? 'fired' : 'stale';
         deadline.settledAt = now;
         outcome = fired ? 'fired' : 'stale';
-        return { scheduledDeadlines: [], cancelledDeadlineIds: [], outbox };
+        return { scheduledDeadlines: scheduled, cancelledDeadlineIds: [], outbox };
       }
-      const entity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId });
       const definition = definitionFor(entity.kind, entity.machineVersion);
       const transition = fireDeadline(definition, entity.snapshot as never, deadline.event);
       if (!transition) {

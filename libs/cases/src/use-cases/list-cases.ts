@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CaseEntity } from '@app/db';
 import { DomainError, DomainErrorCode, type CaseKind, type Channel, type Priority } from '@app/domain';
+import { isUuid } from '../errors';
 import { toSummaryView, type CaseSummaryView } from '../views/case-view';
 
 export interface ListCasesQuery {
@@ -48,8 +49,9 @@ function decodeCursor(cursor: string): [string, string] {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
       const [sortValue, id] = value as [string, string];
-      const validSort = sortValue === 'infinity' || !Number.isNaN(Date.parse(sortValue));
-      if (validSort && /^[0-9a-f-]{36}$/i.test(id)) return [sortValue, id];
+      // Only what encodeCursor writes: PostgreSQL must accept both values as they are.
+      const validSort = sortValue === 'infinity' || (!Number.isNaN(Date.parse(sortValue)) && new Date(sortValue).toISOString() === sortValue);
+      if (validSort && isUuid(id)) return [sortValue, id];
     }
   } catch {
     // fall through
@@ -80,6 +82,11 @@ export class ListCases {
     if (query.priority) add('c.priority = ?', query.priority);
     if (query.channel) add('c.channel = ?', query.channel);
     if (query.merchantId) add('c.merchant_id = ?', query.merchantId);
+    if (query.assigneeId && query.assigneeId !== 'none' && !isUuid(query.assigneeId)) {
+      throw new DomainError(DomainErrorCode.ValidationFailed, 'assigneeId must be an agent id, `me` or `none`.', {
+        fields: [{ path: 'assigneeId', message: 'an agent id, me or none' }],
+      });
+    }
     if (query.assigneeId === 'none') add('c.assignee_id is null');
     else if (query.assigneeId) add('c.assignee_id = ?', query.assigneeId);
     if (query.escalated !== undefined) add(query.escalated ? 'c.escalated_at is not null' : 'c.escalated_at is null');

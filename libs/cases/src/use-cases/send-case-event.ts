@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
@@ -44,7 +45,8 @@ export class SendCaseEvent {
     let newVersion = 0;
     const work = await this.em
       .transactional(async (em) => {
-        const entity = await em.findOne(CaseEntity, { id: command.caseId });
+        // Case row first, then its deadlines: the lock order every command and deadline firing keeps.
+        const entity = await em.findOne(CaseEntity, { id: command.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!entity) throw caseNotFound(command.caseId);
         if (options.inSameTransaction && !(await options.inSameTransaction(em))) return null;
         if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
@@ -57,7 +59,7 @@ export class SendCaseEvent {
         newVersion = entity.version + 1;
         return work;
       })
-      .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion ?? -1));
+      .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
     if (!work) return null;
     await this.dispatcher.dispatch(work);
     return newVersion;

@@ -43,7 +43,7 @@ export class PreviewSlaChange {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(input: { policyId?: string; policy?: unknown; calendarId?: string; calendar?: unknown }): Promise<{ items: SlaChangePreview[]; summary: Record<string, number> }> {
+  async execute(input: { policyId?: string; policy?: unknown; calendarId?: string; calendar?: unknown }): Promise<{ items: SlaChangePreview[]; summary: Record<string, number>; truncated: boolean }> {
     const draftPolicy = input.policy !== undefined ? parseSlaPolicyInput(input.policy) : undefined;
     let draftCalendar: BusinessCalendar | undefined;
     if (input.calendar !== undefined) {
@@ -60,7 +60,10 @@ export class PreviewSlaChange {
     const scope: Record<string, unknown>[] = [];
     if (draftPolicy) scope.push({ policyId: input.policyId });
     if (draftCalendar) scope.push({ calendarId: input.calendarId, mode: 'business' });
-    const clocks = await this.em.fork().find(SlaClockEntity, { status: { $in: ['running', 'paused'] }, $or: scope }, { limit: 10_000 });
+    const clocks = await this.em.fork().find(SlaClockEntity, { status: { $in: ['running', 'paused'] }, $or: scope }, { limit: PREVIEW_LIMIT + 1 });
+    // Previews stay interactive: at most PREVIEW_LIMIT clocks, and the answer says when it stopped there.
+    const truncated = clocks.length > PREVIEW_LIMIT;
+    clocks.length = Math.min(clocks.length, PREVIEW_LIMIT);
 
     const items: SlaChangePreview[] = [];
     for (const clock of clocks) {
@@ -98,9 +101,11 @@ export class PreviewSlaChange {
       summary[item.effect] += 1;
       if (item.wouldBreachNow) summary.wouldBreachNow += 1;
     }
-    return { items, summary };
+    return { items, summary, truncated };
   }
 }
+
+const PREVIEW_LIMIT = 10_000;
 
 function round(minutes: number): number {
   return Math.round(minutes * 100) / 100;

@@ -11,7 +11,8 @@ import type { EffectHandler } from './effect-handler';
 /**
  * Sends a decided refund to the gateway and reports the result to the case.
  * Exactly once, however often the job runs: the refund row is unique per outbox row; the gateway
- * call carries the outbox id as idempotency key; and the row is settled in the same transaction
+ * call carries the logical refund's key (shared by its retries, so an ambiguous failure that did
+ * pay is not paid again); and the row is settled in the same transaction
  * that applies REFUND_SUCCEEDED / REFUND_FAILED, so a replayed job finds it settled and stops.
  */
 @Injectable()
@@ -48,8 +49,12 @@ export class RefundHandler implements EffectHandler {
     if (refund.status !== 'requested') return;
 
     const theCase = await em.findOneOrFail(CaseEntity, { id: caseId }, { fields: ['transactionRef'] });
+    // One logical refund per decision: attempts of it share the key, because refunds of a case are
+    // sequential (one in flight at a time), so the count of earlier successes numbers them.
+    const earlierSuccesses = await em.count(RefundEntity, { caseId, status: 'succeeded' });
     const result = await this.gateway.refund({
-      idempotencyKey: row.id,
+      idempotencyKey: `${caseId}-refund-${earlierSuccesses + 1}`,
+      attemptId: row.id,
       caseId,
       transactionRef: theCase.transactionRef,
       amountMinor: refund.amountMinor,

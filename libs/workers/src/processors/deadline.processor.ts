@@ -33,9 +33,12 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
   }
 
   @OnWorkerEvent('failed')
-  onFailed(job: Job | undefined, error: Error): void {
+  async onFailed(job: Job | undefined, error: Error): Promise<void> {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      this.logger.error(`deadline ${job.data?.deadlineId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
+      this.logger.error(`deadline ${job.data?.deadlineId} gave up after ${job.attemptsMade} attempts, will be retried by the reconciler: ${error.message}`);
+      // A failed job keeps its id and would block the reconciler's re-add (same job id) for as long
+      // as BullMQ keeps it; the row is still pending, so remove the job and let the next pass retry.
+      await job.remove().catch((removeError) => this.logger.warn(`could not remove failed deadline job ${job.id}: ${removeError}`));
     }
   }
 }
