@@ -109,6 +109,29 @@ describe('a dispute through the HTTP API, driven by real deadlines and workers',
     expect(paid[0]![1]).toMatchObject({ amountMinor: 10_000, gatewayRefundId: attempts[1]!.gateway_refund_id });
   });
 
+  it('supervisors re-drive effects the workers gave up on, and a re-driven refund is not paid twice', async () => {
+    const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
+    await send(opened.id, 'FORWARD_TO_MERCHANT', 1).expect(200);
+    await send(opened.id, 'MERCHANT_ACCEPT', 2).expect(200);
+    await waitFor('the refund', async () => (await getCase(opened.id)).state === 'resolved');
+    // As if BullMQ had given up on the refund after its last attempt.
+    const [refundRow] = await t.sql<{ id: string }>(`select id from outbox where case_id = $1 and type = 'requestRefund'`, [opened.id]);
+    await t.sql(`update outbox set status = 'failed', last_error = 'gateway down' where id = $1`, [refundRow!.id]);
+
+    const agent = await t.login('redrive-agent@test.local', 'agent');
+    await t.http.post(`/v1/cases/${opened.id}/effects/redrive`).set('Authorization', agent.auth).expect(403);
+    const redriven = await t.http.post(`/v1/cases/${opened.id}/effects/redrive`).set('Authorization', t.auth).expect(200);
+    expect(redriven.body.redriven).toEqual([refundRow!.id]);
+    await waitFor('the re-driven effect to run', async () => {
+      const [row] = await t.sql<{ status: string }>('select status from outbox where id = $1', [refundRow!.id]);
+      return row!.status === 'done';
+    });
+    const refunds = await t.sql('select status from refunds where case_id = $1', [opened.id]);
+    expect(refunds).toEqual([{ status: 'succeeded' }]);
+    expect((await getCase(opened.id)).details.refundedMinor).toBe(10_000);
+    expect((await t.http.post(`/v1/cases/${opened.id}/effects/redrive`).set('Authorization', t.auth).expect(200)).body.redriven).toEqual([]);
+  });
+
   it('a refused event is a 409 that lists what is allowed now, and changes nothing', async () => {
     const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
     const refused = await send(opened.id, 'DECIDE_FULL_REFUND', 1, { reason: 'too early' }).expect(409);

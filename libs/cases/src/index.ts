@@ -12,3 +12,4 @@ export { GetCaseTimeline, type TimelineEntry } from './use-cases/get-case-timeli
 export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-replay';
 export { GetQueueStats, DUE_SOON_MS, type QueueStats, type QueueCounts } from './use-cases/get-queue-stats';
 export type { CaseSummaryView, CaseView, DeadlineView, SlaClockView } from './views/case-view';
+export { RedriveCaseEffects } from './use-cases/redrive-case-effects';

@@ -1,11 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { PostCommitDispatcher } from '@app/cases';
+import { QUEUES } from '@app/queues';
 
 const BATCH = 1000;
-/** Any constant unique to this job: only one worker process reconciles at a time. */
-const RECONCILE_LOCK_KEY = 7_301_113;
+/** Deletes the lock only if this pass still owns it. */
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+interface RedisLockClient {
+  set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<string | null>;
+  eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
+}
 
 /**
  * PostgreSQL is the source of truth; Redis only holds alarm clocks. Periodically (and at boot)
@@ -24,13 +33,17 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
+    @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     const tick = () => {
-      this.running = this.reconcileOnce().catch((error) => this.logger.warn(`reconcile failed, will retry: ${error}`));
+      if (this.running) return; // a long pass is still going: do not stack another on top
+      this.running = this.reconcileOnce()
+        .catch((error) => this.logger.warn(`reconcile failed, will retry: ${error}`))
+        .finally(() => (this.running = undefined));
     };
     tick();
     this.timer = setInterval(tick, this.config.workers.reconcileIntervalMs);
@@ -42,20 +55,25 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /** One pass, under a transaction-scoped advisory lock; false if another process holds it. */
+  /**
+   * One pass; false if another process is running one. The lock only saves duplicate work (every
+   * enqueue is idempotent by job id), so it lives in Redis with a time-out rather than holding a
+   * PostgreSQL transaction open for the whole pass; after a Redis flush it is simply gone.
+   */
   async reconcileOnce(): Promise<{ deadlines: number; outbox: number } | false> {
-    return this.em.fork().transactional(async (em) => {
-      const [{ locked }] = await em.getConnection().execute<Array<{ locked: boolean }>>(
-        'select pg_try_advisory_xact_lock(?) as locked',
-        [RECONCILE_LOCK_KEY],
-        'all',
-        em.getTransactionContext(),
-      );
-      if (!locked) return false;
+    const client = (await this.deadlines.client) as unknown as RedisLockClient;
+    const lockKey = `${this.config.queues.prefix}:reconcile-lock`;
+    const token = randomUUID();
+    const ttl = Math.max(this.config.workers.reconcileIntervalMs, 60_000);
+    if ((await client.set(lockKey, token, 'PX', ttl, 'NX')) !== 'OK') return false;
+    try {
+      const em = this.em.fork();
       const deadlines = await this.requeueDeadlines(em);
       const outbox = await this.relayOutbox(em);
       return { deadlines, outbox };
-    });
+    } finally {
+      await client.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
+    }
   }
 
   // Plain keyset reads, not entities: a pass over 100,000 pending rows must not fill an identity map.
@@ -93,6 +111,6 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private select<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-    return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
+    return em.getConnection().execute<T[]>(sql, params);
   }
 }

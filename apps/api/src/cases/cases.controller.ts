@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentAgent, type AuthenticatedAgent } from '@app/auth';
-import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, SendCaseEvent, type Actor } from '@app/cases';
+import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseEffects, SendCaseEvent, type Actor } from '@app/cases';
 import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, SendEventDto } from './case.dto';
 
 const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role });
@@ -19,6 +19,7 @@ export class CasesController {
     private readonly assignCase: AssignCase,
     private readonly addCaseNote: AddCaseNote,
     private readonly getCaseTimeline: GetCaseTimeline,
+    private readonly redriveCaseEffects: RedriveCaseEffects,
   ) {}
 
   @Post()
@@ -69,6 +70,14 @@ export class CasesController {
   async note(@Param('id') id: string, @Body() body: NoteDto, @CurrentAgent() agent: AuthenticatedAgent) {
     const noteId = await this.addCaseNote.execute({ caseId: id, body: body.body }, actorOf(agent));
     return { id: noteId };
+  }
+
+  @RequireRole('supervisor')
+  @Post(':id/effects/redrive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Supervisors: run the case\'s failed effects (e.g. a refund the gateway kept refusing) again; idempotent' })
+  redrive(@Param('id') id: string) {
+    return this.redriveCaseEffects.execute(id);
   }
 
   @Get(':id/timeline')

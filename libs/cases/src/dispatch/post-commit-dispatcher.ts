@@ -47,6 +47,15 @@ export class PostCommitDispatcher {
     );
   }
 
+  /**
+   * Enqueues effects again after BullMQ gave up on them: the finished job still holds its id and
+   * would swallow the re-add, so it is removed first. Handlers are idempotent by the outbox id.
+   */
+  async requeueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type'>>): Promise<void> {
+    await Promise.all(rows.map((row) => this.effects.remove(jobIds.effect(row.id))));
+    await this.enqueueEffects(rows);
+  }
+
   async enqueueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type'>>): Promise<void> {
     if (rows.length === 0) return;
     await this.effects.addBulk(
