@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { none, reason } from '../shared/payloads';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import {
   VERIFICATION_METHODS,
@@ -7,8 +8,6 @@ import {
   type AccountSecurityInput,
 } from './account-security.machine';
 
-const reason = z.string().trim().min(1).max(2000);
-const none = z.object({}).strict();
 const AGENTS = ['agent'] as const;
 /** The identity-verification service reports results as `system`; agents verify by phone or in person. */
 const AGENT_OR_SYSTEM = ['agent', 'system'] as const;

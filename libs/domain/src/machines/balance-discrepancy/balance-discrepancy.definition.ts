@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { none, reason } from '../shared/payloads';
 import { DomainError, DomainErrorCode } from '../../errors';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { balanceDiscrepancyMachineV1, type BalanceDiscrepancyContext, type BalanceDiscrepancyInput } from './balance-discrepancy.machine';
 
-const reason = z.string().trim().min(1).max(2000);
-const none = z.object({}).strict();
 const AGENTS = ['agent'] as const;
 
 const balanceDiscrepancyEvents: Record<string, EventSpec<BalanceDiscrepancyContext>> = {

@@ -2,12 +2,9 @@ import { z } from 'zod';
 import { DISPUTE_REASONS, type DisputeReason } from '../../cases/case-kind';
 import { DomainError, DomainErrorCode } from '../../errors';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
+import { customerInfoEvents, none, reason, text } from '../shared/payloads';
 import { partialRefundBelowRemaining, refundExecutionEvents } from '../shared/refund-execution.events';
 import { disputeMachineV1, type DisputeContext } from './dispute.machine';
-
-const reason = z.string().trim().min(1).max(2000);
-const text = z.string().trim().min(1).max(10_000);
-const none = z.object({}).strict();
 
 const AGENTS = ['agent'] as const;
 /** Agents may record what a merchant said on the phone; merchants send these through their API. */
@@ -34,23 +31,12 @@ const disputeEvents: Record<string, EventSpec<DisputeContext>> = {
     sentBy: MERCHANT_OR_AGENT,
     examples: [{ summary: 'Courier tracking shows delivery to the buyer on 3 May' }],
   },
-  REQUEST_CUSTOMER_INFO: {
-    description: 'Ask the customer for more information',
-    payload: z.object({ question: text }).strict(),
-    sentBy: AGENTS,
-    examples: [{ question: 'Please send a photo of the parcel label' }],
-  },
+  ...customerInfoEvents({ question: 'Please send a photo of the parcel label', summary: 'Photo of the label uploaded' }),
   REQUEST_MERCHANT_INFO: {
     description: 'Ask the merchant for more information',
     payload: z.object({ question: text }).strict(),
     sentBy: AGENTS,
     examples: [{ question: 'Please send the signed proof of delivery' }],
-  },
-  CUSTOMER_INFO_PROVIDED: {
-    description: 'The customer answered',
-    payload: z.object({ summary: text }).strict(),
-    sentBy: CUSTOMER_OR_AGENT,
-    examples: [{ summary: 'Photo of the label uploaded' }],
   },
   MERCHANT_INFO_PROVIDED: {
     description: 'The merchant answered',

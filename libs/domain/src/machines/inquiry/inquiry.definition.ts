@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { reason, text } from '../shared/payloads';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { inquiryMachineV1, type InquiryContext, type InquiryInput } from './inquiry.machine';
 
-const reason = z.string().trim().min(1).max(2000);
-const text = z.string().trim().min(1).max(10_000);
 const CUSTOMER_OR_AGENT = ['customer', 'agent'] as const;
 
 const inquiryEvents: Record<string, EventSpec<InquiryContext>> = {

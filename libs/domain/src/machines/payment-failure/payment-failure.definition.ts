@@ -1,30 +1,20 @@
 import { z } from 'zod';
+import { customerInfoEvents, none, reason } from '../shared/payloads';
 import { DomainError, DomainErrorCode } from '../../errors';
 import { refundExecutionEvents } from '../shared/refund-execution.events';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { paymentFailureMachineV1, type PaymentFailureContext, type PaymentFailureInput } from './payment-failure.machine';
 
-const reason = z.string().trim().min(1).max(2000);
-const text = z.string().trim().min(1).max(10_000);
-const none = z.object({}).strict();
 
 const AGENTS = ['agent'] as const;
-const CUSTOMER_OR_AGENT = ['customer', 'agent'] as const;
 
 const paymentFailureEvents: Record<string, EventSpec<PaymentFailureContext>> = {
   START_INVESTIGATION: { description: 'An agent starts tracing the payment', payload: none, sentBy: AGENTS, examples: [{}] },
-  REQUEST_CUSTOMER_INFO: {
+  ...customerInfoEvents({
     description: 'Ask the customer for details (time, screenshot of the error, bank statement)',
-    payload: z.object({ question: text }).strict(),
-    sentBy: AGENTS,
-    examples: [{ question: 'Please send a screenshot of the error message' }],
-  },
-  CUSTOMER_INFO_PROVIDED: {
-    description: 'The customer answered',
-    payload: z.object({ summary: text }).strict(),
-    sentBy: CUSTOMER_OR_AGENT,
-    examples: [{ summary: 'Screenshot uploaded' }],
-  },
+    question: 'Please send a screenshot of the error message',
+    summary: 'Screenshot uploaded',
+  }),
   REVERSE_PAYMENT: {
     description: 'Give the debited amount back to the customer',
     payload: z.object({ reason }).strict(),

@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { customerInfoEvents, none, reason } from '../shared/payloads';
 import { DomainError, DomainErrorCode } from '../../errors';
 import { DEFAULT_REFUND_POLICY, assertValidRefundPolicy, isWithinRefundWindow, refundWindowEndsAt, type RefundPolicy } from '../../policies/refund-policy';
 import { refundExecutionEvents } from '../shared/refund-execution.events';
 import type { CaseMachineDefinition, EventSpec, OpenCaseFacts } from '../definition';
 import { refundRequestMachineV1, refundableNow, type RefundRequestContext, type RefundRequestInput } from './refund-request.machine';
 
-const reason = z.string().trim().min(1).max(2000);
-const text = z.string().trim().min(1).max(10_000);
-const none = z.object({}).strict();
 
 const AGENTS = ['agent'] as const;
 /** The merchant decides through their API; an agent may decide for them or in review. */
@@ -41,18 +39,7 @@ function refundRequestEvents(): Record<string, EventSpec<RefundRequestContext>> 
       sentBy: CUSTOMER_OR_AGENT,
       examples: [{ reason: 'Kept the item after all' }],
     },
-    REQUEST_CUSTOMER_INFO: {
-      description: 'Ask the customer for more information',
-      payload: z.object({ question: text }).strict(),
-      sentBy: AGENTS,
-      examples: [{ question: 'Please send a photo of the damaged item' }],
-    },
-    CUSTOMER_INFO_PROVIDED: {
-      description: 'The customer answered',
-      payload: z.object({ summary: text }).strict(),
-      sentBy: CUSTOMER_OR_AGENT,
-      examples: [{ summary: 'Photo uploaded' }],
-    },
+    ...customerInfoEvents({ question: 'Please send a photo of the damaged item', summary: 'Photo uploaded' }),
     APPROVE_FULL_REFUND: {
       description: 'Refund everything the policy allows (the amount less the non-refundable fee)',
       payload: z.object({ reason }).strict(),
