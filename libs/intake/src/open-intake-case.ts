@@ -30,20 +30,31 @@ export class OpenIntakeCase {
   async execute(command: OpenIntakeCaseCommand, client: string): Promise<IntakeResult> {
     const actor = { kind: 'system' as const, id: `intake:${client}` };
     const existing = await this.findOpen(command);
-    if (existing) return { created: false, case: await this.getCase.execute(existing, actor) };
+    if (existing) return this.existingFor(existing, command, actor);
     try {
       const id = await this.openCase.execute(command, actor);
       return { created: true, case: await this.getCase.execute(id, actor) };
     } catch (error) {
       if (error instanceof DomainError && error.code === DomainErrorCode.DuplicateCase && typeof error.details.existingCaseId === 'string') {
-        return { created: false, case: await this.getCase.execute(error.details.existingCaseId, actor) };
+        const raced = await this.findOpen(command);
+        if (raced) return this.existingFor(raced, command, actor);
       }
       throw error;
     }
   }
 
-  private async findOpen(command: OpenIntakeCaseCommand): Promise<string | undefined> {
-    const found = await this.em.fork().findOne(CaseEntity, { kind: command.kind, transactionRef: command.transactionRef, status: 'active' }, { fields: ['id'] });
-    return found?.id;
+  /** The open case comes back only to the customer it belongs to; anyone else quoting the transaction gets a bare 409. */
+  private async existingFor(existing: { id: string; customerId: string }, command: OpenIntakeCaseCommand, actor: { kind: 'system'; id: string }): Promise<IntakeResult> {
+    if (existing.customerId !== command.customer.id) {
+      throw new DomainError(DomainErrorCode.DuplicateCase, 'An open case of this kind exists for this transaction, for another customer.');
+    }
+    return { created: false, case: await this.getCase.execute(existing.id, actor) };
+  }
+
+  private async findOpen(command: OpenIntakeCaseCommand): Promise<{ id: string; customerId: string } | undefined> {
+    const found = await this.em
+      .fork()
+      .findOne(CaseEntity, { kind: command.kind, transactionRef: command.transactionRef, status: 'active' }, { fields: ['id', 'customerId'] });
+    return found ? { id: found.id, customerId: found.customerId } : undefined;
   }
 }

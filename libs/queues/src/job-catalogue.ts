@@ -56,5 +56,7 @@ export const JOB_OPTIONS: { readonly [N in JobName]: JobsOptions } = {
   'effect.run': { attempts: 12, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: false },
   // HTTP failures are not job failures: the processor records them and schedules the next attempt
   // itself (delays from config). BullMQ retries only cover the processor failing (database down).
-  'webhook.deliver': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 7 * 24 * 3600 } },
+  // A job that gave up (e.g. database down) must not keep its id, or the sweeper's re-add is ignored;
+  // every attempt is logged in webhook_attempts, so nothing is lost by removing it.
+  'webhook.deliver': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: true },
 };

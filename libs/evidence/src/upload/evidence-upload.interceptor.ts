@@ -99,11 +99,19 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
       let writeFailed = false;
       let total = 0;
       let failed = false;
-      const parser = busboy({
-        headers: request.headers,
-        defParamCharset: 'utf8',
-        limits: { fileSize: Math.min(maxFileBytes, remaining), files: maxFilesPerRequest, fields: 5, fieldSize: 1024, parts: maxFilesPerRequest + 5 },
-      });
+      let parser: ReturnType<typeof busboy>;
+      try {
+        parser = busboy({
+          headers: request.headers,
+          defParamCharset: 'utf8',
+          limits: { fileSize: Math.min(maxFileBytes, remaining), files: maxFilesPerRequest, fields: 5, fieldSize: 1024, parts: maxFilesPerRequest + 5 },
+        });
+      } catch (error) {
+        // e.g. "multipart/form-data" without a boundary: the client's mistake, not ours.
+        drain(request);
+        reject(new DomainError(DomainErrorCode.ValidationFailed, `The multipart body cannot be read: ${(error as Error).message}.`, { fields: [{ path: 'content-type', message: 'multipart/form-data with a boundary' }] }));
+        return;
+      }
       const fail = (error: DomainError) => {
         if (failed) return;
         failed = true;

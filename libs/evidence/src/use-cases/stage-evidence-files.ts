@@ -61,7 +61,8 @@ export class StageEvidenceFiles {
         });
       }
       const declared = file.declaredType.toLowerCase().split(';')[0]!.trim();
-      if ((EVIDENCE_CONTENT_TYPES as readonly string[]).includes(declared) && declared !== contentType) {
+      // No declared type, or the generic one, is fine; any other type must match the content.
+      if (declared !== '' && declared !== 'application/octet-stream' && declared !== contentType) {
         throw new DomainError(DomainErrorCode.UnsupportedMediaType, `"${name}" was sent as ${declared} but its content is ${contentType}.`, {
           filename: name,
           declared,

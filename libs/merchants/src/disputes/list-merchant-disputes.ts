@@ -23,7 +23,15 @@ export interface MerchantDisputePage {
 function decodeCursor(cursor: string): { created: string; id: string } {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0])) && /^[0-9a-f-]{36}$/i.test(value[1])) {
+    // Only what this API wrote: PostgreSQL must accept both values as they are.
+    if (
+      Array.isArray(value) &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      new Date(value[0]).toISOString() === value[0] &&
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value[1])
+    ) {
       return { created: value[0], id: value[1] };
     }
   } catch {

@@ -43,7 +43,7 @@ export class AttemptWebhookDelivery {
     const delivery = await em.findOneOrFail(WebhookDeliveryEntity, { id: job.deliveryId });
     const endpoint = await em.findOneOrFail(WebhookEndpointEntity, { id: delivery.endpointId });
     if (endpoint.status !== 'enabled') {
-      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { status: 'failed', nextAttemptAt: null, lastError: `endpoint ${endpoint.status}`, updatedAt: claimedAt });
+      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { status: 'failed', nextAttemptAt: null, lastError: `endpoint ${endpoint.status}`, updatedAt: claimedAt });
       return 'failed';
     }
 
@@ -71,7 +71,7 @@ export class AttemptWebhookDelivery {
     const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const lastError = succeeded ? null : (result.error ?? `HTTP ${result.statusCode}`);
     if (succeeded) {
-      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { status: 'succeeded', succeededAt: now, nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: null, updatedAt: now });
+      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { status: 'succeeded', succeededAt: now, nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: null, updatedAt: now });
       await em.nativeUpdate(WebhookEndpointEntity, { id: endpoint.id, failingSince: { $ne: null } }, { failingSince: null, updatedAt: now });
       return 'succeeded';
     }
@@ -89,11 +89,12 @@ export class AttemptWebhookDelivery {
     }
     const retryIn = settings.retryDelaysMs[job.attempt - 1];
     if (disableReason || retryIn === undefined) {
-      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { status: 'failed', nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: disableReason ?? lastError, updatedAt: now });
+      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { status: 'failed', nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: disableReason ?? lastError, updatedAt: now });
       return 'failed';
     }
     const nextAttemptAt = new Date(now.getTime() + jitter(retryIn));
-    await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { nextAttemptAt, lastStatusCode: result.statusCode, lastError, updatedAt: now });
+    // A replay (new generation) started meanwhile owns the row now; this older attempt must not overwrite it.
+    await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { nextAttemptAt, lastStatusCode: result.statusCode, lastError, updatedAt: now });
     await this.scheduler.schedule([{ id: delivery.id, generation: job.generation, attempts: job.attempt, nextAttemptAt }]);
     return 'retrying';
   }
