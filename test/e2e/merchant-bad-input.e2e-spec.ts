@@ -47,6 +47,22 @@ describe('merchant and intake API: malformed input is a 4xx and changes nothing'
     expect(await fileCount()).toBe(before);
   });
 
+  it('a webhook signing secret is shown once: an idempotent replay does not return it, and it is not kept with the key', async () => {
+    const create = () =>
+      t.http
+        .post('/v1/merchant/webhook-endpoints')
+        .set('Authorization', m.auth)
+        .set('Idempotency-Key', 'endpoint-once')
+        .send({ url: 'http://127.0.0.1:9/hooks', events: ['dispute.resolved'] });
+    const first = await create().expect(200);
+    expect(first.body.secret).toMatch(/^whsec_/);
+    const replay = await create().expect(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual({ ...first.body, secret: null });
+    const stored = await t.sql<{ body: string }>(`select convert_from(response_body, 'UTF8') as body from idempotency_keys where key = 'endpoint-once'`);
+    expect(stored[0]!.body).not.toContain('whsec_');
+  });
+
   it('an intake quoting another customer\'s open transaction gets a bare 409, not their case', async () => {
     const body = (customer: string) => ({
       kind: 'dispute',

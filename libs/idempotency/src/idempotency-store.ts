@@ -4,7 +4,8 @@ import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { DomainError, DomainErrorCode } from '@app/domain';
 
 export type ClaimOutcome =
-  | { kind: 'proceed' }
+  /** `claim` identifies this holder: only it may complete or release the key (see takeover below). */
+  | { kind: 'proceed'; claim: Date }
   | { kind: 'replay'; status: number; contentType: string; body: Buffer };
 
 /**
@@ -59,7 +60,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
          values (?, ?, ?, 'in_progress', ?, ?, ?) on conflict (scope, key) do nothing returning key`,
         [scope, key, hash, now, now, expiresAt],
       );
-      if (inserted.length === 1) return { kind: 'proceed' };
+      if (inserted.length === 1) return { kind: 'proceed', claim: now };
       const [row] = await connection.execute<Row[]>(
         `select request_hash, status, response_status, response_content_type, response_body, locked_at, expires_at
          from idempotency_keys where scope = ? and key = ?`,
@@ -90,23 +91,31 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
         `update idempotency_keys set locked_at = ? where scope = ? and key = ? and status = 'in_progress' and locked_at = ? returning key`,
         [now, scope, key, row.locked_at],
       );
-      if (taken.length === 1) return { kind: 'proceed' };
+      if (taken.length === 1) return { kind: 'proceed', claim: now };
     }
     throw new DomainError(DomainErrorCode.IdempotencyKeyInUse, 'A request with this idempotency key is still being processed.');
   }
 
-  async complete(scope: string, key: string, response: { status: number; contentType: string; body: Buffer }): Promise<void> {
+  /**
+   * Both act only while this holder still owns the key (`locked_at` is its claim): a holder that
+   * outlived its lease and was taken over must not complete or release the new holder's row.
+   */
+  async complete(scope: string, key: string, claim: Date, response: { status: number; contentType: string; body: Buffer }): Promise<void> {
     await this.em
       .fork()
       .getConnection()
       .execute(
-        `update idempotency_keys set status = 'completed', response_status = ?, response_content_type = ?, response_body = ? where scope = ? and key = ?`,
-        [response.status, response.contentType, response.body, scope, key],
+        `update idempotency_keys set status = 'completed', response_status = ?, response_content_type = ?, response_body = ?
+          where scope = ? and key = ? and status = 'in_progress' and locked_at = ?`,
+        [response.status, response.contentType, response.body, scope, key, claim],
       );
   }
 
-  async release(scope: string, key: string): Promise<void> {
-    await this.em.fork().getConnection().execute(`delete from idempotency_keys where scope = ? and key = ? and status = 'in_progress'`, [scope, key]);
+  async release(scope: string, key: string, claim: Date): Promise<void> {
+    await this.em
+      .fork()
+      .getConnection()
+      .execute(`delete from idempotency_keys where scope = ? and key = ? and status = 'in_progress' and locked_at = ?`, [scope, key, claim]);
   }
 
   async purgeExpired(): Promise<number> {

@@ -1,4 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
 import { DomainError, DomainErrorCode } from '@app/domain';
@@ -7,6 +8,14 @@ import { requestHash } from './request-hash';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+const REDACT = 'idempotency:redact';
+
+/**
+ * Top-level response fields shown once and never stored (a webhook endpoint's signing secret): a
+ * replay of the request returns them as null instead of keeping secrets in the key table for a day.
+ */
+export const IdempotencyRedacts = (...fields: string[]) => SetMetadata(REDACT, fields);
 
 /** Set by the caller's guard: whose keys these are (`merchant:m_1`, `intake:wallet`). */
 export type IdempotentRequest = Request & { idempotencyScope?: string };
@@ -19,7 +28,10 @@ export type IdempotentRequest = Request & { idempotencyScope?: string };
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<IdempotentRequest>();
@@ -48,14 +60,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return next.handle().pipe(
           mergeMap((value) => {
             const text = JSON.stringify(value ?? null);
-            return from(this.store.complete(scope, key, { status: response.statusCode, contentType: JSON_TYPE, body: Buffer.from(text, 'utf8') })).pipe(
+            const redact = this.reflector.get<string[] | undefined>(REDACT, context.getHandler()) ?? [];
+            const stored = redact.length && value && typeof value === 'object' ? JSON.stringify({ ...value, ...Object.fromEntries(redact.map((field) => [field, null])) }) : text;
+            return from(this.store.complete(scope, key, claim.claim, { status: response.statusCode, contentType: JSON_TYPE, body: Buffer.from(stored, 'utf8') })).pipe(
               mergeMap(() => {
                 response.setHeader('Content-Type', JSON_TYPE);
                 return of(text);
               }),
             );
           }),
-          catchError((error: unknown) => from(this.store.release(scope, key).catch(() => undefined)).pipe(mergeMap(() => throwError(() => error)))),
+          catchError((error: unknown) => from(this.store.release(scope, key, claim.claim).catch(() => undefined)).pipe(mergeMap(() => throwError(() => error)))),
         );
       }),
     );

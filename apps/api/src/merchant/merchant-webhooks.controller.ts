@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdempotencyRedacts } from '@app/idempotency';
 import { CurrentMerchant, type AuthenticatedMerchant } from '@app/merchants';
 import { CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookDeliveries, ListWebhookEndpoints, ReplayWebhookDelivery } from '@app/webhooks';
 import { Idempotent, MerchantApi } from './merchant-api';
@@ -20,6 +21,7 @@ export class MerchantWebhooksController {
   @Post('webhook-endpoints')
   @HttpCode(200)
   @Idempotent()
+  @IdempotencyRedacts('secret')
   @ApiOperation({
     summary: 'Register an endpoint; the response carries its signing secret (whsec_…) this once',
     description:
