@@ -375,6 +375,16 @@ interface RebuildResult {
 
 async function rebuildAfterLoss(bench: BenchApp, redis: Redis, appQueue: Queue, prefix: string, guard: FlushGuard): Promise<RebuildResult> {
   await guard.flushedDuring('the time between the burst and the deletion');
+  // Rows can be settled before their own jobs ran (a batch fired them): let those jobs finish first,
+  // or a job finishing after the deletion would recreate its key.
+  const drainUntil = Date.now() + 120_000;
+  while (Date.now() < drainUntil) {
+    const counts = await appQueue.getJobCounts('active', 'waiting', 'prioritized');
+    const due = await appQueue.getDelayedCount();
+    const pending = Number((await bench.sql<{ n: string }>(`select count(*) as n from deadlines where status = 'pending'`))[0]!.n);
+    if (counts.active + counts.waiting + counts.prioritized === 0 && due >= pending) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   const pendingIds = (await bench.sql<{ id: string }>(`select id from deadlines where status = 'pending' order by id`)).map((row) => row.id);
   const keysDeleted = await deleteKeys(redis, `${prefix}*`);
   // The live workers recreate a few bookkeeping keys at once (marker, stalled-check, …); jobs must all be gone.

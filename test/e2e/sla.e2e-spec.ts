@@ -1,5 +1,8 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { FireDeadline } from '@app/cases';
+import { QUEUES } from '@app/queues';
 import { DEFAULT_BUSINESS_CALENDAR, addBusinessMinutes } from '@app/domain';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -110,6 +113,26 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await notifications(item.id, 'sla.reminder')).toBe(1);
+  });
+
+  it('one reminder job fires every reminder already due, and the other jobs then do nothing', async () => {
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deadlines));
+    await queue.pause();
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) ids.push((await open({ kind: 'inquiry', channel: 'weibo', subject: `batch ${i}`, customer: { id: `u_b${i}` } })).id);
+      const reminders = await t.sql<{ id: string; case_id: string }>(`select id, case_id from deadlines where case_id = any($1) and name = 'reminder-50pct'`, [ids]);
+      expect(reminders).toHaveLength(3);
+      await new Promise((resolve) => setTimeout(resolve, 1700)); // every 50 % reminder is due now
+      const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
+      expect(await fire(reminders[0]!.id)).toBe('fired');
+      const settled = await t.sql<{ status: string }>(`select status from deadlines where id = any($1)`, [reminders.map((r) => r.id)]);
+      expect(settled.map((row) => row.status)).toEqual(['fired', 'fired', 'fired']);
+      expect(await fire(reminders[1]!.id)).toBe('already-settled');
+      for (const id of ids) expect(await notifications(id, 'sla.reminder')).toBe(1);
+    } finally {
+      await queue.resume();
+    }
   });
 
   it('Redis FLUSHALL between scheduling and firing: reminders and breaches still fire once', async () => {

@@ -190,6 +190,46 @@ export class SlaTracker {
   }
 
   /**
+   * Fires every clock reminder that is due now, up to `limit`, in one set-based statement inside
+   * the caller's transaction (the row of the job that triggered it included). Reminders change no
+   * case, so they need no case lock; rows another transaction holds are skipped and fire with
+   * their own job. Many clocks on one business calendar reach 80 % at the same opening minute:
+   * one job settles them all, and the other jobs find their rows settled. Same dedupe key and
+   * payload as fireClockAlarm, so whichever path fires a reminder, it is delivered once.
+   * Returns the settled rows with their outcome.
+   */
+  async fireDueReminders(em: EntityManager, trigger: DeadlineEntity, now: Date, limit = 20_000): Promise<Array<{ id: string; status: 'fired' | 'stale' }>> {
+    return em.getConnection().execute<Array<{ id: string; status: 'fired' | 'stale' }>>(
+      `with due as (
+         select d.id, d.sla_clock_id, d.name from deadlines d
+          where d.kind = 'sla' and d.status = 'pending' and d.sla_clock_id is not null and d.name like 'reminder-%'
+            -- the triggering row always, even if its job ran a moment before its due time
+            and (d.id = ? or d.due_at <= ?)
+          order by d.id = ? desc, d.due_at limit ${Math.max(1, Math.floor(limit))}
+          for update of d skip locked
+       ), live as (
+         select due.id, due.name, k.case_id, k.target, k.policy_id, k.due_at as clock_due, c.assignee_id, c.subject
+           from due join sla_clocks k on k.id = due.sla_clock_id and k.status = 'running' join cases c on c.id = k.case_id
+       ), notified as (
+         insert into notifications (id, audience, recipient_agent_id, case_id, type, payload, dedupe_key, created_at)
+         select gen_random_uuid(), case when assignee_id is null then 'supervisors' else 'agent' end, assignee_id, case_id, 'sla.reminder',
+                jsonb_build_object('caseId', case_id, 'target', target, 'policyId', policy_id,
+                  'dueAt', to_char(clock_due at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'subject', subject, 'reminder', name),
+                id::text, ?
+           from live
+         on conflict (dedupe_key) do nothing
+       )
+       update deadlines d
+          set status = case when exists (select 1 from live where live.id = d.id) then 'fired' else 'stale' end, settled_at = ?
+         from due where d.id = due.id
+       returning d.id, d.status`,
+      [trigger.id, now, trigger.id, now, now],
+      'all',
+      em.getTransactionContext(),
+    );
+  }
+
+  /**
    * A reminder or breach alarm is due. `fired` is false when the clock (or window) it belongs to
    * no longer runs: a stale alarm does nothing.
    */

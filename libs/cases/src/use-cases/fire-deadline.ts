@@ -44,6 +44,12 @@ export class FireDeadline {
         return null;
       }
       const now = this.clock.now();
+      if (deadline.kind === 'sla' && deadline.slaClockId && deadline.name.startsWith('reminder-')) {
+        const settled = await this.sla.fireDueReminders(em, deadline, now);
+        const own = settled.find((row) => row.id === deadline.id);
+        outcome = own ? own.status : 'already-settled';
+        return null;
+      }
       if (deadline.kind === 'sla') {
         const { fired, outbox, scheduled } = await this.sla.fireAlarm(em, deadline, now);
         deadline.status = fired ? 'fired' : 'stale';

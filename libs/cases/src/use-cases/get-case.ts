@@ -1,3 +1,4 @@
+import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
@@ -17,12 +18,19 @@ export class GetCase {
 
   async execute(caseId: string, actor: Actor): Promise<CaseView> {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
-    const em = this.em.fork();
-    const entity = await em.findOne(CaseEntity, { id: caseId }, { populate: ['assignee'] });
-    if (!entity) throw caseNotFound(caseId);
-    // Pending deadlines, plus fired SLA alarms (the reminders already sent).
-    const deadlines = await em.find(DeadlineEntity, { caseId, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
-    const clocks = await em.find(SlaClockEntity, { caseId }, { orderBy: { target: 'asc' } });
+    // One snapshot for the three reads: a breach or an event committing between them must not show
+    // a breached clock beside the case as it was before (or a deadline the case has already left).
+    const { entity, deadlines, clocks } = await this.em.fork().transactional(
+      async (em) => {
+        const entity = await em.findOne(CaseEntity, { id: caseId }, { populate: ['assignee'] });
+        if (!entity) throw caseNotFound(caseId);
+        // Pending deadlines, plus fired SLA alarms (the reminders already sent).
+        const deadlines = await em.find(DeadlineEntity, { caseId, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
+        const clocks = await em.find(SlaClockEntity, { caseId }, { orderBy: { target: 'asc' } });
+        return { entity, deadlines, clocks };
+      },
+      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+    );
     const sla = await this.sla.forCase(entity);
     return toCaseView(entity, { deadlines, clocks, calendar: sla?.calendar, now: this.clock.now() }, senderOf(actor));
   }

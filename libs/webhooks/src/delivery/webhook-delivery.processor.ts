@@ -38,4 +38,10 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
       this.logger.error(`webhook delivery ${job.data.deliveryId} attempt ${job.data.attempt} could not run: ${error.message}`);
     }
   }
+
+  /** Redis hiccups (a restart, a flushed key under an active job) surface here; PostgreSQL and the reconciler recover. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn(`worker error (recovered from PostgreSQL by the reconciler): ${error.message}`);
+  }
 }

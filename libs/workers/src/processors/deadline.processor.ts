@@ -41,4 +41,10 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
       await job.remove().catch((removeError) => this.logger.warn(`could not remove failed deadline job ${job.id}: ${removeError}`));
     }
   }
+
+  /** Redis hiccups (a restart, a flushed key under an active job) surface here; PostgreSQL and the reconciler recover. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn(`worker error (recovered from PostgreSQL by the reconciler): ${error.message}`);
+  }
 }

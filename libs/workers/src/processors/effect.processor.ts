@@ -38,4 +38,10 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
       await this.runner.markFailed(job.data.outboxId, error.message);
     }
   }
+
+  /** Redis hiccups (a restart, a flushed key under an active job) surface here; PostgreSQL and the reconciler recover. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn(`worker error (recovered from PostgreSQL by the reconciler): ${error.message}`);
+  }
 }
