@@ -1,22 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { filesUnder } from '../support/files-under';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { PDF, PNG } from '../support/evidence-files';
 import { S3RVER_KEY, startS3Server, type TestS3Server } from '../support/s3-server';
-
-/** Every file under a folder, relative to it. */
-function filesUnder(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out.push(relative(root, path));
-    }
-  };
-  walk(root);
-  return out;
-}
 
 describe('merchant evidence in an S3-compatible bucket (EVIDENCE_STORAGE=s3, s3rver)', () => {
   let s3: TestS3Server;

@@ -1,21 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { filesUnder } from '../support/files-under';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { HTML, PDF, PNG } from '../support/evidence-files';
-
-/** Every file under a folder, relative to it. */
-function filesUnder(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out.push(relative(root, path));
-    }
-  };
-  walk(root);
-  return out;
-}
 
 describe('merchant evidence: staging, files, limits, types, submission', () => {
   let t: TestApp;
