@@ -190,15 +190,32 @@ export class SlaTracker {
   }
 
   /**
-   * Fires every clock reminder that is due now, up to `limit`, in one set-based statement inside
-   * the caller's transaction (the row of the job that triggered it included). Reminders change no
-   * case, so they need no case lock; rows another transaction holds are skipped and fire with
-   * their own job. Many clocks on one business calendar reach 80 % at the same opening minute:
-   * one job settles them all, and the other jobs find their rows settled. Same dedupe key and
-   * payload as fireClockAlarm, so whichever path fires a reminder, it is delivered once.
-   * Returns the settled rows with their outcome.
+   * The status of a deadline when it is a clock reminder (the kind fireDueReminders settles), else
+   * null. A plain read: the sweep that follows locks what it settles.
    */
-  async fireDueReminders(em: EntityManager, trigger: DeadlineEntity, now: Date, limit = 20_000): Promise<Array<{ id: string; status: 'fired' | 'stale' }>> {
+  async peekReminder(em: EntityManager, deadlineId: string): Promise<{ status: string } | null> {
+    const [row] = await em
+      .getConnection()
+      .execute<Array<{ status: string }>>(
+        `select status from deadlines where id = ? and kind = 'sla' and sla_clock_id is not null and name like 'reminder-%'`,
+        [deadlineId],
+        'all',
+        em.getTransactionContext(),
+      );
+    return row ?? null;
+  }
+
+  /**
+   * Fires every clock reminder that is due now, up to `limit`, in one set-based statement (the row
+   * of the job that triggered it included, even a moment early), inside the caller's transaction
+   * if there is one, else atomic on its own. Reminders change no case, so they need no case lock;
+   * rows another transaction holds are skipped (that transaction settles them, or its job retries).
+   * Many clocks on one business calendar reach 80 % at the same opening minute: one job settles
+   * them all, and the other jobs find their rows settled. Same dedupe key and payload as
+   * fireClockAlarm, so whichever path fires a reminder, it is delivered once.
+   * Returns the rows this statement settled, with their outcome.
+   */
+  async fireDueReminders(em: EntityManager, triggerId: string, now: Date, limit = 20_000): Promise<Array<{ id: string; status: 'fired' | 'stale' }>> {
     return em.getConnection().execute<Array<{ id: string; status: 'fired' | 'stale' }>>(
       `with due as (
          select d.id, d.sla_clock_id, d.name from deadlines d
@@ -223,7 +240,7 @@ export class SlaTracker {
           set status = case when exists (select 1 from live where live.id = d.id) then 'fired' else 'stale' end, settled_at = ?
          from due where d.id = due.id
        returning d.id, d.status`,
-      [trigger.id, now, trigger.id, now, now],
+      [triggerId, now, triggerId, now, now],
       'all',
       em.getTransactionContext(),
     );

@@ -26,6 +26,8 @@ export class FireDeadline {
   ) {}
 
   async execute(deadlineId: string): Promise<FireDeadlineOutcome> {
+    const reminder = await this.fireIfClockReminder(deadlineId);
+    if (reminder) return reminder;
     let outcome: FireDeadlineOutcome = 'missing';
     const work = await this.em.transactional(async (em) => {
       const peek = await em.findOne(DeadlineEntity, { id: deadlineId });
@@ -44,12 +46,6 @@ export class FireDeadline {
         return null;
       }
       const now = this.clock.now();
-      if (deadline.kind === 'sla' && deadline.slaClockId && deadline.name.startsWith('reminder-')) {
-        const settled = await this.sla.fireDueReminders(em, deadline, now);
-        const own = settled.find((row) => row.id === deadline.id);
-        outcome = own ? own.status : 'already-settled';
-        return null;
-      }
       if (deadline.kind === 'sla') {
         const { fired, outbox, scheduled } = await this.sla.fireAlarm(em, deadline, now);
         deadline.status = fired ? 'fired' : 'stale';
@@ -74,5 +70,30 @@ export class FireDeadline {
     });
     if (work) await this.dispatcher.dispatch(work);
     return outcome;
+  }
+
+  /**
+   * Clock reminders change no case, so they take no case lock: each reminder job sweeps every
+   * reminder due by now in one statement (SlaTracker.fireDueReminders), even when its own row was
+   * settled by an earlier sweep. When thousands come due in the same second (one business calendar
+   * opening), whichever job runs next settles everything due so far, so lateness is the time to
+   * the next job rather than a wait behind thousands of jobs whose rows are long settled.
+   * Returns null when the deadline is not a clock reminder.
+   */
+  private async fireIfClockReminder(deadlineId: string): Promise<FireDeadlineOutcome | null> {
+    const peek = await this.sla.peekReminder(this.em, deadlineId);
+    if (!peek) return null;
+    const swept = await this.sla.fireDueReminders(this.em, deadlineId, this.clock.now());
+    const own = swept.find((row) => row.id === deadlineId);
+    if (own) return own.status;
+    if (peek.status !== 'pending') return 'already-settled';
+    // Pending when peeked and not in the sweep: another sweep holds the row (skip locked) or settled
+    // it meanwhile. Wait for that transaction, then fire it if it is still pending (theirs rolled back).
+    return this.em.transactional(async (em) => {
+      const locked = await em.findOneOrFail(DeadlineEntity, { id: deadlineId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (locked.status !== 'pending') return 'already-settled';
+      const again = await this.sla.fireDueReminders(em, deadlineId, this.clock.now());
+      return again.find((row) => row.id === deadlineId)?.status ?? 'already-settled';
+    });
   }
 }
