@@ -186,7 +186,7 @@ async function seedReviewingDisputes(bench: BenchApp, count: number): Promise<Ca
     );
     let version = 1;
     for (const event of [{ type: 'FORWARD_TO_MERCHANT' }, { type: 'MERCHANT_CONTEST', summary: 'Courier tracking shows delivery on 3 May' }]) {
-      version = (await bench.inRequestContext(() => sendCaseEvent.execute({ caseId: id, event, expectedVersion: version }, actor)))!;
+      version = (await bench.inRequestContext(() => sendCaseEvent.execute({ caseId: id, event, expectedVersion: version }, actor)))!.version;
     }
     cases.push({ id, version, state: REVIEWING });
   });

@@ -72,6 +72,31 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     expect(unread.body.map((n: { id: string }) => n.id)).not.toContain(breachNote.id);
   });
 
+  it('the answer to an event is the case as a read right after shows it (built from the command, not re-read)', async () => {
+    const agent = await t.login('answerer@sla.test', 'agent');
+    const item = await open({ kind: 'inquiry', channel: 'weibo', subject: 'view after event', customer: { id: 'u_view' } });
+    const assigned = (await t.http.post(`/v1/cases/${item.id}/assign`).set('Authorization', t.auth).send({ assigneeId: agent.id }).expect(200)).body;
+    await waitFor('the 50 % reminder', async () => (await getCase(item.id)).sla.clocks[0].remindersSent.length === 1);
+    const answered = (
+      await t.http.post(`/v1/cases/${item.id}/events`).set('Authorization', agent.auth).send({ type: 'ANSWER', expectedVersion: assigned.version, payload: { answer: 'It arrives today.' } }).expect(200)
+    ).body;
+    const reread = (await t.http.get(`/v1/cases/${item.id}`).set('Authorization', agent.auth).expect(200)).body;
+    // Minutes left are computed at the moment of each answer; everything else must be identical.
+    const withoutMinutesLeft = (view: Record<string, any>) => ({
+      ...view,
+      deadlines: view.deadlines.map(({ businessMinutesLeft: _, ...deadline }: Record<string, unknown>) => deadline),
+      sla: { ...view.sla, clocks: view.sla.clocks.map(({ minutesLeft: _, ...clock }: Record<string, unknown>) => clock) },
+    });
+    expect(withoutMinutesLeft(answered)).toEqual(withoutMinutesLeft(reread));
+    expect(answered).toMatchObject({
+      state: 'answered',
+      version: assigned.version + 1,
+      assignee: { id: agent.id },
+      deadlines: [expect.objectContaining({ name: 'customerReplyWindow' })],
+      sla: { clocks: [expect.objectContaining({ status: 'stopped', metAt: expect.any(String), remindersSent: ['reminder-50pct'] })] },
+    });
+  });
+
   it('a case paused in a waiting state for longer than its whole target does not breach, and resumes with the time it had used', async () => {
     const waiting = await open(disputeBody({ channel: 'weibo' }));
     // Use 1.2 s of the 3 s target before the case starts waiting on the merchant.

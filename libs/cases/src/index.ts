@@ -2,7 +2,7 @@ export { CasesModule } from './cases.module';
 export { CLOCK, REFUND_GATEWAY, senderOf, type Actor } from './actor';
 export { PostCommitDispatcher, type CommittedWork } from './dispatch/post-commit-dispatcher';
 export { OpenCase, type OpenCaseCommand } from './use-cases/open-case';
-export { SendCaseEvent, type SendCaseEventCommand } from './use-cases/send-case-event';
+export { SendCaseEvent, type SendCaseEventCommand, type SentCaseEvent } from './use-cases/send-case-event';
 export { FireDeadline, type FireDeadlineOutcome } from './use-cases/fire-deadline';
 export { AssignCase, type AssignCaseCommand } from './use-cases/assign-case';
 export { AddCaseNote } from './use-cases/add-case-note';

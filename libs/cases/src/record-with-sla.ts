@@ -5,6 +5,12 @@ import type { SlaTracker } from '@app/sla';
 import type { Actor } from './actor';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
 import { recordTransition, setNextDeadline } from './transition-recorder';
+import type { CaseViewInputs } from './views/case-view';
+
+export interface RecordedWithSla extends CommittedWork {
+  /** What the case view needs besides the case row, as the transition left it (no re-read after commit). */
+  viewInputs: Omit<CaseViewInputs, 'now'>;
+}
 
 /** A transition of an existing case with its SLA clocks kept in step, in the caller's transaction. */
 export async function recordWithSla(
@@ -14,7 +20,7 @@ export async function recordWithSla(
   transition: CaseTransition,
   actor: Actor,
   now: Date,
-): Promise<CommittedWork> {
+): Promise<RecordedWithSla> {
   const context = await sla.forCase(entity);
   const recorded = await recordTransition(em, entity, transition, actor, now, { isNew: false, dueAt: sla.dueAtPlanner(context) });
   const slaWork = await sla.onTransition(em, entity, transition.slaPhase, transition.status === 'done', actor.kind, now, recorded.pending);
@@ -31,5 +37,10 @@ export async function recordWithSla(
     scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders],
     cancelledDeadlineIds: [...recorded.cancelledDeadlineIds, ...slaWork.cancelledIds, ...cancelledReminders.map((d) => d.id)],
     outbox: recorded.outbox,
+    viewInputs: {
+      deadlines: [...recorded.pending.filter((d) => d.status === 'pending'), ...recorded.firedSla],
+      clocks: slaWork.clocks,
+      calendar: context?.calendar,
+    },
   };
 }

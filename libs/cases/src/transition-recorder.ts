@@ -19,6 +19,8 @@ export const calendarDueAt: DueAtPlanner = (scheduled, now) => new Date(now.getT
 export interface RecordedTransition extends CommittedWork {
   /** Every deadline of the case still pending after this transition (machine and SLA alarms). */
   pending: DeadlineEntity[];
+  /** SLA alarms that already fired (the reminders sent): the case view lists them, read in the same query. */
+  firedSla: DeadlineEntity[];
 }
 
 export async function recordTransition(
@@ -30,7 +32,9 @@ export async function recordTransition(
   options: { isNew: boolean; dueAt?: DueAtPlanner },
 ): Promise<RecordedTransition> {
   const fromState = options.isNew ? null : caseEntity.state;
-  const pending = options.isNew ? [] : await em.find(DeadlineEntity, { caseId: caseEntity.id, status: 'pending' });
+  const live = options.isNew ? [] : await em.find(DeadlineEntity, { caseId: caseEntity.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
+  const pending = live.filter((deadline) => deadline.status === 'pending');
+  const firedSla = live.filter((deadline) => deadline.status === 'fired');
   const dueAt = options.dueAt ?? calendarDueAt;
 
   const cancelledDeadlineIds: string[] = [];
@@ -84,7 +88,7 @@ export async function recordTransition(
     }),
   );
 
-  return { scheduledDeadlines, cancelledDeadlineIds, outbox, pending: stillPending };
+  return { scheduledDeadlines, cancelledDeadlineIds, outbox, pending: stillPending, firedSla };
 }
 
 /**

@@ -37,6 +37,11 @@ export interface SlaWork {
   cancelledIds: string[];
 }
 
+export interface SlaTransitionWork extends SlaWork {
+  /** The case's clocks as this transition left them. */
+  clocks: SlaClockEntity[];
+}
+
 const WINDOW_MS_KEY: Record<SlaWindowTarget, keyof CaseWindows> = {
   merchantResponse: 'merchantResponseMs',
   customerReply: 'infoReplyMs',
@@ -126,11 +131,11 @@ export class SlaTracker {
     actorKind: ActorKind,
     now: Date,
     pending: DeadlineEntity[],
-  ): Promise<SlaWork> {
-    const work: SlaWork = { scheduled: [], cancelledIds: [] };
+  ): Promise<SlaTransitionWork> {
     const sla = await this.forCase(caseEntity);
-    if (!sla) return work;
-    const clocks = await em.find(SlaClockEntity, { caseId: caseEntity.id });
+    if (!sla) return { scheduled: [], cancelledIds: [], clocks: [] };
+    const clocks = await em.find(SlaClockEntity, { caseId: caseEntity.id }, { orderBy: { target: 'asc' } });
+    const work: SlaTransitionWork = { scheduled: [], cancelledIds: [], clocks };
     for (const clock of clocks) {
       // A clock is measured on the calendar it started with, as stored on it (what-if does the same).
       const clockSla = { ...sla, calendar: await this.calendarOf(clock, sla.calendar) };

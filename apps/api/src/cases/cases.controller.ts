@@ -50,11 +50,12 @@ export class CasesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send an event; 409 with allowedEvents when refused, 409 on a stale expectedVersion' })
   async send(@Param('id') id: string, @Body() body: SendEventDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    await this.sendCaseEvent.execute(
+    const sent = await this.sendCaseEvent.execute(
       { caseId: id, event: { ...(body.payload ?? {}), type: body.type }, expectedVersion: body.expectedVersion },
       actorOf(agent),
     );
-    return this.getCase.execute(id, actorOf(agent));
+    // Agents' events always apply or throw; null is only for an effect handler's no-op.
+    return sent ? sent.view() : this.getCase.execute(id, actorOf(agent));
   }
 
   @Post(':id/assign')

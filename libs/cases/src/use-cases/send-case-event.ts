@@ -9,12 +9,23 @@ import { senderOf, type Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, rethrowLockConflict, versionConflict } from '../errors';
 import { recordWithSla } from '../record-with-sla';
+import { toCaseView, type CaseView } from '../views/case-view';
 
 export interface SendCaseEventCommand {
   caseId: string;
   event: MachineEvent;
   /** The version the sender saw. Required for people; system senders pass undefined and retry on conflict. */
   expectedVersion?: number;
+}
+
+export interface SentCaseEvent {
+  /** The case's version after the event. */
+  version: number;
+  /**
+   * The case as this event left it, for the actor who sent it: built from the rows the command
+   * already holds (snapshot, deadlines, clocks), so answering the request needs no second read.
+   */
+  view(): CaseView;
 }
 
 /**
@@ -40,13 +51,13 @@ export class SendCaseEvent {
     command: SendCaseEventCommand,
     actor: Actor,
     options: { inSameTransaction?: (em: EntityManager) => Promise<boolean> } = {},
-  ): Promise<number | null> {
+  ): Promise<SentCaseEvent | null> {
     if (!isUuid(command.caseId)) throw caseNotFound(command.caseId);
-    let newVersion = 0;
+    let entity: CaseEntity | undefined;
     const work = await this.em
       .transactional(async (em) => {
         // Case row first, then its deadlines: the lock order every command and deadline firing keeps.
-        const entity = await em.findOne(CaseEntity, { id: command.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        entity = (await em.findOne(CaseEntity, { id: command.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE })) ?? undefined;
         if (!entity) throw caseNotFound(command.caseId);
         if (options.inSameTransaction && !(await options.inSameTransaction(em))) return null;
         if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
@@ -56,12 +67,18 @@ export class SendCaseEvent {
         const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
         const now = this.clock.now();
         const work = await recordWithSla(em, this.sla, entity, transition, actor, now);
-        newVersion = entity.version + 1;
-        return work;
+        // Read inside the transaction (no lock): the view names the assignee.
+        if (entity.assignee) await em.populate(entity, ['assignee']);
+        return { ...work, now };
       })
       .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
-    if (!work) return null;
+    if (!work || !entity) return null;
     await this.dispatcher.dispatch(work);
-    return newVersion;
+    const committed = entity;
+    return {
+      // The flush bumped the version (UPDATE … WHERE version = old).
+      version: committed.version,
+      view: () => toCaseView(committed, { ...work.viewInputs, now: work.now }, senderOf(actor)),
+    };
   }
 }
