@@ -14,9 +14,10 @@ import { round } from './support/stats';
 /**
  * How fast does one case event go through the whole stack, compared with the database doing the
  * same transaction with nothing in front of it? The HTTP side is the real API (auth, validation,
- * ORM, machine, outbox, Redis, the response view, the in-process workers); the pgbench side is
- * the SQL of that command's transaction alone (see case-engine.pgbench.ts). Both run the same
- * closed-loop concurrency for the same time, one after the other, against the same database.
+ * ORM, machine, outbox, Redis, the response view) with the workers in a process of their own;
+ * the pgbench side is the SQL of that command's transaction alone (see case-engine.pgbench.ts).
+ * Both run the same closed-loop concurrency for the same time, one after the other, against the
+ * same database.
  */
 const settings = () => ({
   cases: intFromEnv('BENCH_CASES', 2000),
@@ -37,7 +38,9 @@ export const caseEngineBenchmark: Benchmark = {
   async run() {
     const config = settings();
     log(`case-engine: ${config.cases} cases, ${config.clients} clients, ${config.warmupSeconds}s warm-up + ${config.durationSeconds}s per side, pool ${config.databasePool}`);
-    const bench = await startBenchApp({ env: { DATABASE_POOL_MAX: String(config.databasePool) } });
+    // The workers run in a process of their own, as in production (docker-compose's api + worker):
+    // the API's event loop then serves HTTP only; the machine's cores are still shared by both.
+    const bench = await startBenchApp({ env: { DATABASE_POOL_MAX: String(config.databasePool) }, workers: 'separate-process' });
     try {
       return await measure(bench, config);
     } finally {
@@ -57,6 +60,8 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   counters.install();
   let windowStart: CounterSnapshot | undefined;
   let windowTraffic: CounterDelta | undefined;
+  let workerCpuAtStart: number | null = null;
+  let workerCpuMs: number | null = null;
   let http: HttpLoadResult;
   try {
     log(`HTTP: ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
@@ -66,8 +71,15 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
       concurrency: config.clients,
       warmupMs: config.warmupSeconds * 1000,
       durationMs: config.durationSeconds * 1000,
-      onWindowStart: () => (windowStart = counters.snapshot()),
-      onWindowEnd: () => (windowTraffic = DriverCounters.delta(windowStart!, counters.snapshot())),
+      onWindowStart: () => {
+        windowStart = counters.snapshot();
+        workerCpuAtStart = bench.workerProcessCpuMs();
+      },
+      onWindowEnd: () => {
+        windowTraffic = DriverCounters.delta(windowStart!, counters.snapshot());
+        const workerCpuAtEnd = bench.workerProcessCpuMs();
+        workerCpuMs = workerCpuAtStart === null || workerCpuAtEnd === null ? null : workerCpuAtEnd - workerCpuAtStart;
+      },
     });
   } finally {
     counters.uninstall();
@@ -110,6 +122,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     http,
     pgbench,
     traffic: windowTraffic,
+    workerCpuMs,
     effectsCaughtUp,
     statements: generated.statements,
     script: generated.script,
@@ -248,6 +261,8 @@ function buildReport(input: {
   http: HttpLoadResult;
   pgbench: PgbenchResult;
   traffic: CounterDelta | undefined;
+  /** CPU the separate worker process used during the measured window (effects of the transitions). */
+  workerCpuMs: number | null;
   effectsCaughtUp: boolean;
   statements: { request: string[]; provided: string[] };
   script: string;
@@ -267,12 +282,13 @@ function buildReport(input: {
     `Both sides share this machine (${traffic?.cores ?? '?'} cores) with PostgreSQL and Redis; other work on it moves the numbers, so compare runs, not single figures.`,
   ];
   if (traffic) {
-    const cpuPerTransition = traffic.mainThreadCpuMs === null ? '' : `, ${round(perTransition(traffic.mainThreadCpuMs), 2)} ms of main-thread CPU`;
+    const cpuPerTransition = traffic.mainThreadCpuMs === null ? '' : `, ${round(perTransition(traffic.mainThreadCpuMs), 2)} ms of the API's main-thread CPU`;
+    const workerCpu = input.workerCpuMs === null ? '' : ` The worker process (the effects these transitions cause: notifications) used ${round(perTransition(input.workerCpuMs), 2)} ms of CPU per transition.`;
     notes.push(
-      `Per HTTP transition: ${round(perTransition(traffic.sql.total), 1)} SQL statements (pgbench: ${pgbenchStatementsPerTx}), ` +
-        `${round(perTransition(traffic.redis.total), 1)} Redis commands${cpuPerTransition} (API and in-process workers together).`,
-      `While HTTP ran: API event loop busy ${round(traffic.apiEventLoopUtilization * 100, 0)}% of the time, this process used ${round(traffic.processCpuCores, 2)} cores ` +
-        `(the load generator's thread included), the machine's CPUs were ${round(traffic.machineCpuBusy * 100, 0)}% busy.`,
+      `Per HTTP transition in the API process: ${round(perTransition(traffic.sql.total), 1)} SQL statements (pgbench: ${pgbenchStatementsPerTx}), ` +
+        `${round(perTransition(traffic.redis.total), 1)} Redis commands${cpuPerTransition}.${workerCpu}`,
+      `While HTTP ran: API event loop busy ${round(traffic.apiEventLoopUtilization * 100, 0)}% of the time, the bench process used ${round(traffic.processCpuCores, 2)} cores ` +
+        `(the API and the load generator's thread), the machine's CPUs were ${round(traffic.machineCpuBusy * 100, 0)}% busy.`,
     );
   }
   const mix = input.consistency
@@ -311,6 +327,7 @@ function buildReport(input: {
             ...(traffic.mainThreadCpuMs === null
               ? []
               : [{ metric: 'API main-thread CPU / transition', value: perTransition(traffic.mainThreadCpuMs), unit: 'ms', digits: 2 }]),
+            ...(input.workerCpuMs === null ? [] : [{ metric: 'worker process CPU / transition', value: perTransition(input.workerCpuMs), unit: 'ms', digits: 2 }]),
           ]
         : []),
     ],

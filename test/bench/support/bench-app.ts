@@ -1,5 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -28,6 +31,11 @@ export interface BenchApp {
   /** Runs use cases the way a request does: inside a MikroORM request context. */
   inRequestContext<T>(work: () => Promise<T>): Promise<T>;
   get<T>(token: unknown): T;
+  /**
+   * CPU time (ms) the separate worker process has used so far (all its threads); null when the
+   * workers run in-process or there is no /proc.
+   */
+  workerProcessCpuMs(): number | null;
   /** Waits until the effect workers have caught up; false when the timeout came first. */
   waitForEffectsIdle(timeoutMs: number): Promise<boolean>;
   /** Stops the API and its workers (idempotent), keeping the database for later phases. */
@@ -39,6 +47,12 @@ export interface BenchApp {
 export interface BenchAppOptions {
   /** Extra environment for loadConfig, e.g. DATABASE_POOL_MAX. */
   env?: Record<string, string>;
+  /**
+   * `separate-process`: the BullMQ workers run in their own process (apps/worker, from dist), as
+   * docker-compose runs them in production; the API process then only serves HTTP.
+   * Default `in-process` (the one-command demo's setup).
+   */
+  workers?: 'in-process' | 'separate-process';
 }
 
 /** Where throwaway databases are created; any database on the server works as the entry point. */
@@ -47,7 +61,7 @@ export function benchServerUrl(): string {
 }
 
 /**
- * The real API, workers in-process, on a throwaway migrated database and its own BullMQ prefix,
+ * The real API with its workers (in-process, or in a worker process of their own), on a throwaway migrated database and its own BullMQ prefix,
  * listening on 127.0.0.1 with an ephemeral port, plus a logged-in agent. Configured like
  * production (NODE_ENV=production, no query debug) so the numbers mean something.
  */
@@ -81,11 +95,12 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     await ensureDatabase(databaseUrl);
     cleanups.push(() => dropDatabase(databaseUrl));
     await migrateDatabase(databaseUrl);
-    const config = loadConfig({
+    const separateWorkers = options.workers === 'separate-process';
+    const environment: Record<string, string> = {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       QUEUE_PREFIX: `{bench${suffix}}`,
-      RUN_WORKERS_IN_PROCESS: 'true',
+      RUN_WORKERS_IN_PROCESS: separateWorkers ? 'false' : 'true',
       HOST: '127.0.0.1',
       PORT: '0',
       REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
@@ -93,7 +108,8 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
       // The reconciler re-enqueues every pending deadline; in a 20 s run it would only add noise.
       RECONCILE_INTERVAL_MS: '600000',
       ...options.env,
-    });
+    };
+    const config = loadConfig(environment);
 
     const redis = new Redis({ host: config.redis.host, port: config.redis.port, password: config.redis.password, db: config.redis.db, lazyConnect: true });
     cleanups.push(async () => {
@@ -104,12 +120,13 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     const pool = new Pool({ connectionString: databaseUrl, max: 4 });
     cleanups.push(() => pool.end());
 
+    const worker = separateWorkers ? await startWorkerProcess(environment) : undefined;
     const app = await createApiApp(config, { logger: ['error', 'warn'] });
     let appRunning = true;
     const stopApp = async () => {
       if (!appRunning) return;
       appRunning = false;
-      await app.close();
+      await Promise.all([app.close(), worker?.stop()]);
     };
     cleanups.push(stopApp);
     await app.listen(0, '127.0.0.1');
@@ -146,6 +163,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
         }
         return false;
       },
+      workerProcessCpuMs: () => (worker ? processCpuMs(worker.child.pid!) : null),
       stopApp,
       close: cleanUp,
     };
@@ -163,4 +181,48 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
     if (keys.length) await redis.unlink(...keys);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/** apps/worker as built into dist (npm run bench builds first), with the API's environment. */
+async function startWorkerProcess(environment: Record<string, string>): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  const main = join(__dirname, '../../../apps/worker/src/main.js');
+  const child = spawn(process.execPath, [main], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  await new Promise<void>((resolveReady, rejectReady) => {
+    let output = '';
+    const timer = setTimeout(() => rejectReady(new Error(`worker process not ready after 30 s:\n${output}`)), 30_000);
+    const onOutput = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('processing deadlines and effects')) {
+        clearTimeout(timer);
+        // From here on its log is drained and dropped, so a full pipe never blocks it.
+        child.stdout!.off('data', onOutput);
+        child.stdout!.resume();
+        resolveReady();
+      }
+    };
+    child.stdout!.on('data', onOutput);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rejectReady(new Error(`worker process exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** utime + stime of a whole process (every thread) from /proc, in ms; null where there is no /proc. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
