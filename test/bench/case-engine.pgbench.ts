@@ -8,8 +8,10 @@ import { AWAITING_CUSTOMER, LOOP_EVENTS, REVIEWING } from './case-engine.scenari
  * with literals in the same places. The literal values (snapshots, payloads, deadline) are computed
  * by the real machine from a seeded case, so the rows written have the sizes the app writes.
  *
- * What it leaves out is the point of the comparison: HTTP, auth, validation, the ORM, XState, the
- * response view, Redis and the effect workers. Known differences in the SQL itself:
+ * What it leaves out is the point of the comparison: HTTP, auth (its session lookup runs before the
+ * transaction), validation, the ORM, XState, the response view, Redis and the effect workers.
+ * The bench's disputes match no SLA policy, so the command reads no SLA clocks (neither side).
+ * Known differences in the SQL itself:
  *  - new row ids come from gen_random_uuid() rather than the client (same random distribution);
  *  - timestamps are fixed literals computed when the script is generated;
  *  - each pgbench client owns a disjoint slice of the cases, so pgbench never hits a version
@@ -74,8 +76,11 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
   const deadline = request.scheduled[0]!;
   const dueAt = new Date(now.getTime() + deadline.delayMs);
 
-  const selectCase = `select "c0".* from "cases" as "c0" where "c0"."id" = ${caseId} limit 1`;
-  const selectPending = `select "d0".* from "deadlines" as "d0" where "d0"."case_id" = ${caseId} and "d0"."status" = 'pending'`;
+  const selectCase = `select "c0".* from "cases" as "c0" where "c0"."id" = ${caseId} limit 1 for update`;
+  // Pending deadlines plus SLA alarms already fired: the answer lists the reminders sent.
+  const selectPending =
+    `select "d0".* from "deadlines" as "d0" where "d0"."case_id" = ${caseId} ` +
+    `and ("d0"."status" = 'pending' or ("d0"."kind" = 'sla' and "d0"."status" = 'fired'))`;
   const caseEvent = (transition: CaseTransition, fromState: string) =>
     insert(
       'case_events',
@@ -120,6 +125,8 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
     insert('deadlines', {
       id: 'gen_random_uuid()',
       case_id: caseId,
+      kind: literal('machine'),
+      sla_clock_id: 'NULL',
       name: literal(deadline.name),
       send_id: literal(deadline.sendId),
       event: literal(deadline.event),
