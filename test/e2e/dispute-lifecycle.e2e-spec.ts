@@ -117,6 +117,10 @@ describe('a dispute through the HTTP API, driven by real deadlines and workers',
     // As if BullMQ had given up on the refund after its last attempt.
     const [refundRow] = await t.sql<{ id: string }>(`select id from outbox where case_id = $1 and type = 'requestRefund'`, [opened.id]);
     await t.sql(`update outbox set status = 'failed', last_error = 'gateway down' where id = $1`, [refundRow!.id]);
+    // What an alert watches: failed effects show in /metrics until someone re-drives them.
+    const failedRefunds = async () => Number(/^effects_unfinished\{type="requestRefund",status="failed"\} (\d+)$/m.exec((await t.http.get('/metrics').expect(200)).text)?.[1]);
+    expect(await failedRefunds()).toBeGreaterThanOrEqual(1);
+    const failedBefore = await failedRefunds();
 
     const agent = await t.login('redrive-agent@test.local', 'agent');
     await t.http.post(`/v1/cases/${opened.id}/effects/redrive`).set('Authorization', agent.auth).expect(403);
@@ -129,6 +133,7 @@ describe('a dispute through the HTTP API, driven by real deadlines and workers',
     const refunds = await t.sql('select status from refunds where case_id = $1', [opened.id]);
     expect(refunds).toEqual([{ status: 'succeeded' }]);
     expect((await getCase(opened.id)).details.refundedMinor).toBe(10_000);
+    expect(await failedRefunds()).toBe(failedBefore - 1);
     expect((await t.http.post(`/v1/cases/${opened.id}/effects/redrive`).set('Authorization', t.auth).expect(200)).body.redriven).toEqual([]);
   });
 

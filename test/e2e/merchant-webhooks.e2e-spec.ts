@@ -123,6 +123,8 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
       expect(receiver.received).toHaveLength(1);
       const [delivery] = await t.sql<{ status: string; attempts: number }>('select status, attempts from webhook_deliveries where endpoint_id = $1', [endpoint.id]);
       expect(delivery).toEqual({ status: 'failed', attempts: 1 });
+      const metrics = (await t.http.get('/metrics').expect(200)).text;
+      expect(Number(/^webhook_deliveries_unfinished\{status="failed"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
       const listed = await t.http.get('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).expect(200);
       expect(listed.body.data[0]).toMatchObject({ status: 'disabled', disabled_reason: 'the endpoint answered 410 Gone' });
 

@@ -4,14 +4,14 @@ import { ENTITIES } from './entities';
 import { Migration20261125000000Initial } from './migrations/Migration20261125000000Initial';
 import { Migration20261125050000Sla } from './migrations/Migration20261125050000Sla';
 import { Migration20261125100000Merchants } from './migrations/Migration20261125100000Merchants';
-import { Migration20261125150000DeadlinesByCase } from './migrations/Migration20261125150000DeadlinesByCase';
+import { Migration20261125150000OpsIndexes } from './migrations/Migration20261125150000OpsIndexes';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
 export const MIGRATIONS = [
   { name: 'Migration20261125000000Initial', class: Migration20261125000000Initial },
   { name: 'Migration20261125050000Sla', class: Migration20261125050000Sla },
   { name: 'Migration20261125100000Merchants', class: Migration20261125100000Merchants },
-  { name: 'Migration20261125150000DeadlinesByCase', class: Migration20261125150000DeadlinesByCase },
+  { name: 'Migration20261125150000OpsIndexes', class: Migration20261125150000OpsIndexes },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -7,7 +7,10 @@ import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { Public } from '@app/auth';
 import { QUEUES } from '@app/queues';
 
-/** Prometheus metrics: process defaults, open cases by kind and state, SLA breaches, queue depths, pending deadlines. */
+/**
+ * Prometheus metrics: process defaults, open cases by kind and state, SLA breaches, queue depths,
+ * pending deadlines, and the work that needs a person: failed effects and webhook deliveries.
+ */
 @ApiTags('ops')
 @Controller()
 export class MetricsController {
@@ -52,6 +55,35 @@ export class MetricsController {
         );
         this.reset();
         for (const row of rows) this.set({ policy: row.policy_id, target: row.target }, Number(row.n));
+      },
+    });
+    new Gauge({
+      name: 'effects_unfinished',
+      help: 'Outbox effects not done yet, by type and status; failed ones (BullMQ gave up) wait for POST /v1/cases/:id/effects/redrive',
+      labelNames: ['type', 'status'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await em.fork().getConnection().execute<Array<{ type: string; status: string; n: string }>>(
+          `select type, status, count(*) as n from outbox where status <> 'done' group by 1, 2`,
+        );
+        this.reset();
+        // Failed is always reported, so an alert on it has a series to watch even when all is well.
+        this.set({ type: 'requestRefund', status: 'failed' }, 0);
+        for (const row of rows) this.set({ type: row.type, status: row.status }, Number(row.n));
+      },
+    });
+    new Gauge({
+      name: 'webhook_deliveries_unfinished',
+      help: 'Webhook deliveries not succeeded yet, by status (failed: out of retries)',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await em.fork().getConnection().execute<Array<{ status: string; n: string }>>(
+          `select status, count(*) as n from webhook_deliveries where status <> 'succeeded' group by 1`,
+        );
+        this.reset();
+        this.set({ status: 'failed' }, 0);
+        for (const row of rows) this.set({ status: row.status }, Number(row.n));
       },
     });
     const queues = { [QUEUES.deadlines]: this.deadlines, [QUEUES.effects]: this.effects };
