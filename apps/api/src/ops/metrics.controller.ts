@@ -7,6 +7,16 @@ import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { Public } from '@app/auth';
 import { QUEUES } from '@app/queues';
 
+interface CountGauge {
+  name: string;
+  help: string;
+  /** Selects the labels (as columns of the same names) and `n`, the count. */
+  sql: string;
+  labelNames?: string[];
+  /** Series reported as 0 when the query has no row for them, so an alert always has a series to watch. */
+  alwaysPresent?: Array<Record<string, string>>;
+}
+
 /**
  * Prometheus metrics: process defaults, open cases by kind and state, SLA breaches, queue depths,
  * pending deadlines, and the work that needs a person: failed effects and webhook deliveries.
@@ -17,74 +27,41 @@ export class MetricsController {
   private readonly registry = new Registry();
 
   constructor(
-    em: EntityManager,
+    private readonly em: EntityManager,
     @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
     @InjectQueue(QUEUES.effects) private readonly effects: Queue,
   ) {
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({
+    this.countGauge({
       name: 'cases_active',
       help: 'Active cases by kind and state',
       labelNames: ['kind', 'state'],
-      registers: [this.registry],
-      async collect() {
-        const rows = await em.fork().getConnection().execute<Array<{ kind: string; state: string; n: string }>>(
-          `select kind, state, count(*) as n from cases where status = 'active' group by kind, state`,
-        );
-        this.reset();
-        for (const row of rows) this.set({ kind: row.kind, state: row.state }, Number(row.n));
-      },
+      sql: `select kind, state, count(*) as n from cases where status = 'active' group by kind, state`,
     });
-    new Gauge({
+    this.countGauge({
       name: 'deadlines_pending',
       help: 'Pending deadlines (source of truth in PostgreSQL)',
-      registers: [this.registry],
-      async collect() {
-        const [row] = await em.fork().getConnection().execute<Array<{ n: string }>>(`select count(*) as n from deadlines where status = 'pending'`);
-        this.set(Number(row?.n ?? 0));
-      },
+      sql: `select count(*) as n from deadlines where status = 'pending'`,
     });
-    new Gauge({
+    this.countGauge({
       name: 'sla_breaches',
       help: 'SLA clocks that breached, by policy and target (monotonic: clocks are never un-breached)',
       labelNames: ['policy', 'target'],
-      registers: [this.registry],
-      async collect() {
-        const rows = await em.fork().getConnection().execute<Array<{ policy_id: string; target: string; n: string }>>(
-          `select policy_id, target, count(*) as n from sla_clocks where breached_at is not null group by 1, 2`,
-        );
-        this.reset();
-        for (const row of rows) this.set({ policy: row.policy_id, target: row.target }, Number(row.n));
-      },
+      sql: `select policy_id as policy, target, count(*) as n from sla_clocks where breached_at is not null group by 1, 2`,
     });
-    new Gauge({
+    this.countGauge({
       name: 'effects_unfinished',
       help: 'Outbox effects not done yet, by type and status; failed ones (BullMQ gave up) wait for POST /v1/cases/:id/effects/redrive',
       labelNames: ['type', 'status'],
-      registers: [this.registry],
-      async collect() {
-        const rows = await em.fork().getConnection().execute<Array<{ type: string; status: string; n: string }>>(
-          `select type, status, count(*) as n from outbox where status <> 'done' group by 1, 2`,
-        );
-        this.reset();
-        // Failed is always reported, so an alert on it has a series to watch even when all is well.
-        this.set({ type: 'requestRefund', status: 'failed' }, 0);
-        for (const row of rows) this.set({ type: row.type, status: row.status }, Number(row.n));
-      },
+      sql: `select type, status, count(*) as n from outbox where status <> 'done' group by 1, 2`,
+      alwaysPresent: [{ type: 'requestRefund', status: 'failed' }],
     });
-    new Gauge({
+    this.countGauge({
       name: 'webhook_deliveries_unfinished',
-      help: 'Webhook deliveries not succeeded yet, by status (failed: out of retries)',
+      help: 'Webhook deliveries not succeeded yet, by status (failed: out of retries, or the endpoint answered 410)',
       labelNames: ['status'],
-      registers: [this.registry],
-      async collect() {
-        const rows = await em.fork().getConnection().execute<Array<{ status: string; n: string }>>(
-          `select status, count(*) as n from webhook_deliveries where status <> 'succeeded' group by 1`,
-        );
-        this.reset();
-        this.set({ status: 'failed' }, 0);
-        for (const row of rows) this.set({ status: row.status }, Number(row.n));
-      },
+      sql: `select status, count(*) as n from webhook_deliveries where status <> 'succeeded' group by 1`,
+      alwaysPresent: [{ status: 'failed' }],
     });
     const queues = { [QUEUES.deadlines]: this.deadlines, [QUEUES.effects]: this.effects };
     new Gauge({
@@ -107,5 +84,23 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** A gauge read from PostgreSQL at every scrape. */
+  private countGauge(spec: CountGauge): void {
+    const em = this.em;
+    const labelNames = spec.labelNames ?? [];
+    new Gauge({
+      name: spec.name,
+      help: spec.help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        const rows = await em.fork().getConnection().execute<Array<Record<string, string>>>(spec.sql);
+        this.reset();
+        for (const labels of spec.alwaysPresent ?? []) this.set(labels, 0);
+        for (const row of rows) this.set(Object.fromEntries(labelNames.map((label) => [label, row[label]!])), Number(row.n));
+      },
+    });
   }
 }
