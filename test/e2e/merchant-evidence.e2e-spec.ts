@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { filesUnder } from '../support/files-under';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { HTML, PDF, PNG } from '../support/evidence-files';
@@ -168,6 +169,24 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     const other = await upload(id).set('Idempotency-Key', 'upload-1').field('category', 'receipt').attach('file', PNG, 'r.png');
     expect(other.status).toBe(422);
+    const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from evidence_files where case_id = $1', [id]);
+    expect(Number(n)).toBe(1);
+  });
+
+  it('a retried upload gets its stored answer even after the dispute filled up or moved on', async () => {
+    const id = await forwardedDispute();
+    const first = await upload(id).set('Idempotency-Key', 'upload-late-1').field('category', 'receipt').attach('file', PDF, 'r.pdf').expect(200);
+    // The dispute's evidence budget is now taken (as if by this upload) and the evidence is submitted.
+    await t.sql(`update evidence_files set size_bytes = $2 where case_id = $1`, [id, t.app.get<AppConfig>(APP_CONFIG).evidence.maxCaseBytes]);
+    expect((await upload(id).attach('file', PDF, 'another.pdf')).status).toBe(413);
+    await t.http.post(`/v1/merchant/disputes/${id}/evidence/submit`).set('Authorization', m.auth).send({}).expect(200);
+    expect((await upload(id).attach('file', PDF, 'another.pdf')).status).toBe(409);
+
+    const again = await upload(id).set('Idempotency-Key', 'upload-late-1').field('category', 'receipt').attach('file', PDF, 'r.pdf').expect(200);
+    expect(again.text).toBe(first.text);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    // Same key, different files: still refused as a reused key, and nothing is stored.
+    expect((await upload(id).set('Idempotency-Key', 'upload-late-1').attach('file', PNG, 'r.png')).status).toBe(422);
     const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from evidence_files where case_id = $1', [id]);
     expect(Number(n)).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '@app/cases';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { IdempotencyModule } from '@app/idempotency';
 import { MerchantsModule } from '@app/merchants';
 import { EvidenceStorage } from './storage/evidence-storage';
 import { createEvidenceStorage } from './storage/create-evidence-storage';
@@ -20,7 +21,7 @@ const USE_CASES = [StageEvidenceFields, StageEvidenceFiles, DeleteEvidenceFile, 
  * default, or an S3-compatible bucket (S3CompatibleEvidenceStorage on @aws-sdk/client-s3).
  */
 @Module({
-  imports: [CasesModule, MerchantsModule],
+  imports: [CasesModule, MerchantsModule, IdempotencyModule],
   providers: [
     { provide: EvidenceStorage, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createEvidenceStorage(config.evidence) },
     EvidenceUploadInterceptor,

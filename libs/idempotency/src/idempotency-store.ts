@@ -97,6 +97,18 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /**
+   * Whether a live, completed response is stored for the key. Lets a route that refuses requests
+   * early (before the body is read) let a retry through to be replayed; claim() stays the judge.
+   */
+  async hasCompleted(scope: string, key: string): Promise<boolean> {
+    const rows = await this.em
+      .fork()
+      .getConnection()
+      .execute(`select 1 from idempotency_keys where scope = ? and key = ? and status = 'completed' and expires_at > ?`, [scope, key, this.clock.now()]);
+    return rows.length > 0;
+  }
+
+  /**
    * Both act only while this holder still owns the key (`locked_at` is its claim): a holder that
    * outlived its lease and was taken over must not complete or release the new holder's row.
    */

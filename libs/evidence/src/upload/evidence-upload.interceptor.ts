@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import { Observable, from, mergeMap } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { DomainError, DomainErrorCode } from '@app/domain';
+import { IDEMPOTENCY_HEADER, IdempotencyStore, type IdempotentRequest } from '@app/idempotency';
 import { findOwnedDispute, type AuthenticatedMerchant } from '@app/merchants';
 import { evidenceBytesUsed, evidenceEventFor, evidenceLocked, tooLarge } from '../evidence-rules';
 import { EvidenceStorage } from '../storage/evidence-storage';
@@ -35,7 +36,7 @@ interface TemporaryFiles {
   closed: Array<Promise<void>>;
 }
 
-type UploadRequest = Request & { merchant?: AuthenticatedMerchant; evidenceUpload?: EvidenceUpload };
+type UploadRequest = IdempotentRequest & { merchant?: AuthenticatedMerchant; evidenceUpload?: EvidenceUpload };
 
 /** Multipart framing (boundaries, part headers) on top of the file bytes themselves. */
 const MULTIPART_OVERHEAD = 256 * 1024;
@@ -46,7 +47,8 @@ const DRAIN_CAP = 64 * 1024 * 1024;
  * Streams a multipart upload to temporary files with the limits enforced as bytes arrive: a file
  * over the per-file limit, or files together over what the case has left, stop the upload with a
  * 413 at that byte and leave nothing behind. Ownership and "may evidence be staged now" are
- * checked before a single body byte is read. Runs after the merchant guard and before the
+ * checked before a single body byte is read (the latter not for a retry of a request whose
+ * answer is stored under its Idempotency-Key). Runs after the merchant guard and before the
  * idempotency interceptor, which hashes the manifest this puts in `request.body`.
  */
 @Injectable()
@@ -54,6 +56,7 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
   constructor(
     private readonly em: EntityManager,
     private readonly storage: EvidenceStorage,
+    private readonly idempotency: IdempotencyStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -73,9 +76,14 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
     const disputeId = String(request.params.id);
     const em = this.em.fork();
     const dispute = await findOwnedDispute(em, merchant.id, disputeId);
-    if (!evidenceEventFor(dispute)) throw evidenceLocked(disputeId);
     const { maxFileBytes, maxCaseBytes, maxFilesPerRequest } = this.config.evidence;
-    const remaining = maxCaseBytes - (await evidenceBytesUsed(em, dispute.id));
+    // A retry of an upload that already succeeded must get its stored answer, even though the
+    // dispute now holds its files (fewer bytes left) or has moved on: the early refusals below are
+    // skipped for it, and the idempotency interceptor replays it once the body's digest matches.
+    const key = request.headers[IDEMPOTENCY_HEADER];
+    const retryOfStored = typeof key === 'string' && request.idempotencyScope !== undefined && (await this.idempotency.hasCompleted(request.idempotencyScope, key));
+    if (!retryOfStored && !evidenceEventFor(dispute)) throw evidenceLocked(disputeId);
+    const remaining = retryOfStored ? maxFileBytes * maxFilesPerRequest : maxCaseBytes - (await evidenceBytesUsed(em, dispute.id));
     if (remaining <= 0) throw tooLarge(`This dispute already holds the maximum of ${maxCaseBytes} bytes of evidence files.`, { maxCaseBytes });
 
     if (!/^multipart\/form-data\s*;/i.test(request.headers['content-type'] ?? '')) {
