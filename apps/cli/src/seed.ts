@@ -5,6 +5,7 @@ import { CreateAgent } from '@app/auth';
 import { GetCase, OpenCase, SendCaseEvent, type Actor, type OpenCaseCommand } from '@app/cases';
 import { loadConfig } from '@app/config';
 import { AgentEntity } from '@app/db';
+import { CreateApiKey, CreateMerchant } from '@app/merchants';
 import { CliModule } from './cli.module';
 
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -14,6 +15,15 @@ export const DEMO_AGENTS = [
   { email: 'agent@example.com', displayName: '李娜 Li Na', role: 'agent' as const, locale: 'zh-CN' as const },
   { email: 'agent.en@example.com', displayName: 'Sam Taylor', role: 'agent' as const, locale: 'en' as const },
 ];
+
+/** The merchants the demo cases name; m_2002 gets an API key so the merchant API can be tried at once. */
+export const DEMO_MERCHANTS = [
+  { id: 'm_2001', name: '优选数码 Youxuan Digital' },
+  { id: 'm_2002', name: 'SoundWave Audio' },
+  { id: 'm_2003', name: '夜猫便利 Night Owl Mart' },
+  { id: 'm_2004', name: '乐学教育 Lexue Education' },
+];
+export const DEMO_KEY_MERCHANT = 'm_2002';
 
 const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: string]: unknown }> }> = [
   {
@@ -72,7 +82,11 @@ async function main(): Promise<void> {
         { kind: 'inquiry', channel: 'chat', priority: 'low', subject: 'How do cross-border fees work?', customer: { id: 'u_20005', name: 'Emma Wu' } },
       ];
       for (const command of others) await app.get(OpenCase).execute(command, actor);
+      for (const merchant of DEMO_MERCHANTS) await app.get(CreateMerchant).execute(merchant);
+      // Keys are random and stored as a hash: this line is the only place the demo key is shown.
+      const key = await app.get(CreateApiKey).execute({ merchantId: DEMO_KEY_MERCHANT, kind: 'secret', name: 'demo', createdBy: created[0]!.id });
       console.log(`db:seed: ${DEMO_AGENTS.length} agents (password "${DEMO_PASSWORD}": ${DEMO_AGENTS.map((a) => a.email).join(', ')}) and ${disputes.length + others.length} cases`);
+      console.log(`db:seed: ${DEMO_MERCHANTS.length} merchants; API key of ${DEMO_KEY_MERCHANT} (shown once): ${key.key}`);
     });
   } finally {
     await app.close();
