@@ -1,7 +1,7 @@
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { startWebhookReceiver } from '../support/webhook-receiver';
-import { WebhookSweeper, verifyWebhook } from '@app/webhooks';
+import { WebhookSecretBox, WebhookSweeper, generateWebhookSecret, sealWebhookSecrets, verifyWebhook } from '@app/webhooks';
 
 describe('merchant webhooks: signed, retried, logged, replayable, disabled when gone', () => {
   let t: TestApp;
@@ -29,6 +29,10 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
     try {
       const endpoint = await subscribe(m, receiver.url);
       expect(endpoint.secret).toMatch(/^whsec_/);
+      // At rest the secret is sealed (AES-256-GCM under WEBHOOK_SECRET_KEYS), never in the clear.
+      const [stored] = await t.sql<{ secret: string }>('select secret from webhook_endpoints where id = $1', [endpoint.id]);
+      expect(stored!.secret).toMatch(/^enc1\./);
+      expect(stored!.secret).not.toContain(endpoint.secret.slice('whsec_'.length));
       const listed = await t.http.get('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).expect(200);
       expect(JSON.stringify(listed.body)).not.toContain(endpoint.secret);
 
@@ -84,6 +88,30 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
         const [row] = await t.sql<{ status: string; generation: number }>('select status, generation from webhook_deliveries where id = $1', [first.id]);
         return row!.status === 'succeeded' && row!.generation === 1;
       });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a secret stored in the clear (before sealing existed) still signs, and db:migrate seals it', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startWebhookReceiver(() => 200);
+    try {
+      const endpoint = await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
+      const legacy = generateWebhookSecret();
+      await t.sql('update webhook_endpoints set secret = $2 where id = $1', [endpoint.id, legacy]);
+      const box = t.app.get(WebhookSecretBox);
+      expect(await sealWebhookSecrets(t.config.database.url, box)).toBeGreaterThanOrEqual(1);
+      const [stored] = await t.sql<{ secret: string }>('select secret from webhook_endpoints where id = $1', [endpoint.id]);
+      expect(stored!.secret).toMatch(/^enc1\./);
+      expect(box.open(stored!.secret)).toBe(legacy);
+      // Sealed already: a second run has nothing left to do for this endpoint.
+      await sealWebhookSecrets(t.config.database.url, box);
+      expect((await t.sql<{ secret: string }>('select secret from webhook_endpoints where id = $1', [endpoint.id]))[0]!.secret).toBe(stored!.secret);
+
+      await openAndForward(m);
+      const [request] = await waitFor('the event', async () => (receiver.accepted().length ? receiver.accepted() : undefined));
+      expect(verifyWebhook({ headers: request!.headers, body: request!.body, secret: legacy, nowSeconds: request!.receivedAtSeconds })).toEqual({ ok: true });
     } finally {
       await receiver.close();
     }

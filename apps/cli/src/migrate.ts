@@ -1,18 +1,22 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@app/config';
 import { DatabaseUnreachableError, ensureDatabase, ensureSlaDefaults, migrateDatabase } from '@app/db';
+import { WebhookSecretBox, sealWebhookSecrets, secretKeyOf } from '@app/webhooks';
 
 /**
- * `npm run db:migrate`: creates the database if it is missing, applies pending migrations, and adds
- * the shipped business calendar and default SLA policies where they are missing.
+ * `npm run db:migrate`: creates the database if it is missing, applies pending migrations, adds
+ * the shipped business calendar and default SLA policies where they are missing, and seals
+ * webhook signing secrets stored in the clear or under an older WEBHOOK_SECRET_KEYS key.
  */
 async function main(): Promise<void> {
-  const { database } = loadConfig();
+  const { database, webhooks } = loadConfig();
   if (await ensureDatabase(database.url)) console.log('db:migrate: created the database');
   const applied = await migrateDatabase(database.url);
   console.log(applied.length ? `db:migrate: applied ${applied.join(', ')}` : 'db:migrate: schema is up to date');
   const defaults = await ensureSlaDefaults(database.url);
   if (defaults) console.log(`db:migrate: added ${defaults} default SLA calendar/policy rows`);
+  const sealed = await sealWebhookSecrets(database.url, new WebhookSecretBox(webhooks.secretKeys.map(secretKeyOf)));
+  if (sealed) console.log(`db:migrate: sealed ${sealed} webhook signing secrets with the current key`);
 }
 
 main().catch((error: unknown) => {

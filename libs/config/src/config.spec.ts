@@ -44,3 +44,25 @@ describe('evidence storage configuration', () => {
     expect(() => storage(env)).toThrow(message);
   });
 });
+
+describe('webhook secret keys', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+
+  it('are required in production, with a hint how to make one', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
+  });
+
+  it('default to a development key elsewhere, and list several (newest first) to rotate', () => {
+    const development = loadConfig({ NODE_ENV: 'development' }).webhooks.secretKeys;
+    expect(development).toHaveLength(1);
+    expect(development[0]).toHaveLength(32);
+    const rotated = loadConfig({ NODE_ENV: 'test', WEBHOOK_SECRET_KEYS: `${Buffer.alloc(32, 1).toString('base64')}, ${key}` }).webhooks.secretKeys;
+    expect(rotated).toEqual([Buffer.alloc(32, 1), Buffer.alloc(32, 7)]);
+  });
+
+  it('must each be 32 bytes of base64', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_SECRET_KEYS: Buffer.alloc(16).toString('base64') })).toThrow(/key 1 must be 32 bytes/);
+  });
+});

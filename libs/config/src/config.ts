@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DEFAULT_WINDOWS, type CaseWindows } from '@app/domain';
 
 /**
@@ -66,6 +67,11 @@ export interface AppConfig {
     /** An endpoint failing without a single success for this long is disabled. */
     disableAfterMs: number;
     concurrency: number;
+    /**
+     * 32-byte keys that seal the endpoints' signing secrets at rest (WEBHOOK_SECRET_KEYS); the first
+     * seals, all open. Required in production; elsewhere a fixed development key stands in.
+     */
+    secretKeys: Buffer[];
   };
 }
 
@@ -177,6 +183,23 @@ const WINDOW_VARIABLES: Record<keyof CaseWindows, string> = {
   customerReplyMs: 'CUSTOMER_REPLY_SECONDS',
 };
 
+/** Stands in outside production so development, demos and tests need no setup. Public: never use it for real secrets. */
+const DEVELOPMENT_WEBHOOK_KEY = createHash('sha256').update('dispute-engine development webhook secret key (not for production)').digest();
+
+function webhookSecretKeys(raw: string | undefined, nodeEnv: AppConfig['env']): Buffer[] {
+  if (raw === undefined || raw.trim() === '') {
+    if (nodeEnv === 'production') {
+      throw new ConfigError('WEBHOOK_SECRET_KEYS is required in production: 32 random bytes, base64 (e.g. `openssl rand -base64 32`); comma-separated to rotate, newest first');
+    }
+    return [DEVELOPMENT_WEBHOOK_KEY];
+  }
+  return raw.split(',').map((part, index) => {
+    const key = Buffer.from(part.trim(), 'base64');
+    if (key.length !== 32) throw new ConfigError(`WEBHOOK_SECRET_KEYS: key ${index + 1} must be 32 bytes in base64, got ${key.length} bytes`);
+    return key;
+  });
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (!['development', 'test', 'production'].includes(nodeEnv)) throw new ConfigError(`NODE_ENV "${nodeEnv}" is not supported`);
@@ -234,6 +257,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100),
       disableAfterMs: int(env, 'WEBHOOK_DISABLE_AFTER_SECONDS', 5 * 24 * 3600, 1) * 1000,
       concurrency: int(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1),
+      secretKeys: webhookSecretKeys(env.WEBHOOK_SECRET_KEYS, nodeEnv),
     },
   };
 }

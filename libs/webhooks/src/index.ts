@@ -9,4 +9,6 @@ export { WebhookSweeper } from './delivery/webhook-sweeper';
 export type { WebhookDeliveryView, WebhookEndpointView } from './endpoints/views';
 export { ALL_EVENTS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events';
 export { DEFAULT_TOLERANCE_SECONDS, generateWebhookSecret, signWebhook, verifyWebhook, webhookHeaders, type VerifyResult } from './signing/webhook-signer';
+export { WebhookSecretBox, secretKeyOf, type SecretKey } from './signing/webhook-secret-box';
+export { sealWebhookSecrets } from './signing/seal-webhook-secrets';
 export { ForbiddenTargetError, assertPublicTarget, classifyAddress, guardedLookup, type AddressClass } from './ssrf/address-policy';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AttemptWebhookDelivery } from './delivery/attempt-webhook-delivery';
 import { CreateWebhookDeliveries } from './delivery/create-webhook-deliveries';
 import { DeliveryScheduler } from './delivery/delivery-scheduler';
@@ -9,13 +10,18 @@ import { WebhookSweeper } from './delivery/webhook-sweeper';
 import { CreateWebhookEndpoint } from './endpoints/create-webhook-endpoint';
 import { DeleteWebhookEndpoint } from './endpoints/delete-webhook-endpoint';
 import { ListWebhookEndpoints } from './endpoints/list-webhook-endpoints';
+import { WebhookSecretBox, secretKeyOf } from './signing/webhook-secret-box';
 
 const USE_CASES = [CreateWebhookEndpoint, ListWebhookEndpoints, DeleteWebhookEndpoint, ListWebhookDeliveries, ReplayWebhookDelivery, CreateWebhookDeliveries];
 
 /** Merchant webhook endpoints, deliveries and replay (API side). Needs QueuesModule. */
 @Module({
-  providers: [DeliveryScheduler, ...USE_CASES],
-  exports: [DeliveryScheduler, ...USE_CASES],
+  providers: [
+    { provide: WebhookSecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new WebhookSecretBox(config.webhooks.secretKeys.map(secretKeyOf)) },
+    DeliveryScheduler,
+    ...USE_CASES,
+  ],
+  exports: [WebhookSecretBox, DeliveryScheduler, ...USE_CASES],
 })
 export class WebhooksModule {}
 

@@ -98,6 +98,8 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     const separateWorkers = options.workers === 'separate-process';
     const environment: Record<string, string> = {
       NODE_ENV: 'production',
+      // Production requires a key that seals webhook signing secrets; a throwaway one per run.
+      WEBHOOK_SECRET_KEYS: randomBytes(32).toString('base64'),
       DATABASE_URL: databaseUrl,
       QUEUE_PREFIX: `{bench${suffix}}`,
       RUN_WORKERS_IN_PROCESS: separateWorkers ? 'false' : 'true',

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/db';
 import type { JobPayloads } from '@app/queues';
+import { WebhookSecretBox } from '../signing/webhook-secret-box';
 import { webhookHeaders } from '../signing/webhook-signer';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { postWebhook } from './http-sender';
@@ -24,6 +25,7 @@ export class AttemptWebhookDelivery {
   constructor(
     private readonly em: EntityManager,
     private readonly scheduler: DeliveryScheduler,
+    private readonly secrets: WebhookSecretBox,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -50,7 +52,7 @@ export class AttemptWebhookDelivery {
     const sentAt = this.clock.now();
     const result = await postWebhook({
       url: endpoint.url,
-      headers: webhookHeaders({ id: delivery.eventId, timestamp: Math.floor(sentAt.getTime() / 1000), body: delivery.body, secret: endpoint.secret }),
+      headers: webhookHeaders({ id: delivery.eventId, timestamp: Math.floor(sentAt.getTime() / 1000), body: delivery.body, secret: this.secrets.open(endpoint.secret) }),
       body: delivery.body,
       timeoutMs: settings.timeoutMs,
       allowPrivate: settings.allowPrivateTargets,

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { WebhookEndpointEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
+import { WebhookSecretBox } from '../signing/webhook-secret-box';
 import { generateWebhookSecret } from '../signing/webhook-signer';
 import { ForbiddenTargetError, assertPublicTarget } from '../ssrf/address-policy';
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES, isWebhookEventType } from '../webhook-events';
@@ -27,6 +28,7 @@ function refused(message: string, details: Record<string, unknown> = {}): Domain
 export class CreateWebhookEndpoint {
   constructor(
     private readonly em: EntityManager,
+    private readonly secrets: WebhookSecretBox,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -61,17 +63,18 @@ export class CreateWebhookEndpoint {
       throw new DomainError(DomainErrorCode.ValidationFailed, `At most ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints per merchant.`);
     }
     const now = this.clock.now();
+    const secret = generateWebhookSecret();
     const endpoint = em.create(WebhookEndpointEntity, {
       id: randomUUID(),
       merchantId: command.merchantId,
       url: url.toString(),
       description: command.description ?? null,
       events: [...new Set(command.events)],
-      secret: generateWebhookSecret(),
+      secret: this.secrets.seal(secret),
       createdAt: now,
       updatedAt: now,
     });
     await em.flush();
-    return { ...toEndpointView(endpoint), secret: endpoint.secret };
+    return { ...toEndpointView(endpoint), secret };
   }
 }
