@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -15,6 +14,7 @@ import { databaseUrlFor, dropDatabase, ensureDatabase, migrateDatabase } from '@
 import { QUEUES } from '@app/queues';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { JsonClient } from './http-client';
+import { procCpuMs } from './instrumentation';
 
 const BENCH_PASSWORD = 'bench-password-not-secret';
 
@@ -165,7 +165,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
         }
         return false;
       },
-      workerProcessCpuMs: () => (worker ? processCpuMs(worker.child.pid!) : null),
+      workerProcessCpuMs: () => (worker ? procCpuMs(`/proc/${worker.child.pid}/stat`) : null),
       stopApp,
       close: cleanUp,
     };
@@ -216,15 +216,4 @@ async function startWorkerProcess(environment: Record<string, string>): Promise<
       await exited;
     },
   };
-}
-
-/** utime + stime of a whole process (every thread) from /proc, in ms; null where there is no /proc. */
-function processCpuMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
 }

@@ -64,10 +64,13 @@ function statementKind(sql: string): string {
   return table ? `${verb} ${table}` : verb;
 }
 
-/** utime + stime of the main thread from /proc (clock ticks of 10 ms); null where there is no /proc. */
-function mainThreadCpuMs(): number | null {
+/**
+ * utime + stime (clock ticks of 10 ms) from a /proc stat file, in ms: `/proc/<pid>/stat` for a
+ * whole process, `/proc/self/task/<tid>/stat` for one thread; null where there is no /proc.
+ */
+export function procCpuMs(statPath: string): number | null {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const stat = readFileSync(statPath, 'utf8');
     // Fields after the parenthesised command name: state is the first, utime the 12th, stime the 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -75,6 +78,9 @@ function mainThreadCpuMs(): number | null {
     return null;
   }
 }
+
+/** The main thread alone, where the API (and in-process workers) run. */
+const mainThreadCpuMs = () => procCpuMs(`/proc/self/task/${process.pid}/stat`);
 
 function machineCpu(): { busy: number; total: number } {
   let busy = 0;
