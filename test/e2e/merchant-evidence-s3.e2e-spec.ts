@@ -1,3 +1,6 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '@app/config';
+import { EvidenceStorage, EvidenceSweeper } from '@app/evidence';
 import { filesUnder } from '../support/files-under';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { PDF, PNG } from '../support/evidence-files';
@@ -99,5 +102,21 @@ describe('merchant evidence in an S3-compatible bucket (EVIDENCE_STORAGE=s3, s3r
     expect(await s3.keys()).toContain(key);
     await t.http.delete(`/v1/merchant/disputes/${id}/evidence/files/${staged.body.draft.files[0].id}`).set('Authorization', m.auth).expect(200);
     expect(await s3.keys()).not.toContain(key);
+  });
+
+  it('the sweep removes objects no evidence row refers to and keeps the referenced ones', async () => {
+    const id = await forwardedDispute();
+    await upload(id).attach('file', PDF, 'kept.pdf').expect(200);
+    const [keptKey] = await storageKeys(id);
+    const orphanKey = '2026-01/00000000-0000-4000-8000-00000000dead';
+    await s3.put(orphanKey, PDF);
+    // Two hours from now, every object in the bucket is past the grace period.
+    const later: Clock = { now: () => new Date(Date.now() + 2 * 3600_000) };
+    const sweeper = new EvidenceSweeper(t.app.get(EntityManager), t.app.get(EvidenceStorage), later, t.config);
+    const result = await sweeper.sweepOnce();
+    expect(result.orphansDeleted).toBeGreaterThanOrEqual(1);
+    const left = await s3.keys();
+    expect(left).toContain(keptKey);
+    expect(left).not.toContain(orphanKey);
   });
 });

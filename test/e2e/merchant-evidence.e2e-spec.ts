@@ -1,6 +1,7 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { EvidenceSweeper } from '@app/evidence';
 import { filesUnder } from '../support/files-under';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { HTML, PDF, PNG } from '../support/evidence-files';
@@ -189,5 +190,37 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect((await upload(id).set('Idempotency-Key', 'upload-late-1').attach('file', PNG, 'r.png')).status).toBe(422);
     const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from evidence_files where case_id = $1', [id]);
     expect(Number(n)).toBe(1);
+  });
+
+  it('the sweep removes stored files no evidence row refers to, once old enough, and old upload scratch files', async () => {
+    const id = await forwardedDispute();
+    const staged = await upload(id).attach('file', PDF, 'kept.pdf').expect(200);
+    const [{ storage_key: keptKey }] = await t.sql<{ storage_key: string }>('select storage_key from evidence_files where id = $1', [staged.body.draft.files[0].id]);
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    const place = (relativePath: string, modifiedAt: Date) => {
+      const path = join(t.storageDir, relativePath);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, PDF);
+      utimesSync(path, modifiedAt, modifiedAt);
+      return path;
+    };
+    // As a crash between storing and committing leaves them: a file with no row, and a scratch file.
+    const orphan = place('2026-01/00000000-0000-4000-8000-00000000dead', twoHoursAgo);
+    const young = place('2026-01/00000000-0000-4000-8000-00000000beef', new Date());
+    const scratch = place('.incoming/00000000-0000-4000-8000-000000000001.part', twoHoursAgo);
+    utimesSync(join(t.storageDir, keptKey), twoHoursAgo, twoHoursAgo);
+
+    const result = await t.app.get(EvidenceSweeper).sweepOnce();
+    expect(result.orphansDeleted).toBeGreaterThanOrEqual(1);
+    expect(result.scratchDeleted).toBeGreaterThanOrEqual(1);
+    const left = filesUnder(t.storageDir);
+    expect(left).toContain(keptKey);
+    expect(left).not.toContain('2026-01/00000000-0000-4000-8000-00000000dead');
+    expect(() => statSync(orphan)).toThrow();
+    expect(() => statSync(scratch)).toThrow();
+    // Young enough to belong to an upload still committing: left alone.
+    expect(statSync(young).isFile()).toBe(true);
+    // The referenced file still downloads.
+    await t.http.get(`/v1/merchant/disputes/${id}/evidence/files/${staged.body.draft.files[0].id}/content`).set('Authorization', m.auth).expect(200);
   });
 });

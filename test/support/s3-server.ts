@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 /** s3rver's fixed credentials. */
@@ -13,6 +13,8 @@ export interface TestS3Server {
   /** Every key in the bucket, sorted. */
   keys(): Promise<string[]>;
   head(key: string): Promise<HeadObjectCommandOutput>;
+  /** Puts an object behind the engine's back (e.g. one a crashed upload left). */
+  put(key: string, body: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,9 @@ export async function startS3Server(bucket = 'evidence-test'): Promise<TestS3Ser
       return keys.sort();
     },
     head: (key) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+    async put(key, body) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
     async close() {
       s3.destroy();
       await server.close();

@@ -57,6 +57,13 @@ export interface AppConfig {
     /** All evidence files of one case together. */
     maxCaseBytes: number;
     maxFilesPerRequest: number;
+    /**
+     * Stored files no evidence row refers to (a crash between storing and committing) and upload
+     * scratch files are removed once older than this; far longer than any upload transaction.
+     */
+    orphanGraceMs: number;
+    /** How often a worker looks for such orphans. */
+    sweepIntervalMs: number;
   };
   webhooks: {
     /** Tests and local development deliver to 127.0.0.1; production must leave this off (SSRF). */
@@ -250,6 +257,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxFileBytes: int(env, 'EVIDENCE_MAX_FILE_BYTES', 10 * 1024 * 1024, 1),
       maxCaseBytes: int(env, 'EVIDENCE_MAX_CASE_BYTES', 30 * 1024 * 1024, 1),
       maxFilesPerRequest: int(env, 'EVIDENCE_MAX_FILES_PER_REQUEST', 5, 1),
+      orphanGraceMs: int(env, 'EVIDENCE_ORPHAN_GRACE_SECONDS', 3600, 60) * 1000,
+      sweepIntervalMs: int(env, 'EVIDENCE_SWEEP_INTERVAL_SECONDS', 3600, 1) * 1000,
     },
     webhooks: {
       allowPrivateTargets: bool(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', false),

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { IdempotencyModule } from '@app/idempotency';
 import { MerchantsModule } from '@app/merchants';
 import { EvidenceStorage } from './storage/evidence-storage';
+import { EvidenceSweeper } from './storage/evidence-sweeper';
 import { createEvidenceStorage } from './storage/create-evidence-storage';
 import { EvidenceUploadInterceptor } from './upload/evidence-upload.interceptor';
 import { DeleteEvidenceFile } from './use-cases/delete-evidence-file';
@@ -30,3 +31,11 @@ const USE_CASES = [StageEvidenceFields, StageEvidenceFiles, DeleteEvidenceFile, 
   exports: [EvidenceStorage, EvidenceUploadInterceptor, ...USE_CASES],
 })
 export class EvidenceModule {}
+
+/** The orphan sweep (a timer); imported by the workers, never by a plain API process. */
+@Module({
+  imports: [EvidenceModule],
+  providers: [EvidenceSweeper],
+  exports: [EvidenceSweeper],
+})
+export class EvidenceWorkerModule {}

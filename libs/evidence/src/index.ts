@@ -1,5 +1,6 @@
-export { EvidenceModule } from './evidence.module';
-export { EvidenceStorage } from './storage/evidence-storage';
+export { EvidenceModule, EvidenceWorkerModule } from './evidence.module';
+export { EvidenceSweeper, type SweepResult } from './storage/evidence-sweeper';
+export { EvidenceStorage, type StoredObject } from './storage/evidence-storage';
 export { LocalDiskEvidenceStorage } from './storage/local-disk-storage';
 export { S3CompatibleEvidenceStorage, type ObjectStoreClient } from './storage/s3-compatible-storage';
 export { AwsSdkObjectStoreClient } from './storage/aws-sdk-object-store-client';

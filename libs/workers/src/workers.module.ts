@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '@app/cases';
+import { EvidenceWorkerModule } from '@app/evidence';
 import { WebhooksModule, WebhookWorkerModule } from '@app/webhooks';
 import { AccountActionHandler } from './effects/account-action.handler';
 import { EFFECT_HANDLERS } from './effects/effect-handler';
@@ -12,11 +13,12 @@ import { EffectProcessor } from './processors/effect.processor';
 import { Reconciler } from './reconciler';
 
 /**
- * The BullMQ workers (deadlines, effects) and the reconciler. Imported by apps/worker, and by
+ * The BullMQ workers (deadlines, effects), the reconciler and the periodic sweeps (webhook
+ * retries lost with Redis, orphan evidence files). Imported by apps/worker, and by
  * apps/api when RUN_WORKERS_IN_PROCESS is set for the one-command demo.
  */
 @Module({
-  imports: [CasesModule, WebhooksModule, WebhookWorkerModule],
+  imports: [CasesModule, WebhooksModule, WebhookWorkerModule, EvidenceWorkerModule],
   providers: [
     { provide: WalletGateway, useClass: SimulatedWalletGateway },
     RefundHandler,

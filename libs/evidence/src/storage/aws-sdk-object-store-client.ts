@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EvidenceStorageConfig } from '@app/config';
+import type { StoredObject } from './evidence-storage';
 import type { ObjectStoreClient } from './s3-compatible-storage';
 
 type S3Settings = Extract<EvidenceStorageConfig, { kind: 's3' }>;
@@ -43,6 +44,14 @@ export class AwsSdkObjectStoreClient implements ObjectStoreClient {
 
   async deleteObject(input: { bucket: string; key: string }): Promise<void> {
     await this.s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: input.key }));
+  }
+
+  async listObjects(input: { bucket: string; continuation?: string }): Promise<{ objects: StoredObject[]; next?: string }> {
+    const page = await this.s3.send(new ListObjectsV2Command({ Bucket: input.bucket, ContinuationToken: input.continuation }));
+    return {
+      objects: (page.Contents ?? []).filter((object) => object.Key).map((object) => ({ key: object.Key!, modifiedAt: object.LastModified ?? new Date() })),
+      next: page.IsTruncated ? page.NextContinuationToken : undefined,
+    };
   }
 
   /** Closes the SDK's keep-alive sockets. */

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { EvidenceStorage } from './evidence-storage';
+import { EvidenceStorage, type StoredObject } from './evidence-storage';
 
 const KEY = /^[a-z0-9][a-z0-9/-]{0,200}$/;
 
@@ -39,6 +39,28 @@ export class LocalDiskEvidenceStorage extends EvidenceStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async *list(): AsyncIterable<StoredObject> {
+    const incoming = this.incomingDir();
+    const walk = async function* (dir: string): AsyncGenerator<string> {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // nothing stored yet
+        throw error;
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory() && path !== incoming) yield* walk(path);
+        else if (entry.isFile()) yield path;
+      }
+    };
+    for await (const path of walk(this.root)) {
+      const stats = await stat(path).catch(() => undefined); // deleted meanwhile
+      if (stats) yield { key: relative(this.root, path).split(sep).join('/'), modifiedAt: stats.mtime };
+    }
   }
 
   /** Keys are generated, but the check stays: a path outside the root is never touched. */

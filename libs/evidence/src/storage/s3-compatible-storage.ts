@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { EvidenceStorage } from './evidence-storage';
+import { EvidenceStorage, type StoredObject } from './evidence-storage';
 
 const KEY = /^[a-z0-9][a-z0-9/-]{0,200}$/;
 
@@ -15,6 +15,8 @@ export interface ObjectStoreClient {
   putObject(input: { bucket: string; key: string; body: Readable; contentType: string; contentLength: number }): Promise<void>;
   getObject(input: { bucket: string; key: string }): Promise<Readable>;
   deleteObject(input: { bucket: string; key: string }): Promise<void>;
+  /** One page of the bucket's objects; `next` continues the listing, absent on the last page. */
+  listObjects(input: { bucket: string; continuation?: string }): Promise<{ objects: StoredObject[]; next?: string }>;
   /** Releases connections when the application shuts down. */
   destroy?(): void;
 }
@@ -49,6 +51,15 @@ export class S3CompatibleEvidenceStorage extends EvidenceStorage implements OnAp
 
   async delete(key: string): Promise<void> {
     await this.client.deleteObject({ bucket: this.bucket, key: checked(key) });
+  }
+
+  async *list(): AsyncIterable<StoredObject> {
+    let continuation: string | undefined;
+    do {
+      const page = await this.client.listObjects({ bucket: this.bucket, continuation });
+      yield* page.objects;
+      continuation = page.next;
+    } while (continuation);
   }
 
   onApplicationShutdown(): void {

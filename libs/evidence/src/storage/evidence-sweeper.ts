@@ -1,0 +1,104 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { EvidenceStorage, type StoredObject } from './evidence-storage';
+
+const BATCH = 500;
+
+export interface SweepResult {
+  /** Stored files looked at. */
+  scanned: number;
+  /** Stored files no evidence row refers to, older than the grace period, removed. */
+  orphansDeleted: number;
+  /** Upload scratch files left by a crashed request, removed. */
+  scratchDeleted: number;
+}
+
+/**
+ * Evidence files are stored before the transaction that records them commits (the row must not
+ * point at a file that is not there). A crash in between, or a failed clean-up after a refused
+ * upload, leaves a file nobody refers to: personal data nothing lists and nothing deletes. This
+ * removes such files once they are older than EVIDENCE_ORPHAN_GRACE_SECONDS, and the upload
+ * parser's scratch files likewise. Runs in the workers on a timer; two workers sweeping at once
+ * only delete the same orphans twice, which is harmless.
+ */
+@Injectable()
+export class EvidenceSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(EvidenceSweeper.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly storage: EvidenceStorage,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.sweepOnce()
+        .then((result) => {
+          if (result.orphansDeleted || result.scratchDeleted) this.logger.log(`removed ${result.orphansDeleted} orphan evidence files and ${result.scratchDeleted} upload scratch files`);
+        })
+        .catch((error) => this.logger.warn(`evidence sweep failed, will retry: ${error}`))
+        .finally(() => (this.running = undefined));
+    }, this.config.evidence.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async sweepOnce(): Promise<SweepResult> {
+    const cutoff = this.clock.now().getTime() - this.config.evidence.orphanGraceMs;
+    const result: SweepResult = { scanned: 0, orphansDeleted: 0, scratchDeleted: 0 };
+    let batch: StoredObject[] = [];
+    const flush = async () => {
+      result.orphansDeleted += await this.deleteUnreferenced(batch.map((object) => object.key));
+      batch = [];
+    };
+    for await (const object of this.storage.list()) {
+      result.scanned += 1;
+      // Only files older than any upload transaction: a young one may be about to be committed.
+      if (object.modifiedAt.getTime() >= cutoff) continue;
+      batch.push(object);
+      if (batch.length >= BATCH) await flush();
+    }
+    await flush();
+    result.scratchDeleted = await this.deleteOldScratchFiles(cutoff);
+    return result;
+  }
+
+  private async deleteUnreferenced(keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const referenced = await this.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ storage_key: string }>>(`select storage_key from evidence_files where storage_key in (?)`, [keys]);
+    const kept = new Set(referenced.map((row) => row.storage_key));
+    const orphans = keys.filter((key) => !kept.has(key));
+    for (const key of orphans) await this.storage.delete(key);
+    return orphans.length;
+  }
+
+  private async deleteOldScratchFiles(cutoff: number): Promise<number> {
+    const dir = this.storage.incomingDir();
+    const names = await readdir(dir).catch(() => [] as string[]);
+    let deleted = 0;
+    for (const name of names) {
+      const path = join(dir, name);
+      const stats = await stat(path).catch(() => undefined);
+      if (stats?.isFile() && stats.mtimeMs < cutoff) {
+        await rm(path, { force: true });
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+}
