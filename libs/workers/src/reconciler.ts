@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
 import { PostCommitDispatcher } from '@app/cases';
 import { QUEUES } from '@app/queues';
 
@@ -27,8 +27,10 @@ interface RedisLockClient {
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(Reconciler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = new PeriodicTask(
+    () => this.reconcileOnce(),
+    (error) => this.logger.warn(`reconcile failed, will retry: ${error}`),
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -39,20 +41,11 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      if (this.running) return; // a long pass is still going: do not stack another on top
-      this.running = this.reconcileOnce()
-        .catch((error) => this.logger.warn(`reconcile failed, will retry: ${error}`))
-        .finally(() => (this.running = undefined));
-    };
-    tick();
-    this.timer = setInterval(tick, this.config.workers.reconcileIntervalMs);
-    this.timer.unref();
+    this.task.start(this.config.workers.reconcileIntervalMs, { immediately: true });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /**

@@ -2,7 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
 import { EvidenceStorage, type StoredObject } from './evidence-storage';
 
 const BATCH = 500;
@@ -27,8 +27,15 @@ export interface SweepResult {
 @Injectable()
 export class EvidenceSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EvidenceSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = new PeriodicTask(
+    async () => {
+      const result = await this.sweepOnce();
+      if (result.orphansDeleted || result.scratchDeleted) {
+        this.logger.log(`removed ${result.orphansDeleted} orphan evidence files and ${result.scratchDeleted} upload scratch files`);
+      }
+    },
+    (error) => this.logger.warn(`evidence sweep failed, will retry: ${error}`),
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -38,21 +45,11 @@ export class EvidenceSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweepOnce()
-        .then((result) => {
-          if (result.orphansDeleted || result.scratchDeleted) this.logger.log(`removed ${result.orphansDeleted} orphan evidence files and ${result.scratchDeleted} upload scratch files`);
-        })
-        .catch((error) => this.logger.warn(`evidence sweep failed, will retry: ${error}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.evidence.sweepIntervalMs);
-    this.timer.unref();
+    this.task.start(this.config.evidence.sweepIntervalMs);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   async sweepOnce(): Promise<SweepResult> {

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
 import { WebhookDeliveryEntity } from '@app/db';
 import { DeliveryScheduler } from './delivery-scheduler';
 
@@ -16,8 +16,10 @@ const GRACE_MS = 30_000;
 @Injectable()
 export class WebhookSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = new PeriodicTask(
+    () => this.sweepOnce(),
+    (error) => this.logger.warn(`webhook sweep failed, will retry: ${error}`),
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -27,15 +29,11 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running = this.sweepOnce().catch((error) => this.logger.warn(`webhook sweep failed, will retry: ${error}`));
-    }, this.config.workers.reconcileIntervalMs);
-    this.timer.unref();
+    this.task.start(this.config.workers.reconcileIntervalMs);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   async sweepOnce(): Promise<number | false> {
