@@ -80,7 +80,7 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
   // Pending deadlines plus SLA alarms already fired: the answer lists the reminders sent.
   const selectPending =
     `select "d0".* from "deadlines" as "d0" where "d0"."case_id" = ${caseId} ` +
-    `and ("d0"."status" = 'pending' or ("d0"."kind" = 'sla' and "d0"."status" = 'fired'))`;
+    `and ("d0"."status" = 'pending' or ("d0"."kind" = 'sla' and "d0"."status" = 'fired')) for update`;
   const caseEvent = (transition: CaseTransition, fromState: string) =>
     insert(
       'case_events',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CaseTransition, ScheduledDeadline } from '@app/domain';
 import { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
@@ -32,7 +33,12 @@ export async function recordTransition(
   options: { isNew: boolean; dueAt?: DueAtPlanner },
 ): Promise<RecordedTransition> {
   const fromState = options.isNew ? null : caseEntity.state;
-  const live = options.isNew ? [] : await em.find(DeadlineEntity, { caseId: caseEntity.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
+  // Locked (after the case row, the order every command keeps): a reminder sweep, which takes no
+  // case lock, then either skips these rows or has settled them before we read them, so this
+  // transition never overwrites a reminder that was sent with "cancelled".
+  const live = options.isNew
+    ? []
+    : await em.find(DeadlineEntity, { caseId: caseEntity.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   const pending = live.filter((deadline) => deadline.status === 'pending');
   const firedSla = live.filter((deadline) => deadline.status === 'fired');
   const dueAt = options.dueAt ?? calendarDueAt;

@@ -1,6 +1,6 @@
 export { SlaModule } from './sla.module';
 export { SlaCatalogue, toPolicy, type SlaContext } from './sla-catalogue';
-export { SlaTracker, type SlaWork } from './sla-tracker';
+export { SlaTracker, type DeadlinePeek, type SlaWork } from './sla-tracker';
 export { ListSlaPolicies, SaveSlaPolicy, ListBusinessCalendars, SaveBusinessCalendar } from './use-cases/manage-sla-policies';
 export { ListSlaBreaches, type SlaBreachQuery, type SlaBreachView } from './use-cases/list-sla-breaches';
 export { ListNotifications, MarkNotificationRead, type InboxReader } from './use-cases/agent-inbox';

@@ -32,6 +32,15 @@ export interface AlarmOutcome {
   scheduled: DeadlineEntity[];
 }
 
+/** A reminder of an SLA clock (50 %, 80 %, before the end), as opposed to its breach or a merchant window's reminders. */
+const CLOCK_REMINDER = `d.kind = 'sla' and d.sla_clock_id is not null and d.name like 'reminder-%'`;
+
+export interface DeadlinePeek {
+  status: string;
+  caseId: string;
+  clockReminder: boolean;
+}
+
 export interface SlaWork {
   scheduled: DeadlineEntity[];
   cancelledIds: string[];
@@ -195,19 +204,19 @@ export class SlaTracker {
   }
 
   /**
-   * The status of a deadline when it is a clock reminder (the kind fireDueReminders settles), else
-   * null. A plain read: the sweep that follows locks what it settles.
+   * A deadline's status and case, and whether it is a clock reminder (the kind fireDueReminders
+   * settles); null when there is no such deadline. A plain read: whoever acts on it locks first.
    */
-  async peekReminder(em: EntityManager, deadlineId: string): Promise<{ status: string } | null> {
+  async peekDeadline(em: EntityManager, deadlineId: string): Promise<DeadlinePeek | null> {
     const [row] = await em
       .getConnection()
-      .execute<Array<{ status: string }>>(
-        `select status from deadlines where id = ? and kind = 'sla' and sla_clock_id is not null and name like 'reminder-%'`,
+      .execute<Array<{ status: string; case_id: string; clock_reminder: boolean }>>(
+        `select d.status, d.case_id, (${CLOCK_REMINDER}) as clock_reminder from deadlines d where d.id = ?`,
         [deadlineId],
         'all',
         em.getTransactionContext(),
       );
-    return row ?? null;
+    return row ? { status: row.status, caseId: row.case_id, clockReminder: row.clock_reminder } : null;
   }
 
   /**
@@ -224,7 +233,7 @@ export class SlaTracker {
     return em.getConnection().execute<Array<{ id: string; status: 'fired' | 'stale' }>>(
       `with due as (
          select d.id, d.sla_clock_id, d.name from deadlines d
-          where d.kind = 'sla' and d.status = 'pending' and d.sla_clock_id is not null and d.name like 'reminder-%'
+          where ${CLOCK_REMINDER} and d.status = 'pending'
             -- the triggering row always, even if its job ran a moment before its due time
             and (d.id = ? or d.due_at <= ?)
           order by d.id = ? desc, d.due_at limit ${Math.max(1, Math.floor(limit))}

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, DeadlineEntity } from '@app/db';
 import { definitionFor, fireDeadline } from '@app/domain';
-import { SlaTracker } from '@app/sla';
+import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { recordWithSla } from '../record-with-sla';
@@ -26,25 +26,18 @@ export class FireDeadline {
   ) {}
 
   async execute(deadlineId: string): Promise<FireDeadlineOutcome> {
-    const reminder = await this.fireIfClockReminder(deadlineId);
-    if (reminder) return reminder;
-    let outcome: FireDeadlineOutcome = 'missing';
+    const peek = await this.sla.peekDeadline(this.em, deadlineId);
+    if (!peek) return 'missing';
+    if (peek.clockReminder) return this.fireClockReminders(deadlineId, peek);
+    if (peek.status !== 'pending') return 'already-settled';
+    let outcome: FireDeadlineOutcome = 'already-settled';
     const work = await this.em.transactional(async (em) => {
-      const peek = await em.findOne(DeadlineEntity, { id: deadlineId });
-      if (!peek) return null;
-      if (peek.status !== 'pending') {
-        outcome = 'already-settled';
-        return null;
-      }
       // Locks in the same order as every command (case row, then its deadlines), so a deadline
       // firing and an agent's event on the same case queue behind each other instead of deadlocking.
       // Two deliveries of one deadline queue here too, and the second sees it settled.
       const entity = await em.findOneOrFail(CaseEntity, { id: peek.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const deadline = await em.findOneOrFail(DeadlineEntity, { id: deadlineId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-      if (deadline.status !== 'pending') {
-        outcome = 'already-settled';
-        return null;
-      }
+      if (deadline.status !== 'pending') return null;
       const now = this.clock.now();
       if (deadline.kind === 'sla') {
         const { fired, outbox, scheduled } = await this.sla.fireAlarm(em, deadline, now);
@@ -78,11 +71,8 @@ export class FireDeadline {
    * settled by an earlier sweep. When thousands come due in the same second (one business calendar
    * opening), whichever job runs next settles everything due so far, so lateness is the time to
    * the next job rather than a wait behind thousands of jobs whose rows are long settled.
-   * Returns null when the deadline is not a clock reminder.
    */
-  private async fireIfClockReminder(deadlineId: string): Promise<FireDeadlineOutcome | null> {
-    const peek = await this.sla.peekReminder(this.em, deadlineId);
-    if (!peek) return null;
+  private async fireClockReminders(deadlineId: string, peek: DeadlinePeek): Promise<FireDeadlineOutcome> {
     const swept = await this.sla.fireDueReminders(this.em, deadlineId, this.clock.now());
     const own = swept.find((row) => row.id === deadlineId);
     if (own) return own.status;
