@@ -74,6 +74,9 @@ describe('agent sessions, roles, health, metrics and docs', () => {
     const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^cases_active\{kind="inquiry",state="open"\} \d+$/m);
     expect(metrics.text).toMatch(/^queue_jobs\{queue="deadlines",state="delayed"\} \d+$/m);
+    // Alerts need their series even when nothing has failed yet.
+    expect(metrics.text).toMatch(/^effects_unfinished\{type="requestRefund",status="failed"\} \d+$/m);
+    expect(metrics.text).toMatch(/^webhook_deliveries_unfinished\{status="failed"\} 0$/m);
     const docs = await t.http.get('/docs-json').expect(200);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{id}/events', '/v1/auth/login']));
   });

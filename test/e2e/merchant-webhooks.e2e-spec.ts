@@ -104,7 +104,7 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
       expect(await sealWebhookSecrets(t.config.database.url, box)).toBeGreaterThanOrEqual(1);
       const [stored] = await t.sql<{ secret: string }>('select secret from webhook_endpoints where id = $1', [endpoint.id]);
       expect(stored!.secret).toMatch(/^enc1\./);
-      expect(box.open(stored!.secret)).toBe(legacy);
+      expect(box.open(stored!.secret, endpoint.id)).toBe(legacy);
       // Sealed already: a second run has nothing left to do for this endpoint.
       await sealWebhookSecrets(t.config.database.url, box);
       expect((await t.sql<{ secret: string }>('select secret from webhook_endpoints where id = $1', [endpoint.id]))[0]!.secret).toBe(stored!.secret);
@@ -112,6 +112,26 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
       await openAndForward(m);
       const [request] = await waitFor('the event', async () => (receiver.accepted().length ? receiver.accepted() : undefined));
       expect(verifyWebhook({ headers: request!.headers, body: request!.body, secret: legacy, nowSeconds: request!.receivedAtSeconds })).toEqual({ ok: true });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a secret that cannot be opened (copied from another endpoint, or its key dropped) fails the delivery at once, unsent', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startWebhookReceiver(() => 200);
+    try {
+      const victim = await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
+      const other = await subscribe(m, `${receiver.url}?other`, ['dispute.withdrawn']);
+      // Sealed secrets are bound to their endpoint: another endpoint's does not open here.
+      await t.sql('update webhook_endpoints set secret = (select secret from webhook_endpoints where id = $2) where id = $1', [victim.id, other.id]);
+      await openAndForward(m);
+      const [delivery] = await waitFor('the delivery to fail', async () => {
+        const rows = await t.sql<{ status: string; last_error: string }>('select status, last_error from webhook_deliveries where endpoint_id = $1', [victim.id]);
+        return rows[0]?.status === 'failed' ? rows : undefined;
+      });
+      expect(delivery!.last_error).toMatch(/signing secret cannot be opened/);
+      expect(receiver.received).toHaveLength(0);
     } finally {
       await receiver.close();
     }

@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   execFileSync(
     process.execPath,
     [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps/cli/src/migrate.ts')],
-    { cwd: root, env: { ...process.env, DATABASE_URL: templateUrl }, stdio: 'inherit' },
+    { cwd: root, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: templateUrl }, stdio: 'inherit' },
   );
   process.env.TEST_RUN_ID = runId;
   process.env.TEST_TEMPLATE_DATABASE_URL = templateUrl;

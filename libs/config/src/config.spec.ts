@@ -54,7 +54,13 @@ describe('webhook secret keys', () => {
     expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
   });
 
-  it('default to a development key elsewhere, and list several (newest first) to rotate', () => {
+  it('are required when NODE_ENV is not set either, and production refuses the public development key', () => {
+    expect(() => loadConfig({})).toThrow(/WEBHOOK_SECRET_KEYS is not set.*NODE_ENV=development/);
+    const developmentKey = loadConfig({ NODE_ENV: 'development' }).webhooks.secretKeys[0]!.toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: developmentKey })).toThrow(/public development key/);
+  });
+
+  it('default to a development key in development and test, and list several (newest first) to rotate', () => {
     const development = loadConfig({ NODE_ENV: 'development' }).webhooks.secretKeys;
     expect(development).toHaveLength(1);
     expect(development[0]).toHaveLength(32);

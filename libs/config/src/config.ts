@@ -76,7 +76,7 @@ export interface AppConfig {
     concurrency: number;
     /**
      * 32-byte keys that seal the endpoints' signing secrets at rest (WEBHOOK_SECRET_KEYS); the first
-     * seals, all open. Required in production; elsewhere a fixed development key stands in.
+     * seals, all open. Required unless NODE_ENV is development or test (a public key stands in).
      */
     secretKeys: Buffer[];
   };
@@ -190,21 +190,34 @@ const WINDOW_VARIABLES: Record<keyof CaseWindows, string> = {
   customerReplyMs: 'CUSTOMER_REPLY_SECONDS',
 };
 
-/** Stands in outside production so development, demos and tests need no setup. Public: never use it for real secrets. */
+/**
+ * Stands in when NODE_ENV says development or test, so demos and tests need no setup. It is in
+ * this file for anyone to read: it must never seal a real secret, so production refuses it.
+ */
 const DEVELOPMENT_WEBHOOK_KEY = createHash('sha256').update('dispute-engine development webhook secret key (not for production)').digest();
 
-function webhookSecretKeys(raw: string | undefined, nodeEnv: AppConfig['env']): Buffer[] {
+const HOW_TO_MAKE_A_KEY = '32 random bytes, base64 (e.g. `openssl rand -base64 32`); comma-separated to rotate, newest first';
+
+function webhookSecretKeys(raw: string | undefined, declaredEnv: string | undefined): Buffer[] {
   if (raw === undefined || raw.trim() === '') {
-    if (nodeEnv === 'production') {
-      throw new ConfigError('WEBHOOK_SECRET_KEYS is required in production: 32 random bytes, base64 (e.g. `openssl rand -base64 32`); comma-separated to rotate, newest first');
-    }
-    return [DEVELOPMENT_WEBHOOK_KEY];
+    // Only when the environment says so: a process started against a real database with NODE_ENV
+    // forgotten must not seal merchants' secrets under a key anyone can read.
+    if (declaredEnv === 'development' || declaredEnv === 'test') return [DEVELOPMENT_WEBHOOK_KEY];
+    throw new ConfigError(
+      declaredEnv === 'production'
+        ? `WEBHOOK_SECRET_KEYS is required in production: ${HOW_TO_MAKE_A_KEY}`
+        : `WEBHOOK_SECRET_KEYS is not set: set it (${HOW_TO_MAKE_A_KEY}), or NODE_ENV=development to use the public development key`,
+    );
   }
-  return raw.split(',').map((part, index) => {
+  const keys = raw.split(',').map((part, index) => {
     const key = Buffer.from(part.trim(), 'base64');
     if (key.length !== 32) throw new ConfigError(`WEBHOOK_SECRET_KEYS: key ${index + 1} must be 32 bytes in base64, got ${key.length} bytes`);
     return key;
   });
+  if (declaredEnv === 'production' && keys.some((key) => key.equals(DEVELOPMENT_WEBHOOK_KEY))) {
+    throw new ConfigError('WEBHOOK_SECRET_KEYS holds the public development key, which production refuses');
+  }
+  return keys;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -266,7 +279,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100),
       disableAfterMs: int(env, 'WEBHOOK_DISABLE_AFTER_SECONDS', 5 * 24 * 3600, 1) * 1000,
       concurrency: int(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1),
-      secretKeys: webhookSecretKeys(env.WEBHOOK_SECRET_KEYS, nodeEnv),
+      secretKeys: webhookSecretKeys(env.WEBHOOK_SECRET_KEYS, env.NODE_ENV),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/db';
 import type { JobPayloads } from '@app/queues';
@@ -22,6 +22,8 @@ const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
  */
 @Injectable()
 export class AttemptWebhookDelivery {
+  private readonly logger = new Logger(AttemptWebhookDelivery.name);
+
   constructor(
     private readonly em: EntityManager,
     private readonly scheduler: DeliveryScheduler,
@@ -44,15 +46,25 @@ export class AttemptWebhookDelivery {
     if (claimed !== 1) return 'stale';
     const delivery = await em.findOneOrFail(WebhookDeliveryEntity, { id: job.deliveryId });
     const endpoint = await em.findOneOrFail(WebhookEndpointEntity, { id: delivery.endpointId });
-    if (endpoint.status !== 'enabled') {
-      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { status: 'failed', nextAttemptAt: null, lastError: `endpoint ${endpoint.status}`, updatedAt: claimedAt });
+    const giveUp = async (lastError: string): Promise<AttemptOutcome> => {
+      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { status: 'failed', nextAttemptAt: null, lastError, updatedAt: claimedAt });
       return 'failed';
+    };
+    if (endpoint.status !== 'enabled') return giveUp(`endpoint ${endpoint.status}`);
+    let secret: string;
+    try {
+      secret = this.secrets.open(endpoint.secret, endpoint.id);
+    } catch (error) {
+      // Nothing to sign with (its key left WEBHOOK_SECRET_KEYS too early): retrying cannot help.
+      // Failed shows in /metrics; restore the key, then replay the delivery.
+      this.logger.error(`webhook delivery ${delivery.id}: the endpoint's signing secret cannot be opened: ${(error as Error).message}`);
+      return giveUp(`signing secret cannot be opened: ${(error as Error).message}`);
     }
 
     const sentAt = this.clock.now();
     const result = await postWebhook({
       url: endpoint.url,
-      headers: webhookHeaders({ id: delivery.eventId, timestamp: Math.floor(sentAt.getTime() / 1000), body: delivery.body, secret: this.secrets.open(endpoint.secret) }),
+      headers: webhookHeaders({ id: delivery.eventId, timestamp: Math.floor(sentAt.getTime() / 1000), body: delivery.body, secret }),
       body: delivery.body,
       timeoutMs: settings.timeoutMs,
       allowPrivate: settings.allowPrivateTargets,

@@ -64,13 +64,14 @@ export class CreateWebhookEndpoint {
     }
     const now = this.clock.now();
     const secret = generateWebhookSecret();
+    const id = randomUUID();
     const endpoint = em.create(WebhookEndpointEntity, {
-      id: randomUUID(),
+      id,
       merchantId: command.merchantId,
       url: url.toString(),
       description: command.description ?? null,
       events: [...new Set(command.events)],
-      secret: this.secrets.seal(secret),
+      secret: this.secrets.seal(secret, id),
       createdAt: now,
       updatedAt: now,
     });
