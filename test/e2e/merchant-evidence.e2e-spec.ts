@@ -188,6 +188,10 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     // Same key, different files: still refused as a reused key, and nothing is stored.
     expect((await upload(id).set('Idempotency-Key', 'upload-late-1').attach('file', PNG, 'r.png')).status).toBe(422);
+    // The key's stored answer belongs to that dispute's route: on another dispute (not open for
+    // evidence) the early refusal stands, before a byte of the body is read.
+    const { body: notForwarded } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201);
+    expect((await upload(notForwarded.id).set('Idempotency-Key', 'upload-late-1').field('category', 'receipt').attach('file', PDF, 'r.pdf')).status).toBe(409);
     const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from evidence_files where case_id = $1', [id]);
     expect(Number(n)).toBe(1);
   });

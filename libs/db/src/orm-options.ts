@@ -5,6 +5,7 @@ import { Migration20261125000000Initial } from './migrations/Migration2026112500
 import { Migration20261125050000Sla } from './migrations/Migration20261125050000Sla';
 import { Migration20261125100000Merchants } from './migrations/Migration20261125100000Merchants';
 import { Migration20261125150000OpsIndexes } from './migrations/Migration20261125150000OpsIndexes';
+import { Migration20261125160000IdempotencyKeyPath } from './migrations/Migration20261125160000IdempotencyKeyPath';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
 export const MIGRATIONS = [
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261125050000Sla', class: Migration20261125050000Sla },
   { name: 'Migration20261125100000Merchants', class: Migration20261125100000Merchants },
   { name: 'Migration20261125150000OpsIndexes', class: Migration20261125150000OpsIndexes },
+  { name: 'Migration20261125160000IdempotencyKeyPath', class: Migration20261125160000IdempotencyKeyPath },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -50,15 +50,16 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
     if (this.purgeTimer) clearInterval(this.purgeTimer);
   }
 
-  async claim(scope: string, key: string, hash: string): Promise<ClaimOutcome> {
+  /** `path` is the route (no query string); `hash` covers method, path and body. */
+  async claim(scope: string, key: string, hash: string, path: string): Promise<ClaimOutcome> {
     const connection = this.em.fork().getConnection();
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.merchantApi.idempotencyTtlHours * 3600_000);
     for (let round = 0; round < 3; round += 1) {
       const inserted = await connection.execute(
-        `insert into idempotency_keys (scope, key, request_hash, status, locked_at, created_at, expires_at)
-         values (?, ?, ?, 'in_progress', ?, ?, ?) on conflict (scope, key) do nothing returning key`,
-        [scope, key, hash, now, now, expiresAt],
+        `insert into idempotency_keys (scope, key, request_hash, request_path, status, locked_at, created_at, expires_at)
+         values (?, ?, ?, ?, 'in_progress', ?, ?, ?) on conflict (scope, key) do nothing returning key`,
+        [scope, key, hash, path, now, now, expiresAt],
       );
       if (inserted.length === 1) return { kind: 'proceed', claim: now };
       const [row] = await connection.execute<Row[]>(
@@ -97,14 +98,20 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /**
-   * Whether a live, completed response is stored for the key. Lets a route that refuses requests
-   * early (before the body is read) let a retry through to be replayed; claim() stays the judge.
+   * Whether a live, completed response is stored for the key on this route. Lets a route that
+   * refuses requests early (before the body is read) let a retry through to be replayed; claim()
+   * stays the judge (same body, or 422).
    */
-  async hasCompleted(scope: string, key: string): Promise<boolean> {
+  async hasCompleted(scope: string, key: string, path: string): Promise<boolean> {
     const rows = await this.em
       .fork()
       .getConnection()
-      .execute(`select 1 from idempotency_keys where scope = ? and key = ? and status = 'completed' and expires_at > ?`, [scope, key, this.clock.now()]);
+      .execute(`select 1 from idempotency_keys where scope = ? and key = ? and request_path = ? and status = 'completed' and expires_at > ?`, [
+        scope,
+        key,
+        path,
+        this.clock.now(),
+      ]);
     return rows.length > 0;
   }
 

@@ -48,9 +48,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const scope = request.idempotencyScope;
     if (!scope) return throwError(() => new Error('IdempotencyInterceptor needs a guard that sets request.idempotencyScope'));
-    const hash = requestHash({ method: request.method, path: request.originalUrl.split('?')[0]!, body: request.body });
+    const path = request.originalUrl.split('?')[0]!;
+    const hash = requestHash({ method: request.method, path, body: request.body });
 
-    return from(this.store.claim(scope, key, hash)).pipe(
+    return from(this.store.claim(scope, key, hash, path)).pipe(
       mergeMap((claim) => {
         if (claim.kind === 'replay') {
           response.setHeader('Content-Type', claim.contentType);

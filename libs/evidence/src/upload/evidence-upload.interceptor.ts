@@ -81,7 +81,10 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
     // dispute now holds its files (fewer bytes left) or has moved on: the early refusals below are
     // skipped for it, and the idempotency interceptor replays it once the body's digest matches.
     const key = request.headers[IDEMPOTENCY_HEADER];
-    const retryOfStored = typeof key === 'string' && request.idempotencyScope !== undefined && (await this.idempotency.hasCompleted(request.idempotencyScope, key));
+    const retryOfStored =
+      typeof key === 'string' &&
+      request.idempotencyScope !== undefined &&
+      (await this.idempotency.hasCompleted(request.idempotencyScope, key, request.originalUrl.split('?')[0]!));
     if (!retryOfStored && !evidenceEventFor(dispute)) throw evidenceLocked(disputeId);
     const remaining = retryOfStored ? maxFileBytes * maxFilesPerRequest : maxCaseBytes - (await evidenceBytesUsed(em, dispute.id));
     if (remaining <= 0) throw tooLarge(`This dispute already holds the maximum of ${maxCaseBytes} bytes of evidence files.`, { maxCaseBytes });
