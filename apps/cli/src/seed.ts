@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { CreateAgent } from '@app/auth';
 import { GetCase, OpenCase, SendCaseEvent, type Actor, type OpenCaseCommand } from '@app/cases';
 import { loadConfig } from '@app/config';
-import { AgentEntity } from '@app/db';
+import { AgentEntity, MerchantEntity } from '@app/db';
 import { CreateApiKey, CreateMerchant } from '@app/merchants';
 import { CliModule } from './cli.module';
 
@@ -58,10 +58,22 @@ const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: str
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
   const em = app.get(MikroORM).em;
+  /** On its own check, so a database seeded before merchants were part of the demo gets them too. */
+  const seedMerchants = async () => {
+    const missing = [];
+    for (const merchant of DEMO_MERCHANTS) if (!(await em.count(MerchantEntity, { id: merchant.id }))) missing.push(merchant);
+    if (missing.length === 0) return;
+    for (const merchant of missing) await app.get(CreateMerchant).execute(merchant);
+    if (!missing.some((merchant) => merchant.id === DEMO_KEY_MERCHANT)) return;
+    // Keys are random and stored as a hash: this line is the only place the demo key is shown.
+    const key = await app.get(CreateApiKey).execute({ merchantId: DEMO_KEY_MERCHANT, kind: 'secret', name: 'demo' });
+    console.log(`db:seed: ${missing.length} merchants; API key of ${DEMO_KEY_MERCHANT} (shown once): ${key.key}`);
+  };
   try {
     await RequestContext.create(em, async () => {
+      await seedMerchants();
       if (await em.count(AgentEntity, { email: DEMO_AGENTS[0]!.email })) {
-        console.log('db:seed: demo data is there already');
+        console.log('db:seed: demo agents and cases are there already');
         return;
       }
       const created = [];
@@ -82,11 +94,7 @@ async function main(): Promise<void> {
         { kind: 'inquiry', channel: 'chat', priority: 'low', subject: 'How do cross-border fees work?', customer: { id: 'u_20005', name: 'Emma Wu' } },
       ];
       for (const command of others) await app.get(OpenCase).execute(command, actor);
-      for (const merchant of DEMO_MERCHANTS) await app.get(CreateMerchant).execute(merchant);
-      // Keys are random and stored as a hash: this line is the only place the demo key is shown.
-      const key = await app.get(CreateApiKey).execute({ merchantId: DEMO_KEY_MERCHANT, kind: 'secret', name: 'demo', createdBy: created[0]!.id });
       console.log(`db:seed: ${DEMO_AGENTS.length} agents (password "${DEMO_PASSWORD}": ${DEMO_AGENTS.map((a) => a.email).join(', ')}) and ${disputes.length + others.length} cases`);
-      console.log(`db:seed: ${DEMO_MERCHANTS.length} merchants; API key of ${DEMO_KEY_MERCHANT} (shown once): ${key.key}`);
     });
   } finally {
     await app.close();

@@ -54,8 +54,9 @@ export class CasesController {
       { caseId: id, event: { ...(body.payload ?? {}), type: body.type }, expectedVersion: body.expectedVersion },
       actorOf(agent),
     );
-    // Agents' events always apply or throw; null is only for an effect handler's no-op.
-    return sent ? sent.view() : this.getCase.execute(id, actorOf(agent));
+    // Without inSameTransaction the command applies the event or throws; null cannot come back.
+    if (!sent) throw new Error(`SendCaseEvent returned no result for case ${id}`);
+    return sent.view();
   }
 
   @Post(':id/assign')

@@ -23,9 +23,10 @@ export interface SentCaseEvent {
   version: number;
   /**
    * The case as this event left it, for the actor who sent it: built from the rows the command
-   * already holds (snapshot, deadlines, clocks), so answering the request needs no second read.
+   * already holds (snapshot, deadlines, clocks), so answering needs no second read of them (only
+   * the assignee's name, when the case has one).
    */
-  view(): CaseView;
+  view(): Promise<CaseView>;
 }
 
 /**
@@ -67,8 +68,6 @@ export class SendCaseEvent {
         const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
         const now = this.clock.now();
         const work = await recordWithSla(em, this.sla, entity, transition, actor, now);
-        // Read inside the transaction (no lock): the view names the assignee.
-        if (entity.assignee) await em.populate(entity, ['assignee']);
         return { ...work, now };
       })
       .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
@@ -78,7 +77,11 @@ export class SendCaseEvent {
     return {
       // The flush bumped the version (UPDATE … WHERE version = old).
       version: committed.version,
-      view: () => toCaseView(committed, { ...work.viewInputs, now: work.now }, senderOf(actor)),
+      view: async () => {
+        // Only callers that answer with the case pay for this read (the view names the assignee).
+        if (committed.assignee) await this.em.populate(committed, ['assignee']);
+        return toCaseView(committed, { ...work.viewInputs, now: work.now }, senderOf(actor));
+      },
     };
   }
 }

@@ -11,7 +11,8 @@ export interface CreateApiKeyCommand {
   merchantId: string;
   kind: ApiKeyKind;
   name?: string;
-  createdBy: string;
+  /** The admin who asked for it; absent when a tool (the demo seed) creates it. */
+  createdBy?: string;
 }
 
 /** Creates a key and returns it in full; this is the only time anyone sees it. */
@@ -34,7 +35,7 @@ export class CreateApiKey {
       name: command.name ?? null,
       prefix: generated.prefix,
       keyHash: generated.hash,
-      createdBy: command.createdBy,
+      createdBy: command.createdBy ?? null,
       createdAt: this.clock.now(),
     });
     await em.flush();
