@@ -123,6 +123,8 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     cleanups.push(() => pool.end());
 
     const worker = separateWorkers ? await startWorkerProcess(environment) : undefined;
+    // Stopped by stopApp below as well (stop() is idempotent); this covers the API failing to start.
+    if (worker) cleanups.push(() => worker.stop());
     const app = await createApiApp(config, { logger: ['error', 'warn'] });
     let appRunning = true;
     const stopApp = async () => {
