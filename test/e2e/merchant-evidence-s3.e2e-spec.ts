@@ -110,6 +110,8 @@ describe('merchant evidence in an S3-compatible bucket (EVIDENCE_STORAGE=s3, s3r
     const [keptKey] = await storageKeys(id);
     const orphanKey = '2026-01/00000000-0000-4000-8000-00000000dead';
     await s3.put(orphanKey, PDF);
+    // Someone else's object in the same bucket: not of the engine's key shape, never deleted.
+    await s3.put('other-app/report.csv', Buffer.from('a,b\n'));
     // Two hours from now, every object in the bucket is past the grace period.
     const later: Clock = { now: () => new Date(Date.now() + 2 * 3600_000) };
     const sweeper = new EvidenceSweeper(t.app.get(EntityManager), t.app.get(EvidenceStorage), later, t.config);
@@ -118,5 +120,6 @@ describe('merchant evidence in an S3-compatible bucket (EVIDENCE_STORAGE=s3, s3r
     const left = await s3.keys();
     expect(left).toContain(keptKey);
     expect(left).not.toContain(orphanKey);
+    expect(left).toContain('other-app/report.csv');
   });
 });

@@ -212,6 +212,8 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     const orphan = place('2026-01/00000000-0000-4000-8000-00000000dead', twoHoursAgo);
     const young = place('2026-01/00000000-0000-4000-8000-00000000beef', new Date());
     const scratch = place('.incoming/00000000-0000-4000-8000-000000000001.part', twoHoursAgo);
+    // Not a key of the engine's shape: whatever it is, the sweep does not touch it.
+    const foreign = place('backups/readme.txt', twoHoursAgo);
     utimesSync(join(t.storageDir, keptKey), twoHoursAgo, twoHoursAgo);
 
     const result = await t.app.get(EvidenceSweeper).sweepOnce();
@@ -224,6 +226,7 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect(() => statSync(scratch)).toThrow();
     // Young enough to belong to an upload still committing: left alone.
     expect(statSync(young).isFile()).toBe(true);
+    expect(statSync(foreign).isFile()).toBe(true);
     // The referenced file still downloads.
     await t.http.get(`/v1/merchant/disputes/${id}/evidence/files/${staged.body.draft.files[0].id}/content`).set('Authorization', m.auth).expect(200);
   });

@@ -4,6 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
 import { EvidenceStorage, type StoredObject } from './evidence-storage';
+import { isEngineStorageKey } from './storage-key';
 
 const BATCH = 500;
 
@@ -62,6 +63,8 @@ export class EvidenceSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     };
     for await (const object of this.storage.list()) {
       result.scanned += 1;
+      // Only keys of the engine's own shape: whatever else shares the folder or bucket is not ours.
+      if (!isEngineStorageKey(object.key)) continue;
       // Only files older than any upload transaction: a young one may be about to be committed.
       if (object.modifiedAt.getTime() >= cutoff) continue;
       batch.push(object);

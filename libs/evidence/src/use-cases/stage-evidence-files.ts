@@ -9,6 +9,7 @@ import { findOwnedDispute } from '@app/merchants';
 import { EVIDENCE_FILE_CATEGORIES, evidenceBytesUsed, evidenceEventFor, evidenceLocked, tooLarge, type EvidenceFileCategory } from '../evidence-rules';
 import { loadEvidenceView, lockDraft, type EvidenceView } from '../evidence-view';
 import { EvidenceStorage } from '../storage/evidence-storage';
+import { newStorageKey } from '../storage/storage-key';
 import { safeDisplayName } from '../upload/file-name';
 import { EVIDENCE_CONTENT_TYPES, sniffContentType } from '../upload/magic-bytes';
 import type { EvidenceUpload } from '../upload/evidence-upload.interceptor';
@@ -69,7 +70,7 @@ export class StageEvidenceFiles {
           detected: contentType,
         });
       }
-      return { ...file, contentType, name, storageKey: `${this.clock.now().toISOString().slice(0, 7)}/${randomUUID()}` };
+      return { ...file, contentType, name, storageKey: newStorageKey(this.clock.now()) };
     });
 
     const stored: string[] = [];
