@@ -82,9 +82,17 @@ export class EvidenceSweeper implements OnApplicationBootstrap, OnModuleDestroy 
       .getConnection()
       .execute<Array<{ storage_key: string }>>(`select storage_key from evidence_files where storage_key in (?)`, [keys]);
     const kept = new Set(referenced.map((row) => row.storage_key));
-    const orphans = keys.filter((key) => !kept.has(key));
-    for (const key of orphans) await this.storage.delete(key);
-    return orphans.length;
+    let deleted = 0;
+    for (const key of keys.filter((candidate) => !kept.has(candidate))) {
+      try {
+        await this.storage.delete(key);
+        deleted += 1;
+      } catch (error) {
+        // One file that cannot go (permissions, a storage hiccup) must not stop the rest.
+        this.logger.warn(`orphan evidence file ${key} not deleted, will retry: ${error}`);
+      }
+    }
+    return deleted;
   }
 
   private async deleteOldScratchFiles(cutoff: number): Promise<number> {
