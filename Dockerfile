@@ -15,6 +15,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# STORAGE_DIR's default; owned by the user the processes run as, so a fresh volume mounted here is too.
+RUN mkdir -p /app/var/evidence && chown -R node:node /app/var
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

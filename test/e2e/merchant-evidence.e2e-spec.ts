@@ -1,7 +1,7 @@
-import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { EvidenceSweeper } from '@app/evidence';
+import { EvidenceSweeper, ScratchCleaner } from '@app/evidence';
 import { filesUnder } from '../support/files-under';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { HTML, PDF, PNG } from '../support/evidence-files';
@@ -217,8 +217,8 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     utimesSync(join(t.storageDir, keptKey), twoHoursAgo, twoHoursAgo);
 
     const result = await t.app.get(EvidenceSweeper).sweepOnce();
-    expect(result.orphansDeleted).toBeGreaterThanOrEqual(1);
-    expect(result.scratchDeleted).toBeGreaterThanOrEqual(1);
+    expect(result).toMatchObject({ refused: false, orphans: 1, deleted: 1 });
+    expect(await t.app.get(ScratchCleaner).cleanOnce()).toBe(1);
     const left = filesUnder(t.storageDir);
     expect(left).toContain(keptKey);
     expect(left).not.toContain('2026-01/00000000-0000-4000-8000-00000000dead');
@@ -229,5 +229,25 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect(statSync(foreign).isFile()).toBe(true);
     // The referenced file still downloads.
     await t.http.get(`/v1/merchant/disputes/${id}/evidence/files/${staged.body.draft.files[0].id}/content`).set('Authorization', m.auth).expect(200);
+  });
+
+  it('a sweep that finds mostly orphans (a wrong or restored database) deletes nothing', async () => {
+    const longAgo = new Date(Date.now() - 2 * 3600_000);
+    const planted: string[] = [];
+    for (let index = 0; index < 150; index += 1) {
+      const path = join(t.storageDir, '2025-01', `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, PDF);
+      utimesSync(path, longAgo, longAgo);
+      planted.push(path);
+    }
+    try {
+      const result = await t.app.get(EvidenceSweeper).sweepOnce();
+      expect(result).toMatchObject({ refused: true, deleted: 0 });
+      expect(result.orphans).toBeGreaterThanOrEqual(150);
+      for (const path of planted) expect(statSync(path).isFile()).toBe(true);
+    } finally {
+      rmSync(join(t.storageDir, '2025-01'), { recursive: true, force: true });
+    }
   });
 });

@@ -161,8 +161,9 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       const late = (await open({ kind: 'inquiry', channel: 'weibo', subject: 'batch late', customer: { id: 'u_b_late' } })).id;
       const [lateReminder] = await t.sql<{ id: string }>(`select id from deadlines where case_id = $1 and name = 'reminder-50pct'`, [late]);
       await new Promise((resolve) => setTimeout(resolve, 1700));
-      // Opened just now: its reminder is 1.5 s away and must not go out early.
+      // A reminder of a running clock that is an hour away must not go out early.
       const notYet = (await open({ kind: 'inquiry', channel: 'weibo', subject: 'batch not yet', customer: { id: 'u_b_not_yet' } })).id;
+      await t.sql(`update deadlines set due_at = now() + interval '1 hour' where case_id = $1 and name = 'reminder-50pct'`, [notYet]);
       expect(await fire(reminders[2]!.id)).toBe('already-settled');
       const [lateRow] = await t.sql<{ status: string }>(`select status from deadlines where id = $1`, [lateReminder!.id]);
       expect(lateRow!.status).toBe('fired');

@@ -270,7 +270,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxFileBytes: int(env, 'EVIDENCE_MAX_FILE_BYTES', 10 * 1024 * 1024, 1),
       maxCaseBytes: int(env, 'EVIDENCE_MAX_CASE_BYTES', 30 * 1024 * 1024, 1),
       maxFilesPerRequest: int(env, 'EVIDENCE_MAX_FILES_PER_REQUEST', 5, 1),
-      orphanGraceMs: int(env, 'EVIDENCE_ORPHAN_GRACE_SECONDS', 3600, 60) * 1000,
+      // At least 15 minutes: far beyond any upload's transaction, and clock skew with a bucket.
+      orphanGraceMs: int(env, 'EVIDENCE_ORPHAN_GRACE_SECONDS', 3600, 900) * 1000,
       sweepIntervalMs: int(env, 'EVIDENCE_SWEEP_INTERVAL_SECONDS', 3600, 1) * 1000,
     },
     webhooks: {

@@ -14,6 +14,7 @@ export class PeriodicTask {
   ) {}
 
   start(intervalMs: number, options: { immediately?: boolean } = {}): void {
+    if (this.timer) clearInterval(this.timer); // started again: one timer, not two
     if (options.immediately) this.tick();
     this.timer = setInterval(() => this.tick(), intervalMs);
     this.timer.unref();
@@ -28,7 +29,16 @@ export class PeriodicTask {
   private tick(): void {
     if (this.running) return;
     this.running = this.pass()
-      .then(() => undefined, this.onError)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          try {
+            this.onError(error);
+          } catch {
+            // A failing error report must not become an unhandled rejection that ends the process.
+          }
+        },
+      )
       .finally(() => (this.running = undefined));
   }
 }

@@ -5,6 +5,7 @@ import { IdempotencyModule } from '@app/idempotency';
 import { MerchantsModule } from '@app/merchants';
 import { EvidenceStorage } from './storage/evidence-storage';
 import { EvidenceSweeper } from './storage/evidence-sweeper';
+import { ScratchCleaner } from './storage/scratch-cleaner';
 import { createEvidenceStorage } from './storage/create-evidence-storage';
 import { EvidenceUploadInterceptor } from './upload/evidence-upload.interceptor';
 import { DeleteEvidenceFile } from './use-cases/delete-evidence-file';
@@ -26,9 +27,10 @@ const USE_CASES = [StageEvidenceFields, StageEvidenceFiles, DeleteEvidenceFile, 
   providers: [
     { provide: EvidenceStorage, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createEvidenceStorage(config.evidence) },
     EvidenceUploadInterceptor,
+    ScratchCleaner,
     ...USE_CASES,
   ],
-  exports: [EvidenceStorage, EvidenceUploadInterceptor, ...USE_CASES],
+  exports: [EvidenceStorage, EvidenceUploadInterceptor, ScratchCleaner, ...USE_CASES],
 })
 export class EvidenceModule {}
 

@@ -1,5 +1,6 @@
 export { EvidenceModule, EvidenceWorkerModule } from './evidence.module';
 export { EvidenceSweeper, type SweepResult } from './storage/evidence-sweeper';
+export { ScratchCleaner } from './storage/scratch-cleaner';
 export { EvidenceStorage, type StoredObject } from './storage/evidence-storage';
 export { LocalDiskEvidenceStorage } from './storage/local-disk-storage';
 export { S3CompatibleEvidenceStorage, type ObjectStoreClient } from './storage/s3-compatible-storage';

@@ -5,14 +5,16 @@ import { Migration } from '@mikro-orm/migrations';
  *  - every read of a case (the case view, each command) asks for its pending deadlines and the SLA
  *    alarms already fired; the only per-case index covered pending rows, so the fired half of that
  *    question scanned the whole table. This index covers exactly those rows (pending-only queries
- *    use it too) and, unlike one on all deadlines, does not grow with every settled one;
+ *    use it too): a few per case, not every deadline ever cancelled or fired;
  *  - /metrics counts effects and webhook deliveries that are not finished (failed ones need a
  *    person); finished rows are nearly all of both tables and stay out of these partial indexes.
  *
  * On large live tables, build them first by hand without blocking writes (`create index
  * concurrently if not exists …` with the same definitions, and check none is left INVALID by a
- * failed build); this migration then keeps them (`if not exists`) and only takes the brief lock
- * of dropping the old index. Migrations run in one transaction, where CONCURRENTLY is not allowed.
+ * failed build), and drop the old index the same way (`drop index concurrently`): the plain
+ * DROP below takes an exclusive lock and waits behind long transactions. This migration then
+ * finds it all done (`if [not] exists`). Migrations run in one transaction, where CONCURRENTLY is
+ * not allowed.
  */
 export class Migration20261125150000OpsIndexes extends Migration {
   override async up(): Promise<void> {

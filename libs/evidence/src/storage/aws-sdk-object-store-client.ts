@@ -19,7 +19,8 @@ export class AwsSdkObjectStoreClient implements ObjectStoreClient {
         region: settings.region,
         endpoint: settings.endpoint,
         forcePathStyle: settings.forcePathStyle,
-        credentials: settings.credentials,
+        // A copy: the SDK annotates the credentials object it is given, and the config stays ours.
+        credentials: settings.credentials && { ...settings.credentials },
         // Since 2025 the SDK adds CRC32 checksums (aws-chunked trailers) to every upload by default;
         // many S3-compatible stores reject or mishandle them, so with a custom endpoint the SDK sends
         // checksums only where the API requires one. AWS S3 itself keeps the SDK's default.

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EvidenceStorage, type StoredObject } from './evidence-storage';
@@ -24,6 +24,10 @@ export class LocalDiskEvidenceStorage extends EvidenceStorage {
     await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     try {
       await rename(sourcePath, target);
+      // A rename keeps the scratch file's time (when its bytes arrived); the orphan sweep's grace
+      // period counts from when it was stored.
+      const now = new Date();
+      await utimes(target, now, now);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       await copyFile(sourcePath, target);
@@ -48,7 +52,8 @@ export class LocalDiskEvidenceStorage extends EvidenceStorage {
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // nothing stored yet
+        // Nothing stored yet, or a folder that is not ours (a volume's lost+found): skip it.
+        if (['ENOENT', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) return;
         throw error;
       }
       for (const entry of entries) {
