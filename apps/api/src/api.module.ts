@@ -12,6 +12,7 @@ import { CasesController } from './cases/cases.controller';
 import { MachinesController } from './machines/machines.controller';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
+import { OpsMetrics } from './ops/ops-metrics';
 import { NotificationsController, SlaController } from './sla/sla.controller';
 import { StatsController } from './stats/stats.controller';
 import { EvidenceModule } from '@app/evidence';
@@ -50,6 +51,7 @@ export class ApiModule {
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        OpsMetrics,
       ],
     };
   }

@@ -1,106 +1,18 @@
-import { EntityManager } from '@mikro-orm/postgresql';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Queue } from 'bullmq';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { Public } from '@app/auth';
-import { QUEUES } from '@app/queues';
+import { OpsMetrics } from './ops-metrics';
 
-interface CountGauge {
-  name: string;
-  help: string;
-  /** Selects the labels (as columns of the same names) and `n`, the count. */
-  sql: string;
-  labelNames?: string[];
-  /** Series reported as 0 when the query has no row for them, so an alert always has a series to watch. */
-  alwaysPresent?: Array<Record<string, string>>;
-}
-
-/**
- * Prometheus metrics: process defaults, open cases by kind and state, SLA breaches, queue depths,
- * pending deadlines, and the work that needs a person: failed effects and webhook deliveries.
- */
 @ApiTags('ops')
 @Controller()
 export class MetricsController {
-  private readonly registry = new Registry();
+  constructor(private readonly opsMetrics: OpsMetrics) {}
 
-  constructor(
-    private readonly em: EntityManager,
-    @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
-    @InjectQueue(QUEUES.effects) private readonly effects: Queue,
-  ) {
-    collectDefaultMetrics({ register: this.registry });
-    this.countGauge({
-      name: 'cases_active',
-      help: 'Active cases by kind and state',
-      labelNames: ['kind', 'state'],
-      sql: `select kind, state, count(*) as n from cases where status = 'active' group by kind, state`,
-    });
-    this.countGauge({
-      name: 'deadlines_pending',
-      help: 'Pending deadlines (source of truth in PostgreSQL)',
-      sql: `select count(*) as n from deadlines where status = 'pending'`,
-    });
-    this.countGauge({
-      name: 'sla_breaches',
-      help: 'SLA clocks that breached, by policy and target (monotonic: clocks are never un-breached)',
-      labelNames: ['policy', 'target'],
-      sql: `select policy_id as policy, target, count(*) as n from sla_clocks where breached_at is not null group by 1, 2`,
-    });
-    this.countGauge({
-      name: 'effects_unfinished',
-      help: 'Outbox effects not done yet, by type and status; failed ones (BullMQ gave up) wait for POST /v1/cases/:id/effects/redrive',
-      labelNames: ['type', 'status'],
-      sql: `select type, status, count(*) as n from outbox where status <> 'done' group by 1, 2`,
-      alwaysPresent: [{ type: 'requestRefund', status: 'failed' }],
-    });
-    this.countGauge({
-      name: 'webhook_deliveries_unfinished',
-      help: 'Webhook deliveries not succeeded yet, by status (failed: out of retries, or the endpoint answered 410)',
-      labelNames: ['status'],
-      sql: `select status, count(*) as n from webhook_deliveries where status <> 'succeeded' group by 1`,
-      alwaysPresent: [{ status: 'failed' }],
-    });
-    const queues = { [QUEUES.deadlines]: this.deadlines, [QUEUES.effects]: this.effects };
-    new Gauge({
-      name: 'queue_jobs',
-      help: 'BullMQ jobs by queue and state',
-      labelNames: ['queue', 'state'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const [name, queue] of Object.entries(queues)) {
-          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-          for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
-        }
-      },
-    });
-  }
-
+  /** Prometheus scrape endpoint (see OpsMetrics for what is in it). */
   @Public()
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics(): Promise<string> {
-    return this.registry.metrics();
-  }
-
-  /** A gauge read from PostgreSQL at every scrape. */
-  private countGauge(spec: CountGauge): void {
-    const em = this.em;
-    const labelNames = spec.labelNames ?? [];
-    new Gauge({
-      name: spec.name,
-      help: spec.help,
-      labelNames,
-      registers: [this.registry],
-      async collect() {
-        const rows = await em.fork().getConnection().execute<Array<Record<string, string>>>(spec.sql);
-        this.reset();
-        for (const labels of spec.alwaysPresent ?? []) this.set(labels, 0);
-        for (const row of rows) this.set(Object.fromEntries(labelNames.map((label) => [label, row[label]!])), Number(row.n));
-      },
-    });
+    return this.opsMetrics.render();
   }
 }
