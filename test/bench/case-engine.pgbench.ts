@@ -1,3 +1,4 @@
+import { LOCK_CASE_WITH_LIVE_DEADLINES_SQL } from '@app/cases';
 import { applyEvent, definitionFor, type CaseTransition, type EventSender, type MachineEvent, type PersistedSnapshot } from '@app/domain';
 import { AWAITING_CUSTOMER, LOOP_EVENTS, REVIEWING } from './case-engine.scenario';
 
@@ -28,7 +29,7 @@ export function pgbenchCaseId(index: number): string {
 }
 
 /** Every pgbench variable the script uses; no literal may contain `:<one of these>`. */
-const VARIABLES = ['cid', 'nclients', 'per_client', 'client_id', 'next_version', 'c_', 'd_'];
+const VARIABLES = ['cid', 'nclients', 'per_client', 'client_id', 'next_version', 'c_'];
 
 export interface CaseEnginePgbenchInput {
   /** A seeded dispute in investigation.reviewing, as stored. */
@@ -76,11 +77,8 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
   const deadline = request.scheduled[0]!;
   const dueAt = new Date(now.getTime() + deadline.delayMs);
 
-  const selectCase = `select "c0".* from "cases" as "c0" where "c0"."id" = ${caseId} limit 1 for update`;
-  // Pending deadlines plus SLA alarms already fired: the answer lists the reminders sent.
-  const selectPending =
-    `select "d0".* from "deadlines" as "d0" where "d0"."case_id" = ${caseId} ` +
-    `and ("d0"."status" = 'pending' or ("d0"."kind" = 'sla' and "d0"."status" = 'fired')) for update`;
+  // The command's one read (case and live deadlines, locked), the very statement the app sends.
+  const selectCase = LOCK_CASE_WITH_LIVE_DEADLINES_SQL.replace('?', caseId).replace(/\s+/g, ' ');
   const caseEvent = (transition: CaseTransition, fromState: string) =>
     insert(
       'case_events',
@@ -106,7 +104,6 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
   const requestStatements = [
     'begin;',
     `${selectCase} \\gset c_`,
-    `${selectPending};`,
     ...request.effects.map((effect) =>
       insert('outbox', {
         id: 'gen_random_uuid()',
@@ -141,9 +138,9 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
   const providedStatements = [
     'begin;',
     `${selectCase} \\gset c_`,
-    `${selectPending} \\gset d_`,
     caseEvent(provided, AWAITING_CUSTOMER),
-    `update "deadlines" set "status" = 'cancelled', "settled_at" = ${at} where "id" = ':d_id';`,
+    // The app cancels by the id it read; pgbench takes it from the same read's JSON.
+    `update "deadlines" set "status" = 'cancelled', "settled_at" = ${at} where "id" = (':c_live_deadlines'::json->0->>'id')::uuid;`,
     updateCase(provided, null),
     'commit;',
   ];

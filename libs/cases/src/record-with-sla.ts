@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CaseEntity } from '@app/db';
+import type { CaseEntity, DeadlineEntity } from '@app/db';
 import type { CaseTransition } from '@app/domain';
 import type { SlaTracker } from '@app/sla';
 import type { Actor } from './actor';
@@ -20,9 +20,11 @@ export async function recordWithSla(
   transition: CaseTransition,
   actor: Actor,
   now: Date,
+  /** The case's live deadlines when the caller locked them with the case; read here otherwise. */
+  live?: DeadlineEntity[],
 ): Promise<RecordedWithSla> {
   const context = await sla.forCase(entity);
-  const recorded = await recordTransition(em, entity, transition, actor, now, { isNew: false, dueAt: sla.dueAtPlanner(context) });
+  const recorded = await recordTransition(em, entity, transition, actor, now, { isNew: false, dueAt: sla.dueAtPlanner(context), live });
   const slaWork = await sla.onTransition(em, entity, transition.slaPhase, transition.status === 'done', actor.kind, now, recorded.pending);
   const windowReminders = sla.planWindowReminders(em, entity, context, recorded.scheduledDeadlines, now);
   // Reminders of a merchant window that just closed (the merchant answered) go with it.

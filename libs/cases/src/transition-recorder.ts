@@ -30,15 +30,17 @@ export async function recordTransition(
   transition: CaseTransition,
   actor: Actor,
   now: Date,
-  options: { isNew: boolean; dueAt?: DueAtPlanner },
+  options: { isNew: boolean; dueAt?: DueAtPlanner; live?: DeadlineEntity[] },
 ): Promise<RecordedTransition> {
   const fromState = options.isNew ? null : caseEntity.state;
   // Locked (after the case row, the order every command keeps): a reminder sweep, which takes no
   // case lock, then either skips these rows or has settled them before we read them, so this
-  // transition never overwrites a reminder that was sent with "cancelled".
+  // transition never overwrites a reminder that was sent with "cancelled". A caller that read them
+  // with the case (lockCaseWithLiveDeadlines) passes them in.
   const live = options.isNew
     ? []
-    : await em.find(DeadlineEntity, { caseId: caseEntity.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    : (options.live ??
+      (await em.find(DeadlineEntity, { caseId: caseEntity.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] }, { lockMode: LockMode.PESSIMISTIC_WRITE })));
   const pending = live.filter((deadline) => deadline.status === 'pending');
   const firedSla = live.filter((deadline) => deadline.status === 'fired');
   const dueAt = options.dueAt ?? calendarDueAt;

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
@@ -8,6 +7,7 @@ import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, rethrowLockConflict, versionConflict } from '../errors';
+import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
 import { toCaseView, type CaseView } from '../views/case-view';
 
@@ -58,8 +58,9 @@ export class SendCaseEvent {
     const work = await this.em
       .transactional(async (em) => {
         // Case row first, then its deadlines: the lock order every command and deadline firing keeps.
-        entity = (await em.findOne(CaseEntity, { id: command.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE })) ?? undefined;
-        if (!entity) throw caseNotFound(command.caseId);
+        const locked = await lockCaseWithLiveDeadlines(em, command.caseId);
+        if (!locked) throw caseNotFound(command.caseId);
+        entity = locked.entity;
         if (options.inSameTransaction && !(await options.inSameTransaction(em))) return null;
         if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
           throw versionConflict(entity.id, command.expectedVersion, entity.version);
@@ -67,7 +68,7 @@ export class SendCaseEvent {
         const definition = definitionFor(entity.kind, entity.machineVersion);
         const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
         const now = this.clock.now();
-        const work = await recordWithSla(em, this.sla, entity, transition, actor, now);
+        const work = await recordWithSla(em, this.sla, entity, transition, actor, now, locked.live);
         return { ...work, now };
       })
       .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
