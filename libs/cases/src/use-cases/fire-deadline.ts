@@ -2,11 +2,12 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity, DeadlineEntity } from '@app/db';
+import { DeadlineEntity } from '@app/db';
 import { definitionFor, fireDeadline } from '@app/domain';
 import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
+import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
 
 export type FireDeadlineOutcome = 'fired' | 'stale' | 'already-settled' | 'missing';
@@ -35,9 +36,10 @@ export class FireDeadline {
       // Locks in the same order as every command (case row, then its deadlines), so a deadline
       // firing and an agent's event on the same case queue behind each other instead of deadlocking.
       // Two deliveries of one deadline queue here too, and the second sees it settled.
-      const entity = await em.findOneOrFail(CaseEntity, { id: peek.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const deadline = await em.findOneOrFail(DeadlineEntity, { id: deadlineId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-      if (deadline.status !== 'pending') return null;
+      const locked = await lockCaseWithLiveDeadlines(em, peek.caseId);
+      const deadline = locked?.live.find((candidate) => candidate.id === deadlineId && candidate.status === 'pending');
+      if (!locked || !deadline) return null;
+      const entity = locked.entity;
       const now = this.clock.now();
       if (deadline.kind === 'sla') {
         const { fired, outbox, scheduled } = await this.sla.fireAlarm(em, deadline, now);
@@ -59,7 +61,7 @@ export class FireDeadline {
       outcome = 'fired';
       // The transition's own cancel of this send id must not flip the row back to cancelled.
       const withoutSelf = { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) };
-      return recordWithSla(em, this.sla, entity, withoutSelf, CLOCK, now);
+      return recordWithSla(em, this.sla, entity, withoutSelf, CLOCK, now, locked.live);
     });
     if (work) await this.dispatcher.dispatch(work);
     return outcome;
