@@ -1,4 +1,4 @@
-import { LOCK_CASE_WITH_LIVE_DEADLINES_SQL } from '@app/cases';
+import { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL } from '@app/cases';
 import { applyEvent, definitionFor, type CaseTransition, type EventSender, type MachineEvent, type PersistedSnapshot } from '@app/domain';
 import { AWAITING_CUSTOMER, LOOP_EVENTS, REVIEWING } from './case-engine.scenario';
 
@@ -29,7 +29,7 @@ export function pgbenchCaseId(index: number): string {
 }
 
 /** Every pgbench variable the script uses; no literal may contain `:<one of these>`. */
-const VARIABLES = ['cid', 'nclients', 'per_client', 'client_id', 'next_version', 'c_'];
+const VARIABLES = ['cid', 'nclients', 'per_client', 'client_id', 'next_version', 'c_', 'd_'];
 
 export interface CaseEnginePgbenchInput {
   /** A seeded dispute in investigation.reviewing, as stored. */
@@ -77,8 +77,9 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
   const deadline = request.scheduled[0]!;
   const dueAt = new Date(now.getTime() + deadline.delayMs);
 
-  // The command's one read (case and live deadlines, locked), the very statement the app sends.
-  const selectCase = LOCK_CASE_WITH_LIVE_DEADLINES_SQL.replace('?', caseId).replace(/\s+/g, ' ');
+  // The command's two reads (the case, then its live deadlines, both locked): the very statements the app sends.
+  const selectCase = LOCK_CASE_SQL.replace('?', caseId);
+  const selectPending = LOCK_LIVE_DEADLINES_SQL.replace('?', caseId);
   const caseEvent = (transition: CaseTransition, fromState: string) =>
     insert(
       'case_events',
@@ -104,6 +105,7 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
   const requestStatements = [
     'begin;',
     `${selectCase} \\gset c_`,
+    `${selectPending};`,
     ...request.effects.map((effect) =>
       insert('outbox', {
         id: 'gen_random_uuid()',
@@ -138,9 +140,10 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
   const providedStatements = [
     'begin;',
     `${selectCase} \\gset c_`,
+    // Exactly one live deadline here (the info-reply window); \gset fails loudly otherwise.
+    `${selectPending} \\gset d_`,
     caseEvent(provided, AWAITING_CUSTOMER),
-    // The app cancels by the id it read; pgbench takes it from the same read's JSON.
-    `update "deadlines" set "status" = 'cancelled', "settled_at" = ${at} where "id" = (':c_live_deadlines'::json->0->>'id')::uuid;`,
+    `update "deadlines" set "status" = 'cancelled', "settled_at" = ${at} where "id" = ':d_id';`,
     updateCase(provided, null),
     'commit;',
   ];

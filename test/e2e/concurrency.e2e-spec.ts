@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 describe('optimistic locking under concurrent commands', () => {
   let t: TestApp;
@@ -30,5 +32,33 @@ describe('optimistic locking under concurrent commands', () => {
     expect(deadlines).toEqual([{ status: 'pending' }]);
     const [row] = await t.sql<{ version: number; state: string }>('select version, state from cases where id = $1', [opened.id]);
     expect(row).toEqual({ version: 2, state: 'awaitingMerchant' });
+  });
+
+  it('a command that waited for the case lock sees the deadlines the holder of that lock committed', async () => {
+    const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
+    // Another transaction holds the case (as a command or a deadline firing would) and adds a deadline.
+    const holder = new Client({ connectionString: t.config.database.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from cases where id = $1 for update', [opened.id]);
+      await holder.query(
+        `insert into deadlines (id, case_id, kind, name, send_id, event, due_at, status, created_at)
+         values (gen_random_uuid(), $1, 'machine', 'holderWindow', 'test.holder', '{"type":"TEST_HOLDER"}', now() + interval '1 day', 'pending', now())`,
+        [opened.id],
+      );
+      const forwarding = t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).then((response) => response);
+      await waitFor('the command to wait for the case lock', async () => {
+        const [row] = await t.sql<{ n: string }>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%from cases%for update%'`);
+        return Number(row!.n) > 0;
+      });
+      await holder.query('commit');
+      const forwarded = await forwarding;
+      expect(forwarded.status).toBe(200);
+      // Built from the rows the command read after it got the lock: the holder's deadline is there.
+      expect(forwarded.body.deadlines.map((deadline: { name: string }) => deadline.name).sort()).toEqual(['holderWindow', 'merchantResponseWindow']);
+    } finally {
+      await holder.end();
+    }
   });
 });

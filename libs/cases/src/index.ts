@@ -13,4 +13,4 @@ export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-r
 export { GetQueueStats, DUE_SOON_MS, type QueueStats, type QueueCounts } from './use-cases/get-queue-stats';
 export type { CaseSummaryView, CaseView, DeadlineView, SlaClockView } from './views/case-view';
 export { RedriveCaseEffects } from './use-cases/redrive-case-effects';
-export { LOCK_CASE_WITH_LIVE_DEADLINES_SQL } from './lock-case';
+export { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL } from './lock-case';

@@ -37,8 +37,9 @@ export class FireDeadline {
       // firing and an agent's event on the same case queue behind each other instead of deadlocking.
       // Two deliveries of one deadline queue here too, and the second sees it settled.
       const locked = await lockCaseWithLiveDeadlines(em, peek.caseId);
-      const deadline = locked?.live.find((candidate) => candidate.id === deadlineId && candidate.status === 'pending');
-      if (!locked || !deadline) return null;
+      if (!locked) throw new Error(`deadline ${deadlineId} belongs to case ${peek.caseId}, which does not exist`);
+      const deadline = locked.live.find((candidate) => candidate.id === deadlineId && candidate.status === 'pending');
+      if (!deadline) return null;
       const entity = locked.entity;
       const now = this.clock.now();
       if (deadline.kind === 'sla') {
