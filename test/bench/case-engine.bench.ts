@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { OpenCase, SendCaseEvent, type Actor } from '@app/cases';
 import type { PersistedSnapshot } from '@app/domain';
+import { startFloorServer } from './case-engine.floor';
+import type { FloorScenarioData } from './case-engine.floor-scenario';
 import { buildCaseEnginePgbenchScript, pgbenchCaseId } from './case-engine.pgbench';
 import { AWAITING_CUSTOMER, REVIEWING, type CaseEngineScenarioData } from './case-engine.scenario';
 import { startBenchApp, type BenchApp } from './support/bench-app';
@@ -15,9 +17,10 @@ import { round } from './support/stats';
  * How fast does one case event go through the whole stack, compared with the database doing the
  * same transaction with nothing in front of it? The HTTP side is the real API (auth, validation,
  * ORM, machine, outbox, Redis, the response view) with the workers in a process of their own;
- * the pgbench side is the SQL of that command's transaction alone (see case-engine.pgbench.ts).
- * Both run the same closed-loop concurrency for the same time, one after the other, against the
- * same database.
+ * the pgbench side is the SQL of that command's transaction alone (see case-engine.pgbench.ts);
+ * between them, the floor is that SQL behind a bare node:http server (case-engine.floor.ts), which
+ * tells what the machine allows apart from what the app costs. All three run the same closed-loop
+ * concurrency for the same time, one after the other, against the same database.
  */
 const settings = () => ({
   cases: intFromEnv('BENCH_CASES', 2000),
@@ -101,6 +104,9 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     agentId,
     now: new Date(),
   });
+  const floor = await measureFloor(bench, config, generated.statements, sample[0]!.version % 2, pgbenchCases);
+  await bench.sql('checkpoint');
+
   const pgbenchRun = (durationSeconds: number, latencyLog: boolean) =>
     runPgbench({
       databaseUrl: bench.databaseUrl,
@@ -120,6 +126,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   return buildReport({
     config,
     http,
+    floor,
     pgbench,
     traffic: windowTraffic,
     workerCpuMs,
@@ -129,6 +136,41 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     pgbenchCases,
     consistency,
   });
+}
+
+/**
+ * The floor (case-engine.floor.ts): a bare node:http server running the pgbench script's
+ * statements, under the same closed-loop load, on the pgbench cases (pgbench carries on from
+ * wherever it leaves them: the script reads each case's state from its version).
+ */
+async function measureFloor(
+  bench: BenchApp,
+  config: ReturnType<typeof settings>,
+  statements: { request: string[]; provided: string[] },
+  reviewingParity: number,
+  pgbenchCases: number,
+): Promise<HttpLoadResult & { mainThreadCpuMsPerTransition: number | null }> {
+  const server = await startFloorServer({ databaseUrl: bench.databaseUrl, poolSize: config.databasePool, statements, reviewingParity });
+  const counters = new DriverCounters();
+  let windowStart: CounterSnapshot | undefined;
+  let cpuMs: number | null = null;
+  try {
+    log(`floor (bare node:http + pg, the pgbench statements): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
+    const result = await runHttpLoad<FloorScenarioData>({
+      scenarioModule: join(__dirname, 'case-engine.floor-scenario.js'),
+      scenarioData: { baseUrl: server.baseUrl.toString(), perClient: pgbenchCases / config.clients },
+      concurrency: config.clients,
+      warmupMs: config.warmupSeconds * 1000,
+      durationMs: config.durationSeconds * 1000,
+      onWindowStart: () => (windowStart = counters.snapshot()),
+      onWindowEnd: () => (cpuMs = DriverCounters.delta(windowStart!, counters.snapshot()).mainThreadCpuMs),
+    });
+    log(`floor: ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
+    const spent = cpuMs as number | null;
+    return { ...result, mainThreadCpuMsPerTransition: spent === null ? null : spent / Math.max(1, result.successes) };
+  } finally {
+    await server.close();
+  }
 }
 
 interface ConsistencyGroup {
@@ -259,6 +301,7 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
 function buildReport(input: {
   config: ReturnType<typeof settings>;
   http: HttpLoadResult;
+  floor: HttpLoadResult & { mainThreadCpuMsPerTransition: number | null };
   pgbench: PgbenchResult;
   traffic: CounterDelta | undefined;
   /** CPU the separate worker process used during the measured window (effects of the transitions). */
@@ -269,8 +312,9 @@ function buildReport(input: {
   pgbenchCases: number;
   consistency: ConsistencyGroup[];
 }): BenchmarkReport {
-  const { config, http, pgbench, traffic } = input;
+  const { config, http, floor, pgbench, traffic } = input;
   const ratio = http.throughputPerSecond / pgbench.tps;
+  const floorRatio = floor.throughputPerSecond / pgbench.tps;
   const perTransition = (value: number) => value / Math.max(1, http.successes);
   const pgbenchStatementsPerTx = (input.statements.request.length + input.statements.provided.length) / 2;
   const conflicts = http.outcomes.conflict ?? 0;
@@ -303,6 +347,12 @@ function buildReport(input: {
       ? 'Consistency check after both runs: every case\'s version matches its timeline and its pending deadline matches its state, on both sides.'
       : `Consistency check FAILED (the pgbench script no longer matches the app?): ${JSON.stringify(input.consistency)}`,
   );
+  notes.push(
+    `The floor is a bare node:http server (no framework, auth, ORM, machine, Redis or effects) running the pgbench script's statements on the pgbench cases under the same ${config.clients}-client load: ` +
+      'what no Node implementation of the endpoint that sends these statements can beat on this machine. A target the floor misses is out of reach here whatever the app does around the SQL.',
+  );
+  const floorFailures = Object.keys(floor.outcomes).filter((outcome) => outcome !== 'ok');
+  if (floorFailures.length) notes.push(`Floor failures: ${floor.detailSamples.join(' | ')}`);
   if (failures.length) notes.push(`HTTP failures: ${http.detailSamples.join(' | ')}`);
   if (pgbench.failedTransactions) notes.push(`pgbench reported ${pgbench.failedTransactions} failed transactions.`);
   if (!input.effectsCaughtUp) notes.push('The effect workers had not caught up 15 s after the HTTP run.');
@@ -319,6 +369,13 @@ function buildReport(input: {
       { metric: 'pgbench latency p50', value: pgbench.latencyMs?.p50 ?? NaN, unit: 'ms' },
       { metric: 'pgbench latency p99', value: pgbench.latencyMs?.p99 ?? NaN, unit: 'ms' },
       { metric: 'ratio HTTP/pgbench', value: ratio, unit: '', digits: 3, target: { op: '>=', threshold: TARGETS.ratio } },
+      { metric: 'floor transitions/s', value: floor.throughputPerSecond, unit: '/s' },
+      { metric: 'floor latency p50', value: floor.latencyMs.p50, unit: 'ms' },
+      { metric: 'floor latency p99', value: floor.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.p99Ms } },
+      { metric: 'ratio floor/pgbench', value: floorRatio, unit: '', digits: 3, target: { op: '>=', threshold: TARGETS.ratio } },
+      ...(floor.mainThreadCpuMsPerTransition === null
+        ? []
+        : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
       ...(traffic
         ? [
             { metric: 'SQL statements / HTTP transition', value: perTransition(traffic.sql.total), unit: '' },
@@ -338,6 +395,7 @@ function buildReport(input: {
       pgbench: { ...pgbench, cases: input.pgbenchCases },
       consistency: input.consistency,
       ratio,
+      floor: { ...floor, ratio: floorRatio },
       httpTraffic: traffic && {
         ...traffic,
         perTransition: {

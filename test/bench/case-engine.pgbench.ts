@@ -1,23 +1,24 @@
-import { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL } from '@app/cases';
-import { applyEvent, definitionFor, type CaseTransition, type EventSender, type MachineEvent, type PersistedSnapshot } from '@app/domain';
+import { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf, planCaseWrites, recordTransition, type Actor, type SqlStatement } from '@app/cases';
+import { CaseEntity, DeadlineEntity } from '@app/db';
+import { applyEvent, definitionFor, type EventSender, type MachineEvent, type PersistedSnapshot } from '@app/domain';
 import { AWAITING_CUSTOMER, LOOP_EVENTS, REVIEWING } from './case-engine.scenario';
 
 /**
  * The pgbench side of the case-engine benchmark: a script that issues, statement for statement,
  * the transaction SendCaseEvent commits for the REQUEST_CUSTOMER_INFO ↔ CUSTOMER_INFO_PROVIDED
- * loop — the statements and their order as MikroORM sends them (seen with DATABASE_DEBUG=true),
- * with literals in the same places. The literal values (snapshots, payloads, deadline) are computed
- * by the real machine from a seeded case, so the rows written have the sizes the app writes.
+ * loop. The reads are the app's own constants (LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL); the
+ * write is what the app's planCaseWrites returns for rows built by the app's recordTransition
+ * from a seeded case, with the parameters written in as literals: the same text, in the same
+ * order, with rows of the sizes the app writes.
  *
  * What it leaves out is the point of the comparison: HTTP, auth (its session lookup runs before the
- * transaction), validation, the ORM, XState, the response view, Redis and the effect workers.
- * The bench's disputes match no SLA policy, so the command reads no SLA clocks (neither side).
- * Known differences in the SQL itself:
+ * transaction), validation, the app's JavaScript around the SQL, XState, the response view, Redis
+ * and the effect workers. The bench's disputes match no SLA policy, so the command reads no SLA
+ * clocks (neither side). Known differences in the SQL itself:
  *  - new row ids come from gen_random_uuid() rather than the client (same random distribution);
  *  - timestamps are fixed literals computed when the script is generated;
  *  - each pgbench client owns a disjoint slice of the cases, so pgbench never hits a version
- *    conflict (an UPDATE … WHERE version = n matching 0 rows would not abort its transaction the
- *    way the ORM's OptimisticLockError does). The HTTP side's conflicts are reported separately.
+ *    conflict. The HTTP side's conflicts are reported separately.
  */
 
 /** pgbench cases get recognisable ids: this prefix and a 12-digit number. */
@@ -54,15 +55,28 @@ function literal(value: unknown): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-function insert(table: string, row: Record<string, string>, returning = ''): string {
-  const columns = Object.keys(row).map((column) => `"${column}"`).join(', ');
-  return `insert into "${table}" (${columns}) values (${Object.values(row).join(', ')})${returning};`;
+/** A pgbench variable (or expression) written into the script as it is, not as a literal. */
+class Raw {
+  constructor(readonly text: string) {}
+}
+
+/** Writes a statement's parameters into its text: literals, or the pgbench variables they stand for. */
+function render(statement: SqlStatement, substitute: (value: unknown) => Raw | undefined): string {
+  const parts = statement.sql.split('?');
+  if (parts.length !== statement.params.length + 1) throw new Error(`statement has a "?" that is not a parameter: ${statement.sql}`);
+  return parts.reduce((text, part, index) => {
+    if (index === 0) return part;
+    const value = statement.params[index - 1];
+    const raw = substitute(value);
+    return `${text}${raw ? raw.text : literal(value)}${part}`;
+  }) + ';';
 }
 
 export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): CaseEnginePgbenchScript {
   const { seeded, agentId, now } = input;
   const definition = definitionFor(seeded.kind as never, seeded.machineVersion);
   const sender: EventSender = { kind: 'agent', role: 'agent' };
+  const actor: Actor = { kind: 'agent', id: agentId, role: 'agent' };
   const eventOf = (spec: { type: string; payload: object }): MachineEvent => ({ type: spec.type, ...spec.payload });
   const request = applyEvent(definition, seeded.snapshot, eventOf(LOOP_EVENTS[REVIEWING]), sender);
   const provided = applyEvent(definition, request.snapshot, eventOf(LOOP_EVENTS[AWAITING_CUSTOMER]), sender);
@@ -72,81 +86,42 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
     throw new Error('the REQUEST_CUSTOMER_INFO ↔ CUSTOMER_INFO_PROVIDED loop no longer schedules exactly one deadline; update the pgbench template');
   }
 
-  const caseId = `'${CASE_ID_PREFIX}:cid'`;
-  const at = literal(now);
-  const deadline = request.scheduled[0]!;
-  const dueAt = new Date(now.getTime() + deadline.delayMs);
+  // Stand-ins the app's code carries through to the statements, replaced by pgbench variables.
+  const caseIdText = `${CASE_ID_PREFIX}:cid`;
+  const version = -1_000_001; // :c_version, the version read (the case row's, \gset c_)
+  const deadlineId = '00000000-0000-4000-8000-00000000d1d1'; // :d_id, the live deadline read (\gset d_)
+  const caseId = `'${caseIdText}'`;
+
+  // Both branches start from a case as lockCaseWithLiveDeadlines returns it.
+  const lockedCase = (state: string, snapshot: PersistedSnapshot, nextDeadlineAt: Date | null) =>
+    Object.assign(new CaseEntity(), { id: caseIdText, kind: seeded.kind, machineVersion: seeded.machineVersion, state, snapshot, version, nextDeadlineAt, priority: 'normal' });
+  const writesOf = (entity: CaseEntity, transition: typeof request, live: DeadlineEntity[]) => {
+    const loaded = loadedStateOf(entity, live);
+    const recorded = recordTransition(entity, transition, actor, now, { isNew: false, live });
+    const newRows = { events: [recorded.event], deadlines: recorded.scheduledDeadlines, outbox: recorded.outbox };
+    const newIds = new Set([...newRows.deadlines, ...newRows.outbox].map((row) => row.id));
+    const substitute = (value: unknown): Raw | undefined => {
+      if (value === caseIdText) return new Raw(caseId);
+      if (value === version) return new Raw(':c_version');
+      if (value === version + 1) return new Raw(':next_version');
+      if (value === deadlineId) return new Raw("':d_id'");
+      if (typeof value === 'string' && newIds.has(value)) return new Raw('gen_random_uuid()');
+      return undefined;
+    };
+    return { statements: [render(planCaseWrites({ entity, live, loaded, newRows, now }), substitute)], recorded };
+  };
+
+  const requestWrites = writesOf(lockedCase(REVIEWING, seeded.snapshot, null), request, []);
+  const window = requestWrites.recorded.scheduledDeadlines[0]!;
+  const liveWindow = Object.assign(new DeadlineEntity(), { ...window, id: deadlineId });
+  const providedWrites = writesOf(lockedCase(AWAITING_CUSTOMER, request.snapshot, window.dueAt), provided, [liveWindow]);
 
   // The command's two reads (the case, then its live deadlines, both locked): the very statements the app sends.
   const selectCase = LOCK_CASE_SQL.replace('?', caseId);
   const selectPending = LOCK_LIVE_DEADLINES_SQL.replace('?', caseId);
-  const caseEvent = (transition: CaseTransition, fromState: string) =>
-    insert(
-      'case_events',
-      {
-        case_id: caseId,
-        category: literal('machine'),
-        type: literal(transition.event.type),
-        actor_kind: literal('agent'),
-        actor_id: literal(agentId),
-        from_state: literal(fromState),
-        to_state: literal(transition.state),
-        case_version: ':next_version',
-        payload: literal(transition.event),
-        created_at: at,
-      },
-      ' returning "id"',
-    );
-  const updateCase = (transition: CaseTransition, nextDeadlineAt: Date | null) =>
-    `update "cases" set "state" = ${literal(transition.state)}, "snapshot" = ${literal(transition.snapshot)}, ` +
-    `"next_deadline_at" = ${literal(nextDeadlineAt)}, "updated_at" = ${at}, "version" = "version" + 1 ` +
-    `where "id" = ${caseId} and "version" = :c_version returning "version";`;
-
-  const requestStatements = [
-    'begin;',
-    `${selectCase} \\gset c_`,
-    `${selectPending};`,
-    ...request.effects.map((effect) =>
-      insert('outbox', {
-        id: 'gen_random_uuid()',
-        case_id: caseId,
-        type: literal(effect.type),
-        payload: literal({ ...effect.params, caseState: request.state, caseKind: seeded.kind }),
-        status: literal('pending'),
-        attempts: '0',
-        last_error: 'NULL',
-        created_at: at,
-        relayed_at: 'NULL',
-        done_at: 'NULL',
-      }),
-    ),
-    caseEvent(request, REVIEWING),
-    insert('deadlines', {
-      id: 'gen_random_uuid()',
-      case_id: caseId,
-      kind: literal('machine'),
-      sla_clock_id: 'NULL',
-      name: literal(deadline.name),
-      send_id: literal(deadline.sendId),
-      event: literal(deadline.event),
-      due_at: literal(dueAt),
-      status: literal('pending'),
-      created_at: at,
-      settled_at: 'NULL',
-    }),
-    updateCase(request, dueAt),
-    'commit;',
-  ];
-  const providedStatements = [
-    'begin;',
-    `${selectCase} \\gset c_`,
-    // Exactly one live deadline here (the info-reply window); \gset fails loudly otherwise.
-    `${selectPending} \\gset d_`,
-    caseEvent(provided, AWAITING_CUSTOMER),
-    `update "deadlines" set "status" = 'cancelled', "settled_at" = ${at} where "id" = ':d_id';`,
-    updateCase(provided, null),
-    'commit;',
-  ];
+  const requestStatements = ['begin;', `${selectCase} \\gset c_`, `${selectPending};`, ...requestWrites.statements, 'commit;'];
+  // Exactly one live deadline here (the info-reply window); \gset fails loudly otherwise.
+  const providedStatements = ['begin;', `${selectCase} \\gset c_`, `${selectPending} \\gset d_`, ...providedWrites.statements, 'commit;'];
 
   // Both branches share begin and the case select; the case's version parity says which state it
   // is in (the loop alternates, starting from the seeded version in reviewing), which spares a

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseEntity, DeadlineEntity } from '@app/db';
+import { AgentEntity, CaseEntity, DeadlineEntity } from '@app/db';
 
 /** The case row, locked. One parameter: the case id. Exported so the benchmark's pgbench side issues the very same. */
 export const LOCK_CASE_SQL = `select * from cases where id = ? for update`;
@@ -10,24 +10,158 @@ export const LOCK_CASE_SQL = `select * from cases where id = ? for update`;
  */
 export const LOCK_LIVE_DEADLINES_SQL = `select * from deadlines d where d.case_id = ? and (d.status = 'pending' or (d.kind = 'sla' and d.status = 'fired')) for update`;
 
+/** The columns of a live deadline that a command may change, as they were read. */
+export interface LoadedDeadlineState {
+  status: DeadlineEntity['status'];
+  settledAt: Date | null;
+}
+
+/** The case's columns as they were read, so that the command writes back only what it changed. */
+export type LoadedCaseState = Readonly<Pick<CaseEntity, CaseWritableField>>;
+
+/**
+ * What a command may change on the case row besides its snapshot, version and updated_at (the
+ * assignee is AssignCase's, which goes through the unit of work).
+ */
+export type CaseWritableField = 'state' | 'status' | 'priority' | 'slaPolicyId' | 'escalatedAt' | 'nextDeadlineAt';
+
 export interface LockedCase {
+  /**
+   * The case, as a plain object outside MikroORM's unit of work: the command writes it back
+   * itself (case-writes.ts), so the flush at the end of the transaction must not see it.
+   */
   entity: CaseEntity;
-  /** The case's live deadlines, locked too. */
+  /** The case's live deadlines, locked too; plain objects as well, written back the same way. */
   live: DeadlineEntity[];
+  /** The row as read: what the command compares with to know what it changed. */
+  loaded: { case: LoadedCaseState; deadlines: ReadonlyMap<string, LoadedDeadlineState> };
 }
 
 /**
  * A command's read: the case row, then its live deadlines, both locked in that order (the order
- * every command and deadline firing keeps), mapped into the transaction's unit of work without the
- * query builder. Two statements on purpose: under READ COMMITTED the second one starts after the
- * case lock is ours, so it sees the deadlines the previous holder of that lock committed; one
- * statement with a sub-select would read them as they were before it waited, and would lock them
- * before the case row. Null when there is no such case.
+ * every command and deadline firing keeps). Two statements on purpose: under READ COMMITTED the
+ * second one starts after the case lock is ours, so it sees the deadlines the previous holder of
+ * that lock committed; one statement with a sub-select would read them as they were before it
+ * waited, and would lock them before the case row. Null when there is no such case.
+ *
+ * The rows become plain entity objects, not managed ones: on the path every event takes, the
+ * unit of work's change tracking cost more CPU than the SQL it sent (see case-writes.ts).
  */
 export async function lockCaseWithLiveDeadlines(em: EntityManager, caseId: string): Promise<LockedCase | null> {
   const connection = em.getConnection();
-  const [caseRow] = await connection.execute<Array<Record<string, unknown>>>(LOCK_CASE_SQL, [caseId], 'all', em.getTransactionContext());
+  const [caseRow] = await connection.execute<CaseRow[]>(LOCK_CASE_SQL, [caseId], 'all', em.getTransactionContext());
   if (!caseRow) return null;
-  const deadlines = await connection.execute<Array<Record<string, unknown>>>(LOCK_LIVE_DEADLINES_SQL, [caseId], 'all', em.getTransactionContext());
-  return { entity: em.map(CaseEntity, caseRow), live: deadlines.map((row) => em.map(DeadlineEntity, row)) };
+  const deadlineRows = await connection.execute<DeadlineRow[]>(LOCK_LIVE_DEADLINES_SQL, [caseId], 'all', em.getTransactionContext());
+  const entity = caseFromRow(caseRow);
+  const live = deadlineRows.map(deadlineFromRow);
+  return { entity, live, loaded: loadedStateOf(entity, live) };
+}
+
+/** What a command compares with at the end: the case's writable columns and its live deadlines' states, as they are now. */
+export function loadedStateOf(entity: CaseEntity, live: readonly DeadlineEntity[]): LockedCase['loaded'] {
+  return {
+    case: {
+      state: entity.state,
+      status: entity.status,
+      priority: entity.priority,
+      slaPolicyId: entity.slaPolicyId,
+      escalatedAt: entity.escalatedAt,
+      nextDeadlineAt: entity.nextDeadlineAt,
+    },
+    deadlines: new Map(live.map((deadline) => [deadline.id, { status: deadline.status, settledAt: deadline.settledAt }])),
+  };
+}
+
+interface CaseRow {
+  id: string;
+  kind: CaseEntity['kind'];
+  machine_version: number;
+  state: string;
+  status: CaseEntity['status'];
+  snapshot: Record<string, unknown>;
+  machine_input: unknown;
+  version: number;
+  priority: CaseEntity['priority'];
+  channel: CaseEntity['channel'];
+  subject: string;
+  description: string | null;
+  customer_id: string;
+  customer_name: string | null;
+  merchant_id: string | null;
+  transaction_ref: string | null;
+  /** bigint: the driver returns it as a string. */
+  amount_minor: string | number | null;
+  currency: string | null;
+  assignee_id: string | null;
+  sla_policy_id: string | null;
+  escalated_at: Timestamp | null;
+  next_deadline_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+interface DeadlineRow {
+  id: string;
+  case_id: string;
+  kind: DeadlineEntity['kind'];
+  sla_clock_id: string | null;
+  name: string;
+  send_id: string;
+  event: DeadlineEntity['event'];
+  due_at: Timestamp;
+  status: DeadlineEntity['status'];
+  created_at: Timestamp;
+  settled_at: Timestamp | null;
+}
+
+/** MikroORM has the driver hand timestamps over as text (it parses them itself); other pools give Dates. */
+type Timestamp = string | Date;
+
+const toDate = (value: Timestamp): Date => new Date(value);
+const toDateOrNull = (value: Timestamp | null): Date | null => (value === null ? null : new Date(value));
+
+function caseFromRow(row: CaseRow): CaseEntity {
+  return Object.assign(new CaseEntity(), {
+    id: row.id,
+    kind: row.kind,
+    machineVersion: row.machine_version,
+    state: row.state,
+    status: row.status,
+    snapshot: row.snapshot,
+    machineInput: row.machine_input,
+    version: row.version,
+    priority: row.priority,
+    channel: row.channel,
+    subject: row.subject,
+    description: row.description,
+    customerId: row.customer_id,
+    customerName: row.customer_name,
+    merchantId: row.merchant_id,
+    transactionRef: row.transaction_ref,
+    amountMinor: row.amount_minor === null ? null : Number(row.amount_minor),
+    currency: row.currency,
+    // Only the id: a caller that shows the assignee's name loads it (SendCaseEvent's view does).
+    assignee: row.assignee_id ? Object.assign(new AgentEntity(), { id: row.assignee_id }) : null,
+    slaPolicyId: row.sla_policy_id,
+    escalatedAt: toDateOrNull(row.escalated_at),
+    nextDeadlineAt: toDateOrNull(row.next_deadline_at),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  });
+}
+
+function deadlineFromRow(row: DeadlineRow): DeadlineEntity {
+  return Object.assign(new DeadlineEntity(), {
+    id: row.id,
+    caseId: row.case_id,
+    kind: row.kind,
+    slaClockId: row.sla_clock_id,
+    name: row.name,
+    sendId: row.send_id,
+    event: row.event,
+    dueAt: toDate(row.due_at),
+    status: row.status,
+    createdAt: toDate(row.created_at),
+    settledAt: toDateOrNull(row.settled_at),
+  });
 }

@@ -1,46 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CaseTransition, ScheduledDeadline } from '@app/domain';
 import { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
 import type { Actor } from './actor';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
 
-/**
- * Writes one machine transition into the unit of work of the current transaction: the new
- * snapshot on the case (the flush bumps its version, WHERE version = old), the timeline row,
- * deadline rows for scheduled `after` events, cancelled deadlines, and outbox rows for effects.
- * Everything commits together or not at all.
- */
 /** When a scheduled machine deadline is due; the SLA policy may measure it in business time. */
 export type DueAtPlanner = (scheduled: ScheduledDeadline, now: Date) => Date;
 
 export const calendarDueAt: DueAtPlanner = (scheduled, now) => new Date(now.getTime() + scheduled.delayMs);
 
 export interface RecordedTransition extends CommittedWork {
+  /** The timeline row of the transition (not yet written). */
+  event: CaseEventEntity;
   /** Every deadline of the case still pending after this transition (machine and SLA alarms). */
   pending: DeadlineEntity[];
   /** SLA alarms that already fired (the reminders sent): the case view lists them, read in the same query. */
   firedSla: DeadlineEntity[];
 }
 
-export async function recordTransition(
-  em: EntityManager,
+/**
+ * Applies one machine transition to the case in memory and builds the rows it adds: the new
+ * snapshot and state on the case, the timeline row, deadline rows for scheduled `after` events,
+ * cancelled deadlines (marked on the live rows), and outbox rows for effects. It writes nothing
+ * and persists nothing: a new case's rows go through the unit of work (OpenCase), an existing
+ * case's through writeCaseChanges, in the caller's transaction. Everything commits together or
+ * not at all.
+ */
+export function recordTransition(
   caseEntity: CaseEntity,
   transition: CaseTransition,
   actor: Actor,
   now: Date,
-  options: { isNew: boolean; dueAt?: DueAtPlanner; live?: DeadlineEntity[] },
-): Promise<RecordedTransition> {
+  options: {
+    isNew: boolean;
+    dueAt?: DueAtPlanner;
+    /**
+     * The case's live deadlines, locked after the case row (lockCaseWithLiveDeadlines; none for a
+     * new case): a reminder sweep, which takes no case lock, then either skips these rows or has
+     * settled them before we read them, so a transition never overwrites a sent reminder.
+     */
+    live: DeadlineEntity[];
+  },
+): RecordedTransition {
   const fromState = options.isNew ? null : caseEntity.state;
-  // Locked (after the case row, the order every command keeps): a reminder sweep, which takes no
-  // case lock, then either skips these rows or has settled them before we read them, so this
-  // transition never overwrites a reminder that was sent with "cancelled". A caller that read them
-  // with the case (lockCaseWithLiveDeadlines) passes them in.
-  const live = options.isNew
-    ? []
-    : (options.live ??
-      (await em.find(DeadlineEntity, { caseId: caseEntity.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] }, { lockMode: LockMode.PESSIMISTIC_WRITE })));
+  const live = options.live;
   const pending = live.filter((deadline) => deadline.status === 'pending');
   const firedSla = live.filter((deadline) => deadline.status === 'fired');
   const dueAt = options.dueAt ?? calendarDueAt;
@@ -54,8 +57,8 @@ export async function recordTransition(
     }
   }
 
-  const scheduledDeadlines = transition.scheduled.map((scheduled) => {
-    const deadline = em.create(DeadlineEntity, {
+  const scheduledDeadlines = transition.scheduled.map((scheduled) =>
+    Object.assign(new DeadlineEntity(), {
       id: randomUUID(),
       caseId: caseEntity.id,
       name: scheduled.name,
@@ -63,9 +66,8 @@ export async function recordTransition(
       event: scheduled.event,
       dueAt: dueAt(scheduled, now),
       createdAt: now,
-    });
-    return deadline;
-  });
+    }),
+  );
 
   const stillPending = [...pending.filter((deadline) => deadline.status === 'pending'), ...scheduledDeadlines];
   setNextDeadline(caseEntity, stillPending);
@@ -73,7 +75,7 @@ export async function recordTransition(
   caseEntity.state = transition.state;
   caseEntity.status = transition.status;
 
-  em.create(CaseEventEntity, {
+  const event = Object.assign(new CaseEventEntity(), {
     caseId: caseEntity.id,
     category: 'machine',
     type: transition.event.type,
@@ -87,7 +89,7 @@ export async function recordTransition(
   });
 
   const outbox = transition.effects.map((effect) =>
-    em.create(OutboxEntity, {
+    Object.assign(new OutboxEntity(), {
       id: randomUUID(),
       caseId: caseEntity.id,
       type: effect.type,
@@ -96,7 +98,7 @@ export async function recordTransition(
     }),
   );
 
-  return { scheduledDeadlines, cancelledDeadlineIds, outbox, pending: stillPending, firedSla };
+  return { event, scheduledDeadlines, cancelledDeadlineIds, outbox, pending: stillPending, firedSla };
 }
 
 /**

@@ -7,6 +7,7 @@ import { definitionFor, fireDeadline } from '@app/domain';
 import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
+import { settleDeadline, writeCaseChanges } from '../case-writes';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
 
@@ -47,6 +48,9 @@ export class FireDeadline {
         deadline.status = fired ? 'fired' : 'stale';
         deadline.settledAt = now;
         outcome = fired ? 'fired' : 'stale';
+        // The alarm changes the clock (and, on a breach, the case) through the unit of work; the
+        // deadline row was read outside it, so it is settled here.
+        await settleDeadline(em, deadline);
         return { scheduledDeadlines: scheduled, cancelledDeadlineIds: [], outbox };
       }
       const definition = definitionFor(entity.kind, entity.machineVersion);
@@ -55,6 +59,7 @@ export class FireDeadline {
         deadline.status = 'stale';
         deadline.settledAt = now;
         outcome = 'stale';
+        await settleDeadline(em, deadline);
         return null;
       }
       deadline.status = 'fired';
@@ -62,7 +67,9 @@ export class FireDeadline {
       outcome = 'fired';
       // The transition's own cancel of this send id must not flip the row back to cancelled.
       const withoutSelf = { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) };
-      return recordWithSla(em, this.sla, entity, withoutSelf, CLOCK, now, locked.live);
+      const work = await recordWithSla(em, this.sla, entity, withoutSelf, CLOCK, now, locked.live);
+      await writeCaseChanges(em, { entity, live: locked.live, loaded: locked.loaded, newRows: work.newRows, now });
+      return work;
     });
     if (work) await this.dispatcher.dispatch(work);
     return outcome;

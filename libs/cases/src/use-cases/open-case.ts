@@ -73,7 +73,8 @@ export class OpenCase {
         createdAt: now,
         updatedAt: now,
       });
-      const recorded = await recordTransition(em, entity, transition, actor, now, { isNew: true, dueAt: this.sla.dueAtPlanner(sla) });
+      const recorded = recordTransition(entity, transition, actor, now, { isNew: true, dueAt: this.sla.dueAtPlanner(sla), live: [] });
+      em.persist([recorded.event, ...recorded.scheduledDeadlines, ...recorded.outbox]);
       const slaWork = this.sla.startClocks(em, entity, sla, transition.slaPhase, now);
       const windowReminders = this.sla.planWindowReminders(em, entity, sla, recorded.scheduledDeadlines, now);
       setNextDeadline(entity, [...recorded.pending, ...slaWork.scheduled]);

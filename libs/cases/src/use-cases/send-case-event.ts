@@ -1,11 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity } from '@app/db';
+import { AgentEntity, type CaseEntity } from '@app/db';
 import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
+import { writeCaseChanges } from '../case-writes';
 import { caseNotFound, isUuid, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
@@ -30,9 +31,10 @@ export interface SentCaseEvent {
 }
 
 /**
- * The one command path every event takes (agents, merchants, the refund gateway): load the case,
- * check the version, compute the next snapshot with the case's own machine version, and commit
- * snapshot + timeline + deadlines + outbox in one transaction.
+ * The one command path every event takes (agents, merchants, the refund gateway): load and lock
+ * the case, check the version, compute the next snapshot with the case's own machine version, and
+ * commit snapshot + timeline + deadlines + outbox in one transaction (written by writeCaseChanges;
+ * SLA bookkeeping by the unit of work's flush at the end of the same transaction).
  */
 @Injectable()
 export class SendCaseEvent {
@@ -69,6 +71,7 @@ export class SendCaseEvent {
         const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
         const now = this.clock.now();
         const work = await recordWithSla(em, this.sla, entity, transition, actor, now, locked.live);
+        await writeCaseChanges(em, { entity, live: locked.live, loaded: locked.loaded, newRows: work.newRows, now });
         return { ...work, now };
       })
       .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
@@ -76,11 +79,13 @@ export class SendCaseEvent {
     await this.dispatcher.dispatch(work);
     const committed = entity;
     return {
-      // The flush bumped the version (UPDATE … WHERE version = old).
+      // writeCaseChanges bumped the version (UPDATE … WHERE version = old RETURNING version).
       version: committed.version,
       view: async () => {
         // Only callers that answer with the case pay for this read (the view names the assignee).
-        if (committed.assignee) await this.em.populate(committed, ['assignee']);
+        if (committed.assignee) {
+          committed.assignee = await this.em.findOne(AgentEntity, { id: committed.assignee.id });
+        }
         return toCaseView(committed, { ...work.viewInputs, now: work.now }, senderOf(actor));
       },
     };

@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'pg';
+import { pgbenchCaseId, type CaseEnginePgbenchScript } from './case-engine.pgbench';
+
+/**
+ * The floor of the case-engine benchmark: the least any Node HTTP service can do for one case
+ * event on this machine. A bare `node:http` server whose handler parses the JSON body, runs the
+ * very statements the pgbench script runs (same text, same order, one round trip each, simple
+ * protocol like pgbench's default) on a `pg` pool, and answers a small JSON body. No framework,
+ * no auth, no ORM, no machine, no Redis, no effects.
+ *
+ * It answers a question the two real sides cannot: is a target out of reach because of what the
+ * app does around the SQL, or because of the machine? Whatever the floor cannot reach, no Node
+ * implementation of the endpoint that sends these statements can.
+ */
+export interface FloorServer {
+  baseUrl: URL;
+  close(): Promise<void>;
+}
+
+export interface FloorServerOptions {
+  databaseUrl: string;
+  poolSize: number;
+  statements: CaseEnginePgbenchScript['statements'];
+  /** version % 2 of a case in investigation.reviewing (the loop alternates from there), as in the script. */
+  reviewingParity: number;
+}
+
+/** `\gset prefix_` ends a statement whose one row pgbench keeps as variables; here the row is returned. */
+const GSET = /\s*\\gset \w+$/;
+
+/** Replaces the script's pgbench variables (`:name`) with their values, as pgbench does before sending. */
+function bind(statement: string, variables: Record<string, string | number>): string {
+  let text = statement.replace(GSET, ';');
+  // Longest names first, so `:c_version` is never read as `:c_` + `version`.
+  for (const name of Object.keys(variables).sort((a, b) => b.length - a.length)) {
+    text = text.replaceAll(`:${name}`, String(variables[name]));
+  }
+  return text;
+}
+
+export async function startFloorServer(options: FloorServerOptions): Promise<FloorServer> {
+  const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize });
+  const [begin, selectCase] = options.statements.request;
+  const requestBranch = options.statements.request.slice(2, -1);
+  const providedBranch = options.statements.provided.slice(2, -1);
+  const commit = options.statements.request.at(-1)!;
+  const caseNumberBase = Number(pgbenchCaseId(0).split('-').at(-1));
+
+  /** One transaction of the script for case `index`; the new version. */
+  const transition = async (index: number): Promise<number> => {
+    const client = await pool.connect();
+    try {
+      const variables: Record<string, string | number> = { cid: caseNumberBase + index };
+      await client.query(begin!);
+      const { rows } = await client.query<{ version: number }>(bind(selectCase!, variables));
+      if (rows.length !== 1) throw new Error(`no case ${pgbenchCaseId(index)}`);
+      const version = rows[0]!.version;
+      variables.c_version = version;
+      variables.next_version = version + 1;
+      const branch = version % 2 === options.reviewingParity ? requestBranch : providedBranch;
+      for (const statement of branch) {
+        const result = await client.query<{ id: string }>(bind(statement, variables));
+        // The provided branch reads the one live deadline (\gset d_) and cancels it by id.
+        if (GSET.test(statement) && statement.endsWith('d_')) variables.d_id = result.rows[0]!.id;
+      }
+      await client.query(commit);
+      return version + 1;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const match = /^\/cases\/(\d+)\/events$/.exec(request.url ?? '');
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (request.method !== 'POST' || !match) return answer(response, 404, { code: 'NOT_FOUND' });
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: unknown };
+    if (typeof body.type !== 'string') return answer(response, 400, { code: 'VALIDATION_FAILED' });
+    const version = await transition(Number(match[1]));
+    return answer(response, 200, { version });
+  };
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => answer(response, 500, { code: 'INTERNAL', message: String(error) }));
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: new URL(`http://127.0.0.1:${port}`),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolveClose) => server.close(resolveClose));
+      await pool.end();
+    },
+  };
+}
+
+function answer(response: ServerResponse, status: number, body: object): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+  response.end(payload);
+}
