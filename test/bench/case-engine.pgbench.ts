@@ -29,8 +29,8 @@ export function pgbenchCaseId(index: number): string {
   return `${CASE_ID_PREFIX}${CASE_NUMBER_BASE + index}`;
 }
 
-/** Every pgbench variable the script uses; no literal may contain `:<one of these>`. */
-const VARIABLES = ['cid', 'nclients', 'per_client', 'client_id', 'next_version', 'c_', 'd_'];
+/** Every pgbench variable the script uses, and pgbench's automatic ones; no literal may contain `:<one of these>`. */
+const VARIABLES = ['cid', 'nclients', 'per_client', 'client_id', 'next_version', 'c_', 'd_', 'scale', 'random_seed', 'default_seed'];
 
 export interface CaseEnginePgbenchInput {
   /** A seeded dispute in investigation.reviewing, as stored. */

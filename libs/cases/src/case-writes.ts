@@ -82,6 +82,13 @@ const DEADLINE_COLUMNS: ReadonlyArray<Column<DeadlineEntity>> = [
   ['settled_at', (row) => row.settledAt],
 ];
 
+/** Every column a command inserts, per table; a test holds them against the migrated schema. */
+export const INSERTED_COLUMNS: Readonly<Record<'outbox' | 'case_events' | 'deadlines', readonly string[]>> = {
+  outbox: OUTBOX_COLUMNS.map(([column]) => column),
+  case_events: CASE_EVENT_COLUMNS.map(([column]) => column),
+  deadlines: DEADLINE_COLUMNS.map(([column]) => column),
+};
+
 /** The case columns a command may change, and how each is compared with what was read. */
 const CASE_CHANGE_COLUMNS: ReadonlyArray<readonly [field: CaseWritableField, column: string]> = [
   ['state', 'state'],
@@ -170,7 +177,7 @@ export async function writeCaseChanges(em: EntityManager, changes: CaseChanges):
   const transaction = em.getTransactionContext();
   const statement = planCaseWrites(changes);
   const [updated] = await connection.execute<Array<{ version: number }>>(statement.sql, statement.params, 'all', transaction);
-  if (!updated) throw versionConflict(changes.entity.id, changes.entity.version);
+  if (!updated) throw versionConflict(changes.entity.id, undefined);
   changes.entity.version = updated.version;
   changes.entity.updatedAt = changes.now;
 }

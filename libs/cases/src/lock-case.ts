@@ -45,7 +45,10 @@ export interface LockedCase {
  * waited, and would lock them before the case row. Null when there is no such case.
  *
  * The rows become plain entity objects, not managed ones: on the path every event takes, the
- * unit of work's change tracking cost more CPU than the SQL it sent (see case-writes.ts).
+ * unit of work's change tracking cost more CPU than the SQL it sent (see case-writes.ts). So
+ * nothing on a command's path may change a managed copy of the same case row: its flush would
+ * either fail on the version the command already bumped or bump it a second time. (The SLA
+ * breach alarm changes the case through a managed copy, on a firing that writes nothing here.)
  */
 export async function lockCaseWithLiveDeadlines(em: EntityManager, caseId: string): Promise<LockedCase | null> {
   const connection = em.getConnection();
@@ -57,7 +60,10 @@ export async function lockCaseWithLiveDeadlines(em: EntityManager, caseId: strin
   return { entity, live, loaded: loadedStateOf(entity, live) };
 }
 
-/** What a command compares with at the end: the case's writable columns and its live deadlines' states, as they are now. */
+/**
+ * What a command compares with at the end: the case's writable columns and its live deadlines'
+ * states, as they are now (dates copied, so a change made in place is still seen as one).
+ */
 export function loadedStateOf(entity: CaseEntity, live: readonly DeadlineEntity[]): LockedCase['loaded'] {
   return {
     case: {
@@ -65,12 +71,14 @@ export function loadedStateOf(entity: CaseEntity, live: readonly DeadlineEntity[
       status: entity.status,
       priority: entity.priority,
       slaPolicyId: entity.slaPolicyId,
-      escalatedAt: entity.escalatedAt,
-      nextDeadlineAt: entity.nextDeadlineAt,
+      escalatedAt: copyOf(entity.escalatedAt),
+      nextDeadlineAt: copyOf(entity.nextDeadlineAt),
     },
-    deadlines: new Map(live.map((deadline) => [deadline.id, { status: deadline.status, settledAt: deadline.settledAt }])),
+    deadlines: new Map(live.map((deadline) => [deadline.id, { status: deadline.status, settledAt: copyOf(deadline.settledAt) }])),
   };
 }
+
+const copyOf = (date: Date | null) => (date === null ? null : new Date(date.getTime()));
 
 interface CaseRow {
   id: string;
@@ -140,7 +148,7 @@ function caseFromRow(row: CaseRow): CaseEntity {
     transactionRef: row.transaction_ref,
     amountMinor: row.amount_minor === null ? null : Number(row.amount_minor),
     currency: row.currency,
-    // Only the id: a caller that shows the assignee's name loads it (SendCaseEvent's view does).
+    // Only the id (the rest of this stand-in is defaults): a caller that shows the assignee loads it (SendCaseEvent's view does).
     assignee: row.assignee_id ? Object.assign(new AgentEntity(), { id: row.assignee_id }) : null,
     slaPolicyId: row.sla_policy_id,
     escalatedAt: toDateOrNull(row.escalated_at),

@@ -1,0 +1,69 @@
+import { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CaseEntity, DeadlineEntity } from '@app/db';
+import { INSERTED_COLUMNS } from '../../libs/cases/src/case-writes';
+import { lockCaseWithLiveDeadlines } from '../../libs/cases/src/lock-case';
+import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * A command reads its case and writes what it changed with its own SQL (lock-case.ts,
+ * case-writes.ts), not through MikroORM. These hold that SQL to the entities and the schema, so a
+ * column added later cannot be silently dropped by the command path.
+ */
+describe('the command path reads and writes rows as the entities and the schema define them', () => {
+  let t: TestApp;
+  let em: EntityManager;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    em = t.app.get(MikroORM).em as EntityManager;
+  });
+  afterAll(() => t.close());
+
+  it('lockCaseWithLiveDeadlines maps the case and its live deadlines exactly as MikroORM does, every property', async () => {
+    const merchant = await t.createMerchant();
+    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: merchant.id })).expect(201);
+    await t.http.post(`/v1/cases/${body.id}/assign`).set('Authorization', t.auth).send({ assigneeId: t.adminId }).expect(200);
+    const { body: forwarded } = await t.http.get(`/v1/cases/${body.id}`).set('Authorization', t.auth).expect(200);
+    await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: forwarded.version }).expect(200);
+    // Every nullable column of the case holds a value, so a column the mapping missed shows up.
+    await t.sql(`update cases set escalated_at = now() - interval '1 hour', description = 'Parcel lost', customer_name = '王小明' where id = $1`, [body.id]);
+
+    const locked = await em.fork().transactional((tx) => lockCaseWithLiveDeadlines(tx, body.id));
+    const fromOrm = await em.fork().findOneOrFail(CaseEntity, { id: body.id });
+    const liveFromOrm = await em
+      .fork()
+      .find(DeadlineEntity, { caseId: body.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] }, { orderBy: { id: 'asc' } });
+
+    const caseProps = em.getMetadata().get(CaseEntity.name).props;
+    expect(caseProps.length).toBeGreaterThan(20);
+    for (const prop of caseProps) {
+      const mapped = (locked!.entity as unknown as Record<string, unknown>)[prop.name];
+      const expected = (fromOrm as unknown as Record<string, unknown>)[prop.name];
+      if (prop.name === 'assignee') expect({ prop: prop.name, id: (mapped as CaseEntity['assignee'])?.id }).toEqual({ prop: prop.name, id: t.adminId });
+      else expect({ prop: prop.name, value: mapped }).toEqual({ prop: prop.name, value: expected });
+      if (prop.nullable && prop.name !== 'assignee') expect({ prop: prop.name, set: expected !== null }).toEqual({ prop: prop.name, set: true });
+    }
+
+    // The merchant window, and the SLA alarms of the clocks that run.
+    expect(liveFromOrm.length).toBeGreaterThan(0);
+    const live = [...locked!.live].sort((a, b) => a.id.localeCompare(b.id));
+    expect(live.map((row) => row.id)).toEqual(liveFromOrm.map((row) => row.id));
+    for (const prop of em.getMetadata().get(DeadlineEntity.name).props) {
+      expect({ prop: prop.name, values: live.map((row) => (row as unknown as Record<string, unknown>)[prop.name]) }).toEqual({
+        prop: prop.name,
+        values: liveFromOrm.map((row) => (row as unknown as Record<string, unknown>)[prop.name]),
+      });
+    }
+  });
+
+  it('inserts every column of the outbox, timeline and deadline tables (the timeline id is generated)', async () => {
+    const columnsOf = async (table: string) =>
+      (await t.sql<{ column_name: string }>(`select column_name from information_schema.columns where table_schema = 'public' and table_name = $1`, [table]))
+        .map((row) => row.column_name)
+        .sort();
+    expect([...INSERTED_COLUMNS.outbox].sort()).toEqual(await columnsOf('outbox'));
+    expect([...INSERTED_COLUMNS.case_events].sort()).toEqual((await columnsOf('case_events')).filter((column) => column !== 'id'));
+    expect([...INSERTED_COLUMNS.deadlines].sort()).toEqual(await columnsOf('deadlines'));
+  });
+});
