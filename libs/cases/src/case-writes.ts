@@ -12,7 +12,7 @@ import type { CaseWritableField, LockedCase } from './lock-case';
  * statement.
  *
  * `planCaseWrites` is pure, so the benchmark's pgbench side renders the very same statement;
- * `writeCaseChanges` runs them. Rows the SLA tracker adds or changes (clocks, alarms,
+ * `writeCaseChanges` runs it. Rows the SLA tracker adds or changes (clocks, alarms,
  * annotations) stay in the unit of work and go out with the flush that ends the transaction.
  */
 export interface SqlStatement {
