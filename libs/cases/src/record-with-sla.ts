@@ -1,34 +1,33 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CaseEntity, DeadlineEntity } from '@app/db';
 import type { CaseTransition } from '@app/domain';
 import type { SlaTracker } from '@app/sla';
 import type { Actor } from './actor';
-import type { NewCaseRows } from './case-writes';
+import { writeCaseChanges } from './case-writes';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
+import type { LockedCase } from './lock-case';
 import { recordTransition, setNextDeadline } from './transition-recorder';
 import type { CaseViewInputs } from './views/case-view';
 
 export interface RecordedWithSla extends CommittedWork {
-  /**
-   * The rows the machine transition adds, for writeCaseChanges to insert. The SLA tracker's own
-   * rows (clocks, alarms, annotations) are in the unit of work and go out with its flush.
-   */
-  newRows: NewCaseRows;
   /** What the case view needs besides the case row, as the transition left it (no re-read after commit). */
   viewInputs: Omit<CaseViewInputs, 'now'>;
 }
 
-/** A transition of an existing case with its SLA clocks kept in step, in the caller's transaction. */
+/**
+ * A transition of an existing case with its SLA clocks kept in step, in the caller's transaction:
+ * the case's own rows are written here (writeCaseChanges); the SLA tracker's (clocks, alarms,
+ * annotations) are in the unit of work and go out with the flush that ends the transaction.
+ */
 export async function recordWithSla(
   em: EntityManager,
   sla: SlaTracker,
-  entity: CaseEntity,
+  /** The case and its live deadlines as lockCaseWithLiveDeadlines read and locked them. */
+  locked: LockedCase,
   transition: CaseTransition,
   actor: Actor,
   now: Date,
-  /** The case's live deadlines, locked with the case (lockCaseWithLiveDeadlines). */
-  live: DeadlineEntity[],
 ): Promise<RecordedWithSla> {
+  const { entity, live } = locked;
   const context = await sla.forCase(entity);
   const recorded = recordTransition(entity, transition, actor, now, { isNew: false, dueAt: sla.dueAtPlanner(context), live });
   const slaWork = await sla.onTransition(em, entity, transition.slaPhase, transition.status === 'done', actor.kind, now, recorded.pending);
@@ -41,8 +40,9 @@ export async function recordWithSla(
     reminder.settledAt = now;
   }
   setNextDeadline(entity, recorded.pending);
+  const newRows = { events: [recorded.event], deadlines: recorded.scheduledDeadlines, outbox: recorded.outbox };
+  await writeCaseChanges(em, { entity, live, loaded: locked.loaded, newRows, now });
   return {
-    newRows: { events: [recorded.event], deadlines: recorded.scheduledDeadlines, outbox: recorded.outbox },
     scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders],
     cancelledDeadlineIds: [...recorded.cancelledDeadlineIds, ...slaWork.cancelledIds, ...cancelledReminders.map((d) => d.id)],
     outbox: recorded.outbox,

@@ -7,7 +7,7 @@ import { definitionFor, fireDeadline } from '@app/domain';
 import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
-import { settleDeadline, writeCaseChanges } from '../case-writes';
+import { settleDeadline } from '../case-writes';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
 
@@ -67,9 +67,7 @@ export class FireDeadline {
       outcome = 'fired';
       // The transition's own cancel of this send id must not flip the row back to cancelled.
       const withoutSelf = { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) };
-      const work = await recordWithSla(em, this.sla, entity, withoutSelf, CLOCK, now, locked.live);
-      await writeCaseChanges(em, { entity, live: locked.live, loaded: locked.loaded, newRows: work.newRows, now });
-      return work;
+      return recordWithSla(em, this.sla, locked, withoutSelf, CLOCK, now);
     });
     if (work) await this.dispatcher.dispatch(work);
     return outcome;

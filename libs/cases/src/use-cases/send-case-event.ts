@@ -6,7 +6,6 @@ import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
-import { writeCaseChanges } from '../case-writes';
 import { caseNotFound, isUuid, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
@@ -33,7 +32,7 @@ export interface SentCaseEvent {
 /**
  * The one command path every event takes (agents, merchants, the refund gateway): load and lock
  * the case, check the version, compute the next snapshot with the case's own machine version, and
- * commit snapshot + timeline + deadlines + outbox in one transaction (written by writeCaseChanges;
+ * commit snapshot + timeline + deadlines + outbox in one transaction (recordWithSla writes them;
  * SLA bookkeeping by the unit of work's flush at the end of the same transaction).
  */
 @Injectable()
@@ -70,8 +69,7 @@ export class SendCaseEvent {
         const definition = definitionFor(entity.kind, entity.machineVersion);
         const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
         const now = this.clock.now();
-        const work = await recordWithSla(em, this.sla, entity, transition, actor, now, locked.live);
-        await writeCaseChanges(em, { entity, live: locked.live, loaded: locked.loaded, newRows: work.newRows, now });
+        const work = await recordWithSla(em, this.sla, locked, transition, actor, now);
         return { ...work, now };
       })
       .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
