@@ -65,6 +65,8 @@ export async function startTestApp(
     // Webhook receivers in tests listen on 127.0.0.1.
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     INTAKE_SERVICE_TOKENS: `wallet:${intakeToken}`,
+    // Lets a run use a Redis of its own (two tests FLUSHALL theirs).
+    ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
     ...env,
   });
   const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI });
