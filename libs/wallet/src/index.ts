@@ -1,1 +1,2 @@
 export * from './wallet.port';
+export * from './signing';
