@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '@app/audit';
 import { AgentAuthGuard, AuthModule } from '@app/auth';
 import { CasesModule } from '@app/cases';
 import { ConfigModule, type AppConfig } from '@app/config';
@@ -20,6 +21,7 @@ import { IdempotencyModule } from '@app/idempotency';
 import { IntakeModule } from '@app/intake';
 import { MerchantsModule } from '@app/merchants';
 import { WebhooksModule } from '@app/webhooks';
+import { AuditLogController } from './admin/audit-log.controller';
 import { MerchantsAdminController } from './admin/merchants-admin.controller';
 import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
@@ -37,6 +39,7 @@ export class ApiModule {
         QueuesModule.forRoot(),
         CasesModule,
         AuthModule,
+        AuditModule,
         // Merchant API, intake API and the admin routes for merchants and their keys.
         MerchantsModule,
         EvidenceModule,
@@ -47,7 +50,7 @@ export class ApiModule {
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
       controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
-        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController],
+        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController, AuditLogController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

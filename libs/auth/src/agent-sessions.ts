@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { AgentEntity, AgentSessionEntity } from '@app/db';
 import { DomainError, DomainErrorCode, type AgentRole } from '@app/domain';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
 export interface AuthenticatedAgent {
@@ -26,42 +27,75 @@ export class AgentSessions {
   constructor(
     private readonly em: EntityManager,
     private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(email: string, password: string): Promise<{ token: string; expiresAt: Date; agent: AuthenticatedAgent }> {
+  /** `clientAddress` is the caller's IP as the API sees it (behind one trusted proxy hop). */
+  async login(email: string, password: string, clientAddress: string): Promise<{ token: string; expiresAt: Date; agent: AuthenticatedAgent }> {
+    // A locked account or address is refused before any hashing: guessing then costs us nothing.
+    const lock = await this.throttle.lockOf(email, clientAddress);
+    if (lock) {
+      throw new DomainError(DomainErrorCode.LoginThrottled, `Too many failed logins; try again in ${lock.retryAfterSeconds} s.`, {
+        retryAfterSeconds: lock.retryAfterSeconds,
+      });
+    }
     const em = this.em.fork();
     const agent = await em.findOne(AgentEntity, { email: email.trim().toLowerCase(), active: true });
     // Verify even when the agent is unknown, so response time does not reveal which emails exist.
     const valid = await this.hasher.verify(agent?.passwordHash ?? DUMMY_HASH, password);
-    if (!agent || !valid) throw new DomainError(DomainErrorCode.InvalidCredentials, 'Email or password is wrong.');
+    if (!agent || !valid) {
+      await this.throttle.recordFailure(email, clientAddress);
+      throw new DomainError(DomainErrorCode.InvalidCredentials, 'Email or password is wrong.');
+    }
+    await this.throttle.recordSuccess(email, clientAddress);
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.auth.sessionTtlHours * 3600_000);
-    em.create(AgentSessionEntity, { id: randomUUID(), agentId: agent.id, tokenHash: hashToken(token), createdAt: now, expiresAt });
+    em.create(AgentSessionEntity, { id: randomUUID(), agentId: agent.id, tokenHash: hashToken(token), createdAt: now, lastSeenAt: now, expiresAt });
     await em.flush();
     return { token, expiresAt, agent: toAuthenticatedAgent(agent) };
   }
 
-  /** One indexed join per request: this runs on every authenticated call. */
+  /**
+   * One indexed join per request: this runs on every authenticated call. A session is live while
+   * it is not revoked, not past its lifetime, used within the idle timeout, and its agent active
+   * (so deactivating an agent ends every session at once, in every process). The last-use time
+   * is written at most once a minute, in the same statement only when it is due.
+   */
   async resolve(token: string): Promise<AuthenticatedAgent | null> {
+    const now = this.clock.now();
+    const idleSince = new Date(now.getTime() - this.config.auth.sessionIdleMinutes * 60_000);
     const rows = await this.em
       .fork()
       .getConnection()
       .execute<Array<{ id: string; email: string; display_name: string; role: AgentRole; locale: 'zh-CN' | 'en' }>>(
-        `select a.id, a.email, a.display_name, a.role, a.locale
-           from agent_sessions s join agents a on a.id = s.agent_id
-          where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and a.active`,
-        [hashToken(token), this.clock.now()],
+        `with live as (
+           select s.id as session_id, s.last_seen_at, a.id, a.email, a.display_name, a.role, a.locale
+             from agent_sessions s join agents a on a.id = s.agent_id
+            where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and s.last_seen_at > ? and a.active
+         ), touched as (
+           update agent_sessions set last_seen_at = ? where id in (select session_id from live where last_seen_at < ?)
+         )
+         select id, email, display_name, role, locale from live`,
+        [hashToken(token), now, idleSince, now, new Date(now.getTime() - 60_000)],
       );
     const row = rows[0];
     return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role, locale: row.locale } : null;
   }
 
   async logout(token: string): Promise<void> {
-    await this.em.fork().nativeUpdate(AgentSessionEntity, { tokenHash: hashToken(token), revokedAt: null }, { revokedAt: this.clock.now() });
+    await this.em.fork().nativeUpdate(AgentSessionEntity, { tokenHash: hashToken(token), revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: 'logout' });
   }
+
+}
+
+/** Ends every live session of an agent (but the one that asked, when given), in the caller's transaction. */
+export async function revokeAgentSessions(em: EntityManager, agentId: string, reason: string, at: Date, keepToken?: string): Promise<number> {
+  const where: Record<string, unknown> = { agentId, revokedAt: null };
+  if (keepToken) where.tokenHash = { $ne: hashToken(keepToken) };
+  return em.nativeUpdate(AgentSessionEntity, where, { revokedAt: at, revokedReason: reason });
 }
 
 // argon2id hash of a random string nobody knows; used only to spend the same time on unknown emails.

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AdminAuditLog, type AdminAuditActor } from '@app/audit';
+import { Clock } from '@app/config';
 import { AgentEntity } from '@app/db';
 import { DomainError, DomainErrorCode, type AgentRole } from '@app/domain';
 import { toAuthenticatedAgent, type AuthenticatedAgent } from './agent-sessions';
@@ -17,14 +19,19 @@ export interface CreateAgentCommand {
 
 export const MIN_PASSWORD_LENGTH = 10;
 
+/** Who acts when the command line (db:create-admin) or a test creates an agent. */
+export const COMMAND_LINE_ACTOR: AdminAuditActor = { id: null, label: 'cli' };
+
 @Injectable()
 export class CreateAgent {
   constructor(
     private readonly em: EntityManager,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AdminAuditLog,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(command: CreateAgentCommand): Promise<AuthenticatedAgent> {
+  async execute(command: CreateAgentCommand, actor: AdminAuditActor = COMMAND_LINE_ACTOR): Promise<AuthenticatedAgent> {
     if (command.password.length < MIN_PASSWORD_LENGTH) {
       throw new DomainError(DomainErrorCode.ValidationFailed, 'The password is too short.', {
         fields: [{ path: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }],
@@ -39,6 +46,7 @@ export class CreateAgent {
       passwordHash: await this.hasher.hash(command.password),
       locale: command.locale ?? 'zh-CN',
     });
+    this.audit.record(em, { actor, action: 'agent.created', target: { type: 'agent', id: agent.id }, details: { email: agent.email, role: agent.role } }, this.clock.now());
     try {
       await em.flush();
     } catch (error) {
@@ -57,8 +65,9 @@ export class CreateAgent {
 export class ListAgents {
   constructor(private readonly em: EntityManager) {}
 
-  async execute(): Promise<AuthenticatedAgent[]> {
-    const agents = await this.em.fork().find(AgentEntity, { active: true }, { orderBy: { displayName: 'asc' } });
-    return agents.map(toAuthenticatedAgent);
+  /** Active agents; with `includeInactive` (admins) the deactivated ones too, marked. */
+  async execute(options: { includeInactive?: boolean } = {}): Promise<Array<AuthenticatedAgent & { active: boolean }>> {
+    const agents = await this.em.fork().find(AgentEntity, options.includeInactive ? {} : { active: true }, { orderBy: { displayName: 'asc' } });
+    return agents.map((agent) => ({ ...toAuthenticatedAgent(agent), active: agent.active }));
   }
 }

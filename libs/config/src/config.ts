@@ -30,7 +30,17 @@ export interface AppConfig {
    * test shortens a seven-day merchant window to seconds without editing policies.
    */
   windowOverrides: Partial<CaseWindows>;
-  auth: { sessionTtlHours: number; cookieSecure: boolean };
+  auth: {
+    sessionTtlHours: number;
+    /** A session unused for this long is over, whatever its lifetime says. */
+    sessionIdleMinutes: number;
+    cookieSecure: boolean;
+    loginThrottle: LoginThrottleConfig;
+    /** argon2id verifications running at once per process (each takes 64 MiB); more wait in line. */
+    maxConcurrentPasswordChecks: number;
+    /** Password checks allowed to wait for a slot; past that a login is refused at once (503). */
+    maxQueuedPasswordChecks: number;
+  };
   refunds: {
     /** The simulated gateway refuses refunds of transactions whose reference starts with this. */
     simulateFailurePrefix: string;
@@ -220,6 +230,19 @@ function webhookSecretKeys(raw: string | undefined, declaredEnv: string | undefi
   return keys;
 }
 
+/**
+ * Failed logins counted per account and per client address in Redis; reaching a limit locks that
+ * account or address out, each lock-out twice as long as the one before (up to the maximum).
+ */
+export interface LoginThrottleConfig {
+  maxFailuresPerAccount: number;
+  maxFailuresPerAddress: number;
+  /** Failures older than this no longer count. */
+  failureWindowSeconds: number;
+  lockoutBaseSeconds: number;
+  lockoutMaxSeconds: number;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (!['development', 'test', 'production'].includes(nodeEnv)) throw new ConfigError(`NODE_ENV "${nodeEnv}" is not supported`);
@@ -255,7 +278,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     auth: {
       sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1),
+      sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 60, 1),
       cookieSecure: bool(env, 'COOKIE_SECURE', nodeEnv === 'production'),
+      loginThrottle: {
+        maxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
+        maxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1),
+        failureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1),
+        lockoutBaseSeconds: int(env, 'LOGIN_LOCKOUT_BASE_SECONDS', 60, 1),
+        lockoutMaxSeconds: int(env, 'LOGIN_LOCKOUT_MAX_SECONDS', 3600, 1),
+      },
+      maxConcurrentPasswordChecks: int(env, 'LOGIN_MAX_CONCURRENT_PASSWORD_CHECKS', 2, 1),
+      maxQueuedPasswordChecks: int(env, 'LOGIN_MAX_QUEUED_PASSWORD_CHECKS', 32, 0),
     },
     refunds: { simulateFailurePrefix: env.SIMULATE_REFUND_FAILURE_PREFIX ?? 'FAIL-REFUND' },
     merchantApi: {

@@ -34,6 +34,12 @@ export enum DomainErrorCode {
   EvidenceLocked = 'EVIDENCE_LOCKED',
   /** A webhook URL that is not allowed (private address, bad scheme, unresolvable host). */
   WebhookTargetRefused = 'WEBHOOK_TARGET_REFUSED',
+  /** Too many failed logins for this account or from this address; `retryAfterSeconds` says when to try again. */
+  LoginThrottled = 'LOGIN_THROTTLED',
+  /** Every password-check slot is taken and the line is full: the server sheds the login instead of queueing without end. */
+  LoginBusy = 'LOGIN_BUSY',
+  /** The change would leave no active admin. */
+  LastAdmin = 'LAST_ADMIN',
 }
 
 export interface FieldIssue {

@@ -17,6 +17,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.describe(exception);
     if (response.headersSent) return;
+    // Every refusal that says when to come back says it the standard way too.
+    if (typeof body.retryAfterSeconds === 'number' && !response.getHeader('Retry-After')) response.setHeader('Retry-After', String(body.retryAfterSeconds));
     response.status(status).json(body);
   }
 

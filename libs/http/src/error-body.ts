@@ -27,6 +27,9 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [DomainErrorCode.EvidenceLocked]: HttpStatus.CONFLICT,
   [DomainErrorCode.WebhookTargetRefused]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.LoginThrottled]: HttpStatus.TOO_MANY_REQUESTS,
+  [DomainErrorCode.LoginBusy]: HttpStatus.SERVICE_UNAVAILABLE,
+  [DomainErrorCode.LastAdmin]: HttpStatus.CONFLICT,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */

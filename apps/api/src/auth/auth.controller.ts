@@ -1,8 +1,20 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
-import { AgentSessions, CreateAgent, CurrentAgent, ListAgents, Public, RequireRole, SESSION_COOKIE, tokenFrom, type AuthenticatedAgent } from '@app/auth';
+import {
+  AgentSessions,
+  CreateAgent,
+  CurrentAgent,
+  ListAgents,
+  Public,
+  RequireRole,
+  SESSION_COOKIE,
+  SetAgentPassword,
+  tokenFrom,
+  UpdateAgent,
+  type AuthenticatedAgent,
+} from '@app/auth';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AGENT_ROLES, type AgentRole } from '@app/domain';
 
@@ -36,11 +48,60 @@ export class CreateAgentDto extends LoginDto {
   locale?: 'zh-CN' | 'en';
 }
 
+export class UpdateAgentDto {
+  @ApiPropertyOptional({ enum: AGENT_ROLES })
+  @IsOptional()
+  @IsIn(AGENT_ROLES as unknown as string[])
+  role?: AgentRole;
+
+  @ApiPropertyOptional({ description: 'false deactivates the agent and ends every session of theirs at once' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  displayName?: string;
+
+  @ApiPropertyOptional({ enum: ['zh-CN', 'en'] })
+  @IsOptional()
+  @IsIn(['zh-CN', 'en'])
+  locale?: 'zh-CN' | 'en';
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ description: 'The new password (at least 10 characters); every session of the agent ends' })
+  @IsString()
+  @MaxLength(500)
+  newPassword!: string;
+}
+
+export class ChangeOwnPasswordDto extends ResetPasswordDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  currentPassword!: string;
+}
+
+export class ListAgentsQuery {
+  @ApiPropertyOptional({ description: 'admins: include deactivated agents' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeInactive?: 'true' | 'false';
+}
+
+const auditActor = (agent: AuthenticatedAgent) => ({ id: agent.id, label: agent.email });
+
 @ApiTags('auth')
 @Controller('v1/auth')
 export class AuthController {
   constructor(
     private readonly sessions: AgentSessions,
+    private readonly setPassword: SetAgentPassword,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -48,8 +109,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto, @Res({ passthrough: true }) response: Response) {
-    const session = await this.sessions.login(body.email, body.password);
+  async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const session = await this.sessions.login(body.email, body.password, request.ip ?? 'unknown');
     response.cookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -74,6 +135,17 @@ export class AuthController {
   me(@CurrentAgent() agent: AuthenticatedAgent) {
     return agent;
   }
+
+  /** Changes the caller's own password; their other sessions end, this one stays. */
+  @ApiBearerAuth()
+  @Post('password')
+  @HttpCode(204)
+  async changeOwnPassword(@Body() body: ChangeOwnPasswordDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: Request): Promise<void> {
+    await this.setPassword.execute(
+      { kind: 'changed_by_self', agentId: agent.id, currentPassword: body.currentPassword, newPassword: body.newPassword, keepSessionToken: tokenFrom(request)! },
+      auditActor(agent),
+    );
+  }
 }
 
 @ApiTags('agents')
@@ -83,16 +155,31 @@ export class AgentsController {
   constructor(
     private readonly createAgent: CreateAgent,
     private readonly listAgents: ListAgents,
+    private readonly updateAgent: UpdateAgent,
+    private readonly setPassword: SetAgentPassword,
   ) {}
 
   @Get()
-  list() {
-    return this.listAgents.execute();
+  list(@Query() query: ListAgentsQuery, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.listAgents.execute({ includeInactive: query.includeInactive === 'true' && agent.role === 'admin' });
   }
 
   @RequireRole('admin')
   @Post()
-  create(@Body() body: CreateAgentDto) {
-    return this.createAgent.execute(body);
+  create(@Body() body: CreateAgentDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.createAgent.execute(body, auditActor(agent));
+  }
+
+  @RequireRole('admin')
+  @Patch(':id')
+  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateAgentDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.updateAgent.execute({ agentId: id, ...body }, auditActor(agent));
+  }
+
+  @RequireRole('admin')
+  @Post(':id/password')
+  @HttpCode(204)
+  async resetPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ResetPasswordDto, @CurrentAgent() agent: AuthenticatedAgent): Promise<void> {
+    await this.setPassword.execute({ kind: 'reset_by_admin', agentId: id, newPassword: body.newPassword }, auditActor(agent));
   }
 }

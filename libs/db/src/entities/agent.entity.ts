@@ -3,7 +3,7 @@ import type { AgentRole } from '@app/domain';
 
 @Entity({ tableName: 'agents' })
 export class AgentEntity {
-  [OptionalProps]?: 'createdAt' | 'active' | 'locale';
+  [OptionalProps]?: 'createdAt' | 'active' | 'locale' | 'passwordChangedAt' | 'deactivatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -28,12 +28,20 @@ export class AgentEntity {
   @Property({ type: 'boolean' })
   active: boolean = true;
 
+  @Property({ type: 'timestamptz', nullable: true })
+  passwordChangedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  deactivatedAt: Date | null = null;
+
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 }
 
 @Entity({ tableName: 'agent_sessions' })
 export class AgentSessionEntity {
+  [OptionalProps]?: 'createdAt' | 'lastSeenAt' | 'revokedAt' | 'revokedReason';
+
   @PrimaryKey({ type: 'uuid' })
   id!: string;
 
@@ -52,4 +60,12 @@ export class AgentSessionEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null = null;
+
+  /** Why it ended early: logout, deactivated, password_changed, password_reset. */
+  @Property({ type: 'text', nullable: true })
+  revokedReason: string | null = null;
+
+  /** Touched at most once a minute by the requests that use it; the idle timeout counts from here. */
+  @Property({ type: 'timestamptz' })
+  lastSeenAt: Date = new Date();
 }
