@@ -7,6 +7,9 @@ import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.nodeEnvUnset) {
+    new Logger('api').warn('NODE_ENV is not set: production security defaults apply (secure cookies, https-only webhooks, two-factor login for supervisors and admins)');
+  }
   await Promise.all([checkDatabase(config.database.url), checkRedis(config)]);
   const app = await createApiApp(config);
   await app.listen(config.http.port, config.http.host);

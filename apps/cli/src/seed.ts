@@ -56,7 +56,14 @@ const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: str
 
 /** `npm run db:seed`: demo agents and cases. Does nothing if the demo admin exists already. */
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
+  const config = loadConfig();
+  // The demo password is published and the seed prints a live merchant key: never in production
+  // (an unset NODE_ENV counts as production here too). The first admin comes from db:create-admin.
+  if (config.productionSecurity) {
+    console.error('db:seed: refused: the demo data is for NODE_ENV=development or test only; create the first admin with `npm run db:create-admin`');
+    process.exit(1);
+  }
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
   const em = app.get(MikroORM).em;
   /** On its own check, so a database seeded before merchants were part of the demo gets them too. */
   const seedMerchants = async () => {

@@ -8,6 +8,9 @@ import { WorkerAppModule } from './worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.nodeEnvUnset) {
+    new Logger('worker').warn('NODE_ENV is not set: production security defaults apply (secure cookies, https-only webhooks, two-factor login for supervisors and admins)');
+  }
   await Promise.all([checkDatabase(config.database.url), checkRedis(config)]);
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config));
   // SIGTERM closes the BullMQ workers, which finish their in-flight jobs first.

@@ -6,6 +6,8 @@ import { AgentEntity, AgentSessionEntity } from '@app/db';
 import { DomainError, DomainErrorCode, type AgentRole } from '@app/domain';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { spendSecondFactor, type SecondFactorProof } from './totp/second-factor';
+import { TotpCodes } from './totp/totp-codes';
 
 export interface AuthenticatedAgent {
   id: string;
@@ -13,6 +15,8 @@ export interface AuthenticatedAgent {
   displayName: string;
   role: AgentRole;
   locale: 'zh-CN' | 'en';
+  /** Sessions only: the role needs two-factor login and the agent has not enrolled, so this session may only enrol. */
+  totpEnrolmentRequired?: boolean;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -28,12 +32,13 @@ export class AgentSessions {
     private readonly em: EntityManager,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
+    private readonly totp: TotpCodes,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** `clientAddress` is the caller's IP as the API sees it (behind one trusted proxy hop). */
-  async login(email: string, password: string, clientAddress: string): Promise<{ token: string; expiresAt: Date; agent: AuthenticatedAgent }> {
+  async login(email: string, password: string, clientAddress: string, proof: SecondFactorProof = {}): Promise<{ token: string; expiresAt: Date; agent: AuthenticatedAgent }> {
     // A locked account or address is refused before any hashing: guessing then costs us nothing.
     const lock = await this.throttle.lockOf(email, clientAddress);
     if (lock) {
@@ -49,13 +54,22 @@ export class AgentSessions {
       await this.throttle.recordFailure(email, clientAddress);
       throw new DomainError(DomainErrorCode.InvalidCredentials, 'Email or password is wrong.');
     }
+    const now = this.clock.now();
+    if (agent.totpEnabledAt) {
+      try {
+        await spendSecondFactor(em, this.totp, agent, proof, now);
+      } catch (error) {
+        // A wrong code counts like a wrong password; a missing one is the first step of a two-step login.
+        if (error instanceof DomainError && error.code === DomainErrorCode.InvalidTotp) await this.throttle.recordFailure(email, clientAddress);
+        throw error;
+      }
+    }
     await this.throttle.recordSuccess(email, clientAddress);
     const token = randomBytes(32).toString('base64url');
-    const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.auth.sessionTtlHours * 3600_000);
     em.create(AgentSessionEntity, { id: randomUUID(), agentId: agent.id, tokenHash: hashToken(token), createdAt: now, lastSeenAt: now, expiresAt });
     await em.flush();
-    return { token, expiresAt, agent: toAuthenticatedAgent(agent) };
+    return { token, expiresAt, agent: { ...toAuthenticatedAgent(agent), totpEnrolmentRequired: this.enrolmentRequired(agent.role, agent.totpEnabledAt !== null) } };
   }
 
   /**
@@ -70,19 +84,24 @@ export class AgentSessions {
     const rows = await this.em
       .fork()
       .getConnection()
-      .execute<Array<{ id: string; email: string; display_name: string; role: AgentRole; locale: 'zh-CN' | 'en' }>>(
+      .execute<Array<{ id: string; email: string; display_name: string; role: AgentRole; locale: 'zh-CN' | 'en'; totp_on: boolean }>>(
         `with live as (
-           select s.id as session_id, s.last_seen_at, a.id, a.email, a.display_name, a.role, a.locale
+           select s.id as session_id, s.last_seen_at, a.id, a.email, a.display_name, a.role, a.locale, a.totp_enabled_at is not null as totp_on
              from agent_sessions s join agents a on a.id = s.agent_id
             where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and s.last_seen_at > ? and a.active
          ), touched as (
            update agent_sessions set last_seen_at = ? where id in (select session_id from live where last_seen_at < ?)
          )
-         select id, email, display_name, role, locale from live`,
+         select id, email, display_name, role, locale, totp_on from live`,
         [hashToken(token), now, idleSince, now, new Date(now.getTime() - 60_000)],
       );
     const row = rows[0];
-    return row ? { id: row.id, email: row.email, displayName: row.display_name, role: row.role, locale: row.locale } : null;
+    if (!row) return null;
+    return { id: row.id, email: row.email, displayName: row.display_name, role: row.role, locale: row.locale, totpEnrolmentRequired: this.enrolmentRequired(row.role, row.totp_on) };
+  }
+
+  private enrolmentRequired(role: AgentRole, totpOn: boolean): boolean {
+    return !totpOn && this.config.auth.totp.requiredRoles.includes(role);
   }
 
   async logout(token: string): Promise<void> {

@@ -7,11 +7,14 @@ import { AgentSessions, type AuthenticatedAgent } from './agent-sessions';
 export const SESSION_COOKIE = 'sid';
 const PUBLIC = 'auth:public';
 const MIN_ROLE = 'auth:min-role';
+const DURING_ENROLMENT = 'auth:during-totp-enrolment';
 
 /** Marks a route that needs no agent session (login, health, metrics). */
 export const Public = () => SetMetadata(PUBLIC, true);
 /** The lowest role that may call the route (agent < supervisor < admin). */
 export const RequireRole = (role: AgentRole) => SetMetadata(MIN_ROLE, role);
+/** A route a session may use before its agent has enrolled the second factor their role needs (me, logout, enrolment). */
+export const AllowDuringTotpEnrolment = () => SetMetadata(DURING_ENROLMENT, true);
 
 type AuthedRequest = Request & { agent?: AuthenticatedAgent; sessionToken?: string };
 
@@ -46,6 +49,9 @@ export class AgentAuthGuard implements CanActivate {
     const token = tokenFrom(request);
     const agent = token ? await this.sessions.resolve(token) : null;
     if (!agent) throw new DomainError(DomainErrorCode.Unauthenticated, 'Log in first: no valid session.');
+    if (agent.totpEnrolmentRequired && !this.reflector.getAllAndOverride<boolean>(DURING_ENROLMENT, targets)) {
+      throw new DomainError(DomainErrorCode.TotpEnrolmentRequired, 'Your role signs in with a one-time code: set up two-factor login first (POST /v1/auth/totp/enrolment).');
+    }
     const minimum = this.reflector.getAllAndOverride<AgentRole | undefined>(MIN_ROLE, targets);
     if (minimum && AGENT_ROLES.indexOf(agent.role) < AGENT_ROLES.indexOf(minimum)) {
       throw new DomainError(DomainErrorCode.Forbidden, `This needs the ${minimum} role.`);

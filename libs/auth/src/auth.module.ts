@@ -5,12 +5,16 @@ import { AgentAuthGuard } from './auth.guard';
 import { CreateAgent, ListAgents } from './create-agent';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { TotpCodes } from './totp/totp-codes';
+import { ConfirmTotpEnrolment } from './use-cases/confirm-totp-enrolment';
+import { ResetAgentTotp } from './use-cases/reset-agent-totp';
 import { SetAgentPassword } from './use-cases/set-agent-password';
+import { StartTotpEnrolment } from './use-cases/start-totp-enrolment';
 import { UpdateAgent } from './use-cases/update-agent';
 
 @Module({
   imports: [AuditModule],
-  providers: [PasswordHasher, LoginThrottle, AgentSessions, CreateAgent, ListAgents, UpdateAgent, SetAgentPassword, AgentAuthGuard],
-  exports: [PasswordHasher, AgentSessions, CreateAgent, ListAgents, UpdateAgent, SetAgentPassword, AgentAuthGuard],
+  providers: [PasswordHasher, LoginThrottle, TotpCodes, AgentSessions, CreateAgent, ListAgents, UpdateAgent, SetAgentPassword, StartTotpEnrolment, ConfirmTotpEnrolment, ResetAgentTotp, AgentAuthGuard],
+  exports: [PasswordHasher, AgentSessions, CreateAgent, ListAgents, UpdateAgent, SetAgentPassword, StartTotpEnrolment, ConfirmTotpEnrolment, ResetAgentTotp, AgentAuthGuard],
 })
 export class AuthModule {}

@@ -47,17 +47,19 @@ describe('evidence storage configuration', () => {
 
 describe('webhook secret keys', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
+  // Production also needs the TOTP seed keys; given here so the webhook rules are what is tested.
+  const TOTP_SECRET_KEYS = Buffer.alloc(32, 9).toString('base64');
 
   it('are required in production, with a hint how to make one', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
-    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
+    expect(() => loadConfig({ NODE_ENV: 'production', TOTP_SECRET_KEYS })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', TOTP_SECRET_KEYS })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key, TOTP_SECRET_KEYS }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
   });
 
   it('are required when NODE_ENV is not set either, and production refuses the public development key', () => {
-    expect(() => loadConfig({})).toThrow(/WEBHOOK_SECRET_KEYS is not set.*NODE_ENV=development/);
+    expect(() => loadConfig({ TOTP_SECRET_KEYS })).toThrow(/WEBHOOK_SECRET_KEYS is not set.*NODE_ENV=development/);
     const developmentKey = loadConfig({ NODE_ENV: 'development' }).webhooks.secretKeys[0]!.toString('base64');
-    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: developmentKey })).toThrow(/public development key/);
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: developmentKey, TOTP_SECRET_KEYS })).toThrow(/public development key/);
   });
 
   it('default to a development key in development and test, and list several (newest first) to rotate', () => {
@@ -70,5 +72,37 @@ describe('webhook secret keys', () => {
 
   it('must each be 32 bytes of base64', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_SECRET_KEYS: Buffer.alloc(16).toString('base64') })).toThrow(/key 1 must be 32 bytes/);
+  });
+});
+
+describe('two-factor login settings', () => {
+  const keys = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64') };
+
+  it('require TOTP for supervisors and admins in production and when NODE_ENV is unset, not in development or test', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ...keys }).auth.totp.requiredRoles).toEqual(['supervisor', 'admin']);
+    expect(loadConfig({ ...keys }).auth.totp.requiredRoles).toEqual(['supervisor', 'admin']);
+    expect(loadConfig({ NODE_ENV: 'development' }).auth.totp.requiredRoles).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'test', TOTP_REQUIRED_ROLES: 'admin' }).auth.totp.requiredRoles).toEqual(['admin']);
+    expect(() => loadConfig({ NODE_ENV: 'test', TOTP_REQUIRED_ROLES: 'root' })).toThrow(/unknown role "root"/);
+  });
+
+  it('need their own sealing keys in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: keys.WEBHOOK_SECRET_KEYS })).toThrow(/TOTP_SECRET_KEYS is required in production/);
+  });
+});
+
+describe('security defaults', () => {
+  const keys = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64') };
+
+  it('are production ones when NODE_ENV is unset, and say so', () => {
+    const unset = loadConfig({ ...keys });
+    expect(unset).toMatchObject({ productionSecurity: true, nodeEnvUnset: true });
+    expect(unset.auth.cookieSecure).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ...keys })).toMatchObject({ productionSecurity: true, nodeEnvUnset: false });
+  });
+
+  it('are relaxed only where NODE_ENV says development or test', () => {
+    expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ productionSecurity: false, auth: { cookieSecure: false } });
+    expect(loadConfig({ NODE_ENV: 'test' }).productionSecurity).toBe(false);
   });
 });

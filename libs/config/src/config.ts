@@ -7,6 +7,13 @@ import { DEFAULT_WINDOWS, type CaseWindows } from '@app/domain';
  */
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
+  /**
+   * Security defaults of production (secure cookies, https-only webhooks, two-factor login, no demo
+   * seed) unless NODE_ENV says development or test: a process whose NODE_ENV was forgotten is
+   * treated as production, and says so in its log (`nodeEnvUnset`).
+   */
+  productionSecurity: boolean;
+  nodeEnvUnset: boolean;
   http: { host: string; port: number; bodyLimit: string };
   database: { url: string; poolMax: number; debug: boolean };
   redis: { host: string; port: number; password?: string; db: number };
@@ -40,6 +47,14 @@ export interface AppConfig {
     maxConcurrentPasswordChecks: number;
     /** Password checks allowed to wait for a slot; past that a login is refused at once (503). */
     maxQueuedPasswordChecks: number;
+    totp: {
+      /** Roles that must sign in with a second factor; until enrolled, such a session can only enrol. */
+      requiredRoles: AgentRoleName[];
+      /** The name authenticator apps show. */
+      issuer: string;
+      /** 32-byte keys sealing TOTP seeds at rest (TOTP_SECRET_KEYS): the first seals, all open. */
+      secretKeys: Buffer[];
+    };
   };
   refunds: {
     /** The simulated gateway refuses refunds of transactions whose reference starts with this. */
@@ -208,24 +223,31 @@ const DEVELOPMENT_WEBHOOK_KEY = createHash('sha256').update('dispute-engine deve
 
 const HOW_TO_MAKE_A_KEY = '32 random bytes, base64 (e.g. `openssl rand -base64 32`); comma-separated to rotate, newest first';
 
+const DEVELOPMENT_TOTP_KEY = createHash('sha256').update('dispute-engine development TOTP seed key (not for production)').digest();
+
 function webhookSecretKeys(raw: string | undefined, declaredEnv: string | undefined): Buffer[] {
+  return sealingKeys('WEBHOOK_SECRET_KEYS', raw, declaredEnv, DEVELOPMENT_WEBHOOK_KEY);
+}
+
+/** A list of 32-byte sealing keys from one variable; a public development key only where the environment says development or test. */
+function sealingKeys(name: string, raw: string | undefined, declaredEnv: string | undefined, developmentKey: Buffer): Buffer[] {
   if (raw === undefined || raw.trim() === '') {
     // Only when the environment says so: a process started against a real database with NODE_ENV
-    // forgotten must not seal merchants' secrets under a key anyone can read.
-    if (declaredEnv === 'development' || declaredEnv === 'test') return [DEVELOPMENT_WEBHOOK_KEY];
+    // forgotten must not seal secrets under a key anyone can read.
+    if (declaredEnv === 'development' || declaredEnv === 'test') return [developmentKey];
     throw new ConfigError(
       declaredEnv === 'production'
-        ? `WEBHOOK_SECRET_KEYS is required in production: ${HOW_TO_MAKE_A_KEY}`
-        : `WEBHOOK_SECRET_KEYS is not set: set it (${HOW_TO_MAKE_A_KEY}), or NODE_ENV=development to use the public development key`,
+        ? `${name} is required in production: ${HOW_TO_MAKE_A_KEY}`
+        : `${name} is not set: set it (${HOW_TO_MAKE_A_KEY}), or NODE_ENV=development to use the public development key`,
     );
   }
   const keys = raw.split(',').map((part, index) => {
     const key = Buffer.from(part.trim(), 'base64');
-    if (key.length !== 32) throw new ConfigError(`WEBHOOK_SECRET_KEYS: key ${index + 1} must be 32 bytes in base64, got ${key.length} bytes`);
+    if (key.length !== 32) throw new ConfigError(`${name}: key ${index + 1} must be 32 bytes in base64, got ${key.length} bytes`);
     return key;
   });
-  if (declaredEnv === 'production' && keys.some((key) => key.equals(DEVELOPMENT_WEBHOOK_KEY))) {
-    throw new ConfigError('WEBHOOK_SECRET_KEYS holds the public development key, which production refuses');
+  if (declaredEnv === 'production' && keys.some((key) => key.equals(developmentKey))) {
+    throw new ConfigError(`${name} holds the public development key, which production refuses`);
   }
   return keys;
 }
@@ -243,11 +265,23 @@ export interface LoginThrottleConfig {
   lockoutMaxSeconds: number;
 }
 
+type AgentRoleName = 'agent' | 'supervisor' | 'admin';
+
+function roleList(raw: string | undefined, fallback: AgentRoleName[]): AgentRoleName[] {
+  if (raw === undefined) return fallback;
+  const roles = raw.split(',').map((role) => role.trim()).filter(Boolean);
+  for (const role of roles) if (!['agent', 'supervisor', 'admin'].includes(role)) throw new ConfigError(`TOTP_REQUIRED_ROLES: unknown role "${role}"`);
+  return roles as AgentRoleName[];
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (!['development', 'test', 'production'].includes(nodeEnv)) throw new ConfigError(`NODE_ENV "${nodeEnv}" is not supported`);
+  const productionSecurity = !(env.NODE_ENV === 'development' || env.NODE_ENV === 'test');
   return {
     env: nodeEnv,
+    productionSecurity,
+    nodeEnvUnset: env.NODE_ENV === undefined || env.NODE_ENV === '',
     http: { host: env.HOST ?? '0.0.0.0', port: int(env, 'PORT', 3000), bodyLimit: env.HTTP_BODY_LIMIT ?? '100kb' },
     database: {
       url: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/dispute_engine',
@@ -279,7 +313,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: {
       sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1),
       sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 60, 1),
-      cookieSecure: bool(env, 'COOKIE_SECURE', nodeEnv === 'production'),
+      cookieSecure: bool(env, 'COOKIE_SECURE', productionSecurity),
       loginThrottle: {
         maxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
         maxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1),
@@ -289,6 +323,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       },
       maxConcurrentPasswordChecks: int(env, 'LOGIN_MAX_CONCURRENT_PASSWORD_CHECKS', 2, 1),
       maxQueuedPasswordChecks: int(env, 'LOGIN_MAX_QUEUED_PASSWORD_CHECKS', 32, 0),
+      totp: {
+        // Required for supervisors and admins unless the environment says development or test
+        // (an unset NODE_ENV gets the production default).
+        requiredRoles: roleList(env.TOTP_REQUIRED_ROLES, productionSecurity ? ['supervisor', 'admin'] : []),
+        issuer: env.TOTP_ISSUER ?? 'Dispute engine',
+        secretKeys: sealingKeys('TOTP_SECRET_KEYS', env.TOTP_SECRET_KEYS, env.NODE_ENV, DEVELOPMENT_TOTP_KEY),
+      },
     },
     refunds: { simulateFailurePrefix: env.SIMULATE_REFUND_FAILURE_PREFIX ?? 'FAIL-REFUND' },
     merchantApi: {

@@ -40,6 +40,13 @@ export enum DomainErrorCode {
   LoginBusy = 'LOGIN_BUSY',
   /** The change would leave no active admin. */
   LastAdmin = 'LAST_ADMIN',
+  /** This account signs in with a second factor: send `totpCode` (or a `recoveryCode`). */
+  TotpRequired = 'TOTP_REQUIRED',
+  /** The one-time code is wrong, expired or was used already. */
+  InvalidTotp = 'INVALID_TOTP',
+  /** The role needs two-factor login: until the agent enrols, the session may only enrol. */
+  TotpEnrolmentRequired = 'TOTP_ENROLMENT_REQUIRED',
+  TotpAlreadyEnabled = 'TOTP_ALREADY_ENABLED',
 }
 
 export interface FieldIssue {

@@ -30,6 +30,10 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.LoginThrottled]: HttpStatus.TOO_MANY_REQUESTS,
   [DomainErrorCode.LoginBusy]: HttpStatus.SERVICE_UNAVAILABLE,
   [DomainErrorCode.LastAdmin]: HttpStatus.CONFLICT,
+  [DomainErrorCode.TotpRequired]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.InvalidTotp]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.TotpEnrolmentRequired]: HttpStatus.FORBIDDEN,
+  [DomainErrorCode.TotpAlreadyEnabled]: HttpStatus.CONFLICT,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */

@@ -1,16 +1,20 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import {
   AgentSessions,
+  AllowDuringTotpEnrolment,
+  ConfirmTotpEnrolment,
   CreateAgent,
   CurrentAgent,
   ListAgents,
   Public,
   RequireRole,
   SESSION_COOKIE,
+  ResetAgentTotp,
   SetAgentPassword,
+  StartTotpEnrolment,
   tokenFrom,
   UpdateAgent,
   type AuthenticatedAgent,
@@ -29,6 +33,28 @@ export class LoginDto {
   @IsNotEmpty()
   @MaxLength(500)
   password!: string;
+}
+
+export class LoginWithSecondFactorDto extends LoginDto {
+  @ApiPropertyOptional({ description: 'the current 6-digit code, for agents with two-factor login on' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  totpCode?: string;
+
+  @ApiPropertyOptional({ description: 'a one-time recovery code instead of the code' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  recoveryCode?: string;
+}
+
+export class TotpCodeDto {
+  @ApiProperty({ example: '123456' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  code!: string;
 }
 
 export class CreateAgentDto extends LoginDto {
@@ -102,6 +128,8 @@ export class AuthController {
   constructor(
     private readonly sessions: AgentSessions,
     private readonly setPassword: SetAgentPassword,
+    private readonly startTotpEnrolment: StartTotpEnrolment,
+    private readonly confirmTotpEnrolment: ConfirmTotpEnrolment,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -109,8 +137,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const session = await this.sessions.login(body.email, body.password, request.ip ?? 'unknown');
+  async login(@Body() body: LoginWithSecondFactorDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const session = await this.sessions.login(body.email, body.password, request.ip ?? 'unknown', { totpCode: body.totpCode, recoveryCode: body.recoveryCode });
     response.cookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -122,6 +150,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @AllowDuringTotpEnrolment()
   @Post('logout')
   @HttpCode(204)
   async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
@@ -131,9 +160,28 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @AllowDuringTotpEnrolment()
   @Get('me')
   me(@CurrentAgent() agent: AuthenticatedAgent) {
     return agent;
+  }
+
+  /** A new TOTP seed for the caller's authenticator app (secret and otpauth:// URL for a QR code); login is unchanged until confirmed. */
+  @ApiBearerAuth()
+  @AllowDuringTotpEnrolment()
+  @Post('totp/enrolment')
+  @HttpCode(200)
+  startEnrolment(@CurrentAgent() agent: AuthenticatedAgent) {
+    return this.startTotpEnrolment.execute(agent.id);
+  }
+
+  /** Confirms the enrolment with a current code: two-factor login is on; answers ten recovery codes, shown once. */
+  @ApiBearerAuth()
+  @AllowDuringTotpEnrolment()
+  @Post('totp/activation')
+  @HttpCode(200)
+  confirmEnrolment(@Body() body: TotpCodeDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: Request) {
+    return this.confirmTotpEnrolment.execute({ agentId: agent.id, code: body.code, keepSessionToken: tokenFrom(request)! }, auditActor(agent));
   }
 
   /** Changes the caller's own password; their other sessions end, this one stays. */
@@ -157,6 +205,7 @@ export class AgentsController {
     private readonly listAgents: ListAgents,
     private readonly updateAgent: UpdateAgent,
     private readonly setPassword: SetAgentPassword,
+    private readonly resetTotp: ResetAgentTotp,
   ) {}
 
   @Get()
@@ -181,5 +230,13 @@ export class AgentsController {
   @HttpCode(204)
   async resetPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ResetPasswordDto, @CurrentAgent() agent: AuthenticatedAgent): Promise<void> {
     await this.setPassword.execute({ kind: 'reset_by_admin', agentId: id, newPassword: body.newPassword }, auditActor(agent));
+  }
+
+  /** Turns another agent's two-factor login off (lost phone and codes); their sessions end. */
+  @RequireRole('admin')
+  @Delete(':id/totp')
+  @HttpCode(204)
+  async resetTwoFactor(@Param('id', new ParseUUIDPipe()) id: string, @CurrentAgent() agent: AuthenticatedAgent): Promise<void> {
+    await this.resetTotp.execute(id, auditActor(agent));
   }
 }

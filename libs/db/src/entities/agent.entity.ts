@@ -3,7 +3,7 @@ import type { AgentRole } from '@app/domain';
 
 @Entity({ tableName: 'agents' })
 export class AgentEntity {
-  [OptionalProps]?: 'createdAt' | 'active' | 'locale' | 'passwordChangedAt' | 'deactivatedAt';
+  [OptionalProps]?: 'createdAt' | 'active' | 'locale' | 'passwordChangedAt' | 'deactivatedAt' | 'totpSecretSealed' | 'totpPendingSecretSealed' | 'totpEnabledAt' | 'totpLastStep';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -33,6 +33,21 @@ export class AgentEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   deactivatedAt: Date | null = null;
+
+  /** The TOTP seed, sealed (SecretBox, TOTP_SECRET_KEYS); set once enrolment is confirmed with a code. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  totpSecretSealed: string | null = null;
+
+  /** A seed handed out for enrolment and not yet confirmed. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  totpPendingSecretSealed: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  totpEnabledAt: Date | null = null;
+
+  /** The 30-second step of the last code accepted: a code is never accepted twice. */
+  @Property({ type: 'bigint', nullable: true })
+  totpLastStep: string | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
@@ -68,4 +83,25 @@ export class AgentSessionEntity {
   /** Touched at most once a minute by the requests that use it; the idle timeout counts from here. */
   @Property({ type: 'timestamptz' })
   lastSeenAt: Date = new Date();
+}
+
+@Entity({ tableName: 'agent_recovery_codes' })
+export class AgentRecoveryCodeEntity {
+  [OptionalProps]?: 'createdAt' | 'usedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  agentId!: string;
+
+  /** SHA-256 of the code: the codes are random and long, so a fast hash is enough. */
+  @Property({ type: 'text' })
+  codeHash!: string;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  usedAt: Date | null = null;
 }

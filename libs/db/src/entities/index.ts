@@ -1,5 +1,5 @@
 import { AdminAuditEntryEntity } from './admin-audit.entity';
-import { AgentEntity, AgentSessionEntity } from './agent.entity';
+import { AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity } from './agent.entity';
 import { CaseEventEntity } from './case-event.entity';
 import { CaseEntity } from './case.entity';
 import { DeadlineEntity } from './deadline.entity';
@@ -10,7 +10,7 @@ import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 
-export { AdminAuditEntryEntity, AgentEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
+export { AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
 export { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity };
 export type { SlaClockStatus } from './sla.entity';
 export { MerchantApiKeyEntity, MerchantEntity, EvidenceFileEntity, EvidenceSubmissionEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity };
@@ -21,4 +21,4 @@ export type { DeadlineStatus } from './deadline.entity';
 export type { OutboxStatus } from './outbox.entity';
 export type { RefundStatus } from './refund.entity';
 
-export const ENTITIES = [AdminAuditEntryEntity, AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity];
+export const ENTITIES = [AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity];

@@ -47,7 +47,7 @@ export class CreateWebhookEndpoint {
     } catch {
       throw refused('The URL is not a valid absolute URL.');
     }
-    const schemes = this.config.env === 'production' ? ['https:'] : ['https:', 'http:'];
+    const schemes = this.config.productionSecurity ? ['https:'] : ['https:', 'http:'];
     if (!schemes.includes(url.protocol)) throw refused(`The URL must use ${schemes.join(' or ')}.`);
     if (url.username || url.password) throw refused('The URL must not contain credentials.');
     try {
