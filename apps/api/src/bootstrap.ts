@@ -7,6 +7,9 @@ import { bodyParserErrors, createValidationPipe } from '@app/http';
 import { serveAdminUi } from './admin-ui';
 import { ApiModule } from './api.module';
 import { mountQueueDashboard } from './queue-dashboard';
+import { applySecurityHeaders } from './security-headers';
+import { requireAgentSession } from './session-middleware';
+import { AgentSessions } from '@app/auth';
 
 /** Builds the HTTP app exactly as production runs it; tests call this too. */
 export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string } = {}): Promise<INestApplication> {
@@ -19,6 +22,7 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.use(bodyParserErrors);
   app.set('trust proxy', 1);
+  applySecurityHeaders(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   // Before the admin UI: its single-page fallback would otherwise answer /admin/queues with index.html.
@@ -35,6 +39,11 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Intake service token of the wallet backend (INTAKE_SERVICE_TOKENS).' }, 'intake-token')
       .build(),
   );
+  if (!config.ops.docsPublic) {
+    // The API's map is for the people who use it: agents (the admin UI's cookie works in a browser).
+    const docsGate = requireAgentSession(app.get(AgentSessions, { strict: false }), 'agent', 'docs');
+    app.use(['/docs', '/docs-json', '/docs-yaml'], docsGate);
+  }
   SwaggerModule.setup('docs', app, document);
   return app;
 }

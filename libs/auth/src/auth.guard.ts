@@ -5,6 +5,12 @@ import { AGENT_ROLES, DomainError, DomainErrorCode, type AgentRole } from '@app/
 import { AgentSessions, type AuthenticatedAgent } from './agent-sessions';
 
 export const SESSION_COOKIE = 'sid';
+/**
+ * The cookie's name where cookies are Secure: the `__Host-` prefix makes browsers refuse it unless
+ * it is Secure, host-only and for path / (no subdomain or plain-http page can plant or shadow it).
+ */
+export const SECURE_SESSION_COOKIE = '__Host-sid';
+export const sessionCookieName = (secure: boolean) => (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
 const PUBLIC = 'auth:public';
 const MIN_ROLE = 'auth:min-role';
 const DURING_ENROLMENT = 'auth:during-totp-enrolment';
@@ -24,7 +30,7 @@ export function tokenFrom(request: Request): string | undefined {
   const cookies = request.headers.cookie ?? '';
   for (const part of cookies.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name !== SESSION_COOKIE) continue;
+    if (name !== SESSION_COOKIE && name !== SECURE_SESSION_COOKIE) continue;
     try {
       return decodeURIComponent(rest.join('='));
     } catch {

@@ -14,6 +14,12 @@ export interface AppConfig {
    */
   productionSecurity: boolean;
   nodeEnvUnset: boolean;
+  ops: {
+    /** Bearer token Prometheus sends to /metrics; without one, /metrics is open only outside production security. */
+    metricsToken?: string;
+    /** Whether /docs (OpenAPI) is open to anyone; otherwise it needs an agent session. */
+    docsPublic: boolean;
+  };
   http: { host: string; port: number; bodyLimit: string };
   database: { url: string; poolMax: number; debug: boolean };
   redis: { host: string; port: number; password?: string; db: number };
@@ -267,6 +273,12 @@ export interface LoginThrottleConfig {
 
 type AgentRoleName = 'agent' | 'supervisor' | 'admin';
 
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 24) throw new ConfigError('METRICS_TOKEN must be at least 24 characters');
+  return raw;
+}
+
 function roleList(raw: string | undefined, fallback: AgentRoleName[]): AgentRoleName[] {
   if (raw === undefined) return fallback;
   const roles = raw.split(',').map((role) => role.trim()).filter(Boolean);
@@ -282,6 +294,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     env: nodeEnv,
     productionSecurity,
     nodeEnvUnset: env.NODE_ENV === undefined || env.NODE_ENV === '',
+    ops: {
+      metricsToken: metricsToken(env.METRICS_TOKEN),
+      docsPublic: bool(env, 'DOCS_PUBLIC', !productionSecurity),
+    },
     http: { host: env.HOST ?? '0.0.0.0', port: int(env, 'PORT', 3000), bodyLimit: env.HTTP_BODY_LIMIT ?? '100kb' },
     database: {
       url: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/dispute_engine',

@@ -11,7 +11,7 @@ import {
   ListAgents,
   Public,
   RequireRole,
-  SESSION_COOKIE,
+  sessionCookieName,
   ResetAgentTotp,
   SetAgentPassword,
   StartTotpEnrolment,
@@ -139,7 +139,7 @@ export class AuthController {
   @HttpCode(200)
   async login(@Body() body: LoginWithSecondFactorDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const session = await this.sessions.login(body.email, body.password, request.ip ?? 'unknown', { totpCode: body.totpCode, recoveryCode: body.recoveryCode });
-    response.cookie(SESSION_COOKIE, session.token, {
+    response.cookie(sessionCookieName(this.config.auth.cookieSecure), session.token, {
       httpOnly: true,
       sameSite: 'strict',
       secure: this.config.auth.cookieSecure,
@@ -156,7 +156,7 @@ export class AuthController {
   async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     const token = tokenFrom(request);
     if (token) await this.sessions.logout(token);
-    response.clearCookie(SESSION_COOKIE, { path: '/' });
+    response.clearCookie(sessionCookieName(this.config.auth.cookieSecure), { path: '/', secure: this.config.auth.cookieSecure });
   }
 
   @ApiBearerAuth()

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
@@ -53,7 +54,12 @@ export class CreateWebhookEndpoint {
     try {
       await assertPublicTarget(url, this.config.webhooks.allowPrivateTargets);
     } catch (error) {
-      if (error instanceof ForbiddenTargetError) throw refused(error.message, { addressClass: error.addressClass });
+      if (error instanceof ForbiddenTargetError) {
+        // A literal IP is the caller's own; what a hostname resolves to may be an internal DNS
+        // answer, which the caller must not learn from us.
+        if (isIP(url.hostname.replace(/^\[|\]$/g, ''))) throw refused(error.message, { addressClass: error.addressClass });
+        throw refused(`The host ${url.hostname} resolves to an address webhooks may not target; use a public host.`);
+      }
       throw refused(`The host ${url.hostname} does not resolve.`);
     }
 

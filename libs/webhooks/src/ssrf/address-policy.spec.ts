@@ -20,6 +20,10 @@ describe('SSRF guard: address classification', () => {
     ['192.0.2.10', 'reserved'],
     ['240.0.0.1', 'reserved'],
     ['2001:db8::1', 'reserved'],
+    ['fec0::1', 'private'],
+    ['feff::1', 'private'],
+    ['64:ff9b:1::a00:1', 'reserved'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'],
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:10.0.0.1', 'private'],
     ['::ffff:169.254.169.254', 'link-local'],
@@ -28,7 +32,7 @@ describe('SSRF guard: address classification', () => {
     expect(classifyAddress(address)).toBe(expected);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('%s is public', (address) => {
+  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2001:4860:4860::8888', '64:ff9b:2::1'])('%s is public', (address) => {
     expect(classifyAddress(address)).toBe('public');
   });
 });

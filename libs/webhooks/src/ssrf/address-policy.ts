@@ -18,7 +18,8 @@ function blockList(v4: Array<[string, number]>, v6: Array<[string, number]> = []
 const CLASSES: Array<[Exclude<AddressClass, 'public'>, BlockList]> = [
   ['unspecified', blockList([['0.0.0.0', 8]], [['::', 128]])],
   ['loopback', blockList([['127.0.0.0', 8]], [['::1', 128]])],
-  ['private', blockList([['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]], [['fc00::', 7]])],
+  // fec0::/10: site-local, deprecated but still routed inside some networks.
+  ['private', blockList([['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]], [['fc00::', 7], ['fec0::', 10]])],
   ['link-local', blockList([['169.254.0.0', 16]], [['fe80::', 10]])],
   ['carrier-nat', blockList([['100.64.0.0', 10]])],
   ['multicast', blockList([['224.0.0.0', 4]], [['ff00::', 8]])],
@@ -27,7 +28,8 @@ const CLASSES: Array<[Exclude<AddressClass, 'public'>, BlockList]> = [
     blockList(
       [['192.0.0.0', 24], ['192.0.2.0', 24], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['240.0.0.0', 4]],
       // ::/96 (IPv4-compatible, deprecated) and ::ffff:0:0:0/96 (SIIT) carry IPv4 addresses too.
-      [['2001:db8::', 32], ['100::', 64], ['64:ff9b::', 96], ['2002::', 16], ['::', 96], ['::ffff:0:0:0', 96]],
+      // 64:ff9b:1::/48 is local-use NAT64 and 2001::/32 Teredo: both can reach IPv4 hosts behind them.
+      [['2001:db8::', 32], ['100::', 64], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2001::', 32], ['2002::', 16], ['::', 96], ['::ffff:0:0:0', 96]],
     ),
   ],
 ];

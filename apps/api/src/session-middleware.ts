@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { type AgentSessions, tokenFrom } from '@app/auth';
+import { AGENT_ROLES, DomainErrorCode, type AgentRole } from '@app/domain';
+
+/**
+ * For pages served outside Nest's controllers (the queue dashboard, the OpenAPI pages): an agent
+ * session of at least `minimum` role, checked as the API's guard checks it (same cookie or Bearer
+ * token, a session still enrolling its second factor is refused), with the API's error shape.
+ */
+export function requireAgentSession(sessions: AgentSessions, minimum: AgentRole, what: string) {
+  const logger = new Logger(what);
+  return async (request: Request, response: Response, next: NextFunction) => {
+    try {
+      const token = tokenFrom(request);
+      const agent = token ? await sessions.resolve(token) : null;
+      if (!agent) {
+        response.status(401).json({ code: DomainErrorCode.Unauthenticated, message: 'Log in first: no valid session.' });
+        return;
+      }
+      if (agent.totpEnrolmentRequired) {
+        response.status(403).json({ code: DomainErrorCode.TotpEnrolmentRequired, message: 'Set up two-factor login first.' });
+        return;
+      }
+      if (AGENT_ROLES.indexOf(agent.role) < AGENT_ROLES.indexOf(minimum)) {
+        response.status(403).json({ code: DomainErrorCode.Forbidden, message: `This needs the ${minimum} role.` });
+        return;
+      }
+      next();
+    } catch (error) {
+      // The session store (PostgreSQL) is unreachable: say so, never a bare 500.
+      const errorId = randomUUID();
+      logger.error(`error ${errorId}: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!response.headersSent) response.status(503).json({ code: 'SERVICE_UNAVAILABLE', message: 'Sessions cannot be checked right now. Try again shortly.', errorId });
+    }
+  };
+}

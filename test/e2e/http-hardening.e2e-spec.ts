@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
+
+const key = () => randomBytes(32).toString('base64');
+
+describe('HTTP hardening with the development defaults', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false', METRICS_TOKEN: 'metrics-token-for-the-test-0123456789' });
+  });
+  afterAll(() => t.close());
+
+  it('answers with security headers and without X-Powered-By, per surface', async () => {
+    const api = await t.http.get('/v1/auth/me').expect(401);
+    expect(api.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['x-frame-options']).toBe('DENY');
+    expect(api.headers['referrer-policy']).toBe('no-referrer');
+    expect(api.headers['x-powered-by']).toBeUndefined();
+    const docs = await t.http.get('/docs').expect(200);
+    expect(docs.headers['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self';.*frame-ancestors 'none'/);
+    // The admin UI's policy applies under /admin even where nothing is built (a 404 here).
+    const admin = await t.http.get('/admin/anything');
+    expect(admin.headers['content-security-policy']).toMatch(/frame-src 'self' blob:.*frame-ancestors 'none'/);
+  });
+
+  it('/metrics needs the metrics token when one is set', async () => {
+    expect((await t.http.get('/metrics').expect(401)).body.code).toBe('UNAUTHENTICATED');
+    await t.http.get('/metrics').set('Authorization', 'Bearer metrics-token-for-the-test-0123456789-wrong').expect(401);
+    const metrics = await t.http.get('/metrics').set('Authorization', 'Bearer metrics-token-for-the-test-0123456789').expect(200);
+    expect(metrics.text).toMatch(/^deadlines_pending \d+$/m);
+  });
+
+  it('a refused webhook host is not told what our DNS answered', async () => {
+    const merchant = await t.createMerchant();
+    const refused = await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', merchant.auth).send({ url: 'http://localhost:9/hook', events: ['*'] }).expect(400);
+    expect(refused.body.code).toBe('WEBHOOK_TARGET_REFUSED');
+    expect(JSON.stringify(refused.body)).not.toMatch(/127\.0\.0\.1|::1|loopback/);
+    expect(refused.body.addressClass).toBeUndefined();
+    // A literal address is the caller's own: it is named, with its class.
+    const literal = await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', merchant.auth).send({ url: 'http://[fec0::1]/hook', events: ['*'] }).expect(400);
+    expect(literal.body.addressClass).toBe('private');
+    expect((await t.sql(`select count(*)::int as n from webhook_endpoints`))[0]).toEqual({ n: 0 });
+  });
+});
+
+describe('HTTP hardening with production security defaults', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Production security, but without two-factor login so the test's own admin session works.
+    t = await startTestApp({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key(), TOTP_SECRET_KEYS: key(), TOTP_REQUIRED_ROLES: '' });
+  });
+  afterAll(() => t.close());
+
+  it('the session cookie is a Secure, host-only __Host- cookie for path / that the API accepts', async () => {
+    const login = await t.http.post('/v1/auth/login').send({ email: 'admin@test.local', password: TEST_PASSWORD }).expect(200);
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/^__Host-sid=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
+    expect(cookie).not.toMatch(/Domain=/i);
+    const sid = cookie.split(';')[0]!;
+    await t.http.get('/v1/auth/me').set('Cookie', sid).expect(200);
+    expect(login.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+  });
+
+  it('/metrics is closed without a token, /docs needs an agent session', async () => {
+    expect((await t.http.get('/metrics').expect(403)).body.message).toMatch(/METRICS_TOKEN/);
+    expect((await t.http.get('/docs-json').expect(401)).body.code).toBe('UNAUTHENTICATED');
+    await t.http.get('/docs').expect(401);
+    const agent = await t.login('reader@test.local', 'agent');
+    const docs = await t.http.get('/docs-json').set('Authorization', agent.auth).expect(200);
+    expect(docs.body.paths['/v1/cases']).toBeDefined();
+  });
+
+  it('webhook endpoints must be https', async () => {
+    const merchant = await t.createMerchant();
+    const refused = await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', merchant.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['*'] }).expect(400);
+    expect(refused.body.message).toMatch(/https/);
+  });
+});
