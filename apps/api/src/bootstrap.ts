@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
-import { bodyParserErrors, createValidationPipe } from '@app/http';
+import { bodyParserErrors, createValidationPipe, rejectControlCharactersInQuery, verifyJsonBody } from '@app/http';
 import { serveAdminUi } from './admin-ui';
 import { ApiModule } from './api.module';
 import { mountQueueDashboard } from './queue-dashboard';
@@ -19,8 +19,9 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
     logger: options.logger ?? ['log', 'error', 'warn'],
   });
   // A small JSON body limit by default: case commands are small; uploads get their own routes.
-  app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.useBodyParser('json', { limit: config.http.bodyLimit, verify: verifyJsonBody });
   app.use(bodyParserErrors);
+  app.use(rejectControlCharactersInQuery);
   app.set('trust proxy', 1);
   applySecurityHeaders(app, config);
   app.useGlobalPipes(createValidationPipe());

@@ -24,3 +24,16 @@ export function createValidationPipe(): ValidationPipe {
       new DomainError(DomainErrorCode.ValidationFailed, 'The request is invalid.', { fields: flatten(errors) }),
   });
 }
+
+/**
+ * For routes whose body is checked by a schema in the use case rather than a DTO: the body must at
+ * least be a JSON object (not `false`, an array, or missing because it was not JSON at all).
+ */
+export class JsonObjectPipe {
+  transform(value: unknown): Record<string, unknown> {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new DomainError(DomainErrorCode.ValidationFailed, 'The request body must be a JSON object.', { fields: [{ path: '', message: 'must be a JSON object' }] });
+    }
+    return value as Record<string, unknown>;
+  }
+}

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import { JsonObjectPipe } from '@app/http';
 import {
   ListBusinessCalendars,
   ListNotifications,
@@ -41,7 +42,7 @@ export class SlaController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Preview a draft policy or calendar against open cases: which deadlines move, which would breach earlier or later. Changes nothing.' })
   @ApiBody({ schema: { type: 'object', example: { policyId: 'disputes', policy: { name: 'Disputes', position: 20, match: { kinds: ['dispute'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 2400, mode: 'business' } }, reminders: [] } } } })
-  whatIf(@Body() body: Record<string, unknown>) {
+  whatIf(@Body(new JsonObjectPipe()) body: Record<string, unknown>) {
     return this.previewChange.execute(body as { policyId?: string; policy?: unknown; calendarId?: string; calendar?: unknown });
   }
 
@@ -55,7 +56,7 @@ export class SlaController {
   @Put('policies/:id')
   @ApiOperation({ summary: 'Create or replace a policy; applies to cases opened afterwards' })
   @ApiBody({ schema: { type: 'object', example: { name: 'VIP', position: 5, match: { priorities: ['urgent'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 240, mode: 'business' } }, reminders: [{ kind: 'fraction', fraction: 0.8 }] } } })
-  putPolicy(@Param('id') id: string, @Body() body: Record<string, unknown>) {
+  putPolicy(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>) {
     return this.savePolicy.execute(id, body);
   }
 
@@ -67,7 +68,7 @@ export class SlaController {
   @RequireRole('admin')
   @Put('calendars/:id')
   @ApiOperation({ summary: 'Create or replace a business calendar (zone, weekly hours, holidays, make-up working days)' })
-  putCalendar(@Param('id') id: string, @Body() body: Record<string, unknown>) {
+  putCalendar(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>) {
     return this.saveCalendar.execute(id, body);
   }
 

@@ -11,6 +11,8 @@ describe('uploaded file names are display text only', () => {
     ['nul\u0000byte.pdf', 'nulbyte.pdf'],
     ['', 'file'],
     ['快递签收单.pdf', '快递签收单.pdf'],
+    ['invoice\u202Efdp.exe', 'invoicefdp.exe'],
+    ['\u2067photo\u2069\u200F.jpg', 'photo.jpg'],
   ])('%j → %j', (raw, expected) => {
     expect(safeDisplayName(raw)).toBe(expected);
   });

@@ -9,6 +9,8 @@ export function safeDisplayName(raw: string | undefined): string {
     .normalize('NFC')
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f"<>|*?:]/g, '')
+    // Bidirectional overrides and isolates make "invoice\u202Efdp.exe" show as "invoiceexe.pdf".
+    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/^[.\s]+/, '')
     .trim()
     .slice(0, 200);
