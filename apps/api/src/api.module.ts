@@ -22,6 +22,7 @@ import { IntakeModule } from '@app/intake';
 import { MerchantsModule } from '@app/merchants';
 import { WebhooksModule } from '@app/webhooks';
 import { AuditLogController } from './admin/audit-log.controller';
+import { CaseLogController } from './audit/case-log.controller';
 import { MerchantsAdminController } from './admin/merchants-admin.controller';
 import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
@@ -50,7 +51,7 @@ export class ApiModule {
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
       controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
-        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController, AuditLogController],
+        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController, AuditLogController, CaseLogController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

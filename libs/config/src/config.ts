@@ -14,6 +14,10 @@ export interface AppConfig {
    */
   productionSecurity: boolean;
   nodeEnvUnset: boolean;
+  audit: {
+    /** How often the workers chain the case heads that moved into a new anchor. */
+    anchorIntervalMs: number;
+  };
   ops: {
     /** Bearer token Prometheus sends to /metrics; without one, /metrics is open only outside production security. */
     metricsToken?: string;
@@ -294,6 +298,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     env: nodeEnv,
     productionSecurity,
     nodeEnvUnset: env.NODE_ENV === undefined || env.NODE_ENV === '',
+    audit: { anchorIntervalMs: int(env, 'AUDIT_ANCHOR_INTERVAL_SECONDS', 3600, 1) * 1000 },
     ops: {
       metricsToken: metricsToken(env.METRICS_TOKEN),
       docsPublic: bool(env, 'DOCS_PUBLIC', !productionSecurity),

@@ -8,6 +8,7 @@ import { Migration20261125150000OpsIndexes } from './migrations/Migration2026112
 import { Migration20261125160000IdempotencyKeyPath } from './migrations/Migration20261125160000IdempotencyKeyPath';
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
 import { Migration20261203171000AgentTotp } from './migrations/Migration20261203171000AgentTotp';
+import { Migration20261203172000CaseLogChain } from './migrations/Migration20261203172000CaseLogChain';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261125160000IdempotencyKeyPath', class: Migration20261125160000IdempotencyKeyPath },
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },
   { name: 'Migration20261203171000AgentTotp', class: Migration20261203171000AgentTotp },
+  { name: 'Migration20261203172000CaseLogChain', class: Migration20261203172000CaseLogChain },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditWorkerModule } from '@app/audit';
 import { CasesModule } from '@app/cases';
 import { EvidenceWorkerModule } from '@app/evidence';
 import { WebhooksModule, WebhookWorkerModule } from '@app/webhooks';
@@ -14,11 +15,11 @@ import { Reconciler } from './reconciler';
 
 /**
  * The BullMQ workers (deadlines, effects), the reconciler and the periodic sweeps (webhook
- * retries lost with Redis, orphan evidence files). Imported by apps/worker, and by
+ * retries lost with Redis, orphan evidence files, case-log anchors). Imported by apps/worker, and by
  * apps/api when RUN_WORKERS_IN_PROCESS is set for the one-command demo.
  */
 @Module({
-  imports: [CasesModule, WebhooksModule, WebhookWorkerModule, EvidenceWorkerModule],
+  imports: [CasesModule, WebhooksModule, WebhookWorkerModule, EvidenceWorkerModule, AuditWorkerModule],
   providers: [
     { provide: WalletGateway, useClass: SimulatedWalletGateway },
     RefundHandler,
