@@ -109,6 +109,8 @@ export interface AppConfig {
     /** An endpoint failing without a single success for this long is disabled. */
     disableAfterMs: number;
     concurrency: number;
+    /** Deliveries of one merchant sent at once, over every worker: a slow merchant cannot take every slot. */
+    concurrencyPerMerchant: number;
     /**
      * 32-byte keys that seal the endpoints' signing secrets at rest (WEBHOOK_SECRET_KEYS); the first
      * seals, all open. Required unless NODE_ENV is development or test (a public key stands in).
@@ -375,6 +377,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100),
       disableAfterMs: int(env, 'WEBHOOK_DISABLE_AFTER_SECONDS', 5 * 24 * 3600, 1) * 1000,
       concurrency: int(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1),
+      concurrencyPerMerchant: int(env, 'WEBHOOK_CONCURRENCY_PER_MERCHANT', 3, 1),
       secretKeys: webhookSecretKeys(env.WEBHOOK_SECRET_KEYS, env.NODE_ENV),
     },
   };

@@ -1,10 +1,14 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type Redis from 'ioredis';
+import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { WebhookDeliveryEntity } from '@app/db';
 import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
 import { AttemptWebhookDelivery } from './attempt-webhook-delivery';
+import { MerchantSlots } from './merchant-slots';
 
 const HANDLED = ['webhook.deliver'];
 
@@ -12,8 +16,11 @@ const HANDLED = ['webhook.deliver'];
 export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
 
+  private slots: MerchantSlots | undefined;
+
   constructor(
     private readonly orm: MikroORM,
+    private readonly em: EntityManager,
     private readonly attempt: AttemptWebhookDelivery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -26,9 +33,30 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
     this.worker.concurrency = this.config.webhooks.concurrency;
   }
 
-  async process(job: Job<JobPayloads['webhook.deliver']>): Promise<string> {
+  async process(job: Job<JobPayloads['webhook.deliver']>, token?: string): Promise<string> {
     if (job.name !== 'webhook.deliver') throw new Error(`Unknown job ${job.name} on the webhooks queue`);
-    return RequestContext.create(this.orm.em, () => this.attempt.execute(job.data));
+    const delivery = await this.em.fork().findOne(WebhookDeliveryEntity, { id: job.data.deliveryId }, { fields: ['merchantId'] });
+    if (!delivery) return 'stale';
+    const slots = await this.merchantSlots();
+    const holder = `${job.id}:${token ?? ''}`;
+    if (!(await slots.acquire(delivery.merchantId, holder, Date.now()))) {
+      // This merchant has its share in flight: wait a moment without spending an attempt.
+      await job.moveToDelayed(Date.now() + 500 + Math.round(Math.random() * 1000), token);
+      throw new DelayedError();
+    }
+    try {
+      return await RequestContext.create(this.orm.em, () => this.attempt.execute(job.data));
+    } finally {
+      await slots.release(delivery.merchantId, holder).catch(() => undefined);
+    }
+  }
+
+  private async merchantSlots(): Promise<MerchantSlots> {
+    const settings = this.config.webhooks;
+    // The worker's own Redis connection; the lease outlives a send that times out.
+    // BullMQ types its connection as a minimal interface; at run time it is the ioredis client it was given.
+    this.slots ??= new MerchantSlots((await this.worker.client) as unknown as Redis, this.config.queues.prefix, settings.concurrencyPerMerchant, settings.timeoutMs + 60_000);
+    return this.slots;
   }
 
   @OnWorkerEvent('failed')
