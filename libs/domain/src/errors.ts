@@ -34,6 +34,9 @@ export enum DomainErrorCode {
   EvidenceLocked = 'EVIDENCE_LOCKED',
   /** A webhook URL that is not allowed (private address, bad scheme, unresolvable host). */
   WebhookTargetRefused = 'WEBHOOK_TARGET_REFUSED',
+  /** A message to the merchant on a case that has none (only disputes with a merchant have that conversation). */
+  MerchantNotAParty = 'MERCHANT_NOT_A_PARTY',
+  MacroNotFound = 'MACRO_NOT_FOUND',
 }
 
 export interface FieldIssue {

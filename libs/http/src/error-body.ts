@@ -27,6 +27,8 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [DomainErrorCode.EvidenceLocked]: HttpStatus.CONFLICT,
   [DomainErrorCode.WebhookTargetRefused]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.MerchantNotAParty]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.MacroNotFound]: HttpStatus.NOT_FOUND,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */

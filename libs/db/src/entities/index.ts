@@ -8,6 +8,7 @@ import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEn
 import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
+import { CaseMessageEntity, MacroEntity } from './conversation.entity';
 
 export { AgentEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
 export { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity };
@@ -18,6 +19,8 @@ export type { EvidenceSubmissionStatus } from './evidence.entity';
 export type { WebhookDeliveryStatus, WebhookEndpointStatus } from './webhook.entity';
 export type { DeadlineStatus } from './deadline.entity';
 export type { OutboxStatus } from './outbox.entity';
+export { CaseMessageEntity, MacroEntity };
+export type { MacroTranslation, MessageDirection, MessageLocale, MessageParty } from './conversation.entity';
 export type { RefundStatus } from './refund.entity';
 
-export const ENTITIES = [AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity];
+export const ENTITIES = [AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, CaseMessageEntity, MacroEntity];
