@@ -25,6 +25,10 @@ import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
 import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
 import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
+import { ConversationModule } from '@app/customers';
+import { CaseMessagesController } from './conversation/case-messages.controller';
+import { MacrosController } from './conversation/macros.controller';
+import { MerchantDisputeMessagesController } from './merchant/merchant-dispute-messages.controller';
 
 @Module({})
 export class ApiModule {
@@ -43,11 +47,14 @@ export class ApiModule {
         WebhooksModule,
         IdempotencyModule,
         IntakeModule,
+        // The conversation on a case (agents, merchants; customers through the customer API) and macros.
+        ConversationModule,
         // One-command demo: the workers run inside the API process.
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
       controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
-        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController],
+        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController,
+        CaseMessagesController, MacrosController, MerchantDisputeMessagesController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
