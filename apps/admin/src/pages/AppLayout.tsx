@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, setUnauthenticatedHandler } from '../api/client';
 import { useMe } from '../api/hooks';
+import { InboxBell } from '../components/InboxBell';
 import type { Agent } from '../api/types';
 import { LOCALES, useI18n, type Locale } from '../i18n/i18n';
 import { errorCode, errorText } from '../lib/errors';
@@ -77,6 +78,7 @@ export function AppLayout() {
         </Typography.Title>
         <Menu mode="horizontal" selectedKeys={[selected]} items={items} style={{ flex: 1, minWidth: 0, borderBottom: 'none' }} data-testid="nav" />
         <Space>
+          <InboxBell />
           <LanguageSwitch />
           <span data-testid="who">
             {agent.displayName} <Tag>{i18n.t(`role.${agent.role}`)}</Tag>

@@ -1,0 +1,130 @@
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import type { Page } from 'playwright-core';
+import { PostCaseMessage } from '@app/customers';
+import { artifactPath, buildAdminForTests, launchBrowser, type Browser } from '../support/browser';
+import { disputeBody, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
+
+/**
+ * The conversation panel and the inbox bell in Debian's Chromium against the real API: a
+ * customer's reply raises the bell's count while the agent looks at the queue (polling, no
+ * reload), the bell leads to the case, and the agent answers with a macro in the customer's
+ * language. Once in English and once in Chinese.
+ */
+describe('admin UI: inbox bell and replying to the customer', () => {
+  let t: TestApp;
+  let base: string;
+  let build: ReturnType<typeof buildAdminForTests>;
+  let macroId: string;
+
+  beforeAll(async () => {
+    build = buildAdminForTests();
+    t = await startTestApp({}, { adminDir: build.dir });
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    const macro = await t.http
+      .post('/v1/macros')
+      .set('Authorization', t.auth)
+      .send({
+        translations: {
+          'zh-CN': { title: '已收到申请', body: '{customerName}，您好：案件 {caseNumber} 已由 {agentName} 受理。' },
+          en: { title: 'Request received', body: 'Dear {customerName}, case {caseNumber} is with {agentName}.' },
+        },
+      })
+      .expect(201);
+    macroId = macro.body.id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    build?.remove();
+  });
+
+  /** What the customer API does when the signed-in customer writes (another lib's route; the same use case). */
+  const customerWrites = (caseId: string, customerId: string, body: string, locale: 'zh-CN' | 'en') =>
+    RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(PostCaseMessage).execute({ caseId, body, locale }, { kind: 'customer', id: customerId }));
+
+  const logIn = async (page: Page, email: string) => {
+    await page.goto(`${base}/admin/`);
+    await page.waitForURL(/\/admin\/login$/);
+    await page.getByTestId('login-email').fill(email);
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue-tabs').waitFor();
+  };
+
+  const scenarios = [
+    { browserLocale: 'en-US', customerLocale: 'en' as const, agentEmail: 'bell.en@browser.test', suffix: 'en', customerSays: 'Still no parcel. Any news?', entryTitle: 'The customer replied', macroTitle: 'Request received', greeting: 'Dear 王芳, case' },
+    { browserLocale: 'zh-CN', customerLocale: 'zh-CN' as const, agentEmail: 'bell.zh@browser.test', suffix: 'zh', customerSays: '包裹还是没到，有进展吗？', entryTitle: '客户回复了', macroTitle: '已收到申请', greeting: '王芳，您好：案件' },
+  ];
+
+  for (const scenario of scenarios) {
+    it(`${scenario.suffix}: an inbound message raises the bell, the bell opens the case, the agent replies with a macro in the customer's language`, async () => {
+      const agent = await t.login(scenario.agentEmail, 'agent');
+      const customerId = `u_bell_${scenario.suffix}`;
+      const opened = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ customer: { id: customerId, name: '王芳' } })).expect(201);
+      const caseId = opened.body.id as string;
+      await t.http.post(`/v1/cases/${caseId}/assign`).set('Authorization', t.auth).send({ assigneeId: agent.id }).expect(200);
+      const caseNumber = caseId.replace(/-/g, '').slice(0, 8).toUpperCase();
+
+      const browser: Browser = await launchBrowser(scenario.browserLocale);
+      try {
+        const page = await browser.context.newPage();
+        const pageErrors: string[] = [];
+        page.on('pageerror', (error) => pageErrors.push(error.message));
+        await logIn(page, scenario.agentEmail);
+        const bell = page.getByTestId('inbox-bell');
+        await page.locator('[data-testid="inbox-bell"][data-unread="0"]').waitFor();
+
+        // The customer writes while the agent is on the queue: the count goes up by polling, without a reload.
+        await customerWrites(caseId, customerId, scenario.customerSays, scenario.customerLocale);
+        await page.locator('[data-testid="inbox-bell"][data-unread="1"]').waitFor({ timeout: 35_000 });
+        await page.screenshot({ path: artifactPath(`admin-inbox-bell-${scenario.suffix}.png`) });
+
+        await bell.click();
+        const entry = page.getByTestId('inbox-entry').filter({ hasText: scenario.entryTitle });
+        await entry.waitFor();
+        // The drawer slides in: screenshot it once it is all on screen.
+        await page.waitForFunction(() => {
+          const drawer = document.querySelector('.ant-drawer-content');
+          return drawer !== null && drawer.getBoundingClientRect().right <= window.innerWidth + 1 && drawer.getBoundingClientRect().left < window.innerWidth - 300;
+        });
+        expect(await entry.getAttribute('data-case-id')).toBe(caseId);
+        expect(await entry.textContent()).toContain(scenario.customerSays);
+        await page.screenshot({ path: artifactPath(`admin-inbox-drawer-${scenario.suffix}.png`) });
+        await entry.click();
+        await page.waitForURL(new RegExp(`/admin/cases/${caseId}$`));
+        await page.locator('[data-testid="inbox-bell"][data-unread="0"]').waitFor();
+
+        // The thread shows what the customer wrote; the reply goes out in the customer's language.
+        const thread = page.getByTestId('conversation-thread');
+        await thread.locator('[data-testid="conversation-message"][data-direction="inbound"]', { hasText: scenario.customerSays }).waitFor();
+        expect(await page.getByTestId('reply-locale').textContent()).toBe(scenario.customerLocale === 'en' ? 'English' : '中文');
+
+        await page.getByTestId('macro-picker').click();
+        await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: scenario.macroTitle }).first().click();
+        const input = page.getByTestId('reply-input');
+        await page.waitForFunction((text) => (document.querySelector('[data-testid="reply-input"]') as HTMLTextAreaElement | null)?.value.includes(text), caseNumber);
+        const filled = await input.inputValue();
+        expect(filled.startsWith(scenario.greeting)).toBe(true);
+        expect(filled).toContain(scenario.agentEmail.split('@')[0]);
+        await input.fill(`${filled} 🙂`);
+        await page.getByTestId('reply-send').click();
+        await thread.locator('[data-testid="conversation-message"][data-direction="outbound"]', { hasText: caseNumber }).waitFor();
+        expect(await input.inputValue()).toBe('');
+        await page.screenshot({ path: artifactPath(`admin-conversation-${scenario.suffix}.png`), fullPage: true });
+
+        // What was stored: the reply in the customer's language, from the macro, with its notification in the outbox.
+        const [stored] = await t.sql<{ body: string; locale: string; macro_id: string; author_id: string; topic: string }>(
+          `select m.body, m.locale, m.macro_id, m.author_id, o.payload->>'topic' as topic
+             from case_messages m join outbox o on o.id = m.outbox_id where m.case_id = $1 and m.direction = 'outbound'`,
+          [caseId],
+        );
+        expect(stored).toEqual({ body: `${filled} 🙂`, locale: scenario.customerLocale, macro_id: macroId, author_id: agent.id, topic: 'conversation.agent_replied' });
+        // Internal notes stay apart: the note box is still the timeline's, and nothing was noted.
+        expect(await t.sql(`select 1 from case_events where case_id = $1 and type = 'case.note_added'`, [caseId])).toEqual([]);
+        expect(pageErrors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    }, 150_000);
+  }
+});
