@@ -25,7 +25,8 @@ import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
 import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
 import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
-import { ConversationModule } from '@app/customers';
+import { ConversationModule, CustomersModule } from '@app/customers';
+import { CustomerCasesController } from './customer/customer-cases.controller';
 import { CaseMessagesController } from './conversation/case-messages.controller';
 import { MacrosController } from './conversation/macros.controller';
 import { MerchantDisputeMessagesController } from './merchant/merchant-dispute-messages.controller';
@@ -49,12 +50,14 @@ export class ApiModule {
         IntakeModule,
         // The conversation on a case (agents, merchants; customers through the customer API) and macros.
         ConversationModule,
+        // The customer API (the wallet backend acting for a signed-in customer).
+        CustomersModule,
         // One-command demo: the workers run inside the API process.
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
       controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
         MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController,
-        CaseMessagesController, MacrosController, MerchantDisputeMessagesController],
+        CaseMessagesController, MacrosController, MerchantDisputeMessagesController, CustomerCasesController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEVELOPMENT_CUSTOMER_TOKEN_SECRET, loadConfig } from './config';
 
 describe('evidence storage configuration', () => {
   const storage = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).evidence.storage;
@@ -51,7 +51,7 @@ describe('webhook secret keys', () => {
   it('are required in production, with a hint how to make one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
-    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key, CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32) }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
   });
 
   it('are required when NODE_ENV is not set either, and production refuses the public development key', () => {
@@ -70,5 +70,27 @@ describe('webhook secret keys', () => {
 
   it('must each be 32 bytes of base64', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_SECRET_KEYS: Buffer.alloc(16).toString('base64') })).toThrow(/key 1 must be 32 bytes/);
+  });
+});
+
+describe('customer token secrets', () => {
+  const webhook = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64') };
+
+  it('are required in production and outside development and test', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ...webhook })).toThrow(/CUSTOMER_TOKEN_SECRETS is required in production/);
+    expect(() => loadConfig(webhook)).toThrow(/CUSTOMER_TOKEN_SECRETS is required/);
+  });
+
+  it('default to the public development secret in development and test, which production refuses', () => {
+    const [development] = loadConfig({ NODE_ENV: 'development' }).customerApi.tokenSecrets;
+    expect(development).toBe(DEVELOPMENT_CUSTOMER_TOKEN_SECRET);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...webhook, CUSTOMER_TOKEN_SECRETS: DEVELOPMENT_CUSTOMER_TOKEN_SECRET })).toThrow(/public development secret/);
+  });
+
+  it('list several, newest first, each at least 32 characters', () => {
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(40);
+    expect(loadConfig({ NODE_ENV: 'production', ...webhook, CUSTOMER_TOKEN_SECRETS: `${a}, ${b}` }).customerApi.tokenSecrets).toEqual([a, b]);
+    expect(() => loadConfig({ NODE_ENV: 'test', CUSTOMER_TOKEN_SECRETS: `${a},short` })).toThrow(/secret 2 must be at least 32 characters/);
   });
 });

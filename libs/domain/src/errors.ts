@@ -34,6 +34,18 @@ export enum DomainErrorCode {
   EvidenceLocked = 'EVIDENCE_LOCKED',
   /** A webhook URL that is not allowed (private address, bad scheme, unresolvable host). */
   WebhookTargetRefused = 'WEBHOOK_TARGET_REFUSED',
+  /** The customer token (from the wallet backend) is malformed, wrongly signed, for another audience or too long-lived. */
+  CustomerTokenInvalid = 'CUSTOMER_TOKEN_INVALID',
+  /** The customer token has expired: the wallet backend mints a fresh one. */
+  CustomerTokenExpired = 'CUSTOMER_TOKEN_EXPIRED',
+  /** An answer to an information request on a case that is not waiting for the customer. */
+  NotWaitingForCustomer = 'NOT_WAITING_FOR_CUSTOMER',
+  /** The appeal window of the decision has closed. */
+  AppealWindowClosed = 'APPEAL_WINDOW_CLOSED',
+  /** The customer has already rated this case; a rating is given once. */
+  AlreadyRated = 'ALREADY_RATED',
+  /** Only a resolved or closed case can be rated. */
+  CaseNotResolved = 'CASE_NOT_RESOLVED',
   /** A message to the merchant on a case that has none (only disputes with a merchant have that conversation). */
   MerchantNotAParty = 'MERCHANT_NOT_A_PARTY',
   MacroNotFound = 'MACRO_NOT_FOUND',

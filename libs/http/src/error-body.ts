@@ -27,6 +27,12 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [DomainErrorCode.EvidenceLocked]: HttpStatus.CONFLICT,
   [DomainErrorCode.WebhookTargetRefused]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.CustomerTokenInvalid]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.CustomerTokenExpired]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.NotWaitingForCustomer]: HttpStatus.CONFLICT,
+  [DomainErrorCode.AppealWindowClosed]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.AlreadyRated]: HttpStatus.CONFLICT,
+  [DomainErrorCode.CaseNotResolved]: HttpStatus.CONFLICT,
   [DomainErrorCode.MerchantNotAParty]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.MacroNotFound]: HttpStatus.NOT_FOUND,
 };

@@ -64,6 +64,8 @@ export interface CaseView extends CaseSummaryView {
   deadlines: DeadlineView[];
   sla: { policyId: string; clocks: SlaClockView[] } | null;
   escalatedAt: string | null;
+  /** The customer's rating once given (customer API); only on GET /v1/cases/:id, not on an event's answer. */
+  customerRating?: { score: number; comment: string | null; createdAt: string } | null;
 }
 
 export interface CaseViewInputs {
