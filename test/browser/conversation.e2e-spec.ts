@@ -56,6 +56,37 @@ describe('admin UI: inbox bell and replying to the customer', () => {
     { browserLocale: 'zh-CN', customerLocale: 'zh-CN' as const, agentEmail: 'bell.zh@browser.test', suffix: 'zh', customerSays: '包裹还是没到，有进展吗？', entryTitle: '客户回复了', macroTitle: '已收到申请', greeting: '王芳，您好：案件' },
   ];
 
+  it('an admin adds a canned reply in both languages on the macros page; an unknown placeholder is refused', async () => {
+    await t.login('macro.admin@browser.test', 'admin');
+    const browser: Browser = await launchBrowser('en-US');
+    try {
+      const page = await browser.context.newPage();
+      await logIn(page, 'macro.admin@browser.test');
+      await page.getByRole('menuitem', { name: 'Canned replies' }).click();
+      await page.waitForURL(/\/admin\/macros$/);
+      await page.getByTestId('macro-add').click();
+      await page.getByTestId('macro-title-zh-CN').fill('退款已发出');
+      await page.getByTestId('macro-body-zh-CN').fill('案件 {caseNumber} 的退款已发出。');
+      await page.getByTestId('macro-title-en').fill('Refund sent');
+      await page.getByTestId('macro-body-en').fill('The refund for case {caseNo} is on its way.');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('.ant-modal .ant-alert-error').waitFor();
+      expect(await t.sql(`select 1 from macros where translations->'en'->>'title' = 'Refund sent'`)).toEqual([]);
+      await page.getByTestId('macro-body-en').fill('The refund for case {caseNumber} is on its way.');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByTestId('macros').getByText('Refund sent').waitFor();
+      await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+      await page.screenshot({ path: artifactPath('admin-macros-en.png') });
+      const [stored] = await t.sql<{ translations: unknown }>(`select translations from macros where translations->'en'->>'title' = 'Refund sent'`);
+      expect(stored!.translations).toEqual({
+        'zh-CN': { title: '退款已发出', body: '案件 {caseNumber} 的退款已发出。' },
+        en: { title: 'Refund sent', body: 'The refund for case {caseNumber} is on its way.' },
+      });
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   for (const scenario of scenarios) {
     it(`${scenario.suffix}: an inbound message raises the bell, the bell opens the case, the agent replies with a macro in the customer's language`, async () => {
       const agent = await t.login(scenario.agentEmail, 'agent');
@@ -84,8 +115,8 @@ describe('admin UI: inbox bell and replying to the customer', () => {
         await entry.waitFor();
         // The drawer slides in: screenshot it once it is all on screen.
         await page.waitForFunction(() => {
-          const drawer = document.querySelector('.ant-drawer-content');
-          return drawer !== null && drawer.getBoundingClientRect().right <= window.innerWidth + 1 && drawer.getBoundingClientRect().left < window.innerWidth - 300;
+          const shown = document.querySelector('[data-testid="inbox-entry"]')?.getBoundingClientRect();
+          return shown !== undefined && shown.right <= window.innerWidth && shown.left < window.innerWidth - 300;
         });
         expect(await entry.getAttribute('data-case-id')).toBe(caseId);
         expect(await entry.textContent()).toContain(scenario.customerSays);

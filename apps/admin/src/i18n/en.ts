@@ -12,6 +12,7 @@ export const en = {
     'nav.queue': 'Queue',
     'nav.intake': 'New case',
     'nav.supervisor': 'Supervisor',
+    'nav.macros': 'Canned replies',
     'nav.logout': 'Log out',
     'nav.language': 'Language',
     'role.agent': 'Agent',

@@ -7,6 +7,7 @@ export const zhCN: Dictionary = {
     'nav.queue': '工单队列',
     'nav.intake': '新建工单',
     'nav.supervisor': '主管视图',
+    'nav.macros': '快捷回复',
     'nav.logout': '退出登录',
     'nav.language': '语言',
     'role.agent': '客服',

@@ -64,11 +64,18 @@ export function AppLayout() {
       navigate('/login');
     }
   };
-  const selected = location.pathname.startsWith('/intake') ? 'intake' : location.pathname.startsWith('/supervisor') ? 'supervisor' : 'queue';
+  const selected = location.pathname.startsWith('/intake')
+    ? 'intake'
+    : location.pathname.startsWith('/supervisor')
+      ? 'supervisor'
+      : location.pathname.startsWith('/macros')
+        ? 'macros'
+        : 'queue';
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
     ...(atLeast(agent, 'supervisor') ? [{ key: 'supervisor', label: i18n.t('nav.supervisor'), onClick: () => navigate('/supervisor') }] : []),
+    ...(atLeast(agent, 'admin') ? [{ key: 'macros', label: i18n.t('nav.macros'), onClick: () => navigate('/macros') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>
