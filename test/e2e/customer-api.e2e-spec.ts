@@ -159,6 +159,12 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     expect(onBehalf.body.files).toEqual([expect.objectContaining({ party: 'customer', category: 'chat_log', uploaded_by: { kind: 'agent', id: t.adminId }, content_type: 'text/plain' })]);
     const agentView = await t.http.get(`/v1/cases/${id}/evidence`).set('Authorization', t.auth).expect(200);
     expect(agentView.body.customer_files.map((f: { category: string }) => f.category)).toEqual(['receipt', 'chat_log']);
+    const mine = await t.http.get(`/v1/customer/cases/${id}/evidence`).set('Authorization', alice).expect(200);
+    expect(mine.body.files.map((f: { category: string; uploaded_by: string }) => [f.category, f.uploaded_by])).toEqual([
+      ['receipt', 'you'],
+      ['chat_log', 'support'],
+    ]);
+    expect(JSON.stringify(mine.body)).not.toContain(t.adminId);
 
     const before = await footprint(id);
     const html = await t.http.post(`/v1/customer/cases/${id}/evidence`).set('Authorization', alice).attach('file', Buffer.from('<html><script>alert(1)</script></html>'), 'photo.png').expect(415);

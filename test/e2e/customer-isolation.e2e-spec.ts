@@ -51,6 +51,7 @@ describe("customer API: a customer never reaches another customer's case", () =>
     const routes: Array<[string, string, Call]> = [
       ['read', waiting, (id) => t.http.get(`/v1/customer/cases/${id}`).set('Authorization', bob)],
       ['info reply', waiting, (id) => t.http.post(`/v1/customer/cases/${id}/info-replies`).set('Authorization', bob).set('Idempotency-Key', randomUUID()).field('text', 'forged').attach('file', PNG, 'x.png')],
+      ['read evidence', waiting, (id) => t.http.get(`/v1/customer/cases/${id}/evidence`).set('Authorization', bob)],
       ['evidence', waiting, (id) => t.http.post(`/v1/customer/cases/${id}/evidence`).set('Authorization', bob).set('Idempotency-Key', randomUUID()).attach('file', PNG, 'x.png')],
       ['withdraw', waiting, (id) => t.http.post(`/v1/customer/cases/${id}/withdraw`).set('Authorization', bob).set('Idempotency-Key', randomUUID()).send({})],
       ['read messages', waiting, (id) => t.http.get(`/v1/customer/cases/${id}/messages`).set('Authorization', bob)],
@@ -76,6 +77,7 @@ describe("customer API: a customer never reaches another customer's case", () =>
     expect((await t.http.get(`/v1/customer/cases/${waiting}`).set('Authorization', alice).expect(200)).body.allowed_actions).toContain('reply_to_info_request');
     expect((await t.http.get(`/v1/customer/cases/${resolved}`).set('Authorization', alice).expect(200)).body.allowed_actions).toEqual(['appeal', 'rate']);
     expect((await t.http.get(`/v1/customer/cases/${waiting}/messages`).set('Authorization', alice).expect(200)).body.data).toHaveLength(1);
+    expect((await t.http.get(`/v1/customer/cases/${waiting}/evidence`).set('Authorization', alice).expect(200)).body.files).toHaveLength(1);
     expect((await t.http.get('/v1/customer/cases').set('Authorization', alice).expect(200)).body.data).toHaveLength(2);
   });
 

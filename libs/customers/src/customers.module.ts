@@ -8,11 +8,12 @@ import { AddCustomerEvidence } from './use-cases/add-customer-evidence/add-custo
 import { AppealCase } from './use-cases/appeal-case/appeal-case';
 import { GetCustomerCase } from './use-cases/get-customer-case/get-customer-case';
 import { ListCustomerCases } from './use-cases/list-customer-cases/list-customer-cases';
+import { ListCustomerEvidence } from './use-cases/list-customer-evidence/list-customer-evidence';
 import { RateCase } from './use-cases/rate-case/rate-case';
 import { ReplyToInfoRequest } from './use-cases/reply-to-info-request/reply-to-info-request';
 import { WithdrawCase } from './use-cases/withdraw-case/withdraw-case';
 
-const USE_CASES = [ListCustomerCases, GetCustomerCase, ReplyToInfoRequest, AddCustomerEvidence, WithdrawCase, AppealCase, RateCase];
+const USE_CASES = [ListCustomerCases, GetCustomerCase, ListCustomerEvidence, ReplyToInfoRequest, AddCustomerEvidence, WithdrawCase, AppealCase, RateCase];
 
 /** The customer API's use cases: the wallet backend acts for a signed-in customer, on their own cases only. */
 @Module({

@@ -22,6 +22,7 @@ export { ListCustomerCases, MAX_CUSTOMER_PAGE, type CustomerCasePage, type ListC
 export { GetCustomerCase } from './use-cases/get-customer-case/get-customer-case';
 export { ReplyToInfoRequest, MAX_REPLY_TEXT, type ReplyToInfoRequestCommand } from './use-cases/reply-to-info-request/reply-to-info-request';
 export { AddCustomerEvidence } from './use-cases/add-customer-evidence/add-customer-evidence';
+export { ListCustomerEvidence, type CustomerEvidenceFileView } from './use-cases/list-customer-evidence/list-customer-evidence';
 export { WithdrawCase } from './use-cases/withdraw-case/withdraw-case';
 export { AppealCase } from './use-cases/appeal-case/appeal-case';
 export { RateCase, type RateCaseCommand } from './use-cases/rate-case/rate-case';

@@ -9,6 +9,7 @@ import {
   GetCustomerCase,
   ListCaseMessages,
   ListCustomerCases,
+  ListCustomerEvidence,
   MAX_REPLY_TEXT,
   PostCaseMessage,
   RateCase,
@@ -42,6 +43,7 @@ export class CustomerCasesController {
     private readonly getCase: GetCustomerCase,
     private readonly replyToInfoRequest: ReplyToInfoRequest,
     private readonly addEvidence: AddCustomerEvidence,
+    private readonly listEvidence: ListCustomerEvidence,
     private readonly withdrawCase: WithdrawCase,
     private readonly appealCase: AppealCase,
     private readonly rateCase: RateCase,
@@ -73,6 +75,12 @@ export class CustomerCasesController {
   @ApiOperation({ summary: 'Answer our request for information (multipart)' })
   reply(@Param('id') id: string, @UploadedEvidence() upload: EvidenceUpload, @CurrentCustomer() customer: AuthenticatedCustomer, @RequestedLocale() locale: CustomerLocale) {
     return this.replyToInfoRequest.execute({ customerId: customer.id, caseId: id, upload, locale });
+  }
+
+  @Get(':id/evidence')
+  @ApiOperation({ summary: 'The evidence you have handed in on this case (and what support added for you)' })
+  evidenceList(@Param('id') id: string, @CurrentCustomer() customer: AuthenticatedCustomer) {
+    return this.listEvidence.execute({ customerId: customer.id, caseId: id });
   }
 
   @Post(':id/evidence')
