@@ -1,5 +1,5 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
-import { PostCaseMessage } from '@app/customers';
+import { PostCaseMessage, mintCustomerToken } from '@app/customers';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { startWebhookReceiver } from '../support/webhook-receiver';
@@ -13,8 +13,10 @@ describe('case conversation: messages to and from the customer and the merchant'
   let agent: { auth: string; id: string };
   let otherAgent: { auth: string; id: string };
 
+  const CUSTOMER_SECRET = 'conversation-test-customer-secret-0123456789';
+
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ CUSTOMER_TOKEN_SECRETS: CUSTOMER_SECRET });
     agent = await t.login('agent@test.local', 'agent');
     otherAgent = await t.login('agent2@test.local', 'agent');
   });
@@ -34,9 +36,15 @@ describe('case conversation: messages to and from the customer and the merchant'
     );
     return { messages: Number(row!.messages), notifies: Number(row!.notifies), inbox: Number(row!.inbox) };
   };
-  /** The customer's side comes in through the customer API (another lib's route); here through the same use case it calls. */
-  const customerWrites = (caseId: string, customerId: string, body: string, locale?: 'zh-CN' | 'en') =>
-    RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(PostCaseMessage).execute({ caseId, body, locale }, { kind: 'customer', id: customerId }));
+  /** The customer writes through the customer API, signed in with a token from the wallet backend. */
+  const customerWrites = async (caseId: string, customerId: string, body: string, locale?: 'zh-CN' | 'en') =>
+    (
+      await t.http
+        .post(`/v1/customer/cases/${caseId}/messages`)
+        .set('Authorization', `Bearer ${mintCustomerToken(CUSTOMER_SECRET, customerId)}`)
+        .send({ body, ...(locale ? { locale } : {}) })
+        .expect(200)
+    ).body;
 
   it('an agent’s reply to the customer writes its notify outbox row (topic, audience, message) and it is relayed after commit', async () => {
     const merchant = await t.createMerchant();
@@ -226,7 +234,10 @@ describe('case conversation: messages to and from the customer and the merchant'
       RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(PostCaseMessage).execute({ caseId: dispute.id, body: 'hi', party: 'merchant' }, { kind: 'customer', id: 'u_conv' })),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     // Someone else's case is the same 404 for a customer as a missing one.
-    await expect(customerWrites(dispute.id, 'u_someone_else', 'hi')).rejects.toMatchObject({ code: 'CASE_NOT_FOUND' });
+    const stranger = `Bearer ${mintCustomerToken(CUSTOMER_SECRET, 'u_someone_else')}`;
+    expect((await t.http.post(`/v1/customer/cases/${dispute.id}/messages`).set('Authorization', stranger).send({ body: 'hi' }).expect(404)).body.code).toBe('CASE_NOT_FOUND');
+    const owner = `Bearer ${mintCustomerToken(CUSTOMER_SECRET, 'u_conv')}`;
+    expect((await t.http.post(`/v1/customer/cases/${dispute.id}/messages`).set('Authorization', owner).send({ body: ' ' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
 
     expect(await counts(dispute.id)).toEqual({ messages: 0, notifies: 0, inbox: 0 });
     expect(await counts(inquiry.id)).toEqual({ messages: 0, notifies: 0, inbox: 0 });
