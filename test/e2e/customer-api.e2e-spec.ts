@@ -141,13 +141,25 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     const refused = await t.http.post(`/v1/customer/cases/${id}/info-replies`).set('Authorization', alice).field('text', 'Unasked').attach('file', PNG, 'x.png').expect(409);
     expect(refused.body).toMatchObject({ code: 'NOT_WAITING_FOR_CUSTOMER', caseId: id });
     expect(await footprint(id)).toEqual(before);
+    const json = await t.http.post(`/v1/customer/cases/${id}/info-replies`).set('Authorization', alice).send({ text: 'Unasked' }).expect(409);
+    expect(json.body.code).toBe('NOT_WAITING_FOR_CUSTOMER');
     // An empty answer to a case that does wait is a 400, and nothing changes either.
     const waiting = await waitingForAlice();
     const waitingBefore = await footprint(waiting);
     expect((await t.http.post(`/v1/customer/cases/${waiting}/info-replies`).set('Authorization', alice).field('text', '   ').attach('file', PNG, 'x.png').expect(400)).body.fields).toEqual([
       { path: 'text', message: '1 to 8000 characters' },
     ]);
+    expect((await t.http.post(`/v1/customer/cases/${waiting}/info-replies`).set('Authorization', alice).send({ text: 'x', file: 'no' }).expect(400)).body.fields).toEqual([
+      { path: 'file', message: 'only text, category are accepted' },
+    ]);
     expect(await footprint(waiting)).toEqual(waitingBefore);
+    // A text-only answer may come as JSON.
+    const answered = await t.http.post(`/v1/customer/cases/${waiting}/info-replies`).set('Authorization', alice).send({ text: '我从未透露密码' }).expect(200);
+    expect(answered.body.status.code).toBe('in_review');
+    expect(await t.sql(`select actor_kind, payload->>'summary' as summary from case_events where case_id = $1 and type = 'CUSTOMER_INFO_PROVIDED'`, [waiting])).toEqual([
+      { actor_kind: 'customer', summary: '我从未透露密码' },
+    ]);
+    expect((await footprint(waiting)).rows!.files).toBe(waitingBefore.rows!.files);
   });
 
   it('hands in typed evidence; an agent uploads a file for the customer; wrong types, sizes and categories store nothing', async () => {

@@ -67,9 +67,9 @@ export class CustomerCasesController {
   @HttpCode(200)
   @UseInterceptors(CustomerInfoReplyUploadInterceptor, IdempotencyInterceptor)
   @IDEMPOTENCY_HEADER_DOC
-  @ApiConsumes('multipart/form-data')
+  @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
-    description: `Your answer to our question: a \`text\` field (1 to ${MAX_REPLY_TEXT} characters) and optional \`file\` parts with a \`category\` (${CUSTOMER_EVIDENCE_CATEGORIES.join(', ')}; default other). ${FILE_RULES} A case that is not waiting for you is a 409 NOT_WAITING_FOR_CUSTOMER and nothing is kept.`,
+    description: `Your answer to our question (multipart, or JSON \`{"text": "…"}\` without files): a \`text\` field (1 to ${MAX_REPLY_TEXT} characters) and optional \`file\` parts with a \`category\` (${CUSTOMER_EVIDENCE_CATEGORIES.join(', ')}; default other). ${FILE_RULES} A case that is not waiting for you is a 409 NOT_WAITING_FOR_CUSTOMER and nothing is kept.`,
     schema: { type: 'object', required: ['text'], properties: { text: { type: 'string' }, file: { type: 'string', format: 'binary' }, category: { type: 'string', enum: [...CUSTOMER_EVIDENCE_CATEGORIES] } } },
   })
   @ApiOperation({ summary: 'Answer our request for information (multipart)' })

@@ -30,7 +30,7 @@ export class CustomerEvidenceUploadInterceptor extends EvidenceUploadParser {
 /** An answer to our question: text and optional files, only while the machine waits for the customer. */
 @Injectable()
 export class CustomerInfoReplyUploadInterceptor extends EvidenceUploadParser {
-  protected override readonly form: UploadForm = { fields: { text: MAX_REPLY_TEXT, category: 64 }, requireFile: false };
+  protected override readonly form: UploadForm = { fields: { text: MAX_REPLY_TEXT, category: 64 }, requireFile: false, acceptsJson: true };
 
   protected override findCase(request: CustomerUploadRequest, em: EntityManager): Promise<CaseEntity> {
     return ownCase(request, em);

@@ -39,6 +39,8 @@ export interface UploadForm {
   fields: Record<string, number>;
   /** Whether at least one file is required (an answer to a question may be text alone). */
   requireFile: boolean;
+  /** Whether a JSON body with the fields alone (no files) is taken too. */
+  acceptsJson?: boolean;
 }
 
 interface TemporaryFiles {
@@ -106,6 +108,10 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
       (await this.idempotency.hasCompleted(request.idempotencyScope, key, request.originalUrl.split('?')[0]!));
     const refusal = retryOfStored ? null : this.refusalNow(request, dispute);
     if (refusal) throw refusal;
+    if (form.acceptsJson && /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+      request.evidenceUpload = uploadFromJson(request.body, form);
+      return;
+    }
     const remaining = retryOfStored ? maxFileBytes * maxFilesPerRequest : maxCaseBytes - (await evidenceBytesUsed(em, dispute.id));
     if (remaining <= 0) throw tooLarge(`This dispute already holds the maximum of ${maxCaseBytes} bytes of evidence files.`, { maxCaseBytes });
 
@@ -258,6 +264,20 @@ export class EvidenceUploadInterceptor extends EvidenceUploadParser {
   protected override refusalNow(request: UploadRequest, entity: CaseEntity): DomainError | null {
     return evidenceEventFor(entity) ? null : evidenceLocked(String(request.params.id));
   }
+}
+
+/** The fields of a JSON body, held to the same names and limits as the form's. */
+function uploadFromJson(body: unknown, form: UploadForm): EvidenceUpload {
+  const fields: Record<string, string> = {};
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const [name, value] of Object.entries(body && typeof body === 'object' ? body : {})) {
+    const maxLength = Object.hasOwn(form.fields, name) ? form.fields[name]! : undefined;
+    if (maxLength === undefined) issues.push({ path: name, message: `only ${Object.keys(form.fields).join(', ')} are accepted` });
+    else if (typeof value !== 'string' || value.length > maxLength) issues.push({ path: name, message: `a string of at most ${maxLength} characters` });
+    else fields[name] = value;
+  }
+  if (issues.length > 0) throw new DomainError(DomainErrorCode.ValidationFailed, 'The request body is invalid.', { fields: issues });
+  return { category: fields.category, fields, files: [] };
 }
 
 async function removeTemporary(temporary: TemporaryFiles): Promise<void> {
