@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Empty, Input, Segmented, Select, Space, Spin, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, withQuery } from '../api/client';
 import { queryKeys } from '../api/hooks';
 import type { CaseConversation, CaseMessage, Macro, MessageLocale, MessageParty, RenderedMacro } from '../api/types';
@@ -54,6 +54,13 @@ export function ConversationPanel({ caseId }: { caseId: string }) {
     refetchInterval: POLL_MS,
   });
   const macros = useQuery({ queryKey: queryKeys.macros, queryFn: () => api<Macro[]>('GET', '/v1/macros'), staleTime: 60_000 });
+  const threadRef = useRef<HTMLDivElement>(null);
+  const messageCount = conversation.data?.messages.length ?? 0;
+  useEffect(() => {
+    // The newest message is what the agent answers: keep it in view as messages arrive.
+    const thread = threadRef.current;
+    if (thread) thread.scrollTop = thread.scrollHeight;
+  }, [messageCount, party]);
 
   if (conversation.isPending) return <Spin />;
   if (conversation.isError) return <Alert type="error" showIcon title={errorText(conversation.error, i18n)} />;
@@ -105,7 +112,7 @@ export function ConversationPanel({ caseId }: { caseId: string }) {
           options={(['customer', 'merchant'] as const).map((value) => ({ value, label: i18n.t(`conversation.party.${value}`) }))}
         />
       )}
-      <div data-testid="conversation-thread" style={{ display: 'flex', flexDirection: 'column', gap: 8, maxHeight: 420, overflowY: 'auto' }}>
+      <div ref={threadRef} data-testid="conversation-thread" style={{ display: 'flex', flexDirection: 'column', gap: 8, maxHeight: 420, overflowY: 'auto' }}>
         {thread.length === 0 ? <Empty description={i18n.t(`conversation.empty.${current}`)} /> : thread.map((message) => <MessageBubble key={message.id} message={message} />)}
       </div>
       <Space wrap>
