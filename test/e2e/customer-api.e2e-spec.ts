@@ -1,7 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { FireDeadline } from '@app/cases';
-import { mintCustomerToken } from '@app/customers';
+import { ReplyToInfoRequest, mintCustomerToken } from '@app/customers';
+import { EvidenceStorage } from '@app/evidence';
 import { PDF, PNG } from '../support/evidence-files';
 import { filesUnder } from '../support/files-under';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
@@ -160,6 +163,28 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
       { actor_kind: 'customer', summary: '我从未透露密码' },
     ]);
     expect((await footprint(waiting)).rows!.files).toBe(waitingBefore.rows!.files);
+  });
+
+  it('when the machine refuses the answer inside the command (the case moved on after the upload was admitted), the stored files are deleted again', async () => {
+    const id = await waitingForAlice();
+    // The case moves on while the upload streams: an agent decides without waiting for the answer.
+    await agentSends(id, 'CUSTOMER_INFO_PROVIDED', { summary: 'Told us on the phone' });
+    const before = await footprint(id);
+    const incoming = t.app.get(EvidenceStorage).incomingDir();
+    mkdirSync(incoming, { recursive: true });
+    const tempPath = join(incoming, `${randomUUID()}.part`);
+    writeFileSync(tempPath, PNG);
+    const upload = {
+      category: undefined,
+      fields: { text: 'Late answer' },
+      files: [{ originalName: 'late.png', declaredType: 'image/png', tempPath, sizeBytes: PNG.length, sha256: createHash('sha256').update(PNG).digest('hex'), head: PNG }],
+    };
+    const refusal = await RequestContext.create(t.app.get(MikroORM).em, () =>
+      t.app.get(ReplyToInfoRequest).execute({ customerId: ALICE, caseId: id, upload, locale: 'en' }).catch((error: { code?: string }) => error.code),
+    );
+    expect(refusal).toBe('NOT_WAITING_FOR_CUSTOMER');
+    expect(await footprint(id)).toEqual(before);
+    expect(existsSync(tempPath)).toBe(false);
   });
 
   it('hands in typed evidence; an agent uploads a file for the customer; wrong types, sizes and categories store nothing', async () => {
