@@ -14,7 +14,8 @@ describe("customer API: a customer never reaches another customer's case", () =>
   let resolved: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // A low per-customer limit to reach; the rest of this file stays well below it.
+    t = await startTestApp({ CUSTOMER_RATE_LIMIT_PER_MINUTE: '60' });
     const [secret] = t.config.customerApi.tokenSecrets;
     alice = `Bearer ${mintCustomerToken(secret!, 'u_alice')}`;
     bob = `Bearer ${mintCustomerToken(secret!, 'u_bob')}`;
@@ -79,6 +80,22 @@ describe("customer API: a customer never reaches another customer's case", () =>
     expect((await t.http.get(`/v1/customer/cases/${waiting}/messages`).set('Authorization', alice).expect(200)).body.data).toHaveLength(1);
     expect((await t.http.get(`/v1/customer/cases/${waiting}/evidence`).set('Authorization', alice).expect(200)).body.files).toHaveLength(1);
     expect((await t.http.get('/v1/customer/cases').set('Authorization', alice).expect(200)).body.data).toHaveLength(2);
+  });
+
+  it('rate-limits each customer: 429 with Retry-After once the window is used up; other customers keep their budget', async () => {
+    const carol = `Bearer ${mintCustomerToken(t.config.customerApi.tokenSecrets[0]!, 'u_carol')}`;
+    let limited: { status: number; headers: Record<string, string>; body: { code: string } } | undefined;
+    // Two windows' worth at most: a window boundary during the loop resets the count once.
+    for (let i = 0; i < 121 && !limited; i += 1) {
+      const response = await t.http.get('/v1/customer/cases?limit=1').set('Authorization', carol);
+      if (response.status === 429) limited = response;
+      else expect(response.status).toBe(200);
+    }
+    expect(limited).toBeDefined();
+    expect(limited!.body.code).toBe('RATE_LIMITED');
+    expect(Number(limited!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(limited!.headers['retry-after'])).toBeLessThanOrEqual(60);
+    await t.http.get('/v1/customer/cases?limit=1').set('Authorization', alice).expect(200);
   });
 
   it("idempotency keys are the customer's own: Bob reusing Alice's key does not get her answer", async () => {

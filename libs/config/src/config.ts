@@ -72,6 +72,8 @@ export interface AppConfig {
      * signs customer tokens with the first, we accept any, so a secret rotates without downtime.
      */
     tokenSecrets: string[];
+    /** Requests per customer per fixed one-minute window before a 429. */
+    rateLimitPerMinute: number;
   };
   webhooks: {
     /** Tests and local development deliver to 127.0.0.1; production must leave this off (SSRF). */
@@ -314,7 +316,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: int(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1),
       secretKeys: webhookSecretKeys(env.WEBHOOK_SECRET_KEYS, env.NODE_ENV),
     },
-    customerApi: { tokenSecrets: customerTokenSecrets(env.CUSTOMER_TOKEN_SECRETS, env.NODE_ENV) },
+    customerApi: {
+      tokenSecrets: customerTokenSecrets(env.CUSTOMER_TOKEN_SECRETS, env.NODE_ENV),
+      rateLimitPerMinute: int(env, 'CUSTOMER_RATE_LIMIT_PER_MINUTE', 120, 1),
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '@app/cases';
 import { EvidenceModule } from '@app/evidence';
+import { MerchantsModule } from '@app/merchants';
 import { CustomerAuthGuard } from './auth/customer-auth.guard';
 import { CustomerCaseViews } from './cases/customer-case-views';
 import { CustomerEvidenceUploadInterceptor, CustomerInfoReplyUploadInterceptor } from './upload/customer-upload.interceptors';
@@ -17,7 +18,8 @@ const USE_CASES = [ListCustomerCases, GetCustomerCase, ListCustomerEvidence, Rep
 
 /** The customer API's use cases: the wallet backend acts for a signed-in customer, on their own cases only. */
 @Module({
-  imports: [CasesModule, EvidenceModule],
+  // MerchantsModule for the shared per-key rate limiter.
+  imports: [CasesModule, EvidenceModule, MerchantsModule],
   providers: [CustomerAuthGuard, CustomerCaseViews, CustomerEvidenceUploadInterceptor, CustomerInfoReplyUploadInterceptor, ...USE_CASES],
   exports: [CustomerAuthGuard, CustomerEvidenceUploadInterceptor, CustomerInfoReplyUploadInterceptor, ...USE_CASES],
 })
