@@ -77,6 +77,7 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     expect(zh.body).toMatchObject({
       id,
       kind: 'dispute',
+      kind_text: '交易争议',
       locale: 'zh-CN',
       status: { code: 'waiting_for_you', text: '等待您补充信息' },
       waiting_for: { what: 'information', question: '请上传包裹面单的照片', due_at: deadline!.due_at.toISOString() },

@@ -26,6 +26,8 @@ export interface CustomerMoneyView {
 export interface CustomerCaseView {
   id: string;
   kind: string;
+  /** The kind of case in the customer's language. */
+  kind_text: string;
   subject: string;
   transaction_ref: string | null;
   locale: CustomerLocale;
@@ -180,6 +182,7 @@ export function toCustomerCaseView(entity: CaseEntity, inputs: CustomerViewInput
   return {
     id: entity.id,
     kind: entity.kind,
+    kind_text: texts.kind[entity.kind],
     subject: entity.subject,
     transaction_ref: entity.transactionRef,
     locale,

@@ -1,3 +1,4 @@
+import type { CaseKind } from '@app/domain';
 import type { CustomerStatus } from './customer-status';
 
 /** The languages the customer API speaks; zh-CN unless the caller asks for English. */
@@ -20,6 +21,7 @@ export type NextStep =
 export type OutcomeText = 'full_refund' | 'partial_refund' | 'rejected';
 
 export interface CustomerTexts {
+  kind: Record<CaseKind, string>;
   status: Record<CustomerStatus, string>;
   /** With a due time, and without (no deadline is set for that step). */
   next: Record<NextStep, { due: string; open: string }>;
@@ -29,6 +31,7 @@ export interface CustomerTexts {
 /** One dictionary per language; a key missing in either is a type error. */
 export const CUSTOMER_TEXTS: Record<CustomerLocale, CustomerTexts> = {
   'zh-CN': {
+    kind: { dispute: '交易争议', refund_request: '退款申请', payment_failure: '支付失败', balance_discrepancy: '余额异常', account_security: '账户安全', inquiry: '咨询' },
     status: {
       received: '已收到，等待处理',
       waiting_for_merchant: '等待商家回复',
@@ -55,6 +58,7 @@ export const CUSTOMER_TEXTS: Record<CustomerLocale, CustomerTexts> = {
     outcome: { full_refund: '全额退款', partial_refund: '部分退款', rejected: '未支持退款' },
   },
   en: {
+    kind: { dispute: 'Dispute', refund_request: 'Refund request', payment_failure: 'Failed payment', balance_discrepancy: 'Balance discrepancy', account_security: 'Account security', inquiry: 'Question' },
     status: {
       received: 'Received, waiting to be handled',
       waiting_for_merchant: "Waiting for the merchant's answer",
