@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { mintCustomerToken } from '@app/customers';
+import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Generated bad input against every route of the OpenAPI document: whatever comes in (random JSON
@@ -36,7 +37,10 @@ describe('generated bad input over every route of the OpenAPI document never get
   beforeAll(async () => {
     t = await startTestApp();
     const merchant = await t.createMerchant();
-    credentials = { 'merchant-api-key': merchant.auth, 'intake-token': t.intakeAuth, bearer: t.auth };
+    // A case the customer owns, so the customer routes reach their use cases too.
+    await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ customer: { id: 'u_fuzz', name: 'Fuzz' } })).expect(201);
+    const customerToken = mintCustomerToken(t.config.customerApi.tokenSecrets[0]!, 'u_fuzz', { ttlSeconds: 900 });
+    credentials = { 'merchant-api-key': merchant.auth, 'intake-token': t.intakeAuth, 'customer-token': `Bearer ${customerToken}`, bearer: t.auth };
     const document = (await t.http.get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { security?: Array<Record<string, unknown>>; parameters?: Array<{ in: string; name: string }> }>>;
     };

@@ -14,6 +14,7 @@ import { QueuePage } from './pages/QueuePage';
 const CasePage = lazy(() => import('./pages/CasePage'));
 const IntakePage = lazy(() => import('./pages/IntakePage'));
 const SupervisorPage = lazy(() => import('./pages/SupervisorPage'));
+const MacrosPage = lazy(() => import('./pages/MacrosPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -48,6 +49,7 @@ export function App() {
                   <Route path="cases/:id" element={<CasePage />} />
                   <Route path="intake" element={<IntakePage />} />
                   <Route path="supervisor" element={<SupervisorPage />} />
+                  <Route path="macros" element={<MacrosPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>

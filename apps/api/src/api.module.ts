@@ -28,6 +28,11 @@ import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
 import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
 import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
+import { ConversationModule, CustomersModule } from '@app/customers';
+import { CustomerCasesController } from './customer/customer-cases.controller';
+import { CaseMessagesController } from './conversation/case-messages.controller';
+import { MacrosController } from './conversation/macros.controller';
+import { MerchantDisputeMessagesController } from './merchant/merchant-dispute-messages.controller';
 
 @Module({})
 export class ApiModule {
@@ -47,11 +52,16 @@ export class ApiModule {
         WebhooksModule,
         IdempotencyModule,
         IntakeModule,
+        // The conversation on a case (agents, merchants; customers through the customer API) and macros.
+        ConversationModule,
+        // The customer API (the wallet backend acting for a signed-in customer).
+        CustomersModule,
         // One-command demo: the workers run inside the API process.
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
       controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
-        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController, AuditLogController, CaseLogController],
+        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController, AuditLogController, CaseLogController,
+        CaseMessagesController, MacrosController, MerchantDisputeMessagesController, CustomerCasesController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

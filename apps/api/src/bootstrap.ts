@@ -38,6 +38,16 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
       .addBearerAuth()
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Merchant API key: sk_live_… (read and write) or rk_live_… (read only).' }, 'merchant-api-key')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Intake service token of the wallet backend (INTAKE_SERVICE_TOKENS).' }, 'intake-token')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "Customer token minted by the wallet backend for a signed-in customer: compact HS256 JWS over {sub: customerId, aud: 'dispute-engine/customer', iat, exp}, at most 15 minutes, signed with a secret of CUSTOMER_TOKEN_SECRETS. Expired → 401 CUSTOMER_TOKEN_EXPIRED; anything else wrong → 401 CUSTOMER_TOKEN_INVALID.",
+        },
+        'customer-token',
+      )
       .build(),
   );
   if (!config.ops.docsPublic) {

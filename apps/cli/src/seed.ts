@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { CreateAgent } from '@app/auth';
 import { GetCase, OpenCase, SendCaseEvent, type Actor, type OpenCaseCommand } from '@app/cases';
 import { loadConfig } from '@app/config';
-import { AgentEntity, MerchantEntity } from '@app/db';
+import { CreateMacro } from '@app/customers';
+import { AgentEntity, MacroEntity, MerchantEntity } from '@app/db';
 import { CreateApiKey, CreateMerchant } from '@app/merchants';
 import { CliModule } from './cli.module';
 
@@ -24,6 +25,22 @@ export const DEMO_MERCHANTS = [
   { id: 'm_2004', name: '乐学教育 Lexue Education' },
 ];
 export const DEMO_KEY_MERCHANT = 'm_2002';
+
+/** Canned replies agents can try on the case page; placeholders are filled per case by the API. */
+export const DEMO_MACROS = [
+  {
+    'zh-CN': { title: '已收到申请', body: '{customerName}，您好：我们已收到您的申请（案件号 {caseNumber}），将在 3 个工作日内答复。客服 {agentName}' },
+    en: { title: 'Request received', body: 'Dear {customerName}, we have received your request (case {caseNumber}) and will reply within 3 working days. {agentName}' },
+  },
+  {
+    'zh-CN': { title: '请补充材料', body: '{customerName}，您好：为处理交易 {transactionRef} 的争议，请上传订单截图或物流信息。' },
+    en: { title: 'Please send more information', body: 'Dear {customerName}, to handle the dispute about {transactionRef}, please upload a screenshot of the order or the delivery details.' },
+  },
+  {
+    'zh-CN': { title: '退款已发出', body: '{customerName}，您好：案件 {caseNumber} 的退款已发出，预计 1–3 个工作日到账。' },
+    en: { title: 'Refund sent', body: 'Dear {customerName}, the refund for case {caseNumber} is on its way and should arrive within 1–3 working days.' },
+  },
+];
 
 const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: string]: unknown }> }> = [
   {
@@ -76,11 +93,19 @@ async function main(): Promise<void> {
     const key = await app.get(CreateApiKey).execute({ merchantId: DEMO_KEY_MERCHANT, kind: 'secret', name: 'demo' });
     console.log(`db:seed: ${missing.length} merchants; API key of ${DEMO_KEY_MERCHANT} (shown once): ${key.key}`);
   };
+  /** Also on its own check: a database seeded before macros existed gets them, one that has any keeps its own. */
+  const seedMacros = async () => {
+    const admin = await em.findOne(AgentEntity, { email: DEMO_AGENTS[0]!.email });
+    if (!admin || (await em.count(MacroEntity, {}))) return;
+    for (const translations of DEMO_MACROS) await app.get(CreateMacro).execute({ translations }, admin.id);
+    console.log(`db:seed: ${DEMO_MACROS.length} canned replies`);
+  };
   try {
     await RequestContext.create(em, async () => {
       await seedMerchants();
       if (await em.count(AgentEntity, { email: DEMO_AGENTS[0]!.email })) {
         console.log('db:seed: demo agents and cases are there already');
+        await seedMacros();
         return;
       }
       const created = [];
@@ -101,6 +126,7 @@ async function main(): Promise<void> {
         { kind: 'inquiry', channel: 'chat', priority: 'low', subject: 'How do cross-border fees work?', customer: { id: 'u_20005', name: 'Emma Wu' } },
       ];
       for (const command of others) await app.get(OpenCase).execute(command, actor);
+      await seedMacros();
       console.log(`db:seed: ${DEMO_AGENTS.length} agents (password "${DEMO_PASSWORD}": ${DEMO_AGENTS.map((a) => a.email).join(', ')}) and ${disputes.length + others.length} cases`);
     });
   } finally {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEVELOPMENT_CUSTOMER_TOKEN_SECRET, loadConfig } from './config';
 
 describe('evidence storage configuration', () => {
   const storage = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).evidence.storage;
@@ -49,17 +49,18 @@ describe('webhook secret keys', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
   // Production also needs the TOTP seed keys; given here so the webhook rules are what is tested.
   const TOTP_SECRET_KEYS = Buffer.alloc(32, 9).toString('base64');
+  const CUSTOMER_TOKEN_SECRETS = 'c'.repeat(32);
 
   it('are required in production, with a hint how to make one', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', TOTP_SECRET_KEYS })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production', TOTP_SECRET_KEYS })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
-    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key, TOTP_SECRET_KEYS }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
+    expect(() => loadConfig({ NODE_ENV: 'production', TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key, TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
   });
 
   it('are required when NODE_ENV is not set either, and production refuses the public development key', () => {
-    expect(() => loadConfig({ TOTP_SECRET_KEYS })).toThrow(/WEBHOOK_SECRET_KEYS is not set.*NODE_ENV=development/);
+    expect(() => loadConfig({ TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS })).toThrow(/WEBHOOK_SECRET_KEYS is not set.*NODE_ENV=development/);
     const developmentKey = loadConfig({ NODE_ENV: 'development' }).webhooks.secretKeys[0]!.toString('base64');
-    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: developmentKey, TOTP_SECRET_KEYS })).toThrow(/public development key/);
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: developmentKey, TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS })).toThrow(/public development key/);
   });
 
   it('default to a development key in development and test, and list several (newest first) to rotate', () => {
@@ -76,7 +77,7 @@ describe('webhook secret keys', () => {
 });
 
 describe('two-factor login settings', () => {
-  const keys = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64') };
+  const keys = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32) };
 
   it('require TOTP for supervisors and admins in production and when NODE_ENV is unset, not in development or test', () => {
     expect(loadConfig({ NODE_ENV: 'production', ...keys }).auth.totp.requiredRoles).toEqual(['supervisor', 'admin']);
@@ -87,12 +88,12 @@ describe('two-factor login settings', () => {
   });
 
   it('need their own sealing keys in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: keys.WEBHOOK_SECRET_KEYS })).toThrow(/TOTP_SECRET_KEYS is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: keys.WEBHOOK_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS: keys.CUSTOMER_TOKEN_SECRETS })).toThrow(/TOTP_SECRET_KEYS is required in production/);
   });
 });
 
 describe('security defaults', () => {
-  const keys = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64') };
+  const keys = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32) };
 
   it('are production ones when NODE_ENV is unset, and say so', () => {
     const unset = loadConfig({ ...keys });
@@ -104,5 +105,27 @@ describe('security defaults', () => {
   it('are relaxed only where NODE_ENV says development or test', () => {
     expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ productionSecurity: false, auth: { cookieSecure: false } });
     expect(loadConfig({ NODE_ENV: 'test' }).productionSecurity).toBe(false);
+  });
+});
+
+describe('customer token secrets', () => {
+  const webhook = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64') };
+
+  it('are required in production and outside development and test', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ...webhook })).toThrow(/CUSTOMER_TOKEN_SECRETS is required in production/);
+    expect(() => loadConfig(webhook)).toThrow(/CUSTOMER_TOKEN_SECRETS is required/);
+  });
+
+  it('default to the public development secret in development and test, which production refuses', () => {
+    const [development] = loadConfig({ NODE_ENV: 'development' }).customerApi.tokenSecrets;
+    expect(development).toBe(DEVELOPMENT_CUSTOMER_TOKEN_SECRET);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...webhook, CUSTOMER_TOKEN_SECRETS: DEVELOPMENT_CUSTOMER_TOKEN_SECRET })).toThrow(/public development secret/);
+  });
+
+  it('list several, newest first, each at least 32 characters', () => {
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(40);
+    expect(loadConfig({ NODE_ENV: 'production', ...webhook, CUSTOMER_TOKEN_SECRETS: `${a}, ${b}` }).customerApi.tokenSecrets).toEqual([a, b]);
+    expect(() => loadConfig({ NODE_ENV: 'test', CUSTOMER_TOKEN_SECRETS: `${a},short` })).toThrow(/secret 2 must be at least 32 characters/);
   });
 });

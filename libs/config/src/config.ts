@@ -100,6 +100,16 @@ export interface AppConfig {
     /** How often a worker looks for such orphans. */
     sweepIntervalMs: number;
   };
+  /** The customer API, called by the wallet backend on behalf of a signed-in customer. */
+  customerApi: {
+    /**
+     * Secrets shared with the wallet backend (CUSTOMER_TOKEN_SECRETS), newest first: the wallet
+     * signs customer tokens with the first, we accept any, so a secret rotates without downtime.
+     */
+    tokenSecrets: string[];
+    /** Requests per customer per fixed one-minute window before a 429. */
+    rateLimitPerMinute: number;
+  };
   webhooks: {
     /** Tests and local development deliver to 127.0.0.1; production must leave this off (SSRF). */
     allowPrivateTargets: boolean;
@@ -292,6 +302,30 @@ function roleList(raw: string | undefined, fallback: AgentRoleName[]): AgentRole
   return roles as AgentRoleName[];
 }
 
+/**
+ * Stands in for CUSTOMER_TOKEN_SECRETS when NODE_ENV says development or test (demos, tests, the
+ * README's walk-through). Public, so production refuses it.
+ */
+export const DEVELOPMENT_CUSTOMER_TOKEN_SECRET = 'dispute-engine development customer token secret (not for production)';
+
+function customerTokenSecrets(raw: string | undefined, declaredEnv: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') {
+    if (declaredEnv === 'development' || declaredEnv === 'test') return [DEVELOPMENT_CUSTOMER_TOKEN_SECRET];
+    throw new ConfigError(
+      'CUSTOMER_TOKEN_SECRETS is required' + (declaredEnv === 'production' ? ' in production' : ' (or NODE_ENV=development for the public development secret)') +
+        ': secrets of at least 32 characters shared with the wallet backend (e.g. `openssl rand -base64 32`), comma-separated to rotate, newest first',
+    );
+  }
+  const secrets = raw.split(',').map((part) => part.trim());
+  secrets.forEach((secret, index) => {
+    if (secret.length < 32) throw new ConfigError(`CUSTOMER_TOKEN_SECRETS: secret ${index + 1} must be at least 32 characters, got ${secret.length}`);
+  });
+  if (declaredEnv === 'production' && secrets.includes(DEVELOPMENT_CUSTOMER_TOKEN_SECRET)) {
+    throw new ConfigError('CUSTOMER_TOKEN_SECRETS holds the public development secret, which production refuses');
+  }
+  return secrets;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (!['development', 'test', 'production'].includes(nodeEnv)) throw new ConfigError(`NODE_ENV "${nodeEnv}" is not supported`);
@@ -379,6 +413,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: int(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1),
       concurrencyPerMerchant: int(env, 'WEBHOOK_CONCURRENCY_PER_MERCHANT', 3, 1),
       secretKeys: webhookSecretKeys(env.WEBHOOK_SECRET_KEYS, env.NODE_ENV),
+    },
+    customerApi: {
+      tokenSecrets: customerTokenSecrets(env.CUSTOMER_TOKEN_SECRETS, env.NODE_ENV),
+      rateLimitPerMinute: int(env, 'CUSTOMER_RATE_LIMIT_PER_MINUTE', 120, 1),
     },
   };
 }

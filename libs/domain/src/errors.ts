@@ -47,6 +47,21 @@ export enum DomainErrorCode {
   /** The role needs two-factor login: until the agent enrols, the session may only enrol. */
   TotpEnrolmentRequired = 'TOTP_ENROLMENT_REQUIRED',
   TotpAlreadyEnabled = 'TOTP_ALREADY_ENABLED',
+  /** The customer token (from the wallet backend) is malformed, wrongly signed, for another audience or too long-lived. */
+  CustomerTokenInvalid = 'CUSTOMER_TOKEN_INVALID',
+  /** The customer token has expired: the wallet backend mints a fresh one. */
+  CustomerTokenExpired = 'CUSTOMER_TOKEN_EXPIRED',
+  /** An answer to an information request on a case that is not waiting for the customer. */
+  NotWaitingForCustomer = 'NOT_WAITING_FOR_CUSTOMER',
+  /** The appeal window of the decision has closed. */
+  AppealWindowClosed = 'APPEAL_WINDOW_CLOSED',
+  /** The customer has already rated this case; a rating is given once. */
+  AlreadyRated = 'ALREADY_RATED',
+  /** Only a resolved or closed case can be rated. */
+  CaseNotResolved = 'CASE_NOT_RESOLVED',
+  /** A message to the merchant on a case that has none (only disputes with a merchant have that conversation). */
+  MerchantNotAParty = 'MERCHANT_NOT_A_PARTY',
+  MacroNotFound = 'MACRO_NOT_FOUND',
 }
 
 export interface FieldIssue {

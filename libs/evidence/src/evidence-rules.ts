@@ -45,3 +45,7 @@ export async function evidenceBytesUsed(em: EntityManager, caseId: string): Prom
 }
 
 export type { EvidenceFileEntity };
+
+export function customerEvidenceLocked(caseId: string): DomainError {
+  return new DomainError(DomainErrorCode.EvidenceLocked, 'This case takes no more evidence: it has been decided, withdrawn or closed.', { caseId });
+}

@@ -5,6 +5,8 @@ import { EvidenceFileEntity, EvidenceSubmissionEntity } from '@app/db';
 
 export interface EvidenceFileView {
   id: string;
+  /** Whose side the file supports: the merchant's submissions, or the customer's evidence. */
+  party: 'merchant' | 'customer';
   category: string;
   filename: string;
   content_type: string;
@@ -29,10 +31,13 @@ export interface EvidenceView {
   /** What is staged and not yet submitted. */
   draft: EvidenceSubmissionView | null;
   submissions: EvidenceSubmissionView[];
+  /** The customer's files (uploaded by the customer, or by an agent on their behalf); only agents see these. */
+  customer_files?: EvidenceFileView[];
 }
 
 export const toFileView = (file: EvidenceFileEntity): EvidenceFileView => ({
   id: file.id,
+  party: file.party,
   category: file.category,
   filename: file.originalName,
   content_type: file.contentType,
@@ -50,7 +55,7 @@ export async function loadEvidenceView(em: EntityManager, caseId: string, mercha
   const submissions = await em.find(EvidenceSubmissionEntity, { caseId }, { orderBy: { createdAt: 'asc' } });
   const files = await em.find(
     EvidenceFileEntity,
-    merchantId ? { caseId, uploadedByKind: 'merchant', uploadedById: merchantId } : { caseId },
+    merchantId ? { caseId, party: 'merchant', uploadedByKind: 'merchant', uploadedById: merchantId } : { caseId },
     { orderBy: { createdAt: 'asc', id: 'asc' } },
   );
   const view = (submission: EvidenceSubmissionEntity): EvidenceSubmissionView => ({
@@ -67,6 +72,7 @@ export async function loadEvidenceView(em: EntityManager, caseId: string, mercha
     dispute_id: caseId,
     draft: draft ? view(draft) : null,
     submissions: submissions.filter((submission) => submission.status === 'submitted').sort((a, b) => a.number! - b.number!).map(view),
+    ...(merchantId ? {} : { customer_files: files.filter((file) => file.party === 'customer').map(toFileView) }),
   };
 }
 

@@ -7,7 +7,11 @@ import { EvidenceStorage } from './storage/evidence-storage';
 import { EvidenceSweeper } from './storage/evidence-sweeper';
 import { ScratchCleaner } from './storage/scratch-cleaner';
 import { createEvidenceStorage } from './storage/create-evidence-storage';
+import { CustomerEvidenceFiles } from './customer-evidence';
+import { AgentEvidenceUploadInterceptor } from './upload/agent-evidence-upload.interceptor';
 import { EvidenceUploadInterceptor } from './upload/evidence-upload.interceptor';
+import { RecordCustomerEvidence } from './use-cases/record-customer-evidence';
+import { UploadEvidenceForCustomer } from './use-cases/upload-evidence-for-customer';
 import { DeleteEvidenceFile } from './use-cases/delete-evidence-file';
 import { GetMerchantEvidence } from './use-cases/get-merchant-evidence';
 import { ListCaseEvidence } from './use-cases/list-case-evidence';
@@ -16,7 +20,7 @@ import { StageEvidenceFields } from './use-cases/stage-evidence-fields';
 import { StageEvidenceFiles } from './use-cases/stage-evidence-files';
 import { SubmitEvidence } from './use-cases/submit-evidence';
 
-const USE_CASES = [StageEvidenceFields, StageEvidenceFiles, DeleteEvidenceFile, GetMerchantEvidence, SubmitEvidence, ListCaseEvidence, OpenEvidenceFile];
+const USE_CASES = [StageEvidenceFields, StageEvidenceFiles, DeleteEvidenceFile, GetMerchantEvidence, SubmitEvidence, ListCaseEvidence, OpenEvidenceFile, RecordCustomerEvidence, UploadEvidenceForCustomer];
 
 /**
  * Dispute evidence: staging, files, submission. Storage follows EVIDENCE_STORAGE: local disk by
@@ -27,10 +31,12 @@ const USE_CASES = [StageEvidenceFields, StageEvidenceFiles, DeleteEvidenceFile, 
   providers: [
     { provide: EvidenceStorage, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createEvidenceStorage(config.evidence) },
     EvidenceUploadInterceptor,
+    AgentEvidenceUploadInterceptor,
+    CustomerEvidenceFiles,
     ScratchCleaner,
     ...USE_CASES,
   ],
-  exports: [EvidenceStorage, EvidenceUploadInterceptor, ScratchCleaner, ...USE_CASES],
+  exports: [EvidenceStorage, EvidenceUploadInterceptor, AgentEvidenceUploadInterceptor, CustomerEvidenceFiles, ScratchCleaner, IdempotencyModule, ...USE_CASES],
 })
 export class EvidenceModule {}
 

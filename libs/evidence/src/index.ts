@@ -6,10 +6,29 @@ export { LocalDiskEvidenceStorage } from './storage/local-disk-storage';
 export { S3CompatibleEvidenceStorage, type ObjectStoreClient } from './storage/s3-compatible-storage';
 export { AwsSdkObjectStoreClient } from './storage/aws-sdk-object-store-client';
 export { createEvidenceStorage } from './storage/create-evidence-storage';
-export { EvidenceUploadInterceptor, UploadedEvidence, type EvidenceUpload, type UploadedEvidenceFile } from './upload/evidence-upload.interceptor';
+export {
+  EvidenceUploadInterceptor,
+  EvidenceUploadParser,
+  UploadedEvidence,
+  type EvidenceUpload,
+  type UploadForm,
+  type UploadRequest,
+  type UploadedEvidenceFile,
+} from './upload/evidence-upload.interceptor';
+export { AgentEvidenceUploadInterceptor } from './upload/agent-evidence-upload.interceptor';
+export {
+  CUSTOMER_EVIDENCE_CATEGORIES,
+  CustomerEvidenceFiles,
+  customerEvidenceCategory,
+  type CustomerEvidenceCategory,
+  type CustomerEvidenceUpload,
+  type RecordCustomerFiles,
+} from './customer-evidence';
+export { RecordCustomerEvidence, type RecordCustomerEvidenceCommand } from './use-cases/record-customer-evidence';
+export { UploadEvidenceForCustomer } from './use-cases/upload-evidence-for-customer';
 export { EVIDENCE_CONTENT_TYPES, sniffContentType, type EvidenceContentType } from './upload/magic-bytes';
 export { contentDisposition, safeDisplayName } from './upload/file-name';
-export { EVIDENCE_FILE_CATEGORIES, EVIDENCE_TEXT_FIELDS, type EvidenceFileCategory, type EvidenceTextField } from './evidence-rules';
+export { EVIDENCE_FILE_CATEGORIES, EVIDENCE_TEXT_FIELDS, customerEvidenceLocked, type EvidenceFileCategory, type EvidenceTextField } from './evidence-rules';
 export type { EvidenceFileView, EvidenceSubmissionView, EvidenceView } from './evidence-view';
 export { StageEvidenceFields, type StageEvidenceFieldsCommand } from './use-cases/stage-evidence-fields';
 export { StageEvidenceFiles } from './use-cases/stage-evidence-files';

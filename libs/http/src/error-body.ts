@@ -34,6 +34,14 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.InvalidTotp]: HttpStatus.UNAUTHORIZED,
   [DomainErrorCode.TotpEnrolmentRequired]: HttpStatus.FORBIDDEN,
   [DomainErrorCode.TotpAlreadyEnabled]: HttpStatus.CONFLICT,
+  [DomainErrorCode.CustomerTokenInvalid]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.CustomerTokenExpired]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.NotWaitingForCustomer]: HttpStatus.CONFLICT,
+  [DomainErrorCode.AppealWindowClosed]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.AlreadyRated]: HttpStatus.CONFLICT,
+  [DomainErrorCode.CaseNotResolved]: HttpStatus.CONFLICT,
+  [DomainErrorCode.MerchantNotAParty]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.MacroNotFound]: HttpStatus.NOT_FOUND,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */

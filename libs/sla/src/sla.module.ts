@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { SlaCatalogue } from './sla-catalogue';
 import { SlaTracker } from './sla-tracker';
-import { ListNotifications, MarkNotificationRead } from './use-cases/agent-inbox';
+import { CountUnreadNotifications, ListNotifications, MarkNotificationRead } from './use-cases/agent-inbox';
 import { ListSlaBreaches } from './use-cases/list-sla-breaches';
 import { PreviewSlaChange } from './use-cases/preview-sla-change';
 import { ListBusinessCalendars, ListSlaPolicies, SaveBusinessCalendar, SaveSlaPolicy } from './use-cases/manage-sla-policies';
 
-const USE_CASES = [ListSlaPolicies, SaveSlaPolicy, ListBusinessCalendars, SaveBusinessCalendar, ListSlaBreaches, ListNotifications, MarkNotificationRead, PreviewSlaChange];
+const USE_CASES = [ListSlaPolicies, SaveSlaPolicy, ListBusinessCalendars, SaveBusinessCalendar, ListSlaBreaches, ListNotifications, CountUnreadNotifications, MarkNotificationRead, PreviewSlaChange];
 
 @Module({ providers: [SlaCatalogue, SlaTracker, ...USE_CASES], exports: [SlaCatalogue, SlaTracker, ...USE_CASES] })
 export class SlaModule {}

@@ -2,7 +2,7 @@
  * Event types a merchant may subscribe to: the machines' `notify` topics whose audience includes
  * the merchant. `dispute.awaiting_merchant` is "a dispute was opened against you and needs a
  * response"; `*.evidence_due_soon` is the SLA engine's reminder before the response window closes;
- * `dispute.resolved` carries the decision.
+ * `dispute.resolved` carries the decision; `dispute.message` is an agent's message to the merchant.
  */
 export const WEBHOOK_EVENT_TYPES = [
   'dispute.awaiting_merchant',
@@ -12,6 +12,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'dispute.resolved',
   'dispute.closed',
   'dispute.withdrawn',
+  'dispute.message',
   'refund_request.submitted',
   'refund_request.evidence_due_soon',
   'refund_request.refund_succeeded',

@@ -11,7 +11,14 @@ export const queryKeys = {
   cases: ['cases'] as const,
   stats: ['stats'] as const,
   slaBreaches: ['sla', 'breaches'] as const,
+  inbox: ['inbox'] as const,
+  inboxCount: ['inbox', 'count'] as const,
+  messages: (caseId: string) => ['messages', caseId] as const,
+  macros: ['macros'] as const,
 };
+
+/** The inbox is polled: an agent sees a customer's reply within this long without reloading. */
+export const INBOX_POLL_MS = 15_000;
 
 export function useMe() {
   return useQuery({ queryKey: queryKeys.me, queryFn: () => api<Agent>('GET', '/v1/auth/me'), retry: false, staleTime: 60_000 });

@@ -97,3 +97,52 @@ export interface QueueStats {
   byKindState: Array<{ kind: string; state: string } & QueueCounts>;
   byAssignee: Array<{ assigneeId: string | null; displayName: string | null } & QueueCounts>;
 }
+
+/** GET /v1/notifications: the agent inbox (SLA reminders and breaches, customers' and merchants' replies). */
+export interface InboxEntry {
+  id: string;
+  audience: 'agent' | 'supervisors';
+  type: string;
+  caseId: string | null;
+  payload: { subject?: string; excerpt?: string; party?: 'customer' | 'merchant'; target?: string; [key: string]: unknown };
+  createdAt: string;
+  readAt: string | null;
+}
+
+export type MessageLocale = 'zh-CN' | 'en';
+export type MessageParty = 'customer' | 'merchant';
+
+export interface CaseMessage {
+  id: string;
+  caseId: string;
+  party: MessageParty;
+  direction: 'inbound' | 'outbound';
+  author: { kind: 'agent' | 'customer' | 'merchant'; id: string; displayName: string | null };
+  body: string;
+  locale: MessageLocale;
+  macroId: string | null;
+  createdAt: string;
+}
+
+/** GET /v1/cases/:id/messages */
+export interface CaseConversation {
+  caseId: string;
+  /** The language a reply to each party goes out in by default; merchant is null when the case has none. */
+  replyLocales: { customer: MessageLocale; merchant: MessageLocale | null };
+  messages: CaseMessage[];
+}
+
+export interface Macro {
+  id: string;
+  translations: Record<MessageLocale, { title: string; body: string }>;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RenderedMacro {
+  macroId: string;
+  locale: MessageLocale;
+  title: string;
+  body: string;
+}

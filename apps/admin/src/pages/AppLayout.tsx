@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, setUnauthenticatedHandler } from '../api/client';
 import { useMe } from '../api/hooks';
+import { InboxBell } from '../components/InboxBell';
 import type { Agent } from '../api/types';
 import { LOCALES, useI18n, type Locale } from '../i18n/i18n';
 import { errorCode, errorText } from '../lib/errors';
@@ -63,11 +64,18 @@ export function AppLayout() {
       navigate('/login');
     }
   };
-  const selected = location.pathname.startsWith('/intake') ? 'intake' : location.pathname.startsWith('/supervisor') ? 'supervisor' : 'queue';
+  const selected = location.pathname.startsWith('/intake')
+    ? 'intake'
+    : location.pathname.startsWith('/supervisor')
+      ? 'supervisor'
+      : location.pathname.startsWith('/macros')
+        ? 'macros'
+        : 'queue';
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
     ...(atLeast(agent, 'supervisor') ? [{ key: 'supervisor', label: i18n.t('nav.supervisor'), onClick: () => navigate('/supervisor') }] : []),
+    ...(atLeast(agent, 'admin') ? [{ key: 'macros', label: i18n.t('nav.macros'), onClick: () => navigate('/macros') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -77,6 +85,7 @@ export function AppLayout() {
         </Typography.Title>
         <Menu mode="horizontal" selectedKeys={[selected]} items={items} style={{ flex: 1, minWidth: 0, borderBottom: 'none' }} data-testid="nav" />
         <Space>
+          <InboxBell />
           <LanguageSwitch />
           <span data-testid="who">
             {agent.displayName} <Tag>{i18n.t(`role.${agent.role}`)}</Tag>

@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { queryKeys, useMachine } from '../api/hooks';
 import type { Agent, CaseDetail, TimelineEntry } from '../api/types';
 import { AllowedActions } from '../components/AllowedActions';
+import { ConversationPanel } from '../components/ConversationPanel';
 import { EvidenceSection } from '../components/EvidenceSection';
 import { SlaBadge } from '../components/SlaBadge';
 import { Statechart } from '../components/Statechart';
@@ -175,6 +176,9 @@ export default function CasePage() {
             </Card>
         </Col>
       </Row>
+      <Card title={i18n.t('conversation.title')} size="small" data-testid="conversation-card">
+        <ConversationPanel caseId={detail.id} />
+      </Card>
       <Card title={i18n.t('case.statechart')} size="small" extra={<Typography.Text type="secondary">{i18n.t('case.statechart.legend')}</Typography.Text>}>
         {machine.data ? (
           <Statechart machine={machine.data} current={detail.state} deadlines={detail.deadlines} allowedEvents={detail.allowedEvents} now={now} />

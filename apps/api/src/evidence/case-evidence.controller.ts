@@ -1,7 +1,17 @@
-import { Controller, Get, Param, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ListCaseEvidence, OpenEvidenceFile, contentDisposition } from '@app/evidence';
+import { CurrentAgent, type AuthenticatedAgent } from '@app/auth';
+import {
+  AgentEvidenceUploadInterceptor,
+  CUSTOMER_EVIDENCE_CATEGORIES,
+  ListCaseEvidence,
+  OpenEvidenceFile,
+  UploadEvidenceForCustomer,
+  UploadedEvidence,
+  contentDisposition,
+  type EvidenceUpload,
+} from '@app/evidence';
 
 /** Agents see every piece of evidence on a case, whoever uploaded it. */
 @ApiTags('cases')
@@ -11,10 +21,11 @@ export class CaseEvidenceController {
   constructor(
     private readonly listCaseEvidence: ListCaseEvidence,
     private readonly openFile: OpenEvidenceFile,
+    private readonly uploadForCustomer: UploadEvidenceForCustomer,
   ) {}
 
   @Get(':id/evidence')
-  @ApiOperation({ summary: 'Evidence of the case: drafts, submissions, every file' })
+  @ApiOperation({ summary: "Evidence of the case: the merchant's drafts and submissions, and the customer's files (customer_files)" })
   list(@Param('id') id: string) {
     return this.listCaseEvidence.execute(id);
   }
@@ -26,5 +37,20 @@ export class CaseEvidenceController {
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('Cache-Control', 'private, no-store');
     return new StreamableFile(file.stream, { type: file.contentType, disposition: contentDisposition(file.filename), length: file.sizeBytes });
+  }
+
+  @Post(':id/evidence/files')
+  @HttpCode(200)
+  @UseInterceptors(AgentEvidenceUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    description:
+      `Evidence for the customer (e.g. a photo a hotline caller emailed): one or more \`file\` parts, \`party=customer\` and a \`category\` (${CUSTOMER_EVIDENCE_CATEGORIES.join(', ')}; default other). ` +
+      'Recorded as the customer\'s evidence, uploaded by you. Same file rules and limits as merchant evidence (PDF, PNG, JPEG, text by content; 413 over a limit, nothing stored).',
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, party: { type: 'string', enum: ['customer'] }, category: { type: 'string', enum: [...CUSTOMER_EVIDENCE_CATEGORIES] } } },
+  })
+  @ApiOperation({ summary: "Upload evidence on the customer's behalf (multipart)" })
+  upload(@Param('id') id: string, @UploadedEvidence() upload: EvidenceUpload, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.uploadForCustomer.execute({ caseId: id, agentId: agent.id, upload });
   }
 }

@@ -4,6 +4,7 @@ import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { JsonObjectPipe } from '@app/http';
 import {
+  CountUnreadNotifications,
   ListBusinessCalendars,
   ListNotifications,
   ListSlaBreaches,
@@ -87,12 +88,19 @@ export class NotificationsController {
   constructor(
     private readonly list: ListNotifications,
     private readonly markRead: MarkNotificationRead,
+    private readonly countUnread: CountUnreadNotifications,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "The agent's inbox: SLA reminders and breaches (supervisors also see the supervisors' queue)" })
+  @ApiOperation({ summary: "The agent's inbox: SLA reminders and breaches, customers' and merchants' replies (supervisors also see the supervisors' queue)" })
   inbox(@CurrentAgent() agent: AuthenticatedAgent, @Query() query: InboxQueryDto) {
     return this.list.execute(agent, { unreadOnly: query.unread === 'true' });
+  }
+
+  @Get('unread-count')
+  @ApiOperation({ summary: 'How many inbox entries the agent has not read (the bell in the admin UI)' })
+  unreadCount(@CurrentAgent() agent: AuthenticatedAgent) {
+    return this.countUnread.execute(agent);
   }
 
   @Post(':id/read')

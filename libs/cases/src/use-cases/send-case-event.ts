@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { AgentEntity, type CaseEntity } from '@app/db';
+import { AgentEntity, CaseRatingEntity, type CaseEntity } from '@app/db';
 import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
@@ -9,7 +9,7 @@ import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
-import { toCaseView, type CaseView } from '../views/case-view';
+import { ratingView, toCaseView, type CaseView } from '../views/case-view';
 
 export interface SendCaseEventCommand {
   caseId: string;
@@ -80,11 +80,12 @@ export class SendCaseEvent {
       // writeCaseChanges bumped the version (UPDATE … WHERE version = old RETURNING version).
       version: committed.version,
       view: async () => {
-        // Only callers that answer with the case pay for this read (the view names the assignee).
+        // Only callers that answer with the case pay for these reads (the assignee's name, the rating).
         if (committed.assignee) {
           committed.assignee = await this.em.findOne(AgentEntity, { id: committed.assignee.id });
         }
-        return toCaseView(committed, { ...work.viewInputs, now: work.now }, senderOf(actor));
+        const rating = await this.em.findOne(CaseRatingEntity, { caseId: committed.id });
+        return { ...toCaseView(committed, { ...work.viewInputs, now: work.now }, senderOf(actor)), customerRating: ratingView(rating) };
       },
     };
   }

@@ -64,6 +64,8 @@ export interface CaseView extends CaseSummaryView {
   deadlines: DeadlineView[];
   sla: { policyId: string; clocks: SlaClockView[] } | null;
   escalatedAt: string | null;
+  /** The customer's rating once given (customer API). */
+  customerRating?: { score: number; comment: string | null; createdAt: string } | null;
 }
 
 export interface CaseViewInputs {
@@ -144,4 +146,8 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
 /** Hundredths of a minute: whole minutes would hide the difference on short targets. */
 function roundTo100th(minutes: number): number {
   return Math.round(minutes * 100) / 100;
+}
+
+export function ratingView(rating: { score: number; comment: string | null; createdAt: Date } | null): CaseView['customerRating'] {
+  return rating ? { score: rating.score, comment: rating.comment, createdAt: rating.createdAt.toISOString() } : null;
 }

@@ -1,6 +1,7 @@
 import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 export type EvidenceSubmissionStatus = 'draft' | 'submitted';
+export type EvidenceParty = 'merchant' | 'customer';
 
 /**
  * Evidence a merchant stages for a dispute (typed text fields; files point here) and then submits.
@@ -48,7 +49,7 @@ export class EvidenceSubmissionEntity {
 /** A stored evidence file. `storageKey` is generated; the uploader's file name is display text only. */
 @Entity({ tableName: 'evidence_files' })
 export class EvidenceFileEntity {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'party' | 'submissionId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -56,11 +57,16 @@ export class EvidenceFileEntity {
   @Property({ type: 'uuid' })
   caseId!: string;
 
-  @Property({ type: 'uuid' })
-  submissionId!: string;
+  /** The merchant submission the file belongs to; null for the customer's evidence, which is not staged. */
+  @Property({ type: 'uuid', nullable: true })
+  submissionId: string | null = null;
+
+  /** Whose side the file supports. An agent may upload for either (e.g. a hotline caller's photo). */
+  @Property({ type: 'text' })
+  party: EvidenceParty = 'merchant';
 
   @Property({ type: 'text' })
-  uploadedByKind!: 'merchant' | 'agent';
+  uploadedByKind!: 'merchant' | 'agent' | 'customer';
 
   @Property({ type: 'text' })
   uploadedById!: string;

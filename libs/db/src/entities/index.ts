@@ -9,16 +9,21 @@ import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEn
 import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
+import { CaseRatingEntity } from './case-rating.entity';
+import { CaseMessageEntity, MacroEntity } from './conversation.entity';
 
 export { AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
 export { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity };
 export type { SlaClockStatus } from './sla.entity';
 export { MerchantApiKeyEntity, MerchantEntity, EvidenceFileEntity, EvidenceSubmissionEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity };
 export type { ApiKeyKind } from './merchant.entity';
-export type { EvidenceSubmissionStatus } from './evidence.entity';
+export { CaseRatingEntity };
+export type { EvidenceParty, EvidenceSubmissionStatus } from './evidence.entity';
 export type { WebhookDeliveryStatus, WebhookEndpointStatus } from './webhook.entity';
 export type { DeadlineStatus } from './deadline.entity';
 export type { OutboxStatus } from './outbox.entity';
+export { CaseMessageEntity, MacroEntity };
+export type { MacroTranslation, MessageDirection, MessageLocale, MessageParty } from './conversation.entity';
 export type { RefundStatus } from './refund.entity';
 
-export const ENTITIES = [AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity];
+export const ENTITIES = [AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, CaseMessageEntity, MacroEntity, CaseRatingEntity];

@@ -8,6 +8,7 @@ import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { Observable, from, mergeMap } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { CaseEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { IDEMPOTENCY_HEADER, IdempotencyStore, type IdempotentRequest } from '@app/idempotency';
 import { findOwnedDispute, type AuthenticatedMerchant } from '@app/merchants';
@@ -27,7 +28,19 @@ export interface UploadedEvidenceFile {
 
 export interface EvidenceUpload {
   category: string | undefined;
+  /** Every form field sent (category included), each within its route's limit. */
+  fields: Record<string, string>;
   files: UploadedEvidenceFile[];
+}
+
+/** What a route's multipart form may hold besides files. */
+export interface UploadForm {
+  /** Accepted field names and their maximum length in characters. */
+  fields: Record<string, number>;
+  /** Whether at least one file is required (an answer to a question may be text alone). */
+  requireFile: boolean;
+  /** Whether a JSON body with the fields alone (no files) is taken too. */
+  acceptsJson?: boolean;
 }
 
 interface TemporaryFiles {
@@ -36,7 +49,7 @@ interface TemporaryFiles {
   closed: Array<Promise<void>>;
 }
 
-type UploadRequest = IdempotentRequest & { merchant?: AuthenticatedMerchant; evidenceUpload?: EvidenceUpload };
+export type UploadRequest = IdempotentRequest & { merchant?: AuthenticatedMerchant; evidenceUpload?: EvidenceUpload };
 
 /** Multipart framing (boundaries, part headers) on top of the file bytes themselves. */
 const MULTIPART_OVERHEAD = 256 * 1024;
@@ -46,19 +59,29 @@ const DRAIN_CAP = 64 * 1024 * 1024;
 /**
  * Streams a multipart upload to temporary files with the limits enforced as bytes arrive: a file
  * over the per-file limit, or files together over what the case has left, stop the upload with a
- * 413 at that byte and leave nothing behind. Ownership and "may evidence be staged now" are
- * checked before a single body byte is read (the latter not for a retry of a request whose
- * answer is stored under its Idempotency-Key). Runs after the merchant guard and before the
- * idempotency interceptor, which hashes the manifest this puts in `request.body`.
+ * 413 at that byte and leave nothing behind. Who may see the case (`findCase`, a 404) and whether
+ * it takes uploads now (`refusalNow`, e.g. a 409) are checked before a single body byte is read
+ * (the latter not for a retry of a request whose answer is stored under its Idempotency-Key).
+ * Each caller (merchant, customer, agent) has its own subclass. Runs after the caller's guard and
+ * before the idempotency interceptor, which hashes the manifest this puts in `request.body`.
  */
 @Injectable()
-export class EvidenceUploadInterceptor implements NestInterceptor {
+export abstract class EvidenceUploadParser implements NestInterceptor {
   constructor(
-    private readonly em: EntityManager,
-    private readonly storage: EvidenceStorage,
-    private readonly idempotency: IdempotencyStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    protected readonly em: EntityManager,
+    protected readonly storage: EvidenceStorage,
+    protected readonly idempotency: IdempotencyStore,
+    @Inject(APP_CONFIG) protected readonly config: AppConfig,
   ) {}
+
+  /** The fields the route's form may hold. */
+  protected readonly form: UploadForm = { fields: { category: 64 }, requireFile: true };
+
+  /** The case of the route, if the caller may see it; anything else throws the route's 404. */
+  protected abstract findCase(request: UploadRequest, em: EntityManager): Promise<CaseEntity>;
+
+  /** Why the case takes no upload now (e.g. evidence locked), or null. */
+  protected abstract refusalNow(request: UploadRequest, entity: CaseEntity): DomainError | null;
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<UploadRequest>();
@@ -71,11 +94,9 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
   }
 
   private async parse(request: UploadRequest, temporary: TemporaryFiles): Promise<void> {
-    const merchant = request.merchant;
-    if (!merchant) throw new DomainError(DomainErrorCode.Unauthenticated, 'Send a valid API key.');
-    const disputeId = String(request.params.id);
     const em = this.em.fork();
-    const dispute = await findOwnedDispute(em, merchant.id, disputeId);
+    const dispute = await this.findCase(request, em);
+    const form = this.form;
     const { maxFileBytes, maxCaseBytes, maxFilesPerRequest } = this.config.evidence;
     // A retry of an upload that already succeeded must get its stored answer, even though the
     // dispute now holds its files (fewer bytes left) or has moved on: the early refusals below are
@@ -85,7 +106,12 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
       typeof key === 'string' &&
       request.idempotencyScope !== undefined &&
       (await this.idempotency.hasCompleted(request.idempotencyScope, key, request.originalUrl.split('?')[0]!));
-    if (!retryOfStored && !evidenceEventFor(dispute)) throw evidenceLocked(disputeId);
+    const refusal = retryOfStored ? null : this.refusalNow(request, dispute);
+    if (refusal) throw refusal;
+    if (form.acceptsJson && /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+      request.evidenceUpload = uploadFromJson(request.body, form);
+      return;
+    }
     const remaining = retryOfStored ? maxFileBytes * maxFilesPerRequest : maxCaseBytes - (await evidenceBytesUsed(em, dispute.id));
     if (remaining <= 0) throw tooLarge(`This dispute already holds the maximum of ${maxCaseBytes} bytes of evidence files.`, { maxCaseBytes });
 
@@ -105,7 +131,7 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
     const incoming = this.storage.incomingDir();
     await mkdir(incoming, { recursive: true, mode: 0o700 });
     request.evidenceUpload = await new Promise<EvidenceUpload>((resolve, reject) => {
-      const upload: EvidenceUpload = { category: undefined, files: [] };
+      const upload: EvidenceUpload = { category: undefined, fields: {}, files: [] };
       const writers: WriteStream[] = [];
       let writeFailed = false;
       let total = 0;
@@ -115,7 +141,14 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
         parser = busboy({
           headers: request.headers,
           defParamCharset: 'utf8',
-          limits: { fileSize: Math.min(maxFileBytes, remaining), files: maxFilesPerRequest, fields: 5, fieldSize: 1024, parts: maxFilesPerRequest + 5 },
+          limits: {
+            fileSize: Math.min(maxFileBytes, remaining),
+            files: maxFilesPerRequest,
+            fields: Object.keys(form.fields).length,
+            // Bytes, and UTF-8 takes up to 4 per character: the length in characters is checked below.
+            fieldSize: Math.max(...Object.values(form.fields)) * 4,
+            parts: maxFilesPerRequest + Object.keys(form.fields).length,
+          },
         });
       } catch (error) {
         // e.g. "multipart/form-data" without a boundary: the client's mistake, not ours.
@@ -177,11 +210,18 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
         });
       });
       parser.on('field', (name, value, info) => {
-        if (name !== 'category' || info.valueTruncated) {
-          fail(new DomainError(DomainErrorCode.ValidationFailed, `Unexpected form field "${name}".`, { fields: [{ path: name, message: 'only "category" and files are accepted' }] }));
+        const maxLength = Object.hasOwn(form.fields, name) ? form.fields[name]! : undefined;
+        if (maxLength === undefined) {
+          const accepted = Object.keys(form.fields).map((field) => `"${field}"`).join(', ');
+          fail(new DomainError(DomainErrorCode.ValidationFailed, `Unexpected form field "${name}".`, { fields: [{ path: name, message: `only ${accepted} and files are accepted` }] }));
           return;
         }
-        upload.category = value;
+        if (info.valueTruncated || value.length > maxLength) {
+          fail(new DomainError(DomainErrorCode.ValidationFailed, `The form field "${name}" is too long.`, { fields: [{ path: name, message: `at most ${maxLength} characters` }] }));
+          return;
+        }
+        upload.fields[name] = value;
+        if (name === 'category') upload.category = value;
       });
       parser.on('filesLimit', () => fail(tooLarge(`At most ${maxFilesPerRequest} files per upload.`, { maxFilesPerRequest })));
       parser.on('partsLimit', () => fail(tooLarge('Too many parts in the upload.')));
@@ -192,7 +232,7 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
         void Promise.all(temporary.closed).then(() => {
           if (failed) return;
           if (writeFailed) return fail(new DomainError(DomainErrorCode.ValidationFailed, 'The upload was interrupted.'));
-          if (upload.files.length === 0) {
+          if (form.requireFile && upload.files.length === 0) {
             return fail(new DomainError(DomainErrorCode.ValidationFailed, 'The upload contains no file.', { fields: [{ path: 'file', message: 'at least one file' }] }));
           }
           resolve(upload);
@@ -202,11 +242,42 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
       request.pipe(parser);
     });
     // What the idempotency key is compared against: the parameters and each file's digest.
+    const { category: _category, ...otherFields } = request.evidenceUpload.fields;
     request.body = {
       category: request.evidenceUpload.category ?? null,
+      // Only when there are any, so the merchant upload's hash stays what it was before forms had more fields.
+      ...(Object.keys(otherFields).length > 0 ? { fields: otherFields } : {}),
       files: request.evidenceUpload.files.map((file) => ({ name: file.originalName, type: file.declaredType, size: file.sizeBytes, sha256: file.sha256 })),
     };
   }
+}
+
+/** Merchants upload to their own disputes while the machine waits for their evidence. */
+@Injectable()
+export class EvidenceUploadInterceptor extends EvidenceUploadParser {
+  protected override findCase(request: UploadRequest, em: EntityManager): Promise<CaseEntity> {
+    const merchant = request.merchant;
+    if (!merchant) throw new DomainError(DomainErrorCode.Unauthenticated, 'Send a valid API key.');
+    return findOwnedDispute(em, merchant.id, String(request.params.id));
+  }
+
+  protected override refusalNow(request: UploadRequest, entity: CaseEntity): DomainError | null {
+    return evidenceEventFor(entity) ? null : evidenceLocked(String(request.params.id));
+  }
+}
+
+/** The fields of a JSON body, held to the same names and limits as the form's. */
+function uploadFromJson(body: unknown, form: UploadForm): EvidenceUpload {
+  const fields: Record<string, string> = {};
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const [name, value] of Object.entries(body && typeof body === 'object' ? body : {})) {
+    const maxLength = Object.hasOwn(form.fields, name) ? form.fields[name]! : undefined;
+    if (maxLength === undefined) issues.push({ path: name, message: `only ${Object.keys(form.fields).join(', ')} are accepted` });
+    else if (typeof value !== 'string' || value.length > maxLength) issues.push({ path: name, message: `a string of at most ${maxLength} characters` });
+    else fields[name] = value;
+  }
+  if (issues.length > 0) throw new DomainError(DomainErrorCode.ValidationFailed, 'The request body is invalid.', { fields: issues });
+  return { category: fields.category, fields, files: [] };
 }
 
 async function removeTemporary(temporary: TemporaryFiles): Promise<void> {

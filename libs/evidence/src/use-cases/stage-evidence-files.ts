@@ -9,9 +9,7 @@ import { findOwnedDispute } from '@app/merchants';
 import { EVIDENCE_FILE_CATEGORIES, evidenceBytesUsed, evidenceEventFor, evidenceLocked, tooLarge, type EvidenceFileCategory } from '../evidence-rules';
 import { loadEvidenceView, lockDraft, type EvidenceView } from '../evidence-view';
 import { EvidenceStorage } from '../storage/evidence-storage';
-import { newStorageKey } from '../storage/storage-key';
-import { safeDisplayName } from '../upload/file-name';
-import { EVIDENCE_CONTENT_TYPES, sniffContentType } from '../upload/magic-bytes';
+import { checkUploadedFiles } from '../upload/checked-files';
 import type { EvidenceUpload } from '../upload/evidence-upload.interceptor';
 
 export interface StageEvidenceFilesCommand {
@@ -52,26 +50,7 @@ export class StageEvidenceFiles {
         fields: [{ path: 'category', message: `one of ${EVIDENCE_FILE_CATEGORIES.join(', ')}` }],
       });
     }
-    const files = command.upload.files.map((file) => {
-      const contentType = sniffContentType(file.head);
-      const name = safeDisplayName(file.originalName);
-      if (!contentType) {
-        throw new DomainError(DomainErrorCode.UnsupportedMediaType, `"${name}" is not a PDF, PNG, JPEG or plain-text file (judged by its content, not its name).`, {
-          filename: name,
-          accepted: EVIDENCE_CONTENT_TYPES,
-        });
-      }
-      const declared = file.declaredType.toLowerCase().split(';')[0]!.trim();
-      // No declared type, or the generic one, is fine; any other type must match the content.
-      if (declared !== '' && declared !== 'application/octet-stream' && declared !== contentType) {
-        throw new DomainError(DomainErrorCode.UnsupportedMediaType, `"${name}" was sent as ${declared} but its content is ${contentType}.`, {
-          filename: name,
-          declared,
-          detected: contentType,
-        });
-      }
-      return { ...file, contentType, name, storageKey: newStorageKey(this.clock.now()) };
-    });
+    const files = checkUploadedFiles(command.upload.files, this.clock.now());
 
     const stored: string[] = [];
     try {
@@ -96,6 +75,7 @@ export class StageEvidenceFiles {
             id: randomUUID(),
             caseId: dispute.id,
             submissionId: draft.id,
+            party: 'merchant',
             uploadedByKind: 'merchant',
             uploadedById: command.merchantId,
             category,

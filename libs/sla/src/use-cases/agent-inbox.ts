@@ -36,6 +36,16 @@ export class ListNotifications {
   }
 }
 
+/** The number on the inbox bell: what the reader has not read yet, counted in the database, not paged. */
+@Injectable()
+export class CountUnreadNotifications {
+  constructor(private readonly em: EntityManager) {}
+
+  async execute(reader: InboxReader): Promise<{ unread: number }> {
+    return { unread: await this.em.fork().count(NotificationEntity, { ...visibleTo(reader), readAt: null }) };
+  }
+}
+
 @Injectable()
 export class MarkNotificationRead {
   constructor(

@@ -32,7 +32,7 @@ export class CreateWebhookDeliveries {
     );
     if (endpoints.length > 0) {
       const eventId = `evt_${row.id.replace(/-/g, '')}`;
-      const body = JSON.stringify({ id: eventId, type: topic, timestamp: row.createdAt.toISOString(), data: await this.dataFor(em, theCase) });
+      const body = JSON.stringify({ id: eventId, type: topic, timestamp: row.createdAt.toISOString(), data: { ...(await this.dataFor(em, theCase)), ...messageOf(row) } });
       const now = this.clock.now();
       for (const endpoint of endpoints) {
         await em.getConnection().execute(
@@ -55,4 +55,12 @@ export class CreateWebhookDeliveries {
     const dispute = await getMerchantDisputeView(em, theCase.merchantId!, theCase.id);
     return { object: dispute, decision: toDecisionView(dispute, theCase) };
   }
+}
+
+/** A `dispute.message` event carries the agent's message itself, as the merchant API shows it. */
+function messageOf(row: OutboxEntity): Record<string, unknown> {
+  if (row.payload.topic !== 'dispute.message' || typeof row.payload.messageId !== 'string') return {};
+  return {
+    message: { id: row.payload.messageId, dispute_id: row.caseId, direction: 'outbound', from: 'support', body: row.payload.body, locale: row.payload.locale, created_at: row.createdAt.toISOString() },
+  };
 }

@@ -1,0 +1,87 @@
+import type { CaseKind } from '@app/domain';
+
+/** A case's status as the customer is told it: a handful of plain steps, not the machine's states. */
+export const CUSTOMER_STATUSES = [
+  'received',
+  'waiting_for_merchant',
+  'waiting_for_you',
+  'in_review',
+  'appeal_in_review',
+  'refund_in_progress',
+  'answered',
+  'resolved',
+  'closed',
+  'withdrawn',
+] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+/** Statuses in which the case is still undecided: the customer may add evidence. */
+export const UNDECIDED_STATUSES: readonly CustomerStatus[] = ['received', 'waiting_for_merchant', 'waiting_for_you', 'in_review', 'appeal_in_review'];
+
+/**
+ * Each machine state (dotted path as stored on the case, or its first segment for every state
+ * inside it) → what the customer is told. A spec checks that every state of every live machine
+ * version is listed, so a new state cannot silently fall back.
+ */
+const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
+  dispute: {
+    open: 'received',
+    awaitingMerchant: 'waiting_for_merchant',
+    'investigation.reviewing': 'in_review',
+    'investigation.awaitingCustomerInfo': 'waiting_for_you',
+    'investigation.awaitingMerchantInfo': 'waiting_for_merchant',
+    refunding: 'refund_in_progress',
+    resolved: 'resolved',
+    appealReview: 'appeal_in_review',
+    closed: 'closed',
+    withdrawn: 'withdrawn',
+  },
+  refund_request: {
+    submitted: 'waiting_for_merchant',
+    'underReview.reviewing': 'in_review',
+    'underReview.awaitingCustomerInfo': 'waiting_for_you',
+    refunding: 'refund_in_progress',
+    resolved: 'resolved',
+    closed: 'closed',
+    withdrawn: 'withdrawn',
+  },
+  payment_failure: {
+    open: 'received',
+    'investigating.tracing': 'in_review',
+    'investigating.awaitingCustomerInfo': 'waiting_for_you',
+    reversing: 'refund_in_progress',
+    resolved: 'resolved',
+    closed: 'closed',
+  },
+  balance_discrepancy: {
+    open: 'received',
+    checkingPendingTransactions: 'in_review',
+    correctionNeeded: 'in_review',
+    correctionProposed: 'in_review',
+    postingCorrection: 'in_review',
+    resolved: 'resolved',
+    closed: 'closed',
+  },
+  account_security: {
+    frozen: 'in_review',
+    resolved: 'resolved',
+    closed: 'closed',
+  },
+  inquiry: {
+    open: 'received',
+    answered: 'answered',
+    followUp: 'in_review',
+    closed: 'closed',
+    archived: 'closed',
+  },
+};
+
+/** The customer's status of a case state, or undefined for a state nobody listed (the spec forbids that). */
+export function listedCustomerStatus(kind: CaseKind, state: string): CustomerStatus | undefined {
+  const byState = STATUS_BY_STATE[kind];
+  return byState?.[state] ?? byState?.[state.split('.')[0]!];
+}
+
+export function customerStatusOf(kind: CaseKind, state: string): CustomerStatus {
+  return listedCustomerStatus(kind, state) ?? 'in_review';
+}
