@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@app/config';
+import { ConfigError, loadConfig, logUnhandledRejections } from '@app/config';
 import { DatabaseUnreachableError, checkDatabase } from '@app/db';
 import { RedisUnreachableError, checkRedis } from '@app/queues';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
+  // Logged, never silent and never fatal: a failed-job listener or a timer must not end the process.
+  logUnhandledRejections(new Logger('api'));
   const config = loadConfig();
   await Promise.all([checkDatabase(config.database.url), checkRedis(config)]);
   const app = await createApiApp(config);

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@app/config';
+import { ConfigError, loadConfig, logUnhandledRejections } from '@app/config';
 import { DatabaseUnreachableError, checkDatabase } from '@app/db';
 import { RedisUnreachableError, checkRedis } from '@app/queues';
 import { WorkerAppModule } from './worker.module';
 
 async function main(): Promise<void> {
+  // Logged, never silent and never fatal: a failed-job listener or a timer must not end the process.
+  logUnhandledRejections(new Logger('worker'));
   const config = loadConfig();
   await Promise.all([checkDatabase(config.database.url), checkRedis(config)]);
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config));

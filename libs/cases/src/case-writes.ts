@@ -53,6 +53,7 @@ const OUTBOX_COLUMNS: ReadonlyArray<Column<OutboxEntity>> = [
   ['created_at', (row) => row.createdAt],
   ['relayed_at', (row) => row.relayedAt],
   ['done_at', (row) => row.doneAt],
+  ['relays', (row) => row.relays],
 ];
 
 const CASE_EVENT_COLUMNS: ReadonlyArray<Column<CaseEventEntity>> = [
@@ -80,6 +81,7 @@ const DEADLINE_COLUMNS: ReadonlyArray<Column<DeadlineEntity>> = [
   ['status', (row) => row.status],
   ['created_at', (row) => row.createdAt],
   ['settled_at', (row) => row.settledAt],
+  ['last_error', (row) => row.lastError],
 ];
 
 /** Every column a command inserts, per table; a test holds them against the migrated schema. */

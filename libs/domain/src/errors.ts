@@ -34,6 +34,8 @@ export enum DomainErrorCode {
   EvidenceLocked = 'EVIDENCE_LOCKED',
   /** A webhook URL that is not allowed (private address, bad scheme, unresolvable host). */
   WebhookTargetRefused = 'WEBHOOK_TARGET_REFUSED',
+  /** The merchant answered after its window's deadline had passed (even if the deadline has not fired yet). */
+  ResponseWindowClosed = 'RESPONSE_WINDOW_CLOSED',
 }
 
 export interface FieldIssue {

@@ -27,6 +27,7 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [DomainErrorCode.EvidenceLocked]: HttpStatus.CONFLICT,
   [DomainErrorCode.WebhookTargetRefused]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.ResponseWindowClosed]: HttpStatus.CONFLICT,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */

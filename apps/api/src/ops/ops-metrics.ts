@@ -41,6 +41,13 @@ export class OpsMetrics {
       sql: `select count(*) as n from deadlines where status = 'pending'`,
     });
     this.countGauge({
+      name: 'deadlines_failed',
+      help: 'Deadlines whose job BullMQ gave up on, by kind; they wait for POST /v1/cases/:id/deadlines/redrive',
+      labelNames: ['kind'],
+      sql: `select kind, count(*) as n from deadlines where status = 'failed' group by 1`,
+      alwaysPresent: [{ kind: 'machine' }, { kind: 'sla' }],
+    });
+    this.countGauge({
       name: 'sla_breaches',
       help: 'SLA clocks that breached, by policy and target (monotonic: clocks are never un-breached)',
       labelNames: ['policy', 'target'],

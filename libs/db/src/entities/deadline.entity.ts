@@ -1,6 +1,7 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
-export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale';
+/** `failed`: BullMQ gave up on its job; a supervisor redrives it (POST /v1/cases/:id/deadlines/redrive). */
+export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale' | 'failed';
 
 /**
  * A delayed event a machine scheduled with `after`. This row is the source of truth; the BullMQ
@@ -9,7 +10,7 @@ export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale';
  */
 @Entity({ tableName: 'deadlines' })
 export class DeadlineEntity {
-  [OptionalProps]?: 'status' | 'createdAt' | 'settledAt' | 'kind' | 'slaClockId';
+  [OptionalProps]?: 'status' | 'createdAt' | 'settledAt' | 'kind' | 'slaClockId' | 'lastError';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -46,4 +47,8 @@ export class DeadlineEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   settledAt: Date | null = null;
+
+  /** Why its job failed for good (status `failed`). */
+  @Property({ type: 'text', nullable: true })
+  lastError: string | null = null;
 }
