@@ -32,9 +32,15 @@ export class PostCommitDispatcher {
    * Resolves when the jobs are enqueued or after `dispatchWaitMs`, whichever comes first. The
    * normal path waits for Redis (a millisecond), so a job is on BullMQ when the command answers;
    * with Redis down the command still answers, and what is still in flight lands when Redis is
-   * back, or the reconciler enqueues it from PostgreSQL.
+   * back, or the reconciler enqueues it from PostgreSQL. While the connection is known to be
+   * down nothing is sent at all: commands queued in the client until Redis returns would pile up
+   * in memory for the whole outage, and the reconciler has the rows anyway.
    */
   async dispatch(work: CommittedWork): Promise<void> {
+    if (!(await this.redisConnected())) {
+      this.logger.warn('Redis is not connected: the committed rows wait in PostgreSQL for the reconciler');
+      return;
+    }
     const enqueued = Promise.all([
       this.enqueueDeadlines(work.scheduledDeadlines).catch((error) => this.logger.warn(`deadline enqueue deferred to reconciler: ${error}`)),
       this.removeDeadlineJobs(work.cancelledDeadlineIds).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)),
@@ -86,6 +92,11 @@ export class PostCommitDispatcher {
         opts: { ...JOB_OPTIONS['effect.run'], jobId: jobIds.effect(row.id) },
       })),
     );
+  }
+
+  private async redisConnected(): Promise<boolean> {
+    const clients = await Promise.all([this.deadlines.client, this.effects.client]);
+    return clients.every((client) => client.status === 'ready');
   }
 
   private async removeDeadlineJobs(deadlineIds: string[]): Promise<void> {
