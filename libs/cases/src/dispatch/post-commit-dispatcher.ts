@@ -13,9 +13,8 @@ export interface CommittedWork {
 
 /**
  * Puts what a committed transaction produced onto BullMQ. It runs after commit, never throws and
- * never holds the answer up for long: if Redis is down (BullMQ's connection then queues commands
- * until it is back) or the process dies here, the rows are still in PostgreSQL and the reconciler
- * enqueues them later. Job ids are derived from row ids, so enqueuing the same row twice is a no-op.
+ * never holds the answer up for long: if Redis is down or slow, or the process dies here, the rows
+ * are still in PostgreSQL and the reconciler enqueues them later. Job ids are derived from row ids, so enqueuing the same row twice is a no-op.
  */
 @Injectable()
 export class PostCommitDispatcher {
