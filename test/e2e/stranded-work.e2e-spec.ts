@@ -1,8 +1,10 @@
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Client } from 'pg';
 import { databaseUrlFor } from '@app/db';
 import { JOB_OPTIONS, QUEUES, jobIds } from '@app/queues';
 import { Reconciler } from '@app/workers';
+// Only to stop this process's own effect worker for a moment (BullMQ's Worker.pause); not exported by @app/workers.
+import { EffectProcessor } from '../../libs/workers/src/processors/effect.processor';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -71,6 +73,45 @@ describe('effects BullMQ gives up on', () => {
     expect(await refundsOf(caseId)).toBe(1);
     expect((await outboxRow(outboxId)).status).toBe('done');
     expect((await t.http.get('/metrics').expect(200)).text).toMatch(/^effects_unfinished\{type="requestRefund",status="failed"\} 0$/m);
+  });
+
+  it('a refund job whose worker dies mid-job twice (a real double stall) is failed by BullMQ and marked failed', async () => {
+    const caseId = await forwardedDispute();
+    const appWorker = t.app.get(EffectProcessor).worker;
+    await appWorker.pause(true); // this process's effect worker takes nothing for now
+    // A worker that takes the job and then "dies": it never finishes it and never renews its lock.
+    // It also runs BullMQ's stalled-job check, every 200 ms instead of the app's 30 s.
+    const dying = new Worker(QUEUES.effects, null, {
+      connection: { host: t.config.redis.host, port: t.config.redis.port },
+      prefix: t.config.queues.prefix,
+      lockDuration: 400,
+      stalledInterval: 200,
+      maxStalledCount: 1,
+      autorun: false,
+    });
+    let outboxId = '';
+    try {
+      await t.http.post(`/v1/merchant/disputes/${caseId}/accept`).set('Authorization', merchant.auth).set('Idempotency-Key', `accept-${caseId}`).expect(200);
+      outboxId = (await t.sql<{ id: string }>(`select id from outbox where case_id = $1 and type = 'requestRefund'`, [caseId]))[0]!.id;
+      const jobId = jobIds.effect(outboxId);
+      // The app worker's last check throttles every checker for its 30 s interval; lift that once.
+      await t.redis.del(effects.toKey('stalled-check'));
+      await dying.startStalledCheckTimer();
+      for (const stall of [1, 2]) {
+        let taken: string | undefined;
+        await waitFor(`the dying worker to take the job (${stall})`, async () => (taken = (await dying.getNextJob(`dying-${stall}`, { block: false }))?.id));
+        expect(taken).toBe(jobId);
+        await waitFor(`stall ${stall} to put the job back`, async () => (await effects.getJobState(jobId)) === 'waiting', 10_000);
+      }
+      expect((await effects.getJob(jobId))!.deferredFailure).toBe('job stalled more than allowable limit');
+    } finally {
+      await dying.close(true);
+      appWorker.resume();
+    }
+    await waitFor('the row to be marked failed', async () => (await outboxRow(outboxId)).status === 'failed');
+    expect((await outboxRow(outboxId)).last_error).toBe('job stalled more than allowable limit');
+    expect(await caseState(caseId)).toBe('refunding.pending');
+    expect(await refundsOf(caseId)).toBe(0);
   });
 
   it('an effect no handler knows fails at once with an UnrecoverableError and is marked failed', async () => {
