@@ -150,6 +150,9 @@ describe('effects BullMQ gives up on', () => {
       await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> $2`, [database, ownPid]);
       await effects.resume();
       await waitFor('BullMQ to fail the job for good', async () => (await effects.getJobState(jobIds.effect(outboxId))) === 'failed', 30_000);
+      // The failed handler runs right after BullMQ moves the job; give its attempt to mark the row
+      // time to meet the closed database before it opens again (not a timing assertion).
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     } finally {
       await admin.query(`alter database "${database}" allow_connections true`);
       await admin.end();
