@@ -36,8 +36,8 @@ describe('deadlines: never early, never stranded, and the window closes on time'
   }
 
   const deadlineRow = async (id: string) =>
-    (await t.sql<{ status: string; last_error: string | null; fired_on_time: boolean | null }>(
-      `select status, last_error, settled_at >= due_at as fired_on_time from deadlines where id = $1`,
+    (await t.sql<{ status: string; fired_on_time: boolean | null }>(
+      `select status, settled_at >= due_at as fired_on_time from deadlines where id = $1`,
       [id],
     ))[0]!;
   const caseRow = async (id: string) => (await t.sql<{ state: string; version: number }>(`select state, version from cases where id = $1`, [id]))[0]!;
@@ -66,7 +66,8 @@ describe('deadlines: never early, never stranded, and the window closes on time'
     await (await deadlines.getJob(jobIds.deadline(deadlineId)))!.promote();
 
     await waitFor('the row to be marked failed', async () => (await deadlineRow(deadlineId)).status === 'failed');
-    expect((await deadlineRow(deadlineId)).last_error).toBe('job stalled more than allowable limit');
+    // The reason stays on the failed job BullMQ keeps (and in the log).
+    expect((await deadlines.getJob(jobIds.deadline(deadlineId)))!.failedReason).toBe('job stalled more than allowable limit');
     expect((await t.http.get('/metrics').expect(200)).text).toMatch(/^deadlines_failed\{kind="machine"\} 1$/m);
     // A failed deadline is no longer pending, so the reconciler leaves it to a person.
     await t.app.get(Reconciler).reconcileOnce();
@@ -75,7 +76,7 @@ describe('deadlines: never early, never stranded, and the window closes on time'
     const redriven = await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', supervisor).expect(200);
     expect(redriven.body.redriven).toEqual([deadlineId]);
     await waitFor('the redriven window to fire', () => windowFired(caseId), 15_000);
-    expect(await deadlineRow(deadlineId)).toMatchObject({ status: 'fired', fired_on_time: true, last_error: null });
+    expect(await deadlineRow(deadlineId)).toMatchObject({ status: 'fired', fired_on_time: true });
     expect((await t.http.get('/metrics').expect(200)).text).toMatch(/^deadlines_failed\{kind="machine"\} 0$/m);
   });
 
@@ -86,7 +87,7 @@ describe('deadlines: never early, never stranded, and the window closes on time'
     await waitFor('BullMQ to fail the job', async () => (await deadlines.getJobState(jobIds.deadline(deadlineId))) === 'failed');
     await waitFor('the row to be marked failed', async () => (await deadlineRow(deadlineId)).status === 'failed');
     // As if marking it failed had not reached PostgreSQL: the row is pending, the job failed.
-    await t.sql(`update deadlines set status = 'pending', last_error = null where id = $1`, [deadlineId]);
+    await t.sql(`update deadlines set status = 'pending' where id = $1`, [deadlineId]);
 
     expect(await t.app.get(Reconciler).reconcileOnce()).toMatchObject({ deadlines: 1 });
     expect(await deadlines.getJobState(jobIds.deadline(deadlineId))).toBe('delayed');

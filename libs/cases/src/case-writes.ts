@@ -81,7 +81,6 @@ const DEADLINE_COLUMNS: ReadonlyArray<Column<DeadlineEntity>> = [
   ['status', (row) => row.status],
   ['created_at', (row) => row.createdAt],
   ['settled_at', (row) => row.settledAt],
-  ['last_error', (row) => row.lastError],
 ];
 
 /** Every column a command inserts, per table; a test holds them against the migrated schema. */

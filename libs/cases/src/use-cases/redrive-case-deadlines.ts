@@ -22,7 +22,7 @@ export class RedriveCaseDeadlines {
     if (!(await em.count(CaseEntity, { id: caseId }))) throw caseNotFound(caseId);
     const rows = await em.find(DeadlineEntity, { caseId, status: 'failed' }, { orderBy: { dueAt: 'asc' } });
     if (rows.length === 0) return { redriven: [] };
-    await em.nativeUpdate(DeadlineEntity, { id: { $in: rows.map((row) => row.id) }, status: 'failed' }, { status: 'pending', lastError: null });
+    await em.nativeUpdate(DeadlineEntity, { id: { $in: rows.map((row) => row.id) }, status: 'failed' }, { status: 'pending' });
     await this.dispatcher.requeueDeadlines(rows);
     return { redriven: rows.map((row) => row.id) };
   }

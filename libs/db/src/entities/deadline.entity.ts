@@ -10,7 +10,7 @@ export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale' | 'fail
  */
 @Entity({ tableName: 'deadlines' })
 export class DeadlineEntity {
-  [OptionalProps]?: 'status' | 'createdAt' | 'settledAt' | 'kind' | 'slaClockId' | 'lastError';
+  [OptionalProps]?: 'status' | 'createdAt' | 'settledAt' | 'kind' | 'slaClockId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -47,8 +47,4 @@ export class DeadlineEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   settledAt: Date | null = null;
-
-  /** Why its job failed for good (status `failed`). */
-  @Property({ type: 'text', nullable: true })
-  lastError: string | null = null;
 }

@@ -42,7 +42,8 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
 
   /**
    * BullMQ's last word on a job (out of attempts, an UnrecoverableError, stalled too often) marks
-   * the row failed, for the metrics and a supervisor's redrive. Never throws (an event listener's
+   * the row failed, for the metrics and a supervisor's redrive (the reason: this log line, and the
+   * failed job BullMQ keeps for 30 days). Never throws (an event listener's
    * rejection would be unhandled); if PostgreSQL is down the row stays pending and the reconciler
    * replaces the failed job on a later pass.
    */
@@ -53,7 +54,7 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
       this.logger.error(`deadline ${job.data.deadlineId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
       await this.orm.em
         .fork()
-        .nativeUpdate(DeadlineEntity, { id: job.data.deadlineId, status: 'pending' }, { status: 'failed', lastError: error.message.slice(0, 2000) });
+        .nativeUpdate(DeadlineEntity, { id: job.data.deadlineId, status: 'pending' }, { status: 'failed' });
     } catch (markError) {
       this.logger.error(`could not mark deadline ${job.data?.deadlineId} failed (the reconciler will enqueue it again): ${markError}`);
     }
