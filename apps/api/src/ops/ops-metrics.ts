@@ -55,7 +55,7 @@ export class OpsMetrics {
     });
     this.countGauge({
       name: 'effects_unfinished',
-      help: 'Outbox effects not done yet, by type and status; failed ones (BullMQ gave up) wait for POST /v1/cases/:id/effects/redrive',
+      help: 'Outbox effects not done yet, by type and status; failed ones (BullMQ gave up, or relayed OUTBOX_MAX_RELAYS times) wait for POST /v1/cases/:id/effects/redrive',
       labelNames: ['type', 'status'],
       sql: `select type, status, count(*) as n from outbox where status <> 'done' group by 1, 2`,
       alwaysPresent: [{ type: 'requestRefund', status: 'failed' }],
