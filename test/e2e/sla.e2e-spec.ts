@@ -129,9 +129,17 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     const item = await open({ kind: 'inquiry', channel: 'weibo', subject: 'twice', customer: { id: 'u_2' } });
     const [reminder] = await t.sql<{ id: string }>(`select id from deadlines where case_id = $1 and name = 'reminder-50pct'`, [item.id]);
     const fire = () => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(reminder!.id));
-    const outcomes = await Promise.all([fire(), fire()]);
-    expect(outcomes.sort()).toEqual(['already-settled', 'fired']);
-    expect(await fire()).toBe('already-settled');
+    // Both deliveries come once the reminder is due (a deadline never fires early); the queued job waits meanwhile.
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deadlines));
+    await queue.pause();
+    try {
+      await waitFor('the reminder to be due', async () => (await t.sql<{ due: boolean }>(`select due_at <= now() as due from deadlines where id = $1`, [reminder!.id]))[0]!.due);
+      const outcomes = await Promise.all([fire(), fire()]);
+      expect(outcomes.sort()).toEqual(['already-settled', 'fired']);
+      expect(await fire()).toBe('already-settled');
+    } finally {
+      await queue.resume();
+    }
     await waitFor('the queued reminder job to run as well', async () => {
       const [row] = await t.sql<{ status: string }>(`select status from deadlines where id = $1`, [reminder!.id]);
       return row!.status === 'fired';

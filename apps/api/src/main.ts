@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@app/config';
+import { ConfigError, loadConfig, logUnhandledRejections } from '@app/config';
 import { DatabaseUnreachableError, checkDatabase } from '@app/db';
 import { RedisUnreachableError, checkRedis } from '@app/queues';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
+  // Logged, never silent and never fatal: a failed-job listener or a timer must not end the process.
+  logUnhandledRejections(new Logger('api'));
   const config = loadConfig();
   if (config.nodeEnvUnset) {
     new Logger('api').warn('NODE_ENV is not set: production security defaults apply (secure cookies, https-only webhooks, two-factor login for supervisors and admins)');

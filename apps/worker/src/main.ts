@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@app/config';
+import { ConfigError, loadConfig, logUnhandledRejections } from '@app/config';
 import { DatabaseUnreachableError, checkDatabase } from '@app/db';
 import { RedisUnreachableError, checkRedis } from '@app/queues';
 import { WorkerAppModule } from './worker.module';
 
 async function main(): Promise<void> {
+  // Logged, never silent and never fatal: a failed-job listener or a timer must not end the process.
+  logUnhandledRejections(new Logger('worker'));
   const config = loadConfig();
   if (config.nodeEnvUnset) {
     new Logger('worker').warn('NODE_ENV is not set: production security defaults apply (secure cookies, https-only webhooks, two-factor login for supervisors and admins)');

@@ -71,11 +71,11 @@ describe('planCaseWrites: what one command writes, as one statement', () => {
     expect(sql).toContain('"w3" as (update "deadlines" set "status" = ?, "settled_at" = ? where "id" in (?)) update "cases" set "next_deadline_at" = ?');
     expect(sql).not.toContain(untouched.id);
     expect(sql.split('?').length - 1).toBe(params.length);
-    // Outbox rows first (10 columns each), then the timeline row, the settled deadline, the case.
+    // Outbox rows first (11 columns each), then the timeline row, the settled deadline, the case.
     expect(params[0]).toBe(outbox[0]!.id);
-    expect(params[10]).toBe(outbox[1]!.id);
-    expect(params.slice(20, 22)).toEqual([CASE_ID, 'machine']);
-    expect(params.slice(30, 33)).toEqual(['cancelled', now, cancelled.id]);
+    expect(params[11]).toBe(outbox[1]!.id);
+    expect(params.slice(22, 24)).toEqual([CASE_ID, 'machine']);
+    expect(params.slice(32, 35)).toEqual(['cancelled', now, cancelled.id]);
     expect(params.slice(-2)).toEqual([CASE_ID, 7]);
   });
 

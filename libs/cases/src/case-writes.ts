@@ -53,6 +53,7 @@ const OUTBOX_COLUMNS: ReadonlyArray<Column<OutboxEntity>> = [
   ['created_at', (row) => row.createdAt],
   ['relayed_at', (row) => row.relayedAt],
   ['done_at', (row) => row.doneAt],
+  ['relays', (row) => row.relays],
 ];
 
 const CASE_EVENT_COLUMNS: ReadonlyArray<Column<CaseEventEntity>> = [

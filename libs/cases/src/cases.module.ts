@@ -9,11 +9,12 @@ import { GetCaseTimeline } from './use-cases/get-case-timeline';
 import { GetQueueStats } from './use-cases/get-queue-stats';
 import { ListCases } from './use-cases/list-cases';
 import { OpenCase } from './use-cases/open-case';
+import { RedriveCaseDeadlines } from './use-cases/redrive-case-deadlines';
 import { RedriveCaseEffects } from './use-cases/redrive-case-effects';
 import { SendCaseEvent } from './use-cases/send-case-event';
 import { VerifyCaseReplay } from './use-cases/verify-case-replay';
 
-const USE_CASES = [RedriveCaseEffects, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats];
+const USE_CASES = [RedriveCaseEffects, RedriveCaseDeadlines, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({

@@ -14,6 +14,15 @@ export function versionConflict(caseId: string, expected: number | undefined, ac
   );
 }
 
+/** A merchant's answer came after the deadline that ends its window, before the clock applied it. */
+export function responseWindowClosed(caseId: string, deadline: { name: string; dueAt: Date }): DomainError {
+  return new DomainError(
+    DomainErrorCode.ResponseWindowClosed,
+    `The response window of case ${caseId} closed at ${deadline.dueAt.toISOString()}; the case goes on without this answer.`,
+    { caseId, window: deadline.name, closedAt: deadline.dueAt.toISOString() },
+  );
+}
+
 export function caseNotFound(caseId: string): DomainError {
   return new DomainError(DomainErrorCode.CaseNotFound, `No case ${caseId}.`, { caseId });
 }

@@ -13,6 +13,7 @@ export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-r
 export { GetQueueStats, DUE_SOON_MS, type QueueStats, type QueueCounts } from './use-cases/get-queue-stats';
 export type { CaseSummaryView, CaseView, DeadlineView, SlaClockView } from './views/case-view';
 export { RedriveCaseEffects } from './use-cases/redrive-case-effects';
+export { RedriveCaseDeadlines } from './use-cases/redrive-case-deadlines';
 // The command's SQL, for the benchmark's pgbench side to issue the very same statements.
 export { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf } from './lock-case';
 export { planCaseWrites, type SqlStatement } from './case-writes';

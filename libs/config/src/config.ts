@@ -40,6 +40,16 @@ export interface AppConfig {
     reconcileIntervalMs: number;
     /** Outbox rows not relayed after this long are picked up by the periodic relay. */
     outboxRelayAfterMs: number;
+    /**
+     * How many times the reconciler may put an outbox row back on BullMQ (its job gone, or
+     * finished while the row stayed pending) before it marks the row failed for a person to redrive.
+     */
+    outboxMaxRelays: number;
+    /**
+     * How long a command waits for its post-commit enqueue before answering anyway. Redis answers
+     * in a millisecond normally; when it is down the rows wait in PostgreSQL for the reconciler.
+     */
+    dispatchWaitMs: number;
   };
   windows: CaseWindows;
   /**
@@ -358,6 +368,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       effectConcurrency: int(env, 'EFFECT_WORKER_CONCURRENCY', 10, 1),
       reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 30_000, 100),
       outboxRelayAfterMs: int(env, 'OUTBOX_RELAY_AFTER_MS', 5_000, 0),
+      outboxMaxRelays: int(env, 'OUTBOX_MAX_RELAYS', 5, 1),
+      dispatchWaitMs: int(env, 'POST_COMMIT_DISPATCH_WAIT_MS', 500, 0),
     },
     windows: Object.fromEntries(
       Object.entries(WINDOW_VARIABLES).map(([key, name]) => [key, windowMs(env, name, DEFAULT_WINDOWS[key as keyof CaseWindows])]),

@@ -62,6 +62,8 @@ export enum DomainErrorCode {
   /** A message to the merchant on a case that has none (only disputes with a merchant have that conversation). */
   MerchantNotAParty = 'MERCHANT_NOT_A_PARTY',
   MacroNotFound = 'MACRO_NOT_FOUND',
+  /** The merchant answered after its window's deadline had passed (even if the deadline has not fired yet). */
+  ResponseWindowClosed = 'RESPONSE_WINDOW_CLOSED',
 }
 
 export interface FieldIssue {

@@ -42,6 +42,7 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.CaseNotResolved]: HttpStatus.CONFLICT,
   [DomainErrorCode.MerchantNotAParty]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.MacroNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.ResponseWindowClosed]: HttpStatus.CONFLICT,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */

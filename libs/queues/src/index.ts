@@ -1,3 +1,3 @@
-export { DEADLINE_WORKER_RETENTION, JOB_OPTIONS, JOB_QUEUE, QUEUES, jobIds, jobNamesOf, type JobName, type JobPayloads, type QueueName } from './job-catalogue';
+export { DEADLINE_WORKER_RETENTION, JOB_OPTIONS, JOB_QUEUE, QUEUES, isFinalFailure, jobIds, jobNamesOf, type JobName, type JobPayloads, type QueueName } from './job-catalogue';
 export { QueuesModule, redisConnectionOptions } from './queues.module';
 export { RedisUnreachableError, checkRedis } from './check-redis';

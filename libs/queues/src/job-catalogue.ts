@@ -60,3 +60,14 @@ export const JOB_OPTIONS: { readonly [N in JobName]: JobsOptions } = {
   // every attempt is logged in webhook_attempts, so nothing is lost by removing it.
   'webhook.deliver': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: true },
 };
+
+/**
+ * Whether a `failed` event is BullMQ's last word on the job rather than one attempt of several.
+ * BullMQ sets `finishedOn` only when it moves a job to the failed set: out of attempts, an
+ * `UnrecoverableError`, or a job that stalled more than `maxStalledCount` times (which BullMQ
+ * fails with an `UnrecoverableError` when a worker next picks it up). Counting attempts alone
+ * misses the last two.
+ */
+export function isFinalFailure(job: { finishedOn?: number; attemptsMade: number; opts: { attempts?: number } }): boolean {
+  return Boolean(job.finishedOn) || job.attemptsMade >= (job.opts.attempts ?? 1);
+}

@@ -39,6 +39,7 @@ export interface DeadlinePeek {
   status: string;
   caseId: string;
   clockReminder: boolean;
+  dueAt: Date;
 }
 
 export interface SlaWork {
@@ -210,13 +211,13 @@ export class SlaTracker {
   async peekDeadline(em: EntityManager, deadlineId: string): Promise<DeadlinePeek | null> {
     const [row] = await em
       .getConnection()
-      .execute<Array<{ status: string; case_id: string; clock_reminder: boolean }>>(
-        `select d.status, d.case_id, (${CLOCK_REMINDER}) as clock_reminder from deadlines d where d.id = ?`,
+      .execute<Array<{ status: string; case_id: string; clock_reminder: boolean; due_at: string | Date }>>(
+        `select d.status, d.case_id, d.due_at, (${CLOCK_REMINDER}) as clock_reminder from deadlines d where d.id = ?`,
         [deadlineId],
         'all',
         em.getTransactionContext(),
       );
-    return row ? { status: row.status, caseId: row.case_id, clockReminder: row.clock_reminder } : null;
+    return row ? { status: row.status, caseId: row.case_id, clockReminder: row.clock_reminder, dueAt: new Date(row.due_at) } : null;
   }
 
   /**

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
 import { PostCommitDispatcher } from '@app/cases';
-import { QUEUES } from '@app/queues';
+import { QUEUES, jobIds } from '@app/queues';
 
 const BATCH = 1000;
 /** Deletes the lock only if this pass still owns it. */
@@ -16,13 +16,32 @@ interface RedisLockClient {
   eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
 }
 
+interface RedisPipelineClient {
+  pipeline(): { hmget(key: string, ...fields: string[]): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> };
+}
+
+/** What Redis holds for the job of a pending row. */
+type JobPresence = 'live' | 'missing' | 'finished';
+
+export interface ReconcileResult {
+  /** Pending deadlines put (back) on BullMQ. */
+  deadlines: number;
+  /** Pending outbox rows put (back) on BullMQ. */
+  outbox: number;
+  /** Outbox rows marked failed because they had been relayed OUTBOX_MAX_RELAYS times. */
+  outboxFailed: number;
+}
+
 /**
- * PostgreSQL is the source of truth; Redis only holds alarm clocks. Periodically (and at boot)
- * every pending deadline is re-enqueued and every outbox row older than the relay delay is
- * re-relayed. Job ids are derived from row ids, so what Redis still has is left as it is and
- * only what it lost (restart without persistence, FLUSHALL, a crash between commit and enqueue)
- * comes back. Runs on a timer in the process, not as a BullMQ repeatable job, because it must
- * work precisely when Redis has lost everything.
+ * PostgreSQL is the source of truth; Redis only holds alarm clocks and work in flight.
+ * Periodically (and at boot) every pending deadline, and every pending outbox row older than the
+ * relay delay, is checked against Redis: a job that is there and not finished is left alone; a job
+ * that is gone (restart without persistence, FLUSHALL, a crash or a Redis outage between commit
+ * and enqueue) is added again, and one that BullMQ finished while the row stayed pending (it gave
+ * up while PostgreSQL was down, so the row could not be marked failed) is removed first, or its
+ * id would swallow the re-add. An outbox row relayed OUTBOX_MAX_RELAYS times is marked failed for
+ * a person to look at. Runs on a timer in the process, not as a BullMQ repeatable job, because it
+ * must work precisely when Redis has lost everything.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -36,6 +55,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
     @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
+    @InjectQueue(QUEUES.effects) private readonly effects: Queue,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -53,7 +73,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
    * enqueue is idempotent by job id), so it lives in Redis with a time-out rather than holding a
    * PostgreSQL transaction open for the whole pass; after a Redis flush it is simply gone.
    */
-  async reconcileOnce(): Promise<{ deadlines: number; outbox: number } | false> {
+  async reconcileOnce(): Promise<ReconcileResult | false> {
     const client = (await this.deadlines.client) as unknown as RedisLockClient;
     const lockKey = `${this.config.queues.prefix}:reconcile-lock`;
     const token = randomUUID();
@@ -62,8 +82,11 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const em = this.em.fork();
       const deadlines = await this.requeueDeadlines(em);
-      const outbox = await this.relayOutbox(em);
-      return { deadlines, outbox };
+      const { relayed, failed } = await this.relayOutbox(em);
+      if (deadlines || relayed || failed) {
+        this.logger.log(`reconciled from PostgreSQL: ${deadlines} deadline(s) and ${relayed} effect(s) put back on BullMQ, ${failed} effect(s) marked failed`);
+      }
+      return { deadlines, outbox: relayed, outboxFailed: failed };
     } finally {
       await client.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
     }
@@ -80,27 +103,71 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         [after],
       );
       if (rows.length === 0) return count;
-      await this.dispatcher.enqueueDeadlines(rows.map((row) => ({ id: row.id, caseId: row.case_id, dueAt: new Date(row.due_at) })));
-      count += rows.length;
       after = rows[rows.length - 1]!.id;
+      const presence = await this.presenceOf(this.deadlines, rows.map((row) => jobIds.deadline(row.id)));
+      const toRemove = rows.filter((_, index) => presence[index] === 'finished');
+      const toAdd = rows.filter((_, index) => presence[index] !== 'live');
+      if (toAdd.length === 0) continue;
+      await Promise.all(toRemove.map((row) => this.deadlines.remove(jobIds.deadline(row.id))));
+      await this.dispatcher.enqueueDeadlines(toAdd.map((row) => ({ id: row.id, caseId: row.case_id, dueAt: new Date(row.due_at) })));
+      count += toAdd.length;
     }
   }
 
-  private async relayOutbox(em: EntityManager): Promise<number> {
+  private async relayOutbox(em: EntityManager): Promise<{ relayed: number; failed: number }> {
     const olderThan = new Date(this.clock.now().getTime() - this.config.workers.outboxRelayAfterMs);
-    let count = 0;
+    const maxRelays = this.config.workers.outboxMaxRelays;
+    let relayed = 0;
+    let failed = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await this.select<{ id: string; case_id: string | null; type: string }>(
+      const rows = await this.select<{ id: string }>(
         em,
-        `select id, case_id, type from outbox where status = 'pending' and created_at <= ? and id > ? order by id limit ${BATCH}`,
+        `select id from outbox where status = 'pending' and created_at <= ? and id > ? order by id limit ${BATCH}`,
         [olderThan, after],
       );
-      if (rows.length === 0) return count;
-      await this.dispatcher.enqueueEffects(rows.map((row) => ({ id: row.id, caseId: row.case_id, type: row.type })));
-      count += rows.length;
+      if (rows.length === 0) return { relayed, failed };
       after = rows[rows.length - 1]!.id;
+      const presence = await this.presenceOf(this.effects, rows.map((row) => jobIds.effect(row.id)));
+      const stranded = rows.filter((_, index) => presence[index] !== 'live').map((row) => row.id);
+      if (stranded.length === 0) continue;
+      // Counted in the same statement that re-checks the row is still pending, so a row done or
+      // marked failed meanwhile is neither counted nor re-added.
+      const ids = stranded.map(() => '?').join(', ');
+      const parked = await this.select<{ id: string }>(
+        em,
+        `update outbox set status = 'failed', last_error = ? where id in (${ids}) and status = 'pending' and relays >= ? returning id`,
+        [`relayed ${maxRelays} times by the reconciler without finishing (its job was lost or gave up each time)`, ...stranded, maxRelays],
+      );
+      const toRelay = await this.select<{ id: string; case_id: string | null; type: string }>(
+        em,
+        `update outbox set relays = relays + 1 where id in (${ids}) and status = 'pending' and relays < ? returning id, case_id, type`,
+        [...stranded, maxRelays],
+      );
+      if (parked.length) this.logger.error(`outbox rows marked failed after ${maxRelays} relays: ${parked.map((row) => row.id).join(', ')}`);
+      failed += parked.length;
+      if (toRelay.length === 0) continue;
+      await this.dispatcher.requeueEffects(toRelay.map((row) => ({ id: row.id, caseId: row.case_id, type: row.type })));
+      relayed += toRelay.length;
     }
+  }
+
+  /**
+   * One pipelined round trip per batch: a job hash without `finishedOn` is waiting, delayed or
+   * active (live); with it, BullMQ completed or failed the job for good (finished); no hash, gone.
+   */
+  private async presenceOf(queue: Queue, ids: string[]): Promise<JobPresence[]> {
+    const client = (await queue.client) as unknown as RedisPipelineClient;
+    const pipeline = client.pipeline();
+    for (const id of ids) pipeline.hmget(queue.toKey(id), 'timestamp', 'finishedOn');
+    const results = (await pipeline.exec()) ?? [];
+    return ids.map((_, index) => {
+      const [error, value] = results[index] ?? [new Error('no reply'), null];
+      if (error) throw error;
+      const [timestamp, finishedOn] = value as [string | null, string | null];
+      if (finishedOn) return 'finished';
+      return timestamp ? 'live' : 'missing';
+    });
   }
 
   private select<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
-import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseEffects, SendCaseEvent, type Actor } from '@app/cases';
+import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseDeadlines, RedriveCaseEffects, SendCaseEvent, type Actor } from '@app/cases';
 import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, SendEventDto } from './case.dto';
 
 const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role });
@@ -20,6 +20,7 @@ export class CasesController {
     private readonly addCaseNote: AddCaseNote,
     private readonly getCaseTimeline: GetCaseTimeline,
     private readonly redriveCaseEffects: RedriveCaseEffects,
+    private readonly redriveCaseDeadlines: RedriveCaseDeadlines,
   ) {}
 
   @Post()
@@ -80,6 +81,14 @@ export class CasesController {
   @ApiOperation({ summary: 'Supervisors: run the case\'s failed effects (e.g. a refund the gateway kept refusing) again; idempotent' })
   redrive(@Param('id') id: string) {
     return this.redriveCaseEffects.execute(id);
+  }
+
+  @RequireRole('supervisor')
+  @Post(':id/deadlines/redrive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Supervisors: put the case\'s failed deadlines (their job gave up) back on the clock; a stale one changes nothing' })
+  redriveDeadlines(@Param('id') id: string) {
+    return this.redriveCaseDeadlines.execute(id);
   }
 
   @Get(':id/timeline')

@@ -41,6 +41,13 @@ export class OpsMetrics {
       sql: `select count(*) as n from deadlines where status = 'pending'`,
     });
     this.countGauge({
+      name: 'deadlines_failed',
+      help: 'Deadlines whose job BullMQ gave up on, by kind; they wait for POST /v1/cases/:id/deadlines/redrive',
+      labelNames: ['kind'],
+      sql: `select kind, count(*) as n from deadlines where status = 'failed' group by 1`,
+      alwaysPresent: [{ kind: 'machine' }, { kind: 'sla' }],
+    });
+    this.countGauge({
       name: 'sla_breaches',
       help: 'SLA clocks that breached, by policy and target (monotonic: clocks are never un-breached)',
       labelNames: ['policy', 'target'],
@@ -48,7 +55,7 @@ export class OpsMetrics {
     });
     this.countGauge({
       name: 'effects_unfinished',
-      help: 'Outbox effects not done yet, by type and status; failed ones (BullMQ gave up) wait for POST /v1/cases/:id/effects/redrive',
+      help: 'Outbox effects not done yet, by type and status; failed ones (BullMQ gave up, or relayed OUTBOX_MAX_RELAYS times) wait for POST /v1/cases/:id/effects/redrive',
       labelNames: ['type', 'status'],
       sql: `select type, status, count(*) as n from outbox where status <> 'done' group by 1, 2`,
       alwaysPresent: [{ type: 'requestRefund', status: 'failed' }],

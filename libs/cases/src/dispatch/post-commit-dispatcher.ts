@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { Clock } from '@app/config';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import type { DeadlineEntity, OutboxEntity } from '@app/db';
 import { JOB_OPTIONS, QUEUES, jobIds, type JobPayloads } from '@app/queues';
 
@@ -12,10 +12,9 @@ export interface CommittedWork {
 }
 
 /**
- * Puts what a committed transaction produced onto BullMQ. It runs after commit and never throws:
- * if Redis is down or the process dies here, the rows are still in PostgreSQL and the reconciler
- * (deadlines) and the periodic relay (outbox) enqueue them later. Job ids are derived from row
- * ids, so enqueuing the same row twice is a no-op.
+ * Puts what a committed transaction produced onto BullMQ. It runs after commit, never throws and
+ * never holds the answer up for long: if Redis is down or slow, or the process dies here, the rows
+ * are still in PostgreSQL and the reconciler enqueues them later. Job ids are derived from row ids, so enqueuing the same row twice is a no-op.
  */
 @Injectable()
 export class PostCommitDispatcher {
@@ -25,14 +24,35 @@ export class PostCommitDispatcher {
     @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
     @InjectQueue(QUEUES.effects) private readonly effects: Queue,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Resolves when the jobs are enqueued or after `dispatchWaitMs`, whichever comes first. The
+   * normal path waits for Redis (a millisecond), so a job is on BullMQ when the command answers;
+   * with Redis down the command still answers, and what is still in flight lands when Redis is
+   * back, or the reconciler enqueues it from PostgreSQL. While the connection is known to be
+   * down nothing is sent at all: commands queued in the client until Redis returns would pile up
+   * in memory for the whole outage, and the reconciler has the rows anyway.
+   */
   async dispatch(work: CommittedWork): Promise<void> {
-    await Promise.all([
+    if (!(await this.redisConnected())) {
+      this.logger.warn('Redis is not connected: the committed rows wait in PostgreSQL for the reconciler');
+      return;
+    }
+    const enqueued = Promise.all([
       this.enqueueDeadlines(work.scheduledDeadlines).catch((error) => this.logger.warn(`deadline enqueue deferred to reconciler: ${error}`)),
       this.removeDeadlineJobs(work.cancelledDeadlineIds).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)),
       this.enqueueEffects(work.outbox).catch((error) => this.logger.warn(`outbox relay deferred: ${error}`)),
     ]);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.config.workers.dispatchWaitMs);
+      timer.unref();
+    });
+    const outcome = await Promise.race([enqueued, gaveUp]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn(`Redis did not take the jobs within ${this.config.workers.dispatchWaitMs} ms; answering anyway (the reconciler relays them)`);
   }
 
   async enqueueDeadlines(deadlines: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>): Promise<void> {
@@ -56,6 +76,12 @@ export class PostCommitDispatcher {
     await this.enqueueEffects(rows);
   }
 
+  /** The same for deadlines: a failed (or completed) job with the row's id would swallow the re-add. */
+  async requeueDeadlines(deadlines: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>): Promise<void> {
+    await Promise.all(deadlines.map((deadline) => this.deadlines.remove(jobIds.deadline(deadline.id))));
+    await this.enqueueDeadlines(deadlines);
+  }
+
   async enqueueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type'>>): Promise<void> {
     if (rows.length === 0) return;
     await this.effects.addBulk(
@@ -65,6 +91,11 @@ export class PostCommitDispatcher {
         opts: { ...JOB_OPTIONS['effect.run'], jobId: jobIds.effect(row.id) },
       })),
     );
+  }
+
+  private async redisConnected(): Promise<boolean> {
+    const clients = await Promise.all([this.deadlines.client, this.effects.client]);
+    return clients.every((client) => client.status === 'ready');
   }
 
   private async removeDeadlineJobs(deadlineIds: string[]): Promise<void> {

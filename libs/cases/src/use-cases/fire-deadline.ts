@@ -11,7 +11,8 @@ import { settleDeadline } from '../case-writes';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
 
-export type FireDeadlineOutcome = 'fired' | 'stale' | 'already-settled' | 'missing';
+/** `notDueUntil`: the job came before the row's due time; nothing happened and it must come back then. */
+export type FireDeadlineOutcome = 'fired' | 'stale' | 'already-settled' | 'missing' | { notDueUntil: Date };
 
 /**
  * Delivers a due deadline through the same transactional path as any event. Idempotent: the
@@ -30,6 +31,9 @@ export class FireDeadline {
   async execute(deadlineId: string): Promise<FireDeadlineOutcome> {
     const peek = await this.sla.peekDeadline(this.em, deadlineId);
     if (!peek) return 'missing';
+    // The row's due time decides, not the job's: a job delivered early (added with a wrong delay,
+    // clocks apart, someone promoting it) must not end a window the merchant still has.
+    if (peek.status === 'pending' && peek.dueAt.getTime() > this.clock.now().getTime()) return { notDueUntil: peek.dueAt };
     if (peek.clockReminder) return this.fireClockReminders(deadlineId, peek);
     if (peek.status !== 'pending') return 'already-settled';
     let outcome: FireDeadlineOutcome = 'already-settled';

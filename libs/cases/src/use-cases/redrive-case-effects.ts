@@ -22,7 +22,7 @@ export class RedriveCaseEffects {
     if (!(await em.count(CaseEntity, { id: caseId }))) throw caseNotFound(caseId);
     const rows = await em.find(OutboxEntity, { caseId, status: 'failed' }, { orderBy: { createdAt: 'asc' } });
     if (rows.length === 0) return { redriven: [] };
-    await em.nativeUpdate(OutboxEntity, { id: { $in: rows.map((row) => row.id) }, status: 'failed' }, { status: 'pending', attempts: 0 });
+    await em.nativeUpdate(OutboxEntity, { id: { $in: rows.map((row) => row.id) }, status: 'failed' }, { status: 'pending', attempts: 0, relays: 0 });
     await this.dispatcher.requeueEffects(rows);
     return { redriven: rows.map((row) => row.id) };
   }

@@ -1,12 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { AgentEntity, CaseRatingEntity, type CaseEntity } from '@app/db';
+import { AgentEntity, CaseRatingEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
 import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
-import { caseNotFound, isUuid, rethrowLockConflict, versionConflict } from '../errors';
+import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
 import { ratingView, toCaseView, type CaseView } from '../views/case-view';
@@ -62,6 +62,7 @@ export class SendCaseEvent {
         const locked = await lockCaseWithLiveDeadlines(em, command.caseId);
         if (!locked) throw caseNotFound(command.caseId);
         entity = locked.entity;
+        if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, this.clock.now());
         if (options.inSameTransaction && !(await options.inSameTransaction(em))) return null;
         if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
           throw versionConflict(entity.id, command.expectedVersion, entity.version);
@@ -89,4 +90,15 @@ export class SendCaseEvent {
       },
     };
   }
+}
+
+/**
+ * A merchant answers within a window the machine closes with a deadline (the response window, an
+ * information request). Once such a deadline is due, the clock has decided, even if the worker that
+ * applies it lags: the answer is refused instead of racing it. Every machine deadline of a state
+ * the merchant can answer in ends the merchant's window, so any due one closes it.
+ */
+function refuseAfterWindow(caseId: string, live: readonly DeadlineEntity[], now: Date): void {
+  const due = live.find((deadline) => deadline.kind === 'machine' && deadline.status === 'pending' && deadline.dueAt.getTime() <= now.getTime());
+  if (due) throw responseWindowClosed(caseId, due);
 }

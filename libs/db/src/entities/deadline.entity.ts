@@ -1,6 +1,7 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
-export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale';
+/** `failed`: BullMQ gave up on its job; a supervisor redrives it (POST /v1/cases/:id/deadlines/redrive). */
+export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale' | 'failed';
 
 /**
  * A delayed event a machine scheduled with `after`. This row is the source of truth; the BullMQ

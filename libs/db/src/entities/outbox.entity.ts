@@ -8,7 +8,7 @@ export type OutboxStatus = 'pending' | 'relayed' | 'done' | 'failed';
  */
 @Entity({ tableName: 'outbox' })
 export class OutboxEntity {
-  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'lastError' | 'relayedAt' | 'doneAt';
+  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'lastError' | 'relayedAt' | 'doneAt' | 'relays';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -40,4 +40,8 @@ export class OutboxEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   doneAt: Date | null = null;
+
+  /** How often the reconciler put the row back on BullMQ; at OUTBOX_MAX_RELAYS it is marked failed. */
+  @Property({ type: 'integer' })
+  relays: number = 0;
 }

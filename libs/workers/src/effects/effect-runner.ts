@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import { Clock } from '@app/config';
 import { OutboxEntity } from '@app/db';
 import { EFFECT_TYPES } from '@app/domain';
@@ -33,7 +34,8 @@ export class EffectRunner implements OnModuleInit {
     const row = await em.findOne(OutboxEntity, { id: outboxId });
     if (!row || row.status === 'done') return 'skipped';
     const handler = this.byType.get(row.type);
-    if (!handler) throw new Error(`No handler for effect type "${row.type}"`);
+    // No retry can fix a type nobody handles: fail the job at once so the row is marked failed.
+    if (!handler) throw new UnrecoverableError(`No handler for effect type "${row.type}"`);
     try {
       await handler.handle(row);
     } catch (error) {
@@ -44,7 +46,10 @@ export class EffectRunner implements OnModuleInit {
     return 'done';
   }
 
-  /** After BullMQ gave up: park the row so the relay stops re-sending it and operators see it. */
+  /**
+   * After BullMQ gave up: park the row so the reconciler stops re-sending it and operators see it
+   * (`effects_unfinished{status="failed"}`) and redrive it. A row already done stays done.
+   */
   async markFailed(outboxId: string, error: string): Promise<void> {
     await this.em.fork().nativeUpdate(OutboxEntity, { id: outboxId, status: { $ne: 'done' } }, { status: 'failed', lastError: error.slice(0, 2000) });
   }

@@ -1,10 +1,11 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { FireDeadline } from '@app/cases';
-import { DEADLINE_WORKER_RETENTION, QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
+import { DeadlineEntity } from '@app/db';
+import { DEADLINE_WORKER_RETENTION, QUEUES, isFinalFailure, jobNamesOf, type JobPayloads } from '@app/queues';
 
 const HANDLED = ['deadline.fire'];
 
@@ -26,19 +27,36 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
     this.worker.concurrency = this.config.workers.deadlineConcurrency;
   }
 
-  async process(job: Job<JobPayloads['deadline.fire']>): Promise<string> {
+  async process(job: Job<JobPayloads['deadline.fire']>, token?: string): Promise<string> {
     if (job.name !== 'deadline.fire') throw new Error(`Unknown job ${job.name} on the deadlines queue`);
     // Each job gets its own EntityManager context; the global one is never used.
-    return RequestContext.create(this.orm.em, () => this.fireDeadline.execute(job.data.deadlineId));
+    const outcome = await RequestContext.create(this.orm.em, () => this.fireDeadline.execute(job.data.deadlineId));
+    if (typeof outcome === 'object') {
+      // Early: the same job waits for the rest of the time (its id stays the row's, so the
+      // reconciler still sees it), and DelayedError tells the worker it was not a failure.
+      await job.moveToDelayed(outcome.notDueUntil.getTime(), token);
+      throw new DelayedError();
+    }
+    return outcome;
   }
 
+  /**
+   * BullMQ's last word on a job (out of attempts, an UnrecoverableError, stalled too often) marks
+   * the row failed, for the metrics and a supervisor's redrive (the reason: this log line, and the
+   * failed job BullMQ keeps for 30 days). Never throws (an event listener's
+   * rejection would be unhandled); if PostgreSQL is down the row stays pending and the reconciler
+   * replaces the failed job on a later pass.
+   */
   @OnWorkerEvent('failed')
-  async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      this.logger.error(`deadline ${job.data?.deadlineId} gave up after ${job.attemptsMade} attempts, will be retried by the reconciler: ${error.message}`);
-      // A failed job keeps its id and would block the reconciler's re-add (same job id) for as long
-      // as BullMQ keeps it; the row is still pending, so remove the job and let the next pass retry.
-      await job.remove().catch((removeError) => this.logger.warn(`could not remove failed deadline job ${job.id}: ${removeError}`));
+  async onFailed(job: Job<JobPayloads['deadline.fire']> | undefined, error: Error): Promise<void> {
+    if (!job || !isFinalFailure(job)) return;
+    try {
+      this.logger.error(`deadline ${job.data.deadlineId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
+      await this.orm.em
+        .fork()
+        .nativeUpdate(DeadlineEntity, { id: job.data.deadlineId, status: 'pending' }, { status: 'failed' });
+    } catch (markError) {
+      this.logger.error(`could not mark deadline ${job.data?.deadlineId} failed (the reconciler will enqueue it again): ${markError}`);
     }
   }
 

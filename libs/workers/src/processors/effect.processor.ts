@@ -3,7 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
+import { QUEUES, isFinalFailure, jobNamesOf, type JobPayloads } from '@app/queues';
 import { EffectRunner } from '../effects/effect-runner';
 
 const HANDLED = ['effect.run'];
@@ -31,11 +31,20 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
     return RequestContext.create(this.orm.em, () => this.runner.run(job.data.outboxId));
   }
 
+  /**
+   * BullMQ's last word on a job (out of attempts, an UnrecoverableError, stalled too often) marks
+   * its row failed. Never throws: this is an event listener, and a rejection here would be
+   * unhandled. If PostgreSQL is down the row stays pending and the reconciler replaces the
+   * finished job later (counting it against OUTBOX_MAX_RELAYS).
+   */
   @OnWorkerEvent('failed')
   async onFailed(job: Job<JobPayloads['effect.run']> | undefined, error: Error): Promise<void> {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+    if (!job || !isFinalFailure(job)) return;
+    try {
       this.logger.error(`effect ${job.data.type} ${job.data.outboxId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
       await this.runner.markFailed(job.data.outboxId, error.message);
+    } catch (markError) {
+      this.logger.error(`could not mark effect ${job.data?.outboxId} failed (the reconciler will relay it again): ${markError}`);
     }
   }
 
