@@ -34,6 +34,16 @@ export enum DomainErrorCode {
   EvidenceLocked = 'EVIDENCE_LOCKED',
   /** A webhook URL that is not allowed (private address, bad scheme, unresolvable host). */
   WebhookTargetRefused = 'WEBHOOK_TARGET_REFUSED',
+  /** The wallet does not know the transaction a case names. */
+  TransactionNotFound = 'TRANSACTION_NOT_FOUND',
+  /** The disputed amount is more than the wallet's transaction. */
+  AmountExceedsTransaction = 'AMOUNT_EXCEEDS_TRANSACTION',
+  /** The merchant given is not the one the wallet's transaction was paid to. */
+  MerchantMismatch = 'MERCHANT_MISMATCH',
+  /** Refunds committed and paid on the transaction (all its cases together) would exceed what was captured. */
+  RefundExceedsTransaction = 'REFUND_EXCEEDS_TRANSACTION',
+  /** The wallet did not answer (down, timing out, circuit open); nothing was written. */
+  WalletUnavailable = 'WALLET_UNAVAILABLE',
 }
 
 export interface FieldIssue {

@@ -27,6 +27,11 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [DomainErrorCode.EvidenceLocked]: HttpStatus.CONFLICT,
   [DomainErrorCode.WebhookTargetRefused]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.TransactionNotFound]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.AmountExceedsTransaction]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.MerchantMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.RefundExceedsTransaction]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.WalletUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */
