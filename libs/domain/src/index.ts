@@ -1,5 +1,7 @@
 export * from './cases/case-kind';
 export * from './money/money';
+export * from './money/transaction-match';
+export * from './money/refund-ledger';
 export * from './errors';
 export * from './machines/windows';
 export * from './machines/effects';
