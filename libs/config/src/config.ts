@@ -188,6 +188,8 @@ const WINDOW_VARIABLES: Record<keyof CaseWindows, string> = {
   appealWindowMs: 'APPEAL_WINDOW_SECONDS',
   refundRetryMs: 'REFUND_RETRY_SECONDS',
   customerReplyMs: 'CUSTOMER_REPLY_SECONDS',
+  walletConfirmationMs: 'WALLET_CONFIRMATION_SECONDS',
+  pendingRecheckMs: 'PENDING_RECHECK_SECONDS',
 };
 
 /**
