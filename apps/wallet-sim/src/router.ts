@@ -10,7 +10,7 @@ export interface Route {
   handler: Handler;
 }
 
-/** `/v1/refunds/:key` → a regex whose named groups are the parameters. */
+/** `/v1/refunds/:idempotency_key` → a regex whose named groups are the parameters. */
 function path(template: string): RegExp {
   const source = template.replace(/:([a-z_]+)/g, (_match, name: string) => `(?<${name}>[^/]+)`);
   return new RegExp(`^${source}$`);
@@ -25,7 +25,7 @@ export function buildRoutes(ctx: SimContext): Route[] {
     signed('GET', '/v1/transactions/:ref', wallet.getTransaction),
     signed('POST', '/v1/refunds', wallet.requestRefund),
     signed('GET', '/v1/refunds', wallet.listRefundsInRange),
-    signed('GET', '/v1/refunds/:key', wallet.getRefund),
+    signed('GET', '/v1/refunds/:idempotency_key', wallet.getRefund),
     signed('POST', '/v1/accounts/:account_id/freeze', wallet.accountAction('freeze')),
     signed('POST', '/v1/accounts/:account_id/unfreeze', wallet.accountAction('unfreeze')),
     signed('POST', '/v1/accounts/:account_id/credential-resets', wallet.accountAction('credential_reset')),
@@ -43,8 +43,8 @@ export function buildRoutes(ctx: SimContext): Route[] {
     open('GET', '/sim/transactions/:ref', sim.transaction),
     open('POST', '/sim/transactions/:ref/settle', sim.settleTransaction),
     open('GET', '/sim/refunds', sim.ledger),
-    open('POST', '/sim/refunds/:key/settle', sim.forceRefund('settle')),
-    open('POST', '/sim/refunds/:key/fail', sim.forceRefund('fail')),
+    open('POST', '/sim/refunds/:idempotency_key/settle', sim.forceRefund('settle')),
+    open('POST', '/sim/refunds/:idempotency_key/fail', sim.forceRefund('fail')),
     open('GET', '/sim/callbacks', sim.callbacks),
     open('GET', '/sim/notifications', sim.notifications),
     open('GET', '/sim/accounts/:account_id', sim.account),

@@ -41,6 +41,9 @@ const ACCOUNT_EVENT_TYPES = {
   balance_correction: 'balance.correction_posted',
 } as const;
 
+/** Every callback type the simulator sends (the contract's `webhooks`). */
+export const CALLBACK_EVENT_TYPES = ['refund.succeeded', 'refund.failed', ...Object.values(ACCOUNT_EVENT_TYPES)] as const;
+
 export async function completeAction(tx: Tx, action: AccountActionRecord, now: Date): Promise<AccountActionRecord> {
   const ledgerEntryRef = action.kind === 'balance_correction' ? newId('le') : null;
   const completed = await completeAccountAction(tx, action, now, ledgerEntryRef);
@@ -53,7 +56,7 @@ export async function completeAction(tx: Tx, action: AccountActionRecord, now: D
   return completed;
 }
 
-async function enqueueEvent(tx: Tx, type: string, copies: number, now: Date, data: Record<string, unknown>): Promise<void> {
+async function enqueueEvent(tx: Tx, type: (typeof CALLBACK_EVENT_TYPES)[number], copies: number, now: Date, data: Record<string, unknown>): Promise<void> {
   const id = newId('wev');
   // The body is stored as sent, so every retry and duplicate carries the same bytes and signature input.
   const body = JSON.stringify({ id, type, created_at: now.toISOString(), data });

@@ -61,8 +61,8 @@ export function simHandlers(ctx: SimContext) {
       const body = asBody(raw);
       const failureReason = outcome === 'fail' ? (optionalText(body, 'failure_reason') ?? 'bank_rejected') : null;
       const refund = await inTransaction(db, async (tx) => {
-        const found = await findRefundByKey(tx, params.key!, { lock: true });
-        if (!found) throw new SimHttpError(404, 'REFUND_NOT_FOUND', `No refund under idempotency key ${params.key}.`);
+        const found = await findRefundByKey(tx, params.idempotency_key!, { lock: true });
+        if (!found) throw new SimHttpError(404, 'REFUND_NOT_FOUND', `No refund under idempotency key ${params.idempotency_key}.`);
         if (found.status !== 'processing') throw new SimHttpError(409, 'REFUND_NOT_PROCESSING', `The refund is ${found.status} already.`);
         return failureReason === null ? settleRefund(tx, found, now()) : failRefund(tx, found, failureReason, now());
       });

@@ -135,8 +135,8 @@ export function walletHandlers(ctx: SimContext) {
   }
 
   const getRefund: Handler = async ({ params }) => {
-    const refund = await findRefundByKey(db, params.key!);
-    if (!refund) throw new SimHttpError(404, 'REFUND_NOT_FOUND', `No refund under idempotency key ${params.key}.`);
+    const refund = await findRefundByKey(db, params.idempotency_key!);
+    if (!refund) throw new SimHttpError(404, 'REFUND_NOT_FOUND', `No refund under idempotency key ${params.idempotency_key}.`);
     return { status: 200, body: refundJson(refund) };
   };
 
