@@ -25,6 +25,7 @@ import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
 import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
 import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
 
 @Module({})
 export class ApiModule {
@@ -47,7 +48,8 @@ export class ApiModule {
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
       controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
-        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController],
+        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController,
+        ReconciliationController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

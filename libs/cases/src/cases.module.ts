@@ -12,8 +12,10 @@ import { OpenCase } from './use-cases/open-case';
 import { RedriveCaseEffects } from './use-cases/redrive-case-effects';
 import { SendCaseEvent } from './use-cases/send-case-event';
 import { VerifyCaseReplay } from './use-cases/verify-case-replay';
+import { ListRefundMismatches } from './use-cases/list-refund-mismatches';
+import { ReconcileRefunds } from './use-cases/reconcile-refunds';
 
-const USE_CASES = [RedriveCaseEffects, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats];
+const USE_CASES = [RedriveCaseEffects, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats, ReconcileRefunds, ListRefundMismatches];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({

@@ -17,3 +17,5 @@ export { RedriveCaseEffects } from './use-cases/redrive-case-effects';
 export { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf } from './lock-case';
 export { planCaseWrites, type SqlStatement } from './case-writes';
 export { recordTransition } from './transition-recorder';
+export { ReconcileRefunds, type RefundReconciliationReport } from './use-cases/reconcile-refunds';
+export { ListRefundMismatches, type RefundMismatchView } from './use-cases/list-refund-mismatches';

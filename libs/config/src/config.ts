@@ -31,6 +31,15 @@ export interface AppConfig {
    */
   windowOverrides: Partial<CaseWindows>;
   auth: { sessionTtlHours: number; cookieSecure: boolean };
+  /** The workers' comparison of our refunds with the wallet's. */
+  refundReconciliation: {
+    /** How often a pass runs (daily by default; also at boot). */
+    intervalMs: number;
+    /** A pass compares refunds created in [now - lookback, now - grace). */
+    lookbackMs: number;
+    /** Refunds younger than this may still be on their way (callback not yet in): not compared yet. */
+    graceMs: number;
+  };
   refunds: {
     /** The simulated gateway refuses refunds of transactions whose reference starts with this. */
     simulateFailurePrefix: string;
@@ -258,6 +267,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: {
       sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1),
       cookieSecure: bool(env, 'COOKIE_SECURE', nodeEnv === 'production'),
+    },
+    refundReconciliation: {
+      intervalMs: int(env, 'REFUND_RECONCILIATION_INTERVAL_SECONDS', 24 * 3600, 1) * 1000,
+      lookbackMs: int(env, 'REFUND_RECONCILIATION_LOOKBACK_HOURS', 48, 1) * 3600 * 1000,
+      graceMs: int(env, 'REFUND_RECONCILIATION_GRACE_SECONDS', 3600, 0) * 1000,
     },
     refunds: { simulateFailurePrefix: env.SIMULATE_REFUND_FAILURE_PREFIX ?? 'FAIL-REFUND' },
     merchantApi: {

@@ -11,6 +11,7 @@ import { SimulatedWalletGateway, WalletGateway } from './gateways/wallet-gateway
 import { DeadlineProcessor } from './processors/deadline.processor';
 import { EffectProcessor } from './processors/effect.processor';
 import { Reconciler } from './reconciler';
+import { RefundReconciliationTask } from './refund-reconciliation';
 
 /**
  * The BullMQ workers (deadlines, effects), the reconciler and the periodic sweeps (webhook
@@ -33,6 +34,7 @@ import { Reconciler } from './reconciler';
     DeadlineProcessor,
     EffectProcessor,
     Reconciler,
+    RefundReconciliationTask,
   ],
   exports: [Reconciler, WalletGateway],
 })

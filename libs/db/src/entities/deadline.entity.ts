@@ -1,6 +1,7 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
-export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale';
+/** `refused`: a deadline-driven decision the refund ledger refused (the case went to a supervisor). */
+export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale' | 'refused';
 
 /**
  * A delayed event a machine scheduled with `after`. This row is the source of truth; the BullMQ

@@ -4,6 +4,7 @@ import { CaseEntity } from './case.entity';
 import { DeadlineEntity } from './deadline.entity';
 import { OutboxEntity } from './outbox.entity';
 import { RefundEntity } from './refund.entity';
+import { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity } from './refund-ledger.entity';
 import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity } from './sla.entity';
 import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
@@ -19,5 +20,6 @@ export type { WebhookDeliveryStatus, WebhookEndpointStatus } from './webhook.ent
 export type { DeadlineStatus } from './deadline.entity';
 export type { OutboxStatus } from './outbox.entity';
 export type { RefundStatus } from './refund.entity';
+export { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity };
 
-export const ENTITIES = [AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity];
+export const ENTITIES = [AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity];
