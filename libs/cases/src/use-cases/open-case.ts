@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity } from '@app/db';
-import { currentDefinition, DomainError, DomainErrorCode, matchTransaction, openCase, type CaseKind, type Channel, type Money, type Priority } from '@app/domain';
+import { currentDefinition, DomainError, DomainErrorCode, matchTransaction, openCase, type CaseKind, type Channel, type Money, type Priority, securityReportOf, type SecurityReport } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { normaliseTransactionRef, WalletCallError, WalletPort, type WalletTransaction } from '@app/wallet';
 import type { Actor } from '../actor';
@@ -24,6 +24,8 @@ export interface OpenCaseCommand {
   amount?: Money | null;
   reason?: string | null;
   purchasedAt?: string | null;
+  /** account_security only: a stolen account (the default) or a forgotten password. */
+  securityReport?: SecurityReport | null;
 }
 
 /**
@@ -47,7 +49,8 @@ export class OpenCase {
     const definition = currentDefinition(command.kind);
     const now = this.clock.now();
     // The matched SLA policy sets the case's windows (merchant response, customer reply) and clocks.
-    const sla = await this.sla.forFacts({ kind: command.kind, priority: command.priority, channel: command.channel });
+    const securityReport = securityReportOf(command.kind, command.securityReport);
+    const sla = await this.sla.forFacts({ kind: command.kind, priority: command.priority, channel: command.channel, securityReport });
     const transition = openCase(
       definition,
       {
@@ -56,6 +59,7 @@ export class OpenCase {
         transactionRef: command.transactionRef ?? null,
         purchasedAt: command.purchasedAt ?? null,
         openedAt: now.toISOString(),
+        securityReport: command.securityReport ?? null,
       },
       this.sla.windowsFor(sla),
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { securityReportOf } from '../../cases/case-kind';
 import { customerInfoEvents, none, reason } from '../shared/payloads';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { VERIFICATION_METHODS } from './account-security.machine';
@@ -64,7 +65,7 @@ export const accountSecurityDefinitionV2: CaseMachineDefinition<AccountSecurityC
   validateFacts: () => undefined,
   buildInput(facts, windows): AccountSecurityInputV2 {
     // Callers from before v2 send no report: they always meant a stolen account.
-    return { reason: facts.reason ?? 'security_report', securityReport: facts.securityReport ?? 'stolen_account', windows };
+    return { reason: facts.reason ?? 'security_report', securityReport: securityReportOf('account_security', facts.securityReport)!, windows };
   },
   events: accountSecurityEventsV2,
   deadlines: {
