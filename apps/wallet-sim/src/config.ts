@@ -19,6 +19,8 @@ export interface SimConfig {
   timeoutHoldMs: number;
   /** Unknown references are created on first look-up (tests and demo). */
   autoTransactions: boolean;
+  /** True when a secret was not set and the public development one stands in (logged at boot). */
+  usesDevelopmentSecrets: boolean;
   callbackRetryBaseMs: number;
   callbackRetryMaxMs: number;
   callbackMaxAttempts: number;
@@ -27,32 +29,35 @@ export interface SimConfig {
 
 export class SimConfigError extends Error {}
 
+/**
+ * Public development secrets, the same as the engine's development defaults (libs/config), so
+ * `npm run demo` needs no setup. The engine refuses them in production; set real ones there.
+ */
+export const DEVELOPMENT_API_SECRET = 'wallet-sim-development-api-secret';
+export const DEVELOPMENT_CALLBACK_SECRET = 'wallet-sim-development-callback-secret';
+
 type Env = Record<string, string | undefined>;
 
 export function loadSimConfig(env: Env): SimConfig {
-  const apiSecret = required(env, 'WALLET_API_SECRET');
+  const apiSecret = env.WALLET_API_SECRET?.trim() || DEVELOPMENT_API_SECRET;
+  const callbackSecret = env.WALLET_CALLBACK_SECRET?.trim() || DEVELOPMENT_CALLBACK_SECRET;
   return {
     port: integer(env, 'WALLET_SIM_PORT', 4010),
     host: env.WALLET_SIM_HOST ?? '0.0.0.0',
     databaseUrl: env.WALLET_SIM_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/wallet_sim',
     apiSecrets: apiSecret.split(',').map((secret) => secret.trim()).filter(Boolean),
-    callbackSecret: required(env, 'WALLET_CALLBACK_SECRET'),
+    callbackSecret,
     callbackUrl: env.WALLET_CALLBACK_URL?.trim() || null,
     settlementDelayMs: integer(env, 'SIM_SETTLEMENT_DELAY_MS', 1500),
     accountActionDelayMs: integer(env, 'SIM_ACCOUNT_ACTION_DELAY_MS', 300),
     timeoutHoldMs: integer(env, 'SIM_TIMEOUT_HOLD_MS', 15_000),
     autoTransactions: env.SIM_AUTO_TRANSACTIONS === 'true',
+    usesDevelopmentSecrets: apiSecret === DEVELOPMENT_API_SECRET || callbackSecret === DEVELOPMENT_CALLBACK_SECRET,
     callbackRetryBaseMs: integer(env, 'SIM_CALLBACK_RETRY_BASE_MS', 1000),
     callbackRetryMaxMs: integer(env, 'SIM_CALLBACK_RETRY_MAX_MS', 60_000),
     callbackMaxAttempts: integer(env, 'SIM_CALLBACK_MAX_ATTEMPTS', 10),
     callbackTimeoutMs: integer(env, 'SIM_CALLBACK_TIMEOUT_MS', 10_000),
   };
-}
-
-function required(env: Env, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new SimConfigError(`${name} is required`);
-  return value;
 }
 
 function integer(env: Env, name: string, fallback: number): number {

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   // Harnesses read this line to learn the port when WALLET_SIM_PORT=0.
   console.log(`wallet-sim listening on http://${shownHost}:${port}`);
+  if (config.usesDevelopmentSecrets) log({ level: 'warn', msg: 'WALLET_API_SECRET or WALLET_CALLBACK_SECRET not set: using the public development secrets' });
   scheduler.start();
 
   let stopping = false;
