@@ -6,6 +6,8 @@ import { AccountActionHandler } from './effects/account-action.handler';
 import { EFFECT_HANDLERS } from './effects/effect-handler';
 import { EffectRunner } from './effects/effect-runner';
 import { NotifyHandler } from './effects/notify.handler';
+import { PendingTransactionsCheckHandler } from './effects/pending-transactions-check.handler';
+import { TransactionStatusCheckHandler } from './effects/transaction-status-check.handler';
 import { RefundHandler } from './effects/refund.handler';
 import { SimulatedWalletGateway, WalletGateway } from './gateways/wallet-gateway';
 import { DeadlineProcessor } from './processors/deadline.processor';
@@ -25,9 +27,11 @@ import { RefundReconciliationTask } from './refund-reconciliation';
     RefundHandler,
     AccountActionHandler,
     NotifyHandler,
+    PendingTransactionsCheckHandler,
+    TransactionStatusCheckHandler,
     {
       provide: EFFECT_HANDLERS,
-      inject: [RefundHandler, AccountActionHandler, NotifyHandler],
+      inject: [RefundHandler, AccountActionHandler, NotifyHandler, PendingTransactionsCheckHandler, TransactionStatusCheckHandler],
       useFactory: (...handlers: unknown[]) => handlers,
     },
     EffectRunner,
