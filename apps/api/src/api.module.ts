@@ -26,6 +26,7 @@ import { IntakeController } from './intake/intake.controller';
 import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
 import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { WalletEventsController } from './wallet/wallet-events.controller';
 
 @Module({})
 export class ApiModule {
@@ -48,7 +49,7 @@ export class ApiModule {
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
       controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
-        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController,
+        MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController, WalletEventsController,
         ReconciliationController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },

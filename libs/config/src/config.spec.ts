@@ -45,13 +45,15 @@ describe('evidence storage configuration', () => {
   });
 });
 
+const PRODUCTION_WALLET = { WALLET_BASE_URL: 'https://wallet.internal', WALLET_API_SECRET: 'a-real-api-secret-0001', WALLET_CALLBACK_SECRET: 'a-real-callback-secret-0001' };
+
 describe('webhook secret keys', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
 
   it('are required in production, with a hint how to make one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
-    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key, ...PRODUCTION_WALLET }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
   });
 
   it('are required when NODE_ENV is not set either, and production refuses the public development key', () => {
@@ -70,5 +72,45 @@ describe('webhook secret keys', () => {
 
   it('must each be 32 bytes of base64', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_SECRET_KEYS: Buffer.alloc(16).toString('base64') })).toThrow(/key 1 must be 32 bytes/);
+  });
+});
+
+describe('wallet configuration', () => {
+  const webhookKey = Buffer.alloc(32, 7).toString('base64');
+  const production = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: webhookKey, ...env }).wallet;
+
+  it('development and test talk to the simulator with its public secrets; production refuses those', () => {
+    const development = loadConfig({ NODE_ENV: 'development' }).wallet;
+    expect(development).toMatchObject({ baseUrl: 'http://127.0.0.1:4010', timeoutMs: 10_000, maxRetries: 2 });
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_API_SECRET: development.apiSecret })).toThrow(/public development secret/);
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_CALLBACK_SECRET: `new-callback-secret-01,${development.callbackSecrets[0]}` })).toThrow(/public development secret/);
+  });
+
+  it.each(['WALLET_BASE_URL', 'WALLET_API_SECRET', 'WALLET_CALLBACK_SECRET'])('production requires %s', (name) => {
+    const env: Record<string, string> = { ...PRODUCTION_WALLET };
+    delete env[name];
+    expect(() => production(env)).toThrow(ConfigError);
+    expect(() => production(env)).toThrow(new RegExp(name));
+  });
+
+  it('callback secrets list several to rotate; settings are read and checked', () => {
+    const wallet = production({
+      ...PRODUCTION_WALLET,
+      WALLET_BASE_URL: 'https://wallet.internal/',
+      WALLET_CALLBACK_SECRET: 'newest-callback-secret, older-callback-secret',
+      WALLET_TIMEOUT_MS: '2500',
+      WALLET_BREAKER_RESET_MS: '5000',
+      WALLET_REFUND_POLL_SECONDS: '60',
+    });
+    expect(wallet).toMatchObject({
+      baseUrl: 'https://wallet.internal',
+      callbackSecrets: ['newest-callback-secret', 'older-callback-secret'],
+      timeoutMs: 2500,
+      breaker: { resetTimeoutMs: 5000 },
+      refundPollMs: 60_000,
+    });
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_BASE_URL: 'wallet.internal' })).toThrow(/http\(s\) URL/);
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_API_SECRET: 'short' })).toThrow(/at least 16/);
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_BREAKER_ERROR_PERCENT: '150' })).toThrow(/at most 100/);
   });
 });

@@ -34,6 +34,12 @@ export enum DomainErrorCode {
   EvidenceLocked = 'EVIDENCE_LOCKED',
   /** A webhook URL that is not allowed (private address, bad scheme, unresolvable host). */
   WebhookTargetRefused = 'WEBHOOK_TARGET_REFUSED',
+  /** A wallet callback whose signature matches none of the callback secrets (or has none). */
+  InvalidSignature = 'INVALID_SIGNATURE',
+  /** A wallet callback signed more than 300 s before or after now (a replay, or a skewed clock). */
+  StaleSignature = 'STALE_SIGNATURE',
+  /** A wallet callback about a refund or account action none of ours has the key of. */
+  UnknownReference = 'UNKNOWN_REFERENCE',
   /** The wallet does not know the transaction a case names. */
   TransactionNotFound = 'TRANSACTION_NOT_FOUND',
   /** The disputed amount is more than the wallet's transaction. */

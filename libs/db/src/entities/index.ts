@@ -8,6 +8,7 @@ import { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity } fro
 import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity } from './sla.entity';
 import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
+import { WalletAccountActionEntity, WalletEventReceivedEntity } from './wallet.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 
 export { AgentEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
@@ -17,9 +18,11 @@ export { MerchantApiKeyEntity, MerchantEntity, EvidenceFileEntity, EvidenceSubmi
 export type { ApiKeyKind } from './merchant.entity';
 export type { EvidenceSubmissionStatus } from './evidence.entity';
 export type { WebhookDeliveryStatus, WebhookEndpointStatus } from './webhook.entity';
+export { WalletAccountActionEntity, WalletEventReceivedEntity };
+export type { WalletAccountActionKind, WalletAccountActionStatus } from './wallet.entity';
 export type { DeadlineStatus } from './deadline.entity';
 export type { OutboxStatus } from './outbox.entity';
 export type { RefundStatus } from './refund.entity';
 export { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity };
 
-export const ENTITIES = [AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity];
+export const ENTITIES = [AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, WalletAccountActionEntity, WalletEventReceivedEntity, RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity];
