@@ -73,6 +73,9 @@ export interface WalletSim {
 }
 
 const ROOT = join(__dirname, '..', '..');
+/** Simulators still running when the test process exits (a test that never called stop()) are killed. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 const MAIN = join(ROOT, 'apps/wallet-sim/src/main.ts');
 const BOOT_TIMEOUT_MS = 30_000;
 
@@ -82,7 +85,8 @@ const BOOT_TIMEOUT_MS = 30_000;
  */
 export async function startWalletSim(options: WalletSimOptions = {}): Promise<WalletSim> {
   const base = process.env.TEST_TEMPLATE_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const databaseUrl = databaseUrlFor(base, `wallet_sim_${randomBytes(6).toString('hex')}`);
+  // The run id (global setup) lets the global teardown drop what a crashed test file left behind.
+  const databaseUrl = databaseUrlFor(base, `wallet_sim_${process.env.TEST_RUN_ID ?? ''}${randomBytes(6).toString('hex')}`);
   const apiSecret = options.apiSecret ?? `sim-api-${randomBytes(16).toString('hex')}`;
   const callbackSecret = options.callbackSecret ?? `sim-callback-${randomBytes(16).toString('hex')}`;
   const env: Record<string, string> = {
@@ -105,6 +109,8 @@ export async function startWalletSim(options: WalletSimOptions = {}): Promise<Wa
       env: { ...env, WALLET_SIM_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     const listening = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`wallet-sim did not start within ${BOOT_TIMEOUT_MS} ms:\n${output}`)), BOOT_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
@@ -124,9 +130,14 @@ export async function startWalletSim(options: WalletSimOptions = {}): Promise<Wa
         reject(new Error(`wallet-sim exited with ${code} before listening:\n${output}`));
       });
     });
-    const url = await listening;
-    port = Number(new URL(url).port);
-    return url;
+    try {
+      const url = await listening;
+      port = Number(new URL(url).port);
+      return url;
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
   };
   const stopProcess = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -137,7 +148,13 @@ export async function startWalletSim(options: WalletSimOptions = {}): Promise<Wa
     clearTimeout(forced);
   };
 
-  const baseUrl = await boot();
+  let baseUrl: string;
+  try {
+    baseUrl = await boot();
+  } catch (error) {
+    await dropDatabase(databaseUrl).catch(() => undefined);
+    throw error;
+  }
   const control = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,

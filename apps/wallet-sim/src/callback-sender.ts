@@ -1,6 +1,7 @@
 import { signWalletRequest } from '@app/wallet';
 import type { SimConfig } from './config';
 import type { Db } from './database';
+import { log } from './log';
 import { recordCallbackAttempt, type CallbackRecord } from './store';
 
 export const CALLBACK_PATH = '/v1/wallet/events';
@@ -55,8 +56,4 @@ export class CallbackSender {
     );
     log({ msg: 'callback', event_id: callback.event_id, type: callback.type, attempt, status_code: statusCode, error, next: next.status });
   }
-}
-
-export function log(fields: Record<string, unknown>): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), service: 'wallet-sim', ...fields }));
 }

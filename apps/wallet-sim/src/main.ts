@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { CallbackSender, log } from './callback-sender';
+import { CallbackSender } from './callback-sender';
+import { log } from './log';
 import { loadSimConfig, SimConfigError } from './config';
 import type { SimContext } from './context';
 import { openDatabase } from './database';

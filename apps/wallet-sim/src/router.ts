@@ -1,4 +1,5 @@
 import type { Handler, SimContext } from './context';
+import { SimHttpError } from './http';
 import { simHandlers } from './sim-handlers';
 import { walletHandlers } from './wallet-handlers';
 
@@ -61,8 +62,15 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
     if (!match) continue;
     pathKnown = true;
     if (route.method !== method) continue;
-    const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
-    return { route, params };
+    return { route, params: decodeParams(match.groups ?? {}) };
   }
   return { route: null, methodNotAllowed: pathKnown };
+}
+
+function decodeParams(raw: Record<string, string>): Record<string, string> {
+  try {
+    return Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, decodeURIComponent(value)]));
+  } catch {
+    throw new SimHttpError(400, 'VALIDATION_FAILED', 'The path is not validly percent-encoded.');
+  }
 }

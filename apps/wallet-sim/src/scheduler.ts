@@ -1,6 +1,6 @@
 import type { CallbackSender } from './callback-sender';
-import { log } from './callback-sender';
 import { inTransaction, type Db } from './database';
+import { log } from './log';
 import { completeAction, settleRefund } from './settlement';
 import { dueAccountActions, dueCallbacks, dueRefunds, nextDueAt } from './store';
 

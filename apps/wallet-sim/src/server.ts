@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { verifyWalletRequest, WALLET_SIGNATURE_HEADER, WALLET_TIMESTAMP_HEADER } from '@app/wallet';
-import { log } from './callback-sender';
+import { log } from './log';
 import type { SimContext } from './context';
 import { parseJsonBody, readRawBody, SimHttpError, type SimResponse } from './http';
 import { buildRoutes, matchRoute } from './router';

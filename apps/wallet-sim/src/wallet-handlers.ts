@@ -1,4 +1,5 @@
 import { normaliseTransactionRef } from '@app/wallet';
+import { log } from './log';
 import type { Handler, SimContext } from './context';
 import { inTransaction, isUniqueViolation, type Tx } from './database';
 import { DECLINE_REASON, SLOW_ARRIVAL_MS, mayAutoCreate, refundModeFor } from './failure-modes';
@@ -218,6 +219,8 @@ export function walletHandlers(ctx: SimContext) {
       requestFingerprint,
       key,
     );
+    // Stands for the push or SMS going out: once per key, however often the engine repeats the request.
+    if (stored === null) log({ msg: 'notification sent', notification_id: notification.notification_id, channel, user_id: request.user_id, title: request.title });
     return { status: 202, body: { notification_id: (stored ?? notification).notification_id, status: 'accepted' } };
   };
 
