@@ -97,6 +97,7 @@ async function main(): Promise<void> {
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+process.on('SIGHUP', () => void stopAll(0));
 // Should the launcher itself die, the children must not outlive it.
 process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
 

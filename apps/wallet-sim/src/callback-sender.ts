@@ -1,4 +1,4 @@
-import { signWalletRequest } from '@app/wallet';
+import { signWalletRequest } from './contract-shared';
 import type { SimConfig } from './config';
 import type { Db } from './database';
 import { log } from './log';

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { signWalletRequest } from '@app/wallet';
+import { signWalletRequest } from './contract-shared';
 import type { SimContext } from './context';
 import { buildRoutes } from './router';
 import { CALLBACK_EVENT_TYPES } from './settlement';

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { verifyWalletRequest, WALLET_SIGNATURE_HEADER, WALLET_TIMESTAMP_HEADER } from '@app/wallet';
+import { verifyWalletRequest, WALLET_SIGNATURE_HEADER, WALLET_TIMESTAMP_HEADER } from './contract-shared';
 import { log } from './log';
 import type { SimContext } from './context';
 import { parseJsonBody, readRawBody, SimHttpError, type SimResponse } from './http';

@@ -1,4 +1,4 @@
-import { normaliseTransactionRef } from '@app/wallet';
+import { normaliseTransactionRef } from './contract-shared';
 import type { Handler, SimContext } from './context';
 import { inTransaction } from './database';
 import { SimHttpError } from './http';

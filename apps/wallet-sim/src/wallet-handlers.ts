@@ -1,4 +1,4 @@
-import { normaliseTransactionRef } from '@app/wallet';
+import { normaliseTransactionRef } from './contract-shared';
 import { log } from './log';
 import type { Handler, SimContext } from './context';
 import { inTransaction, isUniqueViolation, type Tx } from './database';
