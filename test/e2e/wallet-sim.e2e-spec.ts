@@ -77,13 +77,17 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
   let sim: WalletSim;
   let engine: Receiver;
   let call: ReturnType<typeof walletClient>;
-  /** Answers 500 to the first two deliveries of events whose key starts with `flaky_`. */
-  const respond = (event: ReceivedCallback['event'], seenBefore: number) => (String(event.data.idempotency_key).startsWith('flaky_') && seenBefore < 2 ? 500 : 200);
+  /** Answers 500 to the first two deliveries of events whose key starts with `flaky_`, always 503 to `dead_`. */
+  const respond = (event: ReceivedCallback['event'], seenBefore: number) => {
+    const key = String(event.data.idempotency_key);
+    if (key.startsWith('dead_')) return 503;
+    return key.startsWith('flaky_') && seenBefore < 2 ? 500 : 200;
+  };
 
   beforeAll(async () => {
     engine = await startEngineReceiver(respond);
     sim = await startWalletSim({
-      env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_TIMEOUT_HOLD_MS: '20000', SIM_CALLBACK_RETRY_BASE_MS: '100' },
+      env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_TIMEOUT_HOLD_MS: '20000', SIM_CALLBACK_RETRY_BASE_MS: '100', SIM_CALLBACK_MAX_ATTEMPTS: '4' },
     });
     await sim.setCallbackUrl(engine.baseUrl);
     call = walletClient(sim);
@@ -189,6 +193,15 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       expect(answers.filter((answer) => answer.status === 422).map((answer) => answer.body.code)).toEqual(['REFUND_EXCEEDS_TRANSACTION', 'REFUND_EXCEEDS_TRANSACTION']);
     });
 
+    it('refunds only a captured payment: a pending one is refused until it settles', async () => {
+      const ref = unique();
+      await sim.createTransaction({ ref, amount_minor: 900, currency: 'CNY', status: 'pending' });
+      expect(await call('POST', '/v1/refunds', refundBody(ref, 100))).toMatchObject({ status: 422, body: { code: 'TRANSACTION_NOT_REFUNDABLE' } });
+      await sim.settlePendingTransaction(ref);
+      expect((await call('GET', `/v1/transactions/${ref}`)).body.status).toBe('captured');
+      expect((await call('POST', '/v1/refunds', refundBody(ref, 100))).status).toBe(200);
+    });
+
     it('refuses malformed requests with 400 and a code', async () => {
       const ref = unique();
       expect(await call('POST', '/v1/refunds', { ...refundBody(ref, 100), amount_minor: -5 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
@@ -232,6 +245,21 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       const recorded = (await sim.callbacks()).find((callback) => callback.event.data.idempotency_key === request.idempotency_key)!;
       expect(recorded.status).toBe('delivered');
       expect(recorded.attempts.map((attempt) => attempt.status_code)).toEqual([500, 500, 200]);
+    });
+
+    it('gives a callback up after SIM_CALLBACK_MAX_ATTEMPTS, the delay doubling between attempts', async () => {
+      const request = refundBody(unique(), 100, `dead_${randomBytes(4).toString('hex')}`);
+      await call('POST', '/v1/refunds', request);
+      const givenUp = await waitFor('the callback to be given up', async () =>
+        (await sim.callbacks()).find((callback) => callback.event.data.idempotency_key === request.idempotency_key && callback.status === 'given_up'),
+      );
+      expect(givenUp.attempts.map((attempt) => attempt.status_code)).toEqual([503, 503, 503, 503]);
+      expect(engine.forKey(request.idempotency_key)).toHaveLength(4);
+      // Lower bounds only: an attempt never goes out before its backoff (100, 200, 400 ms) has passed.
+      const times = givenUp.attempts.map((attempt) => new Date(attempt.attempted_at).getTime());
+      expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(100);
+      expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(200);
+      expect(times[3]! - times[2]!).toBeGreaterThanOrEqual(400);
     });
 
     it('DECLINE-: answers failed with issuer_declined at once, holds no money and sends no callback', async () => {
