@@ -198,7 +198,8 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       await sim.createTransaction({ ref, amount_minor: 900, currency: 'CNY', status: 'pending' });
       expect(await call('POST', '/v1/refunds', refundBody(ref, 100))).toMatchObject({ status: 422, body: { code: 'TRANSACTION_NOT_REFUNDABLE' } });
       await sim.settlePendingTransaction(ref);
-      expect((await call('GET', `/v1/transactions/${ref}`)).body.status).toBe('captured');
+      expect((await sim.transaction(ref))!.status).toBe('captured');
+      expect(await sim.transaction(unique('UNKNOWN'))).toBeNull();
       expect((await call('POST', '/v1/refunds', refundBody(ref, 100))).status).toBe(200);
     });
 
@@ -390,8 +391,7 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
         type: 'balance.correction_posted',
         data: { account_id: accountId, amount_minor: 1999, currency: 'CNY', direction: 'credit', ledger_entry_ref: expect.stringMatching(/^le_/) },
       });
-      const account = await (await fetch(`${sim.baseUrl}/sim/accounts/${accountId}`)).json();
-      expect(account).toMatchObject({ credential_resets: 1, sessions_revoked_at: expect.any(String), ledger_entries: [{ amount_minor: 1999, currency: 'CNY' }] });
+      expect(await sim.account(accountId)).toMatchObject({ credential_resets: 1, sessions_revoked_at: expect.any(String), ledger_entries: [{ amount_minor: 1999, currency: 'CNY' }] });
       expect(await call('POST', `/v1/accounts/${accountId}/balance-corrections`, { ...action(), amount_minor: 0, currency: 'CNY', direction: 'credit' })).toMatchObject({
         status: 400,
         body: { code: 'VALIDATION_FAILED' },
@@ -405,7 +405,7 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       await call('POST', `/v1/accounts/${accountId}/freeze`, lost);
       await call('POST', `/v1/accounts/u_${randomBytes(4).toString('hex')}/freeze`, seen);
       await waitFor('the other freeze to call back', async () => engine.forKey(seen.idempotency_key).length > 0);
-      await waitFor('the LOSTCB- account to be frozen', async () => ((await (await fetch(`${sim.baseUrl}/sim/accounts/${accountId}`)).json()) as { frozen?: boolean }).frozen === true);
+      await waitFor('the LOSTCB- account to be frozen', async () => (await sim.account(accountId))?.frozen === true);
       expect(engine.forKey(lost.idempotency_key)).toEqual([]);
     });
 

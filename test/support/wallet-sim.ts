@@ -62,6 +62,10 @@ export interface WalletSim {
   refunds(): Promise<Array<Record<string, any>>>;
   callbacks(): Promise<SimCallback[]>;
   notifications(): Promise<SimNotification[]>;
+  /** What the wallet did to an account (frozen, credential resets, ledger entries); null if nothing yet. */
+  account(accountId: string): Promise<{ frozen: boolean; credential_resets: number; sessions_revoked_at: string | null; ledger_entries: Array<Record<string, any>> } | null>;
+  /** A transaction as the wallet holds it (with refunded_minor); null if unknown. */
+  transaction(ref: string): Promise<Record<string, any> | null>;
   seedPendingTransaction(accountId: string, item: { ref: string; amount_minor: number; currency: string; status?: 'pending' | 'settled' | 'failed' }): Promise<void>;
   settlePendingTransaction(ref: string): Promise<void>;
   /** Stops the process (SIGTERM) and starts it again on the same port and database. */
@@ -166,6 +170,12 @@ export async function startWalletSim(options: WalletSimOptions = {}): Promise<Wa
     return parsed;
   };
   const encode = encodeURIComponent;
+  const lookUp = async (path: string): Promise<any> => {
+    const response = await fetch(`${baseUrl}${path}`);
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`wallet-sim GET ${path} answered ${response.status}`);
+    return response.json();
+  };
 
   return {
     baseUrl,
@@ -179,6 +189,8 @@ export async function startWalletSim(options: WalletSimOptions = {}): Promise<Wa
     refunds: async () => (await control('GET', '/sim/refunds')).data,
     callbacks: async () => (await control('GET', '/sim/callbacks')).data,
     notifications: async () => (await control('GET', '/sim/notifications')).data,
+    account: (accountId) => lookUp(`/sim/accounts/${encode(accountId)}`),
+    transaction: (ref) => lookUp(`/sim/transactions/${encode(ref)}`),
     seedPendingTransaction: async (accountId, item) => void (await control('POST', `/sim/accounts/${encode(accountId)}/pending-transactions`, item)),
     settlePendingTransaction: async (ref) => void (await control('POST', `/sim/transactions/${encode(ref)}/settle`, {})),
     async restart() {
