@@ -45,7 +45,7 @@ function helpers(t: () => TestApp) {
 
 describe('a case is held against the wallet’s transaction when it opens', () => {
   let t: TestApp;
-  const { getCase, open, ledger, seed } = helpers(() => t);
+  const { getCase, send, drive, open, ledger, seed } = helpers(() => t);
   beforeAll(async () => {
     t = await startTestApp();
   });
@@ -94,6 +94,23 @@ describe('a case is held against the wallet’s transaction when it opens', () =
     const withOpener = await open(disputeBody({ transactionRef: auto, merchantId: 'm_opener' }));
     expect(withOpener.merchantId).toBe('m_opener');
     expect((await ledger(auto))!.captured_minor).toBe('100000000');
+  });
+
+  it('counts what the wallet refunded before any case of ours as refunded', async () => {
+    const tx = ref();
+    await seed(tx, 10_000, null);
+    // Another channel refunds 2,500 of it at the wallet directly.
+    const body = JSON.stringify({ idempotency_key: `elsewhere-${tx}`, transaction_ref: tx, amount_minor: 2_500, currency: 'CNY', reason: 'refunded at the counter' });
+    const headers = signWalletRequest(t.wallet.apiSecret, { method: 'POST', pathWithQuery: '/v1/refunds', body }, new Date());
+    const paid = await fetch(`${t.wallet.baseUrl}/v1/refunds`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+    expect(paid.status).toBe(200);
+    await waitFor('the other refund to settle', async () => (await t.wallet.refunds()).some((refund) => refund.transaction_ref === tx && refund.status === 'succeeded'));
+
+    const opened = await open(disputeBody({ transactionRef: tx, amount: { amountMinor: 10_000, currency: 'CNY' } }));
+    expect(await ledger(tx)).toEqual({ captured_minor: '10000', committed_minor: '0', refunded_minor: '2500', currency: 'CNY' });
+    const reviewing = await drive(opened.id, [['FORWARD_TO_MERCHANT'], ['MERCHANT_CONTEST', { summary: 'no' }]]);
+    const refused = await send(opened.id, 'DECIDE_FULL_REFUND', reviewing.version, { reason: 'all' }).expect(422);
+    expect(refused.body).toMatchObject({ code: 'REFUND_EXCEEDS_TRANSACTION', availableMinor: 7_500 });
   });
 
   it('normalises the reference before storing and comparing it, also for the one-open-case rule', async () => {

@@ -33,20 +33,25 @@ interface LockedLedgerRow {
   share_refunded_minor: Minor | null;
 }
 
-/** What the wallet says was captured: the ledger a transaction's first case creates. */
+/** What the wallet says of the transaction: the ledger its first case creates. */
 export interface RefundLedgerOpening {
   transactionRef: string;
   currency: string;
   capturedMinor: number;
+  /** Refunded by the wallet before any case of ours (another channel, or cases from before the ledger). */
+  alreadyRefundedMinor: number;
 }
 
-/** Creates the transaction's ledger when its first case opens (the first opener's look-up stands). */
+/**
+ * Creates the transaction's ledger when its first case opens (the first opener's look-up stands).
+ * What the wallet had already refunded counts as refunded, so our cases share only what is left.
+ */
 export async function ensureRefundLedger(em: EntityManager, opening: RefundLedgerOpening, now: Date): Promise<void> {
   await em
     .getConnection()
     .execute(
-      `insert into refund_ledgers (transaction_ref, currency, captured_minor, created_at, updated_at) values (?, ?, ?, ?, ?) on conflict (transaction_ref) do nothing`,
-      [opening.transactionRef, opening.currency, opening.capturedMinor, now, now],
+      `insert into refund_ledgers (transaction_ref, currency, captured_minor, refunded_minor, created_at, updated_at) values (?, ?, ?, ?, ?, ?) on conflict (transaction_ref) do nothing`,
+      [opening.transactionRef, opening.currency, opening.capturedMinor, Math.min(opening.alreadyRefundedMinor, opening.capturedMinor), now, now],
       'run',
       em.getTransactionContext(),
     );

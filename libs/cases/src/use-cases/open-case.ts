@@ -110,7 +110,7 @@ export class OpenCase {
     const matched = matchTransaction({ amount: command.amount, merchantId: command.merchantId }, transaction);
     return {
       command: { ...command, transactionRef, amount: matched.amount, merchantId: matched.merchantId },
-      ledger: { transactionRef, currency: transaction.currency, capturedMinor: transaction.amountMinor },
+      ledger: { transactionRef, currency: transaction.currency, capturedMinor: transaction.amountMinor, alreadyRefundedMinor: transaction.refundedMinor },
     };
   }
 
