@@ -91,6 +91,12 @@ describe('account_security lifecycles against the wallet', () => {
     expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(opened.id);
     const told = await t.sql<{ payload: { topic: string } }>(`select payload from outbox where case_id = $1 and type = 'notify'`, [opened.id]);
     expect(told.map((row) => row.payload.topic)).toContain('account_security.wallet_action_unconfirmed');
+    // Nobody holds the case, so the alert waits in the supervisors' inbox.
+    const inbox = await waitFor('the alert in the inbox', async () => {
+      const notes = (await t.http.get('/v1/notifications?unread=true').set('Authorization', t.auth).expect(200)).body as Array<Record<string, any>>;
+      return notes.filter((note) => note.caseId === opened.id && note.type === 'account_security.wallet_action_unconfirmed');
+    });
+    expect(inbox).toEqual([expect.objectContaining({ audience: 'supervisors', payload: expect.objectContaining({ state: 'freezing.confirmationOverdue' }) })]);
 
     await send(opened.id, 'RETRY_WALLET_ACTION').then((r) => expect(r.status).toBe(200));
     expect((await getCase(opened.id)).state).toBe('freezing.awaitingWallet');

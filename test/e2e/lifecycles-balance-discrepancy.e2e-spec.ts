@@ -72,6 +72,15 @@ describe('balance_discrepancy lifecycles against the wallet', () => {
     expect(stuck.details).toMatchObject({ settlementChecks: MAX_SETTLEMENT_CHECKS, stillOpenRefs: [ref] });
     expect((await systemEvents(opened.id)).filter((type) => type === 'PENDING_STILL_OPEN')).toHaveLength(MAX_SETTLEMENT_CHECKS);
     expect(stuck.allowedEvents).toEqual(expect.arrayContaining(['RECHECK_PENDING', 'PROPOSE_CORRECTION', 'RESOLVE_WITHOUT_CORRECTION']));
+    // The agent holding the case is told in their inbox.
+    const holder = await t.login(`holder-${randomBytes(3).toString('hex')}@balance.test`, 'agent');
+    await t.http.post(`/v1/cases/${opened.id}/assign`).set('Authorization', t.auth).send({ assigneeId: holder.id }).expect(200);
+    await send(opened.id, 'RECHECK_PENDING').then((r) => expect(r.status).toBe(200));
+    const alert = await waitFor('the alert in the assignee\'s inbox', async () => {
+      const notes = (await t.http.get('/v1/notifications').set('Authorization', holder.auth).expect(200)).body as Array<Record<string, any>>;
+      return notes.find((note) => note.caseId === opened.id && note.type === 'balance_discrepancy.pending_not_settled');
+    });
+    expect(alert).toMatchObject({ audience: 'agent' });
     await send(opened.id, 'RESOLVE_WITHOUT_CORRECTION', { reason: 'Top-up failed at the bank; the customer was told to top up again' }).then((r) => expect(r.status).toBe(200));
     expect((await getCase(opened.id)).details).toMatchObject({ outcome: 'no_correction' });
   });

@@ -4,6 +4,7 @@ import { WalletModule } from '@app/wallet';
 import { EvidenceWorkerModule } from '@app/evidence';
 import { WebhooksModule, WebhookWorkerModule } from '@app/webhooks';
 import { AccountActionHandler } from './effects/account-action.handler';
+import { AgentInboxAlerts } from './effects/agent-inbox-alert';
 import { EFFECT_HANDLERS } from './effects/effect-handler';
 import { EffectRunner } from './effects/effect-runner';
 import { NotifyHandler } from './effects/notify.handler';
@@ -27,6 +28,7 @@ import { RefundStatusPoller } from './wallet/refund-status-poller';
     RefundHandler,
     AccountActionHandler,
     NotifyHandler,
+    AgentInboxAlerts,
     PendingTransactionsCheckHandler,
     TransactionStatusCheckHandler,
     {

@@ -11,7 +11,12 @@ export interface RequestRefundEffect {
 export interface NotifyEffect {
   type: 'notify';
   /** A topic a subscriber (agent inbox, merchant webhook) may listen to, e.g. `dispute.decided`. */
-  params: { topic: string; audience: ReadonlyArray<'merchant' | 'customer' | 'agents'> };
+  params: {
+    topic: string;
+    audience: ReadonlyArray<'merchant' | 'customer' | 'agents'>;
+    /** Someone must act on it: it also lands in the agent inbox (the assignee's, else the supervisors' queue). */
+    alert?: boolean;
+  };
 }
 
 export interface AccountEffect {

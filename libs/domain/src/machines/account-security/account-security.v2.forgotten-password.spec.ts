@@ -35,7 +35,7 @@ describe('account security v2, forgotten password: verify, reset, confirmed', ()
     security.send('IDENTITY_VERIFIED', { method: 'video_call', note: 'ok' }, SENDERS.system);
     security.fire('walletConfirmationWindow');
     expect(security.state).toBe('resettingCredentials.confirmationOverdue');
-    expect(security.effects('notify')).toEqual([{ type: 'notify', params: { topic: 'account_security.wallet_action_unconfirmed', audience: ['agents'] } }]);
+    expect(security.effects('notify')).toEqual([{ type: 'notify', params: { topic: 'account_security.wallet_action_unconfirmed', audience: ['agents'], alert: true } }]);
     security.send('RETRY_WALLET_ACTION', {}, SENDERS.agent);
     expect(security.effects('resetCredentials')).toHaveLength(1);
     security.send('CREDENTIALS_RESET', {}, SENDERS.system);

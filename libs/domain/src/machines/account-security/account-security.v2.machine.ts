@@ -117,7 +117,7 @@ export const accountSecurityMachineV2 = setup({
           after: {
             walletConfirmationWindow: {
               target: 'confirmationOverdue',
-              actions: ['countUnconfirmed', { type: 'notify', params: { topic: UNCONFIRMED_TOPIC, audience: ['agents'] } }],
+              actions: ['countUnconfirmed', { type: 'notify', params: { topic: UNCONFIRMED_TOPIC, audience: ['agents'], alert: true } }],
             },
           },
         },
@@ -159,7 +159,7 @@ export const accountSecurityMachineV2 = setup({
               target: 'verifyingIdentity',
               actions: [
                 assign({ verificationOverdue: true }),
-                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'] } },
+                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } },
               ],
             },
           },
@@ -211,7 +211,7 @@ export const accountSecurityMachineV2 = setup({
               target: 'verifyingIdentity',
               actions: [
                 assign({ verificationOverdue: true }),
-                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'] } },
+                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } },
               ],
             },
           },
@@ -242,7 +242,7 @@ export const accountSecurityMachineV2 = setup({
           after: {
             walletConfirmationWindow: {
               target: 'confirmationOverdue',
-              actions: ['countUnconfirmed', { type: 'notify', params: { topic: UNCONFIRMED_TOPIC, audience: ['agents'] } }],
+              actions: ['countUnconfirmed', { type: 'notify', params: { topic: UNCONFIRMED_TOPIC, audience: ['agents'], alert: true } }],
             },
           },
         },
@@ -274,7 +274,7 @@ export const accountSecurityMachineV2 = setup({
           after: {
             walletConfirmationWindow: {
               target: 'confirmationOverdue',
-              actions: ['countUnconfirmed', { type: 'notify', params: { topic: UNCONFIRMED_TOPIC, audience: ['agents'] } }],
+              actions: ['countUnconfirmed', { type: 'notify', params: { topic: UNCONFIRMED_TOPIC, audience: ['agents'], alert: true } }],
             },
           },
         },

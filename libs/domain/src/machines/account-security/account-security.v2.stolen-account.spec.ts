@@ -50,7 +50,7 @@ describe('account security v2, stolen account: frozen only when the wallet confi
     security.fire('walletConfirmationWindow');
     expect(security.state).toBe('freezing.confirmationOverdue');
     expect(security.context.unconfirmedWalletActions).toBe(1);
-    expect(security.effects()).toEqual([{ type: 'notify', params: { topic: 'account_security.wallet_action_unconfirmed', audience: ['agents'] } }]);
+    expect(security.effects()).toEqual([{ type: 'notify', params: { topic: 'account_security.wallet_action_unconfirmed', audience: ['agents'], alert: true } }]);
 
     security.send('RETRY_WALLET_ACTION', {}, SENDERS.agent);
     expect(security.state).toBe('freezing.awaitingWallet');

@@ -134,7 +134,7 @@ export const balanceDiscrepancyMachineV2 = setup({
           after: {
             pendingRecheckBackoff: [
               { guard: 'mayCheckSettlementAgain', target: 'checking' },
-              { target: 'stillPending', actions: { type: 'notify', params: { topic: 'balance_discrepancy.pending_not_settled', audience: ['agents'] } } },
+              { target: 'stillPending', actions: { type: 'notify', params: { topic: 'balance_discrepancy.pending_not_settled', audience: ['agents'], alert: true } } },
             ],
           },
         },
@@ -199,7 +199,7 @@ export const balanceDiscrepancyMachineV2 = setup({
               target: 'confirmationOverdue',
               actions: [
                 assign({ correctionOverdue: true }),
-                { type: 'notify', params: { topic: 'balance_discrepancy.correction_unconfirmed', audience: ['agents'] } },
+                { type: 'notify', params: { topic: 'balance_discrepancy.correction_unconfirmed', audience: ['agents'], alert: true } },
               ],
             },
           },

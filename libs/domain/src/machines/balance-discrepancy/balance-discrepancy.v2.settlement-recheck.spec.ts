@@ -47,7 +47,7 @@ describe('balance discrepancy v2: "explained by pending" closes only once the wa
     discrepancy.send('PENDING_STILL_OPEN', { openRefs: ['TX_TOPUP_7'] }, SENDERS.system);
     discrepancy.fire('pendingRecheckBackoff');
     expect(discrepancy.state).toBe('confirmingSettlement.stillPending');
-    expect(discrepancy.effects()).toEqual([{ type: 'notify', params: { topic: 'balance_discrepancy.pending_not_settled', audience: ['agents'] } }]);
+    expect(discrepancy.effects()).toEqual([{ type: 'notify', params: { topic: 'balance_discrepancy.pending_not_settled', audience: ['agents'], alert: true } }]);
     expect(discrepancy.context.stillOpenRefs).toEqual(['TX_TOPUP_7']);
 
     // The agent may ask once more, or decide.
@@ -95,7 +95,7 @@ describe('balance discrepancy v2: the wallet confirms a posted correction', () =
     const discrepancy = posting();
     discrepancy.fire('walletConfirmationWindow');
     expect(discrepancy.state).toBe('postingCorrection.confirmationOverdue');
-    expect(discrepancy.effects()).toEqual([{ type: 'notify', params: { topic: 'balance_discrepancy.correction_unconfirmed', audience: ['agents'] } }]);
+    expect(discrepancy.effects()).toEqual([{ type: 'notify', params: { topic: 'balance_discrepancy.correction_unconfirmed', audience: ['agents'], alert: true } }]);
     expect(discrepancy.context.correctionOverdue).toBe(true);
     discrepancy.send('CORRECTION_POSTED', { ledgerEntryRef: 'LE-78' }, SENDERS.system);
     expect(discrepancy.context.outcome).toBe('corrected');

@@ -57,7 +57,7 @@ describe('payment failure v2: no money taken', () => {
     failure.send('CLOSE_NO_FUNDS_TAKEN', { reason: 'Customer says nothing left the account' }, SENDERS.agent);
     failure.send('WALLET_TRANSACTION_STATUS', { status: 'captured' }, SENDERS.system);
     expect(failure.state).toBe('investigating.tracing');
-    expect(failure.effects()).toEqual([{ type: 'notify', params: { topic: 'payment_failure.funds_taken', audience: ['agents'] } }]);
+    expect(failure.effects()).toEqual([{ type: 'notify', params: { topic: 'payment_failure.funds_taken', audience: ['agents'], alert: true } }]);
     expect(failure.context.outcome).toBeNull();
 
     // Asked again, the wallet is asked again (the last answer is not reused).

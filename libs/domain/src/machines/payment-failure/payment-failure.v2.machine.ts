@@ -198,7 +198,7 @@ export const paymentFailureMachineV2 = setup({
           // The wallet shows the money taken (or still pending): back to the agent.
           guard: 'walletShowsFundsMayBeTaken',
           target: 'investigating',
-          actions: { type: 'notify', params: { topic: 'payment_failure.funds_taken', audience: ['agents'] } },
+          actions: { type: 'notify', params: { topic: 'payment_failure.funds_taken', audience: ['agents'], alert: true } },
         },
       ],
       on: {
