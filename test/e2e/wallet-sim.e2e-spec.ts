@@ -275,10 +275,13 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       const ref = unique('TIMEOUT');
       const request = refundBody(ref, 400);
       await expect(call('POST', '/v1/refunds', request, { timeoutMs: 500 })).rejects.toThrow();
-      // The hold is 20 s: answers within 5 s prove the repeat and the look-up are not held.
-      const lookedUp = await call('GET', `/v1/refunds/${request.idempotency_key}`, undefined, { timeoutMs: 5000 });
+      // The hold is 20 s: answers within 5 s prove the repeat and the look-up are not held. The
+      // look-up is polled because the aborted request may still be committing its refund.
+      const lookedUp = await waitFor('the refund under the key', async () => {
+        const found = await call('GET', `/v1/refunds/${request.idempotency_key}`, undefined, { timeoutMs: 5000 });
+        return found.status === 200 ? found : null;
+      });
       const repeated = await call('POST', '/v1/refunds', request, { timeoutMs: 5000 });
-      expect(lookedUp.status).toBe(200);
       expect(repeated.body.refund_id).toBe(lookedUp.body.refund_id);
       expect((await sim.refunds()).filter((refund) => refund.transaction_ref === ref)).toHaveLength(1);
       await waitFor('the TIMEOUT- refund to settle', async () => engine.forKey(request.idempotency_key).length > 0);
