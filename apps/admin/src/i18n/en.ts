@@ -275,6 +275,7 @@ export const en = {
     archived: 'Archived',
   },
   events: {
+    'refund.deadline_decision_refused': 'Deadline decision refused: the transaction has too little left (sent to supervisors)',
     FORWARD_TO_MERCHANT: 'Forward to merchant',
     WITHDRAW: 'Withdraw',
     MERCHANT_ACCEPT: 'Merchant accepts',

@@ -258,6 +258,7 @@ export const zhCN: Dictionary = {
     archived: '已归档',
   },
   events: {
+    'refund.deadline_decision_refused': '到期自动裁决被拒：该交易剩余可退金额不足（已转主管）',
     FORWARD_TO_MERCHANT: '转交商户',
     WITHDRAW: '撤回',
     MERCHANT_ACCEPT: '商户同意退款',
