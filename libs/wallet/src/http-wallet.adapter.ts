@@ -194,33 +194,38 @@ export class HttpWalletAdapter extends WalletPort implements OnModuleDestroy {
       try {
         return JSON.parse(text) as Json;
       } catch {
-        throw new WalletCallError(options.safeToRepeat ? 'unavailable' : 'ambiguous', 'BAD_RESPONSE', `${method} ${path}: the wallet answered ${status} with a body that is not JSON`);
+        throw fail(options.safeToRepeat ? 'unavailable' : 'ambiguous', 'BAD_RESPONSE', `${method} ${path}: the wallet answered ${status} with a body that is not JSON`);
       }
     }
     const answer = parseError(text);
     if (status === 429 || status >= 500) {
-      const failure = new WalletCallError('unavailable', answer.code ?? `HTTP_${status}`, `${method} ${path}: the wallet answered ${status}: ${answer.message ?? text.slice(0, 200)}`);
+      const failure = fail('unavailable', answer.code ?? `HTTP_${status}`, `${method} ${path}: the wallet answered ${status}: ${answer.message ?? text.slice(0, 200)}`);
       const seconds = Number(retryAfter);
       if (status === 429 && retryAfter && Number.isFinite(seconds)) Object.assign(failure, { retryAfterMs: Math.min(seconds * 1000, 10_000) });
       throw failure;
     }
     if (answer.code && options.notFoundCodes?.includes(answer.code)) return null;
-    throw new WalletCallError('rejected', answer.code ?? `HTTP_${status}`, `${method} ${path}: the wallet refused it (${status} ${answer.code ?? ''}): ${answer.message ?? text.slice(0, 200)}`);
+    throw fail('rejected', answer.code ?? `HTTP_${status}`, `${method} ${path}: the wallet refused it (${status} ${answer.code ?? ''}): ${answer.message ?? text.slice(0, 200)}`);
   }
+}
+
+/** The code leads the message too: the outbox row's last_error and the logs show it. */
+function fail(kind: WalletCallError['kind'], code: string, message: string): WalletCallError {
+  return new WalletCallError(kind, code, `${code}: ${message}`);
 }
 
 function asCallError(error: unknown): WalletCallError {
   if (error instanceof WalletCallError) return error;
   if ((error as { code?: string }).code === 'EOPENBREAKER') {
-    return new WalletCallError('unavailable', 'CIRCUIT_OPEN', 'The wallet failed too often lately: calls are paused until the circuit half-opens');
+    return fail('unavailable', 'CIRCUIT_OPEN', 'The wallet failed too often lately: calls are paused until the circuit half-opens');
   }
-  return new WalletCallError('unavailable', 'WALLET_CALL_FAILED', String(error));
+  return fail('unavailable', 'WALLET_CALL_FAILED', String(error));
 }
 
 function networkFailure(error: unknown, method: string, path: string, options: CallOptions): WalletCallError {
   const name = (error as { name?: string }).name;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new WalletCallError(
+    return fail(
       options.safeToRepeat ? 'unavailable' : 'ambiguous',
       'WALLET_TIMEOUT',
       `${method} ${path}: no answer from the wallet in time${options.safeToRepeat ? '' : '; it may have been carried out'}`,
@@ -229,7 +234,7 @@ function networkFailure(error: unknown, method: string, path: string, options: C
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const code = cause?.code ?? 'NETWORK_ERROR';
   const notSent = NOT_SENT_CODES.has(code);
-  return new WalletCallError(
+  return fail(
     notSent || options.safeToRepeat ? 'unavailable' : 'ambiguous',
     notSent ? 'WALLET_UNREACHABLE' : 'WALLET_CONNECTION_LOST',
     `${method} ${path}: ${code} ${cause?.message ?? String(error)}`,

@@ -81,7 +81,7 @@ export class RefundHandler implements EffectHandler {
         // Refused for good (over the captured amount, unknown transaction…): the machine decides
         // what a failed refund means. Anything else (ambiguous, unavailable) is retried by BullMQ.
         if (!(error instanceof WalletCallError) || error.kind !== 'rejected') throw error;
-        await this.outcomes.refund(refund, { status: 'failed', walletRefundId: null, failureReason: `${error.code}: ${error.message}` });
+        await this.outcomes.refund(refund, { status: 'failed', walletRefundId: null, failureReason: error.message });
         return;
       }
     }
