@@ -7,6 +7,7 @@ import { queryKeys, useMachine } from '../api/hooks';
 import type { Agent, CaseDetail, TimelineEntry } from '../api/types';
 import { AllowedActions } from '../components/AllowedActions';
 import { EvidenceSection } from '../components/EvidenceSection';
+import { RefundsCard } from '../components/RefundsCard';
 import { SlaBadge } from '../components/SlaBadge';
 import { Statechart } from '../components/Statechart';
 import { useI18n, type I18n } from '../i18n/i18n';
@@ -173,6 +174,7 @@ export default function CasePage() {
                 />
               )}
             </Card>
+            {detail.refunds && detail.refunds.length > 0 && <RefundsCard refunds={detail.refunds} />}
         </Col>
       </Row>
       <Card title={i18n.t('case.statechart')} size="small" extra={<Typography.Text type="secondary">{i18n.t('case.statechart.legend')}</Typography.Text>}>
