@@ -47,6 +47,9 @@ describe('refunds through the wallet, settled by its callbacks', () => {
     expect(arrivesInMs).toBeLessThan(4 * 24 * 3600 * 1000);
     // No machine event yet: the case waits for the wallet's word.
     expect(await timelineTypes(caseId)).toEqual([]);
+    const metrics = (await t.http.get('/metrics').expect(200)).text;
+    expect(Number(/^wallet_refunds_processing\{overdue="false"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(metrics).toMatch(/^wallet_refunds_processing\{overdue="true"\} 0$/m);
 
     const row = await refundRow(caseId);
     await t.wallet.settleRefund(row!.idempotency_key);

@@ -68,6 +68,13 @@ export class OpsMetrics {
       sql: `select kind, count(*) as n from refund_mismatches where resolved_at is null group by 1`,
       alwaysPresent: REFUND_MISMATCH_KINDS.map((kind) => ({ kind })),
     });
+    this.countGauge({
+      name: 'wallet_refunds_processing',
+      help: 'Refunds the wallet took and has not settled yet; overdue="true": past their expected arrival (the poller keeps looking them up)',
+      labelNames: ['overdue'],
+      sql: `select coalesce(expected_arrival_at < now(), false)::text as overdue, count(*) as n from refunds where status = 'processing' group by 1`,
+      alwaysPresent: [{ overdue: 'true' }],
+    });
     const queues = { [QUEUES.deadlines]: this.deadlines, [QUEUES.effects]: this.effects };
     new Gauge({
       name: 'queue_jobs',
