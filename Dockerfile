@@ -1,5 +1,5 @@
-# One image for api, worker and the migrate/seed steps; docker-compose.yml picks the command.
-FROM node:20-bookworm-slim AS build
+# One image for api, worker, wallet-sim and the migrate/seed steps; docker-compose.yml picks the command.
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +9,7 @@ COPY libs ./libs
 COPY test/bench ./test/bench
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
@@ -18,5 +18,6 @@ COPY --from=build /app/dist ./dist
 # STORAGE_DIR's default; owned by the user the processes run as, so a fresh volume mounted here is too.
 RUN mkdir -p /app/var/evidence && chown -R node:node /app/var
 USER node
-EXPOSE 3000
+# 3000: the API; 4010: the wallet simulator.
+EXPOSE 3000 4010
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -81,7 +81,7 @@ async function queueLines(): Promise<string[]> {
     const post = await fetch(new URL('/v1/cases', bench.baseUrl), {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'dispute', channel: 'hotline', subject: 'seed', customer: { id: 'u_seed' }, transactionRef: 'TX-SEED', amount: { amountMinor: 1000, currency: 'CNY' }, reason: 'not_received' }),
+      body: JSON.stringify({ kind: 'dispute', channel: 'hotline', subject: 'seed', customer: { id: 'u_seed' }, amount: { amountMinor: 1000, currency: 'CNY' }, reason: 'not_received' }),
     });
     if (!post.ok) throw new Error(`seed case: ${post.status}`);
     const { id } = (await post.json()) as { id: string };

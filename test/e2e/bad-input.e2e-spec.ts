@@ -41,7 +41,9 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
     ['a lower-case currency', () => openCase({ ...disputeBody(), amount: { amountMinor: 100, currency: 'cny' } }), 400, 'VALIDATION_FAILED', 'amount.currency'],
     ['an unknown case kind', () => openCase({ ...disputeBody(), kind: 'chargeback' }), 400, 'VALIDATION_FAILED', 'kind'],
     ['an unknown channel', () => openCase({ ...disputeBody(), channel: 'fax' }), 400, 'VALIDATION_FAILED', 'channel'],
-    ['a dispute without an amount', () => openCase({ ...disputeBody(), amount: undefined }), 400, 'VALIDATION_FAILED', 'amount'],
+    // With a transaction, an omitted amount is the transaction's (wallet-money.e2e-spec.ts); without one there is none.
+    ['a dispute without an amount or a transaction', () => openCase({ ...disputeBody(), amount: undefined, transactionRef: undefined }), 400, 'VALIDATION_FAILED', 'amount'],
+    ['a blank transaction reference', () => openCase({ ...disputeBody(), transactionRef: '   ' }), 400, 'VALIDATION_FAILED', 'transactionRef'],
     ['a dispute with a zero amount', () => openCase({ ...disputeBody(), amount: { amountMinor: 0, currency: 'CNY' } }), 400, 'VALIDATION_FAILED', 'amount'],
     ['an unknown event', () => sendEvent({ type: 'REFUND_EVERYTHING', expectedVersion: 1 }), 400, 'UNKNOWN_EVENT'],
     ['an event sent as a number', () => sendEvent({ type: 42, expectedVersion: 1 }), 400, 'VALIDATION_FAILED', 'type'],

@@ -28,7 +28,7 @@ describe('the merchant flow through HTTP, end to end', () => {
       const firstOf = async (type: string) => eventsOf(type)[0];
 
       // The wallet backend opens the case for the app user.
-      const transactionRef = `TX-${randomBytes(4).toString('hex')}`;
+      const transactionRef = `TX-${randomBytes(4).toString('hex').toUpperCase()}`; // as stored: references are normalised
       const intake = await t.http
         .post('/v1/intake/cases')
         .set('Authorization', t.intakeAuth)

@@ -86,7 +86,7 @@ describe('idempotency keys (Stripe rules) and the intake API', () => {
       subject: 'Charged for an order I cancelled',
       customer: { id: 'u_777', name: '陈静' },
       merchantId: m.id,
-      transactionRef: `TX-${randomBytes(4).toString('hex')}`,
+      transactionRef: `TX-${randomBytes(4).toString('hex').toUpperCase()}`, // as stored: references are normalised (trimmed, upper case)
       amount: { amountMinor: 8_800, currency: 'CNY' },
       reason: 'not_as_described',
       ...overrides,

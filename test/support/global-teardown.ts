@@ -4,7 +4,9 @@ export default async function globalTeardown(): Promise<void> {
   const templateUrl = process.env.TEST_TEMPLATE_DATABASE_URL;
   const runId = process.env.TEST_RUN_ID;
   if (!templateUrl || !runId) return;
-  for (const name of await listDatabases(templateUrl, `dispute_test_${runId}`)) {
+  // Wallet simulators' databases of this run too (test/support/wallet-sim.ts names them with the run id).
+  const leftovers = [...(await listDatabases(templateUrl, `dispute_test_${runId}`)), ...(await listDatabases(templateUrl, `wallet_sim_${runId}`))];
+  for (const name of leftovers) {
     await dropDatabase(databaseUrlFor(templateUrl, name));
   }
 }

@@ -11,6 +11,7 @@ import { CreateAgent } from '@app/auth';
 import { loadConfig, type AppConfig } from '@app/config';
 import { databaseNameOf, databaseUrlFor, dropDatabase, ensureDatabase } from '@app/db';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import { startWalletSim, type WalletSim } from './wallet-sim';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 /** A folder with no build in it: API tests do not depend on whether the admin UI was built. */
@@ -32,6 +33,8 @@ export interface TestApp {
   storageDir: string;
   /** `Authorization` value for the intake API. */
   intakeAuth: string;
+  /** The wallet simulator this app talks to (a child process with a database of its own); callbacks come back to this app. */
+  wallet: WalletSim;
   close(): Promise<void>;
 }
 
@@ -41,8 +44,11 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  /** adminDir: serve this built admin UI at /admin (browser tests); by default none is served. */
-  options: { adminDir?: string } = {},
+  /**
+   * adminDir: serve this built admin UI at /admin (browser tests); by default none is served.
+   * walletSimEnv: extra environment for the wallet simulator (SIM_TIMEOUT_HOLD_MS, …).
+   */
+  options: { adminDir?: string; walletSimEnv?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const template = process.env.TEST_TEMPLATE_DATABASE_URL;
   const runId = process.env.TEST_RUN_ID;
@@ -52,27 +58,44 @@ export async function startTestApp(
   const intakeToken = `wallet-test-token-${randomBytes(16).toString('hex')}`;
   const databaseUrl = databaseUrlFor(template, `dispute_test_${runId}_${suffix}`);
   await ensureDatabase(databaseUrl, { template: databaseNameOf(template) });
+  // Every app talks to a real wallet simulator; unknown references are created on first look-up.
+  const wallet = await startWalletSim({ autoTransactions: true, env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_CALLBACK_RETRY_BASE_MS: '200', ...options.walletSimEnv } });
 
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_MAX: '40',
-    QUEUE_PREFIX: `{t${runId}${suffix}}`,
-    RUN_WORKERS_IN_PROCESS: 'true',
-    RECONCILE_INTERVAL_MS: '60000',
-    OUTBOX_RELAY_AFTER_MS: '0',
-    STORAGE_DIR: storageDir,
-    // Webhook receivers in tests listen on 127.0.0.1.
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-    INTAKE_SERVICE_TOKENS: `wallet:${intakeToken}`,
-    // Lets a run use a Redis of its own (two tests FLUSHALL theirs).
-    ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
-    ...env,
+  const startApp = async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_MAX: '40',
+      QUEUE_PREFIX: `{t${runId}${suffix}}`,
+      RUN_WORKERS_IN_PROCESS: 'true',
+      RECONCILE_INTERVAL_MS: '60000',
+      OUTBOX_RELAY_AFTER_MS: '0',
+      STORAGE_DIR: storageDir,
+      // Webhook receivers in tests listen on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      INTAKE_SERVICE_TOKENS: `wallet:${intakeToken}`,
+      WALLET_BASE_URL: wallet.baseUrl,
+      WALLET_API_SECRET: wallet.apiSecret,
+      WALLET_CALLBACK_SECRET: wallet.callbackSecret,
+      WALLET_TIMEOUT_MS: '3000',
+      WALLET_RETRY_DELAY_MS: '50',
+      // Lets a run use a Redis of its own (two tests FLUSHALL theirs).
+      ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
+      ...env,
+    });
+    const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI });
+    // A real listening socket: supertest's per-request ephemeral servers reset under concurrency.
+    await app.listen(0, '127.0.0.1');
+    const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    await wallet.setCallbackUrl(appUrl);
+    return { config, app, appUrl };
+  };
+  // A failed start must not leave the simulator process behind (Jest would never exit).
+  const { config, app, appUrl } = await startApp().catch(async (error: unknown) => {
+    await wallet.stop();
+    throw error;
   });
-  const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI });
-  // A real listening socket: supertest's per-request ephemeral servers reset under concurrency.
-  await app.listen(0, '127.0.0.1');
-  const http = request(await app.getUrl());
+  const http = request(appUrl);
 
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
@@ -105,9 +128,11 @@ export async function startTestApp(
     createMerchant,
     storageDir,
     intakeAuth: `Bearer ${intakeToken}`,
+    wallet,
     sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
     async close() {
       await app.close();
+      await wallet.stop();
       await pg.end();
       const keys = await redis.keys(`${config.queues.prefix}*`);
       if (keys.length) await redis.del(...keys);

@@ -33,6 +33,8 @@ import { CustomerCasesController } from './customer/customer-cases.controller';
 import { CaseMessagesController } from './conversation/case-messages.controller';
 import { MacrosController } from './conversation/macros.controller';
 import { MerchantDisputeMessagesController } from './merchant/merchant-dispute-messages.controller';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { WalletEventsController } from './wallet/wallet-events.controller';
 
 @Module({})
 export class ApiModule {
@@ -61,7 +63,8 @@ export class ApiModule {
       ],
       controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
         MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController, AuditLogController, CaseLogController,
-        CaseMessagesController, MacrosController, MerchantDisputeMessagesController, CustomerCasesController],
+        CaseMessagesController, MacrosController, MerchantDisputeMessagesController, CustomerCasesController,
+        WalletEventsController, ReconciliationController],
       providers: [
         { provide: APP_GUARD, useExisting: AgentAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

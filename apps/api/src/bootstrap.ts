@@ -15,6 +15,8 @@ import { AgentSessions } from '@app/auth';
 export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
     bodyParser: false,
+    // Wallet callbacks are verified over the bytes as received (request.rawBody).
+    rawBody: true,
     abortOnError: false,
     logger: options.logger ?? ['log', 'error', 'warn'],
   });

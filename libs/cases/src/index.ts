@@ -1,5 +1,5 @@
 export { CasesModule } from './cases.module';
-export { CLOCK, REFUND_GATEWAY, senderOf, type Actor } from './actor';
+export { CLOCK, WALLET, senderOf, type Actor } from './actor';
 export { PostCommitDispatcher, type CommittedWork } from './dispatch/post-commit-dispatcher';
 export { OpenCase, type OpenCaseCommand } from './use-cases/open-case';
 export { SendCaseEvent, type SendCaseEventCommand, type SentCaseEvent } from './use-cases/send-case-event';
@@ -11,10 +11,14 @@ export { ListCases, type CasePage, type ListCasesQuery } from './use-cases/list-
 export { GetCaseTimeline, type TimelineEntry } from './use-cases/get-case-timeline';
 export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-replay';
 export { GetQueueStats, DUE_SOON_MS, type QueueStats, type QueueCounts } from './use-cases/get-queue-stats';
-export type { CaseSummaryView, CaseView, DeadlineView, SlaClockView } from './views/case-view';
+export type { CaseSummaryView, CaseView, DeadlineView, RefundView, SlaClockView } from './views/case-view';
 export { RedriveCaseEffects } from './use-cases/redrive-case-effects';
 export { RedriveCaseDeadlines } from './use-cases/redrive-case-deadlines';
+export { ReceiveWalletEvent, type ReceiveWalletEventCommand, type WalletEventAnswer } from './use-cases/receive-wallet-event';
+export { RecordWalletOutcome, type RefundOutcome, type AccountActionOutcome, type OutcomeResult } from './wallet/record-wallet-outcome';
 // The command's SQL, for the benchmark's pgbench side to issue the very same statements.
 export { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf } from './lock-case';
 export { planCaseWrites, type SqlStatement } from './case-writes';
 export { recordTransition } from './transition-recorder';
+export { ReconcileRefunds, type RefundReconciliationReport } from './use-cases/reconcile-refunds';
+export { ListRefundMismatches, type RefundMismatchView } from './use-cases/list-refund-mismatches';

@@ -5,6 +5,7 @@ import type { Actor } from './actor';
 import { writeCaseChanges } from './case-writes';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
 import type { LockedCase } from './lock-case';
+import { moveCaseRefundShare } from './refund-ledger';
 import { recordTransition, setNextDeadline } from './transition-recorder';
 import type { CaseViewInputs } from './views/case-view';
 
@@ -17,6 +18,9 @@ export interface RecordedWithSla extends CommittedWork {
  * A transition of an existing case with its SLA clocks kept in step, in the caller's transaction:
  * the case's own rows are written here (writeCaseChanges); the SLA tracker's (clocks, alarms,
  * annotations) are in the unit of work and go out with the flush that ends the transaction.
+ * Every transition of an existing case passes here, so this is where its transaction's refund
+ * ledger moves: first, before anything is changed, so a refusal (REFUND_EXCEEDS_TRANSACTION)
+ * leaves the case, its deadlines and the unit of work untouched.
  */
 export async function recordWithSla(
   em: EntityManager,
@@ -28,6 +32,7 @@ export async function recordWithSla(
   now: Date,
 ): Promise<RecordedWithSla> {
   const { entity, live } = locked;
+  await moveCaseRefundShare(em, entity, transition.refundLedger, now);
   const context = await sla.forCase(entity);
   const recorded = recordTransition(entity, transition, actor, now, { isNew: false, dueAt: sla.dueAtPlanner(context), live });
   const slaWork = await sla.onTransition(em, entity, transition.slaPhase, transition.status === 'done', actor.kind, now, recorded.pending);

@@ -45,6 +45,10 @@ describe('evidence storage configuration', () => {
   });
 });
 
+const PRODUCTION_WALLET = { WALLET_BASE_URL: 'https://wallet.internal', WALLET_API_SECRET: 'a-real-api-secret-0001', WALLET_CALLBACK_SECRET: 'a-real-callback-secret-0001' };
+/** Every other secret production needs, so a test of one rule is not stopped by another. */
+const PRODUCTION_SECRETS = { ...PRODUCTION_WALLET, TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32) };
+
 describe('webhook secret keys', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
   // Production also needs the TOTP seed keys; given here so the webhook rules are what is tested.
@@ -52,15 +56,15 @@ describe('webhook secret keys', () => {
   const CUSTOMER_TOKEN_SECRETS = 'c'.repeat(32);
 
   it('are required in production, with a hint how to make one', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production', TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
-    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key, TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...PRODUCTION_SECRETS })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...PRODUCTION_SECRETS })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key, ...PRODUCTION_SECRETS }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
   });
 
   it('are required when NODE_ENV is not set either, and production refuses the public development key', () => {
-    expect(() => loadConfig({ TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS })).toThrow(/WEBHOOK_SECRET_KEYS is not set.*NODE_ENV=development/);
+    expect(() => loadConfig({ ...PRODUCTION_SECRETS })).toThrow(/WEBHOOK_SECRET_KEYS is not set.*NODE_ENV=development/);
     const developmentKey = loadConfig({ NODE_ENV: 'development' }).webhooks.secretKeys[0]!.toString('base64');
-    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: developmentKey, TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS })).toThrow(/public development key/);
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: developmentKey, ...PRODUCTION_SECRETS })).toThrow(/public development key/);
   });
 
   it('default to a development key in development and test, and list several (newest first) to rotate', () => {
@@ -77,7 +81,7 @@ describe('webhook secret keys', () => {
 });
 
 describe('two-factor login settings', () => {
-  const keys = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32) };
+  const keys = { ...PRODUCTION_SECRETS, WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64') };
 
   it('require TOTP for supervisors and admins in production and when NODE_ENV is unset, not in development or test', () => {
     expect(loadConfig({ NODE_ENV: 'production', ...keys }).auth.totp.requiredRoles).toEqual(['supervisor', 'admin']);
@@ -88,12 +92,13 @@ describe('two-factor login settings', () => {
   });
 
   it('need their own sealing keys in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: keys.WEBHOOK_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS: keys.CUSTOMER_TOKEN_SECRETS })).toThrow(/TOTP_SECRET_KEYS is required in production/);
+    const { TOTP_SECRET_KEYS: _left, ...withoutTotp } = keys;
+    expect(() => loadConfig({ NODE_ENV: 'production', ...withoutTotp })).toThrow(/TOTP_SECRET_KEYS is required in production/);
   });
 });
 
 describe('security defaults', () => {
-  const keys = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32) };
+  const keys = { ...PRODUCTION_SECRETS, WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64') };
 
   it('are production ones when NODE_ENV is unset, and say so', () => {
     const unset = loadConfig({ ...keys });
@@ -109,7 +114,7 @@ describe('security defaults', () => {
 });
 
 describe('customer token secrets', () => {
-  const webhook = { WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64') };
+  const webhook = { ...PRODUCTION_WALLET, WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64') };
 
   it('are required in production and outside development and test', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', ...webhook })).toThrow(/CUSTOMER_TOKEN_SECRETS is required in production/);
@@ -127,5 +132,45 @@ describe('customer token secrets', () => {
     const b = 'b'.repeat(40);
     expect(loadConfig({ NODE_ENV: 'production', ...webhook, CUSTOMER_TOKEN_SECRETS: `${a}, ${b}` }).customerApi.tokenSecrets).toEqual([a, b]);
     expect(() => loadConfig({ NODE_ENV: 'test', CUSTOMER_TOKEN_SECRETS: `${a},short` })).toThrow(/secret 2 must be at least 32 characters/);
+  });
+});
+
+describe('wallet configuration', () => {
+  const webhookKey = Buffer.alloc(32, 7).toString('base64');
+  const production = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: webhookKey, TOTP_SECRET_KEYS: PRODUCTION_SECRETS.TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS: PRODUCTION_SECRETS.CUSTOMER_TOKEN_SECRETS, ...env }).wallet;
+
+  it('development and test talk to the simulator with its public secrets; production refuses those', () => {
+    const development = loadConfig({ NODE_ENV: 'development' }).wallet;
+    expect(development).toMatchObject({ baseUrl: 'http://127.0.0.1:4010', timeoutMs: 10_000, maxRetries: 2 });
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_API_SECRET: development.apiSecret })).toThrow(/public development secret/);
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_CALLBACK_SECRET: `new-callback-secret-01,${development.callbackSecrets[0]}` })).toThrow(/public development secret/);
+  });
+
+  it.each(['WALLET_BASE_URL', 'WALLET_API_SECRET', 'WALLET_CALLBACK_SECRET'])('production requires %s', (name) => {
+    const env: Record<string, string> = { ...PRODUCTION_WALLET };
+    delete env[name];
+    expect(() => production(env)).toThrow(ConfigError);
+    expect(() => production(env)).toThrow(new RegExp(name));
+  });
+
+  it('callback secrets list several to rotate; settings are read and checked', () => {
+    const wallet = production({
+      ...PRODUCTION_WALLET,
+      WALLET_BASE_URL: 'https://wallet.internal/',
+      WALLET_CALLBACK_SECRET: 'newest-callback-secret, older-callback-secret',
+      WALLET_TIMEOUT_MS: '2500',
+      WALLET_BREAKER_RESET_MS: '5000',
+      WALLET_REFUND_POLL_SECONDS: '60',
+    });
+    expect(wallet).toMatchObject({
+      baseUrl: 'https://wallet.internal',
+      callbackSecrets: ['newest-callback-secret', 'older-callback-secret'],
+      timeoutMs: 2500,
+      breaker: { resetTimeoutMs: 5000 },
+      refundPollMs: 60_000,
+    });
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_BASE_URL: 'wallet.internal' })).toThrow(/http\(s\) URL/);
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_API_SECRET: 'short' })).toThrow(/at least 16/);
+    expect(() => production({ ...PRODUCTION_WALLET, WALLET_BREAKER_ERROR_PERCENT: '150' })).toThrow(/at most 100/);
   });
 });

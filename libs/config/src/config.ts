@@ -76,9 +76,16 @@ export interface AppConfig {
       secretKeys: Buffer[];
     };
   };
-  refunds: {
-    /** The simulated gateway refuses refunds of transactions whose reference starts with this. */
-    simulateFailurePrefix: string;
+  /** The wallet: the separate system that holds the money and the accounts (libs/wallet). */
+  wallet: WalletConfig;
+  /** The workers' comparison of our refunds with the wallet's. */
+  refundReconciliation: {
+    /** How often a pass runs (daily by default; also at boot). */
+    intervalMs: number;
+    /** A pass compares refunds created in [now - lookback, now - grace). */
+    lookbackMs: number;
+    /** Refunds younger than this may still be on their way (callback not yet in): not compared yet. */
+    graceMs: number;
   };
   /** Merchant API keys and the wallet backend's intake tokens. */
   merchantApi: {
@@ -137,6 +144,32 @@ export interface AppConfig {
      */
     secretKeys: Buffer[];
   };
+}
+
+export interface WalletConfig {
+  /** Where the wallet's API answers (the real wallet, or apps/wallet-sim in the demo and tests). */
+  baseUrl: string;
+  /** Signs our requests to the wallet (WALLET_API_SECRET). */
+  apiSecret: string;
+  /** Secrets the wallet's callbacks may be signed with; several while one is being rotated. */
+  callbackSecrets: string[];
+  /** Per HTTP request; a write that times out after sending is ambiguous (it may have happened). */
+  timeoutMs: number;
+  /** Retries of one call on failures that are certainly not carried out (refused, 5xx, 429). */
+  maxRetries: number;
+  /** First retry delay; doubled each retry. */
+  retryDelayMs: number;
+  breaker: {
+    /** Failed calls (percent of the rolling window) that open the circuit. */
+    errorThresholdPercentage: number;
+    /** Calls in the window before the percentage counts at all. */
+    volumeThreshold: number;
+    rollingWindowMs: number;
+    /** How long the circuit stays open before one trial call is let through. */
+    resetTimeoutMs: number;
+  };
+  /** A refund still processing with no callback for this long (or past its expected arrival) is looked up. */
+  refundPollMs: number;
 }
 
 export type EvidenceStorageConfig =
@@ -245,6 +278,8 @@ const WINDOW_VARIABLES: Record<keyof CaseWindows, string> = {
   appealWindowMs: 'APPEAL_WINDOW_SECONDS',
   refundRetryMs: 'REFUND_RETRY_SECONDS',
   customerReplyMs: 'CUSTOMER_REPLY_SECONDS',
+  walletConfirmationMs: 'WALLET_CONFIRMATION_SECONDS',
+  pendingRecheckMs: 'PENDING_RECHECK_SECONDS',
 };
 
 /**
@@ -336,6 +371,65 @@ function customerTokenSecrets(raw: string | undefined, declaredEnv: string | und
   return secrets;
 }
 
+/**
+ * The simulator's public development secrets (apps/wallet-sim uses the same defaults), so a demo
+ * needs no setup. Production refuses them, as it refuses the development webhook key.
+ */
+export const DEVELOPMENT_WALLET_API_SECRET = 'wallet-sim-development-api-secret';
+export const DEVELOPMENT_WALLET_CALLBACK_SECRET = 'wallet-sim-development-callback-secret';
+
+function walletSecret(env: Env, name: string, developmentSecret: string, declaredEnv: string | undefined): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    if (declaredEnv === 'development' || declaredEnv === 'test') return [developmentSecret];
+    throw new ConfigError(
+      declaredEnv === 'production'
+        ? `${name} is required in production (the secret shared with the wallet, at least 16 characters)`
+        : `${name} is not set: set it (the secret shared with the wallet), or NODE_ENV=development to use the simulator's public development secret`,
+    );
+  }
+  const secrets = raw.split(',').map((part) => part.trim());
+  if (secrets.some((secret) => secret.length < 16)) throw new ConfigError(`${name}: every secret must be at least 16 characters`);
+  if (declaredEnv === 'production' && secrets.includes(developmentSecret)) {
+    throw new ConfigError(`${name} holds the simulator's public development secret, which production refuses`);
+  }
+  return secrets;
+}
+
+function walletConfig(env: Env, declaredEnv: string | undefined): WalletConfig {
+  const raw = env.WALLET_BASE_URL;
+  if ((raw === undefined || raw === '') && declaredEnv !== 'development' && declaredEnv !== 'test') {
+    throw new ConfigError('WALLET_BASE_URL is required (the wallet API, e.g. https://wallet.internal); NODE_ENV=development uses the simulator on http://127.0.0.1:4010');
+  }
+  const baseUrl = raw || 'http://127.0.0.1:4010';
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new ConfigError(`WALLET_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  const apiSecrets = walletSecret(env, 'WALLET_API_SECRET', DEVELOPMENT_WALLET_API_SECRET, declaredEnv);
+  if (apiSecrets.length !== 1) throw new ConfigError('WALLET_API_SECRET is one secret (the wallet rotates it on its side)');
+  const errorThresholdPercentage = int(env, 'WALLET_BREAKER_ERROR_PERCENT', 50, 1);
+  if (errorThresholdPercentage > 100) throw new ConfigError('WALLET_BREAKER_ERROR_PERCENT must be at most 100');
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiSecret: apiSecrets[0]!,
+    callbackSecrets: walletSecret(env, 'WALLET_CALLBACK_SECRET', DEVELOPMENT_WALLET_CALLBACK_SECRET, declaredEnv),
+    timeoutMs: int(env, 'WALLET_TIMEOUT_MS', 10_000, 100),
+    maxRetries: int(env, 'WALLET_MAX_RETRIES', 2, 0),
+    retryDelayMs: int(env, 'WALLET_RETRY_DELAY_MS', 200, 0),
+    breaker: {
+      errorThresholdPercentage,
+      volumeThreshold: int(env, 'WALLET_BREAKER_VOLUME_THRESHOLD', 10, 1),
+      rollingWindowMs: int(env, 'WALLET_BREAKER_WINDOW_MS', 10_000, 100),
+      resetTimeoutMs: int(env, 'WALLET_BREAKER_RESET_MS', 30_000, 100),
+    },
+    refundPollMs: int(env, 'WALLET_REFUND_POLL_SECONDS', 600, 1) * 1000,
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (!['development', 'test', 'production'].includes(nodeEnv)) throw new ConfigError(`NODE_ENV "${nodeEnv}" is not supported`);
@@ -400,7 +494,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
         secretKeys: sealingKeys('TOTP_SECRET_KEYS', env.TOTP_SECRET_KEYS, env.NODE_ENV, DEVELOPMENT_TOTP_KEY),
       },
     },
-    refunds: { simulateFailurePrefix: env.SIMULATE_REFUND_FAILURE_PREFIX ?? 'FAIL-REFUND' },
     merchantApi: {
       rateLimitPerMinute: int(env, 'MERCHANT_RATE_LIMIT_PER_MINUTE', 300, 1),
       intakeTokens: intakeTokens(env.INTAKE_SERVICE_TOKENS),
@@ -429,6 +522,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     customerApi: {
       tokenSecrets: customerTokenSecrets(env.CUSTOMER_TOKEN_SECRETS, env.NODE_ENV),
       rateLimitPerMinute: int(env, 'CUSTOMER_RATE_LIMIT_PER_MINUTE', 120, 1),
+    },
+    wallet: walletConfig(env, env.NODE_ENV),
+    refundReconciliation: {
+      intervalMs: int(env, 'REFUND_RECONCILIATION_INTERVAL_SECONDS', 24 * 3600, 1) * 1000,
+      lookbackMs: int(env, 'REFUND_RECONCILIATION_LOOKBACK_HOURS', 48, 1) * 3600 * 1000,
+      graceMs: int(env, 'REFUND_RECONCILIATION_GRACE_SECONDS', 3600, 0) * 1000,
     },
   };
 }

@@ -6,7 +6,10 @@ import { Migration20261125050000Sla } from './migrations/Migration20261125050000
 import { Migration20261125100000Merchants } from './migrations/Migration20261125100000Merchants';
 import { Migration20261125150000OpsIndexes } from './migrations/Migration20261125150000OpsIndexes';
 import { Migration20261125160000IdempotencyKeyPath } from './migrations/Migration20261125160000IdempotencyKeyPath';
+import { Migration20261203100000WalletTransport } from './migrations/Migration20261203100000WalletTransport';
+import { Migration20261203110000RefundLedger } from './migrations/Migration20261203110000RefundLedger';
 import { Migration20261203120000StrandedWork } from './migrations/Migration20261203120000StrandedWork';
+import { Migration20261203130000SlaAlwaysOnCalendar } from './migrations/Migration20261203130000SlaAlwaysOnCalendar';
 import { Migration20261203150000CustomerApi } from './migrations/Migration20261203150000CustomerApi';
 import { Migration20261203155000CaseMessagesAndMacros } from './migrations/Migration20261203155000CaseMessagesAndMacros';
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
@@ -20,7 +23,10 @@ export const MIGRATIONS = [
   { name: 'Migration20261125100000Merchants', class: Migration20261125100000Merchants },
   { name: 'Migration20261125150000OpsIndexes', class: Migration20261125150000OpsIndexes },
   { name: 'Migration20261125160000IdempotencyKeyPath', class: Migration20261125160000IdempotencyKeyPath },
+  { name: 'Migration20261203100000WalletTransport', class: Migration20261203100000WalletTransport },
+  { name: 'Migration20261203110000RefundLedger', class: Migration20261203110000RefundLedger },
   { name: 'Migration20261203120000StrandedWork', class: Migration20261203120000StrandedWork },
+  { name: 'Migration20261203130000SlaAlwaysOnCalendar', class: Migration20261203130000SlaAlwaysOnCalendar },
   { name: 'Migration20261203150000CustomerApi', class: Migration20261203150000CustomerApi },
   { name: 'Migration20261203155000CaseMessagesAndMacros', class: Migration20261203155000CaseMessagesAndMacros },
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },

@@ -64,6 +64,22 @@ export enum DomainErrorCode {
   MacroNotFound = 'MACRO_NOT_FOUND',
   /** The merchant answered after its window's deadline had passed (even if the deadline has not fired yet). */
   ResponseWindowClosed = 'RESPONSE_WINDOW_CLOSED',
+  /** A wallet callback whose signature matches none of the callback secrets (or has none). */
+  InvalidSignature = 'INVALID_SIGNATURE',
+  /** A wallet callback signed more than 300 s before or after now (a replay, or a skewed clock). */
+  StaleSignature = 'STALE_SIGNATURE',
+  /** A wallet callback about a refund or account action none of ours has the key of. */
+  UnknownReference = 'UNKNOWN_REFERENCE',
+  /** The wallet does not know the transaction a case names. */
+  TransactionNotFound = 'TRANSACTION_NOT_FOUND',
+  /** The disputed amount is more than the wallet's transaction. */
+  AmountExceedsTransaction = 'AMOUNT_EXCEEDS_TRANSACTION',
+  /** The merchant given is not the one the wallet's transaction was paid to. */
+  MerchantMismatch = 'MERCHANT_MISMATCH',
+  /** Refunds committed and paid on the transaction (all its cases together) would exceed what was captured. */
+  RefundExceedsTransaction = 'REFUND_EXCEEDS_TRANSACTION',
+  /** The wallet did not answer (down, timing out, circuit open); nothing was written. */
+  WalletUnavailable = 'WALLET_UNAVAILABLE',
 }
 
 export interface FieldIssue {

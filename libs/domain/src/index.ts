@@ -1,5 +1,8 @@
 export * from './cases/case-kind';
 export * from './money/money';
+export * from './money/transaction-match';
+export * from './money/refund-ledger';
+export * from './money/refund-reconciliation';
 export * from './errors';
 export * from './machines/windows';
 export * from './machines/effects';
@@ -16,6 +19,16 @@ export type {
   PendingCheckResult,
 } from './machines/balance-discrepancy/balance-discrepancy.machine';
 export type { AccountSecurityContext, AccountSecurityOutcome, VerificationMethod } from './machines/account-security/account-security.machine';
+export type { AccountSecurityContextV2, AccountSecurityOutcomeV2 } from './machines/account-security/account-security.v2.machine';
+export type { BalanceDiscrepancyContextV2 } from './machines/balance-discrepancy/balance-discrepancy.v2.machine';
+export {
+  PAYMENT_FAILURE_CAUSES,
+  WALLET_TRANSACTION_STATUSES,
+  type PaymentFailureCause,
+  type PaymentFailureContextV2,
+  type PaymentFailureOutcomeV2,
+  type WalletTransactionStatus,
+} from './machines/payment-failure/payment-failure.v2.machine';
 export { MAX_INQUIRY_REOPENS, type InquiryContext } from './machines/inquiry/inquiry.machine';
 export * from './policies/refund-policy';
 export * from './policies/fee-policy';

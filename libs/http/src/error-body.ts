@@ -43,6 +43,14 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.MerchantNotAParty]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.MacroNotFound]: HttpStatus.NOT_FOUND,
   [DomainErrorCode.ResponseWindowClosed]: HttpStatus.CONFLICT,
+  [DomainErrorCode.InvalidSignature]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.StaleSignature]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.UnknownReference]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.TransactionNotFound]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.AmountExceedsTransaction]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.MerchantMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.RefundExceedsTransaction]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.WalletUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** Every error response: a stable code, a message for people, and details where they help. */

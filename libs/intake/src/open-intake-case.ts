@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { GetCase, OpenCase, type CaseView, type OpenCaseCommand } from '@app/cases';
 import { CaseEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
+import { normaliseTransactionRef } from '@app/wallet';
 
 export interface OpenIntakeCaseCommand extends Omit<OpenCaseCommand, 'transactionRef'> {
   transactionRef: string;
@@ -27,7 +28,9 @@ export class OpenIntakeCase {
     private readonly getCase: GetCase,
   ) {}
 
-  async execute(command: OpenIntakeCaseCommand, client: string): Promise<IntakeResult> {
+  async execute(request: OpenIntakeCaseCommand, client: string): Promise<IntakeResult> {
+    // ' tx-1 ' and 'TX-1' are one transaction, here as in the wallet.
+    const command = { ...request, transactionRef: normaliseTransactionRef(request.transactionRef) };
     const actor = { kind: 'system' as const, id: `intake:${client}` };
     const existing = await this.findOpen(command);
     if (existing) return this.existingFor(existing, command, actor);

@@ -1,3 +1,4 @@
 export { WorkersModule } from './workers.module';
 export { Reconciler } from './reconciler';
-export { WalletGateway, SimulatedWalletGateway, SIMULATED_AMBIGUOUS_PREFIX, type RefundRequest, type RefundResult } from './gateways/wallet-gateway';
+export { RefundStatusPoller } from './wallet/refund-status-poller';
+export { refundIdempotencyKey } from './effects/refund.handler';

@@ -109,6 +109,10 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
       REDIS_PORT: process.env.REDIS_PORT ?? '6379',
       // The reconciler re-enqueues every pending deadline; in a 20 s run it would only add noise.
       RECONCILE_INTERVAL_MS: '600000',
+      // The benchmarks' cases name no transaction, so nothing asks the wallet; production config still wants one.
+      WALLET_BASE_URL: 'http://127.0.0.1:9',
+      WALLET_API_SECRET: randomBytes(24).toString('hex'),
+      WALLET_CALLBACK_SECRET: randomBytes(24).toString('hex'),
       ...options.env,
     };
     const config = loadConfig(environment);

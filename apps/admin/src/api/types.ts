@@ -53,12 +53,27 @@ export interface Deadline {
   event: string;
 }
 
+/** A refund sent to the wallet for the case (GET /v1/cases/:id). */
+export interface Refund {
+  id: string;
+  attempt: number;
+  amountMinor: number;
+  currency: string;
+  status: 'requested' | 'processing' | 'succeeded' | 'failed';
+  walletRefundId: string | null;
+  expectedArrivalAt: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  settledAt: string | null;
+}
+
 export interface CaseDetail extends CaseSummary {
   machineVersion: number;
   description: string | null;
   details: Record<string, unknown> | null;
   allowedEvents: string[];
   deadlines: Deadline[];
+  refunds?: Refund[];
 }
 
 export interface CasePage {

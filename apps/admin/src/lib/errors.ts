@@ -7,6 +7,7 @@ const KNOWN = new Set<string>([
   'CASE_NOT_FOUND', 'NOT_FOUND', 'REFUND_EXCEEDS_REMAINING', 'REFUND_OUTSIDE_POLICY', 'CURRENCY_MISMATCH',
   'INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'AGENT_NOT_FOUND',
   'UNKNOWN_CASE_KIND', 'INTERNAL_ERROR', 'NETWORK_ERROR', 'MACRO_NOT_FOUND', 'MERCHANT_NOT_A_PARTY',
+  'REFUND_EXCEEDS_TRANSACTION', 'TRANSACTION_NOT_FOUND', 'AMOUNT_EXCEEDS_TRANSACTION', 'MERCHANT_MISMATCH', 'WALLET_UNAVAILABLE',
 ]);
 
 export function errorCode(error: unknown): string {
@@ -30,6 +31,11 @@ export function errorText(error: unknown, i18n: I18n, currency?: string): string
     const remaining = typeof details.remainingMinor === 'number' ? details.remainingMinor : undefined;
     const cur = typeof details.currency === 'string' ? details.currency : currency;
     return i18n.t('error.REFUND_EXCEEDS_REMAINING', { remaining: remaining !== undefined && cur ? i18n.money(remaining, cur) : '' });
+  }
+  if (code === 'REFUND_EXCEEDS_TRANSACTION') {
+    const available = typeof details.availableMinor === 'number' ? details.availableMinor : undefined;
+    const cur = typeof details.currency === 'string' ? details.currency : currency;
+    return i18n.t('error.REFUND_EXCEEDS_TRANSACTION', { available: available !== undefined && cur ? i18n.money(available, cur) : '' });
   }
   if (code === 'INTERNAL_ERROR') return i18n.t('error.INTERNAL_ERROR', { errorId: String(details.errorId ?? '') });
   return i18n.t(`error.${code}` as MessageKey);

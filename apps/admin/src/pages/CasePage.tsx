@@ -8,6 +8,7 @@ import type { Agent, CaseDetail, TimelineEntry } from '../api/types';
 import { AllowedActions } from '../components/AllowedActions';
 import { ConversationPanel } from '../components/ConversationPanel';
 import { EvidenceSection } from '../components/EvidenceSection';
+import { RefundsCard } from '../components/RefundsCard';
 import { SlaBadge } from '../components/SlaBadge';
 import { Statechart } from '../components/Statechart';
 import { useI18n, type I18n } from '../i18n/i18n';
@@ -174,6 +175,7 @@ export default function CasePage() {
                 />
               )}
             </Card>
+            {detail.refunds && detail.refunds.length > 0 && <RefundsCard refunds={detail.refunds} />}
         </Col>
       </Row>
       <Card title={i18n.t('conversation.title')} size="small" data-testid="conversation-card">

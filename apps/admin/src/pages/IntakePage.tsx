@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Form, Input, Row, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { CASE_KINDS, DISPUTE_REASONS } from '@domain/cases/case-kind';
+import { CASE_KINDS, DISPUTE_REASONS, SECURITY_REPORTS } from '@domain/cases/case-kind';
 import { api, withQuery } from '../api/client';
 import { queryKeys } from '../api/hooks';
 import type { CaseDetail, CasePage } from '../api/types';
@@ -29,6 +29,7 @@ interface IntakeValues {
   reason?: string;
   description?: string;
   purchasedAt?: string;
+  securityReport?: string;
 }
 
 /** The transaction reference after the agent stops typing for a moment. */
@@ -76,6 +77,7 @@ export default function IntakePage() {
       amount: parsed?.ok ? { amountMinor: parsed.amountMinor, currency: values.currency } : undefined,
       reason: values.reason || undefined,
       purchasedAt: values.purchasedAt ? new Date(`${values.purchasedAt}T12:00:00`).toISOString() : undefined,
+      securityReport: values.kind === 'account_security' ? values.securityReport : undefined,
     };
     try {
       const created = await api<CaseDetail>('POST', '/v1/cases', body);
@@ -85,7 +87,7 @@ export default function IntakePage() {
     } catch (failure) {
       setError(failure);
       const map: Record<string, keyof IntakeValues> = { 'customer.id': 'customerId', 'customer.name': 'customerName', amount: 'amount', 'amount.amountMinor': 'amount', 'amount.currency': 'currency' };
-      const known = new Set<string>(['channel', 'kind', 'priority', 'subject', 'customerId', 'customerName', 'merchantId', 'transactionRef', 'amount', 'currency', 'reason', 'description', 'purchasedAt']);
+      const known = new Set<string>(['channel', 'kind', 'priority', 'subject', 'customerId', 'customerName', 'merchantId', 'transactionRef', 'amount', 'currency', 'reason', 'description', 'purchasedAt', 'securityReport']);
       const names = invalidFields(failure).map((path) => map[path] ?? path).filter((name): name is keyof IntakeValues => known.has(name));
       form.setFields(names.map((name) => ({ name, errors: [i18n.t('error.VALIDATION_FAILED')] })));
     } finally {
@@ -100,7 +102,7 @@ export default function IntakePage() {
         form={form}
         layout="vertical"
         onFinish={submit}
-        initialValues={{ channel: 'hotline', kind: 'dispute', priority: 'normal', currency: 'CNY' }}
+        initialValues={{ channel: 'hotline', kind: 'dispute', priority: 'normal', currency: 'CNY', securityReport: 'stolen_account' }}
         data-testid="intake-form"
       >
         <Row gutter={16}>
@@ -196,6 +198,14 @@ export default function IntakePage() {
             )}
           </Col>
         </Row>
+        {kind === 'account_security' && (
+          <Form.Item name="securityReport" label={i18n.t('intake.securityReport')} rules={[required]}>
+            <Select
+              data-testid="intake-security-report"
+              options={SECURITY_REPORTS.map((value) => ({ value, label: i18n.t(`intake.securityReport.${value}`) }))}
+            />
+          </Form.Item>
+        )}
         {kind === 'refund_request' && (
           <Form.Item name="purchasedAt" label={i18n.t('intake.purchasedAt')} rules={[required]}>
             <Input type="date" style={{ width: 200 }} />

@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CASE_KINDS, CHANNELS, PRIORITIES, type CaseKind, type Channel, type Priority } from '@app/domain';
+import { CASE_KINDS, CHANNELS, PRIORITIES, SECURITY_REPORTS, type CaseKind, type Channel, type Priority, type SecurityReport } from '@app/domain';
 
 export class MoneyDto {
   @ApiProperty({ description: 'Integer amount in the minor unit of the currency (fen for CNY).', example: 12800 })
@@ -103,6 +103,14 @@ export class OpenCaseDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   purchasedAt?: string;
+
+  @ApiPropertyOptional({
+    enum: SECURITY_REPORTS,
+    description: 'account_security only: a stolen account (default; frozen at once, urgent 24/7 SLA) or a forgotten password (verified, then reset).',
+  })
+  @IsOptional()
+  @IsIn(SECURITY_REPORTS as unknown as string[])
+  securityReport?: SecurityReport;
 }
 
 export class SendEventDto {

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { REFUND_MISMATCH_KINDS } from '@app/domain';
 import { QUEUES } from '@app/queues';
 
 interface CountGauge {
@@ -66,6 +67,20 @@ export class OpsMetrics {
       labelNames: ['status'],
       sql: `select status, count(*) as n from webhook_deliveries where status <> 'succeeded' group by 1`,
       alwaysPresent: [{ status: 'failed' }],
+    });
+    this.countGauge({
+      name: 'refund_reconciliation_mismatches',
+      help: 'Refunds on which we and the wallet disagree (open findings of the reconciliation), by kind; GET /v1/reconciliation/refund-mismatches lists them',
+      labelNames: ['kind'],
+      sql: `select kind, count(*) as n from refund_mismatches where resolved_at is null group by 1`,
+      alwaysPresent: REFUND_MISMATCH_KINDS.map((kind) => ({ kind })),
+    });
+    this.countGauge({
+      name: 'wallet_refunds_processing',
+      help: 'Refunds the wallet took and has not settled yet; overdue="true": past their expected arrival (the poller keeps looking them up)',
+      labelNames: ['overdue'],
+      sql: `select coalesce(expected_arrival_at < now(), false)::text as overdue, count(*) as n from refunds where status = 'processing' group by 1`,
+      alwaysPresent: [{ overdue: 'true' }],
     });
     const queues = { [QUEUES.deadlines]: this.deadlines, [QUEUES.effects]: this.effects };
     new Gauge({

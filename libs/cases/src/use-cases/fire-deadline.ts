@@ -1,18 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { DeadlineEntity } from '@app/db';
-import { definitionFor, fireDeadline } from '@app/domain';
+import { CaseEventEntity, DeadlineEntity, NotificationEntity } from '@app/db';
+import { definitionFor, DomainError, DomainErrorCode, escalatedPriority, fireDeadline } from '@app/domain';
 import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
-import { settleDeadline } from '../case-writes';
-import { lockCaseWithLiveDeadlines } from '../lock-case';
+import { settleDeadline, writeCaseChanges } from '../case-writes';
+import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
+import { setNextDeadline } from '../transition-recorder';
 
-/** `notDueUntil`: the job came before the row's due time; nothing happened and it must come back then. */
-export type FireDeadlineOutcome = 'fired' | 'stale' | 'already-settled' | 'missing' | { notDueUntil: Date };
+/**
+ * `notDueUntil`: the job came before the row's due time; nothing happened and it must come back then.
+ * `refused`: the refund ledger refused the decision the deadline would take (see refuseDecision).
+ */
+export type FireDeadlineOutcome = 'fired' | 'stale' | 'refused' | 'already-settled' | 'missing' | { notDueUntil: Date };
 
 /**
  * Delivers a due deadline through the same transactional path as any event. Idempotent: the
@@ -71,10 +76,61 @@ export class FireDeadline {
       outcome = 'fired';
       // The transition's own cancel of this send id must not flip the row back to cancelled.
       const withoutSelf = { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) };
-      return recordWithSla(em, this.sla, locked, withoutSelf, CLOCK, now);
+      try {
+        return await recordWithSla(em, this.sla, locked, withoutSelf, CLOCK, now);
+      } catch (error) {
+        // recordWithSla moves the ledger before it changes anything, so a refusal left all as read.
+        if (!(error instanceof DomainError) || error.code !== DomainErrorCode.RefundExceedsTransaction) throw error;
+        outcome = 'refused';
+        return this.refuseDecision(em, locked, deadline, error, now);
+      }
     });
     if (work) await this.dispatcher.dispatch(work);
     return outcome;
+  }
+
+  /**
+   * A deadline whose decision would refund more than its transaction has left (other cases of the
+   * same transaction committed the rest) is not fired: a clock must never pay what no person could.
+   * Nor may the case be stranded waiting for a clock that already rang, so the deadline is settled
+   * as `refused`, the case is escalated to the supervisors (escalatedAt, priority one step up, a
+   * supervisors' inbox notice) and the timeline says why (`refund.deadline_decision_refused`, with
+   * the ledger's figures). The case stays where it was, so a person decides with the events it
+   * allows there (e.g. MERCHANT_CONTEST on the merchant's behalf, then a partial refund or a
+   * rejection, or WITHDRAW).
+   */
+  private async refuseDecision(em: EntityManager, locked: LockedCase, deadline: DeadlineEntity, refusal: DomainError, now: Date) {
+    const { entity, live } = locked;
+    deadline.status = 'refused';
+    deadline.settledAt = now;
+    const priorityFrom = entity.priority;
+    entity.priority = escalatedPriority(priorityFrom);
+    entity.escalatedAt ??= now;
+    setNextDeadline(entity, live);
+    const note = Object.assign(new CaseEventEntity(), {
+      caseId: entity.id,
+      category: 'annotation',
+      type: 'refund.deadline_decision_refused',
+      actorKind: CLOCK.kind,
+      actorId: CLOCK.id,
+      fromState: entity.state,
+      toState: entity.state,
+      caseVersion: entity.version + 1,
+      payload: { deadline: deadline.name, event: deadline.event.type, priorityFrom, priorityTo: entity.priority, reason: refusal.message, ...refusal.details },
+      createdAt: now,
+    });
+    await writeCaseChanges(em, { entity, live, loaded: locked.loaded, newRows: { events: [note], deadlines: [], outbox: [] }, now });
+    em.create(NotificationEntity, {
+      id: randomUUID(),
+      audience: 'supervisors',
+      recipientAgentId: null,
+      caseId: entity.id,
+      type: 'refund.deadline_decision_refused',
+      payload: { caseId: entity.id, subject: entity.subject, deadline: deadline.name, transactionRef: entity.transactionRef, ...refusal.details },
+      dedupeKey: `${deadline.id}-refused`,
+      createdAt: now,
+    });
+    return { scheduledDeadlines: [], cancelledDeadlineIds: [], outbox: [] };
   }
 
   /**

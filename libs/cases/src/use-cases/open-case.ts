@@ -3,11 +3,13 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity } from '@app/db';
-import { currentDefinition, openCase, type CaseKind, type Channel, type Money, type Priority } from '@app/domain';
+import { currentDefinition, DomainError, DomainErrorCode, matchTransaction, openCase, type CaseKind, type Channel, type Money, type Priority, securityReportOf, type SecurityReport } from '@app/domain';
 import { SlaTracker } from '@app/sla';
+import { normaliseTransactionRef, WalletCallError, WalletPort, type WalletTransaction } from '@app/wallet';
 import type { Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { rethrowDuplicateCase } from '../errors';
+import { ensureRefundLedger, moveCaseRefundShare, type RefundLedgerOpening } from '../refund-ledger';
 import { recordTransition, setNextDeadline } from '../transition-recorder';
 
 export interface OpenCaseCommand {
@@ -22,23 +24,33 @@ export interface OpenCaseCommand {
   amount?: Money | null;
   reason?: string | null;
   purchasedAt?: string | null;
+  /** account_security only: a stolen account (the default) or a forgotten password. */
+  securityReport?: SecurityReport | null;
 }
 
-/** Opens a case of any kind on the newest version of its machine. */
+/**
+ * Opens a case of any kind on the newest version of its machine. A case that names a transaction
+ * is first held against the wallet's (it must exist; the amount may not exceed it; currency and
+ * merchant are the wallet's), before anything is written, and its transaction's refund ledger is
+ * created with it when it is the first.
+ */
 @Injectable()
 export class OpenCase {
   constructor(
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
     private readonly sla: SlaTracker,
+    private readonly wallet: WalletPort,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(command: OpenCaseCommand, actor: Actor): Promise<string> {
+  async execute(opening: OpenCaseCommand, actor: Actor): Promise<string> {
+    const { command, ledger } = await this.heldAgainstWallet(opening);
     const definition = currentDefinition(command.kind);
     const now = this.clock.now();
     // The matched SLA policy sets the case's windows (merchant response, customer reply) and clocks.
-    const sla = await this.sla.forFacts({ kind: command.kind, priority: command.priority, channel: command.channel });
+    const securityReport = securityReportOf(command.kind, command.securityReport);
+    const sla = await this.sla.forFacts({ kind: command.kind, priority: command.priority, channel: command.channel, securityReport });
     const transition = openCase(
       definition,
       {
@@ -47,11 +59,13 @@ export class OpenCase {
         transactionRef: command.transactionRef ?? null,
         purchasedAt: command.purchasedAt ?? null,
         openedAt: now.toISOString(),
+        securityReport: command.securityReport ?? null,
       },
       this.sla.windowsFor(sla),
     );
     const id = randomUUID();
     const work = await this.em.transactional(async (em) => {
+      if (ledger) await ensureRefundLedger(em, ledger, now);
       const entity = em.create(CaseEntity, {
         id,
         kind: command.kind,
@@ -73,6 +87,7 @@ export class OpenCase {
         createdAt: now,
         updatedAt: now,
       });
+      await moveCaseRefundShare(em, entity, transition.refundLedger, now);
       const recorded = recordTransition(entity, transition, actor, now, { isNew: true, dueAt: this.sla.dueAtPlanner(sla), live: [] });
       em.persist([recorded.event, ...recorded.scheduledDeadlines, ...recorded.outbox]);
       const slaWork = this.sla.startClocks(em, entity, sla, transition.slaPhase, now);
@@ -83,4 +98,40 @@ export class OpenCase {
     await this.dispatcher.dispatch(work);
     return id;
   }
+
+  /** The command with the reference normalised and the wallet's amount, currency and merchant filled in. */
+  private async heldAgainstWallet(command: OpenCaseCommand): Promise<{ command: OpenCaseCommand; ledger: RefundLedgerOpening | null }> {
+    if (command.transactionRef === undefined || command.transactionRef === null) return { command, ledger: null };
+    const transactionRef = normaliseTransactionRef(command.transactionRef);
+    if (!transactionRef) {
+      throw new DomainError(DomainErrorCode.ValidationFailed, 'transactionRef is blank.', { fields: [{ path: 'transactionRef', message: 'must not be blank' }] });
+    }
+    const transaction = await this.lookUp(transactionRef);
+    const matched = matchTransaction({ amount: command.amount, merchantId: command.merchantId }, transaction);
+    return {
+      command: { ...command, transactionRef, amount: matched.amount, merchantId: matched.merchantId },
+      ledger: { transactionRef, currency: transaction.currency, capturedMinor: transaction.amountMinor, alreadyRefundedMinor: transaction.refundedMinor },
+    };
+  }
+
+  private async lookUp(transactionRef: string): Promise<WalletTransaction> {
+    let transaction: WalletTransaction | null;
+    try {
+      transaction = await this.wallet.getTransaction(transactionRef);
+    } catch (error) {
+      if (!(error instanceof WalletCallError)) throw error;
+      if (error.code === DomainErrorCode.TransactionNotFound) transaction = null;
+      else {
+        throw new DomainError(DomainErrorCode.WalletUnavailable, 'The wallet did not answer; the case was not opened. Try again shortly.', {
+          transactionRef,
+          walletError: error.code,
+        });
+      }
+    }
+    if (!transaction) {
+      throw new DomainError(DomainErrorCode.TransactionNotFound, `The wallet knows no transaction ${transactionRef}.`, { transactionRef });
+    }
+    return transaction;
+  }
 }
+

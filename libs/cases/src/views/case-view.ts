@@ -1,4 +1,4 @@
-import type { CaseEntity, DeadlineEntity, SlaClockEntity } from '@app/db';
+import type { CaseEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
 import {
   allowedEvents,
   businessMinutesBetween,
@@ -35,6 +35,38 @@ export interface SlaClockView {
   remindersSent: string[];
 }
 
+/** One refund sent to the wallet for the case, as the wallet last reported it. */
+export interface RefundView {
+  id: string;
+  attempt: number;
+  amountMinor: number;
+  currency: string;
+  /** requested → processing (the wallet took it, the money is on its way) → succeeded | failed. */
+  status: RefundStatus;
+  /** The wallet's refund id, once it answered. */
+  walletRefundId: string | null;
+  /** While processing: when the money is expected to arrive (bank card refunds take days). */
+  expectedArrivalAt: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  settledAt: string | null;
+}
+
+export function toRefundView(refund: RefundEntity): RefundView {
+  return {
+    id: refund.id,
+    attempt: refund.attempt,
+    amountMinor: Number(refund.amountMinor),
+    currency: refund.currency,
+    status: refund.status,
+    walletRefundId: refund.gatewayRefundId,
+    expectedArrivalAt: refund.expectedArrivalAt?.toISOString() ?? null,
+    failureReason: refund.failureReason,
+    createdAt: refund.createdAt.toISOString(),
+    settledAt: refund.settledAt?.toISOString() ?? null,
+  };
+}
+
 export interface CaseSummaryView {
   id: string;
   kind: string;
@@ -66,6 +98,8 @@ export interface CaseView extends CaseSummaryView {
   escalatedAt: string | null;
   /** The customer's rating once given (customer API). */
   customerRating?: { score: number; comment: string | null; createdAt: string } | null;
+  /** The case's refunds at the wallet, oldest first (GET /v1/cases/:id only). */
+  refunds?: RefundView[];
 }
 
 export interface CaseViewInputs {
@@ -73,6 +107,7 @@ export interface CaseViewInputs {
   clocks: SlaClockEntity[];
   calendar: BusinessCalendar | undefined;
   now: Date;
+  refunds?: RefundEntity[];
 }
 
 export function toSummaryView(entity: CaseEntity): CaseSummaryView {
@@ -140,6 +175,7 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
           }
         : null,
     escalatedAt: entity.escalatedAt?.toISOString() ?? null,
+    ...(inputs.refunds ? { refunds: inputs.refunds.map(toRefundView) } : {}),
   };
 }
 

@@ -50,6 +50,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     'investigating.tracing': 'in_review',
     'investigating.awaitingCustomerInfo': 'waiting_for_you',
     reversing: 'refund_in_progress',
+    // v2: the wallet confirms that no money was taken.
+    verifyingNoFundsTaken: 'in_review',
     resolved: 'resolved',
     closed: 'closed',
   },
@@ -59,10 +61,20 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     correctionNeeded: 'in_review',
     correctionProposed: 'in_review',
     postingCorrection: 'in_review',
+    // v2: the pending transactions must really settle before the case closes.
+    confirmingSettlement: 'in_review',
     resolved: 'resolved',
     closed: 'closed',
   },
   account_security: {
+    // v2: a stolen account is frozen at once; the wallet confirms each step.
+    opened: 'received',
+    freezing: 'in_review',
+    'verifyingForReset.verifyingIdentity': 'in_review',
+    'verifyingForReset.awaitingCustomer': 'waiting_for_you',
+    resettingCredentials: 'in_review',
+    unfreezing: 'in_review',
+    'frozen.awaitingCustomer': 'waiting_for_you',
     frozen: 'in_review',
     resolved: 'resolved',
     closed: 'closed',

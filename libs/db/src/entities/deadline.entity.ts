@@ -1,7 +1,10 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
-/** `failed`: BullMQ gave up on its job; a supervisor redrives it (POST /v1/cases/:id/deadlines/redrive). */
-export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale' | 'failed';
+/**
+ * `failed`: BullMQ gave up on its job; a supervisor redrives it (POST /v1/cases/:id/deadlines/redrive).
+ * `refused`: a deadline-driven decision the refund ledger refused (the case went to a supervisor).
+ */
+export type DeadlineStatus = 'pending' | 'fired' | 'cancelled' | 'stale' | 'refused' | 'failed';
 
 /**
  * A delayed event a machine scheduled with `after`. This row is the source of truth; the BullMQ

@@ -10,7 +10,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261203120000StrandedWork extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table deadlines drop constraint if exists deadlines_status_check;`);
-    this.addSql(`alter table deadlines add constraint deadlines_status_check check (status in ('pending', 'fired', 'cancelled', 'stale', 'failed'));`);
+    this.addSql(`alter table deadlines add constraint deadlines_status_check check (status in ('pending', 'fired', 'cancelled', 'stale', 'refused', 'failed'));`);
     this.addSql(`create index if not exists deadlines_failed_idx on deadlines (case_id) where status = 'failed';`);
     this.addSql(`alter table outbox add column if not exists relays integer not null default 0;`);
   }
@@ -20,6 +20,6 @@ export class Migration20261203120000StrandedWork extends Migration {
     this.addSql(`drop index if exists deadlines_failed_idx;`);
     this.addSql(`update deadlines set status = 'pending' where status = 'failed';`);
     this.addSql(`alter table deadlines drop constraint if exists deadlines_status_check;`);
-    this.addSql(`alter table deadlines add constraint deadlines_status_check check (status in ('pending', 'fired', 'cancelled', 'stale'));`);
+    this.addSql(`alter table deadlines add constraint deadlines_status_check check (status in ('pending', 'fired', 'cancelled', 'stale', 'refused'));`);
   }
 }

@@ -29,4 +29,5 @@ export {
   PRC_STANDARD_WORKDAY_HOURS,
   type PublicHolidayYear,
 } from './prc-holidays';
+export { ALWAYS_ON_CALENDAR } from './always-on';
 export { isValidTimeZone } from './zoned-time';

@@ -18,6 +18,18 @@ export type Priority = (typeof PRIORITIES)[number];
 export const DISPUTE_REASONS = ['not_received', 'not_as_described', 'duplicate', 'unauthorised'] as const;
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 
+/**
+ * What an account-security case was opened for: a stolen (taken-over) account is frozen at once
+ * and runs on the urgent 24/7 SLA; a forgotten password needs no freeze, only a verified reset.
+ */
+export const SECURITY_REPORTS = ['stolen_account', 'forgotten_password'] as const;
+export type SecurityReport = (typeof SECURITY_REPORTS)[number];
+
+/** The report a case stands for: account_security cases opened without one (callers from before v2) are stolen accounts. */
+export function securityReportOf(kind: CaseKind, report: SecurityReport | null | undefined): SecurityReport | null {
+  return kind === 'account_security' ? (report ?? 'stolen_account') : null;
+}
+
 /** Who sends an event. Agents act for customers and merchants on the phone; `system` is the clock and the refund gateway. */
 export const ACTOR_KINDS = ['agent', 'merchant', 'customer', 'system'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];

@@ -4,6 +4,7 @@ import { AGENT_ROLES } from '../cases/case-kind';
 import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
 import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
 import { EFFECT_TYPES, type CaseEffect } from '../machines/effects';
+import { refundLedgerMovementOf, type RefundLedgerMovement } from '../money/refund-ledger';
 import type { CaseWindows } from '../machines/windows';
 import { SLA_PAUSED, SLA_STOPPED, type SlaPhase } from '../sla/sla-tags';
 
@@ -36,6 +37,8 @@ export interface CaseTransition {
   effects: CaseEffect[];
   scheduled: ScheduledDeadline[];
   cancelledSendIds: string[];
+  /** How the transition moves the case's share of its transaction's refund ledger (none for most). */
+  refundLedger: RefundLedgerMovement | null;
 }
 
 export interface EventSender {
@@ -76,6 +79,11 @@ export function allowedEvents(definition: CaseMachineDefinition, snapshot: AnyMa
 }
 
 export function openCase(definition: CaseMachineDefinition, facts: OpenCaseFacts, windows: CaseWindows): CaseTransition {
+  if (facts.securityReport && definition.kind !== 'account_security') {
+    throw new DomainError(DomainErrorCode.ValidationFailed, 'Only an account_security case takes a securityReport.', {
+      fields: [{ path: 'securityReport', message: 'only for kind account_security' }],
+    });
+  }
   const invalid = definition.validateFacts(facts);
   if (invalid) throw invalid;
   const input = definition.buildInput(facts, windows);
@@ -126,7 +134,7 @@ export function applyEvent(
 
   const machineEvent: MachineEvent = { type, ...(parsed.data as object) };
   const [next, actions] = transition(definition.machine, snapshot, machineEvent);
-  return describe(definition, next, actions, machineEvent);
+  return describe(definition, next, actions, machineEvent, snapshot);
 }
 
 /**
@@ -142,7 +150,7 @@ export function fireDeadline(
   if (!snapshot.can(event)) return undefined;
   const [next, actions] = transition(definition.machine, snapshot, event);
   if (next === snapshot) return undefined;
-  return describe(definition, next, actions, event);
+  return describe(definition, next, actions, event, snapshot);
 }
 
 /** Replays a case's machine events from its opening input; used to check the stored snapshot. */
@@ -180,6 +188,8 @@ function describe(
   next: AnyMachineSnapshot,
   actions: ExecutableAction[],
   event: MachineEvent,
+  /** The snapshot the event was applied to; none when the case opens. */
+  before?: AnyMachineSnapshot,
 ): CaseTransition {
   const effects: CaseEffect[] = [];
   const scheduled: ScheduledDeadline[] = [];
@@ -205,5 +215,6 @@ function describe(
     effects,
     scheduled,
     cancelledSendIds,
+    refundLedger: refundLedgerMovementOf(definition, before, next, event.type, effects),
   };
 }

@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
-import type { ActorKind, AgentRole, CaseKind } from '../cases/case-kind';
+import type { ActorKind, AgentRole, CaseKind, SecurityReport } from '../cases/case-kind';
 import type { DomainError } from '../errors';
 
 /**
@@ -30,6 +30,8 @@ export interface OpenCaseFacts {
   transactionRef: string | null;
   purchasedAt: string | null;
   openedAt: string;
+  /** account_security only: what was reported (absent: a stolen account, as before v2). */
+  securityReport?: SecurityReport | null;
 }
 
 /**

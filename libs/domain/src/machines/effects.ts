@@ -11,7 +11,12 @@ export interface RequestRefundEffect {
 export interface NotifyEffect {
   type: 'notify';
   /** A topic a subscriber (agent inbox, merchant webhook) may listen to, e.g. `dispute.decided`. */
-  params: { topic: string; audience: ReadonlyArray<'merchant' | 'customer' | 'agents'> };
+  params: {
+    topic: string;
+    audience: ReadonlyArray<'merchant' | 'customer' | 'agents'>;
+    /** Someone must act on it: it also lands in the agent inbox (the assignee's, else the supervisors' queue). */
+    alert?: boolean;
+  };
 }
 
 export interface AccountEffect {
@@ -24,7 +29,26 @@ export interface BalanceCorrectionEffect {
   params: { amountMinor: number; currency: string; direction: 'credit' | 'debit' };
 }
 
-export type CaseEffect = RequestRefundEffect | NotifyEffect | AccountEffect | BalanceCorrectionEffect;
+/** Asks the wallet whether the customer's pending transactions have settled (answer: PENDING_SETTLED / PENDING_STILL_OPEN). */
+export interface CheckPendingTransactionsEffect {
+  type: 'checkPendingTransactions';
+  /** `attempt` numbers the checks of one case, so a late answer to an older check is dropped. */
+  params: { refs: string[]; attempt: number };
+}
+
+/** Asks the wallet for the status of the case's transaction (answer: WALLET_TRANSACTION_STATUS). */
+export interface CheckTransactionStatusEffect {
+  type: 'checkTransactionStatus';
+  params: { transactionRef: string };
+}
+
+export type CaseEffect =
+  | RequestRefundEffect
+  | NotifyEffect
+  | AccountEffect
+  | BalanceCorrectionEffect
+  | CheckPendingTransactionsEffect
+  | CheckTransactionStatusEffect;
 
 export const EFFECT_TYPES: ReadonlyArray<CaseEffect['type']> = [
   'requestRefund',
@@ -33,6 +57,8 @@ export const EFFECT_TYPES: ReadonlyArray<CaseEffect['type']> = [
   'unfreezeAccount',
   'resetCredentials',
   'postBalanceCorrection',
+  'checkPendingTransactions',
+  'checkTransactionStatus',
 ];
 
 /** Named no-op implementations for `setup({ actions })`: the engine, not the machine, performs effects. */
@@ -43,4 +69,6 @@ export const effectActions = {
   unfreezeAccount: (_: unknown, _params: AccountEffect['params']) => undefined,
   resetCredentials: (_: unknown, _params: AccountEffect['params']) => undefined,
   postBalanceCorrection: (_: unknown, _params: BalanceCorrectionEffect['params']) => undefined,
+  checkPendingTransactions: (_: unknown, _params: CheckPendingTransactionsEffect['params']) => undefined,
+  checkTransactionStatus: (_: unknown, _params: CheckTransactionStatusEffect['params']) => undefined,
 };

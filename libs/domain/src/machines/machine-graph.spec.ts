@@ -1,9 +1,9 @@
 import { getAdjacencyMap, getShortestPaths, getStateNodes, type AdjacencyMap, type AdjacencyValue } from '@xstate/graph';
-import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode } from 'xstate';
+import { initialTransition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { CASE_KINDS } from '../cases/case-kind';
 import { replayEvents, stateToString, toPersisted, type MachineEvent } from '../engine/case-transition';
-import { SAMPLE_FACTS } from '../testing/sample-facts';
-import type { CaseMachineDefinition } from './definition';
+import { MORE_SAMPLE_FACTS, SAMPLE_FACTS } from '../testing/sample-facts';
+import type { CaseMachineDefinition, OpenCaseFacts } from './definition';
 import { allDefinitions, currentDefinition } from './registry';
 import { DEFAULT_WINDOWS } from './windows';
 
@@ -20,10 +20,18 @@ function allNodes(machine: AnyStateMachine): AnyStateNode[] {
   return [machine.root, ...getStateNodes(machine.root)];
 }
 
+/**
+ * A state that only routes (eventless transitions, nothing to wait for) is left in the same step
+ * it is entered, so no case ever rests in it.
+ */
+function isTransient(node: AnyStateNode): boolean {
+  return (node.always ?? []).length > 0 && node.transitions.size === 0 && node.after.length === 0;
+}
+
 /** Every state a case can rest in: the leaves of the state tree, as dotted paths. */
 function leafStatePaths(machine: AnyStateMachine): string[] {
   return allNodes(machine)
-    .filter((node) => Object.keys(node.states).length === 0)
+    .filter((node) => Object.keys(node.states).length === 0 && !isTransient(node))
     .map((node) => node.path.join('.'))
     .sort();
 }
@@ -56,8 +64,14 @@ interface Exploration {
   adjacency: AdjacencyMap<AnyMachineSnapshot, MachineEvent>;
 }
 
-function explore(definition: CaseMachineDefinition): Exploration {
-  const input = definition.buildInput(SAMPLE_FACTS[definition.kind], DEFAULT_WINDOWS);
+/** One exploration per sample opening of the kind: a machine may branch on its opening facts. */
+function exploreAll(definition: CaseMachineDefinition): Exploration[] {
+  const openings = [SAMPLE_FACTS[definition.kind], ...(MORE_SAMPLE_FACTS[definition.kind] ?? [])];
+  return openings.map((facts) => explore(definition, facts));
+}
+
+function explore(definition: CaseMachineDefinition, facts: OpenCaseFacts): Exploration {
+  const input = definition.buildInput(facts, DEFAULT_WINDOWS);
   const events = [...catalogueEvents(definition), ...deadlineEvents(definition.machine)];
   // Depth is tracked per snapshot object: the traversal hands serializeState the snapshot it
   // came from, and the first (breadth-first, so shortest) way to reach a snapshot wins.
@@ -77,9 +91,29 @@ function explore(definition: CaseMachineDefinition): Exploration {
 }
 
 /** Which defined transitions some explored step takes (the event's own, then any eventless ones). */
-function takenTransitions(machine: AnyStateMachine, adjacency: AdjacencyMap<AnyMachineSnapshot, MachineEvent>): Set<string> {
+/** The states entered by the machine's declared initial targets, before any eventless transition. */
+function declaredInitialNodes(machine: AnyStateMachine): Set<AnyStateNode> {
+  const nodes = new Set<AnyStateNode>([machine.root]);
+  let node: AnyStateNode | undefined = machine.root;
+  while (node && node.initial?.target?.length) {
+    node = node.initial.target[0];
+    if (node) nodes.add(node);
+  }
+  return nodes;
+}
+
+function takenTransitions(machine: AnyStateMachine, exploration: Exploration): Set<string> {
+  const { adjacency } = exploration;
   const taken = new Set<string>();
   const alwaysTransitions = allNodes(machine).flatMap((node) => (node.always ?? []).map((transition, index) => ({ node, transition, index })));
+  // The opening step: a routing initial state is left by an eventless transition inside initialTransition.
+  const [opened] = initialTransition(machine, exploration.input);
+  for (const { node, transition, index } of alwaysTransitions) {
+    const targets: ReadonlyArray<AnyStateNode> = transition.target ?? [];
+    if (declaredInitialNodes(machine).has(node) && !nodesOf(opened).has(node) && targets.every((target) => nodesOf(opened).has(target))) {
+      taken.add(`${node.id} always[${index}]`);
+    }
+  }
   for (const { state: before, transitions } of Object.values(adjacency) as Array<AdjacencyValue<AnyMachineSnapshot, MachineEvent>>) {
     for (const { event, state: after } of Object.values(transitions) as Array<{ event: MachineEvent; state: AnyMachineSnapshot }>) {
       for (const transition of machine.getTransitionData(before, event)) taken.add(`${transition.source.id} on ${transition.eventType}`);
@@ -108,10 +142,10 @@ describe.each(allDefinitions().map((definition) => [`${definition.kind} v${defin
   'machine graph of %s',
   (_, definition) => {
     const { machine } = definition;
-    let exploration: Exploration;
+    let explorations: Exploration[];
 
     beforeAll(() => {
-      exploration = explore(definition);
+      explorations = exploreAll(definition);
     });
 
     it('has no parallel states (state paths are single dotted strings)', () => {
@@ -119,7 +153,9 @@ describe.each(allDefinitions().map((definition) => [`${definition.kind} v${defin
     });
 
     it('opens with the sample facts', () => {
-      expect(definition.validateFacts(SAMPLE_FACTS[definition.kind])).toBeUndefined();
+      for (const facts of [SAMPLE_FACTS[definition.kind], ...(MORE_SAMPLE_FACTS[definition.kind] ?? [])]) {
+        expect(definition.validateFacts(facts)).toBeUndefined();
+      }
     });
 
     it('has sample payloads that pass their event schema', () => {
@@ -148,29 +184,31 @@ describe.each(allDefinitions().map((definition) => [`${definition.kind} v${defin
     });
 
     it('reaches every leaf state', () => {
-      const reached = new Set(exploration.paths.map((path) => stateToString(path.state.value)));
+      const reached = new Set(explorations.flatMap((exploration) => exploration.paths.map((path) => stateToString(path.state.value))));
       expect([...reached].sort()).toEqual(leafStatePaths(machine));
     });
 
     it('takes every transition it defines', () => {
       // Every explored step lies on a path: the shortest path to its source state, then its event.
-      const taken = takenTransitions(machine, exploration.adjacency);
+      const taken = new Set(explorations.flatMap((exploration) => [...takenTransitions(machine, exploration)]));
       expect(definedTransitions(machine).filter((key) => !taken.has(key))).toEqual([]);
       // Deadline transitions are part of the set, so every `after` is proven to fire somewhere.
       expect(definedTransitions(machine).some((key) => key.includes(` on ${DEADLINE_PREFIX}`))).toBe(true);
     });
 
     it('replays the shortest path to every leaf state to the same snapshot', () => {
-      const firstPerState = new Map<string, (typeof exploration.paths)[number]>();
-      for (const path of exploration.paths) {
-        const state = stateToString(path.state.value);
-        if (!firstPerState.has(state)) firstPerState.set(state, path);
-      }
-      for (const [state, path] of firstPerState) {
-        // The first step is the initial snapshot (its event is `xstate.init`).
-        const events = path.steps.slice(1).map((step) => step.event as MachineEvent);
-        const replayed = replayEvents(definition, exploration.input, events);
-        expect({ state, snapshot: replayed }).toEqual({ state, snapshot: toPersisted(definition, path.state) });
+      for (const exploration of explorations) {
+        const firstPerState = new Map<string, (typeof exploration.paths)[number]>();
+        for (const path of exploration.paths) {
+          const state = stateToString(path.state.value);
+          if (!firstPerState.has(state)) firstPerState.set(state, path);
+        }
+        for (const [state, path] of firstPerState) {
+          // The first step is the initial snapshot (its event is `xstate.init`).
+          const events = path.steps.slice(1).map((step) => step.event as MachineEvent);
+          const replayed = replayEvents(definition, exploration.input, events);
+          expect({ state, snapshot: replayed }).toEqual({ state, snapshot: toPersisted(definition, path.state) });
+        }
       }
     });
   },

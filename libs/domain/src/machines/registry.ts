@@ -2,10 +2,13 @@ import type { CaseKind } from '../cases/case-kind';
 import { DomainError, DomainErrorCode } from '../errors';
 import type { CaseMachineDefinition } from './definition';
 import { accountSecurityDefinitionV1 } from './account-security/account-security.definition';
+import { accountSecurityDefinitionV2 } from './account-security/account-security.v2.definition';
 import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy/balance-discrepancy.definition';
+import { balanceDiscrepancyDefinitionV2 } from './balance-discrepancy/balance-discrepancy.v2.definition';
 import { disputeDefinitionV1 } from './dispute/dispute.definition';
 import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
 import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
+import { paymentFailureDefinitionV2 } from './payment-failure/payment-failure.v2.definition';
 import { refundRequestDefinitionV1 } from './refund-request/refund-request.definition';
 
 /**
@@ -17,8 +20,11 @@ const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   disputeDefinitionV1,
   refundRequestDefinitionV1,
   paymentFailureDefinitionV1,
+  paymentFailureDefinitionV2,
   balanceDiscrepancyDefinitionV1,
+  balanceDiscrepancyDefinitionV2,
   accountSecurityDefinitionV1,
+  accountSecurityDefinitionV2,
   inquiryDefinitionV1,
 ];
 

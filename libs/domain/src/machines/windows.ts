@@ -15,6 +15,13 @@ export interface CaseWindows {
   refundRetryMs: number;
   /** Support cases waiting on the customer (inquiry answered, account verification, ...). */
   customerReplyMs: number;
+  /**
+   * How long a wallet action (freeze, unfreeze, credential reset, balance correction) may stay
+   * unconfirmed before agents are told. Machines from v2 on read it; v1 contexts lack it.
+   */
+  walletConfirmationMs: number;
+  /** Wait before the wallet is asked again whether a pending transaction has settled. */
+  pendingRecheckMs: number;
 }
 
 const MINUTE = 60_000;
@@ -26,7 +33,12 @@ export const DEFAULT_WINDOWS: CaseWindows = {
   appealWindowMs: 14 * DAY,
   refundRetryMs: 15 * MINUTE,
   customerReplyMs: 3 * DAY,
+  walletConfirmationMs: 15 * MINUTE,
+  pendingRecheckMs: 30 * MINUTE,
 };
 
 /** Refunds the engine retries by itself before an agent has to step in. */
 export const MAX_AUTOMATIC_REFUND_ATTEMPTS = 3;
+
+/** Times the wallet is asked whether a pending transaction settled before an agent has to look (the first check included). */
+export const MAX_SETTLEMENT_CHECKS = 4;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_KINDS, CHANNELS, PRIORITIES } from '../cases/case-kind';
+import { CASE_KINDS, CHANNELS, PRIORITIES, SECURITY_REPORTS } from '../cases/case-kind';
 import { DomainError, DomainErrorCode } from '../errors';
 import type { SlaPolicy } from './sla-policy';
 
@@ -16,16 +16,19 @@ const reminder = z.union([
   z.object({ kind: z.literal('before'), minutes: z.number().positive() }).strict(),
 ]);
 
+const facets = z.object({
+  kinds: z.array(z.enum(CASE_KINDS)).optional(),
+  priorities: z.array(z.enum(PRIORITIES)).optional(),
+  channels: z.array(z.enum(CHANNELS)).optional(),
+  securityReports: z.array(z.enum(SECURITY_REPORTS)).optional(),
+});
+
 export const slaPolicyInputSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     position: z.number().int().min(0).max(1_000_000),
-    match: z
-      .object({
-        kinds: z.array(z.enum(CASE_KINDS)).optional(),
-        priorities: z.array(z.enum(PRIORITIES)).optional(),
-        channels: z.array(z.enum(CHANNELS)).optional(),
-      })
+    match: facets
+      .extend({ anyOf: z.array(facets.strict()).max(10).optional() })
       .strict(),
     calendarId: z.string().min(1).max(100),
     targets: z

@@ -1,5 +1,7 @@
-import type { CaseKind, Channel, Priority } from '../cases/case-kind';
+import type { CaseKind, Channel, Priority, SecurityReport } from '../cases/case-kind';
 import { PRIORITIES } from '../cases/case-kind';
+import { ALWAYS_ON_CALENDAR } from '../calendar/always-on';
+import { DEFAULT_BUSINESS_CALENDAR } from '../calendar/prc-holidays';
 
 /** How a target is measured: wall-clock minutes, or working minutes of the policy's calendar. */
 export type SlaMode = 'calendar' | 'business';
@@ -26,12 +28,26 @@ export type SlaWindowTarget = keyof typeof SLA_WINDOW_TARGETS;
 /** A reminder before a clock's breach: at a share of the target used up, or some minutes before. */
 export type SlaReminderRule = { kind: 'fraction'; fraction: number } | { kind: 'before'; minutes: number };
 
+/** Facets a policy matches on; each one given must accept the case (an empty or absent one accepts all). */
+export interface SlaPolicyFacets {
+  kinds?: CaseKind[];
+  priorities?: Priority[];
+  channels?: Channel[];
+  /** account_security cases opened for one of these reports (other kinds never match a policy that sets it). */
+  securityReports?: SecurityReport[];
+}
+
+export interface SlaPolicyMatch extends SlaPolicyFacets {
+  /** Alternatives: when given, at least one of them must accept the case as well (e.g. urgent priority, or a stolen account). */
+  anyOf?: SlaPolicyFacets[];
+}
+
 export interface SlaPolicy {
   id: string;
   name: string;
   /** Lower first; the first policy whose match accepts the case wins. */
   position: number;
-  match: { kinds?: CaseKind[]; priorities?: Priority[]; channels?: Channel[] };
+  match: SlaPolicyMatch;
   calendarId: string;
   targets: Partial<Record<SlaClockTarget | SlaWindowTarget, SlaTarget>>;
   reminders: SlaReminderRule[];
@@ -41,15 +57,23 @@ export interface SlaCaseFacts {
   kind: CaseKind;
   priority: Priority;
   channel: Channel;
+  /** What an account_security case was opened for (see `securityReportOf`). */
+  securityReport?: SecurityReport | null;
 }
 
-export function policyMatches(policy: Pick<SlaPolicy, 'match'>, facts: SlaCaseFacts): boolean {
-  const { kinds, priorities, channels } = policy.match;
+function facetsAccept(facets: SlaPolicyFacets, facts: SlaCaseFacts): boolean {
+  const { kinds, priorities, channels, securityReports } = facets;
   return (
     (!kinds?.length || kinds.includes(facts.kind)) &&
     (!priorities?.length || priorities.includes(facts.priority)) &&
-    (!channels?.length || channels.includes(facts.channel))
+    (!channels?.length || channels.includes(facts.channel)) &&
+    (!securityReports?.length || (facts.securityReport != null && securityReports.includes(facts.securityReport)))
   );
+}
+
+export function policyMatches(policy: Pick<SlaPolicy, 'match'>, facts: SlaCaseFacts): boolean {
+  const { anyOf, ...facets } = policy.match;
+  return facetsAccept(facets, facts) && (!anyOf?.length || anyOf.some((alternative) => facetsAccept(alternative, facts)));
 }
 
 /** Ordered, first match wins; undefined when no policy applies (the case then runs without SLA clocks). */
@@ -65,13 +89,21 @@ export function escalatedPriority(priority: Priority): Priority {
 const HOUR = 60;
 const DAY = 24 * HOUR;
 
-/** Seeded defaults: tighter for urgent and high priority; disputes get the card-network style windows. */
-export const DEFAULT_SLA_POLICIES: ReadonlyArray<Omit<SlaPolicy, 'calendarId'>> = [
+/** The business calendars `db:migrate` ships; the default policies run on them. */
+export const DEFAULT_BUSINESS_CALENDARS = [DEFAULT_BUSINESS_CALENDAR, ALWAYS_ON_CALENDAR] as const;
+
+/**
+ * Seeded defaults: urgent cases and stolen accounts around the clock; disputes get the
+ * card-network style windows; everything else office hours.
+ */
+export const DEFAULT_SLA_POLICIES: ReadonlyArray<SlaPolicy> = [
   {
     id: 'urgent',
     name: 'Urgent and account security',
     position: 10,
-    match: { priorities: ['urgent'] },
+    // A stolen account is urgent whatever priority it was opened with; a forgotten password is not.
+    match: { anyOf: [{ priorities: ['urgent'] }, { kinds: ['account_security'], securityReports: ['stolen_account'] }] },
+    calendarId: ALWAYS_ON_CALENDAR.id,
     targets: {
       firstResponse: { minutes: 30, mode: 'calendar' },
       resolution: { minutes: 8 * HOUR, mode: 'business' },
@@ -83,6 +115,7 @@ export const DEFAULT_SLA_POLICIES: ReadonlyArray<Omit<SlaPolicy, 'calendarId'>> 
     name: 'Disputes',
     position: 20,
     match: { kinds: ['dispute'] },
+    calendarId: DEFAULT_BUSINESS_CALENDAR.id,
     targets: {
       firstResponse: { minutes: 4 * HOUR, mode: 'business' },
       resolution: { minutes: 10 * 8 * HOUR, mode: 'business' },
@@ -96,6 +129,7 @@ export const DEFAULT_SLA_POLICIES: ReadonlyArray<Omit<SlaPolicy, 'calendarId'>> 
     name: 'Standard support',
     position: 100,
     match: {},
+    calendarId: DEFAULT_BUSINESS_CALENDAR.id,
     targets: {
       firstResponse: { minutes: 8 * HOUR, mode: 'business' },
       resolution: { minutes: 5 * 8 * HOUR, mode: 'business' },

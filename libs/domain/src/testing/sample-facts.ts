@@ -49,3 +49,13 @@ export const SAMPLE_FACTS: Record<CaseKind, OpenCaseFacts> = {
     openedAt: '2025-03-10T08:00:00.000Z',
   },
 };
+
+/**
+ * Further openings of a kind whose machine branches on its opening facts (a forgotten password
+ * instead of a stolen account, a payment failure without a transaction): the graph tests explore
+ * from each of them too, so every branch is reached.
+ */
+export const MORE_SAMPLE_FACTS: Partial<Record<CaseKind, OpenCaseFacts[]>> = {
+  account_security: [{ ...SAMPLE_FACTS.account_security, reason: 'cannot_log_in', securityReport: 'forgotten_password' }],
+  payment_failure: [{ ...SAMPLE_FACTS.payment_failure, transactionRef: null }],
+};

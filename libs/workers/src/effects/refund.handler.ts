@@ -2,18 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { REFUND_GATEWAY, SendCaseEvent } from '@app/cases';
+import { RecordWalletOutcome } from '@app/cases';
 import { CaseEntity, RefundEntity, type OutboxEntity } from '@app/db';
 import type { RequestRefundEffect } from '@app/domain';
-import { WalletGateway } from '../gateways/wallet-gateway';
+import { WalletCallError, WalletPort, type WalletRefund } from '@app/wallet';
 import type { EffectHandler } from './effect-handler';
 
+/** Our key for a refund at the wallet: from the case and the outbox row, so every try of it shares it. */
+export function refundIdempotencyKey(caseId: string, outboxId: string): string {
+  return `${caseId}-${outboxId}`;
+}
+
 /**
- * Sends a decided refund to the gateway and reports the result to the case.
- * Exactly once, however often the job runs: the refund row is unique per outbox row; the gateway
- * call carries the logical refund's key (shared by its retries, so an ambiguous failure that did
- * pay is not paid again); and the row is settled in the same transaction
- * that applies REFUND_SUCCEEDED / REFUND_FAILED, so a replayed job finds it settled and stops.
+ * Sends a decided refund to the wallet and reports the answer to the case.
+ * Exactly once, however often the job runs: the refund row is unique per outbox row and carries
+ * one idempotency key for all tries of it; once a request may have left, a later try looks the
+ * refund up by that key before asking again (a timeout that did pay is not paid again). A
+ * `processing` answer waits for the wallet's callback (or the poller); a final answer settles the
+ * row in the same transaction that applies REFUND_SUCCEEDED / REFUND_FAILED.
  */
 @Injectable()
 export class RefundHandler implements EffectHandler {
@@ -21,8 +27,8 @@ export class RefundHandler implements EffectHandler {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly gateway: WalletGateway,
-    private readonly sendCaseEvent: SendCaseEvent,
+    private readonly wallet: WalletPort,
+    private readonly outcomes: RecordWalletOutcome,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -30,6 +36,7 @@ export class RefundHandler implements EffectHandler {
     const params = row.payload as unknown as RequestRefundEffect['params'];
     const caseId = row.caseId!;
     const em = this.em.fork();
+    const idempotencyKey = refundIdempotencyKey(caseId, row.id);
     await em
       .createQueryBuilder(RefundEntity)
       .insert({
@@ -40,48 +47,62 @@ export class RefundHandler implements EffectHandler {
         amountMinor: params.amountMinor,
         currency: params.currency,
         status: 'requested',
+        idempotencyKey,
         createdAt: this.clock.now(),
       })
       .onConflict('outbox_id')
       .ignore()
       .execute();
     const refund = await em.findOneOrFail(RefundEntity, { outboxId: row.id });
+    // processing: the callback or the poller settles it; succeeded/failed: reported already.
     if (refund.status !== 'requested') return;
+    const key = refund.idempotencyKey ?? idempotencyKey;
 
-    const theCase = await em.findOneOrFail(CaseEntity, { id: caseId }, { fields: ['transactionRef'] });
-    // One logical refund per decision: attempts of it share the key, because refunds of a case are
-    // sequential (one in flight at a time), so the count of earlier successes numbers them.
-    const earlierSuccesses = await em.count(RefundEntity, { caseId, status: 'succeeded' });
-    const result = await this.gateway.refund({
-      idempotencyKey: `${caseId}-refund-${earlierSuccesses + 1}`,
-      attemptId: row.id,
-      caseId,
-      transactionRef: theCase.transactionRef,
-      amountMinor: refund.amountMinor,
-      currency: refund.currency,
-    });
+    const theCase = await em.findOneOrFail(CaseEntity, { id: caseId }, { fields: ['transactionRef', 'kind'] });
+    if (!theCase.transactionRef) {
+      await this.outcomes.refund(refund, { status: 'failed', walletRefundId: null, failureReason: 'NO_TRANSACTION_REFERENCE: the case names no wallet transaction' });
+      return;
+    }
 
-    const now = this.clock.now();
-    await this.sendCaseEvent.execute(
-      {
-        caseId,
-        event: result.ok
-          ? { type: 'REFUND_SUCCEEDED', gatewayRefundId: result.gatewayRefundId }
-          : { type: 'REFUND_FAILED', failureReason: result.failureReason },
-      },
-      REFUND_GATEWAY,
-      {
-        inSameTransaction: async (tx) => {
-          const settled = await tx.nativeUpdate(
-            RefundEntity,
-            { id: refund.id, status: 'requested' },
-            result.ok
-              ? { status: 'succeeded', gatewayRefundId: result.gatewayRefundId, settledAt: now }
-              : { status: 'failed', failureReason: result.failureReason, settledAt: now },
-          );
-          return settled === 1;
-        },
-      },
+    // A try before this one may have reached the wallet (it timed out, or the process died): ask
+    // the wallet what became of our key before requesting, never pay blindly a second time.
+    let answer: WalletRefund | null = refund.firstSentAt ? await this.wallet.findRefund(key) : null;
+    if (!answer) {
+      await em.nativeUpdate(RefundEntity, { id: refund.id, firstSentAt: null }, { firstSentAt: this.clock.now(), idempotencyKey: key });
+      try {
+        answer = await this.wallet.requestRefund({
+          idempotencyKey: key,
+          transactionRef: theCase.transactionRef,
+          amountMinor: refund.amountMinor,
+          currency: refund.currency,
+          reason: `${theCase.kind} ${caseId}`,
+        });
+      } catch (error) {
+        // Refused for good (over the captured amount, unknown transaction…): the machine decides
+        // what a failed refund means. Anything else (ambiguous, unavailable) is retried by BullMQ.
+        if (!(error instanceof WalletCallError) || error.kind !== 'rejected') throw error;
+        await this.outcomes.refund(refund, { status: 'failed', walletRefundId: null, failureReason: error.message });
+        return;
+      }
+    }
+    await this.apply(refund, answer);
+  }
+
+  private async apply(refund: RefundEntity, answer: WalletRefund): Promise<void> {
+    if (answer.status === 'processing') {
+      const now = this.clock.now();
+      await this.em.fork().nativeUpdate(
+        RefundEntity,
+        { id: refund.id, status: 'requested' },
+        { status: 'processing', gatewayRefundId: answer.refundId, expectedArrivalAt: answer.expectedArrivalAt, processingAt: now, lastCheckedAt: now },
+      );
+      return;
+    }
+    await this.outcomes.refund(
+      refund,
+      answer.status === 'succeeded'
+        ? { status: 'succeeded', walletRefundId: answer.refundId, settledAt: answer.settledAt }
+        : { status: 'failed', walletRefundId: answer.refundId, failureReason: answer.failureReason ?? 'failed' },
     );
   }
 }

@@ -1,0 +1,59 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { renderWithProviders } from '../test/render';
+import IntakePage from './IntakePage';
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+function renderPage() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return renderWithProviders(
+    <QueryClientProvider client={client}>
+      <MemoryRouter initialEntries={['/intake']}>
+        <Routes>
+          <Route path="/intake" element={<IntakePage />} />
+          <Route path="/cases/:id" element={<p>case page</p>} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+/** Opens an antd Select by its test id and picks the option with this label. */
+async function choose(testId: string, label: string) {
+  fireEvent.mouseDown(within(screen.getByTestId(testId)).getByRole('combobox'));
+  const options = await screen.findAllByTitle(label);
+  fireEvent.click(options[options.length - 1]!);
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('intake of an account-security case', () => {
+  it('asks what happened only for account security, and sends the report with the case', async () => {
+    const posted: unknown[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+        if (String(input) === '/v1/cases' && init?.method === 'POST') {
+          posted.push(JSON.parse(String(init.body)));
+          return json(201, { id: 'c1' });
+        }
+        throw new Error(`unexpected fetch ${String(input)}`);
+      }),
+    );
+    renderPage();
+    expect(screen.queryByTestId('intake-security-report')).toBeNull();
+
+    await choose('intake-kind', 'Account security');
+    await screen.findByTestId('intake-security-report');
+    await choose('intake-security-report', 'Forgotten password');
+    fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Cannot log in' } });
+    fireEvent.change(screen.getByLabelText('Customer wallet ID'), { target: { value: 'u_42' } });
+    fireEvent.submit(screen.getByTestId('intake-form'));
+
+    await waitFor(() => expect(posted).toHaveLength(1));
+    expect(posted[0]).toMatchObject({ kind: 'account_security', securityReport: 'forgotten_password', subject: 'Cannot log in', customer: { id: 'u_42' } });
+  });
+});

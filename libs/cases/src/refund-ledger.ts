@@ -1,0 +1,94 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CaseEntity } from '@app/db';
+import { moveRefundLedger, type RefundLedgerMovement } from '@app/domain';
+
+/**
+ * The per-transaction refund ledger as the command path keeps it (libs/domain's refund-ledger.ts
+ * says what each movement means). Lock order, the same on every path: the case row, its live
+ * deadlines (lockCaseWithLiveDeadlines), then its transaction's ledger row. Two commands on
+ * different cases of one transaction therefore queue on the ledger row, never the other way round,
+ * and the check below sees every commitment committed before it.
+ */
+export const LOCK_REFUND_LEDGER_SQL = `select l.transaction_ref, l.currency, l.captured_minor, l.committed_minor, l.refunded_minor,
+  s.committed_minor as share_committed_minor, s.refunded_minor as share_refunded_minor
+  from refund_ledgers l left join refund_ledger_shares s on s.case_id = ?
+  where l.transaction_ref = ? for update of l`;
+
+const WRITE_REFUND_LEDGER_SQL = `with share as (
+    insert into refund_ledger_shares (case_id, transaction_ref, committed_minor, refunded_minor, updated_at) values (?, ?, ?, ?, ?)
+    on conflict (case_id) do update set committed_minor = excluded.committed_minor, refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at
+  )
+  update refund_ledgers set committed_minor = ?, refunded_minor = ?, updated_at = ? where transaction_ref = ?`;
+
+/** bigint columns come back from the driver as strings. */
+type Minor = string | number;
+
+interface LockedLedgerRow {
+  transaction_ref: string;
+  currency: string;
+  captured_minor: Minor;
+  committed_minor: Minor;
+  refunded_minor: Minor;
+  share_committed_minor: Minor | null;
+  share_refunded_minor: Minor | null;
+}
+
+/** What the wallet says of the transaction: the ledger its first case creates. */
+export interface RefundLedgerOpening {
+  transactionRef: string;
+  currency: string;
+  capturedMinor: number;
+  /** Refunded by the wallet before any case of ours (another channel, or cases from before the ledger). */
+  alreadyRefundedMinor: number;
+}
+
+/**
+ * Creates the transaction's ledger when its first case opens (the first opener's look-up stands).
+ * What the wallet had already refunded counts as refunded, so our cases share only what is left.
+ */
+export async function ensureRefundLedger(em: EntityManager, opening: RefundLedgerOpening, now: Date): Promise<void> {
+  await em
+    .getConnection()
+    .execute(
+      `insert into refund_ledgers (transaction_ref, currency, captured_minor, refunded_minor, created_at, updated_at) values (?, ?, ?, ?, ?, ?) on conflict (transaction_ref) do nothing`,
+      [opening.transactionRef, opening.currency, opening.capturedMinor, Math.min(opening.alreadyRefundedMinor, opening.capturedMinor), now, now],
+      'run',
+      em.getTransactionContext(),
+    );
+}
+
+/**
+ * Applies a transition's movement of its case's share, in the command's transaction, after the
+ * case lock. Throws REFUND_EXCEEDS_TRANSACTION (DomainError) before anything is written when a
+ * commitment would take the transaction past what was captured. Most transitions move nothing and
+ * cost no statement. A case without a ledger (no transaction reference, or opened before the
+ * wallet was in the loop) is left to the wallet's own refusal of refunds beyond what it captured.
+ */
+export async function moveCaseRefundShare(
+  em: EntityManager,
+  caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>,
+  movement: RefundLedgerMovement | null,
+  now: Date,
+): Promise<void> {
+  if (!movement || !caseEntity.transactionRef) return;
+  const connection = em.getConnection();
+  const transaction = em.getTransactionContext();
+  const [row] = await connection.execute<LockedLedgerRow[]>(LOCK_REFUND_LEDGER_SQL, [caseEntity.id, caseEntity.transactionRef], 'all', transaction);
+  if (!row) return;
+  const share = { committedMinor: Number(row.share_committed_minor ?? 0), refundedMinor: Number(row.share_refunded_minor ?? 0) };
+  const ledger = {
+    transactionRef: row.transaction_ref,
+    currency: row.currency,
+    capturedMinor: Number(row.captured_minor),
+    committedMinor: Number(row.committed_minor),
+    refundedMinor: Number(row.refunded_minor),
+  };
+  const next = moveRefundLedger(ledger, share, movement);
+  if (next.share.committedMinor === share.committedMinor && next.share.refundedMinor === share.refundedMinor) return;
+  await connection.execute(
+    WRITE_REFUND_LEDGER_SQL,
+    [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, now, next.ledger.committedMinor, next.ledger.refundedMinor, now, ledger.transactionRef],
+    'run',
+    transaction,
+  );
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { SendCaseEvent } from '@app/cases';
+import type { OutboxEntity } from '@app/db';
+import type { CheckTransactionStatusEffect, WalletTransactionStatus } from '@app/domain';
+import { WalletCallError, WalletPort } from '@app/wallet';
+import type { EffectHandler } from './effect-handler';
+import { WALLET_LOOKUP, caseStillAsks } from './wallet-check-answer';
+
+/**
+ * Looks the case's transaction up in the wallet and tells the case its status
+ * (WALLET_TRANSACTION_STATUS), so "no money was taken" rests on the wallet's record, not on
+ * anyone's word. A transaction the wallet does not know is `unknown`; a wallet that does not
+ * answer throws, so BullMQ retries the look-up.
+ */
+@Injectable()
+export class TransactionStatusCheckHandler implements EffectHandler {
+  readonly types = ['checkTransactionStatus'] as const;
+
+  constructor(
+    private readonly wallet: WalletPort,
+    private readonly sendCaseEvent: SendCaseEvent,
+  ) {}
+
+  async handle(row: OutboxEntity): Promise<void> {
+    const params = row.payload as unknown as CheckTransactionStatusEffect['params'];
+    const caseId = row.caseId!;
+    const status = await this.statusOf(params.transactionRef);
+    await this.sendCaseEvent.execute({ caseId, event: { type: 'WALLET_TRANSACTION_STATUS', status } }, WALLET_LOOKUP, {
+      inSameTransaction: (em) => caseStillAsks(em, caseId, 'verifyingNoFundsTaken'),
+    });
+  }
+
+  private async statusOf(ref: string): Promise<WalletTransactionStatus> {
+    try {
+      return (await this.wallet.getTransaction(ref))?.status ?? 'unknown';
+    } catch (error) {
+      if (error instanceof WalletCallError && error.kind === 'rejected' && error.code === 'TRANSACTION_NOT_FOUND') return 'unknown';
+      throw error;
+    }
+  }
+}
