@@ -74,6 +74,8 @@ export interface CaseDetail extends CaseSummary {
   allowedEvents: string[];
   deadlines: Deadline[];
   refunds?: Refund[];
+  /** The customer's rating of the outcome, once given through the customer API. */
+  customerRating?: { score: number; comment: string | null; createdAt: string } | null;
 }
 
 export interface CasePage {

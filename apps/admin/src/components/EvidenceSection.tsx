@@ -1,5 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Empty, List, Modal, Space, Spin, Tag, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Divider, Empty, List, Modal, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
@@ -8,6 +8,7 @@ import { errorText } from '../lib/errors';
 /** GET /v1/cases/:id/evidence (libs/evidence's EvidenceView). */
 interface EvidenceFile {
   id: string;
+  party?: 'merchant' | 'customer';
   category: string;
   filename: string;
   content_type: string;
@@ -26,7 +27,12 @@ interface EvidenceSubmission {
 interface Evidence {
   draft: EvidenceSubmission | null;
   submissions: EvidenceSubmission[];
+  /** What the customer handed in (customer API, or an agent for them). */
+  customer_files?: EvidenceFile[];
 }
+
+/** The categories the API accepts for the customer's evidence (libs/evidence CUSTOMER_EVIDENCE_CATEGORIES). */
+const CUSTOMER_CATEGORIES = ['receipt', 'transaction_record', 'product_photos', 'chat_log', 'other'] as const;
 
 const previewable = (type: string) => type.startsWith('image/') || type === 'application/pdf';
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
@@ -43,56 +49,118 @@ export function EvidenceSection({ caseId }: { caseId: string }) {
   if (evidence.isPending) return <Spin />;
   if (evidence.isError) return <Alert type="error" showIcon title={errorText(evidence.error, i18n)} />;
   const groups = [...evidence.data.submissions, ...(evidence.data.draft ? [evidence.data.draft] : [])];
-  if (groups.every((group) => group.files.length === 0 && Object.keys(group.fields).length === 0)) {
-    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.empty')} data-testid="evidence-empty" />;
-  }
+  const merchantHasNothing = groups.every((group) => group.files.length === 0 && Object.keys(group.fields).length === 0);
+  const customerFiles = evidence.data.customer_files ?? [];
   const contentUrl = (file: EvidenceFile) => `/v1/cases/${caseId}/evidence/files/${file.id}/content`;
+  const fileList = (files: EvidenceFile[]) => (
+    <List
+      size="small"
+      dataSource={files}
+      renderItem={(file) => (
+        <List.Item
+          actions={[
+            previewable(file.content_type) ? (
+              <Button size="small" key="preview" onClick={() => setPreview(file)}>
+                {i18n.t('case.evidence.preview')}
+              </Button>
+            ) : null,
+            <a key="download" href={contentUrl(file)}>
+              {i18n.t('case.evidence.download')}
+            </a>,
+          ].filter(Boolean)}
+        >
+          <Space direction="vertical" size={0}>
+            <Typography.Text>{file.filename}</Typography.Text>
+            <Typography.Text type="secondary">
+              <Tag>{file.category}</Tag>
+              {size(file.size)} · {i18n.t('case.evidence.by', { who: file.uploaded_by.kind })}
+            </Typography.Text>
+          </Space>
+        </List.Item>
+      )}
+    />
+  );
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      {groups.map((group) => (
-        <div key={group.number ?? 'draft'}>
-          <Typography.Text strong>
-            {group.status === 'draft' ? i18n.t('case.evidence.draft') : i18n.t('case.evidence.submission', { n: group.number ?? '' })}
-          </Typography.Text>
-          {group.submitted && <Typography.Text type="secondary"> · {i18n.dateTime(group.submitted)}</Typography.Text>}
-          {group.summary && <Typography.Paragraph style={{ margin: 0 }}>{group.summary}</Typography.Paragraph>}
-          {Object.entries(group.fields).map(([key, value]) => (
-            <div key={key}>
-              <Typography.Text type="secondary">{key.replace(/_/g, ' ')}: </Typography.Text>
-              {value}
-            </div>
-          ))}
-          <List
-            size="small"
-            dataSource={group.files}
-            renderItem={(file) => (
-              <List.Item
-                actions={[
-                  previewable(file.content_type) ? (
-                    <Button size="small" key="preview" onClick={() => setPreview(file)}>
-                      {i18n.t('case.evidence.preview')}
-                    </Button>
-                  ) : null,
-                  <a key="download" href={contentUrl(file)}>
-                    {i18n.t('case.evidence.download')}
-                  </a>,
-                ].filter(Boolean)}
-              >
-                <Space direction="vertical" size={0}>
-                  <Typography.Text>{file.filename}</Typography.Text>
-                  <Typography.Text type="secondary">
-                    <Tag>{file.category}</Tag>
-                    {size(file.size)} · {i18n.t('case.evidence.by', { who: file.uploaded_by.kind })}
-                  </Typography.Text>
-                </Space>
-              </List.Item>
-            )}
-          />
-        </div>
-      ))}
+      <Typography.Text strong>{i18n.t('case.evidence.merchantSide')}</Typography.Text>
+      {merchantHasNothing ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.empty')} data-testid="evidence-empty" />
+      ) : (
+        groups.map((group) => (
+          <div key={group.number ?? 'draft'}>
+            <Typography.Text strong>
+              {group.status === 'draft' ? i18n.t('case.evidence.draft') : i18n.t('case.evidence.submission', { n: group.number ?? '' })}
+            </Typography.Text>
+            {group.submitted && <Typography.Text type="secondary"> · {i18n.dateTime(group.submitted)}</Typography.Text>}
+            {group.summary && <Typography.Paragraph style={{ margin: 0 }}>{group.summary}</Typography.Paragraph>}
+            {Object.entries(group.fields).map(([key, value]) => (
+              <div key={key}>
+                <Typography.Text type="secondary">{key.replace(/_/g, ' ')}: </Typography.Text>
+                {value}
+              </div>
+            ))}
+            {fileList(group.files)}
+          </div>
+        ))
+      )}
+      <Divider style={{ margin: '8px 0' }} />
+      <div data-testid="customer-evidence">
+        <Typography.Text strong>{i18n.t('case.evidence.customerSide')}</Typography.Text>
+        {customerFiles.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.customerEmpty')} />
+        ) : (
+          fileList(customerFiles)
+        )}
+        <UploadForCustomer caseId={caseId} />
+      </div>
       <Modal open={preview !== null} title={preview?.filename} footer={null} width={880} onCancel={() => setPreview(null)} destroyOnHidden>
         {preview && <FilePreview url={contentUrl(preview)} type={preview.content_type} />}
       </Modal>
+    </Space>
+  );
+}
+
+/** A hotline caller emailed a photo: the agent hands it in as the customer's evidence (recorded as uploaded by the agent). */
+function UploadForCustomer({ caseId }: { caseId: string }) {
+  const i18n = useI18n();
+  const queryClient = useQueryClient();
+  const [category, setCategory] = useState<(typeof CUSTOMER_CATEGORIES)[number]>('receipt');
+  const upload = useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append('party', 'customer');
+      form.append('category', category);
+      form.append('file', file, file.name);
+      return api('POST', `/v1/cases/${caseId}/evidence/files`, form);
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['evidence', caseId] }),
+  });
+  return (
+    <Space direction="vertical" style={{ width: '100%', marginTop: 8 }}>
+      <Space wrap>
+        <Select
+          size="small"
+          value={category}
+          onChange={setCategory}
+          style={{ minWidth: 160 }}
+          aria-label={i18n.t('case.evidence.category')}
+          options={CUSTOMER_CATEGORIES.map((value) => ({ value, label: i18n.t(`case.evidence.category.${value}`) }))}
+        />
+        <Upload
+          showUploadList={false}
+          accept=".pdf,.png,.jpg,.jpeg,.txt"
+          beforeUpload={(file) => {
+            upload.mutate(file);
+            return false;
+          }}
+        >
+          <Button size="small" loading={upload.isPending} data-testid="upload-for-customer">
+            {i18n.t('case.evidence.uploadForCustomer')}
+          </Button>
+        </Upload>
+      </Space>
+      {upload.isError && <Alert type="error" showIcon title={errorText(upload.error, i18n)} />}
+      {upload.isSuccess && <Typography.Text type="success">{i18n.t('case.evidence.uploaded')}</Typography.Text>}
     </Space>
   );
 }

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Descriptions, Empty, Input, List, Result, Row, Space, Spin, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Input, List, Rate, Result, Row, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useOutletContext, useParams } from 'react-router';
 import { api } from '../api/client';
@@ -176,6 +176,12 @@ export default function CasePage() {
               )}
             </Card>
             {detail.refunds && detail.refunds.length > 0 && <RefundsCard refunds={detail.refunds} />}
+            {detail.customerRating && (
+              <Card title={i18n.t('case.rating')} size="small" data-testid="customer-rating">
+                <Rate disabled value={detail.customerRating.score} /> <Typography.Text>{i18n.t('case.rating.score', { score: detail.customerRating.score })}</Typography.Text>
+                {detail.customerRating.comment && <Typography.Paragraph style={{ margin: '8px 0 0' }}>{detail.customerRating.comment}</Typography.Paragraph>}
+              </Card>
+            )}
         </Col>
       </Row>
       <Card title={i18n.t('conversation.title')} size="small" data-testid="conversation-card">
