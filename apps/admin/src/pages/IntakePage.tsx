@@ -58,7 +58,8 @@ export default function IntakePage() {
     queryKey: ['duplicates', transactionRef],
     queryFn: () => api<CasePage>('GET', withQuery('/v1/cases', { q: transactionRef, status: 'active', limit: 20 })),
     enabled: transactionRef.length >= 3,
-    select: (page) => page.items.filter((item) => item.transactionRef === transactionRef),
+    // The engine stores references normalised (trimmed, upper case), as the wallet does.
+    select: (page) => page.items.filter((item) => item.transactionRef?.toUpperCase() === transactionRef.toUpperCase()),
   });
 
   const submit = async (values: IntakeValues) => {
