@@ -15,12 +15,12 @@ import { AgentSessions } from '@app/auth';
 export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
     bodyParser: false,
-    // Wallet callbacks are verified over the bytes as received (request.rawBody).
-    rawBody: true,
     abortOnError: false,
     logger: options.logger ?? ['log', 'error', 'warn'],
   });
   // A small JSON body limit by default: case commands are small; uploads get their own routes.
+  // verifyJsonBody keeps the bytes as received in request.rawBody (wallet callbacks are verified over
+  // them). Nest's own `rawBody: true` would replace this verify hook, and with it the body checks.
   app.useBodyParser('json', { limit: config.http.bodyLimit, verify: verifyJsonBody });
   app.use(bodyParserErrors);
   app.use(rejectControlCharactersInQuery);

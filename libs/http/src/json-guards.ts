@@ -52,8 +52,12 @@ export function inspectJsonText(text: string): UnsafeBodyError | null {
   return null;
 }
 
-/** body-parser's `verify` hook: throws what inspectJsonText finds, answered by bodyParserErrors. */
-export function verifyJsonBody(_request: IncomingMessage, _response: ServerResponse, body: Buffer, encoding: string): void {
+/**
+ * body-parser's `verify` hook: keeps the raw bytes on the request (`rawBody`, for signatures over
+ * the body as sent) and throws what inspectJsonText finds, answered by bodyParserErrors.
+ */
+export function verifyJsonBody(request: IncomingMessage, _response: ServerResponse, body: Buffer, encoding: string): void {
+  (request as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
   const problem = inspectJsonText(body.toString(encoding as BufferEncoding));
   if (problem) throw problem;
 }

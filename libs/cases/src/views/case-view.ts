@@ -98,7 +98,7 @@ export interface CaseView extends CaseSummaryView {
   escalatedAt: string | null;
   /** The customer's rating once given (customer API). */
   customerRating?: { score: number; comment: string | null; createdAt: string } | null;
-  /** The case's refunds at the wallet, oldest first (GET /v1/cases/:id only). */
+  /** The case's refunds at the wallet, oldest first. */
   refunds?: RefundView[];
 }
 
