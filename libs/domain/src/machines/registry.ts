@@ -4,6 +4,7 @@ import type { CaseMachineDefinition } from './definition';
 import { accountSecurityDefinitionV1 } from './account-security/account-security.definition';
 import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy/balance-discrepancy.definition';
 import { disputeDefinitionV1 } from './dispute/dispute.definition';
+import { disputeDefinitionV2 } from './dispute/dispute.definition.v2';
 import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
 import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
 import { refundRequestDefinitionV1 } from './refund-request/refund-request.definition';
@@ -15,6 +16,7 @@ import { refundRequestDefinitionV1 } from './refund-request/refund-request.defin
  */
 const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   disputeDefinitionV1,
+  disputeDefinitionV2,
   refundRequestDefinitionV1,
   paymentFailureDefinitionV1,
   balanceDiscrepancyDefinitionV1,
