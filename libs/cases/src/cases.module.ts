@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SlaModule } from '@app/sla';
+import { ContactBox } from './customer-contact/contact-box';
 import { PostCommitDispatcher } from './dispatch/post-commit-dispatcher';
 import { AddCaseNote } from './use-cases/add-case-note';
 import { AssignCase } from './use-cases/assign-case';
@@ -10,15 +12,20 @@ import { GetQueueStats } from './use-cases/get-queue-stats';
 import { ListCases } from './use-cases/list-cases';
 import { OpenCase } from './use-cases/open-case';
 import { RedriveCaseEffects } from './use-cases/redrive-case-effects';
+import { RevealCustomerContact } from './use-cases/reveal-customer-contact';
 import { SendCaseEvent } from './use-cases/send-case-event';
 import { VerifyCaseReplay } from './use-cases/verify-case-replay';
 
-const USE_CASES = [RedriveCaseEffects, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats];
+const USE_CASES = [RedriveCaseEffects, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats, RevealCustomerContact];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({
   imports: [SlaModule],
-  providers: [PostCommitDispatcher, ...USE_CASES],
-  exports: [PostCommitDispatcher, SlaModule, ...USE_CASES],
+  providers: [
+    PostCommitDispatcher,
+    { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) },
+    ...USE_CASES,
+  ],
+  exports: [PostCommitDispatcher, SlaModule, ContactBox, ...USE_CASES],
 })
 export class CasesModule {}

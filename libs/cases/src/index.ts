@@ -17,3 +17,6 @@ export { RedriveCaseEffects } from './use-cases/redrive-case-effects';
 export { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf } from './lock-case';
 export { planCaseWrites, type SqlStatement } from './case-writes';
 export { recordTransition } from './transition-recorder';
+export { RevealCustomerContact, type RevealedContact } from './use-cases/reveal-customer-contact';
+export { ContactBox } from './customer-contact/contact-box';
+export type { CustomerInput, CustomerContactView } from './customer-contact/customer-contact-record';

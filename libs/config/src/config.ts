@@ -80,6 +80,29 @@ export interface AppConfig {
      */
     secretKeys: Buffer[];
   };
+  /** The wallet's API (the engine's requests to it are signed with apiSecret). */
+  wallet: {
+    baseUrl: string;
+    /** HMAC secret of engine → wallet requests (WALLET_API_SECRET); empty: nothing is sent to the wallet. */
+    apiSecret: string;
+  };
+  /** Customer notifications: channels, and the keys that seal customers' contact details. */
+  notifications: {
+    /** The wallet's notification service (app push and SMS), `POST {url}/v1/notifications`. */
+    walletNotifyUrl: string;
+    /** `smtp://user:pass@host:port` (or smtps://); unset with no emailDir: email is not sent. */
+    smtpUrl?: string;
+    smtpFrom: string;
+    /** The demo's mailbox: emails are written here as .eml files instead of sent. */
+    emailDir?: string;
+    timeoutMs: number;
+    concurrency: number;
+    /**
+     * 32-byte keys sealing customers' phone numbers, addresses and openids at rest (PII_KEYS); the
+     * first seals, all open. Required unless NODE_ENV is development or test.
+     */
+    piiKeys: Buffer[];
+  };
 }
 
 export type EvidenceStorageConfig =
@@ -198,26 +221,51 @@ const DEVELOPMENT_WEBHOOK_KEY = createHash('sha256').update('dispute-engine deve
 
 const HOW_TO_MAKE_A_KEY = '32 random bytes, base64 (e.g. `openssl rand -base64 32`); comma-separated to rotate, newest first';
 
+/** The same idea for customers' contact details: a public key of its own, never used in production. */
+const DEVELOPMENT_PII_KEY = createHash('sha256').update('dispute-engine development customer contact key (not for production)').digest();
+
 function webhookSecretKeys(raw: string | undefined, declaredEnv: string | undefined): Buffer[] {
+  return sealingKeys('WEBHOOK_SECRET_KEYS', raw, declaredEnv, DEVELOPMENT_WEBHOOK_KEY);
+}
+
+function sealingKeys(name: string, raw: string | undefined, declaredEnv: string | undefined, developmentKey: Buffer): Buffer[] {
   if (raw === undefined || raw.trim() === '') {
     // Only when the environment says so: a process started against a real database with NODE_ENV
-    // forgotten must not seal merchants' secrets under a key anyone can read.
-    if (declaredEnv === 'development' || declaredEnv === 'test') return [DEVELOPMENT_WEBHOOK_KEY];
+    // forgotten must not seal secrets under a key anyone can read.
+    if (declaredEnv === 'development' || declaredEnv === 'test') return [developmentKey];
     throw new ConfigError(
       declaredEnv === 'production'
-        ? `WEBHOOK_SECRET_KEYS is required in production: ${HOW_TO_MAKE_A_KEY}`
-        : `WEBHOOK_SECRET_KEYS is not set: set it (${HOW_TO_MAKE_A_KEY}), or NODE_ENV=development to use the public development key`,
+        ? `${name} is required in production: ${HOW_TO_MAKE_A_KEY}`
+        : `${name} is not set: set it (${HOW_TO_MAKE_A_KEY}), or NODE_ENV=development to use the public development key`,
     );
   }
   const keys = raw.split(',').map((part, index) => {
     const key = Buffer.from(part.trim(), 'base64');
-    if (key.length !== 32) throw new ConfigError(`WEBHOOK_SECRET_KEYS: key ${index + 1} must be 32 bytes in base64, got ${key.length} bytes`);
+    if (key.length !== 32) throw new ConfigError(`${name}: key ${index + 1} must be 32 bytes in base64, got ${key.length} bytes`);
     return key;
   });
-  if (declaredEnv === 'production' && keys.some((key) => key.equals(DEVELOPMENT_WEBHOOK_KEY))) {
-    throw new ConfigError('WEBHOOK_SECRET_KEYS holds the public development key, which production refuses');
+  if (declaredEnv === 'production' && keys.some((key) => key.equals(developmentKey))) {
+    throw new ConfigError(`${name} holds the public development key, which production refuses`);
   }
   return keys;
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^smtps?:\/\//.test(raw)) throw new ConfigError(`SMTP_URL must be an smtp:// or smtps:// URL`);
+  return raw;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -281,6 +329,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
       disableAfterMs: int(env, 'WEBHOOK_DISABLE_AFTER_SECONDS', 5 * 24 * 3600, 1) * 1000,
       concurrency: int(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1),
       secretKeys: webhookSecretKeys(env.WEBHOOK_SECRET_KEYS, env.NODE_ENV),
+    },
+    wallet: {
+      baseUrl: httpUrl(env, 'WALLET_BASE_URL', 'http://127.0.0.1:4010'),
+      // A public stand-in only where NODE_ENV says development or test, as for the sealing keys.
+      apiSecret: env.WALLET_API_SECRET || (env.NODE_ENV === 'development' || env.NODE_ENV === 'test' ? 'development-wallet-api-secret' : ''),
+    },
+    notifications: {
+      walletNotifyUrl: httpUrl(env, 'WALLET_NOTIFY_URL', env.WALLET_BASE_URL || 'http://127.0.0.1:4010'),
+      smtpUrl: smtpUrl(env.SMTP_URL),
+      smtpFrom: env.SMTP_FROM || 'Customer Care <care@wallet.example>',
+      emailDir: env.NOTIFY_EMAIL_DIR || undefined,
+      timeoutMs: int(env, 'NOTIFY_TIMEOUT_MS', 10_000, 100),
+      concurrency: int(env, 'NOTIFY_WORKER_CONCURRENCY', 10, 1),
+      piiKeys: sealingKeys('PII_KEYS', env.PII_KEYS, env.NODE_ENV, DEVELOPMENT_PII_KEY),
     },
   };
 }

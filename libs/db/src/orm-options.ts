@@ -6,6 +6,7 @@ import { Migration20261125050000Sla } from './migrations/Migration20261125050000
 import { Migration20261125100000Merchants } from './migrations/Migration20261125100000Merchants';
 import { Migration20261125150000OpsIndexes } from './migrations/Migration20261125150000OpsIndexes';
 import { Migration20261125160000IdempotencyKeyPath } from './migrations/Migration20261125160000IdempotencyKeyPath';
+import { Migration20261203140000CustomerNotifications } from './migrations/Migration20261203140000CustomerNotifications';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
 export const MIGRATIONS = [
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261125100000Merchants', class: Migration20261125100000Merchants },
   { name: 'Migration20261125150000OpsIndexes', class: Migration20261125150000OpsIndexes },
   { name: 'Migration20261125160000IdempotencyKeyPath', class: Migration20261125160000IdempotencyKeyPath },
+  { name: 'Migration20261203140000CustomerNotifications', class: Migration20261203140000CustomerNotifications },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

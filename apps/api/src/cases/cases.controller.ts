@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
-import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseEffects, SendCaseEvent, type Actor } from '@app/cases';
-import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, SendEventDto } from './case.dto';
+import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseEffects, RevealCustomerContact, SendCaseEvent, type Actor } from '@app/cases';
+import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, RevealContactDto, SendEventDto } from './case.dto';
 
 const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role });
 
@@ -20,6 +20,7 @@ export class CasesController {
     private readonly addCaseNote: AddCaseNote,
     private readonly getCaseTimeline: GetCaseTimeline,
     private readonly redriveCaseEffects: RedriveCaseEffects,
+    private readonly revealCustomerContact: RevealCustomerContact,
   ) {}
 
   @Post()
@@ -80,6 +81,13 @@ export class CasesController {
   @ApiOperation({ summary: 'Supervisors: run the case\'s failed effects (e.g. a refund the gateway kept refusing) again; idempotent' })
   redrive(@Param('id') id: string) {
     return this.redriveCaseEffects.execute(id);
+  }
+
+  @Post(':id/customer-contact/reveal')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Show the customer\'s phone, email and WeChat openid in full; every reveal is recorded (who, when, which fields) and shown on the timeline' })
+  reveal(@Param('id') id: string, @Body() body: RevealContactDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.revealCustomerContact.execute(id, body.fields, actorOf(agent));
   }
 
   @Get(':id/timeline')

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { AgentEntity, type CaseEntity } from '@app/db';
+import { AgentEntity, CustomerContactEntity, type CaseEntity } from '@app/db';
 import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
@@ -84,7 +84,8 @@ export class SendCaseEvent {
         if (committed.assignee) {
           committed.assignee = await this.em.findOne(AgentEntity, { id: committed.assignee.id });
         }
-        return toCaseView(committed, { ...work.viewInputs, now: work.now }, senderOf(actor));
+        const contact = await this.em.fork().findOne(CustomerContactEntity, { caseId: committed.id });
+        return toCaseView(committed, { ...work.viewInputs, contact, now: work.now }, senderOf(actor));
       },
     };
   }

@@ -1,4 +1,4 @@
-import type { CaseEntity, DeadlineEntity, SlaClockEntity } from '@app/db';
+import type { CaseEntity, CustomerContactEntity, DeadlineEntity, SlaClockEntity } from '@app/db';
 import {
   allowedEvents,
   businessMinutesBetween,
@@ -8,6 +8,7 @@ import {
   type BusinessCalendar,
   type EventSender,
 } from '@app/domain';
+import { toContactView, type CustomerContactView } from '../customer-contact/customer-contact-record';
 
 export interface DeadlineView {
   id: string;
@@ -64,6 +65,8 @@ export interface CaseView extends CaseSummaryView {
   deadlines: DeadlineView[];
   sla: { policyId: string; clocks: SlaClockView[] } | null;
   escalatedAt: string | null;
+  /** How the customer is reached, masked (POST …/customer-contact/reveal shows it in full, audited). */
+  customerContact: CustomerContactView | null;
 }
 
 export interface CaseViewInputs {
@@ -71,6 +74,8 @@ export interface CaseViewInputs {
   clocks: SlaClockEntity[];
   calendar: BusinessCalendar | undefined;
   now: Date;
+  /** The case's customer contact row, when the caller read it (shown masked). */
+  contact?: CustomerContactEntity | null;
 }
 
 export function toSummaryView(entity: CaseEntity): CaseSummaryView {
@@ -138,6 +143,7 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
           }
         : null,
     escalatedAt: entity.escalatedAt?.toISOString() ?? null,
+    customerContact: toContactView(inputs.contact),
   };
 }
 

@@ -7,6 +7,7 @@ import { RefundEntity } from './refund.entity';
 import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity } from './sla.entity';
 import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
+import { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity } from './customer-notification.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 
 export { AgentEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
@@ -16,8 +17,10 @@ export { MerchantApiKeyEntity, MerchantEntity, EvidenceFileEntity, EvidenceSubmi
 export type { ApiKeyKind } from './merchant.entity';
 export type { EvidenceSubmissionStatus } from './evidence.entity';
 export type { WebhookDeliveryStatus, WebhookEndpointStatus } from './webhook.entity';
+export { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity };
+export type { NotificationDeliveryStatus } from './customer-notification.entity';
 export type { DeadlineStatus } from './deadline.entity';
 export type { OutboxStatus } from './outbox.entity';
 export type { RefundStatus } from './refund.entity';
 
-export const ENTITIES = [AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity];
+export const ENTITIES = [AgentEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, CustomerContactEntity, ContactRevealEntity, NotificationDeliveryEntity];
