@@ -51,7 +51,7 @@ describe('webhook secret keys', () => {
   it('are required in production, with a hint how to make one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEYS is required in production.*openssl rand -base64 32/);
-    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key, PII_KEYS: key }).webhooks.secretKeys).toEqual([Buffer.alloc(32, 7)]);
   });
 
   it('are required when NODE_ENV is not set either, and production refuses the public development key', () => {
@@ -70,5 +70,27 @@ describe('webhook secret keys', () => {
 
   it('must each be 32 bytes of base64', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_SECRET_KEYS: Buffer.alloc(16).toString('base64') })).toThrow(/key 1 must be 32 bytes/);
+  });
+});
+
+describe('customer contact keys (PII_KEYS)', () => {
+  const key = Buffer.alloc(32, 9).toString('base64');
+
+  it('are required in production, and production refuses the public development key', () => {
+    const webhookKey = Buffer.alloc(32, 7).toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: webhookKey })).toThrow(/PII_KEYS is required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: webhookKey, PII_KEYS: key }).notifications.piiKeys).toEqual([Buffer.alloc(32, 9)]);
+    const developmentKey = loadConfig({ NODE_ENV: 'development' }).notifications.piiKeys[0]!.toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: webhookKey, PII_KEYS: developmentKey })).toThrow(/public development key/);
+  });
+
+  it('have a development key of their own, not the webhook one', () => {
+    const config = loadConfig({ NODE_ENV: 'test' });
+    expect(config.notifications.piiKeys[0]!.equals(config.webhooks.secretKeys[0]!)).toBe(false);
+  });
+
+  it('refuse a key of the wrong length and a bad SMTP_URL', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', PII_KEYS: 'c2hvcnQ=' })).toThrow(/PII_KEYS: key 1 must be 32 bytes/);
+    expect(() => loadConfig({ NODE_ENV: 'test', SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
   });
 });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '@app/cases';
 import { EvidenceWorkerModule } from '@app/evidence';
+import { NotificationsModule } from '@app/notifications';
 import { WebhooksModule, WebhookWorkerModule } from '@app/webhooks';
 import { AccountActionHandler } from './effects/account-action.handler';
 import { EFFECT_HANDLERS } from './effects/effect-handler';
@@ -18,7 +19,7 @@ import { Reconciler } from './reconciler';
  * apps/api when RUN_WORKERS_IN_PROCESS is set for the one-command demo.
  */
 @Module({
-  imports: [CasesModule, WebhooksModule, WebhookWorkerModule, EvidenceWorkerModule],
+  imports: [CasesModule, WebhooksModule, WebhookWorkerModule, EvidenceWorkerModule, NotificationsModule],
   providers: [
     { provide: WalletGateway, useClass: SimulatedWalletGateway },
     RefundHandler,

@@ -1,24 +1,29 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OutboxEntity } from '@app/db';
+import { CreateCustomerDeliveries, NotifyAgents } from '@app/notifications';
 import { CreateWebhookDeliveries } from '@app/webhooks';
 import type { EffectHandler } from './effect-handler';
 
 /**
- * Notifications a machine asks for (`dispute.awaiting_merchant`, `dispute.resolved`, ...).
- * Their delivery channels (agent inbox with reminders, merchant webhooks) are separate
- * capabilities; until they subscribe here, the outbox row itself is the durable record and this
- * handler acknowledges it in the structured log.
+ * Notifications a machine (or the engine) asks for (`dispute.awaiting_merchant`, `case.opened`,
+ * ...), fanned out by audience: merchant webhooks, customer deliveries (email, push, SMS) and the
+ * agent inbox. Each is idempotent by the outbox row, so the effect may run again safely.
  */
 @Injectable()
 export class NotifyHandler implements EffectHandler {
   readonly types = ['notify'] as const;
   private readonly logger = new Logger('Notify');
 
-  constructor(private readonly webhookDeliveries: CreateWebhookDeliveries) {}
+  constructor(
+    private readonly webhookDeliveries: CreateWebhookDeliveries,
+    private readonly customerDeliveries: CreateCustomerDeliveries,
+    private readonly agentInbox: NotifyAgents,
+  ) {}
 
   async handle(row: OutboxEntity): Promise<void> {
-    this.logger.log(JSON.stringify({ event: 'notify', outboxId: row.id, caseId: row.caseId, ...row.payload }));
-    // Merchant webhooks: one delivery per subscribed endpoint, idempotent by (outbox row, endpoint).
+    this.logger.log(JSON.stringify({ event: 'notify', outboxId: row.id, caseId: row.caseId, topic: row.payload.topic, audience: row.payload.audience }));
     await this.webhookDeliveries.execute(row);
+    await this.customerDeliveries.execute(row);
+    await this.agentInbox.execute(row);
   }
 }
