@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
 import { CreateAgent } from '@app/auth';
-import { loadConfig, type AppConfig } from '@app/config';
+import { loadConfig, type AppConfig, type Clock } from '@app/config';
 import { databaseNameOf, databaseUrlFor, dropDatabase, ensureDatabase } from '@app/db';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 
@@ -41,8 +41,8 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  /** adminDir: serve this built admin UI at /admin (browser tests); by default none is served. */
-  options: { adminDir?: string } = {},
+  /** adminDir: serve this built admin UI at /admin (browser tests); by default none is served. clock: time as the app sees it. */
+  options: { adminDir?: string; clock?: Clock } = {},
 ): Promise<TestApp> {
   const template = process.env.TEST_TEMPLATE_DATABASE_URL;
   const runId = process.env.TEST_RUN_ID;
@@ -69,7 +69,7 @@ export async function startTestApp(
     ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
     ...env,
   });
-  const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI });
+  const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI, clock: options.clock });
   // A real listening socket: supertest's per-request ephemeral servers reset under concurrency.
   await app.listen(0, '127.0.0.1');
   const http = request(await app.getUrl());

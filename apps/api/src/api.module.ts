@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AgentAuthGuard, AuthModule } from '@app/auth';
 import { CasesModule } from '@app/cases';
-import { ConfigModule, type AppConfig } from '@app/config';
+import { ConfigModule, type AppConfig, type Clock } from '@app/config';
 import { DbModule } from '@app/db';
 import { AllExceptionsFilter } from '@app/http';
 import { QueuesModule } from '@app/queues';
@@ -28,11 +28,11 @@ import { MerchantWebhooksController } from './merchant/merchant-webhooks.control
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: ApiModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, clock),
         DbModule.forRoot(),
         QueuesModule.forRoot(),
         CasesModule,
