@@ -59,7 +59,19 @@ export interface CaseDetail extends CaseSummary {
   details: Record<string, unknown> | null;
   allowedEvents: string[];
   deadlines: Deadline[];
+  /** Masked: 138****5678, w***@example.com. */
+  customerContact: CustomerContact | null;
 }
+
+export interface CustomerContact {
+  locale: 'zh-CN' | 'en';
+  pushEnabled: boolean;
+  phone: string | null;
+  email: string | null;
+  wechatOpenId: string | null;
+}
+
+export type RevealedContact = Partial<Record<'phone' | 'email' | 'wechatOpenId', string>>;
 
 export interface CasePage {
   items: CaseSummary[];
@@ -67,13 +79,13 @@ export interface CasePage {
 }
 
 export interface TimelineEntry {
-  id: number;
-  category: 'machine' | 'annotation';
+  id: number | string;
+  category: 'machine' | 'annotation' | 'notification' | 'contact_reveal';
   type: string;
   actor: { kind: string; id: string | null; name: string | null };
   from: string | null;
   to: string | null;
-  caseVersion: number;
+  caseVersion: number | null;
   payload: Record<string, unknown>;
   at: string;
 }
