@@ -5,6 +5,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { QUEUES } from '@app/queues';
+import { Reconciler } from '@app/workers';
 import { startChildScript, type StartedChild } from '../support/child-process';
 import { SettableClock, nextBeijingTime } from '../support/settable-clock';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
@@ -242,9 +243,16 @@ describe('customer notifications', () => {
       expect(held.not_before?.toISOString()).toBe(morning.toISOString());
       expect(await walletFor('u_night')()).toEqual([]);
 
+      // Redis loses the held job overnight: the reconciler puts it back from the delivery row.
+      const queue = t.app.get<Queue>(getQueueToken(QUEUES.notifications));
+      await (await queue.getJob(`notify-${held.id}`))!.remove();
+      expect(await queue.getJob(`notify-${held.id}`)).toBeUndefined();
+      await waitFor('a reconcile pass', async () => (await t.app.get(Reconciler).reconcileOnce()) !== false);
+      const job = await queue.getJob(`notify-${held.id}`);
+      expect(await job!.getState()).toBe('delayed');
+
       // Morning comes: the delayed job runs and the SMS goes out.
       clock.set(new Date(morning.getTime() + 30_000));
-      const job = await t.app.get<Queue>(getQueueToken(QUEUES.notifications)).getJob(`notify-${held.id}`);
       await job!.promote();
       const sent = await waitFor('the morning SMS', async () => (await walletFor('u_night')()).find((n) => n.channel === 'sms'));
       expect(sent).toMatchObject({ phone: '+8613700002222', locale: 'zh-CN' });

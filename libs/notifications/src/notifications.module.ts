@@ -16,7 +16,7 @@ import { missingCustomerTemplates } from './templates/catalogue-check';
 @Module({
   imports: [CasesModule],
   providers: [EmailChannel, WalletNotificationChannel, NotificationScheduler, CreateCustomerDeliveries, DeliverNotification, NotifyAgents, NotificationDeliveryProcessor],
-  exports: [CreateCustomerDeliveries, NotifyAgents],
+  exports: [CreateCustomerDeliveries, NotifyAgents, NotificationScheduler],
 })
 export class NotificationsModule implements OnModuleInit {
   /** Fail at boot, not when a customer waits: every topic a customer can be sent needs its template. */

@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
 import { PostCommitDispatcher } from '@app/cases';
+import { NotificationScheduler } from '@app/notifications';
 import { QUEUES } from '@app/queues';
 
 const BATCH = 1000;
@@ -35,6 +36,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
+    private readonly notifications: NotificationScheduler,
     @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,7 +55,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
    * enqueue is idempotent by job id), so it lives in Redis with a time-out rather than holding a
    * PostgreSQL transaction open for the whole pass; after a Redis flush it is simply gone.
    */
-  async reconcileOnce(): Promise<{ deadlines: number; outbox: number } | false> {
+  async reconcileOnce(): Promise<{ deadlines: number; outbox: number; notifications: number } | false> {
     const client = (await this.deadlines.client) as unknown as RedisLockClient;
     const lockKey = `${this.config.queues.prefix}:reconcile-lock`;
     const token = randomUUID();
@@ -63,7 +65,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const em = this.em.fork();
       const deadlines = await this.requeueDeadlines(em);
       const outbox = await this.relayOutbox(em);
-      return { deadlines, outbox };
+      const notifications = await this.requeueNotifications(em);
+      return { deadlines, outbox, notifications };
     } finally {
       await client.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
     }
@@ -98,6 +101,23 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       );
       if (rows.length === 0) return count;
       await this.dispatcher.enqueueEffects(rows.map((row) => ({ id: row.id, caseId: row.case_id, type: row.type })));
+      count += rows.length;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** Customer messages not yet sent (or held for quiet hours) go back on their queue. */
+  private async requeueNotifications(em: EntityManager): Promise<number> {
+    let count = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = await this.select<{ id: string; not_before: string | Date | null }>(
+        em,
+        `select id, not_before from notification_deliveries where status = 'pending' and id > ? order by id limit ${BATCH}`,
+        [after],
+      );
+      if (rows.length === 0) return count;
+      await this.notifications.schedule(rows.map((row) => ({ id: row.id, notBefore: row.not_before === null ? null : new Date(row.not_before) })));
       count += rows.length;
       after = rows[rows.length - 1]!.id;
     }

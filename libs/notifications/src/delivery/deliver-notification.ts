@@ -81,7 +81,7 @@ export class DeliverNotification {
     const sentAt = this.clock.now();
     const mark = (em: EntityManager) =>
       em.nativeUpdate(NotificationDeliveryEntity, { id: delivery.id, status: 'pending' }, { status: 'sent', sentAt, providerRef: result.providerRef, lastError: null, updatedAt: sentAt });
-    if (delivery.caseId && delivery.topic.endsWith('.info_requested') && (await this.listensForDeliveries(delivery.caseId))) {
+    if (delivery.caseId && delivery.topic.endsWith('.info_requested') && (await this.reportsToCase(delivery.caseId, delivery.outboxId))) {
       try {
         await this.sendCaseEvent.execute({ caseId: delivery.caseId, event: { type: DELIVERY_REPORT, channel: delivery.channel } }, NOTIFICATIONS_ACTOR, {
           inSameTransaction: async (em) => (await mark(em)) === 1,
@@ -96,8 +96,19 @@ export class DeliverNotification {
     await mark(this.em.fork());
   }
 
-  private async listensForDeliveries(caseId: string): Promise<boolean> {
-    const theCase = await this.em.fork().findOne(CaseEntity, { id: caseId }, { fields: ['kind', 'machineVersion'] });
-    return theCase ? DELIVERY_REPORT in definitionFor(theCase.kind, theCase.machineVersion).events : false;
+  /**
+   * Whether the case's machine listens for delivery reports, and this delivery is of the case's
+   * latest information request: a late delivery of an earlier one must not count for a newer one.
+   */
+  private async reportsToCase(caseId: string, outboxId: string): Promise<boolean> {
+    const em = this.em.fork();
+    const theCase = await em.findOne(CaseEntity, { id: caseId }, { fields: ['kind', 'machineVersion'] });
+    if (!theCase || !(DELIVERY_REPORT in definitionFor(theCase.kind, theCase.machineVersion).events)) return false;
+    const [latest] = await em.getConnection().execute<Array<{ id: string }>>(
+      `select id from outbox where case_id = ? and type = 'notify' and payload->>'topic' like '%.info_requested' and (payload->'audience')::jsonb @> '["customer"]'::jsonb
+        order by created_at desc, id desc limit 1`,
+      [caseId],
+    );
+    return latest?.id === outboxId;
   }
 }
