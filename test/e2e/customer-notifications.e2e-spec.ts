@@ -203,6 +203,19 @@ describe('customer notifications', () => {
     expect(timeline.filter((entry) => entry.type === 'notification.failed').map((entry) => entry.payload.channel).sort()).toEqual(expect.arrayContaining(['email', 'push']));
   });
 
+  it('passes an agent\'s conversation reply on to the customer (a notify row another part of the engine writes)', async () => {
+    const opened = await open({ customer: { id: 'u_chat', locale: 'zh-CN', email: 'chat@example.com' } });
+    await t.sql(
+      `insert into outbox (id, case_id, type, payload, created_at) values (gen_random_uuid(), $1, 'notify', $2, now())`,
+      [opened.id, JSON.stringify({ topic: 'conversation.agent_replied', audience: ['customer'], messageId: 'msg-1', body: 'Your parcel was found at the depot.', locale: 'en' })],
+    );
+    await waitFor('a reconcile pass', async () => (await t.app.get(Reconciler).reconcileOnce()) !== false);
+    const reply = await waitFor('the reply email', async () => (await mailTo('chat@example.com')()).find((mail) => mail.subject?.startsWith('Support replied')));
+    // Written in English, so sent in English although the customer's language is Chinese.
+    expect(reply.subject).toMatch(/^Support replied on case [0-9A-F]{8}$/);
+    expect(reply.text!.trim()).toBe('Your parcel was found at the depot.');
+  });
+
   it('sends each message once per channel when the effect and the delivery job run again', async () => {
     const opened = await open({ customer: { id: 'u_once', locale: 'en', email: 'once@example.com', pushEnabled: true } });
     const rows = await waitFor('the acknowledgement sent', async () => {
@@ -264,6 +277,8 @@ describe('customer notifications', () => {
   it('shows contact details masked everywhere, and in full only through an audited reveal', async () => {
     const opened = await open({ customer: { id: 'u_private', name: '王小明', email: 'wang.private@example.com', phone: '13812345678', wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
     expect(opened.customerContact).toEqual({ locale: 'zh-CN', pushEnabled: false, phone: '138****5678', email: 'w***@example.com', wechatOpenId: 'oUpF****6o' });
+    const listed = (await t.http.get('/v1/cases?q=u_private').set('Authorization', t.auth).expect(200)).body.items as Array<{ id: string; customerContact: unknown }>;
+    expect(listed.find((item) => item.id === opened.id)!.customerContact).toEqual(opened.customerContact);
     const everything = JSON.stringify([
       (await t.http.get(`/v1/cases/${opened.id}`).set('Authorization', t.auth).expect(200)).body,
       (await t.http.get('/v1/cases?q=u_private').set('Authorization', t.auth).expect(200)).body,

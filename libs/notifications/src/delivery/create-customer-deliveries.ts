@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, CustomerContactEntity, DeadlineEntity, NotificationDeliveryEntity, type OutboxEntity } from '@app/db';
-import type { CustomerChannel } from '@app/domain';
+import { CUSTOMER_LOCALES, type CustomerChannel, type CustomerLocale } from '@app/domain';
 import { EmailChannel } from '../channels/email-channel';
 import { WalletNotificationChannel } from '../channels/wallet-notification-channel';
 import { smsNotBefore } from '../quiet-hours';
@@ -46,14 +46,16 @@ export class CreateCustomerDeliveries {
       const contact = await em.findOne(CustomerContactEntity, { caseId: row.caseId });
       if (!theCase || !contact) return 0;
       const pending = await em.find(DeadlineEntity, { caseId: theCase.id, status: 'pending', kind: 'machine' });
-      const message = renderCustomerMessage(topic, contact.locale, messageValuesFor(row, theCase, pending));
+      // A row may name the language it was written in (a conversation reply); otherwise the customer's.
+      const locale = (CUSTOMER_LOCALES as readonly string[]).includes(String(row.payload.locale)) ? (row.payload.locale as CustomerLocale) : contact.locale;
+      const message = renderCustomerMessage(topic, locale, messageValuesFor(row, theCase, pending));
       const now = this.clock.now();
       for (const { channel, recipient } of this.channelsFor(template, contact, theCase.customerId)) {
         const notBefore = channel === 'sms' && !template.urgent ? smsNotBefore(now) : null;
         await em.getConnection().execute(
           `insert into notification_deliveries (id, outbox_id, case_id, channel, topic, locale, recipient_masked, title, body, not_before, created_at, updated_at)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (outbox_id, channel) do nothing`,
-          [randomUUID(), row.id, theCase.id, channel, topic, contact.locale, recipient, message.title, message.body, notBefore, now, now],
+          [randomUUID(), row.id, theCase.id, channel, topic, locale, recipient, message.title, message.body, notBefore, now, now],
         );
       }
     }
