@@ -182,6 +182,9 @@ describe('customer notifications', () => {
     });
     expect(failed.find((row) => row.channel === 'push')!.last_error).toContain('UNKNOWN_USER');
     expect(failed.find((row) => row.channel === 'email')!.last_error).toMatch(/SMTP 550/);
+    // Operators see them: the gauge to alert on.
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(Number(/^customer_notifications_unfinished\{channel="push",status="failed"\} (\d+)$/m.exec(metrics.text)?.[1])).toBeGreaterThanOrEqual(1);
 
     await waitFor('both windows elapsed', async () => (await stateOf(v1.id)) === 'resolved' && (await stateOf(v2.id)) === 'investigation.reviewing', 30_000);
     const v2View = (await t.http.get(`/v1/cases/${v2.id}`).set('Authorization', t.auth).expect(200)).body;
