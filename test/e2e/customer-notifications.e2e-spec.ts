@@ -200,6 +200,12 @@ describe('customer notifications', () => {
       return found.length ? found : undefined;
     });
     expect(inbox).toHaveLength(1);
+    // The effect running again (redelivery) adds no second entry.
+    const [unreachable] = await t.sql<{ id: string }>(`select id from outbox where case_id = $1 and payload->>'topic' = 'dispute.customer_unreachable'`, [v2.id]);
+    await t.sql(`update outbox set status = 'pending' where id = $1`, [unreachable!.id]);
+    await t.app.get<Queue>(getQueueToken(QUEUES.effects)).add('effect.run', { outboxId: unreachable!.id, caseId: v2.id, type: 'notify' }, { jobId: `rerun-${unreachable!.id}` });
+    await waitFor('the rerun effect done', async () => (await t.sql<{ status: string }>(`select status from outbox where id = $1`, [unreachable!.id]))[0]!.status === 'done');
+    expect(await t.sql(`select 1 from notifications where case_id = $1 and type = 'dispute.customer_unreachable'`, [v2.id])).toHaveLength(1);
 
     // The timeline shows what happened to each message.
     const timeline = (await t.http.get(`/v1/cases/${v2.id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string; payload: any }>;
