@@ -127,8 +127,8 @@ describe('customer notifications', () => {
       const found = await mailTo('alex.ack@example.com')();
       return found.length ? found : undefined;
     });
-    expect(mail!.subject).toMatch(/^We have received your case [0-9A-F]{8}$/);
-    expect(mail!.text).toMatch(/We have received your case and will reply by [A-Z][a-z]+ \d{1,2} at \d{2}:\d{2} \(Beijing time\)\./);
+    expect(mail!.subject).toMatch(/^We have received your dispute \([0-9A-F]{8}\)$/);
+    expect(mail!.text).toMatch(/We have received your dispute and will reply by [A-Z][a-z]+ \d{1,2} at \d{2}:\d{2} \(Beijing time\)\./);
     expect(mail!.headers.get('content-language')).toBe('en');
   });
 
@@ -181,7 +181,8 @@ describe('customer notifications', () => {
       return rows.length === 2 && rows.every((row) => row.status === 'failed') ? rows : undefined;
     });
     expect(failed.find((row) => row.channel === 'push')!.last_error).toContain('UNKNOWN_USER');
-    expect(failed.find((row) => row.channel === 'email')!.last_error).toMatch(/SMTP 550/);
+    expect(failed.find((row) => row.channel === 'email')!.last_error).toMatch(/SMTP 550.*<b\*\*\*@example\.com>: No such mailbox/);
+    expect(JSON.stringify(failed)).not.toContain('bounce@example.com');
     // Operators see them: the gauge to alert on.
     const metrics = await t.http.get('/metrics').expect(200);
     expect(Number(/^customer_notifications_unfinished\{channel="push",status="failed"\} (\d+)$/m.exec(metrics.text)?.[1])).toBeGreaterThanOrEqual(1);

@@ -19,7 +19,8 @@ const server = new SMTPServer({
   logger: false,
   onRcptTo(address, _session, callback) {
     if (address.address.startsWith('bounce')) {
-      const error = Object.assign(new Error('5.1.1 No such mailbox here'), { responseCode: 550 });
+      // Quoting the address, as real servers do: the engine must not store it in the clear.
+      const error = Object.assign(new Error(`5.1.1 <${address.address}>: No such mailbox here`), { responseCode: 550 });
       return callback(error);
     }
     callback();

@@ -50,12 +50,16 @@ export class CreateCustomerDeliveries {
       const locale = (CUSTOMER_LOCALES as readonly string[]).includes(String(row.payload.locale)) ? (row.payload.locale as CustomerLocale) : contact.locale;
       const message = renderCustomerMessage(topic, locale, messageValuesFor(row, theCase, pending));
       const now = this.clock.now();
-      for (const { channel, recipient } of this.channelsFor(template, contact, theCase.customerId)) {
-        const notBefore = channel === 'sms' && !template.urgent ? smsNotBefore(now) : null;
+      const channels = this.channelsFor(template, contact, theCase.customerId);
+      if (channels.length > 0) {
+        // One statement for all channels: a crash never leaves some of them created and the others forgotten.
         await em.getConnection().execute(
           `insert into notification_deliveries (id, outbox_id, case_id, channel, topic, locale, recipient_masked, title, body, not_before, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (outbox_id, channel) do nothing`,
-          [randomUUID(), row.id, theCase.id, channel, topic, locale, recipient, message.title, message.body, notBefore, now, now],
+           values ${channels.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (outbox_id, channel) do nothing`,
+          channels.flatMap(({ channel, recipient }) => [
+            randomUUID(), row.id, theCase.id, channel, topic, locale, recipient, message.title, message.body,
+            channel === 'sms' && !template.urgent ? smsNotBefore(now) : null, now, now,
+          ]),
         );
       }
     }

@@ -66,11 +66,13 @@ export class DeliverNotification {
         return this.wallet.send('push', { userId: theCase.customerId }, message);
       case 'sms': {
         if (!contact.phoneSealed) throw new PermanentDeliveryError('the customer has no phone number');
-        return this.wallet.send('sms', { userId: theCase.customerId, phone: this.box.open(contact.phoneSealed, theCase.id, 'phone') }, message);
+        const phone = this.box.open(contact.phoneSealed, theCase.id, 'phone');
+        return withoutRecipient(phone, contact.phoneMasked, () => this.wallet.send('sms', { userId: theCase.customerId, phone }, message));
       }
       case 'email': {
         if (!contact.emailSealed) throw new PermanentDeliveryError('the customer has no email address');
-        return this.email.send(this.box.open(contact.emailSealed, theCase.id, 'email'), message);
+        const address = this.box.open(contact.emailSealed, theCase.id, 'email');
+        return withoutRecipient(address, contact.emailMasked, () => this.email.send(address, message));
       }
       default:
         throw new PermanentDeliveryError(`channel ${delivery.channel} is not supported`);
@@ -110,5 +112,18 @@ export class DeliverNotification {
       [caseId],
     );
     return latest?.id === outboxId;
+  }
+}
+
+/**
+ * Providers quote the recipient in their errors (`550 <wang@example.com>: no such user`); the
+ * error is stored and shown on the timeline, where contact details appear only masked.
+ */
+async function withoutRecipient<T>(recipient: string, masked: string | null, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    const message = String((error as Error).message ?? error).split(recipient).join(masked ?? '***');
+    throw error instanceof PermanentDeliveryError ? new PermanentDeliveryError(message) : new Error(message);
   }
 }

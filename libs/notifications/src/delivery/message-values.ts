@@ -29,6 +29,7 @@ export function messageValuesFor(row: OutboxEntity, theCase: CaseEntity, pending
   const dueAt = row.payload.replyDueBy ?? row.payload.firstResponseDueAt ?? infoWindow?.dueAt.toISOString() ?? null;
   return {
     caseNumber: caseNumberOf(theCase.id),
+    kind: theCase.kind,
     name: theCase.customerName ?? '',
     amount: theCase.amountMinor === null ? '' : formatYuan(Number(theCase.amountMinor)),
     hasDue: dueAt ? 'yes' : 'no',

@@ -16,7 +16,7 @@ export interface CustomerTemplate {
 }
 
 /**
- * Arguments every message may use: `caseNumber`, `name` (may be empty), `amount` (the case's
+ * Arguments every message may use: `caseNumber`, `kind` (the case kind), `name` (may be empty), `amount` (the case's
  * amount as ¥1,234.50); topics add their own (`dueAt`, `question`, `refundAmount`, `outcome`, `body`).
  * Times are Dates formatted with the `beijing` date style (Beijing time, e.g. 12月4日 10:30).
  */
@@ -83,12 +83,12 @@ export const CUSTOMER_TEMPLATES: Readonly<Record<string, CustomerTemplate>> = {
     sms: false,
     messages: {
       'zh-CN': {
-        title: '我们已收到您的申诉（案件 {caseNumber}）',
-        body: '{hasDue, select, yes {我们已收到您的申诉，将在{dueAt, date, beijing}前回复。} other {我们已收到您的申诉，会尽快回复。}}案件编号：{caseNumber}。',
+        title: '我们已收到您的{kind, select, dispute {申诉} inquiry {咨询} other {请求}}（案件 {caseNumber}）',
+        body: '我们已收到您的{kind, select, dispute {申诉} inquiry {咨询} other {请求}}，{hasDue, select, yes {将在{dueAt, date, beijing}前回复。} other {会尽快回复。}}案件编号：{caseNumber}。',
       },
       en: {
-        title: 'We have received your case {caseNumber}',
-        body: '{hasDue, select, yes {We have received your case and will reply by {dueAt, date, beijing} (Beijing time).} other {We have received your case and will reply as soon as we can.}} Case number: {caseNumber}.',
+        title: 'We have received your {kind, select, dispute {dispute} inquiry {question} other {request}} ({caseNumber})',
+        body: '{hasDue, select, yes {We have received your {kind, select, dispute {dispute} inquiry {question} other {request}} and will reply by {dueAt, date, beijing} (Beijing time).} other {We have received your {kind, select, dispute {dispute} inquiry {question} other {request}} and will reply as soon as we can.}} Case number: {caseNumber}.',
       },
     },
   },

@@ -5,13 +5,13 @@ describe('customer messages', () => {
   const dueAt = new Date('2026-12-04T02:30:00Z'); // 10:30 in Beijing
 
   it('acknowledges in Chinese with the reply time in Beijing time', () => {
-    const message = renderCustomerMessage('case.opened', 'zh-CN', { caseNumber: 'AB12CD34', hasDue: 'yes', dueAt });
+    const message = renderCustomerMessage('case.opened', 'zh-CN', { caseNumber: 'AB12CD34', kind: 'dispute', hasDue: 'yes', dueAt });
     expect(message.body).toBe('我们已收到您的申诉，将在12月4日 10:30前回复。案件编号：AB12CD34。');
   });
 
   it('acknowledges in English, and without a promised time when there is none', () => {
-    expect(renderCustomerMessage('case.opened', 'en', { caseNumber: 'AB12CD34', hasDue: 'yes', dueAt }).body).toContain('will reply by December 4 at 10:30 (Beijing time)');
-    expect(renderCustomerMessage('case.opened', 'en', { caseNumber: 'AB12CD34', hasDue: 'no', dueAt: new Date(0) }).body).toContain('as soon as we can');
+    expect(renderCustomerMessage('case.opened', 'en', { caseNumber: 'AB12CD34', kind: 'dispute', hasDue: 'yes', dueAt }).body).toContain('We have received your dispute and will reply by December 4 at 10:30 (Beijing time)');
+    expect(renderCustomerMessage('case.opened', 'en', { caseNumber: 'AB12CD34', kind: 'inquiry', hasDue: 'no', dueAt: new Date(0) }).body).toBe('We have received your question and will reply as soon as we can. Case number: AB12CD34.');
   });
 
   it('states a decision with the refund in yuan', () => {
@@ -27,7 +27,7 @@ describe('customer messages', () => {
   it('every template compiles in both languages', () => {
     for (const [topic] of Object.entries(CUSTOMER_TEMPLATES)) {
       for (const locale of ['zh-CN', 'en'] as const) {
-        const message = renderCustomerMessage(topic, locale, { caseNumber: 'X', hasDue: 'no', dueAt, question: 'q', outcome: 'rejected', refundAmount: '¥1.00', amount: '¥1.00', body: 'b', name: '' });
+        const message = renderCustomerMessage(topic, locale, { caseNumber: 'X', kind: 'dispute', hasDue: 'no', dueAt, question: 'q', outcome: 'rejected', refundAmount: '¥1.00', amount: '¥1.00', body: 'b', name: '' });
         expect(message.title.length).toBeGreaterThan(0);
       }
     }
