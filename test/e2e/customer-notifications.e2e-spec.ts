@@ -252,6 +252,7 @@ describe('customer notifications', () => {
   });
 
   it('holds an SMS back during quiet hours until 08:00 Beijing time, but not an account-security message', async () => {
+    const daytimeOffset = clock.offsetMs;
     const night = nextBeijingTime(clock.now(), 23);
     clock.set(night);
     try {
@@ -280,8 +281,28 @@ describe('customer notifications', () => {
       const sent = await waitFor('the morning SMS', async () => (await walletFor('u_night')()).find((n) => n.channel === 'sms'));
       expect(sent).toMatchObject({ phone: '+8613700002222', locale: 'zh-CN' });
     } finally {
-      clock.offsetMs = 0;
+      clock.offsetMs = daytimeOffset;
     }
+  });
+
+  it('emails the assignee, in their language, when an SLA target of their case is breached', async () => {
+    // A policy with a 3-second resolution target for Weibo cases (the other tests' cases come from the hotline).
+    await t.http
+      .put('/v1/sla/policies/fast-weibo-notify')
+      .set('Authorization', t.auth)
+      .send({ name: 'Fast (tests)', position: 1, match: { channels: ['weibo'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 3 / 60, mode: 'calendar' } }, reminders: [] })
+      .expect(200);
+    const agent = await t.login('breach.owner@test.local', 'agent');
+    const opened = (await t.http.post('/v1/cases').set('Authorization', t.auth).send({ kind: 'inquiry', channel: 'weibo', subject: 'Where is my money?', customer: { id: 'u_breach' } }).expect(201)).body;
+    await t.http.post(`/v1/cases/${opened.id}/assign`).set('Authorization', t.auth).send({ assigneeId: agent.id, expectedVersion: opened.version }).expect(200);
+    const mail = await waitFor('the breach email', async () => (await mailTo('breach.owner@test.local')()).find((m) => m.subject?.startsWith('SLA 已超时')), 20_000);
+    expect(mail.text).toContain('（Where is my money?）的解决时限已超时');
+    // The mail server has it a moment before the worker records it as sent.
+    const rows = await waitFor('the delivery recorded as sent', async () => {
+      const found = await t.sql<{ recipient_agent_id: string; status: string }>(`select recipient_agent_id, status from notification_deliveries where case_id = $1 and topic = 'sla.breached'`, [opened.id]);
+      return found.every((row) => row.status === 'sent') ? found : undefined;
+    });
+    expect(rows).toEqual([{ recipient_agent_id: agent.id, status: 'sent' }]);
   });
 
   it('shows contact details masked everywhere, and in full only through an audited reveal', async () => {

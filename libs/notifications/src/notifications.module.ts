@@ -6,6 +6,7 @@ import { CreateCustomerDeliveries } from './delivery/create-customer-deliveries'
 import { DeliverNotification } from './delivery/deliver-notification';
 import { NotificationDeliveryProcessor } from './delivery/notification-delivery.processor';
 import { NotificationScheduler } from './delivery/notification-scheduler';
+import { EmailAssignee } from './delivery/email-assignee';
 import { NotifyAgents } from './delivery/notify-agents';
 import { missingCustomerTemplates } from './templates/catalogue-check';
 
@@ -15,8 +16,8 @@ import { missingCustomerTemplates } from './templates/catalogue-check';
  */
 @Module({
   imports: [CasesModule],
-  providers: [EmailChannel, WalletNotificationChannel, NotificationScheduler, CreateCustomerDeliveries, DeliverNotification, NotifyAgents, NotificationDeliveryProcessor],
-  exports: [CreateCustomerDeliveries, NotifyAgents, NotificationScheduler],
+  providers: [EmailChannel, WalletNotificationChannel, NotificationScheduler, CreateCustomerDeliveries, DeliverNotification, NotifyAgents, EmailAssignee, NotificationDeliveryProcessor],
+  exports: [CreateCustomerDeliveries, NotifyAgents, EmailAssignee, NotificationScheduler],
 })
 export class NotificationsModule implements OnModuleInit {
   /** Fail at boot, not when a customer waits: every topic a customer can be sent needs its template. */

@@ -371,8 +371,17 @@ export class SlaTracker {
     caseEntity.escalatedAt ??= now;
     this.annotate(em, caseEntity, 'sla.breached', { target: clock.target, policyId: clock.policyId, priorityFrom: from, priorityTo: caseEntity.priority }, now, 1);
     this.notify(em, `${deadline.id}-supervisors`, null, 'sla.breached', about, now);
-    if (assigneeId) this.notify(em, `${deadline.id}-assignee`, assigneeId, 'sla.breached', about, now);
-    return { fired: true, outbox: [], scheduled: [] };
+    if (!assigneeId) return { fired: true, outbox: [], scheduled: [] };
+    this.notify(em, `${deadline.id}-assignee`, assigneeId, 'sla.breached', about, now);
+    // The assignee also hears of it by email (the notification workers send it once, by this row).
+    const email = em.create(OutboxEntity, {
+      id: randomUUID(),
+      caseId: caseEntity.id,
+      type: 'notify',
+      payload: { topic: 'sla.breached', audience: ['assignee'], assigneeId, target: clock.target, caseKind: caseEntity.kind, caseState: caseEntity.state },
+      createdAt: now,
+    });
+    return { fired: true, outbox: [email], scheduled: [] };
   }
 
   /** Stores the clock's new state and keeps its alarms in step: cancelled when it stops running, planned when it starts. */

@@ -117,6 +117,7 @@ export const en = {
     'case.timeline.system': 'the system',
     'case.timeline.notification': 'Customer message ({channel}): {status}',
     'case.timeline.revealed': 'Customer contact details shown in full',
+    'case.timeline.agentNotification': 'Email to the assignee ({channel}): {status}',
     'case.contact': 'Customer contact',
     'case.contact.none': 'No contact details',
     'case.contact.show': 'Show',
@@ -352,6 +353,7 @@ export const en = {
     sentAt: 'Sent at',
     error: 'Error',
     fields: 'Fields',
+    audience: 'For',
   },
 };
 

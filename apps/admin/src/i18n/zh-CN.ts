@@ -112,6 +112,7 @@ export const zhCN: Dictionary = {
     'case.timeline.system': '系统',
     'case.timeline.notification': '客户消息（{channel}）：{status}',
     'case.timeline.revealed': '查看了客户完整联系方式',
+    'case.timeline.agentNotification': '发给负责人的通知（{channel}）：{status}',
     'case.contact': '客户联系方式',
     'case.contact.none': '无联系方式',
     'case.contact.show': '显示',
@@ -335,5 +336,6 @@ export const zhCN: Dictionary = {
     sentAt: '发送时间',
     error: '错误',
     fields: '字段',
+    audience: '对象',
   },
 };

@@ -264,8 +264,8 @@ function entryTitle(entry: TimelineEntry, i18n: I18n): string {
   }
   if (entry.type === 'xstate.init') return i18n.t('case.timeline.opened');
   if (entry.category === 'notification') {
-    const { channel, status } = entry.payload as { channel: string; status: string };
-    return i18n.t('case.timeline.notification', {
+    const { channel, status, audience } = entry.payload as { channel: string; status: string; audience?: string };
+    return i18n.t(audience === 'agent' ? 'case.timeline.agentNotification' : 'case.timeline.notification', {
       channel: i18n.t(`notification.channel.${channel}` as MessageKey),
       status: i18n.t(`notification.status.${status}` as MessageKey),
     });

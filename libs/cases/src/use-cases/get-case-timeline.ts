@@ -59,6 +59,7 @@ export class GetCaseTimeline {
         caseVersion: null,
         payload: {
           topic: delivery.topic,
+          audience: delivery.recipientAgentId ? 'agent' : 'customer',
           channel: delivery.channel,
           status: delivery.status,
           locale: delivery.locale,

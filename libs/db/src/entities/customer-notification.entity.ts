@@ -68,7 +68,7 @@ export type NotificationDeliveryStatus = 'pending' | 'sent' | 'delivered' | 'fai
  */
 @Entity({ tableName: 'notification_deliveries' })
 export class NotificationDeliveryEntity {
-  [OptionalProps]?: 'status' | 'attempts' | 'notBefore' | 'lastError' | 'providerRef' | 'sentAt' | 'recipientMasked' | 'caseId';
+  [OptionalProps]?: 'status' | 'attempts' | 'notBefore' | 'lastError' | 'providerRef' | 'sentAt' | 'recipientMasked' | 'caseId' | 'recipientAgentId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -78,6 +78,10 @@ export class NotificationDeliveryEntity {
 
   @Property({ type: 'uuid', nullable: true })
   caseId: string | null = null;
+
+  /** Set when the message is for an agent (an email about an SLA breach) rather than the customer. */
+  @Property({ type: 'uuid', nullable: true })
+  recipientAgentId: string | null = null;
 
   @Property({ type: 'text' })
   channel!: CustomerChannel;

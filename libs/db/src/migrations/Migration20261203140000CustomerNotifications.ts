@@ -3,7 +3,8 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Customers in the loop: how a case reaches its customer (contact details sealed at rest, with
  * masked copies for views), every reveal of them (audited), and one delivery row per
- * (notify outbox row, channel) so each message goes out once per channel.
+ * (notify outbox row, channel) so each message goes out once per channel (to the customer, or to
+ * an agent for an email about an SLA breach).
  */
 export class Migration20261203140000CustomerNotifications extends Migration {
   override async up(): Promise<void> {
@@ -34,6 +35,7 @@ export class Migration20261203140000CustomerNotifications extends Migration {
         id uuid primary key,
         outbox_id uuid not null references outbox (id),
         case_id uuid null references cases (id) deferrable initially deferred,
+        recipient_agent_id uuid null references agents (id),
         channel text not null check (channel in ('email', 'push', 'sms', 'wechat')),
         topic text not null,
         locale text not null,

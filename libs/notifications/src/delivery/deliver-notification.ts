@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { ContactBox, SendCaseEvent } from '@app/cases';
 import { Clock } from '@app/config';
-import { CaseEntity, CustomerContactEntity, NotificationDeliveryEntity } from '@app/db';
+import { AgentEntity, CaseEntity, CustomerContactEntity, NotificationDeliveryEntity } from '@app/db';
 import { DomainError, DomainErrorCode, definitionFor } from '@app/domain';
 import { PermanentDeliveryError, type RenderedMessage, type SendResult } from '../channels/channel';
 import { EmailChannel } from '../channels/email-channel';
@@ -57,6 +57,11 @@ export class DeliverNotification {
   }
 
   private async send(em: EntityManager, delivery: NotificationDeliveryEntity): Promise<SendResult> {
+    if (delivery.recipientAgentId) {
+      const agent = await em.findOne(AgentEntity, { id: delivery.recipientAgentId }, { fields: ['email'] });
+      if (!agent) throw new PermanentDeliveryError('the agent is gone');
+      return this.email.send(agent.email, { deliveryId: delivery.id, locale: delivery.locale, title: delivery.title, body: delivery.body });
+    }
     const theCase = delivery.caseId ? await em.findOne(CaseEntity, { id: delivery.caseId }, { fields: ['id', 'customerId'] }) : null;
     const contact = delivery.caseId ? await em.findOne(CustomerContactEntity, { caseId: delivery.caseId }) : null;
     if (!theCase || !contact) throw new PermanentDeliveryError('the case or its customer contact is gone');

@@ -179,3 +179,17 @@ export const CUSTOMER_TEMPLATES: Readonly<Record<string, CustomerTemplate>> = {
 export function engineCustomerTopics(kindsAskingCustomers: readonly string[]): string[] {
   return ['case.opened', 'conversation.agent_replied', ...kindsAskingCustomers.map((kind) => `${kind}.info_reply_due_soon`)];
 }
+
+/** Emails to agents, in the agent's own language (their profile's). Arguments: `caseNumber`, `subject`, `target`. */
+export const AGENT_TEMPLATES: Readonly<Record<string, Record<CustomerLocale, LocalizedMessage>>> = {
+  'sla.breached': {
+    'zh-CN': {
+      title: 'SLA 已超时：案件 {caseNumber}',
+      body: '您负责的案件 {caseNumber}（{subject}）的{target, select, firstResponse {首次响应} resolution {解决} other {服务}}时限已超时，案件已升级给主管。',
+    },
+    en: {
+      title: 'SLA breached: case {caseNumber}',
+      body: 'The {target, select, firstResponse {first-response} resolution {resolution} other {service}} target of your case {caseNumber} ({subject}) has been breached; the case was escalated to the supervisors.',
+    },
+  },
+};

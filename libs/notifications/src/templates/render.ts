@@ -1,6 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { CustomerLocale } from '@app/domain';
-import { CUSTOMER_TEMPLATES, type LocalizedMessage } from './catalogue';
+import { AGENT_TEMPLATES, CUSTOMER_TEMPLATES, type LocalizedMessage } from './catalogue';
 
 /** Customers read times in Beijing time, whatever the server's zone. */
 const FORMATS = {
@@ -35,4 +35,11 @@ export function renderCustomerMessage(topic: string, locale: CustomerLocale, val
   if (!template) throw new Error(`No customer template for topic ${topic}`);
   const message = template.messages[locale];
   return { title: format(message.title, locale, values), body: format(message.body, locale, values) };
+}
+
+/** An email to an agent (e.g. an SLA breach) in the agent's language; throws for a topic with no template. */
+export function renderAgentMessage(topic: string, locale: CustomerLocale, values: MessageValues): LocalizedMessage {
+  const messages = AGENT_TEMPLATES[topic];
+  if (!messages) throw new Error(`No agent template for topic ${topic}`);
+  return { title: format(messages[locale].title, locale, values), body: format(messages[locale].body, locale, values) };
 }

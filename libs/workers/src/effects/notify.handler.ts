@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OutboxEntity } from '@app/db';
-import { CreateCustomerDeliveries, NotifyAgents } from '@app/notifications';
+import { CreateCustomerDeliveries, EmailAssignee, NotifyAgents } from '@app/notifications';
 import { CreateWebhookDeliveries } from '@app/webhooks';
 import type { EffectHandler } from './effect-handler';
 
 /**
  * Notifications a machine (or the engine) asks for (`dispute.awaiting_merchant`, `case.opened`,
- * ...), fanned out by audience: merchant webhooks, customer deliveries (email, push, SMS) and the
- * agent inbox. Each is idempotent by the outbox row, so the effect may run again safely.
+ * ...), fanned out by audience: merchant webhooks, customer deliveries (email, push, SMS), the
+ * agent inbox and the assignee's email. Each is idempotent by the outbox row, so the effect may run again safely.
  */
 @Injectable()
 export class NotifyHandler implements EffectHandler {
@@ -18,6 +18,7 @@ export class NotifyHandler implements EffectHandler {
     private readonly webhookDeliveries: CreateWebhookDeliveries,
     private readonly customerDeliveries: CreateCustomerDeliveries,
     private readonly agentInbox: NotifyAgents,
+    private readonly assigneeEmail: EmailAssignee,
   ) {}
 
   async handle(row: OutboxEntity): Promise<void> {
@@ -25,5 +26,6 @@ export class NotifyHandler implements EffectHandler {
     await this.webhookDeliveries.execute(row);
     await this.customerDeliveries.execute(row);
     await this.agentInbox.execute(row);
+    await this.assigneeEmail.execute(row);
   }
 }
