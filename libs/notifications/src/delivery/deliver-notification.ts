@@ -89,15 +89,20 @@ export class DeliverNotification {
     const mark = (em: EntityManager) =>
       em.nativeUpdate(NotificationDeliveryEntity, { id: delivery.id, status: 'pending' }, { status: 'sent', sentAt, providerRef: result.providerRef, lastError: null, updatedAt: sentAt });
     if (delivery.caseId && delivery.topic.endsWith('.info_requested') && (await this.reportsToCase(delivery.caseId, delivery.outboxId))) {
-      try {
-        await this.sendCaseEvent.execute({ caseId: delivery.caseId, event: { type: DELIVERY_REPORT, channel: delivery.channel } }, NOTIFICATIONS_ACTOR, {
-          inSameTransaction: async (em) => (await mark(em)) === 1,
-        });
-        return;
-      } catch (error) {
-        // Already reported by another channel, or the customer answered meanwhile: the delivery still counts as sent.
-        const stale = error instanceof DomainError && (error.code === DomainErrorCode.EventNotAllowed || error.code === DomainErrorCode.UnknownEvent);
-        if (!stale) throw error;
+      // The message is out: a lost lock race (deadlock, lock timeout) is retried here rather than by the job, which would send it again.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await this.sendCaseEvent.execute({ caseId: delivery.caseId, event: { type: DELIVERY_REPORT, channel: delivery.channel } }, NOTIFICATIONS_ACTOR, {
+            inSameTransaction: async (em) => (await mark(em)) === 1,
+          });
+          return;
+        } catch (error) {
+          const code = error instanceof DomainError ? error.code : undefined;
+          if (code === DomainErrorCode.VersionConflict && attempt < 5) continue;
+          // Already reported by another channel, or the customer answered meanwhile: the delivery still counts as sent.
+          if (code === DomainErrorCode.EventNotAllowed || code === DomainErrorCode.UnknownEvent) break;
+          throw error;
+        }
       }
     }
     await mark(this.em.fork());
