@@ -25,11 +25,11 @@ const infoRequested: CustomerTemplate = {
   messages: {
     'zh-CN': {
       title: '请补充案件 {caseNumber} 的材料',
-      body: '为处理您的案件 {caseNumber}，我们需要：{question}。请在{dueAt, date, beijing}前在钱包App中回复，逾期我们将根据现有材料处理。',
+      body: '为处理您的案件 {caseNumber}，我们需要：{question}。{hasDue, select, yes {请在{dueAt, date, beijing}前在钱包App中回复，逾期我们将根据现有材料处理。} other {请尽快在钱包App中回复。}}',
     },
     en: {
       title: 'Information needed for case {caseNumber}',
-      body: 'To handle your case {caseNumber} we need: {question}. Please reply in the wallet app by {dueAt, date, beijing} (Beijing time); after that we decide on what we have.',
+      body: 'To handle your case {caseNumber} we need: {question}. {hasDue, select, yes {Please reply in the wallet app by {dueAt, date, beijing} (Beijing time); after that we decide on what we have.} other {Please reply in the wallet app soon.}}',
     },
   },
 };
