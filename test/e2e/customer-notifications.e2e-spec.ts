@@ -34,6 +34,7 @@ describe('customer notifications', () => {
   let t: TestApp;
   let smtp: StartedChild<{ port: number }>;
   let wallet: StartedChild<{ url: string }>;
+  let wechat: StartedChild<{ url: string }>;
   let mailDir: string;
   const clock = new SettableClock();
 
@@ -41,6 +42,7 @@ describe('customer notifications', () => {
     mailDir = mkdtempSync(join(tmpdir(), 'smtp-sink-'));
     smtp = await startChildScript<{ port: number }>('smtp-sink.ts', [mailDir]);
     wallet = await startChildScript<{ url: string }>('wallet-notify-receiver.ts', [], { WALLET_API_SECRET: WALLET_SECRET });
+    wechat = await startChildScript<{ url: string }>('wechat-receiver.ts', [], { WECHAT_APP_ID: 'wx-test-app', WECHAT_APP_SECRET: 'wechat-test-secret' });
     // Daytime in Beijing, so SMS are not held back by quiet hours except where a test asks for it.
     const now = new Date();
     const beijingHour = new Date(now.getTime() + 8 * 3600_000).getUTCHours();
@@ -52,6 +54,10 @@ describe('customer notifications', () => {
         WALLET_NOTIFY_URL: wallet.ready.url,
         WALLET_API_SECRET: WALLET_SECRET,
         INFO_REPLY_SECONDS: String(INFO_REPLY_SECONDS),
+        WECHAT_API_URL: wechat.ready.url,
+        WECHAT_APP_ID: 'wx-test-app',
+        WECHAT_APP_SECRET: 'wechat-test-secret',
+        WECHAT_TEMPLATE_ID: 'tpl-case-update',
       },
       { clock },
     );
@@ -61,6 +67,7 @@ describe('customer notifications', () => {
     await t?.close();
     await smtp?.stop();
     await wallet?.stop();
+    await wechat?.stop();
     rmSync(mailDir, { recursive: true, force: true });
   });
 
@@ -283,6 +290,24 @@ describe('customer notifications', () => {
     } finally {
       clock.offsetMs = daytimeOffset;
     }
+  });
+
+  it('sends WeChat template messages to the openid, fetching a new access token when the old one was revoked', async () => {
+    const wechatMessages = async () => ((await (await fetch(`${wechat.ready.url}/received`)).json()) as { messages: Array<{ touser: string; template_id: string; data: Record<string, { value: string }> }> }).messages;
+    await open({ customer: { id: 'u_wechat_1', locale: 'zh-CN', wechatOpenId: 'oWechatUser0000000000000001' } });
+    const first = await waitFor('the WeChat message', async () => (await wechatMessages()).find((m) => m.touser === 'oWechatUser0000000000000001'));
+    expect(first.template_id).toBe('tpl-case-update');
+    expect(first.data.first!.value).toMatch(/^我们已收到您的申诉（案件 [0-9A-F]{8}）$/);
+    expect(first.data.remark!.value).toContain('前回复');
+
+    await fetch(`${wechat.ready.url}/revoke-tokens`, { method: 'POST' });
+    await open({ customer: { id: 'u_wechat_2', locale: 'en', wechatOpenId: 'oWechatUser0000000000000002' } });
+    await waitFor('the WeChat message after the token was revoked', async () => (await wechatMessages()).find((m) => m.touser === 'oWechatUser0000000000000002'));
+
+    const blocked = await open({ customer: { id: 'u_wechat_3', wechatOpenId: 'oBLOCKEDUser000000000000003' } });
+    const failed = await waitFor('the refused WeChat delivery', async () => (await deliveries(blocked.id)).find((row) => row.channel === 'wechat' && row.status === 'failed'));
+    expect(failed.last_error).toContain('WeChat errcode 43004');
+    expect(failed.recipient_masked).toBe('oBLO****03');
   });
 
   it('emails the assignee, in their language, when an SLA target of their case is breached', async () => {

@@ -89,6 +89,17 @@ describe('customer contact keys (PII_KEYS)', () => {
     expect(config.notifications.piiKeys[0]!.equals(config.webhooks.secretKeys[0]!)).toBe(false);
   });
 
+  it('take WeChat only whole: an app id needs its secret and template', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).notifications.wechat).toBeUndefined();
+    expect(() => loadConfig({ NODE_ENV: 'test', WECHAT_APP_ID: 'wx1' })).toThrow(/WECHAT_APP_SECRET and WECHAT_TEMPLATE_ID/);
+    expect(loadConfig({ NODE_ENV: 'test', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', WECHAT_TEMPLATE_ID: 't' }).notifications.wechat).toEqual({
+      apiUrl: 'https://api.weixin.qq.com',
+      appId: 'wx1',
+      appSecret: 's',
+      templateId: 't',
+    });
+  });
+
   it('refuse a key of the wrong length and a bad SMTP_URL', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', PII_KEYS: 'c2hvcnQ=' })).toThrow(/PII_KEYS: key 1 must be 32 bytes/);
     expect(() => loadConfig({ NODE_ENV: 'test', SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);

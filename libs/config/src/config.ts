@@ -102,6 +102,8 @@ export interface AppConfig {
      * first seals, all open. Required unless NODE_ENV is development or test.
      */
     piiKeys: Buffer[];
+    /** WeChat official-account template messages; unset: no WeChat channel. */
+    wechat?: { apiUrl: string; appId: string; appSecret: string; templateId: string };
   };
 }
 
@@ -262,6 +264,15 @@ function httpUrl(env: Env, name: string, fallback: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+function wechat(env: Env): AppConfig['notifications']['wechat'] {
+  const appId = env.WECHAT_APP_ID || undefined;
+  if (!appId) return undefined;
+  const appSecret = env.WECHAT_APP_SECRET;
+  const templateId = env.WECHAT_TEMPLATE_ID;
+  if (!appSecret || !templateId) throw new ConfigError('WECHAT_APP_ID needs WECHAT_APP_SECRET and WECHAT_TEMPLATE_ID (the official account\'s template message)');
+  return { apiUrl: httpUrl(env, 'WECHAT_API_URL', 'https://api.weixin.qq.com'), appId, appSecret, templateId };
+}
+
 function smtpUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (!/^smtps?:\/\//.test(raw)) throw new ConfigError(`SMTP_URL must be an smtp:// or smtps:// URL`);
@@ -343,6 +354,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: int(env, 'NOTIFY_TIMEOUT_MS', 10_000, 100),
       concurrency: int(env, 'NOTIFY_WORKER_CONCURRENCY', 10, 1),
       piiKeys: sealingKeys('PII_KEYS', env.PII_KEYS, env.NODE_ENV, DEVELOPMENT_PII_KEY),
+      wechat: wechat(env),
     },
   };
 }

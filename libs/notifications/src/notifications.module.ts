@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CasesModule } from '@app/cases';
 import { EmailChannel } from './channels/email-channel';
 import { WalletNotificationChannel } from './channels/wallet-notification-channel';
+import { WechatChannel } from './channels/wechat-channel';
 import { CreateCustomerDeliveries } from './delivery/create-customer-deliveries';
 import { DeliverNotification } from './delivery/deliver-notification';
 import { NotificationDeliveryProcessor } from './delivery/notification-delivery.processor';
@@ -11,12 +12,12 @@ import { NotifyAgents } from './delivery/notify-agents';
 import { missingCustomerTemplates } from './templates/catalogue-check';
 
 /**
- * Customer notifications (email, app push, SMS) and agent-inbox notifications from `notify`
+ * Customer notifications (email, app push, SMS, WeChat) and agent-inbox notifications from `notify`
  * effects, with the delivery worker. Imported by the workers; needs QueuesModule and ConfigModule.
  */
 @Module({
   imports: [CasesModule],
-  providers: [EmailChannel, WalletNotificationChannel, NotificationScheduler, CreateCustomerDeliveries, DeliverNotification, NotifyAgents, EmailAssignee, NotificationDeliveryProcessor],
+  providers: [EmailChannel, WalletNotificationChannel, WechatChannel, NotificationScheduler, CreateCustomerDeliveries, DeliverNotification, NotifyAgents, EmailAssignee, NotificationDeliveryProcessor],
   exports: [CreateCustomerDeliveries, NotifyAgents, EmailAssignee, NotificationScheduler],
 })
 export class NotificationsModule implements OnModuleInit {

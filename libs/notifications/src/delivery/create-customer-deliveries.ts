@@ -6,6 +6,7 @@ import { CaseEntity, CustomerContactEntity, DeadlineEntity, NotificationDelivery
 import { CUSTOMER_LOCALES, type CustomerChannel, type CustomerLocale } from '@app/domain';
 import { EmailChannel } from '../channels/email-channel';
 import { WalletNotificationChannel } from '../channels/wallet-notification-channel';
+import { WechatChannel } from '../channels/wechat-channel';
 import { smsNotBefore } from '../quiet-hours';
 import { CUSTOMER_TEMPLATES, type CustomerTemplate } from '../templates/catalogue';
 import { renderCustomerMessage } from '../templates/render';
@@ -26,6 +27,7 @@ export class CreateCustomerDeliveries {
     private readonly scheduler: NotificationScheduler,
     private readonly email: EmailChannel,
     private readonly wallet: WalletNotificationChannel,
+    private readonly wechat: WechatChannel,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -77,6 +79,7 @@ export class CreateCustomerDeliveries {
     // SMS costs money and wakes people: for what the customer must act on or where money moved, or when the app cannot push.
     if (contact.phoneMasked && this.wallet.configured && (template.sms || !push)) channels.push({ channel: 'sms', recipient: contact.phoneMasked });
     if (contact.emailMasked && this.email.configured) channels.push({ channel: 'email', recipient: contact.emailMasked });
+    if (contact.wechatOpenIdMasked && this.wechat.configured) channels.push({ channel: 'wechat', recipient: contact.wechatOpenIdMasked });
     return channels;
   }
 }

@@ -7,6 +7,7 @@ import { DomainError, DomainErrorCode, definitionFor } from '@app/domain';
 import { PermanentDeliveryError, type RenderedMessage, type SendResult } from '../channels/channel';
 import { EmailChannel } from '../channels/email-channel';
 import { WalletNotificationChannel } from '../channels/wallet-notification-channel';
+import { WechatChannel } from '../channels/wechat-channel';
 
 export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | { notBefore: Date };
 
@@ -27,6 +28,7 @@ export class DeliverNotification {
     private readonly box: ContactBox,
     private readonly email: EmailChannel,
     private readonly wallet: WalletNotificationChannel,
+    private readonly wechat: WechatChannel,
     private readonly sendCaseEvent: SendCaseEvent,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
@@ -78,6 +80,11 @@ export class DeliverNotification {
         if (!contact.emailSealed) throw new PermanentDeliveryError('the customer has no email address');
         const address = this.box.open(contact.emailSealed, theCase.id, 'email');
         return withoutRecipient(address, contact.emailMasked, () => this.email.send(address, message));
+      }
+      case 'wechat': {
+        if (!contact.wechatOpenIdSealed) throw new PermanentDeliveryError('the customer has no WeChat openid');
+        const openId = this.box.open(contact.wechatOpenIdSealed, theCase.id, 'wechatOpenId');
+        return withoutRecipient(openId, contact.wechatOpenIdMasked, () => this.wechat.send(openId, message));
       }
       default:
         throw new PermanentDeliveryError(`channel ${delivery.channel} is not supported`);
