@@ -5,7 +5,13 @@ const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+  // intl-messageformat and its @formatjs parts ship only as ES modules, which Jest's CommonJS
+  // runtime cannot load: they alone are compiled to CommonJS (Node itself loads them as they are).
+  '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' }, isolatedModules: true }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!(intl-messageformat|@formatjs)/)'];
 
 module.exports = {
   testTimeout: 60000,
@@ -18,6 +24,7 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/apps/admin/'],
       moduleNameMapper,
       transform,
+      transformIgnorePatterns,
     },
     {
       displayName: 'integration',
@@ -26,6 +33,7 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts'],
       moduleNameMapper,
       transform,
+      transformIgnorePatterns,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

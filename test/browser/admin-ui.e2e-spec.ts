@@ -178,6 +178,23 @@ describe('admin UI in a real browser', () => {
     await page.close();
   });
 
+  it('shows the customer\'s contact masked and in full only after Show, which the timeline records', async () => {
+    const customer = { id: 'u_browser_contact', name: '王小明', phone: '+8613812345678', email: 'wang.browser@example.com' };
+    const id = (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ subject: 'Contact reveal', customer })).expect(201)).body.id;
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/admin/cases/${id}`);
+    await page.getByTestId('customer-contact').waitFor();
+    expect(await page.getByTestId('contact-phone').textContent()).toBe('+86138****5678');
+    expect(await page.getByTestId('contact-email').textContent()).toBe('w***@example.com');
+    expect(await page.content()).not.toContain('wang.browser@example.com');
+    await page.getByTestId('contact-reveal').click();
+    await page.getByTestId('contact-email').getByText('wang.browser@example.com').waitFor();
+    expect(await page.getByTestId('contact-phone').textContent()).toContain('+8613812345678');
+    await page.locator('[data-testid="timeline-entry"][data-type="customer_contact.revealed"]').waitFor();
+    await page.screenshot({ path: artifactPath('admin-contact-revealed.png'), fullPage: true });
+    await page.close();
+  });
+
   it('moves through the queue with j/k/Enter and bulk-assigns with a result per row', async () => {
     const subjects = ['Bulk A', 'Bulk B', 'Bulk C'];
     const ids: string[] = [];
@@ -249,7 +266,7 @@ describe('admin UI in a real browser', () => {
     expect(board.url()).toBe(`${base}/admin/queues`);
     const queues = await board.request.get(`${base}/admin/queues/api/queues`);
     expect(queues.status()).toBe(200);
-    expect(((await queues.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual(['deadlines', 'effects', 'webhooks']);
+    expect(((await queues.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual(['deadlines', 'effects', 'notifications', 'webhooks']);
     await board.close();
     await page.close();
   });

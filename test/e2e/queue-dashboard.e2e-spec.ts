@@ -48,7 +48,7 @@ describe('queue dashboard at /admin/queues', () => {
     expect((await t.http.get('/admin/queues').set('Authorization', agent.auth).expect(403)).body.code).toBe('FORBIDDEN');
   });
 
-  it('shows the board to a supervisor (cookie) and lists the deadlines, effects and webhooks queues', async () => {
+  it('shows the board to a supervisor (cookie) and lists the deadlines, effects, notifications and webhooks queues', async () => {
     const cookie = await sessionCookie(t, 'sup@board.test', 'supervisor');
     const page = await t.http.get('/admin/queues').set('Cookie', cookie).expect(200);
     expect(page.headers['content-type']).toContain('text/html');
@@ -65,10 +65,10 @@ describe('queue dashboard at /admin/queues', () => {
     const api = await t.http.get('/admin/queues/api/queues').set('Cookie', cookie).expect(200);
     expect(api.headers['content-type']).toContain('application/json');
     const names = (api.body.queues as Array<{ name: string }>).map((queue) => queue.name).sort();
-    expect(names).toEqual(['deadlines', 'effects', 'webhooks']);
+    expect(names).toEqual(['deadlines', 'effects', 'notifications', 'webhooks']);
 
     // An admin's Bearer token works too; the admin UI's fallback still serves everything else under /admin.
-    expect((await t.http.get('/admin/queues/api/queues').set('Authorization', t.auth).expect(200)).body.queues).toHaveLength(3);
+    expect((await t.http.get('/admin/queues/api/queues').set('Authorization', t.auth).expect(200)).body.queues).toHaveLength(4);
     expect((await t.http.get('/admin/cases/x').expect(200)).text).toContain('<div id="root">');
   });
 
@@ -78,7 +78,7 @@ describe('queue dashboard at /admin/queues', () => {
       expect((await bare.http.get('/admin/queues').expect(401)).body.code).toBe('UNAUTHENTICATED');
       const cookie = await sessionCookie(bare, 'sup@bare.test', 'supervisor');
       await bare.http.get('/admin/queues').set('Cookie', cookie).expect(200).expect('Content-Type', /text\/html/);
-      expect((await bare.http.get('/admin/queues/api/queues').set('Cookie', cookie).expect(200)).body.queues).toHaveLength(3);
+      expect((await bare.http.get('/admin/queues/api/queues').set('Cookie', cookie).expect(200)).body.queues).toHaveLength(4);
     } finally {
       await bare.close();
     }

@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
 import { CreateAgent } from '@app/auth';
-import { loadConfig, type AppConfig } from '@app/config';
+import { loadConfig, type AppConfig, type Clock } from '@app/config';
 import { databaseNameOf, databaseUrlFor, dropDatabase, ensureDatabase } from '@app/db';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { startWalletSim, type WalletSim } from './wallet-sim';
@@ -47,8 +47,9 @@ export async function startTestApp(
   /**
    * adminDir: serve this built admin UI at /admin (browser tests); by default none is served.
    * walletSimEnv: extra environment for the wallet simulator (SIM_TIMEOUT_HOLD_MS, …).
+   * clock: time as the app sees it.
    */
-  options: { adminDir?: string; walletSimEnv?: Record<string, string> } = {},
+  options: { adminDir?: string; walletSimEnv?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestApp> {
   const template = process.env.TEST_TEMPLATE_DATABASE_URL;
   const runId = process.env.TEST_RUN_ID;
@@ -83,7 +84,7 @@ export async function startTestApp(
       ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
       ...env,
     });
-    const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI });
+    const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI, clock: options.clock });
     // A real listening socket: supertest's per-request ephemeral servers reset under concurrency.
     await app.listen(0, '127.0.0.1');
     const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');

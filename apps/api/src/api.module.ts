@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@app/audit';
 import { AgentAuthGuard, AuthModule } from '@app/auth';
 import { CasesModule } from '@app/cases';
-import { ConfigModule, type AppConfig } from '@app/config';
+import { ConfigModule, type AppConfig, type Clock } from '@app/config';
 import { DbModule } from '@app/db';
 import { AllExceptionsFilter } from '@app/http';
 import { QueuesModule } from '@app/queues';
@@ -38,11 +38,11 @@ import { WalletEventsController } from './wallet/wallet-events.controller';
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: ApiModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, clock),
         DbModule.forRoot(),
         QueuesModule.forRoot(),
         CasesModule,

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { AppConfig } from '@app/config';
+import type { AppConfig, Clock } from '@app/config';
 import { bodyParserErrors, createValidationPipe, rejectControlCharactersInQuery, verifyJsonBody } from '@app/http';
 import { serveAdminUi } from './admin-ui';
 import { ApiModule } from './api.module';
@@ -12,8 +12,8 @@ import { requireAgentSession } from './session-middleware';
 import { AgentSessions } from '@app/auth';
 
 /** Builds the HTTP app exactly as production runs it; tests call this too. */
-export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string; /** Tests: a clock they move. */ clock?: Clock } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options.clock), {
     bodyParser: false,
     abortOnError: false,
     logger: options.logger ?? ['log', 'error', 'warn'],

@@ -88,7 +88,8 @@ async function main(): Promise<void> {
   });
   const walletUrl = await listeningUrl(sim);
   await runToEnd(SEED_MAIN, { ...process.env, WALLET_BASE_URL: walletUrl });
-  start('api', API_MAIN, { ...process.env, RUN_WORKERS_IN_PROCESS: 'true', WALLET_BASE_URL: walletUrl });
+  // No mail server in the demo: customer emails are written as .eml files under var/mail.
+  start('api', API_MAIN, { NOTIFY_EMAIL_DIR: './var/mail', ...process.env, RUN_WORKERS_IN_PROCESS: 'true', WALLET_BASE_URL: walletUrl });
   console.log(
     `demo: wallet simulator on ${walletUrl} (its ledger: ${walletUrl}/sim/refunds, callbacks: ${walletUrl}/sim/callbacks); ` +
       `API on ${engineUrl}. Refunds arrive 20 s after they are made. Ctrl-C stops both.`,

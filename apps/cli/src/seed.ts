@@ -45,12 +45,12 @@ export const DEMO_MACROS = [
 const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: string]: unknown }> }> = [
   {
     kind: 'dispute', channel: 'app', priority: 'normal', subject: '商品未收到 Order never arrived',
-    customer: { id: 'u_10086', name: '王小明' }, merchantId: 'm_2001', transactionRef: 'TX-20261120-0001',
+    customer: { id: 'u_10086', name: '王小明', locale: 'zh-CN', phone: '+8613812345678', email: 'wang.xiaoming@example.com', pushEnabled: true }, merchantId: 'm_2001', transactionRef: 'TX-20261120-0001',
     amount: { amountMinor: 12800, currency: 'CNY' }, reason: 'not_received', steps: [],
   },
   {
     kind: 'dispute', channel: 'hotline', priority: 'high', subject: 'Headphones not as described',
-    customer: { id: 'u_10087', name: 'Zhang Wei' }, merchantId: 'm_2002', transactionRef: 'TX-20261118-0042',
+    customer: { id: 'u_10087', name: 'Zhang Wei', locale: 'en', email: 'zhang.wei@example.com' }, merchantId: 'm_2002', transactionRef: 'TX-20261118-0042',
     amount: { amountMinor: 59900, currency: 'CNY' }, reason: 'not_as_described', steps: [{ type: 'FORWARD_TO_MERCHANT' }],
   },
   {

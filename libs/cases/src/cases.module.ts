@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SlaModule } from '@app/sla';
 import { WalletModule } from '@app/wallet';
+import { ContactBox } from './customer-contact/contact-box';
 import { PostCommitDispatcher } from './dispatch/post-commit-dispatcher';
 import { AddCaseNote } from './use-cases/add-case-note';
 import { AssignCase } from './use-cases/assign-case';
@@ -12,6 +14,7 @@ import { ListCases } from './use-cases/list-cases';
 import { OpenCase } from './use-cases/open-case';
 import { RedriveCaseDeadlines } from './use-cases/redrive-case-deadlines';
 import { RedriveCaseEffects } from './use-cases/redrive-case-effects';
+import { RevealCustomerContact } from './use-cases/reveal-customer-contact';
 import { SendCaseEvent } from './use-cases/send-case-event';
 import { VerifyCaseReplay } from './use-cases/verify-case-replay';
 import { ListRefundMismatches } from './use-cases/list-refund-mismatches';
@@ -19,13 +22,17 @@ import { ReconcileRefunds } from './use-cases/reconcile-refunds';
 import { ReceiveWalletEvent } from './use-cases/receive-wallet-event';
 import { RecordWalletOutcome } from './wallet/record-wallet-outcome';
 
-const USE_CASES = [RedriveCaseEffects, RedriveCaseDeadlines, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats, RecordWalletOutcome, ReceiveWalletEvent, ReconcileRefunds, ListRefundMismatches];
+const USE_CASES = [RedriveCaseEffects, RedriveCaseDeadlines, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats, RecordWalletOutcome, ReceiveWalletEvent, ReconcileRefunds, ListRefundMismatches, RevealCustomerContact];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({
   // The wallet: OpenCase holds a case's transaction against it.
   imports: [SlaModule, WalletModule],
-  providers: [PostCommitDispatcher, ...USE_CASES],
-  exports: [PostCommitDispatcher, SlaModule, ...USE_CASES],
+  providers: [
+    PostCommitDispatcher,
+    { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) },
+    ...USE_CASES,
+  ],
+  exports: [PostCommitDispatcher, SlaModule, ContactBox, ...USE_CASES],
 })
 export class CasesModule {}

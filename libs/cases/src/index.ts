@@ -22,3 +22,6 @@ export { planCaseWrites, type SqlStatement } from './case-writes';
 export { recordTransition } from './transition-recorder';
 export { ReconcileRefunds, type RefundReconciliationReport } from './use-cases/reconcile-refunds';
 export { ListRefundMismatches, type RefundMismatchView } from './use-cases/list-refund-mismatches';
+export { RevealCustomerContact, type RevealedContact } from './use-cases/reveal-customer-contact';
+export { ContactBox } from './customer-contact/contact-box';
+export type { CustomerInput, CustomerContactView } from './customer-contact/customer-contact-record';

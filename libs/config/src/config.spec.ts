@@ -47,7 +47,7 @@ describe('evidence storage configuration', () => {
 
 const PRODUCTION_WALLET = { WALLET_BASE_URL: 'https://wallet.internal', WALLET_API_SECRET: 'a-real-api-secret-0001', WALLET_CALLBACK_SECRET: 'a-real-callback-secret-0001' };
 /** Every other secret production needs, so a test of one rule is not stopped by another. */
-const PRODUCTION_SECRETS = { ...PRODUCTION_WALLET, TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32) };
+const PRODUCTION_SECRETS = { ...PRODUCTION_WALLET, TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32), PII_KEYS: Buffer.alloc(32, 5).toString('base64') };
 
 describe('webhook secret keys', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
@@ -114,7 +114,7 @@ describe('security defaults', () => {
 });
 
 describe('customer token secrets', () => {
-  const webhook = { ...PRODUCTION_WALLET, WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64') };
+  const webhook = { ...PRODUCTION_WALLET, WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), PII_KEYS: PRODUCTION_SECRETS.PII_KEYS };
 
   it('are required in production and outside development and test', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', ...webhook })).toThrow(/CUSTOMER_TOKEN_SECRETS is required in production/);
@@ -137,7 +137,7 @@ describe('customer token secrets', () => {
 
 describe('wallet configuration', () => {
   const webhookKey = Buffer.alloc(32, 7).toString('base64');
-  const production = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: webhookKey, TOTP_SECRET_KEYS: PRODUCTION_SECRETS.TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS: PRODUCTION_SECRETS.CUSTOMER_TOKEN_SECRETS, ...env }).wallet;
+  const production = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: webhookKey, TOTP_SECRET_KEYS: PRODUCTION_SECRETS.TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS: PRODUCTION_SECRETS.CUSTOMER_TOKEN_SECRETS, PII_KEYS: PRODUCTION_SECRETS.PII_KEYS, ...env }).wallet;
 
   it('development and test talk to the simulator with its public secrets; production refuses those', () => {
     const development = loadConfig({ NODE_ENV: 'development' }).wallet;
@@ -172,5 +172,39 @@ describe('wallet configuration', () => {
     expect(() => production({ ...PRODUCTION_WALLET, WALLET_BASE_URL: 'wallet.internal' })).toThrow(/http\(s\) URL/);
     expect(() => production({ ...PRODUCTION_WALLET, WALLET_API_SECRET: 'short' })).toThrow(/at least 16/);
     expect(() => production({ ...PRODUCTION_WALLET, WALLET_BREAKER_ERROR_PERCENT: '150' })).toThrow(/at most 100/);
+  });
+});
+
+describe('customer contact keys (PII_KEYS)', () => {
+  const key = Buffer.alloc(32, 9).toString('base64');
+  const { PII_KEYS: _pii, ...withoutPii } = PRODUCTION_SECRETS;
+
+  it('are required in production, and production refuses the public development key', () => {
+    const webhookKey = Buffer.alloc(32, 7).toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', ...withoutPii, WEBHOOK_SECRET_KEYS: webhookKey })).toThrow(/PII_KEYS is required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', ...withoutPii, WEBHOOK_SECRET_KEYS: webhookKey, PII_KEYS: key }).notifications.piiKeys).toEqual([Buffer.alloc(32, 9)]);
+    const developmentKey = loadConfig({ NODE_ENV: 'development' }).notifications.piiKeys[0]!.toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', ...withoutPii, WEBHOOK_SECRET_KEYS: webhookKey, PII_KEYS: developmentKey })).toThrow(/public development key/);
+  });
+
+  it('have a development key of their own, not the webhook one', () => {
+    const config = loadConfig({ NODE_ENV: 'test' });
+    expect(config.notifications.piiKeys[0]!.equals(config.webhooks.secretKeys[0]!)).toBe(false);
+  });
+
+  it('take WeChat only whole: an app id needs its secret and template', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).notifications.wechat).toBeUndefined();
+    expect(() => loadConfig({ NODE_ENV: 'test', WECHAT_APP_ID: 'wx1' })).toThrow(/WECHAT_APP_SECRET and WECHAT_TEMPLATE_ID/);
+    expect(loadConfig({ NODE_ENV: 'test', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', WECHAT_TEMPLATE_ID: 't' }).notifications.wechat).toEqual({
+      apiUrl: 'https://api.weixin.qq.com',
+      appId: 'wx1',
+      appSecret: 's',
+      templateId: 't',
+    });
+  });
+
+  it('refuse a key of the wrong length and a bad SMTP_URL', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', PII_KEYS: 'c2hvcnQ=' })).toThrow(/PII_KEYS: key 1 must be 32 bytes/);
+    expect(() => loadConfig({ NODE_ENV: 'test', SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
   });
 });

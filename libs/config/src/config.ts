@@ -144,6 +144,25 @@ export interface AppConfig {
      */
     secretKeys: Buffer[];
   };
+  /** Customer notifications: channels, and the keys that seal customers' contact details. */
+  notifications: {
+    /** The wallet's notification service (app push and SMS), `POST {url}/v1/notifications`. */
+    walletNotifyUrl: string;
+    /** `smtp://user:pass@host:port` (or smtps://); unset with no emailDir: email is not sent. */
+    smtpUrl?: string;
+    smtpFrom: string;
+    /** The demo's mailbox: emails are written here as .eml files instead of sent. */
+    emailDir?: string;
+    timeoutMs: number;
+    concurrency: number;
+    /**
+     * 32-byte keys sealing customers' phone numbers, addresses and openids at rest (PII_KEYS); the
+     * first seals, all open. Required unless NODE_ENV is development or test.
+     */
+    piiKeys: Buffer[];
+    /** WeChat official-account template messages; unset: no WeChat channel. */
+    wechat?: { apiUrl: string; appId: string; appSecret: string; templateId: string };
+  };
 }
 
 export interface WalletConfig {
@@ -291,6 +310,8 @@ const DEVELOPMENT_WEBHOOK_KEY = createHash('sha256').update('dispute-engine deve
 const HOW_TO_MAKE_A_KEY = '32 random bytes, base64 (e.g. `openssl rand -base64 32`); comma-separated to rotate, newest first';
 
 const DEVELOPMENT_TOTP_KEY = createHash('sha256').update('dispute-engine development TOTP seed key (not for production)').digest();
+/** The same idea for customers' contact details: a public key of its own, never used in production. */
+const DEVELOPMENT_PII_KEY = createHash('sha256').update('dispute-engine development customer contact key (not for production)').digest();
 
 function webhookSecretKeys(raw: string | undefined, declaredEnv: string | undefined): Buffer[] {
   return sealingKeys('WEBHOOK_SECRET_KEYS', raw, declaredEnv, DEVELOPMENT_WEBHOOK_KEY);
@@ -430,6 +451,33 @@ function walletConfig(env: Env, declaredEnv: string | undefined): WalletConfig {
   };
 }
 
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+function wechat(env: Env): AppConfig['notifications']['wechat'] {
+  const appId = env.WECHAT_APP_ID || undefined;
+  if (!appId) return undefined;
+  const appSecret = env.WECHAT_APP_SECRET;
+  const templateId = env.WECHAT_TEMPLATE_ID;
+  if (!appSecret || !templateId) throw new ConfigError('WECHAT_APP_ID needs WECHAT_APP_SECRET and WECHAT_TEMPLATE_ID (the official account\'s template message)');
+  return { apiUrl: httpUrl(env, 'WECHAT_API_URL', 'https://api.weixin.qq.com'), appId, appSecret, templateId };
+}
+
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^smtps?:\/\//.test(raw)) throw new ConfigError(`SMTP_URL must be an smtp:// or smtps:// URL`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (!['development', 'test', 'production'].includes(nodeEnv)) throw new ConfigError(`NODE_ENV "${nodeEnv}" is not supported`);
@@ -528,6 +576,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       intervalMs: int(env, 'REFUND_RECONCILIATION_INTERVAL_SECONDS', 24 * 3600, 1) * 1000,
       lookbackMs: int(env, 'REFUND_RECONCILIATION_LOOKBACK_HOURS', 48, 1) * 3600 * 1000,
       graceMs: int(env, 'REFUND_RECONCILIATION_GRACE_SECONDS', 3600, 0) * 1000,
+    },
+    notifications: {
+      walletNotifyUrl: httpUrl(env, 'WALLET_NOTIFY_URL', env.WALLET_BASE_URL || 'http://127.0.0.1:4010'),
+      smtpUrl: smtpUrl(env.SMTP_URL),
+      smtpFrom: env.SMTP_FROM || 'Customer Care <care@wallet.example>',
+      emailDir: env.NOTIFY_EMAIL_DIR || undefined,
+      timeoutMs: int(env, 'NOTIFY_TIMEOUT_MS', 10_000, 100),
+      concurrency: int(env, 'NOTIFY_WORKER_CONCURRENCY', 10, 1),
+      piiKeys: sealingKeys('PII_KEYS', env.PII_KEYS, env.NODE_ENV, DEVELOPMENT_PII_KEY),
+      wechat: wechat(env),
     },
   };
 }

@@ -10,6 +10,7 @@ import { Migration20261203100000WalletTransport } from './migrations/Migration20
 import { Migration20261203110000RefundLedger } from './migrations/Migration20261203110000RefundLedger';
 import { Migration20261203120000StrandedWork } from './migrations/Migration20261203120000StrandedWork';
 import { Migration20261203130000SlaAlwaysOnCalendar } from './migrations/Migration20261203130000SlaAlwaysOnCalendar';
+import { Migration20261203140000CustomerNotifications } from './migrations/Migration20261203140000CustomerNotifications';
 import { Migration20261203150000CustomerApi } from './migrations/Migration20261203150000CustomerApi';
 import { Migration20261203155000CaseMessagesAndMacros } from './migrations/Migration20261203155000CaseMessagesAndMacros';
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261203110000RefundLedger', class: Migration20261203110000RefundLedger },
   { name: 'Migration20261203120000StrandedWork', class: Migration20261203120000StrandedWork },
   { name: 'Migration20261203130000SlaAlwaysOnCalendar', class: Migration20261203130000SlaAlwaysOnCalendar },
+  { name: 'Migration20261203140000CustomerNotifications', class: Migration20261203140000CustomerNotifications },
   { name: 'Migration20261203150000CustomerApi', class: Migration20261203150000CustomerApi },
   { name: 'Migration20261203155000CaseMessagesAndMacros', class: Migration20261203155000CaseMessagesAndMacros },
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },

@@ -36,3 +36,6 @@ export * from './engine/case-transition';
 export * from './calendar';
 export * from './sla';
 export * from './machines/describe-machine';
+export * from './customers/customer-contact';
+export { notifyTopicsOf } from './machines/notify-topics';
+export type { DisputeContextV2 } from './machines/dispute/dispute.machine.v2';

@@ -8,6 +8,7 @@ export const QUEUES = {
   deadlines: 'deadlines',
   effects: 'effects',
   webhooks: 'webhooks',
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -16,6 +17,8 @@ export interface JobPayloads {
   'effect.run': { outboxId: string; caseId: string | null; type: string };
   /** One HTTP attempt of a webhook delivery; a job for another generation or attempt is stale. */
   'webhook.deliver': { deliveryId: string; generation: number; attempt: number };
+  /** One customer notification on one channel (a notification_deliveries row). */
+  'notification.deliver': { deliveryId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -23,6 +26,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   'deadline.fire': QUEUES.deadlines,
   'effect.run': QUEUES.effects,
   'webhook.deliver': QUEUES.webhooks,
+  'notification.deliver': QUEUES.notifications,
 };
 
 /** Job names each queue carries; the worker refuses to boot if one has no handler or two. */
@@ -40,6 +44,7 @@ export const jobIds = {
   deadline: (deadlineId: string) => `dl-${Buffer.from(deadlineId.replace(/-/g, ''), 'hex').toString('base64url')}`,
   effect: (outboxId: string) => `effect-${outboxId}`,
   webhook: (deliveryId: string, generation: number, attempt: number) => `webhook-${deliveryId}-g${generation}-a${attempt}`,
+  notification: (deliveryId: string) => `notify-${deliveryId}`,
 };
 
 const KEEP_FINISHED = { age: 24 * 3600, count: 50_000 };
@@ -59,6 +64,9 @@ export const JOB_OPTIONS: { readonly [N in JobName]: JobsOptions } = {
   // A job that gave up (e.g. database down) must not keep its id, or the sweeper's re-add is ignored;
   // every attempt is logged in webhook_attempts, so nothing is lost by removing it.
   'webhook.deliver': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: true },
+  // A provider that is down is retried (2 s, 4 s, … about 4 min in all); a refusal for good is not
+  // retried. The delivery row records every outcome, so the failed job need not be kept.
+  'notification.deliver': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 7 * 24 * 3600 } },
 };
 
 /**

@@ -25,7 +25,7 @@ export class QueuesModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({ connection: redisConnectionOptions(config), prefix: config.queues.prefix }),
         }),
-        BullModule.registerQueue({ name: QUEUES.deadlines }, { name: QUEUES.effects }, { name: QUEUES.webhooks }),
+        BullModule.registerQueue({ name: QUEUES.deadlines }, { name: QUEUES.effects }, { name: QUEUES.webhooks }, { name: QUEUES.notifications }),
       ],
       exports: [BullModule],
     };

@@ -20,6 +20,7 @@ import {
   type ScheduledDeadline,
   type SlaClockState,
   type SlaPhase,
+  type SlaPolicy,
   type SlaWindowTarget,
 } from '@app/domain';
 import { SlaCatalogue, type SlaContext } from './sla-catalogue';
@@ -178,30 +179,49 @@ export class SlaTracker {
    * policy's reminder ladder. They leave through the outbox like every other notification.
    */
   planWindowReminders(em: EntityManager, caseEntity: CaseEntity, sla: SlaContext | undefined, scheduled: DeadlineEntity[], now: Date): DeadlineEntity[] {
-    if (!sla || !caseEntity.merchantId) return [];
+    if (!sla) return [];
     const reminders: DeadlineEntity[] = [];
+    // The customer is reminded too before an information request's window closes (`<kind>.info_reply_due_soon`).
+    if (caseEntity.state.endsWith('awaitingCustomerInfo')) {
+      for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === 'infoReplyWindow')) {
+        reminders.push(...this.remindersOf(em, caseEntity, sla, window, 'customer', sla.policy.targets.customerReply, this.config.windowOverrides.infoReplyMs !== undefined, now));
+      }
+    }
+    if (!caseEntity.merchantId) return reminders;
     for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === SLA_WINDOW_TARGETS.merchantResponse)) {
-      const spec = sla.policy.targets.merchantResponse;
-      const overridden = this.config.windowOverrides.merchantResponseMs !== undefined;
-      // The window as it was actually scheduled: in the policy's mode, or wall-clock when overridden.
-      const target = spec && !overridden ? spec : { minutes: (window.dueAt.getTime() - now.getTime()) / 60_000, mode: 'calendar' as const };
-      const alarms = plannedAlarms({ target, status: 'running', usedMinutes: 0, runningSince: now }, sla.policy.reminders, sla.calendar, now);
-      for (const alarm of alarms.filter((a) => a.name !== 'breach')) {
-        const reminder = em.create(DeadlineEntity, {
+      reminders.push(...this.remindersOf(em, caseEntity, sla, window, 'merchant', sla.policy.targets.merchantResponse, this.config.windowOverrides.merchantResponseMs !== undefined, now));
+    }
+    return reminders;
+  }
+
+  private remindersOf(
+    em: EntityManager,
+    caseEntity: CaseEntity,
+    sla: SlaContext,
+    window: DeadlineEntity,
+    party: 'merchant' | 'customer',
+    spec: SlaPolicy['targets'][SlaWindowTarget],
+    overridden: boolean,
+    now: Date,
+  ): DeadlineEntity[] {
+    // The window as it was actually scheduled: in the policy's mode, or wall-clock when overridden.
+    const target = spec && !overridden ? spec : { minutes: (window.dueAt.getTime() - now.getTime()) / 60_000, mode: 'calendar' as const };
+    const alarms = plannedAlarms({ target, status: 'running', usedMinutes: 0, runningSince: now }, sla.policy.reminders, sla.calendar, now);
+    return alarms
+      .filter((alarm) => alarm.name !== 'breach')
+      .map((alarm) =>
+        em.create(DeadlineEntity, {
           id: randomUUID(),
           caseId: caseEntity.id,
           kind: 'sla',
-          name: `merchant-${alarm.name}`,
+          name: `${party}-${alarm.name}`,
           // The window's own row id: when it is no longer pending, the reminder is stale.
           sendId: `window.${window.id}`,
-          event: { type: 'sla.merchantResponse.reminder' },
+          event: { type: party === 'merchant' ? 'sla.merchantResponse.reminder' : 'sla.customerReply.reminder' },
           dueAt: alarm.at,
           createdAt: now,
-        });
-        reminders.push(reminder);
-      }
-    }
-    return reminders;
+        }),
+      );
   }
 
   /**
@@ -274,6 +294,23 @@ export class SlaTracker {
     const window = await em.findOne(DeadlineEntity, { id: deadline.sendId.slice('window.'.length) });
     if (!window || window.status !== 'pending') return { fired: false, outbox: [], scheduled: [] };
     const caseEntity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId }, { fields: ['id', 'kind', 'state', 'merchantId'] });
+    if (deadline.name.startsWith('customer-')) {
+      const reminder = em.create(OutboxEntity, {
+        id: randomUUID(),
+        caseId: caseEntity.id,
+        type: 'notify',
+        payload: {
+          topic: `${caseEntity.kind}.info_reply_due_soon`,
+          audience: ['customer'],
+          replyDueBy: window.dueAt.toISOString(),
+          reminder: deadline.name,
+          caseKind: caseEntity.kind,
+          caseState: caseEntity.state,
+        },
+        createdAt: now,
+      });
+      return { fired: true, outbox: [reminder], scheduled: [] };
+    }
     const row = em.create(OutboxEntity, {
       id: randomUUID(),
       caseId: caseEntity.id,
@@ -335,8 +372,17 @@ export class SlaTracker {
     caseEntity.escalatedAt ??= now;
     this.annotate(em, caseEntity, 'sla.breached', { target: clock.target, policyId: clock.policyId, priorityFrom: from, priorityTo: caseEntity.priority }, now, 1);
     this.notify(em, `${deadline.id}-supervisors`, null, 'sla.breached', about, now);
-    if (assigneeId) this.notify(em, `${deadline.id}-assignee`, assigneeId, 'sla.breached', about, now);
-    return { fired: true, outbox: [], scheduled: [] };
+    if (!assigneeId) return { fired: true, outbox: [], scheduled: [] };
+    this.notify(em, `${deadline.id}-assignee`, assigneeId, 'sla.breached', about, now);
+    // The assignee also hears of it by email (the notification workers send it once, by this row).
+    const email = em.create(OutboxEntity, {
+      id: randomUUID(),
+      caseId: caseEntity.id,
+      type: 'notify',
+      payload: { topic: 'sla.breached', audience: ['assignee'], assigneeId, target: clock.target, caseKind: caseEntity.kind, caseState: caseEntity.state },
+      createdAt: now,
+    });
+    return { fired: true, outbox: [email], scheduled: [] };
   }
 
   /** Stores the clock's new state and keeps its alarms in step: cancelled when it stops running, planned when it starts. */

@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
 import { PostCommitDispatcher } from '@app/cases';
+import { NotificationScheduler } from '@app/notifications';
 import { QUEUES, jobIds } from '@app/queues';
 
 const BATCH = 1000;
@@ -30,6 +31,8 @@ export interface ReconcileResult {
   outbox: number;
   /** Outbox rows marked failed because they had been relayed OUTBOX_MAX_RELAYS times. */
   outboxFailed: number;
+  /** Customer notification deliveries still pending, put (back) on their queue. */
+  notifications: number;
 }
 
 /**
@@ -54,6 +57,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
+    private readonly notifications: NotificationScheduler,
     @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
     @InjectQueue(QUEUES.effects) private readonly effects: Queue,
     @Inject(Clock) private readonly clock: Clock,
@@ -83,10 +87,11 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const em = this.em.fork();
       const deadlines = await this.requeueDeadlines(em);
       const { relayed, failed } = await this.relayOutbox(em);
+      const notifications = await this.requeueNotifications(em);
       if (deadlines || relayed || failed) {
         this.logger.log(`reconciled from PostgreSQL: ${deadlines} deadline(s) and ${relayed} effect(s) put back on BullMQ, ${failed} effect(s) marked failed`);
       }
-      return { deadlines, outbox: relayed, outboxFailed: failed };
+      return { deadlines, outbox: relayed, outboxFailed: failed, notifications };
     } finally {
       await client.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
     }
@@ -168,6 +173,23 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       if (finishedOn) return 'finished';
       return timestamp ? 'live' : 'missing';
     });
+  }
+
+  /** Customer messages not yet sent (or held for quiet hours) go back on their queue. */
+  private async requeueNotifications(em: EntityManager): Promise<number> {
+    let count = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = await this.select<{ id: string; not_before: string | Date | null }>(
+        em,
+        `select id, not_before from notification_deliveries where status = 'pending' and id > ? order by id limit ${BATCH}`,
+        [after],
+      );
+      if (rows.length === 0) return count;
+      await this.notifications.schedule(rows.map((row) => ({ id: row.id, notBefore: row.not_before === null ? null : new Date(row.not_before) })));
+      count += rows.length;
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   private select<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {

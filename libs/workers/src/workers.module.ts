@@ -3,9 +3,9 @@ import { AuditWorkerModule } from '@app/audit';
 import { CasesModule } from '@app/cases';
 import { WalletModule } from '@app/wallet';
 import { EvidenceWorkerModule } from '@app/evidence';
+import { NotificationsModule } from '@app/notifications';
 import { WebhooksModule, WebhookWorkerModule } from '@app/webhooks';
 import { AccountActionHandler } from './effects/account-action.handler';
-import { AgentInboxAlerts } from './effects/agent-inbox-alert';
 import { EFFECT_HANDLERS } from './effects/effect-handler';
 import { EffectRunner } from './effects/effect-runner';
 import { NotifyHandler } from './effects/notify.handler';
@@ -25,12 +25,11 @@ import { RefundStatusPoller } from './wallet/refund-status-poller';
  * one-command demo.
  */
 @Module({
-  imports: [CasesModule, WalletModule, WebhooksModule, WebhookWorkerModule, EvidenceWorkerModule, AuditWorkerModule],
+  imports: [CasesModule, WalletModule, WebhooksModule, WebhookWorkerModule, EvidenceWorkerModule, AuditWorkerModule, NotificationsModule],
   providers: [
     RefundHandler,
     AccountActionHandler,
     NotifyHandler,
-    AgentInboxAlerts,
     PendingTransactionsCheckHandler,
     TransactionStatusCheckHandler,
     {

@@ -76,7 +76,19 @@ export interface CaseDetail extends CaseSummary {
   refunds?: Refund[];
   /** The customer's rating of the outcome, once given through the customer API. */
   customerRating?: { score: number; comment: string | null; createdAt: string } | null;
+  /** Masked: 138****5678, w***@example.com. */
+  customerContact: CustomerContact | null;
 }
+
+export interface CustomerContact {
+  locale: 'zh-CN' | 'en';
+  pushEnabled: boolean;
+  phone: string | null;
+  email: string | null;
+  wechatOpenId: string | null;
+}
+
+export type RevealedContact = Partial<Record<'phone' | 'email' | 'wechatOpenId', string>>;
 
 export interface CasePage {
   items: CaseSummary[];
@@ -84,13 +96,13 @@ export interface CasePage {
 }
 
 export interface TimelineEntry {
-  id: number;
-  category: 'machine' | 'annotation';
+  id: number | string;
+  category: 'machine' | 'annotation' | 'notification' | 'contact_reveal';
   type: string;
   actor: { kind: string; id: string | null; name: string | null };
   from: string | null;
   to: string | null;
-  caseVersion: number;
+  caseVersion: number | null;
   payload: Record<string, unknown>;
   at: string;
 }

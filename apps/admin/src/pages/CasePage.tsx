@@ -7,11 +7,13 @@ import { queryKeys, useMachine } from '../api/hooks';
 import type { Agent, CaseDetail, TimelineEntry } from '../api/types';
 import { AllowedActions } from '../components/AllowedActions';
 import { ConversationPanel } from '../components/ConversationPanel';
+import { CustomerContactItem } from '../components/CustomerContactItem';
 import { EvidenceSection } from '../components/EvidenceSection';
 import { RefundsCard } from '../components/RefundsCard';
 import { SlaBadge } from '../components/SlaBadge';
 import { Statechart } from '../components/Statechart';
 import { useI18n, type I18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/en';
 import { errorCode, errorText } from '../lib/errors';
 import { useNow } from '../lib/use-now';
 
@@ -100,6 +102,9 @@ export default function CasePage() {
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 4 }}>
           <Descriptions.Item label={i18n.t('case.customer')}>
             {detail.customer.name ?? i18n.t('common.none')} <Typography.Text type="secondary">({detail.customer.id})</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={i18n.t('case.contact')}>
+            <CustomerContactItem caseId={detail.id} contact={detail.customerContact ?? null} onRevealed={() => queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
           </Descriptions.Item>
           <Descriptions.Item label={i18n.t('case.merchant')}>{detail.merchantId ?? i18n.t('common.none')}</Descriptions.Item>
           <Descriptions.Item label={i18n.t('case.transaction')}>
@@ -249,7 +254,8 @@ function NoteForm({ caseId, onAdded }: { caseId: string; onAdded(): void }) {
 
 function payloadLines(entry: TimelineEntry, i18n: I18n, currency: string | null): string[] {
   const { type: _type, input: _input, ...rest } = entry.payload as Record<string, unknown>;
-  return Object.entries(rest).map(([key, value]) => {
+  // Merged records (customer messages) carry empty fields (no error, not sent yet): show what is there.
+  return Object.entries(rest).filter(([, value]) => value !== null && value !== undefined).map(([key, value]) => {
     const shown =
       typeof value === 'number' && /Minor$/.test(key) && currency
         ? i18n.money(value, currency)
@@ -269,6 +275,14 @@ function entryTitle(entry: TimelineEntry, i18n: I18n): string {
     return name ? i18n.t('case.timeline.assigned', { name }) : i18n.t('case.timeline.unassigned');
   }
   if (entry.type === 'xstate.init') return i18n.t('case.timeline.opened');
+  if (entry.category === 'notification') {
+    const { channel, status, audience } = entry.payload as { channel: string; status: string; audience?: string };
+    return i18n.t(audience === 'agent' ? 'case.timeline.agentNotification' : 'case.timeline.notification', {
+      channel: i18n.t(`notification.channel.${channel}` as MessageKey),
+      status: i18n.t(`notification.status.${status}` as MessageKey),
+    });
+  }
+  if (entry.category === 'contact_reveal') return i18n.t('case.timeline.revealed');
   const deadline = /^xstate\.after\.([^.]+)\./.exec(entry.type);
   if (deadline) return i18n.t('case.timeline.deadline', { name: i18n.deadline(deadline[1]!) });
   return i18n.event(entry.type);
@@ -286,7 +300,7 @@ function CaseTimeline({ entries, currency }: { entries: TimelineEntry[]; currenc
         const moved = entry.category === 'machine' && entry.from !== entry.to;
         return {
           key: entry.id,
-          color: note ? 'gray' : entry.category === 'machine' ? 'blue' : 'green',
+          color: note ? 'gray' : entry.category === 'machine' ? 'blue' : entry.type === 'notification.failed' ? 'red' : entry.category === 'notification' ? 'cyan' : entry.category === 'contact_reveal' ? 'orange' : 'green',
           children: (
             <div data-testid="timeline-entry" data-type={entry.type}>
               <Space wrap size="small">

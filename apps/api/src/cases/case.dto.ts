@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -16,7 +19,23 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CASE_KINDS, CHANNELS, PRIORITIES, SECURITY_REPORTS, type CaseKind, type Channel, type Priority, type SecurityReport } from '@app/domain';
+import {
+  CASE_KINDS,
+  CHANNELS,
+  CONTACT_FIELDS,
+  CUSTOMER_LOCALES,
+  EMAIL_PATTERN,
+  PHONE_PATTERN,
+  PRIORITIES,
+  SECURITY_REPORTS,
+  WECHAT_OPENID_PATTERN,
+  type CaseKind,
+  type Channel,
+  type ContactField,
+  type CustomerLocale,
+  type Priority,
+  type SecurityReport,
+} from '@app/domain';
 
 export class MoneyDto {
   @ApiProperty({ description: 'Integer amount in the minor unit of the currency (fen for CNY).', example: 12800 })
@@ -42,6 +61,44 @@ export class CustomerDto {
   @IsString()
   @MaxLength(200)
   name?: string;
+
+  @ApiPropertyOptional({ enum: CUSTOMER_LOCALES, default: 'zh-CN', description: 'The language the customer is written to in.' })
+  @IsOptional()
+  @IsIn(CUSTOMER_LOCALES as unknown as string[])
+  locale?: CustomerLocale;
+
+  @ApiPropertyOptional({ example: '+8613812345678', description: 'For SMS; E.164 (a leading + and 7–15 digits). Stored sealed, shown masked.' })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: 'phone must be a phone number in E.164 form, e.g. +8613812345678' })
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'wang@example.com', description: 'Stored sealed, shown masked.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @Matches(EMAIL_PATTERN, { message: 'email must be an email address' })
+  email?: string;
+
+  @ApiPropertyOptional({ description: 'WeChat openid of the customer for the official account. Stored sealed, shown masked.' })
+  @IsOptional()
+  @IsString()
+  @Matches(WECHAT_OPENID_PATTERN, { message: 'wechatOpenId must be 16–64 letters, digits, - or _' })
+  wechatOpenId?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Whether the wallet app may send this user push notifications.' })
+  @IsOptional()
+  @IsBoolean()
+  pushEnabled?: boolean;
+}
+
+export class RevealContactDto {
+  @ApiPropertyOptional({ enum: CONTACT_FIELDS, isArray: true, description: 'Which fields to show in full; all by default.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsIn(CONTACT_FIELDS as unknown as string[], { each: true })
+  fields?: ContactField[];
 }
 
 export class OpenCaseDto {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
-import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseDeadlines, RedriveCaseEffects, SendCaseEvent, type Actor } from '@app/cases';
-import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, SendEventDto } from './case.dto';
+import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseDeadlines, RedriveCaseEffects, RevealCustomerContact, SendCaseEvent, type Actor } from '@app/cases';
+import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, RevealContactDto, SendEventDto } from './case.dto';
 
 const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role });
 
@@ -21,6 +21,7 @@ export class CasesController {
     private readonly getCaseTimeline: GetCaseTimeline,
     private readonly redriveCaseEffects: RedriveCaseEffects,
     private readonly redriveCaseDeadlines: RedriveCaseDeadlines,
+    private readonly revealCustomerContact: RevealCustomerContact,
   ) {}
 
   @Post()
@@ -89,6 +90,13 @@ export class CasesController {
   @ApiOperation({ summary: 'Supervisors: put the case\'s failed deadlines (their job gave up) back on the clock; a stale one changes nothing' })
   redriveDeadlines(@Param('id') id: string) {
     return this.redriveCaseDeadlines.execute(id);
+  }
+
+  @Post(':id/customer-contact/reveal')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Show the customer\'s phone, email and WeChat openid in full; every reveal is recorded (who, when, which fields) and shown on the timeline' })
+  reveal(@Param('id') id: string, @Body() body: RevealContactDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.revealCustomerContact.execute(id, body.fields, actorOf(agent));
   }
 
   @Get(':id/timeline')

@@ -82,6 +82,13 @@ export class OpsMetrics {
       sql: `select coalesce(expected_arrival_at < now(), false)::text as overdue, count(*) as n from refunds where status = 'processing' group by 1`,
       alwaysPresent: [{ overdue: 'true' }],
     });
+    this.countGauge({
+      name: 'customer_notifications_unfinished',
+      help: 'Customer messages not sent, by channel and status (pending: waiting, retrying or held for SMS quiet hours; failed: refused or out of retries)',
+      labelNames: ['channel', 'status'],
+      sql: `select channel, status, count(*) as n from notification_deliveries where status in ('pending', 'failed') group by 1, 2`,
+      alwaysPresent: [{ channel: 'sms', status: 'failed' }],
+    });
     const queues = { [QUEUES.deadlines]: this.deadlines, [QUEUES.effects]: this.effects };
     new Gauge({
       name: 'queue_jobs',

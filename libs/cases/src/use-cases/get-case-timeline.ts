@@ -1,16 +1,23 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { AgentEntity, CaseEntity, CaseEventEntity } from '@app/db';
+import { AgentEntity, CaseEntity, CaseEventEntity, ContactRevealEntity, NotificationDeliveryEntity } from '@app/db';
 import { caseNotFound, isUuid } from '../errors';
 
 export interface TimelineEntry {
-  id: number;
-  category: 'machine' | 'annotation';
+  /** The case event's number; for the merged records, `delivery-<id>` or `reveal-<id>`. */
+  id: number | string;
+  /**
+   * `machine` and `annotation` come from the case's own log; `notification` (a customer message on
+   * one channel, with its delivery status) and `contact_reveal` (an agent looked at the customer's
+   * contact details) from their own tables, merged in by time.
+   */
+  category: 'machine' | 'annotation' | 'notification' | 'contact_reveal';
   type: string;
   actor: { kind: string; id: string | null; name: string | null };
   from: string | null;
   to: string | null;
-  caseVersion: number;
+  /** The case version the entry belongs to (for merged records, null). */
+  caseVersion: number | null;
   payload: Record<string, unknown>;
   at: string;
 }
@@ -25,10 +32,12 @@ export class GetCaseTimeline {
     const exists = await em.count(CaseEntity, { id: caseId });
     if (!exists) throw caseNotFound(caseId);
     const events = await em.find(CaseEventEntity, { caseId }, { orderBy: { id: 'asc' } });
-    const agentIds = [...new Set(events.filter((e) => e.actorKind === 'agent' && e.actorId).map((e) => e.actorId!))];
+    const deliveries = await em.find(NotificationDeliveryEntity, { caseId }, { orderBy: { createdAt: 'asc' } });
+    const reveals = await em.find(ContactRevealEntity, { caseId }, { orderBy: { createdAt: 'asc' } });
+    const agentIds = [...new Set([...events.filter((e) => e.actorKind === 'agent' && e.actorId).map((e) => e.actorId!), ...reveals.map((r) => r.agentId)])];
     const agents = agentIds.length ? await em.find(AgentEntity, { id: { $in: agentIds } }, { fields: ['id', 'displayName'] }) : [];
     const names = new Map(agents.map((agent) => [agent.id, agent.displayName]));
-    return events.map((event) => ({
+    const entries: TimelineEntry[] = events.map((event) => ({
       id: Number(event.id),
       category: event.category,
       type: event.type,
@@ -39,5 +48,44 @@ export class GetCaseTimeline {
       payload: event.payload,
       at: event.createdAt.toISOString(),
     }));
+    const merged: TimelineEntry[] = [
+      ...deliveries.map((delivery) => ({
+        id: `delivery-${delivery.id}`,
+        category: 'notification' as const,
+        type: `notification.${delivery.status}`,
+        actor: { kind: 'system', id: 'notifications', name: null },
+        from: null,
+        to: null,
+        caseVersion: null,
+        payload: {
+          topic: delivery.topic,
+          audience: delivery.recipientAgentId ? 'agent' : 'customer',
+          channel: delivery.channel,
+          status: delivery.status,
+          locale: delivery.locale,
+          recipient: delivery.recipientMasked,
+          title: delivery.title,
+          attempts: delivery.attempts,
+          notBefore: delivery.notBefore?.toISOString() ?? null,
+          sentAt: delivery.sentAt?.toISOString() ?? null,
+          error: delivery.lastError,
+        },
+        // Shown where it was decided; its status says how far it got.
+        at: delivery.createdAt.toISOString(),
+      })),
+      ...reveals.map((reveal) => ({
+        id: `reveal-${reveal.id}`,
+        category: 'contact_reveal' as const,
+        type: 'customer_contact.revealed',
+        actor: { kind: 'agent', id: reveal.agentId, name: names.get(reveal.agentId) ?? null },
+        from: null,
+        to: null,
+        caseVersion: null,
+        payload: { fields: reveal.fields },
+        at: reveal.createdAt.toISOString(),
+      })),
+    ];
+    // A stable merge: the case's own log keeps its order; merged records go after entries of the same instant.
+    return [...entries, ...merged].map((entry, index) => ({ entry, index })).sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.index - b.index).map(({ entry }) => entry);
   }
 }

@@ -2,7 +2,7 @@ import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity, CaseRatingEntity, DeadlineEntity, RefundEntity, SlaClockEntity } from '@app/db';
+import { CaseEntity, CaseRatingEntity, CustomerContactEntity, DeadlineEntity, RefundEntity, SlaClockEntity } from '@app/db';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
 import { caseNotFound, isUuid } from '../errors';
@@ -20,7 +20,7 @@ export class GetCase {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
     // One snapshot for the three reads: a breach or an event committing between them must not show
     // a breached clock beside the case as it was before (or a deadline the case has already left).
-    const { entity, deadlines, clocks, rating, refunds } = await this.em.fork().transactional(
+    const { entity, deadlines, clocks, rating, refunds, contact } = await this.em.fork().transactional(
       async (em) => {
         const entity = await em.findOne(CaseEntity, { id: caseId }, { populate: ['assignee'] });
         if (!entity) throw caseNotFound(caseId);
@@ -29,13 +29,14 @@ export class GetCase {
         const clocks = await em.find(SlaClockEntity, { caseId }, { orderBy: { target: 'asc' } });
         const rating = await em.findOne(CaseRatingEntity, { caseId });
         const refunds = await em.find(RefundEntity, { caseId }, { orderBy: { createdAt: 'asc' } });
-        return { entity, deadlines, clocks, rating, refunds };
+        const contact = await em.findOne(CustomerContactEntity, { caseId });
+        return { entity, deadlines, clocks, rating, refunds, contact };
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
     const sla = await this.sla.forCase(entity);
     return {
-      ...toCaseView(entity, { deadlines, clocks, calendar: sla?.calendar, now: this.clock.now(), refunds }, senderOf(actor)),
+      ...toCaseView(entity, { deadlines, clocks, contact, calendar: sla?.calendar, now: this.clock.now(), refunds }, senderOf(actor)),
       customerRating: ratingView(rating),
     };
   }

@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { CaseEntity } from '@app/db';
+import { CaseEntity, CustomerContactEntity } from '@app/db';
 import { DomainError, DomainErrorCode, type CaseKind, type Channel, type Priority } from '@app/domain';
+import { toContactView, type CustomerContactView } from '../customer-contact/customer-contact-record';
 import { isUuid } from '../errors';
 import { toSummaryView, type CaseSummaryView } from '../views/case-view';
 
@@ -26,7 +27,8 @@ export interface ListCasesQuery {
 }
 
 export interface CasePage {
-  items: CaseSummaryView[];
+  /** Each with its customer's contact, masked. */
+  items: Array<CaseSummaryView & { customerContact: CustomerContactView | null }>;
   nextCursor: string | null;
 }
 
@@ -111,6 +113,8 @@ export class ListCases {
       ? await em.find(CaseEntity, { id: { $in: pageRows.map((row) => row.id) } }, { populate: ['assignee'] })
       : [];
     const byId = new Map(entities.map((entity) => [entity.id, entity]));
+    const contacts = pageRows.length ? await em.find(CustomerContactEntity, { caseId: { $in: pageRows.map((row) => row.id) } }) : [];
+    const contactOf = new Map(contacts.map((contact) => [contact.caseId, contact]));
     const last = pageRows[pageRows.length - 1];
     // Through MikroORM's connection timestamps arrive as strings; 'infinity' marks a case with no deadline.
     const sortValueOf = (value: Date | string | number) => {
@@ -119,7 +123,7 @@ export class ListCases {
       return new Date(value).toISOString();
     };
     return {
-      items: pageRows.map((row) => toSummaryView(byId.get(row.id)!)),
+      items: pageRows.map((row) => ({ ...toSummaryView(byId.get(row.id)!), customerContact: toContactView(contactOf.get(row.id)) })),
       nextCursor: rows.length > limit && last ? encodeCursor(sortValueOf(last.sort_value), last.id) : null,
     };
   }

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity } from '@app/db';
+import { CaseEntity, OutboxEntity } from '@app/db';
 import { currentDefinition, DomainError, DomainErrorCode, matchTransaction, openCase, type CaseKind, type Channel, type Money, type Priority, securityReportOf, type SecurityReport } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { normaliseTransactionRef, WalletCallError, WalletPort, type WalletTransaction } from '@app/wallet';
 import type { Actor } from '../actor';
+import { ContactBox } from '../customer-contact/contact-box';
+import { contactRecordFor, type CustomerInput } from '../customer-contact/customer-contact-record';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { rethrowDuplicateCase } from '../errors';
 import { ensureRefundLedger, moveCaseRefundShare, type RefundLedgerOpening } from '../refund-ledger';
@@ -18,7 +20,7 @@ export interface OpenCaseCommand {
   priority: Priority;
   subject: string;
   description?: string | null;
-  customer: { id: string; name?: string | null };
+  customer: CustomerInput;
   merchantId?: string | null;
   transactionRef?: string | null;
   amount?: Money | null;
@@ -41,6 +43,7 @@ export class OpenCase {
     private readonly dispatcher: PostCommitDispatcher,
     private readonly sla: SlaTracker,
     private readonly wallet: WalletPort,
+    private readonly contactBox: ContactBox,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -93,7 +96,18 @@ export class OpenCase {
       const slaWork = this.sla.startClocks(em, entity, sla, transition.slaPhase, now);
       const windowReminders = this.sla.planWindowReminders(em, entity, sla, recorded.scheduledDeadlines, now);
       setNextDeadline(entity, [...recorded.pending, ...slaWork.scheduled]);
-      return { ...recorded, scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders] };
+      em.persist(contactRecordFor(this.contactBox, id, command.customer, now));
+      // The customer's acknowledgement, committed with the case: the first-response clock's breach is the promised reply time.
+      const firstResponseDue = slaWork.scheduled.find((deadline) => deadline.sendId === 'sla.firstResponse.breach')?.dueAt ?? null;
+      const acknowledgement = Object.assign(new OutboxEntity(), {
+        id: randomUUID(),
+        caseId: id,
+        type: 'notify',
+        payload: { topic: 'case.opened', audience: ['customer'], caseKind: command.kind, caseState: transition.state, firstResponseDueAt: firstResponseDue?.toISOString() ?? null },
+        createdAt: now,
+      });
+      em.persist(acknowledgement);
+      return { ...recorded, outbox: [...recorded.outbox, acknowledgement], scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders] };
     }).catch((error: unknown) => rethrowDuplicateCase(this.em, error, command.kind, command.transactionRef));
     await this.dispatcher.dispatch(work);
     return id;

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { AgentEntity, CaseRatingEntity, RefundEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
+import { AgentEntity, CaseRatingEntity, CustomerContactEntity, RefundEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
 import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
@@ -87,7 +87,8 @@ export class SendCaseEvent {
         }
         const rating = await this.em.findOne(CaseRatingEntity, { caseId: committed.id });
         const refunds = await this.em.find(RefundEntity, { caseId: committed.id }, { orderBy: { createdAt: 'asc' } });
-        return { ...toCaseView(committed, { ...work.viewInputs, now: work.now, refunds }, senderOf(actor)), customerRating: ratingView(rating) };
+        const contact = await this.em.fork().findOne(CustomerContactEntity, { caseId: committed.id });
+        return { ...toCaseView(committed, { ...work.viewInputs, contact, now: work.now, refunds }, senderOf(actor)), customerRating: ratingView(rating) };
       },
     };
   }

@@ -1,4 +1,4 @@
-import type { CaseEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
+import type { CaseEntity, CustomerContactEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
 import {
   allowedEvents,
   businessMinutesBetween,
@@ -8,6 +8,7 @@ import {
   type BusinessCalendar,
   type EventSender,
 } from '@app/domain';
+import { toContactView, type CustomerContactView } from '../customer-contact/customer-contact-record';
 
 export interface DeadlineView {
   id: string;
@@ -100,6 +101,8 @@ export interface CaseView extends CaseSummaryView {
   customerRating?: { score: number; comment: string | null; createdAt: string } | null;
   /** The case's refunds at the wallet, oldest first. */
   refunds?: RefundView[];
+  /** How the customer is reached, masked (POST …/customer-contact/reveal shows it in full, audited). */
+  customerContact: CustomerContactView | null;
 }
 
 export interface CaseViewInputs {
@@ -108,6 +111,8 @@ export interface CaseViewInputs {
   calendar: BusinessCalendar | undefined;
   now: Date;
   refunds?: RefundEntity[];
+  /** The case's customer contact row, when the caller read it (shown masked). */
+  contact?: CustomerContactEntity | null;
 }
 
 export function toSummaryView(entity: CaseEntity): CaseSummaryView {
@@ -176,6 +181,7 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
         : null,
     escalatedAt: entity.escalatedAt?.toISOString() ?? null,
     ...(inputs.refunds ? { refunds: inputs.refunds.map(toRefundView) } : {}),
+    customerContact: toContactView(inputs.contact),
   };
 }
 

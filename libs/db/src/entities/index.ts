@@ -10,6 +10,7 @@ import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEn
 import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
 import { WalletAccountActionEntity, WalletEventReceivedEntity } from './wallet.entity';
+import { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity } from './customer-notification.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 import { CaseRatingEntity } from './case-rating.entity';
 import { CaseMessageEntity, MacroEntity } from './conversation.entity';
@@ -24,6 +25,8 @@ export type { EvidenceParty, EvidenceSubmissionStatus } from './evidence.entity'
 export type { WebhookDeliveryStatus, WebhookEndpointStatus } from './webhook.entity';
 export { WalletAccountActionEntity, WalletEventReceivedEntity };
 export type { WalletAccountActionKind, WalletAccountActionStatus } from './wallet.entity';
+export { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity };
+export type { NotificationDeliveryStatus } from './customer-notification.entity';
 export type { DeadlineStatus } from './deadline.entity';
 export type { OutboxStatus } from './outbox.entity';
 export { CaseMessageEntity, MacroEntity };
@@ -31,4 +34,4 @@ export type { MacroTranslation, MessageDirection, MessageLocale, MessageParty } 
 export type { RefundStatus } from './refund.entity';
 export { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity };
 
-export const ENTITIES = [AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, CaseMessageEntity, MacroEntity, CaseRatingEntity, WalletAccountActionEntity, WalletEventReceivedEntity, RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity];
+export const ENTITIES = [AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, CaseMessageEntity, MacroEntity, CaseRatingEntity, WalletAccountActionEntity, WalletEventReceivedEntity, RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity, CustomerContactEntity, ContactRevealEntity, NotificationDeliveryEntity];

@@ -6,6 +6,7 @@ import { accountSecurityDefinitionV2 } from './account-security/account-security
 import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy/balance-discrepancy.definition';
 import { balanceDiscrepancyDefinitionV2 } from './balance-discrepancy/balance-discrepancy.v2.definition';
 import { disputeDefinitionV1 } from './dispute/dispute.definition';
+import { disputeDefinitionV2 } from './dispute/dispute.definition.v2';
 import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
 import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
 import { paymentFailureDefinitionV2 } from './payment-failure/payment-failure.v2.definition';
@@ -18,6 +19,7 @@ import { refundRequestDefinitionV1 } from './refund-request/refund-request.defin
  */
 const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   disputeDefinitionV1,
+  disputeDefinitionV2,
   refundRequestDefinitionV1,
   paymentFailureDefinitionV1,
   paymentFailureDefinitionV2,

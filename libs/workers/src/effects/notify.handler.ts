@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OutboxEntity } from '@app/db';
+import { CreateCustomerDeliveries, EmailAssignee, NotifyAgents } from '@app/notifications';
 import { CreateWebhookDeliveries } from '@app/webhooks';
-import { AgentInboxAlerts } from './agent-inbox-alert';
 import type { EffectHandler } from './effect-handler';
 
 /**
- * Notifications a machine asks for (`dispute.awaiting_merchant`, `dispute.resolved`, ...).
- * Merchant webhooks and, for alerts (someone must act), the agent inbox subscribe here; for the
- * rest the outbox row itself is the durable record and this handler acknowledges it in the
- * structured log.
+ * Notifications a machine (or the engine) asks for (`dispute.awaiting_merchant`, `case.opened`,
+ * ...), fanned out by audience: merchant webhooks, customer deliveries (email, push, SMS), the
+ * agent inbox and the assignee's email. Each is idempotent by the outbox row, so the effect may run again safely.
  */
 @Injectable()
 export class NotifyHandler implements EffectHandler {
@@ -17,13 +16,16 @@ export class NotifyHandler implements EffectHandler {
 
   constructor(
     private readonly webhookDeliveries: CreateWebhookDeliveries,
-    private readonly alerts: AgentInboxAlerts,
+    private readonly customerDeliveries: CreateCustomerDeliveries,
+    private readonly agentInbox: NotifyAgents,
+    private readonly assigneeEmail: EmailAssignee,
   ) {}
 
   async handle(row: OutboxEntity): Promise<void> {
-    this.logger.log(JSON.stringify({ event: 'notify', outboxId: row.id, caseId: row.caseId, ...row.payload }));
-    // Merchant webhooks: one delivery per subscribed endpoint, idempotent by (outbox row, endpoint).
+    this.logger.log(JSON.stringify({ event: 'notify', outboxId: row.id, caseId: row.caseId, topic: row.payload.topic, audience: row.payload.audience }));
     await this.webhookDeliveries.execute(row);
-    await this.alerts.record(row);
+    await this.customerDeliveries.execute(row);
+    await this.agentInbox.execute(row);
+    await this.assigneeEmail.execute(row);
   }
 }

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@app/config';
+import { CaseEntity, CustomerContactEntity, DeadlineEntity, NotificationDeliveryEntity, type OutboxEntity } from '@app/db';
+import { CUSTOMER_LOCALES, type CustomerChannel, type CustomerLocale } from '@app/domain';
+import { EmailChannel } from '../channels/email-channel';
+import { WalletNotificationChannel } from '../channels/wallet-notification-channel';
+import { WechatChannel } from '../channels/wechat-channel';
+import { smsNotBefore } from '../quiet-hours';
+import { CUSTOMER_TEMPLATES, type CustomerTemplate } from '../templates/catalogue';
+import { renderCustomerMessage } from '../templates/render';
+import { messageValuesFor } from './message-values';
+import { NotificationScheduler } from './notification-scheduler';
+
+/**
+ * Turns a `notify` outbox row addressed to the customer into one delivery per channel the
+ * customer has, with the message rendered in their language and frozen. Idempotent by
+ * (outbox row, channel): the effect may run any number of times, each channel gets it once.
+ */
+@Injectable()
+export class CreateCustomerDeliveries {
+  private readonly logger = new Logger('CustomerNotifications');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly scheduler: NotificationScheduler,
+    private readonly email: EmailChannel,
+    private readonly wallet: WalletNotificationChannel,
+    private readonly wechat: WechatChannel,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(row: OutboxEntity): Promise<number> {
+    const topic = String(row.payload.topic ?? '');
+    const audience = (row.payload.audience ?? []) as string[];
+    if (!row.caseId || !audience.includes('customer')) return 0;
+    const template = CUSTOMER_TEMPLATES[topic];
+    // The boot check covers every topic machines and the engine send; a row from elsewhere is logged, not lost silently.
+    if (!template) {
+      this.logger.error(`no customer template for topic ${topic} (outbox ${row.id})`);
+      return 0;
+    }
+    const em = this.em.fork();
+    const existing = await em.find(NotificationDeliveryEntity, { outboxId: row.id }, { fields: ['id', 'status', 'notBefore'] });
+    if (existing.length === 0) {
+      const theCase = await em.findOne(CaseEntity, { id: row.caseId });
+      const contact = await em.findOne(CustomerContactEntity, { caseId: row.caseId });
+      if (!theCase || !contact) return 0;
+      const pending = await em.find(DeadlineEntity, { caseId: theCase.id, status: 'pending', kind: 'machine' });
+      // A row may name the language it was written in (a conversation reply); otherwise the customer's.
+      const locale = (CUSTOMER_LOCALES as readonly string[]).includes(String(row.payload.locale)) ? (row.payload.locale as CustomerLocale) : contact.locale;
+      const message = renderCustomerMessage(topic, locale, messageValuesFor(row, theCase, pending));
+      const now = this.clock.now();
+      const channels = this.channelsFor(template, contact, theCase.customerId);
+      if (channels.length > 0) {
+        // One statement for all channels: a crash never leaves some of them created and the others forgotten.
+        await em.getConnection().execute(
+          `insert into notification_deliveries (id, outbox_id, case_id, channel, topic, locale, recipient_masked, title, body, not_before, created_at, updated_at)
+           values ${channels.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (outbox_id, channel) do nothing`,
+          channels.flatMap(({ channel, recipient }) => [
+            randomUUID(), row.id, theCase.id, channel, topic, locale, recipient, message.title, message.body,
+            channel === 'sms' && !template.urgent ? smsNotBefore(now) : null, now, now,
+          ]),
+        );
+      }
+    }
+    // Also on a re-run: whatever this row's deliveries still need goes (back) on the queue.
+    const unsent = await em.find(NotificationDeliveryEntity, { outboxId: row.id, status: 'pending' }, { fields: ['id', 'notBefore'] });
+    await this.scheduler.schedule(unsent);
+    return unsent.length;
+  }
+
+  /** The channels this message goes out on, each with the recipient as views may show it. */
+  private channelsFor(template: CustomerTemplate, contact: CustomerContactEntity, customerId: string): Array<{ channel: CustomerChannel; recipient: string | null }> {
+    const channels: Array<{ channel: CustomerChannel; recipient: string | null }> = [];
+    const push = contact.pushEnabled && this.wallet.configured;
+    if (push) channels.push({ channel: 'push', recipient: `app:${customerId}` });
+    // SMS costs money and wakes people: for what the customer must act on or where money moved, or when the app cannot push.
+    if (contact.phoneMasked && this.wallet.configured && (template.sms || !push)) channels.push({ channel: 'sms', recipient: contact.phoneMasked });
+    if (contact.emailMasked && this.email.configured) channels.push({ channel: 'email', recipient: contact.emailMasked });
+    if (contact.wechatOpenIdMasked && this.wechat.configured) channels.push({ channel: 'wechat', recipient: contact.wechatOpenIdMasked });
+    return channels;
+  }
+}
