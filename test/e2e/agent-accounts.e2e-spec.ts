@@ -150,6 +150,14 @@ describe('login throttling: per account and per client address, growing lock-out
     await attempt('203.0.113.10', 'admin@test.local', TEST_PASSWORD).expect(200);
   });
 
+  it('a burst of concurrent guesses is counted before any password is checked: no more than the limit get through', async () => {
+    await t.login('burst@test.local', 'agent');
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(`198.18.0.${i + 1}`, 'burst@test.local', 'wrong-password')));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(9);
+  });
+
   it('a successful login forgets the account failures', async () => {
     await t.login('forgiven@test.local', 'agent');
     for (let i = 0; i < 2; i++) await attempt('192.0.2.50', 'forgiven@test.local', 'wrong-password').expect(401);

@@ -57,6 +57,18 @@ describe('the tamper-evident case log', () => {
     expect(body.head).toEqual({ eventId: body.chain[3].eventId, hash: body.chain[3].hash });
   });
 
+  it('writers racing on one case (notes, which take no lock of their own, beside events) still leave one valid chain', async () => {
+    const id = await caseWithHistory();
+    const { version } = (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
+    const notes = Array.from({ length: 12 }, (_, i) => t.http.post(`/v1/cases/${id}/notes`).set('Authorization', t.auth).send({ body: `note ${i}` }));
+    const events = t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: version });
+    const answers = await Promise.all([...notes, events]);
+    expect(answers.map((answer) => answer.status).filter((status) => status >= 400)).toEqual([]);
+    const body = await proof(id);
+    expect(body.problems).toEqual([]);
+    expect(body.chain).toHaveLength(4 + 13);
+  });
+
   it('names exactly the row that was edited in SQL, and only in its case', async () => {
     const id = await caseWithHistory();
     const other = await caseWithHistory();

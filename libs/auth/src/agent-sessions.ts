@@ -39,8 +39,9 @@ export class AgentSessions {
 
   /** `clientAddress` is the caller's IP as the API sees it (behind one trusted proxy hop). */
   async login(email: string, password: string, clientAddress: string, proof: SecondFactorProof = {}): Promise<{ token: string; expiresAt: Date; agent: AuthenticatedAgent }> {
-    // A locked account or address is refused before any hashing: guessing then costs us nothing.
-    const lock = await this.throttle.lockOf(email, clientAddress);
+    // Counted before any hashing, and a locked account or address is refused before it: a burst of
+    // guesses cannot slip past the count, and guessing while locked costs us nothing.
+    const lock = await this.throttle.admit(email, clientAddress);
     if (lock) {
       throw new DomainError(DomainErrorCode.LoginThrottled, `Too many failed logins; try again in ${lock.retryAfterSeconds} s.`, {
         retryAfterSeconds: lock.retryAfterSeconds,
@@ -50,20 +51,10 @@ export class AgentSessions {
     const agent = await em.findOne(AgentEntity, { email: email.trim().toLowerCase(), active: true });
     // Verify even when the agent is unknown, so response time does not reveal which emails exist.
     const valid = await this.hasher.verify(agent?.passwordHash ?? DUMMY_HASH, password);
-    if (!agent || !valid) {
-      await this.throttle.recordFailure(email, clientAddress);
-      throw new DomainError(DomainErrorCode.InvalidCredentials, 'Email or password is wrong.');
-    }
+    if (!agent || !valid) throw new DomainError(DomainErrorCode.InvalidCredentials, 'Email or password is wrong.');
     const now = this.clock.now();
-    if (agent.totpEnabledAt) {
-      try {
-        await spendSecondFactor(em, this.totp, agent, proof, now);
-      } catch (error) {
-        // A wrong code counts like a wrong password; a missing one is the first step of a two-step login.
-        if (error instanceof DomainError && error.code === DomainErrorCode.InvalidTotp) await this.throttle.recordFailure(email, clientAddress);
-        throw error;
-      }
-    }
+    // A wrong or missing code stays counted like a wrong password (the attempt was counted on admission).
+    if (agent.totpEnabledAt) await spendSecondFactor(em, this.totp, agent, proof, now);
     await this.throttle.recordSuccess(email, clientAddress);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.config.auth.sessionTtlHours * 3600_000);

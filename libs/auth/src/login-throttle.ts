@@ -3,27 +3,41 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import Redis from 'ioredis';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 
-// One failure against one key (an account or an address), atomically: count it in the window; at
-// the limit start a lock-out twice as long as the last one (the level outlives the window by a
-// day, so a patient attacker keeps the longer lock-outs) and start counting afresh.
-const RECORD_FAILURE = `
-local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-if failures == 1 then redis.call('HSET', KEYS[1], 'windowStart', ARGV[1]) end
-local windowStart = tonumber(redis.call('HGET', KEYS[1], 'windowStart'))
+// One login attempt, atomically over both keys (KEYS[1] the address, KEYS[2] the account): refused,
+// counting nothing, while either is locked out; otherwise counted on both as a failure up front (a
+// success takes it back), so a burst of concurrent guesses cannot all pass the check before any of
+// them is counted. A key reaching its limit starts a lock-out twice as long as its last one (the
+// level outlives the window by a day, so a patient attacker keeps the longer lock-outs).
+const ADMIT = `
 local now = tonumber(ARGV[1])
-if now - windowStart > tonumber(ARGV[3]) then
-  redis.call('HSET', KEYS[1], 'failures', 1, 'windowStart', now)
-  failures = 1
+local locked = 0
+for i = 1, 2 do
+  local untilMs = tonumber(redis.call('HGET', KEYS[i], 'lockedUntil') or '0')
+  if untilMs > now and untilMs > locked then locked = untilMs end
 end
-local lockedUntil = 0
-if failures >= tonumber(ARGV[2]) then
-  local level = redis.call('HINCRBY', KEYS[1], 'level', 1)
-  local lockMs = math.min(tonumber(ARGV[4]) * 2 ^ (level - 1), tonumber(ARGV[5]))
-  lockedUntil = now + lockMs
-  redis.call('HSET', KEYS[1], 'lockedUntil', lockedUntil, 'failures', 0)
+if locked > 0 then return locked end
+for i = 1, 2 do
+  local failures = redis.call('HINCRBY', KEYS[i], 'failures', 1)
+  if failures == 1 then redis.call('HSET', KEYS[i], 'windowStart', now) end
+  local windowStart = tonumber(redis.call('HGET', KEYS[i], 'windowStart'))
+  if now - windowStart > tonumber(ARGV[4]) then
+    redis.call('HSET', KEYS[i], 'failures', 1, 'windowStart', now)
+    failures = 1
+  end
+  if failures >= tonumber(ARGV[1 + i]) then
+    local level = redis.call('HINCRBY', KEYS[i], 'level', 1)
+    local lockMs = math.min(tonumber(ARGV[5]) * 2 ^ (level - 1), tonumber(ARGV[6]))
+    redis.call('HSET', KEYS[i], 'lockedUntil', now + lockMs, 'failures', 0)
+  end
+  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[6]) + 86400000)
 end
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]) + 86400000)
-return lockedUntil`;
+return 0`;
+
+// A successful attempt was counted as a failure by ADMIT: take it back (never below zero).
+const TAKE_BACK = `
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
+if failures > 0 then redis.call('HINCRBY', KEYS[1], 'failures', -1) end
+return 0`;
 
 export interface LoginLock {
   /** Seconds until a login may be tried again (what Retry-After says). */
@@ -57,37 +71,28 @@ export class LoginThrottle implements OnModuleDestroy {
     this.redis.on('error', () => undefined);
   }
 
-  /** The lock-out in force for this account or address, if any. */
-  async lockOf(email: string, address: string): Promise<LoginLock | null> {
+  /**
+   * Admits one login attempt for this account and address, counting it as a failure until
+   * `recordSuccess` takes it back; a lock-out in force refuses it (and counts nothing).
+   */
+  async admit(email: string, address: string): Promise<LoginLock | null> {
+    const limits = this.config.auth.loginThrottle;
+    const [accountKey, addressKey] = this.keys(email, address);
+    const now = this.clock.now().getTime();
+    const common = [limits.failureWindowSeconds * 1000, limits.lockoutBaseSeconds * 1000, limits.lockoutMaxSeconds * 1000];
     try {
-      const until = await Promise.all(this.keys(email, address).map((key) => this.redis.hget(key, 'lockedUntil')));
-      const lockedUntil = Math.max(0, ...until.map((value) => Number(value ?? 0)));
-      const left = lockedUntil - this.clock.now().getTime();
-      return left > 0 ? { retryAfterSeconds: Math.ceil(left / 1000) } : null;
+      const lockedUntil = Number(await this.redis.eval(ADMIT, 2, addressKey, accountKey, now, limits.maxFailuresPerAddress, limits.maxFailuresPerAccount, ...common));
+      return lockedUntil > now ? { retryAfterSeconds: Math.ceil((lockedUntil - now) / 1000) } : null;
     } catch (error) {
       this.logger.warn(`login throttle unavailable, login let through: ${(error as Error).message}`);
       return null;
     }
   }
 
-  async recordFailure(email: string, address: string): Promise<void> {
-    const limits = this.config.auth.loginThrottle;
-    const [accountKey, addressKey] = this.keys(email, address);
-    const now = this.clock.now().getTime();
-    const common = [limits.failureWindowSeconds * 1000, limits.lockoutBaseSeconds * 1000, limits.lockoutMaxSeconds * 1000];
-    try {
-      await Promise.all([
-        this.redis.eval(RECORD_FAILURE, 1, accountKey!, now, limits.maxFailuresPerAccount, ...common),
-        this.redis.eval(RECORD_FAILURE, 1, addressKey!, now, limits.maxFailuresPerAddress, ...common),
-      ]);
-    } catch (error) {
-      this.logger.warn(`login throttle unavailable, failure not counted: ${(error as Error).message}`);
-    }
-  }
-
-  /** A successful login forgets the account's failures (the address keeps its count). */
+  /** A successful login forgets the account's failures and takes its own attempt back from the address. */
   async recordSuccess(email: string, address: string): Promise<void> {
-    await this.redis.del(this.keys(email, address)[0]!).catch(() => undefined);
+    const [accountKey, addressKey] = this.keys(email, address);
+    await Promise.all([this.redis.del(accountKey), this.redis.eval(TAKE_BACK, 1, addressKey)]).catch(() => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -15,8 +15,11 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export interface JobPayloads {
   'deadline.fire': { deadlineId: string; caseId: string };
   'effect.run': { outboxId: string; caseId: string | null; type: string };
-  /** One HTTP attempt of a webhook delivery; a job for another generation or attempt is stale. */
-  'webhook.deliver': { deliveryId: string; generation: number; attempt: number };
+  /**
+   * One HTTP attempt of a webhook delivery; a job for another generation or attempt is stale.
+   * merchantId and slotWaits are filled in while it waits for its merchant's delivery slot.
+   */
+  'webhook.deliver': { deliveryId: string; generation: number; attempt: number; merchantId?: string; slotWaits?: number };
   /** One customer notification on one channel (a notification_deliveries row). */
   'notification.deliver': { deliveryId: string };
 }

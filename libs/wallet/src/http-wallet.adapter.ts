@@ -146,7 +146,8 @@ export class HttpWalletAdapter extends WalletPort implements OnModuleDestroy {
       idempotencyKey: answer!.idempotency_key,
       accountId: answer!.account_id,
       kind: answer!.kind as WalletAccountActionKind,
-      status: answer!.status,
+      status: oneOf(answer!.status, ACTION_STATUSES, `${route} answer`),
+      ledgerEntryRef: typeof answer!.ledger_entry_ref === 'string' && answer!.ledger_entry_ref ? answer!.ledger_entry_ref : null,
     };
   }
 
@@ -205,6 +206,11 @@ export class HttpWalletAdapter extends WalletPort implements OnModuleDestroy {
       throw failure;
     }
     if (answer.code && options.notFoundCodes?.includes(answer.code)) return null;
+    // Not a verdict on the request: our signature refused (clock skew, a secret being rotated), or a
+    // proxy's timeout. Treated like an outage: retried later, never taken as a final refusal.
+    if (status === 401 || status === 403 || status === 408) {
+      throw fail(options.safeToRepeat ? 'unavailable' : 'ambiguous', answer.code ?? `HTTP_${status}`, `${method} ${path}: the wallet answered ${status}: ${answer.message ?? text.slice(0, 200)}`);
+    }
     throw fail('rejected', answer.code ?? `HTTP_${status}`, `${method} ${path}: the wallet refused it (${status} ${answer.code ?? ''}): ${answer.message ?? text.slice(0, 200)}`);
   }
 }
@@ -272,17 +278,34 @@ function toTransaction(body: Json): WalletTransaction {
   };
 }
 
+const REFUND_STATUSES = ['processing', 'succeeded', 'failed'] as const;
+const ACTION_STATUSES = ['processing', 'completed', 'failed'] as const;
+
+/**
+ * A status we do not know is no answer we can act on: it is reported as ambiguous, so the refund
+ * is looked up again later, never taken as a failure (that would pay a second time on retry).
+ */
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw fail('ambiguous', 'BAD_RESPONSE', `${what}: unknown status ${JSON.stringify(value)}`);
+}
+
 function toRefund(body: Json): WalletRefund {
+  if (typeof body.refund_id !== 'string' || !body.refund_id || !Number.isSafeInteger(Number(body.amount_minor))) {
+    throw fail('ambiguous', 'BAD_RESPONSE', 'a refund answer without its refund_id or amount');
+  }
+  const status = oneOf(body.status, REFUND_STATUSES, 'refund answer');
   return {
     refundId: body.refund_id,
     idempotencyKey: body.idempotency_key,
     transactionRef: body.transaction_ref,
     amountMinor: Number(body.amount_minor),
     currency: body.currency,
-    status: body.status,
+    status,
     splits: toSources(body.splits),
     expectedArrivalAt: dateOrNull(body.expected_arrival_at),
-    failureReason: body.failure_reason ?? null,
+    // The machine's event needs a reason of at most 200 characters: a failure always has one.
+    failureReason: status === 'failed' ? String(body.failure_reason || 'unspecified').slice(0, 200) : null,
     settledAt: dateOrNull(body.settled_at),
     createdAt: new Date(body.created_at),
   };

@@ -66,6 +66,8 @@ export interface WalletAccountAction {
   kind: WalletAccountActionKind;
   /** Account actions are confirmed asynchronously by a signed callback (account.frozen, …). */
   status: 'processing' | 'completed' | 'failed';
+  /** A posted balance correction: the wallet's ledger entry (with status completed). */
+  ledgerEntryRef?: string | null;
 }
 
 export interface WalletAccountActionRequest {

@@ -30,8 +30,12 @@ export interface ClaimHook {
  */
 export type OutcomeResult = 'applied' | 'settled_only' | 'already_settled' | 'duplicate';
 
-/** Errors that mean "the machine does not take this event now": the outcome is recorded all the same. */
-const NOT_ACCEPTED = new Set<DomainErrorCode>([DomainErrorCode.EventNotAllowed, DomainErrorCode.UnknownEvent, DomainErrorCode.EventNotPermitted, DomainErrorCode.ValidationFailed]);
+/**
+ * Errors that mean "the machine does not take this event now": the outcome is recorded all the
+ * same. A payload the event refuses (ValidationFailed) is not one of them: that is an answer we
+ * could not read, and settling the row on it would leave the case waiting for ever; it fails loudly.
+ */
+const NOT_ACCEPTED = new Set<DomainErrorCode>([DomainErrorCode.EventNotAllowed, DomainErrorCode.UnknownEvent, DomainErrorCode.EventNotPermitted]);
 
 const ACCOUNT_EVENTS: Record<WalletAccountActionKind, string> = {
   freeze: 'ACCOUNT_FROZEN',

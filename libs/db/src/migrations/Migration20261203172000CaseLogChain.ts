@@ -36,12 +36,15 @@ export class Migration20261203172000CaseLogChain extends Migration {
         'UTF8')), 'hex')
       $$;`);
     // The case row is locked first, as every command locks it first: one lock order, no deadlock.
+    // The row takes its id only once it holds the lock: a writer that drew an id before waiting for
+    // the lock (a note written while a command ran) would otherwise sit before the row it follows.
     this.addSql(`
       create or replace function case_events_chain() returns trigger language plpgsql as $$
       declare
         head text;
       begin
         perform 1 from cases where id = new.case_id for update;
+        new.id := nextval(pg_get_serial_sequence('case_events', 'id'));
         select h.hash into head from case_log_heads h where h.case_id = new.case_id;
         new.prev_hash := head;
         new.hash := case_event_hash(head, new);

@@ -16,7 +16,7 @@ const ledger = (committedMinor: number, refundedMinor: number): RefundLedgerBala
 });
 
 describe('refund ledger: how a transition moves a case’s share of its transaction', () => {
-  it('a decision commits its amount; retries commit nothing more; the wallet’s confirmation settles it', () => {
+  it('a decision commits its amount; a refusal by the wallet releases it and a retry commits it again; the confirmation settles it', () => {
     const dispute = CaseHarness.open(disputeDefinitionV1, SAMPLE_FACTS.dispute);
     expect(dispute.last.refundLedger).toBeNull();
     dispute.send('FORWARD_TO_MERCHANT', {}, SENDERS.agent);
@@ -25,12 +25,16 @@ describe('refund ledger: how a transition moves a case’s share of its transact
     expect(dispute.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 10_000, currency: 'CNY' });
 
     dispute.send('REFUND_FAILED', { failureReason: 'issuer_declined' }, SENDERS.system);
-    // Failed but retryable: the money stays committed.
-    expect(dispute.last.refundLedger).toBeNull();
+    // The wallet refused: the money is free for the transaction's other cases while nobody retries.
+    expect(dispute.last.refundLedger).toEqual({ kind: 'release' });
+    expect(moveRefundLedger(ledger(10_000, 0), { committedMinor: 10_000, refundedMinor: 0 }, { kind: 'release' })).toEqual({
+      ledger: { committedMinor: 0, refundedMinor: 0 },
+      share: { committedMinor: 0, refundedMinor: 0 },
+    });
     dispute.send('RETRY_REFUND', {}, SENDERS.agent);
     const retry = dispute.last.refundLedger!;
     expect(retry).toEqual({ kind: 'commit', amountMinor: 10_000, currency: 'CNY' });
-    // Committing the amount a case already holds is no new money.
+    // Committing the amount a case already holds is no new money (a duplicate commit without a release between).
     expect(moveRefundLedger(ledger(10_000, 0), { committedMinor: 10_000, refundedMinor: 0 }, retry).ledger).toEqual({ committedMinor: 10_000, refundedMinor: 0 });
 
     dispute.send('REFUND_SUCCEEDED', { gatewayRefundId: 'rf_1' }, SENDERS.system);
@@ -56,7 +60,7 @@ describe('refund ledger: how a transition moves a case’s share of its transact
     expect(failure.last.refundLedger).toMatchObject({ kind: 'commit', currency: 'CNY' });
   });
 
-  it('a case that stops waiting for its refund without one releases it (a refund that failed for good)', () => {
+  it('a refusal releases; a case that then stops waiting releases nothing twice', () => {
     const machine = createMachine({
       initial: 'pending',
       states: {
@@ -70,8 +74,10 @@ describe('refund ledger: how a transition moves a case’s share of its transact
     const [pending] = initialTransition(machine);
     const [failed] = transition(machine, pending, { type: 'REFUND_FAILED' });
     const [abandoned] = transition(machine, failed, { type: 'GIVE_UP' });
-    expect(refundLedgerMovementOf(definition, pending, failed, 'REFUND_FAILED', [])).toBeNull();
+    expect(refundLedgerMovementOf(definition, pending, failed, 'REFUND_FAILED', [])).toEqual({ kind: 'release' });
     expect(refundLedgerMovementOf(definition, failed, abandoned, 'GIVE_UP', [])).toEqual({ kind: 'release' });
+    // The second release finds the share's commitment at 0 already: nothing is freed twice.
+    expect(moveRefundLedger(ledger(4_000, 0), { committedMinor: 0, refundedMinor: 0 }, { kind: 'release' }).ledger).toEqual({ committedMinor: 4_000, refundedMinor: 0 });
   });
 });
 

@@ -11,8 +11,9 @@ import type { CaseEffect, RequestRefundEffect } from '../machines/effects';
  * - `commit`: it asks the wallet for a refund (a `requestRefund` effect: a decision, or a retry of
  *   one, which is already committed and so commits nothing more);
  * - `settle`: the wallet confirmed it (REFUND_SUCCEEDED): committed becomes refunded;
- * - `release`: the case stops waiting for its refund without one (it can neither receive the
- *   wallet's confirmation nor retry any more): the refund failed for good, its money is free again.
+ * - `release`: the wallet refused the refund (REFUND_FAILED), or the case stops waiting for one: its
+ *   money is free again for the transaction's other cases. A retry asks the wallet again, so it
+ *   commits again, checked against the ledger as it is then (the money may have gone elsewhere).
  */
 export type RefundLedgerMovement =
   | { kind: 'commit'; amountMinor: number; currency: string }
@@ -22,6 +23,7 @@ export type RefundLedgerMovement =
 /** The event the wallet's confirmation arrives as, shared by every kind that pays money back. */
 export const REFUND_SUCCEEDED_EVENT = 'REFUND_SUCCEEDED';
 const RETRY_REFUND_EVENT = 'RETRY_REFUND';
+const REFUND_FAILED_EVENT = 'REFUND_FAILED';
 
 /** Whether the case waits for the outcome of a refund (in flight, or failed and retryable). */
 export function awaitsRefundOutcome(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot): boolean {
@@ -39,6 +41,7 @@ export function refundLedgerMovementOf(
   const refund = effects.find((effect): effect is RequestRefundEffect => effect.type === 'requestRefund');
   if (refund) return { kind: 'commit', amountMinor: refund.params.amountMinor, currency: refund.params.currency };
   if (eventType === REFUND_SUCCEEDED_EVENT) return { kind: 'settle' };
+  if (eventType === REFUND_FAILED_EVENT) return { kind: 'release' };
   if (before && awaitsRefundOutcome(definition, before) && !awaitsRefundOutcome(definition, next)) return { kind: 'release' };
   return null;
 }

@@ -35,19 +35,22 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
 
   async process(job: Job<JobPayloads['webhook.deliver']>, token?: string): Promise<string> {
     if (job.name !== 'webhook.deliver') throw new Error(`Unknown job ${job.name} on the webhooks queue`);
-    const delivery = await this.em.fork().findOne(WebhookDeliveryEntity, { id: job.data.deliveryId }, { fields: ['merchantId'] });
-    if (!delivery) return 'stale';
+    const merchantId = job.data.merchantId ?? (await this.em.fork().findOne(WebhookDeliveryEntity, { id: job.data.deliveryId }, { fields: ['merchantId'] }))?.merchantId;
+    if (!merchantId) return 'stale';
     const slots = await this.merchantSlots();
     const holder = `${job.id}:${token ?? ''}`;
-    if (!(await slots.acquire(delivery.merchantId, holder, Date.now()))) {
-      // This merchant has its share in flight: wait a moment without spending an attempt.
-      await job.moveToDelayed(Date.now() + 500 + Math.round(Math.random() * 1000), token);
+    if (!(await slots.acquire(merchantId, holder, Date.now()))) {
+      // This merchant has its share in flight: wait without spending an attempt, longer each time
+      // (1 s doubling to 10 s), so a large backlog of one merchant does not poll PostgreSQL or Redis hard.
+      const waits = job.data.slotWaits ?? 0;
+      await job.updateData({ ...job.data, merchantId, slotWaits: waits + 1 });
+      await job.moveToDelayed(Date.now() + Math.round(Math.min(1000 * 2 ** waits, 10_000) * (0.8 + Math.random() * 0.4)), token);
       throw new DelayedError();
     }
     try {
       return await RequestContext.create(this.orm.em, () => this.attempt.execute(job.data));
     } finally {
-      await slots.release(delivery.merchantId, holder).catch(() => undefined);
+      await slots.release(merchantId, holder).catch(() => undefined);
     }
   }
 

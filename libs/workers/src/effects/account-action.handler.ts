@@ -83,10 +83,12 @@ export class AccountActionHandler implements EffectHandler {
       }
       throw error;
     }
-    if (answer.status === 'completed') {
-      await this.outcomes.accountAction(action, { kind });
+    // A posted correction is reported with its ledger entry; without one, the callback brings it.
+    if (answer.status === 'completed' && (kind !== 'balance_correction' || answer.ledgerEntryRef)) {
+      await this.outcomes.accountAction(action, { kind, ledgerEntryRef: answer.ledgerEntryRef ?? null });
       return;
     }
+    // Processing (or completed without its ledger entry): the wallet's callback settles it.
     await em.nativeUpdate(
       WalletAccountActionEntity,
       { id: action.id, status: 'requested' },
