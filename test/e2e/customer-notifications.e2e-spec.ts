@@ -52,14 +52,16 @@ describe('customer notifications', () => {
         SMTP_URL: `smtp://127.0.0.1:${smtp.ready.port}`,
         SMTP_FROM: 'Wallet Care <care@wallet.test>',
         WALLET_NOTIFY_URL: wallet.ready.url,
-        WALLET_API_SECRET: WALLET_SECRET,
         INFO_REPLY_SECONDS: String(INFO_REPLY_SECONDS),
+        // The tests move the app's clock by hours (quiet hours): the agent's session must outlive that.
+        SESSION_IDLE_MINUTES: String(3 * 24 * 60),
+        SESSION_TTL_HOURS: '72',
         WECHAT_API_URL: wechat.ready.url,
         WECHAT_APP_ID: 'wx-test-app',
         WECHAT_APP_SECRET: 'wechat-test-secret',
         WECHAT_TEMPLATE_ID: 'tpl-case-update',
       },
-      { clock },
+      { clock, walletApiSecret: WALLET_SECRET },
     );
   });
 

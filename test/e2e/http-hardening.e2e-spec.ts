@@ -48,7 +48,7 @@ describe('HTTP hardening with production security defaults', () => {
   let t: TestApp;
   beforeAll(async () => {
     // Production security, but without two-factor login so the test's own admin session works.
-    t = await startTestApp({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key(), TOTP_SECRET_KEYS: key(), CUSTOMER_TOKEN_SECRETS: key(), TOTP_REQUIRED_ROLES: '' });
+    t = await startTestApp({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key(), TOTP_SECRET_KEYS: key(), CUSTOMER_TOKEN_SECRETS: key(), PII_KEYS: key(), TOTP_REQUIRED_ROLES: '' });
   });
   afterAll(() => t.close());
 

@@ -96,7 +96,7 @@ describe('account_security lifecycles against the wallet', () => {
       const notes = (await t.http.get('/v1/notifications?unread=true').set('Authorization', t.auth).expect(200)).body as Array<Record<string, any>>;
       return notes.filter((note) => note.caseId === opened.id && note.type === 'account_security.wallet_action_unconfirmed');
     });
-    expect(inbox).toEqual([expect.objectContaining({ audience: 'supervisors', payload: expect.objectContaining({ state: 'freezing.confirmationOverdue' }) })]);
+    expect(inbox).toEqual([expect.objectContaining({ audience: 'supervisors', payload: expect.objectContaining({ caseState: 'freezing.confirmationOverdue' }) })]);
 
     await send(opened.id, 'RETRY_WALLET_ACTION').then((r) => expect(r.status).toBe(200));
     expect((await getCase(opened.id)).state).toBe('freezing.awaitingWallet');

@@ -92,7 +92,8 @@ describe('SLA of stolen accounts', () => {
     expect(breached.current.escalatedAt).not.toBeNull();
     // The wallet confirmed the freeze meanwhile (a system event, which meets no first response).
     expect(breached.current.state).toBe('frozen.verifyingIdentity');
-    const reminders = await t.sql<{ type: string }>(`select type from notifications where case_id = $1 order by created_at`, [opened.id]);
+    // The SLA's own inbox entries (the machine's notifications to the agents land there too).
+    const reminders = await t.sql<{ type: string }>(`select type from notifications where case_id = $1 and type like 'sla.%' order by created_at`, [opened.id]);
     expect(reminders.map((row) => row.type)).toEqual(['sla.reminder', 'sla.breached']);
   });
 

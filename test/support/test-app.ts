@@ -47,9 +47,11 @@ export async function startTestApp(
   /**
    * adminDir: serve this built admin UI at /admin (browser tests); by default none is served.
    * walletSimEnv: extra environment for the wallet simulator (SIM_TIMEOUT_HOLD_MS, …).
+   * walletApiSecret: the secret requests to the wallet are signed with (a test's own receiver of the
+   * wallet's notification service checks it too); random by default.
    * clock: time as the app sees it.
    */
-  options: { adminDir?: string; walletSimEnv?: Record<string, string>; clock?: Clock } = {},
+  options: { adminDir?: string; walletSimEnv?: Record<string, string>; walletApiSecret?: string; clock?: Clock } = {},
 ): Promise<TestApp> {
   const template = process.env.TEST_TEMPLATE_DATABASE_URL;
   const runId = process.env.TEST_RUN_ID;
@@ -60,7 +62,7 @@ export async function startTestApp(
   const databaseUrl = databaseUrlFor(template, `dispute_test_${runId}_${suffix}`);
   await ensureDatabase(databaseUrl, { template: databaseNameOf(template) });
   // Every app talks to a real wallet simulator; unknown references are created on first look-up.
-  const wallet = await startWalletSim({ autoTransactions: true, env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_CALLBACK_RETRY_BASE_MS: '200', ...options.walletSimEnv } });
+  const wallet = await startWalletSim({ autoTransactions: true, apiSecret: options.walletApiSecret, env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_CALLBACK_RETRY_BASE_MS: '200', ...options.walletSimEnv } });
 
   const startApp = async () => {
     const config = loadConfig({
@@ -99,6 +101,9 @@ export async function startTestApp(
   const http = request(appUrl);
 
   const pg = new Client({ connectionString: databaseUrl });
+  // A test that failed before closing leaves this open; the run's teardown then drops the database
+  // under it, which must not crash the test process with an unhandled 'error' event.
+  pg.on('error', () => undefined);
   await pg.connect();
   const redis = new Redis({ host: config.redis.host, port: config.redis.port, db: config.redis.db, maxRetriesPerRequest: 3 });
 

@@ -74,7 +74,8 @@ export class ReceiveWalletEvent {
       this.config.wallet.callbackSecrets,
       { timestamp: command.timestamp, signature: command.signature },
       { method: command.method, pathWithQuery: command.pathWithQuery, body: rawBody },
-      this.clock.now(),
+      // Wall time, as the wallet signs with: the injected Clock is business time (tests move it).
+      new Date(),
     );
     if (!check.ok) {
       throw new DomainError(check.code === 'STALE_SIGNATURE' ? DomainErrorCode.StaleSignature : DomainErrorCode.InvalidSignature, check.message);
