@@ -76,9 +76,11 @@ describe('effects BullMQ gives up on', () => {
   });
 
   it('a refund job whose worker dies mid-job twice (a real double stall) is failed by BullMQ and marked failed', async () => {
-    const caseId = await forwardedDispute();
     const appWorker = t.app.get(EffectProcessor).worker;
-    await appWorker.pause(true); // this process's effect worker takes nothing for now
+    // This process's effect worker takes nothing for now. Paused before the case opens: a fetch it
+    // had already started takes one of the opening's effects, never the refund's job.
+    await appWorker.pause(true);
+    const caseId = await forwardedDispute();
     // A worker that takes the job and then "dies": it never finishes it and never renews its lock.
     // It also runs BullMQ's stalled-job check, every 200 ms instead of the app's 30 s.
     const dying = new Worker(QUEUES.effects, null, {
@@ -99,7 +101,16 @@ describe('effects BullMQ gives up on', () => {
       await dying.startStalledCheckTimer();
       for (const stall of [1, 2]) {
         let taken: string | undefined;
-        await waitFor(`the dying worker to take the job (${stall})`, async () => (taken = (await dying.getNextJob(`dying-${stall}`, { block: false }))?.id));
+        await waitFor(`the dying worker to take the job (${stall})`, async () => {
+          const job = await dying.getNextJob(`dying-${stall}`, { block: false });
+          // Other effects of the same decision (the customer's notifications) wait in the same queue:
+          // set them aside (their rows stay pending in PostgreSQL) until the refund's job comes up.
+          if (job && job.id !== jobId) {
+            await job.moveToCompleted('set aside by the test', `dying-${stall}`, false);
+            return undefined;
+          }
+          return (taken = job?.id);
+        });
         expect(taken).toBe(jobId);
         await waitFor(`stall ${stall} to put the job back`, async () => (await effects.getJobState(jobId)) === 'waiting', 10_000);
       }
