@@ -8,6 +8,7 @@ import { QUEUES } from '@app/queues';
 import { Reconciler } from '@app/workers';
 import { startChildScript, type StartedChild } from '../support/child-process';
 import { SettableClock, nextBeijingTime } from '../support/settable-clock';
+import { mintCustomerToken } from '@app/customers';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -83,6 +84,7 @@ describe('customer notifications', () => {
   }
   const walletFor = (userId: string) => async () => (await walletNotifications()).filter((n) => n.user_id === userId);
 
+  const refSuffix = () => Math.random().toString(16).slice(2, 10).toUpperCase();
   async function open(overrides: Record<string, unknown>) {
     const response = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody(overrides));
     expect(response.status).toBe(201);
@@ -173,6 +175,29 @@ describe('customer notifications', () => {
     await send(opened.id, 'DECIDE_PARTIAL_REFUND', { amountMinor: 123_450, reason: 'One of two items missing' });
     const decision = await waitFor('the decision email', async () => (await mailTo('decided@example.com')()).find((mail) => mail.subject?.includes('处理结果')));
     expect(decision.text).toContain('我们将为您部分退款¥1,234.50。');
+  });
+
+  it('tells the customer the refund is on its way with its expected arrival, then that it arrived', async () => {
+    // SLOW-: the wallet takes the refund and the bank settles it days later (contract: expected_arrival_at = now + 3 days).
+    const opened = await open({ transactionRef: `SLOW-${refSuffix()}`, amount: { amountMinor: 12_850, currency: 'CNY' }, customer: { id: 'u_refund_way', locale: 'zh-CN', email: 'refund-way@example.com' } });
+    await send(opened.id, 'FORWARD_TO_MERCHANT');
+    await send(opened.id, 'MERCHANT_CONTEST', { summary: 'Delivered' });
+    await send(opened.id, 'DECIDE_FULL_REFUND', { reason: 'Not as described' });
+    const sent = await waitFor('the refund-sent email', async () => (await mailTo('refund-way@example.com')()).find((mail) => mail.subject?.includes('退款已发出')));
+    expect(sent.text).toMatch(/退款¥128\.50已按原路退回，预计\d+月\d+日 \d\d:\d\d前到账。/);
+    const [refund] = await t.sql<{ idempotency_key: string; expected_arrival_at: Date }>(`select idempotency_key, expected_arrival_at from refunds where case_id = $1`, [opened.id]);
+    expect(refund!.expected_arrival_at).not.toBeNull();
+    // The customer's own view (customer API) shows when the money is expected.
+    const token = mintCustomerToken(t.config.customerApi.tokenSecrets[0]!, 'u_refund_way');
+    const mine = await t.http.get(`/v1/customer/cases/${opened.id}`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect(mine.body.status.code).toBe('refund_in_progress');
+    expect(new Date(mine.body.refund_expected_by).getTime()).toBe(new Date(refund!.expected_arrival_at).getTime());
+
+    await t.wallet.settleRefund(refund!.idempotency_key);
+    const arrived = await waitFor('the refund-arrived email', async () => (await mailTo('refund-way@example.com')()).find((mail) => mail.subject?.includes('退款已到账')));
+    expect(arrived.text).toContain('退款¥128.50已原路退回到账');
+    // One message per topic and channel, however the wallet's answers arrived.
+    expect((await mailTo('refund-way@example.com')()).filter((mail) => mail.subject?.includes('退款已发出'))).toHaveLength(1);
   });
 
   it('records a delivery the provider refuses, and an undelivered information request goes to an agent instead of rejecting (v2), while a v1 case is rejected as before', async () => {

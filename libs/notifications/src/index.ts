@@ -4,7 +4,7 @@ export { NotifyAgents } from './delivery/notify-agents';
 export { EmailAssignee } from './delivery/email-assignee';
 export { NotificationScheduler } from './delivery/notification-scheduler';
 export { caseNumberOf } from './delivery/message-values';
-export { CUSTOMER_TEMPLATES, type CustomerTemplate, type LocalizedMessage } from './templates/catalogue';
+export { CUSTOMER_TEMPLATES, REFUND_SENT_TOPIC, type CustomerTemplate, type LocalizedMessage } from './templates/catalogue';
 export { customerTopics, missingCustomerTemplates } from './templates/catalogue-check';
 export { formatYuan, renderCustomerMessage } from './templates/render';
 export { smsNotBefore } from './quiet-hours';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseEntity, CaseRatingEntity, DeadlineEntity, SlaClockEntity } from '@app/db';
+import { CaseEntity, CaseRatingEntity, DeadlineEntity, RefundEntity, SlaClockEntity } from '@app/db';
 import {
   DEFAULT_BUSINESS_CALENDAR,
   DomainError,
@@ -37,6 +37,8 @@ export interface CustomerCaseView {
   /** What we are waiting for from the customer, if anything. */
   waiting_for: { what: 'information'; question: string; due_at: string | null } | null;
   amounts: { claimed: CustomerMoneyView | null; refunded: CustomerMoneyView | null; refund_in_progress: CustomerMoneyView | null };
+  /** A refund on its way at the bank: when the wallet expects it to arrive. */
+  refund_expected_by: string | null;
   outcome: { code: OutcomeText; text: string } | null;
   allowed_actions: CustomerAction[];
   rating: { score: number; comment: string | null; created_at: string } | null;
@@ -49,6 +51,8 @@ export interface CustomerViewInputs {
   clocks: SlaClockEntity[];
   calendar: BusinessCalendar | undefined;
   rating: CaseRatingEntity | null;
+  /** The wallet's expected arrival of a refund on its way, if one is. */
+  refundExpectedBy?: Date | null;
   now: Date;
   locale: CustomerLocale;
 }
@@ -198,6 +202,7 @@ export function toCustomerCaseView(entity: CaseEntity, inputs: CustomerViewInput
         : null,
     waiting_for: question ? { what: 'information', question, due_at: due?.toISOString() ?? null } : null,
     amounts: { claimed, refunded, refund_in_progress: inFlight },
+    refund_expected_by: inFlight && inputs.refundExpectedBy ? inputs.refundExpectedBy.toISOString() : null,
     outcome: outcome ? { code: outcome, text: texts.outcome[outcome] } : null,
     allowed_actions: actions,
     rating: rating ? { score: rating.score, comment: rating.comment, created_at: rating.createdAt.toISOString() } : null,
@@ -208,14 +213,17 @@ export function toCustomerCaseView(entity: CaseEntity, inputs: CustomerViewInput
 
 /** Everything the view needs besides the case row, read in the caller's (read-only) transaction. */
 export async function loadCustomerViewRows(em: EntityManager, caseIds: string[]) {
-  const [deadlines, clocks, ratings] = await Promise.all([
+  const [deadlines, clocks, ratings, refunds] = await Promise.all([
     em.find(DeadlineEntity, { caseId: { $in: caseIds }, status: 'pending', kind: 'machine' }),
     em.find(SlaClockEntity, { caseId: { $in: caseIds } }),
     em.find(CaseRatingEntity, { caseId: { $in: caseIds } }),
+    em.find(RefundEntity, { caseId: { $in: caseIds }, status: 'processing' }, { orderBy: { createdAt: 'desc' } }),
   ]);
   return {
     deadlinesOf: (id: string) => deadlines.filter((d) => d.caseId === id),
     clocksOf: (id: string) => clocks.filter((c) => c.caseId === id),
     ratingOf: (id: string) => ratings.find((r) => r.caseId === id) ?? null,
+    /** When the refund the bank is processing is expected to arrive (the wallet's estimate). */
+    refundExpectedByOf: (id: string) => refunds.find((r) => r.caseId === id)?.expectedArrivalAt ?? null,
   };
 }

@@ -27,6 +27,7 @@ export class CustomerCaseViews {
           clocks: rows.clocksOf(entity.id),
           calendar: (await this.sla.forPolicy(entity.slaPolicyId))?.calendar,
           rating: rows.ratingOf(entity.id),
+          refundExpectedBy: rows.refundExpectedByOf(entity.id),
           now,
           locale,
         }),

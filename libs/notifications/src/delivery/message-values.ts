@@ -27,6 +27,9 @@ export function messageValuesFor(row: OutboxEntity, theCase: CaseEntity, pending
     .filter((deadline) => deadline.kind === 'machine' && deadline.status === 'pending' && deadline.name === 'infoReplyWindow')
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   const dueAt = row.payload.replyDueBy ?? row.payload.firstResponseDueAt ?? infoWindow?.dueAt.toISOString() ?? null;
+  // A refund's own amount and expected arrival when the row names them (refund.sent), else the decision's.
+  const refundMinor = typeof row.payload.amountMinor === 'number' ? row.payload.amountMinor : (lastDecision?.amountMinor ?? 0);
+  const expectedBy = typeof row.payload.expectedArrivalAt === 'string' ? row.payload.expectedArrivalAt : null;
   return {
     caseNumber: caseNumberOf(theCase.id),
     kind: theCase.kind,
@@ -36,7 +39,9 @@ export function messageValuesFor(row: OutboxEntity, theCase: CaseEntity, pending
     dueAt: new Date(typeof dueAt === 'string' ? dueAt : 0),
     question: context.openInfoRequest?.question ?? String(row.payload.question ?? ''),
     outcome: lastDecision?.outcome ?? 'other',
-    refundAmount: formatYuan(lastDecision?.amountMinor ?? 0),
+    refundAmount: formatYuan(refundMinor),
+    hasExpected: expectedBy ? 'yes' : 'no',
+    expectedBy: new Date(expectedBy ?? 0),
     body: String(row.payload.body ?? ''),
   };
 }

@@ -48,16 +48,32 @@ const infoReplyDueSoon: CustomerTemplate = {
   },
 };
 
+/** The wallet took the refund and the bank is processing it (REFUND topic `refund.sent`, with the expected arrival). */
 const refundSent: CustomerTemplate = {
   sms: true,
   messages: {
     'zh-CN': {
       title: '退款已发出：案件 {caseNumber}',
-      body: '案件 {caseNumber} 的退款{refundAmount}已按原路退回，通常1–3个工作日到账。',
+      body: '案件 {caseNumber} 的退款{refundAmount}已按原路退回，{hasExpected, select, yes {预计{expectedBy, date, beijing}前到账。} other {通常1–3个工作日到账。}}',
     },
     en: {
       title: 'Refund sent for case {caseNumber}',
-      body: 'The refund of {refundAmount} for case {caseNumber} has been sent back to how you paid; it usually arrives within 1–3 working days.',
+      body: 'The refund of {refundAmount} for case {caseNumber} has been sent back to how you paid; {hasExpected, select, yes {it is expected to arrive by {expectedBy, date, beijing} (Beijing time).} other {it usually arrives within 1–3 working days.}}',
+    },
+  },
+};
+
+/** The wallet confirmed the refund settled (REFUND_SUCCEEDED). */
+const refundArrived: CustomerTemplate = {
+  sms: true,
+  messages: {
+    'zh-CN': {
+      title: '退款已到账：案件 {caseNumber}',
+      body: '案件 {caseNumber} 的退款{refundAmount}已原路退回到账，请查收。',
+    },
+    en: {
+      title: 'Refund arrived for case {caseNumber}',
+      body: 'The refund of {refundAmount} for case {caseNumber} has arrived back where you paid from.',
     },
   },
 };
@@ -112,8 +128,9 @@ export const CUSTOMER_TEMPLATES: Readonly<Record<string, CustomerTemplate>> = {
       },
     },
   },
-  'dispute.refund_succeeded': refundSent,
-  'refund_request.refund_succeeded': refundSent,
+  'refund.sent': refundSent,
+  'dispute.refund_succeeded': refundArrived,
+  'refund_request.refund_succeeded': refundArrived,
   'refund_request.resolved': caseResolved,
   'dispute.closed': caseClosed,
   'payment_failure.reversed': {
@@ -177,8 +194,11 @@ export const CUSTOMER_TEMPLATES: Readonly<Record<string, CustomerTemplate>> = {
  * OpenCase commits, the reminders before an information window closes (one per kind that asks
  * the customer with an infoReplyWindow), and conversation replies.
  */
+/** Written by the refund effect when the wallet takes a refund that settles later (libs/workers). */
+export const REFUND_SENT_TOPIC = 'refund.sent';
+
 export function engineCustomerTopics(kindsAskingCustomers: readonly string[]): string[] {
-  return ['case.opened', 'conversation.agent_replied', ...kindsAskingCustomers.map((kind) => `${kind}.info_reply_due_soon`)];
+  return ['case.opened', 'conversation.agent_replied', REFUND_SENT_TOPIC, ...kindsAskingCustomers.map((kind) => `${kind}.info_reply_due_soon`)];
 }
 
 /** Emails to agents, in the agent's own language (their profile's). Arguments: `caseNumber`, `subject`, `target`. */

@@ -24,10 +24,18 @@ describe('customer messages', () => {
     expect([formatYuan(0), formatYuan(5), formatYuan(123450), formatYuan(100000000), formatYuan(-1999)]).toEqual(['¥0.00', '¥0.05', '¥1,234.50', '¥1,000,000.00', '-¥19.99']);
   });
 
+  it('tells a refund on its way with its expected arrival in Beijing time, and one that arrived', () => {
+    const expectedBy = new Date('2026-12-05T02:30:00Z');
+    const values = { caseNumber: 'AB12CD34', refundAmount: '¥128.50', hasExpected: 'yes', expectedBy };
+    expect(renderCustomerMessage('refund.sent', 'zh-CN', values).body).toBe('案件 AB12CD34 的退款¥128.50已按原路退回，预计12月5日 10:30前到账。');
+    expect(renderCustomerMessage('refund.sent', 'en', values).body).toMatch(/expected to arrive by December 5.* 10:30 \(Beijing time\)/);
+    expect(renderCustomerMessage('dispute.refund_succeeded', 'en', values).title).toBe('Refund arrived for case AB12CD34');
+  });
+
   it('every template compiles in both languages', () => {
     for (const [topic] of Object.entries(CUSTOMER_TEMPLATES)) {
       for (const locale of ['zh-CN', 'en'] as const) {
-        const message = renderCustomerMessage(topic, locale, { caseNumber: 'X', kind: 'dispute', hasDue: 'no', dueAt, question: 'q', outcome: 'rejected', refundAmount: '¥1.00', amount: '¥1.00', body: 'b', name: '' });
+        const message = renderCustomerMessage(topic, locale, { caseNumber: 'X', kind: 'dispute', hasDue: 'no', dueAt, question: 'q', outcome: 'rejected', refundAmount: '¥1.00', amount: '¥1.00', body: 'b', name: '', hasExpected: 'no', expectedBy: dueAt });
         expect(message.title.length).toBeGreaterThan(0);
       }
     }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { RecordWalletOutcome } from '@app/cases';
-import { CaseEntity, RefundEntity, type OutboxEntity } from '@app/db';
+import { PostCommitDispatcher, RecordWalletOutcome } from '@app/cases';
+import { CaseEntity, OutboxEntity, RefundEntity } from '@app/db';
+import { REFUND_SENT_TOPIC } from '@app/notifications';
 import type { RequestRefundEffect } from '@app/domain';
 import { WalletCallError, WalletPort, type WalletRefund } from '@app/wallet';
 import type { EffectHandler } from './effect-handler';
@@ -29,6 +30,7 @@ export class RefundHandler implements EffectHandler {
     private readonly em: EntityManager,
     private readonly wallet: WalletPort,
     private readonly outcomes: RecordWalletOutcome,
+    private readonly dispatcher: PostCommitDispatcher,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -91,11 +93,33 @@ export class RefundHandler implements EffectHandler {
   private async apply(refund: RefundEntity, answer: WalletRefund): Promise<void> {
     if (answer.status === 'processing') {
       const now = this.clock.now();
-      await this.em.fork().nativeUpdate(
-        RefundEntity,
-        { id: refund.id, status: 'requested' },
-        { status: 'processing', gatewayRefundId: answer.refundId, expectedArrivalAt: answer.expectedArrivalAt, processingAt: now, lastCheckedAt: now },
-      );
+      // The refund is on its way: the customer is told (with the expected arrival) once, in the
+      // same transaction that records it, whoever records it first.
+      const told = await this.em.fork().transactional(async (em) => {
+        const moved = await em.nativeUpdate(
+          RefundEntity,
+          { id: refund.id, status: 'requested' },
+          { status: 'processing', gatewayRefundId: answer.refundId, expectedArrivalAt: answer.expectedArrivalAt, processingAt: now, lastCheckedAt: now },
+        );
+        if (moved !== 1) return null;
+        const theCase = await em.findOneOrFail(CaseEntity, { id: refund.caseId }, { fields: ['kind', 'state'] });
+        return em.create(OutboxEntity, {
+          id: randomUUID(),
+          caseId: refund.caseId,
+          type: 'notify',
+          payload: {
+            topic: REFUND_SENT_TOPIC,
+            audience: ['customer'],
+            amountMinor: refund.amountMinor,
+            currency: refund.currency,
+            expectedArrivalAt: answer.expectedArrivalAt?.toISOString() ?? null,
+            caseKind: theCase.kind,
+            caseState: theCase.state,
+          },
+          createdAt: now,
+        });
+      });
+      if (told) await this.dispatcher.dispatch({ scheduledDeadlines: [], cancelledDeadlineIds: [], outbox: [told] });
       return;
     }
     await this.outcomes.refund(
