@@ -6,7 +6,7 @@ import { buildRoutes } from './router';
 import { CALLBACK_EVENT_TYPES } from './settlement';
 import { refundJson, transactionJson } from './wire';
 
-// js-yaml comes with @nestjs/swagger; it has no types of its own here.
+// js-yaml (a devDependency) is used without its types.
 const { load } = require('js-yaml') as { load(text: string): unknown };
 
 /**
