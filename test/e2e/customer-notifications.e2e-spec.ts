@@ -188,7 +188,8 @@ describe('customer notifications', () => {
     const [refund] = await t.sql<{ idempotency_key: string; expected_arrival_at: Date }>(`select idempotency_key, expected_arrival_at from refunds where case_id = $1`, [opened.id]);
     expect(refund!.expected_arrival_at).not.toBeNull();
     // The customer's own view (customer API) shows when the money is expected.
-    const token = mintCustomerToken(t.config.customerApi.tokenSecrets[0]!, 'u_refund_way');
+    // Minted on the app's clock (this test moves it to Beijing daytime), as the wallet backend's would match the engine's.
+    const token = mintCustomerToken(t.config.customerApi.tokenSecrets[0]!, 'u_refund_way', { now: clock.now() });
     const mine = await t.http.get(`/v1/customer/cases/${opened.id}`).set('Authorization', `Bearer ${token}`).expect(200);
     expect(mine.body.status.code).toBe('refund_in_progress');
     expect(new Date(mine.body.refund_expected_by).getTime()).toBe(new Date(refund!.expected_arrival_at).getTime());
