@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AuditModule, CaseLogVerifier } from '@app/audit';
-import { ConfigModule, loadConfig } from '@app/config';
+import { ConfigError, ConfigModule, loadConfig } from '@app/config';
 import { DbModule } from '@app/db';
 import { Module, type DynamicModule } from '@nestjs/common';
 
@@ -32,7 +32,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error);
+    // Bad configuration gets one clear line, as in the other commands.
+    console.error(error instanceof ConfigError ? `audit:verify: ${error.message}` : error);
     process.exit(2);
   },
 );
