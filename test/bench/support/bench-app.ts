@@ -98,8 +98,13 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     const separateWorkers = options.workers === 'separate-process';
     const environment: Record<string, string> = {
       NODE_ENV: 'production',
-      // Production requires a key that seals webhook signing secrets; a throwaway one per run.
+      // Production requires the sealing keys and the customer-token secret; throwaway ones per run.
       WEBHOOK_SECRET_KEYS: randomBytes(32).toString('base64'),
+      TOTP_SECRET_KEYS: randomBytes(32).toString('base64'),
+      PII_KEYS: randomBytes(32).toString('base64'),
+      CUSTOMER_TOKEN_SECRETS: randomBytes(32).toString('base64'),
+      // The benchmark's agents sign in with passwords only (two-factor login is measured nowhere here).
+      TOTP_REQUIRED_ROLES: '',
       DATABASE_URL: databaseUrl,
       QUEUE_PREFIX: `{bench${suffix}}`,
       RUN_WORKERS_IN_PROCESS: separateWorkers ? 'false' : 'true',
