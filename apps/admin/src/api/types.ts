@@ -19,6 +19,8 @@ export interface Agent {
   displayName: string;
   role: AgentRole;
   locale: 'zh-CN' | 'en';
+  /** The role needs two-factor login and it is not set up yet: the session may only enrol. */
+  totpEnrolmentRequired?: boolean;
 }
 
 export interface Money {

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Layout, Menu, Result, Segmented, Space, Spin, Tag, Typography } from 'antd';
 import { useEffect } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { TotpEnrolment } from './TotpEnrolment';
 import { api, setUnauthenticatedHandler } from '../api/client';
 import { useMe } from '../api/hooks';
 import { InboxBell } from '../components/InboxBell';
@@ -96,7 +97,7 @@ export function AppLayout() {
         </Space>
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
-        <Outlet context={agent} />
+        {agent.totpEnrolmentRequired ? <TotpEnrolment /> : <Outlet context={agent} />}
       </Layout.Content>
     </Layout>
   );

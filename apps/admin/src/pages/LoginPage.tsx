@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import { queryKeys } from '../api/hooks';
 import type { Agent } from '../api/types';
 import { useI18n } from '../i18n/i18n';
-import { errorText } from '../lib/errors';
+import { errorCode, errorText } from '../lib/errors';
 import { LanguageSwitch } from './AppLayout';
 
 export function LoginPage() {
@@ -17,8 +17,10 @@ export function LoginPage() {
   const state = (location.state ?? {}) as { expired?: boolean; from?: string };
   const [error, setError] = useState<unknown>(state.expired ? 'expired' : null);
   const [pending, setPending] = useState(false);
+  // Asked for once the API says this account signs in with a one-time code (TOTP_REQUIRED).
+  const [needsCode, setNeedsCode] = useState(false);
 
-  const submit = async (values: { email: string; password: string }) => {
+  const submit = async (values: { email: string; password: string; totpCode?: string }) => {
     setPending(true);
     setError(null);
     try {
@@ -27,7 +29,10 @@ export function LoginPage() {
       queryClient.setQueryData(queryKeys.me, agent);
       navigate(state.from && state.from !== '/login' ? state.from : '/', { replace: true });
     } catch (failure) {
-      setError(failure);
+      if (errorCode(failure) === 'TOTP_REQUIRED') {
+        setNeedsCode(true);
+        setError(null);
+      } else setError(failure);
     } finally {
       setPending(false);
     }
@@ -53,6 +58,11 @@ export function LoginPage() {
             <Form.Item name="password" label={i18n.t('login.password')} rules={[{ required: true, message: i18n.t('login.passwordRequired') }]}>
               <Input.Password autoComplete="current-password" data-testid="login-password" />
             </Form.Item>
+            {needsCode && (
+              <Form.Item name="totpCode" label={i18n.t('login.totpCode')} extra={i18n.t('login.totpCodeHelp')} rules={[{ required: true, message: i18n.t('login.totpCodeRequired') }]}>
+                <Input autoComplete="one-time-code" inputMode="numeric" maxLength={6} autoFocus data-testid="login-totp" />
+              </Form.Item>
+            )}
             <Button type="primary" htmlType="submit" block loading={pending} data-testid="login-submit">
               {i18n.t('login.submit')}
             </Button>
