@@ -11,7 +11,7 @@ import type { CaseViewInputs } from './views/case-view';
 
 export interface RecordedWithSla extends CommittedWork {
   /** What the case view needs besides the case row, as the transition left it (no re-read after commit). */
-  viewInputs: Omit<CaseViewInputs, 'now'>;
+  viewInputs: Omit<CaseViewInputs, 'now' | 'extras'>;
 }
 
 /**

@@ -1,8 +1,24 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { AnchorCaseLogs, CaseLogVerifier } from '@app/audit';
 import { RequireRole } from '@app/auth';
-import { AuditLogQuery } from '../admin/audit-log.controller';
+
+export class AnchorsQuery {
+  @ApiPropertyOptional({ description: 'the id of the last anchor of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  before?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
 
 /** The tamper-evident case log: proofs per case, anchors (supervisors read, admins anchor now). */
 @ApiTags('audit')
@@ -24,7 +40,7 @@ export class CaseLogController {
   @RequireRole('supervisor')
   @Get('audit/anchors')
   @ApiOperation({ summary: 'Anchors of the case logs, newest first (copy their hashes to a store outside this database)' })
-  anchors(@Query() query: AuditLogQuery) {
+  anchors(@Query() query: AnchorsQuery) {
     return this.verifier.listAnchors(query);
   }
 

@@ -21,7 +21,7 @@ export class TotpCodes {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
   ) {
-    this.box = new SecretBox(config.auth.totp.secretKeys, 'totp seed');
+    this.box = new SecretBox(config.auth.totp.secretKeys, 'totp seed', 'TOTP_SECRET_KEYS');
   }
 
   newSeed(): string {

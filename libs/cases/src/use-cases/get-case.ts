@@ -2,11 +2,12 @@ import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity, CaseRatingEntity, CustomerContactEntity, DeadlineEntity, RefundEntity, SlaClockEntity } from '@app/db';
+import { CaseEntity, DeadlineEntity, SlaClockEntity } from '@app/db';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
 import { caseNotFound, isUuid } from '../errors';
-import { ratingView, toCaseView, type CaseView } from '../views/case-view';
+import { toCaseView, type CaseView } from '../views/case-view';
+import { readCaseViewExtras } from '../views/case-view-extras';
 
 @Injectable()
 export class GetCase {
@@ -20,24 +21,18 @@ export class GetCase {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
     // One snapshot for the three reads: a breach or an event committing between them must not show
     // a breached clock beside the case as it was before (or a deadline the case has already left).
-    const { entity, deadlines, clocks, rating, refunds, contact } = await this.em.fork().transactional(
+    const { entity, deadlines, clocks, extras } = await this.em.fork().transactional(
       async (em) => {
         const entity = await em.findOne(CaseEntity, { id: caseId }, { populate: ['assignee'] });
         if (!entity) throw caseNotFound(caseId);
         // Pending deadlines, plus fired SLA alarms (the reminders already sent).
         const deadlines = await em.find(DeadlineEntity, { caseId, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
         const clocks = await em.find(SlaClockEntity, { caseId }, { orderBy: { target: 'asc' } });
-        const rating = await em.findOne(CaseRatingEntity, { caseId });
-        const refunds = await em.find(RefundEntity, { caseId }, { orderBy: { createdAt: 'asc' } });
-        const contact = await em.findOne(CustomerContactEntity, { caseId });
-        return { entity, deadlines, clocks, rating, refunds, contact };
+        return { entity, deadlines, clocks, extras: await readCaseViewExtras(em, caseId) };
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
     const sla = await this.sla.forCase(entity);
-    return {
-      ...toCaseView(entity, { deadlines, clocks, contact, calendar: sla?.calendar, now: this.clock.now(), refunds }, senderOf(actor)),
-      customerRating: ratingView(rating),
-    };
+    return toCaseView(entity, { deadlines, clocks, extras, calendar: sla?.calendar, now: this.clock.now() }, senderOf(actor));
   }
 }

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { AgentEntity, CaseRatingEntity, CustomerContactEntity, RefundEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
+import { AgentEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
 import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
@@ -9,7 +9,8 @@ import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
 import { recordWithSla } from '../record-with-sla';
-import { ratingView, toCaseView, type CaseView } from '../views/case-view';
+import { toCaseView, type CaseView } from '../views/case-view';
+import { readCaseViewExtras } from '../views/case-view-extras';
 
 export interface SendCaseEventCommand {
   caseId: string;
@@ -81,14 +82,12 @@ export class SendCaseEvent {
       // writeCaseChanges bumped the version (UPDATE … WHERE version = old RETURNING version).
       version: committed.version,
       view: async () => {
-        // Only callers that answer with the case pay for these reads (the assignee's name, the rating).
+        // Only callers that answer with the case pay for these reads (the assignee's name, the view's extras).
         if (committed.assignee) {
           committed.assignee = await this.em.findOne(AgentEntity, { id: committed.assignee.id });
         }
-        const rating = await this.em.findOne(CaseRatingEntity, { caseId: committed.id });
-        const refunds = await this.em.find(RefundEntity, { caseId: committed.id }, { orderBy: { createdAt: 'asc' } });
-        const contact = await this.em.fork().findOne(CustomerContactEntity, { caseId: committed.id });
-        return { ...toCaseView(committed, { ...work.viewInputs, contact, now: work.now, refunds }, senderOf(actor)), customerRating: ratingView(rating) };
+        const extras = await readCaseViewExtras(this.em.fork(), committed.id);
+        return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, senderOf(actor));
       },
     };
   }

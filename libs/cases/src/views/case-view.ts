@@ -1,4 +1,5 @@
-import type { CaseEntity, CustomerContactEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
+import type { CaseEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
+import type { CaseViewExtras } from './case-view-extras';
 import {
   allowedEvents,
   businessMinutesBetween,
@@ -98,9 +99,9 @@ export interface CaseView extends CaseSummaryView {
   sla: { policyId: string; clocks: SlaClockView[] } | null;
   escalatedAt: string | null;
   /** The customer's rating once given (customer API). */
-  customerRating?: { score: number; comment: string | null; createdAt: string } | null;
+  customerRating: { score: number; comment: string | null; createdAt: string } | null;
   /** The case's refunds at the wallet, oldest first. */
-  refunds?: RefundView[];
+  refunds: RefundView[];
   /** How the customer is reached, masked (POST …/customer-contact/reveal shows it in full, audited). */
   customerContact: CustomerContactView | null;
 }
@@ -110,9 +111,8 @@ export interface CaseViewInputs {
   clocks: SlaClockEntity[];
   calendar: BusinessCalendar | undefined;
   now: Date;
-  refunds?: RefundEntity[];
-  /** The case's customer contact row, when the caller read it (shown masked). */
-  contact?: CustomerContactEntity | null;
+  /** The rows the view shows besides the case's own (readCaseViewExtras). */
+  extras: CaseViewExtras;
 }
 
 export function toSummaryView(entity: CaseEntity): CaseSummaryView {
@@ -180,8 +180,9 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
           }
         : null,
     escalatedAt: entity.escalatedAt?.toISOString() ?? null,
-    ...(inputs.refunds ? { refunds: inputs.refunds.map(toRefundView) } : {}),
-    customerContact: toContactView(inputs.contact),
+    refunds: inputs.extras.refunds.map(toRefundView),
+    customerContact: toContactView(inputs.extras.contact),
+    customerRating: ratingView(inputs.extras.rating),
   };
 }
 
@@ -190,6 +191,6 @@ function roundTo100th(minutes: number): number {
   return Math.round(minutes * 100) / 100;
 }
 
-export function ratingView(rating: { score: number; comment: string | null; createdAt: Date } | null): CaseView['customerRating'] {
+function ratingView(rating: { score: number; comment: string | null; createdAt: Date } | null): CaseView['customerRating'] {
   return rating ? { score: rating.score, comment: rating.comment, createdAt: rating.createdAt.toISOString() } : null;
 }
