@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseTransition, ScheduledDeadline } from '@app/domain';
+import { escalatedPriority, type CaseTransition, type ScheduledDeadline } from '@app/domain';
 import { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
 import type { Actor } from './actor';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
@@ -73,6 +73,10 @@ export function recordTransition(
   setNextDeadline(caseEntity, stillPending);
   caseEntity.snapshot = transition.snapshot;
   caseEntity.state = transition.state;
+  if (transition.escalate) {
+    caseEntity.priority = escalatedPriority(caseEntity.priority);
+    caseEntity.escalatedAt ??= now;
+  }
   caseEntity.status = transition.status;
 
   const event = Object.assign(new CaseEventEntity(), {

@@ -298,6 +298,7 @@ const WINDOW_VARIABLES: Record<keyof CaseWindows, string> = {
   refundRetryMs: 'REFUND_RETRY_SECONDS',
   customerReplyMs: 'CUSTOMER_REPLY_SECONDS',
   walletConfirmationMs: 'WALLET_CONFIRMATION_SECONDS',
+  approvalMs: 'APPROVAL_WINDOW_SECONDS',
   pendingRecheckMs: 'PENDING_RECHECK_SECONDS',
 };
 

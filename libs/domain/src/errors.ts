@@ -9,6 +9,14 @@ export enum DomainErrorCode {
   UnknownEvent = 'UNKNOWN_EVENT',
   EventNotAllowed = 'EVENT_NOT_ALLOWED',
   EventNotPermitted = 'EVENT_NOT_PERMITTED',
+  /** The decision is above what the sender's role may decide alone: propose it for a second person's approval. */
+  ApprovalRequired = 'APPROVAL_REQUIRED',
+  /** The person who proposed a decision may not approve it. */
+  SelfApproval = 'SELF_APPROVAL',
+  /** The proposal is above what the approver's role may approve. */
+  ApprovalLimitExceeded = 'APPROVAL_LIMIT_EXCEEDED',
+  /** An appeal is decided by someone other than whoever made or approved the decision appealed against. */
+  AppealNeedsAnotherDecider = 'APPEAL_NEEDS_ANOTHER_DECIDER',
   VersionConflict = 'VERSION_CONFLICT',
   CaseNotFound = 'CASE_NOT_FOUND',
   RefundExceedsRemaining = 'REFUND_EXCEEDS_REMAINING',

@@ -39,3 +39,4 @@ export * from './machines/describe-machine';
 export * from './customers/customer-contact';
 export { notifyTopicsOf } from './machines/notify-topics';
 export type { DisputeContextV2 } from './machines/dispute/dispute.machine.v2';
+export * from './approvals';

@@ -13,7 +13,8 @@ function disputeAfter(events: MachineEvent[]): CaseEntity {
     { amount: { amountMinor: 10_000, currency: 'CNY' }, reason: 'not_received', transactionRef: 'TX-1', purchasedAt: null, openedAt: FRIDAY_5PM_SHANGHAI.toISOString() },
     DEFAULT_WINDOWS,
   );
-  for (const event of events) step = applyEvent(definition, step.snapshot, event, { kind: 'agent', role: 'agent' });
+  // Each event from someone who may send it (a merchant accepts for themselves; agents do the rest).
+  for (const event of events) step = applyEvent(definition, step.snapshot, event, event.type.startsWith('MERCHANT_') ? { kind: 'merchant' } : { kind: 'agent', role: 'agent' });
   return {
     id: '00000000-0000-4000-8000-000000000001',
     kind: 'dispute',

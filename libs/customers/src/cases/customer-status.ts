@@ -30,6 +30,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     'investigation.reviewing': 'in_review',
     'investigation.awaitingCustomerInfo': 'waiting_for_you',
     'investigation.awaitingMerchantInfo': 'waiting_for_merchant',
+    // v3: a decision waits for a second person's approval; for the customer it is still in review.
+    awaitingApproval: 'in_review',
     refunding: 'refund_in_progress',
     resolved: 'resolved',
     appealReview: 'appeal_in_review',

@@ -3,10 +3,13 @@ import type { ActorKind, AgentRole } from '../cases/case-kind';
 import { AGENT_ROLES } from '../cases/case-kind';
 import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
 import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
-import { EFFECT_TYPES, type CaseEffect } from '../machines/effects';
+import { EFFECT_TYPES, ESCALATE_ACTION, type CaseEffect } from '../machines/effects';
 import { refundLedgerMovementOf, type RefundLedgerMovement } from '../money/refund-ledger';
 import type { CaseWindows } from '../machines/windows';
 import { SLA_PAUSED, SLA_STOPPED, type SlaPhase } from '../sla/sla-tags';
+import type { EventSender } from './event-sender';
+
+export type { EventSender } from './event-sender';
 
 /** The JSON a case stores: XState's persisted snapshot. */
 export type PersistedSnapshot = Record<string, unknown> & { value: unknown; context: unknown; status: string };
@@ -39,12 +42,8 @@ export interface CaseTransition {
   cancelledSendIds: string[];
   /** How the transition moves the case's share of its transaction's refund ledger (none for most). */
   refundLedger: RefundLedgerMovement | null;
-}
-
-export interface EventSender {
-  kind: ActorKind;
-  /** Set for agents. */
-  role?: AgentRole;
+  /** Whether the machine escalates the case (its priority rises one step, as on an SLA breach). */
+  escalate: boolean;
 }
 
 export function stateToString(value: unknown): string {
@@ -70,11 +69,16 @@ export function restoreSnapshot(definition: CaseMachineDefinition, persisted: Pe
   return definition.machine.resolveState({ value: persisted.value, context: persisted.context } as never) as AnyMachineSnapshot;
 }
 
-/** The events an external sender may send now: the machine's `can()` filtered by who is asking. */
+/**
+ * The events an external sender may send now: the machine's `can()` filtered by who is asking
+ * (their kind and role, and the event's `authorise`: a refund above their limit, approving their
+ * own proposal).
+ */
 export function allowedEvents(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot, sender?: EventSender): string[] {
   return Object.entries(definition.events)
     .filter(([, spec]) => !sender || isPermitted(spec.sentBy, spec.minimumRole, sender))
     .filter(([type]) => snapshot.can({ type }))
+    .filter(([, spec]) => !sender || !spec.authorise?.(snapshot.context, sender))
     .map(([type]) => type);
 }
 
@@ -129,10 +133,12 @@ export function applyEvent(
       { state: stateToString(snapshot.value), allowedEvents: allowedEvents(definition, snapshot, sender) },
     );
   }
-  const refusal = spec.check?.(snapshot.context, parsed.data);
+  const refusal = spec.authorise?.(snapshot.context, sender) ?? spec.check?.(snapshot.context, parsed.data, sender);
   if (refusal) throw refusal;
 
   const machineEvent: MachineEvent = { type, ...(parsed.data as object) };
+  // Stamped after validation, so a client cannot send `by` itself (payloads are strict).
+  if (definition.recordsSender) machineEvent.by = { kind: sender.kind, id: sender.id ?? null, role: sender.role ?? null };
   const [next, actions] = transition(definition.machine, snapshot, machineEvent);
   return describe(definition, next, actions, machineEvent, snapshot);
 }
@@ -194,7 +200,9 @@ function describe(
   const effects: CaseEffect[] = [];
   const scheduled: ScheduledDeadline[] = [];
   const cancelledSendIds: string[] = [];
+  let escalate = false;
   for (const action of actions) {
+    if (action.type === ESCALATE_ACTION) escalate = true;
     if (action.type === 'xstate.raise') {
       const params = action.params as { event: MachineEvent; id?: string; delay?: number };
       if (params.delay === undefined) continue; // an immediate raise is handled inside transition()
@@ -216,5 +224,6 @@ function describe(
     scheduled,
     cancelledSendIds,
     refundLedger: refundLedgerMovementOf(definition, before, next, event.type, effects),
+    escalate,
   };
 }

@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 import type { ActorKind, AgentRole, CaseKind, SecurityReport } from '../cases/case-kind';
 import type { DomainError } from '../errors';
+import type { EventSender } from '../engine/event-sender';
 
 /**
  * What the outside world may send to a machine, per event type. The machine decides *when* an
@@ -15,7 +16,13 @@ export interface EventSpec<TContext = any, TPayload = any> {
   sentBy: readonly ActorKind[];
   /** Agents below this role may not send the event. */
   minimumRole?: AgentRole;
-  check?: (context: TContext, payload: TPayload) => DomainError | undefined;
+  check?: (context: TContext, payload: TPayload, sender: EventSender) => DomainError | undefined;
+  /**
+   * Whether this sender may send the event now, whatever its payload (e.g. a refund above their
+   * limit, or approving their own proposal). Unlike `check`, it also filters the events a sender
+   * is offered, so the UI shows "propose" where "decide" would be refused.
+   */
+  authorise?: (context: TContext, sender: EventSender) => DomainError | undefined;
   /**
    * Valid payloads (without `type`), at least one. They document the event for API clients and
    * are the samples the graph tests send, so give one per branch the payload can take (e.g. a
@@ -49,4 +56,12 @@ export interface CaseMachineDefinition<TContext = any> {
   events: Record<string, EventSpec<TContext>>;
   /** Human labels for deadlines, keyed by the delay names used in `after`. */
   deadlines: Record<string, { label: string }>;
+  /**
+   * Whether the engine stamps each event with who sent it (`by: { kind, id, role }`) before the
+   * machine sees it: machines with approval states record the proposer and refuse self-approval.
+   * Stamped events are stored as they are, so a replay sees the same senders.
+   */
+  recordsSender?: boolean;
+  /** The states in which a proposal waits for a second person (the approvals queue lists cases in them). */
+  approvalStates?: readonly string[];
 }

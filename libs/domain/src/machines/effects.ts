@@ -72,3 +72,13 @@ export const effectActions = {
   checkPendingTransactions: (_: unknown, _params: CheckPendingTransactionsEffect['params']) => undefined,
   checkTransactionStatus: (_: unknown, _params: CheckTransactionStatusEffect['params']) => undefined,
 };
+
+/**
+ * Named actions the engine applies to the case row in the command's own transaction (not an
+ * outbox effect): `escalate` raises the case's priority one step and marks it escalated, as an
+ * SLA breach does (used when an approval waits past its deadline).
+ */
+export const ESCALATE_ACTION = 'escalate';
+export const engineActions = {
+  [ESCALATE_ACTION]: () => undefined,
+};

@@ -7,6 +7,7 @@ import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy/balance-di
 import { balanceDiscrepancyDefinitionV2 } from './balance-discrepancy/balance-discrepancy.v2.definition';
 import { disputeDefinitionV1 } from './dispute/dispute.definition';
 import { disputeDefinitionV2 } from './dispute/dispute.definition.v2';
+import { disputeDefinitionV3 } from './dispute/dispute.definition.v3';
 import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
 import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
 import { paymentFailureDefinitionV2 } from './payment-failure/payment-failure.v2.definition';
@@ -20,6 +21,7 @@ import { refundRequestDefinitionV1 } from './refund-request/refund-request.defin
 const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   disputeDefinitionV1,
   disputeDefinitionV2,
+  disputeDefinitionV3,
   refundRequestDefinitionV1,
   paymentFailureDefinitionV1,
   paymentFailureDefinitionV2,

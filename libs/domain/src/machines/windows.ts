@@ -22,6 +22,11 @@ export interface CaseWindows {
   walletConfirmationMs: number;
   /** Wait before the wallet is asked again whether a pending transaction has settled. */
   pendingRecheckMs: number;
+  /**
+   * How long a proposal may wait for a second person's approval before it is escalated (priority
+   * up, supervisors alerted). Machines with approval states read it; older contexts lack it.
+   */
+  approvalMs: number;
 }
 
 const MINUTE = 60_000;
@@ -35,6 +40,7 @@ export const DEFAULT_WINDOWS: CaseWindows = {
   customerReplyMs: 3 * DAY,
   walletConfirmationMs: 15 * MINUTE,
   pendingRecheckMs: 30 * MINUTE,
+  approvalMs: 4 * 60 * MINUTE,
 };
 
 /** Refunds the engine retries by itself before an agent has to step in. */

@@ -1,0 +1,11 @@
+export { DEFAULT_REFUND_LIMITS, refundLimitOf, type Authority, type CurrencyLimits, type RefundLimits } from './approval-rules';
+export {
+  alwaysNeedsApproval,
+  appealDeciderRefusal,
+  approverRefusal,
+  firstRefusal,
+  refundNeedsApproval,
+  senderIdOf,
+  type Proposal,
+  type StampedSender,
+} from './proposal';
