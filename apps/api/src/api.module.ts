@@ -16,6 +16,7 @@ import { MetricsController } from './ops/metrics.controller';
 import { OpsMetrics } from './ops/ops-metrics';
 import { NotificationsController, SlaController } from './sla/sla.controller';
 import { StatsController } from './stats/stats.controller';
+import { ApprovalsController } from './approvals/approvals.controller';
 import { EvidenceModule } from '@app/evidence';
 import { IdempotencyModule } from '@app/idempotency';
 import { IntakeModule } from '@app/intake';
@@ -61,7 +62,7 @@ export class ApiModule {
         // One-command demo: the workers run inside the API process.
         ...(config.workers.inProcess ? [WorkersModule] : []),
       ],
-      controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, SlaController, NotificationsController, HealthController, MetricsController,
+      controllers: [AuthController, AgentsController, CasesController, MachinesController, StatsController, ApprovalsController, SlaController, NotificationsController, HealthController, MetricsController,
         MerchantDisputesController, MerchantWebhooksController, IntakeController, MerchantsAdminController, CaseEvidenceController, AuditLogController, CaseLogController,
         CaseMessagesController, MacrosController, MerchantDisputeMessagesController, CustomerCasesController,
         WalletEventsController, ReconciliationController],

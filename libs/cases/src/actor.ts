@@ -1,4 +1,4 @@
-import type { ActorKind, AgentRole, EventSender } from '@app/domain';
+import type { ActorKind, AgentRole, EventSender, RefundLimits } from '@app/domain';
 
 /** Who is acting: recorded on every timeline row and checked against each event's senders. */
 export interface Actor {
@@ -6,12 +6,15 @@ export interface Actor {
   /** Agent id, merchant id, `clock` or `wallet` for the system. */
   id: string | null;
   role?: AgentRole;
+  /** Agents: their email, for the admin audit log (readable after the account is gone). */
+  label?: string;
 }
 
 export const CLOCK: Actor = { kind: 'system', id: 'clock' };
 /** The wallet's answers: refund results and account-action confirmations, by response, callback or look-up. */
 export const WALLET: Actor = { kind: 'system', id: 'wallet' };
 
-export function senderOf(actor: Actor): EventSender {
-  return { kind: actor.kind, role: actor.role };
+/** The actor as the machines see a sender: kind, role and id, with the configured refund limits. */
+export function senderOf(actor: Actor, refundLimits?: RefundLimits): EventSender {
+  return { kind: actor.kind, role: actor.role, id: actor.id, refundLimits };
 }

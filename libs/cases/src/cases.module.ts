@@ -1,3 +1,4 @@
+import { AuditModule } from '@app/audit';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SlaModule } from '@app/sla';
@@ -10,6 +11,7 @@ import { FireDeadline } from './use-cases/fire-deadline';
 import { GetCase } from './use-cases/get-case';
 import { GetCaseTimeline } from './use-cases/get-case-timeline';
 import { GetQueueStats } from './use-cases/get-queue-stats';
+import { ListApprovals } from './use-cases/list-approvals';
 import { ListCases } from './use-cases/list-cases';
 import { OpenCase } from './use-cases/open-case';
 import { RedriveCaseDeadlines } from './use-cases/redrive-case-deadlines';
@@ -22,12 +24,14 @@ import { ReconcileRefunds } from './use-cases/reconcile-refunds';
 import { ReceiveWalletEvent } from './use-cases/receive-wallet-event';
 import { RecordWalletOutcome } from './wallet/record-wallet-outcome';
 
-const USE_CASES = [RedriveCaseEffects, RedriveCaseDeadlines, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats, RecordWalletOutcome, ReceiveWalletEvent, ReconcileRefunds, ListRefundMismatches, RevealCustomerContact];
+const USE_CASES = [
+  ListApprovals,
+  RedriveCaseEffects, RedriveCaseDeadlines, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats, RecordWalletOutcome, ReceiveWalletEvent, ReconcileRefunds, ListRefundMismatches, RevealCustomerContact];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({
   // The wallet: OpenCase holds a case's transaction against it.
-  imports: [SlaModule, WalletModule],
+  imports: [SlaModule, WalletModule, AuditModule],
   providers: [
     PostCommitDispatcher,
     { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) },

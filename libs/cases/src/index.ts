@@ -7,6 +7,7 @@ export { FireDeadline, type FireDeadlineOutcome } from './use-cases/fire-deadlin
 export { AssignCase, type AssignCaseCommand } from './use-cases/assign-case';
 export { AddCaseNote } from './use-cases/add-case-note';
 export { GetCase } from './use-cases/get-case';
+export { ListApprovals, MAX_APPROVALS_PAGE, type ApprovalPage, type ApprovalView } from './use-cases/list-approvals';
 export { ListCases, type CasePage, type ListCasesQuery } from './use-cases/list-cases';
 export { GetCaseTimeline, type TimelineEntry } from './use-cases/get-case-timeline';
 export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-replay';

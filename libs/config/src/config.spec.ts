@@ -208,3 +208,27 @@ describe('customer contact keys (PII_KEYS)', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
   });
 });
+
+describe('refund limits (four eyes)', () => {
+  const limits = (REFUND_LIMITS?: string) => loadConfig({ NODE_ENV: 'test', ...(REFUND_LIMITS === undefined ? {} : { REFUND_LIMITS }) }).approvals.refundLimits;
+
+  it('default to ¥500 for agents, ¥50,000 for supervisors and no limit for admins', () => {
+    expect(limits()).toMatchObject({ agent: { CNY: 50_000 }, supervisor: { CNY: 5_000_000 }, admin: 'unlimited' });
+  });
+
+  it('replace the roles they name and keep the others', () => {
+    expect(limits('agent=CNY:100000,USD:1000; admin=CNY:99999999')).toEqual({
+      agent: { CNY: 100_000, USD: 1_000 },
+      supervisor: expect.objectContaining({ CNY: 5_000_000 }),
+      admin: { CNY: 99_999_999 },
+    });
+    expect(limits('supervisor=unlimited').supervisor).toBe('unlimited');
+  });
+
+  it('refuse what they cannot read, naming it', () => {
+    expect(() => limits('clerk=CNY:1')).toThrow(/REFUND_LIMITS: "clerk=CNY:1"/);
+    expect(() => limits('agent=CNY:-5')).toThrow(/REFUND_LIMITS: "CNY:-5" for agent/);
+    expect(() => limits('agent=cny:5')).toThrow(ConfigError);
+    expect(() => limits('agent')).toThrow(ConfigError);
+  });
+});

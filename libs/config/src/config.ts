@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_WINDOWS, type CaseWindows } from '@app/domain';
+import { DEFAULT_REFUND_LIMITS, DEFAULT_WINDOWS, type CaseWindows, type CurrencyLimits, type RefundLimits } from '@app/domain';
 
 /**
  * The whole runtime configuration, read from the environment once at boot (loadConfig) and
@@ -52,6 +52,10 @@ export interface AppConfig {
     dispatchWaitMs: number;
   };
   windows: CaseWindows;
+  approvals: {
+    /** The largest refund each role decides alone, per currency (REFUND_LIMITS); above it a second person approves. */
+    refundLimits: RefundLimits;
+  };
   /**
    * Windows set explicitly in the environment. They win over SLA policies: that is how a demo or a
    * test shortens a seven-day merchant window to seconds without editing policies.
@@ -362,6 +366,34 @@ function metricsToken(raw: string | undefined): string | undefined {
   return raw;
 }
 
+/**
+ * REFUND_LIMITS, e.g. `agent=CNY:50000,USD:7000;supervisor=CNY:5000000;admin=unlimited` (minor
+ * units). A role given replaces that role's defaults; a role not given keeps them; a currency a
+ * role does not list has a limit of 0 (every refund in it needs a second person).
+ */
+function refundLimits(raw: string | undefined): RefundLimits {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_REFUND_LIMITS;
+  const limits: Record<string, CurrencyLimits | 'unlimited'> = { ...DEFAULT_REFUND_LIMITS };
+  for (const part of raw.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const [role, spec] = part.split('=').map((p) => p.trim());
+    if (!role || !['agent', 'supervisor', 'admin'].includes(role) || spec === undefined) {
+      throw new ConfigError(`REFUND_LIMITS: "${part}" is not <role>=<CUR>:<minor units>,... or <role>=unlimited (roles: agent, supervisor, admin)`);
+    }
+    if (spec === 'unlimited') {
+      limits[role] = 'unlimited';
+      continue;
+    }
+    const currencies: Record<string, number> = {};
+    for (const entry of spec.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^([A-Z]{3}):(\d{1,15})$/.exec(entry);
+      if (!match) throw new ConfigError(`REFUND_LIMITS: "${entry}" for ${role} is not <CUR>:<minor units> (e.g. CNY:50000)`);
+      currencies[match[1]!] = Number(match[2]);
+    }
+    limits[role] = currencies;
+  }
+  return limits as RefundLimits;
+}
+
 function roleList(raw: string | undefined, fallback: AgentRoleName[]): AgentRoleName[] {
   if (raw === undefined) return fallback;
   const roles = raw.split(',').map((role) => role.trim()).filter(Boolean);
@@ -517,6 +549,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     windows: Object.fromEntries(
       Object.entries(WINDOW_VARIABLES).map(([key, name]) => [key, windowMs(env, name, DEFAULT_WINDOWS[key as keyof CaseWindows])]),
     ) as unknown as CaseWindows,
+    approvals: { refundLimits: refundLimits(env.REFUND_LIMITS) },
     windowOverrides: Object.fromEntries(
       Object.entries(WINDOW_VARIABLES)
         .filter(([, name]) => env[name] !== undefined && env[name] !== '')

@@ -4,7 +4,7 @@ import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseDeadlines, RedriveCaseEffects, RevealCustomerContact, SendCaseEvent, type Actor } from '@app/cases';
 import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, RevealContactDto, SendEventDto } from './case.dto';
 
-const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role });
+const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role, label: agent.email });
 
 /** Agent routes. Each handler translates HTTP to one use case and nothing more. */
 @ApiTags('cases')

@@ -1,7 +1,7 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '@app/config';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { CaseEntity, DeadlineEntity, SlaClockEntity } from '@app/db';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
@@ -15,6 +15,7 @@ export class GetCase {
     private readonly em: EntityManager,
     private readonly sla: SlaTracker,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(caseId: string, actor: Actor): Promise<CaseView> {
@@ -33,6 +34,6 @@ export class GetCase {
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
     const sla = await this.sla.forCase(entity);
-    return toCaseView(entity, { deadlines, clocks, extras, calendar: sla?.calendar, now: this.clock.now() }, senderOf(actor));
+    return toCaseView(entity, { deadlines, clocks, extras, calendar: sla?.calendar, now: this.clock.now() }, senderOf(actor, this.config.approvals.refundLimits));
   }
 }

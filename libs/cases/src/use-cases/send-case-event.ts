@@ -1,10 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '@app/config';
+import { AdminAuditLog } from '@app/audit';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { AgentEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
-import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
+import { applyEvent, definitionFor, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
+import { APPROVAL_VERDICTS } from '../approvals/approval-verdicts';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
@@ -43,6 +45,8 @@ export class SendCaseEvent {
     private readonly dispatcher: PostCommitDispatcher,
     private readonly sla: SlaTracker,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AdminAuditLog,
   ) {}
 
   /**
@@ -69,9 +73,11 @@ export class SendCaseEvent {
           throw versionConflict(entity.id, command.expectedVersion, entity.version);
         }
         const definition = definitionFor(entity.kind, entity.machineVersion);
-        const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
+        const proposal = (entity.snapshot as { context?: { proposal?: unknown } }).context?.proposal ?? null;
+        const transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
         const now = this.clock.now();
         const work = await recordWithSla(em, this.sla, locked, transition, actor, now);
+        this.auditApproval(em, entity, transition, proposal, actor, now);
         return { ...work, now };
       })
       .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
@@ -87,9 +93,32 @@ export class SendCaseEvent {
           committed.assignee = await this.em.findOne(AgentEntity, { id: committed.assignee.id });
         }
         const extras = await readCaseViewExtras(this.em.fork(), committed.id);
-        return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, senderOf(actor));
+        return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, this.senderOf(actor));
       },
     };
+  }
+
+  private senderOf(actor: Actor) {
+    return senderOf(actor, this.config.approvals.refundLimits);
+  }
+
+  /**
+   * A second person's approval or rejection of a proposal is an administrative act: besides the
+   * case's own (hash-chained) timeline it goes to the admin audit log, in the same transaction.
+   */
+  private auditApproval(em: EntityManager, entity: CaseEntity, transition: CaseTransition, proposal: unknown, actor: Actor, now: Date): void {
+    const verdict = APPROVAL_VERDICTS[transition.event.type];
+    if (!verdict || actor.kind !== 'agent') return;
+    this.audit.record(
+      em,
+      {
+        actor: { id: actor.id, label: actor.label ?? actor.id ?? 'agent' },
+        action: `case.proposal_${verdict}`,
+        target: { type: 'case', id: entity.id },
+        details: { event: transition.event.type, proposal, toState: transition.state },
+      },
+      now,
+    );
   }
 }
 

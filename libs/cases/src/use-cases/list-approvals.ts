@@ -1,0 +1,136 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { AgentEntity, CaseEntity, DeadlineEntity } from '@app/db';
+import { allowedEvents, definitionFor, DomainError, DomainErrorCode, restoreSnapshot } from '@app/domain';
+import { senderOf, type Actor } from '../actor';
+import { APPROVAL_VERDICTS, approvalStates } from '../approvals/approval-verdicts';
+import { isUuid } from '../errors';
+import { toSummaryView, type CaseSummaryView } from '../views/case-view';
+
+export const MAX_APPROVALS_PAGE = 100;
+
+/** One proposal waiting for a second person, as the approvals queue shows it. */
+export interface ApprovalView {
+  case: CaseSummaryView;
+  /** What is proposed: the machine's proposal (action, amount, reason, proposer). */
+  proposal: {
+    action: string | null;
+    amountMinor: number | null;
+    currency: string | null;
+    reason: string | null;
+    proposedBy: { id: string; displayName: string } | null;
+  };
+  /** Since when it waits, and until when before it is escalated (null for machines without an approval deadline). */
+  waitingSince: string;
+  dueAt: string | null;
+  overdue: boolean;
+  /** The events the asking person may send to decide it (none for the proposer, or an approver below the amount). */
+  decideWith: { approve: string | null; reject: string | null };
+}
+
+export interface ApprovalPage {
+  items: ApprovalView[];
+  nextCursor: string | null;
+}
+
+function invalidCursor(): DomainError {
+  return new DomainError(DomainErrorCode.ValidationFailed, 'The cursor is not one this API returned.', {
+    fields: [{ path: 'cursor', message: 'invalid cursor' }],
+  });
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isUuid(String(value[1]))) {
+      const at = new Date(value[0]);
+      if (!Number.isNaN(at.getTime()) && at.toISOString() === value[0]) return [value[0], value[1] as string];
+    }
+  } catch {
+    // fall through
+  }
+  throw invalidCursor();
+}
+
+interface ProposalInContext {
+  action?: string;
+  amountMinor?: number;
+  currency?: string | null;
+  reason?: string;
+  proposedBy?: string | null;
+}
+
+/**
+ * The supervisors' approvals queue: active cases resting in an approval state of their machine
+ * version, longest waiting first (keyset-paginated on the case's last change), each with what is
+ * proposed, by whom, its approval deadline and the events the asking person may decide it with.
+ */
+@Injectable()
+export class ListApprovals {
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(query: { cursor?: string; limit?: number }, actor: Actor): Promise<ApprovalPage> {
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), MAX_APPROVALS_PAGE);
+    const states = approvalStates();
+    const params: unknown[] = states.flatMap((s) => [s.kind, s.version, s.state]);
+    let keyset = '';
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor);
+      keyset = 'and (c.updated_at, c.id) > (?::timestamptz, ?::uuid)';
+      params.push(at, id);
+    }
+    const em = this.em.fork();
+    const rows: Array<{ id: string }> = await em.getConnection().execute(
+      `select c.id from cases c
+        where c.status = 'active' and (c.kind, c.machine_version, c.state) in (${states.map(() => '(?, ?, ?)').join(', ')}) ${keyset}
+        order by c.updated_at, c.id limit ${limit + 1}`,
+      params,
+    );
+    const ids = rows.slice(0, limit).map((row) => row.id);
+    if (ids.length === 0) return { items: [], nextCursor: null };
+
+    const cases = await em.find(CaseEntity, { id: { $in: ids } }, { populate: ['assignee'], orderBy: { updatedAt: 'asc', id: 'asc' } });
+    const deadlines = await em.find(DeadlineEntity, { caseId: { $in: ids }, name: 'approvalWindow', status: { $in: ['pending', 'fired'] } }, { orderBy: { createdAt: 'desc' } });
+    const deadlineOf = new Map<string, DeadlineEntity>();
+    for (const deadline of deadlines) if (!deadlineOf.has(deadline.caseId)) deadlineOf.set(deadline.caseId, deadline);
+    const proposals = new Map(cases.map((entity) => [entity.id, ((entity.snapshot as { context?: { proposal?: ProposalInContext } }).context?.proposal ?? {}) as ProposalInContext]));
+    const proposerIds = [...new Set([...proposals.values()].map((p) => p.proposedBy).filter((id): id is string => typeof id === 'string' && isUuid(id)))];
+    const proposers = proposerIds.length ? await em.find(AgentEntity, { id: { $in: proposerIds } }) : [];
+    const nameOf = new Map(proposers.map((agent) => [agent.id, agent.displayName]));
+    const sender = senderOf(actor, this.config.approvals.refundLimits);
+
+    const items = cases.map((entity): ApprovalView => {
+      const proposal = proposals.get(entity.id)!;
+      const deadline = deadlineOf.get(entity.id);
+      const definition = definitionFor(entity.kind, entity.machineVersion);
+      const allowed = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), sender);
+      const context = (entity.snapshot as { context?: { amount?: { currency?: string }; approvalOverdue?: boolean } }).context;
+      return {
+        case: toSummaryView(entity),
+        proposal: {
+          action: proposal.action ?? null,
+          amountMinor: typeof proposal.amountMinor === 'number' ? proposal.amountMinor : null,
+          currency: proposal.currency ?? context?.amount?.currency ?? null,
+          reason: proposal.reason ?? null,
+          proposedBy: proposal.proposedBy ? { id: proposal.proposedBy, displayName: nameOf.get(proposal.proposedBy) ?? proposal.proposedBy } : null,
+        },
+        waitingSince: (deadline?.createdAt ?? entity.updatedAt).toISOString(),
+        dueAt: deadline?.dueAt.toISOString() ?? null,
+        overdue: context?.approvalOverdue === true,
+        decideWith: {
+          approve: allowed.find((type) => APPROVAL_VERDICTS[type] === 'approved') ?? null,
+          reject: allowed.find((type) => APPROVAL_VERDICTS[type] === 'rejected') ?? null,
+        },
+      };
+    });
+    const last = cases[cases.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.updatedAt.toISOString(), last.id])).toString('base64url') : null,
+    };
+  }
+}

@@ -1,0 +1,206 @@
+import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * Maker–checker over HTTP: refunds above the sender's limit become proposals a second, eligible
+ * person approves; the proposer cannot approve; approvals wait with a deadline that escalates;
+ * refusals change nothing.
+ */
+describe('four eyes on money (dispute v3 over the API)', () => {
+  let t: TestApp;
+  let merchant: TestMerchant;
+  let agent: { auth: string; id: string };
+  let otherAgent: { auth: string; id: string };
+  let supervisor: { auth: string; id: string };
+  let otherSupervisor: { auth: string; id: string };
+
+  beforeAll(async () => {
+    // Configured limits: agents ¥500 (50,000 fen) as by default; supervisors here only ¥1,000, so an
+    // admin must approve above that. The approval window is 2 s so its escalation can be watched.
+    t = await startTestApp({ REFUND_LIMITS: 'agent=CNY:50000;supervisor=CNY:100000', APPROVAL_WINDOW_SECONDS: '2' });
+    merchant = await t.createMerchant();
+    agent = await t.login('ann@test.local', 'agent');
+    otherAgent = await t.login('bob@test.local', 'agent');
+    supervisor = await t.login('sue@test.local', 'supervisor');
+    otherSupervisor = await t.login('sam@test.local', 'supervisor');
+  });
+  afterAll(() => t.close());
+
+  const getCase = async (id: string, auth = t.auth) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', auth).expect(200)).body;
+  const send = (id: string, auth: string, type: string, expectedVersion: number, payload?: Record<string, unknown>) =>
+    t.http.post(`/v1/cases/${id}/events`).set('Authorization', auth).send({ type, expectedVersion, payload });
+  const counts = async (caseId: string) =>
+    (
+      await t.sql<{ events: string; outbox: string; refunds: string }>(
+        `select (select count(*) from case_events where case_id = $1) as events,
+                (select count(*) from outbox where case_id = $1) as outbox,
+                (select count(*) from refunds where case_id = $1) as refunds`,
+        [caseId],
+      )
+    )[0];
+
+  /** A contested dispute in review, as the agent sees it. */
+  async function disputeInReview(amountMinor: number) {
+    const { body: opened } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', agent.auth)
+      .send(disputeBody({ merchantId: merchant.id, amount: { amountMinor, currency: 'CNY' } }))
+      .expect(201);
+    expect(opened.machineVersion).toBe(3);
+    await send(opened.id, agent.auth, 'FORWARD_TO_MERCHANT', 1).expect(200);
+    // The merchant contested on the phone; the agent records it (contesting moves no money).
+    await send(opened.id, agent.auth, 'MERCHANT_CONTEST', 2, { summary: 'Tracking shows delivery' }).expect(200);
+    const reviewing = await getCase(opened.id, agent.auth);
+    expect(reviewing.state).toBe('investigation.reviewing');
+    return reviewing;
+  }
+
+  it('an agent decides within their limit alone; above it the decision is 403 APPROVAL_REQUIRED and changes nothing', async () => {
+    const small = await disputeInReview(50_000);
+    await send(small.id, agent.auth, 'DECIDE_FULL_REFUND', small.version, { reason: 'No proof of delivery' }).expect(200);
+
+    const large = await disputeInReview(80_000);
+    expect(large.allowedEvents).toEqual(expect.arrayContaining(['PROPOSE_FULL_REFUND', 'PROPOSE_PARTIAL_REFUND', 'DECIDE_REJECT']));
+    expect(large.allowedEvents).not.toContain('DECIDE_FULL_REFUND');
+    const before = await counts(large.id);
+    const refused = await send(large.id, agent.auth, 'DECIDE_FULL_REFUND', large.version, { reason: 'No proof of delivery' }).expect(403);
+    expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', limitMinor: 50_000, currency: 'CNY', proposeWith: 'PROPOSE_FULL_REFUND' });
+    const partial = await send(large.id, agent.auth, 'DECIDE_PARTIAL_REFUND', large.version, { amountMinor: 60_000, reason: 'Most of it' }).expect(403);
+    expect(partial.body.code).toBe('APPROVAL_REQUIRED');
+    expect(await counts(large.id)).toEqual(before);
+    expect((await getCase(large.id)).version).toBe(large.version);
+  });
+
+  it('a proposal waits for a second person: the proposer cannot approve it (SELF_APPROVAL), an agent may not, another supervisor does', async () => {
+    const reviewing = await disputeInReview(80_000);
+    const proposed = await send(reviewing.id, supervisor.auth, 'PROPOSE_FULL_REFUND', reviewing.version, { reason: 'Courier has no signature' }).expect(200);
+    expect(proposed.body).toMatchObject({ state: 'awaitingApproval' });
+    expect(proposed.body.details.proposal).toEqual({
+      action: 'full_refund',
+      amountMinor: 80_000,
+      currency: 'CNY',
+      reason: 'Courier has no signature',
+      proposedBy: supervisor.id,
+      stage: 'first',
+    });
+    expect(proposed.body.deadlines).toEqual([expect.objectContaining({ name: 'approvalWindow', label: 'Approval due' })]);
+    expect(proposed.body.allowedEvents).not.toContain('APPROVE_PROPOSAL');
+    expect(await t.sql('select count(*)::int as n from refunds where case_id = $1', [reviewing.id])).toEqual([{ n: 0 }]);
+
+    const before = await counts(reviewing.id);
+    const self = await send(reviewing.id, supervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version, {}).expect(403);
+    expect(self.body.code).toBe('SELF_APPROVAL');
+    const byAgent = await send(reviewing.id, otherAgent.auth, 'APPROVE_PROPOSAL', proposed.body.version, {}).expect(403);
+    expect(byAgent.body.code).toBe('EVENT_NOT_PERMITTED');
+    expect(await counts(reviewing.id)).toEqual(before);
+
+    // The queue shows it to supervisors (not to agents), with what each may decide it with.
+    await t.http.get('/v1/approvals').set('Authorization', agent.auth).expect(403);
+    const queueOfProposer = (await t.http.get('/v1/approvals').set('Authorization', supervisor.auth).expect(200)).body;
+    const mine = queueOfProposer.items.find((item: { case: { id: string } }) => item.case.id === reviewing.id);
+    expect(mine).toMatchObject({
+      proposal: { action: 'full_refund', amountMinor: 80_000, currency: 'CNY', proposedBy: { id: supervisor.id, displayName: 'sue' } },
+      decideWith: { approve: null, reject: 'REJECT_PROPOSAL' },
+      overdue: expect.any(Boolean),
+    });
+    const queueOfOther = (await t.http.get('/v1/approvals').set('Authorization', otherSupervisor.auth).expect(200)).body;
+    expect(queueOfOther.items.find((item: { case: { id: string } }) => item.case.id === reviewing.id).decideWith).toEqual({
+      approve: 'APPROVE_PROPOSAL',
+      reject: 'REJECT_PROPOSAL',
+    });
+
+    const approved = await send(reviewing.id, otherSupervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version, { note: 'Checked the courier record' }).expect(200);
+    expect(approved.body.state).toMatch(/^refunding|^resolved/);
+    expect(approved.body.details.decisions).toEqual([expect.objectContaining({ outcome: 'full_refund', amountMinor: 80_000, decidedBy: 'agent' })]);
+    const refunds = await waitFor('the approved refund at the wallet', async () => {
+      const rows = await t.sql<{ amount_minor: string }>('select amount_minor from refunds where case_id = $1', [reviewing.id]);
+      return rows.length ? rows : undefined;
+    });
+    expect(refunds).toEqual([{ amount_minor: '80000' }]);
+
+    const timeline = (await t.http.get(`/v1/cases/${reviewing.id}/timeline`).set('Authorization', t.auth).expect(200)).body;
+    const steps = timeline.map((e: { type: string; to: string; actor: { id: string } }) => [e.type, e.to, e.actor.id]);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        ['PROPOSE_FULL_REFUND', 'awaitingApproval', supervisor.id],
+        ['APPROVE_PROPOSAL', 'refunding.pending', otherSupervisor.id],
+      ]),
+    );
+    const audit = (await t.http.get('/v1/admin/audit-log').query({ targetType: 'case', targetId: reviewing.id }).set('Authorization', t.auth).expect(200)).body;
+    expect(audit.data).toEqual([
+      expect.objectContaining({ action: 'case.proposal_approved', actorId: otherSupervisor.id, actorLabel: 'sam@test.local', targetId: reviewing.id }),
+    ]);
+    const after = (await t.http.get('/v1/approvals').set('Authorization', otherSupervisor.auth).expect(200)).body;
+    expect(after.items.map((item: { case: { id: string } }) => item.case.id)).not.toContain(reviewing.id);
+  });
+
+  it("an approver's own limit must cover the amount (configured REFUND_LIMITS); an admin approves above it", async () => {
+    const reviewing = await disputeInReview(150_000);
+    const proposed = await send(reviewing.id, agent.auth, 'PROPOSE_PARTIAL_REFUND', reviewing.version, { amountMinor: 120_000, reason: 'Most items missing' }).expect(200);
+    const overLimit = await send(reviewing.id, supervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version, {}).expect(403);
+    expect(overLimit.body).toMatchObject({ code: 'APPROVAL_LIMIT_EXCEEDED', limitMinor: 100_000, currency: 'CNY' });
+    await send(reviewing.id, t.auth, 'APPROVE_PROPOSAL', proposed.body.version, {}).expect(200);
+  });
+
+  it('a rejected proposal goes back to review with nothing refunded, and the rejection is audited', async () => {
+    const reviewing = await disputeInReview(80_000);
+    const proposed = await send(reviewing.id, agent.auth, 'PROPOSE_FULL_REFUND', reviewing.version, { reason: 'No proof' }).expect(200);
+    const rejected = await send(reviewing.id, supervisor.auth, 'REJECT_PROPOSAL', proposed.body.version, { reason: 'Tracking is convincing' }).expect(200);
+    expect(rejected.body).toMatchObject({ state: 'investigation.reviewing', details: expect.objectContaining({ proposal: null, decisions: [] }) });
+    expect(await t.sql('select count(*)::int as n from refunds where case_id = $1', [reviewing.id])).toEqual([{ n: 0 }]);
+    const audit = (await t.http.get('/v1/admin/audit-log').query({ targetType: 'case', targetId: reviewing.id }).set('Authorization', t.auth).expect(200)).body;
+    expect(audit.data.map((entry: { action: string }) => entry.action)).toEqual(['case.proposal_rejected']);
+  });
+
+  it('a proposal left waiting past its approval window is escalated: priority up, marked overdue, still approvable', async () => {
+    const reviewing = await disputeInReview(80_000);
+    expect(reviewing.priority).toBe('normal');
+    await send(reviewing.id, agent.auth, 'PROPOSE_FULL_REFUND', reviewing.version, { reason: 'No proof' }).expect(200);
+    const escalated = await waitFor('the approval deadline to escalate the case', async () => {
+      const current = await getCase(reviewing.id, supervisor.auth);
+      return current.details.approvalOverdue ? current : undefined;
+    });
+    expect(escalated).toMatchObject({ state: 'awaitingApproval', priority: 'high', escalatedAt: expect.any(String) });
+    const queue = (await t.http.get('/v1/approvals').set('Authorization', supervisor.auth).expect(200)).body;
+    expect(queue.items.find((item: { case: { id: string } }) => item.case.id === reviewing.id)).toMatchObject({ overdue: true });
+    await send(reviewing.id, supervisor.auth, 'APPROVE_PROPOSAL', escalated.version, {}).expect(200);
+  });
+
+  it("an agent cannot accept for the merchant: they propose it with the reason and a second person approves", async () => {
+    const { body: opened } = await t.http.post('/v1/cases').set('Authorization', agent.auth).send(disputeBody({ merchantId: merchant.id })).expect(201);
+    const forwarded = await send(opened.id, agent.auth, 'FORWARD_TO_MERCHANT', 1).expect(200);
+    const refused = await send(opened.id, agent.auth, 'MERCHANT_ACCEPT', forwarded.body.version).expect(403);
+    expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_MERCHANT_ACCEPT' });
+    await send(opened.id, agent.auth, 'PROPOSE_MERCHANT_ACCEPT', forwarded.body.version, {}).expect(400);
+    const proposed = await send(opened.id, agent.auth, 'PROPOSE_MERCHANT_ACCEPT', forwarded.body.version, { reason: 'Merchant accepted on the phone, call 14:10' }).expect(200);
+    const approved = await send(opened.id, supervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version, {}).expect(200);
+    expect(approved.body.details).toMatchObject({ merchantResponse: 'accepted' });
+  });
+
+  it('an appeal is decided by someone other than the first decider', async () => {
+    const reviewing = await disputeInReview(20_000);
+    const decided = await send(reviewing.id, agent.auth, 'DECIDE_REJECT', reviewing.version, { reason: 'Signed for' }).expect(200);
+    const appealed = await send(reviewing.id, agent.auth, 'APPEAL', decided.body.version, { reason: 'The customer says the signature is not theirs' }).expect(200);
+    const same = await send(reviewing.id, agent.auth, 'DECIDE_REJECT', appealed.body.version, { reason: 'Still signed for' }).expect(403);
+    expect(same.body.code).toBe('APPEAL_NEEDS_ANOTHER_DECIDER');
+    const other = await send(reviewing.id, otherAgent.auth, 'DECIDE_FULL_REFUND', appealed.body.version, { reason: 'Signature does not match' }).expect(200);
+    expect(other.body.details.decisions.map((d: { stage: string; outcome: string }) => [d.stage, d.outcome])).toEqual([
+      ['first', 'rejected'],
+      ['appeal', 'full_refund'],
+    ]);
+  });
+
+  it('the approvals queue is paginated with a maximum', async () => {
+    await t.http.get('/v1/approvals').query({ limit: 101 }).set('Authorization', supervisor.auth).expect(400);
+    for (const amountMinor of [70_000, 90_000]) {
+      const reviewing = await disputeInReview(amountMinor);
+      await send(reviewing.id, agent.auth, 'PROPOSE_FULL_REFUND', reviewing.version, { reason: 'No proof' }).expect(200);
+    }
+    const first = (await t.http.get('/v1/approvals').query({ limit: 1 }).set('Authorization', t.auth).expect(200)).body;
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await t.http.get('/v1/approvals').query({ limit: 1, cursor: first.nextCursor }).set('Authorization', t.auth).expect(200)).body;
+    expect(second.items.map((item: { case: { id: string } }) => item.case.id)).not.toEqual(first.items.map((item: { case: { id: string } }) => item.case.id));
+    await t.http.get('/v1/approvals').query({ cursor: 'not-a-cursor' }).set('Authorization', t.auth).expect(400);
+  });
+});
