@@ -14,6 +14,7 @@ import { QueuePage } from './pages/QueuePage';
 const CasePage = lazy(() => import('./pages/CasePage'));
 const IntakePage = lazy(() => import('./pages/IntakePage'));
 const SupervisorPage = lazy(() => import('./pages/SupervisorPage'));
+const ApprovalsPage = lazy(() => import('./pages/ApprovalsPage'));
 const MacrosPage = lazy(() => import('./pages/MacrosPage'));
 
 const queryClient = new QueryClient({
@@ -49,6 +50,7 @@ export function App() {
                   <Route path="cases/:id" element={<CasePage />} />
                   <Route path="intake" element={<IntakePage />} />
                   <Route path="supervisor" element={<SupervisorPage />} />
+                  <Route path="approvals" element={<ApprovalsPage />} />
                   <Route path="macros" element={<MacrosPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>

@@ -15,6 +15,7 @@ export const queryKeys = {
   inboxCount: ['inbox', 'count'] as const,
   messages: (caseId: string) => ['messages', caseId] as const,
   macros: ['macros'] as const,
+  approvals: ['approvals'] as const,
 };
 
 /** The inbox is polled: an agent sees a customer's reply within this long without reloading. */

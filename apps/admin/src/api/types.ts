@@ -177,3 +177,25 @@ export interface RenderedMacro {
   title: string;
   body: string;
 }
+
+/** One proposal waiting for a second person (GET /v1/approvals). */
+export interface ApprovalItem {
+  case: CaseSummary;
+  proposal: {
+    action: string | null;
+    amountMinor: number | null;
+    currency: string | null;
+    reason: string | null;
+    proposedBy: { id: string; displayName: string } | null;
+  };
+  waitingSince: string;
+  dueAt: string | null;
+  overdue: boolean;
+  /** The events the signed-in person may decide it with (none for the proposer). */
+  decideWith: { approve: string | null; reject: string | null };
+}
+
+export interface ApprovalPage {
+  items: ApprovalItem[];
+  nextCursor: string | null;
+}

@@ -69,6 +69,8 @@ export function AppLayout() {
     ? 'intake'
     : location.pathname.startsWith('/supervisor')
       ? 'supervisor'
+      : location.pathname.startsWith('/approvals')
+        ? 'approvals'
       : location.pathname.startsWith('/macros')
         ? 'macros'
         : 'queue';
@@ -76,6 +78,7 @@ export function AppLayout() {
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
     ...(atLeast(agent, 'supervisor') ? [{ key: 'supervisor', label: i18n.t('nav.supervisor'), onClick: () => navigate('/supervisor') }] : []),
+    ...(atLeast(agent, 'supervisor') ? [{ key: 'approvals', label: i18n.t('nav.approvals'), onClick: () => navigate('/approvals') }] : []),
     ...(atLeast(agent, 'admin') ? [{ key: 'macros', label: i18n.t('nav.macros'), onClick: () => navigate('/macros') }] : []),
   ];
   return (
