@@ -229,7 +229,8 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     expect(withdrawn.body.next_step).toBeNull();
     expect(withdrawn.body.allowed_actions).toEqual([]);
     const [event] = await t.sql(`select actor_kind, actor_id, payload from case_events where case_id = $1 and type = 'WITHDRAW'`, [id]);
-    expect(event).toEqual({ actor_kind: 'customer', actor_id: ALICE, payload: { type: 'WITHDRAW', reason: '包裹已收到' } });
+    // Machines with approval states (dispute v3 on) record who sent each event in the event itself.
+    expect(event).toEqual({ actor_kind: 'customer', actor_id: ALICE, payload: { type: 'WITHDRAW', reason: '包裹已收到', by: { kind: 'customer', id: ALICE, role: null } } });
     const again = await t.http.post(`/v1/customer/cases/${id}/withdraw`).set('Authorization', alice).send({}).expect(409);
     expect(again.body).toMatchObject({ code: 'EVENT_NOT_ALLOWED', allowedEvents: [] });
   });

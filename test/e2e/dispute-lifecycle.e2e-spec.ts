@@ -1,3 +1,4 @@
+import { acceptForMerchant } from '../support/four-eyes';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -112,7 +113,7 @@ describe('a dispute through the HTTP API, driven by real deadlines and workers',
   it('supervisors re-drive effects the workers gave up on, and a re-driven refund is not paid twice', async () => {
     const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
     await send(opened.id, 'FORWARD_TO_MERCHANT', 1).expect(200);
-    await send(opened.id, 'MERCHANT_ACCEPT', 2).expect(200);
+    await acceptForMerchant(t, opened.id, 2);
     await waitFor('the refund', async () => (await getCase(opened.id)).state === 'resolved');
     // As if BullMQ had given up on the refund after its last attempt.
     const [refundRow] = await t.sql<{ id: string }>(`select id from outbox where case_id = $1 and type = 'requestRefund'`, [opened.id]);

@@ -224,7 +224,12 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     for (const id of [silent.id, answered.id]) {
       await t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     }
-    await t.http.post(`/v1/cases/${answered.id}/events`).set('Authorization', t.auth).send({ type: 'MERCHANT_ACCEPT', expectedVersion: 2 }).expect(200);
+    // The merchant answers (an agent records their contest; accepting for them would need a second person's approval).
+    await t.http
+      .post(`/v1/cases/${answered.id}/events`)
+      .set('Authorization', t.auth)
+      .send({ type: 'MERCHANT_CONTEST', expectedVersion: 2, payload: { summary: 'Delivered on 3 May' } })
+      .expect(200);
 
     await waitFor('the silent merchant to lose the dispute', async () => (await getCase(silent.id)).state === 'resolved');
     const dueSoon = (caseId: string) =>

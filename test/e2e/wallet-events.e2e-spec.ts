@@ -1,3 +1,4 @@
+import { acceptForMerchant } from '../support/four-eyes';
 import { randomBytes } from 'node:crypto';
 import { signWalletRequest } from '@app/wallet';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
@@ -30,7 +31,7 @@ describe('the wallet events endpoint', () => {
   const processingRefund = async () => {
     const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
     await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
-    await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'MERCHANT_ACCEPT', expectedVersion: 2 }).expect(200);
+    await acceptForMerchant(t, opened.id, 2);
     const [refund] = await waitFor('the wallet to take the refund', async () => {
       const rows = await t.sql<{ idempotency_key: string; gateway_refund_id: string; status: string }>(
         'select idempotency_key, gateway_refund_id, status from refunds where case_id = $1',

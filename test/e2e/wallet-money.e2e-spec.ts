@@ -212,11 +212,12 @@ describe('one refund ledger per transaction: no combination of cases refunds mor
     // A refusal writes nothing: the case is where it was, at the same version.
     expect(await getCase(paymentFailure.id)).toMatchObject({ state: paymentFailure.state, version: paymentFailure.version });
 
-    // The appeal's decision is a new commitment on the same ledger.
+    // The appeal's decision is a new commitment on the same ledger (decided by someone other than the first decider).
     const appealed = await drive(dispute.id, [['APPEAL', { reason: 'not enough' }]]);
-    const fullAppeal = await send(dispute.id, 'DECIDE_FULL_REFUND', appealed.version, { reason: 'upheld' }).expect(422);
+    const { auth: appealReviewer } = await t.login(`appeals-${tx}@test.local`, 'admin');
+    const fullAppeal = await send(dispute.id, 'DECIDE_FULL_REFUND', appealed.version, { reason: 'upheld' }, appealReviewer).expect(422);
     expect(fullAppeal.body).toMatchObject({ code: 'REFUND_EXCEEDS_TRANSACTION', availableMinor: 1_000 });
-    await send(dispute.id, 'DECIDE_PARTIAL_REFUND', appealed.version, { amountMinor: 1_000, reason: 'what is left' }).expect(200);
+    await send(dispute.id, 'DECIDE_PARTIAL_REFUND', appealed.version, { amountMinor: 1_000, reason: 'what is left' }, appealReviewer).expect(200);
 
     await waitFor('every refund of the transaction to settle', async () => {
       const current = await ledger(tx);

@@ -1,3 +1,4 @@
+import { acceptForMerchant } from '../support/four-eyes';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -23,7 +24,7 @@ describe('refunds through the wallet, settled by its callbacks', () => {
   const refundDispute = async (transactionRef: string) => {
     const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef })).expect(201);
     await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
-    await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'MERCHANT_ACCEPT', expectedVersion: 2 }).expect(200);
+    await acceptForMerchant(t, opened.id, 2);
     return opened.id as string;
   };
   const refundRow = async (caseId: string) =>

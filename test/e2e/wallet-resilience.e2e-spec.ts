@@ -1,3 +1,4 @@
+import { acceptForMerchant } from '../support/four-eyes';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
@@ -11,7 +12,7 @@ import { waitFor } from '../support/wait-for';
 const openAndAccept = async (t: TestApp, transactionRef: string) => {
   const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef })).expect(201);
   await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
-  await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'MERCHANT_ACCEPT', expectedVersion: 2 }).expect(200);
+  await acceptForMerchant(t, opened.id, 2);
   return opened.id as string;
 };
 const stateOf = async (t: TestApp, id: string) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body.state as string;
@@ -128,7 +129,7 @@ describe('an unreachable wallet: the circuit opens, the effect is retried later'
     await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
 
     await proxy.down();
-    await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'MERCHANT_ACCEPT', expectedVersion: 2 }).expect(200);
+    await acceptForMerchant(t, opened.id, 2);
     const failing = await waitFor('the circuit to open on the refund effect', async () => {
       const [row] = await t.sql<{ status: string; attempts: number; last_error: string | null }>(
         `select status, attempts, last_error from outbox where case_id = $1 and type = 'requestRefund'`,
