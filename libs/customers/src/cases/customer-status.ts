@@ -42,6 +42,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     submitted: 'waiting_for_merchant',
     'underReview.reviewing': 'in_review',
     'underReview.awaitingCustomerInfo': 'waiting_for_you',
+    // v2: a refund waits for a second person's approval; for the customer it is still in review.
+    awaitingApproval: 'in_review',
     refunding: 'refund_in_progress',
     resolved: 'resolved',
     closed: 'closed',

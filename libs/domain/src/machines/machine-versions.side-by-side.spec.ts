@@ -1,5 +1,7 @@
 import { currentDefinition, definitionFor } from './registry';
-import { CaseHarness, SENDERS } from '../testing/case-harness';
+import { DomainErrorCode } from '../errors';
+import type { EventSender } from '../engine/event-sender';
+import { CaseHarness, SENDERS, catchDomainError } from '../testing/case-harness';
 import { SAMPLE_FACTS } from '../testing/sample-facts';
 
 /**
@@ -53,5 +55,35 @@ describe('v1 and v2 cases of the same kind in flight together', () => {
     v2!.send('RECORD_CAUSE', { cause: 'bank' }, SENDERS.agent);
     v2!.send('REVERSE_PAYMENT', { reason: 'Debited' }, SENDERS.agent);
     expect(v2!.state).toBe('reversing.pending');
+  });
+});
+
+const ANN: EventSender = { kind: 'agent', role: 'agent', id: 'agent-ann' };
+const SUE: EventSender = { kind: 'agent', role: 'supervisor', id: 'sup-sue' };
+
+/**
+ * Four eyes: the versions that gained approval states run beside the versions before them. A case
+ * opened before keeps deciding alone; a new one waits for a second person.
+ */
+describe('cases from before and after four eyes in flight together', () => {
+  it('refund_request: v1 lets an agent refund ¥800 alone, v2 makes it a proposal a supervisor approves', () => {
+    const [v1, v2] = [1, 2].map((version) => {
+      const request = CaseHarness.open(definitionFor('refund_request', version), { ...SAMPLE_FACTS.refund_request, amount: { amountMinor: 80_000, currency: 'CNY' } });
+      request.send('START_REVIEW', {}, ANN);
+      return request;
+    });
+    v1!.send('APPROVE_FULL_REFUND', { reason: 'Returned' }, ANN);
+    expect(v1!.state).toBe('refunding.pending');
+    expect(catchDomainError(() => v2!.send('APPROVE_FULL_REFUND', { reason: 'Returned' }, ANN)).code).toBe(DomainErrorCode.ApprovalRequired);
+    v2!.send('PROPOSE_FULL_REFUND', { reason: 'Returned' }, ANN);
+    expect(v2!.state).toBe('awaitingApproval');
+    v2!.send('APPROVE_PROPOSAL', {}, SUE);
+    expect([v1!.effects('requestRefund'), v2!.effects('requestRefund')]).toEqual([
+      [{ type: 'requestRefund', params: { amountMinor: 80_000, currency: 'CNY', attempt: 1 } }],
+      [{ type: 'requestRefund', params: { amountMinor: 80_000, currency: 'CNY', attempt: 1 } }],
+    ]);
+    // v1 events carry no sender; v2 records who proposed and who approved.
+    expect(v1!.log.at(-1)).not.toHaveProperty('by');
+    expect(v2!.log.at(-1)).toMatchObject({ type: 'APPROVE_PROPOSAL', by: { id: 'sup-sue' } });
   });
 });

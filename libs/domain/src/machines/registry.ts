@@ -12,6 +12,7 @@ import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
 import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
 import { paymentFailureDefinitionV2 } from './payment-failure/payment-failure.v2.definition';
 import { refundRequestDefinitionV1 } from './refund-request/refund-request.definition';
+import { refundRequestDefinitionV2 } from './refund-request/refund-request.v2.definition';
 
 /**
  * Every machine version that may still have cases in flight. A case is always driven by the
@@ -23,6 +24,7 @@ const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   disputeDefinitionV2,
   disputeDefinitionV3,
   refundRequestDefinitionV1,
+  refundRequestDefinitionV2,
   paymentFailureDefinitionV1,
   paymentFailureDefinitionV2,
   balanceDiscrepancyDefinitionV1,
