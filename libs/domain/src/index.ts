@@ -30,6 +30,7 @@ export {
   type PaymentFailureOutcomeV2,
   type WalletTransactionStatus,
 } from './machines/payment-failure/payment-failure.v2.machine';
+export type { PaymentFailureContextV3, ReversalProposal } from './machines/payment-failure/payment-failure.v3.machine';
 export { MAX_INQUIRY_REOPENS, type InquiryContext } from './machines/inquiry/inquiry.machine';
 export * from './policies/refund-policy';
 export * from './policies/fee-policy';

@@ -53,6 +53,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     open: 'received',
     'investigating.tracing': 'in_review',
     'investigating.awaitingCustomerInfo': 'waiting_for_you',
+    // v3: a reversal waits for a second person's approval; for the customer it is still in review.
+    awaitingApproval: 'in_review',
     reversing: 'refund_in_progress',
     // v2: the wallet confirms that no money was taken.
     verifyingNoFundsTaken: 'in_review',

@@ -1,4 +1,5 @@
 import { currentDefinition, definitionFor } from './registry';
+import { CASE_KINDS } from '../cases/case-kind';
 import { DomainErrorCode } from '../errors';
 import type { EventSender } from '../engine/event-sender';
 import { CaseHarness, SENDERS, catchDomainError } from '../testing/case-harness';
@@ -9,8 +10,9 @@ import { SAMPLE_FACTS } from '../testing/sample-facts';
  * same kind advance side by side, each by its own rules.
  */
 describe('v1 and v2 cases of the same kind in flight together', () => {
-  it('opens new cases on v2 of the three changed kinds', () => {
-    for (const kind of ['account_security', 'balance_discrepancy', 'payment_failure'] as const) expect(currentDefinition(kind).version).toBe(2);
+  it('opens new cases on the newest version of each kind (four eyes came after the wallet in the loop)', () => {
+    const current = Object.fromEntries(CASE_KINDS.map((kind) => [kind, currentDefinition(kind).version]));
+    expect(current).toEqual({ dispute: 3, refund_request: 2, payment_failure: 3, balance_discrepancy: 2, account_security: 2, inquiry: 1 });
   });
 
   it('account_security: v1 waits on the customer from the start, v2 waits on the wallet with the clocks running', () => {
@@ -85,5 +87,23 @@ describe('cases from before and after four eyes in flight together', () => {
     // v1 events carry no sender; v2 records who proposed and who approved.
     expect(v1!.log.at(-1)).not.toHaveProperty('by');
     expect(v2!.log.at(-1)).toMatchObject({ type: 'APPROVE_PROPOSAL', by: { id: 'sup-sue' } });
+  });
+
+  it('payment_failure: v2 lets an agent reverse ¥2,000 alone, v3 makes it a proposal a supervisor approves', () => {
+    const [v2, v3] = [2, 3].map((version) => {
+      const failure = CaseHarness.open(definitionFor('payment_failure', version), { ...SAMPLE_FACTS.payment_failure, amount: { amountMinor: 200_000, currency: 'CNY' } });
+      failure.send('START_INVESTIGATION', {}, ANN);
+      failure.send('RECORD_CAUSE', { cause: 'bank' }, ANN);
+      return failure;
+    });
+    v2!.send('REVERSE_PAYMENT', { reason: 'Debited' }, ANN);
+    expect(v2!.state).toBe('reversing.pending');
+    expect(catchDomainError(() => v3!.send('REVERSE_PAYMENT', { reason: 'Debited' }, ANN)).code).toBe(DomainErrorCode.ApprovalRequired);
+    v3!.send('PROPOSE_REVERSAL', { reason: 'Debited' }, ANN);
+    expect(v3!.state).toBe('awaitingApproval');
+    v3!.send('APPROVE_PROPOSAL', {}, SUE);
+    expect(v3!.effects('requestRefund')).toEqual(v2!.effects('requestRefund'));
+    for (const failure of [v2!, v3!]) failure.send('REFUND_SUCCEEDED', { gatewayRefundId: 'rf_1' }, SENDERS.system);
+    expect([v2!.context.outcome, v3!.context.outcome]).toEqual(['reversed', 'reversed']);
   });
 });

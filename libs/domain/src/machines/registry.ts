@@ -11,6 +11,7 @@ import { disputeDefinitionV3 } from './dispute/dispute.definition.v3';
 import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
 import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
 import { paymentFailureDefinitionV2 } from './payment-failure/payment-failure.v2.definition';
+import { paymentFailureDefinitionV3 } from './payment-failure/payment-failure.v3.definition';
 import { refundRequestDefinitionV1 } from './refund-request/refund-request.definition';
 import { refundRequestDefinitionV2 } from './refund-request/refund-request.v2.definition';
 
@@ -27,6 +28,7 @@ const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   refundRequestDefinitionV2,
   paymentFailureDefinitionV1,
   paymentFailureDefinitionV2,
+  paymentFailureDefinitionV3,
   balanceDiscrepancyDefinitionV1,
   balanceDiscrepancyDefinitionV2,
   accountSecurityDefinitionV1,
