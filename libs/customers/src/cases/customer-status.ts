@@ -66,6 +66,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     checkingPendingTransactions: 'in_review',
     correctionNeeded: 'in_review',
     correctionProposed: 'in_review',
+    // v3: the proposed correction waits for a second person's approval (v2's correctionProposed).
+    awaitingApproval: 'in_review',
     postingCorrection: 'in_review',
     // v2: the pending transactions must really settle before the case closes.
     confirmingSettlement: 'in_review',

@@ -12,7 +12,7 @@ import { SAMPLE_FACTS } from '../testing/sample-facts';
 describe('v1 and v2 cases of the same kind in flight together', () => {
   it('opens new cases on the newest version of each kind (four eyes came after the wallet in the loop)', () => {
     const current = Object.fromEntries(CASE_KINDS.map((kind) => [kind, currentDefinition(kind).version]));
-    expect(current).toEqual({ dispute: 3, refund_request: 2, payment_failure: 3, balance_discrepancy: 2, account_security: 2, inquiry: 1 });
+    expect(current).toEqual({ dispute: 3, refund_request: 2, payment_failure: 3, balance_discrepancy: 3, account_security: 2, inquiry: 1 });
   });
 
   it('account_security: v1 waits on the customer from the start, v2 waits on the wallet with the clocks running', () => {
@@ -105,5 +105,22 @@ describe('cases from before and after four eyes in flight together', () => {
     expect(v3!.effects('requestRefund')).toEqual(v2!.effects('requestRefund'));
     for (const failure of [v2!, v3!]) failure.send('REFUND_SUCCEEDED', { gatewayRefundId: 'rf_1' }, SENDERS.system);
     expect([v2!.context.outcome, v3!.context.outcome]).toEqual(['reversed', 'reversed']);
+  });
+
+  it('balance_discrepancy: v2 lets a supervisor approve their own correction, v3 needs someone else', () => {
+    const [v2, v3] = [2, 3].map((version) => {
+      const discrepancy = CaseHarness.open(definitionFor('balance_discrepancy', version), SAMPLE_FACTS.balance_discrepancy);
+      discrepancy.send('START_PENDING_CHECK', {}, ANN);
+      discrepancy.send('PENDING_CHECKED', { explained: false, pendingTransactionRefs: [], note: 'Nothing pending' }, ANN);
+      discrepancy.send('PROPOSE_CORRECTION', { amountMinor: 500, direction: 'credit', reason: 'Cashback never credited' }, SUE);
+      return discrepancy;
+    });
+    expect([v2!.state, v3!.state]).toEqual(['correctionProposed', 'awaitingApproval']);
+    expect([definitionFor('balance_discrepancy', 2).approvalStates, definitionFor('balance_discrepancy', 3).approvalStates]).toEqual([['correctionProposed'], ['awaitingApproval']]);
+    v2!.send('APPROVE_CORRECTION', {}, SUE);
+    expect(catchDomainError(() => v3!.send('APPROVE_CORRECTION', {}, SUE)).code).toBe(DomainErrorCode.SelfApproval);
+    v3!.send('APPROVE_CORRECTION', {}, { kind: 'agent', role: 'supervisor', id: 'sup-sam' });
+    expect(v3!.effects('postBalanceCorrection')).toEqual(v2!.effects('postBalanceCorrection'));
+    expect([v2!.state, v3!.state]).toEqual(['postingCorrection.awaitingWallet', 'postingCorrection.awaitingWallet']);
   });
 });

@@ -5,6 +5,7 @@ import { accountSecurityDefinitionV1 } from './account-security/account-security
 import { accountSecurityDefinitionV2 } from './account-security/account-security.v2.definition';
 import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy/balance-discrepancy.definition';
 import { balanceDiscrepancyDefinitionV2 } from './balance-discrepancy/balance-discrepancy.v2.definition';
+import { balanceDiscrepancyDefinitionV3 } from './balance-discrepancy/balance-discrepancy.v3.definition';
 import { disputeDefinitionV1 } from './dispute/dispute.definition';
 import { disputeDefinitionV2 } from './dispute/dispute.definition.v2';
 import { disputeDefinitionV3 } from './dispute/dispute.definition.v3';
@@ -31,6 +32,7 @@ const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   paymentFailureDefinitionV3,
   balanceDiscrepancyDefinitionV1,
   balanceDiscrepancyDefinitionV2,
+  balanceDiscrepancyDefinitionV3,
   accountSecurityDefinitionV1,
   accountSecurityDefinitionV2,
   inquiryDefinitionV1,
