@@ -21,6 +21,7 @@ export type {
 } from './machines/balance-discrepancy/balance-discrepancy.machine';
 export type { AccountSecurityContext, AccountSecurityOutcome, VerificationMethod } from './machines/account-security/account-security.machine';
 export type { AccountSecurityContextV2, AccountSecurityOutcomeV2 } from './machines/account-security/account-security.v2.machine';
+export type { AccountSecurityContextV3, AccountSecurityProposal } from './machines/account-security/account-security.v3.machine';
 export type { BalanceDiscrepancyContextV2 } from './machines/balance-discrepancy/balance-discrepancy.v2.machine';
 export type { BalanceDiscrepancyContextV3, CorrectionProposal } from './machines/balance-discrepancy/balance-discrepancy.v3.machine';
 export {

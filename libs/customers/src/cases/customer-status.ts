@@ -83,6 +83,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     resettingCredentials: 'in_review',
     unfreezing: 'in_review',
     'frozen.awaitingCustomer': 'waiting_for_you',
+    // v3: an unfreeze or credential reset waits for a second person's approval.
+    awaitingApproval: 'in_review',
     frozen: 'in_review',
     resolved: 'resolved',
     closed: 'closed',

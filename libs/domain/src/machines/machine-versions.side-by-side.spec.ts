@@ -12,7 +12,7 @@ import { SAMPLE_FACTS } from '../testing/sample-facts';
 describe('v1 and v2 cases of the same kind in flight together', () => {
   it('opens new cases on the newest version of each kind (four eyes came after the wallet in the loop)', () => {
     const current = Object.fromEntries(CASE_KINDS.map((kind) => [kind, currentDefinition(kind).version]));
-    expect(current).toEqual({ dispute: 3, refund_request: 2, payment_failure: 3, balance_discrepancy: 3, account_security: 2, inquiry: 1 });
+    expect(current).toEqual({ dispute: 3, refund_request: 2, payment_failure: 3, balance_discrepancy: 3, account_security: 3, inquiry: 1 });
   });
 
   it('account_security: v1 waits on the customer from the start, v2 waits on the wallet with the clocks running', () => {
@@ -122,5 +122,21 @@ describe('cases from before and after four eyes in flight together', () => {
     v3!.send('APPROVE_CORRECTION', {}, { kind: 'agent', role: 'supervisor', id: 'sup-sam' });
     expect(v3!.effects('postBalanceCorrection')).toEqual(v2!.effects('postBalanceCorrection'));
     expect([v2!.state, v3!.state]).toEqual(['postingCorrection.awaitingWallet', 'postingCorrection.awaitingWallet']);
+  });
+
+  it('account_security: v2 unfreezes on an agent\'s word, v3 waits for a second person', () => {
+    const [v2, v3] = [2, 3].map((version) => {
+      const security = CaseHarness.open(definitionFor('account_security', version), SAMPLE_FACTS.account_security);
+      security.send('ACCOUNT_FROZEN', {}, SENDERS.system);
+      security.send('IDENTITY_VERIFIED', { method: 'video_call', note: 'ok' }, ANN);
+      security.send('UNFREEZE', { reason: 'false alarm' }, ANN);
+      return security;
+    });
+    expect([v2!.state, v3!.state]).toEqual(['unfreezing.awaitingWallet', 'awaitingApproval']);
+    expect(v3!.effects('unfreezeAccount')).toEqual([]);
+    v3!.send('APPROVE_PROPOSAL', {}, SUE);
+    expect(v3!.effects('unfreezeAccount')).toEqual(v2!.effects('unfreezeAccount'));
+    for (const security of [v2!, v3!]) security.send('ACCOUNT_UNFROZEN', {}, SENDERS.system);
+    expect([v2!.context.outcome, v3!.context.outcome]).toEqual(['unfrozen', 'unfrozen']);
   });
 });

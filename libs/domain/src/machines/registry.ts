@@ -3,6 +3,7 @@ import { DomainError, DomainErrorCode } from '../errors';
 import type { CaseMachineDefinition } from './definition';
 import { accountSecurityDefinitionV1 } from './account-security/account-security.definition';
 import { accountSecurityDefinitionV2 } from './account-security/account-security.v2.definition';
+import { accountSecurityDefinitionV3 } from './account-security/account-security.v3.definition';
 import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy/balance-discrepancy.definition';
 import { balanceDiscrepancyDefinitionV2 } from './balance-discrepancy/balance-discrepancy.v2.definition';
 import { balanceDiscrepancyDefinitionV3 } from './balance-discrepancy/balance-discrepancy.v3.definition';
@@ -35,6 +36,7 @@ const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   balanceDiscrepancyDefinitionV3,
   accountSecurityDefinitionV1,
   accountSecurityDefinitionV2,
+  accountSecurityDefinitionV3,
   inquiryDefinitionV1,
 ];
 
