@@ -68,6 +68,22 @@ const SUE: EventSender = { kind: 'agent', role: 'supervisor', id: 'sup-sue' };
  * opened before keeps deciding alone; a new one waits for a second person.
  */
 describe('cases from before and after four eyes in flight together', () => {
+  it('dispute: v2 lets an agent refund ¥800 alone, v3 makes it a proposal a supervisor approves', () => {
+    const [v2, v3] = [2, 3].map((version) => {
+      const dispute = CaseHarness.open(definitionFor('dispute', version), { ...SAMPLE_FACTS.dispute, amount: { amountMinor: 80_000, currency: 'CNY' } });
+      dispute.send('FORWARD_TO_MERCHANT', {}, ANN);
+      dispute.send('MERCHANT_CONTEST', { summary: 'Delivered' }, SENDERS.merchant);
+      return dispute;
+    });
+    v2!.send('DECIDE_FULL_REFUND', { reason: 'No proof of delivery' }, ANN);
+    expect(catchDomainError(() => v3!.send('DECIDE_FULL_REFUND', { reason: 'No proof of delivery' }, ANN)).code).toBe(DomainErrorCode.ApprovalRequired);
+    v3!.send('PROPOSE_FULL_REFUND', { reason: 'No proof of delivery' }, ANN);
+    expect(v3!.state).toBe('awaitingApproval');
+    v3!.send('APPROVE_PROPOSAL', {}, SUE);
+    expect(v3!.effects('requestRefund')).toEqual(v2!.effects('requestRefund'));
+    expect([v2!.state, v3!.state]).toEqual(['refunding.pending', 'refunding.pending']);
+  });
+
   it('refund_request: v1 lets an agent refund ¥800 alone, v2 makes it a proposal a supervisor approves', () => {
     const [v1, v2] = [1, 2].map((version) => {
       const request = CaseHarness.open(definitionFor('refund_request', version), { ...SAMPLE_FACTS.refund_request, amount: { amountMinor: 80_000, currency: 'CNY' } });
