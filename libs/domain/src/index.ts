@@ -10,6 +10,7 @@ export * from './machines/definition';
 export * from './machines/registry';
 export type { DisputeContext, DisputeDecision, DisputeOutcome } from './machines/dispute/dispute.machine';
 export type { RefundRequestContext, RefundRequestDecision, RefundRequestOutcome } from './machines/refund-request/refund-request.machine';
+export type { RefundRequestContextV2, RefundRequestProposal } from './machines/refund-request/refund-request.v2.machine';
 export type { PaymentFailureContext, PaymentFailureOutcome } from './machines/payment-failure/payment-failure.machine';
 export type {
   BalanceCorrection,
@@ -20,7 +21,9 @@ export type {
 } from './machines/balance-discrepancy/balance-discrepancy.machine';
 export type { AccountSecurityContext, AccountSecurityOutcome, VerificationMethod } from './machines/account-security/account-security.machine';
 export type { AccountSecurityContextV2, AccountSecurityOutcomeV2 } from './machines/account-security/account-security.v2.machine';
+export type { AccountSecurityContextV3, AccountSecurityProposal } from './machines/account-security/account-security.v3.machine';
 export type { BalanceDiscrepancyContextV2 } from './machines/balance-discrepancy/balance-discrepancy.v2.machine';
+export type { BalanceDiscrepancyContextV3, CorrectionProposal } from './machines/balance-discrepancy/balance-discrepancy.v3.machine';
 export {
   PAYMENT_FAILURE_CAUSES,
   WALLET_TRANSACTION_STATUSES,
@@ -29,6 +32,7 @@ export {
   type PaymentFailureOutcomeV2,
   type WalletTransactionStatus,
 } from './machines/payment-failure/payment-failure.v2.machine';
+export type { PaymentFailureContextV3, ReversalProposal } from './machines/payment-failure/payment-failure.v3.machine';
 export { MAX_INQUIRY_REOPENS, type InquiryContext } from './machines/inquiry/inquiry.machine';
 export * from './policies/refund-policy';
 export * from './policies/fee-policy';

@@ -22,3 +22,27 @@ describe('errors of money per transaction, in the agent’s words', () => {
     }
   });
 });
+
+describe('errors of four eyes, in the agent’s words', () => {
+  it('names the proposal to send instead when a decision needs approval', () => {
+    const error = new ApiError(403, 'APPROVAL_REQUIRED', { limitMinor: 50_000, currency: 'CNY', proposeWith: 'PROPOSE_FULL_REFUND' });
+    expect(errorText(error, createI18n('en'))).toContain('Propose full refund');
+    expect(errorText(error, createI18n('zh-CN'))).toContain('提交全额退款审批');
+  });
+
+  it('says what the approver may approve when the proposal is above it', () => {
+    const error = new ApiError(403, 'APPROVAL_LIMIT_EXCEEDED', { limitMinor: 5_000_000, currency: 'CNY' });
+    const en = errorText(error, createI18n('en'));
+    expect(en).toContain('50,000.00');
+    expect(en).not.toContain('{limit}');
+  });
+
+  it('knows self-approval and the appeal rule (never the unknown-code text)', () => {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const i18n = createI18n(locale);
+      for (const code of ['SELF_APPROVAL', 'APPEAL_NEEDS_ANOTHER_DECIDER']) {
+        expect(errorText(new ApiError(403, code), i18n)).not.toContain(code);
+      }
+    }
+  });
+});

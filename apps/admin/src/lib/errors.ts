@@ -9,6 +9,7 @@ const KNOWN = new Set<string>([
   'UNKNOWN_CASE_KIND', 'INTERNAL_ERROR', 'NETWORK_ERROR', 'MACRO_NOT_FOUND', 'MERCHANT_NOT_A_PARTY',
   'REFUND_EXCEEDS_TRANSACTION', 'TRANSACTION_NOT_FOUND', 'AMOUNT_EXCEEDS_TRANSACTION', 'MERCHANT_MISMATCH', 'WALLET_UNAVAILABLE',
   'INVALID_TOTP', 'LOGIN_THROTTLED', 'LOGIN_BUSY', 'TOTP_ENROLMENT_REQUIRED',
+  'APPROVAL_REQUIRED', 'SELF_APPROVAL', 'APPROVAL_LIMIT_EXCEEDED', 'APPEAL_NEEDS_ANOTHER_DECIDER',
 ]);
 
 export function errorCode(error: unknown): string {
@@ -37,6 +38,15 @@ export function errorText(error: unknown, i18n: I18n, currency?: string): string
     const available = typeof details.availableMinor === 'number' ? details.availableMinor : undefined;
     const cur = typeof details.currency === 'string' ? details.currency : currency;
     return i18n.t('error.REFUND_EXCEEDS_TRANSACTION', { available: available !== undefined && cur ? i18n.money(available, cur) : '' });
+  }
+  if (code === 'APPROVAL_REQUIRED') {
+    // The API names the event that proposes the decision instead (PROPOSE_FULL_REFUND, ...).
+    return i18n.t('error.APPROVAL_REQUIRED', { action: typeof details.proposeWith === 'string' ? i18n.event(details.proposeWith) : '' });
+  }
+  if (code === 'APPROVAL_LIMIT_EXCEEDED') {
+    const limit = typeof details.limitMinor === 'number' ? details.limitMinor : undefined;
+    const cur = typeof details.currency === 'string' ? details.currency : currency;
+    return i18n.t('error.APPROVAL_LIMIT_EXCEEDED', { limit: limit !== undefined && cur ? i18n.money(limit, cur) : '' });
   }
   if (code === 'INTERNAL_ERROR') return i18n.t('error.INTERNAL_ERROR', { errorId: String(details.errorId ?? '') });
   return i18n.t(`error.${code}` as MessageKey);

@@ -19,9 +19,12 @@ import { useNow } from '../lib/use-now';
 
 const POLL_MS = 5_000;
 
-/** What a full refund would pay now: the disputed amount less what went back already. */
+/** What a full refund would pay now (the disputed amount less what went back already), or approving the open proposal. */
 function remainingOf(detail: CaseDetail): number | null {
-  const context = (detail.details ?? {}) as { amount?: { amountMinor?: unknown }; refundedMinor?: unknown };
+  const context = (detail.details ?? {}) as { amount?: { amountMinor?: unknown }; refundedMinor?: unknown; proposal?: { amountMinor?: unknown } | null };
+  // While a proposal waits for approval, approving it pays out what was proposed, not all that is left.
+  // (A proposal that moves no money, an unfreeze, has amountMinor 0 and falls through.)
+  if (typeof context.proposal?.amountMinor === 'number' && context.proposal.amountMinor > 0) return context.proposal.amountMinor;
   const total = typeof context.amount?.amountMinor === 'number' ? context.amount.amountMinor : detail.amount?.amountMinor;
   if (typeof total !== 'number') return null;
   return Math.max(0, total - (typeof context.refundedMinor === 'number' ? context.refundedMinor : 0));

@@ -42,6 +42,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     submitted: 'waiting_for_merchant',
     'underReview.reviewing': 'in_review',
     'underReview.awaitingCustomerInfo': 'waiting_for_you',
+    // v2: a refund waits for a second person's approval; for the customer it is still in review.
+    awaitingApproval: 'in_review',
     refunding: 'refund_in_progress',
     resolved: 'resolved',
     closed: 'closed',
@@ -51,6 +53,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     open: 'received',
     'investigating.tracing': 'in_review',
     'investigating.awaitingCustomerInfo': 'waiting_for_you',
+    // v3: a reversal waits for a second person's approval; for the customer it is still in review.
+    awaitingApproval: 'in_review',
     reversing: 'refund_in_progress',
     // v2: the wallet confirms that no money was taken.
     verifyingNoFundsTaken: 'in_review',
@@ -62,6 +66,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     checkingPendingTransactions: 'in_review',
     correctionNeeded: 'in_review',
     correctionProposed: 'in_review',
+    // v3: the proposed correction waits for a second person's approval (v2's correctionProposed).
+    awaitingApproval: 'in_review',
     postingCorrection: 'in_review',
     // v2: the pending transactions must really settle before the case closes.
     confirmingSettlement: 'in_review',
@@ -77,6 +83,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     resettingCredentials: 'in_review',
     unfreezing: 'in_review',
     'frozen.awaitingCustomer': 'waiting_for_you',
+    // v3: an unfreeze or credential reset waits for a second person's approval.
+    awaitingApproval: 'in_review',
     frozen: 'in_review',
     resolved: 'resolved',
     closed: 'closed',

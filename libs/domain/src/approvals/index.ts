@@ -7,5 +7,6 @@ export {
   refundNeedsApproval,
   senderIdOf,
   type Proposal,
+  type Stamped,
   type StampedSender,
 } from './proposal';

@@ -23,6 +23,9 @@ export interface StampedSender {
   role: string | null;
 }
 
+/** A machine event as the engine hands it to a machine that records senders. */
+export type Stamped<TEvent> = TEvent & { by?: StampedSender };
+
 /** The stamped sender's id, or null (events replayed from samples carry none). */
 export function senderIdOf(event: { by?: StampedSender }): string | null {
   return event.by?.id ?? null;

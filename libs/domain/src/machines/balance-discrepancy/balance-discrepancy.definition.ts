@@ -72,6 +72,8 @@ export const balanceDiscrepancyDefinitionV1: CaseMachineDefinition<BalanceDiscre
   buildInput(facts, windows): BalanceDiscrepancyInput {
     return { reported: facts.amount!, reason: facts.reason, windows };
   },
+  // A proposed correction waits for a supervisor here (cases in flight on v1 are in the approvals queue too).
+  approvalStates: ['correctionProposed'],
   events: balanceDiscrepancyEvents,
   deadlines: {
     appealWindow: { label: 'Case closes' },

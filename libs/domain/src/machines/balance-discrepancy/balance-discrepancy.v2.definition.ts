@@ -57,6 +57,8 @@ export const balanceDiscrepancyDefinitionV2: CaseMachineDefinition<BalanceDiscre
   machine: balanceDiscrepancyMachineV2,
   validateFacts: balanceDiscrepancyDefinitionV1.validateFacts,
   buildInput: balanceDiscrepancyDefinitionV1.buildInput,
+  // A proposed correction waits for a supervisor here (cases in flight on v2 are in the approvals queue too).
+  approvalStates: ['correctionProposed'],
   events: balanceDiscrepancyEventsV2,
   deadlines: {
     pendingRecheckBackoff: { label: 'Wallet asked again about pending transactions' },

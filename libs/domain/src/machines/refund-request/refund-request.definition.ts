@@ -13,7 +13,7 @@ const MERCHANT_OR_AGENT = ['merchant', 'agent'] as const;
 const CUSTOMER_OR_AGENT = ['customer', 'agent'] as const;
 
 /** Refuses any refund the policy does not allow now: outside its window, or nothing left to refund. */
-function outsidePolicy(context: RefundRequestContext): DomainError | undefined {
+export function outsidePolicy(context: RefundRequestContext): DomainError | undefined {
   if (!isWithinRefundWindow(context.policy, context.purchasedAt, context.requestedAt)) {
     return new DomainError(
       DomainErrorCode.RefundOutsidePolicy,
@@ -26,6 +26,29 @@ function outsidePolicy(context: RefundRequestContext): DomainError | undefined {
       remainingMinor: 0,
       currency: context.amount.currency,
     });
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a partial refund the policy does not allow: partial refunds not allowed, outside the
+ * window, or not less than what is refundable (`instead` says what to do then).
+ */
+export function partialRefundOutsidePolicy(context: RefundRequestContext, amountMinor: number, instead = 'approve a full refund'): DomainError | undefined {
+  if (!context.policy.partialRefundsAllowed) {
+    return new DomainError(DomainErrorCode.RefundOutsidePolicy, 'The refund policy of this purchase allows full refunds only.', {
+      rule: 'partial_refunds_not_allowed',
+    });
+  }
+  const refusal = outsidePolicy(context);
+  if (refusal) return refusal;
+  const remaining = refundableNow(context);
+  if (amountMinor >= remaining) {
+    return new DomainError(
+      DomainErrorCode.RefundExceedsRemaining,
+      `A partial refund must be less than the ${remaining} ${context.amount.currency} minor units refundable; ${instead} instead.`,
+      { remainingMinor: remaining, currency: context.amount.currency },
+    );
   }
   return undefined;
 }
@@ -52,24 +75,7 @@ function refundRequestEvents(): Record<string, EventSpec<RefundRequestContext>> 
       payload: z.object({ amountMinor: z.number().int().positive(), reason }).strict(),
       sentBy: MERCHANT_OR_AGENT,
       examples: [{ amountMinor: 1000, reason: 'Returned without the original box' }],
-      check: (context, payload: { amountMinor: number }) => {
-        if (!context.policy.partialRefundsAllowed) {
-          return new DomainError(DomainErrorCode.RefundOutsidePolicy, 'The refund policy of this purchase allows full refunds only.', {
-            rule: 'partial_refunds_not_allowed',
-          });
-        }
-        const refusal = outsidePolicy(context);
-        if (refusal) return refusal;
-        const remaining = refundableNow(context);
-        if (payload.amountMinor >= remaining) {
-          return new DomainError(
-            DomainErrorCode.RefundExceedsRemaining,
-            `A partial refund must be less than the ${remaining} ${context.amount.currency} minor units refundable; approve a full refund instead.`,
-            { remainingMinor: remaining, currency: context.amount.currency },
-          );
-        }
-        return undefined;
-      },
+      check: (context, payload: { amountMinor: number }) => partialRefundOutsidePolicy(context, payload.amountMinor),
     },
     REJECT: {
       description: 'Refuse the refund',
