@@ -3,15 +3,17 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
 /**
- * account_security v2 driven to its end against the real wallet simulator: every freeze,
+ * account_security (v3: v2 with four eyes on unfreezing and resets) driven to its end against the real wallet simulator: every freeze,
  * unfreeze and credential reset is requested through the outbox and confirmed only by the
  * wallet's signed callback, which comes back as an event of the system actor.
  */
 describe('account_security lifecycles against the wallet', () => {
   let t: TestApp;
+  let secondPerson: string;
 
   beforeAll(async () => {
     t = await startTestApp({ WALLET_CONFIRMATION_SECONDS: '2' });
+    secondPerson = (await t.login('second-person@test.local', 'supervisor')).auth;
   });
   afterAll(() => t.close());
 
@@ -20,6 +22,11 @@ describe('account_security lifecycles against the wallet', () => {
   const send = async (id: string, type: string, payload: Record<string, unknown> = {}) => {
     const { version } = await getCase(id);
     return t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type, payload, expectedVersion: version });
+  };
+  /** Unfreezing and resetting credentials are proposals (v3): a second person approves them. */
+  const approve = async (id: string) => {
+    const { version } = await getCase(id);
+    return t.http.post(`/v1/cases/${id}/events`).set('Authorization', secondPerson).send({ type: 'APPROVE_PROPOSAL', expectedVersion: version }).expect(200);
   };
   const reaches = (id: string, state: string) => waitFor(`case ${id} to reach ${state}`, async () => ((await getCase(id)).state === state ? getCase(id) : undefined));
   const timeline = async (id: string) =>
@@ -40,6 +47,12 @@ describe('account_security lifecycles against the wallet', () => {
 
     await send(opened.id, 'IDENTITY_VERIFIED', { method: 'video_call', note: 'Face matches the ID card' }).then((r) => expect(r.status).toBe(200));
     await send(opened.id, 'RESET_CREDENTIALS', { reason: 'Password phished' }).then((r) => expect(r.status).toBe(200));
+    const waiting = await getCase(opened.id);
+    expect(waiting).toMatchObject({ machineVersion: 3, state: 'awaitingApproval', details: expect.objectContaining({ proposal: expect.objectContaining({ action: 'reset_credentials' }) }) });
+    // The proposer cannot approve it, and nothing reaches the wallet before a second person does.
+    expect((await send(opened.id, 'APPROVE_PROPOSAL')).body.code).toBe('SELF_APPROVAL');
+    expect(await account(customer)).toMatchObject({ frozen: true, credential_resets: 0 });
+    await approve(opened.id);
     const resolved = await reaches(opened.id, 'resolved');
     expect(resolved.details).toMatchObject({ outcome: 'credentials_reset', credentialsReset: true, unfreezeConfirmed: true });
 
@@ -61,6 +74,8 @@ describe('account_security lifecycles against the wallet', () => {
     await reaches(opened.id, 'frozen.verifyingIdentity');
     await send(opened.id, 'IDENTITY_VERIFIED', { method: 'bank_card', note: 'Card digits match' });
     await send(opened.id, 'UNFREEZE', { reason: 'It was the customer on a new phone' });
+    expect(await account(customer)).toMatchObject({ frozen: true });
+    await approve(opened.id);
     const resolved = await reaches(opened.id, 'resolved');
     expect(resolved.details).toMatchObject({ outcome: 'unfrozen', credentialsReset: false });
     expect(await account(customer)).toMatchObject({ frozen: false, credential_resets: 0 });

@@ -77,7 +77,7 @@ describe('SLA of stolen accounts', () => {
     // An old caller: no securityReport means a stolen account.
     const opened = (await open({ kind: 'account_security', channel: 'hotline', priority: 'normal', subject: 'Someone else logged in', customer: { id: 'u_stolen_1' } }).expect(201)).body;
     expect(opened.details).toMatchObject({ securityReport: 'stolen_account' });
-    expect(opened.machineVersion).toBe(2);
+    expect(opened.machineVersion).toBe(3);
     expect(opened.sla.policyId).toBe('urgent');
     const firstResponse = opened.sla.clocks.find((clock: { target: string }) => clock.target === 'firstResponse');
     expect(firstResponse).toMatchObject({ status: 'running', paused: false });
@@ -122,6 +122,6 @@ describe('SLA of stolen accounts', () => {
       .set('Idempotency-Key', `intake-forgot-${Date.now()}`)
       .send({ kind: 'account_security', subject: 'Forgot my password', customer: { id: 'u_forgot_2' }, transactionRef: `TX-FORGOT-${Date.now()}`, securityReport: 'forgotten_password' })
       .expect(200);
-    expect(response.body.case).toMatchObject({ machineVersion: 2, state: 'verifyingForReset.verifyingIdentity', details: { securityReport: 'forgotten_password' } });
+    expect(response.body.case).toMatchObject({ machineVersion: 3, state: 'verifyingForReset.verifyingIdentity', details: { securityReport: 'forgotten_password' } });
   });
 });
