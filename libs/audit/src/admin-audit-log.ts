@@ -8,6 +8,9 @@ export interface AdminAuditActor {
   label: string;
 }
 
+/** Who acts when a command-line tool (db:create-admin, db:seed) or a test does something administrative. */
+export const COMMAND_LINE_ACTOR: AdminAuditActor = { id: null, label: 'cli' };
+
 export interface AdminAuditRecord {
   actor: AdminAuditActor;
   action: string;

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { CreateApiKey, CreateMerchant, ListApiKeys, ListMerchants, RevokeApiKey } from '@app/merchants';
+import { PageQuery } from '../page-query';
 
 export class CreateMerchantDto {
   @ApiPropertyOptional({ example: 'm_2001', description: "The wallet's merchant id, as cases carry it; generated when absent." })
@@ -50,8 +51,9 @@ export class MerchantsAdminController {
   }
 
   @Get()
-  list() {
-    return this.listMerchants.execute();
+  @ApiOperation({ summary: 'Merchants, newest first, a page at a time' })
+  list(@Query() query: PageQuery) {
+    return this.listMerchants.execute(query);
   }
 
   @Post(':merchantId/api-keys')
@@ -61,9 +63,9 @@ export class MerchantsAdminController {
   }
 
   @Get(':merchantId/api-keys')
-  @ApiOperation({ summary: 'Keys with their visible prefix and last use (never the key)' })
-  keys(@Param('merchantId') merchantId: string) {
-    return this.listApiKeys.execute(merchantId);
+  @ApiOperation({ summary: 'Keys, newest first, with their visible prefix and last use (never the key), a page at a time' })
+  keys(@Param('merchantId') merchantId: string, @Query() query: PageQuery) {
+    return this.listApiKeys.execute(merchantId, query);
   }
 
   @Delete(':merchantId/api-keys/:keyId')

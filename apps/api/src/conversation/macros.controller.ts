@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { CreateMacro, DeleteMacro, ListMacros, RenderMacro, UpdateMacro } from '@app/customers';
+import { PageQuery } from '../page-query';
 import { RenderMacroQueryDto } from './conversation.dto';
 
 const EXAMPLE = {
@@ -25,9 +26,9 @@ export class MacrosController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "Every macro, sorted by its title in the agent's language" })
-  list(@CurrentAgent() agent: AuthenticatedAgent) {
-    return this.listMacros.execute(agent.locale);
+  @ApiOperation({ summary: "Macros sorted by their title in the agent's language, a page at a time" })
+  list(@CurrentAgent() agent: AuthenticatedAgent, @Query() query: PageQuery) {
+    return this.listMacros.execute(agent.locale, query);
   }
 
   @Get(':id/render')

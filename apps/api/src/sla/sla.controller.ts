@@ -14,6 +14,7 @@ import {
   SaveBusinessCalendar,
   SaveSlaPolicy,
 } from '@app/sla';
+import { PageQuery } from '../page-query';
 
 export class BreachQueryDto {
   @IsOptional() @IsString() @MaxLength(64) policyId?: string;
@@ -48,9 +49,9 @@ export class SlaController {
   }
 
   @Get('policies')
-  @ApiOperation({ summary: 'SLA policies in match order (first match wins)' })
-  policies() {
-    return this.listPolicies.execute();
+  @ApiOperation({ summary: 'SLA policies in match order (first match wins), a page at a time' })
+  policies(@Query() query: PageQuery) {
+    return this.listPolicies.execute(query);
   }
 
   @RequireRole('admin')
@@ -62,8 +63,9 @@ export class SlaController {
   }
 
   @Get('calendars')
-  calendars() {
-    return this.listCalendars.execute();
+  @ApiOperation({ summary: 'Business calendars by id, a page at a time' })
+  calendars(@Query() query: PageQuery) {
+    return this.listCalendars.execute(query);
   }
 
   @RequireRole('admin')

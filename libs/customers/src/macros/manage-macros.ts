@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { MacroEntity, type MacroTranslation, type MessageLocale } from '@app/db';
+import { MacroEntity, decodeCursor, pageOf, pageSize, type MacroTranslation, type MessageLocale, type Page } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { parseMacroInput } from './macro-input';
 
@@ -30,14 +30,33 @@ async function findMacro(em: EntityManager, id: string): Promise<MacroEntity> {
   return row;
 }
 
+/**
+ * The collation each language's titles sort by, as the picker shows them (ICU, as a browser
+ * sorts): pinyin order for Chinese. Sorting in the database keeps the order the same across pages.
+ */
+const TITLE_COLLATION: Record<MessageLocale, string> = { 'zh-CN': 'zh-x-icu', en: 'en-x-icu' };
+
+/** Macros sorted by the title in the reader's language (then id), a page at a time. */
 @Injectable()
 export class ListMacros {
   constructor(private readonly em: EntityManager) {}
 
-  /** Sorted by the title in the reader's language, as the picker shows them. */
-  async execute(locale: MessageLocale = 'zh-CN'): Promise<MacroView[]> {
-    const rows = await this.em.fork().find(MacroEntity, {}, { orderBy: { createdAt: 'asc' } });
-    return rows.map(toMacroView).sort((a, b) => a.translations[locale].title.localeCompare(b.translations[locale].title, locale));
+  async execute(locale: MessageLocale = 'zh-CN', query: { cursor?: string; limit?: number } = {}): Promise<Page<MacroView>> {
+    const limit = pageSize(query.limit);
+    const after = query.cursor ? decodeCursor(query.cursor, 2, ([, id]) => UUID.test(id!)) : undefined;
+    const title = `(translations -> '${locale === 'en' ? 'en' : 'zh-CN'}' ->> 'title') collate "${TITLE_COLLATION[locale] ?? TITLE_COLLATION['zh-CN']}"`;
+    const rows = await this.em.fork().getConnection().execute<Array<{ id: string; translations: MacroEntity['translations']; created_by: string; created_at: Date; updated_at: Date; title: string }>>(
+      `select id, translations, created_by, created_at, updated_at, ${title} as title from macros
+        ${after ? `where ${title} > ? or (${title} = ? and id > ?)` : ''}
+        order by ${title}, id limit ?`,
+      after ? [after[0], after[0], after[1], limit + 1] : [limit + 1],
+    );
+    return pageOf(
+      rows,
+      limit,
+      (row) => [row.title, row.id],
+      (row) => ({ id: row.id, translations: row.translations, createdBy: row.created_by, createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString() }),
+    );
   }
 }
 

@@ -1,16 +1,24 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { BusinessCalendarEntity, SlaPolicyEntity } from '@app/db';
+import { BusinessCalendarEntity, SlaPolicyEntity, decodeCursor, pageOf, pageSize, type Page } from '@app/db';
 import { DomainError, DomainErrorCode, assertValidBusinessCalendar, parseSlaPolicyInput, type BusinessCalendar, type SlaPolicy } from '@app/domain';
 import { SlaCatalogue, toPolicy } from '../sla-catalogue';
 
+const POLICY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** Policies in match order (position, then id: the order the catalogue tries them in), a page at a time. */
 @Injectable()
 export class ListSlaPolicies {
   constructor(private readonly em: EntityManager) {}
 
-  async execute(): Promise<Array<SlaPolicy & { active: boolean }>> {
-    const rows = await this.em.fork().find(SlaPolicyEntity, {}, { orderBy: { position: 'asc' } });
-    return rows.map((row) => ({ ...toPolicy(row), active: row.active }));
+  async execute(query: { cursor?: string; limit?: number } = {}): Promise<Page<SlaPolicy & { active: boolean }>> {
+    const limit = pageSize(query.limit);
+    const after = query.cursor ? decodeCursor(query.cursor, 2, ([position, id]) => /^-?\d{1,9}$/.test(position!) && POLICY_ID.test(id!)) : undefined;
+    const where = after
+      ? { $or: [{ position: { $gt: Number(after[0]) } }, { position: Number(after[0]), id: { $gt: after[1]! } }] }
+      : {};
+    const rows = await this.em.fork().find(SlaPolicyEntity, where, { orderBy: { position: 'asc', id: 'asc' }, limit: limit + 1 });
+    return pageOf(rows, limit, (row) => [String(row.position), row.id], (row) => ({ ...toPolicy(row), active: row.active }));
   }
 }
 
@@ -26,7 +34,7 @@ export class SaveSlaPolicy {
   ) {}
 
   async execute(id: string, input: unknown): Promise<SlaPolicy & { active: boolean }> {
-    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
+    if (!POLICY_ID.test(id)) {
       throw new DomainError(DomainErrorCode.ValidationFailed, 'Policy ids are lower-case letters, digits, - and _.', { fields: [{ path: 'id', message: 'invalid id' }] });
     }
     const policy = parseSlaPolicyInput(input);
@@ -42,12 +50,16 @@ export class SaveSlaPolicy {
   }
 }
 
+/** Calendars by id, a page at a time. */
 @Injectable()
 export class ListBusinessCalendars {
   constructor(private readonly em: EntityManager) {}
 
-  async execute(): Promise<BusinessCalendar[]> {
-    return (await this.em.fork().find(BusinessCalendarEntity, {}, { orderBy: { id: 'asc' } })).map((row) => row.definition);
+  async execute(query: { cursor?: string; limit?: number } = {}): Promise<Page<BusinessCalendar>> {
+    const limit = pageSize(query.limit);
+    const after = query.cursor ? decodeCursor(query.cursor, 1) : undefined;
+    const rows = await this.em.fork().find(BusinessCalendarEntity, after ? { id: { $gt: after[0]! } } : {}, { orderBy: { id: 'asc' }, limit: limit + 1 });
+    return pageOf(rows, limit, (row) => [row.id], (row) => row.definition);
   }
 }
 
