@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SlaModule } from '@app/sla';
 import { WalletModule } from '@app/wallet';
@@ -26,8 +27,8 @@ const USE_CASES = [RedriveCaseEffects, RedriveCaseDeadlines, OpenCase, SendCaseE
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({
-  // The wallet: OpenCase holds a case's transaction against it.
-  imports: [SlaModule, WalletModule],
+  // The wallet: OpenCase holds a case's transaction against it. The admin audit log: contact reveals.
+  imports: [SlaModule, WalletModule, AuditModule],
   providers: [
     PostCommitDispatcher,
     { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) },

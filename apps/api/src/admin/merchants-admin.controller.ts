@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { CreateApiKey, CreateMerchant, ListApiKeys, ListMerchants, RevokeApiKey } from '@app/merchants';
 import { PageQuery } from '../page-query';
 
@@ -46,8 +46,8 @@ export class MerchantsAdminController {
 
   @Post()
   @ApiOperation({ summary: 'Register a merchant' })
-  create(@Body() body: CreateMerchantDto) {
-    return this.createMerchant.execute(body);
+  create(@Body() body: CreateMerchantDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.createMerchant.execute(body, adminAuditActor(agent));
   }
 
   @Get()
@@ -59,7 +59,7 @@ export class MerchantsAdminController {
   @Post(':merchantId/api-keys')
   @ApiOperation({ summary: 'Create an API key; the full key is in this response only' })
   createKey(@Param('merchantId') merchantId: string, @Body() body: CreateApiKeyDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.createApiKey.execute({ merchantId, kind: body.kind, name: body.name, createdBy: agent.id });
+    return this.createApiKey.execute({ merchantId, kind: body.kind, name: body.name, createdBy: agent.id }, adminAuditActor(agent));
   }
 
   @Get(':merchantId/api-keys')
@@ -70,7 +70,7 @@ export class MerchantsAdminController {
 
   @Delete(':merchantId/api-keys/:keyId')
   @ApiOperation({ summary: 'Revoke a key; it stops working at once' })
-  revoke(@Param('merchantId') merchantId: string, @Param('keyId') keyId: string) {
-    return this.revokeApiKey.execute({ merchantId, keyId });
+  revoke(@Param('merchantId') merchantId: string, @Param('keyId') keyId: string, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.revokeApiKey.execute({ merchantId, keyId }, adminAuditActor(agent));
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
+import { AdminAuditLog, COMMAND_LINE_ACTOR, changesBetween, type AdminAuditActor } from '@app/audit';
 import { Clock } from '@app/config';
 import { MacroEntity, decodeCursor, pageOf, pageSize, type MacroTranslation, type MessageLocale, type Page } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
@@ -60,18 +61,24 @@ export class ListMacros {
   }
 }
 
+const titlesOf = (translations: MacroEntity['translations']) => Object.fromEntries(Object.entries(translations).map(([locale, text]) => [locale, text.title]));
+
+/** Each macro write goes to the admin audit log in the same transaction. */
 @Injectable()
 export class CreateMacro {
   constructor(
     private readonly em: EntityManager,
+    private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(input: unknown, adminId: string): Promise<MacroView> {
+  /** `actor` is the admin; a tool (the demo seed) acts as the command line. */
+  async execute(input: unknown, adminId: string, actor: AdminAuditActor = COMMAND_LINE_ACTOR): Promise<MacroView> {
     const { translations } = parseMacroInput(input);
     const em = this.em.fork();
     const now = this.clock.now();
     const row = em.create(MacroEntity, { id: randomUUID(), translations, createdBy: adminId, createdAt: now, updatedAt: now });
+    this.audit.record(em, { actor, action: 'macro.created', target: { type: 'macro', id: row.id }, details: { titles: titlesOf(translations) } }, now);
     await em.flush();
     return toMacroView(row);
   }
@@ -81,14 +88,18 @@ export class CreateMacro {
 export class UpdateMacro {
   constructor(
     private readonly em: EntityManager,
+    private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(id: string, input: unknown): Promise<MacroView> {
+  async execute(id: string, input: unknown, actor: AdminAuditActor): Promise<MacroView> {
     const { translations } = parseMacroInput(input);
     const em = this.em.fork();
     const row = await findMacro(em, id);
-    em.assign(row, { translations, updatedAt: this.clock.now() });
+    const now = this.clock.now();
+    const changes = changesBetween(row.translations, translations, Object.keys(translations) as MessageLocale[]);
+    this.audit.record(em, { actor, action: 'macro.updated', target: { type: 'macro', id: row.id }, details: { changes } }, now);
+    em.assign(row, { translations, updatedAt: now });
     await em.flush();
     return toMacroView(row);
   }
@@ -97,11 +108,17 @@ export class UpdateMacro {
 /** Messages that used a deleted macro keep its id as history; nothing else refers to it. */
 @Injectable()
 export class DeleteMacro {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AdminAuditLog,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
 
-  async execute(id: string): Promise<void> {
+  async execute(id: string, actor: AdminAuditActor): Promise<void> {
     const em = this.em.fork();
-    em.remove(await findMacro(em, id));
+    const row = await findMacro(em, id);
+    this.audit.record(em, { actor, action: 'macro.deleted', target: { type: 'macro', id: row.id }, details: { titles: titlesOf(row.translations) } }, this.clock.now());
+    em.remove(row);
     await em.flush();
   }
 }
