@@ -15,6 +15,7 @@ const CasePage = lazy(() => import('./pages/CasePage'));
 const IntakePage = lazy(() => import('./pages/IntakePage'));
 const SupervisorPage = lazy(() => import('./pages/SupervisorPage'));
 const MacrosPage = lazy(() => import('./pages/MacrosPage'));
+const AgentsPage = lazy(() => import('./pages/AgentsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -50,6 +51,7 @@ export function App() {
                   <Route path="intake" element={<IntakePage />} />
                   <Route path="supervisor" element={<SupervisorPage />} />
                   <Route path="macros" element={<MacrosPage />} />
+                  <Route path="agents" element={<AgentsPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>

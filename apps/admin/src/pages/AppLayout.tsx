@@ -71,12 +71,15 @@ export function AppLayout() {
       ? 'supervisor'
       : location.pathname.startsWith('/macros')
         ? 'macros'
-        : 'queue';
+        : location.pathname.startsWith('/agents')
+          ? 'agents'
+          : 'queue';
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
     ...(atLeast(agent, 'supervisor') ? [{ key: 'supervisor', label: i18n.t('nav.supervisor'), onClick: () => navigate('/supervisor') }] : []),
     ...(atLeast(agent, 'admin') ? [{ key: 'macros', label: i18n.t('nav.macros'), onClick: () => navigate('/macros') }] : []),
+    ...(atLeast(agent, 'supervisor') ? [{ key: 'agents', label: i18n.t('nav.agents'), onClick: () => navigate('/agents') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>
