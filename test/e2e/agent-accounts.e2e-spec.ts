@@ -96,6 +96,27 @@ describe('agent accounts: admins manage agents, sessions end when they must, eve
     expect(session!.idle_seconds).toBeLessThan(60);
   });
 
+  it('the list of agents tells supervisors and admins the last login and whether two-factor login is on, not agents', async () => {
+    const watched = await t.login('watched@test.local', 'agent');
+    const supervisor = await t.login('lister@test.local', 'supervisor');
+    const [stored] = await t.sql<{ last_login_at: Date }>(`select last_login_at from agents where id = $1`, [watched.id]);
+    expect(stored!.last_login_at).not.toBeNull();
+    await t.sql(`update agents set totp_enabled_at = now() where id = $1`, [watched.id]);
+    const find = async (auth: string) => ((await t.http.get('/v1/agents?limit=200').set('Authorization', auth).expect(200)).body.data as Array<Record<string, unknown>>).find((row) => row.id === watched.id);
+    for (const auth of [t.auth, supervisor.auth]) {
+      expect(await find(auth)).toMatchObject({ email: 'watched@test.local', active: true, totpEnabled: true, lastLoginAt: new Date(stored!.last_login_at).toISOString() });
+    }
+    const asAgent = await find(watched.auth);
+    expect(asAgent).toMatchObject({ email: 'watched@test.local', active: true });
+    expect(asAgent).not.toHaveProperty('totpEnabled');
+    expect(asAgent).not.toHaveProperty('lastLoginAt');
+    // Only admins may ask for the deactivated agents; anyone else gets the active ones.
+    await t.http.patch(`/v1/agents/${watched.id}`).set('Authorization', t.auth).send({ active: false }).expect(200);
+    expect(await find(supervisor.auth)).toBeUndefined();
+    expect(((await t.http.get('/v1/agents?includeInactive=true&limit=200').set('Authorization', supervisor.auth).expect(200)).body.data as Array<{ id: string }>).map((row) => row.id)).not.toContain(watched.id);
+    expect(((await t.http.get('/v1/agents?includeInactive=true&limit=200').set('Authorization', t.auth).expect(200)).body.data as Array<{ id: string; active: boolean }>).find((row) => row.id === watched.id)).toMatchObject({ active: false });
+  });
+
   it('the audit log is for admins, newest first, paged, and append-only', async () => {
     const agent = await t.login('reader@test.local', 'agent');
     await t.http.get('/v1/admin/audit-log').set('Authorization', agent.auth).expect(403);

@@ -117,12 +117,12 @@ describe('merchant API: keys, tenant isolation, filters, rate limits', () => {
 
     const listed = await t.http.get(`/v1/admin/merchants/${a.id}/api-keys`).set('Authorization', t.auth).expect(200);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
-    expect(listed.body.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({ lastUsedAt: null, prefix: created.body.prefix });
+    expect(listed.body.data.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({ lastUsedAt: null, prefix: created.body.prefix });
 
     const auth = `Bearer ${created.body.key}`;
     await t.http.get('/v1/merchant/disputes').set('Authorization', auth).expect(200);
     const used = await t.http.get(`/v1/admin/merchants/${a.id}/api-keys`).set('Authorization', t.auth).expect(200);
-    expect(used.body.find((k: { id: string }) => k.id === created.body.id).lastUsedAt).not.toBeNull();
+    expect(used.body.data.find((k: { id: string }) => k.id === created.body.id).lastUsedAt).not.toBeNull();
 
     const readOnly = await t.http.post(`/v1/merchant/disputes/${disputeId}/accept`).set('Authorization', a.readOnlyAuth).expect(403);
     expect(readOnly.body.code).toBe('FORBIDDEN');

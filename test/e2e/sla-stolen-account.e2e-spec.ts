@@ -23,10 +23,10 @@ describe('SLA of stolen accounts', () => {
 
   const open = (body: Record<string, unknown>) => t.http.post('/v1/cases').set('Authorization', t.auth).send(body);
   const getCase = async (id: string) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
-  const policies = async () => (await t.http.get('/v1/sla/policies').set('Authorization', t.auth).expect(200)).body as Array<Record<string, any>>;
+  const policies = async () => (await t.http.get('/v1/sla/policies').set('Authorization', t.auth).expect(200)).body.data as Array<Record<string, any>>;
 
   it('ships the 24/7 calendar, with the urgent default on it matching stolen accounts', async () => {
-    const calendars = (await t.http.get('/v1/sla/calendars').set('Authorization', t.auth).expect(200)).body as Array<Record<string, any>>;
+    const calendars = (await t.http.get('/v1/sla/calendars').set('Authorization', t.auth).expect(200)).body.data as Array<Record<string, any>>;
     const alwaysOn = calendars.find((calendar) => calendar.id === 'always-on');
     expect(alwaysOn?.weeklyHours).toEqual(Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((day) => [String(day), [{ start: '00:00', end: '24:00' }]])));
     expect(alwaysOn?.holidays).toEqual([]);

@@ -16,6 +16,7 @@ const IntakePage = lazy(() => import('./pages/IntakePage'));
 const SupervisorPage = lazy(() => import('./pages/SupervisorPage'));
 const ApprovalsPage = lazy(() => import('./pages/ApprovalsPage'));
 const MacrosPage = lazy(() => import('./pages/MacrosPage'));
+const AgentsPage = lazy(() => import('./pages/AgentsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -52,6 +53,7 @@ export function App() {
                   <Route path="supervisor" element={<SupervisorPage />} />
                   <Route path="approvals" element={<ApprovalsPage />} />
                   <Route path="macros" element={<MacrosPage />} />
+                  <Route path="agents" element={<AgentsPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>

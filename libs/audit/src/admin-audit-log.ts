@@ -8,6 +8,9 @@ export interface AdminAuditActor {
   label: string;
 }
 
+/** Who acts when a command-line tool (db:create-admin, db:seed) or a test does something administrative. */
+export const COMMAND_LINE_ACTOR: AdminAuditActor = { id: null, label: 'cli' };
+
 export interface AdminAuditRecord {
   actor: AdminAuditActor;
   action: string;
@@ -27,6 +30,28 @@ export interface AdminAuditEntry {
 }
 
 const MAX_PAGE = 200;
+
+/**
+ * What a replace changed, for an entry's details: `{ field: { from, to } }` for each of `fields`
+ * whose value differs (compared as JSON). Only for values that are safe to keep for ever.
+ */
+export function changesBetween<T extends object>(before: T, after: T, fields: ReadonlyArray<keyof T & string>): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const field of fields) {
+    if (canonicalJson(before[field]) !== canonicalJson(after[field])) changes[field] = { from: before[field] ?? null, to: after[field] ?? null };
+  }
+  return changes;
+}
+
+/** JSON with object keys sorted: a value read back from jsonb (keys reordered) equals the one written. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
 
 /**
  * The append-only log of administrative actions. `record` joins the caller's unit of work, so an

@@ -56,6 +56,7 @@ export class AgentSessions {
     // A wrong or missing code stays counted like a wrong password (the attempt was counted on admission).
     if (agent.totpEnabledAt) await spendSecondFactor(em, this.totp, agent, proof, now);
     await this.throttle.recordSuccess(email, clientAddress);
+    agent.lastLoginAt = now;
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.config.auth.sessionTtlHours * 3600_000);
     em.create(AgentSessionEntity, { id: randomUUID(), agentId: agent.id, tokenHash: hashToken(token), createdAt: now, lastSeenAt: now, expiresAt });

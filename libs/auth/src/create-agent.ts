@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { AdminAuditLog, type AdminAuditActor } from '@app/audit';
+import { AdminAuditLog, COMMAND_LINE_ACTOR, type AdminAuditActor } from '@app/audit';
 import { Clock } from '@app/config';
 import { AgentEntity } from '@app/db';
 import { DomainError, DomainErrorCode, type AgentRole } from '@app/domain';
@@ -18,9 +18,6 @@ export interface CreateAgentCommand {
 }
 
 export const MIN_PASSWORD_LENGTH = 10;
-
-/** Who acts when the command line (db:create-admin) or a test creates an agent. */
-export const COMMAND_LINE_ACTOR: AdminAuditActor = { id: null, label: 'cli' };
 
 @Injectable()
 export class CreateAgent {
@@ -58,16 +55,5 @@ export class CreateAgent {
       throw error;
     }
     return toAuthenticatedAgent(agent);
-  }
-}
-
-@Injectable()
-export class ListAgents {
-  constructor(private readonly em: EntityManager) {}
-
-  /** Active agents; with `includeInactive` (admins) the deactivated ones too, marked. */
-  async execute(options: { includeInactive?: boolean } = {}): Promise<Array<AuthenticatedAgent & { active: boolean }>> {
-    const agents = await this.em.fork().find(AgentEntity, options.includeInactive ? {} : { active: true }, { orderBy: { displayName: 'asc' } });
-    return agents.map((agent) => ({ ...toAuthenticatedAgent(agent), active: agent.active }));
   }
 }

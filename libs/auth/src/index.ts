@@ -1,6 +1,8 @@
 export { AuthModule } from './auth.module';
 export { AgentSessions, type AuthenticatedAgent } from './agent-sessions';
-export { COMMAND_LINE_ACTOR, CreateAgent, ListAgents, MIN_PASSWORD_LENGTH, type CreateAgentCommand } from './create-agent';
+export { CreateAgent, MIN_PASSWORD_LENGTH, type CreateAgentCommand } from './create-agent';
+export { adminAuditActor } from './admin-audit-actor';
+export { ListAgents, type AgentListEntry, type ListAgentsQuery } from './use-cases/list-agents';
 export { AgentAuthGuard, AllowDuringTotpEnrolment, CurrentAgent, Public, RequireRole, SESSION_COOKIE, sessionCookieName, tokenFrom } from './auth.guard';
 export { PasswordHasher } from './password-hasher';
 export { SetAgentPassword, type SetAgentPasswordCommand } from './use-cases/set-agent-password';

@@ -1,5 +1,5 @@
-import { AuditModule } from '@app/audit';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SlaModule } from '@app/sla';
 import { WalletModule } from '@app/wallet';
@@ -30,7 +30,7 @@ const USE_CASES = [
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({
-  // The wallet: OpenCase holds a case's transaction against it.
+  // The wallet: OpenCase holds a case's transaction against it. The admin audit log: contact reveals and approvals.
   imports: [SlaModule, WalletModule, AuditModule],
   providers: [
     PostCommitDispatcher,

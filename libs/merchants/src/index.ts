@@ -1,5 +1,6 @@
 export { MerchantsModule } from './merchants.module';
 export { MerchantAuthGuard, CurrentMerchant, type AuthenticatedMerchant } from './auth/merchant-auth.guard';
+export { merchantAuditActor } from './auth/merchant-audit-actor';
 export { RateLimiter, type RateLimitResult } from './auth/rate-limiter';
 export { CreateMerchant, type CreateMerchantCommand } from './keys/create-merchant';
 export { ListMerchants } from './keys/list-merchants';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { CasesModule } from '@app/cases';
 import { MerchantAuthGuard } from './auth/merchant-auth.guard';
 import { RateLimiter } from './auth/rate-limiter';
@@ -16,7 +17,8 @@ const USE_CASES = [CreateMerchant, ListMerchants, CreateApiKey, ListApiKeys, Rev
 
 /** Merchants, their API keys, the merchant guard and rate limits, and the merchant's view of disputes. */
 @Module({
-  imports: [CasesModule],
+  // The admin audit log records merchants and keys created and keys revoked.
+  imports: [CasesModule, AuditModule],
   providers: [RateLimiter, MerchantAuthGuard, ...USE_CASES],
   exports: [RateLimiter, MerchantAuthGuard, ...USE_CASES],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { SlaCatalogue } from './sla-catalogue';
 import { SlaTracker } from './sla-tracker';
 import { CountUnreadNotifications, ListNotifications, MarkNotificationRead } from './use-cases/agent-inbox';
@@ -8,5 +9,6 @@ import { ListBusinessCalendars, ListSlaPolicies, SaveBusinessCalendar, SaveSlaPo
 
 const USE_CASES = [ListSlaPolicies, SaveSlaPolicy, ListBusinessCalendars, SaveBusinessCalendar, ListSlaBreaches, ListNotifications, CountUnreadNotifications, MarkNotificationRead, PreviewSlaChange];
 
-@Module({ providers: [SlaCatalogue, SlaTracker, ...USE_CASES], exports: [SlaCatalogue, SlaTracker, ...USE_CASES] })
+// The admin audit log records policy and calendar changes.
+@Module({ imports: [AuditModule], providers: [SlaCatalogue, SlaTracker, ...USE_CASES], exports: [SlaCatalogue, SlaTracker, ...USE_CASES] })
 export class SlaModule {}

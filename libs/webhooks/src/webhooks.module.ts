@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AttemptWebhookDelivery } from './delivery/attempt-webhook-delivery';
 import { CreateWebhookDeliveries } from './delivery/create-webhook-deliveries';
@@ -16,6 +17,8 @@ const USE_CASES = [CreateWebhookEndpoint, ListWebhookEndpoints, DeleteWebhookEnd
 
 /** Merchant webhook endpoints, deliveries and replay (API side). Needs QueuesModule. */
 @Module({
+  // The admin audit log records endpoints created and deleted.
+  imports: [AuditModule],
   providers: [
     { provide: WebhookSecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new WebhookSecretBox(config.webhooks.secretKeys.map(secretKeyOf)) },
     DeliveryScheduler,

@@ -32,7 +32,7 @@ export function setUnauthenticatedHandler(handler: (() => void) | undefined): vo
   onUnauthenticated = handler;
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -59,4 +59,27 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
     throw error;
   }
   return parsed as T;
+}
+
+/** One page of a keyset-paged list of the agent API (`limit` ≤ 200; nextCursor null on the last page). */
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export const MAX_PAGE_SIZE = 200;
+/** A bound on the pages one read walks, so a misbehaving answer cannot keep it asking for ever. */
+const MAX_PAGES = 100;
+
+/** Every row of a paged list, page by page: for pickers and name look-ups that need them all. */
+export async function fetchAllPages<T>(path: string, query: Query = {}): Promise<T[]> {
+  const rows: T[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < MAX_PAGES; pages++) {
+    const page: Page<T> = await api<Page<T>>('GET', withQuery(path, { ...query, limit: MAX_PAGE_SIZE, cursor }));
+    rows.push(...page.data);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return rows;
 }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from './client';
-import type { Agent, MachineDescription } from './types';
+import { api, fetchAllPages } from './client';
+import type { Agent, Macro, MachineDescription } from './types';
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -25,8 +25,14 @@ export function useMe() {
   return useQuery({ queryKey: queryKeys.me, queryFn: () => api<Agent>('GET', '/v1/auth/me'), retry: false, staleTime: 60_000 });
 }
 
+/** Every active agent (all pages), for pickers and for showing names. */
 export function useAgents() {
-  return useQuery({ queryKey: queryKeys.agents, queryFn: () => api<Agent[]>('GET', '/v1/agents'), staleTime: 5 * 60_000 });
+  return useQuery({ queryKey: queryKeys.agents, queryFn: () => fetchAllPages<Agent>('/v1/agents'), staleTime: 5 * 60_000 });
+}
+
+/** Every macro (all pages), sorted by title in the agent's language. */
+export function useMacros(enabled = true) {
+  return useQuery({ queryKey: queryKeys.macros, queryFn: () => fetchAllPages<Macro>('/v1/macros'), enabled, staleTime: 60_000 });
 }
 
 /** Machine versions never change once deployed, so a description is fetched once per session. */

@@ -23,6 +23,13 @@ export interface Agent {
   totpEnrolmentRequired?: boolean;
 }
 
+/** GET /v1/agents: one row; `totpEnabled` and `lastLoginAt` for supervisors and admins only. */
+export interface AgentAccount extends Agent {
+  active: boolean;
+  totpEnabled?: boolean;
+  lastLoginAt?: string | null;
+}
+
 export interface Money {
   amountMinor: number;
   currency: string;

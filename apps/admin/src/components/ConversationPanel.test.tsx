@@ -24,7 +24,7 @@ function mockConversation(conversation: CaseConversation, macros: Macro[] = [MAC
       const method = init?.method ?? 'GET';
       requests.push({ method, path, body: init?.body ? JSON.parse(String(init.body)) : undefined });
       if (method === 'GET' && path === `/v1/cases/${CASE_ID}/messages`) return json(200, conversation);
-      if (method === 'GET' && path === '/v1/macros') return json(200, macros);
+      if (method === 'GET' && path === '/v1/macros?limit=200') return json(200, { data: macros, nextCursor: null });
       if (method === 'GET' && path.startsWith(`/v1/macros/${MACRO.id}/render?`)) {
         const locale = new URL(path, 'http://x').searchParams.get('locale');
         return json(200, { macroId: MACRO.id, locale, title: 'Received', body: locale === 'en' ? 'Case C0000000 received' : 'C0000000 已收到' });

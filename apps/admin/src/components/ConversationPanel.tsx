@@ -2,8 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Empty, Input, Segmented, Select, Space, Spin, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api, withQuery } from '../api/client';
-import { queryKeys } from '../api/hooks';
-import type { CaseConversation, CaseMessage, Macro, MessageLocale, MessageParty, RenderedMacro } from '../api/types';
+import { queryKeys, useMacros } from '../api/hooks';
+import type { CaseConversation, CaseMessage, MessageLocale, MessageParty, RenderedMacro } from '../api/types';
 import { LOCALES, useI18n } from '../i18n/i18n';
 import { errorText } from '../lib/errors';
 
@@ -53,7 +53,7 @@ export function ConversationPanel({ caseId }: { caseId: string }) {
     queryFn: () => api<CaseConversation>('GET', `/v1/cases/${encodeURIComponent(caseId)}/messages`),
     refetchInterval: POLL_MS,
   });
-  const macros = useQuery({ queryKey: queryKeys.macros, queryFn: () => api<Macro[]>('GET', '/v1/macros'), staleTime: 60_000 });
+  const macros = useMacros();
   const threadRef = useRef<HTMLDivElement>(null);
   const messageCount = conversation.data?.messages.length ?? 0;
   useEffect(() => {

@@ -73,13 +73,16 @@ export function AppLayout() {
         ? 'approvals'
       : location.pathname.startsWith('/macros')
         ? 'macros'
-        : 'queue';
+        : location.pathname.startsWith('/agents')
+          ? 'agents'
+          : 'queue';
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
     ...(atLeast(agent, 'supervisor') ? [{ key: 'supervisor', label: i18n.t('nav.supervisor'), onClick: () => navigate('/supervisor') }] : []),
     ...(atLeast(agent, 'supervisor') ? [{ key: 'approvals', label: i18n.t('nav.approvals'), onClick: () => navigate('/approvals') }] : []),
     ...(atLeast(agent, 'admin') ? [{ key: 'macros', label: i18n.t('nav.macros'), onClick: () => navigate('/macros') }] : []),
+    ...(atLeast(agent, 'supervisor') ? [{ key: 'agents', label: i18n.t('nav.agents'), onClick: () => navigate('/agents') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>

@@ -1,9 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Form, Input, Modal, Popconfirm, Result, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useOutletContext } from 'react-router';
 import { api } from '../api/client';
-import { queryKeys } from '../api/hooks';
+import { queryKeys, useMacros } from '../api/hooks';
 import type { Agent, Macro, MessageLocale } from '../api/types';
 import { LOCALES, useI18n } from '../i18n/i18n';
 import { errorText, invalidFields } from '../lib/errors';
@@ -20,7 +20,7 @@ export default function MacrosPage() {
   const { message: toast } = App.useApp();
   const queryClient = useQueryClient();
   const allowed = atLeast(me, 'admin');
-  const macros = useQuery({ queryKey: queryKeys.macros, queryFn: () => api<Macro[]>('GET', '/v1/macros'), enabled: allowed });
+  const macros = useMacros(allowed);
   const [editing, setEditing] = useState<{ id: string | null; draft: Draft } | null>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);

@@ -19,7 +19,7 @@ function mockApi(breaches: () => Response) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
     const path = String(input);
     if (path === '/v1/stats/queues') return json(200, STATS);
-    if (path === '/v1/agents') return json(200, [SUPERVISOR, LI]);
+    if (path === '/v1/agents?limit=200') return json(200, { data: [SUPERVISOR, LI], nextCursor: null });
     if (path === '/v1/sla/breaches') return breaches();
     throw new Error(`unexpected fetch ${path}`);
   });

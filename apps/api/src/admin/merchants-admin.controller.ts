@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { CreateApiKey, CreateMerchant, ListApiKeys, ListMerchants, RevokeApiKey } from '@app/merchants';
+import { PageQuery } from '../page-query';
 
 export class CreateMerchantDto {
   @ApiPropertyOptional({ example: 'm_2001', description: "The wallet's merchant id, as cases carry it; generated when absent." })
@@ -45,30 +46,31 @@ export class MerchantsAdminController {
 
   @Post()
   @ApiOperation({ summary: 'Register a merchant' })
-  create(@Body() body: CreateMerchantDto) {
-    return this.createMerchant.execute(body);
+  create(@Body() body: CreateMerchantDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.createMerchant.execute(body, adminAuditActor(agent));
   }
 
   @Get()
-  list() {
-    return this.listMerchants.execute();
+  @ApiOperation({ summary: 'Merchants, newest first, a page at a time' })
+  list(@Query() query: PageQuery) {
+    return this.listMerchants.execute(query);
   }
 
   @Post(':merchantId/api-keys')
   @ApiOperation({ summary: 'Create an API key; the full key is in this response only' })
   createKey(@Param('merchantId') merchantId: string, @Body() body: CreateApiKeyDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.createApiKey.execute({ merchantId, kind: body.kind, name: body.name, createdBy: agent.id });
+    return this.createApiKey.execute({ merchantId, kind: body.kind, name: body.name, createdBy: agent.id }, adminAuditActor(agent));
   }
 
   @Get(':merchantId/api-keys')
-  @ApiOperation({ summary: 'Keys with their visible prefix and last use (never the key)' })
-  keys(@Param('merchantId') merchantId: string) {
-    return this.listApiKeys.execute(merchantId);
+  @ApiOperation({ summary: 'Keys, newest first, with their visible prefix and last use (never the key), a page at a time' })
+  keys(@Param('merchantId') merchantId: string, @Query() query: PageQuery) {
+    return this.listApiKeys.execute(merchantId, query);
   }
 
   @Delete(':merchantId/api-keys/:keyId')
   @ApiOperation({ summary: 'Revoke a key; it stops working at once' })
-  revoke(@Param('merchantId') merchantId: string, @Param('keyId') keyId: string) {
-    return this.revokeApiKey.execute({ merchantId, keyId });
+  revoke(@Param('merchantId') merchantId: string, @Param('keyId') keyId: string, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.revokeApiKey.execute({ merchantId, keyId }, adminAuditActor(agent));
   }
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import {
+  adminAuditActor,
   AgentSessions,
   AllowDuringTotpEnrolment,
   ConfirmTotpEnrolment,
@@ -21,6 +22,7 @@ import {
 } from '@app/auth';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AGENT_ROLES, type AgentRole } from '@app/domain';
+import { PageQuery } from '../page-query';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })
@@ -113,14 +115,12 @@ export class ChangeOwnPasswordDto extends ResetPasswordDto {
   currentPassword!: string;
 }
 
-export class ListAgentsQuery {
+export class ListAgentsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'admins: include deactivated agents' })
   @IsOptional()
   @IsIn(['true', 'false'])
   includeInactive?: 'true' | 'false';
 }
-
-const auditActor = (agent: AuthenticatedAgent) => ({ id: agent.id, label: agent.email });
 
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -181,7 +181,7 @@ export class AuthController {
   @Post('totp/activation')
   @HttpCode(200)
   confirmEnrolment(@Body() body: TotpCodeDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: Request) {
-    return this.confirmTotpEnrolment.execute({ agentId: agent.id, code: body.code, keepSessionToken: tokenFrom(request)! }, auditActor(agent));
+    return this.confirmTotpEnrolment.execute({ agentId: agent.id, code: body.code, keepSessionToken: tokenFrom(request)! }, adminAuditActor(agent));
   }
 
   /** Changes the caller's own password; their other sessions end, this one stays. */
@@ -191,7 +191,7 @@ export class AuthController {
   async changeOwnPassword(@Body() body: ChangeOwnPasswordDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: Request): Promise<void> {
     await this.setPassword.execute(
       { kind: 'changed_by_self', agentId: agent.id, currentPassword: body.currentPassword, newPassword: body.newPassword, keepSessionToken: tokenFrom(request)! },
-      auditActor(agent),
+      adminAuditActor(agent),
     );
   }
 }
@@ -209,27 +209,33 @@ export class AgentsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Agents by name, a page at a time; supervisors and admins also see two-factor status and last login' })
   list(@Query() query: ListAgentsQuery, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.listAgents.execute({ includeInactive: query.includeInactive === 'true' && agent.role === 'admin' });
+    return this.listAgents.execute({
+      includeInactive: query.includeInactive === 'true' && agent.role === 'admin',
+      withAccountStatus: agent.role !== 'agent',
+      cursor: query.cursor,
+      limit: query.limit,
+    });
   }
 
   @RequireRole('admin')
   @Post()
   create(@Body() body: CreateAgentDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.createAgent.execute(body, auditActor(agent));
+    return this.createAgent.execute(body, adminAuditActor(agent));
   }
 
   @RequireRole('admin')
   @Patch(':id')
   update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateAgentDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.updateAgent.execute({ agentId: id, ...body }, auditActor(agent));
+    return this.updateAgent.execute({ agentId: id, ...body }, adminAuditActor(agent));
   }
 
   @RequireRole('admin')
   @Post(':id/password')
   @HttpCode(204)
   async resetPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ResetPasswordDto, @CurrentAgent() agent: AuthenticatedAgent): Promise<void> {
-    await this.setPassword.execute({ kind: 'reset_by_admin', agentId: id, newPassword: body.newPassword }, auditActor(agent));
+    await this.setPassword.execute({ kind: 'reset_by_admin', agentId: id, newPassword: body.newPassword }, adminAuditActor(agent));
   }
 
   /** Turns another agent's two-factor login off (lost phone and codes); their sessions end. */
@@ -237,6 +243,6 @@ export class AgentsController {
   @Delete(':id/totp')
   @HttpCode(204)
   async resetTwoFactor(@Param('id', new ParseUUIDPipe()) id: string, @CurrentAgent() agent: AuthenticatedAgent): Promise<void> {
-    await this.resetTotp.execute(id, auditActor(agent));
+    await this.resetTotp.execute(id, adminAuditActor(agent));
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseDeadlines, RedriveCaseEffects, RevealCustomerContact, SendCaseEvent, type Actor } from '@app/cases';
 import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, RevealContactDto, SendEventDto } from './case.dto';
 
@@ -96,7 +96,7 @@ export class CasesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Show the customer\'s phone, email and WeChat openid in full; every reveal is recorded (who, when, which fields) and shown on the timeline' })
   reveal(@Param('id') id: string, @Body() body: RevealContactDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.revealCustomerContact.execute(id, body.fields, actorOf(agent));
+    return this.revealCustomerContact.execute(id, body.fields, adminAuditActor(agent));
   }
 
   @Get(':id/timeline')

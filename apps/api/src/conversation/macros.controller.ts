@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { CreateMacro, DeleteMacro, ListMacros, RenderMacro, UpdateMacro } from '@app/customers';
+import { PageQuery } from '../page-query';
 import { RenderMacroQueryDto } from './conversation.dto';
 
 const EXAMPLE = {
@@ -25,9 +26,9 @@ export class MacrosController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "Every macro, sorted by its title in the agent's language" })
-  list(@CurrentAgent() agent: AuthenticatedAgent) {
-    return this.listMacros.execute(agent.locale);
+  @ApiOperation({ summary: "Macros sorted by their title in the agent's language, a page at a time" })
+  list(@CurrentAgent() agent: AuthenticatedAgent, @Query() query: PageQuery) {
+    return this.listMacros.execute(agent.locale, query);
   }
 
   @Get(':id/render')
@@ -41,21 +42,21 @@ export class MacrosController {
   @ApiOperation({ summary: 'Create a macro: a title and a body in zh-CN and en' })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
   create(@Body() body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.createMacro.execute(body, agent.id);
+    return this.createMacro.execute(body, agent.id, adminAuditActor(agent));
   }
 
   @RequireRole('admin')
   @Put(':id')
   @ApiOperation({ summary: 'Replace a macro' })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
-  update(@Param('id') id: string, @Body() body: Record<string, unknown>) {
-    return this.updateMacro.execute(id, body);
+  update(@Param('id') id: string, @Body() body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.updateMacro.execute(id, body, adminAuditActor(agent));
   }
 
   @RequireRole('admin')
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.deleteMacro.execute(id);
+  async remove(@Param('id') id: string, @CurrentAgent() agent: AuthenticatedAgent): Promise<void> {
+    await this.deleteMacro.execute(id, adminAuditActor(agent));
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdempotencyRedacts } from '@app/idempotency';
-import { CurrentMerchant, type AuthenticatedMerchant } from '@app/merchants';
+import { CurrentMerchant, merchantAuditActor, type AuthenticatedMerchant } from '@app/merchants';
 import { CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookDeliveries, ListWebhookEndpoints, ReplayWebhookDelivery } from '@app/webhooks';
 import { Idempotent, MerchantApi } from './merchant-api';
 import { CreateWebhookEndpointDto, ListDeliveriesQueryDto } from './merchant.dto';
@@ -28,7 +28,7 @@ export class MerchantWebhooksController {
       'Deliveries are signed per Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256 of "id.timestamp.body">). Reject timestamps more than 5 minutes off. Retries with exponential backoff and jitter for about 3 days; a 410 Gone disables the endpoint.',
   })
   create(@Body() body: CreateWebhookEndpointDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.createEndpoint.execute({ merchantId: merchant.id, url: body.url, events: body.events, description: body.description });
+    return this.createEndpoint.execute({ merchantId: merchant.id, url: body.url, events: body.events, description: body.description }, merchantAuditActor(merchant));
   }
 
   @Get('webhook-endpoints')
@@ -40,7 +40,7 @@ export class MerchantWebhooksController {
   @Delete('webhook-endpoints/:id')
   @ApiOperation({ summary: 'Stop sending to an endpoint' })
   remove(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.deleteEndpoint.execute(merchant.id, id);
+    return this.deleteEndpoint.execute(merchant.id, id, merchantAuditActor(merchant));
   }
 
   @Get('webhook-deliveries')

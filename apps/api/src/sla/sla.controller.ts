@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
+import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { JsonObjectPipe } from '@app/http';
 import {
   CountUnreadNotifications,
@@ -14,6 +14,7 @@ import {
   SaveBusinessCalendar,
   SaveSlaPolicy,
 } from '@app/sla';
+import { PageQuery } from '../page-query';
 
 export class BreachQueryDto {
   @IsOptional() @IsString() @MaxLength(64) policyId?: string;
@@ -48,29 +49,30 @@ export class SlaController {
   }
 
   @Get('policies')
-  @ApiOperation({ summary: 'SLA policies in match order (first match wins)' })
-  policies() {
-    return this.listPolicies.execute();
+  @ApiOperation({ summary: 'SLA policies in match order (first match wins), a page at a time' })
+  policies(@Query() query: PageQuery) {
+    return this.listPolicies.execute(query);
   }
 
   @RequireRole('admin')
   @Put('policies/:id')
   @ApiOperation({ summary: 'Create or replace a policy; applies to cases opened afterwards' })
   @ApiBody({ schema: { type: 'object', example: { name: 'VIP', position: 5, match: { priorities: ['urgent'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 240, mode: 'business' } }, reminders: [{ kind: 'fraction', fraction: 0.8 }] } } })
-  putPolicy(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>) {
-    return this.savePolicy.execute(id, body);
+  putPolicy(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.savePolicy.execute(id, body, adminAuditActor(agent));
   }
 
   @Get('calendars')
-  calendars() {
-    return this.listCalendars.execute();
+  @ApiOperation({ summary: 'Business calendars by id, a page at a time' })
+  calendars(@Query() query: PageQuery) {
+    return this.listCalendars.execute(query);
   }
 
   @RequireRole('admin')
   @Put('calendars/:id')
   @ApiOperation({ summary: 'Create or replace a business calendar (zone, weekly hours, holidays, make-up working days)' })
-  putCalendar(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>) {
-    return this.saveCalendar.execute(id, body);
+  putCalendar(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.saveCalendar.execute(id, body, adminAuditActor(agent));
   }
 
   @RequireRole('supervisor')

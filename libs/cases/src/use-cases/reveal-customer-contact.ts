@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
+import { AdminAuditLog, type AdminAuditActor } from '@app/audit';
 import { Clock } from '@app/config';
 import { CaseEntity, ContactRevealEntity, CustomerContactEntity } from '@app/db';
 import { CONTACT_FIELDS, DomainError, DomainErrorCode, type ContactField } from '@app/domain';
-import type { Actor } from '../actor';
 import { ContactBox } from '../customer-contact/contact-box';
 import { caseNotFound, isUuid } from '../errors';
 
@@ -18,19 +18,23 @@ const SEALED_COLUMN: Record<ContactField, 'phoneSealed' | 'emailSealed' | 'wecha
 
 /**
  * An agent's deliberate look at a customer's contact details in full. Every reveal is recorded
- * (who, when, which case, which fields) before anything is shown, in the same transaction, so
- * there is no look without its record.
+ * (who, when, which case, which fields: on the case's timeline and in the admin audit log, never
+ * the details themselves) before anything is shown, in the same transaction, so there is no look
+ * without its record.
  */
 @Injectable()
 export class RevealCustomerContact {
   constructor(
     private readonly em: EntityManager,
     private readonly box: ContactBox,
+    private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(caseId: string, fields: readonly ContactField[] | undefined, actor: Actor): Promise<RevealedContact> {
-    if (actor.kind !== 'agent' || !actor.id) throw new DomainError(DomainErrorCode.Forbidden, 'Only an agent may reveal contact details.');
+  /** `agent` is the signed-in agent, as the audit log records them. */
+  async execute(caseId: string, fields: readonly ContactField[] | undefined, agent: AdminAuditActor): Promise<RevealedContact> {
+    const agentId = agent.id;
+    if (!agentId) throw new DomainError(DomainErrorCode.Forbidden, 'Only an agent may reveal contact details.');
     if (!isUuid(caseId)) throw caseNotFound(caseId);
     const wanted = fields?.length ? [...new Set(fields)] : [...CONTACT_FIELDS];
     return this.em.fork().transactional(async (em) => {
@@ -41,7 +45,9 @@ export class RevealCustomerContact {
         const sealed = contact?.[SEALED_COLUMN[field]];
         if (sealed) revealed[field] = this.box.open(sealed, caseId, field);
       }
-      em.persist(Object.assign(new ContactRevealEntity(), { id: randomUUID(), caseId, agentId: actor.id!, fields: Object.keys(revealed), createdAt: this.clock.now() }));
+      const now = this.clock.now();
+      em.persist(Object.assign(new ContactRevealEntity(), { id: randomUUID(), caseId, agentId, fields: Object.keys(revealed), createdAt: now }));
+      this.audit.record(em, { actor: agent, action: 'customer_contact.revealed', target: { type: 'case', id: caseId }, details: { fields: Object.keys(revealed) } }, now);
       return revealed;
     });
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { CasesModule } from '@app/cases';
 import { CreateMacro, DeleteMacro, ListMacros, UpdateMacro } from '../macros/manage-macros';
 import { RenderMacro } from '../macros/render-macro';
@@ -8,5 +9,6 @@ import { PostCaseMessage } from './post-case-message';
 const USE_CASES = [PostCaseMessage, ListCaseMessages, ListMacros, CreateMacro, UpdateMacro, DeleteMacro, RenderMacro];
 
 /** A case's conversation with the customer and the merchant, and the canned replies agents use. Needs CasesModule's app setup. */
-@Module({ imports: [CasesModule], providers: USE_CASES, exports: USE_CASES })
+// The admin audit log records macro writes.
+@Module({ imports: [CasesModule, AuditModule], providers: USE_CASES, exports: USE_CASES })
 export class ConversationModule {}

@@ -3,7 +3,7 @@ import type { AgentRole } from '@app/domain';
 
 @Entity({ tableName: 'agents' })
 export class AgentEntity {
-  [OptionalProps]?: 'createdAt' | 'active' | 'locale' | 'passwordChangedAt' | 'deactivatedAt' | 'totpSecretSealed' | 'totpPendingSecretSealed' | 'totpEnabledAt' | 'totpLastStep';
+  [OptionalProps]?: 'createdAt' | 'active' | 'locale' | 'passwordChangedAt' | 'deactivatedAt' | 'totpSecretSealed' | 'totpPendingSecretSealed' | 'totpEnabledAt' | 'totpLastStep' | 'lastLoginAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -48,6 +48,10 @@ export class AgentEntity {
   /** The 30-second step of the last code accepted: a code is never accepted twice. */
   @Property({ type: 'bigint', nullable: true })
   totpLastStep: string | null = null;
+
+  /** Set by each successful login. */
+  @Property({ type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

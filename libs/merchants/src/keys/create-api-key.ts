@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
+import { AdminAuditLog, COMMAND_LINE_ACTOR, type AdminAuditActor } from '@app/audit';
 import { Clock } from '@app/config';
 import { MerchantApiKeyEntity, MerchantEntity, type ApiKeyKind } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
@@ -15,15 +16,20 @@ export interface CreateApiKeyCommand {
   createdBy?: string;
 }
 
-/** Creates a key and returns it in full; this is the only time anyone sees it. */
+/**
+ * Creates a key and returns it in full; this is the only time anyone sees it. The admin audit log
+ * gets the key's id, kind, name and visible prefix (never the key) in the same transaction.
+ */
 @Injectable()
 export class CreateApiKey {
   constructor(
     private readonly em: EntityManager,
+    private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(command: CreateApiKeyCommand): Promise<ApiKeyView & { key: string }> {
+  /** `actor` is the admin; a tool (the demo seed) acts as the command line. */
+  async execute(command: CreateApiKeyCommand, actor: AdminAuditActor = COMMAND_LINE_ACTOR): Promise<ApiKeyView & { key: string }> {
     const em = this.em.fork();
     const merchant = await em.findOne(MerchantEntity, { id: command.merchantId, active: true });
     if (!merchant) throw new DomainError(DomainErrorCode.NotFound, `No active merchant ${command.merchantId}.`, { merchantId: command.merchantId });
@@ -38,6 +44,11 @@ export class CreateApiKey {
       createdBy: command.createdBy ?? null,
       createdAt: this.clock.now(),
     });
+    this.audit.record(
+      em,
+      { actor, action: 'merchant_api_key.created', target: { type: 'merchant_api_key', id: entity.id }, details: { merchantId: merchant.id, kind: entity.kind, name: entity.name, prefix: entity.prefix } },
+      entity.createdAt,
+    );
     await em.flush();
     return { ...toApiKeyView(entity), key: generated.key };
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
+import { AdminAuditLog, type AdminAuditActor } from '@app/audit';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { WebhookEndpointEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
@@ -24,17 +25,22 @@ function refused(message: string, details: Record<string, unknown> = {}): Domain
   return new DomainError(DomainErrorCode.WebhookTargetRefused, message, { fields: [{ path: 'url', message }], ...details });
 }
 
-/** Registers an endpoint and returns its signing secret; this is the only time it is shown. */
+/**
+ * Registers an endpoint and returns its signing secret; this is the only time it is shown. The
+ * admin audit log gets the endpoint's origin and events (never the secret, nor the URL's path and
+ * query, which may carry a token) in the same transaction.
+ */
 @Injectable()
 export class CreateWebhookEndpoint {
   constructor(
     private readonly em: EntityManager,
     private readonly secrets: WebhookSecretBox,
+    private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(command: CreateWebhookEndpointCommand): Promise<WebhookEndpointView & { secret: string }> {
+  async execute(command: CreateWebhookEndpointCommand, actor: AdminAuditActor): Promise<WebhookEndpointView & { secret: string }> {
     const unknown = command.events.filter((event) => event !== ALL_EVENTS && !isWebhookEventType(event));
     if (command.events.length === 0 || unknown.length) {
       throw new DomainError(DomainErrorCode.ValidationFailed, 'Unknown webhook event types.', {
@@ -81,6 +87,11 @@ export class CreateWebhookEndpoint {
       createdAt: now,
       updatedAt: now,
     });
+    this.audit.record(
+      em,
+      { actor, action: 'webhook_endpoint.created', target: { type: 'webhook_endpoint', id }, details: { merchantId: command.merchantId, origin: url.origin, events: endpoint.events } },
+      now,
+    );
     await em.flush();
     return { ...toEndpointView(endpoint), secret };
   }
