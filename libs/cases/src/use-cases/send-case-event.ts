@@ -8,6 +8,7 @@ import { senderOf, type Actor } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
+import { assertMerchantReachable } from '../merchant-reachability';
 import { recordWithSla } from '../record-with-sla';
 import { toCaseView, type CaseView } from '../views/case-view';
 import { readCaseViewExtras } from '../views/case-view-extras';
@@ -70,6 +71,7 @@ export class SendCaseEvent {
         }
         const definition = definitionFor(entity.kind, entity.machineVersion);
         const transition = applyEvent(definition, entity.snapshot as never, command.event, senderOf(actor));
+        if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(em, entity);
         const now = this.clock.now();
         const work = await recordWithSla(em, this.sla, locked, transition, actor, now);
         return { ...work, now };
