@@ -174,6 +174,8 @@ export const en = {
     'case.evidence.preview': 'Preview',
     'case.evidence.download': 'Download',
     'case.evidence.previewUnavailable': 'This file cannot be previewed. Download it instead.',
+    'case.evidence.pdfPages': 'Pages: {pages}',
+    'case.evidence.pdfFirstPages': 'The first {shown} of {pages} pages; download the file for the rest.',
     'case.evidence.by': 'from {who}',
     'case.evidence.merchantSide': "The merchant's evidence",
     'case.evidence.customerSide': "The customer's evidence",

@@ -169,6 +169,8 @@ export const zhCN: Dictionary = {
     'case.evidence.preview': '预览',
     'case.evidence.download': '下载',
     'case.evidence.previewUnavailable': '此文件无法预览，请下载查看。',
+    'case.evidence.pdfPages': '共 {pages} 页',
+    'case.evidence.pdfFirstPages': '仅显示前 {shown} 页（共 {pages} 页），完整内容请下载文件。',
     'case.evidence.by': '来自 {who}',
     'case.evidence.merchantSide': '商户的证据',
     'case.evidence.customerSide': '客户的证据',
