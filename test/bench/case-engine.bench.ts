@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { OpenCase, SendCaseEvent, type Actor } from '@app/cases';
+import { CreateApiKey, CreateMerchant } from '@app/merchants';
 import type { PersistedSnapshot } from '@app/domain';
 import { startFloorServer } from './case-engine.floor';
 import type { FloorScenarioData } from './case-engine.floor-scenario';
@@ -211,6 +212,8 @@ async function checkConsistency(bench: BenchApp, seededVersion: number): Promise
   );
 }
 
+const SEEDED_MERCHANTS = 50;
+
 /**
  * Opens disputes and moves them to investigation.reviewing through the same use cases the API
  * calls (quicker than HTTP, and seeding is not what is measured), then lets the effect workers
@@ -222,6 +225,14 @@ async function seedReviewingDisputes(bench: BenchApp, count: number): Promise<Ca
   const actor: Actor = { kind: 'agent', id: bench.agent.id, role: bench.agent.role };
   const cases: CaseEngineScenarioData['cases'] = [];
   const started = performance.now();
+  // A dispute is forwarded only to a merchant who can hear of it: the merchants the disputes name get a key each.
+  const merchantIds = Array.from({ length: SEEDED_MERCHANTS }, (_, index) => `m_${2000 + index}`);
+  for (const id of merchantIds) {
+    await bench.inRequestContext(async () => {
+      await bench.get<CreateMerchant>(CreateMerchant).execute({ id, name: `Bench merchant ${id}` });
+      await bench.get<CreateApiKey>(CreateApiKey).execute({ merchantId: id, kind: 'secret' });
+    });
+  }
   await forEachConcurrently(Array.from({ length: count }, (_, index) => index), 8, async (index) => {
     const id = await bench.inRequestContext(() =>
       openCase.execute(
@@ -231,7 +242,7 @@ async function seedReviewingDisputes(bench: BenchApp, count: number): Promise<Ca
           priority: 'normal',
           subject: `Parcel never arrived #${index}`,
           customer: { id: `u_${10_000 + index}`, name: '王小明' },
-          merchantId: `m_${2000 + (index % 50)}`,
+          merchantId: merchantIds[index % SEEDED_MERCHANTS],
           // No transaction: opening one would ask the wallet, and the benchmark measures events.
           amount: { amountMinor: 12_800, currency: 'CNY' },
           reason: 'not_received',

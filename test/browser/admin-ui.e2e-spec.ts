@@ -92,8 +92,17 @@ describe('admin UI in a real browser', () => {
     await page.getByTestId('duplicate-warning').getByRole('link').first().click();
     await page.waitForURL(new RegExp(`/admin/cases/${caseId}$`));
 
+    // m_2001 is not registered: the dispute cannot go to it, so the page offers no forward and says why.
+    await page.getByTestId('merchant-unreachable').waitFor();
+    expect(await page.getByTestId('merchant-unreachable').getAttribute('data-reason')).toBe('merchant_not_registered');
+    expect(await page.getByTestId('merchant-unreachable').textContent()).toBe('Cannot be reached');
+    expect(await attributesOf(page.locator('button[data-event]'), 'data-event')).toEqual(['WITHDRAW']);
+    // An admin registers the merchant with its keys; the page (polling) offers the forward.
+    await t.createMerchant('m_2001');
+
     // Evidence collection: the merchant is asked and contests. Only the allowed events are buttons.
     await page.locator('button[data-event="FORWARD_TO_MERCHANT"]').waitFor();
+    expect(await page.getByTestId('merchant-unreachable').count()).toBe(0);
     expect(await attributesOf(page.locator('button[data-event]'), 'data-event')).toEqual(['FORWARD_TO_MERCHANT', 'WITHDRAW']);
     await send(page, 'FORWARD_TO_MERCHANT');
     await expectCurrent(page, 'awaitingMerchant');

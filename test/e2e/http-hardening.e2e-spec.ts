@@ -21,7 +21,9 @@ describe('HTTP hardening with the development defaults', () => {
     expect(docs.headers['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self';.*frame-ancestors 'none'/);
     // The admin UI's policy applies under /admin even where nothing is built (a 404 here).
     const admin = await t.http.get('/admin/anything');
-    expect(admin.headers['content-security-policy']).toMatch(/frame-src 'self' blob:.*frame-ancestors 'none'/);
+    // It frames nothing (PDF previews are drawn by pdf.js into canvases), and evaluates no strings or WebAssembly.
+    expect(admin.headers['content-security-policy']).toMatch(/script-src 'self';.*worker-src 'self'; frame-src 'none';.*frame-ancestors 'none'/);
+    expect(admin.headers['content-security-policy']).not.toMatch(/unsafe-eval/);
   });
 
   it('/metrics needs the metrics token when one is set', async () => {

@@ -97,6 +97,8 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect(download.headers['content-type']).toBe('application/pdf');
     expect(download.headers['x-content-type-options']).toBe('nosniff');
     expect(download.headers['content-disposition']).toMatch(/^attachment; filename="X-Injected yes.pdf"/);
+    // Opened directly in a browser, the file would be sandboxed: no script, no same-origin access, nothing loaded.
+    expect(download.headers['content-security-policy']).toMatch(/^sandbox; default-src 'none'/);
     expect(download.headers['x-injected']).toBeUndefined();
     expect(Buffer.from(download.body).equals(PDF)).toBe(true);
     // The storage folder is not served: no route maps to it.

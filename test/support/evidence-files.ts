@@ -40,3 +40,40 @@ export function decodablePng(width = 48, height = 32): Buffer {
   }
   return Buffer.concat([PNG.subarray(0, 8), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
+
+/**
+ * A well-formed PDF (objects, cross-reference table, trailer) that a viewer can actually draw:
+ * `pages` pages of 200 × 200 pt, each a blue square on white. With `openActionJs` the document
+ * runs that JavaScript when opened (a /JavaScript /OpenAction, as a malicious PDF would), and with
+ * `linkTo` the whole page is a link to that URL: what a preview must never run or follow.
+ */
+export function drawablePdf(options: { pages?: number; openActionJs?: string; linkTo?: string } = {}): Buffer {
+  const pages = options.pages ?? 1;
+  const objects: string[] = [];
+  /** Adds an object; its number is its place in the list (push answers the new length). */
+  const add = (body: string) => objects.push(body);
+  const literal = (text: string) => `(${text.replace(/[\\()]/g, (ch) => `\\${ch}`)})`;
+  const catalog = add(''); // filled in below, once the other objects have numbers
+  const pageTree = add('');
+  const pageIds: number[] = [];
+  for (let index = 0; index < pages; index++) {
+    const drawing = '0.09 0.47 1 rg 20 20 160 160 re f';
+    const contents = add(`<< /Length ${drawing.length} >>\nstream\n${drawing}\nendstream`);
+    const link = options.linkTo ? add(`<< /Type /Annot /Subtype /Link /Rect [0 0 200 200] /Border [0 0 0] /A << /S /URI /URI ${literal(options.linkTo)} >> >>`) : undefined;
+    pageIds.push(add(`<< /Type /Page /Parent ${pageTree} 0 R /MediaBox [0 0 200 200] /Resources << >> /Contents ${contents} 0 R${link ? ` /Annots [${link} 0 R]` : ''} >>`));
+  }
+  const action = options.openActionJs ? add(`<< /Type /Action /S /JavaScript /JS ${literal(options.openActionJs)} >>`) : undefined;
+  objects[catalog - 1] = `<< /Type /Catalog /Pages ${pageTree} 0 R${action ? ` /OpenAction ${action} 0 R` : ''} >>`;
+  objects[pageTree - 1] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages} >>`;
+
+  let text = '%PDF-1.7\n';
+  const offsets: number[] = [];
+  objects.forEach((body, index) => {
+    offsets.push(Buffer.byteLength(text, 'latin1'));
+    text += `${index + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(text, 'latin1');
+  text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`;
+  text += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(text, 'latin1');
+}

@@ -29,6 +29,11 @@ export interface TestApp {
   login(email: string, role: 'agent' | 'supervisor' | 'admin'): Promise<{ auth: string; id: string }>;
   /** Registers a merchant (through the admin API) with a secret and a restricted key. */
   createMerchant(id?: string): Promise<TestMerchant>;
+  /**
+   * `m_1`, the merchant of disputeBody(), registered at start with its keys: a dispute is forwarded
+   * only to a merchant who can hear of it, and most tests forward one without caring who it is.
+   */
+  defaultMerchant: TestMerchant;
   /** Where this app stores evidence files (a temporary folder, removed on close). */
   storageDir: string;
   /** `Authorization` value for the intake API. */
@@ -122,6 +127,7 @@ export async function startTestApp(
     const restricted = await http.post(`/v1/admin/merchants/${id}/api-keys`).set('Authorization', admin.auth).send({ kind: 'restricted' }).expect(201);
     return { id, auth: `Bearer ${secret.body.key}`, readOnlyAuth: `Bearer ${restricted.body.key}`, keyId: secret.body.id };
   };
+  const defaultMerchant = await createMerchant(DEFAULT_MERCHANT_ID);
 
   return {
     app,
@@ -132,6 +138,7 @@ export async function startTestApp(
     redis,
     login,
     createMerchant,
+    defaultMerchant,
     storageDir,
     intakeAuth: `Bearer ${intakeToken}`,
     wallet,
@@ -158,13 +165,16 @@ export interface TestMerchant {
   keyId: string;
 }
 
+/** The merchant of disputeBody(); every test app registers it (defaultMerchant), so its disputes can be forwarded. */
+export const DEFAULT_MERCHANT_ID = 'm_1';
+
 export function disputeBody(overrides: Record<string, unknown> = {}) {
   return {
     kind: 'dispute',
     channel: 'hotline',
     subject: 'Parcel never arrived',
     customer: { id: 'u_1', name: '王小明' },
-    merchantId: 'm_1',
+    merchantId: DEFAULT_MERCHANT_ID,
     transactionRef: `TX-${randomBytes(4).toString('hex')}`,
     amount: { amountMinor: 10_000, currency: 'CNY' },
     reason: 'not_received',

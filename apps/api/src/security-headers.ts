@@ -5,15 +5,18 @@ import type { AppConfig } from '@app/config';
 /**
  * Content-Security-Policy per surface. The API answers JSON and files, which nothing should run or
  * frame; the admin UI runs only its own bundled scripts (Ant Design injects its styles, hence
- * inline styles) and shows evidence previews from blob: URLs; Swagger UI and the queue dashboard
- * load their own scripts from this origin. No surface may be framed by another site.
+ * inline styles), shows image previews from blob: URLs and draws PDF previews with pdf.js into
+ * canvases, whose worker is a bundled script of this origin too (script-src 'self' covers it; no
+ * eval, no WebAssembly: see apps/admin/src/lib/pdf-render.ts). It frames nothing, so no file can
+ * reach the browser's PDF viewer or any other document inside it. Swagger UI and the queue
+ * dashboard load their own scripts from this origin. No surface may be framed by another site.
  */
 const POLICIES: Array<{ prefix: string; policy: string }> = [
   {
     prefix: '/admin',
     policy:
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
-      "connect-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+      "connect-src 'self'; worker-src 'self'; frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
   },
   {
     prefix: '/docs',

@@ -17,14 +17,17 @@ export const DEMO_AGENTS = [
   { email: 'agent.en@example.com', displayName: 'Sam Taylor', role: 'agent' as const, locale: 'en' as const },
 ];
 
-/** The merchants the demo cases name; m_2002 gets an API key so the merchant API can be tried at once. */
+/**
+ * The merchants the demo cases name. Each gets an API key: a dispute is forwarded only to a merchant
+ * who can hear of it (the seed forwards disputes of m_2001, m_2002 and m_2003), and the merchant
+ * API can be tried at once.
+ */
 export const DEMO_MERCHANTS = [
   { id: 'm_2001', name: '优选数码 Youxuan Digital' },
   { id: 'm_2002', name: 'SoundWave Audio' },
   { id: 'm_2003', name: '夜猫便利 Night Owl Mart' },
   { id: 'm_2004', name: '乐学教育 Lexue Education' },
 ];
-export const DEMO_KEY_MERCHANT = 'm_2002';
 
 /** Canned replies agents can try on the case page; placeholders are filled per case by the API. */
 export const DEMO_MACROS = [
@@ -87,11 +90,13 @@ async function main(): Promise<void> {
     const missing = [];
     for (const merchant of DEMO_MERCHANTS) if (!(await em.count(MerchantEntity, { id: merchant.id }))) missing.push(merchant);
     if (missing.length === 0) return;
-    for (const merchant of missing) await app.get(CreateMerchant).execute(merchant);
-    if (!missing.some((merchant) => merchant.id === DEMO_KEY_MERCHANT)) return;
-    // Keys are random and stored as a hash: this line is the only place the demo key is shown.
-    const key = await app.get(CreateApiKey).execute({ merchantId: DEMO_KEY_MERCHANT, kind: 'secret', name: 'demo' });
-    console.log(`db:seed: ${missing.length} merchants; API key of ${DEMO_KEY_MERCHANT} (shown once): ${key.key}`);
+    console.log(`db:seed: ${missing.length} merchants`);
+    for (const merchant of missing) {
+      await app.get(CreateMerchant).execute(merchant);
+      // Keys are random and stored as a hash: this line is the only place a demo key is shown.
+      const key = await app.get(CreateApiKey).execute({ merchantId: merchant.id, kind: 'secret', name: 'demo' });
+      console.log(`db:seed: API key of ${merchant.id} (shown once): ${key.key}`);
+    }
   };
   /** Also on its own check: a database seeded before macros existed gets them, one that has any keeps its own. */
   const seedMacros = async () => {

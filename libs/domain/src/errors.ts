@@ -69,6 +69,11 @@ export enum DomainErrorCode {
   CaseNotResolved = 'CASE_NOT_RESOLVED',
   /** A message to the merchant on a case that has none (only disputes with a merchant have that conversation). */
   MerchantNotAParty = 'MERCHANT_NOT_A_PARTY',
+  /**
+   * A dispute forwarded to a merchant who would never hear of it: none on the case, not registered,
+   * or without an active API key or an enabled webhook endpoint. `reason` says which.
+   */
+  MerchantUnreachable = 'MERCHANT_UNREACHABLE',
   MacroNotFound = 'MACRO_NOT_FOUND',
   /** The merchant answered after its window's deadline had passed (even if the deadline has not fired yet). */
   ResponseWindowClosed = 'RESPONSE_WINDOW_CLOSED',

@@ -27,7 +27,7 @@ export {
 export { RecordCustomerEvidence, type RecordCustomerEvidenceCommand } from './use-cases/record-customer-evidence';
 export { UploadEvidenceForCustomer } from './use-cases/upload-evidence-for-customer';
 export { EVIDENCE_CONTENT_TYPES, sniffContentType, type EvidenceContentType } from './upload/magic-bytes';
-export { contentDisposition, safeDisplayName } from './upload/file-name';
+export { contentDisposition, evidenceDownloadHeaders, safeDisplayName } from './upload/file-name';
 export { EVIDENCE_FILE_CATEGORIES, EVIDENCE_TEXT_FIELDS, customerEvidenceLocked, type EvidenceFileCategory, type EvidenceTextField } from './evidence-rules';
 export type { EvidenceFileView, EvidenceSubmissionView, EvidenceView } from './evidence-view';
 export { StageEvidenceFields, type StageEvidenceFieldsCommand } from './use-cases/stage-evidence-fields';

@@ -45,6 +45,7 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.AlreadyRated]: HttpStatus.CONFLICT,
   [DomainErrorCode.CaseNotResolved]: HttpStatus.CONFLICT,
   [DomainErrorCode.MerchantNotAParty]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.MerchantUnreachable]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.MacroNotFound]: HttpStatus.NOT_FOUND,
   [DomainErrorCode.ResponseWindowClosed]: HttpStatus.CONFLICT,
   [DomainErrorCode.InvalidSignature]: HttpStatus.UNAUTHORIZED,

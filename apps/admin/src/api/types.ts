@@ -80,7 +80,10 @@ export interface CaseDetail extends CaseSummary {
   machineVersion: number;
   description: string | null;
   details: Record<string, unknown> | null;
+  /** Without FORWARD_TO_MERCHANT while the merchant cannot be reached (see merchantReachability). */
   allowedEvents: string[];
+  /** Disputes only: whether the merchant would hear of the dispute if it were forwarded, and if not, why. */
+  merchantReachability?: { reachable: boolean; reason: 'no_merchant' | 'merchant_not_registered' | 'no_active_key_or_webhook' | null } | null;
   deadlines: Deadline[];
   refunds?: Refund[];
   /** The customer's rating of the outcome, once given through the customer API. */

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { errorText } from '../lib/errors';
+import { PdfPreview } from './PdfPreview';
 
 /** GET /v1/cases/:id/evidence (libs/evidence's EvidenceView). */
 interface EvidenceFile {
@@ -39,7 +40,7 @@ const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round
 
 /**
  * Evidence from both sides, with previews for images and PDFs. Files are served as attachments,
- * so a preview fetches the bytes (with the session cookie) and shows them from a blob URL.
+ * so a preview fetches the bytes (with the session cookie) and shows them from memory.
  */
 export function EvidenceSection({ caseId }: { caseId: string }) {
   const i18n = useI18n();
@@ -165,32 +166,42 @@ function UploadForCustomer({ caseId }: { caseId: string }) {
   );
 }
 
+/**
+ * Fetches the file (with the session cookie: the route answers it as an attachment) and shows it
+ * from memory: an image from a blob: URL, a PDF drawn by pdf.js into canvases (PdfPreview), never
+ * in a frame where the browser's PDF viewer would open it.
+ */
 function FilePreview({ url, type }: { url: string; type: string }) {
   const i18n = useI18n();
-  const [objectUrl, setObjectUrl] = useState<string | null>(null);
+  const [bytes, setBytes] = useState<ArrayBuffer | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    let revoked = false;
-    let created: string | null = null;
+    let cancelled = false;
     fetch(url, { credentials: 'same-origin' })
       .then(async (response) => {
         if (!response.ok) throw new Error(String(response.status));
-        // Re-type the bytes as what was uploaded (checked by the API on upload) so the browser renders them.
-        const blob = new Blob([await response.arrayBuffer()], { type });
-        created = URL.createObjectURL(blob);
-        if (!revoked) setObjectUrl(created);
+        const body = await response.arrayBuffer();
+        if (!cancelled) setBytes(body);
       })
-      .catch(() => setFailed(true));
+      .catch(() => {
+        if (!cancelled) setFailed(true);
+      });
     return () => {
-      revoked = true;
-      if (created) URL.revokeObjectURL(created);
+      cancelled = true;
     };
-  }, [url, type]);
+  }, [url]);
   if (failed) return <Alert type="warning" showIcon title={i18n.t('case.evidence.previewUnavailable')} />;
-  if (!objectUrl) return <Spin />;
-  return type === 'application/pdf' ? (
-    <iframe title="pdf" src={objectUrl} style={{ width: '100%', height: 600, border: 0 }} />
-  ) : (
-    <img src={objectUrl} alt="" style={{ maxWidth: '100%' }} />
-  );
+  if (!bytes) return <Spin />;
+  return type === 'application/pdf' ? <PdfPreview bytes={bytes} /> : <ImagePreview bytes={bytes} type={type} />;
+}
+
+function ImagePreview({ bytes, type }: { bytes: ArrayBuffer; type: string }) {
+  const [objectUrl, setObjectUrl] = useState<string | null>(null);
+  useEffect(() => {
+    // Re-type the bytes as what was uploaded (checked by the API on upload) so the browser decodes them.
+    const created = URL.createObjectURL(new Blob([bytes], { type }));
+    setObjectUrl(created);
+    return () => URL.revokeObjectURL(created);
+  }, [bytes, type]);
+  return objectUrl ? <img src={objectUrl} alt="" style={{ maxWidth: '100%' }} /> : <Spin />;
 }

@@ -21,6 +21,18 @@ describe('errors of money per transaction, in the agent’s words', () => {
       expect(text.length).toBeGreaterThan(10);
     }
   });
+
+  it('says why a dispute cannot be forwarded to its merchant, in both languages', () => {
+    const error = new ApiError(422, 'MERCHANT_UNREACHABLE', { reason: 'merchant_not_registered' });
+    const en = errorText(error, createI18n('en'));
+    expect(en).toContain('not registered');
+    expect(en).not.toContain('{why}');
+    const zh = errorText(error, createI18n('zh-CN'));
+    expect(zh).toContain('尚未注册');
+    expect(zh).not.toContain('{why}');
+    expect(errorText(new ApiError(422, 'MERCHANT_UNREACHABLE', { reason: 'no_active_key_or_webhook' }), createI18n('en'))).toContain('no active API key');
+    expect(errorText(new ApiError(422, 'MERCHANT_UNREACHABLE', { reason: 'something_new' }), createI18n('en'))).toContain('cannot be reached');
+  });
 });
 
 describe('errors of four eyes, in the agent’s words', () => {

@@ -8,7 +8,7 @@ const KNOWN = new Set<string>([
   'INVALID_CREDENTIALS', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'AGENT_NOT_FOUND',
   'UNKNOWN_CASE_KIND', 'INTERNAL_ERROR', 'NETWORK_ERROR', 'MACRO_NOT_FOUND', 'MERCHANT_NOT_A_PARTY',
   'REFUND_EXCEEDS_TRANSACTION', 'TRANSACTION_NOT_FOUND', 'AMOUNT_EXCEEDS_TRANSACTION', 'MERCHANT_MISMATCH', 'WALLET_UNAVAILABLE',
-  'INVALID_TOTP', 'LOGIN_THROTTLED', 'LOGIN_BUSY', 'TOTP_ENROLMENT_REQUIRED', 'LAST_ADMIN',
+  'INVALID_TOTP', 'LOGIN_THROTTLED', 'LOGIN_BUSY', 'TOTP_ENROLMENT_REQUIRED', 'LAST_ADMIN', 'MERCHANT_UNREACHABLE',
   'APPROVAL_REQUIRED', 'SELF_APPROVAL', 'APPROVAL_LIMIT_EXCEEDED', 'APPEAL_NEEDS_ANOTHER_DECIDER',
 ]);
 
@@ -48,8 +48,17 @@ export function errorText(error: unknown, i18n: I18n, currency?: string): string
     const cur = typeof details.currency === 'string' ? details.currency : currency;
     return i18n.t('error.APPROVAL_LIMIT_EXCEEDED', { limit: limit !== undefined && cur ? i18n.money(limit, cur) : '' });
   }
+  if (code === 'MERCHANT_UNREACHABLE') return i18n.t('error.MERCHANT_UNREACHABLE', { why: merchantUnreachableText(details.reason, i18n) });
   if (code === 'INTERNAL_ERROR') return i18n.t('error.INTERNAL_ERROR', { errorId: String(details.errorId ?? '') });
   return i18n.t(`error.${code}` as MessageKey);
+}
+
+const UNREACHABLE_REASONS = ['no_merchant', 'merchant_not_registered', 'no_active_key_or_webhook'] as const;
+
+/** Why a dispute cannot be forwarded to its merchant (the API's `reason`), as a sentence. */
+export function merchantUnreachableText(reason: unknown, i18n: I18n): string {
+  const known = UNREACHABLE_REASONS.find((candidate) => candidate === reason);
+  return i18n.t(known ? `merchantUnreachable.${known}` : 'merchantUnreachable.unknown');
 }
 
 /** Field paths the API named in a VALIDATION_FAILED answer (e.g. `payload.amountMinor`). */

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Descriptions, Empty, Input, List, Rate, Result, Row, Space, Spin, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Input, List, Rate, Result, Row, Space, Spin, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useOutletContext, useParams } from 'react-router';
 import { api } from '../api/client';
@@ -14,7 +14,7 @@ import { SlaBadge } from '../components/SlaBadge';
 import { Statechart } from '../components/Statechart';
 import { useI18n, type I18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
-import { errorCode, errorText } from '../lib/errors';
+import { errorCode, errorText, merchantUnreachableText } from '../lib/errors';
 import { useNow } from '../lib/use-now';
 
 const POLL_MS = 5_000;
@@ -74,7 +74,11 @@ export default function CasePage() {
   };
   const send = async (type: string, payload: Record<string, unknown>) => {
     // expectedVersion is the version on screen: if anyone changed the case since, the API says 409.
-    const updated = await api<CaseDetail>('POST', `/v1/cases/${detail.id}/events`, { type, payload, expectedVersion: detail.version });
+    const updated = await api<CaseDetail>('POST', `/v1/cases/${detail.id}/events`, { type, payload, expectedVersion: detail.version }).catch((error) => {
+      // The merchant lost its last key or endpoint since the page loaded: reload so the page says so.
+      if (errorCode(error) === 'MERCHANT_UNREACHABLE') refresh();
+      throw error;
+    });
     queryClient.setQueryData(queryKeys.case(id), updated);
     refresh();
   };
@@ -109,7 +113,16 @@ export default function CasePage() {
           <Descriptions.Item label={i18n.t('case.contact')}>
             <CustomerContactItem caseId={detail.id} contact={detail.customerContact ?? null} onRevealed={() => queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
           </Descriptions.Item>
-          <Descriptions.Item label={i18n.t('case.merchant')}>{detail.merchantId ?? i18n.t('common.none')}</Descriptions.Item>
+          <Descriptions.Item label={i18n.t('case.merchant')}>
+            {detail.merchantId ?? i18n.t('common.none')}
+            {detail.merchantReachability && !detail.merchantReachability.reachable && (
+              <Tooltip title={i18n.t('case.merchant.unreachableHint', { why: merchantUnreachableText(detail.merchantReachability.reason, i18n) })}>
+                <Tag color="warning" style={{ marginLeft: 8 }} data-testid="merchant-unreachable" data-reason={detail.merchantReachability.reason ?? ''}>
+                  {i18n.t('case.merchant.unreachable')}
+                </Tag>
+              </Tooltip>
+            )}
+          </Descriptions.Item>
           <Descriptions.Item label={i18n.t('case.transaction')}>
             <Typography.Text copyable={Boolean(detail.transactionRef)}>{detail.transactionRef ?? i18n.t('common.none')}</Typography.Text>
           </Descriptions.Item>

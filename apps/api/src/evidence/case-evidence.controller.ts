@@ -9,7 +9,7 @@ import {
   OpenEvidenceFile,
   UploadEvidenceForCustomer,
   UploadedEvidence,
-  contentDisposition,
+  evidenceDownloadHeaders,
   type EvidenceUpload,
 } from '@app/evidence';
 
@@ -34,9 +34,8 @@ export class CaseEvidenceController {
   @ApiOperation({ summary: 'Download an evidence file (always as an attachment)' })
   async download(@Param('id') id: string, @Param('fileId') fileId: string, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'agent' } });
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.setHeader('Cache-Control', 'private, no-store');
-    return new StreamableFile(file.stream, { type: file.contentType, disposition: contentDisposition(file.filename), length: file.sizeBytes });
+    response.set(evidenceDownloadHeaders(file.filename));
+    return new StreamableFile(file.stream, { type: file.contentType, length: file.sizeBytes });
   }
 
   @Post(':id/evidence/files')

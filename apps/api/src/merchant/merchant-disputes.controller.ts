@@ -10,7 +10,7 @@ import {
   StageEvidenceFiles,
   SubmitEvidence,
   UploadedEvidence,
-  contentDisposition,
+  evidenceDownloadHeaders,
   type EvidenceUpload,
 } from '@app/evidence';
 import { IdempotencyInterceptor } from '@app/idempotency';
@@ -117,9 +117,8 @@ export class MerchantDisputesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'merchant', merchantId: merchant.id } });
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.setHeader('Cache-Control', 'private, no-store');
-    return new StreamableFile(file.stream, { type: file.contentType, disposition: contentDisposition(file.filename), length: file.sizeBytes });
+    response.set(evidenceDownloadHeaders(file.filename));
+    return new StreamableFile(file.stream, { type: file.contentType, length: file.sizeBytes });
   }
 
   @Post(':id/evidence/submit')

@@ -10,6 +10,7 @@ import { APPROVAL_VERDICTS } from '../approvals/approval-verdicts';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines } from '../lock-case';
+import { assertMerchantReachable } from '../merchant-reachability';
 import { recordWithSla } from '../record-with-sla';
 import { toCaseView, type CaseView } from '../views/case-view';
 import { readCaseViewExtras } from '../views/case-view-extras';
@@ -75,6 +76,7 @@ export class SendCaseEvent {
         const definition = definitionFor(entity.kind, entity.machineVersion);
         const proposal = (entity.snapshot as { context?: { proposal?: unknown } }).context?.proposal ?? null;
         const transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
+        if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(em, entity);
         const now = this.clock.now();
         const work = await recordWithSla(em, this.sla, locked, transition, actor, now);
         this.auditApproval(em, entity, transition, proposal, actor, now);

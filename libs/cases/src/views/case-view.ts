@@ -1,4 +1,5 @@
 import type { CaseEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
+import type { MerchantReachability } from '../merchant-reachability';
 import type { CaseViewExtras } from './case-view-extras';
 import {
   allowedEvents,
@@ -93,8 +94,16 @@ export interface CaseView extends CaseSummaryView {
   description: string | null;
   /** The machine's context: decisions, refunded amount, open information requests, … */
   details: unknown;
-  /** Events the asking actor may send now, straight from the machine's `can()`. */
+  /**
+   * Events the asking actor may send now, straight from the machine's `can()`, except
+   * FORWARD_TO_MERCHANT while the merchant cannot be reached (the command would refuse it).
+   */
   allowedEvents: string[];
+  /**
+   * Disputes only (null otherwise): whether the merchant would hear of the dispute if it were
+   * forwarded (registered, with an active API key or an enabled webhook endpoint), and if not, why.
+   */
+  merchantReachability: MerchantReachability | null;
   deadlines: DeadlineView[];
   sla: { policyId: string; clocks: SlaClockView[] } | null;
   escalatedAt: string | null;
@@ -145,7 +154,8 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
     machineVersion: entity.machineVersion,
     description: entity.description,
     details: (entity.snapshot as { context: unknown }).context,
-    allowedEvents: entity.status === 'done' ? [] : allowedEvents(definition, snapshot, sender),
+    allowedEvents: entity.status === 'done' ? [] : offerable(allowedEvents(definition, snapshot, sender), inputs.extras.merchantReachability),
+    merchantReachability: inputs.extras.merchantReachability,
     deadlines: deadlines
       .filter((deadline) => deadline.status === 'pending' && deadline.kind === 'machine')
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
@@ -184,6 +194,11 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
     customerContact: toContactView(inputs.extras.contact),
     customerRating: ratingView(inputs.extras.rating),
   };
+}
+
+/** The machine's allowed events less the forward the command would refuse (see assertMerchantReachable). */
+function offerable(events: string[], merchant: MerchantReachability | null): string[] {
+  return merchant && !merchant.reachable ? events.filter((type) => type !== 'FORWARD_TO_MERCHANT') : events;
 }
 
 /** Hundredths of a minute: whole minutes would hide the difference on short targets. */

@@ -17,6 +17,22 @@ export function safeDisplayName(raw: string | undefined): string {
   return cleaned || 'file';
 }
 
+/**
+ * The headers every evidence download carries, so that a file someone uploaded stays inert even
+ * when a browser is pointed at the route directly (a link opened in a tab, a pasted URL): saved,
+ * not rendered (`attachment`); its type as checked on upload, never sniffed (an HTML page called
+ * receipt.pdf is not run as HTML); and, should anything render it anyway, a sandbox with no
+ * script, no plugins, no forms, no same-origin access and nothing it may load or be framed by.
+ */
+export function evidenceDownloadHeaders(name: string): Record<string, string> {
+  return {
+    'Content-Disposition': contentDisposition(name),
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    'Cache-Control': 'private, no-store',
+  };
+}
+
 /** `attachment` always (never rendered inline), with an ASCII fallback and the UTF-8 name (RFC 6266). */
 export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/[\\"]/g, '_');
