@@ -51,8 +51,8 @@ export class ReadinessProbe {
   ) {}
 
   async check(): Promise<ReadinessReport> {
-    const [database, redis] = await Promise.all([this.checkDatabase(), this.checkRedis()]);
-    const checks = { ...database, redis };
+    const [{ postgres, migrations }, redis] = await Promise.all([this.checkDatabase(), this.checkRedis()]);
+    const checks = { postgres, redis, migrations };
     const allUp = Object.values(checks).every((check) => check.status === 'up');
     return { status: this.shutdown.shuttingDown ? 'shutting_down' : allUp ? 'ok' : 'degraded', checks };
   }

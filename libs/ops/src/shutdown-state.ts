@@ -7,13 +7,13 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class ShutdownState {
-  private since: Date | undefined;
+  private started = false;
 
   begin(): void {
-    this.since ??= new Date();
+    this.started = true;
   }
 
   get shuttingDown(): boolean {
-    return this.since !== undefined;
+    return this.started;
   }
 }

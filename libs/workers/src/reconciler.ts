@@ -64,6 +64,9 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     () => this.reconcileOnce(),
     (error) => this.logger.warn(`reconcile failed, will retry: ${error}`),
   );
+  private readonly passSeconds: Histogram;
+  private readonly restored: Counter<'kind'>;
+  private readonly lastSuccess: Gauge;
 
   constructor(
     private readonly em: EntityManager,
@@ -97,10 +100,6 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.lastSuccess.set(0);
   }
-
-  private readonly passSeconds: Histogram;
-  private readonly restored: Counter<'kind'>;
-  private readonly lastSuccess: Gauge;
 
   onApplicationBootstrap(): void {
     this.task.start(this.config.workers.reconcileIntervalMs, { immediately: true });
