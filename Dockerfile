@@ -18,6 +18,6 @@ COPY --from=build /app/dist ./dist
 # STORAGE_DIR's default; owned by the user the processes run as, so a fresh volume mounted here is too.
 RUN mkdir -p /app/var/evidence && chown -R node:node /app/var
 USER node
-# 3000: the API; 4010: the wallet simulator.
-EXPOSE 3000 4010
+# 3000: the API; 3001: the worker's probes and metrics (WORKER_PROBE_PORT); 4010: the wallet simulator.
+EXPOSE 3000 3001 4010
 CMD ["node", "dist/apps/api/src/main.js"]

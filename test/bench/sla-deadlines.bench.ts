@@ -20,7 +20,8 @@ import { round, summarize, type LatencySummary } from './support/stats';
  *  2. Redis bytes per pending deadline on both sides (MEMORY USAGE over each queue's keys);
  *  3. firing lateness of a burst of alarms due in the same second, fired by the real in-process
  *     deadline worker through FireDeadline (settled_at − due_at from the deadlines table);
- *  4. rebuilding every pending job after all keys of the app's prefix are deleted (Reconciler).
+ *  4. rebuilding every pending job after all keys of the app's prefix are deleted (Reconciler), and
+ *     then a reconciler pass with nothing missing (what every RECONCILE_INTERVAL_MS costs).
  * Setup (cases, SLA clocks, deadline rows) is bulk SQL and not measured.
  */
 const settings = () => {
@@ -42,7 +43,7 @@ const settings = () => {
 };
 type Settings = ReturnType<typeof settings>;
 
-const TARGETS = { rateRatio: 0.5, bytesRatio: 1.2, latenessP99Ms: 1000 };
+const TARGETS = { rateRatio: 0.5, bytesRatio: 1.2, latenessP99Ms: 1000, steadyPassSeconds: 1 };
 
 type Row = { id: string; caseId: string; dueAt: Date };
 
@@ -408,15 +409,12 @@ async function rebuildAfterLoss(bench: BenchApp, redis: Redis, appQueue: Queue, 
   const delayedAfterSteadyPass = await appQueue.getDelayedCount();
   await guard.flushedDuring('the steady-state reconcile pass');
 
-  // The reconciler's read alone, without the ORM: same keyset batches of 1,000 in plain SQL.
+  // The reconciler's read alone, without the ORM: the same keyset batches of 5,000 ids in plain SQL.
   const readStarted = performance.now();
   let after = '00000000-0000-0000-0000-000000000000';
   let read = 0;
   for (;;) {
-    const batch = await bench.sql<{ id: string }>(
-      `select id, case_id, due_at from deadlines where status = 'pending' and id > $1 order by id limit 1000`,
-      [after],
-    );
+    const batch = await bench.sql<{ id: string }>(`select id from deadlines where status = 'pending' and id > $1 order by id limit 5000`, [after]);
     if (batch.length === 0) break;
     read += batch.length;
     after = batch[batch.length - 1]!.id;
@@ -496,7 +494,7 @@ function buildReport(input: {
     `Rebuild: every key of the app's prefix deleted (${rebuild.keysDeleted} keys; only this prefix, never FLUSHALL), then Reconciler.reconcileOnce(): ` +
       `${rebuild.pending} pending rows → ${rebuild.delayedAfter} delayed jobs, ${rebuild.missingAfter} missing (each id checked with ZMSCORE). ` +
       `A second pass with nothing missing took ${round(rebuild.steadyPassSeconds, 2)}s and left ${rebuild.delayedAfterSteadyPass} jobs (no duplicates): ` +
-      'the reconciler re-adds every pending deadline on every tick (RECONCILE_INTERVAL_MS, default 30 s), not only the missing ones. ' +
+      'the reconciler runs one on every tick (RECONCILE_INTERVAL_MS, default 30 s): it reads the pending ids 5,000 at a time and checks each batch with one ZMSCORE against the delayed set, and re-adds only what is missing. ' +
       `For scale: the same keyset read in plain SQL took ${round(rebuild.plainSqlReadSeconds, 2)}s and enqueueDeadlines of as many rows ${round(config.cases / realSide.perSecond, 2)}s (scheduling above).`,
   ];
   if (input.flushes.length) {
@@ -526,7 +524,7 @@ function buildReport(input: {
     { metric: 'rebuild after prefix loss', value: rebuild.seconds, unit: 's', digits: 2 },
     { metric: 'rebuild rate', value: rebuild.perSecond, unit: '/s', digits: 0 },
     { metric: 'jobs back / pending', value: rebuild.pending - rebuild.missingAfter, unit: `of ${rebuild.pending}`, digits: 0 },
-    { metric: 'reconcile pass, nothing missing', value: rebuild.steadyPassSeconds, unit: 's', digits: 2 },
+    { metric: 'reconcile pass, nothing missing', value: rebuild.steadyPassSeconds, unit: 's', digits: 2, target: { op: '<', threshold: TARGETS.steadyPassSeconds } },
     // Not a target: a non-zero count means another client's FLUSHALL hit this run (see the notes).
     { metric: 'Redis flushes by other clients', value: input.flushes.length, unit: '', digits: 0 },
   ];

@@ -68,15 +68,27 @@ describe('agent sessions, roles, health, metrics and docs', () => {
     expect(security.body.items.map((c: { subject: string }) => c.subject)).toEqual(['Account hacked']);
   });
 
-  it('reports health of PostgreSQL and Redis, Prometheus metrics and the OpenAPI document', async () => {
+  it('reports health of PostgreSQL, Redis and the schema, Prometheus metrics and the OpenAPI document', async () => {
     const health = await t.http.get('/health').expect(200);
-    expect(health.body).toEqual({ status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    expect(health.body).toEqual({ status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' }, migrations: { status: 'up' } } });
+    const { body: opened } = await t.http.get('/v1/cases?kind=inquiry').set('Authorization', t.auth).expect(200);
+    await t.http.get(`/v1/cases/${opened.items[0].id}`).set('Authorization', t.auth).expect(200);
+    await t.http.get('/v1/no-such-route/12345').expect(404);
     const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^cases_active\{kind="inquiry",state="open"\} \d+$/m);
-    expect(metrics.text).toMatch(/^queue_jobs\{queue="deadlines",state="delayed"\} \d+$/m);
+    // Every queue, the webhooks' and the customer notifications' too.
+    for (const queue of ['deadlines', 'effects', 'webhooks', 'notifications']) expect(metrics.text).toMatch(new RegExp(`^queue_jobs\\{queue="${queue}",state="delayed"\\} \\d+$`, 'm'));
     // Alerts need their series even when nothing has failed yet.
     expect(metrics.text).toMatch(/^effects_unfinished\{type="requestRefund",status="failed"\} \d+$/m);
     expect(metrics.text).toMatch(/^webhook_deliveries_unfinished\{status="failed"\} 0$/m);
+    expect(metrics.text).toMatch(/^deadlines_overdue\{kind="machine"\} 0$/m);
+    expect(metrics.text).toMatch(/^outbox_overdue\{type="requestRefund"\} 0$/m);
+    expect(metrics.text).toMatch(/^webhook_deliveries_overdue 0$/m);
+    // Requests by route pattern and status, never by raw URL (a case id would make a series per case).
+    expect(metrics.text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/v1\/cases\/:id",status="200"\} [1-9]\d*$/m);
+    expect(metrics.text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} [1-9]\d*$/m);
+    expect(metrics.text).not.toContain(opened.items[0].id);
+    expect(metrics.text).not.toContain('no-such-route');
     const docs = await t.http.get('/docs-json').expect(200);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{id}/events', '/v1/auth/login']));
   });

@@ -37,3 +37,56 @@ describe('per-case reads on the hot paths use an index', () => {
     expect(plan).toMatch(new RegExp(`Index Cond: \\(${column} = `));
   });
 });
+
+/**
+ * What runs on a timer whatever the load: the reconciler's walk over pending deadlines and the
+ * overdue gauges of every /metrics scrape. Each must search a partial index of the rows it wants
+ * (pending ones), never read a whole table or index: settled rows pile up forever.
+ */
+describe('the reconciler and the overdue gauges read partial indexes', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const planOf = async (query: string): Promise<string> => {
+    await t.sql('set enable_seqscan = off');
+    try {
+      const rows = await t.sql<{ 'QUERY PLAN': string }>(`explain ${query}`);
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    } finally {
+      await t.sql('reset enable_seqscan');
+    }
+  };
+
+  // An index scan of the named partial index, searched by the condition (not merely read whole).
+  it.each([
+    [
+      "the reconciler's batch of pending deadline ids",
+      `select id from deadlines where status = 'pending' and id > '00000000-0000-0000-0000-000000000000' order by id limit 5000`,
+      /using deadlines_pending_id_idx .*\n\s+Index Cond: \(id > /,
+    ],
+    [
+      'deadlines_overdue',
+      `select kind, count(*) as n from deadlines where status = 'pending' and due_at < now() - interval '1 minute' group by 1`,
+      /using deadlines_pending_due_idx .*\n\s+Index Cond: \(due_at < /,
+    ],
+    [
+      'outbox_overdue',
+      `select type, count(*) as n from outbox where status = 'pending' and created_at < now() - interval '900 seconds' group by 1`,
+      /using outbox_unrelayed_idx .*\n\s+Index Cond: \(created_at < /,
+    ],
+    // Either partial index serves it: the pending one by time, or the unfinished one by status.
+    [
+      'webhook_deliveries_overdue',
+      `select count(*) as n from webhook_deliveries where status = 'pending' and next_attempt_at < now() - interval '1 minute'`,
+      /using (webhook_deliveries_pending_idx .*\n\s+Index Cond: \(next_attempt_at < |webhook_deliveries_unfinished_idx .*\n\s+Index Cond: \(status = 'pending')/,
+    ],
+  ])('%s', async (_what, query, expected) => {
+    const plan = await planOf(query);
+    expect(plan).not.toMatch(/Seq Scan/);
+    expect(plan).toMatch(expected);
+  });
+});

@@ -6,6 +6,7 @@ import { CasesModule } from '@app/cases';
 import { ConfigModule, type AppConfig, type Clock } from '@app/config';
 import { DbModule } from '@app/db';
 import { AllExceptionsFilter } from '@app/http';
+import { OpsModule } from '@app/ops';
 import { QueuesModule } from '@app/queues';
 import { WorkersModule } from '@app/workers';
 import { AgentsController, AuthController } from './auth/auth.controller';
@@ -46,6 +47,8 @@ export class ApiModule {
         ConfigModule.forRoot(config, clock),
         DbModule.forRoot(),
         QueuesModule.forRoot(),
+        // Probes, the metrics registry, and the shutdown of in-process workers.
+        OpsModule,
         CasesModule,
         AuthModule,
         AuditModule,

@@ -10,6 +10,8 @@ import { mountQueueDashboard } from './queue-dashboard';
 import { applySecurityHeaders } from './security-headers';
 import { requireAgentSession } from './session-middleware';
 import { AgentSessions } from '@app/auth';
+import { MetricsRegistry } from '@app/ops';
+import { httpMetrics } from './ops/http-metrics';
 
 /** Builds the HTTP app exactly as production runs it; tests call this too. */
 export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string; /** Tests: a clock they move. */ clock?: Clock } = {}): Promise<INestApplication> {
@@ -21,13 +23,15 @@ export async function createApiApp(config: AppConfig, options: { logger?: false 
   // A small JSON body limit by default: case commands are small; uploads get their own routes.
   // verifyJsonBody keeps the bytes as received in request.rawBody (wallet callbacks are verified over
   // them). Nest's own `rawBody: true` would replace this verify hook, and with it the body checks.
+  // First, so that every request is timed, including those the body parser or a guard refuses.
+  app.use(httpMetrics(app.get(MetricsRegistry).registry));
   app.useBodyParser('json', { limit: config.http.bodyLimit, verify: verifyJsonBody });
   app.use(bodyParserErrors);
   app.use(rejectControlCharactersInQuery);
   app.set('trust proxy', 1);
   applySecurityHeaders(app, config);
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: main.ts handles SIGTERM itself (shutdown.ts), draining HTTP before the app closes.
   // Before the admin UI: its single-page fallback would otherwise answer /admin/queues with index.html.
   mountQueueDashboard(app);
   serveAdminUi(app, options.adminDir);

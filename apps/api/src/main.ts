@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, logUnhandledRejections } from '@app/config';
 import { DatabaseUnreachableError, checkDatabase } from '@app/db';
+import { onShutdownSignals } from '@app/ops';
 import { RedisUnreachableError, checkRedis } from '@app/queues';
 import { createApiApp } from './bootstrap';
+import { shutdownApi } from './shutdown';
 
 async function main(): Promise<void> {
   // Logged, never silent and never fatal: a failed-job listener or a timer must not end the process.
@@ -15,6 +17,11 @@ async function main(): Promise<void> {
   await Promise.all([checkDatabase(config.database.url), checkRedis(config)]);
   const app = await createApiApp(config);
   await app.listen(config.http.port, config.http.host);
+  onShutdownSignals(new Logger('api'), config.ops.shutdownGraceMs, async () => {
+    const { http, workersCutOff } = await shutdownApi(app, config);
+    if (http === 'cut_off') new Logger('api').warn(`requests still running after ${config.ops.shutdownGraceMs} ms were cut off`);
+    if (workersCutOff) new Logger('api').warn(`${workersCutOff} in-process worker(s) left jobs running; they will be picked up again as stalled`);
+  });
   new Logger('api').log(
     `listening on http://${config.http.host}:${config.http.port} (docs at /docs)${config.workers.inProcess ? ', workers in-process' : ''}`,
   );

@@ -1,24 +1,27 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig, logUnhandledRejections } from '@app/config';
 import { DatabaseUnreachableError, checkDatabase } from '@app/db';
+import { onShutdownSignals } from '@app/ops';
 import { RedisUnreachableError, checkRedis } from '@app/queues';
-import { WorkerAppModule } from './worker.module';
+import { startWorker } from './bootstrap';
 
 async function main(): Promise<void> {
+  const logger = new Logger('worker');
   // Logged, never silent and never fatal: a failed-job listener or a timer must not end the process.
-  logUnhandledRejections(new Logger('worker'));
+  logUnhandledRejections(logger);
   const config = loadConfig();
   if (config.nodeEnvUnset) {
-    new Logger('worker').warn('NODE_ENV is not set: production security defaults apply (secure cookies, https-only webhooks, two-factor login for supervisors and admins)');
+    logger.warn('NODE_ENV is not set: production security defaults apply (secure cookies, https-only webhooks, two-factor login for supervisors and admins)');
   }
   await Promise.all([checkDatabase(config.database.url), checkRedis(config)]);
-  const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config));
-  // SIGTERM closes the BullMQ workers, which finish their in-flight jobs first.
-  app.enableShutdownHooks();
-  await app.init();
-  new Logger('worker').log('processing deadlines and effects');
+  const worker = await startWorker(config);
+  // SIGTERM: stop taking jobs, let the running ones finish (within SHUTDOWN_GRACE_MS), then exit.
+  onShutdownSignals(logger, config.ops.shutdownGraceMs, async () => {
+    const cutOff = await worker.shutdown();
+    if (cutOff) logger.warn(`${cutOff} worker(s) left jobs running after ${config.ops.shutdownGraceMs} ms; they will be picked up again as stalled`);
+  });
+  logger.log(`processing deadlines and effects; probes and metrics on http://${config.http.host}:${worker.probe.port}`);
 }
 
 main().catch((error: unknown) => {

@@ -232,3 +232,27 @@ describe('refund limits (four eyes)', () => {
     expect(() => limits('agent')).toThrow(ConfigError);
   });
 });
+
+describe('operations configuration', () => {
+  const ops = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).ops;
+
+  it('defaults: the worker probes on 3001, 25 s to shut down, outbox rows overdue after 15 minutes', () => {
+    expect(ops({})).toMatchObject({ workerProbePort: 3001, shutdownGraceMs: 25_000, outboxOverdueMs: 15 * 60_000 });
+  });
+
+  it('reads WORKER_PROBE_PORT (0: any free port), SHUTDOWN_GRACE_MS and OUTBOX_OVERDUE_MINUTES', () => {
+    expect(ops({ WORKER_PROBE_PORT: '0', SHUTDOWN_GRACE_MS: '5000', OUTBOX_OVERDUE_MINUTES: '3' })).toMatchObject({
+      workerProbePort: 0,
+      shutdownGraceMs: 5000,
+      outboxOverdueMs: 180_000,
+    });
+  });
+
+  it.each([
+    [{ WORKER_PROBE_PORT: 'http' }, /WORKER_PROBE_PORT must be an integer >= 0/],
+    [{ SHUTDOWN_GRACE_MS: '-1' }, /SHUTDOWN_GRACE_MS must be an integer >= 0/],
+    [{ OUTBOX_OVERDUE_MINUTES: '0' }, /OUTBOX_OVERDUE_MINUTES must be an integer >= 1/],
+  ])('refuses %j', (env, message) => {
+    expect(() => ops(env)).toThrow(message);
+  });
+});

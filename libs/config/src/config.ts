@@ -23,6 +23,15 @@ export interface AppConfig {
     metricsToken?: string;
     /** Whether /docs (OpenAPI) is open to anyone; otherwise it needs an agent session. */
     docsPublic: boolean;
+    /** The worker's probe and metrics port (/health/live, /health/ready, /metrics), on HOST; 0 picks a free one (tests). */
+    workerProbePort: number;
+    /**
+     * On SIGTERM, how long the API waits for requests in flight and a worker for the jobs it is
+     * running before cutting them off; keep it below the orchestrator's own stop timeout.
+     */
+    shutdownGraceMs: number;
+    /** An outbox row still pending this long after it was written counts as overdue in /metrics. */
+    outboxOverdueMs: number;
   };
   http: { host: string; port: number; bodyLimit: string };
   database: { url: string; poolMax: number; debug: boolean };
@@ -523,6 +532,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ops: {
       metricsToken: metricsToken(env.METRICS_TOKEN),
       docsPublic: bool(env, 'DOCS_PUBLIC', !productionSecurity),
+      workerProbePort: int(env, 'WORKER_PROBE_PORT', 3001),
+      shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000),
+      outboxOverdueMs: int(env, 'OUTBOX_OVERDUE_MINUTES', 15, 1) * 60_000,
     },
     http: { host: env.HOST ?? '0.0.0.0', port: int(env, 'PORT', 3000), bodyLimit: env.HTTP_BODY_LIMIT ?? '100kb' },
     database: {

@@ -16,6 +16,7 @@ import { Migration20261203155000CaseMessagesAndMacros } from './migrations/Migra
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
 import { Migration20261203171000AgentTotp } from './migrations/Migration20261203171000AgentTotp';
 import { Migration20261203172000CaseLogChain } from './migrations/Migration20261203172000CaseLogChain';
+import { Migration20261203183930ReconcilerPendingIds } from './migrations/Migration20261203183930ReconcilerPendingIds';
 import { Migration20261203186391AgentLastLogin } from './migrations/Migration20261203186391AgentLastLogin';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },
   { name: 'Migration20261203171000AgentTotp', class: Migration20261203171000AgentTotp },
   { name: 'Migration20261203172000CaseLogChain', class: Migration20261203172000CaseLogChain },
+  { name: 'Migration20261203183930ReconcilerPendingIds', class: Migration20261203183930ReconcilerPendingIds },
   { name: 'Migration20261203186391AgentLastLogin', class: Migration20261203186391AgentLastLogin },
 ];
 

@@ -77,8 +77,9 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
       for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(`bench cleanup: ${error}`));
     })());
 
-  // Ctrl-C must not leave a database behind. Nest's own shutdown hooks close the app on the same
-  // signal and then re-raise it; staying subscribed (until the very last cleanup step) absorbs that.
+  // Ctrl-C must not leave a database behind. The app itself listens to no signal (apps/api's
+  // main.ts does, not createApiApp), so this handler closes it; it stays subscribed until the very
+  // last cleanup step, so a second signal meanwhile does not cut the cleanup short.
   const onSignal = (signal: NodeJS.Signals) => {
     if (cleaning) return;
     console.error(`\nbench: ${signal}, cleaning up`);
@@ -112,8 +113,10 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
       PORT: '0',
       REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
       REDIS_PORT: process.env.REDIS_PORT ?? '6379',
-      // The reconciler re-enqueues every pending deadline; in a 20 s run it would only add noise.
+      // The reconciler compares every pending deadline with Redis; in a 20 s run it would only add noise.
       RECONCILE_INTERVAL_MS: '600000',
+      // A separate worker process's probe server: any free port, never one a real worker uses.
+      WORKER_PROBE_PORT: '0',
       // The benchmarks' cases name no transaction, so nothing asks the wallet; production config still wants one.
       WALLET_BASE_URL: 'http://127.0.0.1:9',
       WALLET_API_SECRET: randomBytes(24).toString('hex'),

@@ -1,39 +1,43 @@
-import { EntityManager } from '@mikro-orm/postgresql';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Queue } from 'bullmq';
 import type { Response } from 'express';
 import { Public } from '@app/auth';
-import { QUEUES } from '@app/queues';
+import { ReadinessProbe, type ReadinessReport } from '@app/ops';
 
-async function check(probe: () => Promise<unknown>): Promise<{ status: 'up' | 'down'; error?: string }> {
-  try {
-    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2s')), 2000).unref())]);
-    return { status: 'up' };
-  } catch (error) {
-    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
-  }
-}
-
+/**
+ * Probes. Liveness: the process answers at all (its event loop runs); restart it when this fails.
+ * Readiness: it can serve now (PostgreSQL and Redis answer, no migration pending, not shutting
+ * down); send it no traffic while this fails. /health is readiness under its old name.
+ */
 @ApiTags('ops')
 @Controller()
 export class HealthController {
-  constructor(
-    private readonly em: EntityManager,
-    @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
-  ) {}
+  constructor(private readonly readiness: ReadinessProbe) {}
 
-  /** 200 when PostgreSQL and Redis both answer, 503 naming the one that does not. */
+  /** 200 whenever the process can answer; it checks nothing else on purpose (a database outage is no reason to restart). */
+  @Public()
+  @Get('health/live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** 200 when ready; 503 with the check that failed (postgres, redis, migrations) or `status: "shutting_down"`. */
+  @Public()
+  @Get('health/ready')
+  ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
+    return this.answer(response);
+  }
+
+  /** The same as /health/ready (kept for the probes and scripts that ask /health). */
   @Public()
   @Get('health')
-  async health(@Res({ passthrough: true }) response: Response) {
-    const [postgres, redis] = await Promise.all([
-      check(() => this.em.fork().getConnection().execute('select 1')),
-      check(async () => (await this.deadlines.client as unknown as { ping(): Promise<string> }).ping()),
-    ]);
-    const ok = postgres.status === 'up' && redis.status === 'up';
-    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'degraded', checks: { postgres, redis } };
+  health(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
+    return this.answer(response);
+  }
+
+  private async answer(response: Response): Promise<ReadinessReport> {
+    const report = await this.readiness.check();
+    response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return report;
   }
 }

@@ -1,0 +1,19 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { BullWorkers } from './bull-workers';
+import { JobMetrics } from './job-metrics';
+import { MetricsRegistry } from './metrics-registry';
+import { ReadinessProbe } from './readiness';
+import { ShutdownState } from './shutdown-state';
+
+/**
+ * What every process (API, worker) has for operations: its metrics registry, readiness, the
+ * shutdown flag, and its BullMQ workers with their job metrics. Needs DbModule and QueuesModule.
+ */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [MetricsRegistry, ShutdownState, ReadinessProbe, BullWorkers, JobMetrics],
+  exports: [MetricsRegistry, ShutdownState, ReadinessProbe, BullWorkers],
+})
+export class OpsModule {}

@@ -1,0 +1,35 @@
+import type { Queue } from 'bullmq';
+
+/** What Redis holds for the job of a pending row. */
+export type JobPresence = 'live' | 'missing' | 'finished';
+
+interface PresenceClient {
+  zmscore(key: string, ...members: string[]): Promise<Array<string | null>>;
+  pipeline(): { hmget(key: string, ...fields: string[]): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> };
+}
+
+/**
+ * Where each of `ids` stands in `queue`, in two round trips at most, cheapest where jobs usually
+ * are: one ZMSCORE on the queue's delayed set answers for every job waiting for its time (nearly
+ * every pending deadline: they are due hours to days ahead), and only the ids it does not find
+ * are looked up one by one, in one pipeline: a job hash without `finishedOn` is waiting, active or
+ * retrying (live); with it, BullMQ completed or failed the job for good (finished); no hash, gone.
+ */
+export async function presenceOf(queue: Queue, ids: readonly string[]): Promise<JobPresence[]> {
+  if (ids.length === 0) return [];
+  const client = (await queue.client) as unknown as PresenceClient;
+  const scores = await client.zmscore(queue.toKey('delayed'), ...ids);
+  const presence: JobPresence[] = scores.map((score) => (score === null ? 'missing' : 'live'));
+  const unresolved = ids.flatMap((id, index) => (presence[index] === 'missing' ? [index] : []));
+  if (unresolved.length === 0) return presence;
+  const pipeline = client.pipeline();
+  for (const index of unresolved) pipeline.hmget(queue.toKey(ids[index]!), 'timestamp', 'finishedOn');
+  const results = (await pipeline.exec()) ?? [];
+  unresolved.forEach((index, position) => {
+    const [error, value] = results[position] ?? [new Error('no reply'), null];
+    if (error) throw error;
+    const [timestamp, finishedOn] = value as [string | null, string | null];
+    presence[index] = finishedOn ? 'finished' : timestamp ? 'live' : 'missing';
+  });
+  return presence;
+}
