@@ -1,3 +1,5 @@
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { VerifyCaseReplay } from '@app/cases';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -202,5 +204,73 @@ describe('four eyes on money (dispute v3 over the API)', () => {
     const second = (await t.http.get('/v1/approvals').query({ limit: 1, cursor: first.nextCursor }).set('Authorization', t.auth).expect(200)).body;
     expect(second.items.map((item: { case: { id: string } }) => item.case.id)).not.toEqual(first.items.map((item: { case: { id: string } }) => item.case.id));
     await t.http.get('/v1/approvals').query({ cursor: 'not-a-cursor' }).set('Authorization', t.auth).expect(400);
+  });
+
+  describe('the other kinds that move money or balances', () => {
+    const purchasedAt = () => new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+    const open = async (body: Record<string, unknown>) => (await t.http.post('/v1/cases').set('Authorization', agent.auth).send(body).expect(201)).body;
+    const drive = async (id: string, steps: Array<[string, Record<string, unknown>?]>, auth = agent.auth) => {
+      let version = (await getCase(id)).version;
+      for (const [type, payload] of steps) version = (await send(id, auth, type, version, payload).expect(200)).body.version;
+      return getCase(id, auth);
+    };
+
+    it('refund_request v2: an approval above the limit is refused, proposed instead, and approved by a second person', async () => {
+      const opened = await open({ kind: 'refund_request', channel: 'app', subject: 'Refund', customer: { id: 'u_rr' }, transactionRef: `TX-RR-${Date.now()}`, amount: { amountMinor: 90_000, currency: 'CNY' }, reason: 'changed mind', purchasedAt: purchasedAt() });
+      expect(opened.machineVersion).toBe(2);
+      const reviewing = await drive(opened.id, [['START_REVIEW']]);
+      const refused = await send(opened.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Goods returned' }).expect(403);
+      expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_FULL_REFUND' });
+      const proposed = await send(opened.id, agent.auth, 'PROPOSE_FULL_REFUND', reviewing.version, { reason: 'Goods returned' }).expect(200);
+      expect(proposed.body).toMatchObject({ state: 'awaitingApproval', details: expect.objectContaining({ proposal: expect.objectContaining({ amountMinor: 90_000 }) }) });
+      await send(opened.id, agent.auth, 'APPROVE_PROPOSAL', proposed.body.version).expect(403);
+      const approved = await send(opened.id, supervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version).expect(200);
+      expect(approved.body.state).toMatch(/^refunding|^resolved/);
+    });
+
+    it('payment_failure v3: a reversal above the limit is refused, proposed instead, and approved by a second person', async () => {
+      const opened = await open({ kind: 'payment_failure', channel: 'app', subject: 'Debited but failed', customer: { id: 'u_pf' }, transactionRef: `TX-PF-${Date.now()}`, amount: { amountMinor: 70_000, currency: 'CNY' }, reason: 'debited but failed' });
+      expect(opened.machineVersion).toBe(3);
+      const tracing = await drive(opened.id, [['START_INVESTIGATION'], ['RECORD_CAUSE', { cause: 'bank' }]]);
+      const refused = await send(opened.id, agent.auth, 'REVERSE_PAYMENT', tracing.version, { reason: 'Debited' }).expect(403);
+      expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_REVERSAL' });
+      const proposed = await send(opened.id, agent.auth, 'PROPOSE_REVERSAL', tracing.version, { reason: 'Debited' }).expect(200);
+      expect(proposed.body.details.proposal).toMatchObject({ action: 'reversal', amountMinor: 70_000, proposedBy: agent.id });
+      const approved = await send(opened.id, otherSupervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version).expect(200);
+      expect(approved.body.state).toMatch(/^reversing|^resolved/);
+    });
+
+    it('balance_discrepancy v3: any correction needs a second person; the proposer cannot approve it', async () => {
+      const opened = await open({ kind: 'balance_discrepancy', channel: 'app', subject: 'Balance 50 yuan short', customer: { id: 'u_bd' }, amount: { amountMinor: 5_000, currency: 'CNY' } });
+      expect(opened.machineVersion).toBe(3);
+      const needed = await drive(opened.id, [['START_PENDING_CHECK'], ['PENDING_CHECKED', { explained: false, pendingTransactionRefs: [], note: 'Nothing pending' }]]);
+      const proposed = await send(opened.id, supervisor.auth, 'PROPOSE_CORRECTION', needed.version, { amountMinor: 5_000, direction: 'credit', reason: 'Fee charged twice' }).expect(200);
+      expect(proposed.body).toMatchObject({ state: 'awaitingApproval' });
+      const self = await send(opened.id, supervisor.auth, 'APPROVE_CORRECTION', proposed.body.version).expect(403);
+      expect(self.body.code).toBe('SELF_APPROVAL');
+      const queue = (await t.http.get('/v1/approvals').set('Authorization', otherSupervisor.auth).expect(200)).body;
+      expect(queue.items.find((item: { case: { id: string } }) => item.case.id === opened.id)).toMatchObject({
+        proposal: { action: 'balance_correction', amountMinor: 5_000, currency: 'CNY', direction: 'credit' },
+        decideWith: { approve: 'APPROVE_CORRECTION', reject: 'REJECT_CORRECTION' },
+      });
+      const approved = await send(opened.id, otherSupervisor.auth, 'APPROVE_CORRECTION', proposed.body.version).expect(200);
+      expect(approved.body.state).toMatch(/^postingCorrection|^resolved/);
+    });
+
+    it('a case on the version before keeps its rules beside a new one: a v2 dispute still decides ¥800 alone, v3 asks for approval', async () => {
+      const onV2 = await disputeInReview(80_000);
+      const onV3 = await disputeInReview(80_000);
+      // As if opened before v3 was deployed: the v3 snapshot holds every field v2 reads.
+      await t.sql('update cases set machine_version = 2 where id = $1', [onV2.id]);
+      await send(onV3.id, agent.auth, 'DECIDE_FULL_REFUND', onV3.version, { reason: 'No proof' }).expect(403);
+      const decided = await send(onV2.id, agent.auth, 'DECIDE_FULL_REFUND', onV2.version, { reason: 'No proof' }).expect(200);
+      expect(decided.body).toMatchObject({ machineVersion: 2, state: expect.stringMatching(/^refunding|^resolved/) });
+    });
+
+    it('every case of this file, proposals, approvals and stamped senders included, replays to its stored snapshot', async () => {
+      const result = await RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(VerifyCaseReplay).execute({ batchSize: 10 }));
+      expect(result.checked).toBeGreaterThan(10);
+      expect(result.mismatches).toEqual([]);
+    });
   });
 });

@@ -88,6 +88,10 @@ describe('account_security lifecycles against the wallet', () => {
     await send(opened.id, 'REQUEST_CUSTOMER_INFO', { question: 'Last four digits of your bank card?' });
     await send(opened.id, 'CUSTOMER_INFO_PROVIDED', { summary: '6218' });
     await send(opened.id, 'IDENTITY_VERIFIED', { method: 'bank_card', note: 'Digits match' });
+    // The verifying agent's word alone resets nothing: the reset waits for a second person.
+    expect(await getCase(opened.id)).toMatchObject({ state: 'awaitingApproval', details: expect.objectContaining({ proposal: expect.objectContaining({ action: 'reset_credentials' }) }) });
+    expect(await account(customer)).toMatchObject({ credential_resets: 0 });
+    await approve(opened.id);
     const resolved = await reaches(opened.id, 'resolved');
     expect(resolved.details).toMatchObject({ outcome: 'credentials_reset', freezeConfirmed: false });
     expect(await account(customer)).toMatchObject({ frozen: false, credential_resets: 1 });

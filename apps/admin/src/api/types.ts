@@ -196,6 +196,7 @@ export interface ApprovalItem {
     amountMinor: number | null;
     currency: string | null;
     reason: string | null;
+    direction: 'credit' | 'debit' | null;
     proposedBy: { id: string; displayName: string } | null;
   };
   waitingSince: string;

@@ -29,7 +29,7 @@ const item = (id: string, overrides: Partial<ApprovalItem> = {}): ApprovalItem =
     createdAt: '2026-12-03T01:00:00Z',
     updatedAt: '2026-12-03T01:00:00Z',
   } as ApprovalItem['case'],
-  proposal: { action: 'full_refund', amountMinor: 80_000, currency: 'CNY', reason: 'No proof of delivery', proposedBy: ANN },
+  proposal: { action: 'full_refund', amountMinor: 80_000, currency: 'CNY', reason: 'No proof of delivery', direction: null, proposedBy: ANN },
   waitingSince: '2026-12-03T01:00:00Z',
   dueAt: '2026-12-03T05:00:00Z',
   overdue: false,
@@ -81,6 +81,9 @@ describe('approvals queue', () => {
     expect(within(row).getByText('No proof of delivery')).toBeTruthy();
     expect(within(row).getByText('Ann')).toBeTruthy();
     fireEvent.click(within(row).getByTestId('approve'));
+    expect(await screen.findByText('Approve Full refund · CN¥800.00? The wallet acts on it at once.')).toBeTruthy();
+    expect(sent).toEqual([]);
+    fireEvent.click(screen.getByTestId('approve-confirm'));
     await waitFor(() => expect(sent).toHaveLength(1));
     expect(sent[0]).toEqual(['/v1/cases/c1000000-0000-4000-8000-000000000001/events', { type: 'APPROVE_PROPOSAL', payload: {}, expectedVersion: 4 }]);
   });
@@ -111,6 +114,27 @@ describe('approvals queue', () => {
     fireEvent.change(screen.getByTestId('reject-reason'), { target: { value: 'Tracking is convincing' } });
     fireEvent.click(screen.getByTestId('reject-confirm'));
     await waitFor(() => expect(sent).toEqual([{ type: 'REJECT_PROPOSAL', payload: { reason: 'Tracking is convincing' }, expectedVersion: 4 }]));
+  });
+
+  it('shows a balance correction with its direction, and loads the next page on request', async () => {
+    const first = item('c5000000-0000-4000-8000-000000000005', {
+      proposal: { action: 'balance_correction', amountMinor: 5_000, currency: 'CNY', reason: 'Fee charged twice', direction: 'credit', proposedBy: ANN },
+    });
+    const second = item('c6000000-0000-4000-8000-000000000006');
+    const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
+      const path = String(input);
+      if (path === '/v1/approvals?limit=100') return json(200, { items: [first], nextCursor: 'page-2' });
+      if (path === '/v1/approvals?limit=100&cursor=page-2') return json(200, { items: [second], nextCursor: null });
+      throw new Error(`unexpected fetch ${path}`);
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    renderPage(SUE);
+    const row = (await screen.findByText('Parcel c500')).closest('tr')!;
+    expect(within(row).getByTestId('approval-action').textContent).toBe('Balance correction · CN¥50.00 (credit to the balance)');
+    expect(screen.queryByText('Parcel c600')).toBeNull();
+    fireEvent.click(screen.getByTestId('approvals-more'));
+    expect(await screen.findByText('Parcel c600')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByTestId('approvals-more')).toBeNull());
   });
 
   it('speaks Chinese', async () => {

@@ -1,5 +1,5 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Empty, Form, Input, Modal, Result, Space, Table, Tag, Typography, message } from 'antd';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Empty, Form, Input, Modal, Popconfirm, Result, Space, Table, Tag, Typography, message } from 'antd';
 import { useState } from 'react';
 import { Link, useOutletContext } from 'react-router';
 import { api } from '../api/client';
@@ -27,12 +27,15 @@ export default function ApprovalsPage() {
   const [rejecting, setRejecting] = useState<ApprovalItem | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [form] = Form.useForm<{ reason: string }>();
-  const approvals = useQuery({
+  const approvals = useInfiniteQuery({
     queryKey: queryKeys.approvals,
-    queryFn: () => api<ApprovalPage>('GET', `/v1/approvals?limit=${PAGE_SIZE}`),
+    queryFn: ({ pageParam }) => api<ApprovalPage>('GET', `/v1/approvals?limit=${PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
     enabled: allowed,
     refetchInterval: 30_000,
   });
+  const items = approvals.data?.pages.flatMap((page) => page.items) ?? [];
   if (!allowed) return <Result status="403" title={i18n.t('approvals.forbidden')} />;
 
   const decide = async (item: ApprovalItem, type: string, payload: Record<string, unknown>) => {
@@ -48,6 +51,11 @@ export default function ApprovalsPage() {
     }
   };
 
+  const proposalText = (item: ApprovalItem) => {
+    const money = item.proposal.amountMinor && item.proposal.currency ? ` · ${i18n.money(item.proposal.amountMinor, item.proposal.currency)}` : '';
+    const direction = item.proposal.direction ? ` (${i18n.t(`approvals.direction.${item.proposal.direction}`)})` : '';
+    return `${actionLabel(item.proposal.action)}${money}${direction}`;
+  };
   const actionLabel = (action: string | null) => {
     if (!action) return i18n.t('common.none');
     const key = `approvals.action.${action}`;
@@ -71,8 +79,7 @@ export default function ApprovalsPage() {
       render: (_: unknown, item: ApprovalItem) => (
         <Space direction="vertical" size={0}>
           <Typography.Text strong data-testid="approval-action">
-            {actionLabel(item.proposal.action)}
-            {item.proposal.amountMinor && item.proposal.currency ? ` · ${i18n.money(item.proposal.amountMinor, item.proposal.currency)}` : ''}
+            {proposalText(item)}
           </Typography.Text>
           {item.proposal.reason ? <Typography.Text type="secondary">{item.proposal.reason}</Typography.Text> : null}
         </Space>
@@ -109,9 +116,17 @@ export default function ApprovalsPage() {
         item.decideWith.approve || item.decideWith.reject ? (
           <Space>
             {item.decideWith.approve ? (
-              <Button type="primary" size="small" loading={busy === item.case.id} data-testid="approve" onClick={() => decide(item, item.decideWith.approve!, {})}>
-                {i18n.t('approvals.approve')}
-              </Button>
+              // Approving moves money or unlocks an account: one more look at what exactly.
+              <Popconfirm
+                title={i18n.t('approvals.confirmApprove', { action: proposalText(item) })}
+                okText={i18n.t('approvals.approve')}
+                okButtonProps={{ 'data-testid': 'approve-confirm' } as never}
+                onConfirm={() => decide(item, item.decideWith.approve!, {})}
+              >
+                <Button type="primary" size="small" loading={busy === item.case.id} data-testid="approve">
+                  {i18n.t('approvals.approve')}
+                </Button>
+              </Popconfirm>
             ) : null}
             {item.decideWith.reject ? (
               <Button danger size="small" disabled={busy === item.case.id} data-testid="reject" onClick={() => setRejecting(item)}>
@@ -133,11 +148,16 @@ export default function ApprovalsPage() {
       <Table
         rowKey={(item: ApprovalItem) => item.case.id}
         loading={approvals.isPending}
-        dataSource={approvals.data?.items ?? []}
+        dataSource={items}
         columns={columns}
         pagination={false}
         locale={{ emptyText: <Empty description={i18n.t('approvals.empty')} /> }}
       />
+      {approvals.hasNextPage ? (
+        <Button onClick={() => approvals.fetchNextPage()} loading={approvals.isFetchingNextPage} data-testid="approvals-more">
+          {i18n.t('approvals.loadMore')}
+        </Button>
+      ) : null}
       <Modal
         open={rejecting !== null}
         title={i18n.t('approvals.rejectTitle')}

@@ -19,6 +19,8 @@ export interface ApprovalView {
     amountMinor: number | null;
     currency: string | null;
     reason: string | null;
+    /** Balance corrections: whether the balance is credited or debited. */
+    direction: 'credit' | 'debit' | null;
     proposedBy: { id: string; displayName: string } | null;
   };
   /** Since when it waits, and until when before it is escalated (null for machines without an approval deadline). */
@@ -58,6 +60,7 @@ interface ProposalInContext {
   amountMinor?: number;
   currency?: string | null;
   reason?: string;
+  direction?: 'credit' | 'debit';
   proposedBy?: string | null;
 }
 
@@ -80,20 +83,29 @@ export class ListApprovals {
     let keyset = '';
     if (query.cursor) {
       const [at, id] = decodeCursor(query.cursor);
-      keyset = 'and (c.updated_at, c.id) > (?::timestamptz, ?::uuid)';
+      keyset = 'and (s.since, c.id) > (?::timestamptz, ?::uuid)';
       params.push(at, id);
     }
     const em = this.em.fork();
-    const rows: Array<{ id: string }> = await em.getConnection().execute(
-      `select c.id from cases c
+    // Waiting since the proposal: its approval deadline's creation (machines from the four-eyes
+    // versions on), else the case's last change (older versions have no approval deadline). Not
+    // updated_at alone: an escalation, an assignment or a note would reorder the queue and move rows
+    // between pages under a reader's cursor.
+    const rows: Array<{ id: string; since: Date | string }> = await em.getConnection().execute(
+      `select c.id, s.since from cases c
+        cross join lateral (
+          select coalesce((select max(d.created_at) from deadlines d where d.case_id = c.id and d.name = 'approvalWindow'), c.updated_at) as since
+        ) s
         where c.status = 'active' and (c.kind, c.machine_version, c.state) in (${states.map(() => '(?, ?, ?)').join(', ')}) ${keyset}
-        order by c.updated_at, c.id limit ${limit + 1}`,
+        order by s.since, c.id limit ${limit + 1}`,
       params,
     );
     const ids = rows.slice(0, limit).map((row) => row.id);
     if (ids.length === 0) return { items: [], nextCursor: null };
 
-    const cases = await em.find(CaseEntity, { id: { $in: ids } }, { populate: ['assignee'], orderBy: { updatedAt: 'asc', id: 'asc' } });
+    const sinceOf = new Map(rows.map((row) => [row.id, new Date(row.since)]));
+    const byId = new Map((await em.find(CaseEntity, { id: { $in: ids } }, { populate: ['assignee'] })).map((entity) => [entity.id, entity]));
+    const cases = ids.map((id) => byId.get(id)!);
     const deadlines = await em.find(DeadlineEntity, { caseId: { $in: ids }, name: 'approvalWindow', status: { $in: ['pending', 'fired'] } }, { orderBy: { createdAt: 'desc' } });
     const deadlineOf = new Map<string, DeadlineEntity>();
     for (const deadline of deadlines) if (!deadlineOf.has(deadline.caseId)) deadlineOf.set(deadline.caseId, deadline);
@@ -108,17 +120,19 @@ export class ListApprovals {
       const deadline = deadlineOf.get(entity.id);
       const definition = definitionFor(entity.kind, entity.machineVersion);
       const allowed = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), sender);
-      const context = (entity.snapshot as { context?: { amount?: { currency?: string }; approvalOverdue?: boolean } }).context;
+      // The case's money: disputes and refunds keep it in `amount`, balance discrepancies in `reported`.
+      const context = (entity.snapshot as { context?: { amount?: { currency?: string }; reported?: { currency?: string }; approvalOverdue?: boolean } }).context;
       return {
         case: toSummaryView(entity),
         proposal: {
           action: proposal.action ?? null,
           amountMinor: typeof proposal.amountMinor === 'number' ? proposal.amountMinor : null,
-          currency: proposal.currency ?? context?.amount?.currency ?? null,
+          currency: proposal.currency ?? context?.amount?.currency ?? context?.reported?.currency ?? null,
           reason: proposal.reason ?? null,
+          direction: proposal.direction ?? null,
           proposedBy: proposal.proposedBy ? { id: proposal.proposedBy, displayName: nameOf.get(proposal.proposedBy) ?? proposal.proposedBy } : null,
         },
-        waitingSince: (deadline?.createdAt ?? entity.updatedAt).toISOString(),
+        waitingSince: sinceOf.get(entity.id)!.toISOString(),
         dueAt: deadline?.dueAt.toISOString() ?? null,
         overdue: context?.approvalOverdue === true,
         decideWith: {
@@ -130,7 +144,7 @@ export class ListApprovals {
     const last = cases[cases.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.updatedAt.toISOString(), last.id])).toString('base64url') : null,
+      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([sinceOf.get(last.id)!.toISOString(), last.id])).toString('base64url') : null,
     };
   }
 }

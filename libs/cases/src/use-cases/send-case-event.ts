@@ -117,7 +117,8 @@ export class SendCaseEvent {
         actor: { id: actor.id, label: actor.label ?? actor.id ?? 'agent' },
         action: `case.proposal_${verdict}`,
         target: { type: 'case', id: entity.id },
-        details: { event: transition.event.type, proposal, toState: transition.state },
+        // The approver's note or the rejection's reason, with the proposal as it was decided.
+        details: { event: transition.event.type, proposal, toState: transition.state, payload: payloadOf(transition.event) },
       },
       now,
     );
@@ -133,4 +134,10 @@ export class SendCaseEvent {
 function refuseAfterWindow(caseId: string, live: readonly DeadlineEntity[], now: Date): void {
   const due = live.find((deadline) => deadline.kind === 'machine' && deadline.status === 'pending' && deadline.dueAt.getTime() <= now.getTime());
   if (due) throw responseWindowClosed(caseId, due);
+}
+
+/** An event's own fields, without its type and the sender the engine stamped on it. */
+function payloadOf(event: MachineEvent): Record<string, unknown> {
+  const { type: _type, by: _by, ...payload } = event;
+  return payload;
 }

@@ -28,10 +28,12 @@ export interface Authority {
 
 /**
  * The largest refund the sender may decide alone. Merchants refund their own money and the
- * system only carries out decisions already taken, so neither has a limit.
+ * system only carries out decisions already taken, so neither has a limit; anyone else (a
+ * customer) decides none.
  */
 export function refundLimitOf(sender: Authority, currency: string): number {
-  if (sender.kind !== 'agent') return Number.POSITIVE_INFINITY;
+  if (sender.kind === 'merchant' || sender.kind === 'system') return Number.POSITIVE_INFINITY;
+  if (sender.kind !== 'agent') return 0;
   const role = sender.role ?? AGENT_ROLES[0];
   const limits = (sender.refundLimits ?? DEFAULT_REFUND_LIMITS)[role];
   if (limits === 'unlimited') return Number.POSITIVE_INFINITY;

@@ -59,7 +59,8 @@ export function alwaysNeedsApproval(action: string, proposeWith: string): Domain
  */
 export function approverRefusal(proposal: Proposal | null, sender: Authority): DomainError | undefined {
   if (!proposal) return undefined; // the machine refuses the event when nothing is proposed
-  if (sender.id && proposal.proposedBy === sender.id) {
+  // An approver the engine cannot name could be the proposer: refuse rather than assume otherwise.
+  if (!sender.id || proposal.proposedBy === sender.id) {
     return new DomainError(DomainErrorCode.SelfApproval, 'A proposal must be approved by someone other than the person who proposed it.', {
       proposedBy: proposal.proposedBy,
     });
@@ -82,7 +83,9 @@ export function approverRefusal(proposal: Proposal | null, sender: Authority): D
  * not decide, propose or approve the appeal's.
  */
 export function appealDeciderRefusal(firstDeciders: readonly string[], appealed: boolean, sender: Authority): DomainError | undefined {
-  if (!appealed || !sender.id || !firstDeciders.includes(sender.id)) return undefined;
+  if (!appealed) return undefined;
+  // Someone the engine cannot name could be the first decider: refuse rather than assume otherwise.
+  if (sender.id && !firstDeciders.includes(sender.id)) return undefined;
   return new DomainError(
     DomainErrorCode.AppealNeedsAnotherDecider,
     'You made or approved the decision under appeal: the appeal must be decided by someone else.',

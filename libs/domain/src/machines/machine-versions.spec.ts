@@ -33,7 +33,8 @@ function fixturesOf(definition: CaseMachineDefinition): Array<[string, VersionFi
 /** Someone allowed to send the event: the first kind it lists, with the role it needs. */
 function permittedSender(spec: EventSpec): EventSender {
   const kind = spec.sentBy[0]!;
-  return kind === 'agent' ? { kind, role: spec.minimumRole ?? AGENT_ROLES[0] } : { kind };
+  // An agent with an id of their own: approvals refuse senders the engine cannot name.
+  return kind === 'agent' ? { kind, role: spec.minimumRole ?? AGENT_ROLES[0], id: 'fixture-sender' } : { kind };
 }
 
 describe.each(allDefinitions().map((definition) => [`${definition.kind} v${definition.version}`, definition] as const))(

@@ -107,9 +107,19 @@ describe('account security v3: unfreezing or resetting credentials needs a secon
     expect(security.state).toBe('unfreezing.awaitingWallet');
   });
 
-  it('a forgotten password is still reset once the customer is verified (the customer asked for it; nothing was frozen)', () => {
+  it('a forgotten password is reset only when a second person approves what the verifying agent proposes', () => {
     const security = CaseHarness.open(accountSecurityDefinitionV3, { ...SAMPLE_FACTS.account_security, securityReport: 'forgotten_password' });
-    security.send('IDENTITY_VERIFIED', { method: 'video_call', note: 'Face matches' }, ANN);
+    security.send('IDENTITY_VERIFIED', { method: 'video_call', note: 'Face matches' }, SUE);
+    expect(security.state).toBe('awaitingApproval');
+    expect(security.context.proposal).toMatchObject({ action: 'reset_credentials', reason: 'forgotten_password', proposedBy: 'sup-sue' });
+    expect(security.effects('resetCredentials')).toEqual([]);
+    expect(catchDomainError(() => security.send('APPROVE_PROPOSAL', {}, SUE)).code).toBe(DomainErrorCode.SelfApproval);
+
+    security.send('REJECT_PROPOSAL', { reason: 'The video call was not convincing' }, SAM);
+    expect(security.state).toBe('verifyingForReset.verifyingIdentity');
+    security.send('IDENTITY_VERIFIED', { method: 'in_person', note: 'ID card at the counter' }, ANN);
+    security.send('APPROVE_PROPOSAL', {}, SAM);
     expect(security.state).toBe('resettingCredentials.awaitingWallet');
+    expect(security.effects('resetCredentials')).toEqual([{ type: 'resetCredentials', params: { reason: 'forgotten_password' } }]);
   });
 });

@@ -206,7 +206,11 @@ export const accountSecurityMachineV3 = setup({
           { guard: 'proposedUnfreeze', target: 'unfreezing', actions: 'decideProposal' },
           { target: 'resettingCredentials', actions: 'decideProposal' },
         ],
-        REJECT_PROPOSAL: { target: 'frozen.identityVerified', actions: 'clearProposal' },
+        REJECT_PROPOSAL: [
+          // Not convinced of the customer's identity: verify again (nothing is frozen on this path).
+          { guard: 'forgottenPassword', target: 'verifyingForReset', actions: 'clearProposal' },
+          { target: 'frozen.identityVerified', actions: 'clearProposal' },
+        ],
       },
     },
     verifyingForReset: {
@@ -239,12 +243,13 @@ export const accountSecurityMachineV3 = setup({
         },
       },
       on: {
-        // The customer asked for the reset: once verified, it goes out without a further step.
+        // Resetting someone's credentials hands them the account: the verifying agent proposes it and a
+        // second person approves (a classic social-engineering path, so never one person's word).
         IDENTITY_VERIFIED: {
-          target: 'resettingCredentials',
+          target: 'awaitingApproval',
           actions: [
             { type: 'recordVerification', params: ({ event }) => ({ method: event.method, note: event.note }) },
-            assign({ decisionReason: 'forgotten_password' }),
+            { type: 'propose', params: ({ event }) => ({ action: 'reset_credentials' as const, reason: 'forgotten_password', proposedBy: senderIdOf(event) }) },
           ],
         },
         VERIFICATION_FAILED: {
