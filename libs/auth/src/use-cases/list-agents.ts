@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AgentEntity, UUID_PATTERN, decodeCursor, pageOf, pageSize, type Page } from '@app/db';
 import { toAuthenticatedAgent, type AuthenticatedAgent } from '../agent-sessions';
 
-export interface ListAgentsQuery {
+export interface ListAgentsOptions {
   /** Admins: the deactivated agents too, marked. */
   includeInactive?: boolean;
   /** Supervisors and admins: whether each has two-factor login on, and when they last signed in. */
@@ -23,7 +23,7 @@ export interface AgentListEntry extends AuthenticatedAgent {
 export class ListAgents {
   constructor(private readonly em: EntityManager) {}
 
-  async execute(query: ListAgentsQuery = {}): Promise<Page<AgentListEntry>> {
+  async execute(query: ListAgentsOptions = {}): Promise<Page<AgentListEntry>> {
     const limit = pageSize(query.limit);
     const after = query.cursor ? decodeCursor(query.cursor, 2, ([, id]) => UUID_PATTERN.test(id!)) : undefined;
     const where = {
