@@ -260,8 +260,11 @@ describe('four eyes on money (dispute v3 over the API)', () => {
     it('a case on the version before keeps its rules beside a new one: a v2 dispute still decides ¥800 alone, v3 asks for approval', async () => {
       const onV2 = await disputeInReview(80_000);
       const onV3 = await disputeInReview(80_000);
-      // As if opened before v3 was deployed: the v3 snapshot holds every field v2 reads.
-      await t.sql('update cases set machine_version = 2 where id = $1', [onV2.id]);
+      // As if opened before v3 was deployed: v2 reads every field of the v3 snapshot but those v3 added.
+      await t.sql(
+        `update cases set machine_version = 2, snapshot = snapshot #- '{context,proposal}' #- '{context,approvalOverdue}' #- '{context,firstDeciders}' where id = $1`,
+        [onV2.id],
+      );
       await send(onV3.id, agent.auth, 'DECIDE_FULL_REFUND', onV3.version, { reason: 'No proof' }).expect(403);
       const decided = await send(onV2.id, agent.auth, 'DECIDE_FULL_REFUND', onV2.version, { reason: 'No proof' }).expect(200);
       expect(decided.body).toMatchObject({ machineVersion: 2, state: expect.stringMatching(/^refunding|^resolved/) });

@@ -90,7 +90,8 @@ describe('account_security lifecycles against the wallet', () => {
     await send(opened.id, 'IDENTITY_VERIFIED', { method: 'bank_card', note: 'Digits match' });
     // The verifying agent's word alone resets nothing: the reset waits for a second person.
     expect(await getCase(opened.id)).toMatchObject({ state: 'awaitingApproval', details: expect.objectContaining({ proposal: expect.objectContaining({ action: 'reset_credentials' }) }) });
-    expect(await account(customer)).toMatchObject({ credential_resets: 0 });
+    // The simulator has not seen the account at all: no action was ever asked of the wallet.
+    expect(await account(customer)).toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
     await approve(opened.id);
     const resolved = await reaches(opened.id, 'resolved');
     expect(resolved.details).toMatchObject({ outcome: 'credentials_reset', freezeConfirmed: false });
