@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { artifactPath, attributesOf, buildAdminForTests, launchBrowser, type Browser } from '../support/browser';
 import { disputeBody, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 /**
  * The admin UI in Debian's Chromium against the real API (in-process workers, throwaway database)
@@ -303,4 +304,53 @@ describe('admin UI in a real browser', () => {
       await context.close();
     }
   });
+
+  for (const scenario of [
+    { suffix: 'en', locale: 'en-US', menu: 'Approvals', action: 'Full refund · CN¥800.00' },
+    { suffix: 'zh', locale: 'zh-CN', menu: '待审批', action: '全额退款 · ¥800.00' },
+  ]) {
+    it(`${scenario.suffix}: a supervisor approves an agent's proposal from the approvals page, after one more look`, async () => {
+      // An agent (limit ¥500) proposes refunding ¥800: it waits for a second person.
+      const { body: opened } = await t.http.post('/v1/cases').set('Authorization', agent.auth).send(disputeBody({ amount: { amountMinor: 80_000, currency: 'CNY' } })).expect(201);
+      let version = opened.version as number;
+      for (const [type, payload] of [
+        ['FORWARD_TO_MERCHANT', undefined],
+        ['MERCHANT_CONTEST', { summary: 'Delivered' }],
+        ['PROPOSE_FULL_REFUND', { reason: `No proof of delivery (${scenario.suffix})` }],
+      ] as const) {
+        version = (await t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', agent.auth).send({ type, payload, expectedVersion: version }).expect(200)).body.version;
+      }
+      const approverEmail = `approver.${scenario.suffix}@browser.test`;
+      await t.login(approverEmail, 'supervisor');
+      const own = await launchBrowser(scenario.locale);
+      try {
+        const page = await own.context.newPage();
+        const pageErrors: string[] = [];
+        page.on('pageerror', (error) => pageErrors.push(error.message));
+        await logIn(page, approverEmail);
+        await page.getByRole('menuitem', { name: scenario.menu }).click();
+        await page.waitForURL(/\/admin\/approvals$/);
+        const row = page.locator(`tr[data-row-key="${opened.id}"]`);
+        await row.waitFor();
+        expect(await row.getByTestId('approval-action').textContent()).toBe(scenario.action);
+        await row.getByText('li.na').waitFor();
+        await row.getByTestId('approve').click();
+        await page.getByTestId('approve-confirm').click();
+        await waitFor('the approval to move the case on', async () => {
+          const [row] = await t.sql<{ state: string }>('select state from cases where id = $1', [opened.id]);
+          return row!.state !== 'awaitingApproval';
+        });
+        await row.waitFor({ state: 'detached' });
+        await page.screenshot({ path: artifactPath(`admin-approvals-${scenario.suffix}.png`), fullPage: true });
+        const timeline = (await t.http.get(`/v1/cases/${opened.id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string; actor: { id: string } }>;
+        expect(timeline.filter((e) => e.type.endsWith('_PROPOSAL') || e.type.startsWith('PROPOSE_')).map((e) => [e.type, e.actor.id === agent.id ? 'agent' : 'approver'])).toEqual([
+          ['PROPOSE_FULL_REFUND', 'agent'],
+          ['APPROVE_PROPOSAL', 'approver'],
+        ]);
+        expect(pageErrors).toEqual([]);
+      } finally {
+        await own.close();
+      }
+    }, 120_000);
+  }
 });
