@@ -217,11 +217,12 @@ describe('refund limits (four eyes)', () => {
   });
 
   it('replace the roles they name and keep the others', () => {
-    expect(limits('agent=CNY:100000,USD:1000; admin=CNY:99999999')).toEqual({
+    expect(limits('agent=CNY:100000,USD:1000; supervisor=CNY:200000,USD:2000')).toEqual({
       agent: { CNY: 100_000, USD: 1_000 },
-      supervisor: expect.objectContaining({ CNY: 5_000_000 }),
-      admin: { CNY: 99_999_999 },
+      supervisor: { CNY: 200_000, USD: 2_000 },
+      admin: 'unlimited',
     });
+    expect(limits('agent=CNY:100').supervisor).toEqual(expect.objectContaining({ CNY: 5_000_000 }));
     expect(limits('supervisor=unlimited').supervisor).toBe('unlimited');
   });
 
@@ -230,6 +231,13 @@ describe('refund limits (four eyes)', () => {
     expect(() => limits('agent=CNY:-5')).toThrow(/REFUND_LIMITS: "CNY:-5" for agent/);
     expect(() => limits('agent=cny:5')).toThrow(ConfigError);
     expect(() => limits('agent')).toThrow(ConfigError);
+  });
+
+  it('refuse a role that may decide less than the role below it (its proposals could wait for nobody)', () => {
+    expect(() => limits('agent=CNY:100000;supervisor=CNY:50000')).toThrow(/supervisor may decide less CNY \(50000\) than agent \(100000\)/);
+    expect(() => limits('agent=CNY:100,USD:100;supervisor=CNY:1000')).toThrow(/supervisor may decide less USD \(0\) than agent \(100\)/);
+    expect(() => limits('supervisor=unlimited;admin=CNY:1')).toThrow(/supervisor is unlimited but admin is not/);
+    expect(limits('agent=CNY:100;supervisor=CNY:100;admin=CNY:100')).toMatchObject({ admin: { CNY: 100 } });
   });
 });
 

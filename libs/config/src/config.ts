@@ -400,7 +400,29 @@ function refundLimits(raw: string | undefined): RefundLimits {
     }
     limits[role] = currencies;
   }
+  refuseInvertedLimits(limits as RefundLimits);
   return limits as RefundLimits;
+}
+
+/**
+ * A role may not decide less than the role below it: an agent's proposal that no supervisor may
+ * approve would wait for an admin alone. Checked per currency the lower role lists.
+ */
+function refuseInvertedLimits(limits: RefundLimits): void {
+  const order = ['agent', 'supervisor', 'admin'] as const;
+  for (let i = 0; i + 1 < order.length; i++) {
+    const lower = limits[order[i]!];
+    const higher = limits[order[i + 1]!];
+    if (lower === 'unlimited' && higher !== 'unlimited') {
+      throw new ConfigError(`REFUND_LIMITS: ${order[i]} is unlimited but ${order[i + 1]} is not`);
+    }
+    if (lower === 'unlimited' || higher === 'unlimited') continue;
+    for (const [currency, amount] of Object.entries(lower)) {
+      if ((higher[currency] ?? 0) < amount) {
+        throw new ConfigError(`REFUND_LIMITS: ${order[i + 1]} may decide less ${currency} (${higher[currency] ?? 0}) than ${order[i]} (${amount})`);
+      }
+    }
+  }
 }
 
 function roleList(raw: string | undefined, fallback: AgentRoleName[]): AgentRoleName[] {
