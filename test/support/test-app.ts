@@ -91,7 +91,7 @@ export async function startTestApp(
       ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
       ...env,
     });
-    const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI, clock: options.clock });
+    const app = await createApiApp(config, { log: { level: 'error' }, adminDir: options.adminDir ?? NO_ADMIN_UI, clock: options.clock });
     // A real listening socket: supertest's per-request ephemeral servers reset under concurrency.
     await app.listen(0, '127.0.0.1');
     const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
