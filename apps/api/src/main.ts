@@ -1,6 +1,8 @@
 // First: tracing (when configured) must start before anything loads http, pg or ioredis.
 import { tracing } from './tracing';
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, logUnhandledRejections } from '@app/config';
 import { DatabaseUnreachableError, checkDatabase } from '@app/db';
@@ -29,9 +31,9 @@ async function main(): Promise<void> {
     if (workersCutOff) new Logger('api').warn(`${workersCutOff} in-process worker(s) left jobs running; they will be picked up again as stalled`);
     await tracing?.shutdown();
   });
-  new Logger('api').log(
-    `listening on http://${config.http.host}:${config.http.port} (docs at /docs)${config.workers.inProcess ? ', workers in-process' : ''}`,
-  );
+  // The port bound, which PORT=0 leaves to the system.
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  new Logger('api').log(`listening on http://${config.http.host}:${port} (docs at /docs)${config.workers.inProcess ? ', workers in-process' : ''}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { trace } from '@opentelemetry/api';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger as PinoInstance } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -41,10 +42,11 @@ function requestFields(request: IncomingMessage, response: ServerResponse, durat
 
 /**
  * First in the chain: names the request (the caller's X-Request-Id if it is safe, else a new
- * UUID), answers with that name in X-Request-Id, writes one line when the answer is sent (pino-http;
- * 5xx at warn, probes at debug) and runs the rest of the chain in the request's context, so that
- * every line logged and every outbox row and job written on the way carries the id. First, so
- * that a request the body parser refuses is named and logged too.
+ * UUID), answers with that name in X-Request-Id (and puts it on the request's span), writes one
+ * line when the answer is sent (pino-http; 5xx at warn, probes at debug) and runs the rest of the
+ * chain in the request's context, so that every line logged and every outbox row and job written
+ * on the way carries the id. First, so that a request the body parser refuses is named and logged
+ * too.
  */
 export function requestLogging(root: PinoInstance): RequestHandler {
   const logLine = pinoHttp({
@@ -69,6 +71,8 @@ export function requestLogging(root: PinoInstance): RequestHandler {
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
     request.id = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
+    // While tracing is on, the request's span is findable by the id too.
+    trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
     logLine(request, response);
     withRequestContext({ requestId }, next);
   };
