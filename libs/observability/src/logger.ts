@@ -12,7 +12,7 @@ const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'i
  * credentials, and the customer's name, email and phone. Bodies are never logged at all (a message
  * body is the customer's own words); `body` is listed so that a mistake does not leak one.
  */
-const SECRET_FIELDS = ['password', 'token', 'secret', 'apiKey', 'customerName', 'email', 'phone', 'body'];
+const SECRET_FIELDS = ['password', 'token', 'secret', 'apiKey', 'idempotencyKey', 'customerName', 'email', 'phone', 'body'];
 
 /** Paths pino blanks out, as `[redacted]`, in every line: a second line of defence behind logging no headers and no bodies. */
 export const REDACTED_PATHS: readonly string[] = [
