@@ -2,6 +2,6 @@
 // load those, nor bullmq or express (load-order.spec.ts checks).
 export { REQUEST_ID_HEADER, acceptRequestId, requestIdFrom, withRequestContext, currentRequestId } from './request-context';
 export { REDACTED_PATHS, appLogger, createLogger, nestLogger, type AppLogOptions, type LogLevel, type LoggerSettings } from './logger';
-export { jobOrigin, runJob, type JobOrigin, type RunnableJob } from './job-origin';
+export { jobOrigin, runJob, withJobContext, type JobOrigin, type RunnableJob } from './job-origin';
 export { startTracing, type Tracing, type TracingSettings } from './tracing';
 export { isProbePath, routeOf } from './route-of';

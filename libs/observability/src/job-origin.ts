@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import { acceptRequestId, currentRequestId, withRequestContext } from './request-context';
 
 /**
@@ -57,6 +57,17 @@ const log = new Logger('Job');
 const isPostponement = (error: unknown) => error instanceof Error && error.name === 'DelayedError';
 
 /**
+ * Runs `work` in the context of a job's request: its lines carry the request id, the queue, the
+ * job's name and id (and `more`). runJob uses it; so does what is logged about a job outside its
+ * run, such as BullMQ giving up on it.
+ */
+export function withJobContext<T>(job: RunnableJob, work: () => T, more: Record<string, unknown> = {}): T {
+  const requestId = acceptRequestId((job.data as JobOrigin | undefined)?.requestId);
+  const bindings = { ...(requestId ? { requestId } : {}), queue: job.queueName, job: job.name, jobId: job.id, ...more };
+  return withRequestContext({ requestId, bindings }, work);
+}
+
+/**
  * Runs one job as part of the request that caused it: a consumer span continuing the enqueuer's
  * trace, and the request context (its id) around the work, so that every line logged, every
  * outbox row written and every job enqueued under it carries the id on. Writes one line when the
@@ -65,29 +76,29 @@ const isPostponement = (error: unknown) => error instanceof Error && error.name 
 export function runJob<T>(job: RunnableJob, work: () => Promise<T>): Promise<T> {
   const origin = (job.data ?? {}) as JobOrigin;
   const requestId = acceptRequestId(origin.requestId);
-  const bindings = { ...(requestId ? { requestId } : {}), queue: job.queueName, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 };
   const parent = propagation.extract(ROOT_CONTEXT, origin, getter);
   const attributes = { 'messaging.system': 'bullmq', 'messaging.operation.type': 'process', 'messaging.destination.name': job.queueName, 'messaging.message.id': job.id ?? '', ...(requestId ? { 'app.request_id': requestId } : {}) };
-  return tracer.startActiveSpan(`${job.queueName} process`, { kind: SpanKind.CONSUMER, attributes }, parent, (span) =>
-    withRequestContext({ requestId, bindings }, async () => {
-      const started = performance.now();
-      const durationMs = () => Math.round(performance.now() - started);
-      try {
-        const outcome = await work();
-        log.log({ durationMs: durationMs(), ...(typeof outcome === 'string' ? { outcome } : {}) }, `${job.name} done`);
-        return outcome;
-      } catch (error) {
-        if (isPostponement(error)) {
-          log.debug({ durationMs: durationMs() }, `${job.name} postponed`);
-        } else {
-          span.recordException(error instanceof Error ? error : String(error));
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          log.warn({ durationMs: durationMs(), err: error }, `${job.name} attempt failed`);
-        }
-        throw error;
-      } finally {
-        span.end();
+  const run = async (span: Span): Promise<T> => {
+    const started = performance.now();
+    const durationMs = () => Math.round(performance.now() - started);
+    try {
+      const outcome = await work();
+      log.log({ durationMs: durationMs(), ...(typeof outcome === 'string' ? { outcome } : {}) }, `${job.name} done`);
+      return outcome;
+    } catch (error) {
+      if (isPostponement(error)) {
+        log.debug({ durationMs: durationMs() }, `${job.name} postponed`);
+      } else {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        log.warn({ durationMs: durationMs(), err: error }, `${job.name} attempt failed`);
       }
-    }),
+      throw error;
+    } finally {
+      span.end();
+    }
+  };
+  return tracer.startActiveSpan(`${job.queueName} process`, { kind: SpanKind.CONSUMER, attributes }, parent, (span) =>
+    withJobContext(job, () => run(span), { attempt: job.attemptsMade + 1 }),
   );
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { DelayedError } from 'bullmq';
-import { jobOrigin, runJob } from './job-origin';
+import { jobOrigin, runJob, withJobContext } from './job-origin';
 import { createLogger, nestLogger } from './logger';
 import { acceptRequestId, currentRequestId, requestIdFrom, withRequestContext } from './request-context';
 
@@ -110,6 +110,11 @@ describe('jobs', () => {
     await runJob(job({}), async () => expect(currentRequestId()).toBeUndefined());
     await runJob(job({ requestId: 'not safe\n' }), async () => expect(currentRequestId()).toBeUndefined());
     expect(lines.every((line) => !('requestId' in line))).toBe(true);
+  });
+
+  it('what is logged about a job outside its run (BullMQ giving up on it) carries its request id too', () => {
+    withJobContext({ ...job({ requestId: 'req-5' }), attemptsMade: 8 }, () => new Logger('EffectProcessor').error('effect notify o1 gave up after 8 attempts: wallet down'));
+    expect(lines).toEqual([{ level: 'error', time: expect.any(String), service: 'worker', requestId: 'req-5', queue: 'effects', job: 'effect.run', jobId: 'effect-1', context: 'EffectProcessor', msg: 'effect notify o1 gave up after 8 attempts: wallet down' }]);
   });
 
   it('a failed attempt is a warning with the error; a job that postpones itself is no failure', async () => {

@@ -3,7 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { runJob } from '@app/observability';
+import { runJob, withJobContext } from '@app/observability';
 import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
 import { DeliverNotification } from './deliver-notification';
 
@@ -45,7 +45,7 @@ export class NotificationDeliveryProcessor extends WorkerHost implements OnAppli
   @OnWorkerEvent('failed')
   onFailed(job: Job<JobPayloads['notification.deliver']> | undefined, error: Error): void {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      this.logger.error(`notification delivery ${job.data.deliveryId} gave up: ${error.message}`);
+      withJobContext(job, () => this.logger.error(`notification delivery ${job.data.deliveryId} gave up: ${error.message}`));
     }
   }
 

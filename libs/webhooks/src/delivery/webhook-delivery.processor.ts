@@ -6,7 +6,7 @@ import type Redis from 'ioredis';
 import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { WebhookDeliveryEntity } from '@app/db';
-import { runJob } from '@app/observability';
+import { runJob, withJobContext } from '@app/observability';
 import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
 import { AttemptWebhookDelivery } from './attempt-webhook-delivery';
 import { MerchantSlots } from './merchant-slots';
@@ -72,7 +72,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
   onFailed(job: Job<JobPayloads['webhook.deliver']> | undefined, error: Error): void {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
       // The delivery row stays pending; the sweeper schedules it again once the cause is gone.
-      this.logger.error(`webhook delivery ${job.data.deliveryId} attempt ${job.data.attempt} could not run: ${error.message}`);
+      withJobContext(job, () => this.logger.error(`webhook delivery ${job.data.deliveryId} attempt ${job.data.attempt} could not run: ${error.message}`));
     }
   }
 
