@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mintCustomerToken } from '@app/customers';
+import { withoutRequestId } from '../support/error-body';
 import { PNG } from '../support/evidence-files';
 import { filesUnder } from '../support/files-under';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
@@ -67,9 +68,10 @@ describe("customer API: a customer never reaches another customer's case", () =>
       const absent = await call(missing);
       const notAnId = await call('not-a-case');
       expect({ name, status: other.status }).toEqual({ name, status: 404 });
-      expect(other.body).toEqual({ code: 'CASE_NOT_FOUND', message: `No case ${caseId}.`, caseId });
-      expect({ name, body: JSON.stringify(absent.body).replaceAll(missing, caseId) }).toEqual({ name, body: JSON.stringify(other.body) });
-      expect({ name, body: JSON.stringify(notAnId.body).replaceAll('not-a-case', caseId) }).toEqual({ name, body: JSON.stringify(other.body) });
+      expect(withoutRequestId(other.body)).toEqual({ code: 'CASE_NOT_FOUND', message: `No case ${caseId}.`, caseId });
+      const expected = JSON.stringify(withoutRequestId(other.body));
+      expect({ name, body: JSON.stringify(withoutRequestId(absent.body)).replaceAll(missing, caseId) }).toEqual({ name, body: expected });
+      expect({ name, body: JSON.stringify(withoutRequestId(notAnId.body)).replaceAll('not-a-case', caseId) }).toEqual({ name, body: expected });
     }
     expect((await t.http.get('/v1/customer/cases').set('Authorization', bob).expect(200)).body.data).toEqual([]);
     expect(await footprint()).toEqual(before);

@@ -34,7 +34,7 @@ describe('queue dashboard at /admin/queues', () => {
     for (const path of ['/admin/queues', '/admin/queues/', '/admin/queues/api/queues', '/admin/queues/queue/deadlines']) {
       const response = await t.http.get(path).expect(401);
       expect(response.headers['content-type']).toContain('application/json');
-      expect(response.body).toEqual({ code: 'UNAUTHENTICATED', message: expect.any(String) });
+      expect(response.body).toEqual({ code: 'UNAUTHENTICATED', message: expect.any(String), requestId: response.headers['x-request-id'] });
     }
     expect((await t.http.get('/admin/queues').set('Cookie', 'sid=not-a-session').expect(401)).body.code).toBe('UNAUTHENTICATED');
     expect((await t.http.get('/admin/queues').set('Authorization', 'Bearer nope').expect(401)).body.code).toBe('UNAUTHENTICATED');
@@ -42,7 +42,7 @@ describe('queue dashboard at /admin/queues', () => {
     const agentCookie = await sessionCookie(t, 'agent@board.test', 'agent');
     for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
       const response = await t.http.get(path).set('Cookie', agentCookie).expect(403);
-      expect(response.body).toEqual({ code: 'FORBIDDEN', message: expect.any(String) });
+      expect(response.body).toEqual({ code: 'FORBIDDEN', message: expect.any(String), requestId: response.headers['x-request-id'] });
     }
     const agent = await t.login('agent2@board.test', 'agent');
     expect((await t.http.get('/admin/queues').set('Authorization', agent.auth).expect(403)).body.code).toBe('FORBIDDEN');

@@ -51,7 +51,7 @@ describe('the worker process: probes, job metrics, overdue work, graceful shutdo
 
   const startTestWorker = async (ops: Partial<AppConfig['ops']> = {}) => {
     const config: AppConfig = { ...t.config, ops: { ...t.config.ops, workerProbePort: 0, ...ops } };
-    const worker = await startWorker(config, { logger: ['error'] });
+    const worker = await startWorker(config, { log: { level: 'error' } });
     workers.push(worker);
     return worker;
   };

@@ -20,6 +20,8 @@ const NO_ADMIN_UI = '/nonexistent/admin-ui';
 export interface TestApp {
   app: INestApplication;
   config: AppConfig;
+  /** The environment `config` was loaded from: for the app's processes a test starts beside it (apps/worker/src/main.ts, …). */
+  env: Record<string, string>;
   http: ReturnType<typeof request>;
   /** Authorization header value for the admin agent. */
   auth: string;
@@ -69,29 +71,31 @@ export async function startTestApp(
   // Every app talks to a real wallet simulator; unknown references are created on first look-up.
   const wallet = await startWalletSim({ autoTransactions: true, apiSecret: options.walletApiSecret, env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_CALLBACK_RETRY_BASE_MS: '200', ...options.walletSimEnv } });
 
+  // The environment the app is configured from; child processes (a worker, an API) run with it too.
+  const appEnv: Record<string, string> = {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '40',
+    QUEUE_PREFIX: `{t${runId}${suffix}}`,
+    RUN_WORKERS_IN_PROCESS: 'true',
+    RECONCILE_INTERVAL_MS: '60000',
+    OUTBOX_RELAY_AFTER_MS: '0',
+    STORAGE_DIR: storageDir,
+    // Webhook receivers in tests listen on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    INTAKE_SERVICE_TOKENS: `wallet:${intakeToken}`,
+    WALLET_BASE_URL: wallet.baseUrl,
+    WALLET_API_SECRET: wallet.apiSecret,
+    WALLET_CALLBACK_SECRET: wallet.callbackSecret,
+    WALLET_TIMEOUT_MS: '3000',
+    WALLET_RETRY_DELAY_MS: '50',
+    // Lets a run use a Redis of its own (two tests FLUSHALL theirs).
+    ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
+    ...env,
+  };
   const startApp = async () => {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_MAX: '40',
-      QUEUE_PREFIX: `{t${runId}${suffix}}`,
-      RUN_WORKERS_IN_PROCESS: 'true',
-      RECONCILE_INTERVAL_MS: '60000',
-      OUTBOX_RELAY_AFTER_MS: '0',
-      STORAGE_DIR: storageDir,
-      // Webhook receivers in tests listen on 127.0.0.1.
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      INTAKE_SERVICE_TOKENS: `wallet:${intakeToken}`,
-      WALLET_BASE_URL: wallet.baseUrl,
-      WALLET_API_SECRET: wallet.apiSecret,
-      WALLET_CALLBACK_SECRET: wallet.callbackSecret,
-      WALLET_TIMEOUT_MS: '3000',
-      WALLET_RETRY_DELAY_MS: '50',
-      // Lets a run use a Redis of its own (two tests FLUSHALL theirs).
-      ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
-      ...env,
-    });
-    const app = await createApiApp(config, { logger: ['error'], adminDir: options.adminDir ?? NO_ADMIN_UI, clock: options.clock });
+    const config = loadConfig(appEnv);
+    const app = await createApiApp(config, { log: { level: 'error' }, adminDir: options.adminDir ?? NO_ADMIN_UI, clock: options.clock });
     // A real listening socket: supertest's per-request ephemeral servers reset under concurrency.
     await app.listen(0, '127.0.0.1');
     const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -132,6 +136,7 @@ export async function startTestApp(
   return {
     app,
     config,
+    env: appEnv,
     http,
     auth: admin.auth,
     adminId: admin.id,

@@ -11,20 +11,36 @@ import { applySecurityHeaders } from './security-headers';
 import { requireAgentSession } from './session-middleware';
 import { AgentSessions } from '@app/auth';
 import { MetricsRegistry } from '@app/ops';
+import { appLogger, nestLogger, type AppLogOptions } from '@app/observability';
 import { httpMetrics } from './ops/http-metrics';
+import { requestLogging } from './ops/request-logging';
 
 /** Builds the HTTP app exactly as production runs it; tests call this too. */
-export async function createApiApp(config: AppConfig, options: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug'>; /** The built admin UI (default dist/admin). */ adminDir?: string; /** Tests: a clock they move. */ clock?: Clock } = {}): Promise<INestApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  options: {
+    /** Where and how much it logs (default: LOG_LEVEL, JSON on stdout). */
+    log?: AppLogOptions;
+    /** The built admin UI (default dist/admin). */
+    adminDir?: string;
+    /** Tests: a clock they move. */
+    clock?: Clock;
+  } = {},
+): Promise<INestApplication> {
+  const logger = appLogger('api', config.logging, options.log);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options.clock), {
     bodyParser: false,
     abortOnError: false,
-    logger: options.logger ?? ['log', 'error', 'warn'],
+    logger: nestLogger(logger),
   });
+  // First: every request gets its id (X-Request-Id) and its log line, including those the body
+  // parser or a guard refuses.
+  app.use(requestLogging(logger));
+  // Before the body parser, so that every request is timed, including those it or a guard refuses.
+  app.use(httpMetrics(app.get(MetricsRegistry).registry));
   // A small JSON body limit by default: case commands are small; uploads get their own routes.
   // verifyJsonBody keeps the bytes as received in request.rawBody (wallet callbacks are verified over
   // them). Nest's own `rawBody: true` would replace this verify hook, and with it the body checks.
-  // First, so that every request is timed, including those the body parser or a guard refuses.
-  app.use(httpMetrics(app.get(MetricsRegistry).registry));
   app.useBodyParser('json', { limit: config.http.bodyLimit, verify: verifyJsonBody });
   app.use(bodyParserErrors);
   app.use(rejectControlCharactersInQuery);

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { type AgentSessions, tokenFrom } from '@app/auth';
 import { AGENT_ROLES, DomainErrorCode, type AgentRole } from '@app/domain';
+import { sendError } from '@app/http';
 
 /**
  * For pages served outside Nest's controllers (the queue dashboard, the OpenAPI pages): an agent
@@ -16,15 +17,15 @@ export function requireAgentSession(sessions: AgentSessions, minimum: AgentRole,
       const token = tokenFrom(request);
       const agent = token ? await sessions.resolve(token) : null;
       if (!agent) {
-        response.status(401).json({ code: DomainErrorCode.Unauthenticated, message: 'Log in first: no valid session.' });
+        sendError(request, response, 401, { code: DomainErrorCode.Unauthenticated, message: 'Log in first: no valid session.' });
         return;
       }
       if (agent.totpEnrolmentRequired) {
-        response.status(403).json({ code: DomainErrorCode.TotpEnrolmentRequired, message: 'Set up two-factor login first.' });
+        sendError(request, response, 403, { code: DomainErrorCode.TotpEnrolmentRequired, message: 'Set up two-factor login first.' });
         return;
       }
       if (AGENT_ROLES.indexOf(agent.role) < AGENT_ROLES.indexOf(minimum)) {
-        response.status(403).json({ code: DomainErrorCode.Forbidden, message: `This needs the ${minimum} role.` });
+        sendError(request, response, 403, { code: DomainErrorCode.Forbidden, message: `This needs the ${minimum} role.` });
         return;
       }
       next();
@@ -32,7 +33,7 @@ export function requireAgentSession(sessions: AgentSessions, minimum: AgentRole,
       // The session store (PostgreSQL) is unreachable: say so, never a bare 500.
       const errorId = randomUUID();
       logger.error(`error ${errorId}: ${error instanceof Error ? error.stack : String(error)}`);
-      if (!response.headersSent) response.status(503).json({ code: 'SERVICE_UNAVAILABLE', message: 'Sessions cannot be checked right now. Try again shortly.', errorId });
+      if (!response.headersSent) sendError(request, response, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Sessions cannot be checked right now. Try again shortly.', errorId });
     }
   };
 }

@@ -1,6 +1,7 @@
-import type { INestApplicationContext, LogLevel } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig, Clock } from '@app/config';
+import { appLogger, nestLogger, type AppLogOptions } from '@app/observability';
 import { BullWorkers, ShutdownState } from '@app/ops';
 import { startProbeServer, type ProbeServer } from './probe-server';
 import { WorkerAppModule } from './worker.module';
@@ -18,10 +19,11 @@ export interface WorkerProcess {
 }
 
 /** The worker as production runs it (main.ts); tests start it too, beside an API without in-process workers. */
-export async function startWorker(config: AppConfig, options: { logger?: false | LogLevel[]; clock?: Clock } = {}): Promise<WorkerProcess> {
+export async function startWorker(config: AppConfig, options: { log?: AppLogOptions; clock?: Clock } = {}): Promise<WorkerProcess> {
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config, options.clock), {
     abortOnError: false,
-    logger: options.logger ?? ['log', 'error', 'warn'],
+    // Every job logs with the id of the request that caused it (runJob).
+    logger: nestLogger(appLogger('worker', config.logging, options.log)),
   });
   await app.init();
   const probe = await startProbeServer(app, config).catch(async (error: unknown) => {

@@ -63,7 +63,7 @@ describe('planCaseWrites: what one command writes, as one statement', () => {
     cancelled.settledAt = now;
     entity.nextDeadlineAt = null;
     const event = Object.assign(new CaseEventEntity(), { caseId: CASE_ID, category: 'machine', type: 'CUSTOMER_INFO_PROVIDED', actorKind: 'agent', actorId: 'a1', caseVersion: 8, payload: { type: 'CUSTOMER_INFO_PROVIDED' }, createdAt: now });
-    const outbox = [1, 2].map((n) => Object.assign(new OutboxEntity(), { id: `0000000${n}-0000-4000-8000-000000000000`, caseId: CASE_ID, type: 'notify', payload: { n }, createdAt: now }));
+    const outbox = [1, 2].map((n) => Object.assign(new OutboxEntity(), { id: `0000000${n}-0000-4000-8000-000000000000`, caseId: CASE_ID, type: 'notify', payload: { n }, createdAt: now, requestId: 'req-1' }));
 
     const { sql, params } = planCaseWrites({ entity, live: [cancelled, untouched], loaded, newRows: { events: [event], deadlines: [], outbox }, now });
 
@@ -71,11 +71,12 @@ describe('planCaseWrites: what one command writes, as one statement', () => {
     expect(sql).toContain('"w3" as (update "deadlines" set "status" = ?, "settled_at" = ? where "id" in (?)) update "cases" set "next_deadline_at" = ?');
     expect(sql).not.toContain(untouched.id);
     expect(sql.split('?').length - 1).toBe(params.length);
-    // Outbox rows first (11 columns each), then the timeline row, the settled deadline, the case.
+    // Outbox rows first (12 columns each, the request id last), then the timeline row, the settled deadline, the case.
     expect(params[0]).toBe(outbox[0]!.id);
-    expect(params[11]).toBe(outbox[1]!.id);
-    expect(params.slice(22, 24)).toEqual([CASE_ID, 'machine']);
-    expect(params.slice(32, 35)).toEqual(['cancelled', now, cancelled.id]);
+    expect(params[11]).toBe('req-1');
+    expect(params[12]).toBe(outbox[1]!.id);
+    expect(params.slice(24, 26)).toEqual([CASE_ID, 'machine']);
+    expect(params.slice(34, 37)).toEqual(['cancelled', now, cancelled.id]);
     expect(params.slice(-2)).toEqual([CASE_ID, 7]);
   });
 

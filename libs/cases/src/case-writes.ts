@@ -54,6 +54,7 @@ const OUTBOX_COLUMNS: ReadonlyArray<Column<OutboxEntity>> = [
   ['relayed_at', (row) => row.relayedAt],
   ['done_at', (row) => row.doneAt],
   ['relays', (row) => row.relays],
+  ['request_id', (row) => row.requestId],
 ];
 
 const CASE_EVENT_COLUMNS: ReadonlyArray<Column<CaseEventEntity>> = [

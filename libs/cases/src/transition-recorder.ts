@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { escalatedPriority, type CaseTransition, type ScheduledDeadline } from '@app/domain';
 import { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
+import { currentRequestId } from '@app/observability';
 import type { Actor } from './actor';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
 
@@ -92,6 +93,8 @@ export function recordTransition(
     createdAt: now,
   });
 
+  // The request (or the job of a request) this runs for: the effects' jobs carry its id on.
+  const requestId = currentRequestId() ?? null;
   const outbox = transition.effects.map((effect) =>
     Object.assign(new OutboxEntity(), {
       id: randomUUID(),
@@ -99,6 +102,7 @@ export function recordTransition(
       type: effect.type,
       payload: { ...effect.params, caseState: transition.state, caseKind: caseEntity.kind },
       createdAt: now,
+      requestId,
     }),
   );
 

@@ -1,4 +1,4 @@
-import { ConfigError, DEVELOPMENT_CUSTOMER_TOKEN_SECRET, loadConfig } from './config';
+import { ConfigError, DEVELOPMENT_CUSTOMER_TOKEN_SECRET, loadConfig, tracingConfig } from './config';
 
 describe('evidence storage configuration', () => {
   const storage = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).evidence.storage;
@@ -262,5 +262,37 @@ describe('operations configuration', () => {
     [{ OUTBOX_OVERDUE_MINUTES: '0' }, /OUTBOX_OVERDUE_MINUTES must be an integer >= 1/],
   ])('refuses %j', (env, message) => {
     expect(() => ops(env)).toThrow(message);
+  });
+});
+
+describe('logs and traces', () => {
+  const load = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env });
+
+  it('logs JSON at info by default; LOG_LEVEL changes the level; only development is pretty', () => {
+    expect(load({}).logging).toEqual({ level: 'info', pretty: false });
+    expect(load({ LOG_LEVEL: 'DEBUG' }).logging.level).toBe('debug');
+    expect(load({ LOG_LEVEL: 'silent' }).logging.level).toBe('silent');
+    expect(loadConfig({ NODE_ENV: 'development' }).logging.pretty).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ...PRODUCTION_SECRETS, WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64') }).logging.pretty).toBe(false);
+    expect(() => load({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"/);
+  });
+
+  it('traces only when an OTLP endpoint is set (and the SDK is not disabled)', () => {
+    expect(load({}).tracing).toEqual({});
+    expect(tracingConfig({})).toEqual({});
+    expect(tracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toEqual({ endpoint: 'http://collector:4318' });
+    expect(tracingConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/v1/traces', OTEL_SERVICE_NAME: 'disputes-eu' })).toEqual({
+      endpoint: 'https://collector/v1/traces',
+      serviceName: 'disputes-eu',
+    });
+    expect(tracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' })).toEqual({});
+    expect(load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing.endpoint).toBe('http://collector:4318');
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'json' }, /OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/protobuf, http\/json, grpc/],
+  ])('refuses %j', (env, message) => {
+    expect(() => load(env)).toThrow(message);
   });
 });

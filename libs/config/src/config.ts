@@ -33,6 +33,13 @@ export interface AppConfig {
     /** An outbox row still pending this long after it was written counts as overdue in /metrics. */
     outboxOverdueMs: number;
   };
+  logging: {
+    /** LOG_LEVEL: the least severe level written (fatal, error, warn, info, debug, trace, or silent for nothing). */
+    level: LogLevelName;
+    /** Human-readable lines (pino-pretty, a development dependency) instead of JSON: only with NODE_ENV=development. */
+    pretty: boolean;
+  };
+  tracing: TracingConfig;
   http: { host: string; port: number; bodyLimit: string };
   database: { url: string; poolMax: number; debug: boolean };
   redis: { host: string; port: number; password?: string; db: number };
@@ -219,6 +226,51 @@ export type EvidenceStorageConfig =
     };
 
 export class ConfigError extends Error {}
+
+export const LOG_LEVEL_NAMES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVEL_NAMES)[number];
+
+/**
+ * OpenTelemetry tracing. On only when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces-only
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set and OTEL_SDK_DISABLED is not true; off, no SDK is
+ * loaded at all. The SDK reads the other standard OTEL_* variables itself (protocol, headers,
+ * sampler, batching): they are OpenTelemetry's, documented there, not this file's.
+ */
+export interface TracingConfig {
+  endpoint?: string;
+  /** OTEL_SERVICE_NAME; unset: dispute-engine-api, dispute-engine-worker. */
+  serviceName?: string;
+}
+
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'];
+
+/**
+ * Read on its own (and again by loadConfig) because tracing starts before anything else loads,
+ * ahead of the full configuration; main.ts reports a bad value through loadConfig.
+ */
+export function tracingConfig(env: Env = process.env): TracingConfig {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+  if (endpoint === undefined || bool(env, 'OTEL_SDK_DISABLED', false)) return {};
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  for (const name of ['OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL']) {
+    const protocol = env[name];
+    if (protocol && !OTLP_PROTOCOLS.includes(protocol)) throw new ConfigError(`${name} must be one of ${OTLP_PROTOCOLS.join(', ')}, got "${protocol}"`);
+  }
+  return { endpoint, serviceName: env.OTEL_SERVICE_NAME || undefined };
+}
+
+function logLevel(raw: string | undefined): LogLevelName {
+  if (raw === undefined || raw === '') return 'info';
+  const level = raw.toLowerCase();
+  if (!(LOG_LEVEL_NAMES as readonly string[]).includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVEL_NAMES.join(', ')}, got "${raw}"`);
+  return level as LogLevelName;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -558,6 +610,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000),
       outboxOverdueMs: int(env, 'OUTBOX_OVERDUE_MINUTES', 15, 1) * 60_000,
     },
+    logging: { level: logLevel(env.LOG_LEVEL), pretty: env.NODE_ENV === 'development' },
+    tracing: tracingConfig(env),
     http: { host: env.HOST ?? '0.0.0.0', port: int(env, 'PORT', 3000), bodyLimit: env.HTTP_BODY_LIMIT ?? '100kb' },
     database: {
       url: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/dispute_engine',

@@ -18,6 +18,7 @@ import { Migration20261203171000AgentTotp } from './migrations/Migration20261203
 import { Migration20261203172000CaseLogChain } from './migrations/Migration20261203172000CaseLogChain';
 import { Migration20261203183930ReconcilerPendingIds } from './migrations/Migration20261203183930ReconcilerPendingIds';
 import { Migration20261203186391AgentLastLogin } from './migrations/Migration20261203186391AgentLastLogin';
+import { Migration20261203196394OutboxRequestId } from './migrations/Migration20261203196394OutboxRequestId';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
 export const MIGRATIONS = [
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261203172000CaseLogChain', class: Migration20261203172000CaseLogChain },
   { name: 'Migration20261203183930ReconcilerPendingIds', class: Migration20261203183930ReconcilerPendingIds },
   { name: 'Migration20261203186391AgentLastLogin', class: Migration20261203186391AgentLastLogin },
+  { name: 'Migration20261203196394OutboxRequestId', class: Migration20261203196394OutboxRequestId },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

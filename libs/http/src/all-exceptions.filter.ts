@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
-import { HTTP_ERROR_CODES, STATUS_OF, type ErrorBody } from './error-body';
+import { HTTP_ERROR_CODES, STATUS_OF, sendError, type ErrorBody } from './error-body';
 
 /**
  * Turns every thrown thing into `{ code, message, ... }`. Domain errors keep their code; framework
  * errors get a code from their status (body-parser errors are answered by bodyParserErrors);
- * anything else is a 500 whose body carries only an error id that is also in the log.
+ * anything else is a 500 whose body carries only an error id that is also in the log. Every body
+ * carries the request's id.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -19,7 +20,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     // Every refusal that says when to come back says it the standard way too.
     if (typeof body.retryAfterSeconds === 'number' && !response.getHeader('Retry-After')) response.setHeader('Retry-After', String(body.retryAfterSeconds));
-    response.status(status).json(body);
+    sendError(host.switchToHttp().getRequest<Request>(), response, status, body);
   }
 
   private describe(exception: unknown): [number, ErrorBody] {

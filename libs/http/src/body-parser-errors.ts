@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { ErrorBody } from './error-body';
+import { sendError, type ErrorBody } from './error-body';
 
 interface BodyParserError {
   type?: string;
@@ -23,15 +23,15 @@ const KNOWN: Record<string, [number, ErrorBody]> = {
  * clients deserve a stable code instead. Any other client error of the parser (a body that does
  * not decompress, one cut short) is a 400 MALFORMED_BODY.
  */
-export function bodyParserErrors(error: BodyParserError, _request: Request, response: Response, next: NextFunction): void {
+export function bodyParserErrors(error: BodyParserError, request: Request, response: Response, next: NextFunction): void {
   const match = error?.type ? KNOWN[error.type] : undefined;
   if (match) {
-    response.status(match[0]).json(match[1]);
+    sendError(request, response, match[0], match[1]);
     return;
   }
   // The parser's own client errors: typed ones, and a body that does not decompress (zlib's error, untyped).
   if (error?.expose && error.status && error.status >= 400 && error.status < 500) {
-    response.status(400).json({ code: 'MALFORMED_BODY', message: 'The request body could not be read (bad compression, cut short, or not what Content-Type says).' });
+    sendError(request, response, 400, { code: 'MALFORMED_BODY', message: 'The request body could not be read (bad compression, cut short, or not what Content-Type says).' });
     return;
   }
   next(error);

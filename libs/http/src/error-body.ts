@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { DomainErrorCode } from '@app/domain';
 
 /** The one place domain error codes become HTTP status codes. */
@@ -58,11 +59,22 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.WalletUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-/** Every error response: a stable code, a message for people, and details where they help. */
+/**
+ * Every error response: a stable code, a message for people, details where they help, and the
+ * request's id (as in the X-Request-Id header), which finds the request's log lines and
+ * everything it caused.
+ */
 export interface ErrorBody {
   code: string;
   message: string;
+  requestId?: string;
   [detail: string]: unknown;
+}
+
+/** Answers with an error body, adding the id the API gave the request (requestLogging). */
+export function sendError(request: Request, response: Response, status: number, body: ErrorBody): void {
+  const requestId = (request as { id?: unknown }).id;
+  response.status(status).json(typeof requestId === 'string' ? { ...body, requestId } : body);
 }
 
 /** Codes for errors raised by the HTTP layer itself rather than the domain. */

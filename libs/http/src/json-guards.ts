@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { sendError } from './error-body';
 
 /** Deeper than any request of this API needs; deep enough that no client is cut short. */
 export const MAX_JSON_DEPTH = 32;
@@ -72,7 +73,7 @@ function hasControlCharacter(value: unknown): boolean {
 /** Query strings get the same rule as bodies: `?q=%00` is a 400, not a database error. */
 export function rejectControlCharactersInQuery(request: Request, response: Response, next: NextFunction): void {
   if (hasControlCharacter(request.query)) {
-    response.status(400).json({ code: 'VALIDATION_FAILED', message: 'Query parameters must not contain control characters.' });
+    sendError(request, response, 400, { code: 'VALIDATION_FAILED', message: 'Query parameters must not contain control characters.' });
     return;
   }
   next();

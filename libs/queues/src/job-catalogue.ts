@@ -1,8 +1,11 @@
 import type { JobsOptions } from 'bullmq';
+import type { JobOrigin } from '@app/observability';
 
 /**
  * Every queue and job the system uses, in one place. Names are literals (never class names, so a
- * rename cannot orphan queued jobs); payloads carry ids only and the worker reloads the rows.
+ * rename cannot orphan queued jobs); payloads carry ids only and the worker reloads the rows, and
+ * where the job came from (JobOrigin: the request id, the trace context), which the worker runs it
+ * under (runJob).
  */
 export const QUEUES = {
   deadlines: 'deadlines',
@@ -13,15 +16,15 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
-  'deadline.fire': { deadlineId: string; caseId: string };
-  'effect.run': { outboxId: string; caseId: string | null; type: string };
+  'deadline.fire': { deadlineId: string; caseId: string } & JobOrigin;
+  'effect.run': { outboxId: string; caseId: string | null; type: string } & JobOrigin;
   /**
    * One HTTP attempt of a webhook delivery; a job for another generation or attempt is stale.
    * merchantId and slotWaits are filled in while it waits for its merchant's delivery slot.
    */
-  'webhook.deliver': { deliveryId: string; generation: number; attempt: number; merchantId?: string; slotWaits?: number };
+  'webhook.deliver': { deliveryId: string; generation: number; attempt: number; merchantId?: string; slotWaits?: number } & JobOrigin;
   /** One customer notification on one channel (a notification_deliveries row). */
-  'notification.deliver': { deliveryId: string };
+  'notification.deliver': { deliveryId: string } & JobOrigin;
 }
 export type JobName = keyof JobPayloads;
 

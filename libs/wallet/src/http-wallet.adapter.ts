@@ -55,8 +55,8 @@ export class HttpWalletAdapter extends WalletPort implements OnModuleDestroy {
       // A refusal is the wallet working as it should: it must not open the circuit.
       errorFilter: (error: unknown) => error instanceof WalletCallError && error.kind === 'rejected',
     });
-    this.breaker.on('open', () => this.logger.warn(JSON.stringify({ event: 'wallet.circuit_open', resetMs: this.settings.breaker.resetTimeoutMs })));
-    this.breaker.on('close', () => this.logger.log(JSON.stringify({ event: 'wallet.circuit_closed' })));
+    this.breaker.on('open', () => this.logger.warn({ event: 'wallet.circuit_open', resetMs: this.settings.breaker.resetTimeoutMs }));
+    this.breaker.on('close', () => this.logger.log({ event: 'wallet.circuit_closed' }));
   }
 
   onModuleDestroy(): void {
@@ -162,7 +162,7 @@ export class HttpWalletAdapter extends WalletPort implements OnModuleDestroy {
         const retryable = failure.kind === 'unavailable' && failure.code !== 'CIRCUIT_OPEN';
         if (!retryable || retry >= this.settings.maxRetries) throw failure;
         const delayMs = (failure as WalletCallError & { retryAfterMs?: number }).retryAfterMs ?? this.settings.retryDelayMs * 2 ** retry;
-        this.logger.warn(JSON.stringify({ event: 'wallet.retry', method, path: path.split('?')[0], code: failure.code, retry: retry + 1, delayMs }));
+        this.logger.warn({ event: 'wallet.retry', method, path: path.split('?')[0], code: failure.code, retry: retry + 1, delayMs });
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }

@@ -195,15 +195,15 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         `update outbox set status = 'failed', last_error = ? where id in (${ids}) and status = 'pending' and relays >= ? returning id`,
         [`relayed ${maxRelays} times by the reconciler without finishing (its job was lost or gave up each time)`, ...stranded, maxRelays],
       );
-      const toRelay = await this.select<{ id: string; case_id: string | null; type: string }>(
+      const toRelay = await this.select<{ id: string; case_id: string | null; type: string; request_id: string | null }>(
         em,
-        `update outbox set relays = relays + 1 where id in (${ids}) and status = 'pending' and relays < ? returning id, case_id, type`,
+        `update outbox set relays = relays + 1 where id in (${ids}) and status = 'pending' and relays < ? returning id, case_id, type, request_id`,
         [...stranded, maxRelays],
       );
       if (parked.length) this.logger.error(`outbox rows marked failed after ${maxRelays} relays: ${parked.map((row) => row.id).join(', ')}`);
       failed += parked.length;
       if (toRelay.length === 0) continue;
-      await this.dispatcher.requeueEffects(toRelay.map((row) => ({ id: row.id, caseId: row.case_id, type: row.type })));
+      await this.dispatcher.requeueEffects(toRelay.map((row) => ({ id: row.id, caseId: row.case_id, type: row.type, requestId: row.request_id })));
       relayed += toRelay.length;
     }
   }

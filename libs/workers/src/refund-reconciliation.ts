@@ -12,7 +12,7 @@ export class RefundReconciliationTask implements OnApplicationBootstrap, OnModul
   private readonly logger = new Logger('RefundReconciliation');
   private readonly task = new PeriodicTask(
     () => this.runOnce(),
-    (error) => this.logger.warn(JSON.stringify({ event: 'refund_reconciliation.failed', error: String(error) })),
+    (error) => this.logger.warn({ event: 'refund_reconciliation.failed', error: String(error) }),
   );
 
   constructor(
@@ -31,7 +31,7 @@ export class RefundReconciliationTask implements OnApplicationBootstrap, OnModul
   private async runOnce(): Promise<void> {
     const report = await this.reconcile.execute();
     const found = Object.values(report.mismatches).reduce((sum, n) => sum + n, 0);
-    const line = JSON.stringify({ event: 'refund_reconciliation.done', ...report });
+    const line = { event: 'refund_reconciliation.done', ...report };
     if (found > 0) this.logger.warn(line);
     else this.logger.log(line);
   }

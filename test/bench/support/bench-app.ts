@@ -137,7 +137,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     const worker = separateWorkers ? await startWorkerProcess(environment) : undefined;
     // Stopped by stopApp below as well (stop() is idempotent); this covers the API failing to start.
     if (worker) cleanups.push(() => worker.stop());
-    const app = await createApiApp(config, { logger: ['error', 'warn'] });
+    const app = await createApiApp(config, { log: { level: 'warn' } });
     let appRunning = true;
     const stopApp = async () => {
       if (!appRunning) return;

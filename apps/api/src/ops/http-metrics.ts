@@ -1,20 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Histogram, type Registry } from 'prom-client';
-
-/**
- * The route a request matched, as its pattern (`/v1/cases/:id/events`), never the raw URL: one
- * series per route, however many cases there are. Requests no route matched are `unmatched` (a
- * scanner's random paths must not create series); the admin UI's files and other mounted
- * handlers without a pattern count under their mount point (`/admin/*`).
- */
-function routeOf(request: Request, response: Response): string {
-  const route = (request as Request & { route?: { path?: unknown } }).route;
-  const pattern = route && typeof route.path === 'string' ? `${request.baseUrl}${route.path}` : undefined;
-  // Nest answers unknown paths from a catch-all route (`/{*all}`): that is no route either.
-  if (response.statusCode === 404 && (pattern === undefined || pattern.includes('*'))) return 'unmatched';
-  if (pattern !== undefined) return pattern;
-  return request.baseUrl ? `${request.baseUrl}/*` : 'unmatched';
-}
+import { routeOf } from '@app/observability';
 
 /** Request duration by method, route pattern and status, from the first byte in to the last byte out (or the client going away). */
 export function httpMetrics(registry: Registry): RequestHandler {

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import type { DeadlineEntity, OutboxEntity } from '@app/db';
+import { jobOrigin } from '@app/observability';
 import { JOB_OPTIONS, QUEUES, jobIds, type JobPayloads } from '@app/queues';
 
 export interface CommittedWork {
@@ -55,13 +56,18 @@ export class PostCommitDispatcher {
     if (outcome === 'timeout') this.logger.warn(`Redis did not take the jobs within ${this.config.workers.dispatchWaitMs} ms; answering anyway (the reconciler relays them)`);
   }
 
+  /**
+   * The jobs carry the current request's id and trace context (jobOrigin); the reconciler, which
+   * runs for no request, adds them without (deadline rows do not keep the id).
+   */
   async enqueueDeadlines(deadlines: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>): Promise<void> {
     if (deadlines.length === 0) return;
     const now = this.clock.now().getTime();
+    const origin = jobOrigin();
     await this.deadlines.addBulk(
       deadlines.map((deadline) => ({
         name: 'deadline.fire',
-        data: { deadlineId: deadline.id, caseId: deadline.caseId } satisfies JobPayloads['deadline.fire'],
+        data: { deadlineId: deadline.id, caseId: deadline.caseId, ...origin } satisfies JobPayloads['deadline.fire'],
         opts: { ...JOB_OPTIONS['deadline.fire'], jobId: jobIds.deadline(deadline.id), delay: Math.max(0, deadline.dueAt.getTime() - now) },
       })),
     );
@@ -71,7 +77,7 @@ export class PostCommitDispatcher {
    * Enqueues effects again after BullMQ gave up on them: the finished job still holds its id and
    * would swallow the re-add, so it is removed first. Handlers are idempotent by the outbox id.
    */
-  async requeueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type'>>): Promise<void> {
+  async requeueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type' | 'requestId'>>): Promise<void> {
     await Promise.all(rows.map((row) => this.effects.remove(jobIds.effect(row.id))));
     await this.enqueueEffects(rows);
   }
@@ -82,12 +88,13 @@ export class PostCommitDispatcher {
     await this.enqueueDeadlines(deadlines);
   }
 
-  async enqueueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type'>>): Promise<void> {
+  /** Each job carries the request id its row was written with, also when the reconciler relays it. */
+  async enqueueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type' | 'requestId'>>): Promise<void> {
     if (rows.length === 0) return;
     await this.effects.addBulk(
       rows.map((row) => ({
         name: 'effect.run',
-        data: { outboxId: row.id, caseId: row.caseId, type: row.type } satisfies JobPayloads['effect.run'],
+        data: { outboxId: row.id, caseId: row.caseId, type: row.type, ...jobOrigin(row.requestId) } satisfies JobPayloads['effect.run'],
         opts: { ...JOB_OPTIONS['effect.run'], jobId: jobIds.effect(row.id) },
       })),
     );

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, OutboxEntity } from '@app/db';
 import { currentDefinition, DomainError, DomainErrorCode, matchTransaction, openCase, type CaseKind, type Channel, type Money, type Priority, securityReportOf, type SecurityReport } from '@app/domain';
+import { currentRequestId } from '@app/observability';
 import { SlaTracker } from '@app/sla';
 import { normaliseTransactionRef, WalletCallError, WalletPort, type WalletTransaction } from '@app/wallet';
 import type { Actor } from '../actor';
@@ -105,6 +106,7 @@ export class OpenCase {
         type: 'notify',
         payload: { topic: 'case.opened', audience: ['customer'], caseKind: command.kind, caseState: transition.state, firstResponseDueAt: firstResponseDue?.toISOString() ?? null },
         createdAt: now,
+        requestId: currentRequestId() ?? null,
       });
       em.persist(acknowledgement);
       return { ...recorded, outbox: [...recorded.outbox, acknowledgement], scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders] };

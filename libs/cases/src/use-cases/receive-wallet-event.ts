@@ -121,7 +121,7 @@ export class ReceiveWalletEvent {
         claim(action.caseId),
       );
     }
-    this.logger.log(JSON.stringify({ event: 'wallet.event_received', id: event.id, type: event.type, key: event.data.idempotency_key, result }));
+    this.logger.log({ event: 'wallet.event_received', id: event.id, type: event.type, key: event.data.idempotency_key, result });
     if (result === 'duplicate') return { received: true, duplicate: true };
     if (result === 'applied') return { received: true };
     return { received: true, applied: false };

@@ -5,6 +5,7 @@ import { PostCommitDispatcher } from '@app/cases';
 import { Clock } from '@app/config';
 import { CaseMessageEntity, MacroEntity, NotificationEntity, OutboxEntity, type MessageParty } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
+import { currentRequestId } from '@app/observability';
 import type { CaseMessageView } from './case-message-view';
 import { AGENT_REPLIED_TOPIC, INBOX_TYPE_OF_REPLY, MERCHANT_MESSAGE_TOPIC } from './conversation-topics';
 import { parseMessageInput } from './message-input';
@@ -100,6 +101,7 @@ export class PostCaseMessage {
         caseState: theCase.state,
       },
       createdAt: now,
+      requestId: currentRequestId() ?? null,
     });
   }
 

@@ -8,7 +8,7 @@ export type OutboxStatus = 'pending' | 'relayed' | 'done' | 'failed';
  */
 @Entity({ tableName: 'outbox' })
 export class OutboxEntity {
-  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'lastError' | 'relayedAt' | 'doneAt' | 'relays';
+  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'lastError' | 'relayedAt' | 'doneAt' | 'relays' | 'requestId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -44,4 +44,8 @@ export class OutboxEntity {
   /** How often the reconciler put the row back on BullMQ; at OUTBOX_MAX_RELAYS it is marked failed. */
   @Property({ type: 'integer' })
   relays: number = 0;
+
+  /** The request that caused the row (directly, or through the jobs it caused); its jobs carry it on. */
+  @Property({ type: 'text', nullable: true })
+  requestId: string | null = null;
 }

@@ -3,6 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { runJob, withJobContext } from '@app/observability';
 import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
 import { DeliverNotification } from './deliver-notification';
 
@@ -29,19 +30,22 @@ export class NotificationDeliveryProcessor extends WorkerHost implements OnAppli
   async process(job: Job<JobPayloads['notification.deliver']>, token?: string): Promise<string> {
     if (job.name !== 'notification.deliver') throw new Error(`Unknown job ${job.name} on the notifications queue`);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const outcome = await RequestContext.create(this.orm.em, () => this.deliver.execute(job.data.deliveryId, lastAttempt));
-    if (typeof outcome === 'object') {
-      // Run early (quiet hours not over): back to waiting until the delivery's time.
-      await job.moveToDelayed(outcome.notBefore.getTime(), token);
-      throw new DelayedError();
-    }
-    return outcome;
+    // As part of the request that caused the notification.
+    return runJob(job, async () => {
+      const outcome = await RequestContext.create(this.orm.em, () => this.deliver.execute(job.data.deliveryId, lastAttempt));
+      if (typeof outcome === 'object') {
+        // Run early (quiet hours not over): back to waiting until the delivery's time.
+        await job.moveToDelayed(outcome.notBefore.getTime(), token);
+        throw new DelayedError();
+      }
+      return outcome;
+    });
   }
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<JobPayloads['notification.deliver']> | undefined, error: Error): void {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      this.logger.error(`notification delivery ${job.data.deliveryId} gave up: ${error.message}`);
+      withJobContext(job, () => this.logger.error(`notification delivery ${job.data.deliveryId} gave up: ${error.message}`));
     }
   }
 

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Clock } from '@app/config';
+import { jobOrigin } from '@app/observability';
 import { JOB_OPTIONS, QUEUES, jobIds, type JobPayloads } from '@app/queues';
 
 /**
@@ -19,12 +20,14 @@ export class DeliveryScheduler {
   async schedule(deliveries: ReadonlyArray<{ id: string; generation: number; attempts: number; nextAttemptAt: Date | null }>): Promise<void> {
     if (deliveries.length === 0) return;
     const now = this.clock.now().getTime();
+    // The request (or job) scheduling it: the delivery logs and traces as part of it.
+    const origin = jobOrigin();
     await this.queue.addBulk(
       deliveries.map((delivery) => {
         const attempt = delivery.attempts + 1;
         return {
           name: 'webhook.deliver',
-          data: { deliveryId: delivery.id, generation: delivery.generation, attempt } satisfies JobPayloads['webhook.deliver'],
+          data: { deliveryId: delivery.id, generation: delivery.generation, attempt, ...origin } satisfies JobPayloads['webhook.deliver'],
           opts: {
             ...JOB_OPTIONS['webhook.deliver'],
             jobId: jobIds.webhook(delivery.id, delivery.generation, attempt),

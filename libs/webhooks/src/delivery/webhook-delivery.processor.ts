@@ -6,6 +6,7 @@ import type Redis from 'ioredis';
 import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { WebhookDeliveryEntity } from '@app/db';
+import { runJob, withJobContext } from '@app/observability';
 import { QUEUES, jobNamesOf, type JobPayloads } from '@app/queues';
 import { AttemptWebhookDelivery } from './attempt-webhook-delivery';
 import { MerchantSlots } from './merchant-slots';
@@ -35,6 +36,11 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
 
   async process(job: Job<JobPayloads['webhook.deliver']>, token?: string): Promise<string> {
     if (job.name !== 'webhook.deliver') throw new Error(`Unknown job ${job.name} on the webhooks queue`);
+    // As part of the request that caused the event: the attempt's log line and its retry carry the id.
+    return runJob(job, () => this.deliver(job, token));
+  }
+
+  private async deliver(job: Job<JobPayloads['webhook.deliver']>, token: string | undefined): Promise<string> {
     const merchantId = job.data.merchantId ?? (await this.em.fork().findOne(WebhookDeliveryEntity, { id: job.data.deliveryId }, { fields: ['merchantId'] }))?.merchantId;
     if (!merchantId) return 'stale';
     const slots = await this.merchantSlots();
@@ -66,7 +72,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
   onFailed(job: Job<JobPayloads['webhook.deliver']> | undefined, error: Error): void {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
       // The delivery row stays pending; the sweeper schedules it again once the cause is gone.
-      this.logger.error(`webhook delivery ${job.data.deliveryId} attempt ${job.data.attempt} could not run: ${error.message}`);
+      withJobContext(job, () => this.logger.error(`webhook delivery ${job.data.deliveryId} attempt ${job.data.attempt} could not run: ${error.message}`));
     }
   }
 

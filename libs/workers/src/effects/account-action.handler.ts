@@ -79,7 +79,7 @@ export class AccountActionHandler implements EffectHandler {
       // Refused for good: recorded on the row; the effect fails so it shows in effects_unfinished for a person.
       if (error instanceof WalletCallError && error.kind === 'rejected') {
         await em.nativeUpdate(WalletAccountActionEntity, { id: action.id, status: 'requested' }, { status: 'failed' });
-        this.logger.error(JSON.stringify({ event: 'wallet.account_action_refused', caseId, kind, code: error.code }));
+        this.logger.error({ event: 'wallet.account_action_refused', caseId, kind, code: error.code });
       }
       throw error;
     }

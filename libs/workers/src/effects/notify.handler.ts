@@ -22,7 +22,7 @@ export class NotifyHandler implements EffectHandler {
   ) {}
 
   async handle(row: OutboxEntity): Promise<void> {
-    this.logger.log(JSON.stringify({ event: 'notify', outboxId: row.id, caseId: row.caseId, topic: row.payload.topic, audience: row.payload.audience }));
+    this.logger.log({ event: 'notify', outboxId: row.id, caseId: row.caseId, topic: row.payload.topic, audience: row.payload.audience });
     await this.webhookDeliveries.execute(row);
     await this.customerDeliveries.execute(row);
     await this.agentInbox.execute(row);

@@ -5,6 +5,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { FireDeadline } from '@app/cases';
 import { DeadlineEntity } from '@app/db';
+import { runJob, withJobContext } from '@app/observability';
 import { DEADLINE_WORKER_RETENTION, QUEUES, isFinalFailure, jobNamesOf, type JobPayloads } from '@app/queues';
 
 const HANDLED = ['deadline.fire'];
@@ -29,15 +30,18 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
 
   async process(job: Job<JobPayloads['deadline.fire']>, token?: string): Promise<string> {
     if (job.name !== 'deadline.fire') throw new Error(`Unknown job ${job.name} on the deadlines queue`);
-    // Each job gets its own EntityManager context; the global one is never used.
-    const outcome = await RequestContext.create(this.orm.em, () => this.fireDeadline.execute(job.data.deadlineId));
-    if (typeof outcome === 'object') {
-      // Early: the same job waits for the rest of the time (its id stays the row's, so the
-      // reconciler still sees it), and DelayedError tells the worker it was not a failure.
-      await job.moveToDelayed(outcome.notDueUntil.getTime(), token);
-      throw new DelayedError();
-    }
-    return outcome;
+    // As part of the request that scheduled the deadline: what the firing writes carries its id on.
+    return runJob(job, async () => {
+      // Each job gets its own EntityManager context; the global one is never used.
+      const outcome = await RequestContext.create(this.orm.em, () => this.fireDeadline.execute(job.data.deadlineId));
+      if (typeof outcome === 'object') {
+        // Early: the same job waits for the rest of the time (its id stays the row's, so the
+        // reconciler still sees it), and DelayedError tells the worker it was not a failure.
+        await job.moveToDelayed(outcome.notDueUntil.getTime(), token);
+        throw new DelayedError();
+      }
+      return outcome;
+    });
   }
 
   /**
@@ -50,14 +54,17 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
   @OnWorkerEvent('failed')
   async onFailed(job: Job<JobPayloads['deadline.fire']> | undefined, error: Error): Promise<void> {
     if (!job || !isFinalFailure(job)) return;
-    try {
-      this.logger.error(`deadline ${job.data.deadlineId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
-      await this.orm.em
-        .fork()
-        .nativeUpdate(DeadlineEntity, { id: job.data.deadlineId, status: 'pending' }, { status: 'failed' });
-    } catch (markError) {
-      this.logger.error(`could not mark deadline ${job.data?.deadlineId} failed (the reconciler will enqueue it again): ${markError}`);
-    }
+    // Under the job's request id, as its run was logged.
+    await withJobContext(job, async () => {
+      try {
+        this.logger.error(`deadline ${job.data.deadlineId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
+        await this.orm.em
+          .fork()
+          .nativeUpdate(DeadlineEntity, { id: job.data.deadlineId, status: 'pending' }, { status: 'failed' });
+      } catch (markError) {
+        this.logger.error(`could not mark deadline ${job.data?.deadlineId} failed (the reconciler will enqueue it again): ${markError}`);
+      }
+    });
   }
 
   /** Redis hiccups (a restart, a flushed key under an active job) surface here; PostgreSQL and the reconciler recover. */

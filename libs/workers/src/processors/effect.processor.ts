@@ -3,6 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { runJob, withJobContext } from '@app/observability';
 import { QUEUES, isFinalFailure, jobNamesOf, type JobPayloads } from '@app/queues';
 import { EffectRunner } from '../effects/effect-runner';
 
@@ -28,7 +29,8 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
 
   async process(job: Job<JobPayloads['effect.run']>): Promise<string> {
     if (job.name !== 'effect.run') throw new Error(`Unknown job ${job.name} on the effects queue`);
-    return RequestContext.create(this.orm.em, () => this.runner.run(job.data.outboxId));
+    // As part of the request that wrote the outbox row: its log lines and what it enqueues carry the id.
+    return runJob(job, () => RequestContext.create(this.orm.em, () => this.runner.run(job.data.outboxId)));
   }
 
   /**
@@ -40,12 +42,15 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
   @OnWorkerEvent('failed')
   async onFailed(job: Job<JobPayloads['effect.run']> | undefined, error: Error): Promise<void> {
     if (!job || !isFinalFailure(job)) return;
-    try {
-      this.logger.error(`effect ${job.data.type} ${job.data.outboxId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
-      await this.runner.markFailed(job.data.outboxId, error.message);
-    } catch (markError) {
-      this.logger.error(`could not mark effect ${job.data?.outboxId} failed (the reconciler will relay it again): ${markError}`);
-    }
+    // Under the job's request id, as its run was logged.
+    await withJobContext(job, async () => {
+      try {
+        this.logger.error(`effect ${job.data.type} ${job.data.outboxId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
+        await this.runner.markFailed(job.data.outboxId, error.message);
+      } catch (markError) {
+        this.logger.error(`could not mark effect ${job.data?.outboxId} failed (the reconciler will relay it again): ${markError}`);
+      }
+    });
   }
 
   /** Redis hiccups (a restart, a flushed key under an active job) surface here; PostgreSQL and the reconciler recover. */

@@ -60,7 +60,7 @@ export class RefundStatusPoller implements OnApplicationBootstrap, OnModuleDestr
       try {
         await this.check(row);
       } catch (error) {
-        this.logger.warn(JSON.stringify({ event: 'wallet.refund_poll_failed', refundId: row.id, error: String(error) }));
+        this.logger.warn({ event: 'wallet.refund_poll_failed', refundId: row.id, error: String(error) });
       }
     }
     return due.length;
@@ -69,7 +69,7 @@ export class RefundStatusPoller implements OnApplicationBootstrap, OnModuleDestr
   private async check(row: { id: string; case_id: string; idempotency_key: string }): Promise<void> {
     const answer = await this.wallet.findRefund(row.idempotency_key);
     if (!answer) {
-      this.logger.error(JSON.stringify({ event: 'wallet.refund_unknown_to_wallet', refundId: row.id, key: row.idempotency_key }));
+      this.logger.error({ event: 'wallet.refund_unknown_to_wallet', refundId: row.id, key: row.idempotency_key });
       return;
     }
     if (answer.status === 'processing') {
@@ -82,6 +82,6 @@ export class RefundStatusPoller implements OnApplicationBootstrap, OnModuleDestr
         ? { status: 'succeeded', walletRefundId: answer.refundId, settledAt: answer.settledAt }
         : { status: 'failed', walletRefundId: answer.refundId, failureReason: answer.failureReason ?? 'failed' },
     );
-    this.logger.log(JSON.stringify({ event: 'wallet.refund_found_by_poll', refundId: row.id, status: answer.status, result }));
+    this.logger.log({ event: 'wallet.refund_found_by_poll', refundId: row.id, status: answer.status, result });
   }
 }

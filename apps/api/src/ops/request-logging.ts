@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { trace } from '@opentelemetry/api';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger as PinoInstance } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { REQUEST_ID_HEADER, isProbePath, requestIdFrom, routeOf, withRequestContext } from '@app/observability';
+
+/** Who made the request, as the guards recorded it: ids only, never a name or an email. */
+interface ActorFields {
+  agent?: { id: string };
+  merchant?: { id: string };
+  customer?: { id: string };
+  intakeClient?: string;
+}
+
+function actorOf(request: IncomingMessage): { kind: string; id: string } | undefined {
+  const { agent, merchant, customer, intakeClient } = request as IncomingMessage & ActorFields;
+  if (agent) return { kind: 'agent', id: agent.id };
+  if (merchant) return { kind: 'merchant', id: merchant.id };
+  if (customer) return { kind: 'customer', id: customer.id };
+  if (intakeClient) return { kind: 'intake', id: intakeClient };
+  return undefined;
+}
+
+/**
+ * The fields of a request's line. No URL (the route's pattern stands for it: no ids from a query
+ * string, no search terms), no headers (credentials, cookies, API and idempotency keys), no body
+ * (customers' names, emails, phones, their words).
+ */
+function requestFields(request: IncomingMessage, response: ServerResponse, durationMs: number) {
+  const actor = actorOf(request);
+  return {
+    method: request.method,
+    route: routeOf(request, response),
+    status: response.statusCode,
+    durationMs,
+    ...(actor ? { actor } : {}),
+    // The client went away before the whole answer was sent.
+    ...(response.writableFinished ? {} : { aborted: true }),
+  };
+}
+
+/**
+ * First in the chain: names the request (the caller's X-Request-Id if it is safe, else a new
+ * UUID), answers with that name in X-Request-Id (and puts it on the request's span), writes one
+ * line when the answer is sent (pino-http; 5xx at warn, probes at debug) and runs the rest of the
+ * chain in the request's context, so that every line logged and every outbox row and job written
+ * on the way carries the id. First, so that a request the body parser refuses is named and logged
+ * too.
+ */
+export function requestLogging(root: PinoInstance): RequestHandler {
+  const logLine = pinoHttp({
+    logger: root,
+    genReqId: (request) => request.id,
+    // The request's logger and the line carry only the id of the request, not its headers.
+    quietReqLogger: true,
+    quietResLogger: true,
+    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+    customLogLevel: (request, response, error) => {
+      // Probes and scrapes: at debug, so that they do not drown the requests people made.
+      if (isProbePath(request.url)) return 'debug';
+      return error || response.statusCode >= 500 ? 'warn' : 'info';
+    },
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+    customSuccessObject: (request, response, value: { durationMs: number }) => requestFields(request, response, value.durationMs),
+    // The error itself is logged where it was caught (the exception filter, with its error id).
+    customErrorObject: (request, response, _error, value: { durationMs: number }) => requestFields(request, response, value.durationMs),
+  });
+  return (request: Request, response: Response, next: NextFunction) => {
+    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
+    request.id = requestId;
+    response.setHeader(REQUEST_ID_HEADER, requestId);
+    // While tracing is on, the request's span is findable by the id too.
+    trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
+    logLine(request, response);
+    withRequestContext({ requestId }, next);
+  };
+}

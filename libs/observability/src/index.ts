@@ -1,0 +1,7 @@
+// Imported first by main.ts (tracing must start before http, pg and ioredis load): nothing here may
+// load those, nor bullmq or express (load-order.spec.ts checks).
+export { REQUEST_ID_HEADER, acceptRequestId, requestIdFrom, withRequestContext, currentRequestId } from './request-context';
+export { REDACTED_PATHS, appLogger, createLogger, nestLogger, type AppLogOptions, type LogLevel, type LoggerSettings } from './logger';
+export { jobOrigin, runJob, withJobContext, type JobOrigin, type RunnableJob } from './job-origin';
+export { startTracing, type Tracing, type TracingSettings } from './tracing';
+export { isProbePath, routeOf } from './route-of';

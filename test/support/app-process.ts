@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { waitFor } from './wait-for';
+
+const ROOT = join(__dirname, '..', '..');
+
+export type LogLine = Record<string, unknown> & { level: string; msg?: string; service: string };
+
+export interface AppProcess {
+  /** Every JSON line the process wrote on stdout, parsed, in order. */
+  lines: LogLine[];
+  /** Everything else it wrote on stdout (there should be nothing). */
+  other: string[];
+  /** The first line `matches` picks, waiting for it up to `timeoutMs`. */
+  waitForLine(what: string, matches: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** SIGTERM, and the process's own graceful shutdown. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs an app's main.ts (`apps/worker/src/main.ts`, `apps/api/src/main.ts`) as its own process,
+ * exactly as production starts it but from the TypeScript source, and keeps its log lines: a test
+ * reads what the process really wrote.
+ */
+export function startAppProcess(main: string, env: Record<string, string>): AppProcess {
+  const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, main)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: LogLine[] = [];
+  const other: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      lines.push(JSON.parse(line) as LogLine);
+    } catch {
+      other.push(line);
+    }
+  });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  return {
+    lines,
+    other,
+    waitForLine: (what, matches, timeoutMs = 30_000) =>
+      waitFor(what, async () => {
+        if (exited) throw new Error(`${main} exited; it wrote: ${JSON.stringify(lines.slice(-5))}`);
+        return lines.find(matches);
+      }, timeoutMs),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
