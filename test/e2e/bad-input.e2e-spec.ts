@@ -1,4 +1,8 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QUEUES } from '@app/queues';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 describe('bad input gets a clear 4xx with a stable code and changes nothing', () => {
   let t: TestApp;
@@ -7,6 +11,14 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
   beforeAll(async () => {
     t = await startTestApp();
     caseId = (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201)).body.id;
+    // The opening's own work (its effects, the deliveries they start) must be over before the first
+    // footprint is taken, or a job finishing during a test changes the keys it counts.
+    const queues = Object.values(QUEUES).map((name) => t.app.get<Queue>(getQueueToken(name)));
+    await waitFor('the opening\'s effects to finish', async () => {
+      const [{ n }] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'pending'`);
+      const busy = await Promise.all(queues.map(async (queue) => Object.values(await queue.getJobCounts('active', 'waiting', 'prioritized')).some((count) => count > 0)));
+      return n === '0' && !busy.includes(true);
+    });
   });
   afterAll(() => t.close());
 
