@@ -47,6 +47,16 @@ export default function ApprovalsPage() {
       await queryClient.invalidateQueries({ queryKey: queryKeys.approvals });
     }
   };
+  const reject = async () => {
+    // An empty reason keeps the dialog open with the field's message (validateFields rejects).
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
+    const { reason } = values;
+    const item = rejecting!;
+    setRejecting(null);
+    form.resetFields();
+    await decide(item, item.decideWith.reject!, { reason });
+  };
 
   const actionLabel = (action: string | null) => {
     if (!action) return i18n.t('common.none');
@@ -109,7 +119,7 @@ export default function ApprovalsPage() {
         item.decideWith.approve || item.decideWith.reject ? (
           <Space>
             {item.decideWith.approve ? (
-              <Button type="primary" size="small" loading={busy === item.case.id} data-testid="approve" onClick={() => decide(item, item.decideWith.approve!, {})}>
+              <Button type="primary" size="small" loading={busy === item.case.id} data-testid="approve" onClick={() => void decide(item, item.decideWith.approve!, {})}>
                 {i18n.t('approvals.approve')}
               </Button>
             ) : null}
@@ -144,16 +154,7 @@ export default function ApprovalsPage() {
         okText={i18n.t('approvals.reject')}
         okButtonProps={{ danger: true, 'data-testid': 'reject-confirm' } as never}
         onCancel={() => setRejecting(null)}
-        onOk={async () => {
-          // An empty reason keeps the dialog open with the field's message (validateFields rejects).
-          const values = await form.validateFields().catch(() => null);
-          if (!values) return;
-          const { reason } = values;
-          const item = rejecting!;
-          setRejecting(null);
-          form.resetFields();
-          await decide(item, item.decideWith.reject!, { reason });
-        }}
+        onOk={() => void reject()}
       >
         <Form form={form} layout="vertical">
           <Form.Item name="reason" label={i18n.t('approvals.rejectReason')} rules={[{ required: true, whitespace: true, message: i18n.t('approvals.rejectReason') }]}>

@@ -8,7 +8,8 @@ import { Histogram, type Registry } from 'prom-client';
  * handlers without a pattern count under their mount point (`/admin/*`).
  */
 function routeOf(request: Request, response: Response): string {
-  const route = (request as Request & { route?: { path?: unknown } }).route;
+  // Express types `route` as any: say what is read of it.
+  const route = (request as { route?: { path?: unknown } }).route;
   const pattern = route && typeof route.path === 'string' ? `${request.baseUrl}${route.path}` : undefined;
   // Nest answers unknown paths from a catch-all route (`/{*all}`): that is no route either.
   if (response.statusCode === 404 && (pattern === undefined || pattern.includes('*'))) return 'unmatched';
