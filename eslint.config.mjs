@@ -20,8 +20,9 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         projectService: {
-          // The one spec outside libs/*/src, which tsconfig.json's include does not reach.
-          allowDefaultProject: ['libs/dependency-rules.spec.ts'],
+          // The specs beside libs/*/src, which tsconfig.json's include does not reach, and the
+          // in-memory file libs/lint-rules.spec.ts lints (it is never on disk).
+          allowDefaultProject: ['libs/dependency-rules.spec.ts', 'libs/lint-rules.spec.ts', 'lint-probe.ts'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
