@@ -293,7 +293,7 @@ describe('customer notifications', () => {
     clock.set(night);
     try {
       const disputed = await open({ customer: { id: 'u_night', locale: 'zh-CN', phone: '+8613700002222' } });
-      const secured = await open({ kind: 'account_security', amount: undefined, reason: undefined, merchantId: undefined, customer: { id: 'u_night_security', locale: 'zh-CN', phone: '+8613700003333' } });
+      await open({ kind: 'account_security', amount: undefined, reason: undefined, merchantId: undefined, customer: { id: 'u_night_security', locale: 'zh-CN', phone: '+8613700003333' } });
       // The account-security freeze goes out at once; its acknowledgement, like the dispute's, waits for the morning.
       const frozen = await waitFor('the freeze SMS', async () => (await walletFor('u_night_security')()).find((n) => n.channel === 'sms'));
       expect(frozen.title).toBe('您的账户已被临时冻结');

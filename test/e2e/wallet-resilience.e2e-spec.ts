@@ -81,17 +81,19 @@ class SwitchableProxy {
   }
 
   async up(): Promise<void> {
-    this.server = createServer(async (client) => {
+    this.server = createServer((client) => {
       client.pause();
-      const target = await this.target;
-      const upstream = connect(Number(target.port), target.hostname);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.resume();
+      // The target promise only ever resolves: nothing here can reject.
+      void this.target.then((target) => {
+        const upstream = connect(Number(target.port), target.hostname);
+        for (const socket of [client, upstream]) {
+          this.sockets.add(socket);
+          socket.on('close', () => this.sockets.delete(socket));
+          socket.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+        client.resume();
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;

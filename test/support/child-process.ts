@@ -28,8 +28,8 @@ export async function startChildScript<T>(script: string, args: string[] = [], e
       clearTimeout(timer);
       try {
         resolve(JSON.parse(line) as T);
-      } catch (error) {
-        reject(error);
+      } catch {
+        reject(new Error(`${script} printed "${line}" where its ready line (JSON) belongs`));
       }
     });
   });

@@ -28,7 +28,7 @@ export function serveAdminUi(app: NestExpressApplication, directory: string = DE
   app.useStaticAssets(directory, {
     prefix: ADMIN_PATH,
     index: false,
-    setHeaders(response, path) {
+    setHeaders(response: Response, path: string) {
       // Vite names assets by content hash, so they never change; index.html must always be fresh.
       if (path.includes(`${join(directory, 'assets')}`)) response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     },

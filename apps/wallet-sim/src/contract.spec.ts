@@ -6,7 +6,8 @@ import { buildRoutes } from './router';
 import { CALLBACK_EVENT_TYPES } from './settlement';
 import { refundJson, transactionJson } from './wire';
 
-// js-yaml (a devDependency) is used without its types.
+// js-yaml (a devDependency) is used without its types, so it is required rather than imported.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const { load } = require('js-yaml') as { load(text: string): unknown };
 
 /**

@@ -95,6 +95,8 @@ export interface CallbackAttemptRecord {
 }
 
 type Queryable = Db | Tx;
+/** A row as pg hands it over, before it is read as one of the records above. */
+type Row = Record<string, unknown>;
 
 /** bigint columns arrive as strings; amounts stay far below 2^53. */
 function amounts<T>(row: Record<string, unknown>, ...fields: string[]): T {
@@ -110,19 +112,19 @@ export async function getSetting(db: Queryable, key: string): Promise<string | n
 }
 
 export async function putSetting(db: Queryable, key: string, value: string): Promise<void> {
-  await db.query('insert into sim_settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, value]);
+  await db.query<Row>('insert into sim_settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, value]);
 }
 
 // ---- transactions ----
 
 export async function findTransaction(db: Queryable, ref: string, options: { lock?: boolean } = {}): Promise<TransactionRecord | null> {
-  const result = await db.query(`select * from transactions where ref = $1${options.lock ? ' for update' : ''}`, [ref]);
+  const result = await db.query<Row>(`select * from transactions where ref = $1${options.lock ? ' for update' : ''}`, [ref]);
   return result.rows[0] ? amounts<TransactionRecord>(result.rows[0], 'amount_minor') : null;
 }
 
 /** false when the reference exists already. */
 export async function insertTransaction(db: Queryable, record: TransactionRecord): Promise<boolean> {
-  const result = await db.query(
+  const result = await db.query<Row>(
     `insert into transactions (ref, amount_minor, currency, merchant_id, payer_id, status, funding_sources, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (ref) do nothing`,
     [record.ref, record.amount_minor, record.currency, record.merchant_id, record.payer_id, record.status, JSON.stringify(record.funding_sources), record.created_at],
@@ -131,7 +133,7 @@ export async function insertTransaction(db: Queryable, record: TransactionRecord
 }
 
 export async function markTransactionCaptured(db: Queryable, ref: string): Promise<void> {
-  await db.query(`update transactions set status = 'captured' where ref = $1 and status = 'pending'`, [ref]);
+  await db.query<Row>(`update transactions set status = 'captured' where ref = $1 and status = 'pending'`, [ref]);
 }
 
 /** Splits of the transaction's refunds that hold money: processing (on its way) or succeeded. */
@@ -153,12 +155,12 @@ export async function refundedMinor(db: Queryable, ref: string): Promise<number>
 const REFUND_AMOUNTS = ['amount_minor'];
 
 export async function findRefundByKey(db: Queryable, key: string, options: { lock?: boolean } = {}): Promise<RefundRecord | null> {
-  const result = await db.query(`select * from refunds where idempotency_key = $1${options.lock ? ' for update' : ''}`, [key]);
+  const result = await db.query<Row>(`select * from refunds where idempotency_key = $1${options.lock ? ' for update' : ''}`, [key]);
   return result.rows[0] ? amounts<RefundRecord>(result.rows[0], ...REFUND_AMOUNTS) : null;
 }
 
 export async function insertRefund(db: Queryable, record: RefundRecord): Promise<void> {
-  await db.query(
+  await db.query<Row>(
     `insert into refunds (refund_id, idempotency_key, request_fingerprint, transaction_ref, amount_minor, currency, reason, mode, status, splits,
                           expected_arrival_at, settle_due_at, failure_reason, settled_at, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
@@ -189,14 +191,14 @@ export async function finishRefund(
 ): Promise<RefundRecord> {
   const result =
     outcome.status === 'succeeded'
-      ? await db.query(`update refunds set status = 'succeeded', settled_at = $2, settle_due_at = null where refund_id = $1 returning *`, [refundId, outcome.settledAt])
-      : await db.query(`update refunds set status = 'failed', failure_reason = $2, settle_due_at = null where refund_id = $1 returning *`, [refundId, outcome.failureReason]);
+      ? await db.query<Row>(`update refunds set status = 'succeeded', settled_at = $2, settle_due_at = null where refund_id = $1 returning *`, [refundId, outcome.settledAt])
+      : await db.query<Row>(`update refunds set status = 'failed', failure_reason = $2, settle_due_at = null where refund_id = $1 returning *`, [refundId, outcome.failureReason]);
   return amounts<RefundRecord>(result.rows[0], ...REFUND_AMOUNTS);
 }
 
 /** Processing refunds whose settlement time has come, locked for this pass. */
 export async function dueRefunds(tx: Tx, now: Date): Promise<RefundRecord[]> {
-  const result = await tx.query(
+  const result = await tx.query<Row>(
     `select * from refunds where status = 'processing' and settle_due_at <= $1 order by settle_due_at limit 100 for update skip locked`,
     [now],
   );
@@ -208,7 +210,7 @@ export async function listRefunds(
   db: Queryable,
   range: { from: Date | null; to: Date | null; after: { createdAt: Date; refundId: string } | null; limit: number },
 ): Promise<RefundRecord[]> {
-  const result = await db.query(
+  const result = await db.query<Row>(
     `select * from refunds
       where ($1::timestamptz is null or created_at >= $1)
         and ($2::timestamptz is null or created_at < $2)
@@ -222,12 +224,12 @@ export async function listRefunds(
 // ---- account actions ----
 
 export async function findAccountActionByKey(db: Queryable, key: string): Promise<AccountActionRecord | null> {
-  const result = await db.query('select * from account_actions where idempotency_key = $1', [key]);
+  const result = await db.query<Row>('select * from account_actions where idempotency_key = $1', [key]);
   return result.rows[0] ? amounts<AccountActionRecord>(result.rows[0], 'amount_minor') : null;
 }
 
 export async function insertAccountAction(db: Queryable, record: AccountActionRecord): Promise<void> {
-  await db.query(
+  await db.query<Row>(
     `insert into account_actions (action_id, idempotency_key, request_fingerprint, account_id, kind, reason, amount_minor, currency, direction,
                                   status, complete_due_at, ledger_entry_ref, completed_at, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
@@ -251,7 +253,7 @@ export async function insertAccountAction(db: Queryable, record: AccountActionRe
 }
 
 export async function dueAccountActions(tx: Tx, now: Date): Promise<AccountActionRecord[]> {
-  const result = await tx.query(
+  const result = await tx.query<Row>(
     `select * from account_actions where status = 'processing' and complete_due_at <= $1 order by complete_due_at limit 100 for update skip locked`,
     [now],
   );
@@ -260,23 +262,23 @@ export async function dueAccountActions(tx: Tx, now: Date): Promise<AccountActio
 
 /** Carries the action out on the account (state, or a ledger entry for a correction) and marks it completed. */
 export async function completeAccountAction(tx: Tx, action: AccountActionRecord, now: Date, ledgerEntryRef: string | null): Promise<AccountActionRecord> {
-  await tx.query(`insert into accounts (account_id, updated_at) values ($1, $2) on conflict (account_id) do nothing`, [action.account_id, now]);
+  await tx.query<Row>(`insert into accounts (account_id, updated_at) values ($1, $2) on conflict (account_id) do nothing`, [action.account_id, now]);
   if (action.kind === 'freeze' || action.kind === 'unfreeze') {
-    await tx.query('update accounts set frozen = $2, updated_at = $3 where account_id = $1', [action.account_id, action.kind === 'freeze', now]);
+    await tx.query<Row>('update accounts set frozen = $2, updated_at = $3 where account_id = $1', [action.account_id, action.kind === 'freeze', now]);
   } else if (action.kind === 'credential_reset') {
     // A credential reset also ends every session of the account.
-    await tx.query('update accounts set credential_resets = credential_resets + 1, sessions_revoked_at = $2, updated_at = $2 where account_id = $1', [
+    await tx.query<Row>('update accounts set credential_resets = credential_resets + 1, sessions_revoked_at = $2, updated_at = $2 where account_id = $1', [
       action.account_id,
       now,
     ]);
   } else if (ledgerEntryRef) {
     const signed = action.direction === 'debit' ? -action.amount_minor! : action.amount_minor!;
-    await tx.query(
+    await tx.query<Row>(
       'insert into ledger_entries (ledger_entry_ref, account_id, action_id, amount_minor, currency, created_at) values ($1, $2, $3, $4, $5, $6)',
       [ledgerEntryRef, action.account_id, action.action_id, signed, action.currency, now],
     );
   }
-  const result = await tx.query(
+  const result = await tx.query<Row>(
     `update account_actions set status = 'completed', completed_at = $2, complete_due_at = null, ledger_entry_ref = $3 where action_id = $1 returning *`,
     [action.action_id, now, ledgerEntryRef],
   );
@@ -284,20 +286,20 @@ export async function completeAccountAction(tx: Tx, action: AccountActionRecord,
 }
 
 export async function findAccount(db: Queryable, accountId: string) {
-  const account = await db.query('select account_id, frozen, credential_resets, sessions_revoked_at from accounts where account_id = $1', [accountId]);
-  const ledger = await db.query('select ledger_entry_ref, amount_minor, currency, created_at from ledger_entries where account_id = $1 order by created_at', [accountId]);
+  const account = await db.query<Row>('select account_id, frozen, credential_resets, sessions_revoked_at from accounts where account_id = $1', [accountId]);
+  const ledger = await db.query<Row>('select ledger_entry_ref, amount_minor, currency, created_at from ledger_entries where account_id = $1 order by created_at', [accountId]);
   return account.rows[0] ? { ...account.rows[0], ledger_entries: ledger.rows.map((row) => amounts<Record<string, unknown>>(row, 'amount_minor')) } : null;
 }
 
 // ---- pending transactions ----
 
 export async function listPendingTransactions(db: Queryable, accountId: string): Promise<PendingTransactionRecord[]> {
-  const result = await db.query('select * from pending_transactions where account_id = $1 order by created_at, ref', [accountId]);
+  const result = await db.query<Row>('select * from pending_transactions where account_id = $1 order by created_at, ref', [accountId]);
   return result.rows.map((row) => amounts<PendingTransactionRecord>(row, 'amount_minor'));
 }
 
 export async function insertPendingTransaction(db: Queryable, record: PendingTransactionRecord): Promise<boolean> {
-  const result = await db.query(
+  const result = await db.query<Row>(
     `insert into pending_transactions (ref, account_id, amount_minor, currency, status, created_at) values ($1, $2, $3, $4, $5, $6) on conflict (ref) do nothing`,
     [record.ref, record.account_id, record.amount_minor, record.currency, record.status, record.created_at],
   );
@@ -305,19 +307,19 @@ export async function insertPendingTransaction(db: Queryable, record: PendingTra
 }
 
 export async function setPendingTransactionStatus(db: Queryable, ref: string, status: 'settled' | 'failed'): Promise<PendingTransactionRecord | null> {
-  const result = await db.query(`update pending_transactions set status = $2 where ref = $1 returning *`, [ref, status]);
+  const result = await db.query<Row>(`update pending_transactions set status = $2 where ref = $1 returning *`, [ref, status]);
   return result.rows[0] ? amounts<PendingTransactionRecord>(result.rows[0], 'amount_minor') : null;
 }
 
 // ---- notifications ----
 
 export async function findNotificationByKey(db: Queryable, key: string): Promise<NotificationRecord | null> {
-  const result = await db.query('select * from notifications where idempotency_key = $1', [key]);
-  return (result.rows[0] as NotificationRecord | undefined) ?? null;
+  const result = await db.query<NotificationRecord>('select * from notifications where idempotency_key = $1', [key]);
+  return result.rows[0] ?? null;
 }
 
 export async function insertNotification(db: Queryable, record: NotificationRecord): Promise<void> {
-  await db.query(
+  await db.query<Row>(
     `insert into notifications (notification_id, idempotency_key, request_fingerprint, channel, user_id, phone, locale, title, body, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
@@ -336,7 +338,7 @@ export async function insertNotification(db: Queryable, record: NotificationReco
 }
 
 export async function listNotifications(db: Queryable): Promise<NotificationRecord[]> {
-  return (await db.query('select * from notifications order by created_at, notification_id')).rows as NotificationRecord[];
+  return (await db.query<NotificationRecord>('select * from notifications order by created_at, notification_id')).rows;
 }
 
 // ---- callbacks ----
@@ -344,15 +346,15 @@ export async function listNotifications(db: Queryable): Promise<NotificationReco
 /** Queues a callback in the same transaction as the change it reports. `copies` 0 records nothing (LOSTCB-). */
 export async function enqueueCallback(tx: Tx, event: { id: string; type: string; body: string; copies: number; now: Date }): Promise<void> {
   if (event.copies === 0) return;
-  await tx.query(
+  await tx.query<Row>(
     `insert into callbacks (event_id, type, body, copies, status, next_attempt_at, created_at) values ($1, $2, $3, $4, 'pending', $5, $5)`,
     [event.id, event.type, event.body, event.copies, event.now],
   );
 }
 
 export async function dueCallbacks(db: Queryable, now: Date): Promise<CallbackRecord[]> {
-  const result = await db.query(`select * from callbacks where status = 'pending' and next_attempt_at <= $1 order by next_attempt_at, event_id limit 50`, [now]);
-  return result.rows as CallbackRecord[];
+  const result = await db.query<CallbackRecord>(`select * from callbacks where status = 'pending' and next_attempt_at <= $1 order by next_attempt_at, event_id limit 50`, [now]);
+  return result.rows;
 }
 
 export async function recordCallbackAttempt(
@@ -360,19 +362,19 @@ export async function recordCallbackAttempt(
   attempt: CallbackAttemptRecord,
   next: { delivered: boolean; status: CallbackRecord['status']; nextAttemptAt: Date | null },
 ): Promise<void> {
-  await db.query(
+  await db.query<Row>(
     `insert into callback_attempts (event_id, attempt, url, status_code, error, attempted_at) values ($1, $2, $3, $4, $5, $6)`,
     [attempt.event_id, attempt.attempt, attempt.url, attempt.status_code, attempt.error, attempt.attempted_at],
   );
-  await db.query(
+  await db.query<Row>(
     `update callbacks set attempts = attempts + 1, delivered_count = delivered_count + $2, status = $3, next_attempt_at = $4 where event_id = $1`,
     [attempt.event_id, next.delivered ? 1 : 0, next.status, next.nextAttemptAt],
   );
 }
 
 export async function listCallbacks(db: Queryable): Promise<Array<CallbackRecord & { attempts_made: CallbackAttemptRecord[] }>> {
-  const callbacks = (await db.query('select * from callbacks order by created_at, event_id')).rows as CallbackRecord[];
-  const attempts = (await db.query('select * from callback_attempts order by id')).rows as CallbackAttemptRecord[];
+  const callbacks = (await db.query<CallbackRecord>('select * from callbacks order by created_at, event_id')).rows;
+  const attempts = (await db.query<CallbackAttemptRecord>('select * from callback_attempts order by id')).rows;
   return callbacks.map((callback) => ({ ...callback, attempts_made: attempts.filter((attempt) => attempt.event_id === callback.event_id) }));
 }
 

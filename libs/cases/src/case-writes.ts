@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
 import { versionConflict } from './errors';
 import type { CaseWritableField, LockedCase } from './lock-case';
@@ -176,7 +176,7 @@ export function planCaseWrites(changes: CaseChanges): SqlStatement {
  */
 export async function writeCaseChanges(em: EntityManager, changes: CaseChanges): Promise<void> {
   const connection = em.getConnection();
-  const transaction = em.getTransactionContext();
+  const transaction = em.getTransactionContext<Knex.Transaction>();
   const statement = planCaseWrites(changes);
   const [updated] = await connection.execute<Array<{ version: number }>>(statement.sql, statement.params, 'all', transaction);
   if (!updated) throw versionConflict(changes.entity.id, undefined);

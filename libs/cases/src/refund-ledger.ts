@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { CaseEntity } from '@app/db';
 import { moveRefundLedger, type RefundLedgerMovement } from '@app/domain';
 
@@ -72,7 +72,7 @@ export async function moveCaseRefundShare(
 ): Promise<void> {
   if (!movement || !caseEntity.transactionRef) return;
   const connection = em.getConnection();
-  const transaction = em.getTransactionContext();
+  const transaction = em.getTransactionContext<Knex.Transaction>();
   const [row] = await connection.execute<LockedLedgerRow[]>(LOCK_REFUND_LEDGER_SQL, [caseEntity.id, caseEntity.transactionRef], 'all', transaction);
   if (!row) return;
   const share = { committedMinor: Number(row.share_committed_minor ?? 0), refundedMinor: Number(row.share_refunded_minor ?? 0) };

@@ -51,9 +51,6 @@ const PRODUCTION_SECRETS = { ...PRODUCTION_WALLET, TOTP_SECRET_KEYS: Buffer.allo
 
 describe('webhook secret keys', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
-  // Production also needs the TOTP seed keys; given here so the webhook rules are what is tested.
-  const TOTP_SECRET_KEYS = Buffer.alloc(32, 9).toString('base64');
-  const CUSTOMER_TOKEN_SECRETS = 'c'.repeat(32);
 
   it('are required in production, with a hint how to make one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', ...PRODUCTION_SECRETS })).toThrow(ConfigError);

@@ -28,13 +28,18 @@ async function withMaintenanceClient<T>(url: string, work: (client: Client) => P
   try {
     await client.connect();
   } catch (error) {
-    throw new DatabaseUnreachableError(describeConnectionError(url, error));
+    throw new DatabaseUnreachableError(describeConnectionError(url, error), { cause: error });
   }
   try {
     return await work(client);
   } finally {
     await client.end();
   }
+}
+
+/** Fails unless PostgreSQL answers at the URL's server; the database itself may not exist yet (db:migrate creates it). */
+export async function checkDatabaseServer(url: string): Promise<void> {
+  await withMaintenanceClient(url, (client) => client.query('select 1'));
 }
 
 /** Creates the database named in the URL if it does not exist (dev and demo convenience). */

@@ -5,6 +5,7 @@ export { migrateDatabase } from './migrate';
 export {
   DatabaseUnreachableError,
   checkDatabase,
+  checkDatabaseServer,
   databaseNameOf,
   databaseUrlFor,
   describeConnectionError,

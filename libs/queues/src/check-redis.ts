@@ -15,13 +15,17 @@ export async function checkRedis(config: AppConfig): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  // A refused connection shows up here; the rejected connect() itself only says the connection closed.
+  let connectionError: unknown;
+  client.on('error', (error) => (connectionError ??= error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
+    const cause = connectionError ?? error;
     throw new RedisUnreachableError(
-      `Cannot reach Redis at ${config.redis.host}:${config.redis.port} (${error instanceof Error ? error.message : error}). Is it running? Set REDIS_HOST/REDIS_PORT to point elsewhere.`,
+      `Cannot reach Redis at ${config.redis.host}:${config.redis.port} (${cause instanceof Error ? cause.message : cause}). Is it running? Set REDIS_HOST/REDIS_PORT to point elsewhere.`,
+      { cause },
     );
   } finally {
     client.disconnect();

@@ -17,7 +17,11 @@ import {
   type WalletTransaction,
 } from './wallet.port';
 
-/** The wallet's snake_case JSON, mapped field by field into the port's types below. */
+/**
+ * The wallet's snake_case JSON, mapped field by field into the port's types below: its fields are
+ * read as the wallet's contract says they are, and what the engine acts on (statuses, ids, amounts)
+ * is checked where it is read. (eslint.config.mjs lets this file use `any` for that.)
+ */
 type Json = Record<string, any>;
 
 /** Network errors raised before the request left: nothing can have been carried out. */

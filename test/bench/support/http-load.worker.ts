@@ -8,6 +8,7 @@ const MAX_DETAIL_SAMPLES = 10;
 
 async function main(options: Omit<HttpLoadOptions<unknown>, 'onWindowStart' | 'onWindowEnd'>): Promise<HttpLoadResult> {
   const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module path known only at run time
   const { createScenario } = require(options.scenarioModule) as { createScenario: ScenarioFactory<unknown> };
   const scenario = await createScenario(options.scenarioData, { concurrency: options.concurrency });
 

@@ -164,7 +164,7 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
         okText={i18n.t('case.actions.confirmOk')}
         cancelText={i18n.t('case.actions.cancel')}
         okButtonProps={{ danger: true, loading: pending, 'data-testid': 'confirm-ok' } as ButtonProps}
-        onOk={() => confirming && send(confirming.type, confirming.payload)}
+        onOk={() => confirming && void send(confirming.type, confirming.payload)}
         onCancel={() => setConfirming(null)}
         destroyOnHidden
       >

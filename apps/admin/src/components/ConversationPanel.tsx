@@ -151,7 +151,7 @@ export function ConversationPanel({ caseId }: { caseId: string }) {
       />
       {error !== null && <Alert type="error" showIcon title={errorText(error, i18n)} />}
       <Space>
-        <Button type="primary" onClick={send} loading={pending} disabled={!body.trim()} data-testid="reply-send">
+        <Button type="primary" onClick={() => void send()} loading={pending} disabled={!body.trim()} data-testid="reply-send">
           {i18n.t('conversation.send')}
         </Button>
         <Typography.Text type="secondary">{i18n.t('conversation.notesApart')}</Typography.Text>

@@ -50,7 +50,7 @@ export function CustomerContactItem({ caseId, contact, onRevealed }: { caseId: s
       {line(i18n.t('case.contact.wechat'), contact.wechatOpenId, revealed?.wechatOpenId, 'contact-wechat')}
       {hasSecrets && !revealed && (
         <Tooltip title={i18n.t('case.contact.showHint')}>
-          <Button size="small" onClick={show} loading={pending} data-testid="contact-reveal">
+          <Button size="small" onClick={() => void show()} loading={pending} data-testid="contact-reveal">
             {i18n.t('case.contact.show')}
           </Button>
         </Tooltip>

@@ -200,6 +200,8 @@ function ImagePreview({ bytes, type }: { bytes: ArrayBuffer; type: string }) {
   useEffect(() => {
     // Re-type the bytes as what was uploaded (checked by the API on upload) so the browser decodes them.
     const created = URL.createObjectURL(new Blob([bytes], { type }));
+    // An object URL is a resource to revoke, not a value to derive in render: the effect owns it.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the URL exists only once the effect made it
     setObjectUrl(created);
     return () => URL.revokeObjectURL(created);
   }, [bytes, type]);

@@ -65,7 +65,7 @@ export function InboxBell() {
     await markRead(entry).catch(() => undefined);
     if (!entry.caseId) return;
     setOpen(false);
-    navigate(`/cases/${entry.caseId}`);
+    void navigate(`/cases/${entry.caseId}`);
   };
 
   return (

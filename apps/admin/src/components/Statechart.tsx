@@ -10,7 +10,8 @@ export interface StatechartProps {
   /** Live deadlines of the case, shown with time left on their transitions. */
   deadlines?: Deadline[];
   allowedEvents?: string[];
-  now?: number;
+  /** The clock the time left is counted from (the page's ticking useNow), so rendering stays pure. */
+  now: number;
 }
 
 type Point = { x: number; y: number };
@@ -33,7 +34,7 @@ const centre = (box: LaidOutNode): Point => ({ x: box.x + box.width / 2, y: box.
  * frames, leaf states as boxes, transitions as arrows labelled with their events; deadline
  * transitions dashed with the deadline's name and, when it is running, the time left.
  */
-export function Statechart({ machine, current, deadlines = [], allowedEvents = [], now = Date.now() }: StatechartProps) {
+export function Statechart({ machine, current, deadlines = [], allowedEvents = [], now }: StatechartProps) {
   const i18n = useI18n();
   const layout = useMemo(() => layoutStatechart(machine), [machine]);
   const currentId = `${machine.id}.${current}`;

@@ -88,7 +88,7 @@ export default function AgentsPage() {
             style={{ minWidth: 120 }}
             value={agent.role}
             disabled={busy === agent.id || !agent.active}
-            onChange={(role: AgentRole) => change(agent.id, () => api('PATCH', `/v1/agents/${agent.id}`, { role }))}
+            onChange={(role: AgentRole) => void change(agent.id, () => api('PATCH', `/v1/agents/${agent.id}`, { role }))}
             options={ROLES.map((role) => ({ value: role, label: i18n.t(`role.${role}`) }))}
           />
         ) : (
@@ -131,6 +131,7 @@ export default function AgentsPage() {
                     okText={i18n.t('agents.deactivate')}
                     cancelText={i18n.t('agents.cancel')}
                     okButtonProps={{ danger: true, 'data-testid': 'confirm-deactivate' }}
+                    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Popconfirm's OK button spins until a returned promise settles (its type says void)
                     onConfirm={() => change(agent.id, () => api('PATCH', `/v1/agents/${agent.id}`, { active: false }))}
                   >
                     <Button size="small" danger loading={busy === agent.id} data-testid="agent-deactivate">
@@ -138,7 +139,7 @@ export default function AgentsPage() {
                     </Button>
                   </Popconfirm>
                 ) : (
-                  <Button size="small" loading={busy === agent.id} data-testid="agent-reactivate" onClick={() => change(agent.id, () => api('PATCH', `/v1/agents/${agent.id}`, { active: true }))}>
+                  <Button size="small" loading={busy === agent.id} data-testid="agent-reactivate" onClick={() => void change(agent.id, () => api('PATCH', `/v1/agents/${agent.id}`, { active: true }))}>
                     {i18n.t('agents.reactivate')}
                   </Button>
                 )}
@@ -151,6 +152,7 @@ export default function AgentsPage() {
                     okText={i18n.t('agents.yes')}
                     cancelText={i18n.t('agents.cancel')}
                     okButtonProps={{ danger: true, 'data-testid': 'confirm-reset-totp' }}
+                    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Popconfirm's OK button spins until a returned promise settles (its type says void)
                     onConfirm={() => change(agent.id, () => api('DELETE', `/v1/agents/${agent.id}/totp`))}
                   >
                     <Button size="small" data-testid="agent-reset-totp">
@@ -194,7 +196,7 @@ export default function AgentsPage() {
       )}
       {list.hasNextPage && (
         <div style={{ textAlign: 'center', marginTop: 12 }}>
-          <Button onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="agents-load-more">
+          <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="agents-load-more">
             {i18n.t('agents.loadMore')}
           </Button>
         </div>
@@ -242,7 +244,7 @@ function CreateAgentModal({ onClose }: { onClose: () => void }) {
       confirmLoading={pending}
       okButtonProps={{ 'data-testid': 'agent-create-submit' }}
     >
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ role: 'agent', locale: i18n.locale }}>
+      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)} initialValues={{ role: 'agent', locale: i18n.locale }}>
         <Form.Item name="displayName" label={i18n.t('agents.name')} rules={[{ ...required, whitespace: true }]}>
           <Input maxLength={200} data-testid="agent-form-name" />
         </Form.Item>
@@ -299,7 +301,7 @@ function ResetPasswordModal({ agent, onClose }: { agent: AgentAccount; onClose: 
       okButtonProps={{ 'data-testid': 'agent-password-submit' }}
     >
       <Typography.Paragraph type="secondary">{i18n.t('agents.resetPasswordHint')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={submit}>
+      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
         <Form.Item
           name="newPassword"
           label={i18n.t('agents.newPassword')}

@@ -50,6 +50,16 @@ export default function ApprovalsPage() {
       await queryClient.invalidateQueries({ queryKey: queryKeys.approvals });
     }
   };
+  const reject = async () => {
+    // An empty reason keeps the dialog open with the field's message (validateFields rejects).
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
+    const { reason } = values;
+    const item = rejecting!;
+    setRejecting(null);
+    form.resetFields();
+    await decide(item, item.decideWith.reject!, { reason });
+  };
 
   const proposalText = (item: ApprovalItem) => {
     const money = item.proposal.amountMinor && item.proposal.currency ? ` · ${i18n.money(item.proposal.amountMinor, item.proposal.currency)}` : '';
@@ -121,6 +131,7 @@ export default function ApprovalsPage() {
                 title={i18n.t('approvals.confirmApprove', { action: proposalText(item) })}
                 okText={i18n.t('approvals.approve')}
                 okButtonProps={{ 'data-testid': 'approve-confirm' } as never}
+                // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Popconfirm's OK button spins until a returned promise settles (its type says void)
                 onConfirm={() => decide(item, item.decideWith.approve!, {})}
               >
                 <Button type="primary" size="small" loading={busy === item.case.id} data-testid="approve">
@@ -164,16 +175,7 @@ export default function ApprovalsPage() {
         okText={i18n.t('approvals.reject')}
         okButtonProps={{ danger: true, 'data-testid': 'reject-confirm' } as never}
         onCancel={() => setRejecting(null)}
-        onOk={async () => {
-          // An empty reason keeps the dialog open with the field's message (validateFields rejects).
-          const values = await form.validateFields().catch(() => null);
-          if (!values) return;
-          const { reason } = values;
-          const item = rejecting!;
-          setRejecting(null);
-          form.resetFields();
-          await decide(item, item.decideWith.reject!, { reason });
-        }}
+        onOk={() => void reject()}
       >
         <Form form={form} layout="vertical">
           <Form.Item name="reason" label={i18n.t('approvals.rejectReason')} rules={[{ required: true, whitespace: true, message: i18n.t('approvals.rejectReason') }]}>

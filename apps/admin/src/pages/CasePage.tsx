@@ -60,7 +60,7 @@ export default function CasePage() {
         extra={
           <Space>
             <Link to="/">{i18n.t('case.back')}</Link>
-            <Button onClick={() => caseQuery.refetch()}>{i18n.t('common.retry')}</Button>
+            <Button onClick={() => void caseQuery.refetch()}>{i18n.t('common.retry')}</Button>
           </Space>
         }
       />
@@ -111,7 +111,7 @@ export default function CasePage() {
             {detail.customer.name ?? i18n.t('common.none')} <Typography.Text type="secondary">({detail.customer.id})</Typography.Text>
           </Descriptions.Item>
           <Descriptions.Item label={i18n.t('case.contact')}>
-            <CustomerContactItem caseId={detail.id} contact={detail.customerContact ?? null} onRevealed={() => queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
+            <CustomerContactItem caseId={detail.id} contact={detail.customerContact ?? null} onRevealed={() => void queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
           </Descriptions.Item>
           <Descriptions.Item label={i18n.t('case.merchant')}>
             {detail.merchantId ?? i18n.t('common.none')}
@@ -139,7 +139,7 @@ export default function CasePage() {
             <Space size="small">
               <span data-testid="case-assignee">{detail.assignee?.displayName ?? i18n.t('queue.unassigned')}</span>
               {detail.assignee?.id !== me.id && detail.status === 'active' && (
-                <Button size="small" onClick={() => assignToMe().catch(() => undefined)} data-testid="assign-me">
+                <Button size="small" onClick={() => void assignToMe().catch(() => undefined)} data-testid="assign-me">
                   {i18n.t('case.assignMe')}
                 </Button>
               )}
@@ -218,7 +218,7 @@ export default function CasePage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
             <Card title={i18n.t('case.timeline')} size="small">
-              <NoteForm caseId={detail.id} onAdded={() => queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
+              <NoteForm caseId={detail.id} onAdded={() => void queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
               {timeline.isError ? (
                 <Alert type="error" showIcon title={errorText(timeline.error, i18n)} />
               ) : timeline.data?.length === 0 ? (
@@ -261,7 +261,7 @@ function NoteForm({ caseId, onAdded }: { caseId: string; onAdded(): void }) {
     <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
       <Input.TextArea value={body} onChange={(event) => setBody(event.target.value)} placeholder={i18n.t('case.notes.placeholder')} autoSize={{ minRows: 2, maxRows: 6 }} maxLength={20_000} data-testid="note-input" />
       {error !== null && <Alert type="error" showIcon title={errorText(error, i18n)} />}
-      <Button onClick={add} loading={pending} disabled={!body.trim()} data-testid="note-add">
+      <Button onClick={() => void add()} loading={pending} disabled={!body.trim()} data-testid="note-add">
         {i18n.t('case.notes.add')}
       </Button>
     </Space>

@@ -84,7 +84,7 @@ export default function IntakePage() {
       const created = await api<CaseDetail>('POST', '/v1/cases', body);
       queryClient.setQueryData(queryKeys.case(created.id), created);
       void queryClient.invalidateQueries({ queryKey: queryKeys.cases });
-      navigate(`/cases/${created.id}`);
+      void navigate(`/cases/${created.id}`);
     } catch (failure) {
       setError(failure);
       const map: Record<string, keyof IntakeValues> = { 'customer.id': 'customerId', 'customer.name': 'customerName', amount: 'amount', 'amount.amountMinor': 'amount', 'amount.currency': 'currency' };
@@ -102,7 +102,7 @@ export default function IntakePage() {
       <Form<IntakeValues>
         form={form}
         layout="vertical"
-        onFinish={submit}
+        onFinish={(values) => void submit(values)}
         initialValues={{ channel: 'hotline', kind: 'dispute', priority: 'normal', currency: 'CNY', securityReport: 'stolen_account' }}
         data-testid="intake-form"
       >

@@ -9,6 +9,8 @@ import { useI18n } from '../i18n/i18n';
 import { errorCode, errorText } from '../lib/errors';
 import { LanguageSwitch } from './AppLayout';
 
+type Credentials = { email: string; password: string; totpCode?: string };
+
 export function LoginPage() {
   const i18n = useI18n();
   const navigate = useNavigate();
@@ -20,14 +22,14 @@ export function LoginPage() {
   // Asked for once the API says this account signs in with a one-time code (TOTP_REQUIRED).
   const [needsCode, setNeedsCode] = useState(false);
 
-  const submit = async (values: { email: string; password: string; totpCode?: string }) => {
+  const submit = async (values: Credentials) => {
     setPending(true);
     setError(null);
     try {
       // The API sets the httpOnly session cookie; the token in the body is for API clients and is dropped here.
       const { agent } = await api<{ agent: Agent }>('POST', '/v1/auth/login', values);
       queryClient.setQueryData(queryKeys.me, agent);
-      navigate(state.from && state.from !== '/login' ? state.from : '/', { replace: true });
+      void navigate(state.from && state.from !== '/login' ? state.from : '/', { replace: true });
     } catch (failure) {
       if (errorCode(failure) === 'TOTP_REQUIRED') {
         setNeedsCode(true);
@@ -51,7 +53,7 @@ export function LoginPage() {
           {error !== null && (
             <Alert type={error === 'expired' ? 'info' : 'error'} showIcon title={error === 'expired' ? i18n.t('error.UNAUTHENTICATED') : errorText(error, i18n)} data-testid="login-error" />
           )}
-          <Form layout="vertical" onFinish={submit} requiredMark={false}>
+          <Form<Credentials> layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
             <Form.Item name="email" label={i18n.t('login.email')} rules={[{ required: true, message: i18n.t('login.emailRequired') }]}>
               <Input type="email" autoComplete="username" autoFocus data-testid="login-email" />
             </Form.Item>

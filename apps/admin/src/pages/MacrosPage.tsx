@@ -96,7 +96,13 @@ export default function MacrosPage() {
                   <Button size="small" onClick={() => { setError(null); setEditing({ id: macro.id, draft: macro.translations }); }}>
                     {i18n.t('macros.edit')}
                   </Button>
-                  <Popconfirm title={i18n.t('macros.deleteConfirm')} onConfirm={() => remove(macro.id)} okText={i18n.t('macros.delete')} cancelText={i18n.t('macros.cancel')}>
+                  <Popconfirm
+                    title={i18n.t('macros.deleteConfirm')}
+                    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Popconfirm's OK button spins until a returned promise settles (its type says void)
+                    onConfirm={() => remove(macro.id)}
+                    okText={i18n.t('macros.delete')}
+                    cancelText={i18n.t('macros.cancel')}
+                  >
                     <Button size="small" danger>
                       {i18n.t('macros.delete')}
                     </Button>
@@ -111,7 +117,7 @@ export default function MacrosPage() {
         open={editing !== null}
         title={editing?.id ? i18n.t('macros.edit') : i18n.t('macros.add')}
         onCancel={() => setEditing(null)}
-        onOk={save}
+        onOk={() => void save()}
         okText={i18n.t('macros.save')}
         cancelText={i18n.t('macros.cancel')}
         confirmLoading={pending}

@@ -98,7 +98,12 @@ export function QueuePage() {
   }, [tab, JSON.stringify(filters), byKind, q]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const tableRef = useRef<HTMLDivElement>(null);
-  const open = useCallback((row: CaseSummary | undefined) => row && navigate(`/cases/${row.id}`), [navigate]);
+  const open = useCallback(
+    (row: CaseSummary | undefined) => {
+      if (row) void navigate(`/cases/${row.id}`);
+    },
+    [navigate],
+  );
   useEffect(() => {
     // j/k/Enter/x like a mail client; ignored while typing in a field.
     const onKey = (event: KeyboardEvent) => {
@@ -271,7 +276,7 @@ export function QueuePage() {
       {selected.length > 0 && (
         <Space wrap data-testid="bulk-bar">
           <Typography.Text strong>{i18n.t('queue.selected', { count: selected.length })}</Typography.Text>
-          <Button onClick={() => assign(me.id)} data-testid="bulk-assign-me">
+          <Button onClick={() => void assign(me.id)} data-testid="bulk-assign-me">
             {i18n.t('queue.bulk.assignMe')}
           </Button>
           <Select
@@ -284,14 +289,14 @@ export function QueuePage() {
             options={(agents.data ?? []).map((agent) => ({ value: agent.id, label: agent.displayName }))}
             data-testid="bulk-assignee"
           />
-          <Button disabled={!assignee} onClick={() => assign(assignee!)} data-testid="bulk-assign">
+          <Button disabled={!assignee} onClick={() => void assign(assignee!)} data-testid="bulk-assign">
             {i18n.t('queue.bulk.assign')}
           </Button>
-          <Button onClick={() => assign(null)}>{i18n.t('queue.bulk.unassign')}</Button>
+          <Button onClick={() => void assign(null)}>{i18n.t('queue.bulk.unassign')}</Button>
           {bulkEvents.length > 0 && (
             <>
               <Select style={{ width: 220 }} placeholder={i18n.t('queue.bulk.event')} value={bulkEvent} onChange={setBulkEvent} options={bulkEvents.map((type) => ({ value: type, label: i18n.event(type) }))} data-testid="bulk-event" />
-              <Button disabled={!bulkEvent} onClick={() => bulkEvent && sendBulkEvent(bulkEvent)}>
+              <Button disabled={!bulkEvent} onClick={() => bulkEvent && void sendBulkEvent(bulkEvent)}>
                 {i18n.t('queue.bulk.send')}
               </Button>
             </>
@@ -306,7 +311,7 @@ export function QueuePage() {
           title={i18n.t('queue.bulk.done', { ok: resultsList.filter((r) => r.status === 'ok').length, failed: resultsList.filter((r) => r.status === 'error').length })}
         />
       )}
-      {list.isError && <Alert type="error" showIcon title={errorText(list.error, i18n)} action={<Button onClick={() => list.refetch()}>{i18n.t('common.retry')}</Button>} />}
+      {list.isError && <Alert type="error" showIcon title={errorText(list.error, i18n)} action={<Button onClick={() => void list.refetch()}>{i18n.t('common.retry')}</Button>} />}
 
       <div ref={tableRef}>
         <Table<CaseSummary>
@@ -336,7 +341,7 @@ export function QueuePage() {
           {i18n.t('queue.keys')} · {i18n.t('queue.slaRule')}
         </Typography.Text>
         {canLoadMore ? (
-          <Button onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="load-more">
+          <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="load-more">
             {i18n.t('queue.loadMore')}
           </Button>
         ) : (

@@ -45,7 +45,7 @@ export function TotpEnrolment() {
             <Typography.Paragraph code copyable data-testid="recovery-codes">
               {recoveryCodes.join('\n')}
             </Typography.Paragraph>
-            <Button type="primary" onClick={() => queryClient.invalidateQueries({ queryKey: queryKeys.me })}>
+            <Button type="primary" onClick={() => void queryClient.invalidateQueries({ queryKey: queryKeys.me })}>
               {i18n.t('totp.continue')}
             </Button>
           </>
@@ -59,14 +59,14 @@ export function TotpEnrolment() {
               {i18n.t('totp.otpauthUrl')}
             </Typography.Paragraph>
             <Input value={code} onChange={(event) => setCode(event.target.value)} placeholder="123456" inputMode="numeric" maxLength={6} data-testid="totp-code" />
-            <Button type="primary" onClick={confirm} loading={pending} disabled={code.trim().length !== 6} data-testid="totp-confirm">
+            <Button type="primary" onClick={() => void confirm()} loading={pending} disabled={code.trim().length !== 6} data-testid="totp-confirm">
               {i18n.t('totp.confirm')}
             </Button>
           </>
         ) : (
           <>
             <Typography.Paragraph>{i18n.t('totp.why')}</Typography.Paragraph>
-            <Button type="primary" onClick={start} loading={pending} data-testid="totp-start">
+            <Button type="primary" onClick={() => void start()} loading={pending} data-testid="totp-start">
               {i18n.t('totp.start')}
             </Button>
           </>

@@ -136,7 +136,8 @@ export class OpenCase {
       transaction = await this.wallet.getTransaction(transactionRef);
     } catch (error) {
       if (!(error instanceof WalletCallError)) throw error;
-      if (error.code === DomainErrorCode.TransactionNotFound) transaction = null;
+      // The wallet's own error code (a string of its API), not one of ours that happens to be spelled the same.
+      if (error.code === 'TRANSACTION_NOT_FOUND') transaction = null;
       else {
         throw new DomainError(DomainErrorCode.WalletUnavailable, 'The wallet did not answer; the case was not opened. Try again shortly.', {
           transactionRef,

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, type QueryResult } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
@@ -92,7 +92,7 @@ export class ReceiveWalletEvent {
           .insert({ eventId: event.id, type: event.type, idempotencyKey: event.data.idempotency_key, caseId, applied: false, receivedAt: this.clock.now() })
           .onConflict('event_id')
           .ignore()
-          .execute('run');
+          .execute<QueryResult>('run');
         return inserted.affectedRows === 1;
       },
       applied: async (tx) => {

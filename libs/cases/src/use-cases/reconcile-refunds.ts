@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import {
@@ -131,7 +131,7 @@ export class ReconcileRefunds {
     const stillSeen = new Set(found.map((m) => `${m.kind}\u0000${m.idempotencyKey}`));
     return em.transactional(async (tx) => {
       const connection = tx.getConnection();
-      const context = tx.getTransactionContext();
+      const context = tx.getTransactionContext<Knex.Transaction>();
       let resolved = 0;
       for (const chunk of chunks(examined)) {
         const open = await connection.execute<Array<{ id: string; kind: string; idempotency_key: string }>>(

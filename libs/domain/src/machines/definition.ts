@@ -10,6 +10,7 @@ import type { EventSender } from '../engine/event-sender';
  * its payload has, and checks the payload against the case (e.g. a partial refund within what
  * is still owed) so that a bad amount is a validation error, not a silently ignored event.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalogue holds every machine's specs: unknown would reject their typed checks
 export interface EventSpec<TContext = any, TPayload = any> {
   description: string;
   payload: z.ZodType<TPayload>;
@@ -45,6 +46,7 @@ export interface OpenCaseFacts {
  * One version of one case kind's lifecycle. A case records the version it started on and is
  * always driven by that version (see registry.ts), so a new version never breaks a case in flight.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as EventSpec's: the registry holds every kind's definition
 export interface CaseMachineDefinition<TContext = any> {
   kind: CaseKind;
   version: number;

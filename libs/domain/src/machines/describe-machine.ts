@@ -225,12 +225,12 @@ function unwrap(schema: z.ZodTypeAny): { schema: z.ZodTypeAny; optional: boolean
   for (;;) {
     if (current instanceof z.ZodOptional || current instanceof z.ZodNullable) {
       optional = true;
-      current = current.unwrap();
+      current = (current as z.ZodOptional<z.ZodTypeAny> | z.ZodNullable<z.ZodTypeAny>).unwrap();
     } else if (current instanceof z.ZodDefault) {
       optional = true;
-      current = current.removeDefault();
+      current = (current as z.ZodDefault<z.ZodTypeAny>).removeDefault();
     } else if (current instanceof z.ZodEffects) {
-      current = current.innerType();
+      current = (current as z.ZodEffects<z.ZodTypeAny>).innerType();
     } else {
       return { schema: current, optional };
     }
@@ -261,7 +261,7 @@ function describeField(schema: z.ZodTypeAny): FieldShape {
   if (schema instanceof z.ZodNativeEnum) {
     return { type: 'enum', options: Object.values(schema.enum as Record<string, string>).filter((v) => typeof v === 'string') };
   }
-  if (schema instanceof z.ZodArray && unwrap(schema.element).schema instanceof z.ZodString) {
+  if (schema instanceof z.ZodArray && unwrap((schema as z.ZodArray<z.ZodTypeAny>).element).schema instanceof z.ZodString) {
     const shape: FieldShape = { type: 'string[]' };
     if (schema._def.minLength) shape.min = schema._def.minLength.value;
     if (schema._def.maxLength) shape.max = schema._def.maxLength.value;

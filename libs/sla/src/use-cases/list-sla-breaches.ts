@@ -26,9 +26,16 @@ export class ListSlaBreaches {
   async execute(query: SlaBreachQuery): Promise<{ items: SlaBreachView[]; counts: { byPolicy: Record<string, number>; byAgent: Record<string, number> } }> {
     const where: string[] = ['k.breached_at is not null'];
     const params: unknown[] = [];
-    if (query.policyId) (where.push('k.policy_id = ?'), params.push(query.policyId));
-    if (query.agentId) (where.push('k.breached_assignee_id = ?'), params.push(query.agentId));
-    if (query.caseId) (where.push('k.case_id = ?'), params.push(query.caseId));
+    const filters: Array<[string, string | undefined]> = [
+      ['k.policy_id = ?', query.policyId],
+      ['k.breached_assignee_id = ?', query.agentId],
+      ['k.case_id = ?', query.caseId],
+    ];
+    for (const [condition, value] of filters) {
+      if (!value) continue;
+      where.push(condition);
+      params.push(value);
+    }
     const connection = this.em.fork().getConnection();
     const rows = await connection.execute<Array<Record<string, string | null>>>(
       `select k.case_id, k.target, k.policy_id, k.breached_at, k.breached_assignee_id, c.subject, c.kind

@@ -1,4 +1,4 @@
-import { SLA_PAUSED, SLA_STOPPED } from '../../sla/sla-tags';
+import { SLA_STOPPED } from '../../sla/sla-tags';
 import { assign, setup } from 'xstate';
 import type { Money } from '../../money/money';
 import { effectActions } from '../effects';

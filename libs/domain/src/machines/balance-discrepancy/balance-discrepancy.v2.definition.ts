@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { none, reason } from '../shared/payloads';
+import { none } from '../shared/payloads';
 import { DomainError, DomainErrorCode } from '../../errors';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy.definition';
