@@ -39,11 +39,17 @@ function bundleLines(): string[] {
   const root = projectRoot();
   const dist = join(root, 'dist', 'admin');
   if (!existsSync(join(dist, 'index.html'))) {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'admin', 'vite.config.mts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'admin', 'vite.config.mts'), '--logLevel', 'warn'],
+      { cwd: root, stdio: 'inherit' },
+    );
   }
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const fileOf = (url: string) => join(dist, url.replace(/^\/admin\//, ''));
-  const entries = [...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((m) => fileOf(m[1]!));
+  const entries = [...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((m) =>
+    fileOf(m[1]!),
+  );
 
   // Follow static imports (`import … from "./x.js"`, `import "./x.js"`), never dynamic `import(…)`.
   const initial = new Set<string>();
@@ -62,9 +68,7 @@ function bundleLines(): string[] {
     raw += bytes.length;
     gzipped += gzipSync(bytes).length;
   }
-  return [
-    `admin bundle: initial JS ${kb(gzipped)} gzipped (${kb(raw)} raw, ${initial.size} files); target < 500 KB gzipped: ${verdict(gzipped < 500 * 1024)}`,
-  ];
+  return [`admin bundle: initial JS ${kb(gzipped)} gzipped (${kb(raw)} raw, ${initial.size} files); target < 500 KB gzipped: ${verdict(gzipped < 500 * 1024)}`];
 }
 
 async function queueLines(): Promise<string[]> {
@@ -81,13 +85,24 @@ async function queueLines(): Promise<string[]> {
     const post = await fetch(new URL('/v1/cases', bench.baseUrl), {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'dispute', channel: 'hotline', subject: 'seed', customer: { id: 'u_seed' }, amount: { amountMinor: 1000, currency: 'CNY' }, reason: 'not_received' }),
+      body: JSON.stringify({
+        kind: 'dispute',
+        channel: 'hotline',
+        subject: 'seed',
+        customer: { id: 'u_seed' },
+        amount: { amountMinor: 1000, currency: 'CNY' },
+        reason: 'not_received',
+      }),
     });
     if (!post.ok) throw new Error(`seed case: ${post.status}`);
     const { id } = (await post.json()) as { id: string };
 
     // Copy the real row 10,000 times with varied queue columns, whatever columns the schema has now.
-    const columns = (await bench.sql<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'cases' and table_schema = current_schema() order by ordinal_position`)).map((row) => row.column_name);
+    const columns = (
+      await bench.sql<{ column_name: string }>(
+        `select column_name from information_schema.columns where table_name = 'cases' and table_schema = current_schema() order by ordinal_position`,
+      )
+    ).map((row) => row.column_name);
     const overrides: Record<string, string> = {
       id: 'gen_random_uuid()',
       subject: `'Seeded case ' || n`,

@@ -233,29 +233,33 @@ async function seedReviewingDisputes(bench: BenchApp, count: number): Promise<Ca
       await bench.get<CreateApiKey>(CreateApiKey).execute({ merchantId: id, kind: 'secret' });
     });
   }
-  await forEachConcurrently(Array.from({ length: count }, (_, index) => index), 8, async (index) => {
-    const id = await bench.inRequestContext(() =>
-      openCase.execute(
-        {
-          kind: 'dispute',
-          channel: index % 2 ? 'app' : 'hotline',
-          priority: 'normal',
-          subject: `Parcel never arrived #${index}`,
-          customer: { id: `u_${10_000 + index}`, name: '王小明' },
-          merchantId: merchantIds[index % SEEDED_MERCHANTS],
-          // No transaction: opening one would ask the wallet, and the benchmark measures events.
-          amount: { amountMinor: 12_800, currency: 'CNY' },
-          reason: 'not_received',
-        },
-        actor,
-      ),
-    );
-    let version = 1;
-    for (const event of [{ type: 'FORWARD_TO_MERCHANT' }, { type: 'MERCHANT_CONTEST', summary: 'Courier tracking shows delivery on 3 May' }]) {
-      version = (await bench.inRequestContext(() => sendCaseEvent.execute({ caseId: id, event, expectedVersion: version }, actor)))!.version;
-    }
-    cases.push({ id, version, state: REVIEWING });
-  });
+  await forEachConcurrently(
+    Array.from({ length: count }, (_, index) => index),
+    8,
+    async (index) => {
+      const id = await bench.inRequestContext(() =>
+        openCase.execute(
+          {
+            kind: 'dispute',
+            channel: index % 2 ? 'app' : 'hotline',
+            priority: 'normal',
+            subject: `Parcel never arrived #${index}`,
+            customer: { id: `u_${10_000 + index}`, name: '王小明' },
+            merchantId: merchantIds[index % SEEDED_MERCHANTS],
+            // No transaction: opening one would ask the wallet, and the benchmark measures events.
+            amount: { amountMinor: 12_800, currency: 'CNY' },
+            reason: 'not_received',
+          },
+          actor,
+        ),
+      );
+      let version = 1;
+      for (const event of [{ type: 'FORWARD_TO_MERCHANT' }, { type: 'MERCHANT_CONTEST', summary: 'Courier tracking shows delivery on 3 May' }]) {
+        version = (await bench.inRequestContext(() => sendCaseEvent.execute({ caseId: id, event, expectedVersion: version }, actor)))!.version;
+      }
+      cases.push({ id, version, state: REVIEWING });
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   const caughtUp = await bench.waitForEffectsIdle(30_000);
   log(`seeded ${count} disputes in ${REVIEWING} in ${round(seconds)}s${caughtUp ? '' : ' (effect workers still busy after 30 s)'}`);
@@ -333,12 +337,19 @@ function buildReport(input: {
 
   const notes = [
     `${config.clients} closed-loop clients each side, ${config.durationSeconds}s measured after ${config.warmupSeconds}s warm-up; HTTP: ${config.cases} random cases, pgbench: ${input.pgbenchCases} cases split between its clients.`,
-    `HTTP outcomes in the window: ${Object.entries(http.outcomes).map(([outcome, count]) => `${outcome} ${count}`).join(', ') || 'none'} (conflicts are refreshed with a GET and not counted as transitions).`,
+    `HTTP outcomes in the window: ${
+      Object.entries(http.outcomes)
+        .map(([outcome, count]) => `${outcome} ${count}`)
+        .join(', ') || 'none'
+    } (conflicts are refreshed with a GET and not counted as transitions).`,
     `Both sides share this machine (${traffic?.cores ?? '?'} cores) with PostgreSQL and Redis; other work on it moves the numbers, so compare runs, not single figures.`,
   ];
   if (traffic) {
     const cpuPerTransition = traffic.mainThreadCpuMs === null ? '' : `, ${round(perTransition(traffic.mainThreadCpuMs), 2)} ms of the API's main-thread CPU`;
-    const workerCpu = input.workerCpuMs === null ? '' : ` The worker process (the effects these transitions cause: notifications) used ${round(perTransition(input.workerCpuMs), 2)} ms of CPU per transition.`;
+    const workerCpu =
+      input.workerCpuMs === null
+        ? ''
+        : ` The worker process (the effects these transitions cause: notifications) used ${round(perTransition(input.workerCpuMs), 2)} ms of CPU per transition.`;
     notes.push(
       `Per HTTP transition in the API process: ${round(perTransition(traffic.sql.total), 1)} SQL statements (pgbench: ${pgbenchStatementsPerTx}), ` +
         `${round(perTransition(traffic.redis.total), 1)} Redis commands${cpuPerTransition}.${workerCpu}`,
@@ -346,16 +357,14 @@ function buildReport(input: {
         `(the API and the load generator's thread), the machine's CPUs were ${round(traffic.machineCpuBusy * 100, 0)}% busy.`,
     );
   }
-  const mix = input.consistency
-    .map((group) => `${group.side} ${round((100 * group.requestCustomerInfo) / Math.max(1, group.transitions), 0)}%`)
-    .join(', ');
+  const mix = input.consistency.map((group) => `${group.side} ${round((100 * group.requestCustomerInfo) / Math.max(1, group.transitions), 0)}%`).join(', ');
   notes.push(
     `Share of REQUEST_CUSTOMER_INFO (the heavier event: 3 inserts and a notification) over the whole run: ${mix}. ` +
       'HTTP touches most cases only once or twice, so it starts more loops than it closes.',
   );
   notes.push(
     input.consistency.every((group) => group.versionMismatches === 0 && group.deadlineMismatches === 0)
-      ? 'Consistency check after both runs: every case\'s version matches its timeline and its pending deadline matches its state, on both sides.'
+      ? "Consistency check after both runs: every case's version matches its timeline and its pending deadline matches its state, on both sides."
       : `Consistency check FAILED (the pgbench script no longer matches the app?): ${JSON.stringify(input.consistency)}`,
   );
   notes.push(
@@ -384,17 +393,13 @@ function buildReport(input: {
       { metric: 'floor latency p50', value: floor.latencyMs.p50, unit: 'ms' },
       { metric: 'floor latency p99', value: floor.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.p99Ms } },
       { metric: 'ratio floor/pgbench', value: floorRatio, unit: '', digits: 3, target: { op: '>=', threshold: TARGETS.ratio } },
-      ...(floor.mainThreadCpuMsPerTransition === null
-        ? []
-        : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
+      ...(floor.mainThreadCpuMsPerTransition === null ? [] : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
       ...(traffic
         ? [
             { metric: 'SQL statements / HTTP transition', value: perTransition(traffic.sql.total), unit: '' },
             { metric: 'SQL statements / pgbench tx', value: pgbenchStatementsPerTx, unit: '' },
             { metric: 'API event loop busy', value: traffic.apiEventLoopUtilization * 100, unit: '%', digits: 0 },
-            ...(traffic.mainThreadCpuMs === null
-              ? []
-              : [{ metric: 'API main-thread CPU / transition', value: perTransition(traffic.mainThreadCpuMs), unit: 'ms', digits: 2 }]),
+            ...(traffic.mainThreadCpuMs === null ? [] : [{ metric: 'API main-thread CPU / transition', value: perTransition(traffic.mainThreadCpuMs), unit: 'ms', digits: 2 }]),
             ...(input.workerCpuMs === null ? [] : [{ metric: 'worker process CPU / transition', value: perTransition(input.workerCpuMs), unit: 'ms', digits: 2 }]),
           ]
         : []),

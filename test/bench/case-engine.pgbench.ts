@@ -64,12 +64,14 @@ class Raw {
 function render(statement: SqlStatement, substitute: (value: unknown) => Raw | undefined): string {
   const parts = statement.sql.split('?');
   if (parts.length !== statement.params.length + 1) throw new Error(`statement has a "?" that is not a parameter: ${statement.sql}`);
-  return parts.reduce((text, part, index) => {
-    if (index === 0) return part;
-    const value = statement.params[index - 1];
-    const raw = substitute(value);
-    return `${text}${raw ? raw.text : literal(value)}${part}`;
-  }) + ';';
+  return (
+    parts.reduce((text, part, index) => {
+      if (index === 0) return part;
+      const value = statement.params[index - 1];
+      const raw = substitute(value);
+      return `${text}${raw ? raw.text : literal(value)}${part}`;
+    }) + ';'
+  );
 }
 
 export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): CaseEnginePgbenchScript {

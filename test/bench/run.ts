@@ -25,7 +25,9 @@ const adminBundleBenchmark: Benchmark = {
 const BENCHMARKS: Benchmark[] = [caseEngineBenchmark, slaDeadlinesBenchmark, adminBundleBenchmark];
 
 async function main(): Promise<number> {
-  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const selected = only ? BENCHMARKS.filter((benchmark) => only.includes(benchmark.name)) : BENCHMARKS;
   if (selected.length === 0) {
     console.error(`No benchmark matches BENCH_ONLY=${process.env.BENCH_ONLY}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);

@@ -49,7 +49,26 @@ type Row = { id: string; caseId: string; dueAt: Date };
 
 /** Deterministic case ids, so phases can pick "the first k cases" without carrying id lists around. */
 /** BullMQ's own keys of a queue; any other key under `<prefix>:<queue>:` is a job hash (or a job's logs/lock). */
-const QUEUE_KEYS = new Set(['delayed', 'events', 'meta', 'marker', 'id', 'wait', 'active', 'paused', 'completed', 'failed', 'stalled', 'stalled-check', 'prioritized', 'pc', 'limiter', 'repeat', 'de', 'waiting-children']);
+const QUEUE_KEYS = new Set([
+  'delayed',
+  'events',
+  'meta',
+  'marker',
+  'id',
+  'wait',
+  'active',
+  'paused',
+  'completed',
+  'failed',
+  'stalled',
+  'stalled-check',
+  'prioritized',
+  'pc',
+  'limiter',
+  'repeat',
+  'de',
+  'waiting-children',
+]);
 const keyGroup = (key: string) => {
   const rest = key.slice(key.indexOf(`:${QUEUES.deadlines}:`) + QUEUES.deadlines.length + 2);
   return QUEUE_KEYS.has(rest) ? rest : rest.includes(':') ? 'job sub-keys' : 'job hashes';
@@ -219,9 +238,7 @@ async function schedule(side: string, redis: Redis, pattern: string, rows: Row[]
     before,
     after,
     bytesPerJob: (after.bytes - before.bytes) / rows.length,
-    bytesPerJobByGroup: Object.fromEntries(
-      Object.entries(after.byGroup).map(([group, { bytes }]) => [group, (bytes - (before.byGroup[group]?.bytes ?? 0)) / rows.length]),
-    ),
+    bytesPerJobByGroup: Object.fromEntries(Object.entries(after.byGroup).map(([group, { bytes }]) => [group, (bytes - (before.byGroup[group]?.bytes ?? 0)) / rows.length])),
     usedMemoryDeltaPerJob: (usedAfter - usedBefore) / rows.length,
   };
   log(`${side}: ${rows.length} delayed jobs in ${round(seconds, 2)}s (${round(result.perSecond, 0)}/s), ${round(result.bytesPerJob, 0)} B/job over ${after.keys} keys`);
@@ -294,12 +311,12 @@ async function fireBurst(bench: BenchApp, appQueue: Queue, dispatcher: PostCommi
     for (let index = 0; index < burst.length; index += config.batch) await dispatcher.enqueueDeadlines(burst.slice(index, index + config.batch));
     const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
     const enqueueMarginMs = dueSecond - Date.now();
-    log(`burst: ${burst.length} ${config.fireMode} alarms enqueued in ${round(enqueueSeconds, 2)}s, due in ${enqueueMarginMs} ms (${new Date(dueSecond).toISOString()} + 0..999 ms)`);
+    log(
+      `burst: ${burst.length} ${config.fireMode} alarms enqueued in ${round(enqueueSeconds, 2)}s, due in ${enqueueMarginMs} ms (${new Date(dueSecond).toISOString()} + 0..999 ms)`,
+    );
     const giveUpAt = dueSecond + 1000 + config.fireTimeoutSeconds * 1000;
     for (;;) {
-      const [row] = await bench.sql<{ settled: number }>(
-        `select count(*)::int as settled from deadlines where name = 'reminder-80pct' and status <> 'pending'`,
-      );
+      const [row] = await bench.sql<{ settled: number }>(`select count(*)::int as settled from deadlines where name = 'reminder-80pct' and status <> 'pending'`);
       settled = row!.settled;
       if (settled >= burst.length) break;
       // Jobs lost to someone else's FLUSHALL would only come back with the next reconcile tick: stop waiting.
@@ -324,9 +341,7 @@ async function fireBurst(bench: BenchApp, appQueue: Queue, dispatcher: PostCommi
         (row) => [row.status, row.n],
       ),
     );
-    const [span] = await bench.sql<{ seconds: number }>(
-      `select extract(epoch from max(settled_at) - min(due_at))::float8 as seconds from deadlines where name = 'reminder-80pct'`,
-    );
+    const [span] = await bench.sql<{ seconds: number }>(`select extract(epoch from max(settled_at) - min(due_at))::float8 as seconds from deadlines where name = 'reminder-80pct'`);
     const burstIds = new Set(burst.map((row) => jobIds.deadline(row.id)));
     const ours = async (state: 'completed' | 'failed') => (await appQueue.getJobs([state], 0, -1)).filter((job) => job.id && burstIds.has(job.id));
     const [completedJobs, failedJobs] = [await ours('completed'), await ours('failed')];
@@ -470,7 +485,7 @@ function buildReport(input: {
     `Scheduling: the same ${config.cases} rows (id, case id, due time) in memory, in batches of ${config.batch} one after the other, ` +
       'through PostCommitDispatcher.enqueueDeadlines (the commit path; the reconciler calls it with the same batches) and through a ' +
       `raw Queue#addBulk (same job name, payload {deadlineId, caseId}, same delays, BullMQ default options and ids) on a prefix of the same length. ` +
-      'Raw ran first. The app\'s in-process workers were running (as in production); the raw queue had none.',
+      "Raw ran first. The app's in-process workers were running (as in production); the raw queue had none.",
     `Bytes: sum of MEMORY USAGE <key> SAMPLES 0 over every key of each side's deadlines queue, after minus before, per job. ` +
       'MEMORY USAGE counts value, key name and dictionary entry, and is not disturbed by other tests sharing this Redis ' +
       `(INFO used_memory deltas, server-wide and so noisy here: real ${round(realSide.usedMemoryDeltaPerJob, 0)} B/job, raw ${round(rawSide.usedMemoryDeltaPerJob, 0)} B/job). ` +
@@ -482,13 +497,19 @@ function buildReport(input: {
     `Firing: ${firing.count} ${firing.mode === 'reminder' ? '80% reminders of running SLA clocks (each fires: locks the row, reads clock and case, writes an agent inbox notification — a realistic burst, e.g. many clocks of a business-hours calendar reaching 80% at the same opening minute)' : 'alarms of paused clocks (stale no-op: lock, read clock, settle the row — the queue and worker overhead alone)'}, ` +
       `due ${firing.dueSecond} + 0…999 ms, enqueued through the real path ${round(firing.enqueueMarginMs, 0)} ms before the first was due, ` +
       `fired by the API's in-process deadline worker (FireDeadline, concurrency ${firing.workerConcurrency}, DATABASE_POOL_MAX ${firing.databasePool}); lateness = settled_at − due_at. ` +
-      `Outcomes: ${Object.entries(firing.outcomes).map(([status, n]) => `${status} ${n}`).join(', ')}; ${firing.retriedJobs} jobs retried, ${firing.failedJobs} failed.` +
-      (firing.timedOut ? ` STOPPED WAITING: only ${firing.settled} settled (limit ${config.fireTimeoutSeconds}s after the burst's second); pending ones count with their lateness so far, a lower bound.` : '') +
+      `Outcomes: ${Object.entries(firing.outcomes)
+        .map(([status, n]) => `${status} ${n}`)
+        .join(', ')}; ${firing.retriedJobs} jobs retried, ${firing.failedJobs} failed.` +
+      (firing.timedOut
+        ? ` STOPPED WAITING: only ${firing.settled} settled (limit ${config.fireTimeoutSeconds}s after the burst's second); pending ones count with their lateness so far, a lower bound.`
+        : '') +
       (firing.enqueueMarginMs < 0 ? ` Enqueueing the burst ended ${-firing.enqueueMarginMs} ms after its second began: raise BENCH_SLA_FIRE_LEAD_MS.` : ''),
     `Per firing: ${round(perFiring(firing.traffic.sql.total), 1)} SQL statements (${Object.entries(firing.traffic.sql.byKind)
       .slice(0, 8)
       .map(([kind, n]) => `${kind} ${round(perFiring(n), 1)}`)
-      .join(', ')}), ${round(perFiring(firing.traffic.redis.total), 1)} Redis commands (counted in this process while the burst ran; the benchmark's own progress polls add ~0.1 select)` +
+      .join(
+        ', ',
+      )}), ${round(perFiring(firing.traffic.redis.total), 1)} Redis commands (counted in this process while the burst ran; the benchmark's own progress polls add ~0.1 select)` +
       (firing.traffic.mainThreadCpuMs === null ? '' : `, ${round(perFiring(firing.traffic.mainThreadCpuMs), 2)} ms CPU of the Node main thread (API + workers)`) +
       `; machine CPUs ${round(firing.traffic.machineCpuBusy * 100, 0)}% busy while firing.`,
     `Rebuild: every key of the app's prefix deleted (${rebuild.keysDeleted} keys; only this prefix, never FLUSHALL), then Reconciler.reconcileOnce(): ` +

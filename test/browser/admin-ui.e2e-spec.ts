@@ -158,7 +158,17 @@ describe('admin UI in a real browser', () => {
     await timeline.locator('[data-type="REFUND_SUCCEEDED"]').waitFor();
     const types = await attributesOf(timeline.locator('[data-testid="timeline-entry"]'), 'data-type');
     expect(types).toEqual(
-      expect.arrayContaining(['xstate.init', 'FORWARD_TO_MERCHANT', 'MERCHANT_CONTEST', 'REQUEST_CUSTOMER_INFO', 'CUSTOMER_INFO_PROVIDED', 'case.assigned', 'DECIDE_PARTIAL_REFUND', 'REFUND_SUCCEEDED', 'case.note_added']),
+      expect.arrayContaining([
+        'xstate.init',
+        'FORWARD_TO_MERCHANT',
+        'MERCHANT_CONTEST',
+        'REQUEST_CUSTOMER_INFO',
+        'CUSTOMER_INFO_PROVIDED',
+        'case.assigned',
+        'DECIDE_PARTIAL_REFUND',
+        'REFUND_SUCCEEDED',
+        'case.note_added',
+      ]),
     );
     const decision = timeline.locator('[data-type="DECIDE_PARTIAL_REFUND"]');
     expect(await decision.textContent()).toContain('Investigation · Reviewing → Refunding · Refund pending');
@@ -188,9 +198,15 @@ describe('admin UI in a real browser', () => {
     await page.close();
   });
 
-  it('shows the customer\'s contact masked and in full only after Show, which the timeline records', async () => {
+  it("shows the customer's contact masked and in full only after Show, which the timeline records", async () => {
     const customer = { id: 'u_browser_contact', name: '王小明', phone: '+8613812345678', email: 'wang.browser@example.com' };
-    const id = (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ subject: 'Contact reveal', customer })).expect(201)).body.id;
+    const id = (
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send(disputeBody({ subject: 'Contact reveal', customer }))
+        .expect(201)
+    ).body.id;
     const page = await browser.context.newPage();
     await page.goto(`${base}/admin/cases/${id}`);
     await page.getByTestId('customer-contact').waitFor();
@@ -209,7 +225,15 @@ describe('admin UI in a real browser', () => {
     const subjects = ['Bulk A', 'Bulk B', 'Bulk C'];
     const ids: string[] = [];
     for (const subject of subjects) {
-      ids.push((await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ subject, priority: 'high' })).expect(201)).body.id);
+      ids.push(
+        (
+          await t.http
+            .post('/v1/cases')
+            .set('Authorization', t.auth)
+            .send(disputeBody({ subject, priority: 'high' }))
+            .expect(201)
+        ).body.id,
+      );
     }
     const page = await browser.context.newPage();
     await page.goto(`${base}/admin/`);
@@ -282,7 +306,7 @@ describe('admin UI in a real browser', () => {
   });
 
   it('sends a visitor without a session to the login page and shows a wrong password in words', async () => {
-    const context = (await launchBrowser('zh-CN'));
+    const context = await launchBrowser('zh-CN');
     try {
       const page = await context.context.newPage();
       await page.goto(`${base}/admin/cases/00000000-0000-4000-8000-000000000000`);
@@ -311,7 +335,11 @@ describe('admin UI in a real browser', () => {
   ]) {
     it(`${scenario.suffix}: a supervisor approves an agent's proposal from the approvals page, after one more look`, async () => {
       // An agent (limit ¥500) proposes refunding ¥800: it waits for a second person.
-      const { body: opened } = await t.http.post('/v1/cases').set('Authorization', agent.auth).send(disputeBody({ amount: { amountMinor: 80_000, currency: 'CNY' } })).expect(201);
+      const { body: opened } = await t.http
+        .post('/v1/cases')
+        .set('Authorization', agent.auth)
+        .send(disputeBody({ amount: { amountMinor: 80_000, currency: 'CNY' } }))
+        .expect(201);
       let version = opened.version as number;
       for (const [type, payload] of [
         ['FORWARD_TO_MERCHANT', undefined],

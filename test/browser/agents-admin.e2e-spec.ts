@@ -86,7 +86,9 @@ describe('admin UI: managing agents', () => {
         await page.getByTestId('agent-form-password').fill(newPassword);
         await page.getByTestId('agent-create-submit').click();
         await page.locator('.ant-modal').waitFor({ state: 'hidden' });
-        const [created] = await t.sql<{ id: string; role: string; display_name: string; active: boolean }>(`select id, role, display_name, active from agents where email = $1`, [newEmail]);
+        const [created] = await t.sql<{ id: string; role: string; display_name: string; active: boolean }>(`select id, role, display_name, active from agents where email = $1`, [
+          newEmail,
+        ]);
         expect(created).toMatchObject({ role: 'agent', display_name: scenario.name, active: true });
         const row = page.locator(`tr[data-row-key="${created!.id}"]`);
         await row.waitFor();
@@ -98,7 +100,12 @@ describe('admin UI: managing agents', () => {
         // The new agent signs in (the initial password works), then is promoted.
         const session = `Bearer ${(await t.http.post('/v1/auth/login').send({ email: newEmail, password: newPassword }).expect(200)).body.token}`;
         await pickOption(page, row, 'agent-role', scenario.roles.supervisor);
-        await waitFor('the role change to be saved', async () => (await t.sql<{ role: string }>(`select role from agents where id = $1`, [created!.id]))[0]!.role === 'supervisor', 10_000, 100);
+        await waitFor(
+          'the role change to be saved',
+          async () => (await t.sql<{ role: string }>(`select role from agents where id = $1`, [created!.id]))[0]!.role === 'supervisor',
+          10_000,
+          100,
+        );
         await row.getByTestId('agent-role').getByText(scenario.roles.supervisor).waitFor();
         // The promotion applies to the running session at once.
         await t.http.get('/v1/stats/queues').set('Authorization', session).expect(200);
@@ -115,7 +122,10 @@ describe('admin UI: managing agents', () => {
         await page.screenshot({ path: artifactPath(`admin-agents-${scenario.suffix}.png`), fullPage: true });
 
         // Every step is in the audit log, by this admin.
-        const audit = (await t.http.get(`/v1/admin/audit-log?targetType=agent&targetId=${created!.id}`).set('Authorization', t.auth).expect(200)).body.data as Array<{ action: string; actorLabel: string }>;
+        const audit = (await t.http.get(`/v1/admin/audit-log?targetType=agent&targetId=${created!.id}`).set('Authorization', t.auth).expect(200)).body.data as Array<{
+          action: string;
+          actorLabel: string;
+        }>;
         expect(audit.map((entry) => [entry.action, entry.actorLabel])).toEqual([
           ['agent.deactivated', adminEmail],
           ['agent.role_changed', adminEmail],

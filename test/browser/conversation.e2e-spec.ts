@@ -40,7 +40,11 @@ describe('admin UI: inbox bell and replying to the customer', () => {
 
   /** The customer writes in the app: the wallet backend calls the customer API with the customer's token. */
   const customerWrites = (caseId: string, customerId: string, body: string, locale: 'zh-CN' | 'en') =>
-    t.http.post(`/v1/customer/cases/${caseId}/messages`).set('Authorization', `Bearer ${mintCustomerToken(CUSTOMER_SECRET, customerId)}`).send({ body, locale }).expect(200);
+    t.http
+      .post(`/v1/customer/cases/${caseId}/messages`)
+      .set('Authorization', `Bearer ${mintCustomerToken(CUSTOMER_SECRET, customerId)}`)
+      .send({ body, locale })
+      .expect(200);
 
   const logIn = async (page: Page, email: string) => {
     await page.goto(`${base}/admin/`);
@@ -52,8 +56,26 @@ describe('admin UI: inbox bell and replying to the customer', () => {
   };
 
   const scenarios = [
-    { browserLocale: 'en-US', customerLocale: 'en' as const, agentEmail: 'bell.en@browser.test', suffix: 'en', customerSays: 'Still no parcel. Any news?', entryTitle: 'The customer replied', macroTitle: 'Request received', greeting: 'Dear 王芳, case' },
-    { browserLocale: 'zh-CN', customerLocale: 'zh-CN' as const, agentEmail: 'bell.zh@browser.test', suffix: 'zh', customerSays: '包裹还是没到，有进展吗？', entryTitle: '客户回复了', macroTitle: '已收到申请', greeting: '王芳，您好：案件' },
+    {
+      browserLocale: 'en-US',
+      customerLocale: 'en' as const,
+      agentEmail: 'bell.en@browser.test',
+      suffix: 'en',
+      customerSays: 'Still no parcel. Any news?',
+      entryTitle: 'The customer replied',
+      macroTitle: 'Request received',
+      greeting: 'Dear 王芳, case',
+    },
+    {
+      browserLocale: 'zh-CN',
+      customerLocale: 'zh-CN' as const,
+      agentEmail: 'bell.zh@browser.test',
+      suffix: 'zh',
+      customerSays: '包裹还是没到，有进展吗？',
+      entryTitle: '客户回复了',
+      macroTitle: '已收到申请',
+      greeting: '王芳，您好：案件',
+    },
   ];
 
   it('an admin adds a canned reply in both languages on the macros page; an unknown placeholder is refused', async () => {
@@ -91,7 +113,11 @@ describe('admin UI: inbox bell and replying to the customer', () => {
     it(`${scenario.suffix}: an inbound message raises the bell, the bell opens the case, the agent replies with a macro in the customer's language`, async () => {
       const agent = await t.login(scenario.agentEmail, 'agent');
       const customerId = `u_bell_${scenario.suffix}`;
-      const opened = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ customer: { id: customerId, name: '王芳' } })).expect(201);
+      const opened = await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send(disputeBody({ customer: { id: customerId, name: '王芳' } }))
+        .expect(201);
       const caseId = opened.body.id as string;
       await t.http.post(`/v1/cases/${caseId}/assign`).set('Authorization', t.auth).send({ assigneeId: agent.id }).expect(200);
       const caseNumber = caseId.replace(/-/g, '').slice(0, 8).toUpperCase();
@@ -117,7 +143,10 @@ describe('admin UI: inbox bell and replying to the customer', () => {
         // Functions, not strings: the admin UI's Content-Security-Policy forbids eval, as it should.
         // (The test's tsconfig has no DOM types, hence the casts.)
         await page.waitForFunction(() => {
-          const browser = globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { left: number; right: number } } | null }; innerWidth: number };
+          const browser = globalThis as unknown as {
+            document: { querySelector(s: string): { getBoundingClientRect(): { left: number; right: number } } | null };
+            innerWidth: number;
+          };
           const shown = browser.document.querySelector('[data-testid="inbox-entry"]')?.getBoundingClientRect();
           return shown !== undefined && shown.right <= browser.innerWidth && shown.left < browser.innerWidth - 300;
         });
@@ -139,7 +168,10 @@ describe('admin UI: inbox bell and replying to the customer', () => {
         await option.dispatchEvent('click');
         const input = page.getByTestId('reply-input');
         await page.waitForFunction(
-          (needle) => ((globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }).document.querySelector('[data-testid="reply-input"]')?.value ?? '').includes(needle),
+          (needle) =>
+            (
+              (globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }).document.querySelector('[data-testid="reply-input"]')?.value ?? ''
+            ).includes(needle),
           caseNumber,
         );
         const filled = await input.inputValue();

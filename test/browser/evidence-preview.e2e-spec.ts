@@ -40,7 +40,11 @@ describe('admin UI: evidence previews in a real browser', () => {
 
   it('lists the merchant’s PNG and PDF, renders the image and serves the PDF to the session', async () => {
     // A dispute against the merchant, forwarded so the merchant may respond.
-    const opened = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: merchant.id, subject: 'Evidence preview' })).expect(201);
+    const opened = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: merchant.id, subject: 'Evidence preview' }))
+      .expect(201);
     const caseId = opened.body.id as string;
     await t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
 
@@ -144,7 +148,11 @@ describe('admin UI: evidence previews in a real browser', () => {
   });
 
   it('previews a PDF that carries JavaScript and a link as a picture only: nothing runs, nothing is requested or followed, no CSP violation', async () => {
-    const opened = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: merchant.id, subject: 'Hostile PDF' })).expect(201);
+    const opened = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: merchant.id, subject: 'Hostile PDF' }))
+      .expect(201);
     const caseId = opened.body.id as string;
     await t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     // Each thing the file tries leaves a mark a test can see: a title, a request to a marked path, a dialog, a navigation.

@@ -13,7 +13,11 @@ describe('agent accounts: admins manage agents, sessions end when they must, eve
   const me = (auth: string) => t.http.get('/v1/auth/me').set('Authorization', auth);
   const loginAs = (email: string, password: string) => t.http.post('/v1/auth/login').send({ email, password });
   const auditOf = async (agentId: string) =>
-    (await t.http.get(`/v1/admin/audit-log?targetType=agent&targetId=${agentId}`).set('Authorization', t.auth).expect(200)).body.data as Array<{ action: string; actorLabel: string; details: Record<string, unknown> }>;
+    (await t.http.get(`/v1/admin/audit-log?targetType=agent&targetId=${agentId}`).set('Authorization', t.auth).expect(200)).body.data as Array<{
+      action: string;
+      actorLabel: string;
+      details: Record<string, unknown>;
+    }>;
 
   it('deactivating an agent ends every session of theirs at once and refuses their logins', async () => {
     const agent = await t.login('leaver@test.local', 'agent');
@@ -55,7 +59,9 @@ describe('agent accounts: admins manage agents, sessions end when they must, eve
     // Bad input changes nothing.
     await t.http.patch(`/v1/agents/${supervisor.id}`).set('Authorization', t.auth).send({ role: 'owner' }).expect(400);
     await t.http.patch('/v1/agents/not-a-uuid').set('Authorization', t.auth).send({ role: 'agent' }).expect(400);
-    expect((await t.http.patch('/v1/agents/00000000-0000-4000-8000-000000000000').set('Authorization', t.auth).send({ role: 'agent' }).expect(404)).body.code).toBe('AGENT_NOT_FOUND');
+    expect((await t.http.patch('/v1/agents/00000000-0000-4000-8000-000000000000').set('Authorization', t.auth).send({ role: 'agent' }).expect(404)).body.code).toBe(
+      'AGENT_NOT_FOUND',
+    );
   });
 
   it('an admin reset of a password ends every session of the agent; the old password stops working', async () => {
@@ -92,7 +98,9 @@ describe('agent accounts: admins manage agents, sessions end when they must, eve
     const agent = await t.login('busy@test.local', 'agent');
     await t.sql(`update agent_sessions set last_seen_at = now() - interval '50 minutes' where agent_id = $1`, [agent.id]);
     await me(agent.auth).expect(200);
-    const [session] = await t.sql<{ idle_seconds: number }>(`select extract(epoch from now() - last_seen_at)::int as idle_seconds from agent_sessions where agent_id = $1`, [agent.id]);
+    const [session] = await t.sql<{ idle_seconds: number }>(`select extract(epoch from now() - last_seen_at)::int as idle_seconds from agent_sessions where agent_id = $1`, [
+      agent.id,
+    ]);
     expect(session!.idle_seconds).toBeLessThan(60);
   });
 
@@ -102,7 +110,8 @@ describe('agent accounts: admins manage agents, sessions end when they must, eve
     const [stored] = await t.sql<{ last_login_at: Date }>(`select last_login_at from agents where id = $1`, [watched.id]);
     expect(stored!.last_login_at).not.toBeNull();
     await t.sql(`update agents set totp_enabled_at = now() where id = $1`, [watched.id]);
-    const find = async (auth: string) => ((await t.http.get('/v1/agents?limit=200').set('Authorization', auth).expect(200)).body.data as Array<Record<string, unknown>>).find((row) => row.id === watched.id);
+    const find = async (auth: string) =>
+      ((await t.http.get('/v1/agents?limit=200').set('Authorization', auth).expect(200)).body.data as Array<Record<string, unknown>>).find((row) => row.id === watched.id);
     for (const auth of [t.auth, supervisor.auth]) {
       expect(await find(auth)).toMatchObject({ email: 'watched@test.local', active: true, totpEnabled: true, lastLoginAt: new Date(stored!.last_login_at).toISOString() });
     }
@@ -113,8 +122,14 @@ describe('agent accounts: admins manage agents, sessions end when they must, eve
     // Only admins may ask for the deactivated agents; anyone else gets the active ones.
     await t.http.patch(`/v1/agents/${watched.id}`).set('Authorization', t.auth).send({ active: false }).expect(200);
     expect(await find(supervisor.auth)).toBeUndefined();
-    expect(((await t.http.get('/v1/agents?includeInactive=true&limit=200').set('Authorization', supervisor.auth).expect(200)).body.data as Array<{ id: string }>).map((row) => row.id)).not.toContain(watched.id);
-    expect(((await t.http.get('/v1/agents?includeInactive=true&limit=200').set('Authorization', t.auth).expect(200)).body.data as Array<{ id: string; active: boolean }>).find((row) => row.id === watched.id)).toMatchObject({ active: false });
+    expect(
+      ((await t.http.get('/v1/agents?includeInactive=true&limit=200').set('Authorization', supervisor.auth).expect(200)).body.data as Array<{ id: string }>).map((row) => row.id),
+    ).not.toContain(watched.id);
+    expect(
+      ((await t.http.get('/v1/agents?includeInactive=true&limit=200').set('Authorization', t.auth).expect(200)).body.data as Array<{ id: string; active: boolean }>).find(
+        (row) => row.id === watched.id,
+      ),
+    ).toMatchObject({ active: false });
   });
 
   it('the audit log is for admins, newest first, paged, and append-only', async () => {
@@ -146,8 +161,7 @@ describe('login throttling: per account and per client address, growing lock-out
   afterAll(() => t.close());
 
   // Each test comes from an address of its own (the API trusts one proxy hop), so they do not lock each other out.
-  const attempt = (address: string, email: string, password: string) =>
-    t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send({ email, password });
+  const attempt = (address: string, email: string, password: string) => t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send({ email, password });
 
   it('locks an account after repeated failures, refuses even the right password while locked, and grows the lock-out', async () => {
     await t.login('target@test.local', 'agent');
@@ -195,13 +209,23 @@ describe('login throttling: per account and per client address, growing lock-out
 describe('password checks are a bounded line: a flood of logins is shed, not queued without end', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_CONCURRENT_PASSWORD_CHECKS: '1', LOGIN_MAX_QUEUED_PASSWORD_CHECKS: '0', LOGIN_MAX_FAILURES_PER_ADDRESS: '1000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000' });
+    t = await startTestApp({
+      LOGIN_MAX_CONCURRENT_PASSWORD_CHECKS: '1',
+      LOGIN_MAX_QUEUED_PASSWORD_CHECKS: '0',
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
+    });
   });
   afterAll(() => t.close());
 
   it('answers 503 LOGIN_BUSY with Retry-After to the logins that find every slot taken', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => t.http.post('/v1/auth/login').set('X-Forwarded-For', `192.0.2.${i + 1}`).send({ email: `flood-${i}@test.local`, password: 'wrong-password' })),
+      Array.from({ length: 12 }, (_, i) =>
+        t.http
+          .post('/v1/auth/login')
+          .set('X-Forwarded-For', `192.0.2.${i + 1}`)
+          .send({ email: `flood-${i}@test.local`, password: 'wrong-password' }),
+      ),
     );
     const statuses = answers.map((answer) => answer.status);
     expect(statuses).toContain(401);

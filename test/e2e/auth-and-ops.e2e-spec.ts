@@ -45,7 +45,11 @@ describe('agent sessions, roles, health, metrics and docs', () => {
 
   it('lists, filters, searches and pages the queue by next deadline', async () => {
     const open = (subject: string, kind = 'inquiry') =>
-      t.http.post('/v1/cases').set('Authorization', t.auth).send({ kind, channel: 'wechat', subject, customer: { id: 'u_42', name: '张伟' } }).expect(201);
+      t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send({ kind, channel: 'wechat', subject, customer: { id: 'u_42', name: '张伟' } })
+        .expect(201);
     for (let i = 0; i < 5; i += 1) await open(`关于手续费的问题 ${i}`);
     await open('Account hacked', 'account_security');
 
@@ -59,11 +63,20 @@ describe('agent sessions, roles, health, metrics and docs', () => {
 
     const pages = [...first.body.items, ...second.body.items, ...third.body.items].map((c: { nextDeadlineAt: string | null }) => c.nextDeadlineAt ?? '9999');
     expect(pages).toEqual([...pages].sort());
-    const soon = await t.http.get(`/v1/cases?kind=inquiry&dueBefore=${encodeURIComponent(new Date(Date.now() + 366 * 86_400_000).toISOString())}`).set('Authorization', t.auth).expect(200);
+    const soon = await t.http
+      .get(`/v1/cases?kind=inquiry&dueBefore=${encodeURIComponent(new Date(Date.now() + 366 * 86_400_000).toISOString())}`)
+      .set('Authorization', t.auth)
+      .expect(200);
     expect(soon.body.items).toHaveLength(5);
-    const past = await t.http.get(`/v1/cases?kind=inquiry&dueBefore=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`).set('Authorization', t.auth).expect(200);
+    const past = await t.http
+      .get(`/v1/cases?kind=inquiry&dueBefore=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`)
+      .set('Authorization', t.auth)
+      .expect(200);
     expect(past.body.items).toHaveLength(0);
-    const found = await t.http.get(`/v1/cases?q=${encodeURIComponent('手续费')}`).set('Authorization', t.auth).expect(200);
+    const found = await t.http
+      .get(`/v1/cases?q=${encodeURIComponent('手续费')}`)
+      .set('Authorization', t.auth)
+      .expect(200);
     expect(found.body.items).toHaveLength(5);
     const security = await t.http.get('/v1/cases?kind=account_security&assigneeId=none').set('Authorization', t.auth).expect(200);
     expect(security.body.items.map((c: { subject: string }) => c.subject)).toEqual(['Account hacked']);
@@ -78,7 +91,8 @@ describe('agent sessions, roles, health, metrics and docs', () => {
     const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^cases_active\{kind="inquiry",state="open"\} \d+$/m);
     // Every queue, the webhooks' and the customer notifications' too.
-    for (const queue of ['deadlines', 'effects', 'webhooks', 'notifications']) expect(metrics.text).toMatch(new RegExp(`^queue_jobs\\{queue="${queue}",state="delayed"\\} \\d+$`, 'm'));
+    for (const queue of ['deadlines', 'effects', 'webhooks', 'notifications'])
+      expect(metrics.text).toMatch(new RegExp(`^queue_jobs\\{queue="${queue}",state="delayed"\\} \\d+$`, 'm'));
     // Alerts need their series even when nothing has failed yet.
     expect(metrics.text).toMatch(/^effects_unfinished\{type="requestRefund",status="failed"\} \d+$/m);
     expect(metrics.text).toMatch(/^webhook_deliveries_unfinished\{status="failed"\} 0$/m);

@@ -14,7 +14,7 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
     // The opening's own work (its effects, the deliveries they start) must be over before the first
     // footprint is taken, or a job finishing during a test changes the keys it counts.
     const queues = Object.values(QUEUES).map((name) => t.app.get<Queue>(getQueueToken(name)));
-    await waitFor('the opening\'s effects to finish', async () => {
+    await waitFor("the opening's effects to finish", async () => {
       const [{ n }] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'pending'`);
       const busy = await Promise.all(queues.map(async (queue) => Object.values(await queue.getJobCounts('active', 'waiting', 'prioritized')).some((count) => count > 0)));
       return n === '0' && !busy.includes(true);
@@ -33,16 +33,19 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
     return { ...counts, jobs };
   };
 
-  const openCase = (body: unknown) => t.http.post('/v1/cases').set('Authorization', t.auth).send(body as object);
-  const sendEvent = (body: unknown) => t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send(body as object);
+  const openCase = (body: unknown) =>
+    t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(body as object);
+  const sendEvent = (body: unknown) =>
+    t.http
+      .post(`/v1/cases/${caseId}/events`)
+      .set('Authorization', t.auth)
+      .send(body as object);
 
   const cases: Array<[string, () => Promise<{ status: number; body: Record<string, unknown> }>, number, string, string?]> = [
-    [
-      'malformed JSON',
-      () => t.http.post('/v1/cases').set('Authorization', t.auth).set('Content-Type', 'application/json').send('{"kind": "dispute",'),
-      400,
-      'MALFORMED_JSON',
-    ],
+    ['malformed JSON', () => t.http.post('/v1/cases').set('Authorization', t.auth).set('Content-Type', 'application/json').send('{"kind": "dispute",'), 400, 'MALFORMED_JSON'],
     ['a JSON array instead of an object', () => openCase([disputeBody()]), 400, 'VALIDATION_FAILED'],
     ['an unknown top-level field', () => openCase({ ...disputeBody(), refundNow: true }), 400, 'VALIDATION_FAILED', 'refundNow'],
     ['an unknown nested field', () => openCase({ ...disputeBody(), amount: { amountMinor: 100, currency: 'CNY', fx: 1 } }), 400, 'VALIDATION_FAILED', 'amount.fx'],
@@ -63,8 +66,18 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
     ['an event payload with an unknown field', () => sendEvent({ type: 'WITHDRAW', payload: { reason: 'x', refund: 1 }, expectedVersion: 1 }), 400, 'VALIDATION_FAILED'],
     ['an event payload of the wrong type', () => sendEvent({ type: 'WITHDRAW', payload: 'now', expectedVersion: 1 }), 400, 'VALIDATION_FAILED', 'payload'],
     ['an event only the refund gateway may send', () => sendEvent({ type: 'REFUND_SUCCEEDED', payload: { gatewayRefundId: 'x' }, expectedVersion: 1 }), 403, 'EVENT_NOT_PERMITTED'],
-    ['a case id that is not a uuid', () => t.http.post('/v1/cases/not-a-case/events').set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: 1 }), 404, 'CASE_NOT_FOUND'],
-    ['an unknown case', () => t.http.post('/v1/cases/7d0f4a8e-4c1b-4f43-9a57-0d1c7f1f5b11/events').set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: 1 }), 404, 'CASE_NOT_FOUND'],
+    [
+      'a case id that is not a uuid',
+      () => t.http.post('/v1/cases/not-a-case/events').set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: 1 }),
+      404,
+      'CASE_NOT_FOUND',
+    ],
+    [
+      'an unknown case',
+      () => t.http.post('/v1/cases/7d0f4a8e-4c1b-4f43-9a57-0d1c7f1f5b11/events').set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: 1 }),
+      404,
+      'CASE_NOT_FOUND',
+    ],
     ['a body over the size limit', () => openCase({ ...disputeBody(), description: 'x'.repeat(200_000) }), 413, 'PAYLOAD_TOO_LARGE'],
     ['an invalid list cursor', () => t.http.get('/v1/cases?cursor=nonsense').set('Authorization', t.auth), 400, 'VALIDATION_FAILED', 'cursor'],
     ['a list assignee that is not an agent id', () => t.http.get('/v1/cases?assigneeId=abc').set('Authorization', t.auth), 400, 'VALIDATION_FAILED', 'assigneeId'],
@@ -80,15 +93,15 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
 
   for (const [name, call, status, code, field] of cases) {
     it(`${name} → ${status} ${code}`, async () => {
-    const before = await footprint();
-    const response = await call();
-    expect(response.status).toBe(status);
-    expect(response.body.code).toBe(code);
-    expect(typeof response.body.message).toBe('string');
-    if (field) {
-      expect((response.body.fields as Array<{ path: string }>).map((issue) => issue.path)).toContain(field);
-    }
-    expect(await footprint()).toEqual(before);
+      const before = await footprint();
+      const response = await call();
+      expect(response.status).toBe(status);
+      expect(response.body.code).toBe(code);
+      expect(typeof response.body.message).toBe('string');
+      if (field) {
+        expect((response.body.fields as Array<{ path: string }>).map((issue) => issue.path)).toContain(field);
+      }
+      expect(await footprint()).toEqual(before);
     });
   }
 

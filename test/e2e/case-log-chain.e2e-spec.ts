@@ -60,7 +60,12 @@ describe('the tamper-evident case log', () => {
   it('writers racing on one case (notes, which take no lock of their own, beside events) still leave one valid chain', async () => {
     const id = await caseWithHistory();
     const { version } = (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
-    const notes = Array.from({ length: 12 }, (_, i) => t.http.post(`/v1/cases/${id}/notes`).set('Authorization', t.auth).send({ body: `note ${i}` }));
+    const notes = Array.from({ length: 12 }, (_, i) =>
+      t.http
+        .post(`/v1/cases/${id}/notes`)
+        .set('Authorization', t.auth)
+        .send({ body: `note ${i}` }),
+    );
     const events = t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: version });
     const answers = await Promise.all([...notes, events]);
     expect(answers.map((answer) => answer.status).filter((status) => status >= 400)).toEqual([]);

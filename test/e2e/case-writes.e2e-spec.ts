@@ -22,7 +22,11 @@ describe('the command path reads and writes rows as the entities and the schema 
 
   it('lockCaseWithLiveDeadlines maps the case and its live deadlines exactly as MikroORM does, every property', async () => {
     const merchant = await t.createMerchant();
-    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: merchant.id })).expect(201);
+    const { body } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: merchant.id }))
+      .expect(201);
     await t.http.post(`/v1/cases/${body.id}/assign`).set('Authorization', t.auth).send({ assigneeId: t.adminId }).expect(200);
     const { body: forwarded } = await t.http.get(`/v1/cases/${body.id}`).set('Authorization', t.auth).expect(200);
     await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: forwarded.version }).expect(200);
@@ -31,9 +35,7 @@ describe('the command path reads and writes rows as the entities and the schema 
 
     const locked = await em.fork().transactional((tx) => lockCaseWithLiveDeadlines(tx, body.id));
     const fromOrm = await em.fork().findOneOrFail(CaseEntity, { id: body.id });
-    const liveFromOrm = await em
-      .fork()
-      .find(DeadlineEntity, { caseId: body.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] }, { orderBy: { id: 'asc' } });
+    const liveFromOrm = await em.fork().find(DeadlineEntity, { caseId: body.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] }, { orderBy: { id: 'asc' } });
 
     const caseProps = em.getMetadata().get(CaseEntity.name).props;
     expect(caseProps.length).toBeGreaterThan(20);

@@ -14,9 +14,7 @@ describe('optimistic locking under concurrent commands', () => {
     const [{ n: eventsBefore }] = await t.sql<{ n: string }>('select count(*) as n from case_events where case_id = $1', [opened.id]);
 
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }),
-      ),
+      Array.from({ length: 50 }, () => t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 })),
     );
 
     const statuses = responses.map((response) => response.status);
@@ -47,7 +45,11 @@ describe('optimistic locking under concurrent commands', () => {
          values (gen_random_uuid(), $1, 'machine', 'holderWindow', 'test.holder', '{"type":"TEST_HOLDER"}', now() + interval '1 day', 'pending', now())`,
         [opened.id],
       );
-      const forwarding = t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).then((response) => response);
+      const forwarding = t.http
+        .post(`/v1/cases/${opened.id}/events`)
+        .set('Authorization', t.auth)
+        .send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 })
+        .then((response) => response);
       await waitFor('the command to wait for the case lock', async () => {
         const [row] = await t.sql<{ n: string }>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%from cases%for update%'`);
         return Number(row!.n) > 0;

@@ -23,7 +23,13 @@ describe('case conversation: messages to and from the customer and the merchant'
   afterAll(() => t.close());
 
   const openDispute = async (merchantId: string, customerId = 'u_conv') =>
-    (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId, customer: { id: customerId, name: '王芳' } })).expect(201)).body as {
+    (
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send(disputeBody({ merchantId, customer: { id: customerId, name: '王芳' } }))
+        .expect(201)
+    ).body as {
       id: string;
       version: number;
     };
@@ -49,7 +55,11 @@ describe('case conversation: messages to and from the customer and the merchant'
   it('an agent’s reply to the customer writes its notify outbox row (topic, audience, message) and it is relayed after commit', async () => {
     const merchant = await t.createMerchant();
     const dispute = await openDispute(merchant.id);
-    const sent = await t.http.post(`/v1/cases/${dispute.id}/messages`).set('Authorization', agent.auth).send({ party: 'customer', body: '  您好，我们已收到您的申请。  ' }).expect(201);
+    const sent = await t.http
+      .post(`/v1/cases/${dispute.id}/messages`)
+      .set('Authorization', agent.auth)
+      .send({ party: 'customer', body: '  您好，我们已收到您的申请。  ' })
+      .expect(201);
     expect(sent.body).toMatchObject({ caseId: dispute.id, party: 'customer', direction: 'outbound', body: '您好，我们已收到您的申请。', locale: 'zh-CN', macroId: null });
     expect(sent.body.author).toEqual({ kind: 'agent', id: agent.id, displayName: 'agent' });
 
@@ -64,7 +74,10 @@ describe('case conversation: messages to and from the customer and the merchant'
       body: '您好，我们已收到您的申请。',
       locale: 'zh-CN',
     });
-    await waitFor('the notify row relayed and handled', async () => (await t.sql<{ status: string }>('select status from outbox where id = $1', [outbox!.id]))[0]!.status === 'done');
+    await waitFor(
+      'the notify row relayed and handled',
+      async () => (await t.sql<{ status: string }>('select status from outbox where id = $1', [outbox!.id]))[0]!.status === 'done',
+    );
     // Outbound messages are not the agent's inbox.
     expect((await counts(dispute.id)).inbox).toBe(0);
   });
@@ -99,7 +112,11 @@ describe('case conversation: messages to and from the customer and the merchant'
     const reply = await t.http.post(`/v1/cases/${dispute.id}/messages`).set('Authorization', agent.auth).send({ party: 'customer', body: 'It is on its way.' }).expect(201);
     expect(reply.body.locale).toBe('en');
     // The agent may still choose.
-    const chinese = await t.http.post(`/v1/cases/${dispute.id}/messages`).set('Authorization', agent.auth).send({ party: 'customer', body: '退款已发出。', locale: 'zh-CN' }).expect(201);
+    const chinese = await t.http
+      .post(`/v1/cases/${dispute.id}/messages`)
+      .set('Authorization', agent.auth)
+      .send({ party: 'customer', body: '退款已发出。', locale: 'zh-CN' })
+      .expect(201);
     expect(chinese.body.locale).toBe('zh-CN');
 
     const after = await t.http.get(`/v1/cases/${dispute.id}/messages`).set('Authorization', agent.auth).expect(200);
@@ -122,7 +139,11 @@ describe('case conversation: messages to and from the customer and the merchant'
     expect((await t.http.get('/v1/notifications/unread-count').set('Authorization', agent.auth).expect(200)).body).toEqual({ unread: unreadBefore + 1 });
     const inbox = await t.http.get('/v1/notifications?unread=true').set('Authorization', agent.auth).expect(200);
     const entry = inbox.body.find((n: { caseId: string }) => n.caseId === dispute.id);
-    expect(entry).toMatchObject({ audience: 'agent', type: 'conversation.customer_replied', payload: { caseId: dispute.id, party: 'customer', excerpt: '快递单号是 SF123，但我一直没收到。' } });
+    expect(entry).toMatchObject({
+      audience: 'agent',
+      type: 'conversation.customer_replied',
+      payload: { caseId: dispute.id, party: 'customer', excerpt: '快递单号是 SF123，但我一直没收到。' },
+    });
     // Nobody else's inbox: another agent does not see it.
     const other = await t.http.get('/v1/notifications').set('Authorization', otherAgent.auth).expect(200);
     expect(other.body.some((n: { caseId: string }) => n.caseId === dispute.id)).toBe(false);
@@ -138,7 +159,11 @@ describe('case conversation: messages to and from the customer and the merchant'
     const supervisorUnread = (await t.http.get('/v1/notifications/unread-count').set('Authorization', t.auth).expect(200)).body.unread as number;
 
     const post = () =>
-      t.http.post(`/v1/merchant/disputes/${dispute.id}/messages`).set('Authorization', merchant.auth).set('Idempotency-Key', 'msg-1').send({ body: 'We shipped it on 1 Dec.', locale: 'en' });
+      t.http
+        .post(`/v1/merchant/disputes/${dispute.id}/messages`)
+        .set('Authorization', merchant.auth)
+        .set('Idempotency-Key', 'msg-1')
+        .send({ body: 'We shipped it on 1 Dec.', locale: 'en' });
     const first = await post().expect(200);
     expect(first.body).toMatchObject({ dispute_id: dispute.id, direction: 'inbound', from: 'merchant', body: 'We shipped it on 1 Dec.', locale: 'en' });
     const again = await post().expect(200);
@@ -163,16 +188,33 @@ describe('case conversation: messages to and from the customer and the merchant'
     const merchant = await t.createMerchant();
     const receiver = await startWebhookReceiver();
     try {
-      await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', merchant.auth).send({ url: receiver.url, events: ['dispute.message'] }).expect(200);
+      await t.http
+        .post('/v1/merchant/webhook-endpoints')
+        .set('Authorization', merchant.auth)
+        .send({ url: receiver.url, events: ['dispute.message'] })
+        .expect(200);
       const dispute = await openDispute(merchant.id);
-      const sent = await t.http.post(`/v1/cases/${dispute.id}/messages`).set('Authorization', agent.auth).send({ party: 'merchant', body: 'Please send the tracking number.', locale: 'en' }).expect(201);
-      const [outbox] = await t.sql<{ payload: Record<string, unknown> }>('select o.payload from outbox o join case_messages m on m.outbox_id = o.id where m.id = $1', [sent.body.id]);
+      const sent = await t.http
+        .post(`/v1/cases/${dispute.id}/messages`)
+        .set('Authorization', agent.auth)
+        .send({ party: 'merchant', body: 'Please send the tracking number.', locale: 'en' })
+        .expect(201);
+      const [outbox] = await t.sql<{ payload: Record<string, unknown> }>('select o.payload from outbox o join case_messages m on m.outbox_id = o.id where m.id = $1', [
+        sent.body.id,
+      ]);
       expect(outbox!.payload).toMatchObject({ topic: 'dispute.message', audience: ['merchant'], merchantId: merchant.id, messageId: sent.body.id, locale: 'en' });
 
       const [delivered] = await waitFor('the dispute.message webhook', async () => (receiver.accepted().length ? receiver.accepted() : undefined));
       expect(delivered!.event.type).toBe('dispute.message');
       expect(delivered!.event.data.object).toMatchObject({ id: dispute.id });
-      expect(delivered!.event.data.message).toMatchObject({ id: sent.body.id, dispute_id: dispute.id, direction: 'outbound', from: 'support', body: 'Please send the tracking number.', locale: 'en' });
+      expect(delivered!.event.data.message).toMatchObject({
+        id: sent.body.id,
+        dispute_id: dispute.id,
+        direction: 'outbound',
+        from: 'support',
+        body: 'Please send the tracking number.',
+        locale: 'en',
+      });
       const listed = await t.http.get(`/v1/merchant/disputes/${dispute.id}/messages`).set('Authorization', merchant.auth).expect(200);
       expect(listed.body.data.map((m: { id: string; from: string }) => [m.id, m.from])).toEqual([[sent.body.id, 'support']]);
     } finally {
@@ -184,7 +226,13 @@ describe('case conversation: messages to and from the customer and the merchant'
     const owner = await t.createMerchant();
     const stranger = await t.createMerchant();
     const dispute = await openDispute(owner.id);
-    const inquiry = (await t.http.post('/v1/cases').set('Authorization', t.auth).send({ kind: 'inquiry', channel: 'weibo', subject: 'hello', customer: { id: 'u_q' } }).expect(201)).body;
+    const inquiry = (
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send({ kind: 'inquiry', channel: 'weibo', subject: 'hello', customer: { id: 'u_q' } })
+        .expect(201)
+    ).body;
 
     for (const id of [dispute.id, inquiry.id, '00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
       const read = await t.http.get(`/v1/merchant/disputes/${id}/messages`).set('Authorization', stranger.auth).expect(404);
@@ -192,7 +240,9 @@ describe('case conversation: messages to and from the customer and the merchant'
       const write = await t.http.post(`/v1/merchant/disputes/${id}/messages`).set('Authorization', stranger.auth).send({ body: 'hi' }).expect(404);
       expect(write.body.code).toBe('CASE_NOT_FOUND');
     }
-    expect((await t.http.post(`/v1/merchant/disputes/${dispute.id}/messages`).set('Authorization', owner.readOnlyAuth).send({ body: 'hi' }).expect(403)).body.code).toBe('FORBIDDEN');
+    expect((await t.http.post(`/v1/merchant/disputes/${dispute.id}/messages`).set('Authorization', owner.readOnlyAuth).send({ body: 'hi' }).expect(403)).body.code).toBe(
+      'FORBIDDEN',
+    );
     // Agent sessions are not merchant credentials, and merchant keys are not agent credentials.
     await t.http.get(`/v1/merchant/disputes/${dispute.id}/messages`).set('Authorization', agent.auth).expect(401);
     await t.http.get(`/v1/cases/${dispute.id}/messages`).set('Authorization', owner.auth).expect(401);
@@ -203,8 +253,18 @@ describe('case conversation: messages to and from the customer and the merchant'
   it('bad input is a 4xx with a stable code and stores nothing', async () => {
     const merchant = await t.createMerchant();
     const dispute = await openDispute(merchant.id);
-    const inquiry = (await t.http.post('/v1/cases').set('Authorization', t.auth).send({ kind: 'inquiry', channel: 'weibo', subject: 'hello', customer: { id: 'u_q2' } }).expect(201)).body;
-    const post = (caseId: string, body: unknown) => t.http.post(`/v1/cases/${caseId}/messages`).set('Authorization', agent.auth).send(body as object);
+    const inquiry = (
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send({ kind: 'inquiry', channel: 'weibo', subject: 'hello', customer: { id: 'u_q2' } })
+        .expect(201)
+    ).body;
+    const post = (caseId: string, body: unknown) =>
+      t.http
+        .post(`/v1/cases/${caseId}/messages`)
+        .set('Authorization', agent.auth)
+        .send(body as object);
 
     const refused: Array<[string, unknown, number, string]> = [
       [dispute.id, { party: 'customer', body: '   ' }, 400, 'VALIDATION_FAILED'],
@@ -231,7 +291,9 @@ describe('case conversation: messages to and from the customer and the merchant'
     await t.http.get(`/v1/cases/${dispute.id}/messages?party=wallet`).set('Authorization', agent.auth).expect(400);
     // A customer writes only on the customer side and never with a macro.
     await expect(
-      RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(PostCaseMessage).execute({ caseId: dispute.id, body: 'hi', party: 'merchant' }, { kind: 'customer', id: 'u_conv' })),
+      RequestContext.create(t.app.get(MikroORM).em, () =>
+        t.app.get(PostCaseMessage).execute({ caseId: dispute.id, body: 'hi', party: 'merchant' }, { kind: 'customer', id: 'u_conv' }),
+      ),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     // Someone else's case is the same 404 for a customer as a missing one.
     const stranger = `Bearer ${mintCustomerToken(CUSTOMER_SECRET, 'u_someone_else')}`;
@@ -285,14 +347,24 @@ describe('macros: admins write, agents read and fill them in for a case', () => 
     const listed = await t.http.get('/v1/macros').set('Authorization', agent.auth).expect(200);
     expect(listed.body).toEqual({ data: [expect.objectContaining({ id: created.body.id })], nextCursor: null });
 
-    const dispute = (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ customer: { id: 'u_mac', name: '王芳' } })).expect(201)).body;
+    const dispute = (
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send(disputeBody({ customer: { id: 'u_mac', name: '王芳' } }))
+        .expect(201)
+    ).body;
     const caseNumber = dispute.id.replace(/-/g, '').slice(0, 8).toUpperCase();
     const zh = await t.http.get(`/v1/macros/${created.body.id}/render?caseId=${dispute.id}`).set('Authorization', agent.auth).expect(200);
     expect(zh.body).toEqual({ macroId: created.body.id, locale: 'zh-CN', title: '已收到申请', body: `王芳，您好：案件 ${caseNumber} 已由 macro-agent 受理。` });
     const en = await t.http.get(`/v1/macros/${created.body.id}/render?caseId=${dispute.id}&locale=en`).set('Authorization', agent.auth).expect(200);
     expect(en.body.body).toBe(`Dear 王芳, case ${caseNumber} is with macro-agent.`);
 
-    const sent = await t.http.post(`/v1/cases/${dispute.id}/messages`).set('Authorization', agent.auth).send({ party: 'customer', body: en.body.body, locale: 'en', macroId: created.body.id }).expect(201);
+    const sent = await t.http
+      .post(`/v1/cases/${dispute.id}/messages`)
+      .set('Authorization', agent.auth)
+      .send({ party: 'customer', body: en.body.body, locale: 'en', macroId: created.body.id })
+      .expect(201);
     expect(sent.body.macroId).toBe(created.body.id);
 
     const replaced = { translations: { ...macro.translations, en: { title: 'Received', body: 'Case {caseNumber}: received.' } } };

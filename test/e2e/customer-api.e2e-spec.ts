@@ -24,7 +24,13 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
   afterAll(() => t.close());
 
   const open = async (customerId = ALICE, overrides: Record<string, unknown> = {}) =>
-    (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ customer: { id: customerId, name: '王小明' }, ...overrides })).expect(201)).body.id as string;
+    (
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send(disputeBody({ customer: { id: customerId, name: '王小明' }, ...overrides }))
+        .expect(201)
+    ).body.id as string;
   /** An agent sends an event at the case's current version. */
   const agentSends = async (id: string, type: string, payload: Record<string, unknown> = {}) => {
     const { body } = await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200);
@@ -52,7 +58,12 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
        from cases c where c.id = $1`,
       [id],
     );
-    return { rows, stored: filesUnder(t.storageDir).filter((path) => !path.startsWith('.incoming')).sort() };
+    return {
+      rows,
+      stored: filesUnder(t.storageDir)
+        .filter((path) => !path.startsWith('.incoming'))
+        .sort(),
+    };
   };
 
   it('lists only my cases, newest first, with a cursor and a page limit', async () => {
@@ -121,7 +132,9 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
       `select type, actor_kind, actor_id, payload from case_events where case_id = $1 and type = 'CUSTOMER_INFO_PROVIDED'`,
       [id],
     );
-    expect(events).toEqual([{ type: 'CUSTOMER_INFO_PROVIDED', actor_kind: 'customer', actor_id: ALICE, payload: expect.objectContaining({ summary: expect.stringContaining('Here is the label') }) }]);
+    expect(events).toEqual([
+      { type: 'CUSTOMER_INFO_PROVIDED', actor_kind: 'customer', actor_id: ALICE, payload: expect.objectContaining({ summary: expect.stringContaining('Here is the label') }) },
+    ]);
     const files = await t.sql<{ party: string; uploaded_by_kind: string; uploaded_by_id: string; category: string; storage_key: string }>(
       `select party, uploaded_by_kind, uploaded_by_id, category, storage_key from evidence_files where case_id = $1`,
       [id],
@@ -136,7 +149,9 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
 
     // Agents see the customer's file beside the merchant's evidence.
     const evidence = await t.http.get(`/v1/cases/${id}/evidence`).set('Authorization', t.auth).expect(200);
-    expect(evidence.body.customer_files).toEqual([expect.objectContaining({ party: 'customer', category: 'product_photos', uploaded_by: { kind: 'customer', id: ALICE }, content_type: 'image/png' })]);
+    expect(evidence.body.customer_files).toEqual([
+      expect.objectContaining({ party: 'customer', category: 'product_photos', uploaded_by: { kind: 'customer', id: ALICE }, content_type: 'image/png' }),
+    ]);
   });
 
   it('a reply to a case not waiting for me is a 409 and nothing is stored', async () => {
@@ -150,9 +165,9 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     // An empty answer to a case that does wait is a 400, and nothing changes either.
     const waiting = await waitingForAlice();
     const waitingBefore = await footprint(waiting);
-    expect((await t.http.post(`/v1/customer/cases/${waiting}/info-replies`).set('Authorization', alice).field('text', '   ').attach('file', PNG, 'x.png').expect(400)).body.fields).toEqual([
-      { path: 'text', message: '1 to 8000 characters' },
-    ]);
+    expect(
+      (await t.http.post(`/v1/customer/cases/${waiting}/info-replies`).set('Authorization', alice).field('text', '   ').attach('file', PNG, 'x.png').expect(400)).body.fields,
+    ).toEqual([{ path: 'text', message: '1 to 8000 characters' }]);
     expect((await t.http.post(`/v1/customer/cases/${waiting}/info-replies`).set('Authorization', alice).send({ text: 'x', file: 'no' }).expect(400)).body.fields).toEqual([
       { path: 'file', message: 'only text, category are accepted' },
     ]);
@@ -181,7 +196,10 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
       files: [{ originalName: 'late.png', declaredType: 'image/png', tempPath, sizeBytes: PNG.length, sha256: createHash('sha256').update(PNG).digest('hex'), head: PNG }],
     };
     const refusal = await RequestContext.create(t.app.get(MikroORM).em, () =>
-      t.app.get(ReplyToInfoRequest).execute({ customerId: ALICE, caseId: id, upload, locale: 'en' }).catch((error: { code?: string }) => error.code),
+      t.app
+        .get(ReplyToInfoRequest)
+        .execute({ customerId: ALICE, caseId: id, upload, locale: 'en' })
+        .catch((error: { code?: string }) => error.code),
     );
     expect(refusal).toBe('NOT_WAITING_FOR_CUSTOMER');
     expect(await footprint(id)).toEqual(before);
@@ -190,11 +208,25 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
 
   it('hands in typed evidence; an agent uploads a file for the customer; wrong types, sizes and categories store nothing', async () => {
     const id = await open();
-    const added = await t.http.post(`/v1/customer/cases/${id}/evidence`).set('Authorization', alice).set('Idempotency-Key', `ev-${id}`).field('category', 'receipt').attach('file', PDF, 'receipt.pdf').expect(200);
+    const added = await t.http
+      .post(`/v1/customer/cases/${id}/evidence`)
+      .set('Authorization', alice)
+      .set('Idempotency-Key', `ev-${id}`)
+      .field('category', 'receipt')
+      .attach('file', PDF, 'receipt.pdf')
+      .expect(200);
     expect(added.body.files).toEqual([expect.objectContaining({ party: 'customer', category: 'receipt', filename: 'receipt.pdf', uploaded_by: { kind: 'customer', id: ALICE } })]);
 
-    const onBehalf = await t.http.post(`/v1/cases/${id}/evidence/files`).set('Authorization', t.auth).field('party', 'customer').field('category', 'chat_log').attach('file', Buffer.from('客服聊天记录：2026-12-01 …'), 'chat.txt').expect(200);
-    expect(onBehalf.body.files).toEqual([expect.objectContaining({ party: 'customer', category: 'chat_log', uploaded_by: { kind: 'agent', id: t.adminId }, content_type: 'text/plain' })]);
+    const onBehalf = await t.http
+      .post(`/v1/cases/${id}/evidence/files`)
+      .set('Authorization', t.auth)
+      .field('party', 'customer')
+      .field('category', 'chat_log')
+      .attach('file', Buffer.from('客服聊天记录：2026-12-01 …'), 'chat.txt')
+      .expect(200);
+    expect(onBehalf.body.files).toEqual([
+      expect.objectContaining({ party: 'customer', category: 'chat_log', uploaded_by: { kind: 'agent', id: t.adminId }, content_type: 'text/plain' }),
+    ]);
     const agentView = await t.http.get(`/v1/cases/${id}/evidence`).set('Authorization', t.auth).expect(200);
     expect(agentView.body.customer_files.map((f: { category: string }) => f.category)).toEqual(['receipt', 'chat_log']);
     const mine = await t.http.get(`/v1/customer/cases/${id}/evidence`).set('Authorization', alice).expect(200);
@@ -205,7 +237,11 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     expect(JSON.stringify(mine.body)).not.toContain(t.adminId);
 
     const before = await footprint(id);
-    const html = await t.http.post(`/v1/customer/cases/${id}/evidence`).set('Authorization', alice).attach('file', Buffer.from('<html><script>alert(1)</script></html>'), 'photo.png').expect(415);
+    const html = await t.http
+      .post(`/v1/customer/cases/${id}/evidence`)
+      .set('Authorization', alice)
+      .attach('file', Buffer.from('<html><script>alert(1)</script></html>'), 'photo.png')
+      .expect(415);
     expect(html.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const category = await t.http.post(`/v1/customer/cases/${id}/evidence`).set('Authorization', alice).field('category', 'selfie').attach('file', PNG, 'x.png').expect(400);
     expect(category.body.fields).toEqual([{ path: 'category', message: 'one of receipt, transaction_record, product_photos, chat_log, other' }]);
@@ -224,7 +260,12 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
 
   it('withdraws through the machine as the customer; a second withdrawal is the machine refusing', async () => {
     const id = await open();
-    const withdrawn = await t.http.post(`/v1/customer/cases/${id}/withdraw`).set('Authorization', alice).set('Idempotency-Key', `wd-${id}`).send({ reason: '包裹已收到' }).expect(200);
+    const withdrawn = await t.http
+      .post(`/v1/customer/cases/${id}/withdraw`)
+      .set('Authorization', alice)
+      .set('Idempotency-Key', `wd-${id}`)
+      .send({ reason: '包裹已收到' })
+      .expect(200);
     expect(withdrawn.body.status).toEqual({ code: 'withdrawn', text: '已撤销' });
     expect(withdrawn.body.next_step).toBeNull();
     expect(withdrawn.body.allowed_actions).toEqual([]);
@@ -269,7 +310,12 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     for (const score of [0, 6, 3.5, '5']) {
       expect((await t.http.post(`/v1/customer/cases/${id}/rating`).set('Authorization', alice).send({ score }).expect(400)).body.code).toBe('VALIDATION_FAILED');
     }
-    const rated = await t.http.post(`/v1/customer/cases/${id}/rating`).set('Authorization', alice).set('Idempotency-Key', `rate-${id}`).send({ score: 4, comment: '处理很快' }).expect(200);
+    const rated = await t.http
+      .post(`/v1/customer/cases/${id}/rating`)
+      .set('Authorization', alice)
+      .set('Idempotency-Key', `rate-${id}`)
+      .send({ score: 4, comment: '处理很快' })
+      .expect(200);
     expect(rated.body.rating).toMatchObject({ score: 4, comment: '处理很快' });
     expect(rated.body.allowed_actions).toEqual(['appeal']);
     const twice = await t.http.post(`/v1/customer/cases/${id}/rating`).set('Authorization', alice).send({ score: 1 }).expect(409);
@@ -282,7 +328,12 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
 
   it('writes to support and reads the replies on the customer side of the conversation', async () => {
     const id = await open();
-    const sent = await t.http.post(`/v1/customer/cases/${id}/messages`).set('Authorization', alice).set('Idempotency-Key', `msg-${id}`).send({ body: '请问进度如何？' }).expect(200);
+    const sent = await t.http
+      .post(`/v1/customer/cases/${id}/messages`)
+      .set('Authorization', alice)
+      .set('Idempotency-Key', `msg-${id}`)
+      .send({ body: '请问进度如何？' })
+      .expect(200);
     expect(sent.body).toMatchObject({ case_id: id, from: 'you', body: '请问进度如何？', locale: 'zh-CN' });
     await t.http.post(`/v1/cases/${id}/messages`).set('Authorization', t.auth).send({ party: 'customer', body: '我们正在联系商家。' }).expect(201);
     const thread = await t.http.get(`/v1/customer/cases/${id}/messages`).set('Authorization', alice).expect(200);
@@ -319,7 +370,16 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
   it('documents the customer-token scheme and the routes at /docs', async () => {
     const docs = await t.http.get('/docs-json').expect(200);
     expect(docs.body.components.securitySchemes['customer-token']).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-    for (const path of ['/v1/customer/cases', '/v1/customer/cases/{id}', '/v1/customer/cases/{id}/info-replies', '/v1/customer/cases/{id}/evidence', '/v1/customer/cases/{id}/withdraw', '/v1/customer/cases/{id}/appeal', '/v1/customer/cases/{id}/rating', '/v1/customer/cases/{id}/messages']) {
+    for (const path of [
+      '/v1/customer/cases',
+      '/v1/customer/cases/{id}',
+      '/v1/customer/cases/{id}/info-replies',
+      '/v1/customer/cases/{id}/evidence',
+      '/v1/customer/cases/{id}/withdraw',
+      '/v1/customer/cases/{id}/appeal',
+      '/v1/customer/cases/{id}/rating',
+      '/v1/customer/cases/{id}/messages',
+    ]) {
       expect(docs.body.paths[path]).toBeDefined();
     }
     expect(docs.body.paths['/v1/customer/cases/{id}/appeal'].post.security).toEqual([{ 'customer-token': [] }]);

@@ -20,7 +20,14 @@ describe("customer API: a customer never reaches another customer's case", () =>
     const [secret] = t.config.customerApi.tokenSecrets;
     alice = `Bearer ${mintCustomerToken(secret!, 'u_alice')}`;
     bob = `Bearer ${mintCustomerToken(secret!, 'u_bob')}`;
-    const open = async () => (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ customer: { id: 'u_alice' } })).expect(201)).body.id as string;
+    const open = async () =>
+      (
+        await t.http
+          .post('/v1/cases')
+          .set('Authorization', t.auth)
+          .send(disputeBody({ customer: { id: 'u_alice' } }))
+          .expect(201)
+      ).body.id as string;
     const send = async (id: string, type: string, payload: Record<string, unknown> = {}) => {
       const { body } = await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200);
       await t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type, payload, expectedVersion: body.version }).expect(200);
@@ -46,13 +53,23 @@ describe("customer API: a customer never reaches another customer's case", () =>
               (select count(*) from case_ratings) as ratings, (select count(*) from case_messages) as messages,
               (select count(*) from idempotency_keys) as keys`,
     );
-    return { row, stored: filesUnder(t.storageDir).filter((path) => !path.startsWith('.incoming')).sort() };
+    return {
+      row,
+      stored: filesUnder(t.storageDir)
+        .filter((path) => !path.startsWith('.incoming'))
+        .sort(),
+    };
   };
 
   it('is the same 404 as a missing case on every route, and nothing of the case changes', async () => {
     const routes: Array<[string, string, Call]> = [
       ['read', waiting, (id) => t.http.get(`/v1/customer/cases/${id}`).set('Authorization', bob)],
-      ['info reply', waiting, (id) => t.http.post(`/v1/customer/cases/${id}/info-replies`).set('Authorization', bob).set('Idempotency-Key', randomUUID()).field('text', 'forged').attach('file', PNG, 'x.png')],
+      [
+        'info reply',
+        waiting,
+        (id) =>
+          t.http.post(`/v1/customer/cases/${id}/info-replies`).set('Authorization', bob).set('Idempotency-Key', randomUUID()).field('text', 'forged').attach('file', PNG, 'x.png'),
+      ],
       ['read evidence', waiting, (id) => t.http.get(`/v1/customer/cases/${id}/evidence`).set('Authorization', bob)],
       ['evidence', waiting, (id) => t.http.post(`/v1/customer/cases/${id}/evidence`).set('Authorization', bob).set('Idempotency-Key', randomUUID()).attach('file', PNG, 'x.png')],
       ['withdraw', waiting, (id) => t.http.post(`/v1/customer/cases/${id}/withdraw`).set('Authorization', bob).set('Idempotency-Key', randomUUID()).send({})],

@@ -75,7 +75,12 @@ describe('customer notifications', () => {
   });
 
   async function mails(): Promise<ParsedMail[]> {
-    return Promise.all(readdirSync(mailDir).filter((name) => name.endsWith('.eml')).sort().map((name) => simpleParser(readFileSync(join(mailDir, name)))));
+    return Promise.all(
+      readdirSync(mailDir)
+        .filter((name) => name.endsWith('.eml'))
+        .sort()
+        .map((name) => simpleParser(readFileSync(join(mailDir, name)))),
+    );
   }
   const mailTo = (address: string) => async () => (await mails()).filter((mail) => mail.to && JSON.stringify(mail.to).includes(address));
   async function walletNotifications(): Promise<WalletNotification[]> {
@@ -122,7 +127,9 @@ describe('customer notifications', () => {
     expect(push).toMatchObject({ channel: 'push', locale: 'zh-CN', title: mail!.subject, body: mail!.text!.trim() });
     // The promised time is the first-response clock's breach, in Beijing time.
     const [clockRow] = await t.sql<{ due_at: Date }>(`select due_at from sla_clocks where case_id = $1 and target = 'firstResponse'`, [opened.id]);
-    const due = new Intl.DateTimeFormat('zh-CN', { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(clockRow!.due_at);
+    const due = new Intl.DateTimeFormat('zh-CN', { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(
+      clockRow!.due_at,
+    );
     expect(mail!.text).toContain(`将在${due}前回复`);
     // SMS is kept for what the customer must act on: the app push carries the acknowledgement.
     const rows = await waitFor('both deliveries sent', async () => {
@@ -152,7 +159,9 @@ describe('customer notifications', () => {
     });
     expect(request!.text).toMatch(/we need: Please send a photo of the parcel label\. Please reply in the wallet app by [A-Z][a-z]+ \d{1,2} at \d{2}:\d{2} \(Beijing time\)/);
     // No app push for this customer: the request also goes by SMS, to the full number (opened from its seal).
-    const sms = await waitFor('the information request SMS', async () => (await walletFor('u_info')()).find((n) => n.channel === 'sms' && n.title.startsWith('Information needed')));
+    const sms = await waitFor('the information request SMS', async () =>
+      (await walletFor('u_info')()).find((n) => n.channel === 'sms' && n.title.startsWith('Information needed')),
+    );
     expect(sms).toMatchObject({ phone: '+8613900001111', locale: 'en' });
     expect(sms.body).toContain('Please send a photo of the parcel label');
 
@@ -179,13 +188,19 @@ describe('customer notifications', () => {
 
   it('tells the customer the refund is on its way with its expected arrival, then that it arrived', async () => {
     // SLOW-: the wallet takes the refund and the bank settles it days later (contract: expected_arrival_at = now + 3 days).
-    const opened = await open({ transactionRef: `SLOW-${refSuffix()}`, amount: { amountMinor: 12_850, currency: 'CNY' }, customer: { id: 'u_refund_way', locale: 'zh-CN', email: 'refund-way@example.com' } });
+    const opened = await open({
+      transactionRef: `SLOW-${refSuffix()}`,
+      amount: { amountMinor: 12_850, currency: 'CNY' },
+      customer: { id: 'u_refund_way', locale: 'zh-CN', email: 'refund-way@example.com' },
+    });
     await send(opened.id, 'FORWARD_TO_MERCHANT');
     await send(opened.id, 'MERCHANT_CONTEST', { summary: 'Delivered' });
     await send(opened.id, 'DECIDE_FULL_REFUND', { reason: 'Not as described' });
     const sent = await waitFor('the refund-sent email', async () => (await mailTo('refund-way@example.com')()).find((mail) => mail.subject?.includes('退款已发出')));
     expect(sent.text).toMatch(/退款¥128\.50已按原路退回，预计\d+月\d+日 \d\d:\d\d前到账。/);
-    const [refund] = await t.sql<{ idempotency_key: string; expected_arrival_at: Date }>(`select idempotency_key, expected_arrival_at from refunds where case_id = $1`, [opened.id]);
+    const [refund] = await t.sql<{ idempotency_key: string; expected_arrival_at: Date }>(`select idempotency_key, expected_arrival_at from refunds where case_id = $1`, [
+      opened.id,
+    ]);
     expect(refund!.expected_arrival_at).not.toBeNull();
     // The customer's own view (customer API) shows when the money is expected.
     // Minted on the app's clock (this test moves it to Beijing daytime), as the wallet backend's would match the engine's.
@@ -246,15 +261,20 @@ describe('customer notifications', () => {
 
     // The timeline shows what happened to each message.
     const timeline = (await t.http.get(`/v1/cases/${v2.id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string; payload: any }>;
-    expect(timeline.filter((entry) => entry.type === 'notification.failed').map((entry) => entry.payload.channel).sort()).toEqual(expect.arrayContaining(['email', 'push']));
+    expect(
+      timeline
+        .filter((entry) => entry.type === 'notification.failed')
+        .map((entry) => entry.payload.channel)
+        .sort(),
+    ).toEqual(expect.arrayContaining(['email', 'push']));
   });
 
-  it('passes an agent\'s conversation reply on to the customer (a notify row another part of the engine writes)', async () => {
+  it("passes an agent's conversation reply on to the customer (a notify row another part of the engine writes)", async () => {
     const opened = await open({ customer: { id: 'u_chat', locale: 'zh-CN', email: 'chat@example.com' } });
-    await t.sql(
-      `insert into outbox (id, case_id, type, payload, created_at) values (gen_random_uuid(), $1, 'notify', $2, now())`,
-      [opened.id, JSON.stringify({ topic: 'conversation.agent_replied', audience: ['customer'], messageId: 'msg-1', body: 'Your parcel was found at the depot.', locale: 'en' })],
-    );
+    await t.sql(`insert into outbox (id, case_id, type, payload, created_at) values (gen_random_uuid(), $1, 'notify', $2, now())`, [
+      opened.id,
+      JSON.stringify({ topic: 'conversation.agent_replied', audience: ['customer'], messageId: 'msg-1', body: 'Your parcel was found at the depot.', locale: 'en' }),
+    ]);
     await waitFor('a reconcile pass', async () => (await t.app.get(Reconciler).reconcileOnce()) !== false);
     const reply = await waitFor('the reply email', async () => (await mailTo('chat@example.com')()).find((mail) => mail.subject?.startsWith('Support replied')));
     // Written in English, so sent in English although the customer's language is Chinese.
@@ -293,7 +313,13 @@ describe('customer notifications', () => {
     clock.set(night);
     try {
       const disputed = await open({ customer: { id: 'u_night', locale: 'zh-CN', phone: '+8613700002222' } });
-      await open({ kind: 'account_security', amount: undefined, reason: undefined, merchantId: undefined, customer: { id: 'u_night_security', locale: 'zh-CN', phone: '+8613700003333' } });
+      await open({
+        kind: 'account_security',
+        amount: undefined,
+        reason: undefined,
+        merchantId: undefined,
+        customer: { id: 'u_night_security', locale: 'zh-CN', phone: '+8613700003333' },
+      });
       // The account-security freeze goes out at once; its acknowledgement, like the dispute's, waits for the morning.
       const frozen = await waitFor('the freeze SMS', async () => (await walletFor('u_night_security')()).find((n) => n.channel === 'sms'));
       expect(frozen.title).toBe('您的账户已被临时冻结');
@@ -322,7 +348,9 @@ describe('customer notifications', () => {
   });
 
   it('sends WeChat template messages to the openid, fetching a new access token when the old one was revoked', async () => {
-    const wechatMessages = async () => ((await (await fetch(`${wechat.ready.url}/received`)).json()) as { messages: Array<{ touser: string; template_id: string; data: Record<string, { value: string }> }> }).messages;
+    const wechatMessages = async () =>
+      ((await (await fetch(`${wechat.ready.url}/received`)).json()) as { messages: Array<{ touser: string; template_id: string; data: Record<string, { value: string }> }> })
+        .messages;
     await open({ customer: { id: 'u_wechat_1', locale: 'zh-CN', wechatOpenId: 'oWechatUser0000000000000001' } });
     const first = await waitFor('the WeChat message', async () => (await wechatMessages()).find((m) => m.touser === 'oWechatUser0000000000000001'));
     expect(first.template_id).toBe('tpl-case-update');
@@ -344,23 +372,41 @@ describe('customer notifications', () => {
     await t.http
       .put('/v1/sla/policies/fast-weibo-notify')
       .set('Authorization', t.auth)
-      .send({ name: 'Fast (tests)', position: 1, match: { channels: ['weibo'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 3 / 60, mode: 'calendar' } }, reminders: [] })
+      .send({
+        name: 'Fast (tests)',
+        position: 1,
+        match: { channels: ['weibo'] },
+        calendarId: 'prc-default',
+        targets: { resolution: { minutes: 3 / 60, mode: 'calendar' } },
+        reminders: [],
+      })
       .expect(200);
     const agent = await t.login('breach.owner@test.local', 'agent');
-    const opened = (await t.http.post('/v1/cases').set('Authorization', t.auth).send({ kind: 'inquiry', channel: 'weibo', subject: 'Where is my money?', customer: { id: 'u_breach' } }).expect(201)).body;
+    const opened = (
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send({ kind: 'inquiry', channel: 'weibo', subject: 'Where is my money?', customer: { id: 'u_breach' } })
+        .expect(201)
+    ).body;
     await t.http.post(`/v1/cases/${opened.id}/assign`).set('Authorization', t.auth).send({ assigneeId: agent.id, expectedVersion: opened.version }).expect(200);
     const mail = await waitFor('the breach email', async () => (await mailTo('breach.owner@test.local')()).find((m) => m.subject?.startsWith('SLA 已超时')), 20_000);
     expect(mail.text).toContain('（Where is my money?）的解决时限已超时');
     // The mail server has it a moment before the worker records it as sent.
     const rows = await waitFor('the delivery recorded as sent', async () => {
-      const found = await t.sql<{ recipient_agent_id: string; status: string }>(`select recipient_agent_id, status from notification_deliveries where case_id = $1 and topic = 'sla.breached'`, [opened.id]);
+      const found = await t.sql<{ recipient_agent_id: string; status: string }>(
+        `select recipient_agent_id, status from notification_deliveries where case_id = $1 and topic = 'sla.breached'`,
+        [opened.id],
+      );
       return found.every((row) => row.status === 'sent') ? found : undefined;
     });
     expect(rows).toEqual([{ recipient_agent_id: agent.id, status: 'sent' }]);
   });
 
   it('shows contact details masked everywhere, and in full only through an audited reveal', async () => {
-    const opened = await open({ customer: { id: 'u_private', name: '王小明', email: 'wang.private@example.com', phone: '13812345678', wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
+    const opened = await open({
+      customer: { id: 'u_private', name: '王小明', email: 'wang.private@example.com', phone: '13812345678', wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
+    });
     expect(opened.customerContact).toEqual({ locale: 'zh-CN', pushEnabled: false, phone: '138****5678', email: 'w***@example.com', wechatOpenId: 'oUpF****6o' });
     const listed = (await t.http.get('/v1/cases?q=u_private').set('Authorization', t.auth).expect(200)).body.items as Array<{ id: string; customerContact: unknown }>;
     expect(listed.find((item) => item.id === opened.id)!.customerContact).toEqual(opened.customerContact);
@@ -375,21 +421,33 @@ describe('customer notifications', () => {
     for (const secret of ['13812345678', 'wang.private@example.com', 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o']) expect(everything).not.toContain(secret);
 
     const agent = await t.login('revealer@test.local', 'agent');
-    const revealed = await t.http.post(`/v1/cases/${opened.id}/customer-contact/reveal`).set('Authorization', agent.auth).send({ fields: ['phone', 'email'] }).expect(200);
+    const revealed = await t.http
+      .post(`/v1/cases/${opened.id}/customer-contact/reveal`)
+      .set('Authorization', agent.auth)
+      .send({ fields: ['phone', 'email'] })
+      .expect(200);
     expect(revealed.body).toEqual({ phone: '13812345678', email: 'wang.private@example.com' });
     const audit = await t.sql<{ agent_id: string; fields: string[] }>(`select agent_id, fields from customer_contact_reveals where case_id = $1`, [opened.id]);
     expect(audit).toEqual([{ agent_id: agent.id, fields: ['phone', 'email'] }]);
     const timeline = (await t.http.get(`/v1/cases/${opened.id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string; actor: any; payload: any }>;
-    expect(timeline.find((entry) => entry.type === 'customer_contact.revealed')).toMatchObject({ actor: { kind: 'agent', id: agent.id, name: 'revealer' }, payload: { fields: ['phone', 'email'] } });
+    expect(timeline.find((entry) => entry.type === 'customer_contact.revealed')).toMatchObject({
+      actor: { kind: 'agent', id: agent.id, name: 'revealer' },
+      payload: { fields: ['phone', 'email'] },
+    });
 
     await t.http.post(`/v1/cases/${opened.id}/customer-contact/reveal`).send({}).expect(401);
-    const unknownField = await t.http.post(`/v1/cases/${opened.id}/customer-contact/reveal`).set('Authorization', agent.auth).send({ fields: ['address'] }).expect(400);
+    const unknownField = await t.http
+      .post(`/v1/cases/${opened.id}/customer-contact/reveal`)
+      .set('Authorization', agent.auth)
+      .send({ fields: ['address'] })
+      .expect(400);
     expect(unknownField.body.code).toBe('VALIDATION_FAILED');
     expect(await t.sql(`select 1 from customer_contact_reveals where case_id = $1`, [opened.id])).toHaveLength(1);
   });
 
   it('refuses bad contact details with 400 and stores nothing', async () => {
-    const count = async () => (await t.sql<{ n: string }>(`select (select count(*) from cases) + (select count(*) from outbox) + (select count(*) from case_customer_contacts) as n`))[0]!.n;
+    const count = async () =>
+      (await t.sql<{ n: string }>(`select (select count(*) from cases) + (select count(*) from outbox) + (select count(*) from case_customer_contacts) as n`))[0]!.n;
     const before = await count();
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ id: 'u_bad', phone: 'call me maybe' }, 'customer.phone'],
@@ -407,7 +465,14 @@ describe('customer notifications', () => {
       .post('/v1/intake/cases')
       .set('Authorization', t.intakeAuth)
       .set('Idempotency-Key', 'bad-contact-1')
-      .send({ kind: 'dispute', subject: 'x', customer: { id: 'u_bad', email: 'nope' }, transactionRef: 'TX-BAD-CONTACT', amount: { amountMinor: 100, currency: 'CNY' }, reason: 'not_received' });
+      .send({
+        kind: 'dispute',
+        subject: 'x',
+        customer: { id: 'u_bad', email: 'nope' },
+        transactionRef: 'TX-BAD-CONTACT',
+        amount: { amountMinor: 100, currency: 'CNY' },
+        reason: 'not_received',
+      });
     expect({ status: intake.status, code: intake.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
     expect(await count()).toBe(before);
   });

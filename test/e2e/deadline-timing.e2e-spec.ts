@@ -29,17 +29,18 @@ describe('deadlines: never early, never stranded, and the window closes on time'
 
   /** A dispute waiting for the merchant, and its merchant window's deadline row. */
   async function forwardedDispute(): Promise<{ caseId: string; deadlineId: string; version: number }> {
-    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: merchant.id })).expect(201);
+    const { body } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: merchant.id }))
+      .expect(201);
     const forwarded = await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     const [row] = await t.sql<{ id: string }>(`select id from deadlines where case_id = $1 and name = 'merchantResponseWindow'`, [body.id]);
     return { caseId: body.id, deadlineId: row!.id, version: forwarded.body.version };
   }
 
   const deadlineRow = async (id: string) =>
-    (await t.sql<{ status: string; fired_on_time: boolean | null }>(
-      `select status, settled_at >= due_at as fired_on_time from deadlines where id = $1`,
-      [id],
-    ))[0]!;
+    (await t.sql<{ status: string; fired_on_time: boolean | null }>(`select status, settled_at >= due_at as fired_on_time from deadlines where id = $1`, [id]))[0]!;
   const caseRow = async (id: string) => (await t.sql<{ state: string; version: number }>(`select state, version from cases where id = $1`, [id]))[0]!;
   const windowFired = async (caseId: string) => (await caseRow(caseId)).state !== 'awaitingMerchant';
 
@@ -105,7 +106,11 @@ describe('deadlines: never early, never stranded, and the window closes on time'
         .set('Idempotency-Key', `fields-${caseId}`)
         .send({ shipping_proof: 'SF1400000001, signed by the buyer' })
         .expect(200);
-      await waitFor('the window to be due', async () => (await t.sql<{ due: boolean }>(`select due_at <= now() as due from deadlines where id = $1`, [deadlineId]))[0]!.due, 10_000);
+      await waitFor(
+        'the window to be due',
+        async () => (await t.sql<{ due: boolean }>(`select due_at <= now() as due from deadlines where id = $1`, [deadlineId]))[0]!.due,
+        10_000,
+      );
       expect((await deadlineRow(deadlineId)).status).toBe('pending');
 
       const accepted = await t.http.post(`/v1/merchant/disputes/${caseId}/accept`).set('Authorization', merchant.auth).set('Idempotency-Key', `accept-${caseId}`).expect(409);

@@ -52,7 +52,11 @@ describe('a dispute through the HTTP API, driven by real deadlines and workers',
   });
 
   it('the contest path: information request, partial refund decision, refund, never more than disputed', async () => {
-    const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ amount: { amountMinor: 25_000, currency: 'CNY' } })).expect(201);
+    const { body: opened } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ amount: { amountMinor: 25_000, currency: 'CNY' } }))
+      .expect(201);
     let version = opened.version;
     for (const [type, payload] of [
       ['FORWARD_TO_MERCHANT', undefined],
@@ -65,9 +69,7 @@ describe('a dispute through the HTTP API, driven by real deadlines and workers',
     }
     const reviewing = await getCase(opened.id);
     expect(reviewing.state).toBe('investigation.reviewing');
-    expect(reviewing.allowedEvents).toEqual(
-      expect.arrayContaining(['DECIDE_FULL_REFUND', 'DECIDE_PARTIAL_REFUND', 'DECIDE_REJECT', 'REQUEST_MERCHANT_INFO']),
-    );
+    expect(reviewing.allowedEvents).toEqual(expect.arrayContaining(['DECIDE_FULL_REFUND', 'DECIDE_PARTIAL_REFUND', 'DECIDE_REJECT', 'REQUEST_MERCHANT_INFO']));
 
     const tooMuch = await send(opened.id, 'DECIDE_PARTIAL_REFUND', version, { amountMinor: 25_000, reason: 'half' }).expect(422);
     expect(tooMuch.body).toMatchObject({ code: 'REFUND_EXCEEDS_REMAINING', remainingMinor: 25_000 });
@@ -78,9 +80,7 @@ describe('a dispute through the HTTP API, driven by real deadlines and workers',
       return current.state === 'resolved' ? current : undefined;
     });
     expect(resolved.details).toMatchObject({ refundedMinor: 10_000, pendingRefundMinor: 0 });
-    expect(resolved.details.decisions).toEqual([
-      expect.objectContaining({ outcome: 'partial_refund', amountMinor: 10_000, decidedBy: 'agent', stage: 'first' }),
-    ]);
+    expect(resolved.details.decisions).toEqual([expect.objectContaining({ outcome: 'partial_refund', amountMinor: 10_000, decidedBy: 'agent', stage: 'first' })]);
     const [{ total }] = await t.sql<{ total: string }>(`select coalesce(sum(amount_minor), 0) as total from refunds where case_id = $1 and status = 'succeeded'`, [opened.id]);
     expect(Number(total)).toBe(10_000);
   });

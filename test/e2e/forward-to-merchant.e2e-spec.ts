@@ -24,7 +24,11 @@ describe('forwarding a dispute to its merchant', () => {
   };
   /** A registered merchant with one secret key. */
   const register = async (id: string) => {
-    await t.http.post('/v1/admin/merchants').set('Authorization', t.auth).send({ id, name: `Merchant ${id}` }).expect(201);
+    await t.http
+      .post('/v1/admin/merchants')
+      .set('Authorization', t.auth)
+      .send({ id, name: `Merchant ${id}` })
+      .expect(201);
     return addKey(id);
   };
   const revoke = (id: string, keyId: string) => t.http.delete(`/v1/admin/merchants/${id}/api-keys/${keyId}`).set('Authorization', t.auth).expect(200);
@@ -88,7 +92,11 @@ describe('forwarding a dispute to its merchant', () => {
         await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', auth).send({ url: receiver.url, events }).expect(200);
         await revoke(id, keyId);
       };
-      await t.http.post('/v1/admin/merchants').set('Authorization', t.auth).send({ id, name: `Merchant ${id}` }).expect(201);
+      await t.http
+        .post('/v1/admin/merchants')
+        .set('Authorization', t.auth)
+        .send({ id, name: `Merchant ${id}` })
+        .expect(201);
       await endpointOnly(['dispute.resolved']);
       const dispute = await open({ merchantId: id });
       expect((await forward(dispute.id).expect(422)).body).toMatchObject({ code: 'MERCHANT_UNREACHABLE', reason: 'no_active_key_or_webhook' });
@@ -112,7 +120,11 @@ describe('forwarding a dispute to its merchant', () => {
 
   it('offers no merchant reachability on cases that are not disputes', async () => {
     const inquiry = (
-      await t.http.post('/v1/cases').set('Authorization', t.auth).send({ kind: 'inquiry', channel: 'chat', subject: 'Fees?', customer: { id: 'u_1' } }).expect(201)
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send({ kind: 'inquiry', channel: 'chat', subject: 'Fees?', customer: { id: 'u_1' } })
+        .expect(201)
     ).body;
     expect(inquiry.merchantReachability).toBeNull();
   });

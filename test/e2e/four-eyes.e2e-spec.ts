@@ -129,9 +129,7 @@ describe('four eyes on money (dispute v3 over the API)', () => {
       ]),
     );
     const audit = (await t.http.get('/v1/admin/audit-log').query({ targetType: 'case', targetId: reviewing.id }).set('Authorization', t.auth).expect(200)).body;
-    expect(audit.data).toEqual([
-      expect.objectContaining({ action: 'case.proposal_approved', actorId: otherSupervisor.id, actorLabel: 'sam@test.local', targetId: reviewing.id }),
-    ]);
+    expect(audit.data).toEqual([expect.objectContaining({ action: 'case.proposal_approved', actorId: otherSupervisor.id, actorLabel: 'sam@test.local', targetId: reviewing.id })]);
     const after = (await t.http.get('/v1/approvals').set('Authorization', otherSupervisor.auth).expect(200)).body;
     expect(after.items.map((item: { case: { id: string } }) => item.case.id)).not.toContain(reviewing.id);
   });
@@ -168,8 +166,12 @@ describe('four eyes on money (dispute v3 over the API)', () => {
     await send(reviewing.id, supervisor.auth, 'APPROVE_PROPOSAL', escalated.version, {}).expect(200);
   });
 
-  it("an agent cannot accept for the merchant: they propose it with the reason and a second person approves", async () => {
-    const { body: opened } = await t.http.post('/v1/cases').set('Authorization', agent.auth).send(disputeBody({ merchantId: merchant.id })).expect(201);
+  it('an agent cannot accept for the merchant: they propose it with the reason and a second person approves', async () => {
+    const { body: opened } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', agent.auth)
+      .send(disputeBody({ merchantId: merchant.id }))
+      .expect(201);
     const forwarded = await send(opened.id, agent.auth, 'FORWARD_TO_MERCHANT', 1).expect(200);
     const refused = await send(opened.id, agent.auth, 'MERCHANT_ACCEPT', forwarded.body.version).expect(403);
     expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_MERCHANT_ACCEPT' });
@@ -216,7 +218,16 @@ describe('four eyes on money (dispute v3 over the API)', () => {
     };
 
     it('refund_request v2: an approval above the limit is refused, proposed instead, and approved by a second person', async () => {
-      const opened = await open({ kind: 'refund_request', channel: 'app', subject: 'Refund', customer: { id: 'u_rr' }, transactionRef: `TX-RR-${Date.now()}`, amount: { amountMinor: 90_000, currency: 'CNY' }, reason: 'changed mind', purchasedAt: purchasedAt() });
+      const opened = await open({
+        kind: 'refund_request',
+        channel: 'app',
+        subject: 'Refund',
+        customer: { id: 'u_rr' },
+        transactionRef: `TX-RR-${Date.now()}`,
+        amount: { amountMinor: 90_000, currency: 'CNY' },
+        reason: 'changed mind',
+        purchasedAt: purchasedAt(),
+      });
       expect(opened.machineVersion).toBe(2);
       const reviewing = await drive(opened.id, [['START_REVIEW']]);
       const refused = await send(opened.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Goods returned' }).expect(403);
@@ -229,7 +240,15 @@ describe('four eyes on money (dispute v3 over the API)', () => {
     });
 
     it('payment_failure v3: a reversal above the limit is refused, proposed instead, and approved by a second person', async () => {
-      const opened = await open({ kind: 'payment_failure', channel: 'app', subject: 'Debited but failed', customer: { id: 'u_pf' }, transactionRef: `TX-PF-${Date.now()}`, amount: { amountMinor: 70_000, currency: 'CNY' }, reason: 'debited but failed' });
+      const opened = await open({
+        kind: 'payment_failure',
+        channel: 'app',
+        subject: 'Debited but failed',
+        customer: { id: 'u_pf' },
+        transactionRef: `TX-PF-${Date.now()}`,
+        amount: { amountMinor: 70_000, currency: 'CNY' },
+        reason: 'debited but failed',
+      });
       expect(opened.machineVersion).toBe(3);
       const tracing = await drive(opened.id, [['START_INVESTIGATION'], ['RECORD_CAUSE', { cause: 'bank' }]]);
       const refused = await send(opened.id, agent.auth, 'REVERSE_PAYMENT', tracing.version, { reason: 'Debited' }).expect(403);
@@ -241,10 +260,20 @@ describe('four eyes on money (dispute v3 over the API)', () => {
     });
 
     it('balance_discrepancy v3: any correction needs a second person; the proposer cannot approve it', async () => {
-      const opened = await open({ kind: 'balance_discrepancy', channel: 'app', subject: 'Balance 50 yuan short', customer: { id: 'u_bd' }, amount: { amountMinor: 5_000, currency: 'CNY' } });
+      const opened = await open({
+        kind: 'balance_discrepancy',
+        channel: 'app',
+        subject: 'Balance 50 yuan short',
+        customer: { id: 'u_bd' },
+        amount: { amountMinor: 5_000, currency: 'CNY' },
+      });
       expect(opened.machineVersion).toBe(3);
       const needed = await drive(opened.id, [['START_PENDING_CHECK'], ['PENDING_CHECKED', { explained: false, pendingTransactionRefs: [], note: 'Nothing pending' }]]);
-      const proposed = await send(opened.id, supervisor.auth, 'PROPOSE_CORRECTION', needed.version, { amountMinor: 5_000, direction: 'credit', reason: 'Fee charged twice' }).expect(200);
+      const proposed = await send(opened.id, supervisor.auth, 'PROPOSE_CORRECTION', needed.version, {
+        amountMinor: 5_000,
+        direction: 'credit',
+        reason: 'Fee charged twice',
+      }).expect(200);
       expect(proposed.body).toMatchObject({ state: 'awaitingApproval' });
       const self = await send(opened.id, supervisor.auth, 'APPROVE_CORRECTION', proposed.body.version).expect(403);
       expect(self.body.code).toBe('SELF_APPROVAL');
@@ -261,10 +290,9 @@ describe('four eyes on money (dispute v3 over the API)', () => {
       const onV2 = await disputeInReview(80_000);
       const onV3 = await disputeInReview(80_000);
       // As if opened before v3 was deployed: v2 reads every field of the v3 snapshot but those v3 added.
-      await t.sql(
-        `update cases set machine_version = 2, snapshot = snapshot #- '{context,proposal}' #- '{context,approvalOverdue}' #- '{context,firstDeciders}' where id = $1`,
-        [onV2.id],
-      );
+      await t.sql(`update cases set machine_version = 2, snapshot = snapshot #- '{context,proposal}' #- '{context,approvalOverdue}' #- '{context,firstDeciders}' where id = $1`, [
+        onV2.id,
+      ]);
       await send(onV3.id, agent.auth, 'DECIDE_FULL_REFUND', onV3.version, { reason: 'No proof' }).expect(403);
       const decided = await send(onV2.id, agent.auth, 'DECIDE_FULL_REFUND', onV2.version, { reason: 'No proof' }).expect(200);
       expect(decided.body).toMatchObject({ machineVersion: 2, state: expect.stringMatching(/^refunding|^resolved/) });

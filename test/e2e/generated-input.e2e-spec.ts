@@ -21,12 +21,32 @@ const SKIP = new Set(['post /v1/auth/logout']);
 
 const hostileText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '0', '-1', '1e309', 'NaN', 'null', '../../etc/passwd', '%', '%00', '\u0000', '\u202eexe.pdf', 'a'.repeat(5000), "' or 1=1 --", '00000000-0000-0000-0000-000000000000', '😀'.repeat(50)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0',
+    '-1',
+    '1e309',
+    'NaN',
+    'null',
+    '../../etc/passwd',
+    '%',
+    '%00',
+    '\u0000',
+    '\u202eexe.pdf',
+    'a'.repeat(5000),
+    "' or 1=1 --",
+    '00000000-0000-0000-0000-000000000000',
+    '😀'.repeat(50),
+  ),
 );
 
 const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
-  fc.dictionary(fc.constantFrom('kind', 'type', 'amount', 'amountMinor', 'currency', 'email', 'password', 'url', 'events', 'role', 'limit', 'customer', 'reason', 'status', 'id'), fc.jsonValue({ maxDepth: 3 })),
+  fc.dictionary(
+    fc.constantFrom('kind', 'type', 'amount', 'amountMinor', 'currency', 'email', 'password', 'url', 'events', 'role', 'limit', 'customer', 'reason', 'status', 'id'),
+    fc.jsonValue({ maxDepth: 3 }),
+  ),
 );
 
 describe('generated bad input over every route of the OpenAPI document never gets a 500', () => {
@@ -38,7 +58,11 @@ describe('generated bad input over every route of the OpenAPI document never get
     t = await startTestApp();
     const merchant = await t.createMerchant();
     // A case the customer owns, so the customer routes reach their use cases too.
-    await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ customer: { id: 'u_fuzz', name: 'Fuzz' } })).expect(201);
+    await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ customer: { id: 'u_fuzz', name: 'Fuzz' } }))
+      .expect(201);
     const customerToken = mintCustomerToken(t.config.customerApi.tokenSecrets[0]!, 'u_fuzz', { ttlSeconds: 900 });
     credentials = { 'merchant-api-key': merchant.auth, 'intake-token': t.intakeAuth, 'customer-token': `Bearer ${customerToken}`, bearer: t.auth };
     const document = (await t.http.get('/docs-json').expect(200)).body as {
@@ -70,15 +94,25 @@ describe('generated bad input over every route of the OpenAPI document never get
   it('random path parameters, query values and JSON bodies', async () => {
     const failures: string[] = [];
     for (const operation of operations.filter((op) => !SKIP.has(`${op.method} ${op.path}`))) {
-      await fc.assert(
-        fc.asyncProperty(fc.array(hostileText, { minLength: 3, maxLength: 3 }), fc.dictionary(fc.constantFrom(...operation.query, 'limit', 'cursor'), hostileText, { maxKeys: 3 }), jsonBody, async (params, query, body) => {
-          const request = call(operation, fill(operation.path, params)).query(query);
-          const response = await (operation.method === 'get' || operation.method === 'delete' ? request : request.send(body as object));
-          if (response.status >= 500) failures.push(`${operation.method.toUpperCase()} ${operation.path} ${JSON.stringify({ params, query, body }).slice(0, 300)} → ${response.status} ${JSON.stringify(response.body)}`);
-          return response.status < 500;
-        }),
-        { numRuns: 8, seed: 20261203 },
-      ).catch(() => undefined);
+      await fc
+        .assert(
+          fc.asyncProperty(
+            fc.array(hostileText, { minLength: 3, maxLength: 3 }),
+            fc.dictionary(fc.constantFrom(...operation.query, 'limit', 'cursor'), hostileText, { maxKeys: 3 }),
+            jsonBody,
+            async (params, query, body) => {
+              const request = call(operation, fill(operation.path, params)).query(query);
+              const response = await (operation.method === 'get' || operation.method === 'delete' ? request : request.send(body as object));
+              if (response.status >= 500)
+                failures.push(
+                  `${operation.method.toUpperCase()} ${operation.path} ${JSON.stringify({ params, query, body }).slice(0, 300)} → ${response.status} ${JSON.stringify(response.body)}`,
+                );
+              return response.status < 500;
+            },
+          ),
+          { numRuns: 8, seed: 20261203 },
+        )
+        .catch(() => undefined);
     }
     expect(failures).toEqual([]);
   });

@@ -35,12 +35,20 @@ describe('HTTP hardening with the development defaults', () => {
 
   it('a refused webhook host is not told what our DNS answered', async () => {
     const merchant = await t.createMerchant();
-    const refused = await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', merchant.auth).send({ url: 'http://localhost:9/hook', events: ['*'] }).expect(400);
+    const refused = await t.http
+      .post('/v1/merchant/webhook-endpoints')
+      .set('Authorization', merchant.auth)
+      .send({ url: 'http://localhost:9/hook', events: ['*'] })
+      .expect(400);
     expect(refused.body.code).toBe('WEBHOOK_TARGET_REFUSED');
     expect(JSON.stringify(refused.body)).not.toMatch(/127\.0\.0\.1|::1|loopback/);
     expect(refused.body.addressClass).toBeUndefined();
     // A literal address is the caller's own: it is named, with its class.
-    const literal = await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', merchant.auth).send({ url: 'http://[fec0::1]/hook', events: ['*'] }).expect(400);
+    const literal = await t.http
+      .post('/v1/merchant/webhook-endpoints')
+      .set('Authorization', merchant.auth)
+      .send({ url: 'http://[fec0::1]/hook', events: ['*'] })
+      .expect(400);
     expect(literal.body.addressClass).toBe('private');
     expect((await t.sql(`select count(*)::int as n from webhook_endpoints`))[0]).toEqual({ n: 0 });
   });
@@ -50,7 +58,14 @@ describe('HTTP hardening with production security defaults', () => {
   let t: TestApp;
   beforeAll(async () => {
     // Production security, but without two-factor login so the test's own admin session works.
-    t = await startTestApp({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: key(), TOTP_SECRET_KEYS: key(), CUSTOMER_TOKEN_SECRETS: key(), PII_KEYS: key(), TOTP_REQUIRED_ROLES: '' });
+    t = await startTestApp({
+      NODE_ENV: 'production',
+      WEBHOOK_SECRET_KEYS: key(),
+      TOTP_SECRET_KEYS: key(),
+      CUSTOMER_TOKEN_SECRETS: key(),
+      PII_KEYS: key(),
+      TOTP_REQUIRED_ROLES: '',
+    });
   });
   afterAll(() => t.close());
 
@@ -75,7 +90,11 @@ describe('HTTP hardening with production security defaults', () => {
 
   it('webhook endpoints must be https', async () => {
     const merchant = await t.createMerchant();
-    const refused = await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', merchant.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['*'] }).expect(400);
+    const refused = await t.http
+      .post('/v1/merchant/webhook-endpoints')
+      .set('Authorization', merchant.auth)
+      .send({ url: 'http://127.0.0.1:9/hook', events: ['*'] })
+      .expect(400);
     expect(refused.body.message).toMatch(/https/);
   });
 });

@@ -34,7 +34,7 @@ describe('account_security lifecycles against the wallet', () => {
   const account = async (id: string) => (await fetch(`${t.wallet.baseUrl}/sim/accounts/${encodeURIComponent(id)}`)).json() as Promise<Record<string, any>>;
   const accountId = (prefix = 'u') => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-  it('stolen account: frozen on the wallet\'s word, verified, credentials reset (sessions revoked), unfrozen, resolved', async () => {
+  it("stolen account: frozen on the wallet's word, verified, credentials reset (sessions revoked), unfrozen, resolved", async () => {
     const customer = accountId();
     const opened = await open({ kind: 'account_security', channel: 'hotline', subject: 'My account was taken over', customer: { id: customer }, securityReport: 'stolen_account' });
     expect(opened.state).toBe('freezing.awaitingWallet');
@@ -48,7 +48,11 @@ describe('account_security lifecycles against the wallet', () => {
     await send(opened.id, 'IDENTITY_VERIFIED', { method: 'video_call', note: 'Face matches the ID card' }).then((r) => expect(r.status).toBe(200));
     await send(opened.id, 'RESET_CREDENTIALS', { reason: 'Password phished' }).then((r) => expect(r.status).toBe(200));
     const waiting = await getCase(opened.id);
-    expect(waiting).toMatchObject({ machineVersion: 3, state: 'awaitingApproval', details: expect.objectContaining({ proposal: expect.objectContaining({ action: 'reset_credentials' }) }) });
+    expect(waiting).toMatchObject({
+      machineVersion: 3,
+      state: 'awaitingApproval',
+      details: expect.objectContaining({ proposal: expect.objectContaining({ action: 'reset_credentials' }) }),
+    });
     // The proposer cannot approve it, and nothing reaches the wallet before a second person does.
     expect((await send(opened.id, 'APPROVE_PROPOSAL')).body.code).toBe('SELF_APPROVAL');
     expect(await account(customer)).toMatchObject({ frozen: true, credential_resets: 0 });
@@ -89,7 +93,10 @@ describe('account_security lifecycles against the wallet', () => {
     await send(opened.id, 'CUSTOMER_INFO_PROVIDED', { summary: '6218' });
     await send(opened.id, 'IDENTITY_VERIFIED', { method: 'bank_card', note: 'Digits match' });
     // The verifying agent's word alone resets nothing: the reset waits for a second person.
-    expect(await getCase(opened.id)).toMatchObject({ state: 'awaitingApproval', details: expect.objectContaining({ proposal: expect.objectContaining({ action: 'reset_credentials' }) }) });
+    expect(await getCase(opened.id)).toMatchObject({
+      state: 'awaitingApproval',
+      details: expect.objectContaining({ proposal: expect.objectContaining({ action: 'reset_credentials' }) }),
+    });
     // The simulator has not seen the account at all: no action was ever asked of the wallet.
     expect(await account(customer)).toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
     await approve(opened.id);

@@ -76,7 +76,7 @@ describe('balance_discrepancy lifecycles against the wallet', () => {
     const holder = await t.login(`holder-${randomBytes(3).toString('hex')}@balance.test`, 'agent');
     await t.http.post(`/v1/cases/${opened.id}/assign`).set('Authorization', t.auth).send({ assigneeId: holder.id }).expect(200);
     await send(opened.id, 'RECHECK_PENDING').then((r) => expect(r.status).toBe(200));
-    const alert = await waitFor('the alert in the assignee\'s inbox', async () => {
+    const alert = await waitFor("the alert in the assignee's inbox", async () => {
       const notes = (await t.http.get('/v1/notifications').set('Authorization', holder.auth).expect(200)).body as Array<Record<string, any>>;
       return notes.find((note) => note.caseId === opened.id && note.type === 'balance_discrepancy.pending_not_settled');
     });

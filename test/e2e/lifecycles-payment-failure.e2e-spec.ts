@@ -21,7 +21,14 @@ describe('payment_failure lifecycles against the wallet', () => {
       await t.http
         .post('/v1/cases')
         .set('Authorization', t.auth)
-        .send({ kind: 'payment_failure', channel: 'app', subject: 'Payment failed but I was charged', customer: { id: 'u_pay' }, transactionRef, amount: { amountMinor, currency: 'CNY' } })
+        .send({
+          kind: 'payment_failure',
+          channel: 'app',
+          subject: 'Payment failed but I was charged',
+          customer: { id: 'u_pay' },
+          transactionRef,
+          amount: { amountMinor, currency: 'CNY' },
+        })
         .expect(201)
     ).body;
   const getCase = async (id: string) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
@@ -51,7 +58,7 @@ describe('payment_failure lifecycles against the wallet', () => {
     expect(await t.wallet.refunds()).toEqual([]);
   });
 
-  it('no funds taken is refused by the wallet\'s record when the money was captured: back to the agent', async () => {
+  it("no funds taken is refused by the wallet's record when the money was captured: back to the agent", async () => {
     const transactionRef = ref();
     await t.wallet.createTransaction({ ref: transactionRef, amount_minor: 25_000, currency: 'CNY' });
     const opened = await investigated(transactionRef, 'merchant');

@@ -9,7 +9,13 @@ describe('merchant and intake API: malformed input is a 4xx and changes nothing'
   beforeAll(async () => {
     t = await startTestApp();
     m = await t.createMerchant();
-    disputeId = (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201)).body.id;
+    disputeId = (
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send(disputeBody({ merchantId: m.id }))
+        .expect(201)
+    ).body.id;
     await t.http.post(`/v1/cases/${disputeId}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
   });
   afterAll(() => t.close());
@@ -63,7 +69,7 @@ describe('merchant and intake API: malformed input is a 4xx and changes nothing'
     expect(stored[0]!.body).not.toContain('whsec_');
   });
 
-  it('an intake quoting another customer\'s open transaction gets a bare 409, not their case', async () => {
+  it("an intake quoting another customer's open transaction gets a bare 409, not their case", async () => {
     const body = (customer: string) => ({
       kind: 'dispute',
       channel: 'app',

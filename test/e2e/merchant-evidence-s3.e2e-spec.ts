@@ -30,7 +30,11 @@ describe('merchant evidence in an S3-compatible bucket (EVIDENCE_STORAGE=s3, s3r
   });
 
   const forwardedDispute = async () => {
-    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201);
+    const { body } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: m.id }))
+      .expect(201);
     await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     return body.id as string;
   };

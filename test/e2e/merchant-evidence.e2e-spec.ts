@@ -17,7 +17,11 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
   afterAll(() => t.close());
 
   const forwardedDispute = async () => {
-    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201);
+    const { body } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: m.id }))
+      .expect(201);
     await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     return body.id as string;
   };
@@ -39,7 +43,9 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect(response.status).toBe(413);
     expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
     // Within what the dispute may still hold, so only the per-file limit, counted on the stream, stops it.
-    const chunked = await upload(id).field('category', 'receipt').attach('file', Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024 + 1, 0x20)]), 'just-over.pdf');
+    const chunked = await upload(id)
+      .field('category', 'receipt')
+      .attach('file', Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024 + 1, 0x20)]), 'just-over.pdf');
     expect(chunked.status).toBe(413);
     expect(await footprint(id)).toEqual(before);
   });
@@ -77,7 +83,9 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     // have to. filename* is the RFC 5987 form, decoded by the parser before we see it.
     const boundary = 'xYzBoundary';
     const raw = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''..%2F..%2F%2E%2E%2Fetc%2Fcron.d%2F%22%0D%0AX-Injected%3A%20yes.pdf\r\nContent-Type: application/pdf\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''..%2F..%2F%2E%2E%2Fetc%2Fcron.d%2F%22%0D%0AX-Injected%3A%20yes.pdf\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
       PDF,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
@@ -107,11 +115,19 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
 
   it('stage fields and files, submit (contest), locked afterwards; agents see every file', async () => {
     const id = await forwardedDispute();
-    await t.http.post(`/v1/merchant/disputes/${id}/evidence`).set('Authorization', m.auth).send({ shipping_proof: 'SF1234567890 delivered 3 May', refund_policy: 'No refunds after 30 days' }).expect(200);
+    await t.http
+      .post(`/v1/merchant/disputes/${id}/evidence`)
+      .set('Authorization', m.auth)
+      .send({ shipping_proof: 'SF1234567890 delivered 3 May', refund_policy: 'No refunds after 30 days' })
+      .expect(200);
     const staged = await t.http.post(`/v1/merchant/disputes/${id}/evidence`).set('Authorization', m.auth).send({ refund_policy: null, product_description: '手机壳' }).expect(200);
     expect(staged.body.draft.fields).toEqual({ shipping_proof: 'SF1234567890 delivered 3 May', product_description: '手机壳' });
     const bad = await t.http.post(`/v1/merchant/disputes/${id}/evidence`).set('Authorization', m.auth).send({ invoice: 'x' }).expect(400);
-    const huge = await t.http.post(`/v1/merchant/disputes/${id}/evidence`).set('Authorization', m.auth).send({ receipt: 'x'.repeat(200_000) }).expect(413);
+    const huge = await t.http
+      .post(`/v1/merchant/disputes/${id}/evidence`)
+      .set('Authorization', m.auth)
+      .send({ receipt: 'x'.repeat(200_000) })
+      .expect(413);
     expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     await upload(id).field('category', 'shipping_documentation').attach('file', PNG, 'label.png').expect(200);
@@ -135,7 +151,11 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
 
     // A second submission only where the machine allows it: the agent asks for more information.
     const current = (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
-    await t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type: 'REQUEST_MERCHANT_INFO', payload: { question: 'Signed delivery note?' }, expectedVersion: current.version }).expect(200);
+    await t.http
+      .post(`/v1/cases/${id}/events`)
+      .set('Authorization', t.auth)
+      .send({ type: 'REQUEST_MERCHANT_INFO', payload: { question: 'Signed delivery note?' }, expectedVersion: current.version })
+      .expect(200);
     const asked = await t.http.get(`/v1/merchant/disputes/${id}`).set('Authorization', m.auth).expect(200);
     expect(asked.body).toMatchObject({ status: 'needs_response', info_request: { question: 'Signed delivery note?' }, allowed_actions: ['submit_evidence'] });
     expect(asked.body.evidence_due_by).not.toBeNull();
@@ -147,7 +167,10 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect(types.map((row) => row.type)).toEqual(['MERCHANT_CONTEST', 'MERCHANT_INFO_PROVIDED']);
 
     const agentView = await t.http.get(`/v1/cases/${id}/evidence`).set('Authorization', t.auth).expect(200);
-    expect(agentView.body.submissions.map((s: { number: number; files: unknown[] }) => [s.number, s.files.length])).toEqual([[1, 1], [2, 1]]);
+    expect(agentView.body.submissions.map((s: { number: number; files: unknown[] }) => [s.number, s.files.length])).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
     const fileId = agentView.body.submissions[1].files[0].id;
     const agentDownload = await t.http.get(`/v1/cases/${id}/evidence/files/${fileId}/content`).set('Authorization', t.auth).expect(200);
     expect(Buffer.from(agentDownload.body).equals(PDF)).toBe(true);
@@ -192,7 +215,11 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     expect((await upload(id).set('Idempotency-Key', 'upload-late-1').attach('file', PNG, 'r.png')).status).toBe(422);
     // The key's stored answer belongs to that dispute's route: on another dispute (not open for
     // evidence) the early refusal stands, before a byte of the body is read.
-    const { body: notForwarded } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201);
+    const { body: notForwarded } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: m.id }))
+      .expect(201);
     expect((await upload(notForwarded.id).set('Idempotency-Key', 'upload-late-1').field('category', 'receipt').attach('file', PDF, 'r.pdf')).status).toBe(409);
     const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from evidence_files where case_id = $1', [id]);
     expect(Number(n)).toBe(1);

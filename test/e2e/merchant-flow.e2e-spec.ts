@@ -32,7 +32,15 @@ describe('the merchant flow through HTTP, end to end', () => {
       const intake = await t.http
         .post('/v1/intake/cases')
         .set('Authorization', t.intakeAuth)
-        .send({ kind: 'dispute', subject: '没有收到货', customer: { id: 'u_42' }, merchantId: merchant.id, transactionRef, amount: { amountMinor: 25_900, currency: 'CNY' }, reason: 'not_received' })
+        .send({
+          kind: 'dispute',
+          subject: '没有收到货',
+          customer: { id: 'u_42' },
+          merchantId: merchant.id,
+          transactionRef,
+          amount: { amountMinor: 25_900, currency: 'CNY' },
+          reason: 'not_received',
+        })
         .expect(200);
       const id = intake.body.case.id as string;
       expect((await t.http.get(`/v1/merchant/disputes/${id}`).set('Authorization', merchant.auth).expect(200)).body.status).toBe('warning_under_review');
@@ -41,7 +49,15 @@ describe('the merchant flow through HTTP, end to end', () => {
       await t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
       const opened = await waitFor('the dispute webhook', () => firstOf('dispute.awaiting_merchant'));
       expect(verifyWebhook({ headers: opened.headers, body: opened.body, secret: endpoint.secret, nowSeconds: opened.receivedAtSeconds })).toEqual({ ok: true });
-      expect(opened.event.data.object).toMatchObject({ id, status: 'needs_response', amount: 25_900, currency: 'CNY', reason: 'not_received', transaction_ref: transactionRef, has_evidence: false });
+      expect(opened.event.data.object).toMatchObject({
+        id,
+        status: 'needs_response',
+        amount: 25_900,
+        currency: 'CNY',
+        reason: 'not_received',
+        transaction_ref: transactionRef,
+        has_evidence: false,
+      });
       expect(opened.event.data.object.evidence_due_by).not.toBeNull();
 
       // The merchant answers with evidence.
@@ -53,7 +69,12 @@ describe('the merchant flow through HTTP, end to end', () => {
         .set('Idempotency-Key', 'fields-1')
         .send({ shipping_proof: '顺丰 SF1400000001, signed 2026-11-20 by 王', product_description: 'Phone case, blue' })
         .expect(200);
-      await t.http.post(`/v1/merchant/disputes/${id}/evidence/files`).set('Authorization', merchant.auth).field('category', 'shipping_documentation').attach('file', PDF, '签收单.pdf').expect(200);
+      await t.http
+        .post(`/v1/merchant/disputes/${id}/evidence/files`)
+        .set('Authorization', merchant.auth)
+        .field('category', 'shipping_documentation')
+        .attach('file', PDF, '签收单.pdf')
+        .expect(200);
       const submitted = await t.http
         .post(`/v1/merchant/disputes/${id}/evidence/submit`)
         .set('Authorization', merchant.auth)
@@ -66,12 +87,21 @@ describe('the merchant flow through HTTP, end to end', () => {
       const evidence = await t.http.get(`/v1/cases/${id}/evidence`).set('Authorization', t.auth).expect(200);
       expect(evidence.body.submissions[0]).toMatchObject({ number: 1, submitted_as: 'MERCHANT_CONTEST', summary: 'Delivered and signed for; proof attached.' });
       const file = evidence.body.submissions[0].files[0];
-      expect(file).toMatchObject({ filename: '签收单.pdf', content_type: 'application/pdf', category: 'shipping_documentation', uploaded_by: { kind: 'merchant', id: merchant.id } });
+      expect(file).toMatchObject({
+        filename: '签收单.pdf',
+        content_type: 'application/pdf',
+        category: 'shipping_documentation',
+        uploaded_by: { kind: 'merchant', id: merchant.id },
+      });
       const downloaded = await t.http.get(`/v1/cases/${id}/evidence/files/${file.id}/content`).set('Authorization', t.auth).expect(200);
       expect(Buffer.from(downloaded.body).equals(PDF)).toBe(true);
       const current = (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
       expect(current.state).toBe('investigation.reviewing');
-      await t.http.post(`/v1/cases/${id}/events`).set('Authorization', t.auth).send({ type: 'DECIDE_REJECT', payload: { reason: 'Signed proof of delivery' }, expectedVersion: current.version }).expect(200);
+      await t.http
+        .post(`/v1/cases/${id}/events`)
+        .set('Authorization', t.auth)
+        .send({ type: 'DECIDE_REJECT', payload: { reason: 'Signed proof of delivery' }, expectedVersion: current.version })
+        .expect(200);
 
       // The decision reaches the merchant.
       const decided = await waitFor('the decision webhook', () => firstOf('dispute.resolved'));

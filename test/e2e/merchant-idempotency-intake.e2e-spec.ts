@@ -13,7 +13,11 @@ describe('idempotency keys (Stripe rules) and the intake API', () => {
   afterAll(() => t.close());
 
   const forwardedDispute = async () => {
-    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201);
+    const { body } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: m.id }))
+      .expect(201);
     await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     return body.id as string;
   };
@@ -66,13 +70,19 @@ describe('idempotency keys (Stripe rules) and the intake API', () => {
 
     // Another merchant's identical key is their own key: it does not see this response.
     const other = await t.createMerchant();
-    const theirs = await t.http.post(`/v1/merchant/disputes/${id}/evidence`).set('Authorization', other.auth).set('Idempotency-Key', 'stage-1').send({ receipt: 'A', refund_policy: 'P' });
+    const theirs = await t.http
+      .post(`/v1/merchant/disputes/${id}/evidence`)
+      .set('Authorization', other.auth)
+      .set('Idempotency-Key', 'stage-1')
+      .send({ receipt: 'A', refund_policy: 'P' });
     expect(theirs.status).toBe(404);
 
     // A refused request leaves no key behind: the retry runs again.
     const invalid = await stage(m.auth, { receipt: '' }, 'bad-1').expect(400);
     expect(invalid.body.code).toBe('VALIDATION_FAILED');
-    const keys = await t.sql<{ key: string; scope: string; expires_at: Date; created_at: Date; status: string }>('select key, scope, status, expires_at, created_at from idempotency_keys order by created_at');
+    const keys = await t.sql<{ key: string; scope: string; expires_at: Date; created_at: Date; status: string }>(
+      'select key, scope, status, expires_at, created_at from idempotency_keys order by created_at',
+    );
     expect(keys.map((k) => k.key)).not.toContain('bad-1');
     const kept = keys.find((k) => k.key === 'stage-1')!;
     expect(kept).toMatchObject({ scope: `merchant:${m.id}`, status: 'completed' });
@@ -96,7 +106,11 @@ describe('idempotency keys (Stripe rules) and the intake API', () => {
       const body = intakeBody();
       const first = await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).send(body).expect(200);
       expect(first.body).toMatchObject({ created: true, case: { kind: 'dispute', channel: 'app', state: 'open', transactionRef: body.transactionRef } });
-      const second = await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).send({ ...body, subject: 'again' }).expect(200);
+      const second = await t.http
+        .post('/v1/intake/cases')
+        .set('Authorization', t.intakeAuth)
+        .send({ ...body, subject: 'again' })
+        .expect(200);
       expect(second.body).toMatchObject({ created: false, case: { id: first.body.case.id } });
       const timeline = await t.sql<{ actor_kind: string; actor_id: string }>('select actor_kind, actor_id from case_events where case_id = $1', [first.body.case.id]);
       expect(timeline).toEqual([{ actor_kind: 'system', actor_id: 'intake:wallet' }]);
@@ -122,11 +136,19 @@ describe('idempotency keys (Stripe rules) and the intake API', () => {
     it("agents' POST /v1/cases for a transaction with an open case of that kind is 409 DUPLICATE_CASE naming it", async () => {
       const body = intakeBody();
       const opened = await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).send(body).expect(200);
-      const duplicate = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: body.transactionRef })).expect(409);
+      const duplicate = await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send(disputeBody({ transactionRef: body.transactionRef }))
+        .expect(409);
       expect(duplicate.body).toMatchObject({ code: 'DUPLICATE_CASE', existingCaseId: opened.body.case.id });
       // Once that case is done, the transaction may be disputed again.
       await t.http.post(`/v1/cases/${opened.body.case.id}/events`).set('Authorization', t.auth).send({ type: 'WITHDRAW', expectedVersion: 1 }).expect(200);
-      await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: body.transactionRef })).expect(201);
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send(disputeBody({ transactionRef: body.transactionRef }))
+        .expect(201);
     });
 
     it('needs the service token; merchant keys and agent sessions are not one', async () => {
@@ -138,7 +160,11 @@ describe('idempotency keys (Stripe rules) and the intake API', () => {
       }
       const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from cases where transaction_ref = $1', [body.transactionRef]);
       expect(Number(n)).toBe(0);
-      const invalid = await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).send({ ...body, transactionRef: undefined }).expect(400);
+      const invalid = await t.http
+        .post('/v1/intake/cases')
+        .set('Authorization', t.intakeAuth)
+        .send({ ...body, transactionRef: undefined })
+        .expect(400);
       expect(invalid.body.fields.map((f: { path: string }) => f.path)).toContain('transactionRef');
     });
 
@@ -147,7 +173,12 @@ describe('idempotency keys (Stripe rules) and the intake API', () => {
       const first = await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).set('Idempotency-Key', 'intake-1').send(body).expect(200);
       const again = await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).set('Idempotency-Key', 'intake-1').send(body).expect(200);
       expect(again.text).toBe(first.text);
-      await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).set('Idempotency-Key', 'intake-1').send({ ...body, subject: 'other' }).expect(422);
+      await t.http
+        .post('/v1/intake/cases')
+        .set('Authorization', t.intakeAuth)
+        .set('Idempotency-Key', 'intake-1')
+        .send({ ...body, subject: 'other' })
+        .expect(422);
     });
   });
 });

@@ -17,14 +17,22 @@ describe('merchant API: keys, tenant isolation, filters, rate limits', () => {
     t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false', MERCHANT_RATE_LIMIT_PER_MINUTE: '150' });
     a = await t.createMerchant('m_alpha');
     b = await t.createMerchant('m_beta');
-    const opened = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: a.id })).expect(201);
+    const opened = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: a.id }))
+      .expect(201);
     disputeId = opened.body.id;
     await t.http.post(`/v1/cases/${disputeId}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     await t.http.post(`/v1/merchant/disputes/${disputeId}/evidence`).set('Authorization', a.auth).send({ receipt: 'Order 881, paid 100.00' }).expect(200);
     const uploaded = await t.http.post(`/v1/merchant/disputes/${disputeId}/evidence/files`).set('Authorization', a.auth).attach('file', PDF, 'label.pdf').expect(200);
     fileId = uploaded.body.draft.files[0].id;
     // A public address literal: accepted without DNS; subscribed to an event this test never causes.
-    const endpoint = await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', a.auth).send({ url: 'https://203.0.114.10/hooks', events: ['dispute.closed'] }).expect(200);
+    const endpoint = await t.http
+      .post('/v1/merchant/webhook-endpoints')
+      .set('Authorization', a.auth)
+      .send({ url: 'https://203.0.114.10/hooks', events: ['dispute.closed'] })
+      .expect(200);
     endpointId = endpoint.body.id;
     const [outbox] = await t.sql<{ id: string }>('select id from outbox where case_id = $1 limit 1', [disputeId]);
     deliveryId = randomUUID();
@@ -136,7 +144,15 @@ describe('merchant API: keys, tenant isolation, filters, rate limits', () => {
   it('lists disputes with status, due and created filters and a cursor', async () => {
     const opened: string[] = [];
     for (let i = 0; i < 3; i += 1) {
-      opened.push((await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: a.id })).expect(201)).body.id);
+      opened.push(
+        (
+          await t.http
+            .post('/v1/cases')
+            .set('Authorization', t.auth)
+            .send(disputeBody({ merchantId: a.id }))
+            .expect(201)
+        ).body.id,
+      );
     }
     const all: string[] = [];
     let cursor: string | null = null;
@@ -153,15 +169,28 @@ describe('merchant API: keys, tenant isolation, filters, rate limits', () => {
 
     const needs = await t.http.get('/v1/merchant/disputes?status=needs_response').set('Authorization', a.auth).expect(200);
     expect(needs.body.data.map((d: { id: string }) => d.id)).toEqual([disputeId]);
-    expect(needs.body.data[0]).toMatchObject({ amount: 10_000, currency: 'CNY', reason: 'not_received', has_evidence: false, submission_count: 0, allowed_actions: ['accept', 'submit_evidence'] });
+    expect(needs.body.data[0]).toMatchObject({
+      amount: 10_000,
+      currency: 'CNY',
+      reason: 'not_received',
+      has_evidence: false,
+      submission_count: 0,
+      allowed_actions: ['accept', 'submit_evidence'],
+    });
     const [deadline] = await t.sql<{ due_at: Date }>(`select due_at from deadlines where case_id = $1 and name = 'merchantResponseWindow'`, [disputeId]);
     expect(needs.body.data[0].evidence_due_by).toBe(deadline!.due_at.toISOString());
 
     const waiting = await t.http.get('/v1/merchant/disputes?status=warning_under_review').set('Authorization', a.auth).expect(200);
     expect(waiting.body.data.map((d: { id: string }) => d.id).sort()).toEqual([...opened].sort());
-    const dueSoon = await t.http.get(`/v1/merchant/disputes?due_before=${encodeURIComponent(new Date(Date.now() + 30 * 86_400_000).toISOString())}`).set('Authorization', a.auth).expect(200);
+    const dueSoon = await t.http
+      .get(`/v1/merchant/disputes?due_before=${encodeURIComponent(new Date(Date.now() + 30 * 86_400_000).toISOString())}`)
+      .set('Authorization', a.auth)
+      .expect(200);
     expect(dueSoon.body.data.map((d: { id: string }) => d.id)).toEqual([disputeId]);
-    const future = await t.http.get(`/v1/merchant/disputes?created_after=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`).set('Authorization', a.auth).expect(200);
+    const future = await t.http
+      .get(`/v1/merchant/disputes?created_after=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)
+      .set('Authorization', a.auth)
+      .expect(200);
     expect(future.body.data).toEqual([]);
     expect((await t.http.get('/v1/merchant/disputes?cursor=garbage').set('Authorization', a.auth).expect(400)).body.code).toBe('VALIDATION_FAILED');
     expect((await t.http.get('/v1/merchant/disputes?status=open').set('Authorization', a.auth).expect(400)).body.code).toBe('VALIDATION_FAILED');
@@ -169,7 +198,11 @@ describe('merchant API: keys, tenant isolation, filters, rate limits', () => {
 
   it('refuses webhook targets on private, loopback and link-local addresses', async () => {
     for (const url of ['http://127.0.0.1:8080/hooks', 'http://localhost/hooks', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://10.0.0.8/', 'ftp://203.0.114.10/']) {
-      const refused = await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', a.auth).send({ url, events: ['dispute.resolved'] }).expect(400);
+      const refused = await t.http
+        .post('/v1/merchant/webhook-endpoints')
+        .set('Authorization', a.auth)
+        .send({ url, events: ['dispute.resolved'] })
+        .expect(400);
       expect(refused.body.code).toBe('WEBHOOK_TARGET_REFUSED');
     }
     const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from webhook_endpoints');

@@ -16,7 +16,11 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
     (await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).send({ url, events }).expect(200)).body as { id: string; secret: string };
 
   const openAndForward = async (m: TestMerchant) => {
-    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201);
+    const { body } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: m.id }))
+      .expect(201);
     await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     return body.id as string;
   };
@@ -40,10 +44,14 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
       await t.http.post(`/v1/merchant/disputes/${id}/accept`).set('Authorization', m.auth).expect(200);
 
       const expectedTypes = ['dispute.awaiting_merchant', 'dispute.refund_succeeded', 'dispute.resolved'];
-      const accepted = await waitFor('three events accepted by the receiver', async () => {
-        const ok = receiver.accepted();
-        return ok.length >= 3 ? ok : undefined;
-      }, 20_000);
+      const accepted = await waitFor(
+        'three events accepted by the receiver',
+        async () => {
+          const ok = receiver.accepted();
+          return ok.length >= 3 ? ok : undefined;
+        },
+        20_000,
+      );
       expect(receiver.received.length).toBeGreaterThan(3);
       expect(accepted.map((r) => r.event.type).sort()).toEqual(expectedTypes.sort());
 
@@ -60,8 +68,14 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
         expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
         expect(verifyWebhook({ headers: request.headers, body: request.body, secret: endpoint.secret, nowSeconds: request.receivedAtSeconds })).toEqual({ ok: true });
         // What a receiver rejects: a replay of this very request later, or before its time; a changed body.
-        expect(verifyWebhook({ headers: request.headers, body: request.body, secret: endpoint.secret, nowSeconds: timestamp + 301 })).toEqual({ ok: false, reason: 'timestamp_outside_tolerance' });
-        expect(verifyWebhook({ headers: request.headers, body: request.body, secret: endpoint.secret, nowSeconds: timestamp - 301 })).toEqual({ ok: false, reason: 'timestamp_outside_tolerance' });
+        expect(verifyWebhook({ headers: request.headers, body: request.body, secret: endpoint.secret, nowSeconds: timestamp + 301 })).toEqual({
+          ok: false,
+          reason: 'timestamp_outside_tolerance',
+        });
+        expect(verifyWebhook({ headers: request.headers, body: request.body, secret: endpoint.secret, nowSeconds: timestamp - 301 })).toEqual({
+          ok: false,
+          reason: 'timestamp_outside_tolerance',
+        });
         expect(verifyWebhook({ headers: request.headers, body: request.body.replace('"', ' "'), secret: endpoint.secret, nowSeconds: timestamp }).ok).toBe(false);
       }
       const resolved = accepted.find((r) => r.event.type === 'dispute.resolved')!.event;

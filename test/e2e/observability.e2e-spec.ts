@@ -89,11 +89,20 @@ describe('request ids, log lines and traces from the API through the worker', ()
   });
 
   it('carries one id from the request to its outbox rows, its jobs and the lines both processes write for them', async () => {
-    await http.post('/v1/merchant/webhook-endpoints').set('Authorization', t.defaultMerchant.auth).send({ url: webhooks.url, events: ['dispute.awaiting_merchant'] }).expect(200);
+    await http
+      .post('/v1/merchant/webhook-endpoints')
+      .set('Authorization', t.defaultMerchant.auth)
+      .send({ url: webhooks.url, events: ['dispute.awaiting_merchant'] })
+      .expect(200);
     const [opening, forwarding] = [newId('open'), newId('forward')];
     const opened = await http.post('/v1/cases').set('Authorization', auth).set('X-Request-Id', opening).send(disputeBody()).expect(201);
     const caseId = opened.body.id as string;
-    const forwarded = await http.post(`/v1/cases/${caseId}/events`).set('Authorization', auth).set('X-Request-Id', forwarding).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
+    const forwarded = await http
+      .post(`/v1/cases/${caseId}/events`)
+      .set('Authorization', auth)
+      .set('X-Request-Id', forwarding)
+      .send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 })
+      .expect(200);
     expect(forwarded.headers['x-request-id']).toBe(forwarding);
 
     // Every outbox row names the request that wrote it.
@@ -111,14 +120,22 @@ describe('request ids, log lines and traces from the API through the worker', ()
 
     // The worker's lines for those jobs carry it, down to the webhook the effect scheduled.
     const effectLine = await worker.waitForLine('the worker to run the effect', (line) => line.requestId === forwarding && line.msg === 'effect.run done');
-    expect(effectLine).toMatchObject({ level: 'info', service: 'worker', queue: 'effects', job: 'effect.run', jobId: jobIds.effect(toMerchant!.id), outcome: 'done', durationMs: expect.any(Number) });
+    expect(effectLine).toMatchObject({
+      level: 'info',
+      service: 'worker',
+      queue: 'effects',
+      job: 'effect.run',
+      jobId: jobIds.effect(toMerchant!.id),
+      outcome: 'done',
+      durationMs: expect.any(Number),
+    });
     const webhookLine = await worker.waitForLine('the worker to deliver the webhook', (line) => line.requestId === forwarding && line.msg === 'webhook.deliver done');
     expect(webhookLine).toMatchObject({ queue: 'webhooks', outcome: expect.any(String) });
     await waitFor('the merchant to receive the event', async () => webhooks.accepted().find((hook) => hook.event.data.object.id === caseId));
-    await worker.waitForLine('the opening request\'s effects to run under its own id', (line) => line.requestId === opening && line.msg === 'effect.run done');
+    await worker.waitForLine("the opening request's effects to run under its own id", (line) => line.requestId === opening && line.msg === 'effect.run done');
 
     // The API's line for the request itself: what was asked, by whom, how it went.
-    const requestLine = await api.waitForLine('the API\'s line for the request', (line) => line.requestId === forwarding && line.msg === 'request completed');
+    const requestLine = await api.waitForLine("the API's line for the request", (line) => line.requestId === forwarding && line.msg === 'request completed');
     expect(requestLine).toEqual({
       level: 'info',
       time: expect.any(String),
@@ -150,11 +167,11 @@ describe('request ids, log lines and traces from the API through the worker', ()
       .send({ kind: 'inquiry', channel: 'weibo', subject: 'Where is my refund?', customer: { id: 'u_traced' } })
       .expect(201);
 
-    const served = await waitFor('the API\'s span for the request', async () =>
+    const served = await waitFor("the API's span for the request", async () =>
       collector.spans.find((span) => span.service === 'dispute-engine-api' && span.kind === SPAN_KIND.server && span.attributes['app.request_id'] === requestId),
     );
     expect(served).toMatchObject({ name: 'POST /v1/cases', attributes: { 'http.route': '/v1/cases' } });
-    const processed = await waitFor('the worker\'s span for the job the request caused', async () =>
+    const processed = await waitFor("the worker's span for the job the request caused", async () =>
       collector.spans.find((span) => span.service === 'dispute-engine-worker' && span.kind === SPAN_KIND.consumer && span.attributes['app.request_id'] === requestId),
     );
     expect(processed).toMatchObject({ name: 'effects process', traceId: served.traceId, attributes: { 'messaging.destination.name': 'effects' } });

@@ -27,10 +27,14 @@ describe('per-case reads on the hot paths use an index', () => {
 
   // The index must be searched by the case (an Index Cond on it), not merely scanned whole.
   it.each([
-    ['a command and the case view: live deadlines (pending, and SLA alarms fired)', `select * from deadlines d where d.case_id = ${someCase} and (d.status = 'pending' or (d.kind = 'sla' and d.status = 'fired')) for update`, 'case_id'],
+    [
+      'a command and the case view: live deadlines (pending, and SLA alarms fired)',
+      `select * from deadlines d where d.case_id = ${someCase} and (d.status = 'pending' or (d.kind = 'sla' and d.status = 'fired')) for update`,
+      'case_id',
+    ],
     ['pending deadlines of a case (merchant view, SLA clocks)', `select * from deadlines d where d.case_id = ${someCase} and d.status = 'pending'`, 'case_id'],
     ['the case row', `select * from cases c where c.id = ${someCase} for update`, 'id'],
-    ['the case\'s SLA clocks', `select * from sla_clocks k where k.case_id = ${someCase}`, 'case_id'],
+    ["the case's SLA clocks", `select * from sla_clocks k where k.case_id = ${someCase}`, 'case_id'],
   ])('%s', async (_what, query, column) => {
     const plan = await planOf(query);
     expect(plan).not.toMatch(/Seq Scan/);

@@ -59,7 +59,11 @@ describe('queue dashboard at /admin/queues', () => {
     // Its static files are served behind the same check.
     const script = /src="(static\/js\/main\.[^"]+\.js)"/.exec(page.text)?.[1];
     expect(script).toBeDefined();
-    await t.http.get(`/admin/queues/${script}`).set('Cookie', cookie).expect(200).expect('Content-Type', /javascript/);
+    await t.http
+      .get(`/admin/queues/${script}`)
+      .set('Cookie', cookie)
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     expect((await t.http.get(`/admin/queues/${script}`).expect(401)).body.code).toBe('UNAUTHENTICATED');
 
     const api = await t.http.get('/admin/queues/api/queues').set('Cookie', cookie).expect(200);
@@ -77,7 +81,11 @@ describe('queue dashboard at /admin/queues', () => {
     try {
       expect((await bare.http.get('/admin/queues').expect(401)).body.code).toBe('UNAUTHENTICATED');
       const cookie = await sessionCookie(bare, 'sup@bare.test', 'supervisor');
-      await bare.http.get('/admin/queues').set('Cookie', cookie).expect(200).expect('Content-Type', /text\/html/);
+      await bare.http
+        .get('/admin/queues')
+        .set('Cookie', cookie)
+        .expect(200)
+        .expect('Content-Type', /text\/html/);
       expect((await bare.http.get('/admin/queues/api/queues').set('Cookie', cookie).expect(200)).body.queues).toHaveLength(4);
     } finally {
       await bare.close();

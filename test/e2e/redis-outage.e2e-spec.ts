@@ -52,10 +52,18 @@ describe('Redis down while a command commits', () => {
       async () => (await t.sql<{ status: string }>(`select status from outbox where id = any($1)`, [effects.map((row) => row.id)])).every((row) => row.status === 'done'),
       30_000,
     );
-    await waitFor('the merchant window to be back in Redis or fired', async () => {
-      const [row] = await t.sql<{ status: string }>(`select status from deadlines where id = $1`, [window!.id]);
-      return row!.status === 'fired' || (await t.redis.exists(`${t.config.queues.prefix}:deadlines:${jobIds.deadline(window!.id)}`)) === 1;
-    }, 30_000);
-    await waitFor('the silent merchant to lose the dispute', async () => (await t.sql<{ state: string }>(`select state from cases where id = $1`, [opened.id]))[0]!.state === 'resolved', 30_000);
+    await waitFor(
+      'the merchant window to be back in Redis or fired',
+      async () => {
+        const [row] = await t.sql<{ status: string }>(`select status from deadlines where id = $1`, [window!.id]);
+        return row!.status === 'fired' || (await t.redis.exists(`${t.config.queues.prefix}:deadlines:${jobIds.deadline(window!.id)}`)) === 1;
+      },
+      30_000,
+    );
+    await waitFor(
+      'the silent merchant to lose the dispute',
+      async () => (await t.sql<{ state: string }>(`select state from cases where id = $1`, [opened.id]))[0]!.state === 'resolved',
+      30_000,
+    );
   });
 });

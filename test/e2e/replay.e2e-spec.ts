@@ -31,7 +31,11 @@ describe('the event log replays to the stored snapshot', () => {
     await send(withdrawn, 'WITHDRAW', { reason: 'found the parcel' });
 
     const inquiry = (
-      await t.http.post('/v1/cases').set('Authorization', t.auth).send({ kind: 'inquiry', channel: 'email', subject: 'fees?', customer: { id: 'u_9' } }).expect(201)
+      await t.http
+        .post('/v1/cases')
+        .set('Authorization', t.auth)
+        .send({ kind: 'inquiry', channel: 'email', subject: 'fees?', customer: { id: 'u_9' } })
+        .expect(201)
     ).body.id;
 
     await waitFor('the silent merchant case to be refunded', async () => {

@@ -75,7 +75,8 @@ describe('SLA of stolen accounts', () => {
       .expect(200);
 
     // An old caller: no securityReport means a stolen account.
-    const opened = (await open({ kind: 'account_security', channel: 'hotline', priority: 'normal', subject: 'Someone else logged in', customer: { id: 'u_stolen_1' } }).expect(201)).body;
+    const opened = (await open({ kind: 'account_security', channel: 'hotline', priority: 'normal', subject: 'Someone else logged in', customer: { id: 'u_stolen_1' } }).expect(201))
+      .body;
     expect(opened.details).toMatchObject({ securityReport: 'stolen_account' });
     expect(opened.machineVersion).toBe(3);
     expect(opened.sla.policyId).toBe('urgent');
@@ -120,7 +121,13 @@ describe('SLA of stolen accounts', () => {
       .post('/v1/intake/cases')
       .set('Authorization', t.intakeAuth)
       .set('Idempotency-Key', `intake-forgot-${Date.now()}`)
-      .send({ kind: 'account_security', subject: 'Forgot my password', customer: { id: 'u_forgot_2' }, transactionRef: `TX-FORGOT-${Date.now()}`, securityReport: 'forgotten_password' })
+      .send({
+        kind: 'account_security',
+        subject: 'Forgot my password',
+        customer: { id: 'u_forgot_2' },
+        transactionRef: `TX-FORGOT-${Date.now()}`,
+        securityReport: 'forgotten_password',
+      })
       .expect(200);
     expect(response.body.case).toMatchObject({ machineVersion: 3, state: 'verifyingForReset.verifyingIdentity', details: { securityReport: 'forgotten_password' } });
   });

@@ -78,7 +78,11 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     const assigned = (await t.http.post(`/v1/cases/${item.id}/assign`).set('Authorization', t.auth).send({ assigneeId: agent.id }).expect(200)).body;
     await waitFor('the 50 % reminder', async () => (await getCase(item.id)).sla.clocks[0].remindersSent.length === 1);
     const answered = (
-      await t.http.post(`/v1/cases/${item.id}/events`).set('Authorization', agent.auth).send({ type: 'ANSWER', expectedVersion: assigned.version, payload: { answer: 'It arrives today.' } }).expect(200)
+      await t.http
+        .post(`/v1/cases/${item.id}/events`)
+        .set('Authorization', agent.auth)
+        .send({ type: 'ANSWER', expectedVersion: assigned.version, payload: { answer: 'It arrives today.' } })
+        .expect(200)
     ).body;
     const reread = (await t.http.get(`/v1/cases/${item.id}`).set('Authorization', agent.auth).expect(200)).body;
     // Minutes left are computed at the moment of each answer; everything else must be identical.
@@ -233,10 +237,9 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
 
     await waitFor('the silent merchant to lose the dispute', async () => (await getCase(silent.id)).state === 'resolved');
     const dueSoon = (caseId: string) =>
-      t.sql<{ payload: { merchantId: string; evidenceDueBy: string } }>(
-        `select payload from outbox where case_id = $1 and payload->>'topic' = 'dispute.evidence_due_soon'`,
-        [caseId],
-      );
+      t.sql<{ payload: { merchantId: string; evidenceDueBy: string } }>(`select payload from outbox where case_id = $1 and payload->>'topic' = 'dispute.evidence_due_soon'`, [
+        caseId,
+      ]);
     const reminders = await dueSoon(silent.id);
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.payload).toMatchObject({ merchantId: 'm_1', evidenceDueBy: expect.any(String) });
@@ -273,7 +276,14 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     await t.http
       .put('/v1/sla/policies/chat-disputes')
       .set('Authorization', t.auth)
-      .send({ name: 'Chat disputes (tests)', position: 4, match: { kinds: ['dispute'], channels: ['chat'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 10, mode: 'calendar' } }, reminders: [] })
+      .send({
+        name: 'Chat disputes (tests)',
+        position: 4,
+        match: { kinds: ['dispute'], channels: ['chat'] },
+        calendarId: 'prc-default',
+        targets: { resolution: { minutes: 10, mode: 'calendar' } },
+        reminders: [],
+      })
       .expect(200);
     const item = await open(disputeBody({ channel: 'chat' }));
     // Let the resolution clock use a measurable share before the case is resolved.
@@ -290,7 +300,11 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     const frozen = resolved.sla.clocks.find((c: { target: string }) => c.target === 'resolution');
     expect(frozen).toMatchObject({ status: 'stopped', dueAt: null });
 
-    const appealed = await t.http.post(`/v1/cases/${item.id}/events`).set('Authorization', t.auth).send({ type: 'APPEAL', payload: { reason: 'new evidence' }, expectedVersion: version }).expect(200);
+    const appealed = await t.http
+      .post(`/v1/cases/${item.id}/events`)
+      .set('Authorization', t.auth)
+      .send({ type: 'APPEAL', payload: { reason: 'new evidence' }, expectedVersion: version })
+      .expect(200);
     const resumed = appealed.body.sla.clocks.find((c: { target: string }) => c.target === 'resolution');
     expect(resumed.status).toBe('running');
     // It continues from what it had used; a fresh clock would have all 10 minutes left.
@@ -306,12 +320,26 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     await t.http
       .put('/v1/sla/policies/sms-what-if')
       .set('Authorization', t.auth)
-      .send({ name: 'What-if (tests)', position: 5, match: { kinds: ['inquiry'], channels: ['email'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 600, mode: 'calendar' } }, reminders: [] })
+      .send({
+        name: 'What-if (tests)',
+        position: 5,
+        match: { kinds: ['inquiry'], channels: ['email'] },
+        calendarId: 'prc-default',
+        targets: { resolution: { minutes: 600, mode: 'calendar' } },
+        reminders: [],
+      })
       .expect(200);
     const item = await open({ kind: 'inquiry', channel: 'email', subject: 'what if', customer: { id: 'u_w' } });
     const draft = (minutes: number) => ({
       policyId: 'sms-what-if',
-      policy: { name: 'What-if (tests)', position: 5, match: { kinds: ['inquiry'], channels: ['email'] }, calendarId: 'prc-default', targets: { resolution: { minutes, mode: 'calendar' } }, reminders: [] },
+      policy: {
+        name: 'What-if (tests)',
+        position: 5,
+        match: { kinds: ['inquiry'], channels: ['email'] },
+        calendarId: 'prc-default',
+        targets: { resolution: { minutes, mode: 'calendar' } },
+        reminders: [],
+      },
     });
     const stricter = await t.http.post('/v1/sla/what-if').set('Authorization', t.auth).send(draft(60)).expect(200);
     expect(stricter.body.items).toEqual([expect.objectContaining({ caseId: item.id, target: 'resolution', effect: 'earlier', wouldBreachNow: false })]);

@@ -33,7 +33,11 @@ describe('effects BullMQ gives up on', () => {
 
   /** A dispute waiting for the merchant's answer. */
   async function forwardedDispute(): Promise<string> {
-    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: merchant.id })).expect(201);
+    const { body } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: merchant.id }))
+      .expect(201);
     await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
     return body.id as string;
   }
@@ -127,10 +131,7 @@ describe('effects BullMQ gives up on', () => {
 
   it('an effect no handler knows fails at once with an UnrecoverableError and is marked failed', async () => {
     const caseId = await forwardedDispute();
-    const [row] = await t.sql<{ id: string }>(
-      `insert into outbox (id, case_id, type, payload) values (gen_random_uuid(), $1, 'noSuchEffect', '{}') returning id`,
-      [caseId],
-    );
+    const [row] = await t.sql<{ id: string }>(`insert into outbox (id, case_id, type, payload) values (gen_random_uuid(), $1, 'noSuchEffect', '{}') returning id`, [caseId]);
     await t.app.get(Reconciler).reconcileOnce();
     await waitFor('the unknown effect to be marked failed', async () => (await outboxRow(row!.id)).status === 'failed');
     expect((await outboxRow(row!.id)).last_error).toBe('No handler for effect type "noSuchEffect"');

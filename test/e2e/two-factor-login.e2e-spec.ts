@@ -30,7 +30,11 @@ describe('two-factor login (TOTP) for the roles that need it', () => {
     expect((await t.http.post('/v1/auth/totp/activation').set('Authorization', supervisor.auth).send({ code: '000000' }).expect(401)).body.code).toBe('INVALID_TOTP');
     await t.http.get('/v1/cases').set('Authorization', supervisor.auth).expect(403);
 
-    const activated = await t.http.post('/v1/auth/totp/activation').set('Authorization', supervisor.auth).send({ code: codeAt(secret) }).expect(200);
+    const activated = await t.http
+      .post('/v1/auth/totp/activation')
+      .set('Authorization', supervisor.auth)
+      .send({ code: codeAt(secret) })
+      .expect(200);
     expect(activated.body.recoveryCodes).toHaveLength(10);
     await t.http.get('/v1/cases').set('Authorization', supervisor.auth).expect(200);
     expect((await t.http.get('/v1/auth/me').set('Authorization', supervisor.auth).expect(200)).body.totpEnrolmentRequired).toBe(false);
@@ -48,14 +52,20 @@ describe('two-factor login (TOTP) for the roles that need it', () => {
     // A right code with a wrong password is still a wrong password.
     expect((await login({ email: 'two-factor@test.local', password: 'not-the-password', totpCode: codeAt(secret, 30) }).expect(401)).body.code).toBe('INVALID_CREDENTIALS');
 
-    const actions = (await t.http.get(`/v1/admin/audit-log?targetType=agent&targetId=${supervisor.id}`).set('Authorization', t.auth).expect(200)).body.data.map((e: { action: string }) => e.action);
+    const actions = (await t.http.get(`/v1/admin/audit-log?targetType=agent&targetId=${supervisor.id}`).set('Authorization', t.auth).expect(200)).body.data.map(
+      (e: { action: string }) => e.action,
+    );
     expect(actions).toContain('agent.totp_enabled');
   });
 
   it('an admin resets a lost second factor: every session ends and the next login must enrol again', async () => {
     const supervisor = await t.login('lost-phone@test.local', 'supervisor');
     const { secret } = (await t.http.post('/v1/auth/totp/enrolment').set('Authorization', supervisor.auth).expect(200)).body;
-    await t.http.post('/v1/auth/totp/activation').set('Authorization', supervisor.auth).send({ code: codeAt(secret) }).expect(200);
+    await t.http
+      .post('/v1/auth/totp/activation')
+      .set('Authorization', supervisor.auth)
+      .send({ code: codeAt(secret) })
+      .expect(200);
     await t.http.get('/v1/cases').set('Authorization', supervisor.auth).expect(200);
 
     const agent = await t.login('not-an-admin@test.local', 'agent');

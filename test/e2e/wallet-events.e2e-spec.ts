@@ -46,7 +46,14 @@ describe('the wallet events endpoint', () => {
       id,
       type: 'refund.succeeded',
       created_at: new Date().toISOString(),
-      data: { refund_id: refund.refundId, idempotency_key: refund.key, transaction_ref: refund.transactionRef, amount_minor: 10_000, currency: 'CNY', settled_at: new Date().toISOString() },
+      data: {
+        refund_id: refund.refundId,
+        idempotency_key: refund.key,
+        transaction_ref: refund.transactionRef,
+        amount_minor: 10_000,
+        currency: 'CNY',
+        settled_at: new Date().toISOString(),
+      },
     });
   /** What a refused callback must not have changed. */
   const unchanged = async (refund: { caseId: string; key: string }) => {
@@ -72,7 +79,10 @@ describe('the wallet events endpoint', () => {
     const refund = await processingRefund();
     expect((await post('{"id": "wev_1", "type": "refund.succeeded"').expect(400)).body.code).toBeDefined();
     const missingData = JSON.stringify({ id: eventId(), type: 'refund.succeeded', created_at: new Date().toISOString(), data: { idempotency_key: refund.key } });
-    expect((await post(missingData).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', fields: expect.arrayContaining([expect.objectContaining({ path: 'data.refund_id' })]) });
+    expect((await post(missingData).expect(400)).body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: expect.arrayContaining([expect.objectContaining({ path: 'data.refund_id' })]),
+    });
     const unknownType = JSON.stringify({ id: eventId(), type: 'refund.exploded', created_at: new Date().toISOString(), data: {} });
     expect((await post(unknownType).expect(400)).body.code).toBe('VALIDATION_FAILED');
     const unknown = await post(succeeded({ ...refund, key: `${refund.key}-not-ours` })).expect(404);
@@ -93,13 +103,16 @@ describe('the wallet events endpoint', () => {
     // A later, different event about the same refund: recorded, but the case does not hear it twice.
     const again = succeeded(refund);
     expect((await post(again).expect(200)).body).toEqual({ received: true, applied: false });
-    expect(await t.sql('select applied from wallet_events_received where idempotency_key = $1 order by received_at', [refund.key])).toEqual([{ applied: true }, { applied: false }]);
+    expect(await t.sql('select applied from wallet_events_received where idempotency_key = $1 order by received_at', [refund.key])).toEqual([
+      { applied: true },
+      { applied: false },
+    ]);
     const after = await getCase(refund.caseId);
     expect(after.version).toBe(resolved.version);
     expect(after.details.refundedMinor).toBe(10_000);
   });
 
-  it('an account freeze is confirmed by the wallet\'s callback; a confirmation the case no longer waits for is recorded, not applied', async () => {
+  it("an account freeze is confirmed by the wallet's callback; a confirmation the case no longer waits for is recorded, not applied", async () => {
     const customer = `u-${randomBytes(4).toString('hex')}`;
     const { body: opened } = await t.http
       .post('/v1/cases')
@@ -114,7 +127,9 @@ describe('the wallet events endpoint', () => {
       return rows[0]?.status === 'completed' ? rows : undefined;
     });
     expect(action).toMatchObject({ kind: 'freeze', account_id: customer, wallet_action_id: expect.any(String) });
-    expect(await t.sql('select type, applied from wallet_events_received where idempotency_key = $1', [action!.idempotency_key])).toEqual([{ type: 'account.frozen', applied: true }]);
+    expect(await t.sql('select type, applied from wallet_events_received where idempotency_key = $1', [action!.idempotency_key])).toEqual([
+      { type: 'account.frozen', applied: true },
+    ]);
     const frozen = await getCase(opened.id);
     const timeline = (await t.http.get(`/v1/cases/${opened.id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string; actor: { id: string } }>;
     expect(timeline.filter((event) => event.type === 'ACCOUNT_FROZEN').map((event) => event.actor.id)).toEqual(['wallet']);

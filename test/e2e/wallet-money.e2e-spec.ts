@@ -37,7 +37,8 @@ function helpers(t: () => TestApp) {
     if (response.status !== 201) throw new Error(`open answered ${response.status}: ${JSON.stringify(response.body)}`);
     return response.body;
   };
-  const ledger = async (transactionRef: string) => (await t().sql<Ledger>('select captured_minor, committed_minor, refunded_minor, currency from refund_ledgers where transaction_ref = $1', [transactionRef]))[0];
+  const ledger = async (transactionRef: string) =>
+    (await t().sql<Ledger>('select captured_minor, committed_minor, refunded_minor, currency from refund_ledgers where transaction_ref = $1', [transactionRef]))[0];
   const seed = (transactionRef: string, amountMinor: number, merchantId: string | null = 'm_1') =>
     t().wallet.createTransaction({ ref: transactionRef, amount_minor: amountMinor, currency: 'CNY', merchant_id: merchantId });
   return { getCase, send, drive, open, ledger, seed };
@@ -59,17 +60,33 @@ describe('a case is held against the wallet’s transaction when it opens', () =
 
   it('refuses an unknown transaction, more than it, another currency, another merchant; nothing is written', async () => {
     const unknown = ref('UNKNOWN');
-    const notFound = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: unknown })).expect(422);
+    const notFound = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ transactionRef: unknown }))
+      .expect(422);
     expect(notFound.body).toMatchObject({ code: 'TRANSACTION_NOT_FOUND', transactionRef: unknown });
     expect(await countRows(unknown)).toEqual({ cases: 0, ledgers: 0 });
 
     const tx = ref();
     await seed(tx, 10_000, 'm_1');
-    const tooMuch = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: tx, amount: { amountMinor: 10_001, currency: 'CNY' } })).expect(422);
+    const tooMuch = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ transactionRef: tx, amount: { amountMinor: 10_001, currency: 'CNY' } }))
+      .expect(422);
     expect(tooMuch.body).toMatchObject({ code: 'AMOUNT_EXCEEDS_TRANSACTION', transactionAmountMinor: 10_000 });
-    const otherCurrency = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: tx, amount: { amountMinor: 100, currency: 'USD' } })).expect(422);
+    const otherCurrency = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ transactionRef: tx, amount: { amountMinor: 100, currency: 'USD' } }))
+      .expect(422);
     expect(otherCurrency.body.code).toBe('CURRENCY_MISMATCH');
-    const otherMerchant = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: tx, merchantId: 'm_2' })).expect(422);
+    const otherMerchant = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ transactionRef: tx, merchantId: 'm_2' }))
+      .expect(422);
     expect(otherMerchant.body).toMatchObject({ code: 'MERCHANT_MISMATCH', transactionMerchantId: 'm_1' });
     // The intake API is held the same way.
     const intake = await t.http
@@ -118,13 +135,29 @@ describe('a case is held against the wallet’s transaction when it opens', () =
     await seed(tx, 5_000, null);
     const opened = await open(disputeBody({ transactionRef: `  ${tx.toLowerCase()} `, amount: { amountMinor: 5_000, currency: 'CNY' } }));
     expect(opened.transactionRef).toBe(tx);
-    const duplicate = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: tx, amount: { amountMinor: 5_000, currency: 'CNY' } })).expect(409);
+    const duplicate = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ transactionRef: tx, amount: { amountMinor: 5_000, currency: 'CNY' } }))
+      .expect(409);
     expect(duplicate.body).toMatchObject({ code: 'DUPLICATE_CASE', existingCaseId: opened.id });
 
-    const intakeBody = { kind: 'refund_request', subject: 'Refund please', customer: { id: 'u_norm' }, transactionRef: ` ${tx.toLowerCase()}`, amount: { amountMinor: 1_000, currency: 'CNY' }, reason: 'changed mind', purchasedAt: purchasedAt() };
+    const intakeBody = {
+      kind: 'refund_request',
+      subject: 'Refund please',
+      customer: { id: 'u_norm' },
+      transactionRef: ` ${tx.toLowerCase()}`,
+      amount: { amountMinor: 1_000, currency: 'CNY' },
+      reason: 'changed mind',
+      purchasedAt: purchasedAt(),
+    };
     const first = await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).send(intakeBody).expect(200);
     expect(first.body).toMatchObject({ created: true, case: { transactionRef: tx } });
-    const again = await t.http.post('/v1/intake/cases').set('Authorization', t.intakeAuth).send({ ...intakeBody, transactionRef: tx }).expect(200);
+    const again = await t.http
+      .post('/v1/intake/cases')
+      .set('Authorization', t.intakeAuth)
+      .send({ ...intakeBody, transactionRef: tx })
+      .expect(200);
     expect(again.body).toMatchObject({ created: false, case: { id: first.body.case.id } });
     expect(await countRows(tx)).toEqual({ cases: 2, ledgers: 1 });
     expect((await getCase(first.body.case.id)).transactionRef).toBe(tx);
@@ -144,9 +177,26 @@ describe('one refund ledger per transaction: no combination of cases refunds mor
     const amount = { amountMinor, currency: 'CNY' };
     const dispute = await open(disputeBody({ transactionRef: tx, amount }));
     await drive(dispute.id, [['FORWARD_TO_MERCHANT'], ['MERCHANT_CONTEST', { summary: 'Delivered.' }]]);
-    const refundRequest = await open({ kind: 'refund_request', channel: 'app', subject: 'Refund', customer: { id: 'u_2' }, transactionRef: tx, amount, reason: 'changed mind', purchasedAt: purchasedAt() });
+    const refundRequest = await open({
+      kind: 'refund_request',
+      channel: 'app',
+      subject: 'Refund',
+      customer: { id: 'u_2' },
+      transactionRef: tx,
+      amount,
+      reason: 'changed mind',
+      purchasedAt: purchasedAt(),
+    });
     await drive(refundRequest.id, [['START_REVIEW']]);
-    const paymentFailure = await open({ kind: 'payment_failure', channel: 'app', subject: 'Debited twice', customer: { id: 'u_3' }, transactionRef: tx, amount, reason: 'debited twice' });
+    const paymentFailure = await open({
+      kind: 'payment_failure',
+      channel: 'app',
+      subject: 'Debited twice',
+      customer: { id: 'u_3' },
+      transactionRef: tx,
+      amount,
+      reason: 'debited twice',
+    });
     await drive(paymentFailure.id, [['START_INVESTIGATION'], ['RECORD_CAUSE', { cause: 'bank' }]]);
     return { dispute: await getCase(dispute.id), refundRequest: await getCase(refundRequest.id), paymentFailure: await getCase(paymentFailure.id) };
   };
@@ -174,10 +224,9 @@ describe('one refund ledger per transaction: no combination of cases refunds mor
       expect(['VERSION_CONFLICT', 'EVENT_NOT_ALLOWED']).toContain(response.body.code);
     }
 
-    const committed = await t.sql<{ amount: string }>(
-      `select (payload->>'amountMinor') as amount from outbox where type = 'requestRefund' and case_id = any($1::uuid[])`,
-      [[dispute.id, refundRequest.id, paymentFailure.id]],
-    );
+    const committed = await t.sql<{ amount: string }>(`select (payload->>'amountMinor') as amount from outbox where type = 'requestRefund' and case_id = any($1::uuid[])`, [
+      [dispute.id, refundRequest.id, paymentFailure.id],
+    ]);
     expect(committed).toEqual([{ amount: '4000' }, { amount: '4000' }]);
     // SLOW- refunds stay processing at the wallet: all of it is committed, none refunded yet.
     expect(await ledger(tx)).toEqual({ captured_minor: '8000', committed_minor: '8000', refunded_minor: '0', currency: 'CNY' });
@@ -240,7 +289,16 @@ describe('a deadline’s decision the ledger refuses goes to a supervisor instea
   it('the merchant window expires on a transaction another case has taken: no refund, the case is escalated with a timeline note, and a person decides', async () => {
     const tx = ref('SLOW');
     await seed(tx, 10_000);
-    const refundRequest = await open({ kind: 'refund_request', channel: 'app', subject: 'Refund', customer: { id: 'u_2' }, transactionRef: tx, amount: { amountMinor: 6_000, currency: 'CNY' }, reason: 'changed mind', purchasedAt: purchasedAt() });
+    const refundRequest = await open({
+      kind: 'refund_request',
+      channel: 'app',
+      subject: 'Refund',
+      customer: { id: 'u_2' },
+      transactionRef: tx,
+      amount: { amountMinor: 6_000, currency: 'CNY' },
+      reason: 'changed mind',
+      purchasedAt: purchasedAt(),
+    });
     await drive(refundRequest.id, [['START_REVIEW'], ['APPROVE_FULL_REFUND', { reason: 'ok' }]]);
     const dispute = await open(disputeBody({ transactionRef: tx, amount: { amountMinor: 10_000, currency: 'CNY' } }));
     await drive(dispute.id, [['FORWARD_TO_MERCHANT']]);
@@ -334,7 +392,11 @@ describe('daily refund reconciliation against the wallet', () => {
         ['recorded_not_paid', slow.key],
       ].sort(),
     );
-    expect(found.find((m: { kind: string }) => m.kind === 'paid_not_recorded')).toMatchObject({ caseId: lost.caseId, wallet: { status: 'succeeded', amountMinor: 1_000 }, ours: { status: 'processing' } });
+    expect(found.find((m: { kind: string }) => m.kind === 'paid_not_recorded')).toMatchObject({
+      caseId: lost.caseId,
+      wallet: { status: 'succeeded', amountMinor: 1_000 },
+      ours: { status: 'processing' },
+    });
     expect(found.find((m: { kind: string }) => m.kind === 'recorded_not_paid')).toMatchObject({ wallet: { status: 'failed' }, ours: { status: 'succeeded' } });
     expect(found.find((m: { kind: string }) => m.kind === 'amount_mismatch')).toMatchObject({ wallet: { amountMinor: 1_000 }, ours: { amountMinor: 999 } });
 
@@ -363,7 +425,11 @@ describe('daily refund reconciliation against the wallet', () => {
   it('with the wallet unavailable, a case that names a transaction is not opened: 503 WALLET_UNAVAILABLE, nothing written', async () => {
     await t.wallet.stop();
     const tx = ref();
-    const refused = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ transactionRef: tx })).expect(503);
+    const refused = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ transactionRef: tx }))
+      .expect(503);
     expect(refused.body.code).toBe('WALLET_UNAVAILABLE');
     expect(await t.sql(`select count(*)::int as n from cases where transaction_ref = $1`, [tx])).toEqual([{ n: 0 }]);
     expect(await t.sql(`select count(*)::int as n from refund_ledgers where transaction_ref = $1`, [tx])).toEqual([{ n: 0 }]);

@@ -17,8 +17,8 @@ describe('refunds through the wallet, settled by its callbacks', () => {
 
   const getCase = async (id: string) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
   const timelineTypes = async (id: string) =>
-    ((await t.http.get(`/v1/cases/${id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string; actor: { kind: string; id: string } }>).filter(
-      (event) => event.type.startsWith('REFUND_'),
+    ((await t.http.get(`/v1/cases/${id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string; actor: { kind: string; id: string } }>).filter((event) =>
+      event.type.startsWith('REFUND_'),
     );
   /** Opens a dispute on `transactionRef` whose merchant accepts at once: the full refund goes out. */
   const refundDispute = async (transactionRef: string) => {
@@ -28,10 +28,12 @@ describe('refunds through the wallet, settled by its callbacks', () => {
     return opened.id as string;
   };
   const refundRow = async (caseId: string) =>
-    (await t.sql<{ status: string; idempotency_key: string; gateway_refund_id: string | null; failure_reason: string | null }>(
-      'select status, idempotency_key, gateway_refund_id, failure_reason from refunds where case_id = $1',
-      [caseId],
-    ))[0];
+    (
+      await t.sql<{ status: string; idempotency_key: string; gateway_refund_id: string | null; failure_reason: string | null }>(
+        'select status, idempotency_key, gateway_refund_id, failure_reason from refunds where case_id = $1',
+        [caseId],
+      )
+    )[0];
 
   it('processing with an expected arrival (shown on the case), then the callback settles refund and case', async () => {
     // SLOW-: the wallet keeps it processing, arriving in three days, until it is settled.
@@ -65,7 +67,7 @@ describe('refunds through the wallet, settled by its callbacks', () => {
     expect(received).toEqual([{ type: 'refund.succeeded', applied: true }]);
   });
 
-  it('a declined refund fails the refund step with the wallet\'s reason', async () => {
+  it("a declined refund fails the refund step with the wallet's reason", async () => {
     const caseId = await refundDispute(`DECLINE-${Date.now()}`);
     const failed = await waitFor('the declined refund', async () => {
       const view = await getCase(caseId);

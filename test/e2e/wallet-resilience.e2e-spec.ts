@@ -17,7 +17,9 @@ const openAndAccept = async (t: TestApp, transactionRef: string) => {
 };
 const stateOf = async (t: TestApp, id: string) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body.state as string;
 const refundEvents = async (t: TestApp, id: string) =>
-  ((await t.http.get(`/v1/cases/${id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string }>).map((e) => e.type).filter((type) => type.startsWith('REFUND_'));
+  ((await t.http.get(`/v1/cases/${id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string }>)
+    .map((e) => e.type)
+    .filter((type) => type.startsWith('REFUND_'));
 
 describe('a slow wallet: timeouts and lost callbacks', () => {
   let t: TestApp;

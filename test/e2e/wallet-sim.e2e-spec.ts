@@ -219,19 +219,30 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       const request = refundBody(ref, 800);
       const refund = await call('POST', '/v1/refunds', request);
       expect(refund.body.expected_arrival_at).toEqual(expect.any(String));
-      const [callback] = await waitFor('the refund.succeeded callback', async () => (engine.forKey(request.idempotency_key).length ? engine.forKey(request.idempotency_key) : null));
+      const [callback] = await waitFor('the refund.succeeded callback', async () =>
+        engine.forKey(request.idempotency_key).length ? engine.forKey(request.idempotency_key) : null,
+      );
       expect(callback!.method).toBe('POST');
       expect(callback!.url).toBe('/v1/wallet/events');
       expect(callback!.event).toMatchObject({
         id: expect.stringMatching(/^wev_/),
         type: 'refund.succeeded',
-        data: { refund_id: refund.body.refund_id, idempotency_key: request.idempotency_key, transaction_ref: ref, amount_minor: 800, currency: 'CNY', settled_at: expect.any(String) },
+        data: {
+          refund_id: refund.body.refund_id,
+          idempotency_key: request.idempotency_key,
+          transaction_ref: ref,
+          amount_minor: 800,
+          currency: 'CNY',
+          settled_at: expect.any(String),
+        },
       });
       const headers = { timestamp: callback!.headers[WALLET_TIMESTAMP_HEADER] as string, signature: callback!.headers[WALLET_SIGNATURE_HEADER] as string };
       const parts = { method: 'POST', pathWithQuery: callback!.url, body: callback!.body };
       expect(verifyWalletRequest([sim.callbackSecret], headers, parts, new Date())).toEqual({ ok: true });
       expect(verifyWalletRequest([sim.apiSecret], headers, parts, new Date())).toMatchObject({ ok: false, code: 'INVALID_SIGNATURE' });
-      expect(await call('GET', `/v1/refunds/${request.idempotency_key}`)).toMatchObject({ body: { status: 'succeeded', expected_arrival_at: null, settled_at: expect.any(String) } });
+      expect(await call('GET', `/v1/refunds/${request.idempotency_key}`)).toMatchObject({
+        body: { status: 'succeeded', expected_arrival_at: null, settled_at: expect.any(String) },
+      });
     });
 
     it('retries a callback with backoff until the engine answers 2xx, with the same event and body', async () => {
@@ -301,7 +312,9 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       expect(engine.forKey(request.idempotency_key)).toEqual([]);
 
       expect(await sim.settleRefund(request.idempotency_key)).toMatchObject({ status: 'succeeded' });
-      const [callback] = await waitFor('refund.succeeded of the slow refund', async () => (engine.forKey(request.idempotency_key).length ? engine.forKey(request.idempotency_key) : null));
+      const [callback] = await waitFor('refund.succeeded of the slow refund', async () =>
+        engine.forKey(request.idempotency_key).length ? engine.forKey(request.idempotency_key) : null,
+      );
       expect(callback!.event.type).toBe('refund.succeeded');
       await expect(sim.settleRefund(request.idempotency_key)).rejects.toThrow(/REFUND_NOT_PROCESSING/);
     });
@@ -323,7 +336,9 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       const lost = refundBody(unique('LOSTCB'), 100);
       await call('POST', '/v1/refunds', duplicated);
       await call('POST', '/v1/refunds', lost);
-      const copies = await waitFor('two deliveries of the DUPCB- callback', async () => (engine.forKey(duplicated.idempotency_key).length >= 2 ? engine.forKey(duplicated.idempotency_key) : null));
+      const copies = await waitFor('two deliveries of the DUPCB- callback', async () =>
+        engine.forKey(duplicated.idempotency_key).length >= 2 ? engine.forKey(duplicated.idempotency_key) : null,
+      );
       expect(copies.map((r) => r.event.id)).toEqual([copies[0]!.event.id, copies[0]!.event.id]);
       expect(copies[0]!.body).toBe(copies[1]!.body);
 
@@ -366,14 +381,20 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       const accountId = `u_${randomBytes(4).toString('hex')}`;
       const request = action();
       const accepted = await call('POST', `/v1/accounts/${accountId}/freeze`, request);
-      expect(accepted).toMatchObject({ status: 202, body: { action_id: expect.stringMatching(/^act_/), idempotency_key: request.idempotency_key, account_id: accountId, kind: 'freeze', status: 'processing' } });
+      expect(accepted).toMatchObject({
+        status: 202,
+        body: { action_id: expect.stringMatching(/^act_/), idempotency_key: request.idempotency_key, account_id: accountId, kind: 'freeze', status: 'processing' },
+      });
       const again = await call('POST', `/v1/accounts/${accountId}/freeze`, request);
       expect(again.body.action_id).toBe(accepted.body.action_id);
       expect(await call('POST', `/v1/accounts/${accountId}/freeze`, { ...request, reason: 'other' })).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
       expect(await call('POST', `/v1/accounts/${accountId}/unfreeze`, request)).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
 
       const [callback] = await waitFor('account.frozen', async () => (engine.forKey(request.idempotency_key).length ? engine.forKey(request.idempotency_key) : null));
-      expect(callback!.event).toMatchObject({ type: 'account.frozen', data: { action_id: accepted.body.action_id, idempotency_key: request.idempotency_key, account_id: accountId } });
+      expect(callback!.event).toMatchObject({
+        type: 'account.frozen',
+        data: { action_id: accepted.body.action_id, idempotency_key: request.idempotency_key, account_id: accountId },
+      });
       expect(engine.forKey(request.idempotency_key)).toHaveLength(1);
       const unfreeze = action('identity verified');
       await call('POST', `/v1/accounts/${accountId}/unfreeze`, unfreeze);
@@ -389,12 +410,18 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       await call('POST', `/v1/accounts/${accountId}/balance-corrections`, correction);
       const [resetDone] = await waitFor('account.credentials_reset', async () => (engine.forKey(reset.idempotency_key).length ? engine.forKey(reset.idempotency_key) : null));
       expect(resetDone!.event.type).toBe('account.credentials_reset');
-      const [posted] = await waitFor('balance.correction_posted', async () => (engine.forKey(correction.idempotency_key).length ? engine.forKey(correction.idempotency_key) : null));
+      const [posted] = await waitFor('balance.correction_posted', async () =>
+        engine.forKey(correction.idempotency_key).length ? engine.forKey(correction.idempotency_key) : null,
+      );
       expect(posted!.event).toMatchObject({
         type: 'balance.correction_posted',
         data: { account_id: accountId, amount_minor: 1999, currency: 'CNY', direction: 'credit', ledger_entry_ref: expect.stringMatching(/^le_/) },
       });
-      expect(await sim.account(accountId)).toMatchObject({ credential_resets: 1, sessions_revoked_at: expect.any(String), ledger_entries: [{ amount_minor: 1999, currency: 'CNY' }] });
+      expect(await sim.account(accountId)).toMatchObject({
+        credential_resets: 1,
+        sessions_revoked_at: expect.any(String),
+        ledger_entries: [{ amount_minor: 1999, currency: 'CNY' }],
+      });
       expect(await call('POST', `/v1/accounts/${accountId}/balance-corrections`, { ...action(), amount_minor: 0, currency: 'CNY', direction: 'credit' })).toMatchObject({
         status: 400,
         body: { code: 'VALIDATION_FAILED' },
@@ -429,7 +456,14 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
 
   describe('notifications', () => {
     it('records a notification once per key; another body under the key is 409; an SMS needs a phone', async () => {
-      const request = { idempotency_key: `nk_${randomBytes(6).toString('hex')}`, channel: 'push', user_id: 'u_42', locale: 'zh-CN', title: '退款已到账', body: '您的退款 ¥12.00 已退回余额。' };
+      const request = {
+        idempotency_key: `nk_${randomBytes(6).toString('hex')}`,
+        channel: 'push',
+        user_id: 'u_42',
+        locale: 'zh-CN',
+        title: '退款已到账',
+        body: '您的退款 ¥12.00 已退回余额。',
+      };
       const first = await call('POST', '/v1/notifications', request);
       const again = await call('POST', '/v1/notifications', request);
       expect(first).toMatchObject({ status: 202, body: { notification_id: expect.stringMatching(/^ntf_/), status: 'accepted' } });
@@ -438,7 +472,10 @@ describe('wallet simulator (the wallet contract, as a separate process)', () => 
       expect((await sim.notifications()).filter((n) => n.idempotency_key === request.idempotency_key)).toEqual([
         expect.objectContaining({ channel: 'push', user_id: 'u_42', locale: 'zh-CN', title: '退款已到账' }),
       ]);
-      expect(await call('POST', '/v1/notifications', { ...request, idempotency_key: 'nk_sms', channel: 'sms' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+      expect(await call('POST', '/v1/notifications', { ...request, idempotency_key: 'nk_sms', channel: 'sms' })).toMatchObject({
+        status: 400,
+        body: { code: 'VALIDATION_FAILED' },
+      });
     });
   });
 });
@@ -463,7 +500,9 @@ describe('wallet simulator restarts', () => {
       expect(created.body.status).toBe('processing');
       await sim.restart();
 
-      const [callback] = await waitFor('refund.succeeded after the restart', async () => (engine.forKey(pending.idempotency_key).length ? engine.forKey(pending.idempotency_key) : null));
+      const [callback] = await waitFor('refund.succeeded after the restart', async () =>
+        engine.forKey(pending.idempotency_key).length ? engine.forKey(pending.idempotency_key) : null,
+      );
       expect(callback!.event.data.refund_id).toBe(created.body.refund_id);
       const replay = await call('POST', '/v1/refunds', pending);
       expect(replay.body).toMatchObject({ refund_id: created.body.refund_id, status: 'succeeded' });

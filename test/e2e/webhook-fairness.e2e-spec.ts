@@ -35,9 +35,18 @@ describe('webhook fairness: one merchant with slow endpoints cannot take every d
   });
   afterAll(() => t.close());
 
-  const subscribe = (m: TestMerchant, url: string) => t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).send({ url, events: ['dispute.awaiting_merchant'] }).expect(200);
+  const subscribe = (m: TestMerchant, url: string) =>
+    t.http
+      .post('/v1/merchant/webhook-endpoints')
+      .set('Authorization', m.auth)
+      .send({ url, events: ['dispute.awaiting_merchant'] })
+      .expect(200);
   const openAndForward = async (m: TestMerchant) => {
-    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody({ merchantId: m.id })).expect(201);
+    const { body } = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ merchantId: m.id }))
+      .expect(201);
     await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
   };
 

@@ -68,7 +68,11 @@ describe('the worker process: probes, job metrics, overdue work, graceful shutdo
     return body.id as string;
   };
   const subscribe = async (m: TestMerchant, url: string) =>
-    t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', m.auth).send({ url, events: ['dispute.awaiting_merchant'] }).expect(200);
+    t.http
+      .post('/v1/merchant/webhook-endpoints')
+      .set('Authorization', m.auth)
+      .send({ url, events: ['dispute.awaiting_merchant'] })
+      .expect(200);
 
   it('overdue deadlines rise while no worker runs and fall once one does; its probes answer and its metrics count the jobs', async () => {
     const caseId = await openAndForward();

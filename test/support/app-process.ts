@@ -44,10 +44,14 @@ export function startAppProcess(main: string, env: Record<string, string>): AppP
     lines,
     other,
     waitForLine: (what, matches, timeoutMs = 30_000) =>
-      waitFor(what, async () => {
-        if (exited) throw new Error(`${main} exited; it wrote: ${JSON.stringify(lines.slice(-5))}`);
-        return lines.find(matches);
-      }, timeoutMs),
+      waitFor(
+        what,
+        async () => {
+          if (exited) throw new Error(`${main} exited; it wrote: ${JSON.stringify(lines.slice(-5))}`);
+          return lines.find(matches);
+        },
+        timeoutMs,
+      ),
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

@@ -18,7 +18,17 @@ export function buildAdminForTests(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'admin-ui-build-'));
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'apps', 'admin', 'vite.config.mts'), '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn'],
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      join(ROOT, 'apps', 'admin', 'vite.config.mts'),
+      '--outDir',
+      dir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`the admin build in ${dir} has no index.html`);
@@ -41,7 +51,16 @@ export async function launchBrowser(locale = 'en-US'): Promise<Browser> {
     headless: true,
     locale,
     viewport: { width: 1440, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   context.setDefaultTimeout(15_000);
   return {

@@ -16,11 +16,15 @@ export interface StartedChild<T> {
  * engine to talk to) and waits for the first JSON line it prints, which says where it listens.
  */
 export async function startChildScript<T>(script: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<StartedChild<T>> {
-  const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'test/support', script), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'test/support', script), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const ready = await new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within ${timeoutMs} ms`)), timeoutMs);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));

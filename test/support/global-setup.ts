@@ -15,11 +15,11 @@ export default async function globalSetup(): Promise<void> {
   const templateUrl = databaseUrlFor(base, `dispute_test_${runId}_tpl`);
   await ensureDatabase(templateUrl);
   const root = join(__dirname, '..', '..');
-  execFileSync(
-    process.execPath,
-    [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps/cli/src/migrate.ts')],
-    { cwd: root, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: templateUrl }, stdio: 'inherit' },
-  );
+  execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps/cli/src/migrate.ts')], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: templateUrl },
+    stdio: 'inherit',
+  });
   process.env.TEST_RUN_ID = runId;
   process.env.TEST_TEMPLATE_DATABASE_URL = templateUrl;
 }

@@ -69,7 +69,11 @@ export async function startTestApp(
   const databaseUrl = databaseUrlFor(template, `dispute_test_${runId}_${suffix}`);
   await ensureDatabase(databaseUrl, { template: databaseNameOf(template) });
   // Every app talks to a real wallet simulator; unknown references are created on first look-up.
-  const wallet = await startWalletSim({ autoTransactions: true, apiSecret: options.walletApiSecret, env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_CALLBACK_RETRY_BASE_MS: '200', ...options.walletSimEnv } });
+  const wallet = await startWalletSim({
+    autoTransactions: true,
+    apiSecret: options.walletApiSecret,
+    env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_CALLBACK_RETRY_BASE_MS: '200', ...options.walletSimEnv },
+  });
 
   // The environment the app is configured from; child processes (a worker, an API) run with it too.
   const appEnv: Record<string, string> = {
@@ -126,7 +130,11 @@ export async function startTestApp(
   const admin = await login('admin@test.local', 'admin');
 
   const createMerchant = async (id = `m_${randomBytes(4).toString('hex')}`): Promise<TestMerchant> => {
-    await http.post('/v1/admin/merchants').set('Authorization', admin.auth).send({ id, name: `Merchant ${id}` }).expect(201);
+    await http
+      .post('/v1/admin/merchants')
+      .set('Authorization', admin.auth)
+      .send({ id, name: `Merchant ${id}` })
+      .expect(201);
     const secret = await http.post(`/v1/admin/merchants/${id}/api-keys`).set('Authorization', admin.auth).send({ kind: 'secret' }).expect(201);
     const restricted = await http.post(`/v1/admin/merchants/${id}/api-keys`).set('Authorization', admin.auth).send({ kind: 'restricted' }).expect(201);
     return { id, auth: `Bearer ${secret.body.key}`, readOnlyAuth: `Bearer ${restricted.body.key}`, keyId: secret.body.id };

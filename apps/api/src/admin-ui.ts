@@ -44,9 +44,7 @@ export function serveAdminUi(app: NestExpressApplication, directory: string = DE
     });
   });
   // The bare host is where people type first; nothing else lives at "/".
-  app.use((request: Request, response: Response, next: NextFunction) =>
-    request.method === 'GET' && request.path === '/' ? response.redirect(302, `${ADMIN_PATH}/`) : next(),
-  );
+  app.use((request: Request, response: Response, next: NextFunction) => (request.method === 'GET' && request.path === '/' ? response.redirect(302, `${ADMIN_PATH}/`) : next()));
   logger.log(`admin UI served at ${ADMIN_PATH} from ${directory}`);
   return true;
 }

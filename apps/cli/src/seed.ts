@@ -37,7 +37,10 @@ export const DEMO_MACROS = [
   },
   {
     'zh-CN': { title: '请补充材料', body: '{customerName}，您好：为处理交易 {transactionRef} 的争议，请上传订单截图或物流信息。' },
-    en: { title: 'Please send more information', body: 'Dear {customerName}, to handle the dispute about {transactionRef}, please upload a screenshot of the order or the delivery details.' },
+    en: {
+      title: 'Please send more information',
+      body: 'Dear {customerName}, to handle the dispute about {transactionRef}, please upload a screenshot of the order or the delivery details.',
+    },
   },
   {
     'zh-CN': { title: '退款已发出', body: '{customerName}，您好：案件 {caseNumber} 的退款已发出，预计 1–3 个工作日到账。' },
@@ -47,25 +50,51 @@ export const DEMO_MACROS = [
 
 const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: string]: unknown }> }> = [
   {
-    kind: 'dispute', channel: 'app', priority: 'normal', subject: '商品未收到 Order never arrived',
-    customer: { id: 'u_10086', name: '王小明', locale: 'zh-CN', phone: '+8613812345678', email: 'wang.xiaoming@example.com', pushEnabled: true }, merchantId: 'm_2001', transactionRef: 'TX-20261120-0001',
-    amount: { amountMinor: 12800, currency: 'CNY' }, reason: 'not_received', steps: [],
+    kind: 'dispute',
+    channel: 'app',
+    priority: 'normal',
+    subject: '商品未收到 Order never arrived',
+    customer: { id: 'u_10086', name: '王小明', locale: 'zh-CN', phone: '+8613812345678', email: 'wang.xiaoming@example.com', pushEnabled: true },
+    merchantId: 'm_2001',
+    transactionRef: 'TX-20261120-0001',
+    amount: { amountMinor: 12800, currency: 'CNY' },
+    reason: 'not_received',
+    steps: [],
   },
   {
-    kind: 'dispute', channel: 'hotline', priority: 'high', subject: 'Headphones not as described',
-    customer: { id: 'u_10087', name: 'Zhang Wei', locale: 'en', email: 'zhang.wei@example.com' }, merchantId: 'm_2002', transactionRef: 'TX-20261118-0042',
-    amount: { amountMinor: 59900, currency: 'CNY' }, reason: 'not_as_described', steps: [{ type: 'FORWARD_TO_MERCHANT' }],
+    kind: 'dispute',
+    channel: 'hotline',
+    priority: 'high',
+    subject: 'Headphones not as described',
+    customer: { id: 'u_10087', name: 'Zhang Wei', locale: 'en', email: 'zhang.wei@example.com' },
+    merchantId: 'm_2002',
+    transactionRef: 'TX-20261118-0042',
+    amount: { amountMinor: 59900, currency: 'CNY' },
+    reason: 'not_as_described',
+    steps: [{ type: 'FORWARD_TO_MERCHANT' }],
   },
   {
-    kind: 'dispute', channel: 'wechat', priority: 'normal', subject: '重复扣款 Charged twice',
-    customer: { id: 'u_10088', name: '刘芳' }, merchantId: 'm_2001', transactionRef: 'TX-20261115-0777',
-    amount: { amountMinor: 4500, currency: 'CNY' }, reason: 'duplicate',
+    kind: 'dispute',
+    channel: 'wechat',
+    priority: 'normal',
+    subject: '重复扣款 Charged twice',
+    customer: { id: 'u_10088', name: '刘芳' },
+    merchantId: 'm_2001',
+    transactionRef: 'TX-20261115-0777',
+    amount: { amountMinor: 4500, currency: 'CNY' },
+    reason: 'duplicate',
     steps: [{ type: 'FORWARD_TO_MERCHANT' }, { type: 'MERCHANT_CONTEST', summary: 'Second charge is a separate order #8812.' }],
   },
   {
-    kind: 'dispute', channel: 'email', priority: 'urgent', subject: 'Unauthorised payment at night',
-    customer: { id: 'u_10089', name: 'Chen Jie' }, merchantId: 'm_2003', transactionRef: 'TX-20261112-1212',
-    amount: { amountMinor: 230000, currency: 'CNY' }, reason: 'unauthorised',
+    kind: 'dispute',
+    channel: 'email',
+    priority: 'urgent',
+    subject: 'Unauthorised payment at night',
+    customer: { id: 'u_10089', name: 'Chen Jie' },
+    merchantId: 'm_2003',
+    transactionRef: 'TX-20261112-1212',
+    amount: { amountMinor: 230000, currency: 'CNY' },
+    reason: 'unauthorised',
     steps: [
       { type: 'FORWARD_TO_MERCHANT' },
       { type: 'MERCHANT_CONTEST', summary: 'Delivered to the account address, signature on file.' },
@@ -124,15 +153,43 @@ async function main(): Promise<void> {
         }
       }
       const others: OpenCaseCommand[] = [
-        { kind: 'refund_request', channel: 'chat', priority: 'normal', subject: '申请退款 Refund for cancelled class', customer: { id: 'u_20001', name: '赵敏' }, merchantId: 'm_2004', transactionRef: 'TX-20261122-0100', amount: { amountMinor: 39900, currency: 'CNY' }, purchasedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(), reason: 'class cancelled' },
-        { kind: 'payment_failure', channel: 'hotline', priority: 'high', subject: 'Payment failed but money was taken', customer: { id: 'u_20002', name: 'Li Lei' }, transactionRef: 'TX-20261124-0003', amount: { amountMinor: 8800, currency: 'CNY' } },
-        { kind: 'balance_discrepancy', channel: 'email', priority: 'normal', subject: '余额不对 Balance looks wrong', customer: { id: 'u_20003', name: '孙丽' }, amount: { amountMinor: 2000, currency: 'CNY' } },
+        {
+          kind: 'refund_request',
+          channel: 'chat',
+          priority: 'normal',
+          subject: '申请退款 Refund for cancelled class',
+          customer: { id: 'u_20001', name: '赵敏' },
+          merchantId: 'm_2004',
+          transactionRef: 'TX-20261122-0100',
+          amount: { amountMinor: 39900, currency: 'CNY' },
+          purchasedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+          reason: 'class cancelled',
+        },
+        {
+          kind: 'payment_failure',
+          channel: 'hotline',
+          priority: 'high',
+          subject: 'Payment failed but money was taken',
+          customer: { id: 'u_20002', name: 'Li Lei' },
+          transactionRef: 'TX-20261124-0003',
+          amount: { amountMinor: 8800, currency: 'CNY' },
+        },
+        {
+          kind: 'balance_discrepancy',
+          channel: 'email',
+          priority: 'normal',
+          subject: '余额不对 Balance looks wrong',
+          customer: { id: 'u_20003', name: '孙丽' },
+          amount: { amountMinor: 2000, currency: 'CNY' },
+        },
         { kind: 'account_security', channel: 'weibo', priority: 'urgent', subject: '账号被盗 Account stolen', customer: { id: 'u_20004', name: '周杰' } },
         { kind: 'inquiry', channel: 'chat', priority: 'low', subject: 'How do cross-border fees work?', customer: { id: 'u_20005', name: 'Emma Wu' } },
       ];
       for (const command of others) await app.get(OpenCase).execute(command, actor);
       await seedMacros();
-      console.log(`db:seed: ${DEMO_AGENTS.length} agents (password "${DEMO_PASSWORD}": ${DEMO_AGENTS.map((a) => a.email).join(', ')}) and ${disputes.length + others.length} cases`);
+      console.log(
+        `db:seed: ${DEMO_AGENTS.length} agents (password "${DEMO_PASSWORD}": ${DEMO_AGENTS.map((a) => a.email).join(', ')}) and ${disputes.length + others.length} cases`,
+      );
     });
   } finally {
     await app.close();
@@ -145,4 +202,3 @@ if (require.main === module) {
     process.exit(1);
   });
 }
-

@@ -49,11 +49,7 @@ export class CallbackSender {
       const backoff = Math.min(this.config.callbackRetryBaseMs * 2 ** (failuresSoFar - 1), this.config.callbackRetryMaxMs);
       next = { status: 'pending', nextAttemptAt: new Date(finishedAt.getTime() + backoff) };
     }
-    await recordCallbackAttempt(
-      this.db,
-      { event_id: callback.event_id, attempt, url, status_code: statusCode, error, attempted_at: finishedAt },
-      { delivered, ...next },
-    );
+    await recordCallbackAttempt(this.db, { event_id: callback.event_id, attempt, url, status_code: statusCode, error, attempted_at: finishedAt }, { delivered, ...next });
     log({ msg: 'callback', event_id: callback.event_id, type: callback.type, attempt, status_code: statusCode, error, next: next.status });
   }
 }

@@ -45,7 +45,10 @@ export function loadSimConfig(env: Env): SimConfig {
     port: integer(env, 'WALLET_SIM_PORT', 4010),
     host: env.WALLET_SIM_HOST ?? '0.0.0.0',
     databaseUrl: env.WALLET_SIM_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/wallet_sim',
-    apiSecrets: apiSecret.split(',').map((secret) => secret.trim()).filter(Boolean),
+    apiSecrets: apiSecret
+      .split(',')
+      .map((secret) => secret.trim())
+      .filter(Boolean),
     callbackSecret,
     callbackUrl: env.WALLET_CALLBACK_URL?.trim() || null,
     settlementDelayMs: integer(env, 'SIM_SETTLEMENT_DELAY_MS', 1500),

@@ -48,7 +48,13 @@ describe('docs/wallet-contract.openapi.yaml and the simulator', () => {
   it('lists exactly the wallet endpoints the simulator serves (signed), and no control route', () => {
     const served = buildRoutes({} as SimContext)
       .filter((route) => route.signed)
-      .map((route) => `${route.method} ${route.pattern.source.replace(/^\^|\$$/g, '').replace(/\(\?<([a-z_]+)>\[\^\/\]\+\)/g, '{$1}').replace(/\\\//g, '/')}`);
+      .map(
+        (route) =>
+          `${route.method} ${route.pattern.source
+            .replace(/^\^|\$$/g, '')
+            .replace(/\(\?<([a-z_]+)>\[\^\/\]\+\)/g, '{$1}')
+            .replace(/\\\//g, '/')}`,
+      );
     const documented = Object.entries(contract.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(served.sort());
     expect(documented.some((entry) => entry.includes('/sim/'))).toBe(false);

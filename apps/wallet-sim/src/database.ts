@@ -44,10 +44,11 @@ async function createDatabaseIfMissing(url: string): Promise<void> {
   await client.connect();
   try {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!exists.rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`).catch((error: unknown) => {
-      // Another process created it between the check and here.
-      if ((error as { code?: string }).code !== '42P04') throw error;
-    });
+    if (!exists.rowCount)
+      await client.query(`create database "${name.replace(/"/g, '""')}"`).catch((error: unknown) => {
+        // Another process created it between the check and here.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      });
   } finally {
     await client.end();
   }

@@ -198,10 +198,7 @@ export async function finishRefund(
 
 /** Processing refunds whose settlement time has come, locked for this pass. */
 export async function dueRefunds(tx: Tx, now: Date): Promise<RefundRecord[]> {
-  const result = await tx.query<Row>(
-    `select * from refunds where status = 'processing' and settle_due_at <= $1 order by settle_due_at limit 100 for update skip locked`,
-    [now],
-  );
+  const result = await tx.query<Row>(`select * from refunds where status = 'processing' and settle_due_at <= $1 order by settle_due_at limit 100 for update skip locked`, [now]);
   return result.rows.map((row) => amounts<RefundRecord>(row, ...REFUND_AMOUNTS));
 }
 
@@ -267,16 +264,17 @@ export async function completeAccountAction(tx: Tx, action: AccountActionRecord,
     await tx.query<Row>('update accounts set frozen = $2, updated_at = $3 where account_id = $1', [action.account_id, action.kind === 'freeze', now]);
   } else if (action.kind === 'credential_reset') {
     // A credential reset also ends every session of the account.
-    await tx.query<Row>('update accounts set credential_resets = credential_resets + 1, sessions_revoked_at = $2, updated_at = $2 where account_id = $1', [
-      action.account_id,
-      now,
-    ]);
+    await tx.query<Row>('update accounts set credential_resets = credential_resets + 1, sessions_revoked_at = $2, updated_at = $2 where account_id = $1', [action.account_id, now]);
   } else if (ledgerEntryRef) {
     const signed = action.direction === 'debit' ? -action.amount_minor! : action.amount_minor!;
-    await tx.query<Row>(
-      'insert into ledger_entries (ledger_entry_ref, account_id, action_id, amount_minor, currency, created_at) values ($1, $2, $3, $4, $5, $6)',
-      [ledgerEntryRef, action.account_id, action.action_id, signed, action.currency, now],
-    );
+    await tx.query<Row>('insert into ledger_entries (ledger_entry_ref, account_id, action_id, amount_minor, currency, created_at) values ($1, $2, $3, $4, $5, $6)', [
+      ledgerEntryRef,
+      action.account_id,
+      action.action_id,
+      signed,
+      action.currency,
+      now,
+    ]);
   }
   const result = await tx.query<Row>(
     `update account_actions set status = 'completed', completed_at = $2, complete_due_at = null, ledger_entry_ref = $3 where action_id = $1 returning *`,
@@ -346,10 +344,13 @@ export async function listNotifications(db: Queryable): Promise<NotificationReco
 /** Queues a callback in the same transaction as the change it reports. `copies` 0 records nothing (LOSTCB-). */
 export async function enqueueCallback(tx: Tx, event: { id: string; type: string; body: string; copies: number; now: Date }): Promise<void> {
   if (event.copies === 0) return;
-  await tx.query<Row>(
-    `insert into callbacks (event_id, type, body, copies, status, next_attempt_at, created_at) values ($1, $2, $3, $4, 'pending', $5, $5)`,
-    [event.id, event.type, event.body, event.copies, event.now],
-  );
+  await tx.query<Row>(`insert into callbacks (event_id, type, body, copies, status, next_attempt_at, created_at) values ($1, $2, $3, $4, 'pending', $5, $5)`, [
+    event.id,
+    event.type,
+    event.body,
+    event.copies,
+    event.now,
+  ]);
 }
 
 export async function dueCallbacks(db: Queryable, now: Date): Promise<CallbackRecord[]> {
@@ -362,14 +363,20 @@ export async function recordCallbackAttempt(
   attempt: CallbackAttemptRecord,
   next: { delivered: boolean; status: CallbackRecord['status']; nextAttemptAt: Date | null },
 ): Promise<void> {
-  await db.query<Row>(
-    `insert into callback_attempts (event_id, attempt, url, status_code, error, attempted_at) values ($1, $2, $3, $4, $5, $6)`,
-    [attempt.event_id, attempt.attempt, attempt.url, attempt.status_code, attempt.error, attempt.attempted_at],
-  );
-  await db.query<Row>(
-    `update callbacks set attempts = attempts + 1, delivered_count = delivered_count + $2, status = $3, next_attempt_at = $4 where event_id = $1`,
-    [attempt.event_id, next.delivered ? 1 : 0, next.status, next.nextAttemptAt],
-  );
+  await db.query<Row>(`insert into callback_attempts (event_id, attempt, url, status_code, error, attempted_at) values ($1, $2, $3, $4, $5, $6)`, [
+    attempt.event_id,
+    attempt.attempt,
+    attempt.url,
+    attempt.status_code,
+    attempt.error,
+    attempt.attempted_at,
+  ]);
+  await db.query<Row>(`update callbacks set attempts = attempts + 1, delivered_count = delivered_count + $2, status = $3, next_attempt_at = $4 where event_id = $1`, [
+    attempt.event_id,
+    next.delivered ? 1 : 0,
+    next.status,
+    next.nextAttemptAt,
+  ]);
 }
 
 export async function listCallbacks(db: Queryable): Promise<Array<CallbackRecord & { attempts_made: CallbackAttemptRecord[] }>> {

@@ -129,7 +129,14 @@ export function walletHandlers(ctx: SimContext) {
       return { ...base, status: 'failed', splits: [], expected_arrival_at: null, settle_due_at: null, failure_reason: DECLINE_REASON };
     }
     if (mode === 'slow') {
-      return { ...base, status: 'processing', splits: input.splits, expected_arrival_at: new Date(input.at.getTime() + SLOW_ARRIVAL_MS), settle_due_at: null, failure_reason: null };
+      return {
+        ...base,
+        status: 'processing',
+        splits: input.splits,
+        expected_arrival_at: new Date(input.at.getTime() + SLOW_ARRIVAL_MS),
+        settle_due_at: null,
+        failure_reason: null,
+      };
     }
     const settleAt = new Date(input.at.getTime() + config.settlementDelayMs);
     return { ...base, status: 'processing', splits: input.splits, expected_arrival_at: settleAt, settle_due_at: settleAt, failure_reason: null };

@@ -19,7 +19,9 @@ export class AnchorCaseLogs {
       const connection = em.getConnection();
       // One anchor at a time, whichever worker's timer fires.
       await connection.execute(`select pg_advisory_xact_lock(hashtextextended('audit_anchors', 0))`);
-      const [last] = await connection.execute<Array<{ id: string; hash: string; created_at: Date }>>(`select id::text as id, hash, created_at from audit_anchors order by id desc limit 1`);
+      const [last] = await connection.execute<Array<{ id: string; hash: string; created_at: Date }>>(
+        `select id::text as id, hash, created_at from audit_anchors order by id desc limit 1`,
+      );
       const heads = await connection.execute<Array<{ case_id: string; event_id: string; hash: string }>>(
         last
           ? `select case_id, event_id::text as event_id, hash from case_log_heads where updated_at > ?::timestamptz - ${OVERLAP} order by case_id`

@@ -107,7 +107,10 @@ export class CaseLogVerifier {
   }
 
   /** The anchors, newest first: their hashes are what an operator copies to a store outside this database. */
-  async listAnchors(query: { before?: string; limit?: number }): Promise<{ data: Array<{ id: string; hash: string; prevHash: string | null; headCount: number; createdAt: string }>; nextBefore: string | null }> {
+  async listAnchors(query: {
+    before?: string;
+    limit?: number;
+  }): Promise<{ data: Array<{ id: string; hash: string; prevHash: string | null; headCount: number; createdAt: string }>; nextBefore: string | null }> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
     const rows = await this.em
       .fork()

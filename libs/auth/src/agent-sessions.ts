@@ -89,7 +89,14 @@ export class AgentSessions {
       );
     const row = rows[0];
     if (!row) return null;
-    return { id: row.id, email: row.email, displayName: row.display_name, role: row.role, locale: row.locale, totpEnrolmentRequired: this.enrolmentRequired(row.role, row.totp_on) };
+    return {
+      id: row.id,
+      email: row.email,
+      displayName: row.display_name,
+      role: row.role,
+      locale: row.locale,
+      totpEnrolmentRequired: this.enrolmentRequired(row.role, row.totp_on),
+    };
   }
 
   private enrolmentRequired(role: AgentRole, totpOn: boolean): boolean {
@@ -99,7 +106,6 @@ export class AgentSessions {
   async logout(token: string): Promise<void> {
     await this.em.fork().nativeUpdate(AgentSessionEntity, { tokenHash: hashToken(token), revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: 'logout' });
   }
-
 }
 
 /** Ends every live session of an agent (but the one that asked, when given), in the caller's transaction. */

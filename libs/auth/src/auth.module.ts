@@ -15,7 +15,20 @@ import { UpdateAgent } from './use-cases/update-agent';
 
 @Module({
   imports: [AuditModule],
-  providers: [PasswordHasher, LoginThrottle, TotpCodes, AgentSessions, CreateAgent, ListAgents, UpdateAgent, SetAgentPassword, StartTotpEnrolment, ConfirmTotpEnrolment, ResetAgentTotp, AgentAuthGuard],
+  providers: [
+    PasswordHasher,
+    LoginThrottle,
+    TotpCodes,
+    AgentSessions,
+    CreateAgent,
+    ListAgents,
+    UpdateAgent,
+    SetAgentPassword,
+    StartTotpEnrolment,
+    ConfirmTotpEnrolment,
+    ResetAgentTotp,
+    AgentAuthGuard,
+  ],
   exports: [PasswordHasher, AgentSessions, CreateAgent, ListAgents, UpdateAgent, SetAgentPassword, StartTotpEnrolment, ConfirmTotpEnrolment, ResetAgentTotp, AgentAuthGuard],
 })
 export class AuthModule {}

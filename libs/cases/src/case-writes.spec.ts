@@ -62,8 +62,19 @@ describe('planCaseWrites: what one command writes, as one statement', () => {
     cancelled.status = 'cancelled';
     cancelled.settledAt = now;
     entity.nextDeadlineAt = null;
-    const event = Object.assign(new CaseEventEntity(), { caseId: CASE_ID, category: 'machine', type: 'CUSTOMER_INFO_PROVIDED', actorKind: 'agent', actorId: 'a1', caseVersion: 8, payload: { type: 'CUSTOMER_INFO_PROVIDED' }, createdAt: now });
-    const outbox = [1, 2].map((n) => Object.assign(new OutboxEntity(), { id: `0000000${n}-0000-4000-8000-000000000000`, caseId: CASE_ID, type: 'notify', payload: { n }, createdAt: now, requestId: 'req-1' }));
+    const event = Object.assign(new CaseEventEntity(), {
+      caseId: CASE_ID,
+      category: 'machine',
+      type: 'CUSTOMER_INFO_PROVIDED',
+      actorKind: 'agent',
+      actorId: 'a1',
+      caseVersion: 8,
+      payload: { type: 'CUSTOMER_INFO_PROVIDED' },
+      createdAt: now,
+    });
+    const outbox = [1, 2].map((n) =>
+      Object.assign(new OutboxEntity(), { id: `0000000${n}-0000-4000-8000-000000000000`, caseId: CASE_ID, type: 'notify', payload: { n }, createdAt: now, requestId: 'req-1' }),
+    );
 
     const { sql, params } = planCaseWrites({ entity, live: [cancelled, untouched], loaded, newRows: { events: [event], deadlines: [], outbox }, now });
 

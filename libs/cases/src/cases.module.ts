@@ -26,17 +26,30 @@ import { RecordWalletOutcome } from './wallet/record-wallet-outcome';
 
 const USE_CASES = [
   ListApprovals,
-  RedriveCaseEffects, RedriveCaseDeadlines, OpenCase, SendCaseEvent, FireDeadline, AssignCase, AddCaseNote, GetCase, ListCases, GetCaseTimeline, VerifyCaseReplay, GetQueueStats, RecordWalletOutcome, ReceiveWalletEvent, ReconcileRefunds, ListRefundMismatches, RevealCustomerContact];
+  RedriveCaseEffects,
+  RedriveCaseDeadlines,
+  OpenCase,
+  SendCaseEvent,
+  FireDeadline,
+  AssignCase,
+  AddCaseNote,
+  GetCase,
+  ListCases,
+  GetCaseTimeline,
+  VerifyCaseReplay,
+  GetQueueStats,
+  RecordWalletOutcome,
+  ReceiveWalletEvent,
+  ReconcileRefunds,
+  ListRefundMismatches,
+  RevealCustomerContact,
+];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */
 @Module({
   // The wallet: OpenCase holds a case's transaction against it. The admin audit log: contact reveals and approvals.
   imports: [SlaModule, WalletModule, AuditModule],
-  providers: [
-    PostCommitDispatcher,
-    { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) },
-    ...USE_CASES,
-  ],
+  providers: [PostCommitDispatcher, { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) }, ...USE_CASES],
   exports: [PostCommitDispatcher, SlaModule, ContactBox, ...USE_CASES],
 })
 export class CasesModule {}

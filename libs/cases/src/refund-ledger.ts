@@ -87,7 +87,17 @@ export async function moveCaseRefundShare(
   if (next.share.committedMinor === share.committedMinor && next.share.refundedMinor === share.refundedMinor) return;
   await connection.execute(
     WRITE_REFUND_LEDGER_SQL,
-    [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, now, next.ledger.committedMinor, next.ledger.refundedMinor, now, ledger.transactionRef],
+    [
+      caseEntity.id,
+      ledger.transactionRef,
+      next.share.committedMinor,
+      next.share.refundedMinor,
+      now,
+      next.ledger.committedMinor,
+      next.ledger.refundedMinor,
+      now,
+      ledger.transactionRef,
+    ],
     'run',
     transaction,
   );

@@ -9,10 +9,7 @@ export class ConfigModule {
   static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: ConfigModule,
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        clock ? { provide: Clock, useValue: clock } : { provide: Clock, useClass: SystemClock },
-      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }, clock ? { provide: Clock, useValue: clock } : { provide: Clock, useClass: SystemClock }],
       exports: [APP_CONFIG, Clock],
     };
   }

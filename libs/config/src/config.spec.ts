@@ -20,7 +20,14 @@ describe('evidence storage configuration', () => {
   });
 
   it('s3 with a custom endpoint: path-style unless told otherwise, static keys', () => {
-    const base = { EVIDENCE_STORAGE: 's3', S3_BUCKET: 'evidence', S3_ENDPOINT: 'http://minio:9000', S3_REGION: 'cn-hangzhou', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' };
+    const base = {
+      EVIDENCE_STORAGE: 's3',
+      S3_BUCKET: 'evidence',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_REGION: 'cn-hangzhou',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+    };
     expect(storage(base)).toEqual({
       kind: 's3',
       endpoint: 'http://minio:9000',
@@ -47,7 +54,12 @@ describe('evidence storage configuration', () => {
 
 const PRODUCTION_WALLET = { WALLET_BASE_URL: 'https://wallet.internal', WALLET_API_SECRET: 'a-real-api-secret-0001', WALLET_CALLBACK_SECRET: 'a-real-callback-secret-0001' };
 /** Every other secret production needs, so a test of one rule is not stopped by another. */
-const PRODUCTION_SECRETS = { ...PRODUCTION_WALLET, TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32), PII_KEYS: Buffer.alloc(32, 5).toString('base64') };
+const PRODUCTION_SECRETS = {
+  ...PRODUCTION_WALLET,
+  TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'),
+  CUSTOMER_TOKEN_SECRETS: 'c'.repeat(32),
+  PII_KEYS: Buffer.alloc(32, 5).toString('base64'),
+};
 
 describe('webhook secret keys', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
@@ -111,7 +123,12 @@ describe('security defaults', () => {
 });
 
 describe('customer token secrets', () => {
-  const webhook = { ...PRODUCTION_WALLET, WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'), TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'), PII_KEYS: PRODUCTION_SECRETS.PII_KEYS };
+  const webhook = {
+    ...PRODUCTION_WALLET,
+    WEBHOOK_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64'),
+    TOTP_SECRET_KEYS: Buffer.alloc(32, 9).toString('base64'),
+    PII_KEYS: PRODUCTION_SECRETS.PII_KEYS,
+  };
 
   it('are required in production and outside development and test', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', ...webhook })).toThrow(/CUSTOMER_TOKEN_SECRETS is required in production/);
@@ -134,7 +151,15 @@ describe('customer token secrets', () => {
 
 describe('wallet configuration', () => {
   const webhookKey = Buffer.alloc(32, 7).toString('base64');
-  const production = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: webhookKey, TOTP_SECRET_KEYS: PRODUCTION_SECRETS.TOTP_SECRET_KEYS, CUSTOMER_TOKEN_SECRETS: PRODUCTION_SECRETS.CUSTOMER_TOKEN_SECRETS, PII_KEYS: PRODUCTION_SECRETS.PII_KEYS, ...env }).wallet;
+  const production = (env: Record<string, string>) =>
+    loadConfig({
+      NODE_ENV: 'production',
+      WEBHOOK_SECRET_KEYS: webhookKey,
+      TOTP_SECRET_KEYS: PRODUCTION_SECRETS.TOTP_SECRET_KEYS,
+      CUSTOMER_TOKEN_SECRETS: PRODUCTION_SECRETS.CUSTOMER_TOKEN_SECRETS,
+      PII_KEYS: PRODUCTION_SECRETS.PII_KEYS,
+      ...env,
+    }).wallet;
 
   it('development and test talk to the simulator with its public secrets; production refuses those', () => {
     const development = loadConfig({ NODE_ENV: 'development' }).wallet;

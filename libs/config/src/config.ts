@@ -435,7 +435,10 @@ function metricsToken(raw: string | undefined): string | undefined {
 function refundLimits(raw: string | undefined): RefundLimits {
   if (raw === undefined || raw.trim() === '') return DEFAULT_REFUND_LIMITS;
   const limits: Record<string, CurrencyLimits | 'unlimited'> = { ...DEFAULT_REFUND_LIMITS };
-  for (const part of raw.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [role, spec] = part.split('=').map((p) => p.trim());
     if (!role || !['agent', 'supervisor', 'admin'].includes(role) || spec === undefined) {
       throw new ConfigError(`REFUND_LIMITS: "${part}" is not <role>=<CUR>:<minor units>,... or <role>=unlimited (roles: agent, supervisor, admin)`);
@@ -445,7 +448,10 @@ function refundLimits(raw: string | undefined): RefundLimits {
       continue;
     }
     const currencies: Record<string, number> = {};
-    for (const entry of spec.split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of spec
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const match = /^([A-Z]{3}):(\d{1,15})$/.exec(entry);
       if (!match) throw new ConfigError(`REFUND_LIMITS: "${entry}" for ${role} is not <CUR>:<minor units> (e.g. CNY:50000)`);
       currencies[match[1]!] = Number(match[2]);
@@ -479,7 +485,10 @@ function refuseInvertedLimits(limits: RefundLimits): void {
 
 function roleList(raw: string | undefined, fallback: AgentRoleName[]): AgentRoleName[] {
   if (raw === undefined) return fallback;
-  const roles = raw.split(',').map((role) => role.trim()).filter(Boolean);
+  const roles = raw
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
   for (const role of roles) if (!['agent', 'supervisor', 'admin'].includes(role)) throw new ConfigError(`TOTP_REQUIRED_ROLES: unknown role "${role}"`);
   return roles as AgentRoleName[];
 }
@@ -494,7 +503,8 @@ function customerTokenSecrets(raw: string | undefined, declaredEnv: string | und
   if (raw === undefined || raw.trim() === '') {
     if (declaredEnv === 'development' || declaredEnv === 'test') return [DEVELOPMENT_CUSTOMER_TOKEN_SECRET];
     throw new ConfigError(
-      'CUSTOMER_TOKEN_SECRETS is required' + (declaredEnv === 'production' ? ' in production' : ' (or NODE_ENV=development for the public development secret)') +
+      'CUSTOMER_TOKEN_SECRETS is required' +
+        (declaredEnv === 'production' ? ' in production' : ' (or NODE_ENV=development for the public development secret)') +
         ': secrets of at least 32 characters shared with the wallet backend (e.g. `openssl rand -base64 32`), comma-separated to rotate, newest first',
     );
   }
@@ -584,7 +594,7 @@ function wechat(env: Env): AppConfig['notifications']['wechat'] {
   if (!appId) return undefined;
   const appSecret = env.WECHAT_APP_SECRET;
   const templateId = env.WECHAT_TEMPLATE_ID;
-  if (!appSecret || !templateId) throw new ConfigError('WECHAT_APP_ID needs WECHAT_APP_SECRET and WECHAT_TEMPLATE_ID (the official account\'s template message)');
+  if (!appSecret || !templateId) throw new ConfigError("WECHAT_APP_ID needs WECHAT_APP_SECRET and WECHAT_TEMPLATE_ID (the official account's template message)");
   return { apiUrl: httpUrl(env, 'WECHAT_API_URL', 'https://api.weixin.qq.com'), appId, appSecret, templateId };
 }
 

@@ -1,4 +1,15 @@
-export { APP_CONFIG, ConfigError, LOG_LEVEL_NAMES, loadConfig, tracingConfig, type AppConfig, type EvidenceStorageConfig, type LogLevelName, type TracingConfig, type WalletConfig } from './config';
+export {
+  APP_CONFIG,
+  ConfigError,
+  LOG_LEVEL_NAMES,
+  loadConfig,
+  tracingConfig,
+  type AppConfig,
+  type EvidenceStorageConfig,
+  type LogLevelName,
+  type TracingConfig,
+  type WalletConfig,
+} from './config';
 export { ConfigModule } from './config.module';
 export { Clock, SystemClock } from './clock';
 export { PeriodicTask } from './periodic-task';

@@ -12,7 +12,14 @@ export { MACRO_PLACEHOLDERS } from './macros/macro-template';
 
 // The customer API: the wallet backend acts for a signed-in customer, on their own cases only.
 export { CustomersModule } from './customers.module';
-export { CUSTOMER_TOKEN_AUDIENCE, MAX_CUSTOMER_TOKEN_SECONDS, mintCustomerToken, verifyCustomerToken, type CustomerTokenClaims, type VerifiedCustomer } from './auth/customer-token';
+export {
+  CUSTOMER_TOKEN_AUDIENCE,
+  MAX_CUSTOMER_TOKEN_SECONDS,
+  mintCustomerToken,
+  verifyCustomerToken,
+  type CustomerTokenClaims,
+  type VerifiedCustomer,
+} from './auth/customer-token';
 export { CustomerAuthGuard, CurrentCustomer, type AuthenticatedCustomer } from './auth/customer-auth.guard';
 export { CUSTOMER_STATUSES, type CustomerStatus } from './cases/customer-status';
 export { CUSTOMER_LOCALES, DEFAULT_CUSTOMER_LOCALE, resolveCustomerLocale, type CustomerLocale } from './cases/customer-texts';

@@ -78,11 +78,7 @@ export async function checkDatabase(url: string): Promise<void> {
     await client.query('select 1');
   } catch (error) {
     const missing = (error as { code?: string }).code === '3D000';
-    throw new DatabaseUnreachableError(
-      missing
-        ? `Database "${databaseNameOf(url)}" does not exist yet: run npm run db:migrate first.`
-        : describeConnectionError(url, error),
-    );
+    throw new DatabaseUnreachableError(missing ? `Database "${databaseNameOf(url)}" does not exist yet: run npm run db:migrate first.` : describeConnectionError(url, error));
   } finally {
     await client.end().catch(() => undefined);
   }

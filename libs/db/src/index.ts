@@ -14,15 +14,4 @@ export {
   listDatabases,
 } from './database-admin';
 export { ensureSlaDefaults } from './sla-defaults';
-export {
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  UUID_PATTERN,
-  decodeCursor,
-  encodeCursor,
-  invalidCursor,
-  isIsoInstant,
-  pageOf,
-  pageSize,
-  type Page,
-} from './keyset-page';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UUID_PATTERN, decodeCursor, encodeCursor, invalidCursor, isIsoInstant, pageOf, pageSize, type Page } from './keyset-page';

@@ -11,11 +11,30 @@ describe('keyset pages', () => {
 
   it('gives the next cursor only when a row beyond the page was read', () => {
     const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
-    const full = pageOf(rows, 2, (row) => [row.id], (row) => row.id);
+    const full = pageOf(
+      rows,
+      2,
+      (row) => [row.id],
+      (row) => row.id,
+    );
     expect(full.data).toEqual(['a', 'b']);
     expect(decodeCursor(full.nextCursor!, 1)).toEqual(['b']);
-    expect(pageOf(rows, 3, (row) => [row.id], (row) => row.id)).toEqual({ data: ['a', 'b', 'c'], nextCursor: null });
-    expect(pageOf([], 3, (row: { id: string }) => [row.id], (row) => row.id)).toEqual({ data: [], nextCursor: null });
+    expect(
+      pageOf(
+        rows,
+        3,
+        (row) => [row.id],
+        (row) => row.id,
+      ),
+    ).toEqual({ data: ['a', 'b', 'c'], nextCursor: null });
+    expect(
+      pageOf(
+        [],
+        3,
+        (row: { id: string }) => [row.id],
+        (row) => row.id,
+      ),
+    ).toEqual({ data: [], nextCursor: null });
   });
 
   it('decodes only what it encoded, of the right shape, else a VALIDATION_FAILED on the cursor', () => {

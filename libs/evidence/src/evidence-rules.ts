@@ -35,12 +35,9 @@ export function tooLarge(message: string, details: Record<string, unknown> = {})
 }
 
 export async function evidenceBytesUsed(em: EntityManager, caseId: string): Promise<number> {
-  const [row] = await em.getConnection().execute<Array<{ used: string }>>(
-    'select coalesce(sum(size_bytes), 0) as used from evidence_files where case_id = ?',
-    [caseId],
-    'all',
-    em.getTransactionContext(),
-  );
+  const [row] = await em
+    .getConnection()
+    .execute<Array<{ used: string }>>('select coalesce(sum(size_bytes), 0) as used from evidence_files where case_id = ?', [caseId], 'all', em.getTransactionContext());
   return Number(row?.used ?? 0);
 }
 

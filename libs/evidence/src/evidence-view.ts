@@ -53,11 +53,9 @@ export const toFileView = (file: EvidenceFileEntity): EvidenceFileView => ({
  */
 export async function loadEvidenceView(em: EntityManager, caseId: string, merchantId?: string): Promise<EvidenceView> {
   const submissions = await em.find(EvidenceSubmissionEntity, { caseId }, { orderBy: { createdAt: 'asc' } });
-  const files = await em.find(
-    EvidenceFileEntity,
-    merchantId ? { caseId, party: 'merchant', uploadedByKind: 'merchant', uploadedById: merchantId } : { caseId },
-    { orderBy: { createdAt: 'asc', id: 'asc' } },
-  );
+  const files = await em.find(EvidenceFileEntity, merchantId ? { caseId, party: 'merchant', uploadedByKind: 'merchant', uploadedById: merchantId } : { caseId }, {
+    orderBy: { createdAt: 'asc', id: 'asc' },
+  });
   const view = (submission: EvidenceSubmissionEntity): EvidenceSubmissionView => ({
     number: submission.number,
     status: submission.status,
@@ -71,7 +69,10 @@ export async function loadEvidenceView(em: EntityManager, caseId: string, mercha
   return {
     dispute_id: caseId,
     draft: draft ? view(draft) : null,
-    submissions: submissions.filter((submission) => submission.status === 'submitted').sort((a, b) => a.number! - b.number!).map(view),
+    submissions: submissions
+      .filter((submission) => submission.status === 'submitted')
+      .sort((a, b) => a.number! - b.number!)
+      .map(view),
     ...(merchantId ? {} : { customer_files: files.filter((file) => file.party === 'customer').map(toFileView) }),
   };
 }

@@ -20,7 +20,17 @@ import { StageEvidenceFields } from './use-cases/stage-evidence-fields';
 import { StageEvidenceFiles } from './use-cases/stage-evidence-files';
 import { SubmitEvidence } from './use-cases/submit-evidence';
 
-const USE_CASES = [StageEvidenceFields, StageEvidenceFiles, DeleteEvidenceFile, GetMerchantEvidence, SubmitEvidence, ListCaseEvidence, OpenEvidenceFile, RecordCustomerEvidence, UploadEvidenceForCustomer];
+const USE_CASES = [
+  StageEvidenceFields,
+  StageEvidenceFiles,
+  DeleteEvidenceFile,
+  GetMerchantEvidence,
+  SubmitEvidence,
+  ListCaseEvidence,
+  OpenEvidenceFile,
+  RecordCustomerEvidence,
+  UploadEvidenceForCustomer,
+];
 
 /**
  * Dispute evidence: staging, files, submission. Storage follows EVIDENCE_STORAGE: local disk by

@@ -20,8 +20,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) =>
-      new DomainError(DomainErrorCode.ValidationFailed, 'The request is invalid.', { fields: flatten(errors) }),
+    exceptionFactory: (errors) => new DomainError(DomainErrorCode.ValidationFailed, 'The request is invalid.', { fields: flatten(errors) }),
   });
 }
 

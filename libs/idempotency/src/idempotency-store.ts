@@ -5,8 +5,7 @@ import { DomainError, DomainErrorCode } from '@app/domain';
 
 export type ClaimOutcome =
   /** `claim` identifies this holder: only it may complete or release the key (see takeover below). */
-  | { kind: 'proceed'; claim: Date }
-  | { kind: 'replay'; status: number; contentType: string; body: Buffer };
+  { kind: 'proceed'; claim: Date } | { kind: 'replay'; status: number; contentType: string; body: Buffer };
 
 /**
  * A request that holds a key longer than this is presumed dead (process crash between claim and
@@ -73,25 +72,21 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
         continue;
       }
       if (row.request_hash !== hash) {
-        throw new DomainError(
-          DomainErrorCode.IdempotencyKeyReused,
-          'This idempotency key was already used with a different request. Use a new key for a new request.',
-        );
+        throw new DomainError(DomainErrorCode.IdempotencyKeyReused, 'This idempotency key was already used with a different request. Use a new key for a new request.');
       }
       if (row.status === 'completed') {
         return { kind: 'replay', status: row.response_status!, contentType: row.response_content_type!, body: row.response_body! };
       }
       if (now.getTime() - new Date(row.locked_at).getTime() < LEASE_MS) {
-        throw new DomainError(
-          DomainErrorCode.IdempotencyKeyInUse,
-          'A request with this idempotency key is still being processed. Retry after it has finished.',
-        );
+        throw new DomainError(DomainErrorCode.IdempotencyKeyInUse, 'A request with this idempotency key is still being processed. Retry after it has finished.');
       }
       // The holder died: take the key over, unless another retry did so first.
-      const taken = await connection.execute(
-        `update idempotency_keys set locked_at = ? where scope = ? and key = ? and status = 'in_progress' and locked_at = ? returning key`,
-        [now, scope, key, row.locked_at],
-      );
+      const taken = await connection.execute(`update idempotency_keys set locked_at = ? where scope = ? and key = ? and status = 'in_progress' and locked_at = ? returning key`, [
+        now,
+        scope,
+        key,
+        row.locked_at,
+      ]);
       if (taken.length === 1) return { kind: 'proceed', claim: now };
     }
     throw new DomainError(DomainErrorCode.IdempotencyKeyInUse, 'A request with this idempotency key is still being processed.');
@@ -106,12 +101,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
     const rows = await this.em
       .fork()
       .getConnection()
-      .execute(`select 1 from idempotency_keys where scope = ? and key = ? and request_path = ? and status = 'completed' and expires_at > ?`, [
-        scope,
-        key,
-        path,
-        this.clock.now(),
-      ]);
+      .execute(`select 1 from idempotency_keys where scope = ? and key = ? and request_path = ? and status = 'completed' and expires_at > ?`, [scope, key, path, this.clock.now()]);
     return rows.length > 0;
   }
 
@@ -131,10 +121,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async release(scope: string, key: string, claim: Date): Promise<void> {
-    await this.em
-      .fork()
-      .getConnection()
-      .execute(`delete from idempotency_keys where scope = ? and key = ? and status = 'in_progress' and locked_at = ?`, [scope, key, claim]);
+    await this.em.fork().getConnection().execute(`delete from idempotency_keys where scope = ? and key = ? and status = 'in_progress' and locked_at = ?`, [scope, key, claim]);
   }
 
   async purgeExpired(): Promise<number> {

@@ -17,5 +17,7 @@ export function canonicalJson(value: unknown): string {
  */
 export function requestHash(request: { method: string; path: string; body: unknown }): string {
   const body = request.body === undefined || request.body === null ? {} : request.body;
-  return createHash('sha256').update(`${request.method.toUpperCase()}\n${request.path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${request.method.toUpperCase()}\n${request.path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }

@@ -55,9 +55,7 @@ export class OpenIntakeCase {
   }
 
   private async findOpen(command: OpenIntakeCaseCommand): Promise<{ id: string; customerId: string } | undefined> {
-    const found = await this.em
-      .fork()
-      .findOne(CaseEntity, { kind: command.kind, transactionRef: command.transactionRef, status: 'active' }, { fields: ['id', 'customerId'] });
+    const found = await this.em.fork().findOne(CaseEntity, { kind: command.kind, transactionRef: command.transactionRef, status: 'active' }, { fields: ['id', 'customerId'] });
     return found ? { id: found.id, customerId: found.customerId } : undefined;
   }
 }

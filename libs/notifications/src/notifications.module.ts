@@ -17,7 +17,17 @@ import { missingCustomerTemplates } from './templates/catalogue-check';
  */
 @Module({
   imports: [CasesModule],
-  providers: [EmailChannel, WalletNotificationChannel, WechatChannel, NotificationScheduler, CreateCustomerDeliveries, DeliverNotification, NotifyAgents, EmailAssignee, NotificationDeliveryProcessor],
+  providers: [
+    EmailChannel,
+    WalletNotificationChannel,
+    WechatChannel,
+    NotificationScheduler,
+    CreateCustomerDeliveries,
+    DeliverNotification,
+    NotifyAgents,
+    EmailAssignee,
+    NotificationDeliveryProcessor,
+  ],
   exports: [CreateCustomerDeliveries, NotifyAgents, EmailAssignee, NotificationScheduler],
 })
 export class NotificationsModule implements OnModuleInit {

@@ -77,7 +77,13 @@ export function runJob<T>(job: RunnableJob, work: () => Promise<T>): Promise<T> 
   const origin = (job.data ?? {}) as JobOrigin;
   const requestId = acceptRequestId(origin.requestId);
   const parent = propagation.extract(ROOT_CONTEXT, origin, getter);
-  const attributes = { 'messaging.system': 'bullmq', 'messaging.operation.type': 'process', 'messaging.destination.name': job.queueName, 'messaging.message.id': job.id ?? '', ...(requestId ? { 'app.request_id': requestId } : {}) };
+  const attributes = {
+    'messaging.system': 'bullmq',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': job.queueName,
+    'messaging.message.id': job.id ?? '',
+    ...(requestId ? { 'app.request_id': requestId } : {}),
+  };
   const run = async (span: Span): Promise<T> => {
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);

@@ -18,7 +18,7 @@ function captured() {
 }
 
 describe('request ids', () => {
-  it('takes a caller\'s id only if it is short and made of safe characters', () => {
+  it("takes a caller's id only if it is short and made of safe characters", () => {
     expect(acceptRequestId('3f1c9a52-1d2e-4c4f-9b1a-6a1b2c3d4e5f')).toBe('3f1c9a52-1d2e-4c4f-9b1a-6a1b2c3d4e5f');
     expect(acceptRequestId('gw:01HV6Z/abc+def=@x_y.z')).toBe('gw:01HV6Z/abc+def=@x_y.z');
     expect(acceptRequestId('x'.repeat(128))).toBe('x'.repeat(128));
@@ -46,9 +46,20 @@ describe('log lines', () => {
     expect(lines).toEqual([{ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), service: 'api', answer: 42, msg: 'hello' }]);
   });
 
-  it('never carry credentials, keys or a customer\'s personal data, wherever they are put', () => {
+  it("never carry credentials, keys or a customer's personal data, wherever they are put", () => {
     const { lines, stream } = captured();
-    const secrets = ['Bearer sk_live_secret', 'sid=session-token', 'sid=new; HttpOnly', 'rk_live_key', 'idem-key-1', 'hunter2', '王小明', 'wang@example.com', '13812345678', 'my words'];
+    const secrets = [
+      'Bearer sk_live_secret',
+      'sid=session-token',
+      'sid=new; HttpOnly',
+      'rk_live_key',
+      'idem-key-1',
+      'hunter2',
+      '王小明',
+      'wang@example.com',
+      '13812345678',
+      'my words',
+    ];
     createLogger('api', { level: 'info', pretty: false }, stream).info(
       {
         req: { headers: { authorization: secrets[0], cookie: secrets[1], 'x-api-key': secrets[3], 'idempotency-key': secrets[4], 'user-agent': 'curl' } },
@@ -65,7 +76,7 @@ describe('log lines', () => {
     expect(lines[0]).toMatchObject({ req: { headers: { authorization: '[redacted]', 'user-agent': 'curl' } }, customer: { id: 'u_1', name: '[redacted]' } });
   });
 
-  it('from Nest\'s Logger: its context as a field, and the request id inside a request context', () => {
+  it("from Nest's Logger: its context as a field, and the request id inside a request context", () => {
     const { lines, stream } = captured();
     Logger.overrideLogger(nestLogger(createLogger('worker', { level: 'info', pretty: false }, stream)));
     const logger = new Logger('Cases');
@@ -102,7 +113,15 @@ describe('jobs', () => {
     expect(inner).toBe('req-3 req-3');
     expect(lines).toEqual([
       expect.objectContaining({ level: 'info', requestId: 'req-3', queue: 'effects', job: 'effect.run', jobId: 'effect-1', attempt: 1, context: 'EffectRunner', msg: 'sending' }),
-      expect.objectContaining({ level: 'info', requestId: 'req-3', queue: 'effects', context: 'Job', msg: 'effect.run done', outcome: 'req-3 req-3', durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        level: 'info',
+        requestId: 'req-3',
+        queue: 'effects',
+        context: 'Job',
+        msg: 'effect.run done',
+        outcome: 'req-3 req-3',
+        durationMs: expect.any(Number),
+      }),
     ]);
   });
 
@@ -114,12 +133,26 @@ describe('jobs', () => {
 
   it('what is logged about a job outside its run (BullMQ giving up on it) carries its request id too', () => {
     withJobContext({ ...job({ requestId: 'req-5' }), attemptsMade: 8 }, () => new Logger('EffectProcessor').error('effect notify o1 gave up after 8 attempts: wallet down'));
-    expect(lines).toEqual([{ level: 'error', time: expect.any(String), service: 'worker', requestId: 'req-5', queue: 'effects', job: 'effect.run', jobId: 'effect-1', context: 'EffectProcessor', msg: 'effect notify o1 gave up after 8 attempts: wallet down' }]);
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        time: expect.any(String),
+        service: 'worker',
+        requestId: 'req-5',
+        queue: 'effects',
+        job: 'effect.run',
+        jobId: 'effect-1',
+        context: 'EffectProcessor',
+        msg: 'effect notify o1 gave up after 8 attempts: wallet down',
+      },
+    ]);
   });
 
   it('a failed attempt is a warning with the error; a job that postpones itself is no failure', async () => {
     await expect(runJob(job({ requestId: 'req-4' }), () => Promise.reject(new Error('wallet down')))).rejects.toThrow('wallet down');
     await expect(runJob(job({ requestId: 'req-4' }), () => Promise.reject(new DelayedError()))).rejects.toBeInstanceOf(DelayedError);
-    expect(lines).toEqual([expect.objectContaining({ level: 'warn', requestId: 'req-4', msg: 'effect.run attempt failed', err: expect.objectContaining({ message: 'wallet down' }) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'warn', requestId: 'req-4', msg: 'effect.run attempt failed', err: expect.objectContaining({ message: 'wallet down' }) }),
+    ]);
   });
 });

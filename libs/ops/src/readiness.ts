@@ -61,10 +61,7 @@ export class ReadinessProbe {
   private async checkDatabase(): Promise<{ postgres: DependencyCheck; migrations: DependencyCheck }> {
     let applied: Set<string>;
     try {
-      const rows = await withTimeout(
-        this.em.fork().getConnection().execute<Array<{ name: string }>>(`select name from ${MIGRATIONS_TABLE}`),
-        'PostgreSQL',
-      );
+      const rows = await withTimeout(this.em.fork().getConnection().execute<Array<{ name: string }>>(`select name from ${MIGRATIONS_TABLE}`), 'PostgreSQL');
       applied = new Set(rows.map((row) => row.name));
     } catch (error) {
       // 42P01: the table itself is missing, i.e. PostgreSQL answered but nothing was ever migrated.

@@ -55,9 +55,7 @@ export class SlaCatalogue {
         calendars: new Map(calendarRows.map((row) => [row.id, row.definition])),
       };
     }
-    const policies = includeInactive
-      ? this.cached.policies
-      : this.cached.policies.filter((policy) => (policy as SlaPolicy & { active: boolean }).active);
+    const policies = includeInactive ? this.cached.policies : this.cached.policies.filter((policy) => (policy as SlaPolicy & { active: boolean }).active);
     return { policies, calendars: this.cached.calendars };
   }
 }

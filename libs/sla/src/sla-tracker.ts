@@ -128,7 +128,8 @@ export class SlaTracker {
         runningSince: now,
         createdAt: now,
       });
-      if (phase !== 'running') this.apply(em, clock, phase === 'paused' ? pauseClock(stateOf(clock), sla.calendar, now) : completeClock(stateOf(clock), sla.calendar, now), sla, now, [], work);
+      if (phase !== 'running')
+        this.apply(em, clock, phase === 'paused' ? pauseClock(stateOf(clock), sla.calendar, now) : completeClock(stateOf(clock), sla.calendar, now), sla, now, [], work);
       else this.apply(em, clock, stateOf(clock), sla, now, [], work, true);
     }
     return work;
@@ -189,7 +190,9 @@ export class SlaTracker {
     }
     if (!caseEntity.merchantId) return reminders;
     for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === SLA_WINDOW_TARGETS.merchantResponse)) {
-      reminders.push(...this.remindersOf(em, caseEntity, sla, window, 'merchant', sla.policy.targets.merchantResponse, this.config.windowOverrides.merchantResponseMs !== undefined, now));
+      reminders.push(
+        ...this.remindersOf(em, caseEntity, sla, window, 'merchant', sla.policy.targets.merchantResponse, this.config.windowOverrides.merchantResponseMs !== undefined, now),
+      );
     }
     return reminders;
   }

@@ -7,7 +7,17 @@ import { ListSlaBreaches } from './use-cases/list-sla-breaches';
 import { PreviewSlaChange } from './use-cases/preview-sla-change';
 import { ListBusinessCalendars, ListSlaPolicies, SaveBusinessCalendar, SaveSlaPolicy } from './use-cases/manage-sla-policies';
 
-const USE_CASES = [ListSlaPolicies, SaveSlaPolicy, ListBusinessCalendars, SaveBusinessCalendar, ListSlaBreaches, ListNotifications, CountUnreadNotifications, MarkNotificationRead, PreviewSlaChange];
+const USE_CASES = [
+  ListSlaPolicies,
+  SaveSlaPolicy,
+  ListBusinessCalendars,
+  SaveBusinessCalendar,
+  ListSlaBreaches,
+  ListNotifications,
+  CountUnreadNotifications,
+  MarkNotificationRead,
+  PreviewSlaChange,
+];
 
 // The admin audit log records policy and calendar changes.
 @Module({ imports: [AuditModule], providers: [SlaCatalogue, SlaTracker, ...USE_CASES], exports: [SlaCatalogue, SlaTracker, ...USE_CASES] })

@@ -67,20 +67,47 @@ describe('HttpWalletAdapter', () => {
     adapters.push(adapter);
     return adapter;
   };
-  const refund = { refund_id: 'rf_1', idempotency_key: 'k-1', transaction_ref: 'TX-1', amount_minor: 500, currency: 'CNY', status: 'processing', splits: [{ type: 'bank_card', account_ref: '6222****1234', amount_minor: 500 }], expected_arrival_at: '2026-12-06T10:00:00Z', failure_reason: null, settled_at: null, created_at: '2026-12-03T10:00:00Z' };
+  const refund = {
+    refund_id: 'rf_1',
+    idempotency_key: 'k-1',
+    transaction_ref: 'TX-1',
+    amount_minor: 500,
+    currency: 'CNY',
+    status: 'processing',
+    splits: [{ type: 'bank_card', account_ref: '6222****1234', amount_minor: 500 }],
+    expected_arrival_at: '2026-12-06T10:00:00Z',
+    failure_reason: null,
+    settled_at: null,
+    created_at: '2026-12-03T10:00:00Z',
+  };
   const refundRequest = { idempotencyKey: 'k-1', transactionRef: ' tx-1 ', amountMinor: 500, currency: 'CNY', reason: 'dispute' };
-  const failureOf = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (error: unknown) => error as WalletCallError);
+  const failureOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (error: unknown) => error as WalletCallError,
+    );
 
   it('signs requests, sends snake_case with the reference normalised, and maps the answer', async () => {
     replies = [{ status: 200, body: refund }];
     const answer = await adapterFor().requestRefund(refundRequest);
     expect(seen).toEqual([{ method: 'POST', url: '/v1/refunds', body: expect.any(String), signed: true }]);
     expect(JSON.parse(seen[0]!.body)).toEqual({ idempotency_key: 'k-1', transaction_ref: 'TX-1', amount_minor: 500, currency: 'CNY', reason: 'dispute' });
-    expect(answer).toMatchObject({ refundId: 'rf_1', status: 'processing', expectedArrivalAt: new Date('2026-12-06T10:00:00Z'), splits: [{ type: 'bank_card', accountRef: '6222****1234', amountMinor: 500 }] });
+    expect(answer).toMatchObject({
+      refundId: 'rf_1',
+      status: 'processing',
+      expectedArrivalAt: new Date('2026-12-06T10:00:00Z'),
+      splits: [{ type: 'bank_card', accountRef: '6222****1234', amountMinor: 500 }],
+    });
   });
 
   it('retries 5xx and 429 (honouring Retry-After), then answers', async () => {
-    replies = [{ status: 503, body: { code: 'WALLET_BUSY', message: 'busy' } }, { status: 429, headers: { 'retry-after': '0' }, body: { code: 'RATE_LIMITED', message: 'slow down' } }, { status: 200, body: refund }];
+    replies = [
+      { status: 503, body: { code: 'WALLET_BUSY', message: 'busy' } },
+      { status: 429, headers: { 'retry-after': '0' }, body: { code: 'RATE_LIMITED', message: 'slow down' } },
+      { status: 200, body: refund },
+    ];
     await expect(adapterFor().findRefund('k-1')).resolves.toMatchObject({ refundId: 'rf_1' });
     expect(seen).toHaveLength(3);
   });

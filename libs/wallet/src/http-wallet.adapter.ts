@@ -213,7 +213,11 @@ export class HttpWalletAdapter extends WalletPort implements OnModuleDestroy {
     // Not a verdict on the request: our signature refused (clock skew, a secret being rotated), or a
     // proxy's timeout. Treated like an outage: retried later, never taken as a final refusal.
     if (status === 401 || status === 403 || status === 408) {
-      throw fail(options.safeToRepeat ? 'unavailable' : 'ambiguous', answer.code ?? `HTTP_${status}`, `${method} ${path}: the wallet answered ${status}: ${answer.message ?? text.slice(0, 200)}`);
+      throw fail(
+        options.safeToRepeat ? 'unavailable' : 'ambiguous',
+        answer.code ?? `HTTP_${status}`,
+        `${method} ${path}: the wallet answered ${status}: ${answer.message ?? text.slice(0, 200)}`,
+      );
     }
     throw fail('rejected', answer.code ?? `HTTP_${status}`, `${method} ${path}: the wallet refused it (${status} ${answer.code ?? ''}): ${answer.message ?? text.slice(0, 200)}`);
   }

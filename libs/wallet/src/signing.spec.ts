@@ -13,7 +13,11 @@ describe('wallet request signing', () => {
 
   it('binds the body, the method and the path', () => {
     const signed = headersOf(signWalletRequest('secret', parts, at));
-    for (const other of [{ ...parts, body: '{"id":"wev_2"}' }, { ...parts, method: 'PUT' }, { ...parts, pathWithQuery: '/v1/wallet/events?x=1' }]) {
+    for (const other of [
+      { ...parts, body: '{"id":"wev_2"}' },
+      { ...parts, method: 'PUT' },
+      { ...parts, pathWithQuery: '/v1/wallet/events?x=1' },
+    ]) {
       expect(verifyWalletRequest(['secret'], signed, other, at)).toMatchObject({ ok: false, code: 'INVALID_SIGNATURE' });
     }
   });

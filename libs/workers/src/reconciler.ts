@@ -145,12 +145,15 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     let count = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const ids = (
-        await this.select<{ id: string }>(em, `select id from deadlines where status = 'pending' and id > ? order by id limit ${DEADLINE_SCAN_BATCH}`, [after])
-      ).map((row) => row.id);
+      const ids = (await this.select<{ id: string }>(em, `select id from deadlines where status = 'pending' and id > ? order by id limit ${DEADLINE_SCAN_BATCH}`, [after])).map(
+        (row) => row.id,
+      );
       if (ids.length === 0) return count;
       after = ids[ids.length - 1]!;
-      const presence = await presenceOf(this.deadlines, ids.map((id) => jobIds.deadline(id)));
+      const presence = await presenceOf(
+        this.deadlines,
+        ids.map((id) => jobIds.deadline(id)),
+      );
       const stranded = ids.filter((_, index) => presence[index] !== 'live');
       if (stranded.length === 0) continue;
       const finished = new Set(ids.filter((_, index) => presence[index] === 'finished'));
@@ -177,14 +180,16 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     let failed = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await this.select<{ id: string }>(
-        em,
-        `select id from outbox where status = 'pending' and created_at <= ? and id > ? order by id limit ${BATCH}`,
-        [olderThan, after],
-      );
+      const rows = await this.select<{ id: string }>(em, `select id from outbox where status = 'pending' and created_at <= ? and id > ? order by id limit ${BATCH}`, [
+        olderThan,
+        after,
+      ]);
       if (rows.length === 0) return { relayed, failed };
       after = rows[rows.length - 1]!.id;
-      const presence = await presenceOf(this.effects, rows.map((row) => jobIds.effect(row.id)));
+      const presence = await presenceOf(
+        this.effects,
+        rows.map((row) => jobIds.effect(row.id)),
+      );
       const stranded = rows.filter((_, index) => presence[index] !== 'live').map((row) => row.id);
       if (stranded.length === 0) continue;
       // Counted in the same statement that re-checks the row is still pending, so a row done or
@@ -221,7 +226,10 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       if (rows.length === 0) return count;
       after = rows[rows.length - 1]!.id;
       // Only jobs Redis lacks: a finished job keeps its id and the delivery row records the outcome.
-      const presence = await presenceOf(this.notificationQueue, rows.map((row) => jobIds.notification(row.id)));
+      const presence = await presenceOf(
+        this.notificationQueue,
+        rows.map((row) => jobIds.notification(row.id)),
+      );
       const missing = rows.filter((_, index) => presence[index] === 'missing');
       await this.notifications.schedule(missing.map((row) => ({ id: row.id, notBefore: row.not_before === null ? null : new Date(row.not_before) })));
       count += missing.length;

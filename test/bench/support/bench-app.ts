@@ -151,9 +151,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
 
     const inRequestContext = <T>(work: () => Promise<T>) => RequestContext.create(app.get(MikroORM).em, work);
     const email = `bench-${suffix}@bench.local`;
-    const agent = await inRequestContext(() =>
-      app.get(CreateAgent).execute({ email, displayName: 'Bench agent', role: 'agent', password: BENCH_PASSWORD }),
-    );
+    const agent = await inRequestContext(() => app.get(CreateAgent).execute({ email, displayName: 'Bench agent', role: 'agent', password: BENCH_PASSWORD }));
     const client = new JsonClient(baseUrl);
     const login = await client.post<{ token: string }>('/v1/auth/login', { email, password: BENCH_PASSWORD });
     client.close();

@@ -57,11 +57,15 @@ function statementKind(sql: string): string {
   const text = sql.trimStart().slice(0, 120).toLowerCase();
   const verb = /^(\w+)/.exec(text)?.[1] ?? '?';
   const table =
-    verb === 'select' ? /\bfrom\s+"?(\w+)"?/.exec(text)?.[1]
-    : verb === 'insert' ? /^insert\s+into\s+"?(\w+)"?/.exec(text)?.[1]
-    : verb === 'update' ? /^update\s+"?(\w+)"?/.exec(text)?.[1]
-    : verb === 'delete' ? /^delete\s+from\s+"?(\w+)"?/.exec(text)?.[1]
-    : undefined;
+    verb === 'select'
+      ? /\bfrom\s+"?(\w+)"?/.exec(text)?.[1]
+      : verb === 'insert'
+        ? /^insert\s+into\s+"?(\w+)"?/.exec(text)?.[1]
+        : verb === 'update'
+          ? /^update\s+"?(\w+)"?/.exec(text)?.[1]
+          : verb === 'delete'
+            ? /^delete\s+from\s+"?(\w+)"?/.exec(text)?.[1]
+            : undefined;
   return table ? `${verb} ${table}` : verb;
 }
 

@@ -85,10 +85,14 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchResult
     const args = [
       ...connection.args,
       '-n', // no vacuum of pgbench's own tables: the script uses the app's schema
-      '-c', String(options.clients),
-      '-j', String(options.threads),
-      '-T', String(options.durationSeconds),
-      '-f', scriptFile,
+      '-c',
+      String(options.clients),
+      '-j',
+      String(options.threads),
+      '-T',
+      String(options.durationSeconds),
+      '-f',
+      scriptFile,
       ...Object.entries(options.variables ?? {}).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
       ...(options.latencyLog ? ['--log', `--log-prefix=${join(directory, 'pgbench_log')}`] : []),
     ];

@@ -25,7 +25,11 @@ export function formatTable(benchmark: Benchmark, report: BenchmarkReport): stri
     return [row.metric, formatValue(row), formatTarget(row), verdict === undefined ? '' : verdict ? 'meets' : 'misses'];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const render = (cells: string[]) => cells.map((cell, column) => (column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  const render = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   const notes = report.notes.map((note) => `  * ${note}`);
   return [`== ${benchmark.title} ==`, render(header), rule, ...lines.map(render), ...(notes.length ? ['', ...notes] : [])].join('\n');

@@ -3,13 +3,7 @@
  * from the domain itself (a type-only import, erased at build), so the statechart and action
  * forms cannot drift from what GET /v1/machines/:kind/:version returns.
  */
-export type {
-  EventDescription,
-  MachineDescription,
-  PayloadFieldDescription,
-  StateDescription,
-  TransitionDescription,
-} from '@domain/machines/describe-machine';
+export type { EventDescription, MachineDescription, PayloadFieldDescription, StateDescription, TransitionDescription } from '@domain/machines/describe-machine';
 export type { AgentRole, CaseKind, Channel, Priority } from '@domain/cases/case-kind';
 import type { AgentRole } from '@domain/cases/case-kind';
 

@@ -21,14 +21,24 @@ const EVENTS: EventDescription[] = [
   { type: 'REFUND_SUCCEEDED', description: 'Gateway', sentBy: ['system'], minimumRole: null, fields: [], examples: [] },
 ];
 
-const buttons = () => screen.queryAllByRole('button').map((b) => b.getAttribute('data-event')).filter(Boolean);
+const buttons = () =>
+  screen
+    .queryAllByRole('button')
+    .map((b) => b.getAttribute('data-event'))
+    .filter(Boolean);
 const input = (name: string) => document.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-field="${name}"]`)!;
 const type = (name: string, value: string) => fireEvent.change(input(name), { target: { value } });
 
 describe('allowed-actions bar', () => {
   it('shows a button for each allowed event only, and says so when nothing is allowed', () => {
     const { unmount } = renderWithProviders(
-      <AllowedActions events={EVENTS} allowedEvents={['REQUEST_CUSTOMER_INFO', 'DECIDE_PARTIAL_REFUND', 'UNKNOWN_TO_CATALOGUE']} currency="CNY" onSend={vi.fn()} onReload={vi.fn()} />,
+      <AllowedActions
+        events={EVENTS}
+        allowedEvents={['REQUEST_CUSTOMER_INFO', 'DECIDE_PARTIAL_REFUND', 'UNKNOWN_TO_CATALOGUE']}
+        currency="CNY"
+        onSend={vi.fn()}
+        onReload={vi.fn()}
+      />,
     );
     expect(buttons()).toEqual(['REQUEST_CUSTOMER_INFO', 'DECIDE_PARTIAL_REFUND']);
     expect(screen.getByText('Partial refund')).toBeTruthy();
@@ -67,7 +77,10 @@ describe('allowed-actions bar', () => {
   });
 
   it('on a version conflict says the case changed, keeps the typed form, and reloads on request', async () => {
-    const onSend = vi.fn().mockRejectedValueOnce(new ApiError(409, 'VERSION_CONFLICT', { expectedVersion: 3 })).mockResolvedValueOnce(undefined);
+    const onSend = vi
+      .fn()
+      .mockRejectedValueOnce(new ApiError(409, 'VERSION_CONFLICT', { expectedVersion: 3 }))
+      .mockResolvedValueOnce(undefined);
     const onReload = vi.fn();
     renderWithProviders(<AllowedActions events={EVENTS} allowedEvents={['REQUEST_CUSTOMER_INFO', 'DECIDE_REJECT']} currency="CNY" onSend={onSend} onReload={onReload} />);
     fireEvent.click(screen.getByText('Ask the customer'));

@@ -139,9 +139,7 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
         />
       )}
       {error !== null && <Alert data-testid="action-error" style={{ marginTop: 12 }} type="error" showIcon title={errorText(error, i18n, currency ?? undefined)} />}
-      {done && !stale && error === null && (
-        <Alert style={{ marginTop: 12 }} type="success" showIcon title={i18n.t('case.actions.done', { action: i18n.event(done) })} />
-      )}
+      {done && !stale && error === null && <Alert style={{ marginTop: 12 }} type="success" showIcon title={i18n.t('case.actions.done', { action: i18n.event(done) })} />}
 
       {current && (
         <EventForm

@@ -43,7 +43,17 @@ const renderPanel = () =>
     </QueryClientProvider>,
   );
 
-const inbound = { id: 'i1', caseId: CASE_ID, party: 'customer' as const, direction: 'inbound' as const, author: { kind: 'customer' as const, id: 'u_1', displayName: null }, body: 'Where is it?', locale: 'en' as const, macroId: null, createdAt: '2026-12-03T09:00:00Z' };
+const inbound = {
+  id: 'i1',
+  caseId: CASE_ID,
+  party: 'customer' as const,
+  direction: 'inbound' as const,
+  author: { kind: 'customer' as const, id: 'u_1', displayName: null },
+  body: 'Where is it?',
+  locale: 'en' as const,
+  macroId: null,
+  createdAt: '2026-12-03T09:00:00Z',
+};
 
 afterEach(() => vi.unstubAllGlobals());
 

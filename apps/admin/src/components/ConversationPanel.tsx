@@ -18,7 +18,12 @@ function MessageBubble({ message }: { message: CaseMessage }) {
     ? i18n.t('conversation.from.agent', { name: message.author.displayName ?? '' })
     : i18n.t(message.author.kind === 'merchant' ? 'conversation.from.merchant' : 'conversation.from.customer');
   return (
-    <div data-testid="conversation-message" data-direction={message.direction} data-locale={message.locale} style={{ display: 'flex', justifyContent: outbound ? 'flex-end' : 'flex-start' }}>
+    <div
+      data-testid="conversation-message"
+      data-direction={message.direction}
+      data-locale={message.locale}
+      style={{ display: 'flex', justifyContent: outbound ? 'flex-end' : 'flex-start' }}
+    >
       <div style={{ maxWidth: '80%', background: outbound ? '#e6f4ff' : '#f5f5f5', borderRadius: 8, padding: '6px 10px' }}>
         <Space size="small" wrap>
           <Typography.Text strong>{who}</Typography.Text>

@@ -47,7 +47,16 @@ describe('evidence of both sides', () => {
   it("shows the customer's files beside the merchant's submission", async () => {
     mockEvidence({
       draft: null,
-      submissions: [{ number: 1, status: 'submitted', fields: {}, files: [file('m1', 'merchant', 'waybill.png', 'shipping_proof', 'merchant')], summary: 'Delivered', submitted: '2026-12-02T09:00:00Z' }],
+      submissions: [
+        {
+          number: 1,
+          status: 'submitted',
+          fields: {},
+          files: [file('m1', 'merchant', 'waybill.png', 'shipping_proof', 'merchant')],
+          summary: 'Delivered',
+          submitted: '2026-12-02T09:00:00Z',
+        },
+      ],
       customer_files: [file('c1', 'customer', 'parcel-photo.png', 'product_photos', 'customer')],
     });
     renderSection();
@@ -58,7 +67,7 @@ describe('evidence of both sides', () => {
     expect(screen.getByText("The merchant's evidence")).toBeTruthy();
   });
 
-  it("uploads a file for the customer as multipart with party=customer and the chosen kind", async () => {
+  it('uploads a file for the customer as multipart with party=customer and the chosen kind', async () => {
     const posts = mockEvidence({ draft: null, submissions: [], customer_files: [] });
     renderSection();
     await screen.findByText('The customer has not handed in anything yet.');

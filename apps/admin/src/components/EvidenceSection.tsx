@@ -89,9 +89,7 @@ export function EvidenceSection({ caseId }: { caseId: string }) {
       ) : (
         groups.map((group) => (
           <div key={group.number ?? 'draft'}>
-            <Typography.Text strong>
-              {group.status === 'draft' ? i18n.t('case.evidence.draft') : i18n.t('case.evidence.submission', { n: group.number ?? '' })}
-            </Typography.Text>
+            <Typography.Text strong>{group.status === 'draft' ? i18n.t('case.evidence.draft') : i18n.t('case.evidence.submission', { n: group.number ?? '' })}</Typography.Text>
             {group.submitted && <Typography.Text type="secondary"> · {i18n.dateTime(group.submitted)}</Typography.Text>}
             {group.summary && <Typography.Paragraph style={{ margin: 0 }}>{group.summary}</Typography.Paragraph>}
             {Object.entries(group.fields).map(([key, value]) => (
@@ -107,11 +105,7 @@ export function EvidenceSection({ caseId }: { caseId: string }) {
       <Divider style={{ margin: '8px 0' }} />
       <div data-testid="customer-evidence">
         <Typography.Text strong>{i18n.t('case.evidence.customerSide')}</Typography.Text>
-        {customerFiles.length === 0 ? (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.customerEmpty')} />
-        ) : (
-          fileList(customerFiles)
-        )}
+        {customerFiles.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.customerEmpty')} /> : fileList(customerFiles)}
         <UploadForCustomer caseId={caseId} />
       </div>
       <Modal open={preview !== null} title={preview?.filename} footer={null} width={880} onCancel={() => setPreview(null)} destroyOnHidden>

@@ -93,7 +93,10 @@ describe('inbox bell', () => {
   });
 
   it('lists the entries with what happened; opening one marks it read and goes to its case', async () => {
-    const inbox = mockInbox([entry({}), entry({ id: 'n2', type: 'conversation.merchant_replied', audience: 'supervisors', payload: { subject: 'Refund', excerpt: 'We shipped it' } })]);
+    const inbox = mockInbox([
+      entry({}),
+      entry({ id: 'n2', type: 'conversation.merchant_replied', audience: 'supervisors', payload: { subject: 'Refund', excerpt: 'We shipped it' } }),
+    ]);
     renderBell();
     await waitFor(() => expect(bell().getAttribute('data-unread')).toBe('2'));
     fireEvent.click(bell());

@@ -113,7 +113,11 @@ export function InboxBell() {
                 onClick={() => void openCase(entry)}
                 actions={
                   entry.readAt
-                    ? [<Typography.Text key="read" type="secondary">{i18n.t('inbox.read')}</Typography.Text>]
+                    ? [
+                        <Typography.Text key="read" type="secondary">
+                          {i18n.t('inbox.read')}
+                        </Typography.Text>,
+                      ]
                     : [
                         <Button
                           key="read"

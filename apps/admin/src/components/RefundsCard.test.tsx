@@ -19,8 +19,10 @@ const refund = (overrides: Partial<Refund>): Refund => ({
 });
 
 describe('refunds card', () => {
-  it('shows a refund on its way with its expected arrival, and a failed one with the wallet\'s reason', () => {
-    renderWithProviders(<RefundsCard refunds={[refund({}), refund({ id: 'r2', status: 'failed', walletRefundId: null, expectedArrivalAt: null, failureReason: 'issuer_declined' })]} />);
+  it("shows a refund on its way with its expected arrival, and a failed one with the wallet's reason", () => {
+    renderWithProviders(
+      <RefundsCard refunds={[refund({}), refund({ id: 'r2', status: 'failed', walletRefundId: null, expectedArrivalAt: null, failureReason: 'issuer_declined' })]} />,
+    );
     const items = document.querySelectorAll('[data-refund-status]');
     expect([...items].map((item) => item.getAttribute('data-refund-status'))).toEqual(['processing', 'failed']);
     expect(items[0]!.textContent).toMatch(/On its way/);

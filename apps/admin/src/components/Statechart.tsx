@@ -70,7 +70,16 @@ export function Statechart({ machine, current, deadlines = [], allowedEvents = [
           const active = activeIds.has(node.state.id);
           return (
             <g key={node.state.id} data-state={node.state.path} data-current={active ? 'true' : 'false'}>
-              <rect x={node.x} y={node.y} width={node.width} height={node.height} rx={10} fill={active ? '#f0f7ff' : '#fafafa'} stroke={active ? '#1677ff' : '#d9d9d9'} strokeDasharray="4 3" />
+              <rect
+                x={node.x}
+                y={node.y}
+                width={node.width}
+                height={node.height}
+                rx={10}
+                fill={active ? '#f0f7ff' : '#fafafa'}
+                stroke={active ? '#1677ff' : '#d9d9d9'}
+                strokeDasharray="4 3"
+              />
               <text x={node.x + 10} y={node.y + 16} fontWeight={600} fill={active ? '#1677ff' : '#595959'}>
                 {i18n.state(node.state.key)}
               </text>

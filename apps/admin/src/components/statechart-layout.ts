@@ -54,7 +54,7 @@ export function layoutStatechart(machine: MachineDescription): StatechartLayout 
   /** Where a transition into a state actually lands: descend through initial children. */
   const entryLeaf = (id: string): string => {
     let state = byId.get(id);
-    while (state && !isLeaf(state)) state = byId.get(state.initial ?? (children.get(state.id)?.[0]?.id ?? ''));
+    while (state && !isLeaf(state)) state = byId.get(state.initial ?? children.get(state.id)?.[0]?.id ?? '');
     return state?.id ?? id;
   };
 

@@ -27,7 +27,8 @@ export const en = {
     'login.totpCodeHelp': '6 digits; a recovery code works too.',
     'login.totpCodeRequired': 'Enter the code',
     'totp.title': 'Set up two-factor login',
-    'totp.why': 'Your role signs in with a password and a one-time code from an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…). Set it up to continue.',
+    'totp.why':
+      'Your role signs in with a password and a one-time code from an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…). Set it up to continue.',
     'totp.start': 'Set up',
     'totp.addToApp': 'Add this key to your authenticator app (or copy the otpauth link below into it), then enter the code it shows.',
     'totp.otpauthUrl': 'Copy the otpauth:// link',
@@ -182,7 +183,7 @@ export const en = {
     'case.evidence.customerSide': "The customer's evidence",
     'case.evidence.customerEmpty': 'The customer has not handed in anything yet.',
     'case.evidence.uploadForCustomer': 'Add a file for the customer',
-    'case.evidence.uploaded': 'Added to the customer\'s evidence.',
+    'case.evidence.uploaded': "Added to the customer's evidence.",
     'case.evidence.category': 'Kind of evidence',
     'case.evidence.category.receipt': 'Receipt',
     'case.evidence.category.transaction_record': 'Transaction record',

@@ -7,9 +7,36 @@ import type { Locale } from '../i18n/i18n';
 import { renderWithProviders } from '../test/render';
 import AgentsPage from './AgentsPage';
 
-const ADMIN: AgentAccount = { id: 'a0000000-0000-4000-8000-000000000001', email: 'admin@test', displayName: 'Admin', role: 'admin', locale: 'en', active: true, totpEnabled: true, lastLoginAt: '2026-03-01T08:30:00Z' };
-const LI: AgentAccount = { id: 'b0000000-0000-4000-8000-000000000002', email: 'li@test', displayName: 'Li Na', role: 'agent', locale: 'zh-CN', active: true, totpEnabled: false, lastLoginAt: null };
-const GONE: AgentAccount = { id: 'c0000000-0000-4000-8000-000000000003', email: 'gone@test', displayName: 'Wang', role: 'supervisor', locale: 'en', active: false, totpEnabled: true, lastLoginAt: '2026-01-01T00:00:00Z' };
+const ADMIN: AgentAccount = {
+  id: 'a0000000-0000-4000-8000-000000000001',
+  email: 'admin@test',
+  displayName: 'Admin',
+  role: 'admin',
+  locale: 'en',
+  active: true,
+  totpEnabled: true,
+  lastLoginAt: '2026-03-01T08:30:00Z',
+};
+const LI: AgentAccount = {
+  id: 'b0000000-0000-4000-8000-000000000002',
+  email: 'li@test',
+  displayName: 'Li Na',
+  role: 'agent',
+  locale: 'zh-CN',
+  active: true,
+  totpEnabled: false,
+  lastLoginAt: null,
+};
+const GONE: AgentAccount = {
+  id: 'c0000000-0000-4000-8000-000000000003',
+  email: 'gone@test',
+  displayName: 'Wang',
+  role: 'supervisor',
+  locale: 'en',
+  active: false,
+  totpEnabled: true,
+  lastLoginAt: '2026-01-01T00:00:00Z',
+};
 const SUPERVISOR: Agent = { id: 'd0000000-0000-4000-8000-000000000004', email: 'chen@test', displayName: 'Chen', role: 'supervisor', locale: 'en' };
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -48,7 +75,16 @@ function mockApi(agents: AgentAccount[], options: { pageSize?: number; write?: (
     }
     if (call.method === 'POST' && url.pathname === '/v1/agents') {
       const body = call.body as AgentAccount & { password: string };
-      const created = { id: 'e0000000-0000-4000-8000-000000000005', email: body.email, displayName: body.displayName, role: body.role, locale: body.locale, active: true, totpEnabled: false, lastLoginAt: null };
+      const created = {
+        id: 'e0000000-0000-4000-8000-000000000005',
+        email: body.email,
+        displayName: body.displayName,
+        role: body.role,
+        locale: body.locale,
+        active: true,
+        totpEnabled: false,
+        lastLoginAt: null,
+      };
       rows.push(created);
       return json(201, created);
     }
@@ -109,7 +145,7 @@ describe('agents page', () => {
     expect(within(rowOf(GONE.id)).getByTestId('agent-reset-totp')).toBeTruthy();
   });
 
-  it('creates an agent, checking the password\'s length first', async () => {
+  it("creates an agent, checking the password's length first", async () => {
     const api = mockApi([ADMIN, LI, GONE]);
     renderPage(ADMIN);
     await screen.findByText('Li Na');
@@ -126,7 +162,9 @@ describe('agents page', () => {
     await choose(document.body, 'agent-form-role', 'Supervisor');
     fireEvent.click(screen.getByTestId('agent-create-submit'));
     await screen.findByText('Zhao Lei');
-    expect(api.writes()).toEqual([{ method: 'POST', path: '/v1/agents', body: { displayName: 'Zhao Lei', email: 'zhao@example.com', role: 'supervisor', password: 'a-long-initial-password', locale: 'en' } }]);
+    expect(api.writes()).toEqual([
+      { method: 'POST', path: '/v1/agents', body: { displayName: 'Zhao Lei', email: 'zhao@example.com', role: 'supervisor', password: 'a-long-initial-password', locale: 'en' } },
+    ]);
   });
 
   it('changes a role, deactivates, reactivates, resets a password and a second factor', async () => {
@@ -160,9 +198,16 @@ describe('agents page', () => {
     await waitFor(() => expect(api.writes().at(-1)).toEqual({ method: 'DELETE', path: `/v1/agents/${GONE.id}/totp`, body: undefined }));
   });
 
-  it('shows the API\'s refusal in words, in both languages: the last admin, an email taken', async () => {
+  it("shows the API's refusal in words, in both languages: the last admin, an email taken", async () => {
     const lastAdmin = () => json(409, { code: 'LAST_ADMIN', message: 'This is the last active admin: make another admin first.' });
-    mockApi([ADMIN, LI], { write: (call) => (call.method === 'PATCH' ? lastAdmin() : call.method === 'POST' ? json(400, { code: 'VALIDATION_FAILED', message: 'taken', fields: [{ path: 'email', message: 'already taken' }] }) : undefined) });
+    mockApi([ADMIN, LI], {
+      write: (call) =>
+        call.method === 'PATCH'
+          ? lastAdmin()
+          : call.method === 'POST'
+            ? json(400, { code: 'VALIDATION_FAILED', message: 'taken', fields: [{ path: 'email', message: 'already taken' }] })
+            : undefined,
+    });
     const { unmount } = renderPage(ADMIN);
     await screen.findByText('Li Na');
     fireEvent.click(within(rowOf(ADMIN.id)).getByTestId('agent-deactivate'));

@@ -139,11 +139,23 @@ export default function AgentsPage() {
                     </Button>
                   </Popconfirm>
                 ) : (
-                  <Button size="small" loading={busy === agent.id} data-testid="agent-reactivate" onClick={() => void change(agent.id, () => api('PATCH', `/v1/agents/${agent.id}`, { active: true }))}>
+                  <Button
+                    size="small"
+                    loading={busy === agent.id}
+                    data-testid="agent-reactivate"
+                    onClick={() => void change(agent.id, () => api('PATCH', `/v1/agents/${agent.id}`, { active: true }))}
+                  >
                     {i18n.t('agents.reactivate')}
                   </Button>
                 )}
-                <Button size="small" data-testid="agent-reset-password" onClick={() => { setError(null); setResetting(agent); }}>
+                <Button
+                  size="small"
+                  data-testid="agent-reset-password"
+                  onClick={() => {
+                    setError(null);
+                    setResetting(agent);
+                  }}
+                >
                   {i18n.t('agents.resetPassword')}
                 </Button>
                 {agent.totpEnabled && agent.id !== me.id && (
@@ -173,7 +185,14 @@ export default function AgentsPage() {
       data-testid="agents-page"
       extra={
         isAdmin && (
-          <Button type="primary" onClick={() => { setError(null); setCreating(true); }} data-testid="agent-add">
+          <Button
+            type="primary"
+            onClick={() => {
+              setError(null);
+              setCreating(true);
+            }}
+            data-testid="agent-add"
+          >
             {i18n.t('agents.add')}
           </Button>
         )
@@ -227,7 +246,11 @@ function CreateAgentModal({ onClose }: { onClose: () => void }) {
     } catch (failure) {
       setError(failure);
       const known = new Set(['displayName', 'email', 'role', 'password', 'locale']);
-      form.setFields(invalidFields(failure).filter((name) => known.has(name)).map((name) => ({ name: name as keyof NewAgent, errors: [i18n.t('error.VALIDATION_FAILED')] })));
+      form.setFields(
+        invalidFields(failure)
+          .filter((name) => known.has(name))
+          .map((name) => ({ name: name as keyof NewAgent, errors: [i18n.t('error.VALIDATION_FAILED')] })),
+      );
     } finally {
       setPending(false);
     }
@@ -257,7 +280,12 @@ function CreateAgentModal({ onClose }: { onClose: () => void }) {
         <Form.Item name="locale" label={i18n.t('agents.language')} rules={[required]}>
           <Select data-testid="agent-form-locale" options={(Object.keys(LOCALES) as Locale[]).map((value) => ({ value, label: LOCALES[value].name }))} />
         </Form.Item>
-        <Form.Item name="password" label={i18n.t('agents.password')} extra={i18n.t('agents.passwordRule')} rules={[required, { min: MIN_PASSWORD_LENGTH, message: i18n.t('agents.passwordRule') }]}>
+        <Form.Item
+          name="password"
+          label={i18n.t('agents.password')}
+          extra={i18n.t('agents.passwordRule')}
+          rules={[required, { min: MIN_PASSWORD_LENGTH, message: i18n.t('agents.passwordRule') }]}
+        >
           <Input.Password maxLength={500} autoComplete="new-password" data-testid="agent-form-password" />
         </Form.Item>
         {error !== null && <Alert type="error" showIcon title={errorText(error, i18n)} data-testid="agent-form-error" />}
@@ -306,7 +334,10 @@ function ResetPasswordModal({ agent, onClose }: { agent: AgentAccount; onClose: 
           name="newPassword"
           label={i18n.t('agents.newPassword')}
           extra={i18n.t('agents.passwordRule')}
-          rules={[{ required: true, message: i18n.t('agents.required') }, { min: MIN_PASSWORD_LENGTH, message: i18n.t('agents.passwordRule') }]}
+          rules={[
+            { required: true, message: i18n.t('agents.required') },
+            { min: MIN_PASSWORD_LENGTH, message: i18n.t('agents.passwordRule') },
+          ]}
         >
           <Input.Password maxLength={500} autoComplete="new-password" data-testid="agent-new-password" />
         </Form.Item>

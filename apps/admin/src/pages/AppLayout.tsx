@@ -69,11 +69,11 @@ export function AppLayout() {
       ? 'supervisor'
       : location.pathname.startsWith('/approvals')
         ? 'approvals'
-      : location.pathname.startsWith('/macros')
-        ? 'macros'
-        : location.pathname.startsWith('/agents')
-          ? 'agents'
-          : 'queue';
+        : location.pathname.startsWith('/macros')
+          ? 'macros'
+          : location.pathname.startsWith('/agents')
+            ? 'agents'
+            : 'queue';
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
@@ -100,9 +100,7 @@ export function AppLayout() {
           </Button>
         </Space>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24 }}>
-        {agent.totpEnrolmentRequired ? <TotpEnrolment /> : <Outlet context={agent} />}
-      </Layout.Content>
+      <Layout.Content style={{ padding: 24 }}>{agent.totpEnrolmentRequired ? <TotpEnrolment /> : <Outlet context={agent} />}</Layout.Content>
     </Layout>
   );
 }

@@ -93,7 +93,11 @@ describe('approvals queue', () => {
     mockApi(
       [
         item('c2000000-0000-4000-8000-000000000002'),
-        item('c3000000-0000-4000-8000-000000000003', { proposal: { ...item('x').proposal, proposedBy: { id: SUE.id, displayName: 'Sue' } }, decideWith: { approve: null, reject: null }, overdue: true }),
+        item('c3000000-0000-4000-8000-000000000003', {
+          proposal: { ...item('x').proposal, proposedBy: { id: SUE.id, displayName: 'Sue' } },
+          decideWith: { approve: null, reject: null },
+          overdue: true,
+        }),
       ],
       (_path, body) => {
         sent.push(body);

@@ -115,7 +115,11 @@ export default function ApprovalsPage() {
         <Space direction="vertical" size={0}>
           <Typography.Text type="secondary">{i18n.t('approvals.since', { time: i18n.dateTime(item.waitingSince) })}</Typography.Text>
           {item.dueAt ? <Typography.Text>{i18n.dateTime(item.dueAt)}</Typography.Text> : null}
-          {item.overdue ? <Tag color="red" data-testid="approval-overdue">{i18n.t('approvals.overdue')}</Tag> : null}
+          {item.overdue ? (
+            <Tag color="red" data-testid="approval-overdue">
+              {i18n.t('approvals.overdue')}
+            </Tag>
+          ) : null}
         </Space>
       ),
     },

@@ -111,7 +111,11 @@ export default function CasePage() {
             {detail.customer.name ?? i18n.t('common.none')} <Typography.Text type="secondary">({detail.customer.id})</Typography.Text>
           </Descriptions.Item>
           <Descriptions.Item label={i18n.t('case.contact')}>
-            <CustomerContactItem caseId={detail.id} contact={detail.customerContact ?? null} onRevealed={() => void queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
+            <CustomerContactItem
+              caseId={detail.id}
+              contact={detail.customerContact ?? null}
+              onRevealed={() => void queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })}
+            />
           </Descriptions.Item>
           <Descriptions.Item label={i18n.t('case.merchant')}>
             {detail.merchantId ?? i18n.t('common.none')}
@@ -157,81 +161,77 @@ export default function CasePage() {
 
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
-            <Card title={i18n.t('case.actions')} size="small">
-              {detail.status === 'done' ? (
-                <Typography.Text type="secondary">{i18n.t('case.closed')}</Typography.Text>
-              ) : machine.data ? (
-                <AllowedActions
-                  events={machine.data.events}
-                  allowedEvents={detail.allowedEvents}
-                  currency={currency}
-                  remainingMinor={remainingOf(detail)}
-                  onSend={send}
-                  onReload={refresh}
-                />
-              ) : machine.isError ? (
-                <Alert type="error" showIcon title={errorText(machine.error, i18n)} />
-              ) : (
-                <Spin />
-              )}
-            </Card>
+          <Card title={i18n.t('case.actions')} size="small">
+            {detail.status === 'done' ? (
+              <Typography.Text type="secondary">{i18n.t('case.closed')}</Typography.Text>
+            ) : machine.data ? (
+              <AllowedActions
+                events={machine.data.events}
+                allowedEvents={detail.allowedEvents}
+                currency={currency}
+                remainingMinor={remainingOf(detail)}
+                onSend={send}
+                onReload={refresh}
+              />
+            ) : machine.isError ? (
+              <Alert type="error" showIcon title={errorText(machine.error, i18n)} />
+            ) : (
+              <Spin />
+            )}
+          </Card>
         </Col>
         <Col xs={24} xl={8}>
-            <Card title={i18n.t('case.deadlines')} size="small" data-testid="deadlines">
-              {detail.deadlines.length === 0 ? (
-                <Typography.Text type="secondary">{i18n.t('case.deadlines.none')}</Typography.Text>
-              ) : (
-                <List
-                  size="small"
-                  dataSource={detail.deadlines}
-                  renderItem={(deadline) => (
-                    <List.Item data-deadline={deadline.name}>
-                      <Space direction="vertical" size={0}>
-                        <Typography.Text strong>{i18n.deadline(deadline.name, deadline.label)}</Typography.Text>
-                        <Typography.Text type="secondary">{i18n.dateTime(deadline.dueAt)}</Typography.Text>
-                      </Space>
-                      <SlaBadge dueAt={deadline.dueAt} now={now} />
-                    </List.Item>
-                  )}
-                />
-              )}
-            </Card>
-            {detail.refunds && detail.refunds.length > 0 && <RefundsCard refunds={detail.refunds} />}
-            {detail.customerRating && (
-              <Card title={i18n.t('case.rating')} size="small" data-testid="customer-rating">
-                <Rate disabled value={detail.customerRating.score} /> <Typography.Text>{i18n.t('case.rating.score', { score: detail.customerRating.score })}</Typography.Text>
-                {detail.customerRating.comment && <Typography.Paragraph style={{ margin: '8px 0 0' }}>{detail.customerRating.comment}</Typography.Paragraph>}
-              </Card>
+          <Card title={i18n.t('case.deadlines')} size="small" data-testid="deadlines">
+            {detail.deadlines.length === 0 ? (
+              <Typography.Text type="secondary">{i18n.t('case.deadlines.none')}</Typography.Text>
+            ) : (
+              <List
+                size="small"
+                dataSource={detail.deadlines}
+                renderItem={(deadline) => (
+                  <List.Item data-deadline={deadline.name}>
+                    <Space direction="vertical" size={0}>
+                      <Typography.Text strong>{i18n.deadline(deadline.name, deadline.label)}</Typography.Text>
+                      <Typography.Text type="secondary">{i18n.dateTime(deadline.dueAt)}</Typography.Text>
+                    </Space>
+                    <SlaBadge dueAt={deadline.dueAt} now={now} />
+                  </List.Item>
+                )}
+              />
             )}
+          </Card>
+          {detail.refunds && detail.refunds.length > 0 && <RefundsCard refunds={detail.refunds} />}
+          {detail.customerRating && (
+            <Card title={i18n.t('case.rating')} size="small" data-testid="customer-rating">
+              <Rate disabled value={detail.customerRating.score} /> <Typography.Text>{i18n.t('case.rating.score', { score: detail.customerRating.score })}</Typography.Text>
+              {detail.customerRating.comment && <Typography.Paragraph style={{ margin: '8px 0 0' }}>{detail.customerRating.comment}</Typography.Paragraph>}
+            </Card>
+          )}
         </Col>
       </Row>
       <Card title={i18n.t('conversation.title')} size="small" data-testid="conversation-card">
         <ConversationPanel caseId={detail.id} />
       </Card>
       <Card title={i18n.t('case.statechart')} size="small" extra={<Typography.Text type="secondary">{i18n.t('case.statechart.legend')}</Typography.Text>}>
-        {machine.data ? (
-          <Statechart machine={machine.data} current={detail.state} deadlines={detail.deadlines} allowedEvents={detail.allowedEvents} now={now} />
-        ) : (
-          <Spin />
-        )}
+        {machine.data ? <Statechart machine={machine.data} current={detail.state} deadlines={detail.deadlines} allowedEvents={detail.allowedEvents} now={now} /> : <Spin />}
       </Card>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
-            <Card title={i18n.t('case.timeline')} size="small">
-              <NoteForm caseId={detail.id} onAdded={() => void queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
-              {timeline.isError ? (
-                <Alert type="error" showIcon title={errorText(timeline.error, i18n)} />
-              ) : timeline.data?.length === 0 ? (
-                <Empty description={i18n.t('case.timeline.empty')} />
-              ) : (
-                <CaseTimeline entries={timeline.data ?? []} currency={currency} />
-              )}
-            </Card>
+          <Card title={i18n.t('case.timeline')} size="small">
+            <NoteForm caseId={detail.id} onAdded={() => void queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) })} />
+            {timeline.isError ? (
+              <Alert type="error" showIcon title={errorText(timeline.error, i18n)} />
+            ) : timeline.data?.length === 0 ? (
+              <Empty description={i18n.t('case.timeline.empty')} />
+            ) : (
+              <CaseTimeline entries={timeline.data ?? []} currency={currency} />
+            )}
+          </Card>
         </Col>
         <Col xs={24} xl={8}>
-            <Card title={i18n.t('case.evidence')} size="small" data-testid="evidence">
-              <EvidenceSection caseId={detail.id} />
-            </Card>
+          <Card title={i18n.t('case.evidence')} size="small" data-testid="evidence">
+            <EvidenceSection caseId={detail.id} />
+          </Card>
         </Col>
       </Row>
     </Space>
@@ -259,7 +259,14 @@ function NoteForm({ caseId, onAdded }: { caseId: string; onAdded(): void }) {
   };
   return (
     <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
-      <Input.TextArea value={body} onChange={(event) => setBody(event.target.value)} placeholder={i18n.t('case.notes.placeholder')} autoSize={{ minRows: 2, maxRows: 6 }} maxLength={20_000} data-testid="note-input" />
+      <Input.TextArea
+        value={body}
+        onChange={(event) => setBody(event.target.value)}
+        placeholder={i18n.t('case.notes.placeholder')}
+        autoSize={{ minRows: 2, maxRows: 6 }}
+        maxLength={20_000}
+        data-testid="note-input"
+      />
       {error !== null && <Alert type="error" showIcon title={errorText(error, i18n)} />}
       <Button onClick={() => void add()} loading={pending} disabled={!body.trim()} data-testid="note-add">
         {i18n.t('case.notes.add')}
@@ -271,17 +278,19 @@ function NoteForm({ caseId, onAdded }: { caseId: string; onAdded(): void }) {
 function payloadLines(entry: TimelineEntry, i18n: I18n, currency: string | null): string[] {
   const { type: _type, input: _input, ...rest } = entry.payload as Record<string, unknown>;
   // Merged records (customer messages) carry empty fields (no error, not sent yet): show what is there.
-  return Object.entries(rest).filter(([, value]) => value !== null && value !== undefined).map(([key, value]) => {
-    const shown =
-      typeof value === 'number' && /Minor$/.test(key) && currency
-        ? i18n.money(value, currency)
-        : Array.isArray(value)
-          ? value.join(', ')
-          : typeof value === 'object' && value !== null
-            ? JSON.stringify(value)
-            : String(value);
-    return `${i18n.field(key)}: ${shown}`;
-  });
+  return Object.entries(rest)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([key, value]) => {
+      const shown =
+        typeof value === 'number' && /Minor$/.test(key) && currency
+          ? i18n.money(value, currency)
+          : Array.isArray(value)
+            ? value.join(', ')
+            : typeof value === 'object' && value !== null
+              ? JSON.stringify(value)
+              : String(value);
+      return `${i18n.field(key)}: ${shown}`;
+    });
 }
 
 function entryTitle(entry: TimelineEntry, i18n: I18n): string {
@@ -316,7 +325,17 @@ function CaseTimeline({ entries, currency }: { entries: TimelineEntry[]; currenc
         const moved = entry.category === 'machine' && entry.from !== entry.to;
         return {
           key: entry.id,
-          color: note ? 'gray' : entry.category === 'machine' ? 'blue' : entry.type === 'notification.failed' ? 'red' : entry.category === 'notification' ? 'cyan' : entry.category === 'contact_reveal' ? 'orange' : 'green',
+          color: note
+            ? 'gray'
+            : entry.category === 'machine'
+              ? 'blue'
+              : entry.type === 'notification.failed'
+                ? 'red'
+                : entry.category === 'notification'
+                  ? 'cyan'
+                  : entry.category === 'contact_reveal'
+                    ? 'orange'
+                    : 'green',
           children: (
             <div data-testid="timeline-entry" data-type={entry.type}>
               <Space wrap size="small">

@@ -87,9 +87,32 @@ export default function IntakePage() {
       void navigate(`/cases/${created.id}`);
     } catch (failure) {
       setError(failure);
-      const map: Record<string, keyof IntakeValues> = { 'customer.id': 'customerId', 'customer.name': 'customerName', amount: 'amount', 'amount.amountMinor': 'amount', 'amount.currency': 'currency' };
-      const known = new Set<string>(['channel', 'kind', 'priority', 'subject', 'customerId', 'customerName', 'merchantId', 'transactionRef', 'amount', 'currency', 'reason', 'description', 'purchasedAt', 'securityReport']);
-      const names = invalidFields(failure).map((path) => map[path] ?? path).filter((name): name is keyof IntakeValues => known.has(name));
+      const map: Record<string, keyof IntakeValues> = {
+        'customer.id': 'customerId',
+        'customer.name': 'customerName',
+        amount: 'amount',
+        'amount.amountMinor': 'amount',
+        'amount.currency': 'currency',
+      };
+      const known = new Set<string>([
+        'channel',
+        'kind',
+        'priority',
+        'subject',
+        'customerId',
+        'customerName',
+        'merchantId',
+        'transactionRef',
+        'amount',
+        'currency',
+        'reason',
+        'description',
+        'purchasedAt',
+        'securityReport',
+      ]);
+      const names = invalidFields(failure)
+        .map((path) => map[path] ?? path)
+        .filter((name): name is keyof IntakeValues => known.has(name));
       form.setFields(names.map((name) => ({ name, errors: [i18n.t('error.VALIDATION_FAILED')] })));
     } finally {
       setPending(false);
@@ -123,7 +146,12 @@ export default function IntakePage() {
             </Form.Item>
           </Col>
         </Row>
-        <Form.Item name="subject" label={i18n.t('intake.subject')} extra={i18n.t('intake.subjectHint')} rules={[required, { whitespace: true, message: i18n.t('case.actions.required') }, { max: 300, message: i18n.t('case.actions.tooLong', { max: 300 }) }]}>
+        <Form.Item
+          name="subject"
+          label={i18n.t('intake.subject')}
+          extra={i18n.t('intake.subjectHint')}
+          rules={[required, { whitespace: true, message: i18n.t('case.actions.required') }, { max: 300, message: i18n.t('case.actions.tooLong', { max: 300 }) }]}
+        >
           <Input data-testid="intake-subject" />
         </Form.Item>
         <Row gutter={16}>
@@ -184,7 +212,15 @@ export default function IntakePage() {
                 },
               ]}
             >
-              <Input inputMode="decimal" data-testid="intake-amount" addonAfter={<Form.Item name="currency" noStyle><Select style={{ width: 90 }} options={CURRENCIES.map((value) => ({ value, label: value }))} /></Form.Item>} />
+              <Input
+                inputMode="decimal"
+                data-testid="intake-amount"
+                addonAfter={
+                  <Form.Item name="currency" noStyle>
+                    <Select style={{ width: 90 }} options={CURRENCIES.map((value) => ({ value, label: value }))} />
+                  </Form.Item>
+                }
+              />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
@@ -201,10 +237,7 @@ export default function IntakePage() {
         </Row>
         {kind === 'account_security' && (
           <Form.Item name="securityReport" label={i18n.t('intake.securityReport')} rules={[required]}>
-            <Select
-              data-testid="intake-security-report"
-              options={SECURITY_REPORTS.map((value) => ({ value, label: i18n.t(`intake.securityReport.${value}`) }))}
-            />
+            <Select data-testid="intake-security-report" options={SECURITY_REPORTS.map((value) => ({ value, label: i18n.t(`intake.securityReport.${value}`) }))} />
           </Form.Item>
         )}
         {kind === 'refund_request' && (

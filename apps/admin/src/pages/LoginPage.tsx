@@ -51,7 +51,12 @@ export function LoginPage() {
             <LanguageSwitch />
           </Space>
           {error !== null && (
-            <Alert type={error === 'expired' ? 'info' : 'error'} showIcon title={error === 'expired' ? i18n.t('error.UNAUTHENTICATED') : errorText(error, i18n)} data-testid="login-error" />
+            <Alert
+              type={error === 'expired' ? 'info' : 'error'}
+              showIcon
+              title={error === 'expired' ? i18n.t('error.UNAUTHENTICATED') : errorText(error, i18n)}
+              data-testid="login-error"
+            />
           )}
           <Form<Credentials> layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
             <Form.Item name="email" label={i18n.t('login.email')} rules={[{ required: true, message: i18n.t('login.emailRequired') }]}>
@@ -61,7 +66,12 @@ export function LoginPage() {
               <Input.Password autoComplete="current-password" data-testid="login-password" />
             </Form.Item>
             {needsCode && (
-              <Form.Item name="totpCode" label={i18n.t('login.totpCode')} extra={i18n.t('login.totpCodeHelp')} rules={[{ required: true, message: i18n.t('login.totpCodeRequired') }]}>
+              <Form.Item
+                name="totpCode"
+                label={i18n.t('login.totpCode')}
+                extra={i18n.t('login.totpCodeHelp')}
+                rules={[{ required: true, message: i18n.t('login.totpCodeRequired') }]}
+              >
                 <Input autoComplete="one-time-code" inputMode="numeric" maxLength={6} autoFocus data-testid="login-totp" />
               </Form.Item>
             )}

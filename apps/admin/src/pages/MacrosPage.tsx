@@ -59,7 +59,14 @@ export default function MacrosPage() {
     <Card
       title={i18n.t('macros.title')}
       extra={
-        <Button type="primary" onClick={() => { setError(null); setEditing({ id: null, draft: EMPTY }); }} data-testid="macro-add">
+        <Button
+          type="primary"
+          onClick={() => {
+            setError(null);
+            setEditing({ id: null, draft: EMPTY });
+          }}
+          data-testid="macro-add"
+        >
           {i18n.t('macros.add')}
         </Button>
       }
@@ -93,7 +100,13 @@ export default function MacrosPage() {
               key: 'actions',
               render: (_: unknown, macro: Macro) => (
                 <Space>
-                  <Button size="small" onClick={() => { setError(null); setEditing({ id: macro.id, draft: macro.translations }); }}>
+                  <Button
+                    size="small"
+                    onClick={() => {
+                      setError(null);
+                      setEditing({ id: macro.id, draft: macro.translations });
+                    }}
+                  >
                     {i18n.t('macros.edit')}
                   </Button>
                   <Popconfirm
@@ -129,10 +142,21 @@ export default function MacrosPage() {
             {LANGUAGES.map((locale) => (
               <div key={locale}>
                 <Form.Item label={i18n.t('macros.titleIn', { language: LOCALES[locale].name })} validateStatus={bad.has(`translations.${locale}.title`) ? 'error' : undefined}>
-                  <Input value={editing.draft[locale].title} onChange={(event) => setField(locale, 'title', event.target.value)} maxLength={120} data-testid={`macro-title-${locale}`} />
+                  <Input
+                    value={editing.draft[locale].title}
+                    onChange={(event) => setField(locale, 'title', event.target.value)}
+                    maxLength={120}
+                    data-testid={`macro-title-${locale}`}
+                  />
                 </Form.Item>
                 <Form.Item label={i18n.t('macros.bodyIn', { language: LOCALES[locale].name })} validateStatus={bad.has(`translations.${locale}.body`) ? 'error' : undefined}>
-                  <Input.TextArea value={editing.draft[locale].body} onChange={(event) => setField(locale, 'body', event.target.value)} autoSize={{ minRows: 3, maxRows: 8 }} maxLength={5000} data-testid={`macro-body-${locale}`} />
+                  <Input.TextArea
+                    value={editing.draft[locale].body}
+                    onChange={(event) => setField(locale, 'body', event.target.value)}
+                    autoSize={{ minRows: 3, maxRows: 8 }}
+                    maxLength={5000}
+                    data-testid={`macro-body-${locale}`}
+                  />
                 </Form.Item>
               </div>
             ))}

@@ -78,10 +78,7 @@ export function QueuePage() {
   const window = windowOf(tab, now);
   const loaded = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const rows = useMemo(
-    () =>
-      window
-        ? loaded.filter((row) => row.nextDeadlineAt !== null && Date.parse(row.nextDeadlineAt) >= window.from && Date.parse(row.nextDeadlineAt) < window.to)
-        : loaded,
+    () => (window ? loaded.filter((row) => row.nextDeadlineAt !== null && Date.parse(row.nextDeadlineAt) >= window.from && Date.parse(row.nextDeadlineAt) < window.to) : loaded),
     [loaded, window?.from, window?.to], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const lastLoaded = loaded[loaded.length - 1];
@@ -129,8 +126,9 @@ export function QueuePage() {
   /** Replaces rows in the cached pages with what the API answered, so results stay beside their rows. */
   const patchRows = (updated: CaseDetail[]) => {
     const byId = new Map(updated.map((row) => [row.id, row]));
-    queryClient.setQueryData<InfiniteData<CasePage>>(listKey, (data) =>
-      data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((item) => byId.get(item.id) ?? item) })) },
+    queryClient.setQueryData<InfiniteData<CasePage>>(
+      listKey,
+      (data) => data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((item) => byId.get(item.id) ?? item) })) },
     );
   };
 
@@ -155,10 +153,8 @@ export function QueuePage() {
     patchRows(updated);
     void queryClient.invalidateQueries({ queryKey: queryKeys.stats });
   };
-  const assign = (assigneeId: string | null) =>
-    runBulk((row) => api<CaseDetail>('POST', `/v1/cases/${row.id}/assign`, { assigneeId, expectedVersion: row.version }));
-  const sendBulkEvent = (type: string) =>
-    runBulk((row) => api<CaseDetail>('POST', `/v1/cases/${row.id}/events`, { type, expectedVersion: row.version }));
+  const assign = (assigneeId: string | null) => runBulk((row) => api<CaseDetail>('POST', `/v1/cases/${row.id}/assign`, { assigneeId, expectedVersion: row.version }));
+  const sendBulkEvent = (type: string) => runBulk((row) => api<CaseDetail>('POST', `/v1/cases/${row.id}/events`, { type, expectedVersion: row.version }));
 
   // Bulk actions: events that need no input and move no money, from the selected rows' machines.
   const selectedKinds = [...new Set(loaded.filter((row) => selected.includes(row.id)).map((row) => row.kind))];
@@ -171,7 +167,10 @@ export function QueuePage() {
   });
   const bulkEvents = [
     ...new Set(
-      machines.flatMap((m) => m.data?.events ?? []).filter((e) => e.fields.length === 0 && e.sentBy.includes('agent') && !movesMoney(e.type)).map((e) => e.type),
+      machines
+        .flatMap((m) => m.data?.events ?? [])
+        .filter((e) => e.fields.length === 0 && e.sentBy.includes('agent') && !movesMoney(e.type))
+        .map((e) => e.type),
     ),
   ];
 
@@ -227,8 +226,17 @@ export function QueuePage() {
               const result = results[row.id];
               if (!result) return null;
               if (result.status === 'pending') return <Tag>{i18n.t('queue.bulk.pending')}</Tag>;
-              if (result.status === 'ok') return <Tag color="green" data-testid="row-result" data-result="ok">{i18n.t('queue.bulk.ok')}</Tag>;
-              return <Typography.Text type="danger" data-testid="row-result" data-result="error">{result.text}</Typography.Text>;
+              if (result.status === 'ok')
+                return (
+                  <Tag color="green" data-testid="row-result" data-result="ok">
+                    {i18n.t('queue.bulk.ok')}
+                  </Tag>
+                );
+              return (
+                <Typography.Text type="danger" data-testid="row-result" data-result="error">
+                  {result.text}
+                </Typography.Text>
+              );
             },
           },
         ]
@@ -254,9 +262,26 @@ export function QueuePage() {
       />
       <Space wrap>
         {tab === 'byKind' ? (
-          <Select style={{ width: 170 }} value={byKind} onChange={(value) => { setByKind(value); setFilters((f) => ({ ...f, state: undefined })); }} options={option(CASE_KINDS, i18n.kind)} data-testid="filter-bykind" />
+          <Select
+            style={{ width: 170 }}
+            value={byKind}
+            onChange={(value) => {
+              setByKind(value);
+              setFilters((f) => ({ ...f, state: undefined }));
+            }}
+            options={option(CASE_KINDS, i18n.kind)}
+            data-testid="filter-bykind"
+          />
         ) : (
-          <Select allowClear style={{ width: 170 }} placeholder={i18n.t('queue.filter.kind')} value={filters.kind} onChange={(value) => setFilters((f) => ({ ...f, kind: value, state: undefined }))} options={option(CASE_KINDS, i18n.kind)} data-testid="filter-kind" />
+          <Select
+            allowClear
+            style={{ width: 170 }}
+            placeholder={i18n.t('queue.filter.kind')}
+            value={filters.kind}
+            onChange={(value) => setFilters((f) => ({ ...f, kind: value, state: undefined }))}
+            options={option(CASE_KINDS, i18n.kind)}
+            data-testid="filter-kind"
+          />
         )}
         <Select
           allowClear
@@ -268,8 +293,24 @@ export function QueuePage() {
           options={(machine.data?.states ?? []).map((state) => ({ value: state.path, label: i18n.state(state.path) }))}
           data-testid="filter-state"
         />
-        <Select allowClear style={{ width: 130 }} placeholder={i18n.t('queue.filter.priority')} value={filters.priority} onChange={(value) => setFilters((f) => ({ ...f, priority: value }))} options={option(PRIORITIES, i18n.priority)} data-testid="filter-priority" />
-        <Select allowClear style={{ width: 140 }} placeholder={i18n.t('queue.filter.channel')} value={filters.channel} onChange={(value) => setFilters((f) => ({ ...f, channel: value }))} options={option(CHANNELS, i18n.channel)} data-testid="filter-channel" />
+        <Select
+          allowClear
+          style={{ width: 130 }}
+          placeholder={i18n.t('queue.filter.priority')}
+          value={filters.priority}
+          onChange={(value) => setFilters((f) => ({ ...f, priority: value }))}
+          options={option(PRIORITIES, i18n.priority)}
+          data-testid="filter-priority"
+        />
+        <Select
+          allowClear
+          style={{ width: 140 }}
+          placeholder={i18n.t('queue.filter.channel')}
+          value={filters.channel}
+          onChange={(value) => setFilters((f) => ({ ...f, channel: value }))}
+          options={option(CHANNELS, i18n.channel)}
+          data-testid="filter-channel"
+        />
         <Input.Search allowClear style={{ width: 300 }} placeholder={i18n.t('queue.search')} onSearch={(value) => setQ(value)} data-testid="queue-search" />
       </Space>
 
@@ -295,7 +336,14 @@ export function QueuePage() {
           <Button onClick={() => void assign(null)}>{i18n.t('queue.bulk.unassign')}</Button>
           {bulkEvents.length > 0 && (
             <>
-              <Select style={{ width: 220 }} placeholder={i18n.t('queue.bulk.event')} value={bulkEvent} onChange={setBulkEvent} options={bulkEvents.map((type) => ({ value: type, label: i18n.event(type) }))} data-testid="bulk-event" />
+              <Select
+                style={{ width: 220 }}
+                placeholder={i18n.t('queue.bulk.event')}
+                value={bulkEvent}
+                onChange={setBulkEvent}
+                options={bulkEvents.map((type) => ({ value: type, label: i18n.event(type) }))}
+                data-testid="bulk-event"
+              />
               <Button disabled={!bulkEvent} onClick={() => bulkEvent && void sendBulkEvent(bulkEvent)}>
                 {i18n.t('queue.bulk.send')}
               </Button>
@@ -323,16 +371,18 @@ export function QueuePage() {
           dataSource={rows}
           pagination={false}
           rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }}
-          onRow={(row, index) => ({
-            onClick: (event) => {
-              // Ticking the checkbox selects; it does not open the case.
-              if ((event.target as HTMLElement).closest('.ant-table-selection-column, a')) return;
-              open(row);
-            },
-            className: index === cursor ? 'queue-row-active' : undefined,
-            'data-active': index === cursor ? 'true' : 'false',
-            style: { cursor: 'pointer', ...(index === cursor ? { boxShadow: 'inset 3px 0 0 #1677ff', background: '#f0f7ff' } : {}) },
-          }) as HTMLAttributes<HTMLElement>}
+          onRow={(row, index) =>
+            ({
+              onClick: (event) => {
+                // Ticking the checkbox selects; it does not open the case.
+                if ((event.target as HTMLElement).closest('.ant-table-selection-column, a')) return;
+                open(row);
+              },
+              className: index === cursor ? 'queue-row-active' : undefined,
+              'data-active': index === cursor ? 'true' : 'false',
+              style: { cursor: 'pointer', ...(index === cursor ? { boxShadow: 'inset 3px 0 0 #1677ff', background: '#f0f7ff' } : {}) },
+            }) as HTMLAttributes<HTMLElement>
+          }
           locale={{ emptyText: <Empty description={filtered ? i18n.t('queue.emptyFiltered') : i18n.t('queue.empty')} /> }}
         />
       </div>

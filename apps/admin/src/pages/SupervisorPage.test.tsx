@@ -47,7 +47,11 @@ const rowsOf = (testId: string) =>
   within(screen.getByTestId(testId))
     .getAllByRole('row')
     .slice(1)
-    .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+    .map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    );
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -57,8 +61,15 @@ describe('supervisor view', () => {
     mockApi(() => json(200, breaches));
     renderPage(SUPERVISOR);
     await screen.findByText('Li Na');
-    expect(rowsOf('breaches-by-policy')).toEqual([['refunds-fast', '5'], ['disputes', '3']]);
-    expect(rowsOf('breaches-by-agent')).toEqual([['Li Na', '4'], ['Inactive agent (c0000000)', '2'], ['Unassigned', '2']]);
+    expect(rowsOf('breaches-by-policy')).toEqual([
+      ['refunds-fast', '5'],
+      ['disputes', '3'],
+    ]);
+    expect(rowsOf('breaches-by-agent')).toEqual([
+      ['Li Na', '4'],
+      ['Inactive agent (c0000000)', '2'],
+      ['Unassigned', '2'],
+    ]);
     // The job-queue dashboard is a real link now, opened in a new tab.
     const link = screen.getByTestId('queue-dashboard-link');
     expect(link.getAttribute('href')).toBe('/admin/queues');

@@ -66,8 +66,12 @@ export default function SupervisorPage() {
     return agent ? agent.displayName : i18n.t('supervisor.inactiveAgent', { id: id.slice(0, 8) });
   };
   const counts = breaches.data?.counts;
-  const policyRows: BreachRow[] = Object.entries(counts?.byPolicy ?? {}).map(([key, count]) => ({ key, label: key, count })).sort(byCountDesc);
-  const agentRows: BreachRow[] = Object.entries(counts?.byAgent ?? {}).map(([key, count]) => ({ key, label: agentName(key), count })).sort(byCountDesc);
+  const policyRows: BreachRow[] = Object.entries(counts?.byPolicy ?? {})
+    .map(([key, count]) => ({ key, label: key, count }))
+    .sort(byCountDesc);
+  const agentRows: BreachRow[] = Object.entries(counts?.byAgent ?? {})
+    .map(([key, count]) => ({ key, label: agentName(key), count }))
+    .sort(byCountDesc);
   const breachTable = (testId: string, title: string, labelTitle: string, rows: BreachRow[]) => (
     <Card title={title} size="small" data-testid={testId}>
       <Table
@@ -106,10 +110,26 @@ export default function SupervisorPage() {
       {stats.data && (
         <>
           <Row gutter={16}>
-            <Col span={6}><Card><Statistic title={i18n.t('supervisor.active')} value={stats.data.totals.active} /></Card></Col>
-            <Col span={6}><Card><Statistic title={i18n.t('supervisor.overdue')} value={stats.data.totals.overdue} valueStyle={{ color: stats.data.totals.overdue ? '#cf1322' : undefined }} /></Card></Col>
-            <Col span={6}><Card><Statistic title={i18n.t('supervisor.dueSoon')} value={stats.data.totals.dueSoon} valueStyle={{ color: stats.data.totals.dueSoon ? '#d46b08' : undefined }} /></Card></Col>
-            <Col span={6}><Card><Statistic title={i18n.t('supervisor.unassigned')} value={stats.data.totals.unassigned} /></Card></Col>
+            <Col span={6}>
+              <Card>
+                <Statistic title={i18n.t('supervisor.active')} value={stats.data.totals.active} />
+              </Card>
+            </Col>
+            <Col span={6}>
+              <Card>
+                <Statistic title={i18n.t('supervisor.overdue')} value={stats.data.totals.overdue} valueStyle={{ color: stats.data.totals.overdue ? '#cf1322' : undefined }} />
+              </Card>
+            </Col>
+            <Col span={6}>
+              <Card>
+                <Statistic title={i18n.t('supervisor.dueSoon')} value={stats.data.totals.dueSoon} valueStyle={{ color: stats.data.totals.dueSoon ? '#d46b08' : undefined }} />
+              </Card>
+            </Col>
+            <Col span={6}>
+              <Card>
+                <Statistic title={i18n.t('supervisor.unassigned')} value={stats.data.totals.unassigned} />
+              </Card>
+            </Col>
           </Row>
           <Card title={i18n.t('supervisor.byKindState')} size="small">
             <Table

@@ -7,9 +7,17 @@ import { ListApprovals, MAX_APPROVALS_PAGE } from '@app/cases';
 
 export class ListApprovalsQueryDto {
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_APPROVALS_PAGE, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_APPROVALS_PAGE) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_APPROVALS_PAGE)
+  limit?: number;
 }
 
 @ApiTags('approvals')

@@ -171,7 +171,7 @@ export class OpenCaseDto {
 }
 
 export class SendEventDto {
-  @ApiProperty({ example: 'DECIDE_PARTIAL_REFUND', description: 'One of the case\'s allowedEvents.' })
+  @ApiProperty({ example: 'DECIDE_PARTIAL_REFUND', description: "One of the case's allowedEvents." })
   @IsString()
   @Matches(/^[A-Z][A-Z_]*$/, { message: 'type must be an event name such as FORWARD_TO_MERCHANT' })
   type!: string;
@@ -216,15 +216,30 @@ export class ListCasesQueryDto {
   @IsOptional() @IsIn(CHANNELS as unknown as string[]) channel?: Channel;
   @IsOptional() @IsString() @MaxLength(200) merchantId?: string;
   @ApiPropertyOptional({ description: 'Agent id, `me`, or `none` for unassigned.' })
-  @IsOptional() @IsString() @MaxLength(100) assigneeId?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  assigneeId?: string;
   @ApiPropertyOptional({ description: 'true: cases an SLA breach escalated to supervisors; false: the others.' })
-  @IsOptional() @IsIn(['true', 'false']) escalated?: 'true' | 'false';
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  escalated?: 'true' | 'false';
   @ApiPropertyOptional({ description: 'Only cases whose next deadline or SLA breach falls before this instant (ISO 8601).' })
-  @IsOptional() @IsISO8601({ strict: true }) dueBefore?: string;
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueBefore?: string;
   @ApiPropertyOptional({ description: 'Text search: subject, description, customer, transaction.' })
-  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
   @IsOptional() @IsIn(['nextDeadline', 'createdAt']) sort?: 'nextDeadline' | 'createdAt';
   @IsOptional() @IsString() @MaxLength(500) cursor?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }

@@ -1,7 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
-import { AddCaseNote, AssignCase, GetCase, GetCaseTimeline, ListCases, OpenCase, RedriveCaseDeadlines, RedriveCaseEffects, RevealCustomerContact, SendCaseEvent, type Actor } from '@app/cases';
+import {
+  AddCaseNote,
+  AssignCase,
+  GetCase,
+  GetCaseTimeline,
+  ListCases,
+  OpenCase,
+  RedriveCaseDeadlines,
+  RedriveCaseEffects,
+  RevealCustomerContact,
+  SendCaseEvent,
+  type Actor,
+} from '@app/cases';
 import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, RevealContactDto, SendEventDto } from './case.dto';
 
 const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role, label: agent.email });
@@ -52,10 +64,7 @@ export class CasesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send an event; 409 with allowedEvents when refused, 409 on a stale expectedVersion' })
   async send(@Param('id') id: string, @Body() body: SendEventDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    const sent = await this.sendCaseEvent.execute(
-      { caseId: id, event: { ...(body.payload ?? {}), type: body.type }, expectedVersion: body.expectedVersion },
-      actorOf(agent),
-    );
+    const sent = await this.sendCaseEvent.execute({ caseId: id, event: { ...(body.payload ?? {}), type: body.type }, expectedVersion: body.expectedVersion }, actorOf(agent));
     // Without inSameTransaction the command applies the event or throws; null cannot come back.
     if (!sent) throw new Error(`SendCaseEvent returned no result for case ${id}`);
     return sent.view();
@@ -79,7 +88,7 @@ export class CasesController {
   @RequireRole('supervisor')
   @Post(':id/effects/redrive')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Supervisors: run the case\'s failed effects (e.g. a refund the gateway kept refusing) again; idempotent' })
+  @ApiOperation({ summary: "Supervisors: run the case's failed effects (e.g. a refund the gateway kept refusing) again; idempotent" })
   redrive(@Param('id') id: string) {
     return this.redriveCaseEffects.execute(id);
   }
@@ -87,14 +96,14 @@ export class CasesController {
   @RequireRole('supervisor')
   @Post(':id/deadlines/redrive')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Supervisors: put the case\'s failed deadlines (their job gave up) back on the clock; a stale one changes nothing' })
+  @ApiOperation({ summary: "Supervisors: put the case's failed deadlines (their job gave up) back on the clock; a stale one changes nothing" })
   redriveDeadlines(@Param('id') id: string) {
     return this.redriveCaseDeadlines.execute(id);
   }
 
   @Post(':id/customer-contact/reveal')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Show the customer\'s phone, email and WeChat openid in full; every reveal is recorded (who, when, which fields) and shown on the timeline' })
+  @ApiOperation({ summary: "Show the customer's phone, email and WeChat openid in full; every reveal is recorded (who, when, which fields) and shown on the timeline" })
   reveal(@Param('id') id: string, @Body() body: RevealContactDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.revealCustomerContact.execute(id, body.fields, adminAuditActor(agent));
   }

@@ -25,7 +25,11 @@ import { Idempotent } from '../merchant/merchant-api';
 import { CustomerApi, RequestedLocale } from './customer-api';
 import { AppealCaseDto, CustomerPostMessageDto, ListCustomerCasesQueryDto, RateCaseDto, WithdrawCaseDto } from './customer.dto';
 
-const IDEMPOTENCY_HEADER_DOC = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours.' });
+const IDEMPOTENCY_HEADER_DOC = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours.',
+});
 const FILE_RULES =
   'PDF, PNG, JPEG or UTF-8 plain text, judged by content (415 otherwise). Limits (EVIDENCE_MAX_FILE_BYTES, default 10 MiB per file; EVIDENCE_MAX_CASE_BYTES, 30 MiB per case; 5 files per request) are enforced while the body streams: 413 and nothing stored.';
 
@@ -70,7 +74,11 @@ export class CustomerCasesController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
     description: `Your answer to our question (multipart, or JSON \`{"text": "…"}\` without files): a \`text\` field (1 to ${MAX_REPLY_TEXT} characters) and optional \`file\` parts with a \`category\` (${CUSTOMER_EVIDENCE_CATEGORIES.join(', ')}; default other). ${FILE_RULES} A case that is not waiting for you is a 409 NOT_WAITING_FOR_CUSTOMER and nothing is kept.`,
-    schema: { type: 'object', required: ['text'], properties: { text: { type: 'string' }, file: { type: 'string', format: 'binary' }, category: { type: 'string', enum: [...CUSTOMER_EVIDENCE_CATEGORIES] } } },
+    schema: {
+      type: 'object',
+      required: ['text'],
+      properties: { text: { type: 'string' }, file: { type: 'string', format: 'binary' }, category: { type: 'string', enum: [...CUSTOMER_EVIDENCE_CATEGORIES] } },
+    },
   })
   @ApiOperation({ summary: 'Answer our request for information (multipart)' })
   reply(@Param('id') id: string, @UploadedEvidence() upload: EvidenceUpload, @CurrentCustomer() customer: AuthenticatedCustomer, @RequestedLocale() locale: CustomerLocale) {

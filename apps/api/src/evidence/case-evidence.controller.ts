@@ -45,8 +45,15 @@ export class CaseEvidenceController {
   @ApiBody({
     description:
       `Evidence for the customer (e.g. a photo a hotline caller emailed): one or more \`file\` parts, \`party=customer\` and a \`category\` (${CUSTOMER_EVIDENCE_CATEGORIES.join(', ')}; default other). ` +
-      'Recorded as the customer\'s evidence, uploaded by you. Same file rules and limits as merchant evidence (PDF, PNG, JPEG, text by content; 413 over a limit, nothing stored).',
-    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, party: { type: 'string', enum: ['customer'] }, category: { type: 'string', enum: [...CUSTOMER_EVIDENCE_CATEGORIES] } } },
+      "Recorded as the customer's evidence, uploaded by you. Same file rules and limits as merchant evidence (PDF, PNG, JPEG, text by content; 413 over a limit, nothing stored).",
+    schema: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        party: { type: 'string', enum: ['customer'] },
+        category: { type: 'string', enum: [...CUSTOMER_EVIDENCE_CATEGORIES] },
+      },
+    },
   })
   @ApiOperation({ summary: "Upload evidence on the customer's behalf (multipart)" })
   upload(@Param('id') id: string, @UploadedEvidence() upload: EvidenceUpload, @CurrentAgent() agent: AuthenticatedAgent) {

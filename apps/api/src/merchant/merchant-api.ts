@@ -16,5 +16,9 @@ export const MerchantApi = () => applyDecorators(Public(), UseGuards(MerchantAut
 export const Idempotent = () =>
   applyDecorators(
     UseInterceptors(IdempotencyInterceptor),
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours.' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours.',
+    }),
   );

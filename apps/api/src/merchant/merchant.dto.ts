@@ -9,66 +9,136 @@ const FIELD_MAX = 5000;
 
 export class ListDisputesQueryDto {
   @ApiPropertyOptional({ enum: MERCHANT_DISPUTE_STATUSES })
-  @IsOptional() @IsIn(MERCHANT_DISPUTE_STATUSES as unknown as string[]) status?: MerchantDisputeStatus;
+  @IsOptional()
+  @IsIn(MERCHANT_DISPUTE_STATUSES as unknown as string[])
+  status?: MerchantDisputeStatus;
 
   @ApiPropertyOptional({ description: 'Only disputes whose evidence_due_by is before this time (ISO 8601).' })
-  @IsOptional() @IsISO8601({ strict: true }) due_before?: string;
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  due_before?: string;
 
   @ApiPropertyOptional({ description: 'Created at or after (ISO 8601).' })
-  @IsOptional() @IsISO8601({ strict: true }) created_after?: string;
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  created_after?: string;
 
   @ApiPropertyOptional({ description: 'Created before (ISO 8601).' })
-  @IsOptional() @IsISO8601({ strict: true }) created_before?: string;
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  created_before?: string;
 
   @ApiPropertyOptional({ description: 'next_cursor of the previous page.' })
-  @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
 }
 
-const textField = (description: string) =>
-  ApiPropertyOptional({ description: `${description} Up to ${FIELD_MAX} characters; null clears it.`, nullable: true, type: String });
+const textField = (description: string) => ApiPropertyOptional({ description: `${description} Up to ${FIELD_MAX} characters; null clears it.`, nullable: true, type: String });
 
 export class StageEvidenceDto {
   @textField('Receipt or order details shown to the buyer.')
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @IsNotEmpty() @MaxLength(FIELD_MAX) receipt?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  receipt?: string | null;
 
   @textField('What was sold.')
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @IsNotEmpty() @MaxLength(FIELD_MAX) product_description?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  product_description?: string | null;
 
   @textField('Shipping or delivery proof: carrier, tracking number, delivery date, signature.')
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @IsNotEmpty() @MaxLength(FIELD_MAX) shipping_proof?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  shipping_proof?: string | null;
 
   @textField('Communication with the customer.')
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @IsNotEmpty() @MaxLength(FIELD_MAX) customer_communication?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  customer_communication?: string | null;
 
   @textField('The refund policy the customer agreed to.')
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @IsNotEmpty() @MaxLength(FIELD_MAX) refund_policy?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  refund_policy?: string | null;
 
   @textField('Anything else.')
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @IsNotEmpty() @MaxLength(FIELD_MAX) uncategorized_text?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  uncategorized_text?: string | null;
 }
 
 export class SubmitEvidenceDto {
   @ApiPropertyOptional({ description: 'Your case in a paragraph; a list of the staged evidence when absent.', maxLength: 10_000 })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(10_000) summary?: string;
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  summary?: string;
 }
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({ example: 'https://merchant.example.com/webhooks/disputes', description: 'https (http only outside production); must resolve to public addresses.' })
-  @IsString() @IsNotEmpty() @MaxLength(2048) url!: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  url!: string;
 
-  @ApiProperty({ example: ['dispute.awaiting_merchant', 'dispute.resolved'], description: `Event types to receive, or ["${ALL_EVENTS}"].`, enum: [...WEBHOOK_EVENT_TYPES, ALL_EVENTS], isArray: true })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(32) @IsString({ each: true }) @MaxLength(100, { each: true }) events!: string[];
+  @ApiProperty({
+    example: ['dispute.awaiting_merchant', 'dispute.resolved'],
+    description: `Event types to receive, or ["${ALL_EVENTS}"].`,
+    enum: [...WEBHOOK_EVENT_TYPES, ALL_EVENTS],
+    isArray: true,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  events!: string[];
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
 }
 
 export class ListDeliveriesQueryDto {
   @IsOptional() @IsString() @MaxLength(100) endpoint_id?: string;
   @IsOptional() @IsString() @MaxLength(100) event_id?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }

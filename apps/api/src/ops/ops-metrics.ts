@@ -128,7 +128,9 @@ export class OpsMetrics {
       labelNames: ['queue', 'state'],
       registers: [registry],
       async collect() {
-        const counted = await Promise.all(queues.map(async ({ name, queue }) => ({ name, counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed') })));
+        const counted = await Promise.all(
+          queues.map(async ({ name, queue }) => ({ name, counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed') })),
+        );
         this.reset();
         for (const { name, counts } of counted) for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
       },

@@ -43,7 +43,22 @@ export class SlaController {
   @Post('what-if')
   @HttpCode(200)
   @ApiOperation({ summary: 'Preview a draft policy or calendar against open cases: which deadlines move, which would breach earlier or later. Changes nothing.' })
-  @ApiBody({ schema: { type: 'object', example: { policyId: 'disputes', policy: { name: 'Disputes', position: 20, match: { kinds: ['dispute'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 2400, mode: 'business' } }, reminders: [] } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: {
+        policyId: 'disputes',
+        policy: {
+          name: 'Disputes',
+          position: 20,
+          match: { kinds: ['dispute'] },
+          calendarId: 'prc-default',
+          targets: { resolution: { minutes: 2400, mode: 'business' } },
+          reminders: [],
+        },
+      },
+    },
+  })
   whatIf(@Body(new JsonObjectPipe()) body: Record<string, unknown>) {
     return this.previewChange.execute(body as { policyId?: string; policy?: unknown; calendarId?: string; calendar?: unknown });
   }
@@ -57,7 +72,19 @@ export class SlaController {
   @RequireRole('admin')
   @Put('policies/:id')
   @ApiOperation({ summary: 'Create or replace a policy; applies to cases opened afterwards' })
-  @ApiBody({ schema: { type: 'object', example: { name: 'VIP', position: 5, match: { priorities: ['urgent'] }, calendarId: 'prc-default', targets: { resolution: { minutes: 240, mode: 'business' } }, reminders: [{ kind: 'fraction', fraction: 0.8 }] } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: {
+        name: 'VIP',
+        position: 5,
+        match: { priorities: ['urgent'] },
+        calendarId: 'prc-default',
+        targets: { resolution: { minutes: 240, mode: 'business' } },
+        reminders: [{ kind: 'fraction', fraction: 0.8 }],
+      },
+    },
+  })
   putPolicy(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.savePolicy.execute(id, body, adminAuditActor(agent));
   }

@@ -18,11 +18,9 @@ export async function spendSecondFactor(em: EntityManager, codes: TotpCodes, age
   if (proof.totpCode) {
     const step = codes.stepOf(codes.open(agent.totpSecretSealed!, agent.id), proof.totpCode);
     if (step !== null) {
-      const spent = await em.getConnection().execute(
-        `update agents set totp_last_step = ? where id = ? and (totp_last_step is null or totp_last_step < ?)`,
-        [step, agent.id, step],
-        'run',
-      );
+      const spent = await em
+        .getConnection()
+        .execute(`update agents set totp_last_step = ? where id = ? and (totp_last_step is null or totp_last_step < ?)`, [step, agent.id, step], 'run');
       if ((spent as { affectedRows?: number }).affectedRows === 1) return 'totp';
     }
     throw new DomainError(DomainErrorCode.InvalidTotp, 'The code is wrong, expired or was used already.');

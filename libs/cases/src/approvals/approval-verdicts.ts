@@ -10,7 +10,5 @@ export const APPROVAL_VERDICTS: Readonly<Record<string, 'approved' | 'rejected'>
 
 /** Every (kind, machine version, state) in which a proposal waits for approval, from the machine registry. */
 export function approvalStates(): Array<{ kind: CaseKind; version: number; state: string }> {
-  return allDefinitions().flatMap((definition) =>
-    (definition.approvalStates ?? []).map((state) => ({ kind: definition.kind, version: definition.version, state })),
-  );
+  return allDefinitions().flatMap((definition) => (definition.approvalStates ?? []).map((state) => ({ kind: definition.kind, version: definition.version, state })));
 }

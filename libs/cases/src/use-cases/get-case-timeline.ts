@@ -41,7 +41,7 @@ export class GetCaseTimeline {
       id: Number(event.id),
       category: event.category,
       type: event.type,
-      actor: { kind: event.actorKind, id: event.actorId, name: event.actorId ? names.get(event.actorId) ?? null : null },
+      actor: { kind: event.actorKind, id: event.actorId, name: event.actorId ? (names.get(event.actorId) ?? null) : null },
       from: event.fromState,
       to: event.toState,
       caseVersion: event.caseVersion,
@@ -86,6 +86,9 @@ export class GetCaseTimeline {
       })),
     ];
     // A stable merge: the case's own log keeps its order; merged records go after entries of the same instant.
-    return [...entries, ...merged].map((entry, index) => ({ entry, index })).sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.index - b.index).map(({ entry }) => entry);
+    return [...entries, ...merged]
+      .map((entry, index) => ({ entry, index }))
+      .sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.index - b.index)
+      .map(({ entry }) => entry);
   }
 }

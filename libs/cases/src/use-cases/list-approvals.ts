@@ -109,7 +109,9 @@ export class ListApprovals {
     const deadlines = await em.find(DeadlineEntity, { caseId: { $in: ids }, name: 'approvalWindow', status: { $in: ['pending', 'fired'] } }, { orderBy: { createdAt: 'desc' } });
     const deadlineOf = new Map<string, DeadlineEntity>();
     for (const deadline of deadlines) if (!deadlineOf.has(deadline.caseId)) deadlineOf.set(deadline.caseId, deadline);
-    const proposals = new Map(cases.map((entity) => [entity.id, ((entity.snapshot as { context?: { proposal?: ProposalInContext } }).context?.proposal ?? {}) as ProposalInContext]));
+    const proposals = new Map(
+      cases.map((entity) => [entity.id, ((entity.snapshot as { context?: { proposal?: ProposalInContext } }).context?.proposal ?? {}) as ProposalInContext]),
+    );
     const proposerIds = [...new Set([...proposals.values()].map((p) => p.proposedBy).filter((id): id is string => typeof id === 'string' && isUuid(id)))];
     const proposers = proposerIds.length ? await em.find(AgentEntity, { id: { $in: proposerIds } }) : [];
     const nameOf = new Map(proposers.map((agent) => [agent.id, agent.displayName]));

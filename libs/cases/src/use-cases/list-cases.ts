@@ -109,9 +109,7 @@ export class ListCases {
     const em = this.em.fork();
     const rows: Array<{ id: string; sort_value: Date | string | number }> = await em.getConnection().execute(sql, params);
     const pageRows = rows.slice(0, limit);
-    const entities = pageRows.length
-      ? await em.find(CaseEntity, { id: { $in: pageRows.map((row) => row.id) } }, { populate: ['assignee'] })
-      : [];
+    const entities = pageRows.length ? await em.find(CaseEntity, { id: { $in: pageRows.map((row) => row.id) } }, { populate: ['assignee'] }) : [];
     const byId = new Map(entities.map((entity) => [entity.id, entity]));
     const contacts = pageRows.length ? await em.find(CustomerContactEntity, { caseId: { $in: pageRows.map((row) => row.id) } }) : [];
     const contactOf = new Map(contacts.map((contact) => [contact.caseId, contact]));

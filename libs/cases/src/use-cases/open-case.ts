@@ -3,7 +3,19 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, OutboxEntity } from '@app/db';
-import { currentDefinition, DomainError, DomainErrorCode, matchTransaction, openCase, type CaseKind, type Channel, type Money, type Priority, securityReportOf, type SecurityReport } from '@app/domain';
+import {
+  currentDefinition,
+  DomainError,
+  DomainErrorCode,
+  matchTransaction,
+  openCase,
+  type CaseKind,
+  type Channel,
+  type Money,
+  type Priority,
+  securityReportOf,
+  type SecurityReport,
+} from '@app/domain';
 import { currentRequestId } from '@app/observability';
 import { SlaTracker } from '@app/sla';
 import { normaliseTransactionRef, WalletCallError, WalletPort, type WalletTransaction } from '@app/wallet';
@@ -68,49 +80,57 @@ export class OpenCase {
       this.sla.windowsFor(sla),
     );
     const id = randomUUID();
-    const work = await this.em.transactional(async (em) => {
-      if (ledger) await ensureRefundLedger(em, ledger, now);
-      const entity = em.create(CaseEntity, {
-        id,
-        kind: command.kind,
-        machineVersion: definition.version,
-        state: transition.state,
-        snapshot: transition.snapshot,
-        machineInput: transition.event.input,
-        priority: command.priority,
-        channel: command.channel,
-        subject: command.subject,
-        description: command.description ?? null,
-        customerId: command.customer.id,
-        customerName: command.customer.name ?? null,
-        merchantId: command.merchantId ?? null,
-        transactionRef: command.transactionRef ?? null,
-        amountMinor: command.amount?.amountMinor ?? null,
-        currency: command.amount?.currency ?? null,
-        slaPolicyId: sla?.policy.id ?? null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await moveCaseRefundShare(em, entity, transition.refundLedger, now);
-      const recorded = recordTransition(entity, transition, actor, now, { isNew: true, dueAt: this.sla.dueAtPlanner(sla), live: [] });
-      em.persist([recorded.event, ...recorded.scheduledDeadlines, ...recorded.outbox]);
-      const slaWork = this.sla.startClocks(em, entity, sla, transition.slaPhase, now);
-      const windowReminders = this.sla.planWindowReminders(em, entity, sla, recorded.scheduledDeadlines, now);
-      setNextDeadline(entity, [...recorded.pending, ...slaWork.scheduled]);
-      em.persist(contactRecordFor(this.contactBox, id, command.customer, now));
-      // The customer's acknowledgement, committed with the case: the first-response clock's breach is the promised reply time.
-      const firstResponseDue = slaWork.scheduled.find((deadline) => deadline.sendId === 'sla.firstResponse.breach')?.dueAt ?? null;
-      const acknowledgement = Object.assign(new OutboxEntity(), {
-        id: randomUUID(),
-        caseId: id,
-        type: 'notify',
-        payload: { topic: 'case.opened', audience: ['customer'], caseKind: command.kind, caseState: transition.state, firstResponseDueAt: firstResponseDue?.toISOString() ?? null },
-        createdAt: now,
-        requestId: currentRequestId() ?? null,
-      });
-      em.persist(acknowledgement);
-      return { ...recorded, outbox: [...recorded.outbox, acknowledgement], scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders] };
-    }).catch((error: unknown) => rethrowDuplicateCase(this.em, error, command.kind, command.transactionRef));
+    const work = await this.em
+      .transactional(async (em) => {
+        if (ledger) await ensureRefundLedger(em, ledger, now);
+        const entity = em.create(CaseEntity, {
+          id,
+          kind: command.kind,
+          machineVersion: definition.version,
+          state: transition.state,
+          snapshot: transition.snapshot,
+          machineInput: transition.event.input,
+          priority: command.priority,
+          channel: command.channel,
+          subject: command.subject,
+          description: command.description ?? null,
+          customerId: command.customer.id,
+          customerName: command.customer.name ?? null,
+          merchantId: command.merchantId ?? null,
+          transactionRef: command.transactionRef ?? null,
+          amountMinor: command.amount?.amountMinor ?? null,
+          currency: command.amount?.currency ?? null,
+          slaPolicyId: sla?.policy.id ?? null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await moveCaseRefundShare(em, entity, transition.refundLedger, now);
+        const recorded = recordTransition(entity, transition, actor, now, { isNew: true, dueAt: this.sla.dueAtPlanner(sla), live: [] });
+        em.persist([recorded.event, ...recorded.scheduledDeadlines, ...recorded.outbox]);
+        const slaWork = this.sla.startClocks(em, entity, sla, transition.slaPhase, now);
+        const windowReminders = this.sla.planWindowReminders(em, entity, sla, recorded.scheduledDeadlines, now);
+        setNextDeadline(entity, [...recorded.pending, ...slaWork.scheduled]);
+        em.persist(contactRecordFor(this.contactBox, id, command.customer, now));
+        // The customer's acknowledgement, committed with the case: the first-response clock's breach is the promised reply time.
+        const firstResponseDue = slaWork.scheduled.find((deadline) => deadline.sendId === 'sla.firstResponse.breach')?.dueAt ?? null;
+        const acknowledgement = Object.assign(new OutboxEntity(), {
+          id: randomUUID(),
+          caseId: id,
+          type: 'notify',
+          payload: {
+            topic: 'case.opened',
+            audience: ['customer'],
+            caseKind: command.kind,
+            caseState: transition.state,
+            firstResponseDueAt: firstResponseDue?.toISOString() ?? null,
+          },
+          createdAt: now,
+          requestId: currentRequestId() ?? null,
+        });
+        em.persist(acknowledgement);
+        return { ...recorded, outbox: [...recorded.outbox, acknowledgement], scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders] };
+      })
+      .catch((error: unknown) => rethrowDuplicateCase(this.em, error, command.kind, command.transactionRef));
     await this.dispatcher.dispatch(work);
     return id;
   }
@@ -151,4 +171,3 @@ export class OpenCase {
     return transaction;
   }
 }
-

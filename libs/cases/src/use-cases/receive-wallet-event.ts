@@ -20,7 +20,13 @@ export interface ReceiveWalletEventCommand {
 export type WalletEventAnswer = { received: true; duplicate?: true; applied?: false };
 
 const key = z.string().min(1).max(200);
-const refundData = { refund_id: z.string().min(1).max(200), idempotency_key: key, transaction_ref: z.string().min(1).max(200), amount_minor: z.number().int().positive(), currency: z.string().length(3) };
+const refundData = {
+  refund_id: z.string().min(1).max(200),
+  idempotency_key: key,
+  transaction_ref: z.string().min(1).max(200),
+  amount_minor: z.number().int().positive(),
+  currency: z.string().length(3),
+};
 const actionData = { action_id: z.string().min(1).max(200), idempotency_key: key, account_id: z.string().min(1).max(200) };
 const envelope = { id: z.string().min(1).max(200), created_at: z.string().datetime({ offset: true }) };
 

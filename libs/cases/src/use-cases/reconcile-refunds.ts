@@ -63,7 +63,11 @@ export class ReconcileRefunds {
     const listed = await this.fromWallet(() => this.wallet.listRefunds({ from, to }));
     const ours = new Map((await this.ourRefundsCreated(em, from, to)).map((refund) => [refund.idempotencyKey, refund]));
     // Ours that the wallet listed but we created outside the range.
-    for (const refund of await this.ourRefundsByKey(em, listed.map((r) => r.idempotencyKey).filter((key) => !ours.has(key)))) ours.set(refund.idempotencyKey, refund);
+    for (const refund of await this.ourRefundsByKey(
+      em,
+      listed.map((r) => r.idempotencyKey).filter((key) => !ours.has(key)),
+    ))
+      ours.set(refund.idempotencyKey, refund);
     const tracked = await this.trackedTransactions(em, [...new Set(listed.map((refund) => refund.transactionRef))]);
     const theirs = new Map(
       listed.filter((refund) => ours.has(refund.idempotencyKey) || tracked.has(refund.transactionRef)).map((refund) => [refund.idempotencyKey, walletRecord(refund)]),

@@ -55,11 +55,7 @@ export class SendCaseEvent {
    * an effect handler settle its own row atomically with the event it reports (see the refund
    * handler), and returning false turns the command into a no-op.
    */
-  async execute(
-    command: SendCaseEventCommand,
-    actor: Actor,
-    options: { inSameTransaction?: (em: EntityManager) => Promise<boolean> } = {},
-  ): Promise<SentCaseEvent | null> {
+  async execute(command: SendCaseEventCommand, actor: Actor, options: { inSameTransaction?: (em: EntityManager) => Promise<boolean> } = {}): Promise<SentCaseEvent | null> {
     if (!isUuid(command.caseId)) throw caseNotFound(command.caseId);
     let entity: CaseEntity | undefined;
     const work = await this.em

@@ -30,11 +30,7 @@ export class VerifyCaseReplay {
     for (;;) {
       const cases = await em.find(CaseEntity, { id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: batchSize });
       if (cases.length === 0) break;
-      const events = await em.find(
-        CaseEventEntity,
-        { caseId: { $in: cases.map((c) => c.id) }, category: 'machine' },
-        { orderBy: { id: 'asc' } },
-      );
+      const events = await em.find(CaseEventEntity, { caseId: { $in: cases.map((c) => c.id) }, category: 'machine' }, { orderBy: { id: 'asc' } });
       for (const entity of cases) {
         const definition = definitionFor(entity.kind, entity.machineVersion);
         // The first machine row is the opening (xstate.init); the rest are the events it consumed.

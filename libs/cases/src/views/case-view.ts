@@ -1,15 +1,7 @@
 import type { CaseEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
 import type { MerchantReachability } from '../merchant-reachability';
 import type { CaseViewExtras } from './case-view-extras';
-import {
-  allowedEvents,
-  businessMinutesBetween,
-  definitionFor,
-  minutesLeftAt,
-  restoreSnapshot,
-  type BusinessCalendar,
-  type EventSender,
-} from '@app/domain';
+import { allowedEvents, businessMinutesBetween, definitionFor, minutesLeftAt, restoreSnapshot, type BusinessCalendar, type EventSender } from '@app/domain';
 import { toContactView, type CustomerContactView } from '../customer-contact/customer-contact-record';
 
 export interface DeadlineView {
@@ -178,14 +170,16 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
               targetMinutes: clock.minutes,
               dueAt: clock.dueAt?.toISOString() ?? null,
               minutesLeft: roundTo100th(
-                minutesLeftAt({ target: { minutes: clock.minutes, mode: clock.mode }, status: clock.status, usedMinutes: clock.usedMinutes, runningSince: clock.runningSince }, calendar, now),
+                minutesLeftAt(
+                  { target: { minutes: clock.minutes, mode: clock.mode }, status: clock.status, usedMinutes: clock.usedMinutes, runningSince: clock.runningSince },
+                  calendar,
+                  now,
+                ),
               ),
               paused: clock.status === 'paused',
               metAt: clock.metAt?.toISOString() ?? null,
               breachedAt: clock.breachedAt?.toISOString() ?? null,
-              remindersSent: deadlines
-                .filter((d) => d.slaClockId === clock.id && d.status === 'fired' && d.name !== 'breach')
-                .map((d) => d.name),
+              remindersSent: deadlines.filter((d) => d.slaClockId === clock.id && d.status === 'fired' && d.name !== 'breach').map((d) => d.name),
             })),
           }
         : null,

@@ -6,9 +6,7 @@ import { DomainError, DomainErrorCode, type MachineEvent } from '@app/domain';
 import { WALLET } from '../actor';
 import { SendCaseEvent } from '../use-cases/send-case-event';
 
-export type RefundOutcome =
-  | { status: 'succeeded'; walletRefundId: string; settledAt: Date | null }
-  | { status: 'failed'; walletRefundId: string | null; failureReason: string };
+export type RefundOutcome = { status: 'succeeded'; walletRefundId: string; settledAt: Date | null } | { status: 'failed'; walletRefundId: string | null; failureReason: string };
 
 export type AccountActionOutcome = { kind: WalletAccountActionKind; ledgerEntryRef?: string | null };
 

@@ -11,8 +11,7 @@ export interface AuthenticatedCustomer {
 
 type CustomerRequest = Request & { customer?: AuthenticatedCustomer; idempotencyScope?: string };
 
-const missing = () =>
-  new DomainError(DomainErrorCode.CustomerTokenInvalid, 'Send the customer token minted by the wallet backend as "Authorization: Bearer <token>".');
+const missing = () => new DomainError(DomainErrorCode.CustomerTokenInvalid, 'Send the customer token minted by the wallet backend as "Authorization: Bearer <token>".');
 
 /**
  * Authenticates customer API requests by the wallet backend's customer token and nothing else:

@@ -34,7 +34,10 @@ describe('customer tokens', () => {
 
   it('is a standard compact HS256 JWS over sub, aud, iat, exp', () => {
     const token = mintCustomerToken(SECRET, 'u_42', { now: NOW, ttlSeconds: 300 });
-    const [header, claims] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown);
+    const [header, claims] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(claims).toEqual({ sub: 'u_42', aud: CUSTOMER_TOKEN_AUDIENCE, iat, exp: iat + 300 });
     expect(token).toBe(handMade({ alg: 'HS256', typ: 'JWT' }, { sub: 'u_42', aud: CUSTOMER_TOKEN_AUDIENCE, iat, exp: iat + 300 }));
@@ -59,7 +62,13 @@ describe('customer tokens', () => {
     ['no subject', handMade({ alg: 'HS256' }, { aud: CUSTOMER_TOKEN_AUDIENCE, iat, exp: iat + 60 })],
     ['issued in the future', handMade({ alg: 'HS256' }, { sub: 'u_1', aud: CUSTOMER_TOKEN_AUDIENCE, iat: iat + 600, exp: iat + 660 })],
     ['wrong secret', handMade({ alg: 'HS256' }, { sub: 'u_1', aud: CUSTOMER_TOKEN_AUDIENCE, iat, exp: iat + 60 }, 'someone-elses-secret-0123456789abcdef')],
-    ['tampered claims', mintCustomerToken(SECRET, 'u_1', { now: NOW }).replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ sub: 'u_2', aud: CUSTOMER_TOKEN_AUDIENCE, iat, exp: iat + 60 })).toString('base64url')}.`)],
+    [
+      'tampered claims',
+      mintCustomerToken(SECRET, 'u_1', { now: NOW }).replace(
+        /\.[^.]+\./,
+        `.${Buffer.from(JSON.stringify({ sub: 'u_2', aud: CUSTOMER_TOKEN_AUDIENCE, iat, exp: iat + 60 })).toString('base64url')}.`,
+      ),
+    ],
     ['not a JWS', 'sk_live_abcdef'],
     ['an empty signature', 'a.b.'],
   ])('refuses %s as CUSTOMER_TOKEN_INVALID', (_name, token) => {

@@ -1,15 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseEntity, CaseRatingEntity, DeadlineEntity, RefundEntity, SlaClockEntity } from '@app/db';
-import {
-  DEFAULT_BUSINESS_CALENDAR,
-  DomainError,
-  DomainErrorCode,
-  allowedEvents,
-  businessMinutesBetween,
-  definitionFor,
-  restoreSnapshot,
-  type BusinessCalendar,
-} from '@app/domain';
+import { DEFAULT_BUSINESS_CALENDAR, DomainError, DomainErrorCode, allowedEvents, businessMinutesBetween, definitionFor, restoreSnapshot, type BusinessCalendar } from '@app/domain';
 import { UNDECIDED_STATUSES, customerStatusOf, type CustomerStatus } from './customer-status';
 import { CUSTOMER_TEXTS, fill, formatDue, formatMoney, type CustomerLocale, type NextStep, type OutcomeText } from './customer-texts';
 
@@ -172,7 +163,10 @@ export function toCustomerCaseView(entity: CaseEntity, inputs: CustomerViewInput
   const currency = context.amount?.currency ?? entity.currency ?? undefined;
   const claimed = money(context.amount?.amountMinor ?? (entity.amountMinor === null ? undefined : Number(entity.amountMinor)), currency, locale);
   const refunded = typeof context.refundedMinor === 'number' && context.refundedMinor > 0 ? money(context.refundedMinor, currency, locale) : null;
-  const inFlight = status === 'refund_in_progress' && typeof context.pendingRefundMinor === 'number' && context.pendingRefundMinor > 0 ? money(context.pendingRefundMinor, currency, locale) : null;
+  const inFlight =
+    status === 'refund_in_progress' && typeof context.pendingRefundMinor === 'number' && context.pendingRefundMinor > 0
+      ? money(context.pendingRefundMinor, currency, locale)
+      : null;
 
   const step = nextStepOf(status, actions.includes('appeal'));
   const due = step ? dueOf(step, deadlines, clocks) : null;

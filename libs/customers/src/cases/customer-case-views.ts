@@ -18,7 +18,10 @@ export class CustomerCaseViews {
 
   async render(em: EntityManager, entities: CaseEntity[], locale: CustomerLocale): Promise<CustomerCaseView[]> {
     if (entities.length === 0) return [];
-    const rows = await loadCustomerViewRows(em, entities.map((entity) => entity.id));
+    const rows = await loadCustomerViewRows(
+      em,
+      entities.map((entity) => entity.id),
+    );
     const now = this.clock.now();
     return Promise.all(
       entities.map(async (entity) =>

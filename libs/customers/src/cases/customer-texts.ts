@@ -58,7 +58,14 @@ export const CUSTOMER_TEXTS: Record<CustomerLocale, CustomerTexts> = {
     outcome: { full_refund: '全额退款', partial_refund: '部分退款', rejected: '未支持退款' },
   },
   en: {
-    kind: { dispute: 'Dispute', refund_request: 'Refund request', payment_failure: 'Failed payment', balance_discrepancy: 'Balance discrepancy', account_security: 'Account security', inquiry: 'Question' },
+    kind: {
+      dispute: 'Dispute',
+      refund_request: 'Refund request',
+      payment_failure: 'Failed payment',
+      balance_discrepancy: 'Balance discrepancy',
+      account_security: 'Account security',
+      inquiry: 'Question',
+    },
     status: {
       received: 'Received, waiting to be handled',
       waiting_for_merchant: "Waiting for the merchant's answer",

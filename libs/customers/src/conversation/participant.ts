@@ -14,12 +14,7 @@ export type ConversationCase = Pick<CaseEntity, 'id' | 'kind' | 'state' | 'subje
 
 /** Loads the case the participant may see; any other case is the same 404 as one that does not exist. */
 export async function findCaseFor(em: EntityManager, participant: ConversationParticipant, caseId: string): Promise<ConversationCase> {
-  const scope =
-    participant.kind === 'customer'
-      ? { customerId: participant.id }
-      : participant.kind === 'merchant'
-        ? { kind: 'dispute' as const, merchantId: participant.id }
-        : {};
+  const scope = participant.kind === 'customer' ? { customerId: participant.id } : participant.kind === 'merchant' ? { kind: 'dispute' as const, merchantId: participant.id } : {};
   const found = UUID.test(caseId)
     ? await em.findOne(
         CaseEntity,

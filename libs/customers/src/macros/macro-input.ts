@@ -24,7 +24,10 @@ export function parseMacroInput(input: unknown): MacroInput {
       for (const part of ['title', 'body'] as const) {
         const unknown = unknownPlaceholders(parsed.data.translations[locale][part]);
         if (unknown.length) {
-          fields.push({ path: `translations.${locale}.${part}`, message: `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}; known: ${MACRO_PLACEHOLDERS.join(', ')}` });
+          fields.push({
+            path: `translations.${locale}.${part}`,
+            message: `unknown placeholder ${unknown.map((name) => `{${name}}`).join(', ')}; known: ${MACRO_PLACEHOLDERS.join(', ')}`,
+          });
         }
       }
     }

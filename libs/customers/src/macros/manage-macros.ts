@@ -46,17 +46,26 @@ export class ListMacros {
     const limit = pageSize(query.limit);
     const after = query.cursor ? decodeCursor(query.cursor, 2, ([, id]) => UUID.test(id!)) : undefined;
     const title = `(translations -> '${locale === 'en' ? 'en' : 'zh-CN'}' ->> 'title') collate "${TITLE_COLLATION[locale] ?? TITLE_COLLATION['zh-CN']}"`;
-    const rows = await this.em.fork().getConnection().execute<Array<{ id: string; translations: MacroEntity['translations']; created_by: string; created_at: Date; updated_at: Date; title: string }>>(
-      `select id, translations, created_by, created_at, updated_at, ${title} as title from macros
+    const rows = await this.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ id: string; translations: MacroEntity['translations']; created_by: string; created_at: Date; updated_at: Date; title: string }>>(
+        `select id, translations, created_by, created_at, updated_at, ${title} as title from macros
         ${after ? `where ${title} > ? or (${title} = ? and id > ?)` : ''}
         order by ${title}, id limit ?`,
-      after ? [after[0], after[0], after[1], limit + 1] : [limit + 1],
-    );
+        after ? [after[0], after[0], after[1], limit + 1] : [limit + 1],
+      );
     return pageOf(
       rows,
       limit,
       (row) => [row.title, row.id],
-      (row) => ({ id: row.id, translations: row.translations, createdBy: row.created_by, createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString() }),
+      (row) => ({
+        id: row.id,
+        translations: row.translations,
+        createdBy: row.created_by,
+        createdAt: new Date(row.created_at).toISOString(),
+        updatedAt: new Date(row.updated_at).toISOString(),
+      }),
     );
   }
 }

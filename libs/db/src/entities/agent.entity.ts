@@ -3,7 +3,8 @@ import type { AgentRole } from '@app/domain';
 
 @Entity({ tableName: 'agents' })
 export class AgentEntity {
-  [OptionalProps]?: 'createdAt' | 'active' | 'locale' | 'passwordChangedAt' | 'deactivatedAt' | 'totpSecretSealed' | 'totpPendingSecretSealed' | 'totpEnabledAt' | 'totpLastStep' | 'lastLoginAt';
+  [OptionalProps]?:
+    'createdAt' | 'active' | 'locale' | 'passwordChangedAt' | 'deactivatedAt' | 'totpSecretSealed' | 'totpPendingSecretSealed' | 'totpEnabledAt' | 'totpLastStep' | 'lastLoginAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;

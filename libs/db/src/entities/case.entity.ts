@@ -4,7 +4,21 @@ import { AgentEntity } from './agent.entity';
 
 @Entity({ tableName: 'cases' })
 export class CaseEntity {
-  [OptionalProps]?: 'version' | 'createdAt' | 'updatedAt' | 'status' | 'description' | 'customerName' | 'merchantId' | 'transactionRef' | 'amountMinor' | 'currency' | 'assignee' | 'nextDeadlineAt' | 'slaPolicyId' | 'escalatedAt';
+  [OptionalProps]?:
+    | 'version'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'status'
+    | 'description'
+    | 'customerName'
+    | 'merchantId'
+    | 'transactionRef'
+    | 'amountMinor'
+    | 'currency'
+    | 'assignee'
+    | 'nextDeadlineAt'
+    | 'slaPolicyId'
+    | 'escalatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -85,4 +99,3 @@ export class CaseEntity {
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }
-

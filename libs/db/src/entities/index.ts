@@ -34,4 +34,36 @@ export type { MacroTranslation, MessageDirection, MessageLocale, MessageParty } 
 export type { RefundStatus } from './refund.entity';
 export { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity };
 
-export const ENTITIES = [AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity, RefundEntity, BusinessCalendarEntity, SlaPolicyEntity, SlaClockEntity, NotificationEntity, MerchantEntity, MerchantApiKeyEntity, EvidenceSubmissionEntity, EvidenceFileEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, CaseMessageEntity, MacroEntity, CaseRatingEntity, WalletAccountActionEntity, WalletEventReceivedEntity, RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity, CustomerContactEntity, ContactRevealEntity, NotificationDeliveryEntity];
+export const ENTITIES = [
+  AdminAuditEntryEntity,
+  AgentEntity,
+  AgentRecoveryCodeEntity,
+  AgentSessionEntity,
+  CaseEntity,
+  CaseEventEntity,
+  DeadlineEntity,
+  OutboxEntity,
+  RefundEntity,
+  BusinessCalendarEntity,
+  SlaPolicyEntity,
+  SlaClockEntity,
+  NotificationEntity,
+  MerchantEntity,
+  MerchantApiKeyEntity,
+  EvidenceSubmissionEntity,
+  EvidenceFileEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  CaseMessageEntity,
+  MacroEntity,
+  CaseRatingEntity,
+  WalletAccountActionEntity,
+  WalletEventReceivedEntity,
+  RefundLedgerEntity,
+  RefundLedgerShareEntity,
+  RefundMismatchEntity,
+  CustomerContactEntity,
+  ContactRevealEntity,
+  NotificationDeliveryEntity,
+];

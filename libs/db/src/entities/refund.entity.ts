@@ -10,7 +10,8 @@ export type RefundStatus = 'requested' | 'processing' | 'succeeded' | 'failed';
  */
 @Entity({ tableName: 'refunds' })
 export class RefundEntity {
-  [OptionalProps]?: 'status' | 'createdAt' | 'gatewayRefundId' | 'failureReason' | 'settledAt' | 'idempotencyKey' | 'firstSentAt' | 'processingAt' | 'expectedArrivalAt' | 'lastCheckedAt';
+  [OptionalProps]?:
+    'status' | 'createdAt' | 'gatewayRefundId' | 'failureReason' | 'settledAt' | 'idempotencyKey' | 'firstSentAt' | 'processingAt' | 'expectedArrivalAt' | 'lastCheckedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;

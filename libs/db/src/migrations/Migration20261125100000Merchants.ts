@@ -145,7 +145,9 @@ export class Migration20261125100000Merchants extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table if exists webhook_attempts, webhook_deliveries, webhook_endpoints, evidence_files, evidence_submissions, idempotency_keys, merchant_api_keys, merchants cascade;`);
+    this.addSql(
+      `drop table if exists webhook_attempts, webhook_deliveries, webhook_endpoints, evidence_files, evidence_submissions, idempotency_keys, merchant_api_keys, merchants cascade;`,
+    );
     this.addSql(`drop index if exists cases_open_transaction_uidx;`);
     this.addSql(`drop index if exists cases_merchant_created_idx;`);
   }

@@ -52,7 +52,9 @@ export class Migration20261203100000WalletTransport extends Migration {
     this.addSql(`drop table if exists wallet_events_received, wallet_account_actions;`);
     this.addSql(`drop index if exists refunds_processing_idx;`);
     this.addSql(`drop index if exists refunds_idempotency_key_uidx;`);
-    this.addSql(`alter table refunds drop column if exists idempotency_key, drop column if exists first_sent_at, drop column if exists processing_at, drop column if exists expected_arrival_at, drop column if exists last_checked_at;`);
+    this.addSql(
+      `alter table refunds drop column if exists idempotency_key, drop column if exists first_sent_at, drop column if exists processing_at, drop column if exists expected_arrival_at, drop column if exists last_checked_at;`,
+    );
     this.addSql(`alter table refunds drop constraint if exists refunds_status_check;`);
     this.addSql(`alter table refunds add constraint refunds_status_check check (status in ('requested', 'succeeded', 'failed'));`);
   }

@@ -32,7 +32,11 @@ const URGENT_AFTER = {
 const URGENT_UNCHANGED = `
   id = 'urgent' and name = 'Urgent and account security' and position = 10 and active
   and targets = '${JSON.stringify({ firstResponse: { minutes: 30, mode: 'calendar' }, resolution: { minutes: 480, mode: 'business' } })}'::jsonb
-  and reminders = '${JSON.stringify([{ kind: 'fraction', fraction: 0.5 }, { kind: 'fraction', fraction: 0.8 }, { kind: 'before', minutes: 10 }])}'::jsonb`;
+  and reminders = '${JSON.stringify([
+    { kind: 'fraction', fraction: 0.5 },
+    { kind: 'fraction', fraction: 0.8 },
+    { kind: 'before', minutes: 10 },
+  ])}'::jsonb`;
 
 export class Migration20261203130000SlaAlwaysOnCalendar extends Migration {
   override async up(): Promise<void> {

@@ -86,10 +86,7 @@ export function appealDeciderRefusal(firstDeciders: readonly string[], appealed:
   if (!appealed) return undefined;
   // Someone the engine cannot name could be the first decider: refuse rather than assume otherwise.
   if (sender.id && !firstDeciders.includes(sender.id)) return undefined;
-  return new DomainError(
-    DomainErrorCode.AppealNeedsAnotherDecider,
-    'You made or approved the decision under appeal: the appeal must be decided by someone else.',
-  );
+  return new DomainError(DomainErrorCode.AppealNeedsAnotherDecider, 'You made or approved the decision under appeal: the appeal must be decided by someone else.');
 }
 
 /** The first refusal among the checks, if any. */

@@ -64,10 +64,7 @@ describe('business calendar validation', () => {
 
   it('needs all seven ISO weekdays and nothing else', () => {
     const { 7: _sunday, ...sixDays } = calendar().weeklyHours;
-    expect(paths(calendar({ weeklyHours: { ...sixDays, 0: [] } as unknown as BusinessCalendar['weeklyHours'] }))).toEqual([
-      'weeklyHours.0',
-      'weeklyHours.7',
-    ]);
+    expect(paths(calendar({ weeklyHours: { ...sixDays, 0: [] } as unknown as BusinessCalendar['weeklyHours'] }))).toEqual(['weeklyHours.0', 'weeklyHours.7']);
   });
 
   it('refuses dates that do not exist or are not YYYY-MM-DD, and empty names', () => {
@@ -121,9 +118,7 @@ describe('business calendar validation', () => {
     ];
     const c = calendar({ weeklyHours: { ...calendar().weeklyHours, 1: [], 2: lunch } });
     expect(makeUpWorkdayHours(c, { date: '2026-10-10', name: 'x' })).toEqual(lunch);
-    expect(makeUpWorkdayHours(c, { date: '2026-10-10', name: 'x', hours: [{ start: '10:00', end: '15:00' }] })).toEqual([
-      { start: '10:00', end: '15:00' },
-    ]);
+    expect(makeUpWorkdayHours(c, { date: '2026-10-10', name: 'x', hours: [{ start: '10:00', end: '15:00' }] })).toEqual([{ start: '10:00', end: '15:00' }]);
   });
 
   it.each(['Mars/Olympus_Mons', 'Asia/Shang hai', '+08:00', '', ' Asia/Shanghai', 42])('refuses the time zone %p', (timeZone) => {
@@ -137,10 +132,7 @@ describe('business calendar validation', () => {
   it('reports the shape of whatever arrives instead of throwing on it', () => {
     expect(paths(null)).toEqual(['']);
     expect(paths({})).toEqual(['id', 'name', 'timeZone', 'weeklyHours', 'holidays', 'makeUpWorkdays']);
-    expect(paths(calendar({ holidays: [null as never], weeklyHours: { ...calendar().weeklyHours, 1: 'all day' as never } }))).toEqual([
-      'weeklyHours.1',
-      'holidays.0',
-    ]);
+    expect(paths(calendar({ holidays: [null as never], weeklyHours: { ...calendar().weeklyHours, 1: 'all day' as never } }))).toEqual(['weeklyHours.1', 'holidays.0']);
   });
 
   it('makes the arithmetic refuse an invalid calendar with a ValidationFailed DomainError listing the fields', () => {

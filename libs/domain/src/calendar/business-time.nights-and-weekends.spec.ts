@@ -1,11 +1,5 @@
 import type { BusinessCalendar } from './business-calendar';
-import {
-  addBusinessMinutes,
-  addCalendarMinutes,
-  businessMinutesBetween,
-  isWithinBusinessHours,
-  nextBusinessInstant,
-} from './business-time';
+import { addBusinessMinutes, addCalendarMinutes, businessMinutesBetween, isWithinBusinessHours, nextBusinessInstant } from './business-time';
 
 // Monday to Friday 09:00–18:00 Beijing time, no holidays. March 2026: Fri 13th, Mon 16th.
 const DAY = [{ start: '09:00', end: '18:00' }];

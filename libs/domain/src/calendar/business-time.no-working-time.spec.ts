@@ -1,12 +1,6 @@
 import { DomainError, DomainErrorCode } from '../errors';
 import type { BusinessCalendar } from './business-calendar';
-import {
-  addBusinessMinutes,
-  BUSINESS_TIME_SEARCH_LIMIT_DAYS,
-  businessMinutesBetween,
-  isWithinBusinessHours,
-  nextBusinessInstant,
-} from './business-time';
+import { addBusinessMinutes, BUSINESS_TIME_SEARCH_LIMIT_DAYS, businessMinutesBetween, isWithinBusinessHours, nextBusinessInstant } from './business-time';
 import { DEFAULT_BUSINESS_CALENDAR } from './prc-holidays';
 
 const NO_HOURS: BusinessCalendar = {
@@ -34,9 +28,7 @@ describe('business time guards', () => {
   it('refuses to add time on a calendar without any working hours instead of looping', () => {
     const error = domainErrorOf(() => addBusinessMinutes(NO_HOURS, start, 60));
     expect(error.code).toBe(DomainErrorCode.ValidationFailed);
-    expect(error.message).toBe(
-      `The business calendar "closed" has no working time within ${BUSINESS_TIME_SEARCH_LIMIT_DAYS} days after 2026-03-09T01:00:00.000Z.`,
-    );
+    expect(error.message).toBe(`The business calendar "closed" has no working time within ${BUSINESS_TIME_SEARCH_LIMIT_DAYS} days after 2026-03-09T01:00:00.000Z.`);
     expect(error.details).toMatchObject({ calendarId: 'closed', fields: [{ path: 'weeklyHours' }] });
     expect(() => nextBusinessInstant(NO_HOURS, start)).toThrow(DomainError);
   });

@@ -15,7 +15,10 @@ function random(seed: number): () => number {
 }
 
 const ALWAYS = [{ start: '00:00', end: '24:00' }];
-const OFFICE = [{ start: '08:30', end: '12:00' }, { start: '12:45', end: '17:15' }];
+const OFFICE = [
+  { start: '08:30', end: '12:00' },
+  { start: '12:45', end: '17:15' },
+];
 const EDGES = [
   { start: '00:00', end: '01:30' },
   { start: '02:15', end: '02:45' },
@@ -29,7 +32,10 @@ const CALENDARS: BusinessCalendar[] = [
     name: 'Berlin office with a Saturday morning',
     timeZone: 'Europe/Berlin',
     weeklyHours: { 1: OFFICE, 2: OFFICE, 3: OFFICE, 4: OFFICE, 5: OFFICE, 6: [{ start: '09:00', end: '12:00' }], 7: [] },
-    holidays: [{ date: '2026-10-03', name: 'Tag der Deutschen Einheit' }, { date: '2026-12-25', name: 'Weihnachten' }],
+    holidays: [
+      { date: '2026-10-03', name: 'Tag der Deutschen Einheit' },
+      { date: '2026-12-25', name: 'Weihnachten' },
+    ],
     makeUpWorkdays: [{ date: '2026-03-29', name: 'a Sunday on the change day', hours: [{ start: '01:00', end: '05:00' }] }],
   },
   {

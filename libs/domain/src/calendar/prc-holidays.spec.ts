@@ -3,8 +3,7 @@ import { workingHoursOn } from './business-time';
 import { DEFAULT_BUSINESS_CALENDAR, PRC_PUBLIC_HOLIDAYS, PRC_PUBLIC_HOLIDAYS_2026, PRC_PUBLIC_HOLIDAYS_2027 } from './prc-holidays';
 
 const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday, 6 = Saturday
-const datesOf = (entries: readonly { date: string; name: string }[], name: string) =>
-  entries.filter((entry) => entry.name.includes(name)).map((entry) => entry.date);
+const datesOf = (entries: readonly { date: string; name: string }[], name: string) => entries.filter((entry) => entry.name.includes(name)).map((entry) => entry.date);
 
 describe('the shipped PRC public-holiday data', () => {
   it('has the 2026 schedule the State Council announced', () => {
@@ -41,12 +40,18 @@ describe('the shipped PRC public-holiday data', () => {
     expect(PRC_PUBLIC_HOLIDAYS_2027.source).toMatch(/provisional/i);
     expect(PRC_PUBLIC_HOLIDAYS_2027.holidays.map((holiday) => holiday.date)).toEqual([
       '2027-01-01',
-      '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
       '2027-04-05',
-      '2027-05-01', '2027-05-02',
+      '2027-05-01',
+      '2027-05-02',
       '2027-06-09',
       '2027-09-15',
-      '2027-10-01', '2027-10-02', '2027-10-03',
+      '2027-10-01',
+      '2027-10-02',
+      '2027-10-03',
     ]);
     expect(PRC_PUBLIC_HOLIDAYS_2027.makeUpWorkdays).toEqual([]);
   });

@@ -1,13 +1,4 @@
-import {
-  formatIsoDate,
-  instantAtWallTime,
-  isoWeekdayOf,
-  isValidTimeZone,
-  localDayNumber,
-  offsetMs,
-  parseIsoDate,
-  wallClockMs,
-} from './zoned-time';
+import { formatIsoDate, instantAtWallTime, isoWeekdayOf, isValidTimeZone, localDayNumber, offsetMs, parseIsoDate, wallClockMs } from './zoned-time';
 
 const day = (date: string) => parseIsoDate(date) as number;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -185,5 +185,5 @@ export function formatIsoDate(dayNumber: number): string {
 
 /** ISO weekday of a day number: Monday = 1 … Sunday = 7 (1970-01-01 was a Thursday). */
 export function isoWeekdayOf(dayNumber: number): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
-  return ((((dayNumber + 3) % 7) + 7) % 7) + 1 as 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  return (((((dayNumber + 3) % 7) + 7) % 7) + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
 }

@@ -1,11 +1,4 @@
-export const CASE_KINDS = [
-  'dispute',
-  'refund_request',
-  'payment_failure',
-  'balance_discrepancy',
-  'account_security',
-  'inquiry',
-] as const;
+export const CASE_KINDS = ['dispute', 'refund_request', 'payment_failure', 'balance_discrepancy', 'account_security', 'inquiry'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
 /** Where the customer reached support. `app` is the in-app flow opened by the wallet backend. */

@@ -99,12 +99,7 @@ export function openCase(definition: CaseMachineDefinition, facts: OpenCaseFacts
  * Validates an external event and computes the next snapshot. Throws DomainError for an unknown
  * event, a sender who may not send it, a bad payload, or an event the current state refuses.
  */
-export function applyEvent(
-  definition: CaseMachineDefinition,
-  persisted: PersistedSnapshot,
-  event: MachineEvent,
-  sender: EventSender,
-): CaseTransition {
+export function applyEvent(definition: CaseMachineDefinition, persisted: PersistedSnapshot, event: MachineEvent, sender: EventSender): CaseTransition {
   const spec = definition.events[event.type];
   if (!spec) {
     throw new DomainError(DomainErrorCode.UnknownEvent, `"${event.type}" is not an event of a ${definition.kind} case.`, {
@@ -127,11 +122,10 @@ export function applyEvent(
     throw new DomainError(DomainErrorCode.ValidationFailed, `The payload of ${type} is invalid.`, { fields });
   }
   if (!snapshot.can({ type })) {
-    throw new DomainError(
-      DomainErrorCode.EventNotAllowed,
-      `${type} is not allowed while the case is ${stateToString(snapshot.value)}.`,
-      { state: stateToString(snapshot.value), allowedEvents: allowedEvents(definition, snapshot, sender) },
-    );
+    throw new DomainError(DomainErrorCode.EventNotAllowed, `${type} is not allowed while the case is ${stateToString(snapshot.value)}.`, {
+      state: stateToString(snapshot.value),
+      allowedEvents: allowedEvents(definition, snapshot, sender),
+    });
   }
   const refusal = spec.authorise?.(snapshot.context, sender) ?? spec.check?.(snapshot.context, parsed.data, sender);
   if (refusal) throw refusal;
@@ -147,11 +141,7 @@ export function applyEvent(
  * Delivers a deadline's delayed event. Returns undefined when the machine no longer listens for
  * it (the state it was set in has been left): a stale deadline is a no-op, never an error.
  */
-export function fireDeadline(
-  definition: CaseMachineDefinition,
-  persisted: PersistedSnapshot,
-  event: MachineEvent,
-): CaseTransition | undefined {
+export function fireDeadline(definition: CaseMachineDefinition, persisted: PersistedSnapshot, event: MachineEvent): CaseTransition | undefined {
   const snapshot = restoreSnapshot(definition, persisted);
   if (!snapshot.can(event)) return undefined;
   const [next, actions] = transition(definition.machine, snapshot, event);

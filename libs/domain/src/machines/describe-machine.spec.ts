@@ -63,11 +63,12 @@ describe('describeMachine', () => {
       guard: 'somethingLeftToRefund',
     });
     // A transition declared on a parent state is listed once, from the parent.
-    expect(dispute.transitions.filter((t) => t.event === 'WITHDRAW').map((t) => t.source).sort()).toEqual([
-      'dispute.awaitingMerchant',
-      'dispute.investigation',
-      'dispute.open',
-    ]);
+    expect(
+      dispute.transitions
+        .filter((t) => t.event === 'WITHDRAW')
+        .map((t) => t.source)
+        .sort(),
+    ).toEqual(['dispute.awaitingMerchant', 'dispute.investigation', 'dispute.open']);
   });
 
   it('describes eventless (always) transitions with their guards', () => {

@@ -146,7 +146,9 @@ export function describeMachineVersion(kind: string, version: number): MachineDe
 
 /** The newest version of a kind (what new cases start on); NOT_FOUND for an unknown kind. */
 export function describeCurrentMachine(kind: string): MachineDescription {
-  const versions = allDefinitions().filter((candidate) => candidate.kind === kind).map((candidate) => candidate.version);
+  const versions = allDefinitions()
+    .filter((candidate) => candidate.kind === kind)
+    .map((candidate) => candidate.version);
   if (versions.length === 0) throw new DomainError(DomainErrorCode.NotFound, `There is no ${kind} machine.`, { kind });
   return describeMachineVersion(kind, Math.max(...versions));
 }

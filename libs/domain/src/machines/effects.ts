@@ -42,13 +42,7 @@ export interface CheckTransactionStatusEffect {
   params: { transactionRef: string };
 }
 
-export type CaseEffect =
-  | RequestRefundEffect
-  | NotifyEffect
-  | AccountEffect
-  | BalanceCorrectionEffect
-  | CheckPendingTransactionsEffect
-  | CheckTransactionStatusEffect;
+export type CaseEffect = RequestRefundEffect | NotifyEffect | AccountEffect | BalanceCorrectionEffect | CheckPendingTransactionsEffect | CheckTransactionStatusEffect;
 
 export const EFFECT_TYPES: ReadonlyArray<CaseEffect['type']> = [
   'requestRefund',

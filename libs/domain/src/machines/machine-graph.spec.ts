@@ -138,78 +138,79 @@ describe('registry', () => {
   });
 });
 
-describe.each(allDefinitions().map((definition) => [`${definition.kind} v${definition.version}`, definition] as const))(
-  'machine graph of %s',
-  (_, definition) => {
-    const { machine } = definition;
-    let explorations: Exploration[];
+describe.each(allDefinitions().map((definition) => [`${definition.kind} v${definition.version}`, definition] as const))('machine graph of %s', (_, definition) => {
+  const { machine } = definition;
+  let explorations: Exploration[];
 
-    beforeAll(() => {
-      explorations = exploreAll(definition);
-    });
+  beforeAll(() => {
+    explorations = exploreAll(definition);
+  });
 
-    it('has no parallel states (state paths are single dotted strings)', () => {
-      expect(allNodes(machine).filter((node) => node.type === 'parallel').map((node) => node.id)).toEqual([]);
-    });
+  it('has no parallel states (state paths are single dotted strings)', () => {
+    expect(
+      allNodes(machine)
+        .filter((node) => node.type === 'parallel')
+        .map((node) => node.id),
+    ).toEqual([]);
+  });
 
-    it('opens with the sample facts', () => {
-      for (const facts of [SAMPLE_FACTS[definition.kind], ...(MORE_SAMPLE_FACTS[definition.kind] ?? [])]) {
-        expect(definition.validateFacts(facts)).toBeUndefined();
+  it('opens with the sample facts', () => {
+    for (const facts of [SAMPLE_FACTS[definition.kind], ...(MORE_SAMPLE_FACTS[definition.kind] ?? [])]) {
+      expect(definition.validateFacts(facts)).toBeUndefined();
+    }
+  });
+
+  it('has sample payloads that pass their event schema', () => {
+    for (const [type, spec] of Object.entries(definition.events)) {
+      expect(spec.examples.length).toBeGreaterThan(0);
+      expect(spec.sentBy.length).toBeGreaterThan(0);
+      for (const example of spec.examples) {
+        const parsed = spec.payload.safeParse(example);
+        expect({ type, issues: parsed.success ? [] : parsed.error.issues }).toEqual({ type, issues: [] });
       }
-    });
+    }
+  });
 
-    it('has sample payloads that pass their event schema', () => {
-      for (const [type, spec] of Object.entries(definition.events)) {
-        expect(spec.examples.length).toBeGreaterThan(0);
-        expect(spec.sentBy.length).toBeGreaterThan(0);
-        for (const example of spec.examples) {
-          const parsed = spec.payload.safeParse(example);
-          expect({ type, issues: parsed.success ? [] : parsed.error.issues }).toEqual({ type, issues: [] });
-        }
+  it('has a catalogue entry for every event the machine handles, and no entry it never handles', () => {
+    const handled = new Set(
+      allNodes(machine)
+        .flatMap((node) => [...node.transitions.keys()])
+        .filter((type) => !type.startsWith('xstate.')),
+    );
+    expect([...handled].sort()).toEqual(Object.keys(definition.events).sort());
+  });
+
+  it('labels every deadline it declares', () => {
+    const delays = new Set(deadlineEvents(machine).map((event) => /^xstate\.after\.([^.]+)\./.exec(event.type)![1]));
+    expect([...delays].sort()).toEqual(Object.keys(definition.deadlines).sort());
+  });
+
+  it('reaches every leaf state', () => {
+    const reached = new Set(explorations.flatMap((exploration) => exploration.paths.map((path) => stateToString(path.state.value))));
+    expect([...reached].sort()).toEqual(leafStatePaths(machine));
+  });
+
+  it('takes every transition it defines', () => {
+    // Every explored step lies on a path: the shortest path to its source state, then its event.
+    const taken = new Set(explorations.flatMap((exploration) => [...takenTransitions(machine, exploration)]));
+    expect(definedTransitions(machine).filter((key) => !taken.has(key))).toEqual([]);
+    // Deadline transitions are part of the set, so every `after` is proven to fire somewhere.
+    expect(definedTransitions(machine).some((key) => key.includes(` on ${DEADLINE_PREFIX}`))).toBe(true);
+  });
+
+  it('replays the shortest path to every leaf state to the same snapshot', () => {
+    for (const exploration of explorations) {
+      const firstPerState = new Map<string, (typeof exploration.paths)[number]>();
+      for (const path of exploration.paths) {
+        const state = stateToString(path.state.value);
+        if (!firstPerState.has(state)) firstPerState.set(state, path);
       }
-    });
-
-    it('has a catalogue entry for every event the machine handles, and no entry it never handles', () => {
-      const handled = new Set(
-        allNodes(machine)
-          .flatMap((node) => [...node.transitions.keys()])
-          .filter((type) => !type.startsWith('xstate.')),
-      );
-      expect([...handled].sort()).toEqual(Object.keys(definition.events).sort());
-    });
-
-    it('labels every deadline it declares', () => {
-      const delays = new Set(deadlineEvents(machine).map((event) => /^xstate\.after\.([^.]+)\./.exec(event.type)![1]));
-      expect([...delays].sort()).toEqual(Object.keys(definition.deadlines).sort());
-    });
-
-    it('reaches every leaf state', () => {
-      const reached = new Set(explorations.flatMap((exploration) => exploration.paths.map((path) => stateToString(path.state.value))));
-      expect([...reached].sort()).toEqual(leafStatePaths(machine));
-    });
-
-    it('takes every transition it defines', () => {
-      // Every explored step lies on a path: the shortest path to its source state, then its event.
-      const taken = new Set(explorations.flatMap((exploration) => [...takenTransitions(machine, exploration)]));
-      expect(definedTransitions(machine).filter((key) => !taken.has(key))).toEqual([]);
-      // Deadline transitions are part of the set, so every `after` is proven to fire somewhere.
-      expect(definedTransitions(machine).some((key) => key.includes(` on ${DEADLINE_PREFIX}`))).toBe(true);
-    });
-
-    it('replays the shortest path to every leaf state to the same snapshot', () => {
-      for (const exploration of explorations) {
-        const firstPerState = new Map<string, (typeof exploration.paths)[number]>();
-        for (const path of exploration.paths) {
-          const state = stateToString(path.state.value);
-          if (!firstPerState.has(state)) firstPerState.set(state, path);
-        }
-        for (const [state, path] of firstPerState) {
-          // The first step is the initial snapshot (its event is `xstate.init`).
-          const events = path.steps.slice(1).map((step) => step.event as MachineEvent);
-          const replayed = replayEvents(definition, exploration.input, events);
-          expect({ state, snapshot: replayed }).toEqual({ state, snapshot: toPersisted(definition, path.state) });
-        }
+      for (const [state, path] of firstPerState) {
+        // The first step is the initial snapshot (its event is `xstate.init`).
+        const events = path.steps.slice(1).map((step) => step.event as MachineEvent);
+        const replayed = replayEvents(definition, exploration.input, events);
+        expect({ state, snapshot: replayed }).toEqual({ state, snapshot: toPersisted(definition, path.state) });
       }
-    });
-  },
-);
+    }
+  });
+});

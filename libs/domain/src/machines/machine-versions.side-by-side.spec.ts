@@ -132,7 +132,10 @@ describe('cases from before and after four eyes in flight together', () => {
       return discrepancy;
     });
     expect([v2!.state, v3!.state]).toEqual(['correctionProposed', 'awaitingApproval']);
-    expect([definitionFor('balance_discrepancy', 2).approvalStates, definitionFor('balance_discrepancy', 3).approvalStates]).toEqual([['correctionProposed'], ['awaitingApproval']]);
+    expect([definitionFor('balance_discrepancy', 2).approvalStates, definitionFor('balance_discrepancy', 3).approvalStates]).toEqual([
+      ['correctionProposed'],
+      ['awaitingApproval'],
+    ]);
     v2!.send('APPROVE_CORRECTION', {}, SUE);
     expect(catchDomainError(() => v3!.send('APPROVE_CORRECTION', {}, SUE)).code).toBe(DomainErrorCode.SelfApproval);
     v3!.send('APPROVE_CORRECTION', {}, { kind: 'agent', role: 'supervisor', id: 'sup-sam' });
@@ -140,7 +143,7 @@ describe('cases from before and after four eyes in flight together', () => {
     expect([v2!.state, v3!.state]).toEqual(['postingCorrection.awaitingWallet', 'postingCorrection.awaitingWallet']);
   });
 
-  it('account_security: v2 unfreezes on an agent\'s word, v3 waits for a second person', () => {
+  it("account_security: v2 unfreezes on an agent's word, v3 waits for a second person", () => {
     const [v2, v3] = [2, 3].map((version) => {
       const security = CaseHarness.open(definitionFor('account_security', version), SAMPLE_FACTS.account_security);
       security.send('ACCOUNT_FROZEN', {}, SENDERS.system);

@@ -37,48 +37,45 @@ function permittedSender(spec: EventSpec): EventSender {
   return kind === 'agent' ? { kind, role: spec.minimumRole ?? AGENT_ROLES[0], id: 'fixture-sender' } : { kind };
 }
 
-describe.each(allDefinitions().map((definition) => [`${definition.kind} v${definition.version}`, definition] as const))(
-  'persisted snapshots of %s',
-  (_, definition) => {
-    const fixtures = fixturesOf(definition);
+describe.each(allDefinitions().map((definition) => [`${definition.kind} v${definition.version}`, definition] as const))('persisted snapshots of %s', (_, definition) => {
+  const fixtures = fixturesOf(definition);
 
-    it('has at least one committed fixture', () => {
-      expect(fixtures.length).toBeGreaterThan(0);
+  it('has at least one committed fixture', () => {
+    expect(fixtures.length).toBeGreaterThan(0);
+  });
+
+  // (Jest refuses an empty table; the test above already fails for a version without fixtures.)
+  if (fixtures.length === 0) return;
+
+  describe.each(fixtures)('%s', (_file, fixture) => {
+    it('belongs to this machine version', () => {
+      expect([fixture.kind, fixture.version]).toEqual([definition.kind, definition.version]);
     });
 
-    // (Jest refuses an empty table; the test above already fails for a version without fixtures.)
-    if (fixtures.length === 0) return;
-
-    describe.each(fixtures)('%s', (_file, fixture) => {
-      it('belongs to this machine version', () => {
-        expect([fixture.kind, fixture.version]).toEqual([definition.kind, definition.version]);
-      });
-
-      it('restores into the state it was saved in', () => {
-        const snapshot = restoreSnapshot(definition, fixture.snapshot);
-        expect(stateToString(snapshot.value)).toBe(fixture.state);
-        expect(snapshot.status).toBe('active');
-      });
-
-      it('still allows every event it allowed', () => {
-        const snapshot = restoreSnapshot(definition, fixture.snapshot);
-        expect(allowedEvents(definition, snapshot)).toEqual(expect.arrayContaining(fixture.allowedEvents));
-      });
-
-      it('accepts each allowed event with a valid payload and moves on', () => {
-        for (const type of fixture.allowedEvents) {
-          const spec = definition.events[type]!;
-          const next = applyEvent(definition, fixture.snapshot, { type, ...(spec.examples[0] as object) }, permittedSender(spec));
-          expect({ type, changed: JSON.stringify(next.snapshot) !== JSON.stringify(fixture.snapshot) }).toEqual({ type, changed: true });
-        }
-      });
-
-      it('still fires the deadlines that were pending', () => {
-        for (const type of fixture.pendingDeadlines) {
-          const next = fireDeadline(definition, fixture.snapshot, { type });
-          expect({ type, fired: next !== undefined }).toEqual({ type, fired: true });
-        }
-      });
+    it('restores into the state it was saved in', () => {
+      const snapshot = restoreSnapshot(definition, fixture.snapshot);
+      expect(stateToString(snapshot.value)).toBe(fixture.state);
+      expect(snapshot.status).toBe('active');
     });
-  },
-);
+
+    it('still allows every event it allowed', () => {
+      const snapshot = restoreSnapshot(definition, fixture.snapshot);
+      expect(allowedEvents(definition, snapshot)).toEqual(expect.arrayContaining(fixture.allowedEvents));
+    });
+
+    it('accepts each allowed event with a valid payload and moves on', () => {
+      for (const type of fixture.allowedEvents) {
+        const spec = definition.events[type]!;
+        const next = applyEvent(definition, fixture.snapshot, { type, ...(spec.examples[0] as object) }, permittedSender(spec));
+        expect({ type, changed: JSON.stringify(next.snapshot) !== JSON.stringify(fixture.snapshot) }).toEqual({ type, changed: true });
+      }
+    });
+
+    it('still fires the deadlines that were pending', () => {
+      for (const type of fixture.pendingDeadlines) {
+        const next = fireDeadline(definition, fixture.snapshot, { type });
+        expect({ type, fired: next !== undefined }).toEqual({ type, fired: true });
+      }
+    });
+  });
+});

@@ -8,7 +8,9 @@ interface ActionLike {
 }
 
 function notifiesIn(actions: unknown): NotifyEffect['params'][] {
-  return ((actions ?? []) as ActionLike[]).filter((action) => action?.type === 'notify' && action.params && typeof action.params === 'object').map((action) => action.params as NotifyEffect['params']);
+  return ((actions ?? []) as ActionLike[])
+    .filter((action) => action?.type === 'notify' && action.params && typeof action.params === 'object')
+    .map((action) => action.params as NotifyEffect['params']);
 }
 
 function walk(node: AnyStateNode, found: NotifyEffect['params'][]): void {

@@ -15,10 +15,7 @@ import type { CaseEffect, RequestRefundEffect } from '../machines/effects';
  *   money is free again for the transaction's other cases. A retry asks the wallet again, so it
  *   commits again, checked against the ledger as it is then (the money may have gone elsewhere).
  */
-export type RefundLedgerMovement =
-  | { kind: 'commit'; amountMinor: number; currency: string }
-  | { kind: 'settle' }
-  | { kind: 'release' };
+export type RefundLedgerMovement = { kind: 'commit'; amountMinor: number; currency: string } | { kind: 'settle' } | { kind: 'release' };
 
 /** The event the wallet's confirmation arrives as, shared by every kind that pays money back. */
 export const REFUND_SUCCEEDED_EVENT = 'REFUND_SUCCEEDED';

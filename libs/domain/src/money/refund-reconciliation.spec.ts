@@ -1,6 +1,13 @@
 import { compareRefunds, type OurRefundRecord, type WalletRefundRecord } from './refund-reconciliation';
 
-const ours = (key: string, status: string, amountMinor = 1_000): OurRefundRecord => ({ idempotencyKey: key, caseId: `case-${key}`, transactionRef: 'TX-1', status, amountMinor, currency: 'CNY' });
+const ours = (key: string, status: string, amountMinor = 1_000): OurRefundRecord => ({
+  idempotencyKey: key,
+  caseId: `case-${key}`,
+  transactionRef: 'TX-1',
+  status,
+  amountMinor,
+  currency: 'CNY',
+});
 const theirs = (key: string, status: WalletRefundRecord['status'], amountMinor = 1_000): WalletRefundRecord => ({
   idempotencyKey: key,
   refundId: `rf_${key}`,

@@ -15,7 +15,10 @@ describe('fee policy', () => {
   });
 
   it('charges at most the maximum where there is one', () => {
-    const capped: FeePolicy = { currency: 'CNY', fees: { withdrawal: { basisPoints: 10, minimumMinor: 10, maximumMinor: 2_500 }, crossBorder: { basisPoints: 0, minimumMinor: 0 } } };
+    const capped: FeePolicy = {
+      currency: 'CNY',
+      fees: { withdrawal: { basisPoints: 10, minimumMinor: 10, maximumMinor: 2_500 }, crossBorder: { basisPoints: 0, minimumMinor: 0 } },
+    };
     expect(calculateFee(capped, 'withdrawal', money(100_000_000, 'CNY'))).toEqual(money(2_500, 'CNY'));
   });
 

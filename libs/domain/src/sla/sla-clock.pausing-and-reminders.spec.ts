@@ -56,13 +56,19 @@ describe('SLA clocks', () => {
 
   it('plans the reminder ladder and the breach alarm in business time, skipping reminders already past', () => {
     const clock = running(480, 'business', sh('2026-11-23T09:00:00'));
-    const rules = [{ kind: 'fraction', fraction: 0.5 }, { kind: 'fraction', fraction: 0.8 }, { kind: 'before', minutes: 60 }] as const;
-    expect(plannedAlarms(clock, rules, NINE_TO_SIX, sh('2026-11-23T09:00:00'))).toEqual([
-      { name: 'reminder-50pct', at: sh('2026-11-23T13:00:00') },
-      { name: 'reminder-60min', at: sh('2026-11-23T16:00:00') },
-      { name: 'reminder-80pct', at: sh('2026-11-23T15:24:00') },
-      { name: 'breach', at: sh('2026-11-23T17:00:00') },
-    ].sort((a, b) => a.at.getTime() - b.at.getTime()));
+    const rules = [
+      { kind: 'fraction', fraction: 0.5 },
+      { kind: 'fraction', fraction: 0.8 },
+      { kind: 'before', minutes: 60 },
+    ] as const;
+    expect(plannedAlarms(clock, rules, NINE_TO_SIX, sh('2026-11-23T09:00:00'))).toEqual(
+      [
+        { name: 'reminder-50pct', at: sh('2026-11-23T13:00:00') },
+        { name: 'reminder-60min', at: sh('2026-11-23T16:00:00') },
+        { name: 'reminder-80pct', at: sh('2026-11-23T15:24:00') },
+        { name: 'breach', at: sh('2026-11-23T17:00:00') },
+      ].sort((a, b) => a.at.getTime() - b.at.getTime()),
+    );
     const late = running(480, 'business', sh('2026-11-23T09:00:00'), 300); // resumed with 300 of 480 used
     expect(plannedAlarms(late, rules, NINE_TO_SIX, sh('2026-11-23T09:00:00')).map((alarm) => alarm.name)).toEqual(['reminder-80pct', 'reminder-60min', 'breach']);
   });
@@ -83,7 +89,12 @@ describe('SLA policies', () => {
     expect(matchPolicy(policies, { kind: 'dispute', priority: 'normal', channel: 'app' })?.id).toBe('disputes');
     expect(matchPolicy(policies, { kind: 'inquiry', priority: 'low', channel: 'weibo' })?.id).toBe('standard');
     expect(matchPolicy([...policies].reverse(), { kind: 'dispute', priority: 'urgent', channel: 'app' })?.id).toBe('urgent');
-    expect(matchPolicy(policies.filter((p) => p.id !== 'standard'), { kind: 'inquiry', priority: 'low', channel: 'weibo' })).toBeUndefined();
+    expect(
+      matchPolicy(
+        policies.filter((p) => p.id !== 'standard'),
+        { kind: 'inquiry', priority: 'low', channel: 'weibo' },
+      ),
+    ).toBeUndefined();
   });
 
   it('escalation raises priority one step and stops at urgent', () => {

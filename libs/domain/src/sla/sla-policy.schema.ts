@@ -6,7 +6,10 @@ import type { SlaPolicy } from './sla-policy';
 const target = z
   .object({
     /** Fractions are allowed so that short demo and test policies can be written in seconds. */
-    minutes: z.number().positive().max(366 * 24 * 60),
+    minutes: z
+      .number()
+      .positive()
+      .max(366 * 24 * 60),
     mode: z.enum(['calendar', 'business']),
   })
   .strict();
@@ -27,14 +30,9 @@ export const slaPolicyInputSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     position: z.number().int().min(0).max(1_000_000),
-    match: facets
-      .extend({ anyOf: z.array(facets.strict()).max(10).optional() })
-      .strict(),
+    match: facets.extend({ anyOf: z.array(facets.strict()).max(10).optional() }).strict(),
     calendarId: z.string().min(1).max(100),
-    targets: z
-      .object({ firstResponse: target, resolution: target, merchantResponse: target, customerReply: target })
-      .partial()
-      .strict(),
+    targets: z.object({ firstResponse: target, resolution: target, merchantResponse: target, customerReply: target }).partial().strict(),
     reminders: z.array(reminder).max(10),
     active: z.boolean().optional(),
   })

@@ -108,7 +108,11 @@ export const DEFAULT_SLA_POLICIES: ReadonlyArray<SlaPolicy> = [
       firstResponse: { minutes: 30, mode: 'calendar' },
       resolution: { minutes: 8 * HOUR, mode: 'business' },
     },
-    reminders: [{ kind: 'fraction', fraction: 0.5 }, { kind: 'fraction', fraction: 0.8 }, { kind: 'before', minutes: 10 }],
+    reminders: [
+      { kind: 'fraction', fraction: 0.5 },
+      { kind: 'fraction', fraction: 0.8 },
+      { kind: 'before', minutes: 10 },
+    ],
   },
   {
     id: 'disputes',
@@ -122,7 +126,11 @@ export const DEFAULT_SLA_POLICIES: ReadonlyArray<SlaPolicy> = [
       merchantResponse: { minutes: 7 * DAY, mode: 'calendar' },
       customerReply: { minutes: 5 * DAY, mode: 'calendar' },
     },
-    reminders: [{ kind: 'fraction', fraction: 0.5 }, { kind: 'fraction', fraction: 0.8 }, { kind: 'before', minutes: HOUR }],
+    reminders: [
+      { kind: 'fraction', fraction: 0.5 },
+      { kind: 'fraction', fraction: 0.8 },
+      { kind: 'before', minutes: HOUR },
+    ],
   },
   {
     id: 'standard',
@@ -135,6 +143,10 @@ export const DEFAULT_SLA_POLICIES: ReadonlyArray<SlaPolicy> = [
       resolution: { minutes: 5 * 8 * HOUR, mode: 'business' },
       customerReply: { minutes: 3 * DAY, mode: 'calendar' },
     },
-    reminders: [{ kind: 'fraction', fraction: 0.5 }, { kind: 'fraction', fraction: 0.8 }, { kind: 'before', minutes: HOUR }],
+    reminders: [
+      { kind: 'fraction', fraction: 0.5 },
+      { kind: 'fraction', fraction: 0.8 },
+      { kind: 'before', minutes: HOUR },
+    ],
   },
 ];

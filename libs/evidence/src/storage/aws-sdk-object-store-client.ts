@@ -31,9 +31,7 @@ export class AwsSdkObjectStoreClient implements ObjectStoreClient {
 
   async putObject(input: { bucket: string; key: string; body: Readable; contentType: string; contentLength: number }): Promise<void> {
     // A known ContentLength lets the SDK stream the file in one PUT (up to 5 GB, far above our limits).
-    await this.s3.send(
-      new PutObjectCommand({ Bucket: input.bucket, Key: input.key, Body: input.body, ContentType: input.contentType, ContentLength: input.contentLength }),
-    );
+    await this.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: input.key, Body: input.body, ContentType: input.contentType, ContentLength: input.contentLength }));
   }
 
   async getObject(input: { bucket: string; key: string }): Promise<Readable> {

@@ -96,10 +96,7 @@ export class EvidenceSweeper implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async unreferenced(keys: string[]): Promise<string[]> {
     if (keys.length === 0) return [];
-    const referenced = await this.em
-      .fork()
-      .getConnection()
-      .execute<Array<{ storage_key: string }>>(`select storage_key from evidence_files where storage_key in (?)`, [keys]);
+    const referenced = await this.em.fork().getConnection().execute<Array<{ storage_key: string }>>(`select storage_key from evidence_files where storage_key in (?)`, [keys]);
     const kept = new Set(referenced.map((row) => row.storage_key));
     return keys.filter((key) => !kept.has(key));
   }

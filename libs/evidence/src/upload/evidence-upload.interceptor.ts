@@ -103,9 +103,7 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
     // skipped for it, and the idempotency interceptor replays it once the body's digest matches.
     const key = request.headers[IDEMPOTENCY_HEADER];
     const retryOfStored =
-      typeof key === 'string' &&
-      request.idempotencyScope !== undefined &&
-      (await this.idempotency.hasCompleted(request.idempotencyScope, key, request.originalUrl.split('?')[0]!));
+      typeof key === 'string' && request.idempotencyScope !== undefined && (await this.idempotency.hasCompleted(request.idempotencyScope, key, request.originalUrl.split('?')[0]!));
     const refusal = retryOfStored ? null : this.refusalNow(request, dispute);
     if (refusal) throw refusal;
     if (form.acceptsJson && /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
@@ -153,7 +151,11 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
       } catch (error) {
         // e.g. "multipart/form-data" without a boundary: the client's mistake, not ours.
         drain(request);
-        reject(new DomainError(DomainErrorCode.ValidationFailed, `The multipart body cannot be read: ${(error as Error).message}.`, { fields: [{ path: 'content-type', message: 'multipart/form-data with a boundary' }] }));
+        reject(
+          new DomainError(DomainErrorCode.ValidationFailed, `The multipart body cannot be read: ${(error as Error).message}.`, {
+            fields: [{ path: 'content-type', message: 'multipart/form-data with a boundary' }],
+          }),
+        );
         return;
       }
       const fail = (error: DomainError) => {
@@ -212,12 +214,18 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
       parser.on('field', (name, value, info) => {
         const maxLength = Object.hasOwn(form.fields, name) ? form.fields[name]! : undefined;
         if (maxLength === undefined) {
-          const accepted = Object.keys(form.fields).map((field) => `"${field}"`).join(', ');
-          fail(new DomainError(DomainErrorCode.ValidationFailed, `Unexpected form field "${name}".`, { fields: [{ path: name, message: `only ${accepted} and files are accepted` }] }));
+          const accepted = Object.keys(form.fields)
+            .map((field) => `"${field}"`)
+            .join(', ');
+          fail(
+            new DomainError(DomainErrorCode.ValidationFailed, `Unexpected form field "${name}".`, { fields: [{ path: name, message: `only ${accepted} and files are accepted` }] }),
+          );
           return;
         }
         if (info.valueTruncated || value.length > maxLength) {
-          fail(new DomainError(DomainErrorCode.ValidationFailed, `The form field "${name}" is too long.`, { fields: [{ path: name, message: `at most ${maxLength} characters` }] }));
+          fail(
+            new DomainError(DomainErrorCode.ValidationFailed, `The form field "${name}" is too long.`, { fields: [{ path: name, message: `at most ${maxLength} characters` }] }),
+          );
           return;
         }
         upload.fields[name] = value;

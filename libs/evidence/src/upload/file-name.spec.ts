@@ -22,9 +22,7 @@ describe('uploaded file names are display text only', () => {
   });
 
   it('builds an attachment header that cannot be broken out of', () => {
-    expect(contentDisposition('签收单 "final".pdf')).toBe(
-      `attachment; filename="___ _final_.pdf"; filename*=UTF-8''%E7%AD%BE%E6%94%B6%E5%8D%95%20%22final%22.pdf`,
-    );
+    expect(contentDisposition('签收单 "final".pdf')).toBe(`attachment; filename="___ _final_.pdf"; filename*=UTF-8''%E7%AD%BE%E6%94%B6%E5%8D%95%20%22final%22.pdf`);
     expect(contentDisposition('x\r\ny')).not.toMatch(/[\r\n]/);
   });
 });

@@ -32,5 +32,8 @@ function isPlainText(head: Buffer): boolean {
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text)) return false;
-  return !text.replace(/^\uFEFF/, '').trimStart().startsWith('<');
+  return !text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('<');
 }

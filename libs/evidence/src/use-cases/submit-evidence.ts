@@ -50,7 +50,12 @@ export class SubmitEvidence {
           }
           const [{ next }] = await em
             .getConnection()
-            .execute<Array<{ next: number }>>('select coalesce(max(number), 0) + 1 as next from evidence_submissions where case_id = ?', [dispute.id], 'all', em.getTransactionContext());
+            .execute<Array<{ next: number }>>(
+              'select coalesce(max(number), 0) + 1 as next from evidence_submissions where case_id = ?',
+              [dispute.id],
+              'all',
+              em.getTransactionContext(),
+            );
           event.summary ||= `Evidence submitted: ${[...fieldNames, ...(files.length ? [`${files.length} file(s)`] : [])].join(', ')}`;
           draft.status = 'submitted';
           draft.number = Number(next);

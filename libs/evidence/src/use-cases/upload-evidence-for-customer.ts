@@ -21,7 +21,7 @@ export class UploadEvidenceForCustomer {
     let category;
     try {
       if (party !== 'customer') {
-        throw new DomainError(DomainErrorCode.ValidationFailed, 'Agents upload evidence here on the customer\'s behalf: send party=customer.', {
+        throw new DomainError(DomainErrorCode.ValidationFailed, "Agents upload evidence here on the customer's behalf: send party=customer.", {
           fields: [{ path: 'party', message: 'must be "customer"' }],
         });
       }

@@ -46,7 +46,12 @@ export class CreateApiKey {
     });
     this.audit.record(
       em,
-      { actor, action: 'merchant_api_key.created', target: { type: 'merchant_api_key', id: entity.id }, details: { merchantId: merchant.id, kind: entity.kind, name: entity.name, prefix: entity.prefix } },
+      {
+        actor,
+        action: 'merchant_api_key.created',
+        target: { type: 'merchant_api_key', id: entity.id },
+        details: { merchantId: merchant.id, kind: entity.kind, name: entity.name, prefix: entity.prefix },
+      },
       entity.createdAt,
     );
     await em.flush();

@@ -26,7 +26,16 @@ export class RevokeApiKey {
     if (!key) throw new DomainError(DomainErrorCode.NotFound, `No API key ${command.keyId} for merchant ${command.merchantId}.`);
     if (!key.revokedAt) {
       key.revokedAt = this.clock.now();
-      this.audit.record(em, { actor, action: 'merchant_api_key.revoked', target: { type: 'merchant_api_key', id: key.id }, details: { merchantId: key.merchantId, kind: key.kind, prefix: key.prefix } }, key.revokedAt);
+      this.audit.record(
+        em,
+        {
+          actor,
+          action: 'merchant_api_key.revoked',
+          target: { type: 'merchant_api_key', id: key.id },
+          details: { merchantId: key.merchantId, kind: key.kind, prefix: key.prefix },
+        },
+        key.revokedAt,
+      );
     }
     await em.flush();
     return toApiKeyView(key);

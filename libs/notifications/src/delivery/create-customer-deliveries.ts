@@ -59,8 +59,18 @@ export class CreateCustomerDeliveries {
           `insert into notification_deliveries (id, outbox_id, case_id, channel, topic, locale, recipient_masked, title, body, not_before, created_at, updated_at)
            values ${channels.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (outbox_id, channel) do nothing`,
           channels.flatMap(({ channel, recipient }) => [
-            randomUUID(), row.id, theCase.id, channel, topic, locale, recipient, message.title, message.body,
-            channel === 'sms' && !template.urgent ? smsNotBefore(now) : null, now, now,
+            randomUUID(),
+            row.id,
+            theCase.id,
+            channel,
+            topic,
+            locale,
+            recipient,
+            message.title,
+            message.body,
+            channel === 'sms' && !template.urgent ? smsNotBefore(now) : null,
+            now,
+            now,
           ]),
         );
       }

@@ -94,7 +94,11 @@ export class DeliverNotification {
   private async markSent(delivery: NotificationDeliveryEntity, result: SendResult): Promise<void> {
     const sentAt = this.clock.now();
     const mark = (em: EntityManager) =>
-      em.nativeUpdate(NotificationDeliveryEntity, { id: delivery.id, status: 'pending' }, { status: 'sent', sentAt, providerRef: result.providerRef, lastError: null, updatedAt: sentAt });
+      em.nativeUpdate(
+        NotificationDeliveryEntity,
+        { id: delivery.id, status: 'pending' },
+        { status: 'sent', sentAt, providerRef: result.providerRef, lastError: null, updatedAt: sentAt },
+      );
     if (delivery.caseId && delivery.topic.endsWith('.info_requested') && (await this.reportsToCase(delivery.caseId, delivery.outboxId))) {
       // The message is out: a lost lock race (deadlock, lock timeout) is retried here rather than by the job, which would send it again.
       for (let attempt = 1; ; attempt += 1) {
@@ -140,7 +144,9 @@ async function withoutRecipient<T>(recipient: string, masked: string | null, sen
   try {
     return await send();
   } catch (error) {
-    const message = String((error as Error).message ?? error).split(recipient).join(masked ?? '***');
+    const message = String((error as Error).message ?? error)
+      .split(recipient)
+      .join(masked ?? '***');
     throw error instanceof PermanentDeliveryError ? new PermanentDeliveryError(message) : new Error(message);
   }
 }

@@ -145,7 +145,10 @@ export const CUSTOMER_TEMPLATES: Readonly<Record<string, CustomerTemplate>> = {
     sms: false,
     messages: {
       'zh-CN': { title: '余额问题已查明：案件 {caseNumber}', body: '您反映的余额差异来自尚未结算的交易，结算后余额会自动更新。案件编号：{caseNumber}。' },
-      en: { title: 'Your balance question (case {caseNumber})', body: 'The difference in your balance comes from transactions that have not settled yet; your balance updates once they do. Case number: {caseNumber}.' },
+      en: {
+        title: 'Your balance question (case {caseNumber})',
+        body: 'The difference in your balance comes from transactions that have not settled yet; your balance updates once they do. Case number: {caseNumber}.',
+      },
     },
   },
   'balance_discrepancy.corrected': {
@@ -161,7 +164,10 @@ export const CUSTOMER_TEMPLATES: Readonly<Record<string, CustomerTemplate>> = {
     urgent: true,
     messages: {
       'zh-CN': { title: '您的账户已被临时冻结', body: '为保护您的资金，您的账户已被临时冻结（案件 {caseNumber}）。客服将联系您核实身份，请勿向任何人透露验证码。' },
-      en: { title: 'Your account is temporarily frozen', body: 'To protect your money your account is temporarily frozen (case {caseNumber}). Support will contact you to verify your identity; never share a verification code.' },
+      en: {
+        title: 'Your account is temporarily frozen',
+        body: 'To protect your money your account is temporarily frozen (case {caseNumber}). Support will contact you to verify your identity; never share a verification code.',
+      },
     },
   },
   'account_security.resolved': {

@@ -10,8 +10,12 @@ describe('customer messages', () => {
   });
 
   it('acknowledges in English, and without a promised time when there is none', () => {
-    expect(renderCustomerMessage('case.opened', 'en', { caseNumber: 'AB12CD34', kind: 'dispute', hasDue: 'yes', dueAt }).body).toContain('We have received your dispute and will reply by December 4 at 10:30 (Beijing time)');
-    expect(renderCustomerMessage('case.opened', 'en', { caseNumber: 'AB12CD34', kind: 'inquiry', hasDue: 'no', dueAt: new Date(0) }).body).toBe('We have received your question and will reply as soon as we can. Case number: AB12CD34.');
+    expect(renderCustomerMessage('case.opened', 'en', { caseNumber: 'AB12CD34', kind: 'dispute', hasDue: 'yes', dueAt }).body).toContain(
+      'We have received your dispute and will reply by December 4 at 10:30 (Beijing time)',
+    );
+    expect(renderCustomerMessage('case.opened', 'en', { caseNumber: 'AB12CD34', kind: 'inquiry', hasDue: 'no', dueAt: new Date(0) }).body).toBe(
+      'We have received your question and will reply as soon as we can. Case number: AB12CD34.',
+    );
   });
 
   it('states a decision with the refund in yuan', () => {
@@ -35,7 +39,20 @@ describe('customer messages', () => {
   it('every template compiles in both languages', () => {
     for (const [topic] of Object.entries(CUSTOMER_TEMPLATES)) {
       for (const locale of ['zh-CN', 'en'] as const) {
-        const message = renderCustomerMessage(topic, locale, { caseNumber: 'X', kind: 'dispute', hasDue: 'no', dueAt, question: 'q', outcome: 'rejected', refundAmount: '¥1.00', amount: '¥1.00', body: 'b', name: '', hasExpected: 'no', expectedBy: dueAt });
+        const message = renderCustomerMessage(topic, locale, {
+          caseNumber: 'X',
+          kind: 'dispute',
+          hasDue: 'no',
+          dueAt,
+          question: 'q',
+          outcome: 'rejected',
+          refundAmount: '¥1.00',
+          amount: '¥1.00',
+          body: 'b',
+          name: '',
+          hasExpected: 'no',
+          expectedBy: dueAt,
+        });
         expect(message.title.length).toBeGreaterThan(0);
       }
     }

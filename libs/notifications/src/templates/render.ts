@@ -11,7 +11,9 @@ const FORMATS = {
 export function formatYuan(amountMinor: number): string {
   const sign = amountMinor < 0 ? '-' : '';
   const fen = Math.abs(Math.trunc(amountMinor));
-  const yuan = Math.floor(fen / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const yuan = Math.floor(fen / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}¥${yuan}.${(fen % 100).toString().padStart(2, '0')}`;
 }
 

@@ -19,11 +19,13 @@ export class ListNotifications {
   constructor(private readonly em: EntityManager) {}
 
   async execute(reader: InboxReader, options: { unreadOnly?: boolean; limit?: number } = {}) {
-    const rows = await this.em.fork().find(
-      NotificationEntity,
-      { ...visibleTo(reader), ...(options.unreadOnly ? { readAt: null } : {}) },
-      { orderBy: { createdAt: 'desc' }, limit: Math.min(Math.max(options.limit ?? 50, 1), 200) },
-    );
+    const rows = await this.em
+      .fork()
+      .find(
+        NotificationEntity,
+        { ...visibleTo(reader), ...(options.unreadOnly ? { readAt: null } : {}) },
+        { orderBy: { createdAt: 'desc' }, limit: Math.min(Math.max(options.limit ?? 50, 1), 200) },
+      );
     return rows.map((row) => ({
       id: row.id,
       audience: row.audience,

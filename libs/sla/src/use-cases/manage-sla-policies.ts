@@ -16,11 +16,14 @@ export class ListSlaPolicies {
   async execute(query: { cursor?: string; limit?: number } = {}): Promise<Page<SlaPolicy & { active: boolean }>> {
     const limit = pageSize(query.limit);
     const after = query.cursor ? decodeCursor(query.cursor, 2, ([position, id]) => /^-?\d{1,9}$/.test(position!) && POLICY_ID.test(id!)) : undefined;
-    const where = after
-      ? { $or: [{ position: { $gt: Number(after[0]) } }, { position: Number(after[0]), id: { $gt: after[1]! } }] }
-      : {};
+    const where = after ? { $or: [{ position: { $gt: Number(after[0]) } }, { position: Number(after[0]), id: { $gt: after[1]! } }] } : {};
     const rows = await this.em.fork().find(SlaPolicyEntity, where, { orderBy: { position: 'asc', id: 'asc' }, limit: limit + 1 });
-    return pageOf(rows, limit, (row) => [String(row.position), row.id], (row) => ({ ...toPolicy(row), active: row.active }));
+    return pageOf(
+      rows,
+      limit,
+      (row) => [String(row.position), row.id],
+      (row) => ({ ...toPolicy(row), active: row.active }),
+    );
   }
 }
 
@@ -57,7 +60,12 @@ export class SaveSlaPolicy {
       em,
       before
         ? { actor, action: 'sla_policy.updated', target: { type: 'sla_policy', id }, details: { changes: changesBetween(before, after, POLICY_FIELDS) } }
-        : { actor, action: 'sla_policy.created', target: { type: 'sla_policy', id }, details: { name: after.name, position: after.position, calendarId: after.calendarId, active: after.active } },
+        : {
+            actor,
+            action: 'sla_policy.created',
+            target: { type: 'sla_policy', id },
+            details: { name: after.name, position: after.position, calendarId: after.calendarId, active: after.active },
+          },
       now,
     );
     await em.flush();
@@ -78,7 +86,12 @@ export class ListBusinessCalendars {
     const limit = pageSize(query.limit);
     const after = query.cursor ? decodeCursor(query.cursor, 1) : undefined;
     const rows = await this.em.fork().find(BusinessCalendarEntity, after ? { id: { $gt: after[0]! } } : {}, { orderBy: { id: 'asc' }, limit: limit + 1 });
-    return pageOf(rows, limit, (row) => [row.id], (row) => row.definition);
+    return pageOf(
+      rows,
+      limit,
+      (row) => [row.id],
+      (row) => row.definition,
+    );
   }
 }
 
@@ -105,7 +118,12 @@ export class SaveBusinessCalendar {
     this.audit.record(
       em,
       existing
-        ? { actor, action: 'business_calendar.updated', target: { type: 'business_calendar', id }, details: { changes: changesBetween(existing.definition, candidate, CALENDAR_FIELDS) } }
+        ? {
+            actor,
+            action: 'business_calendar.updated',
+            target: { type: 'business_calendar', id },
+            details: { changes: changesBetween(existing.definition, candidate, CALENDAR_FIELDS) },
+          }
         : { actor, action: 'business_calendar.created', target: { type: 'business_calendar', id }, details: { name: candidate.name, timeZone: candidate.timeZone } },
       now,
     );

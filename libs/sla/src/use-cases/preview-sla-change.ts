@@ -43,7 +43,12 @@ export class PreviewSlaChange {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(input: { policyId?: string; policy?: unknown; calendarId?: string; calendar?: unknown }): Promise<{ items: SlaChangePreview[]; summary: Record<string, number>; truncated: boolean }> {
+  async execute(input: {
+    policyId?: string;
+    policy?: unknown;
+    calendarId?: string;
+    calendar?: unknown;
+  }): Promise<{ items: SlaChangePreview[]; summary: Record<string, number>; truncated: boolean }> {
     const draftPolicy = input.policy !== undefined ? parseSlaPolicyInput(input.policy) : undefined;
     let draftCalendar: BusinessCalendar | undefined;
     if (input.calendar !== undefined) {
@@ -72,11 +77,26 @@ export class PreviewSlaChange {
       const calendar = draftCalendar && clock.calendarId === input.calendarId ? draftCalendar : currentCalendar;
       const draftTarget: SlaTarget | undefined =
         draftPolicy && clock.policyId === input.policyId ? draftPolicy.targets[clock.target] : { minutes: clock.minutes, mode: clock.mode };
-      const current: SlaClockState = { target: { minutes: clock.minutes, mode: clock.mode }, status: clock.status, usedMinutes: clock.usedMinutes, runningSince: clock.runningSince };
+      const current: SlaClockState = {
+        target: { minutes: clock.minutes, mode: clock.mode },
+        status: clock.status,
+        usedMinutes: clock.usedMinutes,
+        runningSince: clock.runningSince,
+      };
       const currentDue = dueAtOf(current, currentCalendar);
       const currentLeft = minutesLeftAt(current, currentCalendar, now);
       if (!draftTarget) {
-        items.push({ caseId: clock.caseId, target: clock.target, status: clock.status as 'running' | 'paused', currentDueAt: currentDue?.toISOString() ?? null, draftDueAt: null, currentMinutesLeft: round(currentLeft), draftMinutesLeft: null, effect: 'untracked', wouldBreachNow: false });
+        items.push({
+          caseId: clock.caseId,
+          target: clock.target,
+          status: clock.status as 'running' | 'paused',
+          currentDueAt: currentDue?.toISOString() ?? null,
+          draftDueAt: null,
+          currentMinutesLeft: round(currentLeft),
+          draftMinutesLeft: null,
+          effect: 'untracked',
+          wouldBreachNow: false,
+        });
         continue;
       }
       // The time already used stays as measured; only what is left is planned with the draft.

@@ -85,7 +85,11 @@ export class AttemptWebhookDelivery {
     const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const lastError = succeeded ? null : (result.error ?? `HTTP ${result.statusCode}`);
     if (succeeded) {
-      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { status: 'succeeded', succeededAt: now, nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: null, updatedAt: now });
+      await em.nativeUpdate(
+        WebhookDeliveryEntity,
+        { id: delivery.id, generation: job.generation },
+        { status: 'succeeded', succeededAt: now, nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: null, updatedAt: now },
+      );
       await em.nativeUpdate(WebhookEndpointEntity, { id: endpoint.id, failingSince: { $ne: null } }, { failingSince: null, updatedAt: now });
       return 'succeeded';
     }
@@ -103,7 +107,11 @@ export class AttemptWebhookDelivery {
     }
     const retryIn = settings.retryDelaysMs[job.attempt - 1];
     if (disableReason || retryIn === undefined) {
-      await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { status: 'failed', nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: disableReason ?? lastError, updatedAt: now });
+      await em.nativeUpdate(
+        WebhookDeliveryEntity,
+        { id: delivery.id, generation: job.generation },
+        { status: 'failed', nextAttemptAt: null, lastStatusCode: result.statusCode, lastError: disableReason ?? lastError, updatedAt: now },
+      );
       return 'failed';
     }
     const nextAttemptAt = new Date(now.getTime() + jitter(retryIn));

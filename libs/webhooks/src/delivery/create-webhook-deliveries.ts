@@ -61,6 +61,14 @@ export class CreateWebhookDeliveries {
 function messageOf(row: OutboxEntity): Record<string, unknown> {
   if (row.payload.topic !== 'dispute.message' || typeof row.payload.messageId !== 'string') return {};
   return {
-    message: { id: row.payload.messageId, dispute_id: row.caseId, direction: 'outbound', from: 'support', body: row.payload.body, locale: row.payload.locale, created_at: row.createdAt.toISOString() },
+    message: {
+      id: row.payload.messageId,
+      dispute_id: row.caseId,
+      direction: 'outbound',
+      from: 'support',
+      body: row.payload.body,
+      locale: row.payload.locale,
+      created_at: row.createdAt.toISOString(),
+    },
   };
 }

@@ -43,8 +43,7 @@ export async function postWebhook(input: { url: string; headers: Record<string, 
           size += chunk.length;
           if (size > 64 * 1024) response.destroy();
         });
-        const finish = () =>
-          resolve(done({ statusCode: response.statusCode ?? null, error: null, responseExcerpt: Buffer.concat(chunks).toString('utf8') || null }));
+        const finish = () => resolve(done({ statusCode: response.statusCode ?? null, error: null, responseExcerpt: Buffer.concat(chunks).toString('utf8') || null }));
         response.on('end', finish);
         response.on('close', finish);
         response.on('error', finish);

@@ -27,9 +27,15 @@ export class ListWebhookDeliveries {
       },
       { orderBy: { createdAt: 'desc', id: 'desc' }, limit: Math.min(Math.max(query.limit ?? 50, 1), 200) },
     );
-    const attempts = deliveries.length
-      ? await em.find(WebhookAttemptEntity, { deliveryId: { $in: deliveries.map((delivery) => delivery.id) } }, { orderBy: { id: 'asc' } })
-      : [];
-    return { object: 'list', data: deliveries.map((delivery) => toDeliveryView(delivery, attempts.filter((attempt) => attempt.deliveryId === delivery.id))) };
+    const attempts = deliveries.length ? await em.find(WebhookAttemptEntity, { deliveryId: { $in: deliveries.map((delivery) => delivery.id) } }, { orderBy: { id: 'asc' } }) : [];
+    return {
+      object: 'list',
+      data: deliveries.map((delivery) =>
+        toDeliveryView(
+          delivery,
+          attempts.filter((attempt) => attempt.deliveryId === delivery.id),
+        ),
+      ),
+    };
   }
 }

@@ -30,11 +30,7 @@ export class ReplayWebhookDelivery {
       });
     }
     const now = this.clock.now();
-    await em.nativeUpdate(
-      WebhookDeliveryEntity,
-      { id: delivery.id },
-      { status: 'pending', generation: delivery.generation + 1, attempts: 0, nextAttemptAt: now, updatedAt: now },
-    );
+    await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id }, { status: 'pending', generation: delivery.generation + 1, attempts: 0, nextAttemptAt: now, updatedAt: now });
     await this.scheduler.schedule([{ id: delivery.id, generation: delivery.generation + 1, attempts: 0, nextAttemptAt: now }]);
     em.clear();
     const fresh = await em.findOneOrFail(WebhookDeliveryEntity, { id: delivery.id });

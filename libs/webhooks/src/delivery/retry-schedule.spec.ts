@@ -17,7 +17,9 @@ describe('webhook retry schedule', () => {
   });
 
   it('parses intake tokens as name:token pairs and refuses short tokens', () => {
-    expect(loadConfig({ NODE_ENV: 'test', INTAKE_SERVICE_TOKENS: 'wallet:abcdefghijklmnopqrstuvwxyz' }).merchantApi.intakeTokens).toEqual([{ name: 'wallet', token: 'abcdefghijklmnopqrstuvwxyz' }]);
+    expect(loadConfig({ NODE_ENV: 'test', INTAKE_SERVICE_TOKENS: 'wallet:abcdefghijklmnopqrstuvwxyz' }).merchantApi.intakeTokens).toEqual([
+      { name: 'wallet', token: 'abcdefghijklmnopqrstuvwxyz' },
+    ]);
     expect(() => loadConfig({ NODE_ENV: 'test', INTAKE_SERVICE_TOKENS: 'wallet:short' })).toThrow(/INTAKE_SERVICE_TOKENS/);
   });
 });

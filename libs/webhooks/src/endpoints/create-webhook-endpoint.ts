@@ -89,7 +89,12 @@ export class CreateWebhookEndpoint {
     });
     this.audit.record(
       em,
-      { actor, action: 'webhook_endpoint.created', target: { type: 'webhook_endpoint', id }, details: { merchantId: command.merchantId, origin: url.origin, events: endpoint.events } },
+      {
+        actor,
+        action: 'webhook_endpoint.created',
+        target: { type: 'webhook_endpoint', id },
+        details: { merchantId: command.merchantId, origin: url.origin, events: endpoint.events },
+      },
       now,
     );
     await em.flush();

@@ -24,7 +24,11 @@ export class DeleteWebhookEndpoint {
     if (!endpoint) throw endpointNotFound(endpointId);
     endpoint.status = 'deleted';
     endpoint.updatedAt = this.clock.now();
-    this.audit.record(em, { actor, action: 'webhook_endpoint.deleted', target: { type: 'webhook_endpoint', id: endpoint.id }, details: { merchantId, origin: new URL(endpoint.url).origin } }, endpoint.updatedAt);
+    this.audit.record(
+      em,
+      { actor, action: 'webhook_endpoint.deleted', target: { type: 'webhook_endpoint', id: endpoint.id }, details: { merchantId, origin: new URL(endpoint.url).origin } },
+      endpoint.updatedAt,
+    );
     await em.flush();
     return toEndpointView(endpoint);
   }

@@ -14,7 +14,11 @@ export async function sealWebhookSecrets(databaseUrl: string, box: WebhookSecret
     let sealed = 0;
     for (const row of rows.filter((candidate) => box.needsResealing(candidate.secret))) {
       // Compare-and-set: an endpoint changed meanwhile keeps its new value and is sealed next time.
-      const result = await client.query('update webhook_endpoints set secret = $2 where id = $1 and secret = $3', [row.id, box.seal(box.open(row.secret, row.id), row.id), row.secret]);
+      const result = await client.query('update webhook_endpoints set secret = $2 where id = $1 and secret = $3', [
+        row.id,
+        box.seal(box.open(row.secret, row.id), row.id),
+        row.secret,
+      ]);
       sealed += result.rowCount ?? 0;
     }
     return sealed;

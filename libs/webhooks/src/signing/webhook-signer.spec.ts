@@ -23,7 +23,10 @@ describe('Standard Webhooks signatures', () => {
   it('rejects a timestamp outside the tolerance, even with a valid signature', () => {
     const headers = webhookHeaders(vector);
     for (const skew of [-301, 301, 86_400]) {
-      expect(verifyWebhook({ headers, body: vector.body, secret: vector.secret, nowSeconds: vector.timestamp + skew })).toEqual({ ok: false, reason: 'timestamp_outside_tolerance' });
+      expect(verifyWebhook({ headers, body: vector.body, secret: vector.secret, nowSeconds: vector.timestamp + skew })).toEqual({
+        ok: false,
+        reason: 'timestamp_outside_tolerance',
+      });
     }
   });
 

@@ -32,9 +32,12 @@ describe('SSRF guard: address classification', () => {
     expect(classifyAddress(address)).toBe(expected);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2001:4860:4860::8888', '64:ff9b:2::1'])('%s is public', (address) => {
-    expect(classifyAddress(address)).toBe('public');
-  });
+  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2001:4860:4860::8888', '64:ff9b:2::1'])(
+    '%s is public',
+    (address) => {
+      expect(classifyAddress(address)).toBe('public');
+    },
+  );
 });
 
 describe('SSRF guard: targets', () => {

@@ -10,10 +10,9 @@ export const WALLET_LOOKUP: Actor = { kind: 'system', id: 'wallet' };
  * belongs to a question the case no longer asks.
  */
 export async function caseStillAsks(em: EntityManager, caseId: string, state: string, attempt?: { contextKey: string; value: number }): Promise<boolean> {
-  const rows = await em.getConnection().execute<Array<{ state: string; snapshot: { context?: Record<string, unknown> } }>>(
-    `select state, snapshot from cases where id = ?`,
-    [caseId],
-  );
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ state: string; snapshot: { context?: Record<string, unknown> } }>>(`select state, snapshot from cases where id = ?`, [caseId]);
   const row = rows[0];
   if (!row || row.state !== state) return false;
   return attempt === undefined || row.snapshot.context?.[attempt.contextKey] === attempt.value;

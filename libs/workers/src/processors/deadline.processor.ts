@@ -58,9 +58,7 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
     await withJobContext(job, async () => {
       try {
         this.logger.error(`deadline ${job.data.deadlineId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
-        await this.orm.em
-          .fork()
-          .nativeUpdate(DeadlineEntity, { id: job.data.deadlineId, status: 'pending' }, { status: 'failed' });
+        await this.orm.em.fork().nativeUpdate(DeadlineEntity, { id: job.data.deadlineId, status: 'pending' }, { status: 'failed' });
       } catch (markError) {
         this.logger.error(`could not mark deadline ${job.data?.deadlineId} failed (the reconciler will enqueue it again): ${markError}`);
       }

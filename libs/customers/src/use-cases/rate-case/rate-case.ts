@@ -35,12 +35,14 @@ export class RateCase {
         throw new DomainError(DomainErrorCode.CaseNotResolved, 'A case can be rated once it is resolved.', { caseId: entity.id, status });
       }
       // The primary key makes "once" hold under concurrent requests too.
-      const inserted = await em.getConnection().execute(
-        `insert into case_ratings (case_id, customer_id, score, comment, created_at) values (?, ?, ?, ?, ?) on conflict (case_id) do nothing`,
-        [entity.id, command.customerId, command.score, command.comment?.trim() || null, this.clock.now()],
-        'run',
-        em.getTransactionContext(),
-      );
+      const inserted = await em
+        .getConnection()
+        .execute(
+          `insert into case_ratings (case_id, customer_id, score, comment, created_at) values (?, ?, ?, ?, ?) on conflict (case_id) do nothing`,
+          [entity.id, command.customerId, command.score, command.comment?.trim() || null, this.clock.now()],
+          'run',
+          em.getTransactionContext(),
+        );
       if ((inserted as { affectedRows?: number }).affectedRows === 0) {
         throw new DomainError(DomainErrorCode.AlreadyRated, 'You have already rated this case.', { caseId: entity.id });
       }

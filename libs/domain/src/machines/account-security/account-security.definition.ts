@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { none, reason } from '../shared/payloads';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
-import {
-  VERIFICATION_METHODS,
-  accountSecurityMachineV1,
-  type AccountSecurityContext,
-  type AccountSecurityInput,
-} from './account-security.machine';
+import { VERIFICATION_METHODS, accountSecurityMachineV1, type AccountSecurityContext, type AccountSecurityInput } from './account-security.machine';
 
 const AGENTS = ['agent'] as const;
 /** The identity-verification service reports results as `system`; agents verify by phone or in person. */

@@ -80,10 +80,7 @@ export const accountSecurityMachineV1 = setup({
             // A silent customer keeps the account frozen; agents are told to chase.
             customerReplyWindow: {
               target: 'verificationOverdue',
-              actions: [
-                assign({ verificationOverdue: true }),
-                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'] } },
-              ],
+              actions: [assign({ verificationOverdue: true }), { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'] } }],
             },
           },
           on: {

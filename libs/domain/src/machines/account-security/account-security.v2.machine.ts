@@ -157,10 +157,7 @@ export const accountSecurityMachineV2 = setup({
             // A silent customer keeps the account frozen; agents are told to chase.
             customerReplyWindow: {
               target: 'verifyingIdentity',
-              actions: [
-                assign({ verificationOverdue: true }),
-                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } },
-              ],
+              actions: [assign({ verificationOverdue: true }), { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } }],
             },
           },
           on: {
@@ -209,10 +206,7 @@ export const accountSecurityMachineV2 = setup({
           after: {
             customerReplyWindow: {
               target: 'verifyingIdentity',
-              actions: [
-                assign({ verificationOverdue: true }),
-                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } },
-              ],
+              actions: [assign({ verificationOverdue: true }), { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } }],
             },
           },
           on: { CUSTOMER_INFO_PROVIDED: 'verifyingIdentity' },
@@ -222,10 +216,7 @@ export const accountSecurityMachineV2 = setup({
         // The customer asked for the reset: once verified, it goes out without a further step.
         IDENTITY_VERIFIED: {
           target: 'resettingCredentials',
-          actions: [
-            { type: 'recordVerification', params: ({ event }) => ({ method: event.method, note: event.note }) },
-            assign({ decisionReason: 'forgotten_password' }),
-          ],
+          actions: [{ type: 'recordVerification', params: ({ event }) => ({ method: event.method, note: event.note }) }, assign({ decisionReason: 'forgotten_password' })],
         },
         VERIFICATION_FAILED: {
           target: 'resolved',

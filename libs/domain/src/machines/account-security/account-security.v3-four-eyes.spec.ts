@@ -23,7 +23,7 @@ function verified(definition = accountSecurityDefinitionV3): CaseHarness {
 const offered = (security: CaseHarness, sender: EventSender) => allowedEvents(accountSecurityDefinitionV3, restoreSnapshot(accountSecurityDefinitionV3, security.snapshot), sender);
 
 describe('account security v3: unfreezing or resetting credentials needs a second person', () => {
-  it('an agent\'s UNFREEZE proposes: the account stays frozen and the case waits for approval', () => {
+  it("an agent's UNFREEZE proposes: the account stays frozen and the case waits for approval", () => {
     const security = verified();
     security.send('UNFREEZE', { reason: 'Login was the customer on a new phone' }, ANN);
     expect(security.state).toBe('awaitingApproval');

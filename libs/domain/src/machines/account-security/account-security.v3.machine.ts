@@ -154,10 +154,7 @@ export const accountSecurityMachineV3 = setup({
             // A silent customer keeps the account frozen; agents are told to chase.
             customerReplyWindow: {
               target: 'verifyingIdentity',
-              actions: [
-                assign({ verificationOverdue: true }),
-                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } },
-              ],
+              actions: [assign({ verificationOverdue: true }), { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } }],
             },
           },
           on: {
@@ -233,10 +230,7 @@ export const accountSecurityMachineV3 = setup({
           after: {
             customerReplyWindow: {
               target: 'verifyingIdentity',
-              actions: [
-                assign({ verificationOverdue: true }),
-                { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } },
-              ],
+              actions: [assign({ verificationOverdue: true }), { type: 'notify', params: { topic: 'account_security.verification_overdue', audience: ['agents'], alert: true } }],
             },
           },
           on: { CUSTOMER_INFO_PROVIDED: 'verifyingIdentity' },

@@ -31,9 +31,7 @@ describe('balance discrepancy: a correction needs a supervisor', () => {
     const discrepancy = proposed();
     discrepancy.send('APPROVE_CORRECTION', {}, SENDERS.supervisor);
     expect(discrepancy.state).toBe('postingCorrection');
-    expect(discrepancy.effects('postBalanceCorrection')).toEqual([
-      { type: 'postBalanceCorrection', params: { amountMinor: 500, currency: 'CNY', direction: 'credit' } },
-    ]);
+    expect(discrepancy.effects('postBalanceCorrection')).toEqual([{ type: 'postBalanceCorrection', params: { amountMinor: 500, currency: 'CNY', direction: 'credit' } }]);
 
     discrepancy.send('CORRECTION_POSTED', { ledgerEntryRef: 'le_77' }, SENDERS.system);
     expect(discrepancy.state).toBe('resolved');
@@ -60,8 +58,6 @@ describe('balance discrepancy: a correction needs a supervisor', () => {
   it('only lets the ledger confirm a posting', () => {
     const discrepancy = proposed();
     discrepancy.send('APPROVE_CORRECTION', {}, SENDERS.supervisor);
-    expect(catchDomainError(() => discrepancy.send('CORRECTION_POSTED', { ledgerEntryRef: 'le_1' }, SENDERS.supervisor)).code).toBe(
-      DomainErrorCode.EventNotPermitted,
-    );
+    expect(catchDomainError(() => discrepancy.send('CORRECTION_POSTED', { ledgerEntryRef: 'le_1' }, SENDERS.supervisor)).code).toBe(DomainErrorCode.EventNotPermitted);
   });
 });

@@ -46,7 +46,7 @@ const balanceDiscrepancyEventsV2: Record<string, EventSpec<BalanceDiscrepancyCon
   RESOLVE_WITHOUT_CORRECTION: v1Events.RESOLVE_WITHOUT_CORRECTION!,
   CORRECTION_POSTED: {
     ...v1Events.CORRECTION_POSTED!,
-    description: "The wallet posted the correction (its callback, with the ledger entry)",
+    description: 'The wallet posted the correction (its callback, with the ledger entry)',
     sentBy: WALLET,
   },
 };

@@ -13,7 +13,7 @@ function explainedByPending(): CaseHarness {
 }
 
 describe('balance discrepancy v2: "explained by pending" closes only once the wallet shows it settled', () => {
-  it('asks the wallet instead of resolving on the agent\'s word', () => {
+  it("asks the wallet instead of resolving on the agent's word", () => {
     const discrepancy = explainedByPending();
     expect(discrepancy.state).toBe('confirmingSettlement.checking');
     expect(discrepancy.effects()).toEqual([{ type: 'checkPendingTransactions', params: { refs: ['TX_TOPUP_7'], attempt: 1 } }]);

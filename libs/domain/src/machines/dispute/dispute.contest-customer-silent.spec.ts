@@ -24,9 +24,7 @@ describe('dispute: contest, then the customer does not answer the information re
     dispute.fire('infoReplyWindow');
 
     expect(dispute.state).toBe('resolved');
-    expect(dispute.context.decisions).toEqual([
-      { outcome: 'rejected', amountMinor: 0, reason: 'customer_did_not_respond', stage: 'first', decidedBy: 'deadline' },
-    ]);
+    expect(dispute.context.decisions).toEqual([{ outcome: 'rejected', amountMinor: 0, reason: 'customer_did_not_respond', stage: 'first', decidedBy: 'deadline' }]);
     expect(dispute.context.openInfoRequest).toBeNull();
     expect(dispute.effects('requestRefund')).toEqual([]);
   });

@@ -35,8 +35,7 @@ export const disputeDefinitionV3: CaseMachineDefinition<DisputeContextV3> = {
     MERCHANT_ACCEPT: {
       ...v2Events.MERCHANT_ACCEPT!,
       // An agent who heard the merchant accept proposes it with the reason, for a second person's approval.
-      authorise: (_context, sender) =>
-        sender.kind === 'agent' ? alwaysNeedsApproval('Accepting a dispute for the merchant', 'PROPOSE_MERCHANT_ACCEPT') : undefined,
+      authorise: (_context, sender) => (sender.kind === 'agent' ? alwaysNeedsApproval('Accepting a dispute for the merchant', 'PROPOSE_MERCHANT_ACCEPT') : undefined),
     },
     DECIDE_FULL_REFUND: {
       ...v2Events.DECIDE_FULL_REFUND!,

@@ -16,9 +16,7 @@ describe('dispute: refused events', () => {
     expect(error.code).toBe(DomainErrorCode.EventNotPermitted);
     expect(error.details.allowedEvents).toEqual(['WITHDRAW']);
 
-    expect(catchDomainError(() => dispute.send('REFUND_SUCCEEDED', { gatewayRefundId: 'rf_1' }, SENDERS.agent)).code).toBe(
-      DomainErrorCode.EventNotPermitted,
-    );
+    expect(catchDomainError(() => dispute.send('REFUND_SUCCEEDED', { gatewayRefundId: 'rf_1' }, SENDERS.agent)).code).toBe(DomainErrorCode.EventNotPermitted);
     expect(catchDomainError(() => dispute.send('FORWARD_TO_MERCHANT', {}, SENDERS.merchant)).code).toBe(DomainErrorCode.EventNotPermitted);
   });
 

@@ -243,8 +243,16 @@ export const disputeMachineV2 = setup({
     appealReview: {
       description: 'Second-stage review (like pre-arbitration). Its decision is final.',
       on: {
-        DECIDE_FULL_REFUND: { target: 'refunding', guard: 'somethingLeftToRefund', actions: { type: 'decideFullRefund', params: ({ event }) => ({ decidedBy: 'agent' as const, reason: event.reason }) } },
-        DECIDE_PARTIAL_REFUND: { target: 'refunding', guard: 'somethingLeftToRefund', actions: { type: 'decidePartialRefund', params: ({ event }) => ({ amountMinor: event.amountMinor, reason: event.reason }) } },
+        DECIDE_FULL_REFUND: {
+          target: 'refunding',
+          guard: 'somethingLeftToRefund',
+          actions: { type: 'decideFullRefund', params: ({ event }) => ({ decidedBy: 'agent' as const, reason: event.reason }) },
+        },
+        DECIDE_PARTIAL_REFUND: {
+          target: 'refunding',
+          guard: 'somethingLeftToRefund',
+          actions: { type: 'decidePartialRefund', params: ({ event }) => ({ amountMinor: event.amountMinor, reason: event.reason }) },
+        },
         DECIDE_REJECT: { target: 'resolved', actions: { type: 'decideReject', params: ({ event }) => ({ decidedBy: 'agent' as const, reason: event.reason }) } },
       },
     },
@@ -252,4 +260,3 @@ export const disputeMachineV2 = setup({
     withdrawn: { type: 'final', entry: { type: 'notify', params: { topic: 'dispute.withdrawn', audience: ['merchant'] } } },
   },
 });
-

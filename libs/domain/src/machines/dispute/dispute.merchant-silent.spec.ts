@@ -15,9 +15,7 @@ describe('dispute: a merchant who stays silent loses the dispute', () => {
 
     expect(dispute.state).toBe('refunding.pending');
     expect(dispute.effects('requestRefund')).toEqual([{ type: 'requestRefund', params: { amountMinor: 10_000, currency: 'CNY', attempt: 1 } }]);
-    expect(dispute.context.decisions).toEqual([
-      { outcome: 'full_refund', amountMinor: 10_000, reason: 'merchant_did_not_respond', stage: 'first', decidedBy: 'deadline' },
-    ]);
+    expect(dispute.context.decisions).toEqual([{ outcome: 'full_refund', amountMinor: 10_000, reason: 'merchant_did_not_respond', stage: 'first', decidedBy: 'deadline' }]);
   });
 
   it('resolves once the refund went out and closes after the appeal window', () => {

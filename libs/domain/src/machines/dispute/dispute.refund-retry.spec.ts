@@ -26,9 +26,7 @@ describe('dispute: refund failure, automatic retries, exhaustion, manual retry',
     expect(dispute.state).toBe('refunding.failed');
 
     dispute.send('RETRY_REFUND', {}, SENDERS.agent);
-    expect(dispute.effects('requestRefund')).toEqual([
-      { type: 'requestRefund', params: { amountMinor: 10_000, currency: 'CNY', attempt: MAX_AUTOMATIC_REFUND_ATTEMPTS + 1 } },
-    ]);
+    expect(dispute.effects('requestRefund')).toEqual([{ type: 'requestRefund', params: { amountMinor: 10_000, currency: 'CNY', attempt: MAX_AUTOMATIC_REFUND_ATTEMPTS + 1 } }]);
     dispute.send('REFUND_SUCCEEDED', { gatewayRefundId: 'rf_1' }, SENDERS.system);
     expect(dispute.state).toBe('resolved');
     expect(dispute.context.refundedMinor).toBe(10_000);

@@ -19,9 +19,7 @@ describe('dispute v2: silence counts only when the information request was deliv
     expect(dispute.context.customerNotified).toBe(true);
     dispute.fire('infoReplyWindow');
     expect(dispute.state).toBe('resolved');
-    expect(dispute.context.decisions).toEqual([
-      { outcome: 'rejected', amountMinor: 0, reason: 'customer_did_not_respond', stage: 'first', decidedBy: 'deadline' },
-    ]);
+    expect(dispute.context.decisions).toEqual([{ outcome: 'rejected', amountMinor: 0, reason: 'customer_did_not_respond', stage: 'first', decidedBy: 'deadline' }]);
   });
 
   it('hands the case back to an agent and tells the agents when nothing was delivered', () => {

@@ -45,7 +45,14 @@ describe('dispute v3: four eyes on money', () => {
     const dispute = inReview(80_000);
     dispute.send('PROPOSE_FULL_REFUND', { reason: 'No proof of delivery' }, SUE);
     expect(dispute.state).toBe('awaitingApproval');
-    expect(dispute.context.proposal).toEqual({ action: 'full_refund', amountMinor: 80_000, currency: 'CNY', reason: 'No proof of delivery', proposedBy: 'sup-sue', stage: 'first' });
+    expect(dispute.context.proposal).toEqual({
+      action: 'full_refund',
+      amountMinor: 80_000,
+      currency: 'CNY',
+      reason: 'No proof of delivery',
+      proposedBy: 'sup-sue',
+      stage: 'first',
+    });
     expect(dispute.effects('notify').map((effect) => effect.params)).toEqual([{ topic: 'dispute.approval_requested', audience: ['agents'], alert: true }]);
     expect(dispute.effects('requestRefund')).toEqual([]);
     expect(dispute.pendingDeadlines()).toEqual(['approvalWindow']);
@@ -106,7 +113,7 @@ describe('dispute v3: four eyes on money', () => {
     expect(dispute.state).toBe('refunding.pending');
   });
 
-  it("an agent cannot accept for the merchant directly: they propose it with the reason and a second person approves", () => {
+  it('an agent cannot accept for the merchant directly: they propose it with the reason and a second person approves', () => {
     const dispute = CaseHarness.open(disputeDefinitionV3, SAMPLE_FACTS.dispute);
     dispute.send('FORWARD_TO_MERCHANT', {}, ANN);
     const refused = catchDomainError(() => dispute.send('MERCHANT_ACCEPT', {}, ANN));

@@ -26,11 +26,7 @@ export interface InquiryInput {
   windows: CaseWindows;
 }
 
-export type InquiryEvent =
-  | { type: 'ANSWER'; answer: string }
-  | { type: 'FOLLOW_UP'; message: string }
-  | { type: 'CLOSE'; reason?: string }
-  | { type: 'REOPEN'; message: string };
+export type InquiryEvent = { type: 'ANSWER'; answer: string } | { type: 'FOLLOW_UP'; message: string } | { type: 'CLOSE'; reason?: string } | { type: 'REOPEN'; message: string };
 
 /**
  * The inquiry lifecycle, version 1: a question, not a claim for money.

@@ -5,7 +5,6 @@ import { refundExecutionEvents } from '../shared/refund-execution.events';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { paymentFailureMachineV1, type PaymentFailureContext, type PaymentFailureInput } from './payment-failure.machine';
 
-
 const AGENTS = ['agent'] as const;
 
 const paymentFailureEvents: Record<string, EventSpec<PaymentFailureContext>> = {

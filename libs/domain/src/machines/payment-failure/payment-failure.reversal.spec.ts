@@ -35,8 +35,6 @@ describe('payment failure: the debited amount is reversed', () => {
     expect(failure.fire('refundRetryBackoff')).toBeUndefined();
     expect(failure.state).toBe('reversing.failed');
     failure.send('RETRY_REFUND', {}, SENDERS.agent);
-    expect(failure.effects('requestRefund')).toEqual([
-      { type: 'requestRefund', params: { amountMinor: 25_000, currency: 'CNY', attempt: MAX_AUTOMATIC_REFUND_ATTEMPTS + 1 } },
-    ]);
+    expect(failure.effects('requestRefund')).toEqual([{ type: 'requestRefund', params: { amountMinor: 25_000, currency: 'CNY', attempt: MAX_AUTOMATIC_REFUND_ATTEMPTS + 1 } }]);
   });
 });

@@ -47,7 +47,12 @@ describe('payment failure v2: no money taken', () => {
 
     failure.send('WALLET_TRANSACTION_STATUS', { status: 'failed' }, SENDERS.system);
     expect(failure.state).toBe('resolved');
-    expect(failure.context).toMatchObject({ outcome: 'no_funds_taken', noFundsTakenVerifiedBy: 'wallet', walletStatus: 'failed', outcomeNote: 'Declined for balance; nothing captured' });
+    expect(failure.context).toMatchObject({
+      outcome: 'no_funds_taken',
+      noFundsTakenVerifiedBy: 'wallet',
+      walletStatus: 'failed',
+      outcomeNote: 'Declined for balance; nothing captured',
+    });
     expect(failure.effects('requestRefund')).toEqual([]);
   });
 
@@ -67,7 +72,7 @@ describe('payment failure v2: no money taken', () => {
     expect(failure.context.outcome).toBe('no_funds_taken');
   });
 
-  it('takes the agent\'s reason when the case names no transaction', () => {
+  it("takes the agent's reason when the case names no transaction", () => {
     const failure = investigating({ ...SAMPLE_FACTS.payment_failure, transactionRef: null });
     failure.send('RECORD_CAUSE', { cause: 'network' }, SENDERS.agent);
     failure.send('CLOSE_NO_FUNDS_TAKEN', { reason: 'Bank statement shows no debit' }, SENDERS.agent);

@@ -4,12 +4,7 @@ import { DomainError, DomainErrorCode } from '../../errors';
 import { remainingRefundable } from '../../money/money';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { paymentFailureDefinitionV1 } from './payment-failure.definition';
-import {
-  PAYMENT_FAILURE_CAUSES,
-  WALLET_TRANSACTION_STATUSES,
-  paymentFailureMachineV2,
-  type PaymentFailureContextV2,
-} from './payment-failure.v2.machine';
+import { PAYMENT_FAILURE_CAUSES, WALLET_TRANSACTION_STATUSES, paymentFailureMachineV2, type PaymentFailureContextV2 } from './payment-failure.v2.machine';
 
 const AGENTS = ['agent'] as const;
 // v1's events that v2 keeps as they are (none of them checks the context).
@@ -68,4 +63,3 @@ export const paymentFailureDefinitionV2: CaseMachineDefinition<PaymentFailureCon
   events: paymentFailureEventsV2,
   deadlines: paymentFailureDefinitionV1.deadlines,
 };
-

@@ -181,10 +181,7 @@ export const paymentFailureMachineV2 = setup({
     },
     verifyingNoFundsTaken: {
       description: "The wallet's record of the transaction is checked: only failed or reversed means no money was taken.",
-      entry: [
-        assign({ walletStatus: null }),
-        { type: 'checkTransactionStatus', params: ({ context }) => ({ transactionRef: context.transactionRef! }) },
-      ],
+      entry: [assign({ walletStatus: null }), { type: 'checkTransactionStatus', params: ({ context }) => ({ transactionRef: context.transactionRef! }) }],
       always: [
         {
           guard: 'walletShowsNoFundsTaken',

@@ -9,8 +9,7 @@ const v2Events = paymentFailureDefinitionV2.events as Record<string, EventSpec<P
 const reversePayment = v2Events.REVERSE_PAYMENT!;
 
 /** What a reversal with this payload gives back: its amount, or all that is still reversible. */
-const reversalAmount = (context: PaymentFailureContextV3, payload: { amountMinor?: number }) =>
-  payload.amountMinor ?? context.amount.amountMinor - context.refundedMinor;
+const reversalAmount = (context: PaymentFailureContextV3, payload: { amountMinor?: number }) => payload.amountMinor ?? context.amount.amountMinor - context.refundedMinor;
 
 /**
  * Version 3 takes version 2's catalogue and adds four eyes: a reversal within the sender's refund
@@ -29,10 +28,7 @@ export const paymentFailureDefinitionV3: CaseMachineDefinition<PaymentFailureCon
       ...reversePayment,
       // A check, not `authorise`: a partial reversal within the limit stays the agent's own decision.
       check: (context, payload: { amountMinor?: number }, sender) =>
-        firstRefusal(
-          reversePayment.check!(context, payload, sender),
-          refundNeedsApproval(sender, reversalAmount(context, payload), context.amount.currency, 'PROPOSE_REVERSAL'),
-        ),
+        firstRefusal(reversePayment.check!(context, payload, sender), refundNeedsApproval(sender, reversalAmount(context, payload), context.amount.currency, 'PROPOSE_REVERSAL')),
     },
     PROPOSE_REVERSAL: {
       description: "Propose giving money back to the customer (all that is still reversible, or amountMinor of it), for a second person's approval",

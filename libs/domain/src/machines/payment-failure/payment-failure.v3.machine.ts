@@ -176,7 +176,7 @@ export const paymentFailureMachineV3 = setup({
       },
     },
     awaitingApproval: {
-      description: 'A reversal above the proposer\'s limit waits for a second person: a supervisor other than the proposer approves or rejects it.',
+      description: "A reversal above the proposer's limit waits for a second person: a supervisor other than the proposer approves or rejects it.",
       entry: { type: 'notify', params: { topic: 'payment_failure.approval_requested', audience: ['agents'], alert: true } },
       after: {
         // Still waiting: escalate like overdue SLA work (priority up, supervisors alerted); it keeps waiting.
@@ -195,10 +195,7 @@ export const paymentFailureMachineV3 = setup({
     },
     verifyingNoFundsTaken: {
       description: "The wallet's record of the transaction is checked: only failed or reversed means no money was taken.",
-      entry: [
-        assign({ walletStatus: null }),
-        { type: 'checkTransactionStatus', params: ({ context }) => ({ transactionRef: context.transactionRef! }) },
-      ],
+      entry: [assign({ walletStatus: null }), { type: 'checkTransactionStatus', params: ({ context }) => ({ transactionRef: context.transactionRef! }) }],
       always: [
         {
           guard: 'walletShowsNoFundsTaken',

@@ -6,7 +6,6 @@ import { refundExecutionEvents } from '../shared/refund-execution.events';
 import type { CaseMachineDefinition, EventSpec, OpenCaseFacts } from '../definition';
 import { refundRequestMachineV1, refundableNow, type RefundRequestContext, type RefundRequestInput } from './refund-request.machine';
 
-
 const AGENTS = ['agent'] as const;
 /** The merchant decides through their API; an agent may decide for them or in review. */
 const MERCHANT_OR_AGENT = ['merchant', 'agent'] as const;

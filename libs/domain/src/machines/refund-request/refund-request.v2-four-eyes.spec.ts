@@ -103,7 +103,11 @@ describe('refund request v2: four eyes on money', () => {
   });
 
   it('the refund policy applies to proposals as to approvals', () => {
-    const late = CaseHarness.open(refundRequestDefinitionV2, { ...SAMPLE_FACTS.refund_request, amount: { amountMinor: 80_000, currency: 'CNY' }, openedAt: '2025-05-01T08:00:00.000Z' });
+    const late = CaseHarness.open(refundRequestDefinitionV2, {
+      ...SAMPLE_FACTS.refund_request,
+      amount: { amountMinor: 80_000, currency: 'CNY' },
+      openedAt: '2025-05-01T08:00:00.000Z',
+    });
     late.send('START_REVIEW', {}, ANN);
     expect(catchDomainError(() => late.send('PROPOSE_FULL_REFUND', { reason: 'Goodwill' }, ANN)).code).toBe(DomainErrorCode.RefundOutsidePolicy);
     expect(catchDomainError(() => late.send('PROPOSE_PARTIAL_REFUND', { amountMinor: 100, reason: 'Goodwill' }, ANN)).code).toBe(DomainErrorCode.RefundOutsidePolicy);

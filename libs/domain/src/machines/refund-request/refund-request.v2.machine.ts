@@ -3,13 +3,7 @@ import { assign, setup } from 'xstate';
 import { senderIdOf, type Proposal, type Stamped } from '../../approvals';
 import { effectActions, engineActions } from '../effects';
 import { MAX_AUTOMATIC_REFUND_ATTEMPTS } from '../windows';
-import {
-  refundableNow,
-  type RefundRequestContext,
-  type RefundRequestDecision,
-  type RefundRequestEvent,
-  type RefundRequestInput,
-} from './refund-request.machine';
+import { refundableNow, type RefundRequestContext, type RefundRequestDecision, type RefundRequestEvent, type RefundRequestInput } from './refund-request.machine';
 
 /** What an agent may propose for a second person's approval. */
 export type RefundRequestProposalAction = 'full_refund' | 'partial_refund';
@@ -255,10 +249,7 @@ export const refundRequestMachineV2 = setup({
           {
             guard: 'proposedFullRefund',
             target: 'refunding',
-            actions: [
-              { type: 'approveFullRefund', params: ({ context }) => ({ decidedAt: context.proposal!.stage, reason: context.proposal!.reason }) },
-              'clearProposal',
-            ],
+            actions: [{ type: 'approveFullRefund', params: ({ context }) => ({ decidedAt: context.proposal!.stage, reason: context.proposal!.reason }) }, 'clearProposal'],
           },
           {
             target: 'refunding',
