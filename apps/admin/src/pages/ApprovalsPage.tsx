@@ -169,7 +169,7 @@ export default function ApprovalsPage() {
         locale={{ emptyText: <Empty description={i18n.t('approvals.empty')} /> }}
       />
       {approvals.hasNextPage ? (
-        <Button onClick={() => approvals.fetchNextPage()} loading={approvals.isFetchingNextPage} data-testid="approvals-more">
+        <Button onClick={() => void approvals.fetchNextPage()} loading={approvals.isFetchingNextPage} data-testid="approvals-more">
           {i18n.t('approvals.loadMore')}
         </Button>
       ) : null}
