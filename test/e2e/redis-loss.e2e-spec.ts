@@ -1,15 +1,24 @@
 import { jobIds } from '@app/queues';
 import { Reconciler } from '@app/workers';
+import type { ChildProcess } from 'node:child_process';
+import { freePort, startRedis, stopRedis } from '../support/redis-server';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
 describe('Redis loses everything (FLUSHALL) while deadlines are pending', () => {
   let t: TestApp;
+  let redis: ChildProcess;
   beforeAll(async () => {
+    // A redis-server of this file's own: FLUSHALL must not touch the test files running beside it.
+    const port = await freePort();
+    redis = await startRedis(port);
     // Windows long enough to flush before they fire; the reconciler runs every 500 ms.
-    t = await startTestApp({ DISPUTE_MERCHANT_RESPONSE_SECONDS: '4', RECONCILE_INTERVAL_MS: '500' });
+    t = await startTestApp({ DISPUTE_MERCHANT_RESPONSE_SECONDS: '4', RECONCILE_INTERVAL_MS: '500', REDIS_PORT: String(port) });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    if (redis) await stopRedis(redis);
+  });
 
   it('every pending deadline comes back from PostgreSQL and fires exactly once', async () => {
     const ids: string[] = [];

@@ -4,6 +4,8 @@ import type { Queue } from 'bullmq';
 import { FireDeadline } from '@app/cases';
 import { QUEUES } from '@app/queues';
 import { DEFAULT_BUSINESS_CALENDAR, addBusinessMinutes } from '@app/domain';
+import type { ChildProcess } from 'node:child_process';
+import { freePort, startRedis, stopRedis } from '../support/redis-server';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -13,10 +15,14 @@ import { waitFor } from '../support/wait-for';
  */
 describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
   let t: TestApp;
+  let redis: ChildProcess;
   const SECONDS = 1 / 60;
 
   beforeAll(async () => {
-    t = await startTestApp({ RECONCILE_INTERVAL_MS: '500' });
+    // A redis-server of this file's own: one test FLUSHALLs it, which must not touch the files running beside it.
+    const port = await freePort();
+    redis = await startRedis(port);
+    t = await startTestApp({ RECONCILE_INTERVAL_MS: '500', REDIS_PORT: String(port) });
     // Cases from Weibo get a fast calendar-time policy; everything else keeps the defaults.
     await t.http
       .put('/v1/sla/policies/fast-weibo')
@@ -31,7 +37,10 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       })
       .expect(200);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    if (redis) await stopRedis(redis);
+  });
 
   const open = async (body: Record<string, unknown>) => (await t.http.post('/v1/cases').set('Authorization', t.auth).send(body).expect(201)).body;
   const getCase = async (id: string) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;

@@ -12,10 +12,41 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * The browser tests run against a production build of the admin UI made for this run in a
  * private folder: always current, and immune to anyone running `npm run build` (which empties
- * dist/) while the tests run. Vite builds it in a few seconds.
+ * dist/) while the tests run. One build serves every browser test file of a run (they may run in
+ * parallel workers): the first to come builds it under a lock, the others wait for it; the run's
+ * global teardown removes it. Outside a Jest run (no TEST_RUN_ID) each call builds its own.
  */
 export function buildAdminForTests(): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'admin-ui-build-'));
+  const runId = process.env.TEST_RUN_ID;
+  if (!runId) {
+    const dir = mkdtempSync(join(tmpdir(), 'admin-ui-build-'));
+    buildAdminInto(dir);
+    return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const dir = adminBuildDirOf(runId);
+  const lock = `${dir}.lock`;
+  for (;;) {
+    if (existsSync(join(dir, 'index.html'))) return { dir, remove: () => undefined };
+    try {
+      mkdirSync(lock); // atomic: exactly one worker builds
+    } catch {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250); // another worker is building
+      continue;
+    }
+    try {
+      if (!existsSync(join(dir, 'index.html'))) buildAdminInto(dir);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Where a run's shared admin build lives (the global teardown removes it). */
+export function adminBuildDirOf(runId: string): string {
+  return join(tmpdir(), `admin-ui-build-${runId}`);
+}
+
+function buildAdminInto(dir: string): void {
   execFileSync(
     process.execPath,
     [
@@ -32,7 +63,6 @@ export function buildAdminForTests(): { dir: string; remove(): void } {
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`the admin build in ${dir} has no index.html`);
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface Browser {
