@@ -89,7 +89,9 @@ async function main(): Promise<void> {
   const walletUrl = await listeningUrl(sim);
   await runToEnd(SEED_MAIN, { ...process.env, WALLET_BASE_URL: walletUrl });
   // No mail server in the demo: customer emails are written as .eml files under var/mail.
-  start('api', API_MAIN, { NOTIFY_EMAIL_DIR: './var/mail', ...process.env, RUN_WORKERS_IN_PROCESS: 'true', WALLET_BASE_URL: walletUrl });
+  // Warnings and errors only, unless asked (LOG_LEVEL=info shows a line per request and per job):
+  // the demo's own lines above must stay readable in the terminal.
+  start('api', API_MAIN, { NOTIFY_EMAIL_DIR: './var/mail', LOG_LEVEL: 'warn', ...process.env, RUN_WORKERS_IN_PROCESS: 'true', WALLET_BASE_URL: walletUrl });
   console.log(
     `demo: wallet simulator on ${walletUrl} (its ledger: ${walletUrl}/sim/refunds, callbacks: ${walletUrl}/sim/callbacks); ` +
       `API on ${engineUrl}. Refunds arrive 20 s after they are made. Ctrl-C stops both.`,
