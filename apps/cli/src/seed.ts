@@ -101,6 +101,23 @@ const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: str
       { type: 'REQUEST_CUSTOMER_INFO', question: 'Please confirm whether you shared your payment password.' },
     ],
   },
+  {
+    // Above the agent's ¥500 limit: the seeding agent proposes it, and it waits in the supervisors' approvals queue.
+    kind: 'dispute',
+    channel: 'chat',
+    priority: 'normal',
+    subject: '耳机与描述不符 Headphones missing parts',
+    customer: { id: 'u_10090', name: '孙丽', locale: 'zh-CN' },
+    merchantId: 'm_2002',
+    transactionRef: 'TX-20261119-0311',
+    amount: { amountMinor: 89900, currency: 'CNY' },
+    reason: 'not_as_described',
+    steps: [
+      { type: 'FORWARD_TO_MERCHANT' },
+      { type: 'MERCHANT_CONTEST', summary: 'All parts were in the box when it left the warehouse.' },
+      { type: 'PROPOSE_FULL_REFUND', reason: 'The courier photo shows the box opened; the merchant sent no packing record.' },
+    ],
+  },
 ];
 
 /** `npm run db:seed`: demo agents and cases. Does nothing if the demo admin exists already. */
