@@ -113,6 +113,16 @@ describe('inbox bell', () => {
     await waitFor(() => expect(bell().getAttribute('data-unread')).toBe('1'));
   });
 
+  it('names the four-eyes alerts of every kind: an approval requested, an approval overdue', async () => {
+    mockInbox([entry({ id: 'n4', type: 'balance_discrepancy.approval_requested' }), entry({ id: 'n5', type: 'dispute.approval_overdue' })]);
+    renderBell();
+    await waitFor(() => expect(bell().getAttribute('data-unread')).toBe('2'));
+    fireEvent.click(bell());
+    const rows = await screen.findAllByTestId('inbox-entry');
+    expect(within(rows[0]!).getByText('A decision waits for your approval')).toBeTruthy();
+    expect(within(rows[1]!).getByText('An approval is overdue')).toBeTruthy();
+  });
+
   it('“mark as read” marks it without leaving the page', async () => {
     const inbox = mockInbox([entry({})]);
     renderBell('zh-CN');

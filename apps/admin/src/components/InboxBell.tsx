@@ -16,6 +16,13 @@ const TITLE_OF: Record<string, MessageKey> = {
   'sla.breached': 'inbox.type.slaBreached',
 };
 
+/** What an entry says happened: by its type, or for the four-eyes alerts every kind sends (`<kind>.approval_…`) by the suffix. */
+function titleOf(type: string): MessageKey {
+  if (type.endsWith('.approval_requested')) return 'inbox.type.approvalRequested';
+  if (type.endsWith('.approval_overdue')) return 'inbox.type.approvalOverdue';
+  return TITLE_OF[type] ?? 'inbox.type.other';
+}
+
 function BellIcon() {
   return (
     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false" fill="currentColor">
@@ -136,7 +143,7 @@ export function InboxBell() {
                 <List.Item.Meta
                   title={
                     <Space size="small" wrap>
-                      <Typography.Text strong={!entry.readAt}>{i18n.t(TITLE_OF[entry.type] ?? 'inbox.type.other')}</Typography.Text>
+                      <Typography.Text strong={!entry.readAt}>{i18n.t(titleOf(entry.type))}</Typography.Text>
                       {entry.audience === 'supervisors' && <Tag>{i18n.t('inbox.supervisors')}</Tag>}
                     </Space>
                   }

@@ -229,6 +229,8 @@ export const en = {
     'inbox.type.merchantReplied': 'The merchant answered',
     'inbox.type.slaReminder': 'SLA reminder',
     'inbox.type.slaBreached': 'SLA breached',
+    'inbox.type.approvalRequested': 'A decision waits for your approval',
+    'inbox.type.approvalOverdue': 'An approval is overdue',
     'inbox.type.other': 'Notification',
 
     'conversation.title': 'Conversation',

@@ -223,6 +223,8 @@ export const zhCN: Dictionary = {
     'inbox.type.merchantReplied': '商户回复了',
     'inbox.type.slaReminder': 'SLA 提醒',
     'inbox.type.slaBreached': 'SLA 已超时',
+    'inbox.type.approvalRequested': '有待您审批的决定',
+    'inbox.type.approvalOverdue': '审批已超时',
     'inbox.type.other': '通知',
 
     'conversation.title': '沟通记录',
