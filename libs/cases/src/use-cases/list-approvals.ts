@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AgentEntity, CaseEntity, DeadlineEntity } from '@app/db';
-import { allowedEvents, definitionFor, DomainError, DomainErrorCode, restoreSnapshot } from '@app/domain';
+import { AgentEntity, CaseEntity, DeadlineEntity, decodeCursor, encodeCursor, isIsoInstant } from '@app/db';
+import { allowedEvents, definitionFor, restoreSnapshot } from '@app/domain';
 import { senderOf, type Actor } from '../actor';
 import { APPROVAL_VERDICTS, approvalStates } from '../approvals/approval-verdicts';
 import { isUuid } from '../errors';
@@ -36,25 +36,6 @@ export interface ApprovalPage {
   nextCursor: string | null;
 }
 
-function invalidCursor(): DomainError {
-  return new DomainError(DomainErrorCode.ValidationFailed, 'The cursor is not one this API returned.', {
-    fields: [{ path: 'cursor', message: 'invalid cursor' }],
-  });
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isUuid(String(value[1]))) {
-      const at = new Date(value[0]);
-      if (!Number.isNaN(at.getTime()) && at.toISOString() === value[0]) return [value[0], value[1] as string];
-    }
-  } catch {
-    // fall through
-  }
-  throw invalidCursor();
-}
-
 interface ProposalInContext {
   action?: string;
   amountMinor?: number;
@@ -82,7 +63,7 @@ export class ListApprovals {
     const params: unknown[] = states.flatMap((s) => [s.kind, s.version, s.state]);
     let keyset = '';
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor);
+      const [at, id] = decodeCursor(query.cursor, 2, ([since, caseId]) => isIsoInstant(since!) && isUuid(caseId!));
       keyset = 'and (s.since, c.id) > (?::timestamptz, ?::uuid)';
       params.push(at, id);
     }
@@ -146,7 +127,7 @@ export class ListApprovals {
     const last = cases[cases.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([sinceOf.get(last.id)!.toISOString(), last.id])).toString('base64url') : null,
+      nextCursor: rows.length > limit && last ? encodeCursor([sinceOf.get(last.id)!.toISOString(), last.id]) : null,
     };
   }
 }
