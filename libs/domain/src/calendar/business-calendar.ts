@@ -33,6 +33,21 @@ export interface MakeUpWorkday {
 }
 
 /**
+ * How far a year's public-holiday schedule can be trusted: `confirmed` once it is the announced
+ * one (China's State Council publishes the next year's in November or so), `provisional` while it
+ * holds only what is known in advance. The admin UI warns while this year or the next is not
+ * confirmed, since deadlines in an unconfirmed year may move.
+ */
+export interface YearSchedule {
+  year: number;
+  status: 'confirmed' | 'provisional';
+  /** Where the dates come from (the announcement, the file imported). */
+  source?: string;
+}
+
+export const YEAR_SCHEDULE_STATUSES: readonly YearSchedule['status'][] = ['confirmed', 'provisional'];
+
+/**
  * When work happens, in the local time of `timeZone` (an IANA zone name). The weekly hours give
  * each weekday its spans in order (an empty list for a day off); holidays remove whole dates;
  * make-up working days add whole dates back. A date may not be both.
@@ -44,6 +59,8 @@ export interface BusinessCalendar {
   weeklyHours: Readonly<Record<IsoWeekday, readonly WorkingSpan[]>>;
   holidays: readonly Holiday[];
   makeUpWorkdays: readonly MakeUpWorkday[];
+  /** The years whose holidays follow a published schedule; absent in calendars that follow none (24/7). */
+  schedules?: readonly YearSchedule[];
 }
 
 /** The zone a calendar is in unless it says otherwise (the wallet's home market). */
@@ -127,8 +144,32 @@ export function validateBusinessCalendar(input: unknown): FieldIssue[] {
       makeUpDates.set(day, index);
     });
   }
+
+  if (input.schedules !== undefined) validateSchedules(input.schedules, issue);
   return issues;
 }
+
+function validateSchedules(schedules: unknown, issue: (path: string, message: string) => void): void {
+  if (!Array.isArray(schedules)) return issue('schedules', 'must be an array of {year, status, source?}');
+  const years = new Map<number, number>();
+  schedules.forEach((schedule: unknown, index) => {
+    const path = `schedules.${index}`;
+    if (!isRecord(schedule)) return issue(path, 'must be an object with year, status and optional source');
+    if (!YEAR_SCHEDULE_STATUSES.includes(schedule.status as YearSchedule['status'])) issue(`${path}.status`, 'must be "confirmed" or "provisional"');
+    if (schedule.source !== undefined && (typeof schedule.source !== 'string' || schedule.source.length > 500))
+      issue(`${path}.source`, 'must be a string of at most 500 characters');
+    const year = schedule.year;
+    if (typeof year !== 'number' || !Number.isInteger(year) || year < MIN_SCHEDULE_YEAR || year > MAX_SCHEDULE_YEAR) {
+      return issue(`${path}.year`, `must be a year from ${MIN_SCHEDULE_YEAR} to ${MAX_SCHEDULE_YEAR}`);
+    }
+    const first = years.get(year);
+    if (first !== undefined) return issue(`${path}.year`, `is already listed (schedules.${first})`);
+    years.set(year, index);
+  });
+}
+
+export const MIN_SCHEDULE_YEAR = 2000;
+export const MAX_SCHEDULE_YEAR = 2100;
 
 /** Throws a ValidationFailed DomainError listing every field error. */
 export function assertValidBusinessCalendar(input: unknown): asserts input is BusinessCalendar {

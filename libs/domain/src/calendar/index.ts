@@ -5,6 +5,8 @@ export {
   assertValidBusinessCalendar,
   makeUpWorkdayHours,
   validateBusinessCalendar,
+  YEAR_SCHEDULE_STATUSES,
+  type YearSchedule,
   type BusinessCalendar,
   type Holiday,
   type IsoWeekday,
@@ -30,4 +32,5 @@ export {
   type PublicHolidayYear,
 } from './prc-holidays';
 export { ALWAYS_ON_CALENDAR } from './always-on';
+export { SCHEDULE_FILE_FORMATS, applyYearSchedule, parseYearScheduleFile, unconfirmedScheduleYears, type ScheduleFileFormat, type YearScheduleImport } from './schedule-import';
 export { isValidTimeZone } from './zoned-time';

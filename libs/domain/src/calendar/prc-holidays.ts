@@ -143,6 +143,7 @@ export const DEFAULT_BUSINESS_CALENDAR: Readonly<BusinessCalendar> = deepFreeze<
   },
   holidays: PRC_PUBLIC_HOLIDAYS.flatMap((year) => year.holidays),
   makeUpWorkdays: PRC_PUBLIC_HOLIDAYS.flatMap((year) => year.makeUpWorkdays),
+  schedules: PRC_PUBLIC_HOLIDAYS.map((year) => ({ year: year.year, status: year.provisional ? 'provisional' : 'confirmed', source: year.source })),
 });
 
 deepFreeze(PRC_PUBLIC_HOLIDAYS);
