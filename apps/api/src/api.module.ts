@@ -26,6 +26,7 @@ import { WebhooksModule } from '@app/webhooks';
 import { AuditLogController } from './admin/audit-log.controller';
 import { CaseLogController } from './audit/case-log.controller';
 import { MerchantsAdminController } from './admin/merchants-admin.controller';
+import { MerchantWebhooksAdminController } from './admin/merchant-webhooks-admin.controller';
 import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
 import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
@@ -80,6 +81,7 @@ export class ApiModule {
         MerchantWebhooksController,
         IntakeController,
         MerchantsAdminController,
+        MerchantWebhooksAdminController,
         CaseEvidenceController,
         AuditLogController,
         CaseLogController,

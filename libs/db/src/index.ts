@@ -13,5 +13,5 @@ export {
   ensureDatabase,
   listDatabases,
 } from './database-admin';
-export { ensureSlaDefaults } from './sla-defaults';
+export { ensureSlaDefaults, type SlaDefaultsResult } from './sla-defaults';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UUID_PATTERN, decodeCursor, encodeCursor, invalidCursor, isIsoInstant, pageOf, pageSize, type Page } from './keyset-page';

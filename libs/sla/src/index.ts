@@ -5,3 +5,4 @@ export { ListSlaPolicies, SaveSlaPolicy, ListBusinessCalendars, SaveBusinessCale
 export { ListSlaBreaches, type SlaBreachQuery, type SlaBreachView } from './use-cases/list-sla-breaches';
 export { CountUnreadNotifications, ListNotifications, MarkNotificationRead, type InboxReader } from './use-cases/agent-inbox';
 export { PreviewSlaChange, type SlaChangePreview } from './use-cases/preview-sla-change';
+export { ImportCalendarSchedule, type ImportCalendarScheduleCommand } from './use-cases/import-calendar-schedule';

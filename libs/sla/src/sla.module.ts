@@ -4,6 +4,7 @@ import { SlaCatalogue } from './sla-catalogue';
 import { SlaTracker } from './sla-tracker';
 import { CountUnreadNotifications, ListNotifications, MarkNotificationRead } from './use-cases/agent-inbox';
 import { ListSlaBreaches } from './use-cases/list-sla-breaches';
+import { ImportCalendarSchedule } from './use-cases/import-calendar-schedule';
 import { PreviewSlaChange } from './use-cases/preview-sla-change';
 import { ListBusinessCalendars, ListSlaPolicies, SaveBusinessCalendar, SaveSlaPolicy } from './use-cases/manage-sla-policies';
 
@@ -17,6 +18,7 @@ const USE_CASES = [
   CountUnreadNotifications,
   MarkNotificationRead,
   PreviewSlaChange,
+  ImportCalendarSchedule,
 ];
 
 // The admin audit log records policy and calendar changes.

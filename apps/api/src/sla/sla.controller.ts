@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { JsonObjectPipe } from '@app/http';
 import {
@@ -8,6 +8,7 @@ import {
   ListBusinessCalendars,
   ListNotifications,
   ListSlaBreaches,
+  ImportCalendarSchedule,
   ListSlaPolicies,
   MarkNotificationRead,
   PreviewSlaChange,
@@ -20,6 +21,23 @@ export class BreachQueryDto {
   @IsOptional() @IsString() @MaxLength(64) policyId?: string;
   @IsOptional() @IsUUID() agentId?: string;
   @IsOptional() @IsUUID() caseId?: string;
+}
+
+export class ImportScheduleDto {
+  @ApiProperty({ example: 2027, description: 'The year the file holds; its holidays and make-up working days replace that year’s, other years stay.' })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year!: number;
+
+  @ApiProperty({ enum: ['json', 'ics'] })
+  @IsIn(['json', 'ics'])
+  format!: 'json' | 'ics';
+
+  @ApiProperty({ description: "The file's text: JSON {year?, provisional?, source?, holidays, makeUpWorkdays} or an iCalendar file of all-day events" })
+  @IsString()
+  @MaxLength(90_000)
+  content!: string;
 }
 
 export class InboxQueryDto {
@@ -37,6 +55,7 @@ export class SlaController {
     private readonly saveCalendar: SaveBusinessCalendar,
     private readonly listBreaches: ListSlaBreaches,
     private readonly previewChange: PreviewSlaChange,
+    private readonly importSchedule: ImportCalendarSchedule,
   ) {}
 
   @RequireRole('supervisor')
@@ -100,6 +119,18 @@ export class SlaController {
   @ApiOperation({ summary: 'Create or replace a business calendar (zone, weekly hours, holidays, make-up working days)' })
   putCalendar(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.saveCalendar.execute(id, body, adminAuditActor(agent));
+  }
+
+  @RequireRole('admin')
+  @Post('calendars/:id/schedule-import')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Replace one year's holidays and make-up working days of a calendar with a file's (JSON or iCalendar); a file that cannot be read changes nothing",
+    description:
+      'iCalendar: each VEVENT is an all-day period (DTSTART;VALUE=DATE, DTEND exclusive) named by SUMMARY; it is a make-up working day (调休上班) when CATEGORIES says WORKDAY (or MAKE-UP-WORKDAY, 上班, 补班) or SUMMARY contains 补班 or 上班, else a holiday. X-SCHEDULE-STATUS:PROVISIONAL (JSON: "provisional": true) records the year as provisional; otherwise it is confirmed.',
+  })
+  importCalendarSchedule(@Param('id') id: string, @Body() body: ImportScheduleDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.importSchedule.execute({ calendarId: id, year: body.year, format: body.format, content: body.content }, adminAuditActor(agent));
   }
 
   @RequireRole('supervisor')

@@ -10,6 +10,10 @@ export class BusinessCalendarEntity {
   @Property({ type: 'json' })
   definition!: BusinessCalendar;
 
+  /** The shipped definition this calendar was installed from (null for one an admin created): while equal to `definition`, nobody edited it. */
+  @Property({ type: 'json', nullable: true })
+  shippedDefinition?: BusinessCalendar | null;
+
   @Property({ type: 'timestamptz' })
   updatedAt: Date = new Date();
 }

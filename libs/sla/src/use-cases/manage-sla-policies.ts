@@ -75,7 +75,7 @@ export class SaveSlaPolicy {
 }
 
 const POLICY_FIELDS = ['name', 'position', 'match', 'calendarId', 'targets', 'reminders', 'active'] as const;
-const CALENDAR_FIELDS = ['name', 'timeZone', 'weeklyHours', 'holidays', 'makeUpWorkdays'] as const;
+const CALENDAR_FIELDS = ['name', 'timeZone', 'weeklyHours', 'holidays', 'makeUpWorkdays', 'schedules'] as const;
 
 /** Calendars by id, a page at a time. */
 @Injectable()
