@@ -46,7 +46,11 @@ describe('SLA and merchant configuration for admins', () => {
   afterAll(() => t?.close());
 
   const calendarRow = async (id: string) =>
-    (await t.sql<{ definition: BusinessCalendar; shipped_definition: BusinessCalendar | null }>(`select definition, shipped_definition from business_calendars where id = $1`, [id]))[0];
+    (
+      await t.sql<{ definition: BusinessCalendar; shipped_definition: BusinessCalendar | null }>(`select definition, shipped_definition from business_calendars where id = $1`, [
+        id,
+      ])
+    )[0];
   const importAs = (auth: string, id: string, body: Record<string, unknown>) => t.http.post(`/v1/sla/calendars/${id}/schedule-import`).set('Authorization', auth).send(body);
   const newCalendar = async (id: string) =>
     t.http
@@ -75,11 +79,10 @@ describe('SLA and merchant configuration for admins', () => {
       ]);
       expect(stored.makeUpWorkdays.filter((day) => day.date.startsWith('2027-'))).toEqual([{ date: '2027-02-14', name: '春节 补班' }]);
       // 2026 is as shipped.
-      expect(stored.holidays.filter((holiday) => holiday.date.startsWith('2026-'))).toEqual(DEFAULT_BUSINESS_CALENDAR.holidays.filter((holiday) => holiday.date.startsWith('2026-')));
-      expect(stored.schedules).toEqual([
-        expect.objectContaining({ year: 2026, status: 'confirmed' }),
-        { year: 2027, status: 'confirmed', source: '2027 schedule (test)' },
-      ]);
+      expect(stored.holidays.filter((holiday) => holiday.date.startsWith('2026-'))).toEqual(
+        DEFAULT_BUSINESS_CALENDAR.holidays.filter((holiday) => holiday.date.startsWith('2026-')),
+      );
+      expect(stored.schedules).toEqual([expect.objectContaining({ year: 2026, status: 'confirmed' }), { year: 2027, status: 'confirmed', source: '2027 schedule (test)' }]);
       const audit = await t.http.get('/v1/admin/audit-log?targetType=business_calendar&targetId=import-ics').set('Authorization', t.auth).expect(200);
       expect(audit.body.data[0]).toMatchObject({
         action: 'business_calendar.schedule_imported',
@@ -192,7 +195,13 @@ describe('SLA and merchant configuration for admins', () => {
       merchant = await t.createMerchant();
       other = await t.createMerchant();
       receiver = await startWebhookReceiver(() => 200);
-      endpointId = (await t.http.post('/v1/merchant/webhook-endpoints').set('Authorization', merchant.auth).send({ url: receiver.url, events: ['*'] }).expect(200)).body.id;
+      endpointId = (
+        await t.http
+          .post('/v1/merchant/webhook-endpoints')
+          .set('Authorization', merchant.auth)
+          .send({ url: receiver.url, events: ['*'] })
+          .expect(200)
+      ).body.id;
       const { body } = await t.http
         .post('/v1/cases')
         .set('Authorization', t.auth)
@@ -214,7 +223,11 @@ describe('SLA and merchant configuration for admins', () => {
 
       const replayed = await t.http.post(`/v1/admin/merchants/${merchant.id}/webhook-deliveries/${delivery!.id}/replay`).set('Authorization', t.auth).expect(200);
       expect(replayed.body).toMatchObject({ id: delivery!.id, event_id: delivery!.event_id });
-      const again = await waitFor('the replay to arrive', async () => receiver.accepted().filter((request) => request.headers['webhook-id'] === delivery!.event_id).length >= 2, 20_000);
+      const again = await waitFor(
+        'the replay to arrive',
+        async () => receiver.accepted().filter((request) => request.headers['webhook-id'] === delivery!.event_id).length >= 2,
+        20_000,
+      );
       expect(again).toBe(true);
       // Another merchant sees none of it.
       expect((await t.http.get(`/v1/admin/merchants/${other.id}/webhook-deliveries`).set('Authorization', t.auth).expect(200)).body.data).toEqual([]);
@@ -230,7 +243,9 @@ describe('SLA and merchant configuration for admins', () => {
       for (const auth of [supervisor, agent]) {
         expect((await t.http.get(`/v1/admin/merchants/${merchant.id}/webhook-endpoints`).set('Authorization', auth).expect(403)).body.code).toBe('FORBIDDEN');
         expect((await t.http.get(`/v1/admin/merchants/${merchant.id}/webhook-deliveries`).set('Authorization', auth).expect(403)).body.code).toBe('FORBIDDEN');
-        expect((await t.http.post(`/v1/admin/merchants/${merchant.id}/webhook-deliveries/${deliveryId}/replay`).set('Authorization', auth).expect(403)).body.code).toBe('FORBIDDEN');
+        expect((await t.http.post(`/v1/admin/merchants/${merchant.id}/webhook-deliveries/${deliveryId}/replay`).set('Authorization', auth).expect(403)).body.code).toBe(
+          'FORBIDDEN',
+        );
       }
       await t.http.get(`/v1/admin/merchants/${merchant.id}/webhook-endpoints`).expect(401);
       // The merchant's own key is not an agent session.

@@ -17,6 +17,9 @@ const SupervisorPage = lazy(() => import('./pages/SupervisorPage'));
 const ApprovalsPage = lazy(() => import('./pages/ApprovalsPage'));
 const MacrosPage = lazy(() => import('./pages/MacrosPage'));
 const AgentsPage = lazy(() => import('./pages/AgentsPage'));
+const SlaPoliciesPage = lazy(() => import('./pages/SlaPoliciesPage'));
+const CalendarsPage = lazy(() => import('./pages/CalendarsPage'));
+const MerchantsPage = lazy(() => import('./pages/MerchantsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -54,6 +57,9 @@ export function App() {
                   <Route path="approvals" element={<ApprovalsPage />} />
                   <Route path="macros" element={<MacrosPage />} />
                   <Route path="agents" element={<AgentsPage />} />
+                  <Route path="sla-policies" element={<SlaPoliciesPage />} />
+                  <Route path="calendars" element={<CalendarsPage />} />
+                  <Route path="merchants" element={<MerchantsPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>

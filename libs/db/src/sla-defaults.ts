@@ -39,7 +39,8 @@ export async function ensureSlaDefaults(url: string, calendars: readonly Busines
         'run',
       );
       if (upgraded.affectedRows) result.upgraded.push(calendar.id);
-      else if ((await connection.execute(`select 1 from business_calendars where id = ? and definition <> ?::jsonb`, [calendar.id, shipped])).length) result.keptEdited.push(calendar.id);
+      else if ((await connection.execute(`select 1 from business_calendars where id = ? and definition <> ?::jsonb`, [calendar.id, shipped])).length)
+        result.keptEdited.push(calendar.id);
     }
     for (const policy of DEFAULT_SLA_POLICIES) {
       const added = await connection.execute<{ affectedRows: number }>(

@@ -1,4 +1,5 @@
 import type { CaseKind, Channel, Priority, DisputeReason } from '@domain/cases/case-kind';
+import { configEn } from './config-en';
 
 /**
  * English UI text. The Chinese dictionary is typed against this one (see Dictionary below), so a
@@ -8,6 +9,7 @@ import type { CaseKind, Channel, Priority, DisputeReason } from '@domain/cases/c
  */
 export const en = {
   messages: {
+    ...configEn,
     'app.title': 'Case desk',
     'nav.queue': 'Queue',
     'nav.intake': 'New case',

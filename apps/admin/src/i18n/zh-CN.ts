@@ -1,8 +1,10 @@
+import { configZhCN } from './config-zh-CN';
 import type { Dictionary } from './en';
 
 /** 简体中文界面文字。类型为 Dictionary：缺少或多出一个键都会编译失败。 */
 export const zhCN: Dictionary = {
   messages: {
+    ...configZhCN,
     'app.title': '工单台',
     'nav.queue': '工单队列',
     'nav.intake': '新建工单',

@@ -10,6 +10,9 @@ import type { Agent } from '../api/types';
 import { LOCALES, useI18n, type Locale } from '../i18n/i18n';
 import { errorCode, errorText } from '../lib/errors';
 
+/** The configuration pages, by path (their menu keys are the same). */
+const CONFIG_PAGES = ['sla-policies', 'calendars', 'merchants'] as const;
+
 const RANK: Record<Agent['role'], number> = { agent: 0, supervisor: 1, admin: 2 };
 export const atLeast = (agent: Agent | undefined | null, role: Agent['role']) => Boolean(agent && RANK[agent.role] >= RANK[role]);
 
@@ -73,7 +76,7 @@ export function AppLayout() {
           ? 'macros'
           : location.pathname.startsWith('/agents')
             ? 'agents'
-            : 'queue';
+            : (CONFIG_PAGES.find((page) => location.pathname.startsWith(`/${page}`)) ?? 'queue');
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
@@ -81,6 +84,9 @@ export function AppLayout() {
     ...(atLeast(agent, 'supervisor') ? [{ key: 'approvals', label: i18n.t('nav.approvals'), onClick: () => navigate('/approvals') }] : []),
     ...(atLeast(agent, 'admin') ? [{ key: 'macros', label: i18n.t('nav.macros'), onClick: () => navigate('/macros') }] : []),
     ...(atLeast(agent, 'supervisor') ? [{ key: 'agents', label: i18n.t('nav.agents'), onClick: () => navigate('/agents') }] : []),
+    ...(atLeast(agent, 'supervisor') ? [{ key: 'sla-policies', label: i18n.t('nav.slaPolicies'), onClick: () => navigate('/sla-policies') }] : []),
+    ...(atLeast(agent, 'supervisor') ? [{ key: 'calendars', label: i18n.t('nav.calendars'), onClick: () => navigate('/calendars') }] : []),
+    ...(atLeast(agent, 'admin') ? [{ key: 'merchants', label: i18n.t('nav.merchants'), onClick: () => navigate('/merchants') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>
