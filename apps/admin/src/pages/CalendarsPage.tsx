@@ -82,7 +82,7 @@ export default function CalendarsPage({ now = () => new Date() }: { now?: () => 
       {calendars.isError && <Alert type="error" showIcon title={errorText(calendars.error, i18n)} />}
       {!calendar && !calendars.isPending && !calendars.isError && <Empty description={i18n.t('calendars.empty')} />}
       {calendar && (
-        <Space direction="vertical" size="large" style={{ width: '100%' }}>
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Descriptions size="small" column={2} bordered>
             <Descriptions.Item label={i18n.t('calendars.id')}>
               <Typography.Text code>{calendar.id}</Typography.Text>
@@ -249,7 +249,7 @@ function ImportModal({ calendar, year, onClose, onImported }: { calendar: Busine
     setPending(true);
     setError(null);
     try {
-      const content = await file.text();
+      const content = await readText(file);
       const format = /\.json$/i.test(file.name) || file.type === 'application/json' ? 'json' : 'ics';
       await api('POST', `/v1/sla/calendars/${encodeURIComponent(calendar.id)}/schedule-import`, { year: importYear, format, content });
       toast.success(i18n.t('calendars.imported', { year: importYear }));
@@ -304,6 +304,16 @@ function ImportModal({ calendar, year, onClose, onImported }: { calendar: Busine
       )}
     </Modal>
   );
+}
+
+/** A chosen file's text (UTF-8). */
+function readText(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
+    reader.readAsText(file);
+  });
 }
 
 /** "09:00-12:00, 13:00-18:00" → spans; undefined when the text is not that shape. */

@@ -190,7 +190,7 @@ function ApiKeys({ merchant }: { merchant: MerchantRow }) {
   };
 
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Space wrap>
         <Select
           data-testid="key-kind"
@@ -305,7 +305,7 @@ function Webhooks({ merchant }: { merchant: MerchantRow }) {
   };
 
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Title level={5}>{i18n.t('merchants.endpoints')}</Typography.Title>
       <Table
         data-testid="webhook-endpoints"

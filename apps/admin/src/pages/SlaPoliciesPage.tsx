@@ -65,7 +65,7 @@ export default function SlaPoliciesPage() {
       title: i18n.t('slaConfig.col.name'),
       key: 'name',
       render: (_: unknown, policy: SlaPolicyRow) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <Typography.Text strong data-testid="policy-name">
             {policy.name}
           </Typography.Text>
@@ -85,7 +85,7 @@ export default function SlaPoliciesPage() {
       title: i18n.t('slaConfig.col.targets'),
       key: 'targets',
       render: (_: unknown, policy: SlaPolicyRow) => (
-        <Space direction="vertical" size={0} data-testid="policy-targets">
+        <Space orientation="vertical" size={0} data-testid="policy-targets">
           {TARGETS.filter((name) => policy.targets[name]).map((name) => (
             <span key={name} data-target={name}>
               {i18n.t(`slaConfig.target.${name}`)}: {targetText(i18n, policy.targets[name]!)}
