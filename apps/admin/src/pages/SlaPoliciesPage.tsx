@@ -304,7 +304,9 @@ function PolicyEditor({ policy, calendars, canSave, onClose }: { policy: SlaPoli
             <Switch data-testid="policy-form-active" />
           </Form.Item>
         </Space>
-        <Typography.Text strong>{i18n.t('slaConfig.col.targets')}</Typography.Text>
+        <Typography.Paragraph style={{ marginBottom: 4 }}>
+          <Typography.Text strong>{i18n.t('slaConfig.col.targets')}</Typography.Text>
+        </Typography.Paragraph>
         <Typography.Paragraph type="secondary">{i18n.t('slaConfig.targetsHint')}</Typography.Paragraph>
         <Space wrap align="start">
           {TARGETS.map((name) => (

@@ -125,6 +125,9 @@ describe('importing a year of holidays from a file', () => {
       'content.holidays.0.date',
       'content.holidays.0.name',
     ]);
+    expect(fieldsOf(() => parseYearScheduleFile('json', '{"holidays": [{"date": "2027-01-01", "name": "a\\u0000b"}]}', 2027)).map((field) => field.path)).toEqual([
+      'content.holidays.0.name',
+    ]);
     expect(fieldsOf(() => parseYearScheduleFile('json', '{}', 2027))).toEqual([{ path: 'content', message: 'lists no holidays and no make-up working days' }]);
     expect(fieldsOf(() => parseYearScheduleFile('json', '{}', 1999)).map((field) => field.path)).toEqual(['year']);
   });

@@ -17,6 +17,10 @@ export interface YearScheduleImport {
 /** A holiday period in a file is a few days long; anything longer is a mistake, not a holiday. */
 const MAX_EVENT_DAYS = 31;
 const MAX_DAYS_PER_YEAR = 366;
+/** Control characters have no place in a holiday's name (and PostgreSQL cannot store NUL in jsonb). */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole job.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const isName = (text: unknown): text is string => typeof text === 'string' && text.trim() !== '' && text.length <= 200 && !CONTROL.test(text);
 
 /**
  * Reads a year's schedule from a file's text. Every date must fall in `year`; anything the
@@ -98,8 +102,8 @@ function parseJson(content: string, year: number): YearScheduleImport {
   const issues: FieldIssue[] = [];
   if (file.year !== undefined && file.year !== year) issues.push({ path: 'content.year', message: `is ${String(file.year)}, not ${year}` });
   if (file.provisional !== undefined && typeof file.provisional !== 'boolean') issues.push({ path: 'content.provisional', message: 'must be true or false' });
-  if (file.source !== undefined && (typeof file.source !== 'string' || file.source.length > 500)) {
-    issues.push({ path: 'content.source', message: 'must be a string of at most 500 characters' });
+  if (file.source !== undefined && (typeof file.source !== 'string' || file.source.length > 500 || CONTROL.test(file.source))) {
+    issues.push({ path: 'content.source', message: 'must be a string of at most 500 characters without control characters' });
   }
   const readDays = (list: 'holidays' | 'makeUpWorkdays'): MakeUpWorkday[] => {
     const value = file[list];
@@ -116,8 +120,7 @@ function parseJson(content: string, year: number): YearScheduleImport {
       }
       const { date, name, hours } = entry as Record<string, unknown>;
       if (parseIsoDate(date) === undefined) issues.push({ path: `${path}.date`, message: 'must be a calendar date "YYYY-MM-DD"' });
-      if (typeof name !== 'string' || name.trim() === '' || name.length > 200)
-        issues.push({ path: `${path}.name`, message: 'must be a non-empty string of at most 200 characters' });
+      if (!isName(name)) issues.push({ path: `${path}.name`, message: 'must be a non-empty string of at most 200 characters without control characters' });
       if (list === 'holidays' && hours !== undefined) issues.push({ path: `${path}.hours`, message: 'only make-up working days have hours' });
       return [{ date: String(date), name: String(name).trim(), ...(hours !== undefined ? { hours: hours as MakeUpWorkday['hours'] } : {}) }];
     });
@@ -181,7 +184,7 @@ function parseIcs(content: string, year: number): YearScheduleImport {
       if (property.value.toUpperCase() === 'PROVISIONAL') status = 'provisional';
       else if (property.value.toUpperCase() !== 'CONFIRMED') at(property, 'X-SCHEDULE-STATUS must be CONFIRMED or PROVISIONAL');
     } else if (nested === 0 && property.name === 'X-WR-CALNAME') {
-      source = unescapeText(property.value).slice(0, 500);
+      source = unescapeText(property.value).slice(0, 500).replace(new RegExp(CONTROL.source, 'g'), '');
     }
   }
   if (event || nested !== 0) issues.push({ path: 'content', message: 'has a component that is never closed (END missing)' });
@@ -195,7 +198,7 @@ function parseIcs(content: string, year: number): YearScheduleImport {
     if (one('RRULE') || one('RDATE')) return void at(begin, 'recurring events (RRULE, RDATE) are not supported: list each year’s dates');
     const summary = one('SUMMARY');
     const name = summary ? unescapeText(summary.value).trim() : '';
-    if (!name || name.length > 200) return void at(summary ?? begin, 'the event needs a SUMMARY (its name) of at most 200 characters');
+    if (!isName(name)) return void at(summary ?? begin, 'the event needs a SUMMARY (its name) of at most 200 characters without control characters');
     const start = dateOf(one('DTSTART'));
     if (start === undefined) return void at(one('DTSTART') ?? begin, 'the event needs an all-day DTSTART (DTSTART;VALUE=DATE:YYYYMMDD)');
     const endProperty = one('DTEND');
