@@ -112,7 +112,7 @@ describe('SLA policies page', () => {
       path: '/v1/sla/policies/disputes',
       body: expect.objectContaining({ targets: { resolution: { minutes: 600, mode: 'business' } }, active: true }),
     });
-  }, 60_000);
+  }, 240_000);
 
   it('lets supervisors preview but not save, in Chinese too', async () => {
     mockApi();
