@@ -1,4 +1,5 @@
 export * from './cases/case-kind';
+export * from './disputes/evidence-requirements';
 export * from './money/money';
 export * from './money/transaction-match';
 export * from './money/refund-ledger';
