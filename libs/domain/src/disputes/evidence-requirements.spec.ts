@@ -1,5 +1,6 @@
 import { DISPUTE_REASONS } from '../cases/case-kind';
 import { DomainErrorCode } from '../errors';
+import { disputeFilingRefusal } from './dispute-filing';
 import {
   DISPUTE_EVIDENCE_REQUIREMENTS,
   EVIDENCE_TYPES,
@@ -83,5 +84,23 @@ describe('the filing window', () => {
     const late = filingWindowRefusal(paidAt, new Date(paidAt.getTime() + 120 * day + 1), 120);
     expect(late?.code).toBe(DomainErrorCode.OutsideFilingWindow);
     expect(late?.details).toEqual({ filingWindowDays: 120, transactionAt: '2026-01-01T00:00:00.000Z', windowClosedAt: '2026-05-01T00:00:00.000Z' });
+  });
+});
+
+describe('filing a dispute', () => {
+  const paidAt = new Date('2026-01-01T00:00:00.000Z');
+  const soon = new Date('2026-01-05T00:00:00.000Z');
+
+  it('refuses a dispute with another wallet user about a payment to a merchant', () => {
+    expect(disputeFilingRefusal({ reason: 'peer_transfer', merchantId: 'm_1', transactionAt: paidAt }, soon, 120)?.details.fields).toEqual([
+      { path: 'reason', message: expect.stringContaining('not for a payment to a merchant') },
+    ]);
+    expect(disputeFilingRefusal({ reason: 'peer_transfer', merchantId: null, transactionAt: paidAt }, soon, 120)).toBeUndefined();
+    expect(disputeFilingRefusal({ reason: 'not_received', merchantId: 'm_1', transactionAt: paidAt }, soon, 120)).toBeUndefined();
+  });
+
+  it('holds the filing window against the transaction time when one is known', () => {
+    expect(disputeFilingRefusal({ reason: 'not_received', merchantId: 'm_1', transactionAt: paidAt }, soon, 3)?.code).toBe(DomainErrorCode.OutsideFilingWindow);
+    expect(disputeFilingRefusal({ reason: 'not_received', merchantId: 'm_1', transactionAt: null }, soon, 3)).toBeUndefined();
   });
 });

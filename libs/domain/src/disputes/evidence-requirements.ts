@@ -120,6 +120,11 @@ export const DISPUTE_EVIDENCE_REQUIREMENTS: Readonly<Record<DisputeReason, Reaso
   },
 };
 
+/** The customer's items: their files' categories, and the wallet's own record of the transaction when the case names one. */
+export function customerEvidenceItems(categories: readonly string[], transactionRef: string | null): string[] {
+  return transactionRef ? [...categories, 'transaction_record'] : [...categories];
+}
+
 /** One side's requirements against what it has handed in so far. */
 /** Who the dispute is against; a reason no release knew is treated as a merchant dispute, as every dispute was before. */
 export function disputeCounterpartyOf(reason: string | null | undefined): DisputeCounterparty {
@@ -136,15 +141,10 @@ export interface EvidenceRequirementsStatus {
   missing: EvidenceType[];
 }
 
-export function requirementsOf(reason: string): ReasonRequirements {
-  const canonical = canonicalDisputeReason(reason);
-  if (!canonical) throw new DomainError(DomainErrorCode.ValidationFailed, `Unknown dispute reason "${reason}".`, { fields: [{ path: 'reason', message: reasonHint() }] });
-  return DISPUTE_EVIDENCE_REQUIREMENTS[canonical];
-}
-
-/** Where one side stands; null for the merchant side of a dispute without a merchant. */
+/** Where one side stands; null for the merchant side of a dispute without a merchant (or a reason no release knew). */
 export function evidenceRequirementsStatus(reason: string, side: 'customer' | 'merchant', providedItems: Iterable<string>): EvidenceRequirementsStatus | null {
-  const requirements = requirementsOf(reason)[side];
+  const canonical = canonicalDisputeReason(reason);
+  const requirements = canonical ? DISPUTE_EVIDENCE_REQUIREMENTS[canonical][side] : null;
   if (!requirements) return null;
   const given = new Set<EvidenceType>();
   for (const item of providedItems) {
