@@ -140,7 +140,10 @@ export async function queryMerchantDisputes(em: EntityManager, filter: MerchantD
   if (rows.length === 0) return [];
   const entities = await em.find(CaseEntity, { id: { $in: rows.map((row) => row.id) } });
   const byId = new Map(entities.map((entity) => [entity.id, entity]));
-  const items = await merchantEvidenceItems(em, rows.map((row) => row.id));
+  const items = await merchantEvidenceItems(
+    em,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => toView(byId.get(row.id)!, row, items.get(row.id) ?? []));
 }
 
