@@ -25,6 +25,8 @@ export interface SeedTransaction {
   payer_id?: string;
   status?: 'pending' | 'captured' | 'failed' | 'reversed';
   funding_sources?: Array<{ type: 'balance' | 'bank_card' | 'credit'; account_ref: string; amount_minor: number }>;
+  /** When the payment happened (ISO 8601); now by default. */
+  created_at?: string;
 }
 
 export interface SimCallback {

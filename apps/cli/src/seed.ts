@@ -82,7 +82,7 @@ const disputes: Array<OpenCaseCommand & { steps: Array<{ type: string; [key: str
     merchantId: 'm_2001',
     transactionRef: 'TX-20261115-0777',
     amount: { amountMinor: 4500, currency: 'CNY' },
-    reason: 'duplicate',
+    reason: 'duplicate_charge',
     steps: [{ type: 'FORWARD_TO_MERCHANT' }, { type: 'MERCHANT_CONTEST', summary: 'Second charge is a separate order #8812.' }],
   },
   {

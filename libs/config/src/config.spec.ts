@@ -318,3 +318,16 @@ describe('logs and traces', () => {
     expect(() => load(env)).toThrow(message);
   });
 });
+
+describe('the dispute filing window', () => {
+  it('is 120 days unless DISPUTE_FILING_WINDOW_DAYS says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).disputes.filingWindowDays).toBe(120);
+    expect(loadConfig({ NODE_ENV: 'test', DISPUTE_FILING_WINDOW_DAYS: '540' }).disputes.filingWindowDays).toBe(540);
+  });
+
+  it('refuses to boot with a window that is not a whole number of days from 1 to 3650', () => {
+    for (const bad of ['0', '-5', '12.5', 'ninety', '3651']) {
+      expect(() => loadConfig({ NODE_ENV: 'test', DISPUTE_FILING_WINDOW_DAYS: bad })).toThrow(/DISPUTE_FILING_WINDOW_DAYS must be/);
+    }
+  });
+});

@@ -137,6 +137,10 @@ export interface AppConfig {
     /** How often a worker looks for such orphans. */
     sweepIntervalMs: number;
   };
+  disputes: {
+    /** A dispute is filed within this many days of its transaction (DISPUTE_FILING_WINDOW_DAYS, 1 to 3650; 120 as card schemes allow). */
+    filingWindowDays: number;
+  };
   /** The customer API, called by the wallet backend on behalf of a signed-in customer. */
   customerApi: {
     /**
@@ -288,6 +292,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** Ten years at most: a longer window is a typo (seconds or minutes given as days), not a policy. */
+function filingWindowDays(env: Env): number {
+  const days = int(env, 'DISPUTE_FILING_WINDOW_DAYS', 120, 1);
+  if (days > 3650) throw new ConfigError(`DISPUTE_FILING_WINDOW_DAYS must be at most 3650 days, got "${env.DISPUTE_FILING_WINDOW_DAYS}"`);
+  return days;
 }
 
 /** A window in seconds from the environment, e.g. DISPUTE_MERCHANT_RESPONSE_SECONDS=30 for a demo. */
@@ -690,6 +701,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       orphanGraceMs: int(env, 'EVIDENCE_ORPHAN_GRACE_SECONDS', 3600, 900) * 1000,
       sweepIntervalMs: int(env, 'EVIDENCE_SWEEP_INTERVAL_SECONDS', 3600, 1) * 1000,
     },
+    disputes: { filingWindowDays: filingWindowDays(env) },
     webhooks: {
       allowPrivateTargets: bool(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
       retryDelaysMs: delays(env, 'WEBHOOK_RETRY_DELAYS_MS', DEFAULT_WEBHOOK_RETRY_DELAYS_MS),

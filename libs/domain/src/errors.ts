@@ -93,6 +93,10 @@ export enum DomainErrorCode {
   RefundExceedsTransaction = 'REFUND_EXCEEDS_TRANSACTION',
   /** The wallet did not answer (down, timing out, circuit open); nothing was written. */
   WalletUnavailable = 'WALLET_UNAVAILABLE',
+  /** A dispute submission lacks evidence its reason requires from that side; `missing` lists the evidence types. */
+  EvidenceRequirementsUnmet = 'EVIDENCE_REQUIREMENTS_UNMET',
+  /** The dispute is filed too long after the transaction (DISPUTE_FILING_WINDOW_DAYS). */
+  OutsideFilingWindow = 'OUTSIDE_FILING_WINDOW',
 }
 
 export interface FieldIssue {

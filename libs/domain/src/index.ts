@@ -1,4 +1,6 @@
 export * from './cases/case-kind';
+export * from './disputes/evidence-requirements';
+export * from './disputes/dispute-filing';
 export * from './money/money';
 export * from './money/transaction-match';
 export * from './money/refund-ledger';

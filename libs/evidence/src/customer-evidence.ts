@@ -11,8 +11,20 @@ import { EvidenceStorage } from './storage/evidence-storage';
 import { checkUploadedFiles } from './upload/checked-files';
 import type { EvidenceUpload } from './upload/evidence-upload.interceptor';
 
-/** What a customer's file shows; `receipt` and `transaction_record` are the proof of purchase. */
-export const CUSTOMER_EVIDENCE_CATEGORIES = ['receipt', 'transaction_record', 'product_photos', 'chat_log', 'other'] as const;
+/**
+ * What a customer's file shows; `receipt` and `transaction_record` are the proof of purchase. Each
+ * counts as the evidence type of its name (`other` as nothing) towards the dispute's requirements.
+ */
+export const CUSTOMER_EVIDENCE_CATEGORIES = [
+  'receipt',
+  'transaction_record',
+  'product_photos',
+  'chat_log',
+  'cancellation_confirmation',
+  'refund_confirmation',
+  'police_report',
+  'other',
+] as const;
 export type CustomerEvidenceCategory = (typeof CUSTOMER_EVIDENCE_CATEGORIES)[number];
 
 export function customerEvidenceCategory(raw: string | undefined): CustomerEvidenceCategory {

@@ -2,10 +2,38 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseEntity, EvidenceFileEntity } from '@app/db';
 import { DomainError, DomainErrorCode, allowedEvents, definitionFor, restoreSnapshot } from '@app/domain';
 
-export const EVIDENCE_TEXT_FIELDS = ['receipt', 'product_description', 'shipping_proof', 'customer_communication', 'refund_policy', 'uncategorized_text'] as const;
+/**
+ * The merchant's text fields and file categories. Each counts as the evidence type of its name
+ * (shipping_proof and shipping_documentation as proof_of_delivery; the uncategorised ones as
+ * nothing), which is how a dispute's evidence requirements are met (see @app/domain).
+ */
+export const EVIDENCE_TEXT_FIELDS = [
+  'receipt',
+  'product_description',
+  'shipping_proof',
+  'tracking_number',
+  'customer_communication',
+  'refund_policy',
+  'service_documentation',
+  'cancellation_policy',
+  'refund_refusal_explanation',
+  'duplicate_charge_documentation',
+  'authorisation_proof',
+  'uncategorized_text',
+] as const;
 export type EvidenceTextField = (typeof EVIDENCE_TEXT_FIELDS)[number];
 
-export const EVIDENCE_FILE_CATEGORIES = ['receipt', 'shipping_documentation', 'customer_communication', 'refund_policy', 'uncategorized_file'] as const;
+export const EVIDENCE_FILE_CATEGORIES = [
+  'receipt',
+  'shipping_documentation',
+  'customer_communication',
+  'refund_policy',
+  'service_documentation',
+  'cancellation_policy',
+  'duplicate_charge_documentation',
+  'authorisation_proof',
+  'uncategorized_file',
+] as const;
 export type EvidenceFileCategory = (typeof EVIDENCE_FILE_CATEGORIES)[number];
 
 /**

@@ -57,6 +57,8 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.MerchantMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.RefundExceedsTransaction]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.WalletUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [DomainErrorCode.EvidenceRequirementsUnmet]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.OutsideFilingWindow]: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 /**

@@ -150,7 +150,10 @@ export class OpenCaseDto {
   @Type(() => MoneyDto)
   amount?: MoneyDto;
 
-  @ApiPropertyOptional({ description: 'Dispute reason: not_received, not_as_described, duplicate, unauthorised.' })
+  @ApiPropertyOptional({
+    description:
+      'Dispute reason: not_received, not_as_described, not_completed, duplicate_charge, unauthorised, credit_not_processed, cancelled, peer_transfer (a transfer to another wallet user; no merchant). The old `duplicate` is read as duplicate_charge.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)

@@ -62,7 +62,7 @@ export class StageEvidenceDto {
   @MaxLength(FIELD_MAX)
   product_description?: string | null;
 
-  @textField('Shipping or delivery proof: carrier, tracking number, delivery date, signature.')
+  @textField('Shipping or delivery proof: carrier, tracking number, delivery date, signature (counts as proof_of_delivery).')
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
@@ -85,6 +85,54 @@ export class StageEvidenceDto {
   @IsNotEmpty()
   @MaxLength(FIELD_MAX)
   refund_policy?: string | null;
+
+  @textField('Carrier and tracking number of the shipment.')
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  tracking_number?: string | null;
+
+  @textField('Proof the service was provided or the transaction completed (booking, usage log, completion record).')
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  service_documentation?: string | null;
+
+  @textField('The cancellation policy the customer agreed to, and how it was shown to them.')
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  cancellation_policy?: string | null;
+
+  @textField('Why the refund the customer expects is not owed (credit_not_processed).')
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  refund_refusal_explanation?: string | null;
+
+  @textField('What tells the two charges apart (separate orders, receipts, deliveries).')
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  duplicate_charge_documentation?: string | null;
+
+  @textField('Proof the account holder authorised the payment (device, login, delivery address, earlier orders).')
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(FIELD_MAX)
+  authorisation_proof?: string | null;
 
   @textField('Anything else.')
   @IsOptional()

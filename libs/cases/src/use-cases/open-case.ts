@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '@app/config';
+import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { CaseEntity, OutboxEntity } from '@app/db';
 import {
   currentDefinition,
+  disputeFilingRefusal,
   DomainError,
   DomainErrorCode,
   matchTransaction,
@@ -58,12 +59,21 @@ export class OpenCase {
     private readonly wallet: WalletPort,
     private readonly contactBox: ContactBox,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(opening: OpenCaseCommand, actor: Actor): Promise<string> {
-    const { command, ledger } = await this.heldAgainstWallet(opening);
+    const { command, ledger, transactionAt } = await this.heldAgainstWallet(opening);
     const definition = currentDefinition(command.kind);
     const now = this.clock.now();
+    if (command.kind === 'dispute') {
+      const refusal = disputeFilingRefusal(
+        { reason: command.reason ?? null, merchantId: command.merchantId ?? null, transactionAt: transactionAt ?? purchaseTime(command.purchasedAt) },
+        now,
+        this.config.disputes.filingWindowDays,
+      );
+      if (refusal) throw refusal;
+    }
     // The matched SLA policy sets the case's windows (merchant response, customer reply) and clocks.
     const securityReport = securityReportOf(command.kind, command.securityReport);
     const sla = await this.sla.forFacts({ kind: command.kind, priority: command.priority, channel: command.channel, securityReport });
@@ -135,8 +145,8 @@ export class OpenCase {
     return id;
   }
 
-  /** The command with the reference normalised and the wallet's amount, currency and merchant filled in. */
-  private async heldAgainstWallet(command: OpenCaseCommand): Promise<{ command: OpenCaseCommand; ledger: RefundLedgerOpening | null }> {
+  /** The command with the reference normalised and the wallet's amount, currency and merchant filled in, and when the wallet says it happened. */
+  private async heldAgainstWallet(command: OpenCaseCommand): Promise<{ command: OpenCaseCommand; ledger: RefundLedgerOpening | null; transactionAt?: Date }> {
     if (command.transactionRef === undefined || command.transactionRef === null) return { command, ledger: null };
     const transactionRef = normaliseTransactionRef(command.transactionRef);
     if (!transactionRef) {
@@ -147,6 +157,7 @@ export class OpenCase {
     return {
       command: { ...command, transactionRef, amount: matched.amount, merchantId: matched.merchantId },
       ledger: { transactionRef, currency: transaction.currency, capturedMinor: transaction.amountMinor, alreadyRefundedMinor: transaction.refundedMinor },
+      transactionAt: transaction.createdAt,
     };
   }
 
@@ -170,4 +181,10 @@ export class OpenCase {
     }
     return transaction;
   }
+}
+
+/** The purchase time given with a case without a wallet transaction, if it reads as a time. */
+function purchaseTime(purchasedAt: string | null | undefined): Date | null {
+  const time = purchasedAt ? new Date(purchasedAt) : null;
+  return time && !Number.isNaN(time.getTime()) ? time : null;
 }

@@ -12,7 +12,14 @@ export interface CaseViewExtras {
   contact: CustomerContactEntity | null;
   /** Null for a case that is not a dispute. */
   merchantReachability: MerchantReachability | null;
+  /** The names of each side's evidence items (merchant fields and file categories, customer file categories), towards a dispute's requirements. */
+  evidenceItems: { merchant: string[]; customer: string[] };
 }
+
+/** One statement: the merchant's staged or submitted fields, and both sides' file categories. */
+const EVIDENCE_ITEMS_SQL = `
+  select 'merchant' as party, k.item from evidence_submissions s cross join lateral jsonb_object_keys(s.fields) as k(item) where s.case_id = ?
+  union select f.party, f.category from evidence_files f where f.case_id = ?`;
 
 /**
  * Read in one place for both answers that show a case (GET /v1/cases/:id, in its snapshot, and an
@@ -24,5 +31,10 @@ export async function readCaseViewExtras(em: EntityManager, caseId: string): Pro
   const refunds = await em.find(RefundEntity, { caseId }, { orderBy: { createdAt: 'asc' } });
   const contact = await em.findOne(CustomerContactEntity, { caseId });
   const merchantReachability = await readDisputeMerchantReachability(em, caseId);
-  return { rating, refunds, contact, merchantReachability };
+  const items = await em.getConnection().execute<Array<{ party: 'merchant' | 'customer'; item: string }>>(EVIDENCE_ITEMS_SQL, [caseId, caseId], 'all', em.getTransactionContext());
+  const evidenceItems = {
+    merchant: items.filter((row) => row.party === 'merchant').map((row) => row.item),
+    customer: items.filter((row) => row.party === 'customer').map((row) => row.item),
+  };
+  return { rating, refunds, contact, merchantReachability, evidenceItems };
 }

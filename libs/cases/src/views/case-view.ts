@@ -1,7 +1,21 @@
 import type { CaseEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
 import type { MerchantReachability } from '../merchant-reachability';
 import type { CaseViewExtras } from './case-view-extras';
-import { allowedEvents, businessMinutesBetween, definitionFor, minutesLeftAt, restoreSnapshot, type BusinessCalendar, type EventSender } from '@app/domain';
+import {
+  allowedEvents,
+  businessMinutesBetween,
+  canonicalDisputeReason,
+  customerEvidenceItems,
+  definitionFor,
+  disputeCounterpartyOf,
+  evidenceRequirementsStatus,
+  minutesLeftAt,
+  restoreSnapshot,
+  type BusinessCalendar,
+  type DisputeCounterparty,
+  type EventSender,
+  type EvidenceRequirementsStatus,
+} from '@app/domain';
 import { toContactView, type CustomerContactView } from '../customer-contact/customer-contact-record';
 
 export interface DeadlineView {
@@ -96,6 +110,16 @@ export interface CaseView extends CaseSummaryView {
    * forwarded (registered, with an active API key or an enabled webhook endpoint), and if not, why.
    */
   merchantReachability: MerchantReachability | null;
+  /**
+   * Disputes only (null otherwise): the reason as it is called now, who the dispute is against, and
+   * each side's evidence requirements against what it has handed in (merchant null when there is none).
+   */
+  evidenceRequirements: {
+    reason: string;
+    counterparty: DisputeCounterparty;
+    merchant: EvidenceRequirementsStatus | null;
+    customer: EvidenceRequirementsStatus | null;
+  } | null;
   deadlines: DeadlineView[];
   sla: { policyId: string; clocks: SlaClockView[] } | null;
   escalatedAt: string | null;
@@ -141,13 +165,17 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
   const { deadlines, clocks, calendar, now } = inputs;
   const definition = definitionFor(entity.kind, entity.machineVersion);
   const snapshot = restoreSnapshot(definition, entity.snapshot as never);
+  const evidence = evidenceRequirementsOf(entity, inputs.extras.evidenceItems);
+  // A dispute with another wallet user has no merchant to reach, and that is no fault to show.
+  const merchantReachability = evidence?.counterparty === 'wallet_user' ? null : inputs.extras.merchantReachability;
   return {
     ...toSummaryView(entity),
     machineVersion: entity.machineVersion,
     description: entity.description,
     details: (entity.snapshot as { context: unknown }).context,
-    allowedEvents: entity.status === 'done' ? [] : offerable(allowedEvents(definition, snapshot, sender), inputs.extras.merchantReachability),
-    merchantReachability: inputs.extras.merchantReachability,
+    allowedEvents: entity.status === 'done' ? [] : offerable(allowedEvents(definition, snapshot, sender), merchantReachability),
+    merchantReachability,
+    evidenceRequirements: evidence,
     deadlines: deadlines
       .filter((deadline) => deadline.status === 'pending' && deadline.kind === 'machine')
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
@@ -191,6 +219,17 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
 }
 
 /** The machine's allowed events less the forward the command would refuse (see assertMerchantReachable). */
+function evidenceRequirementsOf(entity: CaseEntity, items: CaseViewExtras['evidenceItems']): CaseView['evidenceRequirements'] {
+  if (entity.kind !== 'dispute') return null;
+  const reason = (entity.snapshot as { context: { reason: string } }).context.reason;
+  return {
+    reason: canonicalDisputeReason(reason) ?? reason,
+    counterparty: disputeCounterpartyOf(reason),
+    merchant: evidenceRequirementsStatus(reason, 'merchant', items.merchant),
+    customer: evidenceRequirementsStatus(reason, 'customer', customerEvidenceItems(items.customer, entity.transactionRef)),
+  };
+}
+
 function offerable(events: string[], merchant: MerchantReachability | null): string[] {
   return merchant && !merchant.reachable ? events.filter((type) => type !== 'FORWARD_TO_MERCHANT') : events;
 }

@@ -1,6 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseEntity, CaseRatingEntity, DeadlineEntity, RefundEntity, SlaClockEntity } from '@app/db';
-import { DEFAULT_BUSINESS_CALENDAR, DomainError, DomainErrorCode, allowedEvents, businessMinutesBetween, definitionFor, restoreSnapshot, type BusinessCalendar } from '@app/domain';
+import {
+  DEFAULT_BUSINESS_CALENDAR,
+  DomainError,
+  DomainErrorCode,
+  allowedEvents,
+  businessMinutesBetween,
+  definitionFor,
+  restoreSnapshot,
+  type BusinessCalendar,
+  type EvidenceRequirementsStatus,
+} from '@app/domain';
+import { customerEvidenceCategories, customerEvidenceStatus } from './customer-evidence-requirements';
 import { UNDECIDED_STATUSES, customerStatusOf, type CustomerStatus } from './customer-status';
 import { CUSTOMER_TEXTS, fill, formatDue, formatMoney, type CustomerLocale, type NextStep, type OutcomeText } from './customer-texts';
 
@@ -33,6 +44,11 @@ export interface CustomerCaseView {
   outcome: { code: OutcomeText; text: string } | null;
   allowed_actions: CustomerAction[];
   rating: { score: number; comment: string | null; created_at: string } | null;
+  /**
+   * A dispute's evidence from the customer's side: what its reason requires and allows, what has
+   * been handed in, and what is missing (an answer to our question is refused while it stays missing). Null for other kinds.
+   */
+  evidence_requirements: EvidenceRequirementsStatus | null;
   created_at: string;
   updated_at: string;
 }
@@ -44,6 +60,8 @@ export interface CustomerViewInputs {
   rating: CaseRatingEntity | null;
   /** The wallet's expected arrival of a refund on its way, if one is. */
   refundExpectedBy?: Date | null;
+  /** The categories of the customer's evidence files on the case. */
+  customerEvidence?: readonly string[];
   now: Date;
   locale: CustomerLocale;
 }
@@ -200,6 +218,7 @@ export function toCustomerCaseView(entity: CaseEntity, inputs: CustomerViewInput
     outcome: outcome ? { code: outcome, text: texts.outcome[outcome] } : null,
     allowed_actions: actions,
     rating: rating ? { score: rating.score, comment: rating.comment, created_at: rating.createdAt.toISOString() } : null,
+    evidence_requirements: customerEvidenceStatus(entity, inputs.customerEvidence ?? []),
     created_at: entity.createdAt.toISOString(),
     updated_at: entity.updatedAt.toISOString(),
   };
@@ -207,11 +226,12 @@ export function toCustomerCaseView(entity: CaseEntity, inputs: CustomerViewInput
 
 /** Everything the view needs besides the case row, read in the caller's (read-only) transaction. */
 export async function loadCustomerViewRows(em: EntityManager, caseIds: string[]) {
-  const [deadlines, clocks, ratings, refunds] = await Promise.all([
+  const [deadlines, clocks, ratings, refunds, evidence] = await Promise.all([
     em.find(DeadlineEntity, { caseId: { $in: caseIds }, status: 'pending', kind: 'machine' }),
     em.find(SlaClockEntity, { caseId: { $in: caseIds } }),
     em.find(CaseRatingEntity, { caseId: { $in: caseIds } }),
     em.find(RefundEntity, { caseId: { $in: caseIds }, status: 'processing' }, { orderBy: { createdAt: 'desc' } }),
+    customerEvidenceCategories(em, caseIds),
   ]);
   return {
     deadlinesOf: (id: string) => deadlines.filter((d) => d.caseId === id),
@@ -219,5 +239,6 @@ export async function loadCustomerViewRows(em: EntityManager, caseIds: string[])
     ratingOf: (id: string) => ratings.find((r) => r.caseId === id) ?? null,
     /** When the refund the bank is processing is expected to arrive (the wallet's estimate). */
     refundExpectedByOf: (id: string) => refunds.find((r) => r.caseId === id)?.expectedArrivalAt ?? null,
+    customerEvidenceOf: (id: string) => evidence.get(id) ?? [],
   };
 }

@@ -31,6 +31,7 @@ export class CustomerCaseViews {
           calendar: (await this.sla.forPolicy(entity.slaPolicyId))?.calendar,
           rating: rows.ratingOf(entity.id),
           refundExpectedBy: rows.refundExpectedByOf(entity.id),
+          customerEvidence: rows.customerEvidenceOf(entity.id),
           now,
           locale,
         }),

@@ -8,7 +8,21 @@ export type Channel = (typeof CHANNELS)[number];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const DISPUTE_REASONS = ['not_received', 'not_as_described', 'duplicate', 'unauthorised'] as const;
+/**
+ * Why a customer disputes a transaction (the evidence each side owes per reason is in
+ * disputes/evidence-requirements.ts). `peer_transfer` is a dispute with another wallet user (a
+ * transfer to the wrong person, a scam): there is no merchant to ask.
+ */
+export const DISPUTE_REASONS = [
+  'not_received',
+  'not_as_described',
+  'not_completed',
+  'duplicate_charge',
+  'unauthorised',
+  'credit_not_processed',
+  'cancelled',
+  'peer_transfer',
+] as const;
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 
 /**

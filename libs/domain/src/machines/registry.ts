@@ -10,6 +10,7 @@ import { balanceDiscrepancyDefinitionV3 } from './balance-discrepancy/balance-di
 import { disputeDefinitionV1 } from './dispute/dispute.definition';
 import { disputeDefinitionV2 } from './dispute/dispute.definition.v2';
 import { disputeDefinitionV3 } from './dispute/dispute.definition.v3';
+import { disputeDefinitionV4 } from './dispute/dispute.definition.v4';
 import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
 import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
 import { paymentFailureDefinitionV2 } from './payment-failure/payment-failure.v2.definition';
@@ -26,6 +27,7 @@ const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   disputeDefinitionV1,
   disputeDefinitionV2,
   disputeDefinitionV3,
+  disputeDefinitionV4,
   refundRequestDefinitionV1,
   refundRequestDefinitionV2,
   paymentFailureDefinitionV1,

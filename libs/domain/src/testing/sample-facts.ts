@@ -56,6 +56,8 @@ export const SAMPLE_FACTS: Record<CaseKind, OpenCaseFacts> = {
  * from each of them too, so every branch is reached.
  */
 export const MORE_SAMPLE_FACTS: Partial<Record<CaseKind, OpenCaseFacts[]>> = {
+  // A dispute with another wallet user takes its own path from v4 on (investigated, never forwarded).
+  dispute: [{ ...SAMPLE_FACTS.dispute, reason: 'peer_transfer' }],
   account_security: [{ ...SAMPLE_FACTS.account_security, reason: 'cannot_log_in', securityReport: 'forgotten_password' }],
   payment_failure: [{ ...SAMPLE_FACTS.payment_failure, transactionRef: null }],
 };

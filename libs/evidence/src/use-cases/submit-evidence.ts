@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SendCaseEvent } from '@app/cases';
 import { Clock } from '@app/config';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from '@app/db';
-import { DomainError, DomainErrorCode } from '@app/domain';
+import { DomainError, DomainErrorCode, evidenceRequirementsStatus, evidenceRequirementsUnmet } from '@app/domain';
 import { findOwnedDispute, getMerchantDisputeView, type MerchantDisputeView } from '@app/merchants';
 import { evidenceEventFor, evidenceLocked } from '../evidence-rules';
 
@@ -18,7 +18,9 @@ export interface SubmitEvidenceCommand {
 /**
  * Submits the staged evidence: the draft is numbered and locked in the same transaction as the
  * machine event (MERCHANT_CONTEST the first time, MERCHANT_INFO_PROVIDED when an agent asked for
- * more). If the machine refuses the event, the draft stays a draft.
+ * more). If the machine refuses the event, the draft stays a draft. Contesting needs the evidence
+ * the dispute's reason requires of the merchant (EVIDENCE_REQUIREMENTS_UNMET lists what is missing);
+ * an answer to an agent's question is whatever the agent asked for.
  */
 @Injectable()
 export class SubmitEvidence {
@@ -47,6 +49,12 @@ export class SubmitEvidence {
             throw new DomainError(DomainErrorCode.ValidationFailed, 'Stage evidence (fields or files) before submitting it.', {
               fields: [{ path: 'evidence', message: 'nothing staged' }],
             });
+          }
+          if (eventType === 'MERCHANT_CONTEST') {
+            const reason = (dispute.snapshot as { context: { reason: string } }).context.reason;
+            const status = evidenceRequirementsStatus(reason, 'merchant', [...fieldNames, ...files.map((file) => file.category)]);
+            const unmet = evidenceRequirementsUnmet(status, reason, 'merchant');
+            if (unmet) throw unmet;
           }
           const [{ next }] = await em
             .getConnection()

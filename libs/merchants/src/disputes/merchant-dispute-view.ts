@@ -1,6 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseEntity } from '@app/db';
-import { DomainError, DomainErrorCode, allowedEvents, definitionFor, restoreSnapshot, type DisputeContext } from '@app/domain';
+import {
+  DomainError,
+  DomainErrorCode,
+  allowedEvents,
+  canonicalDisputeReason,
+  definitionFor,
+  evidenceRequirementsStatus,
+  restoreSnapshot,
+  type DisputeContext,
+  type EvidenceRequirementsStatus,
+} from '@app/domain';
 
 /** Dispute statuses as a Stripe user knows them. `warning_*` is the stage before the merchant is asked. */
 export const MERCHANT_DISPUTE_STATUSES = ['warning_under_review', 'warning_closed', 'needs_response', 'under_review', 'won', 'lost'] as const;
@@ -13,7 +23,13 @@ export interface MerchantDisputeView {
   /** Minor units (fen). */
   amount: number;
   currency: string;
+  /** The dispute reason as it is called now (an old `duplicate` reads duplicate_charge). */
   reason: string;
+  /**
+   * The evidence this reason requires and allows from you, what you have staged or submitted so far,
+   * and what is still missing: submitting the first evidence (contesting) is refused while `missing` is not empty.
+   */
+  evidence_requirements: EvidenceRequirementsStatus | null;
   transaction_ref: string | null;
   /** When the merchant's current response window closes; null when no response is due. */
   evidence_due_by: string | null;
@@ -124,10 +140,29 @@ export async function queryMerchantDisputes(em: EntityManager, filter: MerchantD
   if (rows.length === 0) return [];
   const entities = await em.find(CaseEntity, { id: { $in: rows.map((row) => row.id) } });
   const byId = new Map(entities.map((entity) => [entity.id, entity]));
-  return rows.map((row) => toView(byId.get(row.id)!, row));
+  const items = await merchantEvidenceItems(
+    em,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toView(byId.get(row.id)!, row, items.get(row.id) ?? []));
 }
 
-function toView(entity: CaseEntity, row: Row): MerchantDisputeView {
+/** The names of the merchant's evidence items per case (text fields staged or submitted, file categories), which count towards the requirements. */
+export async function merchantEvidenceItems(em: EntityManager, caseIds: string[]): Promise<Map<string, string[]>> {
+  const rows = await em.getConnection().execute<Array<{ case_id: string; item: string }>>(
+    `select s.case_id, k.item from evidence_submissions s cross join lateral jsonb_object_keys(s.fields) as k(item) where s.case_id = any(?::uuid[])
+     union select f.case_id, f.category from evidence_files f where f.party = 'merchant' and f.case_id = any(?::uuid[])`,
+    // The ids (uuids from our own rows) as one array literal each.
+    [`{${caseIds.join(',')}}`, `{${caseIds.join(',')}}`],
+    'all',
+    em.getTransactionContext(),
+  );
+  const byCase = new Map<string, string[]>();
+  for (const row of rows) byCase.set(row.case_id, [...(byCase.get(row.case_id) ?? []), row.item]);
+  return byCase;
+}
+
+function toView(entity: CaseEntity, row: Row, evidenceItems: string[]): MerchantDisputeView {
   const context = (entity.snapshot as { context: DisputeContext }).context;
   const definition = definitionFor(entity.kind, entity.machineVersion);
   const allowed = entity.status === 'done' ? [] : allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), { kind: 'merchant' });
@@ -140,7 +175,8 @@ function toView(entity: CaseEntity, row: Row): MerchantDisputeView {
     status: row.dispute_status,
     amount: context.amount.amountMinor,
     currency: context.amount.currency,
-    reason: context.reason,
+    reason: canonicalDisputeReason(context.reason) ?? context.reason,
+    evidence_requirements: evidenceRequirementsStatus(context.reason, 'merchant', evidenceItems),
     transaction_ref: entity.transactionRef,
     evidence_due_by: row.evidence_due_by ? new Date(row.evidence_due_by).toISOString() : null,
     has_evidence: row.has_evidence,

@@ -4,7 +4,10 @@ import { Injectable } from '@nestjs/common';
 import { SendCaseEvent } from '@app/cases';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { CustomerEvidenceFiles, customerEvidenceCategory, type EvidenceUpload } from '@app/evidence';
+import { CaseEntity } from '@app/db';
 import { customerActor } from '../../cases/customer-actor';
+import { customerEvidenceCategories, customerEvidenceUnmet } from '../../cases/customer-evidence-requirements';
+import { customerStatusOf } from '../../cases/customer-status';
 import { findCustomerCase, type CustomerCaseView } from '../../cases/customer-case-view';
 import { CustomerCaseViews } from '../../cases/customer-case-views';
 import type { CustomerLocale } from '../../cases/customer-texts';
@@ -27,7 +30,9 @@ export interface ReplyToInfoRequestCommand {
 /**
  * The customer answers our question: CUSTOMER_INFO_PROVIDED from the customer through the one
  * command path, with the files recorded as the customer's evidence in the same transaction. If the
- * case is not waiting for them (the machine refuses), nothing is recorded and no file is kept.
+ * case is not waiting for them (the machine refuses), nothing is recorded and no file is kept. A
+ * dispute's answer must leave none of the evidence its reason requires of the customer missing
+ * (counting this answer's files): else EVIDENCE_REQUIREMENTS_UNMET lists it, and nothing is kept either.
  */
 @Injectable()
 export class ReplyToInfoRequest {
@@ -60,6 +65,13 @@ export class ReplyToInfoRequest {
       try {
         await this.sendCaseEvent.execute({ caseId: command.caseId, event: { type: 'CUSTOMER_INFO_PROVIDED', summary } }, customerActor(command.customerId), {
           inSameTransaction: async (em) => {
+            // The case row is locked by the command already: this reads it from the unit of work.
+            const entity = await em.findOneOrFail(CaseEntity, { id: command.caseId });
+            if (customerStatusOf(entity.kind, entity.state) === 'waiting_for_you') {
+              const handedIn = (await customerEvidenceCategories(em, [entity.id])).get(entity.id) ?? [];
+              const unmet = customerEvidenceUnmet(entity, [...handedIn, ...(command.upload.files.length > 0 ? [category] : [])]);
+              if (unmet) throw unmet;
+            }
             await record(em, command.caseId);
             return true;
           },
