@@ -50,6 +50,7 @@ function mockApi(importAnswer: () => Response = () => json(200, PRC)) {
       calls.push(call);
       if (call.path === '/v1/sla/calendars') return json(200, { data: [ALWAYS_ON, PRC], nextCursor: null });
       if (call.path.endsWith('/schedule-import')) return importAnswer();
+      if (call.method === 'PUT') return json(200, { ...PRC, ...(call.body as object) });
       throw new Error(`unexpected fetch ${call.method} ${call.path}`);
     }),
   );
@@ -108,6 +109,33 @@ describe('business calendars page', () => {
       body: { year: 2026, format: 'ics', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' },
     });
   });
+
+  it('saves new weekly hours with a lunch break, and keeps the rest of the calendar', async () => {
+    const calls = mockApi();
+    renderPage(ADMIN);
+    fireEvent.click(await screen.findByTestId('weekly-hours-edit'));
+    const saturday = await screen.findByTestId('weekly-hours-input-6');
+    fireEvent.change(saturday, { target: { value: '10:00 - 12:00' } });
+    fireEvent.change(screen.getByTestId('weekly-hours-input-5'), { target: { value: '09:00-12:00, 13:30-17:00' } });
+    fireEvent.click(screen.getByTestId('weekly-hours-submit'));
+    await waitFor(() => expect(calls.find((call) => call.method === 'PUT')).toBeTruthy());
+    const { id: _id, ...rest } = PRC;
+    expect(calls.find((call) => call.method === 'PUT')).toEqual({
+      method: 'PUT',
+      path: '/v1/sla/calendars/prc-default',
+      body: {
+        ...rest,
+        weeklyHours: {
+          ...PRC.weeklyHours,
+          5: [
+            { start: '09:00', end: '12:00' },
+            { start: '13:30', end: '17:00' },
+          ],
+          6: [{ start: '10:00', end: '12:00' }],
+        },
+      },
+    });
+  }, 240_000);
 
   it('is read-only for supervisors', async () => {
     mockApi();

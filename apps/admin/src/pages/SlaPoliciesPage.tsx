@@ -228,6 +228,8 @@ function PolicyEditor({ policy, calendars, canSave, onClose }: { policy: SlaPoli
     setError(null);
     try {
       const result = await api<SlaChangePreview>('POST', '/v1/sla/what-if', { policyId: current.id, policy: current.draft });
+      // A preview of the form as opened (no edit yet) is current too.
+      setDraftKey(JSON.stringify(current));
       setPreview({ key: JSON.stringify(current), result });
     } catch (failure) {
       showApiError(failure);
