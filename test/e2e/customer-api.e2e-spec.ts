@@ -244,7 +244,9 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
       .expect(415);
     expect(html.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const category = await t.http.post(`/v1/customer/cases/${id}/evidence`).set('Authorization', alice).field('category', 'selfie').attach('file', PNG, 'x.png').expect(400);
-    expect(category.body.fields).toEqual([{ path: 'category', message: 'one of receipt, transaction_record, product_photos, chat_log, other' }]);
+    expect(category.body.fields).toEqual([
+      { path: 'category', message: 'one of receipt, transaction_record, product_photos, chat_log, cancellation_confirmation, refund_confirmation, police_report, other' },
+    ]);
     const agentMerchantSide = await t.http.post(`/v1/cases/${id}/evidence/files`).set('Authorization', t.auth).field('party', 'merchant').attach('file', PNG, 'x.png').expect(400);
     expect(agentMerchantSide.body.fields).toEqual([{ path: 'party', message: 'must be "customer"' }]);
     const big = Buffer.concat([PDF, Buffer.alloc(t.config.evidence.maxFileBytes, 0x20)]);

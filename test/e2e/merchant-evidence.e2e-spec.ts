@@ -205,6 +205,8 @@ describe('merchant evidence: staging, files, limits, types, submission', () => {
     // The dispute's evidence budget is now taken (as if by this upload) and the evidence is submitted.
     await t.sql(`update evidence_files set size_bytes = $2 where case_id = $1`, [id, t.app.get<AppConfig>(APP_CONFIG).evidence.maxCaseBytes]);
     expect((await upload(id).attach('file', PDF, 'another.pdf')).status).toBe(413);
+    // A not-received dispute is contested with proof of delivery (the dispute's evidence requirements).
+    await t.http.post(`/v1/merchant/disputes/${id}/evidence`).set('Authorization', m.auth).send({ shipping_proof: 'SF1234567890 delivered 3 May' }).expect(200);
     await t.http.post(`/v1/merchant/disputes/${id}/evidence/submit`).set('Authorization', m.auth).send({}).expect(200);
     expect((await upload(id).attach('file', PDF, 'another.pdf')).status).toBe(409);
 

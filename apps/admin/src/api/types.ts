@@ -6,6 +6,16 @@
 export type { EventDescription, MachineDescription, PayloadFieldDescription, StateDescription, TransitionDescription } from '@domain/machines/describe-machine';
 export type { AgentRole, CaseKind, Channel, Priority } from '@domain/cases/case-kind';
 import type { AgentRole } from '@domain/cases/case-kind';
+import type { DisputeCounterparty, EvidenceRequirementsStatus } from '@domain/disputes/evidence-requirements';
+export type { EvidenceRequirementsStatus } from '@domain/disputes/evidence-requirements';
+
+/** Disputes only: the reason, who it is against, and each side's evidence against its requirements (merchant null without one). */
+export interface EvidenceRequirements {
+  reason: string;
+  counterparty: DisputeCounterparty;
+  merchant: EvidenceRequirementsStatus | null;
+  customer: EvidenceRequirementsStatus | null;
+}
 
 export interface Agent {
   id: string;
@@ -78,6 +88,7 @@ export interface CaseDetail extends CaseSummary {
   allowedEvents: string[];
   /** Disputes only: whether the merchant would hear of the dispute if it were forwarded, and if not, why. */
   merchantReachability?: { reachable: boolean; reason: 'no_merchant' | 'merchant_not_registered' | 'no_active_key_or_webhook' | null } | null;
+  evidenceRequirements?: EvidenceRequirements | null;
   deadlines: Deadline[];
   refunds?: Refund[];
   /** The customer's rating of the outcome, once given through the customer API. */

@@ -33,7 +33,7 @@ interface Evidence {
 }
 
 /** The categories the API accepts for the customer's evidence (libs/evidence CUSTOMER_EVIDENCE_CATEGORIES). */
-const CUSTOMER_CATEGORIES = ['receipt', 'transaction_record', 'product_photos', 'chat_log', 'other'] as const;
+const CUSTOMER_CATEGORIES = ['receipt', 'transaction_record', 'product_photos', 'chat_log', 'cancellation_confirmation', 'refund_confirmation', 'police_report', 'other'] as const;
 
 const previewable = (type: string) => type.startsWith('image/') || type === 'application/pdf';
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);

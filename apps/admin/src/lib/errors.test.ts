@@ -58,3 +58,14 @@ describe('errors of four eyes, in the agent’s words', () => {
     }
   });
 });
+
+describe('errors of dispute reasons, in the agent’s words', () => {
+  it('names the missing evidence and the filing window, in both languages', () => {
+    const missing = new ApiError(422, 'EVIDENCE_REQUIREMENTS_UNMET', { missing: ['proof_of_delivery', 'something_new'] });
+    expect(errorText(missing, createI18n('en'))).toContain('Proof of delivery, something_new');
+    expect(errorText(missing, createI18n('zh-CN'))).toContain('签收证明、something_new');
+    const late = new ApiError(422, 'OUTSIDE_FILING_WINDOW', { filingWindowDays: 120 });
+    expect(errorText(late, createI18n('en'))).toContain('120 days');
+    expect(errorText(late, createI18n('zh-CN'))).toContain('120 天');
+  });
+});

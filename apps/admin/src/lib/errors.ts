@@ -1,3 +1,4 @@
+import { EVIDENCE_TYPES } from '@domain/disputes/evidence-requirements';
 import { ApiError } from '../api/client';
 import type { MessageKey } from '../i18n/en';
 import type { I18n } from '../i18n/i18n';
@@ -40,6 +41,8 @@ const KNOWN = new Set<string>([
   'SELF_APPROVAL',
   'APPROVAL_LIMIT_EXCEEDED',
   'APPEAL_NEEDS_ANOTHER_DECIDER',
+  'EVIDENCE_REQUIREMENTS_UNMET',
+  'OUTSIDE_FILING_WINDOW',
 ]);
 
 export function errorCode(error: unknown): string {
@@ -79,8 +82,19 @@ export function errorText(error: unknown, i18n: I18n, currency?: string): string
     return i18n.t('error.APPROVAL_LIMIT_EXCEEDED', { limit: limit !== undefined && cur ? i18n.money(limit, cur) : '' });
   }
   if (code === 'MERCHANT_UNREACHABLE') return i18n.t('error.MERCHANT_UNREACHABLE', { why: merchantUnreachableText(details.reason, i18n) });
+  if (code === 'EVIDENCE_REQUIREMENTS_UNMET') {
+    const missing = Array.isArray(details.missing) ? details.missing.map((type) => evidenceTypeText(type, i18n)) : [];
+    return i18n.t('error.EVIDENCE_REQUIREMENTS_UNMET', { items: missing.join(i18n.locale === 'zh-CN' ? '、' : ', ') });
+  }
+  if (code === 'OUTSIDE_FILING_WINDOW') return i18n.t('error.OUTSIDE_FILING_WINDOW', { days: String(details.filingWindowDays ?? '') });
   if (code === 'INTERNAL_ERROR') return i18n.t('error.INTERNAL_ERROR', { errorId: String(details.errorId ?? '') });
   return i18n.t(`error.${code}` as MessageKey);
+}
+
+/** An evidence type of the API (proof_of_delivery, …) in words; an unknown one as it is. */
+export function evidenceTypeText(type: unknown, i18n: I18n): string {
+  const known = EVIDENCE_TYPES.find((candidate) => candidate === type);
+  return known ? i18n.t(`case.evidence.type.${known}`) : String(type);
 }
 
 const UNREACHABLE_REASONS = ['no_merchant', 'merchant_not_registered', 'no_active_key_or_webhook'] as const;

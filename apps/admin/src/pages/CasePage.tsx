@@ -9,6 +9,7 @@ import { AllowedActions } from '../components/AllowedActions';
 import { ConversationPanel } from '../components/ConversationPanel';
 import { CustomerContactItem } from '../components/CustomerContactItem';
 import { EvidenceSection } from '../components/EvidenceSection';
+import { EvidenceRequirementsCard } from '../components/EvidenceRequirementsCard';
 import { RefundsCard } from '../components/RefundsCard';
 import { SlaBadge } from '../components/SlaBadge';
 import { Statechart } from '../components/Statechart';
@@ -200,6 +201,7 @@ export default function CasePage() {
               />
             )}
           </Card>
+          {detail.evidenceRequirements && <EvidenceRequirementsCard requirements={detail.evidenceRequirements} />}
           {detail.refunds && detail.refunds.length > 0 && <RefundsCard refunds={detail.refunds} />}
           {detail.customerRating && (
             <Card title={i18n.t('case.rating')} size="small" data-testid="customer-rating">
