@@ -17,6 +17,8 @@ const SupervisorPage = lazy(() => import('./pages/SupervisorPage'));
 const ApprovalsPage = lazy(() => import('./pages/ApprovalsPage'));
 const MacrosPage = lazy(() => import('./pages/MacrosPage'));
 const AgentsPage = lazy(() => import('./pages/AgentsPage'));
+// Charts (recharts) load with the reports page only, outside the first bundle.
+const ReportsPage = lazy(() => import('./pages/ReportsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -54,6 +56,7 @@ export function App() {
                   <Route path="approvals" element={<ApprovalsPage />} />
                   <Route path="macros" element={<MacrosPage />} />
                   <Route path="agents" element={<AgentsPage />} />
+                  <Route path="reports" element={<ReportsPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>
