@@ -56,7 +56,7 @@ describe('admin UI: reports', () => {
         await card.waitFor();
         expect(await card.locator('.ant-card-head-title').textContent()).toBe(scenario.title);
         // The chart is drawn: an SVG with both series' lines.
-        await card.locator('[data-testid="report-chart"] svg.recharts-surface').waitFor();
+        await card.locator('[data-testid="report-chart"] .recharts-wrapper > svg.recharts-surface').waitFor();
         expect(await card.locator('.recharts-line').count()).toBe(2);
         const todayRow = card.locator(`[data-testid="report-table"] tr[data-row-key="${today}"]`);
         expect(await todayRow.locator('td').allTextContents()).toEqual([today, '3', '0']);
