@@ -71,27 +71,33 @@ function sql(strings: TemplateStringsArray, ...parts: SqlPart[]): SqlPart {
   return { sql: strings.reduce((text, piece, index) => text + (index ? parts[index - 1]!.sql : '') + piece, ''), params: parts.flatMap((part) => part.params) };
 }
 
-const text = (value: string): SqlPart => ({ sql: value, params: [] });
-
-/** A clock counts as met when it stopped within its target, as breached when it breached (or stopped late). */
-const MET = `(k.status = 'met' or (k.status = 'stopped' and k.used_minutes <= k.minutes))`;
-const BREACHED = `(k.status = 'breached' or (k.status = 'stopped' and k.used_minutes > k.minutes))`;
-
 /**
- * The supervisors' reports, each one aggregate query (or two) in PostgreSQL over narrow, indexed
- * columns kept for them (closed_at, outcome, dispute_reason, the clocks' finished_minutes): cases
- * are never loaded. Every report counts the cases opened in the range; the `closed` series of
+ * The supervisors' reports, each one aggregate query (or two) in PostgreSQL over
+ * case_report_facts, the narrow row per case that triggers keep (dimensions, outcome, the SLA
+ * clocks' results and durations, the rating): cases and clocks are never joined or loaded. Every report counts the cases opened in the range; the `closed` series of
  * `volume` counts the cases closed in it.
  */
 export async function runReport(em: EntityManager, name: ReportName, filters: ReportFilters): Promise<ReportData> {
-  const connection = em.getConnection();
-  const run = (part: SqlPart) => connection.execute<Row[]>(part.sql, part.params);
+  return em.transactional(async (tx) => {
+    const connection = tx.getConnection();
+    const context: unknown = tx.getTransactionContext();
+    // A report reads up to a million rows once: compiling it (JIT) costs more than it saves, and its
+    // sorts (the percentiles) should stay in memory. Both only for this read-only transaction.
+    await connection.execute(`set local jit = off`, [], 'run', context);
+    await connection.execute(`set local work_mem = '128MB'`, [], 'run', context);
+    return queryReport((part: SqlPart) => connection.execute<Row[]>(part.sql, part.params, 'all', context), name, filters);
+  });
+}
+
+async function queryReport(execute: (part: SqlPart) => Promise<Row[]>, name: ReportName, filters: ReportFilters): Promise<ReportData> {
+  // One connection: the queries of a report run one after the other.
+  const run = execute;
   const opened = caseConditions(filters);
   switch (name) {
     case 'volume': {
       const [openedRows, closedRows] = await Promise.all([
-        run(sql`select ${periodOf(filters, 'c.created_at')} as period, count(*) as n from cases c where ${opened} group by 1`),
-        run(sql`select ${periodOf(filters, 'c.closed_at')} as period, count(*) as n from cases c where ${caseConditions(filters, 'closed_at')} group by 1`),
+        run(sql`select ${periodOf(filters, 'f.created_at')} as period, count(*) as n from case_report_facts f where ${opened} group by 1`),
+        run(sql`select ${periodOf(filters, 'f.closed_at')} as period, count(*) as n from case_report_facts f where ${caseConditions(filters, 'closed_at')} group by 1`),
       ]);
       const openedBy = new Map(openedRows.map((row) => [String(row.period), num(row.n)]));
       const closedBy = new Map(closedRows.map((row) => [String(row.period), num(row.n)]));
@@ -106,8 +112,10 @@ export async function runReport(em: EntityManager, name: ReportName, filters: Re
       // Parameters may not repeat between the select list and GROUP BY: the period is named in a subquery.
       const rows = await run(sql`select target, period, grouping(period) as whole, count(*) as n,
           percentile_cont(0.5) within group (order by minutes) as median, percentile_cont(0.9) within group (order by minutes) as p90
-        from (select k.target, ${periodOf(filters, 'c.created_at')} as period, k.finished_minutes as minutes
-                from cases c join sla_clocks k on k.case_id = c.id where ${opened} and k.finished_minutes is not null) s
+        from (select ${periodOf(filters, 'f.created_at')} as period, t.target, t.minutes
+                from case_report_facts f
+                cross join lateral (values ('firstResponse', f.first_response_minutes), ('resolution', f.resolution_minutes)) t(target, minutes)
+               where ${opened} and t.minutes is not null) s
         group by grouping sets ((target), (target, period))`);
       const duration = (row: Row): Duration => ({ count: num(row.n), medianMinutes: round1(numOrNull(row.median)), p90Minutes: round1(numOrNull(row.p90)) });
       const targets = ['firstResponse', 'resolution'].map((target) => {
@@ -121,12 +129,13 @@ export async function runReport(em: EntityManager, name: ReportName, filters: Re
       return { report: name, targets, periods };
     }
     case 'sla-compliance': {
-      const week = periodOf({ ...filters, interval: 'week' }, 'c.created_at');
+      const week = periodOf({ ...filters, interval: 'week' }, 'f.created_at');
       const rows = await run(sql`select grouping(policy_id) as gp, grouping(assignee_id) as ga, grouping(week) as gw, policy_id, assignee_id, week,
-          count(*) filter (where met) as met, count(*) filter (where not met) as breached
-        from (select k.policy_id, c.assignee_id, ${week} as week, ${text(MET)} as met
-                from cases c join sla_clocks k on k.case_id = c.id
-               where ${opened} and k.status in ('met', 'stopped', 'breached') and (${text(MET)} or ${text(BREACHED)})) s
+          count(*) filter (where result = 'met') as met, count(*) filter (where result = 'breached') as breached
+        from (select f.policy_id, f.assignee_id, ${week} as week, t.result
+                from case_report_facts f
+                cross join lateral (values (f.first_response_result), (f.resolution_result)) t(result)
+               where ${opened} and t.result is not null) s
         group by grouping sets ((), (policy_id), (assignee_id), (week))`);
       const set = (gp: number, ga: number, gw: number) => rows.filter((row) => num(row.gp) === gp && num(row.ga) === ga && num(row.gw) === gw);
       const policyIds = set(0, 1, 1).map((row) => String(row.policy_id));
@@ -152,12 +161,12 @@ export async function runReport(em: EntityManager, name: ReportName, filters: Re
     }
     case 'dispute-outcomes': {
       const [counts, refunds] = await Promise.all([
-        run(sql`select c.merchant_id, c.dispute_reason, count(*) filter (where c.outcome = 'won') as won, count(*) filter (where c.outcome = 'lost') as lost,
-            count(*) filter (where c.outcome = 'withdrawn') as withdrawn
-          from cases c where ${opened} and c.kind = 'dispute' and c.outcome is not null group by 1, 2`),
-        run(sql`select c.merchant_id, c.dispute_reason, r.currency, sum(r.amount_minor) as amount
-          from cases c join refunds r on r.case_id = c.id and r.status = 'succeeded'
-          where ${opened} and c.kind = 'dispute' and c.outcome is not null group by 1, 2, 3 order by 3`),
+        run(sql`select f.merchant_id, f.dispute_reason, count(*) filter (where f.outcome = 'won') as won, count(*) filter (where f.outcome = 'lost') as lost,
+            count(*) filter (where f.outcome = 'withdrawn') as withdrawn
+          from case_report_facts f where ${opened} and f.kind = 'dispute' and f.outcome is not null group by 1, 2`),
+        run(sql`select f.merchant_id, f.dispute_reason, r.currency, sum(r.amount_minor) as amount
+          from case_report_facts f join refunds r on r.case_id = f.case_id and r.status = 'succeeded'
+          where ${opened} and f.kind = 'dispute' and f.outcome is not null group by 1, 2, 3 order by 3`),
       ]);
       const key = (row: Row) => `${row.merchant_id ?? ''}\u0000${row.dispute_reason ?? ''}`;
       const refundedBy = new Map<string, Money[]>();
@@ -184,13 +193,13 @@ export async function runReport(em: EntityManager, name: ReportName, filters: Re
       };
     }
     case 'refund-requests': {
-      const period = periodOf(filters, 'c.created_at');
+      const period = periodOf(filters, 'f.created_at');
       const [counts, refunds] = await Promise.all([
-        run(sql`select ${period} as period, count(*) filter (where c.outcome = 'approved') as approved, count(*) filter (where c.outcome = 'rejected') as rejected,
-            count(*) filter (where c.outcome = 'withdrawn') as withdrawn
-          from cases c where ${opened} and c.kind = 'refund_request' and c.outcome is not null group by 1`),
-        run(sql`select r.currency, sum(r.amount_minor) as amount from cases c join refunds r on r.case_id = c.id and r.status = 'succeeded'
-          where ${opened} and c.kind = 'refund_request' and c.outcome is not null group by 1 order by 1`),
+        run(sql`select ${period} as period, count(*) filter (where f.outcome = 'approved') as approved, count(*) filter (where f.outcome = 'rejected') as rejected,
+            count(*) filter (where f.outcome = 'withdrawn') as withdrawn
+          from case_report_facts f where ${opened} and f.kind = 'refund_request' and f.outcome is not null group by 1`),
+        run(sql`select r.currency, sum(r.amount_minor) as amount from case_report_facts f join refunds r on r.case_id = f.case_id and r.status = 'succeeded'
+          where ${opened} and f.kind = 'refund_request' and f.outcome is not null group by 1 order by 1`),
       ]);
       const byPeriod = new Map(counts.map((row) => [String(row.period), row]));
       const periods = periodsOf(filters).map((p) => {
@@ -210,7 +219,7 @@ export async function runReport(em: EntityManager, name: ReportName, filters: Re
     }
     case 'ratings': {
       const rows = await run(sql`select score, period, grouping(score) as gs, grouping(period) as gp, count(*) as n, avg(score) as average
-        from (select r.score, ${periodOf(filters, 'c.created_at')} as period from cases c join case_ratings r on r.case_id = c.id where ${opened}) s
+        from (select f.rating as score, ${periodOf(filters, 'f.created_at')} as period from case_report_facts f where ${opened} and f.rating is not null) s
         group by grouping sets ((), (score), (period))`);
       const total = rows.find((row) => num(row.gs) === 1 && num(row.gp) === 1);
       const byScore = new Map(rows.filter((row) => num(row.gs) === 0).map((row) => [num(row.score), num(row.n)]));

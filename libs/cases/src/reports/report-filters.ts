@@ -116,22 +116,22 @@ export interface SqlPart {
 }
 
 /**
- * The conditions on `cases c` that every report shares: `column` (created_at, or closed_at for
- * the closed series) within the range's local days, and the filters given.
+ * The conditions on `case_report_facts f` that every report shares: `column` (created_at, or
+ * closed_at for the closed series) within the range's local days, and the filters given.
  */
 export function caseConditions(filters: ReportFilters, column: 'created_at' | 'closed_at' = 'created_at'): SqlPart {
-  const where = [`c.${column} >= ((?::date)::timestamp at time zone ?)`, `c.${column} < (((?::date) + 1)::timestamp at time zone ?)`];
+  const where = [`f.${column} >= ((?::date)::timestamp at time zone ?)`, `f.${column} < (((?::date) + 1)::timestamp at time zone ?)`];
   const params: unknown[] = [filters.from, filters.timeZone, filters.to, filters.timeZone];
   const add = (sql: string, value: string | undefined) => {
     if (value === undefined) return;
     where.push(sql);
     params.push(value);
   };
-  add('c.kind = ?', filters.kind);
-  add('c.channel = ?', filters.channel);
-  add('c.sla_policy_id = ?', filters.policyId);
-  add('c.assignee_id = ?', filters.agentId);
-  add('c.merchant_id = ?', filters.merchantId);
+  add('f.kind = ?', filters.kind);
+  add('f.channel = ?', filters.channel);
+  add('f.policy_id = ?', filters.policyId);
+  add('f.assignee_id = ?', filters.agentId);
+  add('f.merchant_id = ?', filters.merchantId);
   return { sql: where.join(' and '), params };
 }
 
