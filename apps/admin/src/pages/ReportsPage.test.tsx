@@ -92,7 +92,7 @@ describe('reports page', () => {
 
     fireEvent.change(screen.getByTestId('report-from'), { target: { value: '2026-11-01' } });
     expect(screen.getByTestId('report-csv').getAttribute('href')).toBe('/v1/reports/volume/csv?interval=day&from=2026-11-01');
-  }, 60_000);
+  }, 180_000);
 
   it('shows SLA compliance per policy and per agent, unassigned included, in Chinese too', async () => {
     mockApi(() => json(200, SLA));
@@ -107,7 +107,7 @@ describe('reports page', () => {
     ]);
     expect(rowsOf(weeks!)).toEqual([['2026-11-30', '3', '1', '75.0 %']]);
     expect(screen.getByTestId('report-csv').getAttribute('href')).toBe('/v1/reports/sla-compliance/csv?interval=day');
-  }, 60_000);
+  }, 180_000);
 
   it('shows a refused filter by its error code, never the server text', async () => {
     mockApi(() => json(400, { code: 'VALIDATION_FAILED', message: 'The range ends before it starts.', fields: [{ path: 'to', message: 'not before from' }] }));
