@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { runAdminBundleBench } from './admin-bundle.bench';
 import { caseEngineBenchmark } from './case-engine.bench';
+import { reportsBenchmark } from './reports.bench';
 import { slaDeadlinesBenchmark } from './sla-deadlines.bench';
 import type { Benchmark } from './support/benchmark';
 import { log } from './support/env';
@@ -22,7 +23,7 @@ const adminBundleBenchmark: Benchmark = {
   },
 };
 
-const BENCHMARKS: Benchmark[] = [caseEngineBenchmark, slaDeadlinesBenchmark, adminBundleBenchmark];
+const BENCHMARKS: Benchmark[] = [caseEngineBenchmark, slaDeadlinesBenchmark, adminBundleBenchmark, reportsBenchmark];
 
 async function main(): Promise<number> {
   const only = process.env.BENCH_ONLY?.split(',')

@@ -20,6 +20,8 @@ const AgentsPage = lazy(() => import('./pages/AgentsPage'));
 const SlaPoliciesPage = lazy(() => import('./pages/SlaPoliciesPage'));
 const CalendarsPage = lazy(() => import('./pages/CalendarsPage'));
 const MerchantsPage = lazy(() => import('./pages/MerchantsPage'));
+// Charts (recharts) load with the reports page only, outside the first bundle.
+const ReportsPage = lazy(() => import('./pages/ReportsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -60,6 +62,7 @@ export function App() {
                   <Route path="sla-policies" element={<SlaPoliciesPage />} />
                   <Route path="calendars" element={<CalendarsPage />} />
                   <Route path="merchants" element={<MerchantsPage />} />
+                  <Route path="reports" element={<ReportsPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>

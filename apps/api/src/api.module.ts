@@ -16,6 +16,7 @@ import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
 import { OpsMetrics } from './ops/ops-metrics';
 import { NotificationsController, SlaController } from './sla/sla.controller';
+import { CaseExportController, ReportsController } from './reports/reports.controller';
 import { StatsController } from './stats/stats.controller';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { EvidenceModule } from '@app/evidence';
@@ -69,7 +70,10 @@ export class ApiModule {
       controllers: [
         AuthController,
         AgentsController,
+        // Before CasesController: `export` is not a case id.
+        CaseExportController,
         CasesController,
+        ReportsController,
         MachinesController,
         StatsController,
         ApprovalsController,

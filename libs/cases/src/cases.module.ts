@@ -23,6 +23,9 @@ import { ListRefundMismatches } from './use-cases/list-refund-mismatches';
 import { ReconcileRefunds } from './use-cases/reconcile-refunds';
 import { ReceiveWalletEvent } from './use-cases/receive-wallet-event';
 import { RecordWalletOutcome } from './wallet/record-wallet-outcome';
+import { ExportCaseReport } from './reports/export-case-report';
+import { ExportCases } from './reports/export-cases';
+import { GetCaseReport } from './reports/get-case-report';
 
 const USE_CASES = [
   ListApprovals,
@@ -43,6 +46,9 @@ const USE_CASES = [
   ReconcileRefunds,
   ListRefundMismatches,
   RevealCustomerContact,
+  GetCaseReport,
+  ExportCaseReport,
+  ExportCases,
 ];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */

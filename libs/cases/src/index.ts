@@ -11,6 +11,11 @@ export { ListApprovals, MAX_APPROVALS_PAGE, type ApprovalPage, type ApprovalView
 export { ListCases, type CasePage, type ListCasesQuery } from './use-cases/list-cases';
 export { GetCaseTimeline, type TimelineEntry } from './use-cases/get-case-timeline';
 export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-replay';
+export { GetCaseReport } from './reports/get-case-report';
+export { ExportCaseReport, type CsvExport } from './reports/export-case-report';
+export { ExportCases, EXPORT_BATCH } from './reports/export-cases';
+export { REPORT_NAMES, type CaseReport, type ReportName } from './reports/case-reports';
+export { REPORT_INTERVALS, MAX_REPORT_DAYS, type ReportFilterInput, type ReportInterval } from './reports/report-filters';
 export { GetQueueStats, DUE_SOON_MS, type QueueStats, type QueueCounts } from './use-cases/get-queue-stats';
 export type { CaseSummaryView, CaseView, DeadlineView, RefundView, SlaClockView } from './views/case-view';
 export { RedriveCaseEffects } from './use-cases/redrive-case-effects';

@@ -161,6 +161,12 @@ export class SlaTracker {
         next = resumeClock(next, now);
         this.annotate(em, caseEntity, 'sla.clock_resumed', { target: clock.target, usedMinutes: Math.round(next.usedMinutes), rule: 'continue_resolution_clock' }, now);
       }
+      // A breached clock stays breached, but reports still want how long the response or resolution took.
+      const reached = (clock.target === 'firstResponse' && actorKind === 'agent') || phase === 'stopped';
+      if (reached && clock.status === 'breached' && clock.breachedAt && clock.finishedAt === null) {
+        clock.finishedAt = now;
+        clock.finishedMinutes = usedMinutesAt({ ...next, status: 'running', runningSince: clock.breachedAt }, clockSla.calendar, now);
+      }
       if (phase === 'stopped') {
         next = completeClock(next, clockSla.calendar, now);
         // A resolved case freezes its resolution clock; only a closed one finishes it for good.
@@ -396,8 +402,16 @@ export class SlaTracker {
     clock.runningSince = next.runningSince;
     clock.dueAt = dueAtOf(next, sla.calendar);
     if (next.status === 'met' || (next.status === 'stopped' && clock.metAt === null && next.usedMinutes <= clock.minutes)) clock.metAt ??= now;
+    if ((next.status === 'met' || next.status === 'stopped') && clock.finishedAt === null) {
+      clock.finishedAt = now;
+      clock.finishedMinutes = next.usedMinutes;
+    }
     // A resumed (reopened) clock is not met any more; it may still be met, or breach, later.
-    if (next.status === 'running') clock.metAt = null;
+    if (next.status === 'running') {
+      clock.metAt = null;
+      clock.finishedAt = null;
+      clock.finishedMinutes = null;
+    }
     if (wasRunning && next.status !== 'running') {
       for (const deadline of pending) {
         if (deadline.slaClockId === clock.id && deadline.status === 'pending') {

@@ -76,11 +76,14 @@ export function AppLayout() {
           ? 'macros'
           : location.pathname.startsWith('/agents')
             ? 'agents'
-            : (CONFIG_PAGES.find((page) => location.pathname.startsWith(`/${page}`)) ?? 'queue');
+            : location.pathname.startsWith('/reports')
+              ? 'reports'
+              : (CONFIG_PAGES.find((page) => location.pathname.startsWith(`/${page}`)) ?? 'queue');
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
     ...(atLeast(agent, 'supervisor') ? [{ key: 'supervisor', label: i18n.t('nav.supervisor'), onClick: () => navigate('/supervisor') }] : []),
+    ...(atLeast(agent, 'supervisor') ? [{ key: 'reports', label: i18n.t('nav.reports'), onClick: () => navigate('/reports') }] : []),
     ...(atLeast(agent, 'supervisor') ? [{ key: 'approvals', label: i18n.t('nav.approvals'), onClick: () => navigate('/approvals') }] : []),
     ...(atLeast(agent, 'admin') ? [{ key: 'macros', label: i18n.t('nav.macros'), onClick: () => navigate('/macros') }] : []),
     ...(atLeast(agent, 'supervisor') ? [{ key: 'agents', label: i18n.t('nav.agents'), onClick: () => navigate('/agents') }] : []),

@@ -62,6 +62,36 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /**
+ * The queue's filters as SQL conditions on `cases c` (the list and its CSV export share them);
+ * throws a validation error for an assignee that is not an agent id or `none`.
+ */
+export function caseListConditions(query: Omit<ListCasesQuery, 'sort' | 'cursor' | 'limit'>): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]) => {
+    where.push(sql);
+    params.push(...values);
+  };
+  if (query.kind) add('c.kind = ?', query.kind);
+  if (query.state) add('(c.state = ? or c.state like ?)', query.state, `${query.state}.%`);
+  if (query.status) add('c.status = ?', query.status);
+  if (query.priority) add('c.priority = ?', query.priority);
+  if (query.channel) add('c.channel = ?', query.channel);
+  if (query.merchantId) add('c.merchant_id = ?', query.merchantId);
+  if (query.assigneeId && query.assigneeId !== 'none' && !isUuid(query.assigneeId)) {
+    throw new DomainError(DomainErrorCode.ValidationFailed, 'assigneeId must be an agent id, `me` or `none`.', {
+      fields: [{ path: 'assigneeId', message: 'an agent id, me or none' }],
+    });
+  }
+  if (query.assigneeId === 'none') add('c.assignee_id is null');
+  else if (query.assigneeId) add('c.assignee_id = ?', query.assigneeId);
+  if (query.escalated !== undefined) add(query.escalated ? 'c.escalated_at is not null' : 'c.escalated_at is null');
+  if (query.dueBefore) add(`${DEADLINE_EXPR} < ?`, query.dueBefore);
+  if (query.q) add(`${SEARCH_EXPR} ilike ?`, `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+  return { where, params };
+}
+
+/**
  * The agent queue: filtered, keyset-paginated (stable under inserts, index-backed at any depth),
  * sorted by the next deadline (soonest first, cases without one last) or by creation time.
  */
@@ -72,28 +102,11 @@ export class ListCases {
   async execute(query: ListCasesQuery): Promise<CasePage> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
     const sort = query.sort ?? 'nextDeadline';
-    const where: string[] = [];
-    const params: unknown[] = [];
+    const { where, params } = caseListConditions(query);
     const add = (sql: string, ...values: unknown[]) => {
       where.push(sql);
       params.push(...values);
     };
-    if (query.kind) add('c.kind = ?', query.kind);
-    if (query.state) add('(c.state = ? or c.state like ?)', query.state, `${query.state}.%`);
-    if (query.status) add('c.status = ?', query.status);
-    if (query.priority) add('c.priority = ?', query.priority);
-    if (query.channel) add('c.channel = ?', query.channel);
-    if (query.merchantId) add('c.merchant_id = ?', query.merchantId);
-    if (query.assigneeId && query.assigneeId !== 'none' && !isUuid(query.assigneeId)) {
-      throw new DomainError(DomainErrorCode.ValidationFailed, 'assigneeId must be an agent id, `me` or `none`.', {
-        fields: [{ path: 'assigneeId', message: 'an agent id, me or none' }],
-      });
-    }
-    if (query.assigneeId === 'none') add('c.assignee_id is null');
-    else if (query.assigneeId) add('c.assignee_id = ?', query.assigneeId);
-    if (query.escalated !== undefined) add(query.escalated ? 'c.escalated_at is not null' : 'c.escalated_at is null');
-    if (query.dueBefore) add(`${DEADLINE_EXPR} < ?`, query.dueBefore);
-    if (query.q) add(`${SEARCH_EXPR} ilike ?`, `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
 
     const sortExpr = sort === 'nextDeadline' ? DEADLINE_EXPR : 'c.created_at';
     const direction = sort === 'nextDeadline' ? 'asc' : 'desc';

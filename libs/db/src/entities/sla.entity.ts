@@ -55,7 +55,7 @@ export type SlaClockStatus = 'running' | 'paused' | 'met' | 'breached' | 'stoppe
 /** One SLA target measured on one case (first response, resolution). */
 @Entity({ tableName: 'sla_clocks' })
 export class SlaClockEntity {
-  [OptionalProps]?: 'createdAt' | 'runningSince' | 'dueAt' | 'metAt' | 'breachedAt' | 'breachedAssigneeId' | 'usedMinutes';
+  [OptionalProps]?: 'createdAt' | 'runningSince' | 'dueAt' | 'metAt' | 'breachedAt' | 'breachedAssigneeId' | 'usedMinutes' | 'finishedAt' | 'finishedMinutes';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -101,6 +101,14 @@ export class SlaClockEntity {
   /** Who held the case when it breached, for breach reports per agent. */
   @Property({ type: 'uuid', nullable: true })
   breachedAssigneeId: string | null = null;
+
+  /** When the target was reached (the first response, the resolution), breached or not; null while it is not. */
+  @Property({ type: 'timestamptz', nullable: true })
+  finishedAt: Date | null = null;
+
+  /** Minutes (in the clock's mode) the target took, counting on past a breach (pauses after a breach are not taken off). */
+  @Property({ type: 'double', nullable: true })
+  finishedMinutes: number | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

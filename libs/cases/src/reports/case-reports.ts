@@ -1,0 +1,294 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CsvCell } from './csv';
+import { caseConditions, periodOf, periodsOf, type ReportFilters, type SqlPart } from './report-filters';
+
+export const REPORT_NAMES = ['volume', 'response-times', 'sla-compliance', 'dispute-outcomes', 'refund-requests', 'ratings'] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+export interface Compliance {
+  met: number;
+  breached: number;
+  /** met / (met + breached); null when no clock finished. */
+  rate: number | null;
+}
+
+export interface Duration {
+  count: number;
+  /** Minutes (to the minute) in the clock's mode: business minutes of the policy's calendar (a 24/7 calendar counts every minute). */
+  medianMinutes: number | null;
+  p90Minutes: number | null;
+}
+
+export interface Money {
+  currency: string;
+  amountMinor: number;
+}
+
+export type ReportData =
+  | { report: 'volume'; totals: { opened: number; closed: number }; periods: Array<{ period: string; opened: number; closed: number }> }
+  | {
+      report: 'response-times';
+      targets: Array<{ target: string } & Duration>;
+      periods: Array<{ period: string; target: string } & Duration>;
+    }
+  | {
+      report: 'sla-compliance';
+      totals: Compliance;
+      byPolicy: Array<{ policyId: string; name: string | null } & Compliance>;
+      byAgent: Array<{ agentId: string | null; displayName: string | null } & Compliance>;
+      byWeek: Array<{ week: string } & Compliance>;
+    }
+  | {
+      report: 'dispute-outcomes';
+      totals: { won: number; lost: number; withdrawn: number; refunded: Money[] };
+      rows: Array<{ merchantId: string | null; reason: string | null; won: number; lost: number; withdrawn: number; refunded: Money[] }>;
+    }
+  | {
+      report: 'refund-requests';
+      totals: { approved: number; rejected: number; withdrawn: number; refunded: Money[] };
+      periods: Array<{ period: string; approved: number; rejected: number; withdrawn: number }>;
+    }
+  | {
+      report: 'ratings';
+      totals: { count: number; average: number | null };
+      distribution: Array<{ score: number; count: number }>;
+      periods: Array<{ period: string; count: number; average: number | null }>;
+    };
+
+export type CaseReport = ReportData & { filters: ReportFilters; generatedAt: string };
+
+type Row = Record<string, string | number | null>;
+const num = (value: string | number | null | undefined) => (value === null || value === undefined ? 0 : Number(value));
+const numOrNull = (value: string | number | null | undefined) => (value === null || value === undefined ? null : Number(value));
+const round1 = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
+const compliance = (row: Row | undefined): Compliance => {
+  const met = num(row?.met);
+  const breached = num(row?.breached);
+  return { met, breached, rate: met + breached ? met / (met + breached) : null };
+};
+
+function sql(strings: TemplateStringsArray, ...parts: SqlPart[]): SqlPart {
+  return { sql: strings.reduce((text, piece, index) => text + (index ? parts[index - 1]!.sql : '') + piece, ''), params: parts.flatMap((part) => part.params) };
+}
+
+/**
+ * The supervisors' reports, each one aggregate query (or two) in PostgreSQL over
+ * case_report_facts, the narrow row per case that triggers keep (dimensions, outcome, the SLA
+ * clocks' results and durations, the rating): cases and clocks are never joined or loaded. Every report counts the cases opened in the range; the `closed` series of
+ * `volume` counts the cases closed in it.
+ */
+export async function runReport(em: EntityManager, name: ReportName, filters: ReportFilters): Promise<ReportData> {
+  return em.transactional(async (tx) => {
+    const connection = tx.getConnection();
+    const context: unknown = tx.getTransactionContext();
+    // A report reads up to a million rows once: compiling it (JIT) costs more than it saves, and its
+    // sorts (the percentiles) should stay in memory. Both only for this read-only transaction.
+    await connection.execute(`set local jit = off`, [], 'run', context);
+    await connection.execute(`set local work_mem = '128MB'`, [], 'run', context);
+    return queryReport((part: SqlPart) => connection.execute<Row[]>(part.sql, part.params, 'all', context), name, filters);
+  });
+}
+
+async function queryReport(execute: (part: SqlPart) => Promise<Row[]>, name: ReportName, filters: ReportFilters): Promise<ReportData> {
+  // One connection: the queries of a report run one after the other.
+  const run = execute;
+  const opened = caseConditions(filters);
+  switch (name) {
+    case 'volume': {
+      const [openedRows, closedRows] = await Promise.all([
+        run(sql`select ${periodOf(filters, 'f.created_at')} as period, count(*) as n from case_report_facts f where ${opened} group by 1`),
+        run(sql`select ${periodOf(filters, 'f.closed_at')} as period, count(*) as n from case_report_facts f where ${caseConditions(filters, 'closed_at')} group by 1`),
+      ]);
+      const openedBy = new Map(openedRows.map((row) => [String(row.period), num(row.n)]));
+      const closedBy = new Map(closedRows.map((row) => [String(row.period), num(row.n)]));
+      const periods = periodsOf(filters).map((period) => ({ period, opened: openedBy.get(period) ?? 0, closed: closedBy.get(period) ?? 0 }));
+      return {
+        report: name,
+        totals: { opened: periods.reduce((sum, p) => sum + p.opened, 0), closed: periods.reduce((sum, p) => sum + p.closed, 0) },
+        periods,
+      };
+    }
+    case 'response-times': {
+      // Percentiles to the minute from a histogram: a hash aggregate over minute buckets and a running
+      // sum over the (few thousand) buckets, instead of sorting a million durations per group.
+      // The period is named in a subquery: parameters may not repeat between select list and GROUP BY.
+      const rows = await run(sql`with h as (
+          select target, period, grouping(period) as whole, m, count(*) as n
+            from (select ${periodOf(filters, 'f.created_at')} as period, t.target, round(t.minutes)::integer as m
+                    from case_report_facts f
+                    cross join lateral (values ('firstResponse', f.first_response_minutes), ('resolution', f.resolution_minutes)) t(target, minutes)
+                   where ${opened} and t.minutes is not null) s
+           group by grouping sets ((target, m), (target, period, m))
+        ), c as (
+          select target, period, whole, m, sum(n) over (partition by target, period, whole order by m) as cum, sum(n) over (partition by target, period, whole) as total from h
+        )
+        select target, period, whole, max(total) as n, min(m) filter (where cum >= 0.5 * total) as median, min(m) filter (where cum >= 0.9 * total) as p90
+          from c group by target, period, whole`);
+      const duration = (row: Row): Duration => ({ count: num(row.n), medianMinutes: round1(numOrNull(row.median)), p90Minutes: round1(numOrNull(row.p90)) });
+      const targets = ['firstResponse', 'resolution'].map((target) => {
+        const row = rows.find((r) => r.target === target && num(r.whole) === 1);
+        return { target, ...(row ? duration(row) : { count: 0, medianMinutes: null, p90Minutes: null }) };
+      });
+      const periods = rows
+        .filter((row) => num(row.whole) === 0)
+        .map((row) => ({ period: String(row.period), target: String(row.target), ...duration(row) }))
+        .sort((a, b) => a.period.localeCompare(b.period) || a.target.localeCompare(b.target));
+      return { report: name, targets, periods };
+    }
+    case 'sla-compliance': {
+      const week = periodOf({ ...filters, interval: 'week' }, 'f.created_at');
+      const rows = await run(sql`select grouping(policy_id) as gp, grouping(assignee_id) as ga, grouping(week) as gw, policy_id, assignee_id, week,
+          count(*) filter (where result = 'met') as met, count(*) filter (where result = 'breached') as breached
+        from (select f.policy_id, f.assignee_id, ${week} as week, t.result
+                from case_report_facts f
+                cross join lateral (values (f.first_response_result), (f.resolution_result)) t(result)
+               where ${opened} and t.result is not null) s
+        group by grouping sets ((), (policy_id), (assignee_id), (week))`);
+      const set = (gp: number, ga: number, gw: number) => rows.filter((row) => num(row.gp) === gp && num(row.ga) === ga && num(row.gw) === gw);
+      const policyIds = set(0, 1, 1).map((row) => String(row.policy_id));
+      const agentIds = set(1, 0, 1).flatMap((row) => (row.assignee_id ? [String(row.assignee_id)] : []));
+      const [policies, agents] = await Promise.all([
+        policyIds.length ? run({ sql: `select id, name from sla_policies where id in (${policyIds.map(() => '?').join(', ')})`, params: policyIds }) : [],
+        agentIds.length ? run({ sql: `select id, display_name as name from agents where id in (${agentIds.map(() => '?').join(', ')})`, params: agentIds }) : [],
+      ]);
+      const nameOf = (list: Row[], id: unknown) => (list.find((row) => row.id === id)?.name as string | undefined) ?? null;
+      return {
+        report: name,
+        totals: compliance(set(1, 1, 1)[0]),
+        byPolicy: set(0, 1, 1)
+          .map((row) => ({ policyId: String(row.policy_id), name: nameOf(policies, row.policy_id), ...compliance(row) }))
+          .sort((a, b) => a.policyId.localeCompare(b.policyId)),
+        byAgent: set(1, 0, 1)
+          .map((row) => ({ agentId: (row.assignee_id as string | null) ?? null, displayName: nameOf(agents, row.assignee_id), ...compliance(row) }))
+          .sort((a, b) => (a.displayName ?? '').localeCompare(b.displayName ?? '')),
+        byWeek: set(1, 1, 0)
+          .map((row) => ({ week: String(row.week), ...compliance(row) }))
+          .sort((a, b) => a.week.localeCompare(b.week)),
+      };
+    }
+    case 'dispute-outcomes': {
+      const [counts, refunds] = await Promise.all([
+        run(sql`select f.merchant_id, f.dispute_reason, count(*) filter (where f.outcome = 'won') as won, count(*) filter (where f.outcome = 'lost') as lost,
+            count(*) filter (where f.outcome = 'withdrawn') as withdrawn
+          from case_report_facts f where ${opened} and f.kind = 'dispute' and f.outcome is not null group by 1, 2`),
+        run(sql`select f.merchant_id, f.dispute_reason, r.currency, sum(r.amount_minor) as amount
+          from case_report_facts f join refunds r on r.case_id = f.case_id and r.status = 'succeeded'
+          where ${opened} and f.kind = 'dispute' and f.outcome is not null group by 1, 2, 3 order by 3`),
+      ]);
+      const key = (row: Row) => `${row.merchant_id ?? ''}\u0000${row.dispute_reason ?? ''}`;
+      const refundedBy = new Map<string, Money[]>();
+      for (const row of refunds) refundedBy.set(key(row), [...(refundedBy.get(key(row)) ?? []), { currency: String(row.currency), amountMinor: num(row.amount) }]);
+      const rows = counts
+        .map((row) => ({
+          merchantId: (row.merchant_id as string | null) ?? null,
+          reason: (row.dispute_reason as string | null) ?? null,
+          won: num(row.won),
+          lost: num(row.lost),
+          withdrawn: num(row.withdrawn),
+          refunded: refundedBy.get(key(row)) ?? [],
+        }))
+        .sort((a, b) => (a.merchantId ?? '\uffff').localeCompare(b.merchantId ?? '\uffff') || (a.reason ?? '').localeCompare(b.reason ?? ''));
+      return {
+        report: name,
+        totals: {
+          won: rows.reduce((sum, row) => sum + row.won, 0),
+          lost: rows.reduce((sum, row) => sum + row.lost, 0),
+          withdrawn: rows.reduce((sum, row) => sum + row.withdrawn, 0),
+          refunded: sumMoney(rows.flatMap((row) => row.refunded)),
+        },
+        rows,
+      };
+    }
+    case 'refund-requests': {
+      const period = periodOf(filters, 'f.created_at');
+      const [counts, refunds] = await Promise.all([
+        run(sql`select ${period} as period, count(*) filter (where f.outcome = 'approved') as approved, count(*) filter (where f.outcome = 'rejected') as rejected,
+            count(*) filter (where f.outcome = 'withdrawn') as withdrawn
+          from case_report_facts f where ${opened} and f.kind = 'refund_request' and f.outcome is not null group by 1`),
+        run(sql`select r.currency, sum(r.amount_minor) as amount from case_report_facts f join refunds r on r.case_id = f.case_id and r.status = 'succeeded'
+          where ${opened} and f.kind = 'refund_request' and f.outcome is not null group by 1 order by 1`),
+      ]);
+      const byPeriod = new Map(counts.map((row) => [String(row.period), row]));
+      const periods = periodsOf(filters).map((p) => {
+        const row = byPeriod.get(p);
+        return { period: p, approved: num(row?.approved), rejected: num(row?.rejected), withdrawn: num(row?.withdrawn) };
+      });
+      return {
+        report: name,
+        totals: {
+          approved: periods.reduce((sum, p) => sum + p.approved, 0),
+          rejected: periods.reduce((sum, p) => sum + p.rejected, 0),
+          withdrawn: periods.reduce((sum, p) => sum + p.withdrawn, 0),
+          refunded: refunds.map((row) => ({ currency: String(row.currency), amountMinor: num(row.amount) })),
+        },
+        periods,
+      };
+    }
+    case 'ratings': {
+      const rows = await run(sql`select score, period, grouping(score) as gs, grouping(period) as gp, count(*) as n, avg(score) as average
+        from (select f.rating as score, ${periodOf(filters, 'f.created_at')} as period from case_report_facts f where ${opened} and f.rating is not null) s
+        group by grouping sets ((), (score), (period))`);
+      const total = rows.find((row) => num(row.gs) === 1 && num(row.gp) === 1);
+      const byScore = new Map(rows.filter((row) => num(row.gs) === 0).map((row) => [num(row.score), num(row.n)]));
+      const byPeriod = new Map(rows.filter((row) => num(row.gp) === 0).map((row) => [String(row.period), row]));
+      return {
+        report: name,
+        totals: { count: num(total?.n), average: round2(numOrNull(total?.average)) },
+        distribution: [1, 2, 3, 4, 5].map((score) => ({ score, count: byScore.get(score) ?? 0 })),
+        periods: periodsOf(filters).map((p) => {
+          const row = byPeriod.get(p);
+          return { period: p, count: num(row?.n), average: round2(numOrNull(row?.average)) };
+        }),
+      };
+    }
+  }
+}
+
+const round2 = (value: number | null) => (value === null ? null : Math.round(value * 100) / 100);
+
+function sumMoney(items: Money[]): Money[] {
+  const byCurrency = new Map<string, number>();
+  for (const item of items) byCurrency.set(item.currency, (byCurrency.get(item.currency) ?? 0) + item.amountMinor);
+  return [...byCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amountMinor]) => ({ currency, amountMinor }));
+}
+
+const moneyText = (items: Money[]) => items.map((item) => `${item.currency} ${item.amountMinor}`).join('; ');
+const rate = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 100);
+
+/** A report as a table (header and rows) for its CSV export: what the page shows, one line per row. */
+export function reportTable(report: ReportData): { header: string[]; rows: CsvCell[][] } {
+  switch (report.report) {
+    case 'volume':
+      return { header: ['period', 'opened', 'closed'], rows: report.periods.map((p) => [p.period, p.opened, p.closed]) };
+    case 'response-times':
+      return {
+        header: ['period', 'target', 'count', 'median_minutes', 'p90_minutes'],
+        rows: [
+          ...report.targets.map((t) => ['all', t.target, t.count, t.medianMinutes, t.p90Minutes]),
+          ...report.periods.map((p) => [p.period, p.target, p.count, p.medianMinutes, p.p90Minutes]),
+        ],
+      };
+    case 'sla-compliance':
+      return {
+        header: ['dimension', 'key', 'name', 'met', 'breached', 'compliance_percent'],
+        rows: [
+          ['all', '', '', report.totals.met, report.totals.breached, rate(report.totals.rate)],
+          ...report.byPolicy.map((r) => ['policy', r.policyId, r.name, r.met, r.breached, rate(r.rate)]),
+          ...report.byAgent.map((r) => ['agent', r.agentId ?? 'unassigned', r.displayName, r.met, r.breached, rate(r.rate)]),
+          ...report.byWeek.map((r) => ['week', r.week, '', r.met, r.breached, rate(r.rate)]),
+        ],
+      };
+    case 'dispute-outcomes':
+      return {
+        header: ['merchant_id', 'reason', 'won', 'lost', 'withdrawn', 'refunded_minor'],
+        rows: report.rows.map((r) => [r.merchantId, r.reason, r.won, r.lost, r.withdrawn, moneyText(r.refunded)]),
+      };
+    case 'refund-requests':
+      return { header: ['period', 'approved', 'rejected', 'withdrawn'], rows: report.periods.map((p) => [p.period, p.approved, p.rejected, p.withdrawn]) };
+    case 'ratings':
+      return {
+        header: ['period', 'ratings', 'average_score'],
+        rows: report.periods.map((p) => [p.period, p.count, p.average]),
+      };
+  }
+}
