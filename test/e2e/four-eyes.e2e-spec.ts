@@ -48,7 +48,8 @@ describe('four eyes on money (dispute v3 over the API)', () => {
       .set('Authorization', agent.auth)
       .send(disputeBody({ merchantId: merchant.id, amount: { amountMinor, currency: 'CNY' } }))
       .expect(201);
-    expect(opened.machineVersion).toBe(3);
+    // New disputes open on v4, which keeps v3's four eyes (it adds disputes with another wallet user).
+    expect(opened.machineVersion).toBe(4);
     await send(opened.id, agent.auth, 'FORWARD_TO_MERCHANT', 1).expect(200);
     // The merchant contested on the phone; the agent records it (contesting moves no money).
     await send(opened.id, agent.auth, 'MERCHANT_CONTEST', 2, { summary: 'Tracking shows delivery' }).expect(200);
