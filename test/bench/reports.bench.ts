@@ -79,7 +79,9 @@ async function seed(orm: MikroORM, cases: number): Promise<number> {
         from cases c
         left join sla_clocks fr on fr.case_id = c.id and fr.target = 'firstResponse'
         left join sla_clocks rs on rs.case_id = c.id and rs.target = 'resolution'
-        left join case_ratings r on r.case_id = c.id`);
+        left join case_ratings r on r.case_id = c.id
+       -- In production the rows arrive as cases open, so a range of days is a range of pages; so here too.
+       order by c.created_at`);
   await run(`set session_replication_role = origin`);
   await run(`create table if not exists bench_reports_seed (cases integer not null)`);
   await run(`truncate bench_reports_seed`);

@@ -118,6 +118,11 @@ export class Migration20261203164000Reports extends Migration {
       on conflict (case_id) do nothing;`);
     this.addSql(`create index if not exists case_report_facts_created_idx on case_report_facts (created_at);`);
     this.addSql(`create index if not exists case_report_facts_closed_idx on case_report_facts (closed_at) where closed_at is not null;`);
+    // A report's fixed kind (disputes, refund requests) and the filters that pick few rows (an agent, a merchant) go through their own index.
+    this.addSql(`create index if not exists case_report_facts_kind_idx on case_report_facts (kind, created_at);`);
+    this.addSql(`create index if not exists case_report_facts_assignee_idx on case_report_facts (assignee_id, created_at);`);
+    this.addSql(`create index if not exists case_report_facts_merchant_idx on case_report_facts (merchant_id, created_at) where merchant_id is not null;`);
+    this.addSql(`create index if not exists case_report_facts_rated_idx on case_report_facts (created_at) include (rating) where rating is not null;`);
   }
 
   override async down(): Promise<void> {
