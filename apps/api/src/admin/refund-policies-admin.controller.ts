@@ -39,7 +39,7 @@ export class RefundPoliciesAdminController {
 
   @Get()
   @RequireRole('supervisor')
-  @ApiOperation({ summary: "The policy new refund requests of the merchant open under (source: merchant, or global when it has none)" })
+  @ApiOperation({ summary: 'The policy new refund requests of the merchant open under (source: merchant, or global when it has none)' })
   get(@Param('merchantId') merchantId: string) {
     return this.getPolicy.execute(merchantId);
   }

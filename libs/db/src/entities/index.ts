@@ -18,7 +18,16 @@ import { CaseMessageEntity, MacroEntity } from './conversation.entity';
 export { AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
 export { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity };
 export type { SlaClockStatus } from './sla.entity';
-export { MerchantApiKeyEntity, MerchantEntity, MerchantRefundPolicyEntity, EvidenceFileEntity, EvidenceSubmissionEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity };
+export {
+  MerchantApiKeyEntity,
+  MerchantEntity,
+  MerchantRefundPolicyEntity,
+  EvidenceFileEntity,
+  EvidenceSubmissionEntity,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+};
 export type { ApiKeyKind } from './merchant.entity';
 export { CaseRatingEntity };
 export type { EvidenceParty, EvidenceSubmissionStatus } from './evidence.entity';

@@ -27,7 +27,11 @@ export class SetRefundPolicy {
       const now = this.clock.now();
       const row = await em.findOne(MerchantRefundPolicyEntity, { merchantId });
       const before: RefundPolicy = row ?? { ...DEFAULT_REFUND_POLICY };
-      const after: RefundPolicy = { refundWindowDays: policy.refundWindowDays, partialRefundsAllowed: policy.partialRefundsAllowed, nonRefundableFeeMinor: policy.nonRefundableFeeMinor };
+      const after: RefundPolicy = {
+        refundWindowDays: policy.refundWindowDays,
+        partialRefundsAllowed: policy.partialRefundsAllowed,
+        nonRefundableFeeMinor: policy.nonRefundableFeeMinor,
+      };
       const changes = changesBetween(before, after, FIELDS);
       const saved = row ? Object.assign(row, after, { updatedAt: now }) : em.create(MerchantRefundPolicyEntity, { merchantId, ...after, updatedAt: now });
       this.audit.record(em, { actor, action: 'merchant_refund_policy.set', target: { type: 'merchant', id: merchantId }, details: { created: !row, changes } }, now);

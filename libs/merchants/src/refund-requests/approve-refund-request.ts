@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { SendCaseEvent } from '@app/cases';
-import { findOwnedRefundRequest, getMerchantRefundRequestView, type MerchantRefundRequestView } from './merchant-refund-request-view';
+import { getMerchantRefundRequestView, type MerchantRefundRequestView } from './merchant-refund-request-view';
 
 export interface ApproveRefundRequestCommand {
   merchantId: string;
