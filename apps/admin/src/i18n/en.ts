@@ -234,6 +234,7 @@ export const en = {
     'inbox.type.slaBreached': 'SLA breached',
     'inbox.type.approvalRequested': 'A decision waits for your approval',
     'inbox.type.approvalOverdue': 'An approval is overdue',
+    'inbox.type.rejectionContested': "The customer contested the merchant's rejection",
     'inbox.type.other': 'Notification',
 
     'conversation.title': 'Conversation',

@@ -228,6 +228,7 @@ export const zhCN: Dictionary = {
     'inbox.type.slaBreached': 'SLA 已超时',
     'inbox.type.approvalRequested': '有待您审批的决定',
     'inbox.type.approvalOverdue': '审批已超时',
+    'inbox.type.rejectionContested': '客户对商家的拒绝提出了异议',
     'inbox.type.other': '通知',
 
     'conversation.title': '沟通记录',
