@@ -17,6 +17,7 @@ const SupervisorPage = lazy(() => import('./pages/SupervisorPage'));
 const ApprovalsPage = lazy(() => import('./pages/ApprovalsPage'));
 const MacrosPage = lazy(() => import('./pages/MacrosPage'));
 const AgentsPage = lazy(() => import('./pages/AgentsPage'));
+const RefundPoliciesPage = lazy(() => import('./pages/RefundPoliciesPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -54,6 +55,7 @@ export function App() {
                   <Route path="approvals" element={<ApprovalsPage />} />
                   <Route path="macros" element={<MacrosPage />} />
                   <Route path="agents" element={<AgentsPage />} />
+                  <Route path="refund-policies" element={<RefundPoliciesPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>

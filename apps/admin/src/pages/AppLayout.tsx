@@ -73,7 +73,9 @@ export function AppLayout() {
           ? 'macros'
           : location.pathname.startsWith('/agents')
             ? 'agents'
-            : 'queue';
+            : location.pathname.startsWith('/refund-policies')
+              ? 'refundPolicies'
+              : 'queue';
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
@@ -81,6 +83,7 @@ export function AppLayout() {
     ...(atLeast(agent, 'supervisor') ? [{ key: 'approvals', label: i18n.t('nav.approvals'), onClick: () => navigate('/approvals') }] : []),
     ...(atLeast(agent, 'admin') ? [{ key: 'macros', label: i18n.t('nav.macros'), onClick: () => navigate('/macros') }] : []),
     ...(atLeast(agent, 'supervisor') ? [{ key: 'agents', label: i18n.t('nav.agents'), onClick: () => navigate('/agents') }] : []),
+    ...(atLeast(agent, 'admin') ? [{ key: 'refundPolicies', label: i18n.t('nav.refundPolicies'), onClick: () => navigate('/refund-policies') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>
