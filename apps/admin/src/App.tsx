@@ -22,6 +22,7 @@ const CalendarsPage = lazy(() => import('./pages/CalendarsPage'));
 const MerchantsPage = lazy(() => import('./pages/MerchantsPage'));
 // Charts (recharts) load with the reports page only, outside the first bundle.
 const ReportsPage = lazy(() => import('./pages/ReportsPage'));
+const RefundPoliciesPage = lazy(() => import('./pages/RefundPoliciesPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -63,6 +64,7 @@ export function App() {
                   <Route path="calendars" element={<CalendarsPage />} />
                   <Route path="merchants" element={<MerchantsPage />} />
                   <Route path="reports" element={<ReportsPage />} />
+                  <Route path="refund-policies" element={<RefundPoliciesPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>

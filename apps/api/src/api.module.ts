@@ -31,6 +31,10 @@ import { MerchantWebhooksAdminController } from './admin/merchant-webhooks-admin
 import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
 import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
+import { MerchantRefundRequestsController } from './merchant/merchant-refund-requests.controller';
+import { MerchantDisputeCustomerEvidenceController } from './merchant/merchant-dispute-customer-evidence.controller';
+import { RefundPoliciesAdminController } from './admin/refund-policies-admin.controller';
+import { EvidenceSharingController } from './evidence/evidence-sharing.controller';
 import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
 import { ConversationModule, CustomersModule } from '@app/customers';
 import { CustomerCasesController } from './customer/customer-cases.controller';
@@ -82,6 +86,10 @@ export class ApiModule {
         HealthController,
         MetricsController,
         MerchantDisputesController,
+        MerchantDisputeCustomerEvidenceController,
+        MerchantRefundRequestsController,
+        RefundPoliciesAdminController,
+        EvidenceSharingController,
         MerchantWebhooksController,
         IntakeController,
         MerchantsAdminController,

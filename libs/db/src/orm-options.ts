@@ -15,6 +15,7 @@ import { Migration20261203150000CustomerApi } from './migrations/Migration202612
 import { Migration20261203155000CaseMessagesAndMacros } from './migrations/Migration20261203155000CaseMessagesAndMacros';
 import { Migration20261203162439CalendarShippedDefinition } from './migrations/Migration20261203162439CalendarShippedDefinition';
 import { Migration20261203164000Reports } from './migrations/Migration20261203164000Reports';
+import { Migration20261203162700_MerchantRefunds } from './migrations/Migration20261203162700_MerchantRefunds';
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
 import { Migration20261203171000AgentTotp } from './migrations/Migration20261203171000AgentTotp';
 import { Migration20261203172000CaseLogChain } from './migrations/Migration20261203172000CaseLogChain';
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261203155000CaseMessagesAndMacros', class: Migration20261203155000CaseMessagesAndMacros },
   { name: 'Migration20261203162439CalendarShippedDefinition', class: Migration20261203162439CalendarShippedDefinition },
   { name: 'Migration20261203164000Reports', class: Migration20261203164000Reports },
+  { name: 'Migration20261203162700_MerchantRefunds', class: Migration20261203162700_MerchantRefunds },
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },
   { name: 'Migration20261203171000AgentTotp', class: Migration20261203171000AgentTotp },
   { name: 'Migration20261203172000CaseLogChain', class: Migration20261203172000CaseLogChain },

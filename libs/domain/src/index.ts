@@ -13,6 +13,7 @@ export * from './machines/registry';
 export type { DisputeContext, DisputeDecision, DisputeOutcome } from './machines/dispute/dispute.machine';
 export type { RefundRequestContext, RefundRequestDecision, RefundRequestOutcome } from './machines/refund-request/refund-request.machine';
 export type { RefundRequestContextV2, RefundRequestProposal } from './machines/refund-request/refund-request.v2.machine';
+export type { RefundRequestContest, RefundRequestContextV3 } from './machines/refund-request/refund-request.v3.machine';
 export type { PaymentFailureContext, PaymentFailureOutcome } from './machines/payment-failure/payment-failure.machine';
 export type {
   BalanceCorrection,

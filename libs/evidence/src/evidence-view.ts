@@ -14,6 +14,8 @@ export interface EvidenceFileView {
   sha256: string;
   uploaded_by: { kind: string; id: string };
   created: string;
+  /** Customer files only: when an agent shared it with the merchant (null: agents only). */
+  shared_with_merchant_at?: string | null;
 }
 
 export interface EvidenceSubmissionView {
@@ -45,6 +47,7 @@ export const toFileView = (file: EvidenceFileEntity): EvidenceFileView => ({
   sha256: file.sha256,
   uploaded_by: { kind: file.uploadedByKind, id: file.uploadedById },
   created: file.createdAt.toISOString(),
+  ...(file.party === 'customer' ? { shared_with_merchant_at: file.sharedWithMerchantAt?.toISOString() ?? null } : {}),
 });
 
 /**

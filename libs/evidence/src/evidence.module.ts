@@ -19,6 +19,8 @@ import { OpenEvidenceFile } from './use-cases/open-evidence-file';
 import { StageEvidenceFields } from './use-cases/stage-evidence-fields';
 import { StageEvidenceFiles } from './use-cases/stage-evidence-files';
 import { SubmitEvidence } from './use-cases/submit-evidence';
+import { ShareEvidenceWithMerchant } from './use-cases/share-evidence-with-merchant';
+import { ListSharedCustomerEvidence } from './use-cases/list-shared-customer-evidence';
 
 const USE_CASES = [
   StageEvidenceFields,
@@ -30,6 +32,8 @@ const USE_CASES = [
   OpenEvidenceFile,
   RecordCustomerEvidence,
   UploadEvidenceForCustomer,
+  ShareEvidenceWithMerchant,
+  ListSharedCustomerEvidence,
 ];
 
 /**

@@ -37,3 +37,5 @@ export { GetMerchantEvidence } from './use-cases/get-merchant-evidence';
 export { SubmitEvidence, type SubmitEvidenceCommand } from './use-cases/submit-evidence';
 export { ListCaseEvidence } from './use-cases/list-case-evidence';
 export { OpenEvidenceFile, type EvidenceFileDownload } from './use-cases/open-evidence-file';
+export { ShareEvidenceWithMerchant } from './use-cases/share-evidence-with-merchant';
+export { ListSharedCustomerEvidence } from './use-cases/list-shared-customer-evidence';

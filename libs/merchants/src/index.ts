@@ -23,3 +23,18 @@ export {
   type MerchantDisputeStatus,
   type MerchantDisputeView,
 } from './disputes/merchant-dispute-view';
+export { ListMerchantRefundRequests, type ListMerchantRefundRequestsQuery, type MerchantRefundRequestPage } from './refund-requests/list-merchant-refund-requests';
+export { GetMerchantRefundRequest } from './refund-requests/get-merchant-refund-request';
+export { ApproveRefundRequest, type ApproveRefundRequestCommand } from './refund-requests/approve-refund-request';
+export { RejectRefundRequest } from './refund-requests/reject-refund-request';
+export {
+  MERCHANT_REFUND_REQUEST_STATUSES,
+  findOwnedRefundRequest,
+  getMerchantRefundRequestView,
+  type MerchantRefundRequestStatus,
+  type MerchantRefundRequestView,
+} from './refund-requests/merchant-refund-request-view';
+export { GetRefundPolicy } from './refund-policies/get-refund-policy';
+export { SetRefundPolicy } from './refund-policies/set-refund-policy';
+export { RemoveRefundPolicy } from './refund-policies/remove-refund-policy';
+export type { RefundPolicyView } from './refund-policies/refund-policy-view';

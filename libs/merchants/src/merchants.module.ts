@@ -12,10 +12,34 @@ import { CreateMerchant } from './keys/create-merchant';
 import { ListApiKeys } from './keys/list-api-keys';
 import { ListMerchants } from './keys/list-merchants';
 import { RevokeApiKey } from './keys/revoke-api-key';
+import { GetRefundPolicy } from './refund-policies/get-refund-policy';
+import { RemoveRefundPolicy } from './refund-policies/remove-refund-policy';
+import { SetRefundPolicy } from './refund-policies/set-refund-policy';
+import { ApproveRefundRequest } from './refund-requests/approve-refund-request';
+import { GetMerchantRefundRequest } from './refund-requests/get-merchant-refund-request';
+import { ListMerchantRefundRequests } from './refund-requests/list-merchant-refund-requests';
+import { RejectRefundRequest } from './refund-requests/reject-refund-request';
 
-const USE_CASES = [CreateMerchant, ListMerchants, CreateApiKey, ListApiKeys, RevokeApiKey, ListMerchantDisputes, GetMerchantDispute, GetDisputeDecision, AcceptDispute];
+const USE_CASES = [
+  CreateMerchant,
+  ListMerchants,
+  CreateApiKey,
+  ListApiKeys,
+  RevokeApiKey,
+  ListMerchantDisputes,
+  GetMerchantDispute,
+  GetDisputeDecision,
+  AcceptDispute,
+  ListMerchantRefundRequests,
+  GetMerchantRefundRequest,
+  ApproveRefundRequest,
+  RejectRefundRequest,
+  GetRefundPolicy,
+  SetRefundPolicy,
+  RemoveRefundPolicy,
+];
 
-/** Merchants, their API keys, the merchant guard and rate limits, and the merchant's view of disputes. */
+/** Merchants, their API keys and refund policies, the merchant guard and rate limits, and the merchant's view of disputes and refund requests. */
 @Module({
   // The admin audit log records merchants and keys created and keys revoked.
   imports: [CasesModule, AuditModule],

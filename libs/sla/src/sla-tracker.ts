@@ -33,6 +33,13 @@ export interface AlarmOutcome {
   scheduled: DeadlineEntity[];
 }
 
+/** The deadline event of a window's reminder, per party (the deadline's name starts with the party). */
+const WINDOW_REMINDER_EVENT = {
+  merchant: 'sla.merchantResponse.reminder',
+  customer: 'sla.customerReply.reminder',
+  'merchant-info': 'sla.merchantInfoReply.reminder',
+} as const;
+
 /** A reminder of an SLA clock (50 %, 80 %, before the end), as opposed to its breach or a merchant window's reminders. */
 const CLOCK_REMINDER = `d.kind = 'sla' and d.sla_clock_id is not null and d.name like 'reminder-%'`;
 
@@ -195,6 +202,14 @@ export class SlaTracker {
       }
     }
     if (!caseEntity.merchantId) return reminders;
+    // And the merchant before an agent's information request to them times out (`<kind>.info_request_due_soon`).
+    if (caseEntity.state.endsWith('awaitingMerchantInfo')) {
+      for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === 'infoReplyWindow')) {
+        reminders.push(
+          ...this.remindersOf(em, caseEntity, sla, window, 'merchant-info', sla.policy.targets.customerReply, this.config.windowOverrides.infoReplyMs !== undefined, now),
+        );
+      }
+    }
     for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === SLA_WINDOW_TARGETS.merchantResponse)) {
       reminders.push(
         ...this.remindersOf(em, caseEntity, sla, window, 'merchant', sla.policy.targets.merchantResponse, this.config.windowOverrides.merchantResponseMs !== undefined, now),
@@ -208,7 +223,7 @@ export class SlaTracker {
     caseEntity: CaseEntity,
     sla: SlaContext,
     window: DeadlineEntity,
-    party: 'merchant' | 'customer',
+    party: 'merchant' | 'customer' | 'merchant-info',
     spec: SlaPolicy['targets'][SlaWindowTarget],
     overridden: boolean,
     now: Date,
@@ -226,7 +241,7 @@ export class SlaTracker {
           name: `${party}-${alarm.name}`,
           // The window's own row id: when it is no longer pending, the reminder is stale.
           sendId: `window.${window.id}`,
-          event: { type: party === 'merchant' ? 'sla.merchantResponse.reminder' : 'sla.customerReply.reminder' },
+          event: { type: WINDOW_REMINDER_EVENT[party] },
           dueAt: alarm.at,
           createdAt: now,
         }),
@@ -311,6 +326,24 @@ export class SlaTracker {
         payload: {
           topic: `${caseEntity.kind}.info_reply_due_soon`,
           audience: ['customer'],
+          replyDueBy: window.dueAt.toISOString(),
+          reminder: deadline.name,
+          caseKind: caseEntity.kind,
+          caseState: caseEntity.state,
+        },
+        createdAt: now,
+      });
+      return { fired: true, outbox: [reminder], scheduled: [] };
+    }
+    if (deadline.name.startsWith('merchant-info-')) {
+      const reminder = em.create(OutboxEntity, {
+        id: randomUUID(),
+        caseId: caseEntity.id,
+        type: 'notify',
+        payload: {
+          topic: `${caseEntity.kind}.info_request_due_soon`,
+          audience: ['merchant'],
+          merchantId: caseEntity.merchantId,
           replyDueBy: window.dueAt.toISOString(),
           reminder: deadline.name,
           caseKind: caseEntity.kind,

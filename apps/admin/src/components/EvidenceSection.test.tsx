@@ -34,10 +34,10 @@ function mockEvidence(evidence: unknown) {
   return posts;
 }
 
-const renderSection = () =>
+const renderSection = (merchantId: string | null = null) =>
   renderWithProviders(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <EvidenceSection caseId={CASE_ID} />
+      <EvidenceSection caseId={CASE_ID} merchantId={merchantId} />
     </QueryClientProvider>,
   );
 
@@ -78,5 +78,45 @@ describe('evidence of both sides', () => {
     expect(posts[0]!.get('category')).toBe('receipt');
     expect((posts[0]!.get('file') as File).name).toBe('receipt.pdf');
     expect(await screen.findByText("Added to the customer's evidence.")).toBeTruthy();
+  });
+
+  it("shares a customer's file with the merchant after a confirmation; a shared one says so", async () => {
+    const evidence = {
+      draft: null,
+      submissions: [],
+      customer_files: [
+        { ...file('c1', 'customer', 'parcel-photo.png', 'product_photos', 'customer'), shared_with_merchant_at: null },
+        { ...file('c2', 'customer', 'receipt.png', 'receipt', 'customer'), shared_with_merchant_at: '2026-12-03T10:00:00Z' },
+      ],
+    };
+    const shared: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+        const path = String(input);
+        if ((init?.method ?? 'GET') === 'GET' && path === `/v1/cases/${CASE_ID}/evidence`) return json(200, evidence);
+        const share = /^\/v1\/cases\/[^/]+\/evidence\/files\/([^/]+)\/share-with-merchant$/.exec(path);
+        if (init?.method === 'POST' && share) {
+          shared.push(share[1]!);
+          return json(200, { ...evidence.customer_files[0], shared_with_merchant_at: '2026-12-03T11:00:00Z' });
+        }
+        throw new Error(`unexpected fetch ${init?.method} ${path}`);
+      }),
+    );
+    renderSection('m_1');
+    fireEvent.click(await screen.findByTestId('share-c1'));
+    expect(shared).toEqual([]);
+    await screen.findByText('The merchant will be able to see and download this file. Share it?');
+    fireEvent.click(screen.getByRole('button', { name: /ok/i }));
+    await waitFor(() => expect(shared).toEqual(['c1']));
+    expect(screen.getByTestId('shared-c2').textContent).toBe('Shared with the merchant');
+    expect(screen.queryByTestId('share-c2')).toBeNull();
+  });
+
+  it('offers no sharing on a case without a merchant', async () => {
+    mockEvidence({ draft: null, submissions: [], customer_files: [file('c1', 'customer', 'parcel-photo.png', 'product_photos', 'customer')] });
+    renderSection(null);
+    await screen.findByText('parcel-photo.png');
+    expect(screen.queryByTestId('share-c1')).toBeNull();
   });
 });

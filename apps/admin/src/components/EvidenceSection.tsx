@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Divider, Empty, List, Modal, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
+import { Alert, Button, Divider, Empty, List, Modal, Popconfirm, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
@@ -16,6 +16,8 @@ interface EvidenceFile {
   size: number;
   uploaded_by: { kind: string; id: string };
   created: string;
+  /** Customer files: when an agent shared it with the merchant (null: support only). */
+  shared_with_merchant_at?: string | null;
 }
 interface EvidenceSubmission {
   number: number | null;
@@ -40,9 +42,10 @@ const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round
 
 /**
  * Evidence from both sides, with previews for images and PDFs. Files are served as attachments,
- * so a preview fetches the bytes (with the session cookie) and shows them from memory.
+ * so a preview fetches the bytes (with the session cookie) and shows them from memory. On a case
+ * with a merchant, the agent may share a customer's file with them, one at a time.
  */
-export function EvidenceSection({ caseId }: { caseId: string }) {
+export function EvidenceSection({ caseId, merchantId }: { caseId: string; merchantId?: string | null }) {
   const i18n = useI18n();
   const evidence = useQuery({ queryKey: ['evidence', caseId], queryFn: () => api<Evidence>('GET', `/v1/cases/${caseId}/evidence`), refetchInterval: 15_000 });
   const [preview, setPreview] = useState<EvidenceFile | null>(null);
@@ -53,7 +56,7 @@ export function EvidenceSection({ caseId }: { caseId: string }) {
   const merchantHasNothing = groups.every((group) => group.files.length === 0 && Object.keys(group.fields).length === 0);
   const customerFiles = evidence.data.customer_files ?? [];
   const contentUrl = (file: EvidenceFile) => `/v1/cases/${caseId}/evidence/files/${file.id}/content`;
-  const fileList = (files: EvidenceFile[]) => (
+  const fileList = (files: EvidenceFile[], shareable = false) => (
     <List
       size="small"
       dataSource={files}
@@ -68,6 +71,7 @@ export function EvidenceSection({ caseId }: { caseId: string }) {
             <a key="download" href={contentUrl(file)}>
               {i18n.t('case.evidence.download')}
             </a>,
+            shareable && merchantId ? <ShareWithMerchant key="share" caseId={caseId} file={file} /> : null,
           ].filter(Boolean)}
         >
           <Space direction="vertical" size={0}>
@@ -105,12 +109,39 @@ export function EvidenceSection({ caseId }: { caseId: string }) {
       <Divider style={{ margin: '8px 0' }} />
       <div data-testid="customer-evidence">
         <Typography.Text strong>{i18n.t('case.evidence.customerSide')}</Typography.Text>
-        {customerFiles.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.customerEmpty')} /> : fileList(customerFiles)}
+        {customerFiles.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.customerEmpty')} /> : fileList(customerFiles, true)}
         <UploadForCustomer caseId={caseId} />
       </div>
       <Modal open={preview !== null} title={preview?.filename} footer={null} width={880} onCancel={() => setPreview(null)} destroyOnHidden>
         {preview && <FilePreview url={contentUrl(preview)} type={preview.content_type} />}
       </Modal>
+    </Space>
+  );
+}
+
+/** Shows one customer file to the merchant (after a confirmation), or says it is shared already. */
+function ShareWithMerchant({ caseId, file }: { caseId: string; file: EvidenceFile }) {
+  const i18n = useI18n();
+  const queryClient = useQueryClient();
+  const share = useMutation({
+    mutationFn: () => api('POST', `/v1/cases/${caseId}/evidence/files/${file.id}/share-with-merchant`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['evidence', caseId] }),
+  });
+  if (file.shared_with_merchant_at) {
+    return (
+      <Tag color="blue" data-testid={`shared-${file.id}`}>
+        {i18n.t('case.evidence.sharedWithMerchant')}
+      </Tag>
+    );
+  }
+  return (
+    <Space size={4}>
+      <Popconfirm title={i18n.t('case.evidence.shareConfirm')} onConfirm={() => share.mutate()}>
+        <Button size="small" loading={share.isPending} data-testid={`share-${file.id}`}>
+          {i18n.t('case.evidence.shareWithMerchant')}
+        </Button>
+      </Popconfirm>
+      {share.isError && <Typography.Text type="danger">{errorText(share.error, i18n)}</Typography.Text>}
     </Space>
   );
 }

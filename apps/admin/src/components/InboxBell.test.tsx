@@ -123,6 +123,14 @@ describe('inbox bell', () => {
     expect(within(rows[1]!).getByText('An approval is overdue')).toBeTruthy();
   });
 
+  it("names a customer's contest of a merchant's rejection (here in Chinese)", async () => {
+    mockInbox([entry({ id: 'n6', type: 'refund_request.rejection_contested' })]);
+    renderBell('zh-CN');
+    fireEvent.click(bell());
+    const [row] = await screen.findAllByTestId('inbox-entry');
+    expect(within(row!).getByText('客户对商家的拒绝提出了异议')).toBeTruthy();
+  });
+
   it('“mark as read” marks it without leaving the page', async () => {
     const inbox = mockInbox([entry({})]);
     renderBell('zh-CN');

@@ -14,6 +14,7 @@ const TITLE_OF: Record<string, MessageKey> = {
   'conversation.merchant_replied': 'inbox.type.merchantReplied',
   'sla.reminder': 'inbox.type.slaReminder',
   'sla.breached': 'inbox.type.slaBreached',
+  'refund_request.rejection_contested': 'inbox.type.rejectionContested',
 };
 
 /** What an entry says happened: by its type, or for the four-eyes alerts every kind sends (`<kind>.approval_…`) by the suffix. */

@@ -78,7 +78,9 @@ export function AppLayout() {
             ? 'agents'
             : location.pathname.startsWith('/reports')
               ? 'reports'
-              : (CONFIG_PAGES.find((page) => location.pathname.startsWith(`/${page}`)) ?? 'queue');
+              : location.pathname.startsWith('/refund-policies')
+                ? 'refundPolicies'
+                : (CONFIG_PAGES.find((page) => location.pathname.startsWith(`/${page}`)) ?? 'queue');
   const items = [
     { key: 'queue', label: i18n.t('nav.queue'), onClick: () => navigate('/') },
     { key: 'intake', label: i18n.t('nav.intake'), onClick: () => navigate('/intake') },
@@ -90,6 +92,7 @@ export function AppLayout() {
     ...(atLeast(agent, 'supervisor') ? [{ key: 'sla-policies', label: i18n.t('nav.slaPolicies'), onClick: () => navigate('/sla-policies') }] : []),
     ...(atLeast(agent, 'supervisor') ? [{ key: 'calendars', label: i18n.t('nav.calendars'), onClick: () => navigate('/calendars') }] : []),
     ...(atLeast(agent, 'admin') ? [{ key: 'merchants', label: i18n.t('nav.merchants'), onClick: () => navigate('/merchants') }] : []),
+    ...(atLeast(agent, 'admin') ? [{ key: 'refundPolicies', label: i18n.t('nav.refundPolicies'), onClick: () => navigate('/refund-policies') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>

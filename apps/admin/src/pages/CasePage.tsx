@@ -232,7 +232,7 @@ export default function CasePage() {
         </Col>
         <Col xs={24} xl={8}>
           <Card title={i18n.t('case.evidence')} size="small" data-testid="evidence">
-            <EvidenceSection caseId={detail.id} />
+            <EvidenceSection caseId={detail.id} merchantId={detail.merchantId} />
           </Card>
         </Col>
       </Row>

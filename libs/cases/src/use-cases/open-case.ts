@@ -25,6 +25,7 @@ import { ContactBox } from '../customer-contact/contact-box';
 import { contactRecordFor, type CustomerInput } from '../customer-contact/customer-contact-record';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { rethrowDuplicateCase } from '../errors';
+import { merchantRefundPolicy } from '../merchant-refund-policy';
 import { ensureRefundLedger, moveCaseRefundShare, type RefundLedgerOpening } from '../refund-ledger';
 import { recordTransition, setNextDeadline } from '../transition-recorder';
 
@@ -77,6 +78,7 @@ export class OpenCase {
     // The matched SLA policy sets the case's windows (merchant response, customer reply) and clocks.
     const securityReport = securityReportOf(command.kind, command.securityReport);
     const sla = await this.sla.forFacts({ kind: command.kind, priority: command.priority, channel: command.channel, securityReport });
+    const refundPolicy = await merchantRefundPolicy(this.em, command.kind, command.merchantId);
     const transition = openCase(
       definition,
       {
@@ -86,6 +88,7 @@ export class OpenCase {
         purchasedAt: command.purchasedAt ?? null,
         openedAt: now.toISOString(),
         securityReport: command.securityReport ?? null,
+        refundPolicy,
       },
       this.sla.windowsFor(sla),
     );

@@ -49,7 +49,7 @@ export class EvidenceSubmissionEntity {
 /** A stored evidence file. `storageKey` is generated; the uploader's file name is display text only. */
 @Entity({ tableName: 'evidence_files' })
 export class EvidenceFileEntity {
-  [OptionalProps]?: 'createdAt' | 'party' | 'submissionId';
+  [OptionalProps]?: 'createdAt' | 'party' | 'submissionId' | 'sharedWithMerchantAt' | 'sharedBy';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -92,4 +92,12 @@ export class EvidenceFileEntity {
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /** A customer's file an agent chose to show the merchant (the merchant API lists only these); null: agents only. */
+  @Property({ type: 'timestamptz', nullable: true })
+  sharedWithMerchantAt: Date | null = null;
+
+  /** The agent who shared it. */
+  @Property({ type: 'uuid', nullable: true })
+  sharedBy: string | null = null;
 }

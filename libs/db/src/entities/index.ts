@@ -7,7 +7,7 @@ import { OutboxEntity } from './outbox.entity';
 import { RefundEntity } from './refund.entity';
 import { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity } from './refund-ledger.entity';
 import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity } from './sla.entity';
-import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
+import { MerchantApiKeyEntity, MerchantEntity, MerchantRefundPolicyEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
 import { WalletAccountActionEntity, WalletEventReceivedEntity } from './wallet.entity';
 import { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity } from './customer-notification.entity';
@@ -18,7 +18,16 @@ import { CaseMessageEntity, MacroEntity } from './conversation.entity';
 export { AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
 export { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity };
 export type { SlaClockStatus } from './sla.entity';
-export { MerchantApiKeyEntity, MerchantEntity, EvidenceFileEntity, EvidenceSubmissionEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity };
+export {
+  MerchantApiKeyEntity,
+  MerchantEntity,
+  MerchantRefundPolicyEntity,
+  EvidenceFileEntity,
+  EvidenceSubmissionEntity,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+};
 export type { ApiKeyKind } from './merchant.entity';
 export { CaseRatingEntity };
 export type { EvidenceParty, EvidenceSubmissionStatus } from './evidence.entity';
@@ -50,6 +59,7 @@ export const ENTITIES = [
   NotificationEntity,
   MerchantEntity,
   MerchantApiKeyEntity,
+  MerchantRefundPolicyEntity,
   EvidenceSubmissionEntity,
   EvidenceFileEntity,
   WebhookEndpointEntity,

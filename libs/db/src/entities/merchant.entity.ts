@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** A merchant that answers disputes through the merchant API. Its id is the id cases store. */
 @Entity({ tableName: 'merchants' })
@@ -54,4 +54,29 @@ export class MerchantApiKeyEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null = null;
+}
+
+/**
+ * A merchant's own refund policy for refund requests (admins set it; absent: the global policy).
+ * A case copies the policy it opened under, so changing or removing this row never alters one in flight.
+ */
+@Entity({ tableName: 'merchant_refund_policies' })
+export class MerchantRefundPolicyEntity {
+  [OptionalProps]?: 'updatedAt';
+
+  @PrimaryKey({ type: 'text' })
+  merchantId!: string;
+
+  @Property({ type: 'integer' })
+  refundWindowDays!: number;
+
+  @Property({ type: 'boolean' })
+  partialRefundsAllowed!: boolean;
+
+  /** Kept back from every refund, in the purchase currency's minor units. */
+  @Property({ type: new BigIntType('number') })
+  nonRefundableFeeMinor!: number;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ActorKind, AgentRole, CaseKind, SecurityReport } from '../cases/case-kind';
 import type { DomainError } from '../errors';
 import type { EventSender } from '../engine/event-sender';
+import type { RefundPolicy } from '../policies/refund-policy';
 
 /**
  * What the outside world may send to a machine, per event type. The machine decides *when* an
@@ -40,6 +41,11 @@ export interface OpenCaseFacts {
   openedAt: string;
   /** account_security only: what was reported (absent: a stolen account, as before v2). */
   securityReport?: SecurityReport | null;
+  /**
+   * refund_request v3 on: the merchant's refund policy, when the merchant has one (absent: the
+   * global policy). Copied into the case's input, so a later change never alters a case in flight.
+   */
+  refundPolicy?: RefundPolicy | null;
 }
 
 /**

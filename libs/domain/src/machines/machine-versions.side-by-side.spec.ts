@@ -12,7 +12,7 @@ import { SAMPLE_FACTS } from '../testing/sample-facts';
 describe('v1 and v2 cases of the same kind in flight together', () => {
   it('opens new cases on the newest version of each kind (four eyes came after the wallet in the loop)', () => {
     const current = Object.fromEntries(CASE_KINDS.map((kind) => [kind, currentDefinition(kind).version]));
-    expect(current).toEqual({ dispute: 4, refund_request: 2, payment_failure: 3, balance_discrepancy: 3, account_security: 3, inquiry: 1 });
+    expect(current).toEqual({ dispute: 4, refund_request: 3, payment_failure: 3, balance_discrepancy: 3, account_security: 3, inquiry: 1 });
   });
 
   it('account_security: v1 waits on the customer from the start, v2 waits on the wallet with the clocks running', () => {

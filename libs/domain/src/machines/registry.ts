@@ -17,6 +17,7 @@ import { paymentFailureDefinitionV2 } from './payment-failure/payment-failure.v2
 import { paymentFailureDefinitionV3 } from './payment-failure/payment-failure.v3.definition';
 import { refundRequestDefinitionV1 } from './refund-request/refund-request.definition';
 import { refundRequestDefinitionV2 } from './refund-request/refund-request.v2.definition';
+import { refundRequestDefinitionV3 } from './refund-request/refund-request.v3.definition';
 
 /**
  * Every machine version that may still have cases in flight. A case is always driven by the
@@ -30,6 +31,7 @@ const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   disputeDefinitionV4,
   refundRequestDefinitionV1,
   refundRequestDefinitionV2,
+  refundRequestDefinitionV3,
   paymentFailureDefinitionV1,
   paymentFailureDefinitionV2,
   paymentFailureDefinitionV3,

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { EvidenceFileEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
-import { findOwnedDispute } from '@app/merchants';
+import { findOwnedDispute, findOwnedRefundRequest } from '@app/merchants';
 import { EvidenceStorage } from '../storage/evidence-storage';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,8 +16,9 @@ export interface EvidenceFileDownload {
 }
 
 /**
- * The only way to a stored file: an agent (any file of the case) or the merchant who uploaded it.
- * A file of another case, another merchant or no file at all are the same 404.
+ * The only way to a stored file: an agent (any file of the case), the merchant who uploaded it,
+ * or the merchant of the case for a customer's file an agent shared with them. A file of another
+ * case, another merchant, an unshared customer file or no file at all are the same 404.
  */
 @Injectable()
 export class OpenEvidenceFile {
@@ -26,15 +27,30 @@ export class OpenEvidenceFile {
     private readonly storage: EvidenceStorage,
   ) {}
 
-  async execute(command: { caseId: string; fileId: string; reader: { kind: 'agent' } | { kind: 'merchant'; merchantId: string } }): Promise<EvidenceFileDownload> {
+  async execute(command: {
+    caseId: string;
+    fileId: string;
+    /** A merchant reads through a dispute (the default) or a refund request of theirs. */
+    reader: { kind: 'agent' } | { kind: 'merchant'; merchantId: string; caseKind?: 'dispute' | 'refund_request' };
+  }): Promise<EvidenceFileDownload> {
     const em = this.em.fork();
     const notFound = new DomainError(DomainErrorCode.NotFound, `No evidence file ${command.fileId}.`);
-    if (command.reader.kind === 'merchant') await findOwnedDispute(em, command.reader.merchantId, command.caseId);
+    if (command.reader.kind === 'merchant') {
+      const findOwned = command.reader.caseKind === 'refund_request' ? findOwnedRefundRequest : findOwnedDispute;
+      await findOwned(em, command.reader.merchantId, command.caseId);
+    }
     if (!UUID.test(command.fileId) || !UUID.test(command.caseId)) throw notFound;
     const file = await em.findOne(
       EvidenceFileEntity,
       command.reader.kind === 'merchant'
-        ? { id: command.fileId, caseId: command.caseId, uploadedByKind: 'merchant', uploadedById: command.reader.merchantId }
+        ? {
+            id: command.fileId,
+            caseId: command.caseId,
+            $or: [
+              { uploadedByKind: 'merchant', uploadedById: command.reader.merchantId },
+              { party: 'customer', sharedWithMerchantAt: { $ne: null } },
+            ],
+          }
         : { id: command.fileId, caseId: command.caseId },
     );
     if (!file) throw notFound;

@@ -20,7 +20,7 @@ export interface MerchantDisputePage {
   next_cursor: string | null;
 }
 
-function decodeCursor(cursor: string): { created: string; id: string } {
+export function decodeCursor(cursor: string): { created: string; id: string } {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     // Only what this API wrote: PostgreSQL must accept both values as they are.

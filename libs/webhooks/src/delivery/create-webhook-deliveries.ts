@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, WebhookDeliveryEntity, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
-import { getMerchantDisputeView, toDecisionView } from '@app/merchants';
+import { getMerchantDisputeView, getMerchantRefundRequestView, toDecisionView } from '@app/merchants';
 import { ALL_EVENTS } from '../webhook-events';
 import { DeliveryScheduler } from './delivery-scheduler';
 
@@ -49,6 +49,8 @@ export class CreateWebhookDeliveries {
   }
 
   private async dataFor(em: EntityManager, theCase: CaseEntity): Promise<Record<string, unknown>> {
+    // A refund request as the merchant API shows it, so the merchant can answer it from the event.
+    if (theCase.kind === 'refund_request') return { object: await getMerchantRefundRequestView(em, theCase.merchantId!, theCase.id) };
     if (theCase.kind !== 'dispute') {
       return { object: theCase.kind, id: theCase.id, state: theCase.state, transaction_ref: theCase.transactionRef };
     }

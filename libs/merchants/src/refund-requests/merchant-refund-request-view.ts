@@ -1,0 +1,163 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CaseEntity } from '@app/db';
+import { DomainError, DomainErrorCode, allowedEvents, definitionFor, maxRefundableMinor, restoreSnapshot, type RefundRequestContextV3 } from '@app/domain';
+
+/** A refund request's status as the merchant sees it. */
+export const MERCHANT_REFUND_REQUEST_STATUSES = ['needs_response', 'under_review', 'refund_pending', 'refunded', 'rejected', 'withdrawn'] as const;
+export type MerchantRefundRequestStatus = (typeof MERCHANT_REFUND_REQUEST_STATUSES)[number];
+
+export type MerchantRefundRequestAction = 'approve' | 'reject';
+
+export interface MerchantRefundRequestView {
+  id: string;
+  object: 'refund_request';
+  status: MerchantRefundRequestStatus;
+  /** What the customer paid, in minor units (fen). */
+  amount: number;
+  currency: string;
+  /** The customer's claim as they made it. */
+  claim: { reason: string | null; subject: string; description: string | null };
+  transaction_ref: string | null;
+  purchased_at: string;
+  requested_at: string;
+  /** The policy the request is decided under (the merchant's own when it opened, else the global one). */
+  policy: { refund_window_days: number; partial_refunds_allowed: boolean; non_refundable_fee: number };
+  /** What may still be approved under the policy now (0 outside the window). */
+  refundable_amount: number;
+  amount_refunded: number;
+  /** When your answer is due; null when none is (support decides once it passes). */
+  respond_by: string | null;
+  /** The latest decision, or null while undecided. */
+  decision: { outcome: 'full_refund' | 'partial_refund' | 'rejected'; amount: number; reason: string; stage: 'merchant_response' | 'support_review' | 'deadline' } | null;
+  /** The customer contested your rejection: support reviews the request. */
+  contest: { reason: string; rejected_reason: string } | null;
+  /** What you may do now, straight from the machine. */
+  allowed_actions: MerchantRefundRequestAction[];
+  created: string;
+  updated: string;
+}
+
+/** One status expression for the filter and the status shown, so they cannot disagree. */
+const STATUS_SQL = `case
+  when c.state = 'submitted' then 'needs_response'
+  when c.state like 'refunding%' then 'refund_pending'
+  when c.state = 'withdrawn' then 'withdrawn'
+  when c.state in ('resolved', 'closed') then case when c.snapshot->'context'->'decision'->>'outcome' = 'rejected' then 'rejected' else 'refunded' end
+  else 'under_review' end`;
+
+const DUE_SQL = `(select min(d.due_at) from deadlines d where d.case_id = c.id and d.status = 'pending' and d.name = 'merchantResponseWindow')`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface MerchantRefundRequestFilter {
+  merchantId: string;
+  id?: string;
+  status?: MerchantRefundRequestStatus;
+  createdAfter?: string;
+  createdBefore?: string;
+  after?: { created: string; id: string };
+  limit: number;
+}
+
+interface Row {
+  id: string;
+  request_status: MerchantRefundRequestStatus;
+  respond_by: Date | null;
+}
+
+/** Another merchant's request and a missing one get the same answer. */
+export function refundRequestNotFound(id: string): DomainError {
+  return new DomainError(DomainErrorCode.CaseNotFound, `No refund request ${id}.`, { refundRequestId: id });
+}
+
+/** The merchant's refund requests, newest first, keyset-paginated on (created, id). */
+export async function queryMerchantRefundRequests(em: EntityManager, filter: MerchantRefundRequestFilter): Promise<MerchantRefundRequestView[]> {
+  const where = [`c.kind = 'refund_request'`, 'c.merchant_id = ?'];
+  const params: unknown[] = [filter.merchantId];
+  if (filter.id) {
+    if (!UUID.test(filter.id)) return [];
+    where.push('c.id = ?');
+    params.push(filter.id);
+  }
+  if (filter.status) {
+    where.push(`(${STATUS_SQL}) = ?`);
+    params.push(filter.status);
+  }
+  if (filter.createdAfter) {
+    where.push('c.created_at >= ?::timestamptz');
+    params.push(filter.createdAfter);
+  }
+  if (filter.createdBefore) {
+    where.push('c.created_at < ?::timestamptz');
+    params.push(filter.createdBefore);
+  }
+  if (filter.after) {
+    where.push('(c.created_at, c.id) < (?::timestamptz, ?::uuid)');
+    params.push(filter.after.created, filter.after.id);
+  }
+  const rows = await em.getConnection().execute<Row[]>(
+    `select c.id, (${STATUS_SQL}) as request_status, ${DUE_SQL} as respond_by
+     from cases c where ${where.join(' and ')}
+     order by c.created_at desc, c.id desc limit ${Math.min(Math.max(filter.limit, 1), 101)}`,
+    params,
+  );
+  if (rows.length === 0) return [];
+  const entities = await em.find(CaseEntity, { id: { $in: rows.map((row) => row.id) } });
+  const byId = new Map(entities.map((entity) => [entity.id, entity]));
+  return rows.map((row) => toView(byId.get(row.id)!, row));
+}
+
+function toView(entity: CaseEntity, row: Row): MerchantRefundRequestView {
+  // Older versions lack the v3 fields; they read as absent.
+  const context = (entity.snapshot as { context: Partial<RefundRequestContextV3> & RefundRequestContextV3 }).context;
+  const definition = definitionFor(entity.kind, entity.machineVersion);
+  const allowed = entity.status === 'done' ? [] : allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), { kind: 'merchant' });
+  const actions: MerchantRefundRequestAction[] = [];
+  if (allowed.includes('APPROVE_FULL_REFUND') || allowed.includes('APPROVE_PARTIAL_REFUND')) actions.push('approve');
+  if (allowed.includes('REJECT')) actions.push('reject');
+  const refundable = maxRefundableMinor(context.policy, {
+    amountMinor: context.amount.amountMinor,
+    purchasedAt: context.purchasedAt,
+    requestedAt: context.requestedAt,
+    alreadyRefundedMinor: context.refundedMinor,
+  });
+  const decision = context.decision;
+  const contest = context.contest ?? null;
+  return {
+    id: entity.id,
+    object: 'refund_request',
+    status: row.request_status,
+    amount: context.amount.amountMinor,
+    currency: context.amount.currency,
+    claim: { reason: context.reason, subject: entity.subject, description: entity.description ?? null },
+    transaction_ref: entity.transactionRef,
+    purchased_at: context.purchasedAt,
+    requested_at: context.requestedAt,
+    policy: {
+      refund_window_days: context.policy.refundWindowDays,
+      partial_refunds_allowed: context.policy.partialRefundsAllowed,
+      non_refundable_fee: context.policy.nonRefundableFeeMinor,
+    },
+    refundable_amount: Math.max(0, refundable - context.pendingRefundMinor),
+    amount_refunded: context.refundedMinor,
+    respond_by: row.respond_by ? new Date(row.respond_by).toISOString() : null,
+    decision: decision ? { outcome: decision.outcome, amount: decision.amountMinor, reason: decision.reason, stage: decision.decidedAt } : null,
+    contest: contest ? { reason: contest.reason, rejected_reason: contest.rejectedReason } : null,
+    allowed_actions: actions,
+    created: entity.createdAt.toISOString(),
+    updated: entity.updatedAt.toISOString(),
+  };
+}
+
+export async function getMerchantRefundRequestView(em: EntityManager, merchantId: string, id: string): Promise<MerchantRefundRequestView> {
+  const [view] = await queryMerchantRefundRequests(em, { merchantId, id, limit: 1 });
+  if (!view) throw refundRequestNotFound(id);
+  return view;
+}
+
+/** Loads a refund request only if it belongs to the merchant; anything else is the same 404. */
+export async function findOwnedRefundRequest(em: EntityManager, merchantId: string, id: string): Promise<CaseEntity> {
+  const entity = UUID.test(id) ? await em.findOne(CaseEntity, { id, kind: 'refund_request', merchantId }) : null;
+  if (!entity) throw refundRequestNotFound(id);
+  return entity;
+}
