@@ -1,4 +1,5 @@
 export * from './cases/case-kind';
+export * from './cases/case-moment';
 export * from './money/money';
 export * from './money/transaction-match';
 export * from './money/refund-ledger';

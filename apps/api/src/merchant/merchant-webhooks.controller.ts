@@ -2,9 +2,18 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdempotencyRedacts } from '@app/idempotency';
 import { CurrentMerchant, merchantAuditActor, type AuthenticatedMerchant } from '@app/merchants';
-import { CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookDeliveries, ListWebhookEndpoints, ReplayWebhookDelivery } from '@app/webhooks';
+import {
+  CreateWebhookEndpoint,
+  DeleteWebhookEndpoint,
+  ListWebhookDeliveries,
+  ListWebhookEndpoints,
+  ReplayWebhookDelivery,
+  RotateWebhookSecret,
+  SendTestWebhookEvent,
+  UpdateWebhookEndpoint,
+} from '@app/webhooks';
 import { Idempotent, MerchantApi } from './merchant-api';
-import { CreateWebhookEndpointDto, ListDeliveriesQueryDto } from './merchant.dto';
+import { CreateWebhookEndpointDto, ListDeliveriesQueryDto, RotateWebhookSecretDto, UpdateWebhookEndpointDto } from './merchant.dto';
 
 @ApiTags('merchant: webhooks')
 @MerchantApi()
@@ -16,6 +25,9 @@ export class MerchantWebhooksController {
     private readonly deleteEndpoint: DeleteWebhookEndpoint,
     private readonly listDeliveries: ListWebhookDeliveries,
     private readonly replayDelivery: ReplayWebhookDelivery,
+    private readonly updateEndpoint: UpdateWebhookEndpoint,
+    private readonly rotateSecret: RotateWebhookSecret,
+    private readonly sendTestEvent: SendTestWebhookEvent,
   ) {}
 
   @Post('webhook-endpoints')
@@ -35,6 +47,40 @@ export class MerchantWebhooksController {
   @ApiOperation({ summary: 'Your webhook endpoints (without secrets)' })
   list(@CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listEndpoints.execute(merchant.id);
+  }
+
+  @Post('webhook-endpoints/:id')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Update an endpoint: URL, event types, description, or disable / enable it',
+    description: 'The URL passes the same checks as on create (SSRF guard included). The signing secret stays; rotate it with …/rotate-secret.',
+  })
+  update(@Param('id') id: string, @Body() body: UpdateWebhookEndpointDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
+    return this.updateEndpoint.execute(
+      { merchantId: merchant.id, endpointId: id, url: body.url, events: body.events, description: body.description, disabled: body.disabled },
+      merchantAuditActor(merchant),
+    );
+  }
+
+  @Post('webhook-endpoints/:id/rotate-secret')
+  @HttpCode(200)
+  @Idempotent()
+  @IdempotencyRedacts('secret')
+  @ApiOperation({
+    summary: 'A new signing secret, shown this once; the old one keeps signing until expires_in_seconds (default 24 h) has passed',
+    description: 'During the grace period every delivery carries two signatures in webhook-signature ("v1,<new> v1,<old>"); a Standard Webhooks verifier accepts either secret.',
+  })
+  rotate(@Param('id') id: string, @Body() body: RotateWebhookSecretDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
+    return this.rotateSecret.execute(merchant.id, id, body.expires_in_seconds, merchantAuditActor(merchant));
+  }
+
+  @Post('webhook-endpoints/:id/test')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({ summary: 'Send a webhook_endpoint.test event to this endpoint (signed and retried like any other); answers with the delivery' })
+  test(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
+    return this.sendTestEvent.execute(merchant.id, id);
   }
 
   @Delete('webhook-endpoints/:id')

@@ -128,28 +128,68 @@ export async function queryMerchantDisputes(em: EntityManager, filter: MerchantD
 }
 
 function toView(entity: CaseEntity, row: Row): MerchantDisputeView {
-  const context = (entity.snapshot as { context: DisputeContext }).context;
-  const definition = definitionFor(entity.kind, entity.machineVersion);
-  const allowed = entity.status === 'done' ? [] : allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), { kind: 'merchant' });
+  return disputeView(entity, {
+    snapshot: entity.snapshot,
+    caseStatus: entity.status,
+    status: row.dispute_status,
+    evidenceDueBy: row.evidence_due_by ? new Date(row.evidence_due_by) : null,
+    hasEvidence: row.has_evidence,
+    updated: entity.updatedAt,
+  });
+}
+
+/** The case's fields that never change after it was opened. */
+export type DisputeIdentity = Pick<CaseEntity, 'id' | 'kind' | 'machineVersion' | 'transactionRef' | 'createdAt'>;
+
+/** The view from its parts: the live case (the API) and a case as it was at an event (webhooks) share it. */
+export function disputeView(
+  identity: DisputeIdentity,
+  at: { snapshot: unknown; caseStatus: 'active' | 'done'; status: MerchantDisputeStatus; evidenceDueBy: Date | null; hasEvidence: boolean; updated: Date },
+): MerchantDisputeView {
+  const context = (at.snapshot as { context: DisputeContext }).context;
+  const definition = definitionFor(identity.kind, identity.machineVersion);
+  const allowed = at.caseStatus === 'done' ? [] : allowedEvents(definition, restoreSnapshot(definition, at.snapshot as never), { kind: 'merchant' });
   const actions = new Set<'accept' | 'submit_evidence'>();
   if (allowed.includes('MERCHANT_ACCEPT')) actions.add('accept');
   if (allowed.includes('MERCHANT_CONTEST') || allowed.includes('MERCHANT_INFO_PROVIDED')) actions.add('submit_evidence');
   return {
-    id: entity.id,
+    id: identity.id,
     object: 'dispute',
-    status: row.dispute_status,
+    status: at.status,
     amount: context.amount.amountMinor,
     currency: context.amount.currency,
     reason: context.reason,
-    transaction_ref: entity.transactionRef,
-    evidence_due_by: row.evidence_due_by ? new Date(row.evidence_due_by).toISOString() : null,
-    has_evidence: row.has_evidence,
+    transaction_ref: identity.transactionRef,
+    evidence_due_by: at.evidenceDueBy ? at.evidenceDueBy.toISOString() : null,
+    has_evidence: at.hasEvidence,
     submission_count: context.evidenceSubmissions ?? 0,
     info_request: context.openInfoRequest?.from === 'merchant' ? { question: context.openInfoRequest.question } : null,
     allowed_actions: [...actions],
-    created: entity.createdAt.toISOString(),
-    updated: entity.updatedAt.toISOString(),
+    created: identity.createdAt.toISOString(),
+    updated: at.updated.toISOString(),
   };
+}
+
+/**
+ * STATUS_SQL for a case held in memory (a webhook's moment); `forwarded` is whether the merchant
+ * was ever asked. The integration tests hold the two together.
+ */
+export function merchantStatusOf(state: string, context: Pick<DisputeContext, 'decisions'>, forwarded: boolean): MerchantDisputeStatus {
+  if (state === 'open') return 'warning_under_review';
+  if (state === 'awaitingMerchant' || state === 'investigation.awaitingMerchantInfo') return 'needs_response';
+  if (state.startsWith('investigation.') || state === 'appealReview') return 'under_review';
+  if (state.startsWith('refunding')) return 'lost';
+  if (state === 'withdrawn') return forwarded ? 'won' : 'warning_closed';
+  if (state === 'resolved' || state === 'closed') return context.decisions[context.decisions.length - 1]?.outcome === 'rejected' ? 'won' : 'lost';
+  return 'under_review';
+}
+
+/** DUE_SQL for a case held in memory: the merchant's response window, or its information request's. */
+export function evidenceDueByOf(state: string, deadlines: ReadonlyArray<{ name: string; dueAt: string }>): Date | null {
+  const due = deadlines
+    .filter((d) => d.name === 'merchantResponseWindow' || (d.name === 'infoReplyWindow' && state === 'investigation.awaitingMerchantInfo'))
+    .map((d) => new Date(d.dueAt).getTime());
+  return due.length ? new Date(Math.min(...due)) : null;
 }
 
 export async function getMerchantDisputeView(em: EntityManager, merchantId: string, disputeId: string): Promise<MerchantDisputeView> {
@@ -165,7 +205,7 @@ export async function findOwnedDispute(em: EntityManager, merchantId: string, di
   return entity;
 }
 
-export function toDecisionView(view: MerchantDisputeView, entity: CaseEntity): MerchantDecisionView {
+export function toDecisionView(view: MerchantDisputeView, entity: Pick<CaseEntity, 'id' | 'snapshot'>): MerchantDecisionView {
   const context = (entity.snapshot as { context: DisputeContext }).context;
   const last = context.decisions[context.decisions.length - 1];
   return {
