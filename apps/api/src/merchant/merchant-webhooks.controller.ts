@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdempotencyRedacts } from '@app/idempotency';
 import { CurrentMerchant, merchantAuditActor, type AuthenticatedMerchant } from '@app/merchants';
 import {
@@ -13,6 +13,13 @@ import {
   UpdateWebhookEndpoint,
 } from '@app/webhooks';
 import { Idempotent, MerchantApi } from './merchant-api';
+import {
+  WebhookDeliveryListResponse,
+  WebhookDeliveryResponse,
+  WebhookEndpointListResponse,
+  WebhookEndpointResponse,
+  WebhookEndpointWithSecretResponse,
+} from './merchant-responses.dto';
 import { CreateWebhookEndpointDto, ListDeliveriesQueryDto, RotateWebhookSecretDto, UpdateWebhookEndpointDto } from './merchant.dto';
 
 @ApiTags('merchant: webhooks')
@@ -31,6 +38,7 @@ export class MerchantWebhooksController {
   ) {}
 
   @Post('webhook-endpoints')
+  @ApiOkResponse({ type: WebhookEndpointWithSecretResponse })
   @HttpCode(200)
   @Idempotent()
   @IdempotencyRedacts('secret')
@@ -45,11 +53,13 @@ export class MerchantWebhooksController {
 
   @Get('webhook-endpoints')
   @ApiOperation({ summary: 'Your webhook endpoints (without secrets)' })
+  @ApiOkResponse({ type: WebhookEndpointListResponse })
   list(@CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listEndpoints.execute(merchant.id);
   }
 
   @Post('webhook-endpoints/:id')
+  @ApiOkResponse({ type: WebhookEndpointResponse })
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({
@@ -64,6 +74,7 @@ export class MerchantWebhooksController {
   }
 
   @Post('webhook-endpoints/:id/rotate-secret')
+  @ApiOkResponse({ type: WebhookEndpointWithSecretResponse })
   @HttpCode(200)
   @Idempotent()
   @IdempotencyRedacts('secret')
@@ -79,18 +90,21 @@ export class MerchantWebhooksController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Send a webhook_endpoint.test event to this endpoint (signed and retried like any other); answers with the delivery' })
+  @ApiOkResponse({ type: WebhookDeliveryResponse })
   test(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.sendTestEvent.execute(merchant.id, id);
   }
 
   @Delete('webhook-endpoints/:id')
   @ApiOperation({ summary: 'Stop sending to an endpoint' })
+  @ApiOkResponse({ type: WebhookEndpointResponse })
   remove(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.deleteEndpoint.execute(merchant.id, id, merchantAuditActor(merchant));
   }
 
   @Get('webhook-deliveries')
   @ApiOperation({ summary: 'Deliveries, newest first, with every attempt' })
+  @ApiOkResponse({ type: WebhookDeliveryListResponse })
   deliveries(@Query() query: ListDeliveriesQueryDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listDeliveries.execute({ merchantId: merchant.id, endpointId: query.endpoint_id, eventId: query.event_id, limit: query.limit });
   }
@@ -99,6 +113,7 @@ export class MerchantWebhooksController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Send a delivery again (same webhook-id and body, fresh retries)' })
+  @ApiOkResponse({ type: WebhookDeliveryResponse })
   replay(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.replayDelivery.execute(merchant.id, id);
   }

@@ -176,8 +176,8 @@ export class RotateWebhookSecretDto {
 }
 
 export class ListDeliveriesQueryDto {
-  @IsOptional() @IsString() @MaxLength(100) endpoint_id?: string;
-  @IsOptional() @IsString() @MaxLength(100) event_id?: string;
+  @ApiPropertyOptional({ description: 'Only deliveries to this endpoint.' }) @IsOptional() @IsString() @MaxLength(100) endpoint_id?: string;
+  @ApiPropertyOptional({ description: 'Only deliveries of this event (the webhook-id header).' }) @IsOptional() @IsString() @MaxLength(100) event_id?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
