@@ -85,6 +85,9 @@ describe('merchant API: keys, tenant isolation, filters, rate limits', () => {
     const endpointRoutes: Array<[string, (id: string) => Promise<{ status: number; body: Record<string, unknown> }>, string]> = [
       ['delete endpoint', (id) => t.http.delete(`/v1/merchant/webhook-endpoints/${id}`).set('Authorization', b.auth), endpointId],
       ['replay delivery', (id) => t.http.post(`/v1/merchant/webhook-deliveries/${id}/replay`).set('Authorization', b.auth), deliveryId],
+      ['update endpoint', (id) => t.http.post(`/v1/merchant/webhook-endpoints/${id}`).set('Authorization', b.auth).send({ disabled: true }), endpointId],
+      ['rotate secret', (id) => t.http.post(`/v1/merchant/webhook-endpoints/${id}/rotate-secret`).set('Authorization', b.auth).send({}), endpointId],
+      ['test event', (id) => t.http.post(`/v1/merchant/webhook-endpoints/${id}/test`).set('Authorization', b.auth), endpointId],
     ];
     for (const [name, call, id] of endpointRoutes) {
       const other = await call(id);
@@ -207,6 +210,16 @@ describe('merchant API: keys, tenant isolation, filters, rate limits', () => {
     }
     const [{ n }] = await t.sql<{ n: string }>('select count(*) as n from webhook_endpoints');
     expect(Number(n)).toBe(1);
+  });
+
+  it('refuses the same targets when an endpoint is updated, and the endpoint keeps its URL', async () => {
+    const [before] = await t.sql<{ url: string; updated_at: Date }>('select url, updated_at from webhook_endpoints where id = $1', [endpointId]);
+    for (const url of ['http://127.0.0.1:8080/hooks', 'http://localhost/hooks', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://10.0.0.8/']) {
+      const refused = await t.http.post(`/v1/merchant/webhook-endpoints/${endpointId}`).set('Authorization', a.auth).send({ url, description: 'moved' }).expect(400);
+      expect(refused.body.code).toBe('WEBHOOK_TARGET_REFUSED');
+    }
+    expect((await t.sql('select url, updated_at from webhook_endpoints where id = $1', [endpointId]))[0]).toEqual(before);
+    expect((await t.sql(`select 1 from admin_audit_log where action = 'webhook_endpoint.updated'`)).length).toBe(0);
   });
 
   it('rate-limits each key: 429 with Retry-After once the window is used up', async () => {

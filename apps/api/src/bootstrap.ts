@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig, Clock } from '@app/config';
 import { bodyParserErrors, createValidationPipe, rejectControlCharactersInQuery, verifyJsonBody } from '@app/http';
 import { serveAdminUi } from './admin-ui';
 import { ApiModule } from './api.module';
+import { openApiDocument } from './openapi';
 import { mountQueueDashboard } from './queue-dashboard';
 import { applySecurityHeaders } from './security-headers';
 import { requireAgentSession } from './session-middleware';
@@ -51,27 +52,7 @@ export async function createApiApp(
   // Before the admin UI: its single-page fallback would otherwise answer /admin/queues with index.html.
   mountQueueDashboard(app);
   serveAdminUi(app, options.adminDir);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Dispute and refund case engine')
-      .setDescription('Agent API. Every error is `{ code, message, ... }`; a refused event lists `allowedEvents`.')
-      .setVersion('1')
-      .addBearerAuth()
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Merchant API key: sk_live_… (read and write) or rk_live_… (read only).' }, 'merchant-api-key')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Intake service token of the wallet backend (INTAKE_SERVICE_TOKENS).' }, 'intake-token')
-      .addBearerAuth(
-        {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description:
-            "Customer token minted by the wallet backend for a signed-in customer: compact HS256 JWS over {sub: customerId, aud: 'dispute-engine/customer', iat, exp}, at most 15 minutes, signed with a secret of CUSTOMER_TOKEN_SECRETS. Expired → 401 CUSTOMER_TOKEN_EXPIRED; anything else wrong → 401 CUSTOMER_TOKEN_INVALID.",
-        },
-        'customer-token',
-      )
-      .build(),
-  );
+  const document = openApiDocument(app);
   if (!config.ops.docsPublic) {
     // The API's map is for the people who use it: agents (the admin UI's cookie works in a browser).
     const docsGate = requireAgentSession(app.get(AgentSessions, { strict: false }), 'agent', 'docs');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { escalatedPriority, type CaseTransition, type ScheduledDeadline } from '@app/domain';
+import { caseMoment, escalatedPriority, notifiesMerchant, type CaseTransition, type ScheduledDeadline } from '@app/domain';
 import { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
 import { currentRequestId } from '@app/observability';
 import type { Actor } from './actor';
@@ -100,13 +100,22 @@ export function recordTransition(
       id: randomUUID(),
       caseId: caseEntity.id,
       type: effect.type,
-      payload: { ...effect.params, caseState: transition.state, caseKind: caseEntity.kind },
+      payload: { ...effect.params, caseState: transition.state, caseKind: caseEntity.kind, ...merchantMoment(caseEntity, effect, event.caseVersion, stillPending, now) },
       createdAt: now,
       requestId,
     }),
   );
 
   return { event, scheduledDeadlines, cancelledDeadlineIds, outbox, pending: stillPending, firedSla };
+}
+
+/**
+ * What the merchant's webhook will say is frozen here, with the row, so a retry or a late delivery
+ * carries the case as this transition left it (see CaseMoment).
+ */
+function merchantMoment(caseEntity: CaseEntity, effect: CaseTransition['effects'][number], version: number, pending: DeadlineEntity[], now: Date) {
+  if (effect.type !== 'notify' || !caseEntity.merchantId || !notifiesMerchant(effect.params)) return {};
+  return { moment: caseMoment({ at: now, version, state: caseEntity.state, status: caseEntity.status, snapshot: caseEntity.snapshot, deadlines: pending }) };
 }
 
 /**

@@ -1,6 +1,7 @@
 export * from './cases/case-kind';
 export * from './disputes/evidence-requirements';
 export * from './disputes/dispute-filing';
+export * from './cases/case-moment';
 export * from './money/money';
 export * from './money/transaction-match';
 export * from './money/refund-ledger';

@@ -13,6 +13,7 @@ export { ListMerchantDisputes, type ListMerchantDisputesQuery, type MerchantDisp
 export { GetMerchantDispute } from './disputes/get-merchant-dispute';
 export { GetDisputeDecision } from './disputes/get-dispute-decision';
 export { AcceptDispute } from './disputes/accept-dispute';
+export { disputeAtMoment } from './disputes/dispute-at-moment';
 export {
   MERCHANT_DISPUTE_STATUSES,
   disputeNotFound,

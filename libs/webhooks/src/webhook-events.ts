@@ -29,3 +29,6 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const ALL_EVENTS = '*';
 
 export const isWebhookEventType = (value: string): value is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+
+/** The event "send test event" delivers; not subscribable, every endpoint gets it when asked. */
+export const TEST_EVENT_TYPE = 'webhook_endpoint.test';

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   DeleteEvidenceFile,
@@ -16,6 +16,7 @@ import {
 import { IdempotencyInterceptor } from '@app/idempotency';
 import { AcceptDispute, CurrentMerchant, GetDisputeDecision, GetMerchantDispute, ListMerchantDisputes, type AuthenticatedMerchant } from '@app/merchants';
 import { Idempotent, MerchantApi } from './merchant-api';
+import { EvidenceResponse, MerchantDecisionResponse, MerchantDisputePageResponse, MerchantDisputeResponse } from './merchant-responses.dto';
 import { ListDisputesQueryDto, StageEvidenceDto, SubmitEvidenceDto } from './merchant.dto';
 
 /**
@@ -41,6 +42,7 @@ export class MerchantDisputesController {
 
   @Get()
   @ApiOperation({ summary: 'List your disputes, newest first (cursor pagination)' })
+  @ApiOkResponse({ type: MerchantDisputePageResponse })
   list(@Query() query: ListDisputesQueryDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listDisputes.execute({
       merchantId: merchant.id,
@@ -55,12 +57,14 @@ export class MerchantDisputesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A dispute: status, amount, reason, evidence_due_by, has_evidence, submission_count' })
+  @ApiOkResponse({ type: MerchantDisputeResponse })
   get(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.getDispute.execute(merchant.id, id);
   }
 
   @Get(':id/decision')
   @ApiOperation({ summary: 'The decision (outcome null while undecided) and what was refunded' })
+  @ApiOkResponse({ type: MerchantDecisionResponse })
   decision(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.getDecision.execute(merchant.id, id);
   }
@@ -69,12 +73,14 @@ export class MerchantDisputesController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Accept the dispute: the customer is refunded in full' })
+  @ApiOkResponse({ type: MerchantDisputeResponse })
   accept(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.acceptDispute.execute(merchant.id, id);
   }
 
   @Get(':id/evidence')
   @ApiOperation({ summary: 'Staged (draft) and submitted evidence, with your files' })
+  @ApiOkResponse({ type: EvidenceResponse })
   evidence(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.getEvidence.execute(merchant.id, id);
   }
@@ -83,6 +89,7 @@ export class MerchantDisputesController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Stage text evidence (absent fields are kept, null clears); only while a response is due' })
+  @ApiOkResponse({ type: EvidenceResponse })
   stage(@Param('id') id: string, @Body() body: StageEvidenceDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.stageFields.execute({ merchantId: merchant.id, disputeId: id, fields: body });
   }
@@ -98,12 +105,14 @@ export class MerchantDisputesController {
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, category: { type: 'string' } } },
   })
   @ApiOperation({ summary: 'Upload evidence files (multipart)' })
+  @ApiOkResponse({ type: EvidenceResponse })
   upload(@Param('id') id: string, @UploadedEvidence() upload: EvidenceUpload, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.stageFiles.execute({ merchantId: merchant.id, disputeId: id, upload });
   }
 
   @Delete(':id/evidence/files/:fileId')
   @ApiOperation({ summary: 'Remove a staged (not yet submitted) file' })
+  @ApiOkResponse({ type: EvidenceResponse })
   removeFile(@Param('id') id: string, @Param('fileId') fileId: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.deleteFile.execute({ merchantId: merchant.id, disputeId: id, fileId });
   }
@@ -125,6 +134,7 @@ export class MerchantDisputesController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Submit the staged evidence (contests the dispute, or answers a request for information); it is locked afterwards' })
+  @ApiOkResponse({ type: MerchantDisputeResponse })
   submit(@Param('id') id: string, @Body() body: SubmitEvidenceDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.submitEvidence.execute({ merchantId: merchant.id, disputeId: id, summary: body.summary });
   }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MERCHANT_DISPUTE_STATUSES, type MerchantDisputeStatus } from '@app/merchants';
-import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from '@app/webhooks';
+import { ALL_EVENTS, DEFAULT_SECRET_GRACE_SECONDS, MAX_SECRET_GRACE_SECONDS, WEBHOOK_EVENT_TYPES } from '@app/webhooks';
 
 /** Text evidence fields are bounded so six of them fit the JSON body limit, also in Chinese. */
 const FIELD_MAX = 5000;
@@ -179,9 +179,53 @@ export class CreateWebhookEndpointDto {
   description?: string;
 }
 
+export class UpdateWebhookEndpointDto {
+  @ApiPropertyOptional({ description: 'A new URL: the same rules as on create (https, public addresses only).' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ description: `Replaces the event types, or ["${ALL_EVENTS}"].`, enum: [...WEBHOOK_EVENT_TYPES, ALL_EVENTS], isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  events?: string[];
+
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String, description: 'null clears it.' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+
+  @ApiPropertyOptional({ description: 'true stops deliveries; false enables an endpoint that was disabled (by you, a 410 or days of failures).' })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class RotateWebhookSecretDto {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_SECRET_GRACE_SECONDS,
+    default: DEFAULT_SECRET_GRACE_SECONDS,
+    description: 'How long the current secret keeps signing beside the new one; 0 ends it now (a leaked secret).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SECRET_GRACE_SECONDS)
+  expires_in_seconds?: number;
+}
+
 export class ListDeliveriesQueryDto {
-  @IsOptional() @IsString() @MaxLength(100) endpoint_id?: string;
-  @IsOptional() @IsString() @MaxLength(100) event_id?: string;
+  @ApiPropertyOptional({ description: 'Only deliveries to this endpoint.' }) @IsOptional() @IsString() @MaxLength(100) endpoint_id?: string;
+  @ApiPropertyOptional({ description: 'Only deliveries of this event (the webhook-id header).' }) @IsOptional() @IsString() @MaxLength(100) event_id?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)

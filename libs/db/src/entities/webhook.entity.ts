@@ -5,7 +5,7 @@ export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 @Entity({ tableName: 'webhook_endpoints' })
 export class WebhookEndpointEntity {
-  [OptionalProps]?: 'description' | 'status' | 'disabledReason' | 'failingSince' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'description' | 'status' | 'disabledReason' | 'failingSince' | 'createdAt' | 'updatedAt' | 'previousSecret' | 'previousSecretExpiresAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -28,6 +28,13 @@ export class WebhookEndpointEntity {
    */
   @Property({ type: 'text', hidden: true })
   secret!: string;
+
+  /** The secret the last rotation replaced (sealed like `secret`): it signs too until it expires. */
+  @Property({ type: 'text', hidden: true, nullable: true })
+  previousSecret: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt: Date | null = null;
 
   @Property({ type: 'text' })
   status: WebhookEndpointStatus = 'enabled';
@@ -53,7 +60,7 @@ export class WebhookEndpointEntity {
  */
 @Entity({ tableName: 'webhook_deliveries' })
 export class WebhookDeliveryEntity {
-  [OptionalProps]?: 'caseId' | 'status' | 'generation' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError' | 'createdAt' | 'updatedAt' | 'succeededAt';
+  [OptionalProps]?: 'caseId' | 'outboxId' | 'status' | 'generation' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError' | 'createdAt' | 'updatedAt' | 'succeededAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -64,8 +71,9 @@ export class WebhookDeliveryEntity {
   @Property({ type: 'text' })
   merchantId!: string;
 
-  @Property({ type: 'uuid' })
-  outboxId!: string;
+  /** Null for a test event (sent on request, not caused by a case). */
+  @Property({ type: 'uuid', nullable: true })
+  outboxId: string | null = null;
 
   @Property({ type: 'uuid', nullable: true })
   caseId: string | null = null;

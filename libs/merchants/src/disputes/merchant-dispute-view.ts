@@ -147,13 +147,21 @@ export async function queryMerchantDisputes(em: EntityManager, filter: MerchantD
   return rows.map((row) => toView(byId.get(row.id)!, row, items.get(row.id) ?? []));
 }
 
-/** The names of the merchant's evidence items per case (text fields staged or submitted, file categories), which count towards the requirements. */
-export async function merchantEvidenceItems(em: EntityManager, caseIds: string[]): Promise<Map<string, string[]>> {
+/**
+ * The names of the merchant's evidence items per case (text fields staged or submitted, file categories), which count
+ * towards the requirements. With `asOf` (a webhook's moment), only what had been submitted or uploaded by then: staged
+ * text of that time is not kept, so it does not count.
+ */
+export async function merchantEvidenceItems(em: EntityManager, caseIds: string[], asOf?: string): Promise<Map<string, string[]>> {
+  const ids = `{${caseIds.join(',')}}`; // uuids from our own rows, as one array literal
   const rows = await em.getConnection().execute<Array<{ case_id: string; item: string }>>(
-    `select s.case_id, k.item from evidence_submissions s cross join lateral jsonb_object_keys(s.fields) as k(item) where s.case_id = any(?::uuid[])
-     union select f.case_id, f.category from evidence_files f where f.party = 'merchant' and f.case_id = any(?::uuid[])`,
-    // The ids (uuids from our own rows) as one array literal each.
-    [`{${caseIds.join(',')}}`, `{${caseIds.join(',')}}`],
+    asOf
+      ? `select s.case_id, k.item from evidence_submissions s cross join lateral jsonb_object_keys(s.fields) as k(item)
+           where s.case_id = any(?::uuid[]) and s.submitted_at <= ?::timestamptz
+         union select f.case_id, f.category from evidence_files f where f.party = 'merchant' and f.case_id = any(?::uuid[]) and f.created_at <= ?::timestamptz`
+      : `select s.case_id, k.item from evidence_submissions s cross join lateral jsonb_object_keys(s.fields) as k(item) where s.case_id = any(?::uuid[])
+         union select f.case_id, f.category from evidence_files f where f.party = 'merchant' and f.case_id = any(?::uuid[])`,
+    asOf ? [ids, asOf, ids, asOf] : [ids, ids],
     'all',
     em.getTransactionContext(),
   );
@@ -163,29 +171,70 @@ export async function merchantEvidenceItems(em: EntityManager, caseIds: string[]
 }
 
 function toView(entity: CaseEntity, row: Row, evidenceItems: string[]): MerchantDisputeView {
-  const context = (entity.snapshot as { context: DisputeContext }).context;
-  const definition = definitionFor(entity.kind, entity.machineVersion);
-  const allowed = entity.status === 'done' ? [] : allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), { kind: 'merchant' });
+  return disputeView(entity, {
+    evidenceItems,
+    snapshot: entity.snapshot,
+    caseStatus: entity.status,
+    status: row.dispute_status,
+    evidenceDueBy: row.evidence_due_by ? new Date(row.evidence_due_by) : null,
+    hasEvidence: row.has_evidence,
+    updated: entity.updatedAt,
+  });
+}
+
+/** The case's fields that never change after it was opened. */
+export type DisputeIdentity = Pick<CaseEntity, 'id' | 'kind' | 'machineVersion' | 'transactionRef' | 'createdAt'>;
+
+/** The view from its parts: the live case (the API) and a case as it was at an event (webhooks) share it. */
+export function disputeView(
+  identity: DisputeIdentity,
+  at: { evidenceItems: string[]; snapshot: unknown; caseStatus: 'active' | 'done'; status: MerchantDisputeStatus; evidenceDueBy: Date | null; hasEvidence: boolean; updated: Date },
+): MerchantDisputeView {
+  const context = (at.snapshot as { context: DisputeContext }).context;
+  const definition = definitionFor(identity.kind, identity.machineVersion);
+  const allowed = at.caseStatus === 'done' ? [] : allowedEvents(definition, restoreSnapshot(definition, at.snapshot as never), { kind: 'merchant' });
   const actions = new Set<'accept' | 'submit_evidence'>();
   if (allowed.includes('MERCHANT_ACCEPT')) actions.add('accept');
   if (allowed.includes('MERCHANT_CONTEST') || allowed.includes('MERCHANT_INFO_PROVIDED')) actions.add('submit_evidence');
   return {
-    id: entity.id,
+    id: identity.id,
     object: 'dispute',
-    status: row.dispute_status,
+    status: at.status,
     amount: context.amount.amountMinor,
     currency: context.amount.currency,
     reason: canonicalDisputeReason(context.reason) ?? context.reason,
-    evidence_requirements: evidenceRequirementsStatus(context.reason, 'merchant', evidenceItems),
-    transaction_ref: entity.transactionRef,
-    evidence_due_by: row.evidence_due_by ? new Date(row.evidence_due_by).toISOString() : null,
-    has_evidence: row.has_evidence,
+    evidence_requirements: evidenceRequirementsStatus(context.reason, 'merchant', at.evidenceItems),
+    transaction_ref: identity.transactionRef,
+    evidence_due_by: at.evidenceDueBy ? at.evidenceDueBy.toISOString() : null,
+    has_evidence: at.hasEvidence,
     submission_count: context.evidenceSubmissions ?? 0,
     info_request: context.openInfoRequest?.from === 'merchant' ? { question: context.openInfoRequest.question } : null,
     allowed_actions: [...actions],
-    created: entity.createdAt.toISOString(),
-    updated: entity.updatedAt.toISOString(),
+    created: identity.createdAt.toISOString(),
+    updated: at.updated.toISOString(),
   };
+}
+
+/**
+ * STATUS_SQL for a case held in memory (a webhook's moment); `forwarded` is whether the merchant
+ * was ever asked. The integration tests hold the two together.
+ */
+export function merchantStatusOf(state: string, context: Pick<DisputeContext, 'decisions'>, forwarded: boolean): MerchantDisputeStatus {
+  if (state === 'open') return 'warning_under_review';
+  if (state === 'awaitingMerchant' || state === 'investigation.awaitingMerchantInfo') return 'needs_response';
+  if (state.startsWith('investigation.') || state === 'appealReview') return 'under_review';
+  if (state.startsWith('refunding')) return 'lost';
+  if (state === 'withdrawn') return forwarded ? 'won' : 'warning_closed';
+  if (state === 'resolved' || state === 'closed') return context.decisions[context.decisions.length - 1]?.outcome === 'rejected' ? 'won' : 'lost';
+  return 'under_review';
+}
+
+/** DUE_SQL for a case held in memory: the merchant's response window, or its information request's. */
+export function evidenceDueByOf(state: string, deadlines: ReadonlyArray<{ name: string; dueAt: string }>): Date | null {
+  const due = deadlines
+    .filter((d) => d.name === 'merchantResponseWindow' || (d.name === 'infoReplyWindow' && state === 'investigation.awaitingMerchantInfo'))
+    .map((d) => new Date(d.dueAt).getTime());
+  return due.length ? new Date(Math.min(...due)) : null;
 }
 
 export async function getMerchantDisputeView(em: EntityManager, merchantId: string, disputeId: string): Promise<MerchantDisputeView> {
@@ -201,7 +250,7 @@ export async function findOwnedDispute(em: EntityManager, merchantId: string, di
   return entity;
 }
 
-export function toDecisionView(view: MerchantDisputeView, entity: CaseEntity): MerchantDecisionView {
+export function toDecisionView(view: MerchantDisputeView, entity: Pick<CaseEntity, 'id' | 'snapshot'>): MerchantDecisionView {
   const context = (entity.snapshot as { context: DisputeContext }).context;
   const last = context.decisions[context.decisions.length - 1];
   return {

@@ -62,9 +62,10 @@ export class AttemptWebhookDelivery {
     }
 
     const sentAt = this.clock.now();
+    const previousSecrets = this.previousSecretsOf(endpoint, sentAt);
     const result = await postWebhook({
       url: endpoint.url,
-      headers: webhookHeaders({ id: delivery.eventId, timestamp: Math.floor(sentAt.getTime() / 1000), body: delivery.body, secret }),
+      headers: webhookHeaders({ id: delivery.eventId, timestamp: Math.floor(sentAt.getTime() / 1000), body: delivery.body, secret, previousSecrets }),
       body: delivery.body,
       timeoutMs: settings.timeoutMs,
       allowPrivate: settings.allowPrivateTargets,
@@ -119,5 +120,16 @@ export class AttemptWebhookDelivery {
     await em.nativeUpdate(WebhookDeliveryEntity, { id: delivery.id, generation: job.generation }, { nextAttemptAt, lastStatusCode: result.statusCode, lastError, updatedAt: now });
     await this.scheduler.schedule([{ id: delivery.id, generation: job.generation, attempts: job.attempt, nextAttemptAt }]);
     return 'retrying';
+  }
+
+  /** The secret a rotation replaced, while its grace period runs; one that cannot be opened only costs its signature. */
+  private previousSecretsOf(endpoint: WebhookEndpointEntity, at: Date): string[] {
+    if (!endpoint.previousSecret || !endpoint.previousSecretExpiresAt || endpoint.previousSecretExpiresAt.getTime() <= at.getTime()) return [];
+    try {
+      return [this.secrets.open(endpoint.previousSecret, endpoint.id)];
+    } catch (error) {
+      this.logger.warn(`webhook endpoint ${endpoint.id}: the previous signing secret cannot be opened: ${(error as Error).message}`);
+      return [];
+    }
   }
 }

@@ -3,14 +3,17 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, WebhookDeliveryEntity, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
-import { getMerchantDisputeView, getMerchantRefundRequestView, toDecisionView } from '@app/merchants';
+import { momentOf, type CaseMoment } from '@app/domain';
+import { disputeAtMoment, getMerchantDisputeView, getMerchantRefundRequestView, toDecisionView } from '@app/merchants';
 import { ALL_EVENTS } from '../webhook-events';
 import { DeliveryScheduler } from './delivery-scheduler';
 
 /**
  * Turns a `notify` outbox row addressed to the merchant into one delivery per subscribed
  * endpoint. Idempotent by (outbox row, endpoint): the effect may run any number of times and
- * each endpoint still gets the event once. The body is built and frozen here.
+ * each endpoint still gets the event once. The body shows the case as it was at the event (the
+ * moment stored with the row at commit), so however late this runs, it tells what was true then;
+ * and once built it is frozen in the delivery, so retries and replays send the same bytes.
  */
 @Injectable()
 export class CreateWebhookDeliveries {
@@ -32,7 +35,12 @@ export class CreateWebhookDeliveries {
     );
     if (endpoints.length > 0) {
       const eventId = `evt_${row.id.replace(/-/g, '')}`;
-      const body = JSON.stringify({ id: eventId, type: topic, timestamp: row.createdAt.toISOString(), data: { ...(await this.dataFor(em, theCase)), ...messageOf(row) } });
+      const body = JSON.stringify({
+        id: eventId,
+        type: topic,
+        timestamp: row.createdAt.toISOString(),
+        data: { ...(await this.dataFor(em, theCase, momentOf(row.payload))), ...messageOf(row) },
+      });
       const now = this.clock.now();
       for (const endpoint of endpoints) {
         await em.getConnection().execute(
@@ -48,12 +56,14 @@ export class CreateWebhookDeliveries {
     return endpoints.length;
   }
 
-  private async dataFor(em: EntityManager, theCase: CaseEntity): Promise<Record<string, unknown>> {
+  private async dataFor(em: EntityManager, theCase: CaseEntity, moment: CaseMoment | null): Promise<Record<string, unknown>> {
     // A refund request as the merchant API shows it, so the merchant can answer it from the event.
     if (theCase.kind === 'refund_request') return { object: await getMerchantRefundRequestView(em, theCase.merchantId!, theCase.id) };
     if (theCase.kind !== 'dispute') {
-      return { object: theCase.kind, id: theCase.id, state: theCase.state, transaction_ref: theCase.transactionRef };
+      return { object: theCase.kind, id: theCase.id, state: moment?.state ?? theCase.state, transaction_ref: theCase.transactionRef };
     }
+    if (moment) return disputeAtMoment(em, theCase, moment);
+    // Rows committed before moments were stored: the case as it is now is the best there is.
     const dispute = await getMerchantDisputeView(em, theCase.merchantId!, theCase.id);
     return { object: dispute, decision: toDecisionView(dispute, theCase) };
   }

@@ -25,7 +25,7 @@ export class ReplayWebhookDelivery {
     if (!delivery) throw deliveryNotFound(deliveryId);
     const endpoint = await em.findOneOrFail(WebhookEndpointEntity, { id: delivery.endpointId });
     if (endpoint.status !== 'enabled') {
-      throw new DomainError(DomainErrorCode.ValidationFailed, `The endpoint is ${endpoint.status}; register an endpoint again to receive deliveries.`, {
+      throw new DomainError(DomainErrorCode.ValidationFailed, `The endpoint is ${endpoint.status}; enable it first (update it with disabled: false).`, {
         fields: [{ path: 'endpoint', message: endpoint.status }],
       });
     }

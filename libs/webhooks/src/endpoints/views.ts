@@ -9,6 +9,8 @@ export interface WebhookEndpointView {
   events: string[];
   status: 'enabled' | 'disabled' | 'deleted';
   disabled_reason: string | null;
+  /** While a rotation's grace period runs: until when the replaced secret still signs too. */
+  previous_secret_expires_at: string | null;
   created: string;
 }
 
@@ -34,6 +36,7 @@ export const toEndpointView = (endpoint: WebhookEndpointEntity): WebhookEndpoint
   events: endpoint.events,
   status: endpoint.status,
   disabled_reason: endpoint.disabledReason,
+  previous_secret_expires_at: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
   created: endpoint.createdAt.toISOString(),
 });
 

@@ -22,11 +22,16 @@ export function signWebhook(input: { id: string; timestamp: number; body: string
   return `${SIGNATURE_VERSION},${mac}`;
 }
 
-export function webhookHeaders(input: { id: string; timestamp: number; body: string; secret: string }): Record<string, string> {
+/**
+ * The three Standard Webhooks headers. During a secret rotation's grace period `previousSecrets`
+ * sign too: one signature per secret, space-separated, so a receiver with either secret accepts it.
+ */
+export function webhookHeaders(input: { id: string; timestamp: number; body: string; secret: string; previousSecrets?: readonly string[] }): Record<string, string> {
+  const secrets = [input.secret, ...(input.previousSecrets ?? [])];
   return {
     'webhook-id': input.id,
     'webhook-timestamp': String(input.timestamp),
-    'webhook-signature': signWebhook(input),
+    'webhook-signature': secrets.map((secret) => signWebhook({ ...input, secret })).join(' '),
   };
 }
 
