@@ -229,7 +229,8 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         reason: 'changed mind',
         purchasedAt: purchasedAt(),
       });
-      expect(opened.machineVersion).toBe(2);
+      // New requests open on v3, which keeps v2's four eyes (and adds the customer's contest of a merchant's rejection).
+      expect(opened.machineVersion).toBe(3);
       const reviewing = await drive(opened.id, [['START_REVIEW']]);
       const refused = await send(opened.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Goods returned' }).expect(403);
       expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_FULL_REFUND' });
