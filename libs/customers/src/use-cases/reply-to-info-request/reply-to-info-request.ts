@@ -58,12 +58,14 @@ export class ReplyToInfoRequest {
 
     await this.files.record({ upload: command.upload, category, uploadedBy: { kind: 'customer', id: command.customerId } }, async (record) => {
       try {
-        await this.sendCaseEvent.execute({ caseId: command.caseId, event: { type: 'CUSTOMER_INFO_PROVIDED', summary } }, customerActor(command.customerId), {
-          inSameTransaction: async (em) => {
-            await record(em, command.caseId);
-            return true;
-          },
+        const actor = customerActor(command.customerId);
+        const event = { caseId: command.caseId, event: { type: 'CUSTOMER_INFO_PROVIDED', summary } };
+        const applied = await this.sendCaseEvent.transaction(event, async (em) => {
+          const locked = await this.sendCaseEvent.lock(em, command.caseId, actor);
+          await record(em, command.caseId);
+          return this.sendCaseEvent.apply(em, locked, event, actor);
         });
+        await this.sendCaseEvent.publish(applied);
       } catch (error) {
         if (error instanceof DomainError && (error.code === DomainErrorCode.EventNotAllowed || error.code === DomainErrorCode.UnknownEvent)) {
           throw notWaitingForCustomer(command.caseId);
