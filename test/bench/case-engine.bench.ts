@@ -1,11 +1,13 @@
 import { join } from 'node:path';
-import { OpenCase, SendCaseEvent, type Actor } from '@app/cases';
+import { OpenCase, SendCaseEvent, VerifyCaseReplay, type Actor } from '@app/cases';
+import { ensureSlaDefaults } from '@app/db';
 import { CreateApiKey, CreateMerchant } from '@app/merchants';
+import { SlaCatalogue } from '@app/sla';
 import type { PersistedSnapshot } from '@app/domain';
 import { startFloorServer } from './case-engine.floor';
 import type { FloorScenarioData } from './case-engine.floor-scenario';
 import { buildCaseEnginePgbenchScript, pgbenchCaseId } from './case-engine.pgbench';
-import { AWAITING_CUSTOMER, REVIEWING, type CaseEngineScenarioData } from './case-engine.scenario';
+import { AWAITING_CUSTOMER, AWAITING_MERCHANT, REVIEWING, type CaseEngineScenarioData } from './case-engine.scenario';
 import { startBenchApp, type BenchApp } from './support/bench-app';
 import type { Benchmark, BenchmarkReport } from './support/benchmark';
 import { forEachConcurrently, intFromEnv, log } from './support/env';
@@ -25,16 +27,21 @@ import { round } from './support/stats';
  */
 const settings = () => ({
   cases: intFromEnv('BENCH_CASES', 2000),
+  /** Disputes opened once the default SLA policies are in: they match `disputes` and have clocks. */
+  slaCases: intFromEnv('BENCH_SLA_CASES', 1000),
   clients: intFromEnv('BENCH_CLIENTS', 32),
   warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', 3, 0),
-  durationSeconds: intFromEnv('BENCH_DURATION_SECONDS', 20),
+  durationSeconds: intFromEnv('BENCH_DURATION_SECONDS', 15),
+  /** The open-loop run: arrivals per second and how long, on the SLA cases, mixed events. */
+  openRate: intFromEnv('BENCH_OPEN_RATE', 100),
+  openSeconds: intFromEnv('BENCH_OPEN_SECONDS', 60),
   // As many connections as clients, like pgbench has: the comparison is then about what runs
   // around the SQL, not about waiting for a pooled connection. BENCH_DB_POOL tries other sizes.
   databasePool: intFromEnv('BENCH_DB_POOL', intFromEnv('BENCH_CLIENTS', 32)),
   pgbenchThreads: intFromEnv('BENCH_PGBENCH_THREADS', 2),
 });
 
-const TARGETS = { ratio: 0.5, p99Ms: 50 };
+const TARGETS = { ratio: 0.5, p99Ms: 50, openP99Ms: 50, apiCpuMs: 1.5, floorCpuRatio: 0.45, workerCpuMsPerNotification: 0.6 };
 
 export const caseEngineBenchmark: Benchmark = {
   name: 'case-engine',
@@ -54,41 +61,37 @@ export const caseEngineBenchmark: Benchmark = {
   },
 };
 
+/** One closed-loop saturation run of the API, with the CPU both processes spent on it. */
+interface SaturationRun {
+  http: HttpLoadResult;
+  traffic: CounterDelta | undefined;
+  workerCpuMs: number | null;
+  /** Outbox rows (notifications and other effects) the worker finished inside the window. */
+  effectsDone: number;
+}
+
 async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Promise<BenchmarkReport> {
-  const seeded = await seedReviewingDisputes(bench, config.cases);
+  const seeded = await seedReviewingDisputes(bench, config.cases, 'without SLA policy');
   const pgbenchCases = await clonePgbenchCases(bench, config.cases, config.clients);
+  // The shipped default SLA policies from here on: disputes opened now match `disputes` (first
+  // response and resolution clocks, window reminders), so their events pause and resume clocks.
+  await ensureSlaDefaults(bench.databaseUrl);
+  bench.get<SlaCatalogue>(SlaCatalogue).invalidate();
+  const slaSeeded = await seedReviewingDisputes(bench, config.slaCases, 'with the default SLA policies');
   await bench.sql('vacuum analyze');
   await bench.sql('checkpoint');
 
-  const counters = new DriverCounters();
-  counters.install();
-  let windowStart: CounterSnapshot | undefined;
-  let windowTraffic: CounterDelta | undefined;
-  let workerCpuAtStart: number | null = null;
-  let workerCpuMs: number | null = null;
-  let http: HttpLoadResult;
-  try {
-    log(`HTTP: ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
-    http = await runHttpLoad<CaseEngineScenarioData>({
-      scenarioModule: join(__dirname, 'case-engine.scenario.js'),
-      scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, cases: seeded },
-      concurrency: config.clients,
-      warmupMs: config.warmupSeconds * 1000,
-      durationMs: config.durationSeconds * 1000,
-      onWindowStart: () => {
-        windowStart = counters.snapshot();
-        workerCpuAtStart = bench.workerProcessCpuMs();
-      },
-      onWindowEnd: () => {
-        windowTraffic = DriverCounters.delta(windowStart!, counters.snapshot());
-        const workerCpuAtEnd = bench.workerProcessCpuMs();
-        workerCpuMs = workerCpuAtStart === null || workerCpuAtEnd === null ? null : workerCpuAtEnd - workerCpuAtStart;
-      },
-    });
-  } finally {
-    counters.uninstall();
-  }
+  const plain = await saturate(bench, config, seeded, 'without SLA clocks');
+  const withSla = await saturate(bench, config, slaSeeded, 'with SLA clocks');
+  const open = await openLoad(
+    bench,
+    config,
+    slaSeeded.map((known) => known.id),
+  );
   const effectsCaughtUp = await bench.waitForEffectsIdle(15_000);
+  log('replay check: every case replayed through its machine');
+  const replay = await bench.inRequestContext(() => bench.get<VerifyCaseReplay>(VerifyCaseReplay).execute());
+  const http = plain.http;
   await bench.stopApp();
   log(`HTTP: ${round(http.throughputPerSecond)} transitions/s, p99 ${round(http.latencyMs.p99)} ms; app stopped`);
 
@@ -129,14 +132,88 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     http,
     floor,
     pgbench,
-    traffic: windowTraffic,
-    workerCpuMs,
+    traffic: plain.traffic,
+    workerCpuMs: plain.workerCpuMs,
+    plain,
+    withSla,
+    open,
+    replay: { checked: replay.checked, mismatches: replay.mismatches.length },
     effectsCaughtUp,
     statements: generated.statements,
     script: generated.script,
     pgbenchCases,
     consistency,
   });
+}
+
+async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, cases: CaseEngineScenarioData['cases'], label: string): Promise<SaturationRun> {
+  const counters = new DriverCounters();
+  counters.install();
+  let windowStart: CounterSnapshot | undefined;
+  let traffic: CounterDelta | undefined;
+  let workerCpuAtStart: number | null = null;
+  let workerCpuMs: number | null = null;
+  let window = { from: new Date(), to: new Date() };
+  let http: HttpLoadResult;
+  try {
+    log(`HTTP ${label}: ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s on ${cases.length} cases`);
+    http = await runHttpLoad<CaseEngineScenarioData>({
+      scenarioModule: join(__dirname, 'case-engine.scenario.js'),
+      scenarioData: {
+        baseUrl: bench.baseUrl.toString(),
+        authorization: bench.authorization,
+        cases: await currentCases(
+          bench,
+          cases.map((known) => known.id),
+        ),
+      },
+      concurrency: config.clients,
+      warmupMs: config.warmupSeconds * 1000,
+      durationMs: config.durationSeconds * 1000,
+      onWindowStart: () => {
+        windowStart = counters.snapshot();
+        workerCpuAtStart = bench.workerProcessCpuMs();
+        window.from = new Date();
+      },
+      onWindowEnd: () => {
+        traffic = DriverCounters.delta(windowStart!, counters.snapshot());
+        const workerCpuAtEnd = bench.workerProcessCpuMs();
+        workerCpuMs = workerCpuAtStart === null || workerCpuAtEnd === null ? null : workerCpuAtEnd - workerCpuAtStart;
+        window = { ...window, to: new Date() };
+      },
+    });
+  } finally {
+    counters.uninstall();
+  }
+  const [done] = await bench.sql<{ count: number }>('select count(*)::int as count from outbox where done_at >= $1 and done_at < $2', [window.from, window.to]);
+  log(`HTTP ${label}: ${round(http.throughputPerSecond)} transitions/s, p99 ${round(http.latencyMs.p99)} ms`);
+  // The next run starts with the effects of this one done, so neither pays for the other's.
+  await bench.waitForEffectsIdle(30_000);
+  return { http, traffic, workerCpuMs, effectsDone: done!.count };
+}
+
+/**
+ * The latency target at a real load: arrivals at a fixed rate (people do not wait for each
+ * other's answers), mixed events on the SLA cases, every latency from the moment its request was
+ * due. The in-flight cap is high enough never to bind at this rate unless the API stalls.
+ */
+async function openLoad(bench: BenchApp, config: ReturnType<typeof settings>, caseIds: string[]): Promise<HttpLoadResult> {
+  log(`HTTP open loop: ${config.openRate} transitions/s for ${config.warmupSeconds}+${config.openSeconds}s, mixed events, SLA clocks on`);
+  const result = await runHttpLoad<CaseEngineScenarioData>({
+    scenarioModule: join(__dirname, 'case-engine.scenario.js'),
+    scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, cases: await currentCases(bench, caseIds), mode: 'mixed' },
+    concurrency: 256,
+    arrivalRatePerSecond: config.openRate,
+    warmupMs: config.warmupSeconds * 1000,
+    durationMs: config.openSeconds * 1000,
+  });
+  log(`HTTP open loop: ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
+  return result;
+}
+
+/** The cases as they are now (an earlier run moved them on). */
+async function currentCases(bench: BenchApp, ids: string[]): Promise<CaseEngineScenarioData['cases']> {
+  return bench.sql<{ id: string; version: number; state: string }>('select id, version, state from cases where id = any($1::uuid[])', [ids]);
 }
 
 /**
@@ -175,7 +252,7 @@ async function measureFloor(
 }
 
 interface ConsistencyGroup {
-  side: 'http' | 'pgbench';
+  side: 'http' | 'http-sla' | 'pgbench';
   cases: number;
   transitions: number;
   /** The loop's two events; their mix differs between the sides (see the report's notes). */
@@ -187,18 +264,19 @@ interface ConsistencyGroup {
 
 /**
  * Both sides must have written the same things: for every case, the version equals the last
- * timeline row's case_version, and it has a pending deadline exactly when it awaits the customer.
+ * timeline row's case_version, and it has a pending machine deadline exactly when it awaits the
+ * customer or the merchant (SLA alarms are deadlines too, of kind `sla`).
  * A pgbench script that drifted from what the app does shows up here rather than as a fast number.
  */
 async function checkConsistency(bench: BenchApp, seededVersion: number): Promise<ConsistencyGroup[]> {
   return bench.sql<ConsistencyGroup>(
-    `select case when c.id::text like '00000000-0000-4000-8000-%' then 'pgbench' else 'http' end as side,
+    `select case when c.id::text like '00000000-0000-4000-8000-%' then 'pgbench' when c.sla_policy_id is not null then 'http-sla' else 'http' end as side,
        count(*)::int as cases,
        sum(c.version - $2)::int as transitions,
        sum(e.requests)::int as "requestCustomerInfo",
        sum(e.answers)::int as "customerInfoProvided",
        count(*) filter (where c.version <> e.last_version)::int as "versionMismatches",
-       count(*) filter (where (c.state = $1) <> (d.pending = 1) or d.pending > 1)::int as "deadlineMismatches"
+       count(*) filter (where (c.state in ($1, $3)) <> (d.pending = 1) or d.pending > 1)::int as "deadlineMismatches"
      from cases c
      cross join lateral (
        select max(case_version) as last_version,
@@ -206,20 +284,21 @@ async function checkConsistency(bench: BenchApp, seededVersion: number): Promise
          count(*) filter (where type = 'CUSTOMER_INFO_PROVIDED') as answers
        from case_events where case_id = c.id
      ) e
-     cross join lateral (select count(*) as pending from deadlines where case_id = c.id and status = 'pending') d
+     cross join lateral (select count(*) as pending from deadlines where case_id = c.id and kind = 'machine' and status = 'pending') d
      group by 1 order by 1`,
-    [AWAITING_CUSTOMER, seededVersion],
+    [AWAITING_CUSTOMER, seededVersion, AWAITING_MERCHANT],
   );
 }
 
 const SEEDED_MERCHANTS = 50;
+const seededMerchants = new WeakSet<BenchApp>();
 
 /**
  * Opens disputes and moves them to investigation.reviewing through the same use cases the API
  * calls (quicker than HTTP, and seeding is not what is measured), then lets the effect workers
  * finish the notifications seeding queued so they do not run during the measurement.
  */
-async function seedReviewingDisputes(bench: BenchApp, count: number): Promise<CaseEngineScenarioData['cases']> {
+async function seedReviewingDisputes(bench: BenchApp, count: number, label: string): Promise<CaseEngineScenarioData['cases']> {
   const openCase = bench.get<OpenCase>(OpenCase);
   const sendCaseEvent = bench.get<SendCaseEvent>(SendCaseEvent);
   const actor: Actor = { kind: 'agent', id: bench.agent.id, role: bench.agent.role };
@@ -227,7 +306,7 @@ async function seedReviewingDisputes(bench: BenchApp, count: number): Promise<Ca
   const started = performance.now();
   // A dispute is forwarded only to a merchant who can hear of it: the merchants the disputes name get a key each.
   const merchantIds = Array.from({ length: SEEDED_MERCHANTS }, (_, index) => `m_${2000 + index}`);
-  for (const id of merchantIds) {
+  for (const id of seededMerchants.has(bench) ? [] : merchantIds) {
     await bench.inRequestContext(async () => {
       await bench.get<CreateMerchant>(CreateMerchant).execute({ id, name: `Bench merchant ${id}` });
       await bench.get<CreateApiKey>(CreateApiKey).execute({ merchantId: id, kind: 'secret' });
@@ -260,9 +339,10 @@ async function seedReviewingDisputes(bench: BenchApp, count: number): Promise<Ca
       cases.push({ id, version, state: REVIEWING });
     },
   );
+  seededMerchants.add(bench);
   const seconds = (performance.now() - started) / 1000;
   const caughtUp = await bench.waitForEffectsIdle(30_000);
-  log(`seeded ${count} disputes in ${REVIEWING} in ${round(seconds)}s${caughtUp ? '' : ' (effect workers still busy after 30 s)'}`);
+  log(`seeded ${count} disputes ${label} in ${REVIEWING} in ${round(seconds)}s${caughtUp ? '' : ' (effect workers still busy after 30 s)'}`);
   return cases;
 }
 
@@ -321,6 +401,10 @@ function buildReport(input: {
   traffic: CounterDelta | undefined;
   /** CPU the separate worker process used during the measured window (effects of the transitions). */
   workerCpuMs: number | null;
+  plain: SaturationRun;
+  withSla: SaturationRun;
+  open: HttpLoadResult;
+  replay: { checked: number; mismatches: number };
   effectsCaughtUp: boolean;
   statements: { request: string[]; provided: string[] };
   script: string;
@@ -377,37 +461,73 @@ function buildReport(input: {
   if (pgbench.failedTransactions) notes.push(`pgbench reported ${pgbench.failedTransactions} failed transactions.`);
   if (!input.effectsCaughtUp) notes.push('The effect workers had not caught up 15 s after the HTTP run.');
 
+  const apiCpu = (run: SaturationRun) => (run.traffic?.mainThreadCpuMs == null ? NaN : run.traffic.mainThreadCpuMs / Math.max(1, run.http.successes));
+  const workerPerNotification = (run: SaturationRun) => (run.workerCpuMs === null ? NaN : run.workerCpuMs / Math.max(1, run.effectsDone));
+  const openErrors = Object.entries(input.open.outcomes).reduce((sum, [outcome, count]) => (outcome === 'ok' ? sum : sum + count), 0);
+  const saturationRows = (run: SaturationRun, label: string) => [
+    { metric: `HTTP transitions/s, ${label}`, value: run.http.throughputPerSecond, unit: '/s' },
+    { metric: `API main-thread CPU / transition, ${label}`, value: apiCpu(run), unit: 'ms', digits: 2, target: { op: '<=' as const, threshold: TARGETS.apiCpuMs } },
+    {
+      metric: `ratio HTTP/floor transitions/s, ${label}`,
+      value: run.http.throughputPerSecond / floor.throughputPerSecond,
+      unit: '',
+      digits: 3,
+      target: { op: '>=' as const, threshold: TARGETS.floorCpuRatio },
+    },
+    {
+      metric: `worker CPU / notification, ${label}`,
+      value: workerPerNotification(run),
+      unit: 'ms',
+      digits: 2,
+      target: { op: '<=' as const, threshold: TARGETS.workerCpuMsPerNotification },
+    },
+    { metric: `SQL statements / transition, ${label}`, value: run.traffic ? run.traffic.sql.total / Math.max(1, run.http.successes) : NaN, unit: '' },
+  ];
+  notes.push(
+    `Open loop: ${input.open.arrivalRatePerSecond}/s for ${round(input.open.seconds, 0)} s (${input.open.offered} due), mixed events (the customer or the merchant asked and answering) on ${config.slaCases} disputes under the default SLA policies; ` +
+      `outcomes ${JSON.stringify(input.open.outcomes)}; latency from the moment each request was due.`,
+    `Worker CPU per notification: the worker process's CPU in the window over the outbox rows it finished in the window (no SLA ${input.plain.effectsDone}, SLA ${input.withSla.effectsDone}).`,
+    input.replay.mismatches === 0
+      ? `Replay check after the HTTP runs: all ${input.replay.checked} cases replay to their stored snapshot.`
+      : `Replay check FAILED: ${input.replay.mismatches} of ${input.replay.checked} cases do not replay to their stored snapshot.`,
+  );
+  if (openErrors) notes.push(`Open-loop failures: ${input.open.detailSamples.join(' | ')}`);
+
   return {
     rows: [
-      { metric: 'HTTP transitions/s', value: http.throughputPerSecond, unit: '/s' },
-      { metric: 'HTTP latency p50', value: http.latencyMs.p50, unit: 'ms' },
-      { metric: 'HTTP latency p95', value: http.latencyMs.p95, unit: 'ms' },
-      { metric: 'HTTP latency p99', value: http.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.p99Ms } },
-      { metric: 'HTTP version conflicts', value: conflicts, unit: '', digits: 0 },
-      { metric: 'pgbench tps', value: pgbench.tps, unit: '/s' },
-      { metric: 'pgbench latency avg', value: pgbench.latencyAverageMs, unit: 'ms' },
-      { metric: 'pgbench latency p50', value: pgbench.latencyMs?.p50 ?? NaN, unit: 'ms' },
-      { metric: 'pgbench latency p99', value: pgbench.latencyMs?.p99 ?? NaN, unit: 'ms' },
-      { metric: 'ratio HTTP/pgbench', value: ratio, unit: '', digits: 3, target: { op: '>=', threshold: TARGETS.ratio } },
+      { metric: 'open loop p50', value: input.open.latencyMs.p50, unit: 'ms' },
+      { metric: 'open loop p99', value: input.open.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.openP99Ms } },
+      { metric: 'open loop transitions/s', value: input.open.throughputPerSecond, unit: '/s' },
+      { metric: 'open loop errors', value: openErrors, unit: '', digits: 0, target: { op: '<', threshold: 1 } },
+      ...saturationRows(input.plain, 'no SLA'),
+      ...saturationRows(input.withSla, 'SLA clocks'),
       { metric: 'floor transitions/s', value: floor.throughputPerSecond, unit: '/s' },
-      { metric: 'floor latency p50', value: floor.latencyMs.p50, unit: 'ms' },
-      { metric: 'floor latency p99', value: floor.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.p99Ms } },
-      { metric: 'ratio floor/pgbench', value: floorRatio, unit: '', digits: 3, target: { op: '>=', threshold: TARGETS.ratio } },
       ...(floor.mainThreadCpuMsPerTransition === null ? [] : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
-      ...(traffic
-        ? [
-            { metric: 'SQL statements / HTTP transition', value: perTransition(traffic.sql.total), unit: '' },
-            { metric: 'SQL statements / pgbench tx', value: pgbenchStatementsPerTx, unit: '' },
-            { metric: 'API event loop busy', value: traffic.apiEventLoopUtilization * 100, unit: '%', digits: 0 },
-            ...(traffic.mainThreadCpuMs === null ? [] : [{ metric: 'API main-thread CPU / transition', value: perTransition(traffic.mainThreadCpuMs), unit: 'ms', digits: 2 }]),
-            ...(input.workerCpuMs === null ? [] : [{ metric: 'worker process CPU / transition', value: perTransition(input.workerCpuMs), unit: 'ms', digits: 2 }]),
-          ]
-        : []),
+      {
+        metric: 'replay and consistency mismatches',
+        value: input.replay.mismatches + input.consistency.reduce((sum, group) => sum + group.versionMismatches + group.deadlineMismatches, 0),
+        unit: '',
+        digits: 0,
+        target: { op: '<', threshold: 1 },
+      },
+      { metric: 'HTTP latency p50 (closed loop, no SLA)', value: http.latencyMs.p50, unit: 'ms' },
+      { metric: 'HTTP latency p99 (closed loop, no SLA)', value: http.latencyMs.p99, unit: 'ms' },
+      { metric: 'HTTP version conflicts (no SLA)', value: conflicts, unit: '', digits: 0 },
+      { metric: 'pgbench tps', value: pgbench.tps, unit: '/s' },
+      { metric: 'pgbench latency p99', value: pgbench.latencyMs?.p99 ?? NaN, unit: 'ms' },
+      { metric: 'ratio HTTP/pgbench', value: ratio, unit: '', digits: 3 },
+      { metric: 'floor latency p99', value: floor.latencyMs.p99, unit: 'ms' },
+      { metric: 'ratio floor/pgbench', value: floorRatio, unit: '', digits: 3 },
+      { metric: 'SQL statements / pgbench tx', value: pgbenchStatementsPerTx, unit: '' },
+      ...(traffic ? [{ metric: 'API event loop busy (no SLA)', value: traffic.apiEventLoopUtilization * 100, unit: '%', digits: 0 }] : []),
     ],
     details: {
       settings: config,
       targets: TARGETS,
       http: { ...http, effectsCaughtUpAfterRun: input.effectsCaughtUp },
+      withSla: { http: input.withSla.http, traffic: input.withSla.traffic, workerCpuMs: input.withSla.workerCpuMs, effectsDone: input.withSla.effectsDone },
+      open: input.open,
+      replay: input.replay,
       pgbench: { ...pgbench, cases: input.pgbenchCases },
       consistency: input.consistency,
       ratio,

@@ -7,20 +7,38 @@ import type { Scenario, ScenarioFactory, StepOutcome } from './support/http-load
  * random case and sends the next event of the repeatable loop
  *   investigation.reviewing --REQUEST_CUSTOMER_INFO--> investigation.awaitingCustomerInfo
  *   investigation.awaitingCustomerInfo --CUSTOMER_INFO_PROVIDED--> investigation.reviewing
- * with the version last seen, as an agent's screen would.
+ * with the version last seen, as an agent's screen would. `mixed` (the open-loop run) also asks
+ * the merchant half of the time (REQUEST_MERCHANT_INFO, then MERCHANT_INFO_PROVIDED), and never
+ * picks a case it has a request in flight for (arrivals of different people on different cases).
+ * Both waiting states pause the SLA clocks of a case that has them; reviewing resumes them.
  */
 export const REVIEWING = 'investigation.reviewing';
 export const AWAITING_CUSTOMER = 'investigation.awaitingCustomerInfo';
+export const AWAITING_MERCHANT = 'investigation.awaitingMerchantInfo';
 
 export const LOOP_EVENTS = {
   [REVIEWING]: { type: 'REQUEST_CUSTOMER_INFO', payload: { question: 'Please send a photo of the parcel label' } },
   [AWAITING_CUSTOMER]: { type: 'CUSTOMER_INFO_PROVIDED', payload: { summary: 'Photo of the label uploaded' } },
 } as const;
 
+const MERCHANT_EVENTS = {
+  [REVIEWING]: { type: 'REQUEST_MERCHANT_INFO', payload: { question: 'Please send the signed proof of delivery' } },
+  [AWAITING_MERCHANT]: { type: 'MERCHANT_INFO_PROVIDED', payload: { summary: 'Proof of delivery uploaded' } },
+} as const;
+
 export interface CaseEngineScenarioData {
   baseUrl: string;
   authorization: string;
   cases: Array<{ id: string; version: number; state: string }>;
+  mode?: 'loop' | 'mixed';
+}
+
+type LoopEvent = { type: string; payload: Record<string, string> };
+
+function nextEvent(state: string, mixed: boolean): LoopEvent | undefined {
+  if (state === AWAITING_MERCHANT) return MERCHANT_EVENTS[AWAITING_MERCHANT];
+  if (mixed && state === REVIEWING && Math.random() < 0.5) return MERCHANT_EVENTS[REVIEWING];
+  return LOOP_EVENTS[state as keyof typeof LOOP_EVENTS];
 }
 
 interface CaseBody {
@@ -48,32 +66,50 @@ export const createScenario: ScenarioFactory<CaseEngineScenarioData> = (data, { 
     if (response.status === 200) learn(known, response.body);
   };
 
+  const mixed = data.mode === 'mixed';
+  const busy = new Set<string>();
+  const pick = () => {
+    for (let attempt = 0; ; attempt += 1) {
+      const known = cases[Math.floor(Math.random() * cases.length)]!;
+      if (!mixed || !busy.has(known.id) || attempt > 100) return known;
+    }
+  };
+
   return {
     async step(): Promise<StepOutcome> {
-      const known = cases[Math.floor(Math.random() * cases.length)]!;
-      const event = LOOP_EVENTS[known.state as keyof typeof LOOP_EVENTS];
-      if (!event) {
-        await refresh(known);
-        return { outcome: 'unexpected-state', latencyMs: 0, detail: `${known.id} is ${known.state}` };
+      const known = pick();
+      busy.add(known.id);
+      try {
+        return await send(known);
+      } finally {
+        busy.delete(known.id);
       }
-      const started = performance.now();
-      const response = await client.post<CaseBody>(`/v1/cases/${known.id}/events`, { ...event, expectedVersion: known.version });
-      const latencyMs = performance.now() - started;
-      if (response.status === 200) {
-        learn(known, response.body);
-        return { outcome: 'ok', latencyMs };
-      }
-      const code = response.body?.code ?? String(response.status);
-      if (response.status === 409) {
-        // Someone else moved the case: reload it and carry on, as a person would.
-        await refresh(known);
-        if (code === 'VERSION_CONFLICT') return { outcome: 'conflict', latencyMs };
-        return { outcome: 'refused', latencyMs, detail: `${known.id}: ${code}` };
-      }
-      return { outcome: `http-${response.status}`, latencyMs, detail: `${code}: ${JSON.stringify(response.body).slice(0, 300)}` };
     },
     close() {
       client.close();
     },
   };
+
+  async function send(known: (typeof cases)[number]): Promise<StepOutcome> {
+    const event = nextEvent(known.state, mixed);
+    if (!event) {
+      await refresh(known);
+      return { outcome: 'unexpected-state', latencyMs: 0, detail: `${known.id} is ${known.state}` };
+    }
+    const started = performance.now();
+    const response = await client.post<CaseBody>(`/v1/cases/${known.id}/events`, { ...event, expectedVersion: known.version });
+    const latencyMs = performance.now() - started;
+    if (response.status === 200) {
+      learn(known, response.body);
+      return { outcome: 'ok', latencyMs };
+    }
+    const code = response.body?.code ?? String(response.status);
+    if (response.status === 409) {
+      // Someone else moved the case: reload it and carry on, as a person would.
+      await refresh(known);
+      if (code === 'VERSION_CONFLICT') return { outcome: 'conflict', latencyMs };
+      return { outcome: 'refused', latencyMs, detail: `${known.id}: ${code}` };
+    }
+    return { outcome: `http-${response.status}`, latencyMs, detail: `${code}: ${JSON.stringify(response.body).slice(0, 300)}` };
+  }
 };

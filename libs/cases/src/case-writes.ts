@@ -1,19 +1,21 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
+import type { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity } from '@app/db';
 import { versionConflict } from './errors';
 import type { CaseWritableField, LockedCase } from './lock-case';
 
 /**
- * How a command on an existing case writes what it changed: plain parameterised statements, in
- * the command's transaction, instead of MikroORM's unit of work. Every event takes this path, and
- * a profile of it under load showed the unit of work (change sets, hydration, the query builder)
- * costing more CPU than everything else the request did. It writes what the flush wrote (one
- * multi-row INSERT per table, the settled deadlines, the case row guarded by its version), as one
- * statement.
+ * The one writer of a command on an existing case: everything the transition (or a deadline's
+ * firing) changes goes out here as ONE parameterised statement, in the command's transaction,
+ * never through MikroORM's unit of work: the case row guarded by its version, its timeline rows
+ * (the machine event and the SLA's annotations), new deadlines (machine, SLA alarms, window
+ * reminders), settled deadlines, changed SLA clocks, the refund ledger's movement, outbox rows
+ * and inbox notifications. Every event takes this path, and a profile of it under load showed the
+ * unit of work (change sets, hydration, the query builder) costing more CPU than everything else
+ * the request did; one round trip also holds the case lock for less time.
  *
  * `planCaseWrites` is pure, so the benchmark's pgbench side renders the very same statement;
- * `writeCaseChanges` runs it. Rows the SLA tracker adds or changes (clocks, alarms,
- * annotations) stay in the unit of work and go out with the flush that ends the transaction.
+ * `writeCaseChanges` runs it. The parts are built by pure code too (recordTransition, the SLA
+ * tracker's clocks and alarms phases), so nothing on the path holds a managed copy of these rows.
  */
 export interface SqlStatement {
   /** `?` placeholders, as MikroORM's connection takes them. */
@@ -26,6 +28,8 @@ export interface NewCaseRows {
   events: CaseEventEntity[];
   deadlines: DeadlineEntity[];
   outbox: OutboxEntity[];
+  /** Agents' inbox notices (an SLA breach, a refused deadline decision). */
+  notifications?: NotificationEntity[];
 }
 
 export interface CaseChanges {
@@ -36,6 +40,15 @@ export interface CaseChanges {
   loaded: LockedCase['loaded'];
   newRows: NewCaseRows;
   now: Date;
+  /** SLA clocks whose row changed (the clocks phase says which). */
+  clocks?: readonly SlaClockEntity[];
+  /** The refund ledger's movement (refund-ledger.ts planCaseRefundShare), checked under its lock already. */
+  ledger?: readonly SqlStatement[];
+  /**
+   * False when the case row itself is not written: an SLA reminder or a stale firing changes rows
+   * of the case but not the case, and must not bump its version.
+   */
+  writeCase?: boolean;
 }
 
 type Column<T> = readonly [column: string, value: (row: T) => unknown];
@@ -84,12 +97,50 @@ const DEADLINE_COLUMNS: ReadonlyArray<Column<DeadlineEntity>> = [
   ['settled_at', (row) => row.settledAt],
 ];
 
-/** Every column a command inserts, per table; a test holds them against the migrated schema. */
-export const INSERTED_COLUMNS: Readonly<Record<'outbox' | 'case_events' | 'deadlines', readonly string[]>> = {
+const NOTIFICATION_COLUMNS: ReadonlyArray<Column<NotificationEntity>> = [
+  ['id', (row) => row.id],
+  ['audience', (row) => row.audience],
+  ['recipient_agent_id', (row) => row.recipientAgentId],
+  ['case_id', (row) => row.caseId],
+  ['type', (row) => row.type],
+  ['payload', (row) => json(row.payload)],
+  ['dedupe_key', (row) => row.dedupeKey],
+  ['created_at', (row) => row.createdAt],
+  ['read_at', (row) => row.readAt],
+];
+
+/** The clock columns a transition or an alarm may change, with their SQL types (a VALUES list carries no types of its own). */
+const CLOCK_UPDATE_COLUMNS: ReadonlyArray<readonly [column: string, type: string, value: (clock: SlaClockEntity) => unknown]> = [
+  ['status', 'text', (clock) => clock.status],
+  ['used_minutes', 'double precision', (clock) => clock.usedMinutes],
+  ['running_since', 'timestamptz', (clock) => clock.runningSince],
+  ['due_at', 'timestamptz', (clock) => clock.dueAt],
+  ['met_at', 'timestamptz', (clock) => clock.metAt],
+  ['breached_at', 'timestamptz', (clock) => clock.breachedAt],
+  ['breached_assignee_id', 'uuid', (clock) => clock.breachedAssigneeId],
+  ['finished_at', 'timestamptz', (clock) => clock.finishedAt],
+  ['finished_minutes', 'double precision', (clock) => clock.finishedMinutes],
+];
+
+/** Every column a command inserts or updates, per table; a test holds them against the migrated schema. */
+export const INSERTED_COLUMNS: Readonly<Record<'outbox' | 'case_events' | 'deadlines' | 'notifications' | 'sla_clocks', readonly string[]>> = {
   outbox: OUTBOX_COLUMNS.map(([column]) => column),
   case_events: CASE_EVENT_COLUMNS.map(([column]) => column),
   deadlines: DEADLINE_COLUMNS.map(([column]) => column),
+  notifications: NOTIFICATION_COLUMNS.map(([column]) => column),
+  sla_clocks: ['id', ...CLOCK_UPDATE_COLUMNS.map(([column]) => column)],
 };
+
+function updateClocks(clocks: readonly SlaClockEntity[]): SqlStatement | null {
+  if (clocks.length === 0) return null;
+  const tuple = `(?::uuid, ${CLOCK_UPDATE_COLUMNS.map(([, type]) => `?::${type}`).join(', ')})`;
+  return {
+    sql:
+      `update "sla_clocks" k set ${CLOCK_UPDATE_COLUMNS.map(([column]) => `"${column}" = v."${column}"`).join(', ')} ` +
+      `from (values ${clocks.map(() => tuple).join(', ')}) as v("id", ${CLOCK_UPDATE_COLUMNS.map(([column]) => `"${column}"`).join(', ')}) where k."id" = v."id"`,
+    params: clocks.flatMap((clock) => [clock.id, ...CLOCK_UPDATE_COLUMNS.map(([, , value]) => value(clock))]),
+  };
+}
 
 /** The case columns a command may change, and how each is compared with what was read. */
 const CASE_CHANGE_COLUMNS: ReadonlyArray<readonly [field: CaseWritableField, column: string]> = [
@@ -116,12 +167,13 @@ function insertRows<T>(table: string, columns: ReadonlyArray<Column<T>>, rows: r
 }
 
 /**
- * The one statement a command writes with: the new rows (outbox, timeline, deadlines) and the
- * settled deadlines as data-modifying CTEs, then the case row, with `where version = <read>` and
- * `returning "version"`. One round trip instead of one per table: the case lock is held for less
- * time, and on this path every round trip costs the API more CPU than the SQL costs PostgreSQL.
- * The CTEs run whether or not the case row matches; a command that finds no row back fails, and
- * its transaction rolls them back with it.
+ * The one statement a command writes with: the new rows (outbox, timeline, deadlines,
+ * notifications), the settled deadlines, the changed clocks and the ledger's movement as
+ * data-modifying CTEs, then the case row, with `where version = <read>` and `returning "version"`.
+ * One round trip instead of one per table: the case lock is held for less time, and on this path
+ * every round trip costs the API more CPU than the SQL costs PostgreSQL. The CTEs run whether or
+ * not the case row matches; a command that finds no row back fails, and its transaction rolls
+ * them back with it. Without the case row (writeCase false) the statement ends in `select 1`.
  */
 export function planCaseWrites(changes: CaseChanges): SqlStatement {
   const { entity, live, loaded, newRows, now } = changes;
@@ -129,6 +181,9 @@ export function planCaseWrites(changes: CaseChanges): SqlStatement {
     insertRows('outbox', OUTBOX_COLUMNS, newRows.outbox),
     insertRows('case_events', CASE_EVENT_COLUMNS, newRows.events),
     insertRows('deadlines', DEADLINE_COLUMNS, newRows.deadlines),
+    insertRows('notifications', NOTIFICATION_COLUMNS, newRows.notifications ?? []),
+    updateClocks(changes.clocks ?? []),
+    ...(changes.ledger ?? []),
   ].filter((part): part is SqlStatement => part !== null);
 
   // Settled deadlines, one statement per outcome (usually one: the cancelled window).
@@ -148,6 +203,9 @@ export function planCaseWrites(changes: CaseChanges): SqlStatement {
     });
   }
 
+  if (changes.writeCase === false) {
+    return { sql: `${withClause(parts)} select 1 as "written"`, params: parts.flatMap((part) => part.params) };
+  }
   const sets: string[] = [];
   const params: unknown[] = [];
   for (const [field, column] of CASE_CHANGE_COLUMNS) {
@@ -162,11 +220,10 @@ export function planCaseWrites(changes: CaseChanges): SqlStatement {
   params.push(entity.id, entity.version);
 
   if (parts.length === 0) return { sql: updateCase, params };
-  return {
-    sql: `with ${parts.map((part, index) => `"w${index + 1}" as (${part.sql})`).join(', ')} ${updateCase}`,
-    params: [...parts.flatMap((part) => part.params), ...params],
-  };
+  return { sql: `${withClause(parts)} ${updateCase}`, params: [...parts.flatMap((part) => part.params), ...params] };
 }
+
+const withClause = (parts: readonly SqlStatement[]) => (parts.length ? `with ${parts.map((part, index) => `"w${index + 1}" as (${part.sql})`).join(', ')}` : '');
 
 /**
  * Runs planCaseWrites' statement in the caller's transaction and sets the case's new version.
@@ -178,15 +235,12 @@ export async function writeCaseChanges(em: EntityManager, changes: CaseChanges):
   const connection = em.getConnection();
   const transaction = em.getTransactionContext<Knex.Transaction>();
   const statement = planCaseWrites(changes);
+  if (changes.writeCase === false) {
+    if (statement.params.length) await connection.execute(statement.sql, statement.params, 'run', transaction);
+    return;
+  }
   const [updated] = await connection.execute<Array<{ version: number }>>(statement.sql, statement.params, 'all', transaction);
   if (!updated) throw versionConflict(changes.entity.id, undefined);
   changes.entity.version = updated.version;
   changes.entity.updatedAt = changes.now;
-}
-
-/** Settles one live deadline that a firing changed without a transition of its case (stale, or an SLA alarm). */
-export async function settleDeadline(em: EntityManager, deadline: Pick<DeadlineEntity, 'id' | 'status' | 'settledAt'>): Promise<void> {
-  await em
-    .getConnection()
-    .execute(`update "deadlines" set "status" = ?, "settled_at" = ? where "id" = ?`, [deadline.status, deadline.settledAt, deadline.id], 'run', em.getTransactionContext());
 }

@@ -47,8 +47,9 @@ export interface LockedCase {
  * The rows become plain entity objects, not managed ones: on the path every event takes, the
  * unit of work's change tracking cost more CPU than the SQL it sent (see case-writes.ts). So
  * nothing on a command's path may change a managed copy of the same case row: its flush would
- * either fail on the version the command already bumped or bump it a second time. (The SLA
- * breach alarm changes the case through a managed copy, on a firing that writes nothing here.)
+ * either fail on the version the command already bumped or bump it a second time. Nothing does:
+ * the SLA tracker reads clocks as plain rows too and changes this very object on a breach, and
+ * the command's writer (case-writes.ts) writes all of it.
  */
 export async function lockCaseWithLiveDeadlines(em: EntityManager, caseId: string): Promise<LockedCase | null> {
   const connection = em.getConnection();

@@ -1,4 +1,5 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { SqlStatement } from './case-writes';
 import type { CaseEntity } from '@app/db';
 import { moveRefundLedger, type RefundLedgerMovement } from '@app/domain';
 
@@ -14,11 +15,10 @@ export const LOCK_REFUND_LEDGER_SQL = `select l.transaction_ref, l.currency, l.c
   from refund_ledgers l left join refund_ledger_shares s on s.case_id = ?
   where l.transaction_ref = ? for update of l`;
 
-const WRITE_REFUND_LEDGER_SQL = `with share as (
-    insert into refund_ledger_shares (case_id, transaction_ref, committed_minor, refunded_minor, updated_at) values (?, ?, ?, ?, ?)
-    on conflict (case_id) do update set committed_minor = excluded.committed_minor, refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at
-  )
-  update refund_ledgers set committed_minor = ?, refunded_minor = ?, updated_at = ? where transaction_ref = ?`;
+/** The movement's two writes; the command's writer sends them as parts of its one statement (case-writes.ts). */
+const WRITE_SHARE_SQL = `insert into refund_ledger_shares (case_id, transaction_ref, committed_minor, refunded_minor, updated_at) values (?, ?, ?, ?, ?)
+    on conflict (case_id) do update set committed_minor = excluded.committed_minor, refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at`;
+const WRITE_LEDGER_SQL = `update refund_ledgers set committed_minor = ?, refunded_minor = ?, updated_at = ? where transaction_ref = ?`;
 
 /** bigint columns come back from the driver as strings. */
 type Minor = string | number;
@@ -58,23 +58,25 @@ export async function ensureRefundLedger(em: EntityManager, opening: RefundLedge
 }
 
 /**
- * Applies a transition's movement of its case's share, in the command's transaction, after the
- * case lock. Throws REFUND_EXCEEDS_TRANSACTION (DomainError) before anything is written when a
- * commitment would take the transaction past what was captured. Most transitions move nothing and
- * cost no statement. A case without a ledger (no transaction reference, or opened before the
- * wallet was in the loop) is left to the wallet's own refusal of refunds beyond what it captured.
+ * Locks the case's transaction ledger and checks a transition's movement of its case's share, in
+ * the command's transaction, after the case lock, and returns the writes that record it (for the
+ * command's writer). Throws REFUND_EXCEEDS_TRANSACTION (DomainError) before anything is written
+ * when a commitment would take the transaction past what was captured. Most transitions move
+ * nothing and cost no statement. A case without a ledger (no transaction reference, or opened
+ * before the wallet was in the loop) is left to the wallet's own refusal of refunds beyond what it
+ * captured.
  */
-export async function moveCaseRefundShare(
+export async function planCaseRefundShare(
   em: EntityManager,
   caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>,
   movement: RefundLedgerMovement | null,
   now: Date,
-): Promise<void> {
-  if (!movement || !caseEntity.transactionRef) return;
+): Promise<SqlStatement[]> {
+  if (!movement || !caseEntity.transactionRef) return [];
   const connection = em.getConnection();
   const transaction = em.getTransactionContext<Knex.Transaction>();
   const [row] = await connection.execute<LockedLedgerRow[]>(LOCK_REFUND_LEDGER_SQL, [caseEntity.id, caseEntity.transactionRef], 'all', transaction);
-  if (!row) return;
+  if (!row) return [];
   const share = { committedMinor: Number(row.share_committed_minor ?? 0), refundedMinor: Number(row.share_refunded_minor ?? 0) };
   const ledger = {
     transactionRef: row.transaction_ref,
@@ -84,21 +86,20 @@ export async function moveCaseRefundShare(
     refundedMinor: Number(row.refunded_minor),
   };
   const next = moveRefundLedger(ledger, share, movement);
-  if (next.share.committedMinor === share.committedMinor && next.share.refundedMinor === share.refundedMinor) return;
-  await connection.execute(
-    WRITE_REFUND_LEDGER_SQL,
-    [
-      caseEntity.id,
-      ledger.transactionRef,
-      next.share.committedMinor,
-      next.share.refundedMinor,
-      now,
-      next.ledger.committedMinor,
-      next.ledger.refundedMinor,
-      now,
-      ledger.transactionRef,
-    ],
-    'run',
-    transaction,
-  );
+  if (next.share.committedMinor === share.committedMinor && next.share.refundedMinor === share.refundedMinor) return [];
+  return [
+    { sql: WRITE_SHARE_SQL, params: [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, now] },
+    { sql: WRITE_LEDGER_SQL, params: [next.ledger.committedMinor, next.ledger.refundedMinor, now, ledger.transactionRef] },
+  ];
+}
+
+/** planCaseRefundShare with its writes sent at once: a case that opens (its rows go through OpenCase's flush). */
+export async function moveCaseRefundShare(
+  em: EntityManager,
+  caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>,
+  movement: RefundLedgerMovement | null,
+  now: Date,
+): Promise<void> {
+  const writes = await planCaseRefundShare(em, caseEntity, movement, now);
+  for (const write of writes) await em.getConnection().execute(write.sql, write.params, 'run', em.getTransactionContext());
 }

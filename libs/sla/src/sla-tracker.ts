@@ -4,41 +4,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity } from '@app/db';
 import {
-  SLA_CLOCK_TARGETS,
   SLA_WINDOW_TARGETS,
-  completeClock,
   dueAtOf,
   escalatedPriority,
-  pauseClock,
-  plannedAlarms,
-  resumeClock,
   usedMinutesAt,
   windowDueAt,
   type ActorKind,
-  type BusinessCalendar,
   type CaseWindows,
   type ScheduledDeadline,
-  type SlaClockState,
   type SlaPhase,
-  type SlaPolicy,
   type SlaWindowTarget,
 } from '@app/domain';
+import { planAlarms, type AlarmPlan, type MachineDeadlines, type WindowOverrides } from './sla-alarms';
 import { SlaCatalogue, type SlaContext } from './sla-catalogue';
-
-export interface AlarmOutcome {
-  fired: boolean;
-  /** Notifications for outside parties (the merchant), committed with the firing. */
-  outbox: OutboxEntity[];
-  /** A replacement alarm when the old one turned out early. */
-  scheduled: DeadlineEntity[];
-}
-
-/** The deadline event of a window's reminder, per party (the deadline's name starts with the party). */
-const WINDOW_REMINDER_EVENT = {
-  merchant: 'sla.merchantResponse.reminder',
-  customer: 'sla.customerReply.reminder',
-  'merchant-info': 'sla.merchantInfoReply.reminder',
-} as const;
+import { annotation, clockChanged, clockColumnsOf, startClocks, stateOf, stepClocks, type ClockStep, type ReadClock } from './sla-clocks';
 
 /** A reminder of an SLA clock (50 %, 80 %, before the end), as opposed to its breach or a merchant window's reminders. */
 const CLOCK_REMINDER = `d.kind = 'sla' and d.sla_clock_id is not null and d.name like 'reminder-%'`;
@@ -50,14 +29,14 @@ export interface DeadlinePeek {
   dueAt: Date;
 }
 
-export interface SlaWork {
-  scheduled: DeadlineEntity[];
-  cancelledIds: string[];
-}
-
-export interface SlaTransitionWork extends SlaWork {
-  /** The case's clocks as this transition left them. */
-  clocks: SlaClockEntity[];
+/** What the planning phase of a transition found: everything the clocks and alarms phases need, so they read nothing. */
+export interface SlaPlan {
+  context: SlaContext | undefined;
+  /** Where the machine's scheduled deadlines fall (business-time windows follow the policy's calendar). */
+  dueAt: (scheduled: ScheduledDeadline, now: Date) => Date;
+  /** The case's clocks as read, by target. */
+  clocks: ReadClock[];
+  overrides: WindowOverrides;
 }
 
 const WINDOW_MS_KEY: Record<SlaWindowTarget, keyof CaseWindows> = {
@@ -65,21 +44,16 @@ const WINDOW_MS_KEY: Record<SlaWindowTarget, keyof CaseWindows> = {
   customerReply: 'infoReplyMs',
 };
 
-function stateOf(clock: SlaClockEntity): SlaClockState {
-  return {
-    target: { minutes: clock.minutes, mode: clock.mode },
-    status: clock.status,
-    usedMinutes: clock.usedMinutes,
-    runningSince: clock.runningSince,
-  };
-}
-
 /**
  * Runs the SLA clocks of cases inside the command's transaction: starts them when a case opens,
  * pauses them while the machine waits on someone outside support (`sla:paused`), freezes them
  * when the case is resolved and resumes the resolution clock if it is reopened, and turns their
  * reminder and breach moments into durable deadline rows (kind `sla`) that fire through the same
  * deadline path as machine `after` events.
+ *
+ * A transition calls it once per phase: `plan` (policy, machine deadline placement, the clocks as
+ * read), `stepClocks` (sla-clocks.ts, pure), `planAlarms` (sla-alarms.ts, pure). None of them
+ * writes: the rows go back to the command, whose writer sends them with the case's own.
  */
 @Injectable()
 export class SlaTracker {
@@ -116,136 +90,45 @@ export class SlaTracker {
     };
   }
 
-  startClocks(em: EntityManager, caseEntity: CaseEntity, sla: SlaContext | undefined, phase: SlaPhase, now: Date): SlaWork {
-    const work: SlaWork = { scheduled: [], cancelledIds: [] };
-    if (!sla) return work;
-    for (const target of SLA_CLOCK_TARGETS) {
-      const spec = sla.policy.targets[target];
-      if (!spec) continue;
-      const clock = em.create(SlaClockEntity, {
-        id: randomUUID(),
-        caseId: caseEntity.id,
-        policyId: sla.policy.id,
-        target,
-        minutes: spec.minutes,
-        mode: spec.mode,
-        calendarId: sla.calendar.id,
-        status: 'running',
-        usedMinutes: 0,
-        runningSince: now,
-        createdAt: now,
-      });
-      if (phase !== 'running')
-        this.apply(em, clock, phase === 'paused' ? pauseClock(stateOf(clock), sla.calendar, now) : completeClock(stateOf(clock), sla.calendar, now), sla, now, [], work);
-      else this.apply(em, clock, stateOf(clock), sla, now, [], work, true);
-    }
-    return work;
-  }
-
-  async onTransition(
-    em: EntityManager,
-    caseEntity: CaseEntity,
-    phase: SlaPhase,
-    caseDone: boolean,
-    actorKind: ActorKind,
-    now: Date,
-    pending: DeadlineEntity[],
-  ): Promise<SlaTransitionWork> {
-    const sla = await this.forCase(caseEntity);
-    if (!sla) return { scheduled: [], cancelledIds: [], clocks: [] };
-    const clocks = await em.find(SlaClockEntity, { caseId: caseEntity.id }, { orderBy: { target: 'asc' } });
-    const work: SlaTransitionWork = { scheduled: [], cancelledIds: [], clocks };
-    for (const clock of clocks) {
-      // A clock is measured on the calendar it started with, as stored on it (what-if does the same).
-      const clockSla = { ...sla, calendar: await this.calendarOf(clock, sla.calendar) };
-      let next = stateOf(clock);
-      // First response: the first thing an agent does on the case.
-      if (clock.target === 'firstResponse' && actorKind === 'agent') next = completeClock(next, clockSla.calendar, now);
-      if (phase === 'paused') next = pauseClock(next, clockSla.calendar, now);
-      if (phase === 'running' && next.status === 'paused') next = resumeClock(next, now);
-      if (phase === 'running' && next.status === 'stopped' && clock.target === 'resolution') {
-        // Reopened (an appeal): the resolution clock continues with the time it had used.
-        next = resumeClock(next, now);
-        this.annotate(em, caseEntity, 'sla.clock_resumed', { target: clock.target, usedMinutes: Math.round(next.usedMinutes), rule: 'continue_resolution_clock' }, now);
-      }
-      // A breached clock stays breached, but reports still want how long the response or resolution took.
-      const reached = (clock.target === 'firstResponse' && actorKind === 'agent') || phase === 'stopped';
-      if (reached && clock.status === 'breached' && clock.breachedAt && clock.finishedAt === null) {
-        clock.finishedAt = now;
-        clock.finishedMinutes = usedMinutesAt({ ...next, status: 'running', runningSince: clock.breachedAt }, clockSla.calendar, now);
-      }
-      if (phase === 'stopped') {
-        next = completeClock(next, clockSla.calendar, now);
-        // A resolved case freezes its resolution clock; only a closed one finishes it for good.
-        if (!caseDone && clock.target === 'resolution' && next.status === 'met') next = { ...next, status: 'stopped' };
-      }
-      this.apply(em, clock, next, clockSla, now, pending, work);
-    }
-    return work;
-  }
-
-  private async calendarOf(clock: SlaClockEntity, fallback: BusinessCalendar): Promise<BusinessCalendar> {
-    return (await this.catalogue.calendar(clock.calendarId)) ?? fallback;
-  }
-
   /**
-   * Reminders to the merchant before a merchant window closes (`dispute.evidence_due_soon`), on the
-   * policy's reminder ladder. They leave through the outbox like every other notification.
+   * Planning phase of a transition of an existing case: its policy, how its machine deadlines are
+   * placed, and its clocks as they are (each with the calendar it started on). One read of the
+   * clocks, only for a case that has a policy; run after the case lock.
    */
-  planWindowReminders(em: EntityManager, caseEntity: CaseEntity, sla: SlaContext | undefined, scheduled: DeadlineEntity[], now: Date): DeadlineEntity[] {
-    if (!sla) return [];
-    const reminders: DeadlineEntity[] = [];
-    // The customer is reminded too before an information request's window closes (`<kind>.info_reply_due_soon`).
-    if (caseEntity.state.endsWith('awaitingCustomerInfo')) {
-      for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === 'infoReplyWindow')) {
-        reminders.push(...this.remindersOf(em, caseEntity, sla, window, 'customer', sla.policy.targets.customerReply, this.config.windowOverrides.infoReplyMs !== undefined, now));
-      }
+  async plan(em: EntityManager, caseEntity: Pick<CaseEntity, 'id' | 'slaPolicyId'>): Promise<SlaPlan> {
+    const context = await this.forCase(caseEntity);
+    const plan: SlaPlan = { context, dueAt: this.dueAtPlanner(context), clocks: [], overrides: this.overrides() };
+    if (!context) return plan;
+    for (const clock of await readClocks(em, caseEntity.id)) {
+      // A clock is measured on the calendar it started with, as stored on it (what-if does the same).
+      plan.clocks.push({ clock, calendar: (await this.catalogue.calendar(clock.calendarId)) ?? context.calendar, loaded: clockColumnsOf(clock) });
     }
-    if (!caseEntity.merchantId) return reminders;
-    // And the merchant before an agent's information request to them times out (`<kind>.info_request_due_soon`).
-    if (caseEntity.state.endsWith('awaitingMerchantInfo')) {
-      for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === 'infoReplyWindow')) {
-        reminders.push(
-          ...this.remindersOf(em, caseEntity, sla, window, 'merchant-info', sla.policy.targets.customerReply, this.config.windowOverrides.infoReplyMs !== undefined, now),
-        );
-      }
-    }
-    for (const window of scheduled.filter((d) => d.kind === 'machine' && d.name === SLA_WINDOW_TARGETS.merchantResponse)) {
-      reminders.push(
-        ...this.remindersOf(em, caseEntity, sla, window, 'merchant', sla.policy.targets.merchantResponse, this.config.windowOverrides.merchantResponseMs !== undefined, now),
-      );
-    }
-    return reminders;
+    return plan;
   }
 
-  private remindersOf(
-    em: EntityManager,
-    caseEntity: CaseEntity,
-    sla: SlaContext,
-    window: DeadlineEntity,
-    party: 'merchant' | 'customer' | 'merchant-info',
-    spec: SlaPolicy['targets'][SlaWindowTarget],
-    overridden: boolean,
-    now: Date,
-  ): DeadlineEntity[] {
-    // The window as it was actually scheduled: in the policy's mode, or wall-clock when overridden.
-    const target = spec && !overridden ? spec : { minutes: (window.dueAt.getTime() - now.getTime()) / 60_000, mode: 'calendar' as const };
-    const alarms = plannedAlarms({ target, status: 'running', usedMinutes: 0, runningSince: now }, sla.policy.reminders, sla.calendar, now);
-    return alarms
-      .filter((alarm) => alarm.name !== 'breach')
-      .map((alarm) =>
-        em.create(DeadlineEntity, {
-          id: randomUUID(),
-          caseId: caseEntity.id,
-          kind: 'sla',
-          name: `${party}-${alarm.name}`,
-          // The window's own row id: when it is no longer pending, the reminder is stale.
-          sendId: `window.${window.id}`,
-          event: { type: WINDOW_REMINDER_EVENT[party] },
-          dueAt: alarm.at,
-          createdAt: now,
-        }),
-      );
+  /** Planning phase of a case that opens: its machine deadlines' placement on the policy it matched. */
+  planOpening(context: SlaContext | undefined): SlaPlan {
+    return { context, dueAt: this.dueAtPlanner(context), clocks: [], overrides: this.overrides() };
+  }
+
+  /** Clocks phase of a case that opens: its clocks, started in the phase of its first state. */
+  startClocks(caseId: string, plan: SlaPlan, phase: SlaPhase, now: Date): ClockStep {
+    return startClocks(caseId, plan.context, phase, now);
+  }
+
+  /** Clocks phase of a transition: the case's clocks paused, resumed, completed or frozen as its new state says. */
+  stepClocks(plan: SlaPlan, caseEntity: Pick<CaseEntity, 'id' | 'state' | 'version'>, input: { phase: SlaPhase; caseDone: boolean; actorKind: ActorKind; now: Date }): ClockStep {
+    if (!plan.context) return { clocks: [], started: [], changed: [], stopped: [], running: [], annotations: [] };
+    return stepClocks(caseEntity, plan.clocks, input);
+  }
+
+  /** Alarms phase: the SLA deadline rows the clocks phase and the machine's deadlines call for (see planAlarms). */
+  planAlarms(plan: SlaPlan, caseEntity: Pick<CaseEntity, 'id' | 'state' | 'merchantId'>, step: ClockStep, machine: MachineDeadlines, now: Date): AlarmPlan {
+    return planAlarms(caseEntity, plan.context, step, machine, plan.overrides, now);
+  }
+
+  private overrides(): WindowOverrides {
+    return { merchantResponse: this.config.windowOverrides.merchantResponseMs !== undefined, customerReply: this.config.windowOverrides.infoReplyMs !== undefined };
   }
 
   /**
@@ -306,94 +189,39 @@ export class SlaTracker {
   }
 
   /**
-   * A reminder or breach alarm is due. `fired` is false when the clock (or window) it belongs to
-   * no longer runs: a stale alarm does nothing.
+   * A reminder or breach alarm of the locked case is due. `fired` is false when the clock (or
+   * window) it belongs to no longer runs: a stale alarm does nothing. Writes nothing: the rows it
+   * adds and changes (clock, case escalation, annotation, notifications, outbox) are returned for
+   * the command's writer, and a breach changes the locked case itself (no second copy of its row).
    */
-  async fireAlarm(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<AlarmOutcome> {
-    if (!deadline.slaClockId && deadline.sendId.startsWith('window.')) return this.fireWindowReminder(em, deadline, now);
-    return this.fireClockAlarm(em, deadline, now);
+  async fireAlarm(em: EntityManager, locked: { entity: CaseEntity; live: readonly DeadlineEntity[] }, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
+    if (!deadline.slaClockId && deadline.sendId.startsWith('window.')) return fireWindowReminder(locked, deadline, now);
+    return this.fireClockAlarm(em, locked.entity, deadline, now);
   }
 
-  private async fireWindowReminder(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<AlarmOutcome> {
-    const window = await em.findOne(DeadlineEntity, { id: deadline.sendId.slice('window.'.length) });
-    if (!window || window.status !== 'pending') return { fired: false, outbox: [], scheduled: [] };
-    const caseEntity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId }, { fields: ['id', 'kind', 'state', 'merchantId'] });
-    if (deadline.name.startsWith('customer-')) {
-      const reminder = em.create(OutboxEntity, {
-        id: randomUUID(),
-        caseId: caseEntity.id,
-        type: 'notify',
-        payload: {
-          topic: `${caseEntity.kind}.info_reply_due_soon`,
-          audience: ['customer'],
-          replyDueBy: window.dueAt.toISOString(),
-          reminder: deadline.name,
-          caseKind: caseEntity.kind,
-          caseState: caseEntity.state,
-        },
-        createdAt: now,
-      });
-      return { fired: true, outbox: [reminder], scheduled: [] };
-    }
-    if (deadline.name.startsWith('merchant-info-')) {
-      const reminder = em.create(OutboxEntity, {
-        id: randomUUID(),
-        caseId: caseEntity.id,
-        type: 'notify',
-        payload: {
-          topic: `${caseEntity.kind}.info_request_due_soon`,
-          audience: ['merchant'],
-          merchantId: caseEntity.merchantId,
-          replyDueBy: window.dueAt.toISOString(),
-          reminder: deadline.name,
-          caseKind: caseEntity.kind,
-          caseState: caseEntity.state,
-        },
-        createdAt: now,
-      });
-      return { fired: true, outbox: [reminder], scheduled: [] };
-    }
-    const row = em.create(OutboxEntity, {
-      id: randomUUID(),
-      caseId: caseEntity.id,
-      type: 'notify',
-      payload: {
-        topic: `${caseEntity.kind}.evidence_due_soon`,
-        audience: ['merchant'],
-        merchantId: caseEntity.merchantId,
-        evidenceDueBy: window.dueAt.toISOString(),
-        reminder: deadline.name,
-        caseKind: caseEntity.kind,
-        caseState: caseEntity.state,
-      },
-      createdAt: now,
-    });
-    return { fired: true, outbox: [row], scheduled: [] };
-  }
-
-  private async fireClockAlarm(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<AlarmOutcome> {
-    const nothing: AlarmOutcome = { fired: false, outbox: [], scheduled: [] };
-    const clock = deadline.slaClockId ? await em.findOne(SlaClockEntity, { id: deadline.slaClockId }) : null;
-    if (!clock || clock.status !== 'running') return nothing;
-    const caseEntity = await em.findOneOrFail(CaseEntity, { id: clock.caseId }, { populate: ['assignee'] });
+  private async fireClockAlarm(em: EntityManager, caseEntity: CaseEntity, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
+    const firing = noFiring();
+    const clock = deadline.slaClockId ? (await readClocks(em, caseEntity.id)).find((candidate) => candidate.id === deadline.slaClockId) : undefined;
+    if (!clock || clock.status !== 'running') return firing;
+    const read = clockColumnsOf(clock);
     const assigneeId = caseEntity.assignee?.id ?? null;
     const about = { caseId: caseEntity.id, target: clock.target, policyId: clock.policyId, dueAt: clock.dueAt?.toISOString() ?? null, subject: caseEntity.subject };
 
     if (deadline.name !== 'breach') {
-      this.notify(em, deadline.id, assigneeId, 'sla.reminder', { ...about, reminder: deadline.name }, now);
-      return { fired: true, outbox: [], scheduled: [] };
+      firing.notifications.push(notification(`${deadline.id}`, assigneeId, 'sla.reminder', { ...about, reminder: deadline.name }, now));
+      return { ...firing, fired: true };
     }
     const sla = await this.forCase(caseEntity);
-    const calendar = sla ? await this.calendarOf(clock, sla.calendar) : undefined;
+    const calendar = sla ? ((await this.catalogue.calendar(clock.calendarId)) ?? sla.calendar) : undefined;
     const dueNow = calendar ? dueAtOf(stateOf(clock), calendar) : null;
     if (calendar && dueNow && dueNow.getTime() > now.getTime() + 1000) {
       // The calendar changed since the alarm was planned (e.g. a holiday was added): the clock is
       // not used up yet, so this alarm is stale and a new one goes where the breach now is.
       clock.dueAt = dueNow;
-      const replacement = em.create(DeadlineEntity, {
+      const replacement = Object.assign(new DeadlineEntity(), {
         id: randomUUID(),
         caseId: clock.caseId,
-        kind: 'sla',
+        kind: 'sla' as const,
         slaClockId: clock.id,
         name: 'breach',
         sendId: `sla.${clock.target}.breach`,
@@ -401,7 +229,7 @@ export class SlaTracker {
         dueAt: dueNow,
         createdAt: now,
       });
-      return { fired: false, outbox: [], scheduled: [replacement] };
+      return { ...firing, scheduled: [replacement], clocks: clockChanged({ clock, calendar, loaded: read }) ? [clock] : [] };
     }
     clock.usedMinutes = calendar ? usedMinutesAt(stateOf(clock), calendar, now) : clock.minutes;
     clock.status = 'breached';
@@ -412,92 +240,128 @@ export class SlaTracker {
     const from = caseEntity.priority;
     caseEntity.priority = escalatedPriority(from);
     caseEntity.escalatedAt ??= now;
-    this.annotate(em, caseEntity, 'sla.breached', { target: clock.target, policyId: clock.policyId, priorityFrom: from, priorityTo: caseEntity.priority }, now, 1);
-    this.notify(em, `${deadline.id}-supervisors`, null, 'sla.breached', about, now);
-    if (!assigneeId) return { fired: true, outbox: [], scheduled: [] };
-    this.notify(em, `${deadline.id}-assignee`, assigneeId, 'sla.breached', about, now);
+    firing.fired = true;
+    firing.caseChanged = true;
+    firing.clocks.push(clock);
+    firing.annotations.push(
+      annotation(caseEntity, 'sla.breached', { target: clock.target, policyId: clock.policyId, priorityFrom: from, priorityTo: caseEntity.priority }, now, 1),
+    );
+    firing.notifications.push(notification(`${deadline.id}-supervisors`, null, 'sla.breached', about, now));
+    if (!assigneeId) return firing;
+    firing.notifications.push(notification(`${deadline.id}-assignee`, assigneeId, 'sla.breached', about, now));
     // The assignee also hears of it by email (the notification workers send it once, by this row).
-    const email = em.create(OutboxEntity, {
-      id: randomUUID(),
-      caseId: caseEntity.id,
-      type: 'notify',
-      payload: { topic: 'sla.breached', audience: ['assignee'], assigneeId, target: clock.target, caseKind: caseEntity.kind, caseState: caseEntity.state },
-      createdAt: now,
-    });
-    return { fired: true, outbox: [email], scheduled: [] };
+    firing.outbox.push(
+      Object.assign(new OutboxEntity(), {
+        id: randomUUID(),
+        caseId: caseEntity.id,
+        type: 'notify',
+        payload: { topic: 'sla.breached', audience: ['assignee'], assigneeId, target: clock.target, caseKind: caseEntity.kind, caseState: caseEntity.state },
+        createdAt: now,
+      }),
+    );
+    return firing;
   }
+}
 
-  /** Stores the clock's new state and keeps its alarms in step: cancelled when it stops running, planned when it starts. */
-  private apply(em: EntityManager, clock: SlaClockEntity, next: SlaClockState, sla: SlaContext, now: Date, pending: DeadlineEntity[], work: SlaWork, force = false): void {
-    const wasRunning = clock.status === 'running' && !force;
-    clock.status = next.status;
-    clock.usedMinutes = next.usedMinutes;
-    clock.runningSince = next.runningSince;
-    clock.dueAt = dueAtOf(next, sla.calendar);
-    if (next.status === 'met' || (next.status === 'stopped' && clock.metAt === null && next.usedMinutes <= clock.minutes)) clock.metAt ??= now;
-    if ((next.status === 'met' || next.status === 'stopped') && clock.finishedAt === null) {
-      clock.finishedAt = now;
-      clock.finishedMinutes = next.usedMinutes;
-    }
-    // A resumed (reopened) clock is not met any more; it may still be met, or breach, later.
-    if (next.status === 'running') {
-      clock.metAt = null;
-      clock.finishedAt = null;
-      clock.finishedMinutes = null;
-    }
-    if (wasRunning && next.status !== 'running') {
-      for (const deadline of pending) {
-        if (deadline.slaClockId === clock.id && deadline.status === 'pending') {
-          deadline.status = 'cancelled';
-          deadline.settledAt = now;
-          work.cancelledIds.push(deadline.id);
-        }
-      }
-    }
-    if ((!wasRunning || force) && next.status === 'running') {
-      for (const alarm of plannedAlarms(next, sla.policy.reminders, sla.calendar, now)) {
-        const deadline = em.create(DeadlineEntity, {
-          id: randomUUID(),
-          caseId: clock.caseId,
-          kind: 'sla',
-          slaClockId: clock.id,
-          name: alarm.name,
-          sendId: `sla.${clock.target}.${alarm.name}`,
-          event: { type: `sla.${clock.target}.${alarm.name}` },
-          dueAt: alarm.at,
-          createdAt: now,
-        });
-        work.scheduled.push(deadline);
-        pending.push(deadline);
-      }
-    }
-  }
+/** What an alarm that came due adds and changes, for the command's writer. */
+export interface AlarmFiring {
+  fired: boolean;
+  /** A breach escalated the case (priority, escalatedAt): its row is written and its version bumped. */
+  caseChanged: boolean;
+  /** Notifications for outside parties (the merchant, the customer, the assignee's email), committed with the firing. */
+  outbox: OutboxEntity[];
+  /** A replacement alarm when the old one turned out early. */
+  scheduled: DeadlineEntity[];
+  /** Agents' inbox notices. */
+  notifications: NotificationEntity[];
+  annotations: CaseEventEntity[];
+  /** Clocks whose row changed. */
+  clocks: SlaClockEntity[];
+}
 
-  private annotate(em: EntityManager, caseEntity: CaseEntity, type: string, payload: Record<string, unknown>, now: Date, versionBump = 0): void {
-    em.create(CaseEventEntity, {
-      caseId: caseEntity.id,
-      category: 'annotation',
-      type,
-      actorKind: 'system',
-      actorId: 'sla',
-      fromState: caseEntity.state,
-      toState: caseEntity.state,
-      caseVersion: caseEntity.version + versionBump,
-      payload,
-      createdAt: now,
-    });
-  }
+const noFiring = (): AlarmFiring => ({ fired: false, caseChanged: false, outbox: [], scheduled: [], notifications: [], annotations: [], clocks: [] });
 
-  private notify(em: EntityManager, dedupeKey: string, agentId: string | null, type: string, payload: Record<string, unknown>, now: Date): void {
-    em.create(NotificationEntity, {
-      id: randomUUID(),
-      audience: agentId ? 'agent' : 'supervisors',
-      recipientAgentId: agentId,
-      caseId: payload.caseId as string,
-      type,
-      payload,
-      dedupeKey,
-      createdAt: now,
-    });
-  }
+function fireWindowReminder(locked: { entity: CaseEntity; live: readonly DeadlineEntity[] }, deadline: DeadlineEntity, now: Date): AlarmFiring {
+  // The window is one of the case's live rows while it is pending; otherwise the reminder is stale.
+  const windowId = deadline.sendId.slice('window.'.length);
+  const window = locked.live.find((candidate) => candidate.id === windowId);
+  if (!window || window.status !== 'pending') return noFiring();
+  const caseEntity = locked.entity;
+  const payload = deadline.name.startsWith('customer-')
+    ? { topic: `${caseEntity.kind}.info_reply_due_soon`, audience: ['customer'], replyDueBy: window.dueAt.toISOString() }
+    : deadline.name.startsWith('merchant-info-')
+      ? // The merchant before an agent's information request to them times out.
+        { topic: `${caseEntity.kind}.info_request_due_soon`, audience: ['merchant'], merchantId: caseEntity.merchantId, replyDueBy: window.dueAt.toISOString() }
+      : { topic: `${caseEntity.kind}.evidence_due_soon`, audience: ['merchant'], merchantId: caseEntity.merchantId, evidenceDueBy: window.dueAt.toISOString() };
+  const reminder = Object.assign(new OutboxEntity(), {
+    id: randomUUID(),
+    caseId: caseEntity.id,
+    type: 'notify',
+    payload: { ...payload, reminder: deadline.name, caseKind: caseEntity.kind, caseState: caseEntity.state },
+    createdAt: now,
+  });
+  return { ...noFiring(), fired: true, outbox: [reminder] };
+}
+
+function notification(dedupeKey: string, agentId: string | null, type: string, payload: Record<string, unknown>, now: Date): NotificationEntity {
+  return Object.assign(new NotificationEntity(), {
+    id: randomUUID(),
+    audience: agentId ? ('agent' as const) : ('supervisors' as const),
+    recipientAgentId: agentId,
+    caseId: payload.caseId as string,
+    type,
+    payload,
+    dedupeKey,
+    createdAt: now,
+  });
+}
+
+/** The case's clocks, as plain objects (outside the unit of work: the command's writer writes them back), by target. */
+export async function readClocks(em: EntityManager, caseId: string): Promise<SlaClockEntity[]> {
+  const rows = await em.getConnection().execute<ClockRow[]>(`select * from sla_clocks where case_id = ? order by target`, [caseId], 'all', em.getTransactionContext());
+  return rows.map(clockFromRow);
+}
+
+interface ClockRow {
+  id: string;
+  case_id: string;
+  policy_id: string;
+  target: SlaClockEntity['target'];
+  minutes: number;
+  mode: SlaClockEntity['mode'];
+  calendar_id: string;
+  status: SlaClockEntity['status'];
+  used_minutes: number;
+  running_since: Date | string | null;
+  due_at: Date | string | null;
+  met_at: Date | string | null;
+  breached_at: Date | string | null;
+  breached_assignee_id: string | null;
+  finished_at: Date | string | null;
+  finished_minutes: number | null;
+  created_at: Date | string;
+}
+
+const dateOrNull = (value: Date | string | null) => (value === null ? null : new Date(value));
+
+function clockFromRow(row: ClockRow): SlaClockEntity {
+  return Object.assign(new SlaClockEntity(), {
+    id: row.id,
+    caseId: row.case_id,
+    policyId: row.policy_id,
+    target: row.target,
+    minutes: Number(row.minutes),
+    mode: row.mode,
+    calendarId: row.calendar_id,
+    status: row.status,
+    usedMinutes: Number(row.used_minutes),
+    runningSince: dateOrNull(row.running_since),
+    dueAt: dateOrNull(row.due_at),
+    metAt: dateOrNull(row.met_at),
+    breachedAt: dateOrNull(row.breached_at),
+    breachedAssigneeId: row.breached_assignee_id,
+    finishedAt: dateOrNull(row.finished_at),
+    finishedMinutes: row.finished_minutes === null ? null : Number(row.finished_minutes),
+    createdAt: new Date(row.created_at),
+  });
 }

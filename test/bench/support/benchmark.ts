@@ -11,7 +11,7 @@ export interface Benchmark {
 }
 
 export interface Target {
-  op: '>=' | '<';
+  op: '>=' | '<' | '<=';
   threshold: number;
 }
 
@@ -35,5 +35,6 @@ export interface BenchmarkReport {
 export function meets(row: ReportRow): boolean | undefined {
   if (!row.target) return undefined;
   if (!Number.isFinite(row.value)) return false;
-  return row.target.op === '>=' ? row.value >= row.target.threshold : row.value < row.target.threshold;
+  if (row.target.op === '>=') return row.value >= row.target.threshold;
+  return row.target.op === '<=' ? row.value <= row.target.threshold : row.value < row.target.threshold;
 }

@@ -34,6 +34,14 @@ export interface HttpLoadOptions<D> {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /**
+   * Open loop: requests start at this rate whatever the answers do (arrivals, as real users make
+   * them), each latency measured from the moment it was due, so a stall shows as the latency of
+   * every request that waited for it rather than as fewer requests. `concurrency` then only caps
+   * how many are in flight (a request due while the cap is reached waits, its lateness counted).
+   * Without it, the closed loop above.
+   */
+  arrivalRatePerSecond?: number;
   /** Called (on this thread) when the measured window opens and closes, to snapshot counters. */
   onWindowStart?: () => void;
   onWindowEnd?: () => void;
@@ -41,6 +49,9 @@ export interface HttpLoadOptions<D> {
 
 export interface HttpLoadResult {
   concurrency: number;
+  /** Open loop only: the rate asked for, and how many requests were due in the window. */
+  arrivalRatePerSecond?: number;
+  offered?: number;
   /** Length of the measured window. */
   seconds: number;
   successes: number;

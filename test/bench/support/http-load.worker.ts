@@ -19,6 +19,7 @@ async function main(options: Omit<HttpLoadOptions<unknown>, 'onWindowStart' | 'o
   let windowStartedAt = 0;
   let windowEndedAt = 0;
   const latencies: number[] = [];
+  let offered = 0;
   const outcomes: Record<string, number> = {};
   const detailSamples: string[] = [];
 
@@ -55,7 +56,23 @@ async function main(options: Omit<HttpLoadOptions<unknown>, 'onWindowStart' | 'o
       }
     }
   };
-  const clients = Array.from({ length: options.concurrency }, (_, index) => client(index));
+  const clients = options.arrivalRatePerSecond
+    ? [
+        openLoop(
+          options.arrivalRatePerSecond,
+          options.concurrency,
+          () => stopping,
+          scenario,
+          (step, dueAt) => {
+            if (measuring) offered += 1;
+            return step.then(
+              (outcome) => record({ ...outcome, latencyMs: outcome.latencyMs + dueAt.lateMs }),
+              (error: unknown) => record({ outcome: 'client-error', latencyMs: 0, detail: String(error) }),
+            );
+          },
+        ),
+      ]
+    : Array.from({ length: options.concurrency }, (_, index) => client(index));
   await windowClosed;
   // Let in-flight requests finish (uncounted) so the API is quiet when the parent moves on.
   await Promise.all(clients);
@@ -64,6 +81,7 @@ async function main(options: Omit<HttpLoadOptions<unknown>, 'onWindowStart' | 'o
   const seconds = (windowEndedAt - windowStartedAt) / 1000;
   return {
     concurrency: options.concurrency,
+    ...(options.arrivalRatePerSecond ? { arrivalRatePerSecond: options.arrivalRatePerSecond, offered } : {}),
     seconds,
     successes: latencies.length,
     throughputPerSecond: latencies.length / seconds,
@@ -71,6 +89,33 @@ async function main(options: Omit<HttpLoadOptions<unknown>, 'onWindowStart' | 'o
     outcomes,
     detailSamples,
   };
+}
+
+/**
+ * Starts a step every 1/rate seconds on a fixed schedule (not after the previous answer). A step
+ * that could not start on time (the in-flight cap, or this thread late) carries its lateness.
+ */
+async function openLoop(
+  rate: number,
+  maxInFlight: number,
+  stopped: () => boolean,
+  scenario: { step(client: number): Promise<StepOutcome> },
+  started: (step: Promise<StepOutcome>, due: { lateMs: number }) => Promise<void>,
+): Promise<void> {
+  const interval = 1000 / rate;
+  const inFlight = new Set<Promise<void>>();
+  const begin = performance.now();
+  for (let index = 0; !stopped(); index += 1) {
+    const dueAt = begin + index * interval;
+    const wait = dueAt - performance.now();
+    if (wait > 1) await new Promise((resolveTimer) => setTimeout(resolveTimer, wait));
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    if (stopped()) break;
+    const lateMs = Math.max(0, performance.now() - dueAt);
+    const running: Promise<void> = started(scenario.step(index), { lateMs }).finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  }
+  await Promise.all(inFlight);
 }
 
 main(workerData)

@@ -14,7 +14,7 @@ function formatValue(row: ReportRow): string {
 
 function formatTarget(row: ReportRow): string {
   if (!row.target) return '';
-  const op = row.target.op === '>=' ? '≥' : '<';
+  const op = { '>=': '≥', '<=': '≤', '<': '<' }[row.target.op];
   return `${op} ${row.target.threshold}${row.unit ? ` ${row.unit}` : ''}`;
 }
 

@@ -65,8 +65,6 @@ export class CasesController {
   @ApiOperation({ summary: 'Send an event; 409 with allowedEvents when refused, 409 on a stale expectedVersion' })
   async send(@Param('id') id: string, @Body() body: SendEventDto, @CurrentAgent() agent: AuthenticatedAgent) {
     const sent = await this.sendCaseEvent.execute({ caseId: id, event: { ...(body.payload ?? {}), type: body.type }, expectedVersion: body.expectedVersion }, actorOf(agent));
-    // Without inSameTransaction the command applies the event or throws; null cannot come back.
-    if (!sent) throw new Error(`SendCaseEvent returned no result for case ${id}`);
     return sent.view();
   }
 

@@ -8,9 +8,9 @@ import { definitionFor, DomainError, DomainErrorCode, escalatedPriority, fireDea
 import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
-import { settleDeadline, writeCaseChanges } from '../case-writes';
+import { writeCaseChanges } from '../case-writes';
 import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
-import { recordWithSla } from '../record-with-sla';
+import { writeTransition } from '../write-transition';
 import { setNextDeadline } from '../transition-recorder';
 
 /**
@@ -53,14 +53,22 @@ export class FireDeadline {
       const entity = locked.entity;
       const now = this.clock.now();
       if (deadline.kind === 'sla') {
-        const { fired, outbox, scheduled } = await this.sla.fireAlarm(em, deadline, now);
-        deadline.status = fired ? 'fired' : 'stale';
+        const firing = await this.sla.fireAlarm(em, locked, deadline, now);
+        deadline.status = firing.fired ? 'fired' : 'stale';
         deadline.settledAt = now;
-        outcome = fired ? 'fired' : 'stale';
-        // The alarm changes the clock (and, on a breach, the case) through the unit of work; the
-        // deadline row was read outside it, so it is settled here.
-        await settleDeadline(em, deadline);
-        return { scheduledDeadlines: scheduled, cancelledDeadlineIds: [], outbox };
+        outcome = firing.fired ? 'fired' : 'stale';
+        // One writer for all of it: the settled alarm, the clock, and on a breach the case itself
+        // (escalated: its row written and its version bumped, as the annotation's case_version says).
+        await writeCaseChanges(em, {
+          entity,
+          live: locked.live,
+          loaded: locked.loaded,
+          newRows: { events: firing.annotations, deadlines: firing.scheduled, outbox: firing.outbox, notifications: firing.notifications },
+          clocks: firing.clocks,
+          writeCase: firing.caseChanged,
+          now,
+        });
+        return { scheduledDeadlines: firing.scheduled, cancelledDeadlineIds: [], outbox: firing.outbox };
       }
       const definition = definitionFor(entity.kind, entity.machineVersion);
       const transition = fireDeadline(definition, entity.snapshot as never, deadline.event);
@@ -68,7 +76,7 @@ export class FireDeadline {
         deadline.status = 'stale';
         deadline.settledAt = now;
         outcome = 'stale';
-        await settleDeadline(em, deadline);
+        await writeCaseChanges(em, { entity, live: locked.live, loaded: locked.loaded, newRows: { events: [], deadlines: [], outbox: [] }, writeCase: false, now });
         return null;
       }
       deadline.status = 'fired';
@@ -77,9 +85,9 @@ export class FireDeadline {
       // The transition's own cancel of this send id must not flip the row back to cancelled.
       const withoutSelf = { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) };
       try {
-        return await recordWithSla(em, this.sla, locked, withoutSelf, CLOCK, now);
+        return await writeTransition(em, this.sla, locked, withoutSelf, CLOCK, now);
       } catch (error) {
-        // recordWithSla moves the ledger before it changes anything, so a refusal left all as read.
+        // writeTransition checks the ledger before it changes anything, so a refusal left all as read.
         if (!(error instanceof DomainError) || error.code !== DomainErrorCode.RefundExceedsTransaction) throw error;
         outcome = 'refused';
         return this.refuseDecision(em, locked, deadline, error, now);
@@ -119,10 +127,9 @@ export class FireDeadline {
       payload: { deadline: deadline.name, event: deadline.event.type, priorityFrom, priorityTo: entity.priority, reason: refusal.message, ...refusal.details },
       createdAt: now,
     });
-    await writeCaseChanges(em, { entity, live, loaded: locked.loaded, newRows: { events: [note], deadlines: [], outbox: [] }, now });
-    em.create(NotificationEntity, {
+    const notice = Object.assign(new NotificationEntity(), {
       id: randomUUID(),
-      audience: 'supervisors',
+      audience: 'supervisors' as const,
       recipientAgentId: null,
       caseId: entity.id,
       type: 'refund.deadline_decision_refused',
@@ -130,6 +137,7 @@ export class FireDeadline {
       dedupeKey: `${deadline.id}-refused`,
       createdAt: now,
     });
+    await writeCaseChanges(em, { entity, live, loaded: locked.loaded, newRows: { events: [note], deadlines: [], outbox: [], notifications: [notice] }, now });
     return { scheduledDeadlines: [], cancelledDeadlineIds: [], outbox: [] };
   }
 

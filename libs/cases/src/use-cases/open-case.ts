@@ -118,14 +118,16 @@ export class OpenCase {
           updatedAt: now,
         });
         await moveCaseRefundShare(em, entity, transition.refundLedger, now);
-        const recorded = recordTransition(entity, transition, actor, now, { isNew: true, dueAt: this.sla.dueAtPlanner(sla), live: [] });
-        em.persist([recorded.event, ...recorded.scheduledDeadlines, ...recorded.outbox]);
-        const slaWork = this.sla.startClocks(em, entity, sla, transition.slaPhase, now);
-        const windowReminders = this.sla.planWindowReminders(em, entity, sla, recorded.scheduledDeadlines, now);
-        setNextDeadline(entity, [...recorded.pending, ...slaWork.scheduled]);
+        // The same phases as a transition of an existing case (write-transition.ts); a new case's rows all go out with this transaction's flush.
+        const plan = this.sla.planOpening(sla);
+        const recorded = recordTransition(entity, transition, actor, now, { isNew: true, dueAt: plan.dueAt, live: [] });
+        const clocks = this.sla.startClocks(id, plan, transition.slaPhase, now);
+        const alarms = this.sla.planAlarms(plan, entity, clocks, { scheduled: recorded.scheduledDeadlines, cancelledIds: [], pending: recorded.pending }, now);
+        em.persist([recorded.event, ...recorded.scheduledDeadlines, ...recorded.outbox, ...clocks.started, ...alarms.scheduled]);
+        setNextDeadline(entity, recorded.pending);
         em.persist(contactRecordFor(this.contactBox, id, command.customer, now));
         // The customer's acknowledgement, committed with the case: the first-response clock's breach is the promised reply time.
-        const firstResponseDue = slaWork.scheduled.find((deadline) => deadline.sendId === 'sla.firstResponse.breach')?.dueAt ?? null;
+        const firstResponseDue = alarms.scheduled.find((deadline) => deadline.sendId === 'sla.firstResponse.breach')?.dueAt ?? null;
         const acknowledgement = Object.assign(new OutboxEntity(), {
           id: randomUUID(),
           caseId: id,
@@ -141,7 +143,7 @@ export class OpenCase {
           requestId: currentRequestId() ?? null,
         });
         em.persist(acknowledgement);
-        return { ...recorded, outbox: [...recorded.outbox, acknowledgement], scheduledDeadlines: [...recorded.scheduledDeadlines, ...slaWork.scheduled, ...windowReminders] };
+        return { ...recorded, outbox: [...recorded.outbox, acknowledgement], scheduledDeadlines: [...recorded.scheduledDeadlines, ...alarms.scheduled] };
       })
       .catch((error: unknown) => rethrowDuplicateCase(this.em, error, command.kind, command.transactionRef));
     await this.dispatcher.dispatch(work);

@@ -9,11 +9,11 @@ import { senderOf, type Actor } from '../actor';
 import { APPROVAL_VERDICTS } from '../approvals/approval-verdicts';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
-import { lockCaseWithLiveDeadlines } from '../lock-case';
+import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
 import { assertMerchantReachable } from '../merchant-reachability';
-import { recordWithSla } from '../record-with-sla';
 import { toCaseView, type CaseView } from '../views/case-view';
 import { readCaseViewExtras } from '../views/case-view-extras';
+import { writeTransition, type WrittenTransition } from '../write-transition';
 
 export interface SendCaseEventCommand {
   caseId: string;
@@ -33,11 +33,23 @@ export interface SentCaseEvent {
   view(): Promise<CaseView>;
 }
 
+/** An event applied and written in a transaction that has not committed yet: `publish` it after the commit. */
+export interface AppliedCaseEvent {
+  readonly entity: CaseEntity;
+  readonly work: WrittenTransition & { now: Date };
+  readonly actor: Actor;
+}
+
 /**
- * The one command path every event takes (agents, merchants, the refund gateway): load and lock
- * the case, check the version, compute the next snapshot with the case's own machine version, and
- * commit snapshot + timeline + deadlines + outbox in one transaction (recordWithSla writes them;
- * SLA bookkeeping by the unit of work's flush at the end of the same transaction).
+ * The one command path every event takes (agents, merchants, the wallet, the clock): lock the
+ * case, check the version, compute the next snapshot with the case's own machine version, and
+ * write snapshot + timeline + deadlines + SLA clocks and alarms + outbox in one statement of one
+ * transaction (writeTransition).
+ *
+ * `execute` does it all in a transaction of its own. A use case that changes rows of its own with
+ * the event (evidence submitted, a wallet outcome settled) composes the steps itself, in this
+ * order, inside `transaction`: `lock` (the case row first: the lock order every command keeps),
+ * its own reads and writes, `apply`; then `publish` after the commit.
  */
 @Injectable()
 export class SendCaseEvent {
@@ -50,38 +62,52 @@ export class SendCaseEvent {
     private readonly audit: AdminAuditLog,
   ) {}
 
+  async execute(command: SendCaseEventCommand, actor: Actor): Promise<SentCaseEvent> {
+    const applied = await this.transaction(command, async (em) => this.apply(em, await this.lock(em, command.caseId, actor), command, actor));
+    return this.publish(applied);
+  }
+
   /**
-   * `inSameTransaction` runs inside the command's transaction before the event is applied; it lets
-   * an effect handler settle its own row atomically with the event it reports (see the refund
-   * handler), and returning false turns the command into a no-op.
+   * A transaction for composing the steps on one case; a lock that could not be had (deadlock,
+   * lock timeout) comes out as the same VERSION_CONFLICT that `execute` gives.
    */
-  async execute(command: SendCaseEventCommand, actor: Actor, options: { inSameTransaction?: (em: EntityManager) => Promise<boolean> } = {}): Promise<SentCaseEvent | null> {
+  transaction<T>(command: Pick<SendCaseEventCommand, 'caseId' | 'expectedVersion'>, work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (!isUuid(command.caseId)) throw caseNotFound(command.caseId);
-    let entity: CaseEntity | undefined;
-    const work = await this.em
-      .transactional(async (em) => {
-        // Case row first, then its deadlines: the lock order every command and deadline firing keeps.
-        const locked = await lockCaseWithLiveDeadlines(em, command.caseId);
-        if (!locked) throw caseNotFound(command.caseId);
-        entity = locked.entity;
-        if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, this.clock.now());
-        if (options.inSameTransaction && !(await options.inSameTransaction(em))) return null;
-        if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
-          throw versionConflict(entity.id, command.expectedVersion, entity.version);
-        }
-        const definition = definitionFor(entity.kind, entity.machineVersion);
-        const proposal = (entity.snapshot as { context?: { proposal?: unknown } }).context?.proposal ?? null;
-        const transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
-        if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(em, entity);
-        const now = this.clock.now();
-        const work = await recordWithSla(em, this.sla, locked, transition, actor, now);
-        this.auditApproval(em, entity, transition, proposal, actor, now);
-        return { ...work, now };
-      })
-      .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
-    if (!work || !entity) return null;
+    return this.em.transactional(work).catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
+  }
+
+  /**
+   * Step 1, in the caller's transaction: the case row, then its live deadlines, locked. A merchant's
+   * answer after its window's deadline came due is refused here, before anything else happens.
+   */
+  async lock(em: EntityManager, caseId: string, actor: Actor): Promise<LockedCase> {
+    if (!isUuid(caseId)) throw caseNotFound(caseId);
+    const locked = await lockCaseWithLiveDeadlines(em, caseId);
+    if (!locked) throw caseNotFound(caseId);
+    if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, this.clock.now());
+    return locked;
+  }
+
+  /** Step 2, in the same transaction: the event applied to the locked case, and everything it changes written. */
+  async apply(em: EntityManager, locked: LockedCase, command: SendCaseEventCommand, actor: Actor): Promise<AppliedCaseEvent> {
+    const entity = locked.entity;
+    if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
+      throw versionConflict(entity.id, command.expectedVersion, entity.version);
+    }
+    const definition = definitionFor(entity.kind, entity.machineVersion);
+    const proposal = (entity.snapshot as { context?: { proposal?: unknown } }).context?.proposal ?? null;
+    const transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
+    if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(em, entity);
+    const now = this.clock.now();
+    const work = await writeTransition(em, this.sla, locked, transition, actor, now);
+    this.auditApproval(em, entity, transition, proposal, actor, now);
+    return { entity, work: { ...work, now }, actor };
+  }
+
+  /** Step 3, after the commit: the jobs to BullMQ, and the answer. */
+  async publish(applied: AppliedCaseEvent): Promise<SentCaseEvent> {
+    const { entity: committed, work, actor } = applied;
     await this.dispatcher.dispatch(work);
-    const committed = entity;
     return {
       // writeCaseChanges bumped the version (UPDATE … WHERE version = old RETURNING version).
       version: committed.version,

@@ -87,20 +87,20 @@ export class RecordWalletOutcome {
   private async apply(caseId: string, event: MachineEvent, settle: (em: EntityManager) => Promise<boolean>, claim?: ClaimHook): Promise<OutcomeResult> {
     let result: OutcomeResult = 'applied';
     try {
-      await this.sendCaseEvent.execute({ caseId, event }, WALLET, {
-        inSameTransaction: async (em) => {
-          if (claim && !(await claim.claim(em))) {
-            result = 'duplicate';
-            return false;
-          }
-          if (!(await settle(em))) {
-            result = 'already_settled';
-            return false;
-          }
-          await claim?.applied(em);
-          return true;
-        },
+      const applied = await this.sendCaseEvent.transaction({ caseId }, async (em) => {
+        const locked = await this.sendCaseEvent.lock(em, caseId, WALLET);
+        if (claim && !(await claim.claim(em))) {
+          result = 'duplicate';
+          return null;
+        }
+        if (!(await settle(em))) {
+          result = 'already_settled';
+          return null;
+        }
+        await claim?.applied(em);
+        return this.sendCaseEvent.apply(em, locked, { caseId, event }, WALLET);
       });
+      if (applied) await this.sendCaseEvent.publish(applied);
       return result;
     } catch (error) {
       if (!(error instanceof DomainError) || !NOT_ACCEPTED.has(error.code)) throw error;

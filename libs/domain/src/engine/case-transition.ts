@@ -1,4 +1,4 @@
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { createActor, initialTransition, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { ActorKind, AgentRole } from '../cases/case-kind';
 import { AGENT_ROLES } from '../cases/case-kind';
 import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
@@ -133,7 +133,7 @@ export function applyEvent(definition: CaseMachineDefinition, persisted: Persist
   const machineEvent: MachineEvent = { type, ...(parsed.data as object) };
   // Stamped after validation, so a client cannot send `by` itself (payloads are strict).
   if (definition.recordsSender) machineEvent.by = { kind: sender.kind, id: sender.id ?? null, role: sender.role ?? null };
-  const [next, actions] = transition(definition.machine, snapshot, machineEvent);
+  const [next, actions] = pureTransition(definition.machine, snapshot, machineEvent);
   return describe(definition, next, actions, machineEvent, snapshot);
 }
 
@@ -144,16 +144,50 @@ export function applyEvent(definition: CaseMachineDefinition, persisted: Persist
 export function fireDeadline(definition: CaseMachineDefinition, persisted: PersistedSnapshot, event: MachineEvent): CaseTransition | undefined {
   const snapshot = restoreSnapshot(definition, persisted);
   if (!snapshot.can(event)) return undefined;
-  const [next, actions] = transition(definition.machine, snapshot, event);
+  const [next, actions] = pureTransition(definition.machine, snapshot, event);
   if (next === snapshot) return undefined;
   return describe(definition, next, actions, event, snapshot);
+}
+
+/** One inert actor per machine, made once: what XState's `transition()` builds again on every call. */
+const inertActors = new WeakMap<AnyStateMachine, AnyActorRef>();
+
+/**
+ * XState's pure `transition(machine, snapshot, event)`, without its per-call setup: that builds an
+ * inert actor, and with it the machine's whole initial state, only to have a `self` to hand the
+ * transition, which costs more than the transition itself on the command path. The actor is never
+ * started and nothing runs on it; the actions are collected, not executed, exactly as
+ * `transition()` does. Sound for machines that spawn and invoke no actors (none of ours does: a
+ * child would register in the shared inert system), which machine-graph.spec.ts holds.
+ */
+export function pureTransition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: MachineEvent): [AnyMachineSnapshot, Array<{ type: string; params?: unknown }>] {
+  let self = inertActors.get(machine);
+  if (!self) {
+    self = createActor(machine);
+    inertActors.set(machine, self);
+  }
+  const actions: Array<{ type: string; params?: unknown }> = [];
+  const scope = {
+    self,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system: self.system,
+    emit: () => {},
+    actionExecutor: (action: { type: string; params?: unknown }) => {
+      actions.push(action);
+    },
+  };
+  return [machine.transition(snapshot, event as never, scope as never), actions];
 }
 
 /** Replays a case's machine events from its opening input; used to check the stored snapshot. */
 export function replayEvents(definition: CaseMachineDefinition, input: unknown, events: MachineEvent[]): PersistedSnapshot {
   let [snapshot] = initialTransition(definition.machine, input);
   for (const event of events) {
-    [snapshot] = transition(definition.machine, snapshot, event);
+    [snapshot] = pureTransition(definition.machine, snapshot, event);
   }
   return toPersisted(definition, snapshot);
 }

@@ -34,47 +34,46 @@ export class SubmitEvidence {
     const dispute = await findOwnedDispute(this.em.fork(), command.merchantId, command.disputeId);
     const eventType = evidenceEventFor(dispute);
     if (!eventType) throw evidenceLocked(command.disputeId);
+    const actor = { kind: 'merchant' as const, id: command.merchantId };
 
-    // Filled in inside the transaction (from what is staged) before the engine reads it.
-    const event = { type: eventType, summary: command.summary?.trim() ?? '' };
-    await this.sendCaseEvent.execute(
-      { caseId: dispute.id, event },
-      { kind: 'merchant', id: command.merchantId },
-      {
-        inSameTransaction: async (em) => {
-          const draft = await em.findOne(EvidenceSubmissionEntity, { caseId: dispute.id, status: 'draft' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-          const files = draft ? await em.find(EvidenceFileEntity, { submissionId: draft.id }, { fields: ['category'] }) : [];
-          const fieldNames = Object.keys(draft?.fields ?? {});
-          if (!draft || (fieldNames.length === 0 && files.length === 0)) {
-            throw new DomainError(DomainErrorCode.ValidationFailed, 'Stage evidence (fields or files) before submitting it.', {
-              fields: [{ path: 'evidence', message: 'nothing staged' }],
-            });
-          }
-          if (eventType === 'MERCHANT_CONTEST') {
-            const reason = (dispute.snapshot as { context: { reason: string } }).context.reason;
-            const status = evidenceRequirementsStatus(reason, 'merchant', [...fieldNames, ...files.map((file) => file.category)]);
-            const unmet = evidenceRequirementsUnmet(status, reason, 'merchant');
-            if (unmet) throw unmet;
-          }
-          const [{ next }] = await em
-            .getConnection()
-            .execute<Array<{ next: number }>>(
-              'select coalesce(max(number), 0) + 1 as next from evidence_submissions where case_id = ?',
-              [dispute.id],
-              'all',
-              em.getTransactionContext(),
-            );
-          event.summary ||= `Evidence submitted: ${[...fieldNames, ...(files.length ? [`${files.length} file(s)`] : [])].join(', ')}`;
-          draft.status = 'submitted';
-          draft.number = Number(next);
-          draft.summary = event.summary;
-          draft.eventType = eventType;
-          draft.submittedAt = this.clock.now();
-          draft.updatedAt = draft.submittedAt;
-          return true;
-        },
-      },
-    );
+    // One transaction, composed in the lock order every command keeps: the case first, then the
+    // draft is numbered and locked, then the event (whose summary says what was submitted) is
+    // applied. If the machine refuses it, the transaction rolls back and the draft stays a draft.
+    const applied = await this.sendCaseEvent.transaction({ caseId: dispute.id }, async (em) => {
+      const locked = await this.sendCaseEvent.lock(em, dispute.id, actor);
+      const reason = (dispute.snapshot as { context: { reason: string } }).context.reason;
+      const summary = await this.submitDraft(em, dispute.id, eventType, reason, command.summary?.trim() ?? '');
+      return this.sendCaseEvent.apply(em, locked, { caseId: dispute.id, event: { type: eventType, summary } }, actor);
+    });
+    await this.sendCaseEvent.publish(applied);
     return getMerchantDisputeView(this.em.fork(), command.merchantId, command.disputeId);
+  }
+
+  /** Numbers and locks the staged draft; returns the event's summary (what the merchant wrote, or a list of what was staged). */
+  private async submitDraft(em: EntityManager, caseId: string, eventType: string, reason: string, written: string): Promise<string> {
+    const draft = await em.findOne(EvidenceSubmissionEntity, { caseId, status: 'draft' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const files = draft ? await em.find(EvidenceFileEntity, { submissionId: draft.id }, { fields: ['category'] }) : [];
+    const fieldNames = Object.keys(draft?.fields ?? {});
+    if (!draft || (fieldNames.length === 0 && files.length === 0)) {
+      throw new DomainError(DomainErrorCode.ValidationFailed, 'Stage evidence (fields or files) before submitting it.', {
+        fields: [{ path: 'evidence', message: 'nothing staged' }],
+      });
+    }
+    if (eventType === 'MERCHANT_CONTEST') {
+      const status = evidenceRequirementsStatus(reason, 'merchant', [...fieldNames, ...files.map((file) => file.category)]);
+      const unmet = evidenceRequirementsUnmet(status, reason, 'merchant');
+      if (unmet) throw unmet;
+    }
+    const [{ next }] = await em
+      .getConnection()
+      .execute<Array<{ next: number }>>('select coalesce(max(number), 0) + 1 as next from evidence_submissions where case_id = ?', [caseId], 'all', em.getTransactionContext());
+    const summary = written || `Evidence submitted: ${[...fieldNames, ...(files.length ? [`${files.length} file(s)`] : [])].join(', ')}`;
+    draft.status = 'submitted';
+    draft.number = Number(next);
+    draft.summary = summary;
+    draft.eventType = eventType;
+    draft.submittedAt = this.clock.now();
+    draft.updatedAt = draft.submittedAt;
+    return summary;
   }
 }

@@ -103,9 +103,14 @@ export class DeliverNotification {
       // The message is out: a lost lock race (deadlock, lock timeout) is retried here rather than by the job, which would send it again.
       for (let attempt = 1; ; attempt += 1) {
         try {
-          await this.sendCaseEvent.execute({ caseId: delivery.caseId, event: { type: DELIVERY_REPORT, channel: delivery.channel } }, NOTIFICATIONS_ACTOR, {
-            inSameTransaction: async (em) => (await mark(em)) === 1,
+          const command = { caseId: delivery.caseId, event: { type: DELIVERY_REPORT, channel: delivery.channel } };
+          const applied = await this.sendCaseEvent.transaction(command, async (em) => {
+            const locked = await this.sendCaseEvent.lock(em, command.caseId, NOTIFICATIONS_ACTOR);
+            // Marked by another attempt already: it reported then.
+            if ((await mark(em)) !== 1) return null;
+            return this.sendCaseEvent.apply(em, locked, command, NOTIFICATIONS_ACTOR);
           });
+          if (applied) await this.sendCaseEvent.publish(applied);
           return;
         } catch (error) {
           const code = error instanceof DomainError ? error.code : undefined;

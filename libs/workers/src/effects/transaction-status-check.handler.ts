@@ -25,9 +25,14 @@ export class TransactionStatusCheckHandler implements EffectHandler {
     const params = row.payload as unknown as CheckTransactionStatusEffect['params'];
     const caseId = row.caseId!;
     const status = await this.statusOf(params.transactionRef);
-    await this.sendCaseEvent.execute({ caseId, event: { type: 'WALLET_TRANSACTION_STATUS', status } }, WALLET_LOOKUP, {
-      inSameTransaction: (em) => caseStillAsks(em, caseId, 'verifyingNoFundsTaken'),
+    const command = { caseId, event: { type: 'WALLET_TRANSACTION_STATUS', status } };
+    const applied = await this.sendCaseEvent.transaction(command, async (em) => {
+      const locked = await this.sendCaseEvent.lock(em, caseId, WALLET_LOOKUP);
+      // An answer to a question the case no longer asks changes nothing.
+      if (!(await caseStillAsks(em, caseId, 'verifyingNoFundsTaken'))) return null;
+      return this.sendCaseEvent.apply(em, locked, command, WALLET_LOOKUP);
     });
+    if (applied) await this.sendCaseEvent.publish(applied);
   }
 
   private async statusOf(ref: string): Promise<WalletTransactionStatus> {

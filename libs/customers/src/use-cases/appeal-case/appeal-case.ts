@@ -33,25 +33,27 @@ export class AppealCase {
     if (!definitionFor(entity.kind, entity.machineVersion).events.APPEAL) {
       throw new DomainError(DomainErrorCode.EventNotAllowed, 'A case of this kind cannot be appealed.', { caseId: entity.id, event: 'APPEAL', allowedEvents: [] });
     }
-    await this.sendCaseEvent.execute({ caseId: command.caseId, event: { type: 'APPEAL', reason: command.reason } }, customerActor(command.customerId), {
-      inSameTransaction: async (em) => {
-        const [row] = await em.getConnection().execute<Array<{ state: string; window_due_at: Date | null; closed_at: Date | null }>>(
-          `select c.state,
-             (select d.due_at from deadlines d where d.case_id = c.id and d.kind = 'machine' and d.name = 'appealWindow' and d.status = 'pending' order by d.due_at limit 1) as window_due_at,
-             (select d.due_at from deadlines d where d.case_id = c.id and d.kind = 'machine' and d.name = 'appealWindow' order by d.due_at desc limit 1) as closed_at
-           from cases c where c.id = ?`,
-          [command.caseId],
-          'all',
-          em.getTransactionContext(),
-        );
-        const now = this.clock.now();
-        const windowDue = row?.window_due_at ? new Date(row.window_due_at) : null;
-        if (row?.state === 'closed' || (windowDue !== null && windowDue.getTime() <= now.getTime())) {
-          throw appealWindowClosed(command.caseId, windowDue ?? (row?.closed_at ? new Date(row.closed_at) : null));
-        }
-        return true;
-      },
+    const actor = customerActor(command.customerId);
+    const appeal = { caseId: command.caseId, event: { type: 'APPEAL', reason: command.reason } };
+    const applied = await this.sendCaseEvent.transaction(appeal, async (em) => {
+      const locked = await this.sendCaseEvent.lock(em, command.caseId, actor);
+      const [row] = await em.getConnection().execute<Array<{ state: string; window_due_at: Date | null; closed_at: Date | null }>>(
+        `select c.state,
+           (select d.due_at from deadlines d where d.case_id = c.id and d.kind = 'machine' and d.name = 'appealWindow' and d.status = 'pending' order by d.due_at limit 1) as window_due_at,
+           (select d.due_at from deadlines d where d.case_id = c.id and d.kind = 'machine' and d.name = 'appealWindow' order by d.due_at desc limit 1) as closed_at
+         from cases c where c.id = ?`,
+        [command.caseId],
+        'all',
+        em.getTransactionContext(),
+      );
+      const now = this.clock.now();
+      const windowDue = row?.window_due_at ? new Date(row.window_due_at) : null;
+      if (row?.state === 'closed' || (windowDue !== null && windowDue.getTime() <= now.getTime())) {
+        throw appealWindowClosed(command.caseId, windowDue ?? (row?.closed_at ? new Date(row.closed_at) : null));
+      }
+      return this.sendCaseEvent.apply(em, locked, appeal, actor);
     });
+    await this.sendCaseEvent.publish(applied);
     return this.views.one(command.customerId, command.caseId, command.locale);
   }
 }

@@ -4,7 +4,6 @@ import { Injectable } from '@nestjs/common';
 import { SendCaseEvent } from '@app/cases';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { CustomerEvidenceFiles, customerEvidenceCategory, type EvidenceUpload } from '@app/evidence';
-import { CaseEntity } from '@app/db';
 import { customerActor } from '../../cases/customer-actor';
 import { customerEvidenceCategories, customerEvidenceUnmet } from '../../cases/customer-evidence-requirements';
 import { customerStatusOf } from '../../cases/customer-status';
@@ -63,19 +62,19 @@ export class ReplyToInfoRequest {
 
     await this.files.record({ upload: command.upload, category, uploadedBy: { kind: 'customer', id: command.customerId } }, async (record) => {
       try {
-        await this.sendCaseEvent.execute({ caseId: command.caseId, event: { type: 'CUSTOMER_INFO_PROVIDED', summary } }, customerActor(command.customerId), {
-          inSameTransaction: async (em) => {
-            // The case row is locked by the command already: this reads it from the unit of work.
-            const entity = await em.findOneOrFail(CaseEntity, { id: command.caseId });
-            if (customerStatusOf(entity.kind, entity.state) === 'waiting_for_you') {
-              const handedIn = (await customerEvidenceCategories(em, [entity.id])).get(entity.id) ?? [];
-              const unmet = customerEvidenceUnmet(entity, [...handedIn, ...(command.upload.files.length > 0 ? [category] : [])]);
-              if (unmet) throw unmet;
-            }
-            await record(em, command.caseId);
-            return true;
-          },
+        const actor = customerActor(command.customerId);
+        const event = { caseId: command.caseId, event: { type: 'CUSTOMER_INFO_PROVIDED', summary } };
+        const applied = await this.sendCaseEvent.transaction(event, async (em) => {
+          const locked = await this.sendCaseEvent.lock(em, command.caseId, actor);
+          if (customerStatusOf(locked.entity.kind, locked.entity.state) === 'waiting_for_you') {
+            const handedIn = (await customerEvidenceCategories(em, [locked.entity.id])).get(locked.entity.id) ?? [];
+            const unmet = customerEvidenceUnmet(locked.entity, [...handedIn, ...(command.upload.files.length > 0 ? [category] : [])]);
+            if (unmet) throw unmet;
+          }
+          await record(em, command.caseId);
+          return this.sendCaseEvent.apply(em, locked, event, actor);
         });
+        await this.sendCaseEvent.publish(applied);
       } catch (error) {
         if (error instanceof DomainError && (error.code === DomainErrorCode.EventNotAllowed || error.code === DomainErrorCode.UnknownEvent)) {
           throw notWaitingForCustomer(command.caseId);
