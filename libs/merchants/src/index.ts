@@ -22,4 +22,5 @@ export {
   type MerchantDecisionView,
   type MerchantDisputeStatus,
   type MerchantDisputeView,
+  type MerchantScope,
 } from './disputes/merchant-dispute-view';

@@ -44,6 +44,7 @@ export class MerchantDisputesController {
   list(@Query() query: ListDisputesQueryDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listDisputes.execute({
       merchantId: merchant.id,
+      livemode: merchant.livemode,
       status: query.status,
       dueBefore: query.due_before,
       createdAfter: query.created_after,
@@ -56,13 +57,13 @@ export class MerchantDisputesController {
   @Get(':id')
   @ApiOperation({ summary: 'A dispute: status, amount, reason, evidence_due_by, has_evidence, submission_count' })
   get(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.getDispute.execute(merchant.id, id);
+    return this.getDispute.execute(merchant, id);
   }
 
   @Get(':id/decision')
   @ApiOperation({ summary: 'The decision (outcome null while undecided) and what was refunded' })
   decision(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.getDecision.execute(merchant.id, id);
+    return this.getDecision.execute(merchant, id);
   }
 
   @Post(':id/accept')
@@ -70,13 +71,13 @@ export class MerchantDisputesController {
   @Idempotent()
   @ApiOperation({ summary: 'Accept the dispute: the customer is refunded in full' })
   accept(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.acceptDispute.execute(merchant.id, id);
+    return this.acceptDispute.execute(merchant, id);
   }
 
   @Get(':id/evidence')
   @ApiOperation({ summary: 'Staged (draft) and submitted evidence, with your files' })
   evidence(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.getEvidence.execute(merchant.id, id);
+    return this.getEvidence.execute(merchant, id);
   }
 
   @Post(':id/evidence')
@@ -84,7 +85,7 @@ export class MerchantDisputesController {
   @Idempotent()
   @ApiOperation({ summary: 'Stage text evidence (absent fields are kept, null clears); only while a response is due' })
   stage(@Param('id') id: string, @Body() body: StageEvidenceDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.stageFields.execute({ merchantId: merchant.id, disputeId: id, fields: body });
+    return this.stageFields.execute({ merchantId: merchant.id, livemode: merchant.livemode, disputeId: id, fields: body });
   }
 
   @Post(':id/evidence/files')
@@ -99,13 +100,13 @@ export class MerchantDisputesController {
   })
   @ApiOperation({ summary: 'Upload evidence files (multipart)' })
   upload(@Param('id') id: string, @UploadedEvidence() upload: EvidenceUpload, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.stageFiles.execute({ merchantId: merchant.id, disputeId: id, upload });
+    return this.stageFiles.execute({ merchantId: merchant.id, livemode: merchant.livemode, disputeId: id, upload });
   }
 
   @Delete(':id/evidence/files/:fileId')
   @ApiOperation({ summary: 'Remove a staged (not yet submitted) file' })
   removeFile(@Param('id') id: string, @Param('fileId') fileId: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.deleteFile.execute({ merchantId: merchant.id, disputeId: id, fileId });
+    return this.deleteFile.execute({ merchantId: merchant.id, livemode: merchant.livemode, disputeId: id, fileId });
   }
 
   @Get(':id/evidence/files/:fileId/content')
@@ -116,7 +117,7 @@ export class MerchantDisputesController {
     @CurrentMerchant() merchant: AuthenticatedMerchant,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'merchant', merchantId: merchant.id } });
+    const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'merchant', merchantId: merchant.id, livemode: merchant.livemode } });
     response.set(evidenceDownloadHeaders(file.filename));
     return new StreamableFile(file.stream, { type: file.contentType, length: file.sizeBytes });
   }
@@ -126,6 +127,6 @@ export class MerchantDisputesController {
   @Idempotent()
   @ApiOperation({ summary: 'Submit the staged evidence (contests the dispute, or answers a request for information); it is locked afterwards' })
   submit(@Param('id') id: string, @Body() body: SubmitEvidenceDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.submitEvidence.execute({ merchantId: merchant.id, disputeId: id, summary: body.summary });
+    return this.submitEvidence.execute({ merchantId: merchant.id, livemode: merchant.livemode, disputeId: id, summary: body.summary });
   }
 }

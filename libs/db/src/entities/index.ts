@@ -7,7 +7,7 @@ import { OutboxEntity } from './outbox.entity';
 import { RefundEntity } from './refund.entity';
 import { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity } from './refund-ledger.entity';
 import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity } from './sla.entity';
-import { MerchantApiKeyEntity, MerchantEntity } from './merchant.entity';
+import { MerchantApiKeyEntity, MerchantEntity, TestClockEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
 import { WalletAccountActionEntity, WalletEventReceivedEntity } from './wallet.entity';
 import { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity } from './customer-notification.entity';
@@ -19,7 +19,8 @@ export { AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessi
 export { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity };
 export type { SlaClockStatus } from './sla.entity';
 export { MerchantApiKeyEntity, MerchantEntity, EvidenceFileEntity, EvidenceSubmissionEntity, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity };
-export type { ApiKeyKind } from './merchant.entity';
+export type { ApiKeyKind, TestClockStatus } from './merchant.entity';
+export { TestClockEntity };
 export { CaseRatingEntity };
 export type { EvidenceParty, EvidenceSubmissionStatus } from './evidence.entity';
 export type { WebhookDeliveryStatus, WebhookEndpointStatus } from './webhook.entity';
@@ -50,6 +51,7 @@ export const ENTITIES = [
   NotificationEntity,
   MerchantEntity,
   MerchantApiKeyEntity,
+  TestClockEntity,
   EvidenceSubmissionEntity,
   EvidenceFileEntity,
   WebhookEndpointEntity,

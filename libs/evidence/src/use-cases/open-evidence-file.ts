@@ -26,10 +26,10 @@ export class OpenEvidenceFile {
     private readonly storage: EvidenceStorage,
   ) {}
 
-  async execute(command: { caseId: string; fileId: string; reader: { kind: 'agent' } | { kind: 'merchant'; merchantId: string } }): Promise<EvidenceFileDownload> {
+  async execute(command: { caseId: string; fileId: string; reader: { kind: 'agent' } | { kind: 'merchant'; merchantId: string; livemode: boolean } }): Promise<EvidenceFileDownload> {
     const em = this.em.fork();
     const notFound = new DomainError(DomainErrorCode.NotFound, `No evidence file ${command.fileId}.`);
-    if (command.reader.kind === 'merchant') await findOwnedDispute(em, command.reader.merchantId, command.caseId);
+    if (command.reader.kind === 'merchant') await findOwnedDispute(em, { id: command.reader.merchantId, livemode: command.reader.livemode }, command.caseId);
     if (!UUID.test(command.fileId) || !UUID.test(command.caseId)) throw notFound;
     const file = await em.findOne(
       EvidenceFileEntity,

@@ -10,6 +10,8 @@ import { evidenceEventFor, evidenceLocked } from '../evidence-rules';
 
 export interface SubmitEvidenceCommand {
   merchantId: string;
+  /** The key's mode: a test key reaches only test disputes. */
+  livemode: boolean;
   disputeId: string;
   /** What the merchant says in one paragraph; a list of what was staged when absent. */
   summary?: string;
@@ -29,7 +31,7 @@ export class SubmitEvidence {
   ) {}
 
   async execute(command: SubmitEvidenceCommand): Promise<MerchantDisputeView> {
-    const dispute = await findOwnedDispute(this.em.fork(), command.merchantId, command.disputeId);
+    const dispute = await findOwnedDispute(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.disputeId);
     const eventType = evidenceEventFor(dispute);
     if (!eventType) throw evidenceLocked(command.disputeId);
 
@@ -67,6 +69,6 @@ export class SubmitEvidence {
         },
       },
     );
-    return getMerchantDisputeView(this.em.fork(), command.merchantId, command.disputeId);
+    return getMerchantDisputeView(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.disputeId);
   }
 }

@@ -27,12 +27,13 @@ export class CreateWebhookDeliveries {
     const em = this.em.fork();
     const theCase = await em.findOne(CaseEntity, { id: row.caseId });
     if (!theCase?.merchantId) return 0;
-    const endpoints = (await em.find(WebhookEndpointEntity, { merchantId: theCase.merchantId, status: 'enabled' })).filter(
+    const endpoints = (await em.find(WebhookEndpointEntity, { merchantId: theCase.merchantId, livemode: theCase.livemode, status: 'enabled' })).filter(
       (endpoint) => endpoint.events.includes(topic) || endpoint.events.includes(ALL_EVENTS),
     );
     if (endpoints.length > 0) {
       const eventId = `evt_${row.id.replace(/-/g, '')}`;
-      const body = JSON.stringify({ id: eventId, type: topic, timestamp: row.createdAt.toISOString(), data: { ...(await this.dataFor(em, theCase)), ...messageOf(row) } });
+      // `livemode: false` marks a test case's event (Stripe's flag); test endpoints receive only those.
+      const body = JSON.stringify({ id: eventId, type: topic, timestamp: row.createdAt.toISOString(), livemode: theCase.livemode, data: { ...(await this.dataFor(em, theCase)), ...messageOf(row) } });
       const now = this.clock.now();
       for (const endpoint of endpoints) {
         await em.getConnection().execute(
@@ -52,7 +53,7 @@ export class CreateWebhookDeliveries {
     if (theCase.kind !== 'dispute') {
       return { object: theCase.kind, id: theCase.id, state: theCase.state, transaction_ref: theCase.transactionRef };
     }
-    const dispute = await getMerchantDisputeView(em, theCase.merchantId!, theCase.id);
+    const dispute = await getMerchantDisputeView(em, { id: theCase.merchantId!, livemode: theCase.livemode }, theCase.id);
     return { object: dispute, decision: toDecisionView(dispute, theCase) };
   }
 }
