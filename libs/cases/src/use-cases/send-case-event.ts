@@ -6,6 +6,7 @@ import { AgentEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
 import { applyEvent, definitionFor, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
+import { CaseClock } from '../case-clock';
 import { APPROVAL_VERDICTS } from '../approvals/approval-verdicts';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
@@ -48,6 +49,7 @@ export class SendCaseEvent {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AdminAuditLog,
+    private readonly caseClock: CaseClock,
   ) {}
 
   /**
@@ -64,7 +66,9 @@ export class SendCaseEvent {
         const locked = await lockCaseWithLiveDeadlines(em, command.caseId);
         if (!locked) throw caseNotFound(command.caseId);
         entity = locked.entity;
-        if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, this.clock.now());
+        // The case's own time: a test case on a test clock lives at the clock's frozen time.
+        const now = await this.caseClock.now(em, entity);
+        if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, now);
         if (options.inSameTransaction && !(await options.inSameTransaction(em))) return null;
         if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
           throw versionConflict(entity.id, command.expectedVersion, entity.version);
@@ -73,7 +77,6 @@ export class SendCaseEvent {
         const proposal = (entity.snapshot as { context?: { proposal?: unknown } }).context?.proposal ?? null;
         const transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
         if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(em, entity);
-        const now = this.clock.now();
         const work = await recordWithSla(em, this.sla, locked, transition, actor, now);
         this.auditApproval(em, entity, transition, proposal, actor, now);
         return { ...work, now };
