@@ -29,6 +29,7 @@ import { MerchantsAdminController } from './admin/merchants-admin.controller';
 import { CaseEvidenceController } from './evidence/case-evidence.controller';
 import { IntakeController } from './intake/intake.controller';
 import { MerchantDisputesController } from './merchant/merchant-disputes.controller';
+import { MerchantTestHelpersController } from './merchant/merchant-test-helpers.controller';
 import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
 import { ConversationModule, CustomersModule } from '@app/customers';
 import { CustomerCasesController } from './customer/customer-cases.controller';
@@ -78,6 +79,7 @@ export class ApiModule {
         MetricsController,
         MerchantDisputesController,
         MerchantWebhooksController,
+        MerchantTestHelpersController,
         IntakeController,
         MerchantsAdminController,
         CaseEvidenceController,

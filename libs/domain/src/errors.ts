@@ -93,6 +93,12 @@ export enum DomainErrorCode {
   RefundExceedsTransaction = 'REFUND_EXCEEDS_TRANSACTION',
   /** The wallet did not answer (down, timing out, circuit open); nothing was written. */
   WalletUnavailable = 'WALLET_UNAVAILABLE',
+  /** A test helper (test clocks, simulated disputes) called with a live key: they exist only in test mode. */
+  TestModeOnly = 'TEST_MODE_ONLY',
+  /** A test clock moves forward only: the new frozen time must be after the current one. */
+  TestClockBackwards = 'TEST_CLOCK_BACKWARDS',
+  /** The test clock is being advanced by another request; try again when it is `ready`. */
+  TestClockAdvancing = 'TEST_CLOCK_ADVANCING',
 }
 
 export interface FieldIssue {

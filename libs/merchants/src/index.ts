@@ -13,6 +13,12 @@ export { ListMerchantDisputes, type ListMerchantDisputesQuery, type MerchantDisp
 export { GetMerchantDispute } from './disputes/get-merchant-dispute';
 export { GetDisputeDecision } from './disputes/get-dispute-decision';
 export { AcceptDispute } from './disputes/accept-dispute';
+export { CreateTestClock, type CreateTestClockCommand } from './test-mode/create-test-clock';
+export { GetTestClock } from './test-mode/get-test-clock';
+export { ListTestClocks } from './test-mode/list-test-clocks';
+export { AdvanceTestClock } from './test-mode/advance-test-clock';
+export { OpenTestCase, type OpenTestCaseCommand, type TestRefundRequestView } from './test-mode/open-test-case';
+export type { TestClockView } from './test-mode/test-clock-view';
 export {
   MERCHANT_DISPUTE_STATUSES,
   disputeNotFound,

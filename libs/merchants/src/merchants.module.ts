@@ -12,14 +12,21 @@ import { CreateMerchant } from './keys/create-merchant';
 import { ListApiKeys } from './keys/list-api-keys';
 import { ListMerchants } from './keys/list-merchants';
 import { RevokeApiKey } from './keys/revoke-api-key';
+import { AdvanceTestClock } from './test-mode/advance-test-clock';
+import { CreateTestClock } from './test-mode/create-test-clock';
+import { GetTestClock } from './test-mode/get-test-clock';
+import { ListTestClocks } from './test-mode/list-test-clocks';
+import { OpenTestCase } from './test-mode/open-test-case';
 
 const USE_CASES = [CreateMerchant, ListMerchants, CreateApiKey, ListApiKeys, RevokeApiKey, ListMerchantDisputes, GetMerchantDispute, GetDisputeDecision, AcceptDispute];
+/** Test mode's helpers: test clocks and simulated cases, for test keys only. */
+const TEST_HELPERS = [CreateTestClock, GetTestClock, ListTestClocks, AdvanceTestClock, OpenTestCase];
 
 /** Merchants, their API keys, the merchant guard and rate limits, and the merchant's view of disputes. */
 @Module({
   // The admin audit log records merchants and keys created and keys revoked.
   imports: [CasesModule, AuditModule],
-  providers: [RateLimiter, MerchantAuthGuard, ...USE_CASES],
-  exports: [RateLimiter, MerchantAuthGuard, ...USE_CASES],
+  providers: [RateLimiter, MerchantAuthGuard, ...USE_CASES, ...TEST_HELPERS],
+  exports: [RateLimiter, MerchantAuthGuard, ...USE_CASES, ...TEST_HELPERS],
 })
 export class MerchantsModule {}
