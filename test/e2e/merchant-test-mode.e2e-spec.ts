@@ -107,6 +107,16 @@ describe('merchant test mode: test keys, isolation from live data, simulated cas
     expect(row).toEqual({ livemode: false, test_clock_id: null });
     expect((await t.http.get(`/v1/merchant/disputes/${liveDisputeId}`).set('Authorization', m.auth).expect(200)).body.livemode).toBe(true);
 
+    // Agents see it marked, and their queue lists test cases only when asked to.
+    expect(await getCase(testDisputeId)).toMatchObject({ livemode: false, testClockId: null, merchantId: m.id, state: 'awaitingMerchant' });
+    const queue = async (query: string) =>
+      (await t.http.get(`/v1/cases?merchantId=${m.id}${query}`).set('Authorization', t.auth).expect(200)).body.items.map((c: { id: string; livemode: boolean }) => [
+        c.id,
+        c.livemode,
+      ]);
+    expect(await queue('')).toEqual([[liveDisputeId, true]]);
+    expect(await queue('&livemode=false')).toEqual([[testDisputeId, false]]);
+
     const invalid = await simulateDispute(testAuth, { reason: 'bored' }).expect(400);
     expect(invalid.body.code).toBe('VALIDATION_FAILED');
   });
