@@ -249,6 +249,12 @@ describe('merchant test mode: test keys, isolation from live data, simulated cas
       .expect(400);
     expect(backwards.body).toMatchObject({ code: 'TEST_CLOCK_BACKWARDS', frozenTime: start });
     await t.http.post(`/v1/merchant/test_helpers/test_clocks/${clock.id}/advance`).set('Authorization', testAuth).send({ frozen_time: start }).expect(400);
+    // A week date or a time without a zone means nothing to a clock.
+    for (const frozen_time of ['2026-W20', '2026-05-01T00:00:00']) {
+      const vague = await t.http.post(`/v1/merchant/test_helpers/test_clocks/${clock.id}/advance`).set('Authorization', testAuth).send({ frozen_time }).expect(400);
+      expect(vague.body.code).toBe('VALIDATION_FAILED');
+    }
+    expect((await t.http.get(`/v1/merchant/test_helpers/test_clocks/${clock.id}`).set('Authorization', testAuth).expect(200)).body.frozen_time).toBe(start);
     await t.http.post(`/v1/merchant/test_helpers/test_clocks/${clock.id}/advance`).set('Authorization', m.auth).send({ frozen_time: dueBy.toISOString() }).expect(403);
 
     // A minute before the window closes: nothing happens yet.

@@ -27,6 +27,8 @@ export class MerchantDisputeMessagesController {
   @Idempotent()
   @ApiOperation({ summary: 'Write to support about this dispute (it lands in the agent inbox)' })
   async post(@Param('id') id: string, @Body() body: MerchantPostMessageDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return toMerchantMessageView(await this.postMessage.execute({ caseId: id, body: body.body, locale: body.locale }, { kind: 'merchant', id: merchant.id, livemode: merchant.livemode }));
+    return toMerchantMessageView(
+      await this.postMessage.execute({ caseId: id, body: body.body, locale: body.locale }, { kind: 'merchant', id: merchant.id, livemode: merchant.livemode }),
+    );
   }
 }

@@ -26,7 +26,7 @@ export class MerchantTestHelpersController {
   @Idempotent()
   @ApiOperation({ summary: 'Create a test clock, frozen at frozen_time' })
   create(@Body() body: CreateTestClockDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.createClock.execute(merchant, { frozenTime: body.frozen_time ? new Date(body.frozen_time) : undefined, name: body.name });
+    return this.createClock.execute(merchant, { frozenTime: body.frozen_time, name: body.name });
   }
 
   @Get('test_clocks')
@@ -46,7 +46,7 @@ export class MerchantTestHelpersController {
   @Idempotent()
   @ApiOperation({ summary: 'Move the clock forward to frozen_time; every deadline of its cases that it passes fires, oldest first, before the answer' })
   advance(@Param('id') id: string, @Body() body: AdvanceTestClockDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.advanceClock.execute(merchant, id, new Date(body.frozen_time));
+    return this.advanceClock.execute(merchant, id, body.frozen_time);
   }
 
   @Post('disputes')

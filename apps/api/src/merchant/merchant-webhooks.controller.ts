@@ -28,7 +28,10 @@ export class MerchantWebhooksController {
       'Deliveries are signed per Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256 of "id.timestamp.body">). Reject timestamps more than 5 minutes off. Retries with exponential backoff and jitter for about 3 days; a 410 Gone disables the endpoint.',
   })
   create(@Body() body: CreateWebhookEndpointDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.createEndpoint.execute({ merchantId: merchant.id, livemode: merchant.livemode, url: body.url, events: body.events, description: body.description }, merchantAuditActor(merchant));
+    return this.createEndpoint.execute(
+      { merchantId: merchant.id, livemode: merchant.livemode, url: body.url, events: body.events, description: body.description },
+      merchantAuditActor(merchant),
+    );
   }
 
   @Get('webhook-endpoints')

@@ -6,7 +6,7 @@ import { FireDeadline } from '@app/cases';
 import { TestClockEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import type { MerchantScope } from '../disputes/merchant-dispute-view';
-import { assertTestMode, findOwnedTestClock, toTestClockView, type TestClockView } from './test-clock-view';
+import { assertTestMode, findOwnedTestClock, parseClockTime, toTestClockView, type TestClockView } from './test-clock-view';
 
 /** Deadlines fired per read; the loop reads again until nothing is due by the new time. */
 const BATCH = 100;
@@ -32,8 +32,9 @@ export class AdvanceTestClock {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(merchant: MerchantScope, id: string, frozenTime: Date): Promise<TestClockView> {
+  async execute(merchant: MerchantScope, id: string, to: string): Promise<TestClockView> {
     assertTestMode(merchant);
+    const frozenTime = parseClockTime(to, 'frozen_time');
     const em = this.em.fork();
     const current = await findOwnedTestClock(em, merchant, id);
     const from = current.frozenTime;

@@ -4,11 +4,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { TestClockEntity } from '@app/db';
 import type { MerchantScope } from '../disputes/merchant-dispute-view';
-import { assertTestMode, toTestClockView, type TestClockView } from './test-clock-view';
+import { assertTestMode, parseClockTime, toTestClockView, type TestClockView } from './test-clock-view';
 
 export interface CreateTestClockCommand {
-  /** The clock's starting time; now when absent. */
-  frozenTime?: Date;
+  /** The clock's starting time (ISO 8601 instant); now when absent. */
+  frozenTime?: string;
   name?: string;
 }
 
@@ -22,13 +22,14 @@ export class CreateTestClock {
 
   async execute(merchant: MerchantScope, command: CreateTestClockCommand): Promise<TestClockView> {
     assertTestMode(merchant);
+    const frozenTime = command.frozenTime === undefined ? undefined : parseClockTime(command.frozenTime, 'frozen_time');
     const em = this.em.fork();
     const now = this.clock.now();
     const clock = em.create(TestClockEntity, {
       id: randomUUID(),
       merchantId: merchant.id,
       name: command.name ?? null,
-      frozenTime: command.frozenTime ?? now,
+      frozenTime: frozenTime ?? now,
       createdAt: now,
       updatedAt: now,
     });

@@ -46,3 +46,17 @@ export async function findOwnedTestClock(em: EntityManager, merchant: MerchantSc
   if (!clock) throw testClockNotFound(id);
   return clock;
 }
+
+/**
+ * A clock time from the request: an instant PostgreSQL can store and a person would mean (ISO 8601
+ * also allows week dates and times without a zone, which mean nothing to a clock).
+ */
+export function parseClockTime(value: string, path: string): Date {
+  const time = new Date(value);
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(time.getTime()) || time.getUTCFullYear() < 1970 || time.getUTCFullYear() > 9999) {
+    throw new DomainError(DomainErrorCode.ValidationFailed, `${path} must be an ISO 8601 instant with its time zone, between 1970 and 9999.`, {
+      fields: [{ path, message: 'an ISO 8601 instant with a time zone, e.g. 2026-12-01T00:00:00Z' }],
+    });
+  }
+  return time;
+}
