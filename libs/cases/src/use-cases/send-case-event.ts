@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { AdminAuditLog } from '@app/audit';
-import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AgentEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
 import { applyEvent, definitionFor, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
@@ -46,7 +46,6 @@ export class SendCaseEvent {
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
     private readonly sla: SlaTracker,
-    @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AdminAuditLog,
     private readonly caseClock: CaseClock,
