@@ -50,7 +50,12 @@ const USE_CASES = [
 @Module({
   // The wallet: OpenCase holds a case's transaction against it. The admin audit log: contact reveals and approvals.
   imports: [SlaModule, WalletModule, AuditModule],
-  providers: [PostCommitDispatcher, CaseClock, { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) }, ...USE_CASES],
+  providers: [
+    PostCommitDispatcher,
+    CaseClock,
+    { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) },
+    ...USE_CASES,
+  ],
   exports: [PostCommitDispatcher, CaseClock, SlaModule, ContactBox, ...USE_CASES],
 })
 export class CasesModule {}

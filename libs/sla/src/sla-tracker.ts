@@ -234,15 +234,13 @@ export class SlaTracker {
    * settles); null when there is no such deadline. A plain read: whoever acts on it locks first.
    */
   async peekDeadline(em: EntityManager, deadlineId: string): Promise<DeadlinePeek | null> {
-    const [row] = await em
-      .getConnection()
-      .execute<Array<{ status: string; case_id: string; clock_reminder: boolean; due_at: string | Date; test_clock_id: string | null }>>(
-        `select d.status, d.case_id, d.due_at, (${CLOCK_REMINDER}) as clock_reminder, c.test_clock_id
+    const [row] = await em.getConnection().execute<Array<{ status: string; case_id: string; clock_reminder: boolean; due_at: string | Date; test_clock_id: string | null }>>(
+      `select d.status, d.case_id, d.due_at, (${CLOCK_REMINDER}) as clock_reminder, c.test_clock_id
            from deadlines d join cases c on c.id = d.case_id where d.id = ?`,
-        [deadlineId],
-        'all',
-        em.getTransactionContext(),
-      );
+      [deadlineId],
+      'all',
+      em.getTransactionContext(),
+    );
     return row ? { status: row.status, caseId: row.case_id, clockReminder: row.clock_reminder, dueAt: new Date(row.due_at), testClockId: row.test_clock_id } : null;
   }
 

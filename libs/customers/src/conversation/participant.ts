@@ -14,7 +14,10 @@ export type ConversationCase = Pick<CaseEntity, 'id' | 'kind' | 'state' | 'subje
 
 /** Loads the case the participant may see; any other case is the same 404 as one that does not exist. */
 export async function findCaseFor(em: EntityManager, participant: ConversationParticipant, caseId: string): Promise<ConversationCase> {
-  const scope = participant.kind === 'customer' ? { customerId: participant.id } : participant.kind === 'merchant'
+  const scope =
+    participant.kind === 'customer'
+      ? { customerId: participant.id }
+      : participant.kind === 'merchant'
         ? // A test key reaches only test disputes, a live key only live ones.
           { kind: 'dispute' as const, merchantId: participant.id, livemode: participant.livemode }
         : {};

@@ -26,7 +26,11 @@ export class OpenEvidenceFile {
     private readonly storage: EvidenceStorage,
   ) {}
 
-  async execute(command: { caseId: string; fileId: string; reader: { kind: 'agent' } | { kind: 'merchant'; merchantId: string; livemode: boolean } }): Promise<EvidenceFileDownload> {
+  async execute(command: {
+    caseId: string;
+    fileId: string;
+    reader: { kind: 'agent' } | { kind: 'merchant'; merchantId: string; livemode: boolean };
+  }): Promise<EvidenceFileDownload> {
     const em = this.em.fork();
     const notFound = new DomainError(DomainErrorCode.NotFound, `No evidence file ${command.fileId}.`);
     if (command.reader.kind === 'merchant') await findOwnedDispute(em, { id: command.reader.merchantId, livemode: command.reader.livemode }, command.caseId);

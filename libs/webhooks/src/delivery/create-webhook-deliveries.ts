@@ -33,7 +33,13 @@ export class CreateWebhookDeliveries {
     if (endpoints.length > 0) {
       const eventId = `evt_${row.id.replace(/-/g, '')}`;
       // `livemode: false` marks a test case's event (Stripe's flag); test endpoints receive only those.
-      const body = JSON.stringify({ id: eventId, type: topic, timestamp: row.createdAt.toISOString(), livemode: theCase.livemode, data: { ...(await this.dataFor(em, theCase)), ...messageOf(row) } });
+      const body = JSON.stringify({
+        id: eventId,
+        type: topic,
+        timestamp: row.createdAt.toISOString(),
+        livemode: theCase.livemode,
+        data: { ...(await this.dataFor(em, theCase)), ...messageOf(row) },
+      });
       const now = this.clock.now();
       for (const endpoint of endpoints) {
         await em.getConnection().execute(

@@ -21,13 +21,20 @@ export class DeleteWebhookEndpoint {
 
   async execute(merchant: MerchantScope, endpointId: string, actor: AdminAuditActor): Promise<WebhookEndpointView> {
     const em = this.em.fork();
-    const endpoint = UUID.test(endpointId) ? await em.findOne(WebhookEndpointEntity, { id: endpointId, merchantId: merchant.id, livemode: merchant.livemode, status: { $ne: 'deleted' } }) : null;
+    const endpoint = UUID.test(endpointId)
+      ? await em.findOne(WebhookEndpointEntity, { id: endpointId, merchantId: merchant.id, livemode: merchant.livemode, status: { $ne: 'deleted' } })
+      : null;
     if (!endpoint) throw endpointNotFound(endpointId);
     endpoint.status = 'deleted';
     endpoint.updatedAt = this.clock.now();
     this.audit.record(
       em,
-      { actor, action: 'webhook_endpoint.deleted', target: { type: 'webhook_endpoint', id: endpoint.id }, details: { merchantId: merchant.id, origin: new URL(endpoint.url).origin } },
+      {
+        actor,
+        action: 'webhook_endpoint.deleted',
+        target: { type: 'webhook_endpoint', id: endpoint.id },
+        details: { merchantId: merchant.id, origin: new URL(endpoint.url).origin },
+      },
       endpoint.updatedAt,
     );
     await em.flush();

@@ -9,7 +9,9 @@ export class ListWebhookEndpoints {
   constructor(private readonly em: EntityManager) {}
 
   async execute(merchant: MerchantScope): Promise<{ object: 'list'; data: WebhookEndpointView[] }> {
-    const endpoints = await this.em.fork().find(WebhookEndpointEntity, { merchantId: merchant.id, livemode: merchant.livemode, status: { $ne: 'deleted' } }, { orderBy: { createdAt: 'asc' } });
+    const endpoints = await this.em
+      .fork()
+      .find(WebhookEndpointEntity, { merchantId: merchant.id, livemode: merchant.livemode, status: { $ne: 'deleted' } }, { orderBy: { createdAt: 'asc' } });
     return { object: 'list', data: endpoints.map(toEndpointView) };
   }
 }
