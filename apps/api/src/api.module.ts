@@ -35,6 +35,7 @@ import { MerchantRefundRequestsController } from './merchant/merchant-refund-req
 import { MerchantDisputeCustomerEvidenceController } from './merchant/merchant-dispute-customer-evidence.controller';
 import { RefundPoliciesAdminController } from './admin/refund-policies-admin.controller';
 import { EvidenceSharingController } from './evidence/evidence-sharing.controller';
+import { MerchantTestHelpersController } from './merchant/merchant-test-helpers.controller';
 import { MerchantWebhooksController } from './merchant/merchant-webhooks.controller';
 import { ConversationModule, CustomersModule } from '@app/customers';
 import { CustomerCasesController } from './customer/customer-cases.controller';
@@ -91,6 +92,7 @@ export class ApiModule {
         RefundPoliciesAdminController,
         EvidenceSharingController,
         MerchantWebhooksController,
+        MerchantTestHelpersController,
         IntakeController,
         MerchantsAdminController,
         MerchantWebhooksAdminController,

@@ -3,6 +3,7 @@ import { AuditModule } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SlaModule } from '@app/sla';
 import { WalletModule } from '@app/wallet';
+import { CaseClock } from './case-clock';
 import { ContactBox } from './customer-contact/contact-box';
 import { PostCommitDispatcher } from './dispatch/post-commit-dispatcher';
 import { AddCaseNote } from './use-cases/add-case-note';
@@ -55,7 +56,12 @@ const USE_CASES = [
 @Module({
   // The wallet: OpenCase holds a case's transaction against it. The admin audit log: contact reveals and approvals.
   imports: [SlaModule, WalletModule, AuditModule],
-  providers: [PostCommitDispatcher, { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) }, ...USE_CASES],
-  exports: [PostCommitDispatcher, SlaModule, ContactBox, ...USE_CASES],
+  providers: [
+    PostCommitDispatcher,
+    CaseClock,
+    { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) },
+    ...USE_CASES,
+  ],
+  exports: [PostCommitDispatcher, CaseClock, SlaModule, ContactBox, ...USE_CASES],
 })
 export class CasesModule {}

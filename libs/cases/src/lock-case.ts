@@ -97,6 +97,8 @@ interface CaseRow {
   customer_id: string;
   customer_name: string | null;
   merchant_id: string | null;
+  livemode: boolean;
+  test_clock_id: string | null;
   transaction_ref: string | null;
   /** bigint: the driver returns it as a string. */
   amount_minor: string | number | null;
@@ -146,6 +148,8 @@ function caseFromRow(row: CaseRow): CaseEntity {
     customerId: row.customer_id,
     customerName: row.customer_name,
     merchantId: row.merchant_id,
+    livemode: row.livemode,
+    testClockId: row.test_clock_id,
     transactionRef: row.transaction_ref,
     amountMinor: row.amount_minor === null ? null : Number(row.amount_minor),
     currency: row.currency,

@@ -17,6 +17,7 @@ import { Migration20261203162439CalendarShippedDefinition } from './migrations/M
 import { Migration20261203164000Reports } from './migrations/Migration20261203164000Reports';
 import { Migration20261203162700_MerchantRefunds } from './migrations/Migration20261203162700_MerchantRefunds';
 import { Migration20261203162700WebhookSecretRotation } from './migrations/Migration20261203162700WebhookSecretRotation';
+import { Migration20261203164000TestMode } from './migrations/Migration20261203164000TestMode';
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
 import { Migration20261203171000AgentTotp } from './migrations/Migration20261203171000AgentTotp';
 import { Migration20261203172000CaseLogChain } from './migrations/Migration20261203172000CaseLogChain';
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261203164000Reports', class: Migration20261203164000Reports },
   { name: 'Migration20261203162700_MerchantRefunds', class: Migration20261203162700_MerchantRefunds },
   { name: 'Migration20261203162700WebhookSecretRotation', class: Migration20261203162700WebhookSecretRotation },
+  { name: 'Migration20261203164000TestMode', class: Migration20261203164000TestMode },
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },
   { name: 'Migration20261203171000AgentTotp', class: Migration20261203171000AgentTotp },
   { name: 'Migration20261203172000CaseLogChain', class: Migration20261203172000CaseLogChain },

@@ -97,6 +97,12 @@ export enum DomainErrorCode {
   EvidenceRequirementsUnmet = 'EVIDENCE_REQUIREMENTS_UNMET',
   /** The dispute is filed too long after the transaction (DISPUTE_FILING_WINDOW_DAYS). */
   OutsideFilingWindow = 'OUTSIDE_FILING_WINDOW',
+  /** A test helper (test clocks, simulated disputes) called with a live key: they exist only in test mode. */
+  TestModeOnly = 'TEST_MODE_ONLY',
+  /** A test clock moves forward only: the new frozen time must be after the current one. */
+  TestClockBackwards = 'TEST_CLOCK_BACKWARDS',
+  /** The test clock is being advanced by another request; try again when it is `ready`. */
+  TestClockAdvancing = 'TEST_CLOCK_ADVANCING',
 }
 
 export interface FieldIssue {

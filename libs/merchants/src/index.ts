@@ -14,6 +14,12 @@ export { GetMerchantDispute } from './disputes/get-merchant-dispute';
 export { GetDisputeDecision } from './disputes/get-dispute-decision';
 export { AcceptDispute } from './disputes/accept-dispute';
 export { disputeAtMoment } from './disputes/dispute-at-moment';
+export { CreateTestClock, type CreateTestClockCommand } from './test-mode/create-test-clock';
+export { GetTestClock } from './test-mode/get-test-clock';
+export { ListTestClocks } from './test-mode/list-test-clocks';
+export { AdvanceTestClock } from './test-mode/advance-test-clock';
+export { OpenTestCase, type OpenTestCaseCommand, type TestRefundRequestView } from './test-mode/open-test-case';
+export type { TestClockView } from './test-mode/test-clock-view';
 export {
   MERCHANT_DISPUTE_STATUSES,
   disputeNotFound,
@@ -23,6 +29,7 @@ export {
   type MerchantDecisionView,
   type MerchantDisputeStatus,
   type MerchantDisputeView,
+  type MerchantScope,
 } from './disputes/merchant-dispute-view';
 export { ListMerchantRefundRequests, type ListMerchantRefundRequestsQuery, type MerchantRefundRequestPage } from './refund-requests/list-merchant-refund-requests';
 export { GetMerchantRefundRequest } from './refund-requests/get-merchant-refund-request';

@@ -19,6 +19,11 @@ import { ApproveRefundRequest } from './refund-requests/approve-refund-request';
 import { GetMerchantRefundRequest } from './refund-requests/get-merchant-refund-request';
 import { ListMerchantRefundRequests } from './refund-requests/list-merchant-refund-requests';
 import { RejectRefundRequest } from './refund-requests/reject-refund-request';
+import { AdvanceTestClock } from './test-mode/advance-test-clock';
+import { CreateTestClock } from './test-mode/create-test-clock';
+import { GetTestClock } from './test-mode/get-test-clock';
+import { ListTestClocks } from './test-mode/list-test-clocks';
+import { OpenTestCase } from './test-mode/open-test-case';
 
 const USE_CASES = [
   CreateMerchant,
@@ -38,12 +43,14 @@ const USE_CASES = [
   SetRefundPolicy,
   RemoveRefundPolicy,
 ];
+/** Test mode's helpers: test clocks and simulated cases, for test keys only. */
+const TEST_HELPERS = [CreateTestClock, GetTestClock, ListTestClocks, AdvanceTestClock, OpenTestCase];
 
 /** Merchants, their API keys and refund policies, the merchant guard and rate limits, and the merchant's view of disputes and refund requests. */
 @Module({
   // The admin audit log records merchants and keys created and keys revoked.
   imports: [CasesModule, AuditModule],
-  providers: [RateLimiter, MerchantAuthGuard, ...USE_CASES],
-  exports: [RateLimiter, MerchantAuthGuard, ...USE_CASES],
+  providers: [RateLimiter, MerchantAuthGuard, ...USE_CASES, ...TEST_HELPERS],
+  exports: [RateLimiter, MerchantAuthGuard, ...USE_CASES, ...TEST_HELPERS],
 })
 export class MerchantsModule {}

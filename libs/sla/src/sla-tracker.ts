@@ -27,6 +27,8 @@ export interface DeadlinePeek {
   caseId: string;
   clockReminder: boolean;
   dueAt: Date;
+  /** The test clock of the deadline's case: only advancing that clock fires it, never a job at wall-clock time. */
+  testClockId: string | null;
 }
 
 /** What the planning phase of a transition found: everything the clocks and alarms phases need, so they read nothing. */
@@ -136,15 +138,14 @@ export class SlaTracker {
    * settles); null when there is no such deadline. A plain read: whoever acts on it locks first.
    */
   async peekDeadline(em: EntityManager, deadlineId: string): Promise<DeadlinePeek | null> {
-    const [row] = await em
-      .getConnection()
-      .execute<Array<{ status: string; case_id: string; clock_reminder: boolean; due_at: string | Date }>>(
-        `select d.status, d.case_id, d.due_at, (${CLOCK_REMINDER}) as clock_reminder from deadlines d where d.id = ?`,
-        [deadlineId],
-        'all',
-        em.getTransactionContext(),
-      );
-    return row ? { status: row.status, caseId: row.case_id, clockReminder: row.clock_reminder, dueAt: new Date(row.due_at) } : null;
+    const [row] = await em.getConnection().execute<Array<{ status: string; case_id: string; clock_reminder: boolean; due_at: string | Date; test_clock_id: string | null }>>(
+      `select d.status, d.case_id, d.due_at, (${CLOCK_REMINDER}) as clock_reminder, c.test_clock_id
+           from deadlines d join cases c on c.id = d.case_id where d.id = ?`,
+      [deadlineId],
+      'all',
+      em.getTransactionContext(),
+    );
+    return row ? { status: row.status, caseId: row.case_id, clockReminder: row.clock_reminder, dueAt: new Date(row.due_at), testClockId: row.test_clock_id } : null;
   }
 
   /**
@@ -164,6 +165,8 @@ export class SlaTracker {
           where ${CLOCK_REMINDER} and d.status = 'pending'
             -- the triggering row always, even if its job ran a moment before its due time
             and (d.id = ? or d.due_at <= ?)
+            -- a test clock's reminders fire when the merchant advances it, not by the wall clock
+            and d.case_id not in (select tc.id from cases tc where tc.test_clock_id is not null)
           order by d.id = ? desc, d.due_at limit ${Math.max(1, Math.floor(limit))}
           for update of d skip locked
        ), live as (

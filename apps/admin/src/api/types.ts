@@ -50,6 +50,9 @@ export interface CaseSummary {
   subject: string;
   customer: { id: string; name: string | null };
   merchantId: string | null;
+  /** False for a merchant's test-mode case (made with its test helpers): no real money or customer. */
+  livemode: boolean;
+  testClockId: string | null;
   transactionRef: string | null;
   amount: Money | null;
   assignee: { id: string; displayName: string } | null;

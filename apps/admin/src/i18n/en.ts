@@ -108,6 +108,8 @@ export const en = {
     'queue.filter.stateNeedsKind': 'Pick a kind to filter by state',
     'queue.filter.priority': 'Priority',
     'queue.filter.channel': 'Channel',
+    'queue.filter.testMode': "Merchants' test cases",
+    'queue.testCase': 'Test',
     'queue.search': 'Search subject, customer, transaction…',
     'queue.col.subject': 'Subject',
     'queue.col.kind': 'Kind',

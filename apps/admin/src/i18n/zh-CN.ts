@@ -101,6 +101,8 @@ export const zhCN: Dictionary = {
     'queue.filter.stateNeedsKind': '先选择类型，再按状态筛选',
     'queue.filter.priority': '优先级',
     'queue.filter.channel': '渠道',
+    'queue.filter.testMode': '商户测试案件',
+    'queue.testCase': '测试',
     'queue.search': '搜索标题、客户、交易号…',
     'queue.col.subject': '标题',
     'queue.col.kind': '类型',

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQueries, useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { Alert, Button, Empty, Input, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Checkbox, Empty, Input, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { Link, useNavigate, useOutletContext } from 'react-router';
 import { CASE_KINDS, CHANNELS, PRIORITIES } from '@domain/cases/case-kind';
@@ -19,6 +19,8 @@ interface Filters {
   state?: string;
   priority?: string;
   channel?: string;
+  /** Merchants' test-mode cases instead of live ones: the API never mixes the two. */
+  testMode?: boolean;
 }
 type RowResult = { status: 'pending' } | { status: 'ok' } | { status: 'error'; text: string };
 
@@ -64,6 +66,7 @@ export function QueuePage() {
     state: kind ? filters.state : undefined,
     priority: filters.priority,
     channel: filters.channel,
+    livemode: filters.testMode ? 'false' : undefined,
     q: q.trim() || undefined,
   };
   const listKey = [...queryKeys.cases, query] as const;
@@ -182,9 +185,16 @@ export function QueuePage() {
       title: i18n.t('queue.col.subject'),
       dataIndex: 'subject',
       render: (_, row) => (
-        <Link to={`/cases/${row.id}`} onClick={(event) => event.stopPropagation()}>
-          {row.subject}
-        </Link>
+        <>
+          {row.livemode === false && (
+            <Tag color="orange" data-testid="row-test-case">
+              {i18n.t('queue.testCase')}
+            </Tag>
+          )}
+          <Link to={`/cases/${row.id}`} onClick={(event) => event.stopPropagation()}>
+            {row.subject}
+          </Link>
+        </>
       ),
       ellipsis: true,
     },
@@ -243,7 +253,7 @@ export function QueuePage() {
       : []),
   ];
 
-  const filtered = Boolean(kind || filters.priority || filters.channel || q.trim());
+  const filtered = Boolean(kind || filters.priority || filters.channel || filters.testMode || q.trim());
   const option = (values: readonly string[], label: (value: string) => string) => values.map((value) => ({ value, label: label(value) }));
 
   return (
@@ -311,6 +321,9 @@ export function QueuePage() {
           options={option(CHANNELS, i18n.channel)}
           data-testid="filter-channel"
         />
+        <Checkbox checked={Boolean(filters.testMode)} onChange={(event) => setFilters((f) => ({ ...f, testMode: event.target.checked }))} data-testid="filter-test-mode">
+          {i18n.t('queue.filter.testMode')}
+        </Checkbox>
         <Input.Search allowClear style={{ width: 300 }} placeholder={i18n.t('queue.search')} onSearch={(value) => setQ(value)} data-testid="queue-search" />
       </Space>
 

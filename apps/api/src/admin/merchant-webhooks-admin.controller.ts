@@ -22,20 +22,25 @@ export class MerchantWebhooksAdminController {
 
   @Get('webhook-endpoints')
   @ApiOperation({ summary: "A merchant's webhook endpoints (without secrets)" })
-  endpoints(@Param('merchantId') merchantId: string) {
-    return this.listEndpoints.execute(merchantId);
+  endpoints(@Param('merchantId') merchantId: string, @Query('livemode') livemode?: string) {
+    return this.listEndpoints.execute(scopeOf(merchantId, livemode));
   }
 
   @Get('webhook-deliveries')
   @ApiOperation({ summary: "A merchant's webhook deliveries, newest first, with every attempt (filter by endpoint_id or event_id)" })
-  deliveries(@Param('merchantId') merchantId: string, @Query() query: ListDeliveriesQueryDto) {
-    return this.listDeliveries.execute({ merchantId, endpointId: query.endpoint_id, eventId: query.event_id, limit: query.limit });
+  deliveries(@Param('merchantId') merchantId: string, @Query() query: ListDeliveriesQueryDto, @Query('livemode') livemode?: string) {
+    return this.listDeliveries.execute({ merchantId, livemode: livemode !== 'false', endpointId: query.endpoint_id, eventId: query.event_id, limit: query.limit });
   }
 
   @Post('webhook-deliveries/:deliveryId/replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a delivery again (same webhook-id and body, fresh retries)' })
-  replay(@Param('merchantId') merchantId: string, @Param('deliveryId') deliveryId: string) {
-    return this.replayDelivery.execute(merchantId, deliveryId);
+  replay(@Param('merchantId') merchantId: string, @Param('deliveryId') deliveryId: string, @Query('livemode') livemode?: string) {
+    return this.replayDelivery.execute(scopeOf(merchantId, livemode), deliveryId);
   }
+}
+
+/** A merchant's live data unless `?livemode=false` asks for its test-mode data (the two are kept apart, as for its keys). */
+function scopeOf(merchantId: string, livemode: string | undefined): { id: string; livemode: boolean } {
+  return { id: merchantId, livemode: livemode !== 'false' };
 }

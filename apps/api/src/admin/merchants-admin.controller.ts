@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { CreateApiKey, CreateMerchant, ListApiKeys, ListMerchants, RevokeApiKey } from '@app/merchants';
 import { PageQuery } from '../page-query';
@@ -22,6 +22,11 @@ export class CreateApiKeyDto {
   @ApiProperty({ enum: ['secret', 'restricted'], description: 'secret (sk_live_…) reads and writes; restricted (rk_live_…) only reads.' })
   @IsIn(['secret', 'restricted'])
   kind!: 'secret' | 'restricted';
+
+  @ApiPropertyOptional({ default: true, description: 'false: a test-mode key (sk_test_…/rk_test_…) that sees and makes only test data, never live data.' })
+  @IsOptional()
+  @IsBoolean()
+  livemode?: boolean;
 
   @ApiPropertyOptional({ example: 'production server' })
   @IsOptional()
@@ -59,7 +64,7 @@ export class MerchantsAdminController {
   @Post(':merchantId/api-keys')
   @ApiOperation({ summary: 'Create an API key; the full key is in this response only' })
   createKey(@Param('merchantId') merchantId: string, @Body() body: CreateApiKeyDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    return this.createApiKey.execute({ merchantId, kind: body.kind, name: body.name, createdBy: agent.id }, adminAuditActor(agent));
+    return this.createApiKey.execute({ merchantId, kind: body.kind, livemode: body.livemode, name: body.name, createdBy: agent.id }, adminAuditActor(agent));
   }
 
   @Get(':merchantId/api-keys')

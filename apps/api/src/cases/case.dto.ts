@@ -223,6 +223,10 @@ export class ListCasesQueryDto {
   @IsString()
   @MaxLength(100)
   assigneeId?: string;
+  @ApiPropertyOptional({ description: "false: merchants' test-mode cases (made with their test helpers) instead of live ones, which are listed by default." })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  livemode?: 'true' | 'false';
   @ApiPropertyOptional({ description: 'true: cases an SLA breach escalated to supervisors; false: the others.' })
   @IsOptional()
   @IsIn(['true', 'false'])

@@ -50,6 +50,7 @@ export class CasesController {
       ...query,
       assigneeId: query.assigneeId === 'me' ? agent.id : query.assigneeId,
       escalated: query.escalated === undefined ? undefined : query.escalated === 'true',
+      livemode: query.livemode !== 'false',
       dueBefore: query.dueBefore ? new Date(query.dueBefore) : undefined,
     });
   }

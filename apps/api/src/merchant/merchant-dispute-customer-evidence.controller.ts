@@ -17,6 +17,6 @@ export class MerchantDisputeCustomerEvidenceController {
   @Get(':id/customer-evidence')
   @ApiOperation({ summary: "The customer's evidence files support shared with you (download: GET /v1/merchant/disputes/{id}/evidence/files/{fileId}/content)" })
   list(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.sharedEvidence.execute({ merchantId: merchant.id, caseId: id, caseKind: 'dispute' });
+    return this.sharedEvidence.execute({ merchant, caseId: id, caseKind: 'dispute' });
   }
 }

@@ -20,7 +20,7 @@ export class MerchantDisputeMessagesController {
   @ApiOperation({ summary: 'Messages between you and support on this dispute, oldest first' })
   @ApiOkResponse({ type: MerchantMessageListResponse })
   async list(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    const conversation = await this.listMessages.execute({ caseId: id }, { kind: 'merchant', id: merchant.id });
+    const conversation = await this.listMessages.execute({ caseId: id }, { kind: 'merchant', id: merchant.id, livemode: merchant.livemode });
     return { object: 'list', data: conversation.messages.map(toMerchantMessageView) };
   }
 
@@ -30,6 +30,8 @@ export class MerchantDisputeMessagesController {
   @ApiOperation({ summary: 'Write to support about this dispute (it lands in the agent inbox)' })
   @ApiOkResponse({ type: MerchantMessageResponse })
   async post(@Param('id') id: string, @Body() body: MerchantPostMessageDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return toMerchantMessageView(await this.postMessage.execute({ caseId: id, body: body.body, locale: body.locale }, { kind: 'merchant', id: merchant.id }));
+    return toMerchantMessageView(
+      await this.postMessage.execute({ caseId: id, body: body.body, locale: body.locale }, { kind: 'merchant', id: merchant.id, livemode: merchant.livemode }),
+    );
   }
 }

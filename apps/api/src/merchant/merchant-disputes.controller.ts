@@ -46,6 +46,7 @@ export class MerchantDisputesController {
   list(@Query() query: ListDisputesQueryDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listDisputes.execute({
       merchantId: merchant.id,
+      livemode: merchant.livemode,
       status: query.status,
       dueBefore: query.due_before,
       createdAfter: query.created_after,
@@ -59,14 +60,14 @@ export class MerchantDisputesController {
   @ApiOperation({ summary: 'A dispute: status, amount, reason, evidence_due_by, has_evidence, submission_count' })
   @ApiOkResponse({ type: MerchantDisputeResponse })
   get(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.getDispute.execute(merchant.id, id);
+    return this.getDispute.execute(merchant, id);
   }
 
   @Get(':id/decision')
   @ApiOperation({ summary: 'The decision (outcome null while undecided) and what was refunded' })
   @ApiOkResponse({ type: MerchantDecisionResponse })
   decision(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.getDecision.execute(merchant.id, id);
+    return this.getDecision.execute(merchant, id);
   }
 
   @Post(':id/accept')
@@ -75,14 +76,14 @@ export class MerchantDisputesController {
   @ApiOperation({ summary: 'Accept the dispute: the customer is refunded in full' })
   @ApiOkResponse({ type: MerchantDisputeResponse })
   accept(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.acceptDispute.execute(merchant.id, id);
+    return this.acceptDispute.execute(merchant, id);
   }
 
   @Get(':id/evidence')
   @ApiOperation({ summary: 'Staged (draft) and submitted evidence, with your files' })
   @ApiOkResponse({ type: EvidenceResponse })
   evidence(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.getEvidence.execute(merchant.id, id);
+    return this.getEvidence.execute(merchant, id);
   }
 
   @Post(':id/evidence')
@@ -91,7 +92,7 @@ export class MerchantDisputesController {
   @ApiOperation({ summary: 'Stage text evidence (absent fields are kept, null clears); only while a response is due' })
   @ApiOkResponse({ type: EvidenceResponse })
   stage(@Param('id') id: string, @Body() body: StageEvidenceDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.stageFields.execute({ merchantId: merchant.id, disputeId: id, fields: body });
+    return this.stageFields.execute({ merchantId: merchant.id, livemode: merchant.livemode, disputeId: id, fields: body });
   }
 
   @Post(':id/evidence/files')
@@ -107,14 +108,14 @@ export class MerchantDisputesController {
   @ApiOperation({ summary: 'Upload evidence files (multipart)' })
   @ApiOkResponse({ type: EvidenceResponse })
   upload(@Param('id') id: string, @UploadedEvidence() upload: EvidenceUpload, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.stageFiles.execute({ merchantId: merchant.id, disputeId: id, upload });
+    return this.stageFiles.execute({ merchantId: merchant.id, livemode: merchant.livemode, disputeId: id, upload });
   }
 
   @Delete(':id/evidence/files/:fileId')
   @ApiOperation({ summary: 'Remove a staged (not yet submitted) file' })
   @ApiOkResponse({ type: EvidenceResponse })
   removeFile(@Param('id') id: string, @Param('fileId') fileId: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.deleteFile.execute({ merchantId: merchant.id, disputeId: id, fileId });
+    return this.deleteFile.execute({ merchantId: merchant.id, livemode: merchant.livemode, disputeId: id, fileId });
   }
 
   @Get(':id/evidence/files/:fileId/content')
@@ -125,7 +126,7 @@ export class MerchantDisputesController {
     @CurrentMerchant() merchant: AuthenticatedMerchant,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'merchant', merchantId: merchant.id } });
+    const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'merchant', merchantId: merchant.id, livemode: merchant.livemode } });
     response.set(evidenceDownloadHeaders(file.filename));
     return new StreamableFile(file.stream, { type: file.contentType, length: file.sizeBytes });
   }
@@ -136,6 +137,6 @@ export class MerchantDisputesController {
   @ApiOperation({ summary: 'Submit the staged evidence (contests the dispute, or answers a request for information); it is locked afterwards' })
   @ApiOkResponse({ type: MerchantDisputeResponse })
   submit(@Param('id') id: string, @Body() body: SubmitEvidenceDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.submitEvidence.execute({ merchantId: merchant.id, disputeId: id, summary: body.summary });
+    return this.submitEvidence.execute({ merchantId: merchant.id, livemode: merchant.livemode, disputeId: id, summary: body.summary });
   }
 }

@@ -29,6 +29,7 @@ export class MerchantRefundRequestsController {
   list(@Query() query: ListRefundRequestsQueryDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listRequests.execute({
       merchantId: merchant.id,
+      livemode: merchant.livemode,
       status: query.status,
       createdAfter: query.created_after,
       createdBefore: query.created_before,
@@ -40,7 +41,7 @@ export class MerchantRefundRequestsController {
   @Get(':id')
   @ApiOperation({ summary: "A refund request: the customer's claim, the policy, what is refundable, respond_by, the decision" })
   get(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.getRequest.execute(merchant.id, id);
+    return this.getRequest.execute(merchant, id);
   }
 
   @Post(':id/approve')
@@ -48,7 +49,7 @@ export class MerchantRefundRequestsController {
   @Idempotent()
   @ApiOperation({ summary: 'Approve: refund everything the policy allows, or `amount` (a partial refund); the refund goes out through the wallet' })
   approve(@Param('id') id: string, @Body() body: ApproveRefundRequestDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.approveRequest.execute({ merchantId: merchant.id, refundRequestId: id, amount: body.amount, reason: body.reason });
+    return this.approveRequest.execute({ merchantId: merchant.id, livemode: merchant.livemode, refundRequestId: id, amount: body.amount, reason: body.reason });
   }
 
   @Post(':id/reject')
@@ -56,13 +57,13 @@ export class MerchantRefundRequestsController {
   @Idempotent()
   @ApiOperation({ summary: 'Reject with a reason; the customer may contest it once, and support then decides' })
   reject(@Param('id') id: string, @Body() body: RejectRefundRequestDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.rejectRequest.execute({ merchantId: merchant.id, refundRequestId: id, reason: body.reason });
+    return this.rejectRequest.execute({ merchantId: merchant.id, livemode: merchant.livemode, refundRequestId: id, reason: body.reason });
   }
 
   @Get(':id/customer-evidence')
   @ApiOperation({ summary: "The customer's evidence files support shared with you (only those)" })
   customerEvidence(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.sharedEvidence.execute({ merchantId: merchant.id, caseId: id, caseKind: 'refund_request' });
+    return this.sharedEvidence.execute({ merchant, caseId: id, caseKind: 'refund_request' });
   }
 
   @Get(':id/customer-evidence/:fileId/content')
@@ -73,7 +74,11 @@ export class MerchantRefundRequestsController {
     @CurrentMerchant() merchant: AuthenticatedMerchant,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'merchant', merchantId: merchant.id, caseKind: 'refund_request' } });
+    const file = await this.openFile.execute({
+      caseId: id,
+      fileId,
+      reader: { kind: 'merchant', merchantId: merchant.id, livemode: merchant.livemode, caseKind: 'refund_request' },
+    });
     response.set(evidenceDownloadHeaders(file.filename));
     return new StreamableFile(file.stream, { type: file.contentType, length: file.sizeBytes });
   }

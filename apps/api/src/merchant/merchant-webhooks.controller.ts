@@ -48,14 +48,17 @@ export class MerchantWebhooksController {
       'Deliveries are signed per Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256 of "id.timestamp.body">). Reject timestamps more than 5 minutes off. Retries with exponential backoff and jitter for about 3 days; a 410 Gone disables the endpoint.',
   })
   create(@Body() body: CreateWebhookEndpointDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.createEndpoint.execute({ merchantId: merchant.id, url: body.url, events: body.events, description: body.description }, merchantAuditActor(merchant));
+    return this.createEndpoint.execute(
+      { merchantId: merchant.id, livemode: merchant.livemode, url: body.url, events: body.events, description: body.description },
+      merchantAuditActor(merchant),
+    );
   }
 
   @Get('webhook-endpoints')
   @ApiOperation({ summary: 'Your webhook endpoints (without secrets)' })
   @ApiOkResponse({ type: WebhookEndpointListResponse })
   list(@CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.listEndpoints.execute(merchant.id);
+    return this.listEndpoints.execute(merchant);
   }
 
   @Post('webhook-endpoints/:id')
@@ -99,14 +102,14 @@ export class MerchantWebhooksController {
   @ApiOperation({ summary: 'Stop sending to an endpoint' })
   @ApiOkResponse({ type: WebhookEndpointResponse })
   remove(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.deleteEndpoint.execute(merchant.id, id, merchantAuditActor(merchant));
+    return this.deleteEndpoint.execute(merchant, id, merchantAuditActor(merchant));
   }
 
   @Get('webhook-deliveries')
   @ApiOperation({ summary: 'Deliveries, newest first, with every attempt' })
   @ApiOkResponse({ type: WebhookDeliveryListResponse })
   deliveries(@Query() query: ListDeliveriesQueryDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.listDeliveries.execute({ merchantId: merchant.id, endpointId: query.endpoint_id, eventId: query.event_id, limit: query.limit });
+    return this.listDeliveries.execute({ merchantId: merchant.id, livemode: merchant.livemode, endpointId: query.endpoint_id, eventId: query.event_id, limit: query.limit });
   }
 
   @Post('webhook-deliveries/:id/replay')
@@ -115,6 +118,6 @@ export class MerchantWebhooksController {
   @ApiOperation({ summary: 'Send a delivery again (same webhook-id and body, fresh retries)' })
   @ApiOkResponse({ type: WebhookDeliveryResponse })
   replay(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
-    return this.replayDelivery.execute(merchant.id, id);
+    return this.replayDelivery.execute(merchant, id);
   }
 }

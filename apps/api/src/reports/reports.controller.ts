@@ -56,6 +56,7 @@ export class CaseExportController {
         assigneeId: filters.assigneeId === 'me' ? agent.id : filters.assigneeId,
         escalated: filters.escalated === undefined ? undefined : filters.escalated === 'true',
         dueBefore: filters.dueBefore ? new Date(filters.dueBefore) : undefined,
+        livemode: filters.livemode !== 'false',
       }),
     );
   }

@@ -16,8 +16,17 @@ import { setNextDeadline } from '../transition-recorder';
 /**
  * `notDueUntil`: the job came before the row's due time; nothing happened and it must come back then.
  * `refused`: the refund ledger refused the decision the deadline would take (see refuseDecision).
+ * `held`: the deadline's case runs on a test clock; only advancing that clock fires it (its job may park).
  */
-export type FireDeadlineOutcome = 'fired' | 'stale' | 'refused' | 'already-settled' | 'missing' | { notDueUntil: Date };
+export type FireDeadlineOutcome = 'fired' | 'stale' | 'refused' | 'already-settled' | 'missing' | 'held' | { notDueUntil: Date };
+
+export interface FireDeadlineOptions {
+  /**
+   * The test clock's time, when advancing a test clock fires the deadline: the firing happens at
+   * that instant (decisions, SLA and new deadlines are computed at it). Jobs never pass it.
+   */
+  at?: Date;
+}
 
 /**
  * Delivers a due deadline through the same transactional path as any event. Idempotent: the
@@ -33,13 +42,17 @@ export class FireDeadline {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(deadlineId: string): Promise<FireDeadlineOutcome> {
+  async execute(deadlineId: string, options: FireDeadlineOptions = {}): Promise<FireDeadlineOutcome> {
     const peek = await this.sla.peekDeadline(this.em, deadlineId);
     if (!peek) return 'missing';
+    // A test clock's deadline fires only when the clock is advanced past it, never by the wall clock.
+    if (peek.testClockId && !options.at) return peek.status === 'pending' ? 'held' : 'already-settled';
+    const at = options.at;
     // The row's due time decides, not the job's: a job delivered early (added with a wrong delay,
     // clocks apart, someone promoting it) must not end a window the merchant still has.
-    if (peek.status === 'pending' && peek.dueAt.getTime() > this.clock.now().getTime()) return { notDueUntil: peek.dueAt };
-    if (peek.clockReminder) return this.fireClockReminders(deadlineId, peek);
+    if (peek.status === 'pending' && peek.dueAt.getTime() > (at ?? this.clock.now()).getTime()) return { notDueUntil: peek.dueAt };
+    // The set-based sweep fires everything due by the wall clock; a test clock's reminder fires alone, below.
+    if (peek.clockReminder && !at) return this.fireClockReminders(deadlineId, peek);
     if (peek.status !== 'pending') return 'already-settled';
     let outcome: FireDeadlineOutcome = 'already-settled';
     const work = await this.em.transactional(async (em) => {
@@ -51,7 +64,7 @@ export class FireDeadline {
       const deadline = locked.live.find((candidate) => candidate.id === deadlineId && candidate.status === 'pending');
       if (!deadline) return null;
       const entity = locked.entity;
-      const now = this.clock.now();
+      const now = at ?? this.clock.now();
       if (deadline.kind === 'sla') {
         const firing = await this.sla.fireAlarm(em, locked, deadline, now);
         deadline.status = firing.fired ? 'fired' : 'stale';

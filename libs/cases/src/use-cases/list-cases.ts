@@ -13,6 +13,8 @@ export interface ListCasesQuery {
   priority?: Priority;
   channel?: Channel;
   merchantId?: string;
+  /** Live cases (true, the default) or merchants' test-mode cases (false): the queue never mixes the two. */
+  livemode?: boolean;
   /** An agent id, or `none` for unassigned cases. */
   assigneeId?: string;
   /** Only cases an SLA breach moved to the supervisors (true) or not (false). */
@@ -78,6 +80,8 @@ export function caseListConditions(query: Omit<ListCasesQuery, 'sort' | 'cursor'
   if (query.priority) add('c.priority = ?', query.priority);
   if (query.channel) add('c.channel = ?', query.channel);
   if (query.merchantId) add('c.merchant_id = ?', query.merchantId);
+  // Merchants' test-mode cases are apart from live ones: live unless asked for.
+  add('c.livemode = ?', query.livemode ?? true);
   if (query.assigneeId && query.assigneeId !== 'none' && !isUuid(query.assigneeId)) {
     throw new DomainError(DomainErrorCode.ValidationFailed, 'assigneeId must be an agent id, `me` or `none`.', {
       fields: [{ path: 'assigneeId', message: 'an agent id, me or none' }],

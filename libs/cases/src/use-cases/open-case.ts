@@ -21,6 +21,7 @@ import { currentRequestId } from '@app/observability';
 import { SlaTracker } from '@app/sla';
 import { normaliseTransactionRef, WalletCallError, WalletPort, type WalletTransaction } from '@app/wallet';
 import type { Actor } from '../actor';
+import { CaseClock } from '../case-clock';
 import { ContactBox } from '../customer-contact/contact-box';
 import { contactRecordFor, type CustomerInput } from '../customer-contact/customer-contact-record';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
@@ -43,6 +44,11 @@ export interface OpenCaseCommand {
   purchasedAt?: string | null;
   /** account_security only: a stolen account (the default) or a forgotten password. */
   securityReport?: SecurityReport | null;
+  /**
+   * A test-mode case (a merchant's test helpers): held against this simulated transaction instead
+   * of asking the wallet, never live, and on the test clock named (whose frozen time is its "now").
+   */
+  testMode?: { transaction: WalletTransaction; testClockId: string | null } | null;
 }
 
 /**
@@ -61,12 +67,14 @@ export class OpenCase {
     private readonly contactBox: ContactBox,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly caseClock: CaseClock,
   ) {}
 
   async execute(opening: OpenCaseCommand, actor: Actor): Promise<string> {
     const { command, ledger, transactionAt } = await this.heldAgainstWallet(opening);
     const definition = currentDefinition(command.kind);
-    const now = this.clock.now();
+    const testClockId = command.testMode?.testClockId ?? null;
+    const now = testClockId ? await this.caseClock.now(this.em, { testClockId }) : this.clock.now();
     if (command.kind === 'dispute') {
       const refusal = disputeFilingRefusal(
         { reason: command.reason ?? null, merchantId: command.merchantId ?? null, transactionAt: transactionAt ?? purchaseTime(command.purchasedAt) },
@@ -113,6 +121,8 @@ export class OpenCase {
           transactionRef: command.transactionRef ?? null,
           amountMinor: command.amount?.amountMinor ?? null,
           currency: command.amount?.currency ?? null,
+          livemode: !command.testMode,
+          testClockId,
           slaPolicyId: sla?.policy.id ?? null,
           createdAt: now,
           updatedAt: now,
@@ -157,7 +167,7 @@ export class OpenCase {
     if (!transactionRef) {
       throw new DomainError(DomainErrorCode.ValidationFailed, 'transactionRef is blank.', { fields: [{ path: 'transactionRef', message: 'must not be blank' }] });
     }
-    const transaction = await this.lookUp(transactionRef);
+    const transaction = command.testMode ? command.testMode.transaction : await this.lookUp(transactionRef);
     const matched = matchTransaction({ amount: command.amount, merchantId: command.merchantId }, transaction);
     return {
       command: { ...command, transactionRef, amount: matched.amount, merchantId: matched.merchantId },

@@ -98,7 +98,9 @@ export class ReconcileRefunds {
     const rows = await em.getConnection().execute<OurRefundRow[]>(
       `select r.idempotency_key, r.case_id, c.transaction_ref, r.status, r.amount_minor, r.currency
          from refunds r join cases c on c.id = r.case_id
-        where r.idempotency_key is not null and r.created_at >= ? and r.created_at < ?`,
+        where r.idempotency_key is not null and r.created_at >= ? and r.created_at < ?
+          -- test-mode refunds are simulated: the wallet never saw them, so there is nothing to match
+          and c.livemode`,
       [from, to],
     );
     return rows.map(ourRecord);

@@ -1,11 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { AdminAuditLog } from '@app/audit';
-import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AgentEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
 import { applyEvent, definitionFor, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
+import { CaseClock } from '../case-clock';
 import { APPROVAL_VERDICTS } from '../approvals/approval-verdicts';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
@@ -57,9 +58,9 @@ export class SendCaseEvent {
     private readonly em: EntityManager,
     private readonly dispatcher: PostCommitDispatcher,
     private readonly sla: SlaTracker,
-    @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AdminAuditLog,
+    private readonly caseClock: CaseClock,
   ) {}
 
   async execute(command: SendCaseEventCommand, actor: Actor): Promise<SentCaseEvent> {
@@ -84,7 +85,8 @@ export class SendCaseEvent {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
     const locked = await lockCaseWithLiveDeadlines(em, caseId);
     if (!locked) throw caseNotFound(caseId);
-    if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, this.clock.now());
+    // The case's own time: a test case on a test clock lives at the clock's frozen time.
+    if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, await this.caseClock.now(em, locked.entity));
     return locked;
   }
 
@@ -98,7 +100,7 @@ export class SendCaseEvent {
     const proposal = (entity.snapshot as { context?: { proposal?: unknown } }).context?.proposal ?? null;
     const transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
     if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(em, entity);
-    const now = this.clock.now();
+    const now = await this.caseClock.now(em, entity);
     const work = await writeTransition(em, this.sla, locked, transition, actor, now);
     this.auditApproval(em, entity, transition, proposal, actor, now);
     return { entity, work: { ...work, now }, actor };

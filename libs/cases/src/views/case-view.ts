@@ -87,6 +87,10 @@ export interface CaseSummaryView {
   subject: string;
   customer: { id: string; name: string | null };
   merchantId: string | null;
+  /** False for a test-mode case (a merchant's test helpers made it): no real money, customer or wallet is involved. */
+  livemode: boolean;
+  /** The test clock whose time the test case lives on, if any. */
+  testClockId: string | null;
   transactionRef: string | null;
   amount: { amountMinor: number; currency: string } | null;
   assignee: { id: string; displayName: string } | null;
@@ -152,6 +156,8 @@ export function toSummaryView(entity: CaseEntity): CaseSummaryView {
     subject: entity.subject,
     customer: { id: entity.customerId, name: entity.customerName },
     merchantId: entity.merchantId,
+    livemode: entity.livemode,
+    testClockId: entity.testClockId,
     transactionRef: entity.transactionRef,
     amount: entity.amountMinor === null || entity.currency === null ? null : { amountMinor: Number(entity.amountMinor), currency: entity.currency },
     assignee: entity.assignee ? { id: entity.assignee.id, displayName: entity.assignee.displayName } : null,

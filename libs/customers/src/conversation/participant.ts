@@ -6,7 +6,7 @@ import { DomainError, DomainErrorCode } from '@app/domain';
  * Who reads or writes a conversation. Agents see every case; a customer only their own cases and a
  * merchant only their own disputes, each only their side of the conversation.
  */
-export type ConversationParticipant = { kind: 'agent'; id: string } | { kind: 'customer'; id: string } | { kind: 'merchant'; id: string };
+export type ConversationParticipant = { kind: 'agent'; id: string } | { kind: 'customer'; id: string } | { kind: 'merchant'; id: string; livemode: boolean };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,7 +14,13 @@ export type ConversationCase = Pick<CaseEntity, 'id' | 'kind' | 'state' | 'subje
 
 /** Loads the case the participant may see; any other case is the same 404 as one that does not exist. */
 export async function findCaseFor(em: EntityManager, participant: ConversationParticipant, caseId: string): Promise<ConversationCase> {
-  const scope = participant.kind === 'customer' ? { customerId: participant.id } : participant.kind === 'merchant' ? { kind: 'dispute' as const, merchantId: participant.id } : {};
+  const scope =
+    participant.kind === 'customer'
+      ? { customerId: participant.id }
+      : participant.kind === 'merchant'
+        ? // A test key reaches only test disputes, a live key only live ones.
+          { kind: 'dispute' as const, merchantId: participant.id, livemode: participant.livemode }
+        : {};
   const found = UUID.test(caseId)
     ? await em.findOne(
         CaseEntity,

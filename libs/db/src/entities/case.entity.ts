@@ -18,7 +18,9 @@ export class CaseEntity {
     | 'assignee'
     | 'nextDeadlineAt'
     | 'slaPolicyId'
-    | 'escalatedAt';
+    | 'escalatedAt'
+    | 'livemode'
+    | 'testClockId';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -92,6 +94,14 @@ export class CaseEntity {
   /** Earliest pending deadline, kept in the same transaction as the deadlines, for queue sorting. */
   @Property({ type: 'timestamptz', nullable: true })
   nextDeadlineAt: Date | null = null;
+
+  /** False for a test-mode case (opened with a merchant's test key): no real money moves for it. */
+  @Property({ type: 'boolean' })
+  livemode: boolean = true;
+
+  /** The test clock whose frozen time is this test case's "now" (its deadlines fire when the clock is advanced). */
+  @Property({ type: 'uuid', nullable: true })
+  testClockId: string | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -7,7 +7,7 @@ import { OutboxEntity } from './outbox.entity';
 import { RefundEntity } from './refund.entity';
 import { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity } from './refund-ledger.entity';
 import { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity } from './sla.entity';
-import { MerchantApiKeyEntity, MerchantEntity, MerchantRefundPolicyEntity } from './merchant.entity';
+import { MerchantApiKeyEntity, MerchantEntity, MerchantRefundPolicyEntity, TestClockEntity } from './merchant.entity';
 import { EvidenceFileEntity, EvidenceSubmissionEntity } from './evidence.entity';
 import { WalletAccountActionEntity, WalletEventReceivedEntity } from './wallet.entity';
 import { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity } from './customer-notification.entity';
@@ -22,13 +22,14 @@ export {
   MerchantApiKeyEntity,
   MerchantEntity,
   MerchantRefundPolicyEntity,
+  TestClockEntity,
   EvidenceFileEntity,
   EvidenceSubmissionEntity,
   WebhookAttemptEntity,
   WebhookDeliveryEntity,
   WebhookEndpointEntity,
 };
-export type { ApiKeyKind } from './merchant.entity';
+export type { ApiKeyKind, TestClockStatus } from './merchant.entity';
 export { CaseRatingEntity };
 export type { EvidenceParty, EvidenceSubmissionStatus } from './evidence.entity';
 export type { WebhookDeliveryStatus, WebhookEndpointStatus } from './webhook.entity';
@@ -60,6 +61,7 @@ export const ENTITIES = [
   MerchantEntity,
   MerchantApiKeyEntity,
   MerchantRefundPolicyEntity,
+  TestClockEntity,
   EvidenceSubmissionEntity,
   EvidenceFileEntity,
   WebhookEndpointEntity,

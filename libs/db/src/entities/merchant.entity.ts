@@ -23,7 +23,7 @@ export type ApiKeyKind = 'secret' | 'restricted';
 /** An API key: the database holds its SHA-256 and a visible prefix, never the key itself. */
 @Entity({ tableName: 'merchant_api_keys' })
 export class MerchantApiKeyEntity {
-  [OptionalProps]?: 'name' | 'createdBy' | 'createdAt' | 'lastUsedAt' | 'revokedAt';
+  [OptionalProps]?: 'name' | 'createdBy' | 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'livemode';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -36,6 +36,10 @@ export class MerchantApiKeyEntity {
 
   @Property({ type: 'text', nullable: true })
   name: string | null = null;
+
+  /** A test key (`sk_test_`, `rk_test_`) sees and makes only test-mode data. */
+  @Property({ type: 'boolean' })
+  livemode: boolean = true;
 
   @Property({ type: 'text' })
   prefix!: string;
@@ -76,6 +80,38 @@ export class MerchantRefundPolicyEntity {
   /** Kept back from every refund, in the purchase currency's minor units. */
   @Property({ type: new BigIntType('number') })
   nonRefundableFeeMinor!: number;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
+}
+
+export type TestClockStatus = 'ready' | 'advancing';
+
+/**
+ * A merchant's test clock (Stripe's): frozen time that moves only when the merchant advances it.
+ * Test cases opened on it take it as their "now", and their deadlines fire as it passes them.
+ */
+@Entity({ tableName: 'test_clocks' })
+export class TestClockEntity {
+  [OptionalProps]?: 'name' | 'status' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  merchantId!: string;
+
+  @Property({ type: 'text', nullable: true })
+  name: string | null = null;
+
+  @Property({ type: 'timestamptz' })
+  frozenTime!: Date;
+
+  @Property({ type: 'text' })
+  status: TestClockStatus = 'ready';
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz' })
   updatedAt: Date = new Date();

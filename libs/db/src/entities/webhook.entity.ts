@@ -5,7 +5,7 @@ export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 @Entity({ tableName: 'webhook_endpoints' })
 export class WebhookEndpointEntity {
-  [OptionalProps]?: 'description' | 'status' | 'disabledReason' | 'failingSince' | 'createdAt' | 'updatedAt' | 'previousSecret' | 'previousSecretExpiresAt';
+  [OptionalProps]?: 'description' | 'status' | 'disabledReason' | 'failingSince' | 'createdAt' | 'updatedAt' | 'previousSecret' | 'previousSecretExpiresAt' | 'livemode';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -21,6 +21,10 @@ export class WebhookEndpointEntity {
 
   @Property({ type: 'json' })
   events!: string[];
+
+  /** A test-mode endpoint (made with a test key) receives only test cases' events, a live one only live ones. */
+  @Property({ type: 'boolean' })
+  livemode: boolean = true;
 
   /**
    * `whsec_…`: the signing key. Kept readable because every delivery is signed with it; shown to

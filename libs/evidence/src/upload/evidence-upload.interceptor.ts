@@ -266,7 +266,7 @@ export class EvidenceUploadInterceptor extends EvidenceUploadParser {
   protected override findCase(request: UploadRequest, em: EntityManager): Promise<CaseEntity> {
     const merchant = request.merchant;
     if (!merchant) throw new DomainError(DomainErrorCode.Unauthenticated, 'Send a valid API key.');
-    return findOwnedDispute(em, merchant.id, String(request.params.id));
+    return findOwnedDispute(em, merchant, String(request.params.id));
   }
 
   protected override refusalNow(request: UploadRequest, entity: CaseEntity): DomainError | null {

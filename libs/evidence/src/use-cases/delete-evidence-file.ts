@@ -17,9 +17,9 @@ export class DeleteEvidenceFile {
     private readonly storage: EvidenceStorage,
   ) {}
 
-  async execute(command: { merchantId: string; disputeId: string; fileId: string }): Promise<EvidenceView> {
+  async execute(command: { merchantId: string; livemode: boolean; disputeId: string; fileId: string }): Promise<EvidenceView> {
     const storageKey = await this.em.fork().transactional(async (em) => {
-      const dispute = await findOwnedDispute(em, command.merchantId, command.disputeId);
+      const dispute = await findOwnedDispute(em, { id: command.merchantId, livemode: command.livemode }, command.disputeId);
       const file = UUID.test(command.fileId)
         ? await em.findOne(EvidenceFileEntity, { id: command.fileId, caseId: dispute.id, uploadedByKind: 'merchant', uploadedById: command.merchantId })
         : null;

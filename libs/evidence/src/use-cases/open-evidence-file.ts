@@ -30,14 +30,14 @@ export class OpenEvidenceFile {
   async execute(command: {
     caseId: string;
     fileId: string;
-    /** A merchant reads through a dispute (the default) or a refund request of theirs. */
-    reader: { kind: 'agent' } | { kind: 'merchant'; merchantId: string; caseKind?: 'dispute' | 'refund_request' };
+    /** A merchant reads through a dispute (the default) or a refund request of theirs, in the mode of its key. */
+    reader: { kind: 'agent' } | { kind: 'merchant'; merchantId: string; livemode: boolean; caseKind?: 'dispute' | 'refund_request' };
   }): Promise<EvidenceFileDownload> {
     const em = this.em.fork();
     const notFound = new DomainError(DomainErrorCode.NotFound, `No evidence file ${command.fileId}.`);
     if (command.reader.kind === 'merchant') {
       const findOwned = command.reader.caseKind === 'refund_request' ? findOwnedRefundRequest : findOwnedDispute;
-      await findOwned(em, command.reader.merchantId, command.caseId);
+      await findOwned(em, { id: command.reader.merchantId, livemode: command.reader.livemode }, command.caseId);
     }
     if (!UUID.test(command.fileId) || !UUID.test(command.caseId)) throw notFound;
     const file = await em.findOne(

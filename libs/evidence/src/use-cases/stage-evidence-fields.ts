@@ -7,6 +7,8 @@ import { loadEvidenceView, lockDraft, type EvidenceView } from '../evidence-view
 
 export interface StageEvidenceFieldsCommand {
   merchantId: string;
+  /** The key's mode: a test key reaches only test disputes. */
+  livemode: boolean;
   disputeId: string;
   /** A string sets the field, null clears it, an absent field is left as it is. */
   fields: Partial<Record<EvidenceTextField, string | null>>;
@@ -22,7 +24,7 @@ export class StageEvidenceFields {
 
   async execute(command: StageEvidenceFieldsCommand): Promise<EvidenceView> {
     await this.em.fork().transactional(async (em) => {
-      const dispute = await findOwnedDispute(em, command.merchantId, command.disputeId);
+      const dispute = await findOwnedDispute(em, { id: command.merchantId, livemode: command.livemode }, command.disputeId);
       if (!evidenceEventFor(dispute)) throw evidenceLocked(command.disputeId);
       const now = this.clock.now();
       const draft = await lockDraft(em, dispute.id, command.merchantId, now);

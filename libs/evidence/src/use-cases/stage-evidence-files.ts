@@ -14,6 +14,8 @@ import type { EvidenceUpload } from '../upload/evidence-upload.interceptor';
 
 export interface StageEvidenceFilesCommand {
   merchantId: string;
+  /** The key's mode: a test key reaches only test disputes. */
+  livemode: boolean;
   disputeId: string;
   upload: EvidenceUpload;
 }
@@ -55,7 +57,7 @@ export class StageEvidenceFiles {
     const stored: string[] = [];
     try {
       await this.em.fork().transactional(async (em) => {
-        const dispute = await findOwnedDispute(em, command.merchantId, command.disputeId);
+        const dispute = await findOwnedDispute(em, { id: command.merchantId, livemode: command.livemode }, command.disputeId);
         if (!evidenceEventFor(dispute)) throw evidenceLocked(command.disputeId);
         const now = this.clock.now();
         // The draft's row lock also serialises concurrent uploads to the case, so the total holds.

@@ -10,6 +10,8 @@ import { evidenceEventFor, evidenceLocked } from '../evidence-rules';
 
 export interface SubmitEvidenceCommand {
   merchantId: string;
+  /** The key's mode: a test key reaches only test disputes. */
+  livemode: boolean;
   disputeId: string;
   /** What the merchant says in one paragraph; a list of what was staged when absent. */
   summary?: string;
@@ -31,7 +33,7 @@ export class SubmitEvidence {
   ) {}
 
   async execute(command: SubmitEvidenceCommand): Promise<MerchantDisputeView> {
-    const dispute = await findOwnedDispute(this.em.fork(), command.merchantId, command.disputeId);
+    const dispute = await findOwnedDispute(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.disputeId);
     const eventType = evidenceEventFor(dispute);
     if (!eventType) throw evidenceLocked(command.disputeId);
     const actor = { kind: 'merchant' as const, id: command.merchantId };
@@ -46,7 +48,7 @@ export class SubmitEvidence {
       return this.sendCaseEvent.apply(em, locked, { caseId: dispute.id, event: { type: eventType, summary } }, actor);
     });
     await this.sendCaseEvent.publish(applied);
-    return getMerchantDisputeView(this.em.fork(), command.merchantId, command.disputeId);
+    return getMerchantDisputeView(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.disputeId);
   }
 
   /** Numbers and locks the staged draft; returns the event's summary (what the merchant wrote, or a list of what was staged). */

@@ -11,6 +11,8 @@ export interface AuthenticatedMerchant {
   id: string;
   keyId: string;
   keyKind: ApiKeyKind;
+  /** False for a test key: every merchant read and write is then scoped to test-mode data only. */
+  livemode: boolean;
 }
 
 type MerchantRequest = Request & { merchant?: AuthenticatedMerchant; idempotencyScope?: string };
@@ -67,8 +69,9 @@ export class MerchantAuthGuard implements CanActivate {
     if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
       await em.nativeUpdate(MerchantApiKeyEntity, { id: apiKey.id }, { lastUsedAt: now });
     }
-    request.merchant = { id: merchant.id, keyId: apiKey.id, keyKind: apiKey.kind };
-    request.idempotencyScope = `merchant:${merchant.id}`;
+    request.merchant = { id: merchant.id, keyId: apiKey.id, keyKind: apiKey.kind, livemode: apiKey.livemode };
+    // Test and live keys never share idempotency keys, as they share no other data.
+    request.idempotencyScope = apiKey.livemode ? `merchant:${merchant.id}` : `merchant:${merchant.id}:test`;
     return true;
   }
 }

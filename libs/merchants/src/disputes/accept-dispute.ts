@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { SendCaseEvent } from '@app/cases';
-import { findOwnedDispute, getMerchantDisputeView, type MerchantDisputeView } from './merchant-dispute-view';
+import { findOwnedDispute, getMerchantDisputeView, type MerchantDisputeView, type MerchantScope } from './merchant-dispute-view';
 
 /**
  * The merchant concedes: MERCHANT_ACCEPT through the engine's one command path, so the machine
@@ -14,9 +14,9 @@ export class AcceptDispute {
     private readonly sendCaseEvent: SendCaseEvent,
   ) {}
 
-  async execute(merchantId: string, disputeId: string): Promise<MerchantDisputeView> {
-    await findOwnedDispute(this.em.fork(), merchantId, disputeId);
-    await this.sendCaseEvent.execute({ caseId: disputeId, event: { type: 'MERCHANT_ACCEPT' } }, { kind: 'merchant', id: merchantId });
-    return getMerchantDisputeView(this.em.fork(), merchantId, disputeId);
+  async execute(merchant: MerchantScope, disputeId: string): Promise<MerchantDisputeView> {
+    await findOwnedDispute(this.em.fork(), merchant, disputeId);
+    await this.sendCaseEvent.execute({ caseId: disputeId, event: { type: 'MERCHANT_ACCEPT' } }, { kind: 'merchant', id: merchant.id });
+    return getMerchantDisputeView(this.em.fork(), merchant, disputeId);
   }
 }

@@ -5,6 +5,8 @@ import { queryMerchantDisputes, type MerchantDisputeStatus, type MerchantDispute
 
 export interface ListMerchantDisputesQuery {
   merchantId: string;
+  /** The key's mode: test keys list only test disputes, live keys only live ones. */
+  livemode: boolean;
   status?: MerchantDisputeStatus;
   dueBefore?: string;
   createdAfter?: string;
@@ -48,6 +50,7 @@ export class ListMerchantDisputes {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
     const views = await queryMerchantDisputes(this.em.fork(), {
       merchantId: query.merchantId,
+      livemode: query.livemode,
       status: query.status,
       dueBefore: query.dueBefore,
       createdAfter: query.createdAfter,

@@ -16,9 +16,20 @@ import {
 export const MERCHANT_DISPUTE_STATUSES = ['warning_under_review', 'warning_closed', 'needs_response', 'under_review', 'won', 'lost'] as const;
 export type MerchantDisputeStatus = (typeof MERCHANT_DISPUTE_STATUSES)[number];
 
+/**
+ * Whose data a merchant request may touch: the key's merchant, in the key's mode. A test key sees
+ * only test-mode cases and a live key only live ones, each the same 404 as a missing case to the other.
+ */
+export interface MerchantScope {
+  id: string;
+  livemode: boolean;
+}
+
 export interface MerchantDisputeView {
   id: string;
   object: 'dispute';
+  /** False for a test-mode dispute (Stripe's flag). */
+  livemode: boolean;
   status: MerchantDisputeStatus;
   /** Minor units (fen). */
   amount: number;
@@ -74,6 +85,7 @@ const DUE_SQL = `(select min(d.due_at) from deadlines d where d.case_id = c.id a
 
 export interface MerchantDisputeFilter {
   merchantId: string;
+  livemode: boolean;
   id?: string;
   status?: MerchantDisputeStatus;
   dueBefore?: string;
@@ -103,8 +115,8 @@ export function disputeNotFound(id: string): DomainError {
 
 /** The merchant's disputes, newest first, keyset-paginated on (created, id). */
 export async function queryMerchantDisputes(em: EntityManager, filter: MerchantDisputeFilter): Promise<MerchantDisputeView[]> {
-  const where = [`c.kind = 'dispute'`, 'c.merchant_id = ?'];
-  const params: unknown[] = [filter.merchantId];
+  const where = [`c.kind = 'dispute'`, 'c.merchant_id = ?', 'c.livemode = ?'];
+  const params: unknown[] = [filter.merchantId, filter.livemode];
   if (filter.id) {
     if (!UUID.test(filter.id)) return [];
     where.push('c.id = ?');
@@ -183,7 +195,7 @@ function toView(entity: CaseEntity, row: Row, evidenceItems: string[]): Merchant
 }
 
 /** The case's fields that never change after it was opened. */
-export type DisputeIdentity = Pick<CaseEntity, 'id' | 'kind' | 'machineVersion' | 'transactionRef' | 'createdAt'>;
+export type DisputeIdentity = Pick<CaseEntity, 'id' | 'kind' | 'machineVersion' | 'transactionRef' | 'createdAt' | 'livemode'>;
 
 /** The view from its parts: the live case (the API) and a case as it was at an event (webhooks) share it. */
 export function disputeView(
@@ -199,6 +211,7 @@ export function disputeView(
   return {
     id: identity.id,
     object: 'dispute',
+    livemode: identity.livemode,
     status: at.status,
     amount: context.amount.amountMinor,
     currency: context.amount.currency,
@@ -237,15 +250,15 @@ export function evidenceDueByOf(state: string, deadlines: ReadonlyArray<{ name: 
   return due.length ? new Date(Math.min(...due)) : null;
 }
 
-export async function getMerchantDisputeView(em: EntityManager, merchantId: string, disputeId: string): Promise<MerchantDisputeView> {
-  const [view] = await queryMerchantDisputes(em, { merchantId, id: disputeId, limit: 1 });
+export async function getMerchantDisputeView(em: EntityManager, merchant: MerchantScope, disputeId: string): Promise<MerchantDisputeView> {
+  const [view] = await queryMerchantDisputes(em, { merchantId: merchant.id, livemode: merchant.livemode, id: disputeId, limit: 1 });
   if (!view) throw disputeNotFound(disputeId);
   return view;
 }
 
-/** Loads a dispute only if it belongs to the merchant; anything else is the same 404. */
-export async function findOwnedDispute(em: EntityManager, merchantId: string, disputeId: string): Promise<CaseEntity> {
-  const entity = UUID.test(disputeId) ? await em.findOne(CaseEntity, { id: disputeId, kind: 'dispute', merchantId }) : null;
+/** Loads a dispute only if it belongs to the merchant, in the key's mode; anything else is the same 404. */
+export async function findOwnedDispute(em: EntityManager, merchant: MerchantScope, disputeId: string): Promise<CaseEntity> {
+  const entity = UUID.test(disputeId) ? await em.findOne(CaseEntity, { id: disputeId, kind: 'dispute', merchantId: merchant.id, livemode: merchant.livemode }) : null;
   if (!entity) throw disputeNotFound(disputeId);
   return entity;
 }

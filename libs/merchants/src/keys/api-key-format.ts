@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyKind } from '@app/db';
 
-const PREFIX_OF: Record<ApiKeyKind, string> = { secret: 'sk_live_', restricted: 'rk_live_' };
+const KIND_PREFIX: Record<ApiKeyKind, string> = { secret: 'sk', restricted: 'rk' };
+
+/** Stripe's prefixes: `sk_live_`/`rk_live_` for live keys, `sk_test_`/`rk_test_` for test-mode keys. */
+function prefixOf(kind: ApiKeyKind, livemode: boolean): string {
+  return `${KIND_PREFIX[kind]}_${livemode ? 'live' : 'test'}_`;
+}
 /** How much of a key stays visible in lists: enough to tell keys apart, far too little to use. */
 const VISIBLE_CHARS = 12;
 
@@ -15,8 +20,8 @@ export interface GeneratedApiKey {
  * 192 random bits: a key is never guessed, so a fast unsalted SHA-256 is enough to store it
  * (unlike passwords, there is no small space to brute-force).
  */
-export function generateApiKey(kind: ApiKeyKind): GeneratedApiKey {
-  const key = `${PREFIX_OF[kind]}${randomBytes(24).toString('base64url')}`;
+export function generateApiKey(kind: ApiKeyKind, livemode = true): GeneratedApiKey {
+  const key = `${prefixOf(kind, livemode)}${randomBytes(24).toString('base64url')}`;
   return { key, prefix: key.slice(0, VISIBLE_CHARS), hash: hashApiKey(key) };
 }
 
@@ -25,5 +30,5 @@ export function hashApiKey(key: string): string {
 }
 
 export function looksLikeApiKey(value: string): boolean {
-  return /^(sk|rk)_live_[A-Za-z0-9_-]{32}$/.test(value);
+  return /^(sk|rk)_(live|test)_[A-Za-z0-9_-]{32}$/.test(value);
 }

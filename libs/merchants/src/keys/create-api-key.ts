@@ -11,6 +11,8 @@ import { toApiKeyView, type ApiKeyView } from './views';
 export interface CreateApiKeyCommand {
   merchantId: string;
   kind: ApiKeyKind;
+  /** False: a test-mode key (`sk_test_`/`rk_test_`), which sees and makes only test data. Live by default. */
+  livemode?: boolean;
   name?: string;
   /** The admin who asked for it; absent when a tool (the demo seed) creates it. */
   createdBy?: string;
@@ -33,11 +35,13 @@ export class CreateApiKey {
     const em = this.em.fork();
     const merchant = await em.findOne(MerchantEntity, { id: command.merchantId, active: true });
     if (!merchant) throw new DomainError(DomainErrorCode.NotFound, `No active merchant ${command.merchantId}.`, { merchantId: command.merchantId });
-    const generated = generateApiKey(command.kind);
+    const livemode = command.livemode ?? true;
+    const generated = generateApiKey(command.kind, livemode);
     const entity = em.create(MerchantApiKeyEntity, {
       id: randomUUID(),
       merchantId: merchant.id,
       kind: command.kind,
+      livemode,
       name: command.name ?? null,
       prefix: generated.prefix,
       keyHash: generated.hash,
@@ -50,7 +54,7 @@ export class CreateApiKey {
         actor,
         action: 'merchant_api_key.created',
         target: { type: 'merchant_api_key', id: entity.id },
-        details: { merchantId: merchant.id, kind: entity.kind, name: entity.name, prefix: entity.prefix },
+        details: { merchantId: merchant.id, kind: entity.kind, livemode, name: entity.name, prefix: entity.prefix },
       },
       entity.createdAt,
     );

@@ -11,6 +11,8 @@ export interface ApiKeyView {
   id: string;
   merchantId: string;
   kind: 'secret' | 'restricted';
+  /** False for a test-mode key (`sk_test_`/`rk_test_`). */
+  livemode: boolean;
   name: string | null;
   /** The first characters of the key, e.g. `sk_live_AbCd`, to recognise it. */
   prefix: string;
@@ -30,6 +32,7 @@ export const toApiKeyView = (key: MerchantApiKeyEntity): ApiKeyView => ({
   id: key.id,
   merchantId: key.merchantId,
   kind: key.kind,
+  livemode: key.livemode,
   name: key.name,
   prefix: key.prefix,
   createdAt: key.createdAt.toISOString(),

@@ -5,6 +5,7 @@ import { getMerchantRefundRequestView, type MerchantRefundRequestView } from './
 
 export interface ApproveRefundRequestCommand {
   merchantId: string;
+  livemode: boolean;
   refundRequestId: string;
   /** Minor units; absent: everything the policy allows (the amount less the fee). */
   amount?: number;
@@ -31,7 +32,7 @@ export class ApproveRefundRequest {
   ) {}
 
   async execute(command: ApproveRefundRequestCommand): Promise<MerchantRefundRequestView> {
-    const view = await getMerchantRefundRequestView(this.em.fork(), command.merchantId, command.refundRequestId);
+    const view = await getMerchantRefundRequestView(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.refundRequestId);
     const reason = command.reason ?? DEFAULT_REASON;
     // The full amount named explicitly is a full refund; anything else is a partial one the catalogue judges.
     const event =
@@ -39,6 +40,6 @@ export class ApproveRefundRequest {
         ? { type: 'APPROVE_FULL_REFUND', reason }
         : { type: 'APPROVE_PARTIAL_REFUND', amountMinor: command.amount, reason };
     await this.sendCaseEvent.execute({ caseId: command.refundRequestId, event }, { kind: 'merchant', id: command.merchantId });
-    return getMerchantRefundRequestView(this.em.fork(), command.merchantId, command.refundRequestId);
+    return getMerchantRefundRequestView(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.refundRequestId);
   }
 }

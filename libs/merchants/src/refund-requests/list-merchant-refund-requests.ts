@@ -5,6 +5,7 @@ import { queryMerchantRefundRequests, type MerchantRefundRequestStatus, type Mer
 
 export interface ListMerchantRefundRequestsQuery {
   merchantId: string;
+  livemode: boolean;
   status?: MerchantRefundRequestStatus;
   createdAfter?: string;
   createdBefore?: string;
@@ -28,6 +29,7 @@ export class ListMerchantRefundRequests {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
     const views = await queryMerchantRefundRequests(this.em.fork(), {
       merchantId: query.merchantId,
+      livemode: query.livemode,
       status: query.status,
       createdAfter: query.createdAfter,
       createdBefore: query.createdBefore,

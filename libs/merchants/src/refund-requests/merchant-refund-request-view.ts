@@ -1,3 +1,4 @@
+import type { MerchantScope } from '../disputes/merchant-dispute-view';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseEntity } from '@app/db';
 import { DomainError, DomainErrorCode, allowedEvents, definitionFor, maxRefundableMinor, restoreSnapshot, type RefundRequestContextV3 } from '@app/domain';
@@ -51,6 +52,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface MerchantRefundRequestFilter {
   merchantId: string;
+  /** The key's mode: test keys see test cases only, live keys live ones. */
+  livemode: boolean;
   id?: string;
   status?: MerchantRefundRequestStatus;
   createdAfter?: string;
@@ -72,8 +75,8 @@ export function refundRequestNotFound(id: string): DomainError {
 
 /** The merchant's refund requests, newest first, keyset-paginated on (created, id). */
 export async function queryMerchantRefundRequests(em: EntityManager, filter: MerchantRefundRequestFilter): Promise<MerchantRefundRequestView[]> {
-  const where = [`c.kind = 'refund_request'`, 'c.merchant_id = ?'];
-  const params: unknown[] = [filter.merchantId];
+  const where = [`c.kind = 'refund_request'`, 'c.merchant_id = ?', 'c.livemode = ?'];
+  const params: unknown[] = [filter.merchantId, filter.livemode];
   if (filter.id) {
     if (!UUID.test(filter.id)) return [];
     where.push('c.id = ?');
@@ -149,15 +152,15 @@ function toView(entity: CaseEntity, row: Row): MerchantRefundRequestView {
   };
 }
 
-export async function getMerchantRefundRequestView(em: EntityManager, merchantId: string, id: string): Promise<MerchantRefundRequestView> {
-  const [view] = await queryMerchantRefundRequests(em, { merchantId, id, limit: 1 });
+export async function getMerchantRefundRequestView(em: EntityManager, merchant: MerchantScope, id: string): Promise<MerchantRefundRequestView> {
+  const [view] = await queryMerchantRefundRequests(em, { merchantId: merchant.id, livemode: merchant.livemode, id, limit: 1 });
   if (!view) throw refundRequestNotFound(id);
   return view;
 }
 
 /** Loads a refund request only if it belongs to the merchant; anything else is the same 404. */
-export async function findOwnedRefundRequest(em: EntityManager, merchantId: string, id: string): Promise<CaseEntity> {
-  const entity = UUID.test(id) ? await em.findOne(CaseEntity, { id, kind: 'refund_request', merchantId }) : null;
+export async function findOwnedRefundRequest(em: EntityManager, merchant: MerchantScope, id: string): Promise<CaseEntity> {
+  const entity = UUID.test(id) ? await em.findOne(CaseEntity, { id, kind: 'refund_request', merchantId: merchant.id, livemode: merchant.livemode }) : null;
   if (!entity) throw refundRequestNotFound(id);
   return entity;
 }

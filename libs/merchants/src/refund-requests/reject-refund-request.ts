@@ -14,9 +14,9 @@ export class RejectRefundRequest {
     private readonly sendCaseEvent: SendCaseEvent,
   ) {}
 
-  async execute(command: { merchantId: string; refundRequestId: string; reason: string }): Promise<MerchantRefundRequestView> {
-    await findOwnedRefundRequest(this.em.fork(), command.merchantId, command.refundRequestId);
+  async execute(command: { merchantId: string; livemode: boolean; refundRequestId: string; reason: string }): Promise<MerchantRefundRequestView> {
+    await findOwnedRefundRequest(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.refundRequestId);
     await this.sendCaseEvent.execute({ caseId: command.refundRequestId, event: { type: 'REJECT', reason: command.reason } }, { kind: 'merchant', id: command.merchantId });
-    return getMerchantRefundRequestView(this.em.fork(), command.merchantId, command.refundRequestId);
+    return getMerchantRefundRequestView(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.refundRequestId);
   }
 }

@@ -30,15 +30,17 @@ export class CreateWebhookDeliveries {
     const em = this.em.fork();
     const theCase = await em.findOne(CaseEntity, { id: row.caseId });
     if (!theCase?.merchantId) return 0;
-    const endpoints = (await em.find(WebhookEndpointEntity, { merchantId: theCase.merchantId, status: 'enabled' })).filter(
+    const endpoints = (await em.find(WebhookEndpointEntity, { merchantId: theCase.merchantId, livemode: theCase.livemode, status: 'enabled' })).filter(
       (endpoint) => endpoint.events.includes(topic) || endpoint.events.includes(ALL_EVENTS),
     );
     if (endpoints.length > 0) {
       const eventId = `evt_${row.id.replace(/-/g, '')}`;
+      // `livemode: false` marks a test case's event (Stripe's flag); test endpoints receive only those.
       const body = JSON.stringify({
         id: eventId,
         type: topic,
         timestamp: row.createdAt.toISOString(),
+        livemode: theCase.livemode,
         data: { ...(await this.dataFor(em, theCase, momentOf(row.payload))), ...messageOf(row) },
       });
       const now = this.clock.now();
@@ -58,13 +60,13 @@ export class CreateWebhookDeliveries {
 
   private async dataFor(em: EntityManager, theCase: CaseEntity, moment: CaseMoment | null): Promise<Record<string, unknown>> {
     // A refund request as the merchant API shows it, so the merchant can answer it from the event.
-    if (theCase.kind === 'refund_request') return { object: await getMerchantRefundRequestView(em, theCase.merchantId!, theCase.id) };
+    if (theCase.kind === 'refund_request') return { object: await getMerchantRefundRequestView(em, { id: theCase.merchantId!, livemode: theCase.livemode }, theCase.id) };
     if (theCase.kind !== 'dispute') {
       return { object: theCase.kind, id: theCase.id, state: moment?.state ?? theCase.state, transaction_ref: theCase.transactionRef };
     }
     if (moment) return disputeAtMoment(em, theCase, moment);
     // Rows committed before moments were stored: the case as it is now is the best there is.
-    const dispute = await getMerchantDisputeView(em, theCase.merchantId!, theCase.id);
+    const dispute = await getMerchantDisputeView(em, { id: theCase.merchantId!, livemode: theCase.livemode }, theCase.id);
     return { object: dispute, decision: toDecisionView(dispute, theCase) };
   }
 }

@@ -1,10 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { WebhookAttemptEntity, WebhookDeliveryEntity } from '@app/db';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/db';
 import { UUID, endpointNotFound, toDeliveryView, type WebhookDeliveryView } from '../endpoints/views';
 
 export interface ListWebhookDeliveriesQuery {
   merchantId: string;
+  /** The key's mode: only deliveries to endpoints of that mode are listed. */
+  livemode: boolean;
   endpointId?: string;
   eventId?: string;
   limit?: number;
@@ -18,10 +20,12 @@ export class ListWebhookDeliveries {
   async execute(query: ListWebhookDeliveriesQuery): Promise<{ object: 'list'; data: WebhookDeliveryView[] }> {
     if (query.endpointId && !UUID.test(query.endpointId)) throw endpointNotFound(query.endpointId);
     const em = this.em.fork();
+    const ofMode = await em.find(WebhookEndpointEntity, { merchantId: query.merchantId, livemode: query.livemode }, { fields: ['id'] });
     const deliveries = await em.find(
       WebhookDeliveryEntity,
       {
         merchantId: query.merchantId,
+        endpointId: { $in: ofMode.map((endpoint) => endpoint.id) },
         ...(query.endpointId ? { endpointId: query.endpointId } : {}),
         ...(query.eventId ? { eventId: query.eventId } : {}),
       },

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
+import type { MerchantScope } from '@app/merchants';
 import { UUID, deliveryNotFound, toDeliveryView, type WebhookDeliveryView } from '../endpoints/views';
 import { DeliveryScheduler } from './delivery-scheduler';
 
@@ -19,11 +20,13 @@ export class ReplayWebhookDelivery {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(merchantId: string, deliveryId: string): Promise<WebhookDeliveryView> {
+  async execute(merchant: MerchantScope, deliveryId: string): Promise<WebhookDeliveryView> {
     const em = this.em.fork();
-    const delivery = UUID.test(deliveryId) ? await em.findOne(WebhookDeliveryEntity, { id: deliveryId, merchantId }) : null;
+    const delivery = UUID.test(deliveryId) ? await em.findOne(WebhookDeliveryEntity, { id: deliveryId, merchantId: merchant.id }) : null;
     if (!delivery) throw deliveryNotFound(deliveryId);
-    const endpoint = await em.findOneOrFail(WebhookEndpointEntity, { id: delivery.endpointId });
+    const endpoint = await em.findOne(WebhookEndpointEntity, { id: delivery.endpointId, livemode: merchant.livemode });
+    // A delivery of the other mode is the same 404 as a missing one.
+    if (!endpoint) throw deliveryNotFound(deliveryId);
     if (endpoint.status !== 'enabled') {
       throw new DomainError(DomainErrorCode.ValidationFailed, `The endpoint is ${endpoint.status}; enable it first (update it with disabled: false).`, {
         fields: [{ path: 'endpoint', message: endpoint.status }],

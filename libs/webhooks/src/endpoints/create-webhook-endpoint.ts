@@ -12,6 +12,8 @@ import { toEndpointView, type WebhookEndpointView } from './views';
 
 export interface CreateWebhookEndpointCommand {
   merchantId: string;
+  /** The key's mode: a test endpoint receives only test cases' events. */
+  livemode: boolean;
   url: string;
   events: string[];
   description?: string;
@@ -49,6 +51,7 @@ export class CreateWebhookEndpoint {
     const endpoint = em.create(WebhookEndpointEntity, {
       id,
       merchantId: command.merchantId,
+      livemode: command.livemode,
       url: url.toString(),
       description: command.description ?? null,
       events,
@@ -62,7 +65,7 @@ export class CreateWebhookEndpoint {
         actor,
         action: 'webhook_endpoint.created',
         target: { type: 'webhook_endpoint', id },
-        details: { merchantId: command.merchantId, origin: url.origin, events: endpoint.events },
+        details: { merchantId: command.merchantId, livemode: command.livemode, origin: url.origin, events: endpoint.events },
       },
       now,
     );

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AdminAuditLog, type AdminAuditActor } from '@app/audit';
 import { Clock } from '@app/config';
 import { WebhookEndpointEntity } from '@app/db';
+import type { MerchantScope } from '@app/merchants';
 import { UUID, endpointNotFound, toEndpointView, type WebhookEndpointView } from './views';
 
 /**
@@ -18,15 +19,22 @@ export class DeleteWebhookEndpoint {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(merchantId: string, endpointId: string, actor: AdminAuditActor): Promise<WebhookEndpointView> {
+  async execute(merchant: MerchantScope, endpointId: string, actor: AdminAuditActor): Promise<WebhookEndpointView> {
     const em = this.em.fork();
-    const endpoint = UUID.test(endpointId) ? await em.findOne(WebhookEndpointEntity, { id: endpointId, merchantId, status: { $ne: 'deleted' } }) : null;
+    const endpoint = UUID.test(endpointId)
+      ? await em.findOne(WebhookEndpointEntity, { id: endpointId, merchantId: merchant.id, livemode: merchant.livemode, status: { $ne: 'deleted' } })
+      : null;
     if (!endpoint) throw endpointNotFound(endpointId);
     endpoint.status = 'deleted';
     endpoint.updatedAt = this.clock.now();
     this.audit.record(
       em,
-      { actor, action: 'webhook_endpoint.deleted', target: { type: 'webhook_endpoint', id: endpoint.id }, details: { merchantId, origin: new URL(endpoint.url).origin } },
+      {
+        actor,
+        action: 'webhook_endpoint.deleted',
+        target: { type: 'webhook_endpoint', id: endpoint.id },
+        details: { merchantId: merchant.id, origin: new URL(endpoint.url).origin },
+      },
       endpoint.updatedAt,
     );
     await em.flush();

@@ -4,6 +4,8 @@ import { DomainError, DomainErrorCode } from '@app/domain';
 export interface WebhookEndpointView {
   id: string;
   object: 'webhook_endpoint';
+  /** False for a test-mode endpoint, which receives only test cases' events. */
+  livemode: boolean;
   url: string;
   description: string | null;
   events: string[];
@@ -31,6 +33,7 @@ export interface WebhookDeliveryView {
 export const toEndpointView = (endpoint: WebhookEndpointEntity): WebhookEndpointView => ({
   id: endpoint.id,
   object: 'webhook_endpoint',
+  livemode: endpoint.livemode,
   url: endpoint.url,
   description: endpoint.description,
   events: endpoint.events,

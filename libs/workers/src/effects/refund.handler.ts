@@ -60,7 +60,13 @@ export class RefundHandler implements EffectHandler {
     if (refund.status !== 'requested') return;
     const key = refund.idempotencyKey ?? idempotencyKey;
 
-    const theCase = await em.findOneOrFail(CaseEntity, { id: caseId }, { fields: ['transactionRef', 'kind'] });
+    const theCase = await em.findOneOrFail(CaseEntity, { id: caseId }, { fields: ['transactionRef', 'kind', 'livemode'] });
+    if (!theCase.livemode) {
+      // A test-mode case's transaction is simulated and never reaches the wallet: its refund settles
+      // at once through the same outcome path as a wallet's answer, so no real money ever moves.
+      await this.outcomes.refund(refund, { status: 'succeeded', walletRefundId: `test_re_${refund.id.replace(/-/g, '')}`, settledAt: null });
+      return;
+    }
     if (!theCase.transactionRef) {
       await this.outcomes.refund(refund, { status: 'failed', walletRefundId: null, failureReason: 'NO_TRANSACTION_REFERENCE: the case names no wallet transaction' });
       return;

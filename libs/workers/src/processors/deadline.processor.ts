@@ -9,6 +9,12 @@ import { runJob, withJobContext } from '@app/observability';
 import { DEADLINE_WORKER_RETENTION, QUEUES, isFinalFailure, jobNamesOf, type JobPayloads } from '@app/queues';
 
 const HANDLED = ['deadline.fire'];
+/**
+ * A test clock's deadline is fired by advancing the clock, not by its job; the job stays parked in
+ * the delayed set (so the reconciler, which re-adds missing or finished jobs of pending rows, leaves
+ * it alone) and looks again this much later.
+ */
+const TEST_CLOCK_PARK_MS = 24 * 3600_000;
 
 @Processor(QUEUES.deadlines, DEADLINE_WORKER_RETENTION)
 export class DeadlineProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -34,10 +40,10 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
     return runJob(job, async () => {
       // Each job gets its own EntityManager context; the global one is never used.
       const outcome = await RequestContext.create(this.orm.em, () => this.fireDeadline.execute(job.data.deadlineId));
-      if (typeof outcome === 'object') {
+      if (typeof outcome === 'object' || outcome === 'held') {
         // Early: the same job waits for the rest of the time (its id stays the row's, so the
         // reconciler still sees it), and DelayedError tells the worker it was not a failure.
-        await job.moveToDelayed(outcome.notDueUntil.getTime(), token);
+        await job.moveToDelayed(outcome === 'held' ? Date.now() + TEST_CLOCK_PARK_MS : outcome.notDueUntil.getTime(), token);
         throw new DelayedError();
       }
       return outcome;
