@@ -23,6 +23,14 @@ import { ListRefundMismatches } from './use-cases/list-refund-mismatches';
 import { ReconcileRefunds } from './use-cases/reconcile-refunds';
 import { ReceiveWalletEvent } from './use-cases/receive-wallet-event';
 import { RecordWalletOutcome } from './wallet/record-wallet-outcome';
+import { GetRelatedCases } from './case-links/get-related-cases';
+import { LinkCases } from './case-links/link-cases';
+import { MergeCase } from './case-links/merge-case';
+import { UnlinkCases } from './case-links/unlink-cases';
+import { DeleteSavedView } from './saved-views/delete-saved-view';
+import { ListSavedViews } from './saved-views/list-saved-views';
+import { SaveView } from './saved-views/save-view';
+import { UpdateSavedView } from './saved-views/update-saved-view';
 
 const USE_CASES = [
   ListApprovals,
@@ -43,6 +51,14 @@ const USE_CASES = [
   ReconcileRefunds,
   ListRefundMismatches,
   RevealCustomerContact,
+  GetRelatedCases,
+  LinkCases,
+  UnlinkCases,
+  MergeCase,
+  ListSavedViews,
+  SaveView,
+  UpdateSavedView,
+  DeleteSavedView,
 ];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */

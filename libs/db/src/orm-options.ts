@@ -13,6 +13,7 @@ import { Migration20261203130000SlaAlwaysOnCalendar } from './migrations/Migrati
 import { Migration20261203140000CustomerNotifications } from './migrations/Migration20261203140000CustomerNotifications';
 import { Migration20261203150000CustomerApi } from './migrations/Migration20261203150000CustomerApi';
 import { Migration20261203155000CaseMessagesAndMacros } from './migrations/Migration20261203155000CaseMessagesAndMacros';
+import { Migration20261203162900QueueViewsAndLinks } from './migrations/Migration20261203162900QueueViewsAndLinks';
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
 import { Migration20261203171000AgentTotp } from './migrations/Migration20261203171000AgentTotp';
 import { Migration20261203172000CaseLogChain } from './migrations/Migration20261203172000CaseLogChain';
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261203140000CustomerNotifications', class: Migration20261203140000CustomerNotifications },
   { name: 'Migration20261203150000CustomerApi', class: Migration20261203150000CustomerApi },
   { name: 'Migration20261203155000CaseMessagesAndMacros', class: Migration20261203155000CaseMessagesAndMacros },
+  { name: 'Migration20261203162900QueueViewsAndLinks', class: Migration20261203162900QueueViewsAndLinks },
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },
   { name: 'Migration20261203171000AgentTotp', class: Migration20261203171000AgentTotp },
   { name: 'Migration20261203172000CaseLogChain', class: Migration20261203172000CaseLogChain },

@@ -93,6 +93,15 @@ export enum DomainErrorCode {
   RefundExceedsTransaction = 'REFUND_EXCEEDS_TRANSACTION',
   /** The wallet did not answer (down, timing out, circuit open); nothing was written. */
   WalletUnavailable = 'WALLET_UNAVAILABLE',
+  /** A merge the rules refuse; `reason` says which (itself, another customer, a closed or merged case, a chain). */
+  MergeRefused = 'MERGE_REFUSED',
+  /** The duplicate has refunds requested, in flight or paid: its money must be settled on it, not merged away. */
+  MergeMoneyInvolved = 'MERGE_MONEY_INVOLVED',
+  /** A case cannot be linked to itself. */
+  LinkRefused = 'LINK_REFUSED',
+  SavedViewNotFound = 'SAVED_VIEW_NOT_FOUND',
+  /** The agent already has a saved view of this name (shared views are named apart by their owner). */
+  SavedViewNameTaken = 'SAVED_VIEW_NAME_TAKEN',
 }
 
 export interface FieldIssue {

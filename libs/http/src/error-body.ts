@@ -57,6 +57,11 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.MerchantMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.RefundExceedsTransaction]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.WalletUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [DomainErrorCode.MergeRefused]: HttpStatus.CONFLICT,
+  [DomainErrorCode.MergeMoneyInvolved]: HttpStatus.CONFLICT,
+  [DomainErrorCode.LinkRefused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.SavedViewNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.SavedViewNameTaken]: HttpStatus.CONFLICT,
 };
 
 /**
