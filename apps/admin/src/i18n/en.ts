@@ -449,6 +449,8 @@ export const en = {
     'mergeRefused.original_merged': 'the other case is itself a merged duplicate: merge into its original.',
     'mergeRefused.not_related': 'only cases of the same customer or the same transaction are merged.',
     'mergeRefused.unknown': 'the cases do not allow it.',
+    'queue.sort.nextDeadline': 'Next deadline first',
+    'queue.sort.createdAt': 'Newest first',
   },
   kinds: {
     dispute: 'Dispute',

@@ -443,6 +443,8 @@ export const zhCN: Dictionary = {
     'mergeRefused.original_merged': '另一案件本身是已合并的重复案件：请合并到其原案件。',
     'mergeRefused.not_related': '只能合并同一客户或同一交易的案件。',
     'mergeRefused.unknown': '案件状态不允许。',
+    'queue.sort.nextDeadline': '最近截止优先',
+    'queue.sort.createdAt': '最新优先',
   },
   kinds: {
     dispute: '交易争议',
