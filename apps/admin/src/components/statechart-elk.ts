@@ -62,8 +62,18 @@ export function textWidth(text: string, fontSize: number): number {
 
 type Elk = { layout(graph: ElkNode): Promise<ElkNode> };
 let elk: Promise<Elk> | undefined;
+/**
+ * In the browser ELK runs in a worker (a script of this bundle, which the CSP's worker-src 'self'
+ * allows), so laying out a large machine never blocks the page; where there are no workers (the
+ * component tests' jsdom) it runs in-process.
+ */
 function loadElk(): Promise<Elk> {
-  elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK() as unknown as Elk);
+  elk ??=
+    typeof Worker === 'undefined'
+      ? import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK() as unknown as Elk)
+      : Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?url')]).then(
+          ([{ default: ELK }, { default: workerUrl }]) => new ELK({ workerUrl }) as unknown as Elk,
+        );
   return elk;
 }
 
