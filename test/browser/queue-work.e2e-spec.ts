@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describeMachine } from '../../libs/domain/src/machines/describe-machine';
 import { allDefinitions } from '../../libs/domain/src/machines/registry';
 import { readabilityProblems, type DrawnEdge, type DrawnState } from '../../apps/admin/src/components/statechart-readability';
-import { artifactPath, buildAdminForTests, launchBrowser, type Browser } from '../support/browser';
+import { artifactPath, attributesOf, buildAdminForTests, launchBrowser, type Browser } from '../support/browser';
 import { disputeBody, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -40,8 +40,7 @@ describe('working the queue in a real browser', () => {
     await page.getByTestId(testId).click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).first().click();
   };
-  const rowIds = async (page: Page) =>
-    page.locator('[data-testid="queue-table"] tbody tr[data-row-key]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-row-key')));
+  const rowIds = (page: Page) => attributesOf(page.locator('[data-testid="queue-table"] tbody tr[data-row-key]'), 'data-row-key');
 
   const scenarios = [
     {
@@ -173,12 +172,21 @@ describe('working the queue in a real browser', () => {
         const largest = descriptions.reduce((a, b) => (b.states.length + b.transitions.length > a.states.length + a.transitions.length ? b : a));
         expect([original.kind, original.machineVersion]).toEqual([largest.kind, largest.version]);
         await page.locator('[data-testid="statechart"] g[data-state="open"][data-current="true"] rect').first().waitFor();
-        const drawn = await page.locator('[data-testid="statechart"]').evaluate((svg) => {
-          const box = (element: Element) => {
-            const b = (element as SVGGraphicsElement).getBBox();
+        // Measured in the page: each state's box, each frame's title band, each arrow's points and each label's rendered box.
+        const drawn = await page.locator('[data-testid="statechart"]').evaluate((root: unknown) => {
+          interface Node {
+            getAttribute(name: string): string | null;
+            querySelector(selector: string): Node | null;
+            querySelectorAll(selector: string): ArrayLike<Node>;
+            textContent: string | null;
+            getBBox(): { x: number; y: number; width: number; height: number };
+          }
+          const svg = root as Node;
+          const box = (element: Node) => {
+            const b = element.getBBox();
             return { x: b.x, y: b.y, width: b.width, height: b.height };
           };
-          const states = [...svg.querySelectorAll('g[data-state-id]')].map((g) => {
+          const states = Array.from(svg.querySelectorAll('g[data-state-id]')).map((g) => {
             const rect = g.querySelector('rect')!;
             return {
               id: g.getAttribute('data-state-id')!,
@@ -188,7 +196,7 @@ describe('working the queue in a real browser', () => {
               ...box(rect),
             };
           });
-          const edges = [...svg.querySelectorAll('g[data-edge]')].map((g) => {
+          const edges = Array.from(svg.querySelectorAll('g[data-edge]')).map((g) => {
             const label = g.querySelector('text[data-edge-label]');
             return {
               source: g.getAttribute('data-source')!,

@@ -278,6 +278,11 @@ describe('saved views, linked cases and merging duplicates', () => {
       expect((await merge(third.id, duplicate.id).expect(409)).body).toMatchObject({ code: 'MERGE_REFUSED', reason: 'original_merged', mergedInto: original.id });
       expect((await merge(duplicate.id, third.id).expect(409)).body).toMatchObject({ code: 'MERGE_REFUSED', reason: 'already_merged', mergedInto: original.id });
 
+      // A case on a machine version from before the merge keeps its lifecycle: it is not merged.
+      const older = await open({ customer });
+      await t.sql(`update cases set machine_version = 3 where id = $1`, [older.id]);
+      expect(await refusal(older.id, third.id)).toEqual({ status: 409, code: 'MERGE_REFUSED', reason: 'machine_version' });
+
       // Nothing half-written: the refused attempts left no link and no timeline row behind.
       expect(await t.sql(`select case_a from case_links where $1 in (case_a, case_b)`, [third.id])).toEqual([]);
       expect((await timeline(third.id)).map((e) => e.type)).toEqual(['xstate.init']);

@@ -448,6 +448,7 @@ export const en = {
     'mergeRefused.original_closed': 'the other case is closed.',
     'mergeRefused.original_merged': 'the other case is itself a merged duplicate: merge into its original.',
     'mergeRefused.not_related': 'only cases of the same customer or the same transaction are merged.',
+    'mergeRefused.machine_version': 'this case runs on an older lifecycle that cannot close as merged; close it as its lifecycle allows.',
     'mergeRefused.unknown': 'the cases do not allow it.',
     'queue.sort.nextDeadline': 'Next deadline first',
     'queue.sort.createdAt': 'Newest first',

@@ -442,6 +442,7 @@ export const zhCN: Dictionary = {
     'mergeRefused.original_closed': '另一案件已关闭。',
     'mergeRefused.original_merged': '另一案件本身是已合并的重复案件：请合并到其原案件。',
     'mergeRefused.not_related': '只能合并同一客户或同一交易的案件。',
+    'mergeRefused.machine_version': '该案件使用的旧版流程不支持合并关闭，请按其流程关闭。',
     'mergeRefused.unknown': '案件状态不允许。',
     'queue.sort.nextDeadline': '最近截止优先',
     'queue.sort.createdAt': '最新优先',

@@ -104,7 +104,7 @@ export function invalidFields(error: unknown): string[] {
   return Array.isArray(fields) ? fields.map((field) => String((field as { path?: unknown }).path ?? '')).filter(Boolean) : [];
 }
 
-const MERGE_REFUSALS = ['into_itself', 'duplicate_closed', 'already_merged', 'original_closed', 'original_merged', 'not_related'] as const;
+const MERGE_REFUSALS = ['into_itself', 'duplicate_closed', 'already_merged', 'original_closed', 'original_merged', 'not_related', 'machine_version'] as const;
 
 /** Why a merge was refused (the API's `reason`), as a sentence. */
 export function mergeRefusedText(reason: unknown, i18n: I18n): string {

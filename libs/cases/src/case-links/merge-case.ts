@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, CaseEventEntity, CaseLinkEntity, EvidenceFileEntity, RefundEntity } from '@app/db';
-import { DomainError, DomainErrorCode, MERGE_EVENT } from '@app/domain';
+import { DomainError, DomainErrorCode, MERGE_EVENT, definitionFor } from '@app/domain';
 import type { Actor } from '../actor';
 import { caseNotFound, isUuid } from '../errors';
 import { GetCase } from '../use-cases/get-case';
@@ -26,7 +26,7 @@ export interface MergedCase {
   duplicate: CaseView;
 }
 
-type MergeRefusal = 'into_itself' | 'duplicate_closed' | 'already_merged' | 'original_closed' | 'original_merged' | 'not_related';
+type MergeRefusal = 'into_itself' | 'duplicate_closed' | 'already_merged' | 'original_closed' | 'original_merged' | 'not_related' | 'machine_version';
 
 function refused(reason: MergeRefusal, message: string, details: Record<string, unknown> = {}): DomainError {
   return new DomainError(DomainErrorCode.MergeRefused, message, { reason, ...details });
@@ -72,6 +72,13 @@ export class MergeCase {
           if (already === command.intoCaseId) return false;
           if (already) throw refused('already_merged', `Case ${duplicate.id} was merged into ${already} already.`, { mergedInto: already });
           if (duplicate.status !== 'active') throw refused('duplicate_closed', `Case ${duplicate.id} is closed; only an open case is merged.`);
+          // A case keeps the machine version it opened on; versions before the merge have no way to close as merged.
+          if (!(MERGE_EVENT in definitionFor(duplicate.kind, duplicate.machineVersion).events)) {
+            throw refused(
+              'machine_version',
+              `Case ${duplicate.id} runs on ${duplicate.kind} v${duplicate.machineVersion}, which cannot close as merged; close it as its lifecycle allows.`,
+            );
+          }
           const original = await em.findOne(CaseEntity, { id: command.intoCaseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
           if (!original) throw caseNotFound(command.intoCaseId);
           const originalsOriginal = mergedIntoOf(original);
@@ -84,9 +91,13 @@ export class MergeCase {
           if (!sameCustomer && !sameTransaction) throw refused('not_related', 'Only cases of the same customer or the same transaction are merged.');
           const refunds = await em.count(RefundEntity, { caseId: duplicate.id });
           if (refunds > 0) {
-            throw new DomainError(DomainErrorCode.MergeMoneyInvolved, `Case ${duplicate.id} has refunds requested, in flight or paid; settle it on its own instead of merging it.`, {
-              refunds,
-            });
+            throw new DomainError(
+              DomainErrorCode.MergeMoneyInvolved,
+              `Case ${duplicate.id} has refunds requested, in flight or paid; settle it on its own instead of merging it.`,
+              {
+                refunds,
+              },
+            );
           }
           await this.moveWork(em, duplicate, original, actor);
           return true;
