@@ -44,7 +44,8 @@ export function QueuePage() {
   // Tab, filters, search and sort live in the URL: a reload, a shared link or a saved view restores the same queue.
   const [params, setParams] = useSearchParams();
   const url = readQueueUrl(params);
-  const setUrl = (patch: Partial<QueueUrlState>) => setParams(toSearchParams(queueQuery({ ...url, ...patch })));
+  // From the latest URL, not this render's: two quick changes (a filter, then a search) must both stay.
+  const setUrl = (patch: Partial<QueueUrlState>) => setParams((latest) => toSearchParams(queueQuery({ ...readQueueUrl(latest), ...patch })));
   const tab = url.tab;
   const byKind = url.tab === 'byKind' ? (url.kind ?? 'dispute') : 'dispute';
   const filters: Filters = { kind: url.tab === 'byKind' ? undefined : url.kind, state: url.state, priority: url.priority, channel: url.channel };
