@@ -220,8 +220,8 @@ describe('customer notifications', () => {
     // An app user the wallet does not know (push refused) and a mailbox that does not exist (550).
     const v2 = await open({ customer: { id: 'u_unknown_1', locale: 'en', email: 'bounce@example.com', pushEnabled: true } });
     const v1 = await open({ customer: { id: 'u_old_case' } });
-    // New cases open on v4, which keeps v2's rule for undelivered information requests.
-    expect(v2.machineVersion).toBe(4);
+    // New cases open on v5, which keeps v2's rule for undelivered information requests.
+    expect(v2.machineVersion).toBe(5);
     // A case opened before version 2 existed keeps version 1 for life.
     await t.sql(`update cases set machine_version = 1 where id = $1`, [v1.id]);
     await askCustomer(v2.id, 'Please send the receipt');

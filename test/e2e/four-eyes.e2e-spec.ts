@@ -48,8 +48,8 @@ describe('four eyes on money (dispute v3 over the API)', () => {
       .set('Authorization', agent.auth)
       .send(disputeBody({ merchantId: merchant.id, amount: { amountMinor, currency: 'CNY' } }))
       .expect(201);
-    // New disputes open on v4, which keeps v3's four eyes (it adds disputes with another wallet user).
-    expect(opened.machineVersion).toBe(4);
+    // New disputes open on v5, which keeps v3's four eyes (v4 adds disputes with another wallet user, v5 the merge).
+    expect(opened.machineVersion).toBe(5);
     await send(opened.id, agent.auth, 'FORWARD_TO_MERCHANT', 1).expect(200);
     // The merchant contested on the phone; the agent records it (contesting moves no money).
     await send(opened.id, agent.auth, 'MERCHANT_CONTEST', 2, { summary: 'Tracking shows delivery' }).expect(200);
@@ -229,8 +229,8 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         reason: 'changed mind',
         purchasedAt: purchasedAt(),
       });
-      // New requests open on v3, which keeps v2's four eyes (and adds the customer's contest of a merchant's rejection).
-      expect(opened.machineVersion).toBe(3);
+      // New requests open on v4, which keeps v2's four eyes (v3 adds the customer's contest of a merchant's rejection, v4 the merge).
+      expect(opened.machineVersion).toBe(4);
       const reviewing = await drive(opened.id, [['START_REVIEW']]);
       const refused = await send(opened.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Goods returned' }).expect(403);
       expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_FULL_REFUND' });
@@ -251,7 +251,7 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         amount: { amountMinor: 70_000, currency: 'CNY' },
         reason: 'debited but failed',
       });
-      expect(opened.machineVersion).toBe(3);
+      expect(opened.machineVersion).toBe(4);
       const tracing = await drive(opened.id, [['START_INVESTIGATION'], ['RECORD_CAUSE', { cause: 'bank' }]]);
       const refused = await send(opened.id, agent.auth, 'REVERSE_PAYMENT', tracing.version, { reason: 'Debited' }).expect(403);
       expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_REVERSAL' });
@@ -269,7 +269,7 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         customer: { id: 'u_bd' },
         amount: { amountMinor: 5_000, currency: 'CNY' },
       });
-      expect(opened.machineVersion).toBe(3);
+      expect(opened.machineVersion).toBe(4);
       const needed = await drive(opened.id, [['START_PENDING_CHECK'], ['PENDING_CHECKED', { explained: false, pendingTransactionRefs: [], note: 'Nothing pending' }]]);
       const proposed = await send(opened.id, supervisor.auth, 'PROPOSE_CORRECTION', needed.version, {
         amountMinor: 5_000,

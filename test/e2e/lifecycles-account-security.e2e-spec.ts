@@ -49,7 +49,7 @@ describe('account_security lifecycles against the wallet', () => {
     await send(opened.id, 'RESET_CREDENTIALS', { reason: 'Password phished' }).then((r) => expect(r.status).toBe(200));
     const waiting = await getCase(opened.id);
     expect(waiting).toMatchObject({
-      machineVersion: 3,
+      machineVersion: 4,
       state: 'awaitingApproval',
       details: expect.objectContaining({ proposal: expect.objectContaining({ action: 'reset_credentials' }) }),
     });

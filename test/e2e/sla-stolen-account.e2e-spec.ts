@@ -78,7 +78,7 @@ describe('SLA of stolen accounts', () => {
     const opened = (await open({ kind: 'account_security', channel: 'hotline', priority: 'normal', subject: 'Someone else logged in', customer: { id: 'u_stolen_1' } }).expect(201))
       .body;
     expect(opened.details).toMatchObject({ securityReport: 'stolen_account' });
-    expect(opened.machineVersion).toBe(3);
+    expect(opened.machineVersion).toBe(4);
     expect(opened.sla.policyId).toBe('urgent');
     const firstResponse = opened.sla.clocks.find((clock: { target: string }) => clock.target === 'firstResponse');
     expect(firstResponse).toMatchObject({ status: 'running', paused: false });
@@ -129,6 +129,6 @@ describe('SLA of stolen accounts', () => {
         securityReport: 'forgotten_password',
       })
       .expect(200);
-    expect(response.body.case).toMatchObject({ machineVersion: 3, state: 'verifyingForReset.verifyingIdentity', details: { securityReport: 'forgotten_password' } });
+    expect(response.body.case).toMatchObject({ machineVersion: 4, state: 'verifyingForReset.verifyingIdentity', details: { securityReport: 'forgotten_password' } });
   });
 });

@@ -10,7 +10,9 @@ import { OpsModule } from '@app/ops';
 import { QueuesModule } from '@app/queues';
 import { WorkersModule } from '@app/workers';
 import { AgentsController, AuthController } from './auth/auth.controller';
+import { CaseLinksController } from './cases/case-links.controller';
 import { CasesController } from './cases/cases.controller';
+import { SavedViewsController } from './cases/saved-views.controller';
 import { MachinesController } from './machines/machines.controller';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
@@ -79,6 +81,8 @@ export class ApiModule {
         CaseExportController,
         CasesController,
         ReportsController,
+        CaseLinksController,
+        SavedViewsController,
         MachinesController,
         StatsController,
         ApprovalsController,

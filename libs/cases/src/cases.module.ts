@@ -27,6 +27,14 @@ import { RecordWalletOutcome } from './wallet/record-wallet-outcome';
 import { ExportCaseReport } from './reports/export-case-report';
 import { ExportCases } from './reports/export-cases';
 import { GetCaseReport } from './reports/get-case-report';
+import { GetRelatedCases } from './case-links/get-related-cases';
+import { LinkCases } from './case-links/link-cases';
+import { MergeCase } from './case-links/merge-case';
+import { UnlinkCases } from './case-links/unlink-cases';
+import { DeleteSavedView } from './saved-views/delete-saved-view';
+import { ListSavedViews } from './saved-views/list-saved-views';
+import { SaveView } from './saved-views/save-view';
+import { UpdateSavedView } from './saved-views/update-saved-view';
 
 const USE_CASES = [
   ListApprovals,
@@ -50,6 +58,14 @@ const USE_CASES = [
   GetCaseReport,
   ExportCaseReport,
   ExportCases,
+  GetRelatedCases,
+  LinkCases,
+  UnlinkCases,
+  MergeCase,
+  ListSavedViews,
+  SaveView,
+  UpdateSavedView,
+  DeleteSavedView,
 ];
 
 /** The case engine's use cases. Needs DbModule, QueuesModule and ConfigModule in the app. */

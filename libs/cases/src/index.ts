@@ -32,3 +32,12 @@ export { ListRefundMismatches, type RefundMismatchView } from './use-cases/list-
 export { RevealCustomerContact, type RevealedContact } from './use-cases/reveal-customer-contact';
 export { ContactBox } from './customer-contact/contact-box';
 export type { CustomerInput, CustomerContactView } from './customer-contact/customer-contact-record';
+export { GetRelatedCases, RELATED_LIMIT, type RelatedCasesView, type CaseLinkView } from './case-links/get-related-cases';
+export { LinkCases } from './case-links/link-cases';
+export { UnlinkCases } from './case-links/unlink-cases';
+export { MergeCase, type MergeCaseCommand, type MergedCase } from './case-links/merge-case';
+export { ListSavedViews } from './saved-views/list-saved-views';
+export { SaveView, type SaveViewCommand } from './saved-views/save-view';
+export { UpdateSavedView, type UpdateSavedViewCommand } from './saved-views/update-saved-view';
+export { DeleteSavedView } from './saved-views/delete-saved-view';
+export { SAVED_VIEW_PARAMS, MAX_SAVED_VIEWS, type SavedViewQuery, type SavedViewView, type ViewOwner } from './saved-views/saved-view';

@@ -18,6 +18,7 @@ import { Migration20261203164000Reports } from './migrations/Migration2026120316
 import { Migration20261203162700_MerchantRefunds } from './migrations/Migration20261203162700_MerchantRefunds';
 import { Migration20261203162700WebhookSecretRotation } from './migrations/Migration20261203162700WebhookSecretRotation';
 import { Migration20261203164000TestMode } from './migrations/Migration20261203164000TestMode';
+import { Migration20261203162900QueueViewsAndLinks } from './migrations/Migration20261203162900QueueViewsAndLinks';
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
 import { Migration20261203171000AgentTotp } from './migrations/Migration20261203171000AgentTotp';
 import { Migration20261203172000CaseLogChain } from './migrations/Migration20261203172000CaseLogChain';
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261203162700_MerchantRefunds', class: Migration20261203162700_MerchantRefunds },
   { name: 'Migration20261203162700WebhookSecretRotation', class: Migration20261203162700WebhookSecretRotation },
   { name: 'Migration20261203164000TestMode', class: Migration20261203164000TestMode },
+  { name: 'Migration20261203162900QueueViewsAndLinks', class: Migration20261203162900QueueViewsAndLinks },
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },
   { name: 'Migration20261203171000AgentTotp', class: Migration20261203171000AgentTotp },
   { name: 'Migration20261203172000CaseLogChain', class: Migration20261203172000CaseLogChain },

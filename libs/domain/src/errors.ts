@@ -103,6 +103,15 @@ export enum DomainErrorCode {
   TestClockBackwards = 'TEST_CLOCK_BACKWARDS',
   /** The test clock is being advanced by another request; try again when it is `ready`. */
   TestClockAdvancing = 'TEST_CLOCK_ADVANCING',
+  /** A merge the rules refuse; `reason` says which (itself, another customer, a closed or merged case, a chain). */
+  MergeRefused = 'MERGE_REFUSED',
+  /** The duplicate has refunds requested, in flight or paid: its money must be settled on it, not merged away. */
+  MergeMoneyInvolved = 'MERGE_MONEY_INVOLVED',
+  /** A case cannot be linked to itself. */
+  LinkRefused = 'LINK_REFUSED',
+  SavedViewNotFound = 'SAVED_VIEW_NOT_FOUND',
+  /** The agent already has a saved view of this name (shared views are named apart by their owner). */
+  SavedViewNameTaken = 'SAVED_VIEW_NAME_TAKEN',
 }
 
 export interface FieldIssue {

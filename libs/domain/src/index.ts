@@ -11,6 +11,7 @@ export * from './machines/windows';
 export * from './machines/effects';
 export * from './machines/definition';
 export * from './machines/registry';
+export { MERGE_EVENT, MERGED_STATE } from './machines/shared/merge-closure';
 export type { DisputeContext, DisputeDecision, DisputeOutcome } from './machines/dispute/dispute.machine';
 export type { RefundRequestContext, RefundRequestDecision, RefundRequestOutcome } from './machines/refund-request/refund-request.machine';
 export type { RefundRequestContextV2, RefundRequestProposal } from './machines/refund-request/refund-request.v2.machine';

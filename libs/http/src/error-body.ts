@@ -62,6 +62,11 @@ export const STATUS_OF: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.WalletUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [DomainErrorCode.EvidenceRequirementsUnmet]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.OutsideFilingWindow]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.MergeRefused]: HttpStatus.CONFLICT,
+  [DomainErrorCode.MergeMoneyInvolved]: HttpStatus.CONFLICT,
+  [DomainErrorCode.LinkRefused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.SavedViewNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.SavedViewNameTaken]: HttpStatus.CONFLICT,
 };
 
 /**

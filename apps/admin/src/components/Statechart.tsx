@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { Alert, Spin } from 'antd';
+import { useEffect, useState } from 'react';
 import type { Deadline, MachineDescription } from '../api/types';
 import { useI18n } from '../i18n/i18n';
-import { layoutStatechart, type LaidOutNode } from './statechart-layout';
+import { layoutStatechartElk, type ElkLaidOutEdge, type ElkStatechartLayout } from './statechart-elk';
 
 export interface StatechartProps {
   machine: MachineDescription;
@@ -14,35 +15,40 @@ export interface StatechartProps {
   now: number;
 }
 
-type Point = { x: number; y: number };
-
-/** Where the segment from a box's centre towards `toward` leaves the box. */
-function exitPoint(box: LaidOutNode, toward: Point): Point {
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  const dx = toward.x - cx;
-  const dy = toward.y - cy;
-  if (dx === 0 && dy === 0) return { x: cx, y: cy };
-  const scale = Math.min(Math.abs(box.width / 2 / (dx || 1e-9)), Math.abs(box.height / 2 / (dy || 1e-9)));
-  return { x: cx + dx * scale, y: cy + dy * scale };
-}
-
-const centre = (box: LaidOutNode): Point => ({ x: box.x + box.width / 2, y: box.y + box.height / 2 });
+const FRAME_TITLE_H = 24;
 
 /**
- * The case's statechart as an own SVG (no network, no diagram library): compound states as
- * frames, leaf states as boxes, transitions as arrows labelled with their events; deadline
- * transitions dashed with the deadline's name and, when it is running, the time left.
+ * The case's statechart as an own SVG, laid out by ELK (loaded on first use): compound states as
+ * frames, leaf states as boxes, transitions as orthogonal arrows labelled with their events in
+ * boxes of their own; deadline transitions dashed with the deadline's name and, when it is
+ * running, the time left.
  */
 export function Statechart({ machine, current, deadlines = [], allowedEvents = [], now }: StatechartProps) {
   const i18n = useI18n();
-  const layout = useMemo(() => layoutStatechart(machine), [machine]);
+  // Keyed by what it was laid out for, so a new machine or language shows the spinner, not a stale drawing.
+  const [result, setResult] = useState<{ key: string; layout: ElkStatechartLayout | null } | null>(null);
+  const key = `${machine.kind}:${machine.version}:${i18n.locale}`;
+  const edgeText = (labels: ElkLaidOutEdge['labels']) => labels.map((l) => (l.deadline ? i18n.deadline(l.deadline) : i18n.event(l.event))).join(' / ');
+  useEffect(() => {
+    let cancelled = false;
+    layoutStatechartElk(machine, { state: (state) => i18n.state(state.key), edge: edgeText })
+      .then((next) => !cancelled && setResult({ key, layout: next }))
+      .catch(() => !cancelled && setResult({ key, layout: null }));
+    return () => {
+      cancelled = true;
+    };
+    // The layout depends on the machine and the words in the boxes (the language), not on the clock.
+  }, [machine, key]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!result || result.key !== key) return <Spin />;
+  const { layout } = result;
+  if (!layout) return <Alert type="error" showIcon title={i18n.t('error.unknown', { code: 'LAYOUT' })} />;
+
   const currentId = `${machine.id}.${current}`;
   const activeIds = new Set<string>();
   for (let id = currentId; id.includes('.'); id = id.slice(0, id.lastIndexOf('.'))) activeIds.add(id);
   const running = new Map(deadlines.map((deadline) => [deadline.name, deadline]));
   const allowed = new Set(allowedEvents);
-
   const frames = [...layout.nodes.values()].filter((node) => node.state.type === 'compound' || node.state.type === 'parallel');
   const leaves = [...layout.nodes.values()].filter((node) => node.state.type !== 'compound' && node.state.type !== 'parallel');
 
@@ -69,7 +75,14 @@ export function Statechart({ machine, current, deadlines = [], allowedEvents = [
         {frames.map((node) => {
           const active = activeIds.has(node.state.id);
           return (
-            <g key={node.state.id} data-state={node.state.path} data-current={active ? 'true' : 'false'}>
+            <g
+              key={node.state.id}
+              data-state={node.state.path}
+              data-state-id={node.state.id}
+              data-parent={node.state.parent ?? ''}
+              data-frame="true"
+              data-current={active ? 'true' : 'false'}
+            >
               <rect
                 x={node.x}
                 y={node.y}
@@ -79,8 +92,9 @@ export function Statechart({ machine, current, deadlines = [], allowedEvents = [
                 fill={active ? '#f0f7ff' : '#fafafa'}
                 stroke={active ? '#1677ff' : '#d9d9d9'}
                 strokeDasharray="4 3"
+                data-title-height={FRAME_TITLE_H}
               />
-              <text x={node.x + 10} y={node.y + 16} fontWeight={600} fill={active ? '#1677ff' : '#595959'}>
+              <text x={node.x + 10} y={node.y + 17} fontWeight={600} fill={active ? '#1677ff' : '#595959'}>
                 {i18n.state(node.state.key)}
               </text>
               {node.state.description && <title>{node.state.description}</title>}
@@ -89,16 +103,7 @@ export function Statechart({ machine, current, deadlines = [], allowedEvents = [
         })}
 
         {layout.edges.map((edge, index) => {
-          const from = layout.nodes.get(edge.source);
-          const to = layout.nodes.get(edge.target);
-          if (!from || !to) return null;
-          const a = exitPoint(from, centre(to));
-          const b = exitPoint(to, centre(from));
-          // Bend every edge a little to its left, so A→B and B→A do not sit on top of each other.
-          const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-          const bend = 18;
-          const control = { x: (a.x + b.x) / 2 - ((b.y - a.y) / length) * bend, y: (a.y + b.y) / 2 + ((b.x - a.x) / length) * bend };
-          const label = { x: (a.x + 2 * control.x + b.x) / 4, y: (a.y + 2 * control.y + b.y) / 4 };
+          if (edge.points.length < 2) return null;
           const live = activeIds.has(edge.source) && edge.labels.some((l) => (l.deadline ? running.has(l.deadline) : allowed.has(l.event)));
           const text = edge.labels
             .map((l) => {
@@ -108,26 +113,34 @@ export function Statechart({ machine, current, deadlines = [], allowedEvents = [
               return deadline && live ? `${name} (${i18n.duration(Date.parse(deadline.dueAt) - now)})` : name;
             })
             .join(' / ');
+          const d = edge.points.map((point, i) => `${i === 0 ? 'M' : 'L'}${point.x},${point.y}`).join(' ');
           return (
-            <g key={`${edge.source}-${edge.target}-${index}`} data-edge={`${edge.source}->${edge.target}`} data-live={live ? 'true' : 'false'}>
+            <g
+              key={`${edge.source}-${edge.target}-${index}`}
+              data-edge={`${edge.source}->${edge.target}`}
+              data-source={edge.source}
+              data-target={edge.target}
+              data-live={live ? 'true' : 'false'}
+            >
               <path
-                d={`M${a.x},${a.y} Q${control.x},${control.y} ${b.x},${b.y}`}
+                d={d}
                 fill="none"
                 stroke={live ? '#1677ff' : '#bfbfbf'}
                 strokeWidth={live ? 2 : 1.2}
                 strokeDasharray={edge.deadline ? '5 4' : undefined}
                 markerEnd={live ? 'url(#arrow-live)' : 'url(#arrow)'}
+                data-points={JSON.stringify(edge.points)}
               />
               <text
-                x={label.x}
-                y={label.y}
-                textAnchor="middle"
+                x={edge.label.x + 4}
+                y={edge.label.y + edge.label.height - 4}
                 fontSize={10.5}
                 fontStyle={edge.deadline ? 'italic' : undefined}
                 fill={live ? '#0958d9' : edge.deadline ? '#ad6800' : '#595959'}
                 stroke="#fff"
                 strokeWidth={3}
                 paintOrder="stroke"
+                data-edge-label="true"
               >
                 {text}
               </text>
@@ -140,7 +153,14 @@ export function Statechart({ machine, current, deadlines = [], allowedEvents = [
           const active = node.state.id === currentId;
           const final = node.state.type === 'final';
           return (
-            <g key={node.state.id} data-state={node.state.path} data-current={active ? 'true' : 'false'}>
+            <g
+              key={node.state.id}
+              data-state={node.state.path}
+              data-state-id={node.state.id}
+              data-parent={node.state.parent ?? ''}
+              data-frame="false"
+              data-current={active ? 'true' : 'false'}
+            >
               <rect
                 x={node.x}
                 y={node.y}

@@ -43,6 +43,11 @@ const KNOWN = new Set<string>([
   'APPEAL_NEEDS_ANOTHER_DECIDER',
   'EVIDENCE_REQUIREMENTS_UNMET',
   'OUTSIDE_FILING_WINDOW',
+  'MERGE_REFUSED',
+  'MERGE_MONEY_INVOLVED',
+  'LINK_REFUSED',
+  'SAVED_VIEW_NOT_FOUND',
+  'SAVED_VIEW_NAME_TAKEN',
 ]);
 
 export function errorCode(error: unknown): string {
@@ -87,6 +92,7 @@ export function errorText(error: unknown, i18n: I18n, currency?: string): string
     return i18n.t('error.EVIDENCE_REQUIREMENTS_UNMET', { items: missing.join(i18n.locale === 'zh-CN' ? '、' : ', ') });
   }
   if (code === 'OUTSIDE_FILING_WINDOW') return i18n.t('error.OUTSIDE_FILING_WINDOW', { days: String(details.filingWindowDays ?? '') });
+  if (code === 'MERGE_REFUSED') return i18n.t('error.MERGE_REFUSED', { why: mergeRefusedText(details.reason, i18n) });
   if (code === 'INTERNAL_ERROR') return i18n.t('error.INTERNAL_ERROR', { errorId: String(details.errorId ?? '') });
   return i18n.t(`error.${code}` as MessageKey);
 }
@@ -110,4 +116,12 @@ export function invalidFields(error: unknown): string[] {
   if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') return [];
   const fields = error.details.fields;
   return Array.isArray(fields) ? fields.map((field) => String((field as { path?: unknown }).path ?? '')).filter(Boolean) : [];
+}
+
+const MERGE_REFUSALS = ['into_itself', 'duplicate_closed', 'already_merged', 'original_closed', 'original_merged', 'not_related', 'machine_version'] as const;
+
+/** Why a merge was refused (the API's `reason`), as a sentence. */
+export function mergeRefusedText(reason: unknown, i18n: I18n): string {
+  const known = MERGE_REFUSALS.find((candidate) => candidate === reason);
+  return i18n.t(known ? `mergeRefused.${known}` : 'mergeRefused.unknown');
 }

@@ -11,6 +11,7 @@ import { CustomerContactItem } from '../components/CustomerContactItem';
 import { EvidenceSection } from '../components/EvidenceSection';
 import { EvidenceRequirementsCard } from '../components/EvidenceRequirementsCard';
 import { RefundsCard } from '../components/RefundsCard';
+import { RelatedCasesCard } from '../components/RelatedCasesCard';
 import { SlaBadge } from '../components/SlaBadge';
 import { Statechart } from '../components/Statechart';
 import { useI18n, type I18n } from '../i18n/i18n';
@@ -203,6 +204,7 @@ export default function CasePage() {
           </Card>
           {detail.evidenceRequirements && <EvidenceRequirementsCard requirements={detail.evidenceRequirements} />}
           {detail.refunds && detail.refunds.length > 0 && <RefundsCard refunds={detail.refunds} />}
+          <RelatedCasesCard detail={detail} />
           {detail.customerRating && (
             <Card title={i18n.t('case.rating')} size="small" data-testid="customer-rating">
               <Rate disabled value={detail.customerRating.score} /> <Typography.Text>{i18n.t('case.rating.score', { score: detail.customerRating.score })}</Typography.Text>

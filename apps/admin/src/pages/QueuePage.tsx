@@ -1,19 +1,20 @@
 import { useInfiniteQuery, useQueries, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Empty, Input, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
-import { Link, useNavigate, useOutletContext } from 'react-router';
+import { Link, useNavigate, useOutletContext, useSearchParams } from 'react-router';
 import { CASE_KINDS, CHANNELS, PRIORITIES } from '@domain/cases/case-kind';
 import { api, withQuery } from '../api/client';
 import { queryKeys, useAgents, useMachine } from '../api/hooks';
 import type { Agent, CaseDetail, CasePage, CaseSummary, MachineDescription } from '../api/types';
 import { movesMoney } from '../components/AllowedActions';
+import { SavedViewsBar } from '../components/SavedViewsBar';
 import { SlaBadge } from '../components/SlaBadge';
 import { useI18n } from '../i18n/i18n';
 import { errorText } from '../lib/errors';
+import { QUEUE_SORTS, queueQuery, readQueueUrl, toSearchParams, type QueueUrlState, type TabKey } from '../lib/queue-url';
 import { AMBER_MS } from '../lib/sla';
 import { useNow } from '../lib/use-now';
 
-type TabKey = 'mine' | 'unassigned' | 'dueSoon' | 'overdue' | 'byKind';
 interface Filters {
   kind?: string;
   state?: string;
@@ -42,10 +43,15 @@ export function QueuePage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const now = useNow(30_000);
-  const [tab, setTab] = useState<TabKey>('mine');
-  const [filters, setFilters] = useState<Filters>({});
-  const [byKind, setByKind] = useState<string>('dispute');
-  const [q, setQ] = useState('');
+  // Tab, filters, search and sort live in the URL: a reload, a shared link or a saved view restores the same queue.
+  const [params, setParams] = useSearchParams();
+  const url = readQueueUrl(params);
+  // From the latest URL, not this render's: two quick changes (a filter, then a search) must both stay.
+  const setUrl = (patch: Partial<QueueUrlState>) => setParams((latest) => toSearchParams(queueQuery({ ...readQueueUrl(latest), ...patch })));
+  const tab = url.tab;
+  const byKind = url.tab === 'byKind' ? (url.kind ?? 'dispute') : 'dispute';
+  const filters: Filters = { kind: url.tab === 'byKind' ? undefined : url.kind, state: url.state, priority: url.priority, channel: url.channel, testMode: url.testMode };
+  const q = url.q ?? '';
   const [cursor, setCursor] = useState(0);
   const [selected, setSelected] = useState<string[]>([]);
   const [results, setResults] = useState<Record<string, RowResult>>({});
@@ -56,7 +62,8 @@ export function QueuePage() {
   const kind = tab === 'byKind' ? byKind : filters.kind;
   const query = {
     status: 'active',
-    sort: 'nextDeadline',
+    // "Breaching soon" reads the deadline order to know where its window ends.
+    sort: tab === 'dueSoon' ? 'nextDeadline' : url.sort,
     limit: PAGE_SIZE,
     assigneeId: tab === 'mine' ? 'me' : tab === 'unassigned' ? 'none' : undefined,
     escalated: tab === 'overdue' ? 'true' : undefined,
@@ -260,7 +267,8 @@ export function QueuePage() {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Tabs
         activeKey={tab}
-        onChange={(key) => setTab(key as TabKey)}
+        onChange={(key) => setUrl({ tab: key as TabKey })}
+        tabBarExtraContent={<SavedViewsBar me={me} current={queueQuery(url)} onOpen={(query) => setParams(toSearchParams(query))} />}
         items={[
           { key: 'mine', label: i18n.t('queue.tab.mine') },
           { key: 'unassigned', label: i18n.t('queue.tab.unassigned') },
@@ -275,10 +283,7 @@ export function QueuePage() {
           <Select
             style={{ width: 170 }}
             value={byKind}
-            onChange={(value) => {
-              setByKind(value);
-              setFilters((f) => ({ ...f, state: undefined }));
-            }}
+            onChange={(value) => setUrl({ kind: value, state: undefined })}
             options={option(CASE_KINDS, i18n.kind)}
             data-testid="filter-bykind"
           />
@@ -288,7 +293,7 @@ export function QueuePage() {
             style={{ width: 170 }}
             placeholder={i18n.t('queue.filter.kind')}
             value={filters.kind}
-            onChange={(value) => setFilters((f) => ({ ...f, kind: value, state: undefined }))}
+            onChange={(value) => setUrl({ kind: value, state: undefined })}
             options={option(CASE_KINDS, i18n.kind)}
             data-testid="filter-kind"
           />
@@ -299,7 +304,7 @@ export function QueuePage() {
           disabled={!kind}
           placeholder={kind ? i18n.t('queue.filter.state') : i18n.t('queue.filter.stateNeedsKind')}
           value={filters.state}
-          onChange={(value) => setFilters((f) => ({ ...f, state: value }))}
+          onChange={(value) => setUrl({ state: value })}
           options={(machine.data?.states ?? []).map((state) => ({ value: state.path, label: i18n.state(state.path) }))}
           data-testid="filter-state"
         />
@@ -308,7 +313,7 @@ export function QueuePage() {
           style={{ width: 130 }}
           placeholder={i18n.t('queue.filter.priority')}
           value={filters.priority}
-          onChange={(value) => setFilters((f) => ({ ...f, priority: value }))}
+          onChange={(value) => setUrl({ priority: value })}
           options={option(PRIORITIES, i18n.priority)}
           data-testid="filter-priority"
         />
@@ -317,14 +322,30 @@ export function QueuePage() {
           style={{ width: 140 }}
           placeholder={i18n.t('queue.filter.channel')}
           value={filters.channel}
-          onChange={(value) => setFilters((f) => ({ ...f, channel: value }))}
+          onChange={(value) => setUrl({ channel: value })}
           options={option(CHANNELS, i18n.channel)}
           data-testid="filter-channel"
         />
-        <Checkbox checked={Boolean(filters.testMode)} onChange={(event) => setFilters((f) => ({ ...f, testMode: event.target.checked }))} data-testid="filter-test-mode">
+        <Checkbox checked={Boolean(filters.testMode)} onChange={(event) => setUrl({ testMode: event.target.checked || undefined })} data-testid="filter-test-mode">
           {i18n.t('queue.filter.testMode')}
         </Checkbox>
-        <Input.Search allowClear style={{ width: 300 }} placeholder={i18n.t('queue.search')} onSearch={(value) => setQ(value)} data-testid="queue-search" />
+        <Input.Search
+          key={q}
+          defaultValue={q}
+          allowClear
+          style={{ width: 300 }}
+          placeholder={i18n.t('queue.search')}
+          onSearch={(value) => setUrl({ q: value.trim() || undefined })}
+          data-testid="queue-search"
+        />
+        <Select
+          style={{ width: 190 }}
+          disabled={tab === 'dueSoon'}
+          value={tab === 'dueSoon' ? 'nextDeadline' : url.sort}
+          onChange={(value) => setUrl({ sort: value })}
+          options={QUEUE_SORTS.map((value) => ({ value, label: i18n.t(`queue.sort.${value}`) }))}
+          data-testid="queue-sort"
+        />
       </Space>
 
       {selected.length > 0 && (

@@ -37,6 +37,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     appealReview: 'appeal_in_review',
     closed: 'closed',
     withdrawn: 'withdrawn',
+    // v4: closed into another case of the same customer, where the work goes on.
+    merged: 'closed',
   },
   refund_request: {
     submitted: 'waiting_for_merchant',
@@ -48,6 +50,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     resolved: 'resolved',
     closed: 'closed',
     withdrawn: 'withdrawn',
+    // v3: closed into another case of the same customer.
+    merged: 'closed',
   },
   payment_failure: {
     open: 'received',
@@ -60,6 +64,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     verifyingNoFundsTaken: 'in_review',
     resolved: 'resolved',
     closed: 'closed',
+    // v4: closed into another case of the same customer.
+    merged: 'closed',
   },
   balance_discrepancy: {
     open: 'received',
@@ -73,6 +79,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     confirmingSettlement: 'in_review',
     resolved: 'resolved',
     closed: 'closed',
+    // v4: closed into another case of the same customer.
+    merged: 'closed',
   },
   account_security: {
     // v2: a stolen account is frozen at once; the wallet confirms each step.
@@ -88,6 +96,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     frozen: 'in_review',
     resolved: 'resolved',
     closed: 'closed',
+    // v4: closed into another case of the same customer.
+    merged: 'closed',
   },
   inquiry: {
     open: 'received',
@@ -95,6 +105,8 @@ const STATUS_BY_STATE: Record<CaseKind, Record<string, CustomerStatus>> = {
     followUp: 'in_review',
     closed: 'closed',
     archived: 'closed',
+    // v2: closed into another case of the same customer.
+    merged: 'closed',
   },
 };
 

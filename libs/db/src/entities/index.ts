@@ -14,6 +14,7 @@ import { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity 
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 import { CaseRatingEntity } from './case-rating.entity';
 import { CaseMessageEntity, MacroEntity } from './conversation.entity';
+import { CaseLinkEntity, SavedViewEntity } from './queue-work.entity';
 
 export { AdminAuditEntryEntity, AgentEntity, AgentRecoveryCodeEntity, AgentSessionEntity, CaseEventEntity, CaseEntity, DeadlineEntity, OutboxEntity, RefundEntity };
 export { BusinessCalendarEntity, NotificationEntity, SlaClockEntity, SlaPolicyEntity };
@@ -43,6 +44,8 @@ export { CaseMessageEntity, MacroEntity };
 export type { MacroTranslation, MessageDirection, MessageLocale, MessageParty } from './conversation.entity';
 export type { RefundStatus } from './refund.entity';
 export { RefundLedgerEntity, RefundLedgerShareEntity, RefundMismatchEntity };
+export { CaseLinkEntity, SavedViewEntity };
+export type { CaseLinkKind } from './queue-work.entity';
 
 export const ENTITIES = [
   AdminAuditEntryEntity,
@@ -78,4 +81,6 @@ export const ENTITIES = [
   CustomerContactEntity,
   ContactRevealEntity,
   NotificationDeliveryEntity,
+  SavedViewEntity,
+  CaseLinkEntity,
 ];

@@ -10,9 +10,9 @@ import { SAMPLE_FACTS } from '../testing/sample-facts';
  * same kind advance side by side, each by its own rules.
  */
 describe('v1 and v2 cases of the same kind in flight together', () => {
-  it('opens new cases on the newest version of each kind (four eyes came after the wallet in the loop)', () => {
+  it('opens new cases on the newest version of each kind (closing as a merged duplicate came after four eyes)', () => {
     const current = Object.fromEntries(CASE_KINDS.map((kind) => [kind, currentDefinition(kind).version]));
-    expect(current).toEqual({ dispute: 4, refund_request: 3, payment_failure: 3, balance_discrepancy: 3, account_security: 3, inquiry: 1 });
+    expect(current).toEqual({ dispute: 5, refund_request: 4, payment_failure: 4, balance_discrepancy: 4, account_security: 4, inquiry: 2 });
   });
 
   it('account_security: v1 waits on the customer from the start, v2 waits on the wallet with the clocks running', () => {
