@@ -14,7 +14,9 @@ import {
   resumeClock,
   usedMinutesAt,
   windowDueAt,
+  caseMoment,
   type ActorKind,
+  type CaseMoment,
   type BusinessCalendar,
   type CaseWindows,
   type ScheduledDeadline,
@@ -24,6 +26,16 @@ import {
   type SlaWindowTarget,
 } from '@app/domain';
 import { SlaCatalogue, type SlaContext } from './sla-catalogue';
+
+/**
+ * The case as it is when a reminder to the merchant fires, stored with its outbox row so the webhook
+ * tells what was true then however late it is delivered (see CaseMoment).
+ */
+async function momentNow(em: EntityManager, caseEntity: Pick<CaseEntity, 'id' | 'snapshot' | 'state' | 'status' | 'version' | 'updatedAt'>, now: Date): Promise<CaseMoment> {
+  const pending = await em.find(DeadlineEntity, { caseId: caseEntity.id, kind: 'machine', status: 'pending' }, { fields: ['kind', 'name', 'dueAt', 'status'] });
+  const { snapshot, state, status, version, updatedAt } = caseEntity;
+  return caseMoment({ at: now, updatedAt, version, state, status, snapshot, deadlines: pending });
+}
 
 export interface AlarmOutcome {
   fired: boolean;
@@ -317,7 +329,7 @@ export class SlaTracker {
   private async fireWindowReminder(em: EntityManager, deadline: DeadlineEntity, now: Date): Promise<AlarmOutcome> {
     const window = await em.findOne(DeadlineEntity, { id: deadline.sendId.slice('window.'.length) });
     if (!window || window.status !== 'pending') return { fired: false, outbox: [], scheduled: [] };
-    const caseEntity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId }, { fields: ['id', 'kind', 'state', 'merchantId'] });
+    const caseEntity = await em.findOneOrFail(CaseEntity, { id: deadline.caseId }, { fields: ['id', 'kind', 'state', 'status', 'merchantId', 'snapshot', 'version', 'updatedAt'] });
     if (deadline.name.startsWith('customer-')) {
       const reminder = em.create(OutboxEntity, {
         id: randomUUID(),
@@ -348,6 +360,7 @@ export class SlaTracker {
           reminder: deadline.name,
           caseKind: caseEntity.kind,
           caseState: caseEntity.state,
+          moment: await momentNow(em, caseEntity, now),
         },
         createdAt: now,
       });
@@ -365,6 +378,7 @@ export class SlaTracker {
         reminder: deadline.name,
         caseKind: caseEntity.kind,
         caseState: caseEntity.state,
+        moment: await momentNow(em, caseEntity, now),
       },
       createdAt: now,
     });
