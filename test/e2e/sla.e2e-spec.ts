@@ -252,6 +252,16 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     const reminders = await dueSoon(silent.id);
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.payload).toMatchObject({ merchantId: 'm_1', evidenceDueBy: expect.any(String) });
+    // With the case as it was when the reminder fired, for the webhook however late it goes out: after the forward, the window still open.
+    const [forwarded] = await t.sql<{ to_state: string }>(`select to_state from case_events where case_id = $1 and case_version = 2`, [silent.id]);
+    expect(reminders[0]!.payload).toMatchObject({
+      moment: {
+        version: 2,
+        state: forwarded!.to_state,
+        status: 'active',
+        deadlines: expect.arrayContaining([{ name: 'merchantResponseWindow', dueAt: reminders[0]!.payload.evidenceDueBy }]),
+      },
+    });
     expect(await dueSoon(answered.id)).toHaveLength(0);
   });
 

@@ -131,6 +131,89 @@ describe('merchant webhooks: bodies as at the event, secret rotation, endpoint u
     }
   });
 
+  it('a refund request’s webhook delivered after the merchant decided carries the request as it was at the event', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startStandardWebhooksReceiver([]);
+    try {
+      const endpoint = await subscribe(m, receiver.url(), ['refund_request.submitted']);
+      await receiver.setSecrets([endpoint.secret]);
+      const requestView = async (id: string) => (await t.http.get(`/v1/merchant/refund-requests/${id}`).set('Authorization', m.auth).expect(200)).body;
+
+      // The effect worker lags: the opening's `notify` waits on the queue while the merchant approves.
+      await effects.pause();
+      let atSubmit: Record<string, unknown>;
+      let id: string;
+      try {
+        const opened = await t.http
+          .post('/v1/intake/cases')
+          .set('Authorization', t.intakeAuth)
+          .send({
+            kind: 'refund_request',
+            subject: '想退货',
+            customer: { id: 'u_frozen' },
+            merchantId: m.id,
+            transactionRef: `TX-FROZEN-${Date.now()}`,
+            amount: { amountMinor: 20_000, currency: 'CNY' },
+            reason: 'changed_mind',
+            purchasedAt: new Date(Date.now() - 2 * 24 * 3600 * 1000).toISOString(),
+          })
+          .expect(200);
+        id = opened.body.case.id;
+        atSubmit = await requestView(id);
+        await t.http.post(`/v1/merchant/refund-requests/${id}/approve`).set('Authorization', m.auth).send({ reason: 'Returned unopened' }).expect(200);
+        expect(await requestView(id)).toMatchObject({ status: 'refund_pending', allowed_actions: [], respond_by: null, decision: { outcome: 'full_refund' } });
+      } finally {
+        await effects.resume();
+      }
+      expect(atSubmit).toMatchObject({ status: 'needs_response', allowed_actions: ['approve', 'reject'], decision: null, refundable_amount: 20_000 });
+      expect(atSubmit.respond_by).not.toBeNull();
+
+      const submitted = await waitFor('the submitted event, verified', async () => (await receiver.received()).find((r) => r.status === 200));
+      // Field for field what the merchant API answered at the event, though the merchant has decided since.
+      expect(submitted.event.type).toBe('refund_request.submitted');
+      expect(submitted.event.data.object).toEqual(atSubmit);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('an agent’s message delivered after the case moved on carries the dispute as it was when the message was sent', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startStandardWebhooksReceiver([]);
+    try {
+      const endpoint = await subscribe(m, receiver.url(), ['dispute.message']);
+      await receiver.setSecrets([endpoint.secret]);
+      const id = await openDispute(m);
+      await agentEvent(id, 'FORWARD_TO_MERCHANT');
+
+      await effects.pause();
+      let atMessage: Record<string, unknown>;
+      let messageId: string;
+      try {
+        messageId = (
+          await t.http.post(`/v1/cases/${id}/messages`).set('Authorization', t.auth).send({ party: 'merchant', body: 'Please send the tracking number.', locale: 'en' }).expect(201)
+        ).body.id;
+        atMessage = await merchantView(m, id);
+        await t.http.post(`/v1/merchant/disputes/${id}/accept`).set('Authorization', m.auth).expect(200);
+      } finally {
+        await effects.resume();
+      }
+      expect(atMessage).toMatchObject({ status: 'needs_response', allowed_actions: expect.arrayContaining(['accept']) });
+      // The row carries the case as it was: the forward's version, and the time it was last updated, not the message's.
+      const [row] = await t.sql<{ payload: { moment: { version: number; status: string; updated: string } } }>(
+        'select o.payload from outbox o join case_messages m on m.outbox_id = o.id where m.id = $1',
+        [messageId],
+      );
+      expect(row!.payload.moment).toMatchObject({ version: 2, status: 'active', updated: atMessage.updated });
+
+      const delivered = await waitFor('the message event, verified', async () => (await receiver.received()).find((r) => r.status === 200));
+      expect(delivered.event.data.object).toEqual(atMessage);
+      expect(delivered.event.data.message).toMatchObject({ id: messageId, body: 'Please send the tracking number.' });
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('a rotated secret: both sign through the grace period, then only the new one; rotation with no grace ends the old one at once', async () => {
     const m = await t.createMerchant();
     const receiver = await startStandardWebhooksReceiver([]);

@@ -35,6 +35,7 @@ export { ListMerchantRefundRequests, type ListMerchantRefundRequestsQuery, type 
 export { GetMerchantRefundRequest } from './refund-requests/get-merchant-refund-request';
 export { ApproveRefundRequest, type ApproveRefundRequestCommand } from './refund-requests/approve-refund-request';
 export { RejectRefundRequest } from './refund-requests/reject-refund-request';
+export { refundRequestAtMoment } from './refund-requests/refund-request-at-moment';
 export {
   MERCHANT_REFUND_REQUEST_STATUSES,
   findOwnedRefundRequest,

@@ -9,7 +9,9 @@ import {
   escalatedPriority,
   usedMinutesAt,
   windowDueAt,
+  caseMoment,
   type ActorKind,
+  type CaseMoment,
   type CaseWindows,
   type ScheduledDeadline,
   type SlaPhase,
@@ -296,11 +298,13 @@ function fireWindowReminder(locked: { entity: CaseEntity; live: readonly Deadlin
       ? // The merchant before an agent's information request to them times out.
         { topic: `${caseEntity.kind}.info_request_due_soon`, audience: ['merchant'], merchantId: caseEntity.merchantId, replyDueBy: window.dueAt.toISOString() }
       : { topic: `${caseEntity.kind}.evidence_due_soon`, audience: ['merchant'], merchantId: caseEntity.merchantId, evidenceDueBy: window.dueAt.toISOString() };
+  // A reminder to the merchant carries the case as it is now, so its webhook tells what was true then however late it goes.
+  const moment = payload.audience.includes('merchant') ? { moment: momentNow(caseEntity, locked.live, now) } : {};
   const reminder = Object.assign(new OutboxEntity(), {
     id: randomUUID(),
     caseId: caseEntity.id,
     type: 'notify',
-    payload: { ...payload, reminder: deadline.name, caseKind: caseEntity.kind, caseState: caseEntity.state },
+    payload: { ...payload, reminder: deadline.name, caseKind: caseEntity.kind, caseState: caseEntity.state, ...moment },
     createdAt: now,
   });
   return { ...noFiring(), fired: true, outbox: [reminder] };
@@ -367,4 +371,10 @@ function clockFromRow(row: ClockRow): SlaClockEntity {
     finishedMinutes: row.finished_minutes === null ? null : Number(row.finished_minutes),
     createdAt: new Date(row.created_at),
   });
+}
+
+/** The case as it is when a reminder to the merchant fires (a reminder changes nothing on it), with its pending machine deadlines (see CaseMoment). */
+function momentNow(caseEntity: CaseEntity, live: readonly DeadlineEntity[], now: Date): CaseMoment {
+  const { snapshot, state, status, version, updatedAt } = caseEntity;
+  return caseMoment({ at: now, updatedAt, version, state, status, snapshot, deadlines: live });
 }

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PostCommitDispatcher } from '@app/cases';
 import { Clock } from '@app/config';
 import { CaseMessageEntity, MacroEntity, NotificationEntity, OutboxEntity, type MessageParty } from '@app/db';
-import { DomainError, DomainErrorCode } from '@app/domain';
+import { DomainError, DomainErrorCode, caseMoment, type CaseMoment } from '@app/domain';
 import { currentRequestId } from '@app/observability';
 import type { CaseMessageView } from './case-message-view';
 import { AGENT_REPLIED_TOPIC, INBOX_TYPE_OF_REPLY, MERCHANT_MESSAGE_TOPIC } from './conversation-topics';
@@ -73,7 +73,7 @@ export class PostCaseMessage {
         macroId: input.macroId ?? null,
         createdAt: now,
       });
-      const row = outbound ? this.notifyRow(tx, theCase, message, now) : null;
+      const row = outbound ? await this.notifyRow(tx, theCase, message, now) : null;
       message.outboxId = row?.id ?? null;
       if (!outbound) this.addToInbox(tx, theCase, message, now);
       await tx.flush();
@@ -84,8 +84,10 @@ export class PostCaseMessage {
     return selectMessage(em, outbox.messageId);
   }
 
-  private notifyRow(tx: EntityManager, theCase: ConversationCase, message: CaseMessageEntity, now: Date): OutboxEntity {
+  private async notifyRow(tx: EntityManager, theCase: ConversationCase, message: CaseMessageEntity, now: Date): Promise<OutboxEntity> {
     const toCustomer = message.party === 'customer';
+    // A merchant's webhook is built from the case as it is now, however late it goes out (see CaseMoment).
+    const moment = toCustomer ? {} : { moment: await momentNow(tx, theCase.id, now) };
     return tx.create(OutboxEntity, {
       id: randomUUID(),
       caseId: theCase.id,
@@ -99,6 +101,7 @@ export class PostCaseMessage {
         locale: message.locale,
         caseKind: theCase.kind,
         caseState: theCase.state,
+        ...moment,
       },
       createdAt: now,
       requestId: currentRequestId() ?? null,
@@ -124,4 +127,22 @@ export class PostCaseMessage {
       createdAt: now,
     });
   }
+}
+
+async function momentNow(tx: EntityManager, caseId: string, now: Date): Promise<CaseMoment> {
+  // Read past the unit of work: the conversation loaded only part of the case, and the message must not write it.
+  const read = <T extends object>(sql: string) => tx.getConnection().execute<T[]>(sql, [caseId], 'all', tx.getTransactionContext());
+  const [row] = await read<{ snapshot: unknown; state: string; status: 'active' | 'done'; version: number; updated_at: Date }>(
+    'select snapshot, state, status, version, updated_at from cases where id = ?',
+  );
+  const pending = await read<{ name: string; due_at: Date }>(`select name, due_at from deadlines where case_id = ? and kind = 'machine' and status = 'pending'`);
+  return caseMoment({
+    at: now,
+    updatedAt: new Date(row!.updated_at),
+    version: row!.version,
+    state: row!.state,
+    status: row!.status,
+    snapshot: row!.snapshot,
+    deadlines: pending.map((d) => ({ kind: 'machine', name: d.name, dueAt: new Date(d.due_at), status: 'pending' })),
+  });
 }

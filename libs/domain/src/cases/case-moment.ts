@@ -7,6 +7,11 @@
 export interface CaseMoment {
   /** When the event happened (the transition's time, which is also the case's `updated_at`). */
   at: string;
+  /**
+   * The case's `updated_at` when it is not `at`: a moment taken without a transition (an SLA
+   * reminder, an agent's message) changes nothing on the case.
+   */
+  updated?: string;
   /** The case's version after the event (its timeline row's `caseVersion`). */
   version: number;
   state: string;
@@ -24,6 +29,8 @@ export function notifiesMerchant(params: Record<string, unknown>): boolean {
 
 export function caseMoment(input: {
   at: Date;
+  /** Only when the case was not updated at `at` (see CaseMoment.updated). */
+  updatedAt?: Date;
   version: number;
   state: string;
   status: 'active' | 'done';
@@ -32,6 +39,7 @@ export function caseMoment(input: {
 }): CaseMoment {
   return {
     at: input.at.toISOString(),
+    ...(input.updatedAt && input.updatedAt.getTime() !== input.at.getTime() ? { updated: input.updatedAt.toISOString() } : {}),
     version: input.version,
     state: input.state,
     status: input.status,

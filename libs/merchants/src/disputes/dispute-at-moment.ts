@@ -32,7 +32,7 @@ export async function disputeAtMoment(em: EntityManager, identity: DisputeIdenti
     status: merchantStatusOf(moment.state, context, facts!.forwarded),
     evidenceDueBy: evidenceDueByOf(moment.state, moment.deadlines),
     hasEvidence: facts!.has_evidence,
-    updated: new Date(moment.at),
+    updated: new Date(moment.updated ?? moment.at),
   });
   return { object, decision: toDecisionView(object, { id: identity.id, snapshot: moment.snapshot as Record<string, unknown> }) };
 }

@@ -38,7 +38,7 @@ export interface MerchantRefundRequestView {
   updated: string;
 }
 
-/** One status expression for the filter and the status shown, so they cannot disagree. */
+/** One status expression for the filter and the status shown, so they cannot disagree (refundRequestStatusOf says the same of a moment). */
 const STATUS_SQL = `case
   when c.state = 'submitted' then 'needs_response'
   when c.state like 'refunding%' then 'refund_pending'
@@ -110,11 +110,34 @@ export async function queryMerchantRefundRequests(em: EntityManager, filter: Mer
   return rows.map((row) => toView(byId.get(row.id)!, row));
 }
 
+/** What a refund request is regardless of when it is looked at: fixed when it opened. */
+export type RefundRequestIdentity = Pick<CaseEntity, 'id' | 'kind' | 'machineVersion' | 'subject' | 'description' | 'transactionRef' | 'createdAt'>;
+
+/** What the view needs of a refund request at some time: now (the live case) or at an event (its moment). */
+export interface RefundRequestAt {
+  snapshot: unknown;
+  caseStatus: 'active' | 'done';
+  status: MerchantRefundRequestStatus;
+  respondBy: Date | null;
+  updated: Date;
+}
+
 function toView(entity: CaseEntity, row: Row): MerchantRefundRequestView {
+  return refundRequestView(entity, {
+    snapshot: entity.snapshot,
+    caseStatus: entity.status,
+    status: row.request_status,
+    respondBy: row.respond_by ? new Date(row.respond_by) : null,
+    updated: entity.updatedAt,
+  });
+}
+
+/** The merchant's view of a refund request from its parts, shared by the live view and the view at an event. */
+export function refundRequestView(identity: RefundRequestIdentity, at: RefundRequestAt): MerchantRefundRequestView {
   // Older versions lack the v3 fields; they read as absent.
-  const context = (entity.snapshot as { context: Partial<RefundRequestContextV3> & RefundRequestContextV3 }).context;
-  const definition = definitionFor(entity.kind, entity.machineVersion);
-  const allowed = entity.status === 'done' ? [] : allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), { kind: 'merchant' });
+  const context = (at.snapshot as { context: Partial<RefundRequestContextV3> & RefundRequestContextV3 }).context;
+  const definition = definitionFor(identity.kind, identity.machineVersion);
+  const allowed = at.caseStatus === 'done' ? [] : allowedEvents(definition, restoreSnapshot(definition, at.snapshot as never), { kind: 'merchant' });
   const actions: MerchantRefundRequestAction[] = [];
   if (allowed.includes('APPROVE_FULL_REFUND') || allowed.includes('APPROVE_PARTIAL_REFUND')) actions.push('approve');
   if (allowed.includes('REJECT')) actions.push('reject');
@@ -127,13 +150,13 @@ function toView(entity: CaseEntity, row: Row): MerchantRefundRequestView {
   const decision = context.decision;
   const contest = context.contest ?? null;
   return {
-    id: entity.id,
+    id: identity.id,
     object: 'refund_request',
-    status: row.request_status,
+    status: at.status,
     amount: context.amount.amountMinor,
     currency: context.amount.currency,
-    claim: { reason: context.reason, subject: entity.subject, description: entity.description ?? null },
-    transaction_ref: entity.transactionRef,
+    claim: { reason: context.reason, subject: identity.subject, description: identity.description ?? null },
+    transaction_ref: identity.transactionRef,
     purchased_at: context.purchasedAt,
     requested_at: context.requestedAt,
     policy: {
@@ -143,13 +166,31 @@ function toView(entity: CaseEntity, row: Row): MerchantRefundRequestView {
     },
     refundable_amount: Math.max(0, refundable - context.pendingRefundMinor),
     amount_refunded: context.refundedMinor,
-    respond_by: row.respond_by ? new Date(row.respond_by).toISOString() : null,
+    respond_by: at.respondBy ? at.respondBy.toISOString() : null,
     decision: decision ? { outcome: decision.outcome, amount: decision.amountMinor, reason: decision.reason, stage: decision.decidedAt } : null,
     contest: contest ? { reason: contest.reason, rejected_reason: contest.rejectedReason } : null,
     allowed_actions: actions,
-    created: entity.createdAt.toISOString(),
-    updated: entity.updatedAt.toISOString(),
+    created: identity.createdAt.toISOString(),
+    updated: at.updated.toISOString(),
   };
+}
+
+/** STATUS_SQL on a state and snapshot that are not (or no longer) the case row's, such as an event's moment. */
+export function refundRequestStatusOf(state: string, snapshot: unknown): MerchantRefundRequestStatus {
+  if (state === 'submitted') return 'needs_response';
+  if (state.startsWith('refunding')) return 'refund_pending';
+  if (state === 'withdrawn') return 'withdrawn';
+  if (state === 'resolved' || state === 'closed') {
+    const outcome = (snapshot as { context?: { decision?: { outcome?: string } | null } }).context?.decision?.outcome;
+    return outcome === 'rejected' ? 'rejected' : 'refunded';
+  }
+  return 'under_review';
+}
+
+/** DUE_SQL on an event's moment: when the merchant's answer was due then. */
+export function respondByOf(deadlines: ReadonlyArray<{ name: string; dueAt: string }>): Date | null {
+  const due = deadlines.filter((d) => d.name === 'merchantResponseWindow').map((d) => new Date(d.dueAt).getTime());
+  return due.length > 0 ? new Date(Math.min(...due)) : null;
 }
 
 export async function getMerchantRefundRequestView(em: EntityManager, merchant: MerchantScope, id: string): Promise<MerchantRefundRequestView> {

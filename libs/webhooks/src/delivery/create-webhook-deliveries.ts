@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { CaseEntity, WebhookDeliveryEntity, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
 import { momentOf, type CaseMoment } from '@app/domain';
-import { disputeAtMoment, getMerchantDisputeView, getMerchantRefundRequestView, toDecisionView } from '@app/merchants';
+import { disputeAtMoment, getMerchantDisputeView, getMerchantRefundRequestView, refundRequestAtMoment, toDecisionView } from '@app/merchants';
 import { ALL_EVENTS } from '../webhook-events';
 import { DeliveryScheduler } from './delivery-scheduler';
 
@@ -60,7 +60,12 @@ export class CreateWebhookDeliveries {
 
   private async dataFor(em: EntityManager, theCase: CaseEntity, moment: CaseMoment | null): Promise<Record<string, unknown>> {
     // A refund request as the merchant API shows it, so the merchant can answer it from the event.
-    if (theCase.kind === 'refund_request') return { object: await getMerchantRefundRequestView(em, { id: theCase.merchantId!, livemode: theCase.livemode }, theCase.id) };
+    if (theCase.kind === 'refund_request') {
+      // Rows committed before moments were stored: the request as it is now is the best there is.
+      return {
+        object: moment ? refundRequestAtMoment(theCase, moment) : await getMerchantRefundRequestView(em, { id: theCase.merchantId!, livemode: theCase.livemode }, theCase.id),
+      };
+    }
     if (theCase.kind !== 'dispute') {
       return { object: theCase.kind, id: theCase.id, state: moment?.state ?? theCase.state, transaction_ref: theCase.transactionRef };
     }
