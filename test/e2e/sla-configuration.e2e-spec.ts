@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ensureSlaDefaults, ormOptions } from '@app/db';
 import { applyYearSchedule, DEFAULT_BUSINESS_CALENDAR, parseYearScheduleFile, type BusinessCalendar } from '@app/domain';
-import { Migration20261203162439CalendarShippedDefinition } from '../../libs/db/src/migrations/Migration20261203162439CalendarShippedDefinition';
+import { Migration20261203200100CalendarShippedDefinition } from '../../libs/db/src/migrations/Migration20261203200100CalendarShippedDefinition';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { startWebhookReceiver } from '../support/webhook-receiver';
@@ -169,7 +169,7 @@ describe('SLA and merchant configuration for admins', () => {
       await t.sql(`update business_calendars set definition = jsonb_set(definition, '{name}', '"edited by an admin"') where id = 'always-on'`);
       const orm = await MikroORM.init(ormOptions(t.config.database.url, { pool: { min: 0, max: 1 } }));
       try {
-        const migration = new Migration20261203162439CalendarShippedDefinition(orm.em.getDriver(), orm.config);
+        const migration = new Migration20261203200100CalendarShippedDefinition(orm.em.getDriver(), orm.config);
         await migration.up();
         for (const query of migration.getQueries()) await orm.em.getConnection().execute(query as string);
       } finally {

@@ -51,6 +51,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/merchant/disputes/{id}/customer-evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customer's evidence files support shared with you (download: GET /v1/merchant/disputes/{id}/evidence/files/{fileId}/content) */
+    get: operations['MerchantDisputeCustomerEvidenceController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/merchant/disputes/{id}/decision': {
     parameters: {
       query?: never;
@@ -166,6 +183,194 @@ export interface paths {
     put?: never;
     /** Write to support about this dispute (it lands in the agent inbox) */
     post: operations['MerchantDisputeMessagesController_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/refund-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List your refund requests, newest first (cursor pagination) */
+    get: operations['MerchantRefundRequestsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/refund-requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A refund request: the customer's claim, the policy, what is refundable, respond_by, the decision */
+    get: operations['MerchantRefundRequestsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/refund-requests/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve: refund everything the policy allows, or `amount` (a partial refund); the refund goes out through the wallet */
+    post: operations['MerchantRefundRequestsController_approve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/refund-requests/{id}/customer-evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customer's evidence files support shared with you (only those) */
+    get: operations['MerchantRefundRequestsController_customerEvidence'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/refund-requests/{id}/customer-evidence/{fileId}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a customer evidence file shared with you */
+    get: operations['MerchantRefundRequestsController_download'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/refund-requests/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject with a reason; the customer may contest it once, and support then decides */
+    post: operations['MerchantRefundRequestsController_reject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/test_helpers/disputes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Simulate a dispute on a new test payment; it arrives as needs_response */
+    post: operations['MerchantTestHelpersController_dispute'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/test_helpers/refund_requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Simulate a refund request on a new test payment; it waits for your answer */
+    post: operations['MerchantTestHelpersController_refundRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/test_helpers/test_clocks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your test clocks, newest first */
+    get: operations['MerchantTestHelpersController_list'];
+    put?: never;
+    /** Create a test clock, frozen at frozen_time */
+    post: operations['MerchantTestHelpersController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/test_helpers/test_clocks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A test clock */
+    get: operations['MerchantTestHelpersController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/merchant/test_helpers/test_clocks/{id}/advance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move the clock forward to frozen_time; every deadline of its cases that it passes fires, oldest first, before the answer */
+    post: operations['MerchantTestHelpersController_advance'];
     delete?: never;
     options?: never;
     head?: never;
@@ -289,12 +494,61 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AdvanceTestClockDto: {
+      /**
+       * @description The clock's new time (ISO 8601), after its current one.
+       * @example 2026-12-09T00:00:00.000Z
+       */
+      frozen_time: string;
+    };
     ApiErrorResponse: {
       /** @description Stable machine-readable code, e.g. VALIDATION_FAILED, NOT_FOUND. */
       code: string;
       message: string;
       /** @description The request id (X-Request-Id), to quote to support. */
       requestId?: string;
+    };
+    ApproveRefundRequestDto: {
+      /**
+       * @description Minor units (fen). Absent: everything the policy allows (the amount less the non-refundable fee). Less than that: a partial refund, if the policy allows partial refunds. More: 422 REFUND_EXCEEDS_REMAINING.
+       * @example 5000
+       */
+      amount?: number;
+      /**
+       * @description Shown to the customer; up to 2000 characters.
+       * @example Returned unopened
+       */
+      reason?: string;
+    };
+    CreateTestCaseDto: {
+      /**
+       * @description Minor units (fen): the simulated payment and the amount disputed or asked back.
+       * @example 10000
+       */
+      amount: number;
+      /**
+       * @default CNY
+       * @example CNY
+       */
+      currency?: string;
+      /** @description Refund requests: when the purchase was made (ISO 8601); the case's now by default. */
+      purchased_at?: string;
+      /**
+       * @description Disputes: not_received, not_as_described, duplicate or unauthorised. Refund requests: the customer's words.
+       * @example not_received
+       */
+      reason: string;
+      /** @description A test clock of yours: the case lives on its time, and its deadlines fire when the clock is advanced. */
+      test_clock?: string;
+    };
+    CreateTestClockDto: {
+      /**
+       * @description The clock's starting time (ISO 8601); now when absent.
+       * @example 2026-12-01T00:00:00.000Z
+       */
+      frozen_time?: string;
+      /** @example silent merchant suite */
+      name?: string;
     };
     CreateWebhookEndpointDto: {
       description?: string;
@@ -309,6 +563,7 @@ export interface components {
         | 'dispute.awaiting_merchant'
         | 'dispute.evidence_due_soon'
         | 'dispute.info_requested'
+        | 'dispute.info_request_due_soon'
         | 'dispute.refund_succeeded'
         | 'dispute.resolved'
         | 'dispute.closed'
@@ -316,6 +571,7 @@ export interface components {
         | 'dispute.message'
         | 'refund_request.submitted'
         | 'refund_request.evidence_due_soon'
+        | 'refund_request.rejection_contested'
         | 'refund_request.refund_succeeded'
         | 'refund_request.resolved'
         | 'refund_request.withdrawn'
@@ -434,6 +690,13 @@ export interface components {
        */
       locale?: 'zh-CN' | 'en';
     };
+    RejectRefundRequestDto: {
+      /**
+       * @description Why: shown to the customer, who may contest it (support then decides). Up to 2000 characters.
+       * @example The item was used
+       */
+      reason: string;
+    };
     RotateWebhookSecretDto: {
       /**
        * @description How long the current secret keeps signing beside the new one; 0 ends it now (a leaked secret).
@@ -442,16 +705,28 @@ export interface components {
       expires_in_seconds?: number;
     };
     StageEvidenceDto: {
+      /** @description Proof the account holder authorised the payment (device, login, delivery address, earlier orders). Up to 5000 characters; null clears it. */
+      authorisation_proof?: string | null;
+      /** @description The cancellation policy the customer agreed to, and how it was shown to them. Up to 5000 characters; null clears it. */
+      cancellation_policy?: string | null;
       /** @description Communication with the customer. Up to 5000 characters; null clears it. */
       customer_communication?: string | null;
+      /** @description What tells the two charges apart (separate orders, receipts, deliveries). Up to 5000 characters; null clears it. */
+      duplicate_charge_documentation?: string | null;
       /** @description What was sold. Up to 5000 characters; null clears it. */
       product_description?: string | null;
       /** @description Receipt or order details shown to the buyer. Up to 5000 characters; null clears it. */
       receipt?: string | null;
       /** @description The refund policy the customer agreed to. Up to 5000 characters; null clears it. */
       refund_policy?: string | null;
-      /** @description Shipping or delivery proof: carrier, tracking number, delivery date, signature. Up to 5000 characters; null clears it. */
+      /** @description Why the refund the customer expects is not owed (credit_not_processed). Up to 5000 characters; null clears it. */
+      refund_refusal_explanation?: string | null;
+      /** @description Proof the service was provided or the transaction completed (booking, usage log, completion record). Up to 5000 characters; null clears it. */
+      service_documentation?: string | null;
+      /** @description Shipping or delivery proof: carrier, tracking number, delivery date, signature (counts as proof_of_delivery). Up to 5000 characters; null clears it. */
       shipping_proof?: string | null;
+      /** @description Carrier and tracking number of the shipment. Up to 5000 characters; null clears it. */
+      tracking_number?: string | null;
       /** @description Anything else. Up to 5000 characters; null clears it. */
       uncategorized_text?: string | null;
     };
@@ -469,6 +744,7 @@ export interface components {
         | 'dispute.awaiting_merchant'
         | 'dispute.evidence_due_soon'
         | 'dispute.info_requested'
+        | 'dispute.info_request_due_soon'
         | 'dispute.refund_succeeded'
         | 'dispute.resolved'
         | 'dispute.closed'
@@ -476,6 +752,7 @@ export interface components {
         | 'dispute.message'
         | 'refund_request.submitted'
         | 'refund_request.evidence_due_soon'
+        | 'refund_request.rejection_contested'
         | 'refund_request.refund_succeeded'
         | 'refund_request.resolved'
         | 'refund_request.withdrawn'
@@ -650,6 +927,34 @@ export interface operations {
         content: {
           'application/json': components['schemas']['MerchantDisputeResponse'];
         };
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantDisputeCustomerEvidenceController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -950,6 +1255,384 @@ export interface operations {
         content: {
           'application/json': components['schemas']['MerchantMessageResponse'];
         };
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantRefundRequestsController_list: {
+    parameters: {
+      query?: {
+        /** @description Created at or after (ISO 8601). */
+        created_after?: string;
+        /** @description Created before (ISO 8601). */
+        created_before?: string;
+        /** @description next_cursor of the previous page. */
+        cursor?: string;
+        limit?: number;
+        status?: 'needs_response' | 'under_review' | 'refund_pending' | 'refunded' | 'rejected' | 'withdrawn';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantRefundRequestsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantRefundRequestsController_approve: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApproveRefundRequestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantRefundRequestsController_customerEvidence: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantRefundRequestsController_download: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        fileId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantRefundRequestsController_reject: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RejectRefundRequestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantTestHelpersController_dispute: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTestCaseDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantTestHelpersController_refundRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTestCaseDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantTestHelpersController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantTestHelpersController_create: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTestClockDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantTestHelpersController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiErrorResponse'];
+        };
+      };
+    };
+  };
+  MerchantTestHelpersController_advance: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Repeat a request safely: the same key and body return the stored response; a different body is a 422; kept 24 hours. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AdvanceTestClockDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {

@@ -13,18 +13,18 @@ import { Migration20261203130000SlaAlwaysOnCalendar } from './migrations/Migrati
 import { Migration20261203140000CustomerNotifications } from './migrations/Migration20261203140000CustomerNotifications';
 import { Migration20261203150000CustomerApi } from './migrations/Migration20261203150000CustomerApi';
 import { Migration20261203155000CaseMessagesAndMacros } from './migrations/Migration20261203155000CaseMessagesAndMacros';
-import { Migration20261203162439CalendarShippedDefinition } from './migrations/Migration20261203162439CalendarShippedDefinition';
-import { Migration20261203164000Reports } from './migrations/Migration20261203164000Reports';
-import { Migration20261203162700_MerchantRefunds } from './migrations/Migration20261203162700_MerchantRefunds';
-import { Migration20261203162700WebhookSecretRotation } from './migrations/Migration20261203162700WebhookSecretRotation';
-import { Migration20261203164000TestMode } from './migrations/Migration20261203164000TestMode';
-import { Migration20261203162900QueueViewsAndLinks } from './migrations/Migration20261203162900QueueViewsAndLinks';
 import { Migration20261203170000AgentAccounts } from './migrations/Migration20261203170000AgentAccounts';
 import { Migration20261203171000AgentTotp } from './migrations/Migration20261203171000AgentTotp';
 import { Migration20261203172000CaseLogChain } from './migrations/Migration20261203172000CaseLogChain';
 import { Migration20261203183930ReconcilerPendingIds } from './migrations/Migration20261203183930ReconcilerPendingIds';
 import { Migration20261203186391AgentLastLogin } from './migrations/Migration20261203186391AgentLastLogin';
 import { Migration20261203196394OutboxRequestId } from './migrations/Migration20261203196394OutboxRequestId';
+import { Migration20261203200100CalendarShippedDefinition } from './migrations/Migration20261203200100CalendarShippedDefinition';
+import { Migration20261203200200MerchantRefunds } from './migrations/Migration20261203200200MerchantRefunds';
+import { Migration20261203200300WebhookSecretRotation } from './migrations/Migration20261203200300WebhookSecretRotation';
+import { Migration20261203200400QueueViewsAndLinks } from './migrations/Migration20261203200400QueueViewsAndLinks';
+import { Migration20261203200500TestMode } from './migrations/Migration20261203200500TestMode';
+import { Migration20261203200600Reports } from './migrations/Migration20261203200600Reports';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
 export const MIGRATIONS = [
@@ -40,18 +40,18 @@ export const MIGRATIONS = [
   { name: 'Migration20261203140000CustomerNotifications', class: Migration20261203140000CustomerNotifications },
   { name: 'Migration20261203150000CustomerApi', class: Migration20261203150000CustomerApi },
   { name: 'Migration20261203155000CaseMessagesAndMacros', class: Migration20261203155000CaseMessagesAndMacros },
-  { name: 'Migration20261203162439CalendarShippedDefinition', class: Migration20261203162439CalendarShippedDefinition },
-  { name: 'Migration20261203164000Reports', class: Migration20261203164000Reports },
-  { name: 'Migration20261203162700_MerchantRefunds', class: Migration20261203162700_MerchantRefunds },
-  { name: 'Migration20261203162700WebhookSecretRotation', class: Migration20261203162700WebhookSecretRotation },
-  { name: 'Migration20261203164000TestMode', class: Migration20261203164000TestMode },
-  { name: 'Migration20261203162900QueueViewsAndLinks', class: Migration20261203162900QueueViewsAndLinks },
   { name: 'Migration20261203170000AgentAccounts', class: Migration20261203170000AgentAccounts },
   { name: 'Migration20261203171000AgentTotp', class: Migration20261203171000AgentTotp },
   { name: 'Migration20261203172000CaseLogChain', class: Migration20261203172000CaseLogChain },
   { name: 'Migration20261203183930ReconcilerPendingIds', class: Migration20261203183930ReconcilerPendingIds },
   { name: 'Migration20261203186391AgentLastLogin', class: Migration20261203186391AgentLastLogin },
   { name: 'Migration20261203196394OutboxRequestId', class: Migration20261203196394OutboxRequestId },
+  { name: 'Migration20261203200100CalendarShippedDefinition', class: Migration20261203200100CalendarShippedDefinition },
+  { name: 'Migration20261203200200MerchantRefunds', class: Migration20261203200200MerchantRefunds },
+  { name: 'Migration20261203200300WebhookSecretRotation', class: Migration20261203200300WebhookSecretRotation },
+  { name: 'Migration20261203200400QueueViewsAndLinks', class: Migration20261203200400QueueViewsAndLinks },
+  { name: 'Migration20261203200500TestMode', class: Migration20261203200500TestMode },
+  { name: 'Migration20261203200600Reports', class: Migration20261203200600Reports },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

@@ -15,7 +15,7 @@ import { Migration } from '@mikro-orm/migrations';
 const RESULT = (k: string) =>
   `case when ${k}.status = 'met' or (${k}.status = 'stopped' and ${k}.used_minutes <= ${k}.minutes) then 'met' when ${k}.status = 'breached' or (${k}.status = 'stopped' and ${k}.used_minutes > ${k}.minutes) then 'breached' end`;
 
-export class Migration20261203164000Reports extends Migration {
+export class Migration20261203200600Reports extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table cases add column if not exists closed_at timestamptz null;`);
     this.addSql(

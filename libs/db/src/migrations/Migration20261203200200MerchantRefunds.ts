@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * global one), and an agent may share a customer's evidence file with the merchant (the merchant
  * API lists only shared files, so the column is null for every file written before).
  */
-export class Migration20261203162700_MerchantRefunds extends Migration {
+export class Migration20261203200200MerchantRefunds extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
       create table merchant_refund_policies (

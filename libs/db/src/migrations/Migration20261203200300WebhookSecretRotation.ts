@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * deploy the new one without dropping a delivery. Sealed like `secret`.
  * A test event ("send test event") is a delivery no outbox row caused: `outbox_id` may be null.
  */
-export class Migration20261203162700WebhookSecretRotation extends Migration {
+export class Migration20261203200300WebhookSecretRotation extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table webhook_endpoints add column if not exists previous_secret text null, add column if not exists previous_secret_expires_at timestamptz null;`);
     this.addSql(`alter table webhook_endpoints add constraint webhook_endpoints_previous_secret_chk check ((previous_secret is null) = (previous_secret_expires_at is null));`);

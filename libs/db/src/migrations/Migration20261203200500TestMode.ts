@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * live. A test case may run on a test clock, a merchant's own frozen time that only moves when the
  * merchant advances it; only test cases may name one.
  */
-export class Migration20261203164000TestMode extends Migration {
+export class Migration20261203200500TestMode extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table merchant_api_keys add column if not exists livemode boolean not null default true;`);
     this.addSql(`alter table webhook_endpoints add column if not exists livemode boolean not null default true;`);

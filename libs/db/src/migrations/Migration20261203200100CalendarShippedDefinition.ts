@@ -14,7 +14,7 @@ const SHIPPED_BEFORE: Record<string, string[]> = {
   'always-on': ['d86916cdbf2b7a4555fc26d8a1ed810b'],
 };
 
-export class Migration20261203162439CalendarShippedDefinition extends Migration {
+export class Migration20261203200100CalendarShippedDefinition extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table business_calendars add column shipped_definition jsonb null;`);
     for (const [id, hashes] of Object.entries(SHIPPED_BEFORE)) {

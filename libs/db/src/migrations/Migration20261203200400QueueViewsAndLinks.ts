@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * and links between cases (related, or a duplicate merged into its original). A link is stored once
  * with the smaller id first; the second index finds the links of a case from either side.
  */
-export class Migration20261203162900QueueViewsAndLinks extends Migration {
+export class Migration20261203200400QueueViewsAndLinks extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
       create table if not exists saved_views (
