@@ -58,7 +58,8 @@ describe('HttpWalletAdapter', () => {
       NODE_ENV: 'test',
       WALLET_BASE_URL: url,
       WALLET_API_SECRET: API_SECRET,
-      WALLET_TIMEOUT_MS: '300',
+      // Long enough that a loaded machine answers in time; the hang tests wait it out (2 s each).
+      WALLET_TIMEOUT_MS: '2000',
       WALLET_RETRY_DELAY_MS: '1',
       WALLET_MAX_RETRIES: '2',
       ...env,
