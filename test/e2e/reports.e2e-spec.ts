@@ -120,7 +120,7 @@ describe('reports and CSV exports', () => {
 
     const { body } = await report('dispute-outcomes', { merchantId: merchant.id }).expect(200);
     expect(body.rows).toEqual([
-      { merchantId: merchant.id, reason: 'duplicate', won: 0, lost: 0, withdrawn: 1, refunded: [] },
+      { merchantId: merchant.id, reason: 'duplicate_charge', won: 0, lost: 0, withdrawn: 1, refunded: [] },
       { merchantId: merchant.id, reason: 'not_as_described', won: 1, lost: 1, withdrawn: 0, refunded: [{ currency: 'CNY', amountMinor: 4000 }] },
     ]);
     expect(body.totals).toEqual({ won: 1, lost: 1, withdrawn: 1, refunded: [{ currency: 'CNY', amountMinor: 4000 }] });

@@ -47,7 +47,17 @@ export function QueuePage() {
   const [params, setParams] = useSearchParams();
   const url = readQueueUrl(params);
   // From the latest URL, not this render's: two quick changes (a filter, then a search) must both stay.
-  const setUrl = (patch: Partial<QueueUrlState>) => setParams((latest) => toSearchParams(queueQuery({ ...readQueueUrl(latest), ...patch })));
+  // React Router renders a navigation as a transition and its updater sees the last rendered params,
+  // so the latest asked-for params are kept here, moved on by each change and by every committed URL.
+  const latestParams = useRef(params);
+  useEffect(() => {
+    latestParams.current = params;
+  }, [params]);
+  const setUrl = (patch: Partial<QueueUrlState>) => {
+    const next = toSearchParams(queueQuery({ ...readQueueUrl(latestParams.current), ...patch }));
+    latestParams.current = next;
+    setParams(next);
+  };
   const tab = url.tab;
   const byKind = url.tab === 'byKind' ? (url.kind ?? 'dispute') : 'dispute';
   const filters: Filters = { kind: url.tab === 'byKind' ? undefined : url.kind, state: url.state, priority: url.priority, channel: url.channel, testMode: url.testMode };
