@@ -101,7 +101,11 @@ describe('the admin audit log covers the administrative actions', () => {
     await t.http.delete(`/v1/admin/merchants/m_audited/api-keys/${key.id}`).set('Authorization', t.auth).expect(200);
     expect(await entriesFor('merchant_api_key', key.id)).toEqual([
       expect.objectContaining({ ...admin, action: 'merchant_api_key.revoked', details: { merchantId: 'm_audited', kind: 'secret', prefix: key.prefix } }),
-      expect.objectContaining({ ...admin, action: 'merchant_api_key.created', details: { merchantId: 'm_audited', kind: 'secret', name: 'server', prefix: key.prefix } }),
+      expect.objectContaining({
+        ...admin,
+        action: 'merchant_api_key.created',
+        details: { merchantId: 'm_audited', kind: 'secret', name: 'server', prefix: key.prefix, livemode: true },
+      }),
     ]);
   });
 
@@ -119,7 +123,11 @@ describe('the admin audit log covers the administrative actions', () => {
     const actor = { actorId: null, actorLabel: `merchant:${merchant.id} key:${merchant.keyId}` };
     expect(await entriesFor('webhook_endpoint', endpoint.id)).toEqual([
       expect.objectContaining({ ...actor, action: 'webhook_endpoint.deleted', details: { merchantId: merchant.id, origin: 'http://127.0.0.1:9' } }),
-      expect.objectContaining({ ...actor, action: 'webhook_endpoint.created', details: { merchantId: merchant.id, origin: 'http://127.0.0.1:9', events: ['dispute.resolved'] } }),
+      expect.objectContaining({
+        ...actor,
+        action: 'webhook_endpoint.created',
+        details: { merchantId: merchant.id, origin: 'http://127.0.0.1:9', events: ['dispute.resolved'], livemode: true },
+      }),
     ]);
   });
 

@@ -47,15 +47,17 @@ export function QueuePage() {
   const [params, setParams] = useSearchParams();
   const url = readQueueUrl(params);
   // From the latest URL, not this render's: two quick changes (a filter, then a search) must both stay.
-  // React Router renders a navigation as a transition and its updater sees the last rendered params,
-  // so the latest asked-for params are kept here, moved on by each change and by every committed URL.
-  const latestParams = useRef(params);
+  // React Router renders a navigation as a transition, so a URL asked for may not be rendered yet when
+  // the next change comes (a filter, then at once a search): the page remembers what it asked for
+  // until that is the URL it renders; a URL it did not ask for (back, a link) is taken as it comes.
+  const requested = useRef<string | null>(null);
   useEffect(() => {
-    latestParams.current = params;
+    if (requested.current === params.toString()) requested.current = null;
   }, [params]);
   const setUrl = (patch: Partial<QueueUrlState>) => {
-    const next = toSearchParams(queueQuery({ ...readQueueUrl(latestParams.current), ...patch }));
-    latestParams.current = next;
+    const latest = requested.current !== null ? new URLSearchParams(requested.current) : params;
+    const next = toSearchParams(queueQuery({ ...readQueueUrl(latest), ...patch }));
+    requested.current = next.toString();
     setParams(next);
   };
   const tab = url.tab;
