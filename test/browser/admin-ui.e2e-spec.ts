@@ -241,6 +241,10 @@ describe('admin UI in a real browser', () => {
     await page.getByRole('tab', { name: 'Unassigned' }).click();
     await page.getByTestId('queue-search').locator('input').fill('Bulk');
     await page.getByTestId('queue-search').locator('input').press('Enter');
+    // The unassigned tab already lists these three among others, and the search renders as a transition:
+    // wait for the search's URL and then for the other rows to go (a search that filtered nothing times out here).
+    await page.waitForURL(/[?&]q=Bulk(&|$)/);
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-row-key]').length === 3);
     for (const id of ids) await page.locator(`tr[data-row-key="${id}"]`).waitFor();
     const activeSubject = () => page.locator('tr[data-active="true"] td a').textContent();
     expect(await page.locator('tbody tr[data-row-key]').count()).toBe(3);

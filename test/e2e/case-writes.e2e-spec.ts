@@ -31,7 +31,15 @@ describe('the command path reads and writes rows as the entities and the schema 
     const { body: forwarded } = await t.http.get(`/v1/cases/${body.id}`).set('Authorization', t.auth).expect(200);
     await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: forwarded.version }).expect(200);
     // Every nullable column of the case holds a value, so a column the mapping missed shows up.
-    await t.sql(`update cases set escalated_at = now() - interval '1 hour', description = 'Parcel lost', customer_name = '王小明' where id = $1`, [body.id]);
+    // A test clock is only allowed on a test-mode case, so the case turns test mode for this read.
+    const [clock] = await t.sql<{ id: string }>(
+      `insert into test_clocks (id, merchant_id, frozen_time, created_at, updated_at) values (gen_random_uuid(), $1, now(), now(), now()) returning id`,
+      [merchant.id],
+    );
+    await t.sql(
+      `update cases set escalated_at = now() - interval '1 hour', description = 'Parcel lost', customer_name = '王小明', livemode = false, test_clock_id = $2 where id = $1`,
+      [body.id, clock.id],
+    );
 
     const locked = await em.fork().transactional((tx) => lockCaseWithLiveDeadlines(tx, body.id));
     const fromOrm = await em.fork().findOneOrFail(CaseEntity, { id: body.id });

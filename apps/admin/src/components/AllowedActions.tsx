@@ -19,8 +19,13 @@ export interface AllowedActionsProps {
   currency: string | null;
   /** What a full refund would pay out now, for the confirmation and as a hint. */
   remainingMinor?: number | null;
-  /** Sends the event; rejects with an ApiError when the API refuses. */
-  onSend(type: string, payload: Record<string, unknown>): Promise<void>;
+  /** The case version on screen. */
+  version: number;
+  /**
+   * Sends the event against `expectedVersion` (the version the agent decided on); rejects with an
+   * ApiError when the API refuses.
+   */
+  onSend(type: string, payload: Record<string, unknown>, expectedVersion: number): Promise<void>;
   /** Reloads the case after a conflict. */
   onReload(): void;
 }
@@ -31,33 +36,48 @@ type Draft = Record<string, unknown>;
  * One button per allowed event; an event with a payload opens its form, built from the payload's
  * field descriptions. Typed values live in this component's state, so a 409 ("the case changed")
  * and the reload after it keep everything the agent typed.
+ *
+ * A form is sent against the version it was opened on, not the one on screen when it is sent: the
+ * page polls, and a poll that brings someone else's change while the agent types must end in a
+ * conflict the agent sees, not in a decision taken on a case the agent never looked at.
  */
-export function AllowedActions({ events, allowedEvents, currency, remainingMinor, onSend, onReload }: AllowedActionsProps) {
+export function AllowedActions({ events, allowedEvents, currency, remainingMinor, version, onSend, onReload }: AllowedActionsProps) {
   const i18n = useI18n();
   const [open, setOpen] = useState<string | null>(null);
   const [drafts, setDrafts] = useState<Record<string, Draft>>({});
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [stale, setStale] = useState(false);
-  const [confirming, setConfirming] = useState<{ type: string; payload: Record<string, unknown> } | null>(null);
+  // basis: the version the agent decided on (see below).
+  const [confirming, setConfirming] = useState<{ type: string; payload: Record<string, unknown>; basis: number } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<string[]>([]);
+  // The version the open form was opened on; null while no form is open.
+  const [decidedOn, setDecidedOn] = useState<number | null>(null);
+  // After "Reload the case", the next version to arrive is the one the agent now decides on.
+  const [rebaseOnNextVersion, setRebaseOnNextVersion] = useState(false);
+  useEffect(() => {
+    if (!rebaseOnNextVersion || decidedOn === null || version === decidedOn) return;
+    setDecidedOn(version);
+    setRebaseOnNextVersion(false);
+  }, [version, decidedOn, rebaseOnNextVersion]);
 
   const byType = new Map(events.map((event) => [event.type, event]));
   const visible = allowedEvents.filter((type) => byType.has(type));
   // A form stays open (and keeps its draft) only while its event is still allowed.
   const current = open && visible.includes(open) ? byType.get(open) : undefined;
 
-  const send = async (type: string, payload: Record<string, unknown>) => {
+  const send = async (type: string, payload: Record<string, unknown>, basis: number) => {
     setPending(true);
     setError(null);
     setStale(false);
     setDone(null);
     setFieldErrors([]);
     try {
-      await onSend(type, payload);
+      await onSend(type, payload, basis);
       setDrafts((all) => ({ ...all, [type]: {} }));
       setOpen(null);
+      setDecidedOn(null);
       setDone(type);
     } catch (failure) {
       if (isStaleCase(failure)) setStale(true);
@@ -69,9 +89,9 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
     }
   };
 
-  const request = (type: string, payload: Record<string, unknown>) => {
-    if (movesMoney(type)) setConfirming({ type, payload });
-    else void send(type, payload);
+  const request = (type: string, payload: Record<string, unknown>, basis: number) => {
+    if (movesMoney(type)) setConfirming({ type, payload, basis });
+    else void send(type, payload, basis);
   };
 
   const clickEvent = (event: EventDescription) => {
@@ -79,10 +99,13 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
     setDone(null);
     if (event.fields.length === 0) {
       setOpen(null);
-      request(event.type, {});
+      setDecidedOn(null);
+      // A button without a form decides on what is on screen now.
+      request(event.type, {}, version);
       return;
     }
     setFieldErrors([]);
+    if (open !== event.type) setDecidedOn(version);
     setOpen(event.type);
   };
 
@@ -130,6 +153,7 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
             <Button
               onClick={() => {
                 setStale(false);
+                setRebaseOnNextVersion(true);
                 onReload();
               }}
             >
@@ -147,8 +171,11 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
           event={current}
           draft={drafts[current.type] ?? {}}
           onChange={(values) => setDrafts((previous) => ({ ...previous, [current.type]: values }))}
-          onSubmit={(values) => request(current.type, toPayload(current, values, currency))}
-          onCancel={() => setOpen(null)}
+          onSubmit={(values) => request(current.type, toPayload(current, values, currency), decidedOn ?? version)}
+          onCancel={() => {
+            setOpen(null);
+            setDecidedOn(null);
+          }}
           pending={pending}
           fieldErrors={fieldErrors}
           currency={currency}
@@ -162,7 +189,7 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
         okText={i18n.t('case.actions.confirmOk')}
         cancelText={i18n.t('case.actions.cancel')}
         okButtonProps={{ danger: true, loading: pending, 'data-testid': 'confirm-ok' } as ButtonProps}
-        onOk={() => confirming && void send(confirming.type, confirming.payload)}
+        onOk={() => confirming && void send(confirming.type, confirming.payload, confirming.basis)}
         onCancel={() => setConfirming(null)}
         destroyOnHidden
       >

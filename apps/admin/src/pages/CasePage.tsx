@@ -39,7 +39,8 @@ export default function CasePage() {
   const queryClient = useQueryClient();
   const now = useNow(15_000);
   // Deadlines and workers (refunds, merchants) change cases too: poll so the page stays current.
-  // A poll never touches a form being typed; a stale send is still caught by expectedVersion.
+  // A poll never touches a form being typed; a form is sent against the version it was opened on
+  // (AllowedActions), so a change that arrives meanwhile ends in a 409 the agent sees.
   const caseQuery = useQuery({
     queryKey: queryKeys.case(id),
     queryFn: () => api<CaseDetail>('GET', `/v1/cases/${encodeURIComponent(id)}`),
@@ -74,9 +75,9 @@ export default function CasePage() {
     void queryClient.invalidateQueries({ queryKey: queryKeys.timeline(id) });
     void queryClient.invalidateQueries({ queryKey: queryKeys.cases });
   };
-  const send = async (type: string, payload: Record<string, unknown>) => {
-    // expectedVersion is the version on screen: if anyone changed the case since, the API says 409.
-    const updated = await api<CaseDetail>('POST', `/v1/cases/${detail.id}/events`, { type, payload, expectedVersion: detail.version }).catch((error) => {
+  const send = async (type: string, payload: Record<string, unknown>, expectedVersion: number) => {
+    // expectedVersion is the version the agent decided on: if anyone changed the case since, the API says 409.
+    const updated = await api<CaseDetail>('POST', `/v1/cases/${detail.id}/events`, { type, payload, expectedVersion }).catch((error) => {
       // The merchant lost its last key or endpoint since the page loaded: reload so the page says so.
       if (errorCode(error) === 'MERCHANT_UNREACHABLE') refresh();
       throw error;
@@ -172,6 +173,7 @@ export default function CasePage() {
                 allowedEvents={detail.allowedEvents}
                 currency={currency}
                 remainingMinor={remainingOf(detail)}
+                version={detail.version}
                 onSend={send}
                 onReload={refresh}
               />
