@@ -76,7 +76,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   // The shipped default SLA policies from here on: disputes opened now match `disputes` (first
   // response and resolution clocks, window reminders), so their events pause and resume clocks.
   await ensureSlaDefaults(bench.databaseUrl);
-  bench.get<SlaCatalogue>(SlaCatalogue).invalidate();
+  await bench.get<SlaCatalogue>(SlaCatalogue).reload();
   const slaSeeded = await seedReviewingDisputes(bench, config.slaCases, 'with the default SLA policies');
   await bench.sql('vacuum analyze');
   await bench.sql('checkpoint');

@@ -244,7 +244,7 @@ describe('admin UI in a real browser', () => {
     // The unassigned tab already lists these three among others, and the search renders as a transition:
     // wait for the search's URL and then for the other rows to go (a search that filtered nothing times out here).
     await page.waitForURL(/[?&]q=Bulk(&|$)/);
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-row-key]').length === 3);
+    await page.waitForFunction("document.querySelectorAll('tbody tr[data-row-key]').length === 3");
     for (const id of ids) await page.locator(`tr[data-row-key="${id}"]`).waitFor();
     const activeSubject = () => page.locator('tr[data-active="true"] td a').textContent();
     expect(await page.locator('tbody tr[data-row-key]').count()).toBe(3);

@@ -49,7 +49,7 @@ export class ImportCalendarSchedule {
     row.definition = next;
     row.updatedAt = now;
     await em.flush();
-    this.catalogue.invalidate();
+    await this.catalogue.reload();
     return next;
   }
 }

@@ -69,7 +69,7 @@ export class SaveSlaPolicy {
       now,
     );
     await em.flush();
-    this.catalogue.invalidate();
+    await this.catalogue.reload();
     return after;
   }
 }
@@ -130,7 +130,7 @@ export class SaveBusinessCalendar {
     row.definition = candidate;
     row.updatedAt = now;
     await em.flush();
-    this.catalogue.invalidate();
+    await this.catalogue.reload();
     return candidate;
   }
 }
