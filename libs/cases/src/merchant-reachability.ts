@@ -24,7 +24,7 @@ const FORWARDED_TOPIC = 'dispute.awaiting_merchant';
  * not revoked (it can list and answer its disputes) or has an enabled webhook endpoint that
  * receives the forwarded dispute's notification (or every event). No row: the case is not a dispute.
  */
-const REACHABILITY_SQL = `
+export const REACHABILITY_SQL = `
   select c.merchant_id,
     coalesce(m.active, false) as registered,
     exists (select 1 from merchant_api_keys k where k.merchant_id = c.merchant_id and k.revoked_at is null) as has_key,
@@ -36,21 +36,29 @@ const REACHABILITY_SQL = `
   from cases c left join merchants m on m.id = c.merchant_id
   where c.id = ? and c.kind = 'dispute'`;
 
-interface ReachabilityRow {
+/** REACHABILITY_SQL's parameters, in order. */
+export const reachabilityParams = (caseId: string): [string, string] => [FORWARDED_TOPIC, caseId];
+
+export interface ReachabilityRow {
   merchant_id: string | null;
   registered: boolean;
   has_key: boolean;
   has_endpoint: boolean;
 }
 
-/** Whether the dispute's merchant would hear of it if it were forwarded now; null for a case that is not a dispute. */
-export async function readDisputeMerchantReachability(em: EntityManager, caseId: string): Promise<MerchantReachability | null> {
-  const [row] = await em.getConnection().execute<ReachabilityRow[]>(REACHABILITY_SQL, [FORWARDED_TOPIC, caseId], 'all', em.getTransactionContext());
+/** What REACHABILITY_SQL's row says; no row (null): the case is not a dispute. */
+export function reachabilityOf(row: ReachabilityRow | null | undefined): MerchantReachability | null {
   if (!row) return null;
   if (!row.merchant_id) return { reachable: false, reason: 'no_merchant' };
   if (!row.registered) return { reachable: false, reason: 'merchant_not_registered' };
   if (!row.has_key && !row.has_endpoint) return { reachable: false, reason: 'no_active_key_or_webhook' };
   return { reachable: true, reason: null };
+}
+
+/** Whether the dispute's merchant would hear of it if it were forwarded now; null for a case that is not a dispute. */
+export async function readDisputeMerchantReachability(em: EntityManager, caseId: string): Promise<MerchantReachability | null> {
+  const [row] = await em.getConnection().execute<ReachabilityRow[]>(REACHABILITY_SQL, reachabilityParams(caseId), 'all', em.getTransactionContext());
+  return reachabilityOf(row);
 }
 
 /**

@@ -39,7 +39,9 @@ export function contactRecordFor(box: ContactBox, caseId: string, customer: Cust
   return record;
 }
 
-export function toContactView(record: CustomerContactEntity | null | undefined): CustomerContactView | null {
+export function toContactView(
+  record: Pick<CustomerContactEntity, 'locale' | 'pushEnabled' | 'phoneMasked' | 'emailMasked' | 'wechatOpenIdMasked'> | null | undefined,
+): CustomerContactView | null {
   if (!record) return null;
   return {
     locale: record.locale,

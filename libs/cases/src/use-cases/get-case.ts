@@ -24,7 +24,7 @@ export class GetCase {
     // a breached clock beside the case as it was before (or a deadline the case has already left).
     const { entity, deadlines, clocks, extras } = await this.em.fork().transactional(
       async (em) => {
-        const entity = await em.findOne(CaseEntity, { id: caseId }, { populate: ['assignee'] });
+        const entity = await em.findOne(CaseEntity, { id: caseId });
         if (!entity) throw caseNotFound(caseId);
         // Pending deadlines, plus fired SLA alarms (the reminders already sent).
         const deadlines = await em.find(DeadlineEntity, { caseId, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { AdminAuditLog } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AgentEntity, type CaseEntity, type DeadlineEntity } from '@app/db';
+import type { CaseEntity, DeadlineEntity } from '@app/db';
 import { applyEvent, definitionFor, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
@@ -114,10 +114,7 @@ export class SendCaseEvent {
       // writeCaseChanges bumped the version (UPDATE … WHERE version = old RETURNING version).
       version: committed.version,
       view: async () => {
-        // Only callers that answer with the case pay for these reads (the assignee's name, the view's extras).
-        if (committed.assignee) {
-          committed.assignee = await this.em.findOne(AgentEntity, { id: committed.assignee.id });
-        }
+        // Only callers that answer with the case pay for this read (the assignee's name, the view's extras).
         const extras = await readCaseViewExtras(this.em.fork(), committed.id);
         return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, this.senderOf(actor));
       },

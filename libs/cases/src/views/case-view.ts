@@ -1,6 +1,6 @@
-import type { CaseEntity, DeadlineEntity, RefundEntity, RefundStatus, SlaClockEntity } from '@app/db';
+import type { CaseEntity, DeadlineEntity, RefundStatus, SlaClockEntity } from '@app/db';
 import type { MerchantReachability } from '../merchant-reachability';
-import type { CaseViewExtras } from './case-view-extras';
+import type { CaseViewExtras, RefundViewSource } from './case-view-extras';
 import {
   allowedEvents,
   businessMinutesBetween,
@@ -61,7 +61,7 @@ export interface RefundView {
   settledAt: string | null;
 }
 
-export function toRefundView(refund: RefundEntity): RefundView {
+export function toRefundView(refund: RefundViewSource): RefundView {
   return {
     id: refund.id,
     attempt: refund.attempt,
@@ -176,6 +176,8 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
   const merchantReachability = evidence?.counterparty === 'wallet_user' ? null : inputs.extras.merchantReachability;
   return {
     ...toSummaryView(entity),
+    // Read with the extras (the case entity's assignee may be a bare reference).
+    assignee: inputs.extras.assignee,
     machineVersion: entity.machineVersion,
     description: entity.description,
     details: (entity.snapshot as { context: unknown }).context,
