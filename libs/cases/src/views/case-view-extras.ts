@@ -52,7 +52,14 @@ const EXTRAS_SQL = `
 interface ExtrasRow {
   assignee: { id: string; displayName: string } | null;
   rating: { score: number; comment: string | null; createdAt: string } | null;
-  refunds: Array<Omit<RefundViewSource, 'amountMinor' | 'createdAt' | 'expectedArrivalAt' | 'settledAt'> & { amountMinor: number | string; createdAt: string; expectedArrivalAt: string | null; settledAt: string | null }>;
+  refunds: Array<
+    Omit<RefundViewSource, 'amountMinor' | 'createdAt' | 'expectedArrivalAt' | 'settledAt'> & {
+      amountMinor: number | string;
+      createdAt: string;
+      expectedArrivalAt: string | null;
+      settledAt: string | null;
+    }
+  >;
   contact: ContactViewSource | null;
   reachability: ReachabilityRow | null;
   evidence_items: Array<{ party: 'merchant' | 'customer'; item: string }>;
