@@ -200,7 +200,10 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
 /** apps/worker as built into dist (npm run bench builds first), with the API's environment. */
 async function startWorkerProcess(environment: Record<string, string>): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
   const main = join(__dirname, '../../../apps/worker/src/main.js');
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_WORKER_NODE_ARGS: node flags for the worker alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/worker-profile"
+  // (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, main], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
   await new Promise<void>((resolveReady, rejectReady) => {
     let output = '';
