@@ -49,6 +49,9 @@ describe('admin UI support: machine descriptions, queue stats, serving the built
     await t.sql(`update cases set next_deadline_at = now() - interval '1 hour' where id = $1`, [a.id]);
     await t.sql(`update cases set next_deadline_at = now() + interval '1 hour' where id = $1`, [b.id]);
     await t.sql(`update cases set next_deadline_at = now() + interval '3 days', status = 'done' where id = $1`, [c.id]);
+    // A merchant's test-mode case is nobody's work: it counts nowhere (test mode has its own queue filter).
+    const test = await open();
+    await t.sql(`update cases set livemode = false, next_deadline_at = now() - interval '1 hour' where id = $1`, [test.id]);
 
     const { body } = await t.http.get('/v1/stats/queues').set('Authorization', supervisor.auth).expect(200);
     expect(body.totals).toEqual({ active: 2, overdue: 1, dueSoon: 1, unassigned: 1 });

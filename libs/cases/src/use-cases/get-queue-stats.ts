@@ -42,7 +42,7 @@ const toCounts = (row: CountRow): QueueCounts => ({
 
 /**
  * Queue depths for supervisors: active cases by kind and state and by assignee, with overdue and
- * due-soon counts. Aggregates in PostgreSQL (one pass over the active cases each, grouped on the
+ * due-soon counts. Merchants' test-mode cases are left out: they are integration tests, not work. Aggregates in PostgreSQL (one pass over the active cases each, grouped on the
  * columns of cases_kind_state_idx and cases_assignee_idx) instead of loading cases.
  */
 @Injectable()
@@ -59,12 +59,12 @@ export class GetQueueStats {
     const connection = this.em.fork().getConnection();
     const [byKindState, byAssignee] = await Promise.all([
       connection.execute<Array<CountRow & { kind: string; state: string }>>(
-        `select c.kind, c.state, ${COUNTS} from cases c where c.status = 'active' group by c.kind, c.state order by c.kind, c.state`,
+        `select c.kind, c.state, ${COUNTS} from cases c where c.status = 'active' and c.livemode group by c.kind, c.state order by c.kind, c.state`,
         params,
       ),
       connection.execute<Array<CountRow & { assignee_id: string | null; display_name: string | null }>>(
         `select c.assignee_id, a.display_name, ${COUNTS} from cases c left join agents a on a.id = c.assignee_id
-          where c.status = 'active' group by c.assignee_id, a.display_name order by a.display_name nulls first`,
+          where c.status = 'active' and c.livemode group by c.assignee_id, a.display_name order by a.display_name nulls first`,
         params,
       ),
     ]);
