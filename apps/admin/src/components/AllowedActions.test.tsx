@@ -35,7 +35,8 @@ describe('allowed-actions bar', () => {
       <AllowedActions
         events={EVENTS}
         allowedEvents={['REQUEST_CUSTOMER_INFO', 'DECIDE_PARTIAL_REFUND', 'UNKNOWN_TO_CATALOGUE']}
-        currency="CNY" version={3}
+        currency="CNY"
+        version={3}
         onSend={vi.fn()}
         onReload={vi.fn()}
       />,
@@ -58,7 +59,9 @@ describe('allowed-actions bar', () => {
 
   it('validates the form, converts the amount to integer fen, and asks before moving money', async () => {
     const onSend = vi.fn().mockResolvedValue(undefined);
-    renderWithProviders(<AllowedActions events={EVENTS} allowedEvents={['DECIDE_PARTIAL_REFUND']} currency="CNY" version={3} remainingMinor={10000} onSend={onSend} onReload={vi.fn()} />);
+    renderWithProviders(
+      <AllowedActions events={EVENTS} allowedEvents={['DECIDE_PARTIAL_REFUND']} currency="CNY" version={3} remainingMinor={10000} onSend={onSend} onReload={vi.fn()} />,
+    );
     fireEvent.click(screen.getByText('Partial refund'));
     expect(screen.getByText('Still refundable: CN¥100.00')).toBeTruthy();
 

@@ -42,7 +42,8 @@ export class CreateCustomerDeliveries {
       return 0;
     }
     const em = this.em.fork();
-    const existing = await em.find(NotificationDeliveryEntity, { outboxId: row.id }, { fields: ['id', 'status', 'notBefore'] });
+    const rows: unknown[][] = [];
+    const existing = await em.find(NotificationDeliveryEntity, { outboxId: row.id }, { fields: ['id'] });
     if (existing.length === 0) {
       const theCase = await em.findOne(CaseEntity, { id: row.caseId });
       const contact = await em.findOne(CustomerContactEntity, { caseId: row.caseId });
@@ -53,32 +54,30 @@ export class CreateCustomerDeliveries {
       const locale = (CUSTOMER_LOCALES as readonly string[]).includes(String(row.payload.locale)) ? (row.payload.locale as CustomerLocale) : contact.locale;
       const message = renderCustomerMessage(topic, locale, messageValuesFor(row, theCase, pending));
       const now = this.clock.now();
-      const channels = this.channelsFor(template, contact, theCase.customerId);
-      if (channels.length > 0) {
-        // One statement for all channels: a crash never leaves some of them created and the others forgotten.
-        await em.getConnection().execute(
-          `insert into notification_deliveries (id, outbox_id, case_id, channel, topic, locale, recipient_masked, title, body, not_before, created_at, updated_at)
-           values ${channels.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (outbox_id, channel) do nothing`,
-          channels.flatMap(({ channel, recipient }) => [
-            randomUUID(),
-            row.id,
-            theCase.id,
-            channel,
-            topic,
-            locale,
-            recipient,
-            message.title,
-            message.body,
-            channel === 'sms' && !template.urgent ? smsNotBefore(now) : null,
-            now,
-            now,
-          ]),
-        );
+      for (const { channel, recipient } of this.channelsFor(template, contact, theCase.customerId)) {
+        const notBefore = channel === 'sms' && !template.urgent ? smsNotBefore(now) : null;
+        rows.push([randomUUID(), row.id, theCase.id, channel, topic, locale, recipient, message.title, message.body, notBefore, now, now]);
       }
     }
-    // Also on a re-run: whatever this row's deliveries still need goes (back) on the queue.
-    const unsent = await em.find(NotificationDeliveryEntity, { outboxId: row.id, status: 'pending' }, { fields: ['id', 'notBefore'] });
-    await this.scheduler.schedule(unsent);
+    // One statement: the deliveries for all channels (a crash never leaves some created and the
+    // others forgotten) and, also on a re-run, whatever of this row's deliveries is still pending,
+    // to go (back) on the queue. The select does not see the CTE's rows (one snapshot): each once.
+    const created = rows.length
+      ? `with created as (
+           insert into notification_deliveries (id, outbox_id, case_id, channel, topic, locale, recipient_masked, title, body, not_before, created_at, updated_at)
+           values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+           on conflict (outbox_id, channel) do nothing
+           returning id, not_before)
+         select * from created union all `
+      : '';
+    const unsent = await em
+      .getConnection()
+      .execute<Array<{ id: string; not_before: string | Date | null }>>(`${created}select id, not_before from notification_deliveries where outbox_id = ? and status = 'pending'`, [
+        ...rows.flat(),
+        row.id,
+      ]);
+    // Raw rows through MikroORM's connection carry timestamps as text (its type parsers), not as Date.
+    await this.scheduler.schedule(unsent.map((delivery) => ({ id: delivery.id, notBefore: delivery.not_before === null ? null : new Date(delivery.not_before) })));
     return unsent.length;
   }
 

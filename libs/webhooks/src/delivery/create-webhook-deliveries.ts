@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity, WebhookDeliveryEntity, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
+import { CaseEntity, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
 import { momentOf, type CaseMoment } from '@app/domain';
 import { disputeAtMoment, getMerchantDisputeView, getMerchantRefundRequestView, refundRequestAtMoment, toDecisionView } from '@app/merchants';
 import { ALL_EVENTS } from '../webhook-events';
@@ -33,6 +33,7 @@ export class CreateWebhookDeliveries {
     const endpoints = (await em.find(WebhookEndpointEntity, { merchantId: theCase.merchantId, livemode: theCase.livemode, status: 'enabled' })).filter(
       (endpoint) => endpoint.events.includes(topic) || endpoint.events.includes(ALL_EVENTS),
     );
+    const bodies: Array<{ endpointId: string; eventId: string; body: string }> = [];
     if (endpoints.length > 0) {
       const eventId = `evt_${row.id.replace(/-/g, '')}`;
       // `livemode: false` marks a test case's event (Stripe's flag); test endpoints receive only those.
@@ -43,18 +44,29 @@ export class CreateWebhookDeliveries {
         livemode: theCase.livemode,
         data: { ...(await this.dataFor(em, theCase, momentOf(row.payload))), ...messageOf(row) },
       });
-      const now = this.clock.now();
-      for (const endpoint of endpoints) {
-        await em.getConnection().execute(
-          `insert into webhook_deliveries (id, endpoint_id, merchant_id, outbox_id, case_id, event_id, event_type, body, next_attempt_at, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (outbox_id, endpoint_id) do nothing`,
-          [randomUUID(), endpoint.id, theCase.merchantId, row.id, theCase.id, eventId, topic, body, now, now, now],
-        );
-      }
+      for (const endpoint of endpoints) bodies.push({ endpointId: endpoint.id, eventId, body });
     }
-    // Also on a re-run: whatever this row's deliveries still need goes (back) on the queue.
-    const pending = await em.find(WebhookDeliveryEntity, { outboxId: row.id, status: 'pending' }, { fields: ['id', 'generation', 'attempts', 'nextAttemptAt'] });
-    await this.scheduler.schedule(pending);
+    const now = this.clock.now();
+    // One statement: this row's new deliveries, and (also on a re-run) whatever of its deliveries is
+    // still pending, to go (back) on the queue. The select does not see the CTE's rows (one
+    // snapshot), so the union lists each delivery once.
+    const inserted = bodies.length
+      ? `with created as (
+           insert into webhook_deliveries (id, endpoint_id, merchant_id, outbox_id, case_id, event_id, event_type, body, next_attempt_at, created_at, updated_at)
+           values ${bodies.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+           on conflict (outbox_id, endpoint_id) do nothing
+           returning id, generation, attempts, next_attempt_at)
+         select * from created union all `
+      : '';
+    const pending = await em
+      .getConnection()
+      .execute<Array<{ id: string; generation: number; attempts: number; next_attempt_at: string | Date | null }>>(
+        `${inserted}select id, generation, attempts, next_attempt_at from webhook_deliveries where outbox_id = ? and status = 'pending'`,
+        [...bodies.flatMap(({ endpointId, eventId, body }) => [randomUUID(), endpointId, theCase.merchantId, row.id, theCase.id, eventId, topic, body, now, now, now]), row.id],
+      );
+    await this.scheduler.schedule(
+      pending.map((delivery) => ({ id: delivery.id, generation: delivery.generation, attempts: delivery.attempts, nextAttemptAt: dateOrNull(delivery.next_attempt_at) })),
+    );
     return endpoints.length;
   }
 
@@ -74,6 +86,11 @@ export class CreateWebhookDeliveries {
     const dispute = await getMerchantDisputeView(em, { id: theCase.merchantId!, livemode: theCase.livemode }, theCase.id);
     return { object: dispute, decision: toDecisionView(dispute, theCase) };
   }
+}
+
+/** Raw rows through MikroORM's connection carry timestamps as text (its type parsers), not as Date. */
+function dateOrNull(value: string | Date | null): Date | null {
+  return value === null ? null : new Date(value);
 }
 
 /** A `dispute.message` event carries the agent's message itself, as the merchant API shows it. */
