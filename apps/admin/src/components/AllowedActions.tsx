@@ -56,11 +56,11 @@ export function AllowedActions({ events, allowedEvents, currency, remainingMinor
   const [decidedOn, setDecidedOn] = useState<number | null>(null);
   // After "Reload the case", the next version to arrive is the one the agent now decides on.
   const [rebaseOnNextVersion, setRebaseOnNextVersion] = useState(false);
-  useEffect(() => {
-    if (!rebaseOnNextVersion || decidedOn === null || version === decidedOn) return;
+  // Adjusted while rendering (React's pattern for state that follows a prop), not in an effect.
+  if (rebaseOnNextVersion && decidedOn !== null && version !== decidedOn) {
     setDecidedOn(version);
     setRebaseOnNextVersion(false);
-  }, [version, decidedOn, rebaseOnNextVersion]);
+  }
 
   const byType = new Map(events.map((event) => [event.type, event]));
   const visible = allowedEvents.filter((type) => byType.has(type));
