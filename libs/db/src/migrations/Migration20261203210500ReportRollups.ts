@@ -20,6 +20,8 @@ import { Migration } from '@mikro-orm/migrations';
  * above 20, buckets grow by 5% (bucket b > 20 holds (20·1.05^(b-21), 20·1.05^(b-20)]), and a
  * percentile is reported as its bucket's geometric middle: within 2.5% of the exact figure.
  */
+/** The writing transaction's id (64-bit, never wraps) as a bigint. */
+const XID = 'pg_current_xact_id()::text::bigint';
 const DAY = (column: string) => `(${column} at time zone 'Asia/Shanghai')::date`;
 const BUCKET = (minutes: string) => `(case when round(${minutes}) <= 20 then round(${minutes})::integer else 20 + ceil(ln(round(${minutes}) / 20.0) / ln(1.05))::integer end)`;
 const LEVEL = (column: string, dimension: string) => `case when grouping(${dimension}) = 1 then '*' else ${column} end`;
@@ -32,21 +34,25 @@ export class Migration20261203210500ReportRollups extends Migration {
     this.addSql(`alter table case_report_facts add column if not exists livemode boolean not null default true;`);
     this.addSql(`alter table case_report_facts add column if not exists refunded_minor bigint null;`);
     this.addSql(`alter table case_report_facts add column if not exists refund_currency text null;`);
-    // Existing rows get 0 (folded by the first refresh); new writes stamp their own transaction.
-    this.addSql(`alter table case_report_facts add column if not exists changed_xid xid8 not null default '0';`);
-    this.addSql(`alter table case_report_facts alter column changed_xid set default pg_current_xact_id();`);
+    // Existing rows get 0 (folded by the first refresh); new writes stamp their own transaction. A
+    // bigint rather than xid8: the planner estimates a range of bigints (xid8 has no statistics, so
+    // "changed since the watermark" would be guessed at a third of the table and scanned whole).
+    this.addSql(`alter table case_report_facts add column if not exists changed_xid bigint not null default 0;`);
+    this.addSql(`alter table case_report_facts alter column changed_xid set default ${XID};`);
     this.addSql(`create index if not exists case_report_facts_changed_idx on case_report_facts (changed_xid);`);
     this.addSql(`update case_report_facts f set livemode = false from cases c where c.id = f.case_id and not c.livemode;`);
     this.addSql(`update case_report_facts f set refunded_minor = r.amount, refund_currency = r.currency
       from (select case_id, sum(amount_minor) as amount, min(currency) as currency from refunds where status = 'succeeded' group by case_id) r where r.case_id = f.case_id;`);
 
+    // Statistics for changed_xid: "changed since the watermark" must be planned as the few rows it is.
+    this.addSql(`analyze case_report_facts;`);
     this.addSql(`create or replace function case_report_facts_from_case() returns trigger language plpgsql as $$
       begin
         insert into case_report_facts (case_id, created_at, closed_at, kind, channel, policy_id, assignee_id, merchant_id, outcome, dispute_reason, livemode)
         values (new.id, new.created_at, new.closed_at, new.kind, new.channel, new.sla_policy_id, new.assignee_id, new.merchant_id, new.outcome, new.dispute_reason, new.livemode)
         on conflict (case_id) do update set created_at = excluded.created_at, closed_at = excluded.closed_at, kind = excluded.kind, channel = excluded.channel,
           policy_id = excluded.policy_id, assignee_id = excluded.assignee_id, merchant_id = excluded.merchant_id, outcome = excluded.outcome,
-          dispute_reason = excluded.dispute_reason, livemode = excluded.livemode, changed_xid = pg_current_xact_id();
+          dispute_reason = excluded.dispute_reason, livemode = excluded.livemode, changed_xid = ${XID};
         return null;
       end $$;`);
     this.addSql(`drop trigger if exists case_report_facts_case_update on cases;`);
@@ -63,24 +69,24 @@ export class Migration20261203210500ReportRollups extends Migration {
         if new.target = 'firstResponse' then
           insert into case_report_facts (case_id, first_response_result, first_response_minutes) values (new.case_id, result, new.finished_minutes)
           on conflict (case_id) do update set first_response_result = excluded.first_response_result, first_response_minutes = excluded.first_response_minutes,
-            changed_xid = pg_current_xact_id();
+            changed_xid = ${XID};
         elsif new.target = 'resolution' then
           insert into case_report_facts (case_id, resolution_result, resolution_minutes) values (new.case_id, result, new.finished_minutes)
           on conflict (case_id) do update set resolution_result = excluded.resolution_result, resolution_minutes = excluded.resolution_minutes,
-            changed_xid = pg_current_xact_id();
+            changed_xid = ${XID};
         end if;
         return null;
       end $$;`);
     this.addSql(`create or replace function case_report_facts_from_rating() returns trigger language plpgsql as $$
       begin
         insert into case_report_facts (case_id, rating) values (new.case_id, new.score)
-        on conflict (case_id) do update set rating = excluded.rating, changed_xid = pg_current_xact_id();
+        on conflict (case_id) do update set rating = excluded.rating, changed_xid = ${XID};
         return null;
       end $$;`);
     // A refund is written by the refund worker, not by a case transition: one more statement there.
     this.addSql(`create or replace function case_report_facts_from_refund() returns trigger language plpgsql as $$
       begin
-        update case_report_facts f set refunded_minor = r.amount, refund_currency = r.currency, changed_xid = pg_current_xact_id()
+        update case_report_facts f set refunded_minor = r.amount, refund_currency = r.currency, changed_xid = ${XID}
           from (select sum(amount_minor) as amount, min(currency) as currency from refunds where case_id = new.case_id and status = 'succeeded') r
          where f.case_id = new.case_id and (f.refunded_minor, f.refund_currency) is distinct from (r.amount, r.currency);
         return null;
@@ -90,9 +96,9 @@ export class Migration20261203210500ReportRollups extends Migration {
     this.addSql(`create table case_report_rollup_state (
       id boolean primary key default true check (id),
       time_zone text not null,
-      watermark xid8 not null
+      watermark bigint not null
     );`);
-    this.addSql(`insert into case_report_rollup_state (time_zone, watermark) values ('Asia/Shanghai', '0');`);
+    this.addSql(`insert into case_report_rollup_state (time_zone, watermark) values ('Asia/Shanghai', 0);`);
     // What each fact counted when it was last folded into the rollups: the delta's minus side.
     this.addSql(`create table case_report_rolled (like case_report_facts);`);
     this.addSql(`alter table case_report_rolled add primary key (case_id);`);
@@ -123,21 +129,25 @@ export class Migration20261203210500ReportRollups extends Migration {
     const add = (columns: string[]) => columns.map((column) => `${column} = t.${column} + excluded.${column}`).join(', ');
     this.addSql(`create or replace function case_report_rollup_refresh() returns integer language plpgsql as $$
       declare
-        next_watermark xid8;
+        last_watermark bigint;
+        next_watermark bigint;
+        pending boolean;
         folded integer;
       begin
         -- One refresher at a time; the others wait and then find little left to do.
         perform pg_advisory_xact_lock(hashtext('case_report_rollup_refresh'));
         -- Every transaction below this xid has ended, so the rows it wrote are visible to the next
         -- statement; later ones are taken again next time (harmless: a delta against the rolled copy).
-        next_watermark := pg_snapshot_xmin(pg_current_snapshot());
+        next_watermark := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
         -- Nothing written since the last refresh (the usual case between two reports): no work, no write.
-        if not exists (select 1 from case_report_facts where changed_xid >= (select watermark from case_report_rollup_state)) then
+        -- Planned with the watermark's value (EXECUTE … USING): a generic plan guesses a third of the table and scans it all.
+        select watermark into last_watermark from case_report_rollup_state;
+        execute 'select exists (select 1 from case_report_facts where changed_xid >= $1)' into pending using last_watermark;
+        if not pending then
           return 0;
         end if;
         drop table if exists case_report_changed;
-        create temp table case_report_changed on commit drop as
-          select * from case_report_facts where changed_xid >= (select watermark from case_report_rollup_state);
+        execute 'create temp table case_report_changed on commit drop as select * from case_report_facts where changed_xid >= $1' using last_watermark;
         get diagnostics folded = row_count;
         if folded > 0 then
           insert into case_report_days as t (kind, channel, policy_id, day, refund_currency, opened, closed, met, breached, won, lost, withdrawn, approved, rejected,
@@ -197,7 +207,8 @@ export class Migration20261203210500ReportRollups extends Migration {
       begin
         perform pg_advisory_xact_lock(hashtext('case_report_rollup_refresh'));
         truncate case_report_days, case_report_agent_days, case_report_minute_days, case_report_dispute_days, case_report_rolled;
-        update case_report_rollup_state set watermark = '0';
+        analyze case_report_facts;
+        update case_report_rollup_state set watermark = 0;
         folded := case_report_rollup_refresh();
         -- Each level's days side by side on disk, as reports read them (a year of one level is a few hundred pages, not thousands).
         cluster case_report_days using case_report_days_pkey;
