@@ -228,6 +228,40 @@ export class Migration20261203210500ReportRollups extends Migration {
     this.addSql(`drop trigger if exists case_report_facts_refund on refunds;`);
     this.addSql(`drop function if exists case_report_facts_from_refund();`);
     this.addSql(`drop index if exists case_report_facts_changed_idx;`);
+    // The facts' triggers as Migration20261203200600Reports wrote them (they must not name the dropped columns).
+    this.addSql(`create or replace function case_report_facts_from_case() returns trigger language plpgsql as $$
+      begin
+        insert into case_report_facts (case_id, created_at, closed_at, kind, channel, policy_id, assignee_id, merchant_id, outcome, dispute_reason)
+        values (new.id, new.created_at, new.closed_at, new.kind, new.channel, new.sla_policy_id, new.assignee_id, new.merchant_id, new.outcome, new.dispute_reason)
+        on conflict (case_id) do update set created_at = excluded.created_at, closed_at = excluded.closed_at, kind = excluded.kind, channel = excluded.channel,
+          policy_id = excluded.policy_id, assignee_id = excluded.assignee_id, merchant_id = excluded.merchant_id, outcome = excluded.outcome, dispute_reason = excluded.dispute_reason;
+        return null;
+      end $$;`);
+    this.addSql(`drop trigger if exists case_report_facts_case_update on cases;`);
+    this.addSql(`create trigger case_report_facts_case_update after update on cases for each row
+      when (old.status is distinct from new.status or old.assignee_id is distinct from new.assignee_id or old.outcome is distinct from new.outcome
+            or old.closed_at is distinct from new.closed_at or old.created_at is distinct from new.created_at or old.sla_policy_id is distinct from new.sla_policy_id
+            or old.channel is distinct from new.channel or old.merchant_id is distinct from new.merchant_id)
+      execute function case_report_facts_from_case();`);
+    this.addSql(`create or replace function case_report_facts_from_clock() returns trigger language plpgsql as $$
+      declare
+        result text := case when new.status = 'met' or (new.status = 'stopped' and new.used_minutes <= new.minutes) then 'met'
+                            when new.status = 'breached' or (new.status = 'stopped' and new.used_minutes > new.minutes) then 'breached' end;
+      begin
+        if new.target = 'firstResponse' then
+          insert into case_report_facts (case_id, first_response_result, first_response_minutes) values (new.case_id, result, new.finished_minutes)
+          on conflict (case_id) do update set first_response_result = excluded.first_response_result, first_response_minutes = excluded.first_response_minutes;
+        elsif new.target = 'resolution' then
+          insert into case_report_facts (case_id, resolution_result, resolution_minutes) values (new.case_id, result, new.finished_minutes)
+          on conflict (case_id) do update set resolution_result = excluded.resolution_result, resolution_minutes = excluded.resolution_minutes;
+        end if;
+        return null;
+      end $$;`);
+    this.addSql(`create or replace function case_report_facts_from_rating() returns trigger language plpgsql as $$
+      begin
+        insert into case_report_facts (case_id, rating) values (new.case_id, new.score) on conflict (case_id) do update set rating = excluded.rating;
+        return null;
+      end $$;`);
     this.addSql(
       `alter table case_report_facts drop column if exists changed_xid, drop column if exists refund_currency, drop column if exists refunded_minor, drop column if exists livemode;`,
     );
