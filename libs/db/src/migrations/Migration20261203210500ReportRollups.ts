@@ -99,7 +99,9 @@ export class Migration20261203210500ReportRollups extends Migration {
       watermark bigint not null
     );`);
     this.addSql(`insert into case_report_rollup_state (time_zone, watermark) values ('Asia/Shanghai', 0);`);
-    // What each fact counted when it was last folded into the rollups: the delta's minus side.
+    // What each fact counted when it was last folded into the rollups: the delta's minus side. Same
+    // columns in the same order as case_report_facts (the refresh unions the two with *): a migration
+    // that adds a column to the facts adds it here too.
     this.addSql(`create table case_report_rolled (like case_report_facts);`);
     this.addSql(`alter table case_report_rolled add primary key (case_id);`);
     const key = `kind text not null, channel text not null, policy_id text not null, day date not null`;
