@@ -15,7 +15,8 @@ export { VerifyCaseReplay, type ReplayMismatch } from './use-cases/verify-case-r
 export { GetCaseReport } from './reports/get-case-report';
 export { ExportCaseReport, type CsvExport } from './reports/export-case-report';
 export { ExportCases, EXPORT_BATCH } from './reports/export-cases';
-export { REPORT_NAMES, type CaseReport, type ReportName } from './reports/case-reports';
+export { REPORT_NAMES, rebuildReportRollups, refreshReportRollups, type CaseReport, type ReportName } from './reports/case-reports';
+export { HISTOGRAM_RELATIVE_ERROR } from './reports/report-rollups';
 export { REPORT_INTERVALS, MAX_REPORT_DAYS, type ReportFilterInput, type ReportInterval } from './reports/report-filters';
 export { GetQueueStats, DUE_SOON_MS, type QueueStats, type QueueCounts } from './use-cases/get-queue-stats';
 export type { CaseSummaryView, CaseView, DeadlineView, RefundView, SlaClockView } from './views/case-view';

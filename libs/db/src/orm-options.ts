@@ -25,6 +25,7 @@ import { Migration20261203200300WebhookSecretRotation } from './migrations/Migra
 import { Migration20261203200400QueueViewsAndLinks } from './migrations/Migration20261203200400QueueViewsAndLinks';
 import { Migration20261203200500TestMode } from './migrations/Migration20261203200500TestMode';
 import { Migration20261203200600Reports } from './migrations/Migration20261203200600Reports';
+import { Migration20261203210500ReportRollups } from './migrations/Migration20261203210500ReportRollups';
 
 /** Migrations are listed, not globbed, so the same list runs from ts-jest and from compiled JS. */
 export const MIGRATIONS = [
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261203200400QueueViewsAndLinks', class: Migration20261203200400QueueViewsAndLinks },
   { name: 'Migration20261203200500TestMode', class: Migration20261203200500TestMode },
   { name: 'Migration20261203200600Reports', class: Migration20261203200600Reports },
+  { name: 'Migration20261203210500ReportRollups', class: Migration20261203210500ReportRollups },
 ];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {

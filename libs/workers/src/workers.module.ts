@@ -17,11 +17,12 @@ import { EffectProcessor } from './processors/effect.processor';
 import { Reconciler } from './reconciler';
 import { RefundReconciliationTask } from './refund-reconciliation';
 import { RefundStatusPoller } from './wallet/refund-status-poller';
+import { ReportRollupRefresher } from './report-rollup-refresher';
 
 /**
  * The BullMQ workers (deadlines, effects), the reconciler and the periodic sweeps (webhook
  * retries lost with Redis, orphan evidence files, refunds whose wallet callback is overdue, case-log
- * anchors). Imported by apps/worker, and by apps/api when RUN_WORKERS_IN_PROCESS is set for the
+ * anchors, the reports' rollups). Imported by apps/worker, and by apps/api when RUN_WORKERS_IN_PROCESS is set for the
  * one-command demo.
  */
 @Module({
@@ -42,6 +43,7 @@ import { RefundStatusPoller } from './wallet/refund-status-poller';
     EffectProcessor,
     Reconciler,
     RefundStatusPoller,
+    ReportRollupRefresher,
     RefundReconciliationTask,
   ],
   exports: [Reconciler, RefundStatusPoller],

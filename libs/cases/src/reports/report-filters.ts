@@ -116,12 +116,14 @@ export interface SqlPart {
 }
 
 /**
- * The conditions on `case_report_facts f` that every report shares: `column` (created_at, or
- * closed_at for the closed series) within the range's local days, and the filters given.
+ * The conditions on `case_report_facts f` that every report shares: live cases, `column`
+ * (created_at, or closed_at for the closed series) within the range's local days, and the filters given.
  */
 export function caseConditions(filters: ReportFilters, column: 'created_at' | 'closed_at' = 'created_at'): SqlPart {
   const where = [`f.${column} >= ((?::date)::timestamp at time zone ?)`, `f.${column} < (((?::date) + 1)::timestamp at time zone ?)`];
   const params: unknown[] = [filters.from, filters.timeZone, filters.to, filters.timeZone];
+  // Test-mode cases are never real work: no report counts them.
+  where.push('f.livemode');
   const add = (sql: string, value: string | undefined) => {
     if (value === undefined) return;
     where.push(sql);
