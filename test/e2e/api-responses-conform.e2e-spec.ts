@@ -108,7 +108,7 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     expect(validate({ ...body, merchantId: null })).toBe(true);
   });
 
-  it('cases: detail, page, timeline, events, notes, contact reveal, conversation, approvals', async () => {
+  it('cases: detail, page, timeline, events, notes, contact reveal, audit proof, redrives, related cases, conversation, approvals', async () => {
     const opened = await conforming('post', '/v1/cases', {
       body: disputeBody({ merchantId: shop.id, customer: { id: 'u_conform', name: '王小明', phone: '13812345678', email: 'wang@example.com' } }),
     });
@@ -128,6 +128,17 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     const timeline = (await conforming('get', '/v1/cases/{id}/timeline', { params: { id } })) as unknown as Array<{ category: string }>;
     // The case's own log and a contact reveal (numbered and `reveal-…` ids); customer notifications may be merged in too.
     expect(timeline.map((entry) => entry.category)).toEqual(expect.arrayContaining(['machine', 'annotation', 'contact_reveal']));
+
+    const proof = await conforming('get', '/v1/cases/{id}/audit-proof', { params: { id } });
+    expect(proof.valid).toBe(true);
+    await conforming('post', '/v1/cases/{id}/effects/redrive', { params: { id }, status: 200 });
+    await conforming('post', '/v1/cases/{id}/deadlines/redrive', { params: { id }, status: 200 });
+
+    // Another case of the same customer, linked to this one.
+    const other = await conforming('post', '/v1/cases', { body: disputeBody({ merchantId: shop.id, customer: { id: 'u_conform' } }) });
+    await conforming('post', '/v1/cases/{id}/links', { params: { id }, body: { caseId: other.id }, status: 200 });
+    const related = await conforming('get', '/v1/cases/{id}/related', { params: { id } });
+    expect(related.links).toHaveLength(1);
 
     await conforming('post', '/v1/cases/{id}/messages', { params: { id }, body: { party: 'merchant', body: 'Could you send the courier slip?' } });
     const conversation = await conforming('get', '/v1/cases/{id}/messages', { params: { id } });
@@ -174,7 +185,7 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     expect(macros.data).toHaveLength(1);
   });
 
-  it('merchants, keys, refund policies and webhook endpoints (admin)', async () => {
+  it('merchants, keys, refund policies, webhook endpoints, audit log (admin)', async () => {
     const merchants = await conforming('get', '/v1/admin/merchants');
     expect((merchants.data as unknown[]).length).toBeGreaterThan(0);
     await conforming('get', '/v1/admin/merchants/{merchantId}/api-keys', { params: { merchantId: shop.id } });
@@ -191,6 +202,9 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     const endpoints = await conforming('get', '/v1/admin/merchants/{merchantId}/webhook-endpoints', { params: { merchantId: shop.id } });
     expect(endpoints.data).toHaveLength(1);
     await conforming('get', '/v1/admin/merchants/{merchantId}/webhook-deliveries', { params: { merchantId: shop.id } });
+    const audit = await conforming('get', '/v1/admin/audit-log');
+    expect((audit.data as unknown[]).length).toBeGreaterThan(0);
+    await conforming('get', '/v1/audit/anchors');
   });
 
   it('every report', async () => {
@@ -214,6 +228,8 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     await conforming('get', '/v1/merchant/disputes', { auth: shop.auth });
     await conforming('post', '/v1/merchant/disputes/{id}/evidence', { params: { id: opened.id }, auth: shop.auth, body: { shipping_proof: 'SF1400000001' }, status: 200 });
     await conforming('get', '/v1/merchant/disputes/{id}/decision', { params: { id: opened.id }, auth: shop.auth });
+    const evidence = await conforming('get', '/v1/cases/{id}/evidence', { params: { id: opened.id } });
+    expect(evidence.draft).not.toBeNull();
 
     const request = (
       await t.http

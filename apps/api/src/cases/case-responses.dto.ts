@@ -229,3 +229,27 @@ export class ApprovalPageDto {
   @ApiProperty({ type: [ApprovalItemDto] }) items!: ApprovalItemDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
+
+export class CaseLinkDto {
+  @ApiProperty({ type: CaseSummaryDto }) case!: CaseSummaryDto;
+  @ApiProperty({ enum: ['related', 'duplicate'] }) kind!: 'related' | 'duplicate';
+  @ApiProperty({ type: String, nullable: true }) linkedBy!: string | null;
+  @ApiProperty() linkedAt!: string;
+}
+
+export class RelatedCasesDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The original this case was merged into, when it is a merged duplicate.' }) mergedInto!: string | null;
+  @ApiProperty({ type: [CaseSummaryDto] }) sameCustomer!: CaseSummaryDto[];
+  @ApiProperty({ type: [CaseSummaryDto] }) sameTransaction!: CaseSummaryDto[];
+  @ApiProperty({ type: [CaseLinkDto] }) links!: CaseLinkDto[];
+}
+
+export class MergedCaseDto {
+  @ApiProperty() intoCaseId!: string;
+  @ApiProperty({ type: CaseDetailDto, description: 'The duplicate as the merge left it (state merged).' }) duplicate!: CaseDetailDto;
+}
+
+export class RedrivenDto {
+  @ApiProperty({ type: [String], description: 'What was put back to work (none when nothing had failed).' }) redriven!: string[];
+}

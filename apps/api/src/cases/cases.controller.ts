@@ -15,7 +15,7 @@ import {
   type Actor,
 } from '@app/cases';
 import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, RevealContactDto, SendEventDto } from './case.dto';
-import { CaseDetailDto, CasePageDto, CreatedNoteDto, RevealedContactDto, TimelineEntryDto } from './case-responses.dto';
+import { CaseDetailDto, CasePageDto, CreatedNoteDto, RedrivenDto, RevealedContactDto, TimelineEntryDto } from './case-responses.dto';
 
 const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role, label: agent.email });
 
@@ -95,6 +95,7 @@ export class CasesController {
   @Post(':id/effects/redrive')
   @HttpCode(200)
   @ApiOperation({ summary: "Supervisors: run the case's failed effects (e.g. a refund the gateway kept refusing) again; idempotent" })
+  @ApiOkResponse({ type: RedrivenDto })
   redrive(@Param('id') id: string) {
     return this.redriveCaseEffects.execute(id);
   }
@@ -103,6 +104,7 @@ export class CasesController {
   @Post(':id/deadlines/redrive')
   @HttpCode(200)
   @ApiOperation({ summary: "Supervisors: put the case's failed deadlines (their job gave up) back on the clock; a stale one changes nothing" })
+  @ApiOkResponse({ type: RedrivenDto })
   redriveDeadlines(@Param('id') id: string) {
     return this.redriveCaseDeadlines.execute(id);
   }

@@ -1060,6 +1060,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AdminAuditEntryDto: {
+      /** @example sla_policy.updated */
+      action: string;
+      actorId: string | null;
+      actorLabel: string;
+      createdAt: string;
+      details: {
+        [key: string]: unknown;
+      };
+      id: string;
+      targetId: string;
+      targetType: string;
+    };
+    AdminAuditPageDto: {
+      data: components['schemas']['AdminAuditEntryDto'][];
+      /** @description Pass as `before` for the next page; null on the last. */
+      nextBefore: string | null;
+    };
     AgentAccountDto: {
       active: boolean;
       displayName: string;
@@ -1098,6 +1116,17 @@ export interface components {
     AgentPageDto: {
       data: components['schemas']['AgentAccountDto'][];
       nextCursor: string | null;
+    };
+    AnchorDto: {
+      createdAt: string;
+      hash: string;
+      headCount: number;
+      id: string;
+      prevHash: string | null;
+    };
+    AnchorPageDto: {
+      data: components['schemas']['AnchorDto'][];
+      nextBefore: string | null;
     };
     ApiKeyDto: {
       createdAt: string;
@@ -1230,6 +1259,21 @@ export interface components {
       updatedAt: string;
       version: number;
     };
+    CaseEvidenceDto: {
+      /** @description The customer's files (uploaded by the customer, or by an agent for them). */
+      customer_files?: components['schemas']['EvidenceFileResponse'][];
+      dispute_id: string;
+      /** @description What is staged and not yet submitted. */
+      draft: components['schemas']['EvidenceSubmissionResponse'] | null;
+      submissions: components['schemas']['EvidenceSubmissionResponse'][];
+    };
+    CaseLinkDto: {
+      case: components['schemas']['CaseSummaryDto'];
+      /** @enum {string} */
+      kind: 'related' | 'duplicate';
+      linkedAt: string;
+      linkedBy: string | null;
+    };
     CaseListItemDto: {
       amount: components['schemas']['MoneyDto'] | null;
       assignee: components['schemas']['PersonRefDto'] | null;
@@ -1257,6 +1301,40 @@ export interface components {
       transactionRef: string | null;
       updatedAt: string;
       version: number;
+    };
+    CaseLogAnchorRefDto: {
+      createdAt: string;
+      eventId: string;
+      hash: string;
+      headHash: string;
+      id: string;
+    };
+    CaseLogHeadDto: {
+      eventId: string;
+      hash: string;
+    };
+    CaseLogLinkDto: {
+      createdAt: string;
+      eventId: string;
+      hash: string;
+      prevHash: string | null;
+      type: string;
+    };
+    CaseLogProblemDto: {
+      caseId: string | null;
+      detail: string;
+      kind: string;
+      /** @description The timeline row (case_events.id) or, for anchor problems, the anchor id. */
+      rowId: string;
+    };
+    CaseLogProofDto: {
+      /** @description The newest anchor that vouches for a row of this case. */
+      anchor: components['schemas']['CaseLogAnchorRefDto'] | null;
+      caseId: string;
+      chain: components['schemas']['CaseLogLinkDto'][];
+      head: components['schemas']['CaseLogHeadDto'] | null;
+      problems: components['schemas']['CaseLogProblemDto'][];
+      valid: boolean;
     };
     CaseMessageDto: {
       author: components['schemas']['MessageAuthorDto'];
@@ -1471,6 +1549,20 @@ export interface components {
       sentBy: ('agent' | 'merchant' | 'customer' | 'system')[];
       type: string;
     };
+    EvidenceFileResponse: {
+      category: string;
+      content_type: string;
+      created: string;
+      filename: string;
+      id: string;
+      /** @enum {string} */
+      party: 'merchant' | 'customer';
+      sha256: string;
+      /** @description Customer files only: when support shared it with you. */
+      shared_with_merchant_at?: string | null;
+      size: number;
+      uploaded_by: components['schemas']['Uploader'];
+    };
     EvidenceRequirementsDto: {
       /** @enum {string} */
       counterparty: 'merchant' | 'wallet_user';
@@ -1557,6 +1649,18 @@ export interface components {
         | 'authorisation_proof'
         | 'police_report'
       )[];
+    };
+    EvidenceSubmissionResponse: {
+      fields: {
+        [key: string]: string;
+      };
+      files: components['schemas']['EvidenceFileResponse'][];
+      number: number | null;
+      /** @enum {string} */
+      status: 'draft' | 'submitted';
+      submitted: string | null;
+      submitted_as: string | null;
+      summary: string | null;
     };
     HolidayDto: {
       /** @description Local date, YYYY-MM-DD. */
@@ -1688,6 +1792,11 @@ export interface components {
       /** @description The duplicate's version you saw; a stale one is a 409 */
       expectedVersion?: number;
       /** @description The original: this case (the duplicate) closes into it */
+      intoCaseId: string;
+    };
+    MergedCaseDto: {
+      /** @description The duplicate as the merge left it (state merged). */
+      duplicate: components['schemas']['CaseDetailDto'];
       intoCaseId: string;
     };
     MessageAuthorDto: {
@@ -1846,6 +1955,10 @@ export interface components {
       /** @description Shown this once. */
       recoveryCodes: string[];
     };
+    RedrivenDto: {
+      /** @description What was put back to work (none when nothing had failed). */
+      redriven: string[];
+    };
     RefundDto: {
       amountMinor: number;
       attempt: number;
@@ -1910,6 +2023,14 @@ export interface components {
       refunded: components['schemas']['ReportMoneyDto'][];
       rejected: number;
       withdrawn: number;
+    };
+    RelatedCasesDto: {
+      caseId: string;
+      links: components['schemas']['CaseLinkDto'][];
+      /** @description The original this case was merged into, when it is a merged duplicate. */
+      mergedInto: string | null;
+      sameCustomer: components['schemas']['CaseSummaryDto'][];
+      sameTransaction: components['schemas']['CaseSummaryDto'][];
     };
     RenderedMacroDto: {
       /** @description The reply text with its placeholders filled. */
@@ -2246,6 +2367,14 @@ export interface components {
       /** @description Supervisors: share with the team, or stop sharing */
       shared?: boolean;
     };
+    UploadedCustomerEvidenceDto: {
+      case_id: string;
+      files: components['schemas']['EvidenceFileResponse'][];
+    };
+    Uploader: {
+      id: string;
+      kind: string;
+    };
     VolumePeriodDto: {
       closed: number;
       opened: number;
@@ -2373,7 +2502,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AdminAuditPageDto'];
+        };
       };
     };
   };
@@ -2792,7 +2923,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AnchorPageDto'];
+        };
       };
     };
   };
@@ -3050,7 +3183,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseLogProofDto'];
+        };
       };
     };
   };
@@ -3094,7 +3229,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RedrivenDto'];
+        };
       };
     };
   };
@@ -3113,7 +3250,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RedrivenDto'];
+        };
       };
     };
   };
@@ -3157,7 +3296,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseEvidenceDto'];
+        };
       };
     };
   };
@@ -3188,7 +3329,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UploadedCustomerEvidenceDto'];
+        };
       };
     };
   };
@@ -3228,7 +3371,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EvidenceFileResponse'];
+        };
       };
     };
   };
@@ -3251,7 +3396,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RelatedCasesDto'];
+        };
       };
     };
   };
@@ -3271,7 +3418,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RelatedCasesDto'];
+        };
       };
     };
   };
@@ -3294,7 +3443,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MergedCaseDto'];
+        };
       };
     };
   };
@@ -3387,7 +3538,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RelatedCasesDto'];
+        };
       };
     };
   };
