@@ -260,5 +260,24 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     });
     expect(rejected.decision).toMatchObject({ outcome: 'rejected' });
     await conforming('get', '/v1/merchant/refund-requests/{id}/customer-evidence', { params: { id: request.id }, auth: shop.auth });
+
+    // Test mode: a test key's clocks and simulated cases.
+    const testKey = await conforming('post', '/v1/admin/merchants/{merchantId}/api-keys', { params: { merchantId: shop.id }, body: { kind: 'secret', livemode: false } });
+    const testAuth = `Bearer ${testKey.key as string}`;
+    const clock = await conforming('post', '/v1/merchant/test_helpers/test_clocks', { auth: testAuth, body: { name: 'conformance' }, status: 200 });
+    await conforming('get', '/v1/merchant/test_helpers/test_clocks', { auth: testAuth });
+    const testDispute = await conforming('post', '/v1/merchant/test_helpers/disputes', {
+      auth: testAuth,
+      body: { amount: 5000, reason: 'not_received', test_clock: clock.id },
+      status: 200,
+    });
+    expect(testDispute.livemode).toBe(false);
+    await conforming('post', '/v1/merchant/test_helpers/refund_requests', { auth: testAuth, body: { amount: 5000, reason: 'changed_mind', test_clock: clock.id }, status: 200 });
+    await conforming('post', '/v1/merchant/test_helpers/test_clocks/{id}/advance', {
+      params: { id: clock.id as string },
+      auth: testAuth,
+      body: { frozen_time: new Date(Date.parse(clock.frozen_time as string) + 3600_000).toISOString() },
+      status: 200,
+    });
   });
 });

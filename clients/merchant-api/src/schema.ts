@@ -888,6 +888,46 @@ export interface components {
       /** @description Your case in a paragraph; a list of the staged evidence when absent. */
       summary?: string;
     };
+    TestClockListResponse: {
+      data: components['schemas']['TestClockResponse'][];
+      /** @enum {string} */
+      object: 'list';
+    };
+    TestClockResponse: {
+      created: string;
+      /** @description The time of the clock: the "now" of every test case opened on it. */
+      frozen_time: string;
+      id: string;
+      /**
+       * @description Test clocks exist only in test mode.
+       * @enum {boolean}
+       */
+      livemode: false;
+      name: string | null;
+      /** @enum {string} */
+      object: 'test_clock';
+      /**
+       * @description advancing while an advance fires the deadlines it passed.
+       * @enum {string}
+       */
+      status: 'ready' | 'advancing';
+    };
+    TestRefundRequestResponse: {
+      /** @description Minor units (fen). */
+      amount: number;
+      created: string;
+      currency: string;
+      id: string;
+      /** @enum {boolean} */
+      livemode: false;
+      /** @enum {string} */
+      object: 'refund_request';
+      reason: string | null;
+      state: string;
+      /** @description The test clock it lives on. */
+      test_clock: string | null;
+      transaction_ref: string | null;
+    };
     UpdateWebhookEndpointDto: {
       /** @description null clears it. */
       description?: string | null;
@@ -1647,7 +1687,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MerchantDisputeResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1680,7 +1722,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestRefundRequestResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1706,7 +1750,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestClockListResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1739,7 +1785,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestClockResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1767,7 +1815,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestClockResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1802,7 +1852,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestClockResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {

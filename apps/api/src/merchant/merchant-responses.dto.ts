@@ -223,6 +223,35 @@ export class EvidenceFileListResponse {
   @ApiProperty({ type: [EvidenceFileResponse] }) data!: EvidenceFileResponse[];
 }
 
+export class TestClockResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['test_clock'] }) object!: 'test_clock';
+  @ApiProperty({ enum: [false], description: 'Test clocks exist only in test mode.' }) livemode!: false;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ description: 'The time of the clock: the "now" of every test case opened on it.' }) frozen_time!: string;
+  @ApiProperty({ enum: ['ready', 'advancing'], description: 'advancing while an advance fires the deadlines it passed.' }) status!: 'ready' | 'advancing';
+  @ApiProperty() created!: string;
+}
+
+export class TestClockListResponse {
+  @ApiProperty({ enum: ['list'] }) object!: 'list';
+  @ApiProperty({ type: [TestClockResponse] }) data!: TestClockResponse[];
+}
+
+/** A simulated refund request, as the test helper opened it. */
+export class TestRefundRequestResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['refund_request'] }) object!: 'refund_request';
+  @ApiProperty({ enum: [false] }) livemode!: false;
+  @ApiProperty() state!: string;
+  @ApiProperty({ description: 'Minor units (fen).' }) amount!: number;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true }) transaction_ref!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The test clock it lives on.' }) test_clock!: string | null;
+  @ApiProperty() created!: string;
+}
+
 export class ApiErrorResponse {
   @ApiProperty({ description: 'Stable machine-readable code, e.g. VALIDATION_FAILED, NOT_FOUND.' }) code!: string;
   @ApiProperty() message!: string;
