@@ -185,7 +185,7 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     expect(macros.data).toHaveLength(1);
   });
 
-  it('merchants, keys, refund policies, webhook endpoints, audit log (admin)', async () => {
+  it('merchants, keys, refund policies, webhook endpoints, audit log, reconciliation (admin)', async () => {
     const merchants = await conforming('get', '/v1/admin/merchants');
     expect((merchants.data as unknown[]).length).toBeGreaterThan(0);
     await conforming('get', '/v1/admin/merchants/{merchantId}/api-keys', { params: { merchantId: shop.id } });
@@ -205,6 +205,8 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     const audit = await conforming('get', '/v1/admin/audit-log');
     expect((audit.data as unknown[]).length).toBeGreaterThan(0);
     await conforming('get', '/v1/audit/anchors');
+    await conforming('post', '/v1/reconciliation/refunds/run', { body: {}, status: 200 });
+    await conforming('get', '/v1/reconciliation/refund-mismatches', { query: 'includeResolved=true' });
   });
 
   it('every report', async () => {

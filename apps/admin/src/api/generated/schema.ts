@@ -1805,6 +1805,11 @@ export interface components {
       /** @enum {string} */
       kind: 'agent' | 'customer' | 'merchant';
     };
+    MismatchCountsDto: {
+      amount_mismatch: number;
+      paid_not_recorded: number;
+      recorded_not_paid: number;
+    };
     MoneyDto: {
       /**
        * @description Integer amount in the minor unit of the currency (fen for CNY).
@@ -1850,6 +1855,10 @@ export interface components {
       subject: string;
       /** @example TX-20261125-0001 */
       transactionRef?: string;
+    };
+    OurRefundSideDto: {
+      amountMinor: number | null;
+      status: string | null;
     };
     PayloadFieldDescriptionDto: {
       /** @description The value from the catalogue's first example. */
@@ -1972,6 +1981,23 @@ export interface components {
       status: 'requested' | 'processing' | 'succeeded' | 'failed';
       walletRefundId: string | null;
     };
+    RefundMismatchDto: {
+      caseId: string | null;
+      currency: string | null;
+      firstSeenAt: string;
+      id: string;
+      idempotencyKey: string;
+      /** @enum {string} */
+      kind: 'paid_not_recorded' | 'recorded_not_paid' | 'amount_mismatch';
+      lastSeenAt: string;
+      ours: components['schemas']['OurRefundSideDto'];
+      resolvedAt: string | null;
+      transactionRef: string | null;
+      wallet: components['schemas']['WalletRefundSideDto'];
+    };
+    RefundMismatchListDto: {
+      data: components['schemas']['RefundMismatchDto'][];
+    };
     RefundPolicyDto: {
       /**
        * @description Kept back from every refund, in the purchase currency's minor units (0 for none).
@@ -2001,6 +2027,16 @@ export interface components {
        */
       source: 'merchant' | 'global';
       updatedAt: string | null;
+    };
+    RefundReconciliationReportDto: {
+      /** @description Refunds looked at, ours and the wallet's together (by key). */
+      examined: number;
+      from: string;
+      /** @description Findings of this pass, by kind. */
+      mismatches: components['schemas']['MismatchCountsDto'];
+      /** @description Earlier findings this pass no longer sees. */
+      resolved: number;
+      to: string;
     };
     RefundRequestPeriodDto: {
       approved: number;
@@ -2392,6 +2428,11 @@ export interface components {
     VolumeTotalsDto: {
       closed: number;
       opened: number;
+    };
+    WalletRefundSideDto: {
+      amountMinor: number | null;
+      refundId: string | null;
+      status: string | null;
     };
     WebhookAttemptResponse: {
       at: string;
@@ -3829,7 +3870,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RefundMismatchListDto'];
+        };
       };
     };
   };
@@ -3850,7 +3893,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RefundReconciliationReportDto'];
+        };
       };
     };
   };
