@@ -1,11 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { generatedApiTypes } from '../../api/src/api-types';
 import { openApiDocumentOffline } from '../../api/src/openapi';
 
 /**
  * `npm run generate:api-types` writes the TypeScript types generated from the API's OpenAPI
- * document (clients/merchant-api/src/schema.ts); with `--check` it writes nothing and fails when a
+ * document (clients/merchant-api/src/schema.ts for the merchant client,
+ * apps/admin/src/api/generated/schema.ts for the admin UI); with `--check` it writes nothing and fails when a
  * committed file differs from what the current document gives (CI runs that through a test).
  */
 async function main(): Promise<void> {
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
     }
     if (current === contents) continue;
     stale.push(file);
-    if (!check) writeFileSync(path, contents);
+    if (check) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, contents);
   }
   if (check && stale.length) {
     console.error(`generated API types are out of date: ${stale.join(', ')}; run npm run generate:api-types and commit the result`);

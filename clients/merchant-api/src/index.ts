@@ -12,6 +12,7 @@ export type MerchantClient = Client<paths>;
 export type { components, paths };
 export type MerchantDispute = components['schemas']['MerchantDisputeResponse'];
 export type MerchantDecision = components['schemas']['MerchantDecisionResponse'];
+export type MerchantRefundRequest = components['schemas']['MerchantRefundRequestResponse'];
 export type WebhookEndpoint = components['schemas']['WebhookEndpointResponse'];
 export type WebhookDelivery = components['schemas']['WebhookDeliveryResponse'];
 

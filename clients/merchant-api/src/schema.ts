@@ -583,6 +583,11 @@ export interface components {
        */
       url: string;
     };
+    EvidenceFileListResponse: {
+      data: components['schemas']['EvidenceFileResponse'][];
+      /** @enum {string} */
+      object: 'list';
+    };
     EvidenceFileResponse: {
       category: string;
       content_type: string;
@@ -592,8 +597,90 @@ export interface components {
       /** @enum {string} */
       party: 'merchant' | 'customer';
       sha256: string;
+      /** @description Customer files only: when support shared it with you. */
+      shared_with_merchant_at?: string | null;
       size: number;
       uploaded_by: components['schemas']['Uploader'];
+    };
+    EvidenceRequirementsResponse: {
+      /** @description Required types not yet handed in: contesting is refused while this is not empty. */
+      missing: (
+        | 'receipt'
+        | 'transaction_record'
+        | 'proof_of_delivery'
+        | 'tracking_number'
+        | 'product_description'
+        | 'product_photos'
+        | 'chat_log'
+        | 'customer_communication'
+        | 'service_documentation'
+        | 'cancellation_policy'
+        | 'cancellation_confirmation'
+        | 'refund_policy'
+        | 'refund_confirmation'
+        | 'refund_refusal_explanation'
+        | 'duplicate_charge_documentation'
+        | 'authorisation_proof'
+        | 'police_report'
+      )[];
+      optional: (
+        | 'receipt'
+        | 'transaction_record'
+        | 'proof_of_delivery'
+        | 'tracking_number'
+        | 'product_description'
+        | 'product_photos'
+        | 'chat_log'
+        | 'customer_communication'
+        | 'service_documentation'
+        | 'cancellation_policy'
+        | 'cancellation_confirmation'
+        | 'refund_policy'
+        | 'refund_confirmation'
+        | 'refund_refusal_explanation'
+        | 'duplicate_charge_documentation'
+        | 'authorisation_proof'
+        | 'police_report'
+      )[];
+      /** @description Every type handed in, in catalogue order. */
+      provided: (
+        | 'receipt'
+        | 'transaction_record'
+        | 'proof_of_delivery'
+        | 'tracking_number'
+        | 'product_description'
+        | 'product_photos'
+        | 'chat_log'
+        | 'customer_communication'
+        | 'service_documentation'
+        | 'cancellation_policy'
+        | 'cancellation_confirmation'
+        | 'refund_policy'
+        | 'refund_confirmation'
+        | 'refund_refusal_explanation'
+        | 'duplicate_charge_documentation'
+        | 'authorisation_proof'
+        | 'police_report'
+      )[];
+      required: (
+        | 'receipt'
+        | 'transaction_record'
+        | 'proof_of_delivery'
+        | 'tracking_number'
+        | 'product_description'
+        | 'product_photos'
+        | 'chat_log'
+        | 'customer_communication'
+        | 'service_documentation'
+        | 'cancellation_policy'
+        | 'cancellation_confirmation'
+        | 'refund_policy'
+        | 'refund_confirmation'
+        | 'refund_refusal_explanation'
+        | 'duplicate_charge_documentation'
+        | 'authorisation_proof'
+        | 'police_report'
+      )[];
     };
     EvidenceResponse: {
       dispute_id: string;
@@ -651,12 +738,17 @@ export interface components {
       currency: string;
       /** @description When your current response window closes. */
       evidence_due_by: string | null;
+      /** @description Null when the reason sets no requirements of you. */
+      evidence_requirements: components['schemas']['EvidenceRequirementsResponse'] | null;
       has_evidence: boolean;
       id: string;
       /** @description The question, when support asked you for more information. */
       info_request: components['schemas']['InfoRequest'] | null;
+      /** @description False for a test-mode dispute (made with a test key). */
+      livemode: boolean;
       /** @enum {string} */
       object: 'dispute';
+      /** @description The dispute reason as it is called now. */
       reason: string;
       /** @enum {string} */
       status: 'warning_under_review' | 'warning_closed' | 'needs_response' | 'under_review' | 'won' | 'lost';
@@ -689,6 +781,68 @@ export interface components {
        * @enum {string}
        */
       locale?: 'zh-CN' | 'en';
+    };
+    MerchantRefundRequestPageResponse: {
+      data: components['schemas']['MerchantRefundRequestResponse'][];
+      has_more: boolean;
+      next_cursor: string | null;
+      /** @enum {string} */
+      object: 'list';
+    };
+    MerchantRefundRequestResponse: {
+      allowed_actions: ('approve' | 'reject')[];
+      /** @description What the customer paid, minor units (fen). */
+      amount: number;
+      amount_refunded: number;
+      /** @description The customer's claim as they made it. */
+      claim: components['schemas']['RefundRequestClaim'];
+      /** @description The customer contested your rejection: support reviews it. */
+      contest: components['schemas']['RefundRequestContest'] | null;
+      created: string;
+      currency: string;
+      /** @description The latest decision, null while undecided. */
+      decision: components['schemas']['RefundRequestDecision'] | null;
+      id: string;
+      /** @enum {string} */
+      object: 'refund_request';
+      /** @description The policy the request is decided under. */
+      policy: components['schemas']['RefundRequestPolicy'];
+      purchased_at: string;
+      /** @description What may still be approved under the policy now (0 outside the window). */
+      refundable_amount: number;
+      requested_at: string;
+      /** @description When your answer is due; null when none is. */
+      respond_by: string | null;
+      /** @enum {string} */
+      status: 'needs_response' | 'under_review' | 'refund_pending' | 'refunded' | 'rejected' | 'withdrawn';
+      transaction_ref: string | null;
+      updated: string;
+    };
+    RefundRequestClaim: {
+      description: string | null;
+      reason: string | null;
+      subject: string;
+    };
+    RefundRequestContest: {
+      /** @description The customer's reason for contesting. */
+      reason: string;
+      /** @description Your rejection, as contested. */
+      rejected_reason: string;
+    };
+    RefundRequestDecision: {
+      /** @description Minor units refunded by the decision. */
+      amount: number;
+      /** @enum {string} */
+      outcome: 'full_refund' | 'partial_refund' | 'rejected';
+      reason: string;
+      /** @enum {string} */
+      stage: 'merchant_response' | 'support_review' | 'deadline';
+    };
+    RefundRequestPolicy: {
+      /** @description Minor units kept back from every refund. */
+      non_refundable_fee: number;
+      partial_refunds_allowed: boolean;
+      refund_window_days: number;
     };
     RejectRefundRequestDto: {
       /**
@@ -733,6 +887,46 @@ export interface components {
     SubmitEvidenceDto: {
       /** @description Your case in a paragraph; a list of the staged evidence when absent. */
       summary?: string;
+    };
+    TestClockListResponse: {
+      data: components['schemas']['TestClockResponse'][];
+      /** @enum {string} */
+      object: 'list';
+    };
+    TestClockResponse: {
+      created: string;
+      /** @description The time of the clock: the "now" of every test case opened on it. */
+      frozen_time: string;
+      id: string;
+      /**
+       * @description Test clocks exist only in test mode.
+       * @enum {boolean}
+       */
+      livemode: false;
+      name: string | null;
+      /** @enum {string} */
+      object: 'test_clock';
+      /**
+       * @description advancing while an advance fires the deadlines it passed.
+       * @enum {string}
+       */
+      status: 'ready' | 'advancing';
+    };
+    TestRefundRequestResponse: {
+      /** @description Minor units (fen). */
+      amount: number;
+      created: string;
+      currency: string;
+      id: string;
+      /** @enum {boolean} */
+      livemode: false;
+      /** @enum {string} */
+      object: 'refund_request';
+      reason: string | null;
+      state: string;
+      /** @description The test clock it lives on. */
+      test_clock: string | null;
+      transaction_ref: string | null;
     };
     UpdateWebhookEndpointDto: {
       /** @description null clears it. */
@@ -804,6 +998,8 @@ export interface components {
       disabled_reason: string | null;
       events: string[];
       id: string;
+      /** @description False for a test-mode endpoint (made with a test key): it hears of test-mode events only. */
+      livemode: boolean;
       /** @enum {string} */
       object: 'webhook_endpoint';
       /** @description While a rotation’s grace period runs: until when the replaced secret still signs too. */
@@ -818,6 +1014,8 @@ export interface components {
       disabled_reason: string | null;
       events: string[];
       id: string;
+      /** @description False for a test-mode endpoint (made with a test key): it hears of test-mode events only. */
+      livemode: boolean;
       /** @enum {string} */
       object: 'webhook_endpoint';
       /** @description While a rotation’s grace period runs: until when the replaced secret still signs too. */
@@ -954,7 +1152,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EvidenceFileListResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1289,7 +1489,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MerchantRefundRequestPageResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1317,7 +1519,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MerchantRefundRequestResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1352,7 +1556,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MerchantRefundRequestResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1380,7 +1586,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EvidenceFileListResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1444,7 +1652,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MerchantRefundRequestResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1477,7 +1687,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MerchantDisputeResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1510,7 +1722,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestRefundRequestResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1536,7 +1750,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestClockListResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1569,7 +1785,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestClockResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1597,7 +1815,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestClockResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {
@@ -1632,7 +1852,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TestClockResponse'];
+        };
       };
       /** @description Refused: `code` says why (stable), `message` in words, more fields by code. */
       default: {

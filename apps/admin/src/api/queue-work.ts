@@ -1,36 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
-import type { CaseSummary } from './types';
+import type { components } from './generated/schema';
 
 /** The queue's URL parameters a view holds (GET/POST /v1/saved-views). */
-export type SavedViewQuery = Partial<Record<'tab' | 'kind' | 'state' | 'priority' | 'channel' | 'q' | 'sort' | 'livemode', string>>;
-
-export interface SavedView {
-  id: string;
-  name: string;
-  query: SavedViewQuery;
-  shared: boolean;
-  owner: { id: string; displayName: string | null };
-  mine: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CaseLink {
-  case: CaseSummary;
-  kind: 'related' | 'duplicate';
-  linkedBy: string | null;
-  linkedAt: string;
-}
-
+export type SavedViewQuery = components['schemas']['SavedViewQueryValuesDto'];
+export type SavedView = components['schemas']['SavedViewDto'];
+export type CaseLink = components['schemas']['CaseLinkDto'];
 /** GET /v1/cases/:id/related */
-export interface RelatedCases {
-  caseId: string;
-  mergedInto: string | null;
-  sameCustomer: CaseSummary[];
-  sameTransaction: CaseSummary[];
-  links: CaseLink[];
-}
+export type RelatedCases = components['schemas']['RelatedCasesDto'];
 
 export const queueWorkKeys = {
   savedViews: ['saved-views'] as const,

@@ -1,4 +1,5 @@
 import { withQuery } from './client';
+import type { components } from './generated/schema';
 
 /** The reports the API serves at GET /v1/reports/:name (supervisors and admins). */
 export const REPORT_NAMES = ['volume', 'response-times', 'sla-compliance', 'dispute-outcomes', 'refund-requests', 'ratings'] as const;
@@ -15,49 +16,21 @@ export interface ReportFilters {
   merchantId?: string;
 }
 
-export interface Compliance {
-  met: number;
-  breached: number;
-  rate: number | null;
-}
-export interface Duration {
-  count: number;
-  medianMinutes: number | null;
-  p90Minutes: number | null;
-}
-export interface Money {
-  currency: string;
-  amountMinor: number;
-}
+type Schemas = components['schemas'];
 
-export type ReportData =
-  | { report: 'volume'; totals: { opened: number; closed: number }; periods: Array<{ period: string; opened: number; closed: number }> }
-  | { report: 'response-times'; targets: Array<{ target: string } & Duration>; periods: Array<{ period: string; target: string } & Duration> }
-  | {
-      report: 'sla-compliance';
-      totals: Compliance;
-      byPolicy: Array<{ policyId: string; name: string | null } & Compliance>;
-      byAgent: Array<{ agentId: string | null; displayName: string | null } & Compliance>;
-      byWeek: Array<{ week: string } & Compliance>;
-    }
-  | {
-      report: 'dispute-outcomes';
-      totals: { won: number; lost: number; withdrawn: number; refunded: Money[] };
-      rows: Array<{ merchantId: string | null; reason: string | null; won: number; lost: number; withdrawn: number; refunded: Money[] }>;
-    }
-  | {
-      report: 'refund-requests';
-      totals: { approved: number; rejected: number; withdrawn: number; refunded: Money[] };
-      periods: Array<{ period: string; approved: number; rejected: number; withdrawn: number }>;
-    }
-  | {
-      report: 'ratings';
-      totals: { count: number; average: number | null };
-      distribution: Array<{ score: number; count: number }>;
-      periods: Array<{ period: string; count: number; average: number | null }>;
-    };
+export type Compliance = Schemas['ComplianceDto'];
+export type Duration = Omit<Schemas['TargetDurationDto'], 'target'>;
+export type Money = Schemas['ReportMoneyDto'];
 
-export type Report = ReportData & { filters: Required<Pick<ReportFilters, 'from' | 'to' | 'interval'>> & ReportFilters & { timeZone: string }; generatedAt: string };
+/** GET /v1/reports/:name: one of the reports (`report` tells which), with the filters applied and when it was made. */
+export type Report =
+  | Schemas['VolumeReportDto']
+  | Schemas['ResponseTimesReportDto']
+  | Schemas['SlaComplianceReportDto']
+  | Schemas['DisputeOutcomesReportDto']
+  | Schemas['RefundRequestsReportDto']
+  | Schemas['RatingsReportDto'];
+export type ReportData = Report;
 
 const query = (filters: ReportFilters) => ({ ...filters }) as Record<string, string | undefined>;
 

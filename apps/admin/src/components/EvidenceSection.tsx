@@ -2,37 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Divider, Empty, List, Modal, Popconfirm, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
+import type { components } from '../api/generated/schema';
 import { useI18n } from '../i18n/i18n';
 import { errorText } from '../lib/errors';
 import { PdfPreview } from './PdfPreview';
 
 /** GET /v1/cases/:id/evidence (libs/evidence's EvidenceView). */
-interface EvidenceFile {
-  id: string;
-  party?: 'merchant' | 'customer';
-  category: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  uploaded_by: { kind: string; id: string };
-  created: string;
-  /** Customer files: when an agent shared it with the merchant (null: support only). */
-  shared_with_merchant_at?: string | null;
-}
-interface EvidenceSubmission {
-  number: number | null;
-  status: 'draft' | 'submitted';
-  fields: Record<string, string>;
-  files: EvidenceFile[];
-  summary: string | null;
-  submitted: string | null;
-}
-interface Evidence {
-  draft: EvidenceSubmission | null;
-  submissions: EvidenceSubmission[];
-  /** What the customer handed in (customer API, or an agent for them). */
-  customer_files?: EvidenceFile[];
-}
+type Evidence = components['schemas']['CaseEvidenceDto'];
+type EvidenceFile = components['schemas']['EvidenceFileResponse'];
 
 /** The categories the API accepts for the customer's evidence (libs/evidence CUSTOMER_EVIDENCE_CATEGORIES). */
 const CUSTOMER_CATEGORIES = ['receipt', 'transaction_record', 'product_photos', 'chat_log', 'cancellation_confirmation', 'refund_confirmation', 'police_report', 'other'] as const;

@@ -15,6 +15,7 @@ const KEY: ApiKeyRow = {
   id: 'k0000000-0000-4000-8000-000000000001',
   merchantId: 'm_2001',
   kind: 'secret',
+  livemode: true,
   name: 'production',
   prefix: 'sk_live_AbCd',
   createdAt: '2026-11-01T00:00:00Z',
@@ -23,15 +24,19 @@ const KEY: ApiKeyRow = {
 };
 const ENDPOINT: WebhookEndpointRow = {
   id: 'e0000000-0000-4000-8000-000000000001',
+  object: 'webhook_endpoint',
+  livemode: true,
   url: 'https://merchant.example/hooks',
   description: null,
   events: ['*'],
   status: 'enabled',
   disabled_reason: null,
+  previous_secret_expires_at: null,
   created: '2026-11-01T00:00:00Z',
 };
 const DELIVERY: WebhookDeliveryRow = {
   id: 'd0000000-0000-4000-8000-000000000001',
+  object: 'webhook_delivery',
   endpoint_id: ENDPOINT.id,
   event_id: 'evt_1',
   event_type: 'dispute.awaiting_merchant',

@@ -3,27 +3,18 @@ import { Alert, App, Button, Card, Empty, Form, InputNumber, Modal, Popconfirm, 
 import { useMemo, useState } from 'react';
 import { useOutletContext } from 'react-router';
 import { api, withQuery, type Page } from '../api/client';
+import type { MerchantRow } from '../api/config-types';
+import type { components } from '../api/generated/schema';
 import type { Agent } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { errorText } from '../lib/errors';
 import { atLeast } from './AppLayout';
 
 /** GET /v1/admin/merchants (libs/merchants MerchantView). */
-interface Merchant {
-  id: string;
-  name: string;
-  active: boolean;
-}
+type Merchant = MerchantRow;
 
 /** GET /v1/admin/merchants/:id/refund-policy (libs/merchants RefundPolicyView). */
-interface RefundPolicy {
-  merchantId: string;
-  source: 'merchant' | 'global';
-  refundWindowDays: number;
-  partialRefundsAllowed: boolean;
-  nonRefundableFeeMinor: number;
-  updatedAt: string | null;
-}
+type RefundPolicy = components['schemas']['RefundPolicyViewDto'];
 
 type PolicyForm = Pick<RefundPolicy, 'refundWindowDays' | 'partialRefundsAllowed' | 'nonRefundableFeeMinor'>;
 

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AdminAuditLog } from '@app/audit';
 import { RequireRole } from '@app/auth';
+import { AdminAuditPageDto } from '../audit/audit-responses.dto';
 
 export class AuditLogQuery {
   @ApiPropertyOptional({ description: 'the id of the last entry of the previous page' })
@@ -41,6 +42,7 @@ export class AuditLogController {
 
   @RequireRole('admin')
   @Get()
+  @ApiOkResponse({ type: AdminAuditPageDto })
   list(@Query() query: AuditLogQuery) {
     return this.auditLog.list(query);
   }

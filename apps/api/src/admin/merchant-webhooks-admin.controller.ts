@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@app/auth';
 import { ListWebhookDeliveries, ListWebhookEndpoints, ReplayWebhookDelivery } from '@app/webhooks';
 import { ListDeliveriesQueryDto } from '../merchant/merchant.dto';
+import { WebhookDeliveryListResponse, WebhookDeliveryResponse, WebhookEndpointListResponse } from '../merchant/merchant-responses.dto';
 
 /**
  * Admins look at a merchant's webhook endpoints and deliveries, as the merchant sees them through
@@ -22,12 +23,14 @@ export class MerchantWebhooksAdminController {
 
   @Get('webhook-endpoints')
   @ApiOperation({ summary: "A merchant's webhook endpoints (without secrets)" })
+  @ApiOkResponse({ type: WebhookEndpointListResponse })
   endpoints(@Param('merchantId') merchantId: string, @Query('livemode') livemode?: string) {
     return this.listEndpoints.execute(scopeOf(merchantId, livemode));
   }
 
   @Get('webhook-deliveries')
   @ApiOperation({ summary: "A merchant's webhook deliveries, newest first, with every attempt (filter by endpoint_id or event_id)" })
+  @ApiOkResponse({ type: WebhookDeliveryListResponse })
   deliveries(@Param('merchantId') merchantId: string, @Query() query: ListDeliveriesQueryDto, @Query('livemode') livemode?: string) {
     return this.listDeliveries.execute({ merchantId, livemode: livemode !== 'false', endpointId: query.endpoint_id, eventId: query.event_id, limit: query.limit });
   }
@@ -35,6 +38,7 @@ export class MerchantWebhooksAdminController {
   @Post('webhook-deliveries/:deliveryId/replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a delivery again (same webhook-id and body, fresh retries)' })
+  @ApiOkResponse({ type: WebhookDeliveryResponse })
   replay(@Param('merchantId') merchantId: string, @Param('deliveryId') deliveryId: string, @Query('livemode') livemode?: string) {
     return this.replayDelivery.execute(scopeOf(merchantId, livemode), deliveryId);
   }

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { CreateApiKey, CreateMerchant, ListApiKeys, ListMerchants, RevokeApiKey } from '@app/merchants';
 import { PageQuery } from '../page-query';
+import { ApiKeyDto, ApiKeyPageDto, CreatedApiKeyDto, MerchantDto, MerchantPageDto } from './admin-responses.dto';
 
 export class CreateMerchantDto {
   @ApiPropertyOptional({ example: 'm_2001', description: "The wallet's merchant id, as cases carry it; generated when absent." })
@@ -51,30 +52,35 @@ export class MerchantsAdminController {
 
   @Post()
   @ApiOperation({ summary: 'Register a merchant' })
+  @ApiCreatedResponse({ type: MerchantDto })
   create(@Body() body: CreateMerchantDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.createMerchant.execute(body, adminAuditActor(agent));
   }
 
   @Get()
   @ApiOperation({ summary: 'Merchants, newest first, a page at a time' })
+  @ApiOkResponse({ type: MerchantPageDto })
   list(@Query() query: PageQuery) {
     return this.listMerchants.execute(query);
   }
 
   @Post(':merchantId/api-keys')
   @ApiOperation({ summary: 'Create an API key; the full key is in this response only' })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
   createKey(@Param('merchantId') merchantId: string, @Body() body: CreateApiKeyDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.createApiKey.execute({ merchantId, kind: body.kind, livemode: body.livemode, name: body.name, createdBy: agent.id }, adminAuditActor(agent));
   }
 
   @Get(':merchantId/api-keys')
   @ApiOperation({ summary: 'Keys, newest first, with their visible prefix and last use (never the key), a page at a time' })
+  @ApiOkResponse({ type: ApiKeyPageDto })
   keys(@Param('merchantId') merchantId: string, @Query() query: PageQuery) {
     return this.listApiKeys.execute(merchantId, query);
   }
 
   @Delete(':merchantId/api-keys/:keyId')
   @ApiOperation({ summary: 'Revoke a key; it stops working at once' })
+  @ApiOkResponse({ type: ApiKeyDto })
   revoke(@Param('merchantId') merchantId: string, @Param('keyId') keyId: string, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.revokeApiKey.execute({ merchantId, keyId }, adminAuditActor(agent));
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { GetRefundPolicy, RemoveRefundPolicy, SetRefundPolicy } from '@app/merchants';
+import { RefundPolicyViewDto } from './admin-responses.dto';
 
 export class RefundPolicyDto {
   @ApiProperty({ example: 14, description: 'Days (of 24 hours) after the purchase in which a refund may still be granted; 0 to 3650.' })
@@ -40,18 +41,21 @@ export class RefundPoliciesAdminController {
   @Get()
   @RequireRole('supervisor')
   @ApiOperation({ summary: 'The policy new refund requests of the merchant open under (source: merchant, or global when it has none)' })
+  @ApiOkResponse({ type: RefundPolicyViewDto })
   get(@Param('merchantId') merchantId: string) {
     return this.getPolicy.execute(merchantId);
   }
 
   @Put()
   @ApiOperation({ summary: "Set the merchant's refund policy (new refund requests only)" })
+  @ApiOkResponse({ type: RefundPolicyViewDto })
   set(@Param('merchantId') merchantId: string, @Body() body: RefundPolicyDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.setPolicy.execute(merchantId, body, adminAuditActor(agent));
   }
 
   @Delete()
   @ApiOperation({ summary: 'Remove it: the global policy applies to new refund requests again' })
+  @ApiOkResponse({ type: RefundPolicyViewDto })
   remove(@Param('merchantId') merchantId: string, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.removePolicy.execute(merchantId, adminAuditActor(agent));
   }

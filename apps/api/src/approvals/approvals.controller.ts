@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { ListApprovals, MAX_APPROVALS_PAGE } from '@app/cases';
+import { ApprovalPageDto } from '../cases/case-responses.dto';
 
 export class ListApprovalsQueryDto {
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
@@ -30,6 +31,7 @@ export class ApprovalsController {
   @RequireRole('supervisor')
   @Get()
   @ApiOperation({ summary: 'Proposals waiting for a second person (maker–checker), longest waiting first' })
+  @ApiOkResponse({ type: ApprovalPageDto })
   list(@Query() query: ListApprovalsQueryDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.listApprovals.execute(query, { kind: 'agent', id: agent.id, role: agent.role, label: agent.email });
   }

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { AnchorCaseLogs, CaseLogVerifier } from '@app/audit';
 import { RequireRole } from '@app/auth';
+import { AnchorPageDto, CaseLogProofDto } from './audit-responses.dto';
 
 export class AnchorsQuery {
   @ApiPropertyOptional({ description: 'the id of the last anchor of the previous page' })
@@ -33,6 +34,7 @@ export class CaseLogController {
   @RequireRole('supervisor')
   @Get('cases/:id/audit-proof')
   @ApiOperation({ summary: "Verify a case's hash-chained timeline: valid or the rows that fail, the chain, its head and the newest anchor vouching for it" })
+  @ApiOkResponse({ type: CaseLogProofDto })
   proof(@Param('id') id: string) {
     return this.verifier.verifyCase(id);
   }
@@ -40,6 +42,7 @@ export class CaseLogController {
   @RequireRole('supervisor')
   @Get('audit/anchors')
   @ApiOperation({ summary: 'Anchors of the case logs, newest first (copy their hashes to a store outside this database)' })
+  @ApiOkResponse({ type: AnchorPageDto })
   anchors(@Query() query: AnchorsQuery) {
     return this.verifier.listAnchors(query);
   }

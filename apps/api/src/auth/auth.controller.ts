@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import {
@@ -23,6 +23,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AGENT_ROLES, type AgentRole } from '@app/domain';
 import { PageQuery } from '../page-query';
+import { AgentAccountDto, AgentDto, AgentPageDto, LoginResponseDto, RecoveryCodesDto, TotpEnrolmentDto } from './auth-responses.dto';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })
@@ -137,6 +138,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOkResponse({ type: LoginResponseDto })
   async login(@Body() body: LoginWithSecondFactorDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const session = await this.sessions.login(body.email, body.password, request.ip ?? 'unknown', { totpCode: body.totpCode, recoveryCode: body.recoveryCode });
     response.cookie(sessionCookieName(this.config.auth.cookieSecure), session.token, {
@@ -162,6 +164,7 @@ export class AuthController {
   @ApiBearerAuth()
   @AllowDuringTotpEnrolment()
   @Get('me')
+  @ApiOkResponse({ type: AgentDto })
   me(@CurrentAgent() agent: AuthenticatedAgent) {
     return agent;
   }
@@ -171,6 +174,7 @@ export class AuthController {
   @AllowDuringTotpEnrolment()
   @Post('totp/enrolment')
   @HttpCode(200)
+  @ApiOkResponse({ type: TotpEnrolmentDto })
   startEnrolment(@CurrentAgent() agent: AuthenticatedAgent) {
     return this.startTotpEnrolment.execute(agent.id);
   }
@@ -180,6 +184,7 @@ export class AuthController {
   @AllowDuringTotpEnrolment()
   @Post('totp/activation')
   @HttpCode(200)
+  @ApiOkResponse({ type: RecoveryCodesDto })
   confirmEnrolment(@Body() body: TotpCodeDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: Request) {
     return this.confirmTotpEnrolment.execute({ agentId: agent.id, code: body.code, keepSessionToken: tokenFrom(request)! }, adminAuditActor(agent));
   }
@@ -210,6 +215,7 @@ export class AgentsController {
 
   @Get()
   @ApiOperation({ summary: 'Agents by name, a page at a time; supervisors and admins also see two-factor status and last login' })
+  @ApiOkResponse({ type: AgentPageDto })
   list(@Query() query: ListAgentsQuery, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.listAgents.execute({
       includeInactive: query.includeInactive === 'true' && agent.role === 'admin',
@@ -221,12 +227,14 @@ export class AgentsController {
 
   @RequireRole('admin')
   @Post()
+  @ApiCreatedResponse({ type: AgentDto })
   create(@Body() body: CreateAgentDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.createAgent.execute(body, adminAuditActor(agent));
   }
 
   @RequireRole('admin')
   @Patch(':id')
+  @ApiOkResponse({ type: AgentAccountDto })
   update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateAgentDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.updateAgent.execute({ agentId: id, ...body }, adminAuditActor(agent));
   }

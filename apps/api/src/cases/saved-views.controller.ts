@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentAgent, type AuthenticatedAgent } from '@app/auth';
 import { DeleteSavedView, ListSavedViews, SaveView, UpdateSavedView, type SavedViewQuery, type ViewOwner } from '@app/cases';
 import { SaveViewDto, UpdateSavedViewDto, type SavedViewQueryDto } from './queue-work.dto';
+import { SavedViewDto } from './case-responses.dto';
 
 const ownerOf = (agent: AuthenticatedAgent): ViewOwner => ({ id: agent.id, role: agent.role });
 /** Only the parameters given, as plain strings (the DTO instance carries undefined keys). */
@@ -22,18 +23,21 @@ export class SavedViewsController {
 
   @Get()
   @ApiOperation({ summary: "Your saved views, then the team's shared ones" })
+  @ApiOkResponse({ type: [SavedViewDto] })
   list(@CurrentAgent() agent: AuthenticatedAgent) {
     return this.listSavedViews.execute(ownerOf(agent));
   }
 
   @Post()
   @ApiOperation({ summary: 'Save the queue (tab, filters, sort) under a name; `shared` is for supervisors' })
+  @ApiCreatedResponse({ type: SavedViewDto })
   create(@Body() body: SaveViewDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.saveView.execute({ name: body.name, query: queryOf(body.query), shared: body.shared }, ownerOf(agent));
   }
 
   @Patch(':viewId')
   @ApiOperation({ summary: 'Rename a view of yours, replace its query, or (supervisors) share or unshare it' })
+  @ApiOkResponse({ type: SavedViewDto })
   update(@Param('viewId') viewId: string, @Body() body: UpdateSavedViewDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.updateSavedView.execute({ id: viewId, name: body.name, query: body.query && queryOf(body.query), shared: body.shared }, ownerOf(agent));
   }

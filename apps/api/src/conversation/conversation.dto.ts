@@ -59,3 +59,64 @@ export class MerchantPostMessageDto {
   @IsIn(MESSAGE_LOCALES as unknown as string[])
   locale?: 'zh-CN' | 'en';
 }
+
+// Answers, as OpenAPI schemas (the admin UI's types are generated from them).
+
+export class MessageAuthorDto {
+  @ApiProperty({ enum: ['agent', 'customer', 'merchant'] }) kind!: 'agent' | 'customer' | 'merchant';
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: String, nullable: true }) displayName!: string | null;
+}
+
+export class CaseMessageDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ enum: PARTIES }) party!: 'customer' | 'merchant';
+  @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: 'inbound' | 'outbound';
+  @ApiProperty({ type: MessageAuthorDto }) author!: MessageAuthorDto;
+  @ApiProperty() body!: string;
+  @ApiProperty({ enum: MESSAGE_LOCALES }) locale!: 'zh-CN' | 'en';
+  @ApiProperty({ type: String, nullable: true }) macroId!: string | null;
+  @ApiProperty() createdAt!: string;
+}
+
+export class ReplyLocalesDto {
+  @ApiProperty({ enum: MESSAGE_LOCALES }) customer!: 'zh-CN' | 'en';
+  @ApiProperty({ enum: MESSAGE_LOCALES, nullable: true, description: 'Null when the case has no merchant.' }) merchant!: 'zh-CN' | 'en' | null;
+}
+
+export class CaseConversationDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ type: ReplyLocalesDto, description: 'The language a reply to each party goes out in by default.' }) replyLocales!: ReplyLocalesDto;
+  @ApiProperty({ type: [CaseMessageDto], description: 'Oldest first.' }) messages!: CaseMessageDto[];
+}
+
+export class MacroTranslationDto {
+  @ApiProperty() title!: string;
+  @ApiProperty() body!: string;
+}
+
+export class MacroTranslationsDto {
+  @ApiProperty({ type: MacroTranslationDto }) 'zh-CN'!: MacroTranslationDto;
+  @ApiProperty({ type: MacroTranslationDto }) en!: MacroTranslationDto;
+}
+
+export class MacroDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: MacroTranslationsDto }) translations!: MacroTranslationsDto;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}
+
+export class MacroPageDto {
+  @ApiProperty({ type: [MacroDto] }) data!: MacroDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class RenderedMacroDto {
+  @ApiProperty() macroId!: string;
+  @ApiProperty({ enum: MESSAGE_LOCALES }) locale!: 'zh-CN' | 'en';
+  @ApiProperty() title!: string;
+  @ApiProperty({ description: 'The reply text with its placeholders filled.' }) body!: string;
+}

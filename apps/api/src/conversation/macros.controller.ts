@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { CreateMacro, DeleteMacro, ListMacros, RenderMacro, UpdateMacro } from '@app/customers';
 import { PageQuery } from '../page-query';
-import { RenderMacroQueryDto } from './conversation.dto';
+import { MacroDto, MacroPageDto, RenderedMacroDto, RenderMacroQueryDto } from './conversation.dto';
 
 const EXAMPLE = {
   translations: {
@@ -27,12 +27,14 @@ export class MacrosController {
 
   @Get()
   @ApiOperation({ summary: "Macros sorted by their title in the agent's language, a page at a time" })
+  @ApiOkResponse({ type: MacroPageDto })
   list(@CurrentAgent() agent: AuthenticatedAgent, @Query() query: PageQuery) {
     return this.listMacros.execute(agent.locale, query);
   }
 
   @Get(':id/render')
   @ApiOperation({ summary: "A macro filled in for a case ({caseNumber}, {customerName}, {agentName}, {subject}, {transactionRef}), in the party's language" })
+  @ApiOkResponse({ type: RenderedMacroDto })
   render(@Param('id') id: string, @Query() query: RenderMacroQueryDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.renderMacro.execute({ macroId: id, ...query }, agent.id);
   }
@@ -41,6 +43,7 @@ export class MacrosController {
   @Post()
   @ApiOperation({ summary: 'Create a macro: a title and a body in zh-CN and en' })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
+  @ApiCreatedResponse({ type: MacroDto })
   create(@Body() body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.createMacro.execute(body, agent.id, adminAuditActor(agent));
   }
@@ -49,6 +52,7 @@ export class MacrosController {
   @Put(':id')
   @ApiOperation({ summary: 'Replace a macro' })
   @ApiBody({ schema: { type: 'object', example: EXAMPLE } })
+  @ApiOkResponse({ type: MacroDto })
   update(@Param('id') id: string, @Body() body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.updateMacro.execute(id, body, adminAuditActor(agent));
   }

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentAgent, type AuthenticatedAgent } from '@app/auth';
+import { CaseEvidenceDto, UploadedCustomerEvidenceDto } from './evidence-responses.dto';
 import {
   AgentEvidenceUploadInterceptor,
   CUSTOMER_EVIDENCE_CATEGORIES,
@@ -26,6 +27,7 @@ export class CaseEvidenceController {
 
   @Get(':id/evidence')
   @ApiOperation({ summary: "Evidence of the case: the merchant's drafts and submissions, and the customer's files (customer_files)" })
+  @ApiOkResponse({ type: CaseEvidenceDto })
   list(@Param('id') id: string) {
     return this.listCaseEvidence.execute(id);
   }
@@ -56,6 +58,7 @@ export class CaseEvidenceController {
     },
   })
   @ApiOperation({ summary: "Upload evidence on the customer's behalf (multipart)" })
+  @ApiOkResponse({ type: UploadedCustomerEvidenceDto })
   upload(@Param('id') id: string, @UploadedEvidence() upload: EvidenceUpload, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.uploadForCustomer.execute({ caseId: id, agentId: agent.id, upload });
   }

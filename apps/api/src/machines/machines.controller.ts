@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, DomainErrorCode, describeCurrentMachine, describeMachineVersion } from '@app/domain';
+import { MachineDescriptionDto } from './machine-responses.dto';
 
 /** The machines as data: the admin UI draws statecharts and builds action forms from this. */
 @ApiTags('machines')
@@ -9,12 +10,14 @@ import { DomainError, DomainErrorCode, describeCurrentMachine, describeMachineVe
 export class MachinesController {
   @Get(':kind')
   @ApiOperation({ summary: 'The newest version of a kind (what new cases start on); 404 NOT_FOUND if unknown' })
+  @ApiOkResponse({ type: MachineDescriptionDto })
   current(@Param('kind') kind: string) {
     return describeCurrentMachine(kind);
   }
 
   @Get(':kind/:version')
   @ApiOperation({ summary: 'A machine version: states, transitions (deadlines named), event catalogue with payload fields; 404 NOT_FOUND if unknown' })
+  @ApiOkResponse({ type: MachineDescriptionDto })
   describe(
     @Param('kind') kind: string,
     // A version that is not a number cannot exist either: answer 404 like any other unknown version.

@@ -1,8 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListSharedCustomerEvidence } from '@app/evidence';
 import { CurrentMerchant, type AuthenticatedMerchant } from '@app/merchants';
 import { MerchantApi } from './merchant-api';
+import { EvidenceFileListResponse } from './merchant-responses.dto';
 
 /**
  * The customer's evidence on a dispute that support shared with the merchant (only those files);
@@ -16,6 +17,7 @@ export class MerchantDisputeCustomerEvidenceController {
 
   @Get(':id/customer-evidence')
   @ApiOperation({ summary: "The customer's evidence files support shared with you (download: GET /v1/merchant/disputes/{id}/evidence/files/{fileId}/content)" })
+  @ApiOkResponse({ type: EvidenceFileListResponse })
   list(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.sharedEvidence.execute({ merchant, caseId: id, caseKind: 'dispute' });
   }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ListSharedCustomerEvidence, OpenEvidenceFile, evidenceDownloadHeaders } from '@app/evidence';
 import { ApproveRefundRequest, CurrentMerchant, GetMerchantRefundRequest, ListMerchantRefundRequests, RejectRefundRequest, type AuthenticatedMerchant } from '@app/merchants';
 import { Idempotent, MerchantApi } from './merchant-api';
+import { EvidenceFileListResponse, MerchantRefundRequestPageResponse, MerchantRefundRequestResponse } from './merchant-responses.dto';
 import { ApproveRefundRequestDto, ListRefundRequestsQueryDto, RejectRefundRequestDto } from './merchant-refund-requests.dto';
 
 /**
@@ -26,6 +27,7 @@ export class MerchantRefundRequestsController {
 
   @Get()
   @ApiOperation({ summary: 'List your refund requests, newest first (cursor pagination)' })
+  @ApiOkResponse({ type: MerchantRefundRequestPageResponse })
   list(@Query() query: ListRefundRequestsQueryDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listRequests.execute({
       merchantId: merchant.id,
@@ -40,6 +42,7 @@ export class MerchantRefundRequestsController {
 
   @Get(':id')
   @ApiOperation({ summary: "A refund request: the customer's claim, the policy, what is refundable, respond_by, the decision" })
+  @ApiOkResponse({ type: MerchantRefundRequestResponse })
   get(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.getRequest.execute(merchant, id);
   }
@@ -48,6 +51,7 @@ export class MerchantRefundRequestsController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Approve: refund everything the policy allows, or `amount` (a partial refund); the refund goes out through the wallet' })
+  @ApiOkResponse({ type: MerchantRefundRequestResponse })
   approve(@Param('id') id: string, @Body() body: ApproveRefundRequestDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.approveRequest.execute({ merchantId: merchant.id, livemode: merchant.livemode, refundRequestId: id, amount: body.amount, reason: body.reason });
   }
@@ -56,12 +60,14 @@ export class MerchantRefundRequestsController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Reject with a reason; the customer may contest it once, and support then decides' })
+  @ApiOkResponse({ type: MerchantRefundRequestResponse })
   reject(@Param('id') id: string, @Body() body: RejectRefundRequestDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.rejectRequest.execute({ merchantId: merchant.id, livemode: merchant.livemode, refundRequestId: id, reason: body.reason });
   }
 
   @Get(':id/customer-evidence')
   @ApiOperation({ summary: "The customer's evidence files support shared with you (only those)" })
+  @ApiOkResponse({ type: EvidenceFileListResponse })
   customerEvidence(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.sharedEvidence.execute({ merchant, caseId: id, caseKind: 'refund_request' });
   }

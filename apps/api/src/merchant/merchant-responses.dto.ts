@@ -1,11 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MERCHANT_DISPUTE_STATUSES, type MerchantDisputeStatus } from '@app/merchants';
+import { MERCHANT_DISPUTE_STATUSES, MERCHANT_REFUND_REQUEST_STATUSES, type MerchantDisputeStatus, type MerchantRefundRequestStatus } from '@app/merchants';
+import { EVIDENCE_TYPES, type EvidenceType } from '@app/domain';
 
 /**
  * The merchant API's answers, as OpenAPI schemas: the generated client (clients/merchant-api) types
  * its responses from these. They describe the views the use cases return (MerchantDisputeView,
  * WebhookEndpointView, …); the client's integration test reads real answers through them.
  */
+
+/** What the dispute's reason asks of you, against what you have staged or submitted so far. */
+export class EvidenceRequirementsResponse {
+  @ApiProperty({ enum: EVIDENCE_TYPES, isArray: true }) required!: EvidenceType[];
+  @ApiProperty({ enum: EVIDENCE_TYPES, isArray: true }) optional!: EvidenceType[];
+  @ApiProperty({ enum: EVIDENCE_TYPES, isArray: true, description: 'Every type handed in, in catalogue order.' }) provided!: EvidenceType[];
+  @ApiProperty({ enum: EVIDENCE_TYPES, isArray: true, description: 'Required types not yet handed in: contesting is refused while this is not empty.' })
+  missing!: EvidenceType[];
+}
 
 class InfoRequest {
   @ApiProperty() question!: string;
@@ -14,10 +24,13 @@ class InfoRequest {
 export class MerchantDisputeResponse {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['dispute'] }) object!: 'dispute';
+  @ApiProperty({ description: 'False for a test-mode dispute (made with a test key).' }) livemode!: boolean;
   @ApiProperty({ enum: MERCHANT_DISPUTE_STATUSES }) status!: MerchantDisputeStatus;
   @ApiProperty({ description: 'Minor units (fen).' }) amount!: number;
   @ApiProperty() currency!: string;
-  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'The dispute reason as it is called now.' }) reason!: string;
+  @ApiProperty({ type: EvidenceRequirementsResponse, nullable: true, description: 'Null when the reason sets no requirements of you.' })
+  evidence_requirements!: EvidenceRequirementsResponse | null;
   @ApiProperty({ type: String, nullable: true }) transaction_ref!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'When your current response window closes.' }) evidence_due_by!: string | null;
   @ApiProperty() has_evidence!: boolean;
@@ -69,6 +82,7 @@ export class EvidenceFileResponse {
   @ApiProperty() sha256!: string;
   @ApiProperty({ type: Uploader }) uploaded_by!: Uploader;
   @ApiProperty() created!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Customer files only: when support shared it with you.' }) shared_with_merchant_at?: string | null;
 }
 
 export class EvidenceSubmissionResponse {
@@ -105,6 +119,7 @@ export class MerchantMessageListResponse {
 export class WebhookEndpointResponse {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['webhook_endpoint'] }) object!: 'webhook_endpoint';
+  @ApiProperty({ description: 'False for a test-mode endpoint (made with a test key): it hears of test-mode events only.' }) livemode!: boolean;
   @ApiProperty() url!: string;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ type: [String] }) events!: string[];
@@ -149,6 +164,92 @@ export class WebhookDeliveryResponse {
 export class WebhookDeliveryListResponse {
   @ApiProperty({ enum: ['list'] }) object!: 'list';
   @ApiProperty({ type: [WebhookDeliveryResponse] }) data!: WebhookDeliveryResponse[];
+}
+
+class RefundRequestClaim {
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty() subject!: string;
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+}
+
+class RefundRequestPolicy {
+  @ApiProperty() refund_window_days!: number;
+  @ApiProperty() partial_refunds_allowed!: boolean;
+  @ApiProperty({ description: 'Minor units kept back from every refund.' }) non_refundable_fee!: number;
+}
+
+class RefundRequestDecision {
+  @ApiProperty({ enum: ['full_refund', 'partial_refund', 'rejected'] }) outcome!: 'full_refund' | 'partial_refund' | 'rejected';
+  @ApiProperty({ description: 'Minor units refunded by the decision.' }) amount!: number;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ enum: ['merchant_response', 'support_review', 'deadline'] }) stage!: 'merchant_response' | 'support_review' | 'deadline';
+}
+
+class RefundRequestContest {
+  @ApiProperty({ description: "The customer's reason for contesting." }) reason!: string;
+  @ApiProperty({ description: 'Your rejection, as contested.' }) rejected_reason!: string;
+}
+
+export class MerchantRefundRequestResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['refund_request'] }) object!: 'refund_request';
+  @ApiProperty({ enum: MERCHANT_REFUND_REQUEST_STATUSES }) status!: MerchantRefundRequestStatus;
+  @ApiProperty({ description: 'What the customer paid, minor units (fen).' }) amount!: number;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: RefundRequestClaim, description: "The customer's claim as they made it." }) claim!: RefundRequestClaim;
+  @ApiProperty({ type: String, nullable: true }) transaction_ref!: string | null;
+  @ApiProperty() purchased_at!: string;
+  @ApiProperty() requested_at!: string;
+  @ApiProperty({ type: RefundRequestPolicy, description: 'The policy the request is decided under.' }) policy!: RefundRequestPolicy;
+  @ApiProperty({ description: 'What may still be approved under the policy now (0 outside the window).' }) refundable_amount!: number;
+  @ApiProperty() amount_refunded!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'When your answer is due; null when none is.' }) respond_by!: string | null;
+  @ApiProperty({ type: RefundRequestDecision, nullable: true, description: 'The latest decision, null while undecided.' }) decision!: RefundRequestDecision | null;
+  @ApiProperty({ type: RefundRequestContest, nullable: true, description: 'The customer contested your rejection: support reviews it.' }) contest!: RefundRequestContest | null;
+  @ApiProperty({ enum: ['approve', 'reject'], isArray: true }) allowed_actions!: Array<'approve' | 'reject'>;
+  @ApiProperty() created!: string;
+  @ApiProperty() updated!: string;
+}
+
+export class MerchantRefundRequestPageResponse {
+  @ApiProperty({ enum: ['list'] }) object!: 'list';
+  @ApiProperty({ type: [MerchantRefundRequestResponse] }) data!: MerchantRefundRequestResponse[];
+  @ApiProperty() has_more!: boolean;
+  @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
+}
+
+export class EvidenceFileListResponse {
+  @ApiProperty({ enum: ['list'] }) object!: 'list';
+  @ApiProperty({ type: [EvidenceFileResponse] }) data!: EvidenceFileResponse[];
+}
+
+export class TestClockResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['test_clock'] }) object!: 'test_clock';
+  @ApiProperty({ enum: [false], description: 'Test clocks exist only in test mode.' }) livemode!: false;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ description: 'The time of the clock: the "now" of every test case opened on it.' }) frozen_time!: string;
+  @ApiProperty({ enum: ['ready', 'advancing'], description: 'advancing while an advance fires the deadlines it passed.' }) status!: 'ready' | 'advancing';
+  @ApiProperty() created!: string;
+}
+
+export class TestClockListResponse {
+  @ApiProperty({ enum: ['list'] }) object!: 'list';
+  @ApiProperty({ type: [TestClockResponse] }) data!: TestClockResponse[];
+}
+
+/** A simulated refund request, as the test helper opened it. */
+export class TestRefundRequestResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['refund_request'] }) object!: 'refund_request';
+  @ApiProperty({ enum: [false] }) livemode!: false;
+  @ApiProperty() state!: string;
+  @ApiProperty({ description: 'Minor units (fen).' }) amount!: number;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true }) transaction_ref!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The test clock it lives on.' }) test_clock!: string | null;
+  @ApiProperty() created!: string;
 }
 
 export class ApiErrorResponse {

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdvanceTestClock, CreateTestClock, CurrentMerchant, GetTestClock, ListTestClocks, OpenTestCase, type AuthenticatedMerchant } from '@app/merchants';
 import { Idempotent, MerchantApi } from './merchant-api';
 import { AdvanceTestClockDto, CreateTestCaseDto, CreateTestClockDto } from './merchant-test-helpers.dto';
+import { MerchantDisputeResponse, TestClockListResponse, TestClockResponse, TestRefundRequestResponse } from './merchant-responses.dto';
 
 /**
  * Test mode's helpers (Stripe's `test_helpers`), for test keys only: a live key is a 403
@@ -25,18 +26,21 @@ export class MerchantTestHelpersController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Create a test clock, frozen at frozen_time' })
+  @ApiOkResponse({ type: TestClockResponse })
   create(@Body() body: CreateTestClockDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.createClock.execute(merchant, { frozenTime: body.frozen_time, name: body.name });
   }
 
   @Get('test_clocks')
   @ApiOperation({ summary: 'Your test clocks, newest first' })
+  @ApiOkResponse({ type: TestClockListResponse })
   list(@CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.listClocks.execute(merchant);
   }
 
   @Get('test_clocks/:id')
   @ApiOperation({ summary: 'A test clock' })
+  @ApiOkResponse({ type: TestClockResponse })
   get(@Param('id') id: string, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.getClock.execute(merchant, id);
   }
@@ -45,6 +49,7 @@ export class MerchantTestHelpersController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Move the clock forward to frozen_time; every deadline of its cases that it passes fires, oldest first, before the answer' })
+  @ApiOkResponse({ type: TestClockResponse })
   advance(@Param('id') id: string, @Body() body: AdvanceTestClockDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.advanceClock.execute(merchant, id, body.frozen_time);
   }
@@ -53,6 +58,7 @@ export class MerchantTestHelpersController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Simulate a dispute on a new test payment; it arrives as needs_response' })
+  @ApiOkResponse({ type: MerchantDisputeResponse })
   dispute(@Body() body: CreateTestCaseDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.openTestCase.dispute(merchant, this.commandOf(body));
   }
@@ -61,6 +67,7 @@ export class MerchantTestHelpersController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({ summary: 'Simulate a refund request on a new test payment; it waits for your answer' })
+  @ApiOkResponse({ type: TestRefundRequestResponse })
   refundRequest(@Body() body: CreateTestCaseDto, @CurrentMerchant() merchant: AuthenticatedMerchant) {
     return this.openTestCase.refundRequest(merchant, this.commandOf(body));
   }

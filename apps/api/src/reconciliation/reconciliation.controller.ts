@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { RequireRole } from '@app/auth';
 import { ListRefundMismatches, ReconcileRefunds } from '@app/cases';
 import { REFUND_MISMATCH_KINDS, type RefundMismatchKind } from '@app/domain';
+import { RefundMismatchListDto, RefundReconciliationReportDto } from './reconciliation-responses.dto';
 
 export class MismatchQueryDto {
   @ApiPropertyOptional({ enum: REFUND_MISMATCH_KINDS })
@@ -51,6 +52,7 @@ export class ReconciliationController {
 
   @Get('refund-mismatches')
   @ApiOperation({ summary: 'Refunds on which we and the wallet disagree (paid_not_recorded, recorded_not_paid, amount_mismatch), newest first' })
+  @ApiOkResponse({ type: RefundMismatchListDto })
   mismatches(@Query() query: MismatchQueryDto) {
     return this.listMismatches.execute({ kind: query.kind, includeResolved: query.includeResolved === 'true', limit: query.limit });
   }
@@ -58,6 +60,7 @@ export class ReconciliationController {
   @Post('refunds/run')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a reconciliation pass now (the workers run one daily); it only records findings, it never moves money' })
+  @ApiOkResponse({ type: RefundReconciliationReportDto })
   run(@Body() body: ReconciliationRunDto) {
     return this.reconcileRefunds.execute({ from: body.from ? new Date(body.from) : undefined, to: body.to ? new Date(body.to) : undefined });
   }

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { ExportCaseReport, ExportCases, GetCaseReport, REPORT_NAMES, type CsvExport } from '@app/cases';
 import { ListCasesQueryDto } from '../cases/case.dto';
-import { ReportQueryDto } from './reports.dto';
+import { REPORT_RESPONSES, ReportQueryDto } from './reports.dto';
 
 function csvFile(file: CsvExport): StreamableFile {
   return new StreamableFile(Readable.from(file.chunks), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${file.filename}"` });
@@ -13,6 +13,7 @@ function csvFile(file: CsvExport): StreamableFile {
 /** Supervisors' reports; the UI shows them to supervisors and admins, and the API enforces the same. */
 @ApiTags('reports')
 @ApiBearerAuth()
+@ApiExtraModels(...REPORT_RESPONSES)
 @Controller('v1/reports')
 export class ReportsController {
   constructor(
@@ -30,6 +31,7 @@ export class ReportsController {
       'the report reads per-day rollups: medianMinutes and p90Minutes of response-times are then read from histogram buckets (exact up to 20 minutes, ' +
       '5% wide above) and are at most 2.5% from the exact figure. With agentId or merchantId, or another timeZone, they are exact to the minute.',
   })
+  @ApiOkResponse({ schema: { oneOf: REPORT_RESPONSES.map((type) => ({ $ref: getSchemaPath(type) })) } })
   report(@Param('name') name: string, @Query() query: ReportQueryDto) {
     return this.getReport.execute(name, query);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { adminAuditActor, CurrentAgent, RequireRole, type AuthenticatedAgent } from '@app/auth';
 import { JsonObjectPipe } from '@app/http';
@@ -16,6 +16,16 @@ import {
   SaveSlaPolicy,
 } from '@app/sla';
 import { PageQuery } from '../page-query';
+import {
+  BusinessCalendarDto,
+  BusinessCalendarPageDto,
+  InboxEntryDto,
+  SlaBreachesDto,
+  SlaChangePreviewDto,
+  SlaPolicyDto,
+  SlaPolicyPageDto,
+  UnreadCountDto,
+} from './sla-responses.dto';
 
 export class BreachQueryDto {
   @IsOptional() @IsString() @MaxLength(64) policyId?: string;
@@ -78,12 +88,14 @@ export class SlaController {
       },
     },
   })
+  @ApiOkResponse({ type: SlaChangePreviewDto })
   whatIf(@Body(new JsonObjectPipe()) body: Record<string, unknown>) {
     return this.previewChange.execute(body as { policyId?: string; policy?: unknown; calendarId?: string; calendar?: unknown });
   }
 
   @Get('policies')
   @ApiOperation({ summary: 'SLA policies in match order (first match wins), a page at a time' })
+  @ApiOkResponse({ type: SlaPolicyPageDto })
   policies(@Query() query: PageQuery) {
     return this.listPolicies.execute(query);
   }
@@ -104,12 +116,14 @@ export class SlaController {
       },
     },
   })
+  @ApiOkResponse({ type: SlaPolicyDto })
   putPolicy(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.savePolicy.execute(id, body, adminAuditActor(agent));
   }
 
   @Get('calendars')
   @ApiOperation({ summary: 'Business calendars by id, a page at a time' })
+  @ApiOkResponse({ type: BusinessCalendarPageDto })
   calendars(@Query() query: PageQuery) {
     return this.listCalendars.execute(query);
   }
@@ -117,6 +131,7 @@ export class SlaController {
   @RequireRole('admin')
   @Put('calendars/:id')
   @ApiOperation({ summary: 'Create or replace a business calendar (zone, weekly hours, holidays, make-up working days)' })
+  @ApiOkResponse({ type: BusinessCalendarDto })
   putCalendar(@Param('id') id: string, @Body(new JsonObjectPipe()) body: Record<string, unknown>, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.saveCalendar.execute(id, body, adminAuditActor(agent));
   }
@@ -129,6 +144,7 @@ export class SlaController {
     description:
       'iCalendar: each VEVENT is an all-day period (DTSTART;VALUE=DATE, DTEND exclusive) named by SUMMARY; it is a make-up working day (调休上班) when CATEGORIES says WORKDAY (or MAKE-UP-WORKDAY, 上班, 补班) or SUMMARY contains 补班 or 上班, else a holiday. X-SCHEDULE-STATUS:PROVISIONAL (JSON: "provisional": true) records the year as provisional; otherwise it is confirmed.',
   })
+  @ApiOkResponse({ type: BusinessCalendarDto })
   importCalendarSchedule(@Param('id') id: string, @Body() body: ImportScheduleDto, @CurrentAgent() agent: AuthenticatedAgent) {
     return this.importSchedule.execute({ calendarId: id, year: body.year, format: body.format, content: body.content }, adminAuditActor(agent));
   }
@@ -136,6 +152,7 @@ export class SlaController {
   @RequireRole('supervisor')
   @Get('breaches')
   @ApiOperation({ summary: 'SLA breaches, filterable by policy, agent or case, with counts' })
+  @ApiOkResponse({ type: SlaBreachesDto })
   breaches(@Query() query: BreachQueryDto) {
     return this.listBreaches.execute(query);
   }
@@ -153,12 +170,14 @@ export class NotificationsController {
 
   @Get()
   @ApiOperation({ summary: "The agent's inbox: SLA reminders and breaches, customers' and merchants' replies (supervisors also see the supervisors' queue)" })
+  @ApiOkResponse({ type: [InboxEntryDto] })
   inbox(@CurrentAgent() agent: AuthenticatedAgent, @Query() query: InboxQueryDto) {
     return this.list.execute(agent, { unreadOnly: query.unread === 'true' });
   }
 
   @Get('unread-count')
   @ApiOperation({ summary: 'How many inbox entries the agent has not read (the bell in the admin UI)' })
+  @ApiOkResponse({ type: UnreadCountDto })
   unreadCount(@CurrentAgent() agent: AuthenticatedAgent) {
     return this.countUnread.execute(agent);
   }

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@app/auth';
 import { GetQueueStats } from '@app/cases';
+import { QueueStatsDto } from './stats-responses.dto';
 
 @ApiTags('stats')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class StatsController {
   @RequireRole('supervisor')
   @Get('queues')
   @ApiOperation({ summary: 'Active cases by kind and state and by assignee, with overdue and due-soon (4 h) counts' })
+  @ApiOkResponse({ type: QueueStatsDto })
   queues() {
     return this.getQueueStats.execute();
   }
