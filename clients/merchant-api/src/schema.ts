@@ -803,6 +803,8 @@ export interface components {
       /** @description The latest decision, null while undecided. */
       decision: components['schemas']['RefundRequestDecision'] | null;
       id: string;
+      /** @description False for a test-mode refund request (made with a test key). */
+      livemode: boolean;
       /** @enum {string} */
       object: 'refund_request';
       /** @description The policy the request is decided under. */

@@ -193,6 +193,7 @@ class RefundRequestContest {
 export class MerchantRefundRequestResponse {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['refund_request'] }) object!: 'refund_request';
+  @ApiProperty({ description: 'False for a test-mode refund request (made with a test key).' }) livemode!: boolean;
   @ApiProperty({ enum: MERCHANT_REFUND_REQUEST_STATUSES }) status!: MerchantRefundRequestStatus;
   @ApiProperty({ description: 'What the customer paid, minor units (fen).' }) amount!: number;
   @ApiProperty() currency!: string;

@@ -12,6 +12,8 @@ export type MerchantRefundRequestAction = 'approve' | 'reject';
 export interface MerchantRefundRequestView {
   id: string;
   object: 'refund_request';
+  /** False for a test-mode request (made with a test key's helpers), as on every merchant object. */
+  livemode: boolean;
   status: MerchantRefundRequestStatus;
   /** What the customer paid, in minor units (fen). */
   amount: number;
@@ -111,7 +113,7 @@ export async function queryMerchantRefundRequests(em: EntityManager, filter: Mer
 }
 
 /** What a refund request is regardless of when it is looked at: fixed when it opened. */
-export type RefundRequestIdentity = Pick<CaseEntity, 'id' | 'kind' | 'machineVersion' | 'subject' | 'description' | 'transactionRef' | 'createdAt'>;
+export type RefundRequestIdentity = Pick<CaseEntity, 'id' | 'kind' | 'machineVersion' | 'livemode' | 'subject' | 'description' | 'transactionRef' | 'createdAt'>;
 
 /** What the view needs of a refund request at some time: now (the live case) or at an event (its moment). */
 export interface RefundRequestAt {
@@ -152,6 +154,7 @@ export function refundRequestView(identity: RefundRequestIdentity, at: RefundReq
   return {
     id: identity.id,
     object: 'refund_request',
+    livemode: identity.livemode,
     status: at.status,
     amount: context.amount.amountMinor,
     currency: context.amount.currency,
