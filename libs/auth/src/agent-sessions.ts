@@ -1,23 +1,21 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { AgentEntity, AgentSessionEntity } from '@app/db';
 import { DomainError, DomainErrorCode, type AgentRole } from '@app/domain';
 import { LoginThrottle } from './login-throttle';
+import type { AuthenticatedAgent } from './authenticated-agent';
 import { PasswordHasher } from './password-hasher';
+import type { CachedSession } from './session-cache';
+import { SessionRevocations } from './session-revocations';
 import { spendSecondFactor, type SecondFactorProof } from './totp/second-factor';
 import { TotpCodes } from './totp/totp-codes';
 
-export interface AuthenticatedAgent {
-  id: string;
-  email: string;
-  displayName: string;
-  role: AgentRole;
-  locale: 'zh-CN' | 'en';
-  /** Sessions only: the role needs two-factor login and the agent has not enrolled, so this session may only enrol. */
-  totpEnrolmentRequired?: boolean;
-}
+export type { AuthenticatedAgent } from './authenticated-agent';
+
+/** The last use is written at most this often. */
+const LAST_SEEN_EVERY_MS = 60_000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -35,7 +33,10 @@ export class AgentSessions {
     private readonly totp: TotpCodes,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly revocations: SessionRevocations,
   ) {}
+
+  private readonly logger = new Logger(AgentSessions.name);
 
   /** `clientAddress` is the caller's IP as the API sees it (behind one trusted proxy hop). */
   async login(email: string, password: string, clientAddress: string, proof: SecondFactorProof = {}): Promise<{ token: string; expiresAt: Date; agent: AuthenticatedAgent }> {
@@ -65,31 +66,56 @@ export class AgentSessions {
   }
 
   /**
-   * One indexed join per request: this runs on every authenticated call. A session is live while
-   * it is not revoked, not past its lifetime, used within the idle timeout, and its agent active
-   * (so deactivating an agent ends every session at once, in every process). The last-use time
-   * is written at most once a minute, in the same statement only when it is due.
+   * Runs on every authenticated call. A session is live while it is not revoked, not past its
+   * lifetime, used within the idle timeout, and its agent active. A session resolved in the last
+   * AUTH_SESSION_CACHE_MS is answered from memory while this process hears revocations (see
+   * SessionRevocations: deactivating an agent, a logout, … reach every process at once); lifetime
+   * and idle timeout are still checked against the clock on such a hit. Otherwise one indexed join,
+   * which writes the last-use time in the same statement when it is due (at most once a minute).
    */
   async resolve(token: string): Promise<AuthenticatedAgent | null> {
     const now = this.clock.now();
-    const idleSince = new Date(now.getTime() - this.config.auth.sessionIdleMinutes * 60_000);
+    const tokenHash = hashToken(token);
+    const cache = this.revocations.subscribed ? this.revocations.cache : undefined;
+    const cached = cache?.get(tokenHash);
+    if (cached) {
+      if (cached.expiresAt <= now.getTime()) return null;
+      // Idle as far as this copy knows: another process may have seen a later use, so PostgreSQL decides.
+      if (cached.lastSeenAt > now.getTime() - this.idleMs()) {
+        if (cached.lastSeenAt < now.getTime() - LAST_SEEN_EVERY_MS) this.touchInBackground(cached, now);
+        return cached.agent;
+      }
+    }
+    const mark = cache?.mark();
     const rows = await this.em
       .fork()
       .getConnection()
-      .execute<Array<{ id: string; email: string; display_name: string; role: AgentRole; locale: 'zh-CN' | 'en'; totp_on: boolean }>>(
+      .execute<
+        Array<{
+          session_id: string;
+          expires_at: Date;
+          last_seen_at: Date;
+          id: string;
+          email: string;
+          display_name: string;
+          role: AgentRole;
+          locale: 'zh-CN' | 'en';
+          totp_on: boolean;
+        }>
+      >(
         `with live as (
-           select s.id as session_id, s.last_seen_at, a.id, a.email, a.display_name, a.role, a.locale, a.totp_enabled_at is not null as totp_on
+           select s.id as session_id, s.expires_at, s.last_seen_at, a.id, a.email, a.display_name, a.role, a.locale, a.totp_enabled_at is not null as totp_on
              from agent_sessions s join agents a on a.id = s.agent_id
             where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and s.last_seen_at > ? and a.active
          ), touched as (
            update agent_sessions set last_seen_at = ? where id in (select session_id from live where last_seen_at < ?)
          )
-         select id, email, display_name, role, locale, totp_on from live`,
-        [hashToken(token), now, idleSince, now, new Date(now.getTime() - 60_000)],
+         select session_id, expires_at, last_seen_at, id, email, display_name, role, locale, totp_on from live`,
+        [tokenHash, now, new Date(now.getTime() - this.idleMs()), now, new Date(now.getTime() - LAST_SEEN_EVERY_MS)],
       );
     const row = rows[0];
     if (!row) return null;
-    return {
+    const agent: AuthenticatedAgent = {
       id: row.id,
       email: row.email,
       displayName: row.display_name,
@@ -97,6 +123,33 @@ export class AgentSessions {
       locale: row.locale,
       totpEnrolmentRequired: this.enrolmentRequired(row.role, row.totp_on),
     };
+    if (cache && mark !== undefined) {
+      const lastSeenAt = new Date(row.last_seen_at).getTime();
+      cache.store(
+        tokenHash,
+        {
+          sessionId: row.session_id,
+          agent,
+          expiresAt: new Date(row.expires_at).getTime(),
+          lastSeenAt: lastSeenAt < now.getTime() - LAST_SEEN_EVERY_MS ? now.getTime() : lastSeenAt,
+        },
+        mark,
+      );
+    }
+    return agent;
+  }
+
+  private idleMs(): number {
+    return this.config.auth.sessionIdleMinutes * 60_000;
+  }
+
+  /** A hit whose last use is due for writing: written after the answer, once (the copy moves at once). */
+  private touchInBackground(cached: CachedSession<AuthenticatedAgent>, now: Date): void {
+    cached.lastSeenAt = now.getTime();
+    this.em
+      .fork()
+      .nativeUpdate(AgentSessionEntity, { id: cached.sessionId, lastSeenAt: { $lt: now } }, { lastSeenAt: now })
+      .catch((error: unknown) => this.logger.warn(`last use of a session not written: ${(error as Error).message}`));
   }
 
   private enrolmentRequired(role: AgentRole, totpOn: boolean): boolean {
@@ -104,11 +157,16 @@ export class AgentSessions {
   }
 
   async logout(token: string): Promise<void> {
-    await this.em.fork().nativeUpdate(AgentSessionEntity, { tokenHash: hashToken(token), revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: 'logout' });
+    const tokenHash = hashToken(token);
+    await this.em.fork().nativeUpdate(AgentSessionEntity, { tokenHash, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: 'logout' });
+    await this.revocations.announce({ tokenHash });
   }
 }
 
-/** Ends every live session of an agent (but the one that asked, when given), in the caller's transaction. */
+/**
+ * Ends every live session of an agent (but the one that asked, when given), in the caller's
+ * transaction; the caller announces it (SessionRevocations) once that is committed.
+ */
 export async function revokeAgentSessions(em: EntityManager, agentId: string, reason: string, at: Date, keepToken?: string): Promise<number> {
   const where: Record<string, unknown> = { agentId, revokedAt: null };
   if (keepToken) where.tokenHash = { $ne: hashToken(keepToken) };

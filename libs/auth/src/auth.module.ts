@@ -6,6 +6,7 @@ import { CreateAgent } from './create-agent';
 import { ListAgents } from './use-cases/list-agents';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { SessionRevocations } from './session-revocations';
 import { TotpCodes } from './totp/totp-codes';
 import { ConfirmTotpEnrolment } from './use-cases/confirm-totp-enrolment';
 import { ResetAgentTotp } from './use-cases/reset-agent-totp';
@@ -19,6 +20,7 @@ import { UpdateAgent } from './use-cases/update-agent';
     PasswordHasher,
     LoginThrottle,
     TotpCodes,
+    SessionRevocations,
     AgentSessions,
     CreateAgent,
     ListAgents,
@@ -29,6 +31,18 @@ import { UpdateAgent } from './use-cases/update-agent';
     ResetAgentTotp,
     AgentAuthGuard,
   ],
-  exports: [PasswordHasher, AgentSessions, CreateAgent, ListAgents, UpdateAgent, SetAgentPassword, StartTotpEnrolment, ConfirmTotpEnrolment, ResetAgentTotp, AgentAuthGuard],
+  exports: [
+    PasswordHasher,
+    SessionRevocations,
+    AgentSessions,
+    CreateAgent,
+    ListAgents,
+    UpdateAgent,
+    SetAgentPassword,
+    StartTotpEnrolment,
+    ConfirmTotpEnrolment,
+    ResetAgentTotp,
+    AgentAuthGuard,
+  ],
 })
 export class AuthModule {}

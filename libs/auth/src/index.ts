@@ -5,6 +5,7 @@ export { adminAuditActor } from './admin-audit-actor';
 export { ListAgents, type AgentListEntry, type ListAgentsOptions } from './use-cases/list-agents';
 export { AgentAuthGuard, AllowDuringTotpEnrolment, CurrentAgent, Public, RequireRole, SESSION_COOKIE, sessionCookieName, tokenFrom } from './auth.guard';
 export { PasswordHasher } from './password-hasher';
+export { SessionRevocations, type SessionChange } from './session-revocations';
 export { SetAgentPassword, type SetAgentPasswordCommand } from './use-cases/set-agent-password';
 export { UpdateAgent, type UpdateAgentCommand } from './use-cases/update-agent';
 export { ConfirmTotpEnrolment } from './use-cases/confirm-totp-enrolment';

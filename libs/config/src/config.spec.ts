@@ -331,3 +331,12 @@ describe('the dispute filing window', () => {
     }
   });
 });
+
+describe('the agent session cache', () => {
+  it('keeps a session 5 s by default; AUTH_SESSION_CACHE_MS changes it, 0 turns it off, a negative value refuses to boot', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).auth.sessionCacheMs).toBe(5000);
+    expect(loadConfig({ NODE_ENV: 'test', AUTH_SESSION_CACHE_MS: '2000' }).auth.sessionCacheMs).toBe(2000);
+    expect(loadConfig({ NODE_ENV: 'test', AUTH_SESSION_CACHE_MS: '0' }).auth.sessionCacheMs).toBe(0);
+    expect(() => loadConfig({ NODE_ENV: 'test', AUTH_SESSION_CACHE_MS: '-1' })).toThrow(ConfigError);
+  });
+});

@@ -81,6 +81,11 @@ export interface AppConfig {
     sessionTtlHours: number;
     /** A session unused for this long is over, whatever its lifetime says. */
     sessionIdleMinutes: number;
+    /**
+     * How long a process keeps a resolved session in memory (AUTH_SESSION_CACHE_MS; 0: every request
+     * reads PostgreSQL). Used only while the process hears revocations over Redis pub/sub.
+     */
+    sessionCacheMs: number;
     cookieSecure: boolean;
     loginThrottle: LoginThrottleConfig;
     /** argon2id verifications running at once per process (each takes 64 MiB); more wait in line. */
@@ -667,6 +672,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: {
       sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1),
       sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 60, 1),
+      sessionCacheMs: int(env, 'AUTH_SESSION_CACHE_MS', 5000, 0),
       cookieSecure: bool(env, 'COOKIE_SECURE', productionSecurity),
       loginThrottle: {
         maxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),

@@ -121,6 +121,8 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
       WALLET_BASE_URL: 'http://127.0.0.1:9',
       WALLET_API_SECRET: randomBytes(24).toString('hex'),
       WALLET_CALLBACK_SECRET: randomBytes(24).toString('hex'),
+      // AUTH_SESSION_CACHE_MS=0 measures the API reading every agent session from PostgreSQL.
+      ...(process.env.AUTH_SESSION_CACHE_MS !== undefined ? { AUTH_SESSION_CACHE_MS: process.env.AUTH_SESSION_CACHE_MS } : {}),
       ...options.env,
     };
     const config = loadConfig(environment);

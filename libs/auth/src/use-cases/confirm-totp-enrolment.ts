@@ -7,6 +7,7 @@ import { Clock } from '@app/config';
 import { AgentEntity, AgentRecoveryCodeEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { revokeAgentSessions } from '../agent-sessions';
+import { SessionRevocations } from '../session-revocations';
 import { TotpCodes } from '../totp/totp-codes';
 import { agentNotFound } from './agent-guards';
 
@@ -22,10 +23,11 @@ export class ConfirmTotpEnrolment {
     private readonly codes: TotpCodes,
     private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async execute(command: { agentId: string; code: string; keepSessionToken: string }, actor: AdminAuditActor): Promise<{ recoveryCodes: string[] }> {
-    return this.em.fork().transactional(async (em) => {
+    const answer = await this.em.fork().transactional(async (em) => {
       const agent = await em.findOne(AgentEntity, { id: command.agentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!agent) throw agentNotFound(command.agentId);
       if (agent.totpEnabledAt) throw new DomainError(DomainErrorCode.TotpAlreadyEnabled, 'Two-factor login is on already.');
@@ -44,5 +46,8 @@ export class ConfirmTotpEnrolment {
       this.audit.record(em, { actor, action: 'agent.totp_enabled', target: { type: 'agent', id: agent.id } }, now);
       return { recoveryCodes: recovery.map((entry) => entry.code) };
     });
+    // Every session of the agent: the one kept no longer needs to enrol.
+    await this.revocations.announce({ agentId: command.agentId });
+    return answer;
   }
 }

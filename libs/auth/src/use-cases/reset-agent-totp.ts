@@ -6,6 +6,7 @@ import { Clock } from '@app/config';
 import { AgentEntity, AgentRecoveryCodeEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { revokeAgentSessions } from '../agent-sessions';
+import { SessionRevocations } from '../session-revocations';
 import { agentNotFound } from './agent-guards';
 
 /**
@@ -19,6 +20,7 @@ export class ResetAgentTotp {
     private readonly em: EntityManager,
     private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async execute(agentId: string, actor: AdminAuditActor): Promise<void> {
@@ -32,5 +34,6 @@ export class ResetAgentTotp {
       await revokeAgentSessions(em, agentId, 'totp_reset', now);
       this.audit.record(em, { actor, action: 'agent.totp_reset', target: { type: 'agent', id: agentId } }, now);
     });
+    await this.revocations.announce({ agentId });
   }
 }

@@ -6,6 +6,7 @@ import { Clock } from '@app/config';
 import { AgentEntity } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { revokeAgentSessions } from '../agent-sessions';
+import { SessionRevocations } from '../session-revocations';
 import { MIN_PASSWORD_LENGTH } from '../create-agent';
 import { PasswordHasher } from '../password-hasher';
 import { agentNotFound } from './agent-guards';
@@ -24,6 +25,7 @@ export class SetAgentPassword {
     private readonly hasher: PasswordHasher,
     private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async execute(command: SetAgentPasswordCommand, actor: AdminAuditActor): Promise<void> {
@@ -49,5 +51,6 @@ export class SetAgentPassword {
       else await revokeAgentSessions(em, agent.id, 'password_changed', now, command.keepSessionToken);
       this.audit.record(em, { actor, action: command.kind === 'reset_by_admin' ? 'agent.password_reset' : 'agent.password_changed', target: { type: 'agent', id: agent.id } }, now);
     });
+    await this.revocations.announce({ agentId: command.agentId });
   }
 }

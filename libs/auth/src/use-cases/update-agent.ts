@@ -6,6 +6,7 @@ import { Clock } from '@app/config';
 import { AgentEntity } from '@app/db';
 import { DomainError, DomainErrorCode, type AgentRole } from '@app/domain';
 import { revokeAgentSessions, toAuthenticatedAgent, type AuthenticatedAgent } from '../agent-sessions';
+import { SessionRevocations } from '../session-revocations';
 import { agentNotFound, lockActiveAdmins } from './agent-guards';
 
 export interface UpdateAgentCommand {
@@ -18,8 +19,9 @@ export interface UpdateAgentCommand {
 
 /**
  * An admin changes an agent: role, name, language, or active. Deactivating ends every session of
- * the agent in the same transaction; nothing may leave the desk without an active admin. Each
- * change is written to the audit log with what it was before.
+ * the agent in the same transaction; every process holding a session of theirs in memory hears of
+ * any change after the commit. Nothing may leave the desk without an active admin. Each change is
+ * written to the audit log with what it was before.
  */
 @Injectable()
 export class UpdateAgent {
@@ -27,10 +29,11 @@ export class UpdateAgent {
     private readonly em: EntityManager,
     private readonly audit: AdminAuditLog,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async execute(command: UpdateAgentCommand, actor: AdminAuditActor): Promise<AuthenticatedAgent & { active: boolean }> {
-    return this.em.fork().transactional(async (em) => {
+    const { agent, changed } = await this.em.fork().transactional(async (em) => {
       // The admins first, always in the same order, then the agent: two admins demoting each
       // other at once queue behind each other instead of deadlocking.
       const admins = await lockActiveAdmins(em);
@@ -57,7 +60,10 @@ export class UpdateAgent {
         const action = field === 'active' ? (to ? 'agent.reactivated' : 'agent.deactivated') : `agent.${field === 'role' ? 'role_changed' : 'profile_changed'}`;
         this.audit.record(em, { actor, action, target: { type: 'agent', id: agent.id }, details: { field, from, to } }, now);
       }
-      return { ...toAuthenticatedAgent(agent), active: agent.active };
+      return { agent: { ...toAuthenticatedAgent(agent), active: agent.active }, changed: Object.keys(changes).length > 0 };
     });
+    // Each of these is part of what a session resolves to (or whether it resolves at all).
+    if (changed) await this.revocations.announce({ agentId: agent.id });
+    return agent;
   }
 }
