@@ -45,7 +45,8 @@ export const zhCN: Dictionary = {
     'reports.count': '工单数',
     'reports.median': '中位数（分钟）',
     'reports.p90': '90 分位（分钟）',
-    'reports.minutesNote': '按各 SLA 策略工作日历计算的工作分钟数（7×24 策略按全部分钟计），取自 SLA 计时；已超时的计时继续计到响应或解决为止。',
+    'reports.minutesNote':
+      '按各 SLA 策略工作日历计算的工作分钟数（7×24 策略按全部分钟计），取自 SLA 计时；已超时的计时继续计到响应或解决为止。未按坐席或商户筛选时，中位数和第 90 百分位取自每日汇总，与精确值相差不超过 2.5%。',
     'reports.met': '达成',
     'reports.breached': '超时',
     'reports.compliance': '达成率',
