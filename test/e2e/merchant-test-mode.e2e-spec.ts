@@ -257,6 +257,17 @@ describe('merchant test mode: test keys, isolation from live data, simulated cas
     expect((await t.http.get(`/v1/merchant/test_helpers/test_clocks/${clock.id}`).set('Authorization', testAuth).expect(200)).body.frozen_time).toBe(start);
     await t.http.post(`/v1/merchant/test_helpers/test_clocks/${clock.id}/advance`).set('Authorization', m.auth).send({ frozen_time: dueBy.toISOString() }).expect(403);
 
+    // An advance in progress holds the clock (409); one whose process died (not stamped for minutes)
+    // is taken over by the next, instead of leaving the clock stuck in `advancing`.
+    await t.sql(`update test_clocks set status = 'advancing', updated_at = now() where id = $1`, [clock.id]);
+    const busy = await t.http
+      .post(`/v1/merchant/test_helpers/test_clocks/${clock.id}/advance`)
+      .set('Authorization', testAuth)
+      .send({ frozen_time: dueBy.toISOString() })
+      .expect(409);
+    expect(busy.body.code).toBe('TEST_CLOCK_ADVANCING');
+    await t.sql(`update test_clocks set updated_at = now() - interval '10 minutes' where id = $1`, [clock.id]);
+
     // A minute before the window closes: nothing happens yet.
     const justBefore = new Date(dueBy.getTime() - 60_000).toISOString();
     const advanced = await t.http.post(`/v1/merchant/test_helpers/test_clocks/${clock.id}/advance`).set('Authorization', testAuth).send({ frozen_time: justBefore }).expect(200);

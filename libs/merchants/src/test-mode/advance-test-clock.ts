@@ -18,11 +18,19 @@ const BATCH = 100;
 const MAX_FIRINGS = 5_000;
 
 /**
+ * An advance stamps the clock as it goes (each batch); one not stamped for this long died with its
+ * process (a crash or a deploy in the middle), and the next advance takes the clock over instead of
+ * answering 409 forever. Far longer than a batch of firings takes.
+ */
+export const ABANDONED_ADVANCE_MS = 5 * 60_000;
+
+/**
  * Moves a test clock forward (Stripe's `POST /v1/test_helpers/test_clocks/{id}/advance`) and fires,
  * oldest first, every deadline of its cases that the new time passes, through the engine's one
  * deadline path (FireDeadline) with the deadline's own due time as "now": windows close, decisions
  * and SLA are computed as if the time had passed, and what a deadline schedules within the span
- * fires in the same advance. The clock is `advancing` meanwhile; a second advance is a 409.
+ * fires in the same advance. The clock is `advancing` meanwhile; a second advance is a 409, unless
+ * the first was abandoned (ABANDONED_ADVANCE_MS).
  */
 @Injectable()
 export class AdvanceTestClock {
@@ -39,10 +47,19 @@ export class AdvanceTestClock {
     const current = await findOwnedTestClock(em, merchant, id);
     const from = current.frozenTime;
     // One statement claims the clock, so two advances never run together and time never goes back.
+    // An abandoned advance had already moved the clock: the new one may go to that time again.
+    const now = this.clock.now();
     const claimed = await em.nativeUpdate(
       TestClockEntity,
-      { id, merchantId: merchant.id, status: 'ready', frozenTime: { $lt: frozenTime } },
-      { status: 'advancing', frozenTime, updatedAt: this.clock.now() },
+      {
+        id,
+        merchantId: merchant.id,
+        $or: [
+          { status: 'ready', frozenTime: { $lt: frozenTime } },
+          { status: 'advancing', updatedAt: { $lt: new Date(now.getTime() - ABANDONED_ADVANCE_MS) }, frozenTime: { $lte: frozenTime } },
+        ],
+      },
+      { status: 'advancing', frozenTime, updatedAt: now },
     );
     if (claimed !== 1) {
       const again = await findOwnedTestClock(em.fork(), merchant, id);
@@ -75,6 +92,8 @@ export class AdvanceTestClock {
           [clockId, to],
         );
       if (due.length === 0) return;
+      // Still alive: the claim stays ours (ABANDONED_ADVANCE_MS).
+      await this.em.fork().nativeUpdate(TestClockEntity, { id: clockId, status: 'advancing' }, { updatedAt: this.clock.now() });
       for (const row of due) {
         const dueAt = new Date(row.due_at);
         // At its own time (never before the clock's previous time): what it schedules counts from there.
