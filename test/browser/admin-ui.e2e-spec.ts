@@ -196,7 +196,7 @@ describe('admin UI in a real browser', () => {
     await page.screenshot({ path: artifactPath('admin-queue.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.close();
-  });
+  }, 150_000); // the whole life of a dispute through the UI, both languages: about 35 s on a quiet machine
 
   it("shows the customer's contact masked and in full only after Show, which the timeline records", async () => {
     const customer = { id: 'u_browser_contact', name: '王小明', phone: '+8613812345678', email: 'wang.browser@example.com' };
@@ -244,7 +244,7 @@ describe('admin UI in a real browser', () => {
     // The unassigned tab already lists these three among others, and the search renders as a transition:
     // wait for the search's URL and then for the other rows to go (a search that filtered nothing times out here).
     await page.waitForURL(/[?&]q=Bulk(&|$)/);
-    await page.waitForFunction("document.querySelectorAll('tbody tr[data-row-key]').length === 3");
+    await waitFor('the search to leave only its three rows', async () => (await page.locator('tbody tr[data-row-key]').count()) === 3);
     for (const id of ids) await page.locator(`tr[data-row-key="${id}"]`).waitFor();
     const activeSubject = () => page.locator('tr[data-active="true"] td a').textContent();
     expect(await page.locator('tbody tr[data-row-key]').count()).toBe(3);
