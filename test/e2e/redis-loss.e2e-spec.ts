@@ -40,7 +40,10 @@ describe('Redis loses everything (FLUSHALL) while deadlines are pending', () => 
     expect(before.missing).toBe(0);
 
     await t.redis.flushall();
-    expect(await t.redis.keys(`${t.config.queues.prefix}*`)).toHaveLength(0);
+    // Nothing of the queues is left. The reconciler's lock may already be back: the reconciler runs on
+    // its own timer and may start its pass between the FLUSHALL and this look (that pass is the recovery).
+    const left = await t.redis.keys(`${t.config.queues.prefix}*`);
+    expect(left.filter((key) => key !== `${t.config.queues.prefix}:reconcile-lock`)).toEqual([]);
     expect((await pendingWithoutJob()).missing).toBeGreaterThanOrEqual(8);
 
     await waitFor('the reconciler to restore the delayed jobs', async () => (await pendingWithoutJob()).missing === 0);
