@@ -366,12 +366,24 @@ describe('admin UI in a real browser', () => {
         await row.waitFor();
         expect(await row.getByTestId('approval-action').textContent()).toBe(scenario.action);
         await row.getByText('li.na').waitFor();
+        // What the API answered the page, for the failure message if the case does not move on.
+        const answers: string[] = [];
+        page.on('response', (response) => {
+          if (response.request().method() === 'POST' && response.url().endsWith(`/v1/cases/${opened.id}/events`)) {
+            void response.text().then((text) => answers.push(`${response.status()} ${text.slice(0, 300)}`));
+          }
+        });
         await row.getByTestId('approve').click();
         await page.getByTestId('approve-confirm').click();
-        await waitFor('the approval to move the case on', async () => {
-          const [row] = await t.sql<{ state: string }>('select state from cases where id = $1', [opened.id]);
-          return row!.state !== 'awaitingApproval';
-        });
+        await waitFor(
+          'the approval to move the case on',
+          async () => {
+            const [current] = await t.sql<{ state: string }>('select state from cases where id = $1', [opened.id]);
+            if (current!.state !== 'awaitingApproval') return true;
+            throw new Error(`still awaiting approval; the page's requests were answered: ${answers.join(' | ') || 'none sent yet'}`);
+          },
+          30_000,
+        );
         await row.waitFor({ state: 'detached' });
         await page.screenshot({ path: artifactPath(`admin-approvals-${scenario.suffix}.png`), fullPage: true });
         const timeline = (await t.http.get(`/v1/cases/${opened.id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string; actor: { id: string } }>;
