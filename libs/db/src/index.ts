@@ -15,3 +15,4 @@ export {
 } from './database-admin';
 export { ensureSlaDefaults, type SlaDefaultsResult } from './sla-defaults';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UUID_PATTERN, decodeCursor, encodeCursor, invalidCursor, isIsoInstant, pageOf, pageSize, type Page } from './keyset-page';
+export { timestampOrNull } from './raw-timestamp';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CaseRatingEntity, CustomerContactEntity, RefundEntity } from '@app/db';
+import { timestampOrNull, type CaseRatingEntity, type CustomerContactEntity, type RefundEntity } from '@app/db';
 import { REACHABILITY_SQL, reachabilityOf, reachabilityParams, type MerchantReachability, type ReachabilityRow } from '../merchant-reachability';
 
 /** The refund columns a case view shows. */
@@ -65,8 +65,6 @@ interface ExtrasRow {
   evidence_items: Array<{ party: 'merchant' | 'customer'; item: string }>;
 }
 
-const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
-
 /**
  * Read in one place for both answers that show a case (GET /v1/cases/:id, in its snapshot, and an
  * event's answer), so the two cannot drift apart.
@@ -82,8 +80,8 @@ export async function readCaseViewExtras(em: EntityManager, caseId: string): Pro
       ...refund,
       amountMinor: Number(refund.amountMinor),
       createdAt: new Date(refund.createdAt),
-      expectedArrivalAt: dateOrNull(refund.expectedArrivalAt),
-      settledAt: dateOrNull(refund.settledAt),
+      expectedArrivalAt: timestampOrNull(refund.expectedArrivalAt),
+      settledAt: timestampOrNull(refund.settledAt),
     })),
     contact,
     merchantReachability: reachabilityOf(reachability),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity, CustomerContactEntity, DeadlineEntity, NotificationDeliveryEntity, type OutboxEntity } from '@app/db';
+import { CaseEntity, CustomerContactEntity, DeadlineEntity, NotificationDeliveryEntity, timestampOrNull, type OutboxEntity } from '@app/db';
 import { CUSTOMER_LOCALES, type CustomerChannel, type CustomerLocale } from '@app/domain';
 import { EmailChannel } from '../channels/email-channel';
 import { WalletNotificationChannel } from '../channels/wallet-notification-channel';
@@ -76,8 +76,7 @@ export class CreateCustomerDeliveries {
         ...rows.flat(),
         row.id,
       ]);
-    // Raw rows through MikroORM's connection carry timestamps as text (its type parsers), not as Date.
-    await this.scheduler.schedule(unsent.map((delivery) => ({ id: delivery.id, notBefore: delivery.not_before === null ? null : new Date(delivery.not_before) })));
+    await this.scheduler.schedule(unsent.map((delivery) => ({ id: delivery.id, notBefore: timestampOrNull(delivery.not_before) })));
     return unsent.length;
   }
 

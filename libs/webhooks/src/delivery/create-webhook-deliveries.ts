@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
+import { CaseEntity, timestampOrNull, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
 import { momentOf, type CaseMoment } from '@app/domain';
 import { disputeAtMoment, getMerchantDisputeView, getMerchantRefundRequestView, refundRequestAtMoment, toDecisionView } from '@app/merchants';
 import { ALL_EVENTS } from '../webhook-events';
@@ -65,7 +65,7 @@ export class CreateWebhookDeliveries {
         [...bodies.flatMap(({ endpointId, eventId, body }) => [randomUUID(), endpointId, theCase.merchantId, row.id, theCase.id, eventId, topic, body, now, now, now]), row.id],
       );
     await this.scheduler.schedule(
-      pending.map((delivery) => ({ id: delivery.id, generation: delivery.generation, attempts: delivery.attempts, nextAttemptAt: dateOrNull(delivery.next_attempt_at) })),
+      pending.map((delivery) => ({ id: delivery.id, generation: delivery.generation, attempts: delivery.attempts, nextAttemptAt: timestampOrNull(delivery.next_attempt_at) })),
     );
     return endpoints.length;
   }
@@ -86,11 +86,6 @@ export class CreateWebhookDeliveries {
     const dispute = await getMerchantDisputeView(em, { id: theCase.merchantId!, livemode: theCase.livemode }, theCase.id);
     return { object: dispute, decision: toDecisionView(dispute, theCase) };
   }
-}
-
-/** Raw rows through MikroORM's connection carry timestamps as text (its type parsers), not as Date. */
-function dateOrNull(value: string | Date | null): Date | null {
-  return value === null ? null : new Date(value);
 }
 
 /** A `dispute.message` event carries the agent's message itself, as the merchant API shows it. */
