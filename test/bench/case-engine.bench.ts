@@ -15,6 +15,8 @@ import { runHttpLoad, type HttpLoadResult } from './support/http-load';
 import { DriverCounters, type CounterDelta, type CounterSnapshot } from './support/instrumentation';
 import { runPgbench, type PgbenchResult } from './support/pgbench';
 import { round } from './support/stats';
+import { WindowProfile } from './support/window-profile';
+import type { PipelineScenarioData } from './case-engine.pipeline-scenario';
 
 /**
  * How fast does one case event go through the whole stack, compared with the database doing the
@@ -83,6 +85,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
 
   const plain = await saturate(bench, config, seeded, 'without SLA clocks');
   const withSla = await saturate(bench, config, slaSeeded, 'with SLA clocks');
+  const pipeline = await measurePipeline(bench, config);
   const open = await openLoad(
     bench,
     config,
@@ -136,6 +139,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     workerCpuMs: plain.workerCpuMs,
     plain,
     withSla,
+    pipeline,
     open,
     replay: { checked: replay.checked, mismatches: replay.mismatches.length },
     effectsCaughtUp,
@@ -155,6 +159,7 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
   let workerCpuMs: number | null = null;
   let window = { from: new Date(), to: new Date() };
   let http: HttpLoadResult;
+  const profile = new WindowProfile(`api-${label}`);
   try {
     log(`HTTP ${label}: ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s on ${cases.length} cases`);
     http = await runHttpLoad<CaseEngineScenarioData>({
@@ -174,8 +179,10 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
         windowStart = counters.snapshot();
         workerCpuAtStart = bench.workerProcessCpuMs();
         window.from = new Date();
+        profile.start();
       },
       onWindowEnd: () => {
+        profile.stop();
         traffic = DriverCounters.delta(windowStart!, counters.snapshot());
         const workerCpuAtEnd = bench.workerProcessCpuMs();
         workerCpuMs = workerCpuAtStart === null || workerCpuAtEnd === null ? null : workerCpuAtEnd - workerCpuAtStart;
@@ -193,12 +200,43 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
 }
 
 /**
+ * The pipeline every request pays (case-engine.pipeline-scenario.ts) under the same closed-loop
+ * load: the API's main-thread CPU per authenticated request that does nothing else.
+ */
+async function measurePipeline(bench: BenchApp, config: ReturnType<typeof settings>): Promise<{ http: HttpLoadResult; cpuMsPerRequest: number | null }> {
+  const counters = new DriverCounters();
+  let windowStart: CounterSnapshot | undefined;
+  let cpuMs: number | null = null;
+  const profile = new WindowProfile('api-pipeline');
+  log(`HTTP pipeline only (GET /v1/auth/me): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
+  const http = await runHttpLoad<PipelineScenarioData>({
+    scenarioModule: join(__dirname, 'case-engine.pipeline-scenario.js'),
+    scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization },
+    concurrency: config.clients,
+    warmupMs: config.warmupSeconds * 1000,
+    durationMs: config.durationSeconds * 1000,
+    onWindowStart: () => {
+      windowStart = counters.snapshot();
+      profile.start();
+    },
+    onWindowEnd: () => {
+      profile.stop();
+      cpuMs = DriverCounters.delta(windowStart!, counters.snapshot()).mainThreadCpuMs;
+    },
+  });
+  log(`HTTP pipeline only: ${round(http.throughputPerSecond)} requests/s, p99 ${round(http.latencyMs.p99)} ms`);
+  const spent = cpuMs as number | null;
+  return { http, cpuMsPerRequest: spent === null ? null : spent / Math.max(1, http.successes) };
+}
+
+/**
  * The latency target at a real load: arrivals at a fixed rate (people do not wait for each
  * other's answers), mixed events on the SLA cases, every latency from the moment its request was
  * due. The in-flight cap is high enough never to bind at this rate unless the API stalls.
  */
 async function openLoad(bench: BenchApp, config: ReturnType<typeof settings>, caseIds: string[]): Promise<HttpLoadResult> {
   log(`HTTP open loop: ${config.openRate} transitions/s for ${config.warmupSeconds}+${config.openSeconds}s, mixed events, SLA clocks on`);
+  const profile = new WindowProfile('api-open-loop');
   const result = await runHttpLoad<CaseEngineScenarioData>({
     scenarioModule: join(__dirname, 'case-engine.scenario.js'),
     scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, cases: await currentCases(bench, caseIds), mode: 'mixed' },
@@ -206,6 +244,8 @@ async function openLoad(bench: BenchApp, config: ReturnType<typeof settings>, ca
     arrivalRatePerSecond: config.openRate,
     warmupMs: config.warmupSeconds * 1000,
     durationMs: config.openSeconds * 1000,
+    onWindowStart: () => profile.start(),
+    onWindowEnd: () => profile.stop(),
   });
   log(`HTTP open loop: ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
   return result;
@@ -404,6 +444,7 @@ function buildReport(input: {
   plain: SaturationRun;
   withSla: SaturationRun;
   open: HttpLoadResult;
+  pipeline: { http: HttpLoadResult; cpuMsPerRequest: number | null };
   replay: { checked: number; mismatches: number };
   effectsCaughtUp: boolean;
   statements: { request: string[]; provided: string[] };
@@ -486,6 +527,8 @@ function buildReport(input: {
   notes.push(
     `Open loop: ${input.open.arrivalRatePerSecond}/s for ${round(input.open.seconds, 0)} s (${input.open.offered} due), mixed events (the customer or the merchant asked and answering) on ${config.slaCases} disputes under the default SLA policies; ` +
       `outcomes ${JSON.stringify(input.open.outcomes)}; latency from the moment each request was due.`,
+    `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
+      `the part of a transition's API CPU that no change to the case engine removes.`,
     `Worker CPU per notification: the worker process's CPU in the window over the outbox rows it finished in the window (no SLA ${input.plain.effectsDone}, SLA ${input.withSla.effectsDone}).`,
     input.replay.mismatches === 0
       ? `Replay check after the HTTP runs: all ${input.replay.checked} cases replay to their stored snapshot.`
@@ -501,6 +544,7 @@ function buildReport(input: {
       { metric: 'open loop errors', value: openErrors, unit: '', digits: 0, target: { op: '<', threshold: 1 } },
       ...saturationRows(input.plain, 'no SLA'),
       ...saturationRows(input.withSla, 'SLA clocks'),
+      { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s', value: floor.throughputPerSecond, unit: '/s' },
       ...(floor.mainThreadCpuMsPerTransition === null ? [] : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
       {
@@ -527,6 +571,7 @@ function buildReport(input: {
       http: { ...http, effectsCaughtUpAfterRun: input.effectsCaughtUp },
       withSla: { http: input.withSla.http, traffic: input.withSla.traffic, workerCpuMs: input.withSla.workerCpuMs, effectsDone: input.withSla.effectsDone },
       open: input.open,
+      pipeline: { http: input.pipeline.http, cpuMsPerRequest: input.pipeline.cpuMsPerRequest },
       replay: input.replay,
       pgbench: { ...pgbench, cases: input.pgbenchCases },
       consistency: input.consistency,

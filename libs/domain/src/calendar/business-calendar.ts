@@ -209,8 +209,25 @@ export interface CompiledCalendar {
   lastMakeUpDay: number;
 }
 
-/** Validates (throwing a DomainError) and converts. Cheap enough to run on every call. */
+/**
+ * Compiled calendars by the calendar object they came from. A calendar is a value: callers build
+ * a new object to change one (the SLA catalogue replaces its copies on reload), so the object is
+ * the key. Compiling validates and parses every holiday and make-up day, which for a calendar
+ * with years of schedules cost more than the business-time arithmetic of a whole transition.
+ */
+const compiledCalendars = new WeakMap<BusinessCalendar, CompiledCalendar>();
+
+/** Validates (throwing a DomainError) and converts, once per calendar object. */
 export function compileBusinessCalendar(calendar: BusinessCalendar): CompiledCalendar {
+  let compiled = compiledCalendars.get(calendar);
+  if (!compiled) {
+    compiled = compileUncached(calendar);
+    compiledCalendars.set(calendar, compiled);
+  }
+  return compiled;
+}
+
+function compileUncached(calendar: BusinessCalendar): CompiledCalendar {
   assertValidBusinessCalendar(calendar);
   const weekly: MinuteSpan[][] = [[]];
   for (const weekday of ISO_WEEKDAYS) weekly[weekday] = toMinuteSpans(calendar.weeklyHours[weekday]);

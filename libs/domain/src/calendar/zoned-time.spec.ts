@@ -48,6 +48,30 @@ describe('zoned time through Intl', () => {
     expect(iso(instantAtWallTime('America/New_York', day('2026-11-01'), 60 + 30))).toBe('2026-11-01T05:30:00.000Z');
   });
 
+  it('reads the same wall clock as ICU around every offset change (the cached offsets are only a shortcut)', () => {
+    // Zones with daylight saving (north and south), a 30-minute shift, changes at midnight, and one without.
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'America/Santiago', 'America/Havana', 'Asia/Tehran', 'Asia/Shanghai'];
+    const utcWall = (timeZone: string, ms: number) => {
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+          .formatToParts(new Date(ms))
+          .map((part) => [part.type, Number(part.value)]),
+      );
+      return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second, ((ms % 1000) + 1000) % 1000);
+    };
+    const from = Date.parse('2021-01-01T00:00:00Z');
+    const to = Date.parse('2023-01-01T00:00:00Z');
+    let checked = 0;
+    for (const zone of zones) {
+      // Every 97 minutes and 13.5 seconds: not a divisor of an hour or a day, so instants fall on every side of each change.
+      for (let ms = from; ms < to; ms += 97 * 60_000 + 13_500) {
+        expect([zone, iso(ms), wallClockMs(zone, ms)]).toEqual([zone, iso(ms), utcWall(zone, ms)]);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(70_000);
+  });
+
   it('knows IANA zone names and refuses the rest', () => {
     expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
     expect(isValidTimeZone('UTC')).toBe(true);

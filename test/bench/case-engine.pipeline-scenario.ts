@@ -1,0 +1,31 @@
+import { performance } from 'node:perf_hooks';
+import { JsonClient } from './support/http-client';
+import type { Scenario, ScenarioFactory, StepOutcome } from './support/http-load';
+
+/**
+ * The request pipeline alone, run by the load worker thread: an agent's `GET /v1/auth/me`, which
+ * goes through everything a transition's request goes through before its use case (security
+ * headers, request id and log line, metrics, the session guard, the answer's serialization) and
+ * touches nothing else: the session is served from the process's cache. What it costs per request
+ * is the part of a transition's CPU that no change to the case engine can remove.
+ */
+export interface PipelineScenarioData {
+  baseUrl: string;
+  authorization: string;
+}
+
+export const createScenario: ScenarioFactory<PipelineScenarioData> = (data, { concurrency }): Scenario => {
+  const client = new JsonClient(new URL(data.baseUrl), { authorization: data.authorization }, concurrency);
+  return {
+    async step(): Promise<StepOutcome> {
+      const started = performance.now();
+      const response = await client.get<{ id?: string }>('/v1/auth/me');
+      const latencyMs = performance.now() - started;
+      if (response.status === 200) return { outcome: 'ok', latencyMs };
+      return { outcome: `http-${response.status}`, latencyMs, detail: JSON.stringify(response.body).slice(0, 300) };
+    },
+    close() {
+      client.close();
+    },
+  };
+};
