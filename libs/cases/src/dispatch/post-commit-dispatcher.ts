@@ -64,7 +64,8 @@ export class PostCommitDispatcher {
     if (deadlines.length === 0) return;
     const now = this.clock.now().getTime();
     const origin = jobOrigin();
-    await this.deadlines.addBulk(
+    await addJobs(
+      this.deadlines,
       deadlines.map((deadline) => ({
         name: 'deadline.fire',
         data: { deadlineId: deadline.id, caseId: deadline.caseId, ...origin } satisfies JobPayloads['deadline.fire'],
@@ -91,7 +92,8 @@ export class PostCommitDispatcher {
   /** Each job carries the request id its row was written with, also when the reconciler relays it. */
   async enqueueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type' | 'requestId'>>): Promise<void> {
     if (rows.length === 0) return;
-    await this.effects.addBulk(
+    await addJobs(
+      this.effects,
       rows.map((row) => ({
         name: 'effect.run',
         data: { outboxId: row.id, caseId: row.caseId, type: row.type, ...jobOrigin(row.requestId) } satisfies JobPayloads['effect.run'],
@@ -109,4 +111,20 @@ export class PostCommitDispatcher {
     // Only tidiness: a cancelled deadline's job that still fires finds its row cancelled and does nothing.
     await Promise.all(deadlineIds.map((id) => this.deadlines.remove(jobIds.deadline(id))));
   }
+}
+
+type BulkJob = Parameters<Queue['addBulk']>[0][number];
+
+/**
+ * `addBulk` wraps its jobs in a MULTI, which for the one job most transitions schedule costs the
+ * client a pipeline and Redis two more commands for nothing: one job goes in with `add`. The same
+ * job id makes either a no-op when the job is already there.
+ */
+async function addJobs(queue: Queue, jobs: BulkJob[]): Promise<void> {
+  if (jobs.length === 1) {
+    const [job] = jobs as [BulkJob];
+    await queue.add(job.name, job.data, job.opts);
+    return;
+  }
+  await queue.addBulk(jobs);
 }
