@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AgentEntity, CaseEntity, DeadlineEntity } from '@app/db';
+import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull } from '@app/db';
 
 /** The case row, locked. One parameter: the case id. Exported so the benchmark's pgbench side issues the very same. */
 export const LOCK_CASE_SQL = `select * from cases where id = ? for update`;
@@ -129,7 +129,6 @@ interface DeadlineRow {
 type Timestamp = string | Date;
 
 const toDate = (value: Timestamp): Date => new Date(value);
-const toDateOrNull = (value: Timestamp | null): Date | null => (value === null ? null : new Date(value));
 
 function caseFromRow(row: CaseRow): CaseEntity {
   return Object.assign(new CaseEntity(), {
@@ -156,8 +155,8 @@ function caseFromRow(row: CaseRow): CaseEntity {
     // Only the id (the rest of this stand-in is defaults): a caller that shows the assignee loads it (SendCaseEvent's view does).
     assignee: row.assignee_id ? Object.assign(new AgentEntity(), { id: row.assignee_id }) : null,
     slaPolicyId: row.sla_policy_id,
-    escalatedAt: toDateOrNull(row.escalated_at),
-    nextDeadlineAt: toDateOrNull(row.next_deadline_at),
+    escalatedAt: timestampOrNull(row.escalated_at),
+    nextDeadlineAt: timestampOrNull(row.next_deadline_at),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   });
@@ -175,6 +174,6 @@ function deadlineFromRow(row: DeadlineRow): DeadlineEntity {
     dueAt: toDate(row.due_at),
     status: row.status,
     createdAt: toDate(row.created_at),
-    settledAt: toDateOrNull(row.settled_at),
+    settledAt: timestampOrNull(row.settled_at),
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity } from '@app/db';
+import { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity, timestampOrNull } from '@app/db';
 import {
   SLA_WINDOW_TARGETS,
   dueAtOf,
@@ -349,8 +349,6 @@ interface ClockRow {
   created_at: Date | string;
 }
 
-const dateOrNull = (value: Date | string | null) => (value === null ? null : new Date(value));
-
 function clockFromRow(row: ClockRow): SlaClockEntity {
   return Object.assign(new SlaClockEntity(), {
     id: row.id,
@@ -362,12 +360,12 @@ function clockFromRow(row: ClockRow): SlaClockEntity {
     calendarId: row.calendar_id,
     status: row.status,
     usedMinutes: Number(row.used_minutes),
-    runningSince: dateOrNull(row.running_since),
-    dueAt: dateOrNull(row.due_at),
-    metAt: dateOrNull(row.met_at),
-    breachedAt: dateOrNull(row.breached_at),
+    runningSince: timestampOrNull(row.running_since),
+    dueAt: timestampOrNull(row.due_at),
+    metAt: timestampOrNull(row.met_at),
+    breachedAt: timestampOrNull(row.breached_at),
     breachedAssigneeId: row.breached_assignee_id,
-    finishedAt: dateOrNull(row.finished_at),
+    finishedAt: timestampOrNull(row.finished_at),
     finishedMinutes: row.finished_minutes === null ? null : Number(row.finished_minutes),
     createdAt: new Date(row.created_at),
   });
