@@ -338,7 +338,7 @@ const seededMerchants = new WeakSet<BenchApp>();
  * calls (quicker than HTTP, and seeding is not what is measured), then lets the effect workers
  * finish the notifications seeding queued so they do not run during the measurement.
  */
-async function seedReviewingDisputes(bench: BenchApp, count: number, label: string): Promise<CaseEngineScenarioData['cases']> {
+export async function seedReviewingDisputes(bench: BenchApp, count: number, label: string): Promise<CaseEngineScenarioData['cases']> {
   const openCase = bench.get<OpenCase>(OpenCase);
   const sendCaseEvent = bench.get<SendCaseEvent>(SendCaseEvent);
   const actor: Actor = { kind: 'agent', id: bench.agent.id, role: bench.agent.role };

@@ -307,6 +307,42 @@ describe('customer notifications', () => {
     expect(await mailTo('once@example.com')()).toHaveLength(1);
   });
 
+  it('tells nobody who cannot be told: with no endpoint and no channel the notify rows write nothing and are done, also when run again', async () => {
+    // A merchant without webhook endpoints and a customer with no channel (no email, phone or app push).
+    const merchant = await t.createMerchant();
+    const opened = await open({ merchantId: merchant.id, customer: { id: 'u_unreachable', name: 'Nobody' } });
+    await askCustomer(opened.id, 'Please send a photo of the parcel label');
+    const notifyRows = () =>
+      t.sql<{ id: string; status: string; attempts: number; topic: string }>(
+        `select id, status, attempts, payload->>'topic' as topic from outbox where case_id = $1 and type = 'notify' order by payload->>'topic'`,
+        [opened.id],
+      );
+    const rows = await waitFor('every notify row done', async () => {
+      const found = await notifyRows();
+      return found.length === 3 && found.every((row) => row.status === 'done') ? found : undefined;
+    });
+    expect(rows.map((row) => [row.topic, row.attempts])).toEqual([
+      ['case.opened', 1],
+      ['dispute.awaiting_merchant', 1],
+      ['dispute.info_requested', 1],
+    ]);
+    const written = async () => ({
+      customerDeliveries: (await deliveries(opened.id)).length,
+      webhookDeliveries: (await t.sql(`select id from webhook_deliveries where case_id = $1`, [opened.id])).length,
+      inbox: (await t.sql(`select id from notifications where dedupe_key = any($1::text[])`, [rows.map((row) => `outbox-${row.id}`)])).length,
+    });
+    expect(await written()).toEqual({ customerDeliveries: 0, webhookDeliveries: 0, inbox: 0 });
+
+    // As after a crash before the rows were marked done: every effect runs again.
+    const effects = t.app.get<Queue>(getQueueToken(QUEUES.effects));
+    for (const row of rows) {
+      await t.sql(`update outbox set status = 'pending' where id = $1`, [row.id]);
+      await effects.add('effect.run', { outboxId: row.id, caseId: opened.id, type: 'notify' }, { jobId: `rerun-${row.id}` });
+    }
+    await waitFor('the reruns done', async () => (await notifyRows()).every((row) => row.status === 'done' && row.attempts === 2));
+    expect(await written()).toEqual({ customerDeliveries: 0, webhookDeliveries: 0, inbox: 0 });
+  });
+
   it('holds an SMS back during quiet hours until 08:00 Beijing time, but not an account-security message', async () => {
     const daytimeOffset = clock.offsetMs;
     const night = nextBeijingTime(clock.now(), 23);

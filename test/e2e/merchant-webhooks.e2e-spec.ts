@@ -1,3 +1,6 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QUEUES } from '@app/queues';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { startWebhookReceiver } from '../support/webhook-receiver';
@@ -167,6 +170,29 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
       await waitFor('the retry after the sweep', async () => receiver.accepted().length === 1);
       const [delivery] = await t.sql<{ status: string; attempts: number }>('select status, attempts from webhook_deliveries where endpoint_id = $1', [endpoint.id]);
       expect(delivery).toEqual({ status: 'succeeded', attempts: 2 });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a notify run again after its delivery job was lost puts the pending delivery back on the queue, and makes no second one', async () => {
+    const m = await t.createMerchant();
+    const receiver = await startWebhookReceiver((index) => (index === 0 ? 500 : 200));
+    try {
+      await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
+      const id = await openAndForward(m);
+      await waitFor('the first, failed attempt', async () => receiver.received.length === 1);
+      const keys = await t.redis.keys(`${t.config.queues.prefix}:webhooks:*`);
+      if (keys.length) await t.redis.del(...keys);
+      // As after a crash before the row was marked done: the effect runs again, and only it can put the retry back.
+      const [row] = await t.sql<{ id: string }>(`select id from outbox where case_id = $1 and payload->>'topic' = 'dispute.awaiting_merchant'`, [id]);
+      await t.sql(`update outbox set status = 'pending' where id = $1`, [row!.id]);
+      await t.app.get<Queue>(getQueueToken(QUEUES.effects)).add('effect.run', { outboxId: row!.id, caseId: id, type: 'notify' }, { jobId: `rerun-${row!.id}` });
+      const deliveries = () => t.sql<{ status: string; attempts: number }>('select status, attempts from webhook_deliveries where outbox_id = $1', [row!.id]);
+      await waitFor('the retry after the rerun recorded', async () => (await deliveries()).some((delivery) => delivery.status !== 'pending'));
+      expect(await deliveries()).toEqual([{ status: 'succeeded', attempts: 2 }]);
+      expect(receiver.received).toHaveLength(2);
+      expect(new Set(receiver.received.map((request) => request.headers['webhook-id'])).size).toBe(1);
     } finally {
       await receiver.close();
     }

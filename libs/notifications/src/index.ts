@@ -1,7 +1,7 @@
 export { NotificationsModule } from './notifications.module';
-export { CreateCustomerDeliveries } from './delivery/create-customer-deliveries';
-export { NotifyAgents } from './delivery/notify-agents';
-export { EmailAssignee } from './delivery/email-assignee';
+export { CreateCustomerDeliveries, type CaseForCustomer, type CustomerReach } from './delivery/create-customer-deliveries';
+export { NotifyAgents, type CaseForAgents } from './delivery/notify-agents';
+export { EmailAssignee, type CaseForAssignee } from './delivery/email-assignee';
 export { NotificationScheduler } from './delivery/notification-scheduler';
 export { caseNumberOf } from './delivery/message-values';
 export { CUSTOMER_TEMPLATES, REFUND_SENT_TOPIC, type CustomerTemplate, type LocalizedMessage } from './templates/catalogue';

@@ -7,7 +7,7 @@ export { DEFAULT_SECRET_GRACE_SECONDS, MAX_SECRET_GRACE_SECONDS, RotateWebhookSe
 export { SendTestWebhookEvent } from './delivery/send-test-webhook-event';
 export { ListWebhookDeliveries, type ListWebhookDeliveriesQuery } from './delivery/list-webhook-deliveries';
 export { ReplayWebhookDelivery } from './delivery/replay-webhook-delivery';
-export { CreateWebhookDeliveries } from './delivery/create-webhook-deliveries';
+export { CreateWebhookDeliveries, type CaseForWebhooks } from './delivery/create-webhook-deliveries';
 export { WebhookSweeper } from './delivery/webhook-sweeper';
 export type { WebhookDeliveryView, WebhookEndpointView } from './endpoints/views';
 export { ALL_EVENTS, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events';

@@ -39,7 +39,7 @@ export type { WalletAccountActionKind, WalletAccountActionStatus } from './walle
 export { ContactRevealEntity, CustomerContactEntity, NotificationDeliveryEntity };
 export type { NotificationDeliveryStatus } from './customer-notification.entity';
 export type { DeadlineStatus } from './deadline.entity';
-export type { OutboxStatus } from './outbox.entity';
+export type { OutboxRow, OutboxStatus } from './outbox.entity';
 export { CaseMessageEntity, MacroEntity };
 export type { MacroTranslation, MessageDirection, MessageLocale, MessageParty } from './conversation.entity';
 export type { RefundStatus } from './refund.entity';

@@ -49,3 +49,6 @@ export class OutboxEntity {
   @Property({ type: 'text', nullable: true })
   requestId: string | null = null;
 }
+
+/** What an effect handler reads of its outbox row: a plain read, not an entity the ORM manages. */
+export type OutboxRow = Pick<OutboxEntity, 'id' | 'caseId' | 'type' | 'payload' | 'createdAt'>;

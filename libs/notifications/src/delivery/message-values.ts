@@ -1,4 +1,4 @@
-import type { CaseEntity, DeadlineEntity, OutboxEntity } from '@app/db';
+import type { CaseEntity, DeadlineEntity, OutboxRow } from '@app/db';
 import type { MessageValues } from '../templates/render';
 import { formatYuan } from '../templates/render';
 
@@ -17,7 +17,7 @@ export function caseNumberOf(caseId: string): string {
  * the case as it is when the row is handled (amount, open question, last decision, the pending
  * information window).
  */
-export function messageValuesFor(row: OutboxEntity, theCase: CaseEntity, pending: DeadlineEntity[]): MessageValues {
+export function messageValuesFor(row: OutboxRow, theCase: CaseEntity, pending: DeadlineEntity[]): MessageValues {
   const context = ((theCase.snapshot as { context?: Record<string, unknown> }).context ?? {}) as {
     openInfoRequest?: { question?: string } | null;
     decisions?: DecisionLike[];

@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity, type OutboxEntity } from '@app/db';
+import type { OutboxRow } from '@app/db';
+import type { CaseKind } from '@app/domain';
+
+/** What the agents' side of a notify needs of the case, read once per notify with the other audiences'. */
+export interface CaseForAgents {
+  caseId: string;
+  kind: CaseKind;
+  state: string;
+  subject: string;
+  assigneeId: string | null;
+}
 
 /**
  * A `notify` outbox row addressed to the agents (a refund failed, fraud confirmed, the customer
@@ -16,18 +26,15 @@ export class NotifyAgents {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(row: OutboxEntity): Promise<boolean> {
+  async execute(row: OutboxRow, target: CaseForAgents): Promise<boolean> {
     const audience = (row.payload.audience ?? []) as string[];
-    if (!row.caseId || !audience.includes('agents')) return false;
-    const em = this.em.fork();
-    const theCase = await em.findOne(CaseEntity, { id: row.caseId }, { fields: ['id', 'subject', 'assignee', 'state', 'kind'] });
-    if (!theCase) return false;
-    const assigneeId = theCase.assignee?.id ?? null;
-    const payload = { caseId: theCase.id, subject: theCase.subject, topic: row.payload.topic, caseKind: theCase.kind, caseState: row.payload.caseState ?? theCase.state };
-    const inserted = await em.getConnection().execute<Array<{ id: string }>>(
+    if (!audience.includes('agents')) return false;
+    const { caseId, assigneeId } = target;
+    const payload = { caseId, subject: target.subject, topic: row.payload.topic, caseKind: target.kind, caseState: row.payload.caseState ?? target.state };
+    const inserted = await this.em.getConnection().execute<Array<{ id: string }>>(
       `insert into notifications (id, audience, recipient_agent_id, case_id, type, payload, dedupe_key, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (dedupe_key) do nothing returning id`,
-      [randomUUID(), assigneeId ? 'agent' : 'supervisors', assigneeId, theCase.id, String(row.payload.topic), JSON.stringify(payload), `outbox-${row.id}`, this.clock.now()],
+      [randomUUID(), assigneeId ? 'agent' : 'supervisors', assigneeId, caseId, String(row.payload.topic), JSON.stringify(payload), `outbox-${row.id}`, this.clock.now()],
     );
     return inserted.length > 0;
   }

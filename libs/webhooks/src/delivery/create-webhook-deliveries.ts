@@ -2,11 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEntity, timestampOrNull, WebhookEndpointEntity, type OutboxEntity } from '@app/db';
+import { CaseEntity, timestampOrNull, type OutboxRow } from '@app/db';
 import { momentOf, type CaseMoment } from '@app/domain';
 import { disputeAtMoment, getMerchantDisputeView, getMerchantRefundRequestView, refundRequestAtMoment, toDecisionView } from '@app/merchants';
 import { ALL_EVENTS } from '../webhook-events';
 import { DeliveryScheduler } from './delivery-scheduler';
+
+/**
+ * What the merchant's side of a notify needs of the case before anything is built, read once per
+ * notify with what the other audiences need (the body, when there is somebody to send it to, is
+ * built from the case itself).
+ */
+export interface CaseForWebhooks {
+  caseId: string;
+  merchantId: string | null;
+  /** The merchant's enabled endpoints of the case's mode (test or live), with the events each takes. */
+  webhookEndpoints: ReadonlyArray<{ id: string; events: readonly string[] }>;
+  /** Whether deliveries of this outbox row are still pending: a re-run puts them back on the queue. */
+  pendingWebhookDeliveries: boolean;
+}
 
 /**
  * Turns a `notify` outbox row addressed to the merchant into one delivery per subscribed
@@ -23,18 +37,18 @@ export class CreateWebhookDeliveries {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(row: OutboxEntity): Promise<number> {
+  async execute(row: OutboxRow, target: CaseForWebhooks): Promise<number> {
     const topic = String(row.payload.topic ?? '');
     const audience = (row.payload.audience ?? []) as string[];
-    if (!row.caseId || !audience.includes('merchant')) return 0;
+    const { merchantId } = target;
+    if (!merchantId || !audience.includes('merchant')) return 0;
+    const endpoints = target.webhookEndpoints.filter((endpoint) => endpoint.events.includes(topic) || endpoint.events.includes(ALL_EVENTS));
+    // No endpoint takes the event and no earlier run left one pending: nothing to write or queue.
+    if (endpoints.length === 0 && !target.pendingWebhookDeliveries) return 0;
     const em = this.em.fork();
-    const theCase = await em.findOne(CaseEntity, { id: row.caseId });
-    if (!theCase?.merchantId) return 0;
-    const endpoints = (await em.find(WebhookEndpointEntity, { merchantId: theCase.merchantId, livemode: theCase.livemode, status: 'enabled' })).filter(
-      (endpoint) => endpoint.events.includes(topic) || endpoint.events.includes(ALL_EVENTS),
-    );
     const bodies: Array<{ endpointId: string; eventId: string; body: string }> = [];
     if (endpoints.length > 0) {
+      const theCase = await em.findOneOrFail(CaseEntity, { id: target.caseId });
       const eventId = `evt_${row.id.replace(/-/g, '')}`;
       // `livemode: false` marks a test case's event (Stripe's flag); test endpoints receive only those.
       const body = JSON.stringify({
@@ -62,7 +76,7 @@ export class CreateWebhookDeliveries {
       .getConnection()
       .execute<Array<{ id: string; generation: number; attempts: number; next_attempt_at: string | Date | null }>>(
         `${inserted}select id, generation, attempts, next_attempt_at from webhook_deliveries where outbox_id = ? and status = 'pending'`,
-        [...bodies.flatMap(({ endpointId, eventId, body }) => [randomUUID(), endpointId, theCase.merchantId, row.id, theCase.id, eventId, topic, body, now, now, now]), row.id],
+        [...bodies.flatMap(({ endpointId, eventId, body }) => [randomUUID(), endpointId, merchantId, row.id, target.caseId, eventId, topic, body, now, now, now]), row.id],
       );
     await this.scheduler.schedule(
       pending.map((delivery) => ({ id: delivery.id, generation: delivery.generation, attempts: delivery.attempts, nextAttemptAt: timestampOrNull(delivery.next_attempt_at) })),
@@ -89,7 +103,7 @@ export class CreateWebhookDeliveries {
 }
 
 /** A `dispute.message` event carries the agent's message itself, as the merchant API shows it. */
-function messageOf(row: OutboxEntity): Record<string, unknown> {
+function messageOf(row: OutboxRow): Record<string, unknown> {
   if (row.payload.topic !== 'dispute.message' || typeof row.payload.messageId !== 'string') return {};
   return {
     message: {

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { RecordWalletOutcome } from '@app/cases';
-import { CaseEntity, WalletAccountActionEntity, type OutboxEntity, type WalletAccountActionKind } from '@app/db';
+import { CaseEntity, WalletAccountActionEntity, type OutboxRow, type WalletAccountActionKind } from '@app/db';
 import type { AccountEffect, BalanceCorrectionEffect } from '@app/domain';
 import { WalletCallError, WalletPort, type WalletAccountAction } from '@app/wallet';
 import type { EffectHandler } from './effect-handler';
@@ -34,7 +34,7 @@ export class AccountActionHandler implements EffectHandler {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async handle(row: OutboxEntity): Promise<void> {
+  async handle(row: OutboxRow): Promise<void> {
     const caseId = row.caseId!;
     const type = row.type as (typeof this.types)[number];
     const kind = KIND_OF[type];

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { SendCaseEvent } from '@app/cases';
-import { CaseEntity, type OutboxEntity } from '@app/db';
+import { CaseEntity, type OutboxRow } from '@app/db';
 import type { CheckPendingTransactionsEffect } from '@app/domain';
 import { WalletPort, normaliseTransactionRef } from '@app/wallet';
 import type { EffectHandler } from './effect-handler';
@@ -23,7 +23,7 @@ export class PendingTransactionsCheckHandler implements EffectHandler {
     private readonly sendCaseEvent: SendCaseEvent,
   ) {}
 
-  async handle(row: OutboxEntity): Promise<void> {
+  async handle(row: OutboxRow): Promise<void> {
     const params = row.payload as unknown as CheckPendingTransactionsEffect['params'];
     const caseId = row.caseId!;
     const theCase = await this.em.fork().findOneOrFail(CaseEntity, { id: caseId }, { fields: ['customerId'] });

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { PostCommitDispatcher, RecordWalletOutcome } from '@app/cases';
-import { CaseEntity, OutboxEntity, RefundEntity } from '@app/db';
+import { CaseEntity, OutboxEntity, RefundEntity, type OutboxRow } from '@app/db';
 import { REFUND_SENT_TOPIC } from '@app/notifications';
 import type { RequestRefundEffect } from '@app/domain';
 import { WalletCallError, WalletPort, type WalletRefund } from '@app/wallet';
@@ -34,7 +34,7 @@ export class RefundHandler implements EffectHandler {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async handle(row: OutboxEntity): Promise<void> {
+  async handle(row: OutboxRow): Promise<void> {
     const params = row.payload as unknown as RequestRefundEffect['params'];
     const caseId = row.caseId!;
     const em = this.em.fork();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SendCaseEvent } from '@app/cases';
-import type { OutboxEntity } from '@app/db';
+import type { OutboxRow } from '@app/db';
 import type { CheckTransactionStatusEffect, WalletTransactionStatus } from '@app/domain';
 import { WalletCallError, WalletPort } from '@app/wallet';
 import type { EffectHandler } from './effect-handler';
@@ -21,7 +21,7 @@ export class TransactionStatusCheckHandler implements EffectHandler {
     private readonly sendCaseEvent: SendCaseEvent,
   ) {}
 
-  async handle(row: OutboxEntity): Promise<void> {
+  async handle(row: OutboxRow): Promise<void> {
     const params = row.payload as unknown as CheckTransactionStatusEffect['params'];
     const caseId = row.caseId!;
     const status = await this.statusOf(params.transactionRef);
