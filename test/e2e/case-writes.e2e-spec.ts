@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseEntity, DeadlineEntity } from '@app/db';
+import { CaseEntity, DeadlineEntity, sqlSessionOf, SqlTransactions } from '@app/db';
 import { INSERTED_COLUMNS } from '../../libs/cases/src/case-writes';
 import { lockCaseWithLiveDeadlines } from '../../libs/cases/src/lock-case';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
@@ -41,7 +41,12 @@ describe('the command path reads and writes rows as the entities and the schema 
       [body.id, clock.id],
     );
 
-    const locked = await em.fork().transactional((tx) => lockCaseWithLiveDeadlines(tx, body.id));
+    const locked = await em.fork().transactional((tx) => lockCaseWithLiveDeadlines(sqlSessionOf(tx), body.id));
+    // The command path itself reads on a pooled connection (SqlTransactions): same type parsers, same objects.
+    // (The assignee is a stand-in holding only the id; its other fields are defaults of the moment.)
+    const comparable = (read: Awaited<ReturnType<typeof lockCaseWithLiveDeadlines>>) => ({ ...read, entity: { ...read!.entity, assignee: read!.entity.assignee?.id } });
+    const onPool = await t.app.get(SqlTransactions).run((sql) => lockCaseWithLiveDeadlines(sql, body.id));
+    expect(comparable(onPool)).toEqual(comparable(locked));
     const fromOrm = await em.fork().findOneOrFail(CaseEntity, { id: body.id });
     const liveFromOrm = await em.fork().find(DeadlineEntity, { caseId: body.id, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] }, { orderBy: { id: 'asc' } });
 

@@ -76,6 +76,17 @@ export class AdminAuditLog {
     });
   }
 
+  /**
+   * The same entry as one insert, for a command that sends all its writes as one statement (a
+   * case transition that decides a proposal: the case's writer, case-writes.ts, takes it as a part).
+   */
+  insertStatement(entry: AdminAuditRecord, at: Date): { sql: string; params: unknown[] } {
+    return {
+      sql: `insert into "admin_audit_log" ("actor_id", "actor_label", "action", "target_type", "target_id", "details", "created_at") values (?, ?, ?, ?, ?, ?, ?)`,
+      params: [entry.actor.id, entry.actor.label, entry.action, entry.target.type, entry.target.id, JSON.stringify(entry.details ?? {}), at],
+    };
+  }
+
   /** Newest first; `before` is the id of the last entry of the previous page. */
   async list(query: { before?: string; limit?: number; targetType?: string; targetId?: string }): Promise<{ data: AdminAuditEntry[]; nextBefore: string | null }> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), MAX_PAGE);

@@ -1,7 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import type { CaseEntity } from '@app/db';
+import type { CaseEntity, SqlSession } from '@app/db';
 
 /**
  * A case's "now". A test case on a test clock lives at the clock's frozen time (windows close,
@@ -12,11 +11,9 @@ import type { CaseEntity } from '@app/db';
 export class CaseClock {
   constructor(@Inject(Clock) private readonly clock: Clock) {}
 
-  async now(em: EntityManager, theCase: Pick<CaseEntity, 'testClockId'>): Promise<Date> {
+  async now(sql: SqlSession, theCase: Pick<CaseEntity, 'testClockId'>): Promise<Date> {
     if (!theCase.testClockId) return this.clock.now();
-    const [row] = await em
-      .getConnection()
-      .execute<Array<{ frozen_time: string | Date }>>(`select frozen_time from test_clocks where id = ?`, [theCase.testClockId], 'all', em.getTransactionContext());
+    const [row] = await sql.all<{ frozen_time: string | Date }>(`select frozen_time from test_clocks where id = ?`, [theCase.testClockId]);
     if (!row) throw new Error(`test clock ${theCase.testClockId} does not exist`);
     return new Date(row.frozen_time);
   }

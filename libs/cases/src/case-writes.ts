@@ -1,5 +1,4 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity } from '@app/db';
+import type { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity, SqlSession } from '@app/db';
 import { versionConflict } from './errors';
 import type { CaseWritableField, LockedCase } from './lock-case';
 
@@ -44,6 +43,8 @@ export interface CaseChanges {
   clocks?: readonly SlaClockEntity[];
   /** The refund ledger's movement (refund-ledger.ts planCaseRefundShare), checked under its lock already. */
   ledger?: readonly SqlStatement[];
+  /** The admin audit entry of a transition that decides a proposal (AdminAuditLog.insertStatement). */
+  auditEntry?: SqlStatement;
   /**
    * False when the case row itself is not written: an SLA reminder or a stale firing changes rows
    * of the case but not the case, and must not bump its version.
@@ -184,6 +185,7 @@ export function planCaseWrites(changes: CaseChanges): SqlStatement {
     insertRows('notifications', NOTIFICATION_COLUMNS, newRows.notifications ?? []),
     updateClocks(changes.clocks ?? []),
     ...(changes.ledger ?? []),
+    changes.auditEntry ?? null,
   ].filter((part): part is SqlStatement => part !== null);
 
   // Settled deadlines, one statement per outcome (usually one: the cancelled window).
@@ -231,15 +233,13 @@ const withClause = (parts: readonly SqlStatement[]) => (parts.length ? `with ${p
  * has, something bypassed the lock, and the command fails as a version conflict rather than
  * writing over it.
  */
-export async function writeCaseChanges(em: EntityManager, changes: CaseChanges): Promise<void> {
-  const connection = em.getConnection();
-  const transaction = em.getTransactionContext<Knex.Transaction>();
+export async function writeCaseChanges(sql: SqlSession, changes: CaseChanges): Promise<void> {
   const statement = planCaseWrites(changes);
   if (changes.writeCase === false) {
-    if (statement.params.length) await connection.execute(statement.sql, statement.params, 'run', transaction);
+    if (statement.params.length) await sql.all(statement.sql, statement.params);
     return;
   }
-  const [updated] = await connection.execute<Array<{ version: number }>>(statement.sql, statement.params, 'all', transaction);
+  const [updated] = await sql.all<{ version: number }>(statement.sql, statement.params);
   if (!updated) throw versionConflict(changes.entity.id, undefined);
   changes.entity.version = updated.version;
   changes.entity.updatedAt = changes.now;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { SqlTransactions } from '@app/db';
 import { SlaModule } from '@app/sla';
 import { WalletModule } from '@app/wallet';
 import { CaseClock } from './case-clock';
@@ -74,10 +75,11 @@ const USE_CASES = [
   imports: [SlaModule, WalletModule, AuditModule],
   providers: [
     PostCommitDispatcher,
+    SqlTransactions,
     CaseClock,
     { provide: ContactBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new ContactBox(config.notifications.piiKeys) },
     ...USE_CASES,
   ],
-  exports: [PostCommitDispatcher, CaseClock, SlaModule, ContactBox, ...USE_CASES],
+  exports: [PostCommitDispatcher, SqlTransactions, CaseClock, SlaModule, ContactBox, ...USE_CASES],
 })
 export class CasesModule {}

@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull } from '@app/db';
+import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull, type SqlSession } from '@app/db';
 
 /** The case row, locked. One parameter: the case id. Exported so the benchmark's pgbench side issues the very same. */
 export const LOCK_CASE_SQL = `select * from cases where id = ? for update`;
@@ -51,11 +50,10 @@ export interface LockedCase {
  * the SLA tracker reads clocks as plain rows too and changes this very object on a breach, and
  * the command's writer (case-writes.ts) writes all of it.
  */
-export async function lockCaseWithLiveDeadlines(em: EntityManager, caseId: string): Promise<LockedCase | null> {
-  const connection = em.getConnection();
-  const [caseRow] = await connection.execute<CaseRow[]>(LOCK_CASE_SQL, [caseId], 'all', em.getTransactionContext());
+export async function lockCaseWithLiveDeadlines(sql: SqlSession, caseId: string): Promise<LockedCase | null> {
+  const [caseRow] = await sql.all<CaseRow>(LOCK_CASE_SQL, [caseId]);
   if (!caseRow) return null;
-  const deadlineRows = await connection.execute<DeadlineRow[]>(LOCK_LIVE_DEADLINES_SQL, [caseId], 'all', em.getTransactionContext());
+  const deadlineRows = await sql.all<DeadlineRow>(LOCK_LIVE_DEADLINES_SQL, [caseId]);
   const entity = caseFromRow(caseRow);
   const live = deadlineRows.map(deadlineFromRow);
   return { entity, live, loaded: loadedStateOf(entity, live) };

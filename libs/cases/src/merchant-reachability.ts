@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CaseEntity } from '@app/db';
+import type { CaseEntity, SqlSession } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
 
 /** Why a dispute's merchant cannot be asked to respond. */
@@ -56,8 +55,8 @@ export function reachabilityOf(row: ReachabilityRow | null | undefined): Merchan
 }
 
 /** Whether the dispute's merchant would hear of it if it were forwarded now; null for a case that is not a dispute. */
-export async function readDisputeMerchantReachability(em: EntityManager, caseId: string): Promise<MerchantReachability | null> {
-  const [row] = await em.getConnection().execute<ReachabilityRow[]>(REACHABILITY_SQL, reachabilityParams(caseId), 'all', em.getTransactionContext());
+export async function readDisputeMerchantReachability(sql: SqlSession, caseId: string): Promise<MerchantReachability | null> {
+  const [row] = await sql.all<ReachabilityRow>(REACHABILITY_SQL, reachabilityParams(caseId));
   return reachabilityOf(row);
 }
 
@@ -66,8 +65,8 @@ export async function readDisputeMerchantReachability(em: EntityManager, caseId:
  * would run out in silence and the customer would win by default, without anyone having asked the
  * merchant. The case stays with an agent instead, who can register the merchant, or decide.
  */
-export async function assertMerchantReachable(em: EntityManager, theCase: Pick<CaseEntity, 'id' | 'merchantId'>): Promise<void> {
-  const reachability = await readDisputeMerchantReachability(em, theCase.id);
+export async function assertMerchantReachable(sql: SqlSession, theCase: Pick<CaseEntity, 'id' | 'merchantId'>): Promise<void> {
+  const reachability = await readDisputeMerchantReachability(sql, theCase.id);
   if (!reachability || reachability.reachable) return;
   throw merchantUnreachable(theCase, reachability.reason!);
 }

@@ -1,6 +1,6 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlStatement } from './case-writes';
-import type { CaseEntity } from '@app/db';
+import { sqlSessionOf, type CaseEntity, type SqlSession } from '@app/db';
 import { moveRefundLedger, type RefundLedgerMovement } from '@app/domain';
 
 /**
@@ -67,15 +67,13 @@ export async function ensureRefundLedger(em: EntityManager, opening: RefundLedge
  * captured.
  */
 export async function planCaseRefundShare(
-  em: EntityManager,
+  sql: SqlSession,
   caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>,
   movement: RefundLedgerMovement | null,
   now: Date,
 ): Promise<SqlStatement[]> {
   if (!movement || !caseEntity.transactionRef) return [];
-  const connection = em.getConnection();
-  const transaction = em.getTransactionContext<Knex.Transaction>();
-  const [row] = await connection.execute<LockedLedgerRow[]>(LOCK_REFUND_LEDGER_SQL, [caseEntity.id, caseEntity.transactionRef], 'all', transaction);
+  const [row] = await sql.all<LockedLedgerRow>(LOCK_REFUND_LEDGER_SQL, [caseEntity.id, caseEntity.transactionRef]);
   if (!row) return [];
   const share = { committedMinor: Number(row.share_committed_minor ?? 0), refundedMinor: Number(row.share_refunded_minor ?? 0) };
   const ledger = {
@@ -100,6 +98,6 @@ export async function moveCaseRefundShare(
   movement: RefundLedgerMovement | null,
   now: Date,
 ): Promise<void> {
-  const writes = await planCaseRefundShare(em, caseEntity, movement, now);
+  const writes = await planCaseRefundShare(sqlSessionOf(em), caseEntity, movement, now);
   for (const write of writes) await em.getConnection().execute(write.sql, write.params, 'run', em.getTransactionContext());
 }

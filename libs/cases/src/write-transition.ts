@@ -1,8 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlSession } from '@app/db';
 import type { CaseTransition } from '@app/domain';
 import type { SlaTracker } from '@app/sla';
 import type { Actor } from './actor';
-import { writeCaseChanges } from './case-writes';
+import { writeCaseChanges, type SqlStatement } from './case-writes';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
 import type { LockedCase } from './lock-case';
 import { planCaseRefundShare } from './refund-ledger';
@@ -25,28 +25,31 @@ export interface WrittenTransition extends CommittedWork {
  * 5. the case's next deadline, then the write.
  */
 export async function writeTransition(
-  em: EntityManager,
+  sql: SqlSession,
   sla: SlaTracker,
   /** The case and its live deadlines as lockCaseWithLiveDeadlines read and locked them. */
   locked: LockedCase,
   transition: CaseTransition,
   actor: Actor,
   now: Date,
+  /** The admin audit entry the transition writes with it (a proposal decided), if any. */
+  auditEntry?: SqlStatement,
 ): Promise<WrittenTransition> {
   const { entity, live } = locked;
-  const ledger = await planCaseRefundShare(em, entity, transition.refundLedger, now);
-  const plan = await sla.plan(em, entity);
+  const ledger = await planCaseRefundShare(sql, entity, transition.refundLedger, now);
+  const plan = await sla.plan(sql, entity);
   const recorded = recordTransition(entity, transition, actor, now, { isNew: false, dueAt: plan.dueAt, live });
   const clocks = sla.stepClocks(plan, entity, { phase: transition.slaPhase, caseDone: transition.status === 'done', actorKind: actor.kind, now });
   const alarms = sla.planAlarms(plan, entity, clocks, { scheduled: recorded.scheduledDeadlines, cancelledIds: recorded.cancelledDeadlineIds, pending: recorded.pending }, now);
   setNextDeadline(entity, recorded.pending);
-  await writeCaseChanges(em, {
+  await writeCaseChanges(sql, {
     entity,
     live,
     loaded: locked.loaded,
     newRows: { events: [recorded.event, ...clocks.annotations], deadlines: [...recorded.scheduledDeadlines, ...alarms.scheduled], outbox: recorded.outbox },
     clocks: clocks.changed,
     ledger,
+    auditEntry,
     now,
   });
   return {

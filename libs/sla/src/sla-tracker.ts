@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity, timestampOrNull } from '@app/db';
+import { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity, timestampOrNull, type SqlSession } from '@app/db';
 import {
   SLA_WINDOW_TARGETS,
   dueAtOf,
@@ -99,11 +98,11 @@ export class SlaTracker {
    * placed, and its clocks as they are (each with the calendar it started on). One read of the
    * clocks, only for a case that has a policy; run after the case lock.
    */
-  async plan(em: EntityManager, caseEntity: Pick<CaseEntity, 'id' | 'slaPolicyId'>): Promise<SlaPlan> {
+  async plan(sql: SqlSession, caseEntity: Pick<CaseEntity, 'id' | 'slaPolicyId'>): Promise<SlaPlan> {
     const context = await this.forCase(caseEntity);
     const plan: SlaPlan = { context, dueAt: this.dueAtPlanner(context), clocks: [], overrides: this.overrides() };
     if (!context) return plan;
-    for (const clock of await readClocks(em, caseEntity.id)) {
+    for (const clock of await readClocks(sql, caseEntity.id)) {
       // A clock is measured on the calendar it started with, as stored on it (what-if does the same).
       plan.clocks.push({ clock, calendar: (await this.catalogue.calendar(clock.calendarId)) ?? context.calendar, loaded: clockColumnsOf(clock) });
     }
@@ -139,13 +138,11 @@ export class SlaTracker {
    * A deadline's status and case, and whether it is a clock reminder (the kind fireDueReminders
    * settles); null when there is no such deadline. A plain read: whoever acts on it locks first.
    */
-  async peekDeadline(em: EntityManager, deadlineId: string): Promise<DeadlinePeek | null> {
-    const [row] = await em.getConnection().execute<Array<{ status: string; case_id: string; clock_reminder: boolean; due_at: string | Date; test_clock_id: string | null }>>(
+  async peekDeadline(sql: SqlSession, deadlineId: string): Promise<DeadlinePeek | null> {
+    const [row] = await sql.all<{ status: string; case_id: string; clock_reminder: boolean; due_at: string | Date; test_clock_id: string | null }>(
       `select d.status, d.case_id, d.due_at, (${CLOCK_REMINDER}) as clock_reminder, c.test_clock_id
            from deadlines d join cases c on c.id = d.case_id where d.id = ?`,
       [deadlineId],
-      'all',
-      em.getTransactionContext(),
     );
     return row ? { status: row.status, caseId: row.case_id, clockReminder: row.clock_reminder, dueAt: new Date(row.due_at), testClockId: row.test_clock_id } : null;
   }
@@ -160,8 +157,8 @@ export class SlaTracker {
    * fireClockAlarm, so whichever path fires a reminder, it is delivered once.
    * Returns the rows this statement settled, with their outcome.
    */
-  async fireDueReminders(em: EntityManager, triggerId: string, now: Date, limit = 20_000): Promise<Array<{ id: string; status: 'fired' | 'stale' }>> {
-    return em.getConnection().execute<Array<{ id: string; status: 'fired' | 'stale' }>>(
+  async fireDueReminders(sql: SqlSession, triggerId: string, now: Date, limit = 20_000): Promise<Array<{ id: string; status: 'fired' | 'stale' }>> {
+    return sql.all<{ id: string; status: 'fired' | 'stale' }>(
       `with due as (
          select d.id, d.sla_clock_id, d.name from deadlines d
           where ${CLOCK_REMINDER} and d.status = 'pending'
@@ -188,8 +185,6 @@ export class SlaTracker {
          from due where d.id = due.id
        returning d.id, d.status`,
       [triggerId, now, triggerId, now, now],
-      'all',
-      em.getTransactionContext(),
     );
   }
 
@@ -199,14 +194,14 @@ export class SlaTracker {
    * adds and changes (clock, case escalation, annotation, notifications, outbox) are returned for
    * the command's writer, and a breach changes the locked case itself (no second copy of its row).
    */
-  async fireAlarm(em: EntityManager, locked: { entity: CaseEntity; live: readonly DeadlineEntity[] }, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
+  async fireAlarm(sql: SqlSession, locked: { entity: CaseEntity; live: readonly DeadlineEntity[] }, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
     if (!deadline.slaClockId && deadline.sendId.startsWith('window.')) return fireWindowReminder(locked, deadline, now);
-    return this.fireClockAlarm(em, locked.entity, deadline, now);
+    return this.fireClockAlarm(sql, locked.entity, deadline, now);
   }
 
-  private async fireClockAlarm(em: EntityManager, caseEntity: CaseEntity, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
+  private async fireClockAlarm(sql: SqlSession, caseEntity: CaseEntity, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
     const firing = noFiring();
-    const clock = deadline.slaClockId ? (await readClocks(em, caseEntity.id)).find((candidate) => candidate.id === deadline.slaClockId) : undefined;
+    const clock = deadline.slaClockId ? (await readClocks(sql, caseEntity.id)).find((candidate) => candidate.id === deadline.slaClockId) : undefined;
     if (!clock || clock.status !== 'running') return firing;
     const read = clockColumnsOf(clock);
     const assigneeId = caseEntity.assignee?.id ?? null;
@@ -324,8 +319,8 @@ function notification(dedupeKey: string, agentId: string | null, type: string, p
 }
 
 /** The case's clocks, as plain objects (outside the unit of work: the command's writer writes them back), by target. */
-export async function readClocks(em: EntityManager, caseId: string): Promise<SlaClockEntity[]> {
-  const rows = await em.getConnection().execute<ClockRow[]>(`select * from sla_clocks where case_id = ? order by target`, [caseId], 'all', em.getTransactionContext());
+export async function readClocks(sql: SqlSession, caseId: string): Promise<SlaClockEntity[]> {
+  const rows = await sql.all<ClockRow>(`select * from sla_clocks where case_id = ? order by target`, [caseId]);
   return rows.map(clockFromRow);
 }
 

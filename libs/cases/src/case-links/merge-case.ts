@@ -64,8 +64,8 @@ export class MergeCase {
     const event = { caseId: command.caseId, event: { type: MERGE_EVENT, intoCaseId: command.intoCaseId, mergedBy }, expectedVersion: command.expectedVersion };
     // Composed on the one command path: the duplicate's row locked first, the checks and the moved
     // work next, then the event applied; any refusal rolls back everything.
-    const applied = await this.sendCaseEvent.transaction(event, async (em) => {
-      const locked = await this.sendCaseEvent.lock(em, command.caseId, mergeActor);
+    const applied = await this.sendCaseEvent.transaction(event, async ({ em, sql }) => {
+      const locked = await this.sendCaseEvent.lock(sql, command.caseId, mergeActor);
       const duplicate = locked.entity;
       const already = mergedIntoOf(duplicate);
       if (already === command.intoCaseId) return null;
@@ -95,7 +95,7 @@ export class MergeCase {
         });
       }
       await this.moveWork(em, duplicate, original, actor);
-      return this.sendCaseEvent.apply(em, locked, event, mergeActor);
+      return this.sendCaseEvent.apply(sql, locked, event, mergeActor);
     });
     if (applied) await this.sendCaseEvent.publish(applied);
     return { intoCaseId: command.intoCaseId, duplicate: await this.getCase.execute(command.caseId, actor) };

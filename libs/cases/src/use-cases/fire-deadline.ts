@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { CaseEventEntity, DeadlineEntity, NotificationEntity } from '@app/db';
+import { CaseEventEntity, DeadlineEntity, NotificationEntity, sqlSessionOf, SqlTransactions, type SqlSession } from '@app/db';
 import { definitionFor, DomainError, DomainErrorCode, escalatedPriority, fireDeadline } from '@app/domain';
 import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
@@ -37,13 +36,14 @@ export interface FireDeadlineOptions {
 export class FireDeadline {
   constructor(
     private readonly em: EntityManager,
+    private readonly sqlTransactions: SqlTransactions,
     private readonly dispatcher: PostCommitDispatcher,
     private readonly sla: SlaTracker,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async execute(deadlineId: string, options: FireDeadlineOptions = {}): Promise<FireDeadlineOutcome> {
-    const peek = await this.sla.peekDeadline(this.em, deadlineId);
+    const peek = await this.sla.peekDeadline(sqlSessionOf(this.em), deadlineId);
     if (!peek) return 'missing';
     // A test clock's deadline fires only when the clock is advanced past it, never by the wall clock.
     if (peek.testClockId && !options.at) return peek.status === 'pending' ? 'held' : 'already-settled';
@@ -55,24 +55,24 @@ export class FireDeadline {
     if (peek.clockReminder && !at) return this.fireClockReminders(deadlineId, peek);
     if (peek.status !== 'pending') return 'already-settled';
     let outcome: FireDeadlineOutcome = 'already-settled';
-    const work = await this.em.transactional(async (em) => {
+    const work = await this.sqlTransactions.run(async (sql) => {
       // Locks in the same order as every command (case row, then its deadlines), so a deadline
       // firing and an agent's event on the same case queue behind each other instead of deadlocking.
       // Two deliveries of one deadline queue here too, and the second sees it settled.
-      const locked = await lockCaseWithLiveDeadlines(em, peek.caseId);
+      const locked = await lockCaseWithLiveDeadlines(sql, peek.caseId);
       if (!locked) throw new Error(`deadline ${deadlineId} belongs to case ${peek.caseId}, which does not exist`);
       const deadline = locked.live.find((candidate) => candidate.id === deadlineId && candidate.status === 'pending');
       if (!deadline) return null;
       const entity = locked.entity;
       const now = at ?? this.clock.now();
       if (deadline.kind === 'sla') {
-        const firing = await this.sla.fireAlarm(em, locked, deadline, now);
+        const firing = await this.sla.fireAlarm(sql, locked, deadline, now);
         deadline.status = firing.fired ? 'fired' : 'stale';
         deadline.settledAt = now;
         outcome = firing.fired ? 'fired' : 'stale';
         // One writer for all of it: the settled alarm, the clock, and on a breach the case itself
         // (escalated: its row written and its version bumped, as the annotation's case_version says).
-        await writeCaseChanges(em, {
+        await writeCaseChanges(sql, {
           entity,
           live: locked.live,
           loaded: locked.loaded,
@@ -89,7 +89,7 @@ export class FireDeadline {
         deadline.status = 'stale';
         deadline.settledAt = now;
         outcome = 'stale';
-        await writeCaseChanges(em, { entity, live: locked.live, loaded: locked.loaded, newRows: { events: [], deadlines: [], outbox: [] }, writeCase: false, now });
+        await writeCaseChanges(sql, { entity, live: locked.live, loaded: locked.loaded, newRows: { events: [], deadlines: [], outbox: [] }, writeCase: false, now });
         return null;
       }
       deadline.status = 'fired';
@@ -98,12 +98,12 @@ export class FireDeadline {
       // The transition's own cancel of this send id must not flip the row back to cancelled.
       const withoutSelf = { ...transition, cancelledSendIds: transition.cancelledSendIds.filter((id) => id !== deadline.sendId) };
       try {
-        return await writeTransition(em, this.sla, locked, withoutSelf, CLOCK, now);
+        return await writeTransition(sql, this.sla, locked, withoutSelf, CLOCK, now);
       } catch (error) {
         // writeTransition checks the ledger before it changes anything, so a refusal left all as read.
         if (!(error instanceof DomainError) || error.code !== DomainErrorCode.RefundExceedsTransaction) throw error;
         outcome = 'refused';
-        return this.refuseDecision(em, locked, deadline, error, now);
+        return this.refuseDecision(sql, locked, deadline, error, now);
       }
     });
     if (work) await this.dispatcher.dispatch(work);
@@ -120,7 +120,7 @@ export class FireDeadline {
    * allows there (e.g. MERCHANT_CONTEST on the merchant's behalf, then a partial refund or a
    * rejection, or WITHDRAW).
    */
-  private async refuseDecision(em: EntityManager, locked: LockedCase, deadline: DeadlineEntity, refusal: DomainError, now: Date) {
+  private async refuseDecision(sql: SqlSession, locked: LockedCase, deadline: DeadlineEntity, refusal: DomainError, now: Date) {
     const { entity, live } = locked;
     deadline.status = 'refused';
     deadline.settledAt = now;
@@ -150,7 +150,7 @@ export class FireDeadline {
       dedupeKey: `${deadline.id}-refused`,
       createdAt: now,
     });
-    await writeCaseChanges(em, { entity, live, loaded: locked.loaded, newRows: { events: [note], deadlines: [], outbox: [], notifications: [notice] }, now });
+    await writeCaseChanges(sql, { entity, live, loaded: locked.loaded, newRows: { events: [note], deadlines: [], outbox: [], notifications: [notice] }, now });
     return { scheduledDeadlines: [], cancelledDeadlineIds: [], outbox: [] };
   }
 
@@ -162,16 +162,16 @@ export class FireDeadline {
    * the next job rather than a wait behind thousands of jobs whose rows are long settled.
    */
   private async fireClockReminders(deadlineId: string, peek: DeadlinePeek): Promise<FireDeadlineOutcome> {
-    const swept = await this.sla.fireDueReminders(this.em, deadlineId, this.clock.now());
+    const swept = await this.sla.fireDueReminders(sqlSessionOf(this.em), deadlineId, this.clock.now());
     const own = swept.find((row) => row.id === deadlineId);
     if (own) return own.status;
     if (peek.status !== 'pending') return 'already-settled';
     // Pending when peeked and not in the sweep: another sweep holds the row (skip locked) or settled
     // it meanwhile. Wait for that transaction, then fire it if it is still pending (theirs rolled back).
-    return this.em.transactional(async (em) => {
-      const locked = await em.findOneOrFail(DeadlineEntity, { id: deadlineId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-      if (locked.status !== 'pending') return 'already-settled';
-      const again = await this.sla.fireDueReminders(em, deadlineId, this.clock.now());
+    return this.sqlTransactions.run(async (sql) => {
+      const [locked] = await sql.all<{ status: string }>(`select status from deadlines where id = ? for update`, [deadlineId]);
+      if (locked?.status !== 'pending') return 'already-settled';
+      const again = await this.sla.fireDueReminders(sql, deadlineId, this.clock.now());
       return again.find((row) => row.id === deadlineId)?.status ?? 'already-settled';
     });
   }

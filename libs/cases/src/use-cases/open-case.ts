@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
-import { CaseEntity, OutboxEntity } from '@app/db';
+import { CaseEntity, OutboxEntity, sqlSessionOf } from '@app/db';
 import {
   currentDefinition,
   disputeFilingRefusal,
@@ -74,7 +74,7 @@ export class OpenCase {
     const { command, ledger, transactionAt } = await this.heldAgainstWallet(opening);
     const definition = currentDefinition(command.kind);
     const testClockId = command.testMode?.testClockId ?? null;
-    const now = testClockId ? await this.caseClock.now(this.em, { testClockId }) : this.clock.now();
+    const now = testClockId ? await this.caseClock.now(sqlSessionOf(this.em), { testClockId }) : this.clock.now();
     if (command.kind === 'dispute') {
       const refusal = disputeFilingRefusal(
         { reason: command.reason ?? null, merchantId: command.merchantId ?? null, transactionAt: transactionAt ?? purchaseTime(command.purchasedAt) },

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { AdminAuditLog } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import type { CaseEntity, DeadlineEntity } from '@app/db';
+import { sqlSessionOf, SqlTransactions, type CaseEntity, type DeadlineEntity, type SqlSession } from '@app/db';
 import { applyEvent, definitionFor, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { senderOf, type Actor } from '../actor';
@@ -14,6 +14,7 @@ import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
 import { assertMerchantReachable } from '../merchant-reachability';
 import { toCaseView, type CaseView } from '../views/case-view';
 import { readCaseViewExtras } from '../views/case-view-extras';
+import type { SqlStatement } from '../case-writes';
 import { writeTransition, type WrittenTransition } from '../write-transition';
 
 export interface SendCaseEventCommand {
@@ -34,6 +35,15 @@ export interface SentCaseEvent {
   view(): Promise<CaseView>;
 }
 
+/**
+ * The transaction a use case composes the steps in: its own entity writes go through `em` (they
+ * are flushed at the commit), the steps take `sql` (plain statements in the same transaction).
+ */
+export interface CaseTransaction {
+  em: EntityManager;
+  sql: SqlSession;
+}
+
 /** An event applied and written in a transaction that has not committed yet: `publish` it after the commit. */
 export interface AppliedCaseEvent {
   readonly entity: CaseEntity;
@@ -47,15 +57,17 @@ export interface AppliedCaseEvent {
  * write snapshot + timeline + deadlines + SLA clocks and alarms + outbox in one statement of one
  * transaction (writeTransition).
  *
- * `execute` does it all in a transaction of its own. A use case that changes rows of its own with
- * the event (evidence submitted, a wallet outcome settled) composes the steps itself, in this
- * order, inside `transaction`: `lock` (the case row first: the lock order every command keeps),
- * its own reads and writes, `apply`; then `publish` after the commit.
+ * `execute` does it all in a transaction of its own, on a pooled connection without the unit of
+ * work (SqlTransactions: nothing on this path is an entity MikroORM tracks). A use case that
+ * changes rows of its own with the event (evidence submitted, a wallet outcome settled) composes
+ * the steps itself, in this order, inside `transaction`: `lock` (the case row first: the lock
+ * order every command keeps), its own reads and writes, `apply`; then `publish` after the commit.
  */
 @Injectable()
 export class SendCaseEvent {
   constructor(
     private readonly em: EntityManager,
+    private readonly sqlTransactions: SqlTransactions,
     private readonly dispatcher: PostCommitDispatcher,
     private readonly sla: SlaTracker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -64,7 +76,10 @@ export class SendCaseEvent {
   ) {}
 
   async execute(command: SendCaseEventCommand, actor: Actor): Promise<SentCaseEvent> {
-    const applied = await this.transaction(command, async (em) => this.apply(em, await this.lock(em, command.caseId, actor), command, actor));
+    if (!isUuid(command.caseId)) throw caseNotFound(command.caseId);
+    const applied = await this.sqlTransactions
+      .run(async (sql) => this.apply(sql, await this.lock(sql, command.caseId, actor), command, actor))
+      .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
     return this.publish(applied);
   }
 
@@ -72,26 +87,26 @@ export class SendCaseEvent {
    * A transaction for composing the steps on one case; a lock that could not be had (deadlock,
    * lock timeout) comes out as the same VERSION_CONFLICT that `execute` gives.
    */
-  transaction<T>(command: Pick<SendCaseEventCommand, 'caseId' | 'expectedVersion'>, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(command: Pick<SendCaseEventCommand, 'caseId' | 'expectedVersion'>, work: (tx: CaseTransaction) => Promise<T>): Promise<T> {
     if (!isUuid(command.caseId)) throw caseNotFound(command.caseId);
-    return this.em.transactional(work).catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
+    return this.em.transactional((em) => work({ em, sql: sqlSessionOf(em) })).catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
   }
 
   /**
    * Step 1, in the caller's transaction: the case row, then its live deadlines, locked. A merchant's
    * answer after its window's deadline came due is refused here, before anything else happens.
    */
-  async lock(em: EntityManager, caseId: string, actor: Actor): Promise<LockedCase> {
+  async lock(sql: SqlSession, caseId: string, actor: Actor): Promise<LockedCase> {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
-    const locked = await lockCaseWithLiveDeadlines(em, caseId);
+    const locked = await lockCaseWithLiveDeadlines(sql, caseId);
     if (!locked) throw caseNotFound(caseId);
     // The case's own time: a test case on a test clock lives at the clock's frozen time.
-    if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, await this.caseClock.now(em, locked.entity));
+    if (actor.kind === 'merchant') refuseAfterWindow(locked.entity.id, locked.live, await this.caseClock.now(sql, locked.entity));
     return locked;
   }
 
   /** Step 2, in the same transaction: the event applied to the locked case, and everything it changes written. */
-  async apply(em: EntityManager, locked: LockedCase, command: SendCaseEventCommand, actor: Actor): Promise<AppliedCaseEvent> {
+  async apply(sql: SqlSession, locked: LockedCase, command: SendCaseEventCommand, actor: Actor): Promise<AppliedCaseEvent> {
     const entity = locked.entity;
     if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
       throw versionConflict(entity.id, command.expectedVersion, entity.version);
@@ -99,10 +114,9 @@ export class SendCaseEvent {
     const definition = definitionFor(entity.kind, entity.machineVersion);
     const proposal = (entity.snapshot as { context?: { proposal?: unknown } }).context?.proposal ?? null;
     const transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
-    if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(em, entity);
-    const now = await this.caseClock.now(em, entity);
-    const work = await writeTransition(em, this.sla, locked, transition, actor, now);
-    this.auditApproval(em, entity, transition, proposal, actor, now);
+    if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(sql, entity);
+    const now = await this.caseClock.now(sql, entity);
+    const work = await writeTransition(sql, this.sla, locked, transition, actor, now, this.approvalAuditEntry(entity, transition, proposal, actor, now));
     return { entity, work: { ...work, now }, actor };
   }
 
@@ -115,7 +129,7 @@ export class SendCaseEvent {
       version: committed.version,
       view: async () => {
         // Only callers that answer with the case pay for this read (the assignee's name, the view's extras).
-        const extras = await readCaseViewExtras(this.em.fork(), committed.id);
+        const extras = await this.sqlTransactions.read((sql) => readCaseViewExtras(sql, committed.id));
         return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, this.senderOf(actor));
       },
     };
@@ -127,13 +141,12 @@ export class SendCaseEvent {
 
   /**
    * A second person's approval or rejection of a proposal is an administrative act: besides the
-   * case's own (hash-chained) timeline it goes to the admin audit log, in the same transaction.
+   * case's own (hash-chained) timeline it goes to the admin audit log, in the transition's one write.
    */
-  private auditApproval(em: EntityManager, entity: CaseEntity, transition: CaseTransition, proposal: unknown, actor: Actor, now: Date): void {
+  private approvalAuditEntry(entity: CaseEntity, transition: CaseTransition, proposal: unknown, actor: Actor, now: Date): SqlStatement | undefined {
     const verdict = APPROVAL_VERDICTS[transition.event.type];
-    if (!verdict || actor.kind !== 'agent') return;
-    this.audit.record(
-      em,
+    if (!verdict || actor.kind !== 'agent') return undefined;
+    return this.audit.insertStatement(
       {
         actor: { id: actor.id, label: actor.label ?? actor.id ?? 'agent' },
         action: `case.proposal_${verdict}`,

@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { timestampOrNull, type CaseRatingEntity, type CustomerContactEntity, type RefundEntity } from '@app/db';
+import { timestampOrNull, type CaseRatingEntity, type CustomerContactEntity, type RefundEntity, type SqlSession } from '@app/db';
 import { REACHABILITY_SQL, reachabilityOf, reachabilityParams, type MerchantReachability, type ReachabilityRow } from '../merchant-reachability';
 
 /** The refund columns a case view shows. */
@@ -69,9 +68,9 @@ interface ExtrasRow {
  * Read in one place for both answers that show a case (GET /v1/cases/:id, in its snapshot, and an
  * event's answer), so the two cannot drift apart.
  */
-export async function readCaseViewExtras(em: EntityManager, caseId: string): Promise<CaseViewExtras> {
+export async function readCaseViewExtras(sql: SqlSession, caseId: string): Promise<CaseViewExtras> {
   const params = [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId];
-  const [row] = await em.getConnection().execute<ExtrasRow[]>(EXTRAS_SQL, params, 'all', em.getTransactionContext());
+  const [row] = await sql.all<ExtrasRow>(EXTRAS_SQL, params);
   const { assignee, rating, refunds, contact, reachability, evidence_items: items } = row!;
   return {
     assignee,

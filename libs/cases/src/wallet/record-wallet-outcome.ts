@@ -87,8 +87,8 @@ export class RecordWalletOutcome {
   private async apply(caseId: string, event: MachineEvent, settle: (em: EntityManager) => Promise<boolean>, claim?: ClaimHook): Promise<OutcomeResult> {
     let result: OutcomeResult = 'applied';
     try {
-      const applied = await this.sendCaseEvent.transaction({ caseId }, async (em) => {
-        const locked = await this.sendCaseEvent.lock(em, caseId, WALLET);
+      const applied = await this.sendCaseEvent.transaction({ caseId }, async ({ em, sql }) => {
+        const locked = await this.sendCaseEvent.lock(sql, caseId, WALLET);
         if (claim && !(await claim.claim(em))) {
           result = 'duplicate';
           return null;
@@ -98,7 +98,7 @@ export class RecordWalletOutcome {
           return null;
         }
         await claim?.applied(em);
-        return this.sendCaseEvent.apply(em, locked, { caseId, event }, WALLET);
+        return this.sendCaseEvent.apply(sql, locked, { caseId, event }, WALLET);
       });
       if (applied) await this.sendCaseEvent.publish(applied);
       return result;

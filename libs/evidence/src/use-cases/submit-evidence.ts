@@ -41,11 +41,11 @@ export class SubmitEvidence {
     // One transaction, composed in the lock order every command keeps: the case first, then the
     // draft is numbered and locked, then the event (whose summary says what was submitted) is
     // applied. If the machine refuses it, the transaction rolls back and the draft stays a draft.
-    const applied = await this.sendCaseEvent.transaction({ caseId: dispute.id }, async (em) => {
-      const locked = await this.sendCaseEvent.lock(em, dispute.id, actor);
+    const applied = await this.sendCaseEvent.transaction({ caseId: dispute.id }, async ({ em, sql }) => {
+      const locked = await this.sendCaseEvent.lock(sql, dispute.id, actor);
       const reason = (dispute.snapshot as { context: { reason: string } }).context.reason;
       const summary = await this.submitDraft(em, dispute.id, eventType, reason, command.summary?.trim() ?? '');
-      return this.sendCaseEvent.apply(em, locked, { caseId: dispute.id, event: { type: eventType, summary } }, actor);
+      return this.sendCaseEvent.apply(sql, locked, { caseId: dispute.id, event: { type: eventType, summary } }, actor);
     });
     await this.sendCaseEvent.publish(applied);
     return getMerchantDisputeView(this.em.fork(), { id: command.merchantId, livemode: command.livemode }, command.disputeId);

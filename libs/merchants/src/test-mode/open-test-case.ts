@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { CaseClock, OpenCase, SendCaseEvent, type Actor } from '@app/cases';
 import { Clock } from '@app/config';
-import { CaseEntity } from '@app/db';
+import { CaseEntity, sqlSessionOf } from '@app/db';
 import type { WalletTransaction } from '@app/wallet';
 import { getMerchantDisputeView, type MerchantDisputeView, type MerchantScope } from '../disputes/merchant-dispute-view';
 import { assertTestMode, findOwnedTestClock } from './test-clock-view';
@@ -78,7 +78,7 @@ export class OpenTestCase {
   private async open(merchant: MerchantScope, kind: 'dispute' | 'refund_request', command: OpenTestCaseCommand): Promise<string> {
     assertTestMode(merchant);
     const testClockId = command.testClockId ? (await findOwnedTestClock(this.em.fork(), merchant, command.testClockId)).id : null;
-    const now = testClockId ? await this.caseClock.now(this.em.fork(), { testClockId }) : this.clock.now();
+    const now = testClockId ? await this.caseClock.now(sqlSessionOf(this.em.fork()), { testClockId }) : this.clock.now();
     const suffix = randomBytes(8).toString('hex').toUpperCase();
     // Upper case: the wallet's references are normalised so, and the case stores it as given here.
     const transaction: WalletTransaction = {

@@ -104,11 +104,11 @@ export class DeliverNotification {
       for (let attempt = 1; ; attempt += 1) {
         try {
           const command = { caseId: delivery.caseId, event: { type: DELIVERY_REPORT, channel: delivery.channel } };
-          const applied = await this.sendCaseEvent.transaction(command, async (em) => {
-            const locked = await this.sendCaseEvent.lock(em, command.caseId, NOTIFICATIONS_ACTOR);
+          const applied = await this.sendCaseEvent.transaction(command, async ({ em, sql }) => {
+            const locked = await this.sendCaseEvent.lock(sql, command.caseId, NOTIFICATIONS_ACTOR);
             // Marked by another attempt already: it reported then.
             if ((await mark(em)) !== 1) return null;
-            return this.sendCaseEvent.apply(em, locked, command, NOTIFICATIONS_ACTOR);
+            return this.sendCaseEvent.apply(sql, locked, command, NOTIFICATIONS_ACTOR);
           });
           if (applied) await this.sendCaseEvent.publish(applied);
           return;

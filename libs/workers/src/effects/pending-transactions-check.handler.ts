@@ -32,11 +32,11 @@ export class PendingTransactionsCheckHandler implements EffectHandler {
     const refs = params.refs.map(normaliseTransactionRef);
     const open = refs.filter((ref) => statusOf.get(ref) !== 'settled');
     const command = { caseId, event: open.length === 0 ? { type: 'PENDING_SETTLED', settledRefs: refs } : { type: 'PENDING_STILL_OPEN', openRefs: open } };
-    const applied = await this.sendCaseEvent.transaction(command, async (em) => {
-      const locked = await this.sendCaseEvent.lock(em, caseId, WALLET_LOOKUP);
+    const applied = await this.sendCaseEvent.transaction(command, async ({ em, sql }) => {
+      const locked = await this.sendCaseEvent.lock(sql, caseId, WALLET_LOOKUP);
       // An answer to a check the case no longer waits for (or to an earlier attempt) changes nothing.
       if (!(await caseStillAsks(em, caseId, 'confirmingSettlement.checking', { contextKey: 'settlementChecks', value: params.attempt }))) return null;
-      return this.sendCaseEvent.apply(em, locked, command, WALLET_LOOKUP);
+      return this.sendCaseEvent.apply(sql, locked, command, WALLET_LOOKUP);
     });
     if (applied) await this.sendCaseEvent.publish(applied);
   }

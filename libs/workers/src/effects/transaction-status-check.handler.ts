@@ -26,11 +26,11 @@ export class TransactionStatusCheckHandler implements EffectHandler {
     const caseId = row.caseId!;
     const status = await this.statusOf(params.transactionRef);
     const command = { caseId, event: { type: 'WALLET_TRANSACTION_STATUS', status } };
-    const applied = await this.sendCaseEvent.transaction(command, async (em) => {
-      const locked = await this.sendCaseEvent.lock(em, caseId, WALLET_LOOKUP);
+    const applied = await this.sendCaseEvent.transaction(command, async ({ em, sql }) => {
+      const locked = await this.sendCaseEvent.lock(sql, caseId, WALLET_LOOKUP);
       // An answer to a question the case no longer asks changes nothing.
       if (!(await caseStillAsks(em, caseId, 'verifyingNoFundsTaken'))) return null;
-      return this.sendCaseEvent.apply(em, locked, command, WALLET_LOOKUP);
+      return this.sendCaseEvent.apply(sql, locked, command, WALLET_LOOKUP);
     });
     if (applied) await this.sendCaseEvent.publish(applied);
   }

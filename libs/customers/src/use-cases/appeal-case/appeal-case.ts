@@ -35,8 +35,8 @@ export class AppealCase {
     }
     const actor = customerActor(command.customerId);
     const appeal = { caseId: command.caseId, event: { type: 'APPEAL', reason: command.reason } };
-    const applied = await this.sendCaseEvent.transaction(appeal, async (em) => {
-      const locked = await this.sendCaseEvent.lock(em, command.caseId, actor);
+    const applied = await this.sendCaseEvent.transaction(appeal, async ({ em, sql }) => {
+      const locked = await this.sendCaseEvent.lock(sql, command.caseId, actor);
       const [row] = await em.getConnection().execute<Array<{ state: string; window_due_at: Date | null; closed_at: Date | null }>>(
         `select c.state,
            (select d.due_at from deadlines d where d.case_id = c.id and d.kind = 'machine' and d.name = 'appealWindow' and d.status = 'pending' order by d.due_at limit 1) as window_due_at,
@@ -51,7 +51,7 @@ export class AppealCase {
       if (row?.state === 'closed' || (windowDue !== null && windowDue.getTime() <= now.getTime())) {
         throw appealWindowClosed(command.caseId, windowDue ?? (row?.closed_at ? new Date(row.closed_at) : null));
       }
-      return this.sendCaseEvent.apply(em, locked, appeal, actor);
+      return this.sendCaseEvent.apply(sql, locked, appeal, actor);
     });
     await this.sendCaseEvent.publish(applied);
     return this.views.one(command.customerId, command.caseId, command.locale);

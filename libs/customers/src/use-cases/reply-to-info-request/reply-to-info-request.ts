@@ -64,15 +64,15 @@ export class ReplyToInfoRequest {
       try {
         const actor = customerActor(command.customerId);
         const event = { caseId: command.caseId, event: { type: 'CUSTOMER_INFO_PROVIDED', summary } };
-        const applied = await this.sendCaseEvent.transaction(event, async (em) => {
-          const locked = await this.sendCaseEvent.lock(em, command.caseId, actor);
+        const applied = await this.sendCaseEvent.transaction(event, async ({ em, sql }) => {
+          const locked = await this.sendCaseEvent.lock(sql, command.caseId, actor);
           if (customerStatusOf(locked.entity.kind, locked.entity.state) === 'waiting_for_you') {
             const handedIn = (await customerEvidenceCategories(em, [locked.entity.id])).get(locked.entity.id) ?? [];
             const unmet = customerEvidenceUnmet(locked.entity, [...handedIn, ...(command.upload.files.length > 0 ? [category] : [])]);
             if (unmet) throw unmet;
           }
           await record(em, command.caseId);
-          return this.sendCaseEvent.apply(em, locked, event, actor);
+          return this.sendCaseEvent.apply(sql, locked, event, actor);
         });
         await this.sendCaseEvent.publish(applied);
       } catch (error) {

@@ -1,0 +1,86 @@
+import { DeadlockException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { SqlTransactions } from '@app/db';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The command path's transactions run on a connection taken straight from MikroORM's pool
+ * (SqlTransactions), not through `em.transactional`. These hold what the command path relies on:
+ * all or nothing, the connection back in the pool whatever happened (a pool of ONE connection, so
+ * a connection kept or handed out broken fails the next run), PostgreSQL's errors as MikroORM's
+ * exceptions (a deadlock must still come out as a version conflict), `?` placeholders as MikroORM
+ * reads them.
+ */
+describe('SqlTransactions: the command path’s transactions on a pooled connection', () => {
+  let t: TestApp;
+  let transactions: SqlTransactions;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DATABASE_POOL_MAX: '1' });
+    transactions = t.app.get(SqlTransactions);
+    await t.sql('create table scratch (id int primary key, label text)');
+  });
+  afterAll(() => t.close());
+
+  const labels = async () => (await t.sql<{ id: number }>('select id from scratch order by id')).map((row) => row.id);
+
+  it('commits what the work wrote and answers with what it returned', async () => {
+    const answer = await transactions.run(async (sql) => {
+      await sql.all('insert into scratch (id, label) values (?, ?), (?, ?)', [1, 'one', 2, 'two']);
+      return sql.all<{ label: string }>('select label from scratch where id = ?', [2]);
+    });
+    expect(answer).toEqual([{ label: 'two' }]);
+    expect(await labels()).toEqual([1, 2]);
+  });
+
+  it('rolls everything back when the work throws, and hands the error on unchanged', async () => {
+    const ours = Object.assign(new Error('refused'), { code: 'VERSION_CONFLICT' });
+    const thrown = await transactions
+      .run(async (sql) => {
+        await sql.all('insert into scratch (id, label) values (?, ?)', [3, 'three']);
+        throw ours;
+      })
+      .catch((error: unknown) => error);
+    expect(thrown).toBe(ours);
+    expect(await labels()).toEqual([1, 2]);
+  });
+
+  it('turns PostgreSQL errors into MikroORM exceptions, and the statement before them is rolled back', async () => {
+    const duplicate = await transactions
+      .run(async (sql) => {
+        await sql.all('insert into scratch (id, label) values (?, ?)', [4, 'four']);
+        await sql.all('insert into scratch (id, label) values (?, ?)', [1, 'again']);
+      })
+      .catch((error: unknown) => error);
+    expect(duplicate).toBeInstanceOf(UniqueConstraintViolationException);
+    expect((duplicate as { code?: string }).code).toBe('23505');
+    expect(await labels()).toEqual([1, 2]);
+
+    // A deadlock and a serialization failure are what rethrowLockConflict answers with VERSION_CONFLICT.
+    for (const sqlState of ['40P01', '40001']) {
+      const conflict = await transactions
+        .run((sql) => sql.all(`do $$ begin raise exception 'lost the race' using errcode = '${sqlState}'; end $$`))
+        .catch((error: unknown) => error);
+      expect({ sqlState, converted: conflict instanceof DeadlockException }).toEqual({ sqlState, converted: true });
+    }
+  });
+
+  it('does not hand out again a connection that broke inside a transaction', async () => {
+    const broken = await transactions
+      .run(async (sql) => {
+        await sql.all('insert into scratch (id, label) values (?, ?)', [5, 'five']);
+        await sql.all('select pg_terminate_backend(pg_backend_pid())');
+      })
+      .catch((error: unknown) => error);
+    expect(broken).toBeInstanceOf(Error);
+    // The pool has one connection: this works only if the dead one was dropped and a new one made.
+    expect(await transactions.run((sql) => sql.all<{ one: number }>('select 1 as one'))).toEqual([{ one: 1 }]);
+    expect(await labels()).toEqual([1, 2]);
+  });
+
+  it('reads ? as placeholders everywhere but inside quotes, as MikroORM does', async () => {
+    const [row] = await transactions.run((sql) =>
+      sql.all<{ sum: number; literal: string; quoted: string }>(`select ?::int + ?::int as sum, '?' as literal, 1 as "why?", ? as quoted`, [2, 3, 'x']),
+    );
+    expect(row).toEqual({ sum: 5, literal: '?', 'why?': 1, quoted: 'x' });
+  });
+});
