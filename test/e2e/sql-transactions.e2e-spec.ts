@@ -1,5 +1,6 @@
-import { DeadlockException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { SqlTransactions } from '@app/db';
+import { DeadlockException, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlSessionOf, SqlTransactions } from '@app/db';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -75,6 +76,32 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
     // The pool has one connection: this works only if the dead one was dropped and a new one made.
     expect(await transactions.run((sql) => sql.all<{ one: number }>('select 1 as one'))).toEqual([{ one: 1 }]);
     expect(await labels()).toEqual([1, 2]);
+  });
+
+  it('sends a batch (with the transaction’s begin) in one go, inside the transaction, with each statement’s rows', async () => {
+    const rows = await transactions.run(async (sql) => {
+      const batch = await sql.batch([`insert into scratch (id, label) values (6, 'six') returning id`, `select label from scratch where id in (1, 6) order by id`]);
+      // Still the same transaction: the statement after the batch sees its insert, and a throw undoes it.
+      expect(await sql.all('select id from scratch where id = ?', [6])).toEqual([{ id: 6 }]);
+      return batch;
+    });
+    expect(rows).toEqual([[{ id: 6 }], [{ label: 'one' }, { label: 'six' }]]);
+
+    const failed = await transactions
+      .run((sql) => sql.batch([`insert into scratch (id, label) values (7, 'seven')`, `insert into scratch (id, label) values (1, 'again')`]))
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(UniqueConstraintViolationException);
+    expect(await labels()).toEqual([1, 2, 6]);
+
+    // The same through an entity manager's transaction (statements one by one).
+    const em = (t.app.get(MikroORM).em as EntityManager).fork();
+    const viaEm = await em.transactional((tx) => sqlSessionOf(tx).batch([`select 1 as one`, `select label from scratch where id = 2`]));
+    expect(viaEm).toEqual([[{ one: 1 }], [{ label: 'two' }]]);
+  });
+
+  it('a transaction that sends nothing commits nothing and leaves the connection usable', async () => {
+    expect(await transactions.run(async () => 'nothing')).toBe('nothing');
+    expect(await transactions.run((sql) => sql.all<{ n: number }>('select count(*)::int as n from scratch'))).toEqual([{ n: 3 }]);
   });
 
   it('reads ? as placeholders everywhere but inside quotes, as MikroORM does', async () => {

@@ -1,4 +1,5 @@
 import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull, type SqlSession } from '@app/db';
+import { isUuid } from './errors';
 
 /** The case row, locked. One parameter: the case id. Exported so the benchmark's pgbench side issues the very same. */
 export const LOCK_CASE_SQL = `select * from cases where id = ? for update`;
@@ -41,7 +42,8 @@ export interface LockedCase {
  * every command and deadline firing keeps). Two statements on purpose: under READ COMMITTED the
  * second one starts after the case lock is ours, so it sees the deadlines the previous holder of
  * that lock committed; one statement with a sub-select would read them as they were before it
- * waited, and would lock them before the case row. Null when there is no such case.
+ * waited, and would lock them before the case row. They go out together in one round trip (a
+ * batch: the second still starts only once the first has its lock). Null when there is no such case.
  *
  * The rows become plain entity objects, not managed ones: on the path every event takes, the
  * unit of work's change tracking cost more CPU than the SQL it sent (see case-writes.ts). So
@@ -51,9 +53,13 @@ export interface LockedCase {
  * the command's writer (case-writes.ts) writes all of it.
  */
 export async function lockCaseWithLiveDeadlines(sql: SqlSession, caseId: string): Promise<LockedCase | null> {
-  const [caseRow] = await sql.all<CaseRow>(LOCK_CASE_SQL, [caseId]);
+  // One round trip (with the transaction's `begin` on the pooled path): the id is written into
+  // the statements, so it must be a uuid and nothing else.
+  if (!isUuid(caseId)) throw new Error(`lockCaseWithLiveDeadlines: ${JSON.stringify(caseId)} is not a uuid`);
+  const literal = `'${caseId}'`;
+  const [caseRows, deadlineRows] = (await sql.batch([LOCK_CASE_SQL.replace('?', literal), LOCK_LIVE_DEADLINES_SQL.replace('?', literal)])) as [CaseRow[], DeadlineRow[]];
+  const [caseRow] = caseRows;
   if (!caseRow) return null;
-  const deadlineRows = await sql.all<DeadlineRow>(LOCK_LIVE_DEADLINES_SQL, [caseId]);
   const entity = caseFromRow(caseRow);
   const live = deadlineRows.map(deadlineFromRow);
   return { entity, live, loaded: loadedStateOf(entity, live) };

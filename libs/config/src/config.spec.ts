@@ -340,3 +340,16 @@ describe('the agent session cache', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', AUTH_SESSION_CACHE_MS: '-1' })).toThrow(ConfigError);
   });
 });
+
+describe('database pool settings', () => {
+  const database = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).database;
+
+  it('keep idle connections for ten minutes by default, so a burst finds warm ones', () => {
+    expect(database({})).toMatchObject({ poolMax: 20, poolIdleMs: 600_000 });
+  });
+
+  it('take the pool size and the idle time from the environment, and refuse a zero', () => {
+    expect(database({ DATABASE_POOL_MAX: '32', DATABASE_POOL_IDLE_SECONDS: '30' })).toMatchObject({ poolMax: 32, poolIdleMs: 30_000 });
+    expect(() => database({ DATABASE_POOL_IDLE_SECONDS: '0' })).toThrow(ConfigError);
+  });
+});

@@ -41,7 +41,7 @@ export interface AppConfig {
   };
   tracing: TracingConfig;
   http: { host: string; port: number; bodyLimit: string };
-  database: { url: string; poolMax: number; debug: boolean };
+  database: { url: string; poolMax: number; poolIdleMs: number; debug: boolean };
   redis: { host: string; port: number; password?: string; db: number };
   queues: {
     /** BullMQ key prefix. Braces make it a Redis Cluster hash tag so a queue's keys share a slot. */
@@ -642,6 +642,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     database: {
       url: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/dispute_engine',
       poolMax: int(env, 'DATABASE_POOL_MAX', 20, 1),
+      // A pool that drops connections idle for a little while opens cold ones in the next burst, and a
+      // new PostgreSQL backend plans its first statements slowly (caches empty): keep them for minutes.
+      poolIdleMs: int(env, 'DATABASE_POOL_IDLE_SECONDS', 600, 1) * 1000,
       debug: bool(env, 'DATABASE_DEBUG', false),
     },
     redis: {

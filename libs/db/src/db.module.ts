@@ -19,7 +19,7 @@ export class DbModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) =>
             ormOptions(config.database.url, {
-              pool: { min: 0, max: config.database.poolMax },
+              pool: { min: 0, max: config.database.poolMax, idleTimeoutMillis: config.database.poolIdleMs },
               debug: config.database.debug,
             }),
         }),

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { Client as PgConnection } from 'pg';
+import type { Client as PgConnection, QueryResult } from 'pg';
 
 /**
  * Plain SQL inside one transaction, whichever way the transaction was opened: `?` placeholders
@@ -11,13 +11,26 @@ import type { Client as PgConnection } from 'pg';
  */
 export interface SqlSession {
   all<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Statements without parameters (values written into them, so only values the caller has
+   * checked, such as a validated uuid), sent in one round trip on the pooled path: PostgreSQL runs
+   * each after the one before it has finished, each with a snapshot of its own (under READ
+   * COMMITTED), exactly as if they were sent one by one. The rows of each, in order.
+   */
+  batch(statements: readonly string[]): Promise<object[][]>;
 }
 
 /** SQL in the transaction an EntityManager is in (or none): for steps composed with entity writes. */
 export function sqlSessionOf(em: EntityManager): SqlSession {
+  const all = <T extends object>(sql: string, params: readonly unknown[] = []) =>
+    em.getConnection().execute<T[]>(sql, params as unknown[], 'all', em.getTransactionContext<Knex.Transaction>());
   return {
-    all: <T extends object>(sql: string, params: readonly unknown[] = []) =>
-      em.getConnection().execute<T[]>(sql, params as unknown[], 'all', em.getTransactionContext<Knex.Transaction>()),
+    all,
+    async batch(statements) {
+      const results: object[][] = [];
+      for (const statement of statements) results.push(await all(statement));
+      return results;
+    },
   };
 }
 
@@ -28,6 +41,10 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
  * every parameter formatted into the SQL text): on a transition's 2 ms that was the largest single
  * cost left (docs/benchmarks.md, rounds 8 and 9). Nothing run here goes through the unit of work,
  * so a step that needs entities takes `em.transactional` and `sqlSessionOf` instead.
+ *
+ * The transaction's `begin` goes out with its first statement when that is a batch (the command's
+ * lock: begin, case row, live deadlines in one round trip); every round trip costs the API more
+ * CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these statements.
  *
  * Same pool, same connections, same type parsers as MikroORM (timestamps come back as text,
  * bigints as strings), so a row reads the same on either path; statements are logged through
@@ -43,14 +60,14 @@ export class SqlTransactions {
 
   async run<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
     const connection = await this.knexClient.acquireConnection();
-    const session = this.sessionOn(connection);
+    const session = new PooledSession(connection, this.orm, true);
     try {
-      await this.query(connection, 'begin', []);
       const result = await work(session);
-      await this.query(connection, 'commit', []);
+      if (session.begun) await session.send('commit', []);
       return result;
     } catch (error) {
       try {
+        // Also when `begin` itself may not have gone out: outside a transaction this is only a warning.
         await connection.query('rollback');
       } catch {
         // The connection is gone or unusable: the pool must not hand it out again.
@@ -66,23 +83,59 @@ export class SqlTransactions {
   async read<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
     const connection = await this.knexClient.acquireConnection();
     try {
-      return await work(this.sessionOn(connection));
+      return await work(new PooledSession(connection, this.orm, false));
     } finally {
       await this.knexClient.releaseConnection(connection);
     }
   }
+}
 
-  private sessionOn(connection: PgConnection): SqlSession {
-    return { all: <T extends object>(sql: string, params: readonly unknown[] = []) => this.query<T>(connection, toNumberedPlaceholders(sql), params) };
+/** A session on one pooled connection; in a transaction, `begin` is sent with (or just before) its first statement. */
+class PooledSession implements SqlSession {
+  /** Whether `begin` went out (nothing to commit otherwise). */
+  begun: boolean;
+
+  constructor(
+    private readonly connection: PgConnection,
+    private readonly orm: MikroORM,
+    private readonly transaction: boolean,
+  ) {
+    this.begun = !transaction;
   }
 
-  private async query<T>(connection: PgConnection, sql: string, params: readonly unknown[]): Promise<T[]> {
+  async all<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    await this.beginFirst();
+    return this.send<T>(toNumberedPlaceholders(sql), params);
+  }
+
+  async batch(statements: readonly string[]): Promise<object[][]> {
+    if (statements.length === 0) return [];
+    const begin = !this.begun;
+    this.begun = true;
+    const script = [...(begin ? ['begin'] : []), ...statements].join(';\n');
+    const results = await this.run(() => this.connection.query(script) as unknown as Promise<QueryResult | QueryResult[]>, script, []);
+    const list = Array.isArray(results) ? results : [results];
+    return list.slice(begin ? 1 : 0).map((result) => result.rows as object[]);
+  }
+
+  async send<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    const result = await this.run(() => this.connection.query(sql, params as unknown[]), sql, params);
+    return result.rows as T[];
+  }
+
+  private async beginFirst(): Promise<void> {
+    if (this.begun) return;
+    this.begun = true;
+    await this.send('begin', []);
+  }
+
+  private async run<R extends QueryResult | QueryResult[]>(query: () => Promise<R>, sql: string, params: readonly unknown[]): Promise<R> {
     const logger = this.orm.config.getLogger();
     const started = logger.isEnabled('query') ? Date.now() : 0;
     try {
-      const result = await connection.query(sql, params as unknown[]);
-      if (started) logger.logQuery({ query: sql, params: params as unknown[], took: Date.now() - started, results: result.rowCount ?? 0 });
-      return result.rows as T[];
+      const result = await query();
+      if (started) logger.logQuery({ query: sql, params: params as unknown[], took: Date.now() - started });
+      return result;
     } catch (error) {
       throw isDatabaseError(error) ? this.orm.em.getDriver().convertException(error) : error;
     }
