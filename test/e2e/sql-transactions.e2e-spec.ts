@@ -1,6 +1,8 @@
 import { DeadlockException, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import { sqlSessionOf, SqlTransactions } from '@app/db';
+import { SlaTracker } from '@app/sla';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -43,6 +45,8 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
       .catch((error: unknown) => error);
     expect(thrown).toBe(ours);
     expect(await labels()).toEqual([1, 2]);
+    // And the pool's one connection came back outside any transaction (not left open with the insert).
+    expect(await transactions.read((sql) => sql.all('select now() = statement_timestamp() as fresh'))).toEqual([{ fresh: true }]);
   });
 
   it('turns PostgreSQL errors into MikroORM exceptions, and the statement before them is rolled back', async () => {
@@ -104,10 +108,18 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
     expect(await transactions.run((sql) => sql.all<{ n: number }>('select count(*)::int as n from scratch'))).toEqual([{ n: 3 }]);
   });
 
-  it('reads ? as placeholders everywhere but inside quotes, as MikroORM does', async () => {
+  it('reads ? by MikroORM’s rules (\\? is a literal one) and refuses a statement whose placeholders and parameters differ', async () => {
     const [row] = await transactions.run((sql) =>
-      sql.all<{ sum: number; literal: string; quoted: string }>(`select ?::int + ?::int as sum, '?' as literal, 1 as "why?", ? as quoted`, [2, 3, 'x']),
+      sql.all<{ sum: number; literal: string; quoted: string }>(`select ?::int + ?::int as sum, '\\?' as literal, ? as quoted`, [2, 3, 'x']),
     );
-    expect(row).toEqual({ sum: 5, literal: '?', 'why?': 1, quoted: 'x' });
+    expect(row).toEqual({ sum: 5, literal: '?', quoted: 'x' });
+    const mismatch = await transactions.run((sql) => sql.all(`select ? as a -- what's this ?`, [1])).catch((error: unknown) => error);
+    expect(String(mismatch)).toMatch(/2 placeholders and 1 parameters/);
+  });
+
+  it('runs the command path’s own statements, comments and all (the clock reminders’ sweep)', async () => {
+    // Its SQL has a comment with an apostrophe; a placeholder rule that tracked quotes got it wrong.
+    const swept = await transactions.run((sql) => t.app.get(SlaTracker).fireDueReminders(sql, randomUUID(), new Date()));
+    expect(swept).toEqual([]);
   });
 });

@@ -109,6 +109,11 @@ export function artifactPath(name: string): string {
 
 /** One attribute of every element a locator matches, in document order. */
 export async function attributesOf(locator: Locator, name: string): Promise<Array<string | null>> {
-  const count = await locator.count();
-  return Promise.all(Array.from({ length: count }, (_, index) => locator.nth(index).getAttribute(name)));
+  // One snapshot of the matching elements. Counting them and then asking each by index raced a
+  // re-render: a row gone in between made `nth(i).getAttribute` wait out the whole default timeout
+  // (45 s), longer than the caller's own wait for the rows it expects.
+  return locator.evaluateAll(
+    (elements: unknown[], attribute: string) => elements.map((element) => (element as { getAttribute(key: string): string | null }).getAttribute(attribute)),
+    name,
+  );
 }

@@ -20,6 +20,9 @@ export class DbModule {
           useFactory: (config: AppConfig) =>
             ormOptions(config.database.url, {
               pool: { min: 0, max: config.database.poolMax, idleTimeoutMillis: config.database.poolIdleMs },
+              // Idle connections are kept for minutes: TCP keep-alive stops a NAT or a load balancer
+              // from dropping one silently (the next command would hang on it until TCP gave up).
+              driverOptions: { connection: { keepAlive: true, keepAliveInitialDelayMillis: 60_000 } },
               debug: config.database.debug,
             }),
         }),

@@ -5,7 +5,7 @@ import type { Client as PgConnection, QueryResult } from 'pg';
 
 /**
  * Plain SQL inside one transaction, whichever way the transaction was opened: `?` placeholders
- * (as MikroORM's `execute` takes them), rows back, and PostgreSQL's errors converted to
+ * (by MikroORM's rules: toNumberedPlaceholders), rows back, and PostgreSQL's errors converted to
  * MikroORM's exceptions (DeadlockException, UniqueConstraintViolationException, …) so that
  * callers recognise conflicts the same way on both paths.
  */
@@ -52,10 +52,11 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
  */
 @Injectable()
 export class SqlTransactions {
-  private readonly knexClient: KnexClient;
+  constructor(private readonly orm: MikroORM) {}
 
-  constructor(private readonly orm: MikroORM) {
-    this.knexClient = (orm.em as EntityManager).getConnection().getKnex().client as unknown as KnexClient;
+  /** Looked up each time: a reconnect (orm.connect()) makes a new knex and pool. */
+  private get knexClient(): KnexClient {
+    return (this.orm.em as EntityManager).getConnection().getKnex().client as unknown as KnexClient;
   }
 
   async run<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
@@ -105,7 +106,13 @@ class PooledSession implements SqlSession {
 
   async all<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     await this.beginFirst();
-    return this.send<T>(toNumberedPlaceholders(sql), params);
+    // As MikroORM: a statement without parameters goes as it is.
+    if (params.length === 0) return this.send<T>(sql, params);
+    const numbered = toNumberedPlaceholders(sql);
+    if (numbered.placeholders !== params.length) {
+      throw new Error(`the statement has ${numbered.placeholders} placeholders and ${params.length} parameters: ${sql.slice(0, 80)}`);
+    }
+    return this.send<T>(numbered.text, params);
   }
 
   async batch(statements: readonly string[]): Promise<object[][]> {
@@ -157,34 +164,38 @@ function isDatabaseError(error: unknown): error is Error & { code: string } {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
-const NUMBERED = new Map<string, string>();
+const NUMBERED = new Map<string, NumberedStatement>();
 const NUMBERED_CACHE_LIMIT = 1_000;
 
+interface NumberedStatement {
+  text: string;
+  placeholders: number;
+}
+
 /**
- * `?` placeholders to PostgreSQL's `$1, $2, …`, outside quoted literals and identifiers. MikroORM
- * reads every `?` of a statement as a placeholder too (the jsonb `?` operators are not used with
- * it), so a statement means the same on both paths. The few shapes the command path sends are
- * kept converted.
+ * `?` placeholders to PostgreSQL's `$1, $2, …`, by MikroORM's own rules (Platform.formatQuery), so
+ * a statement means the same on both paths: every `?` is one, wherever it stands (in a string or
+ * a comment too: write `\?` for a literal one); `??` (an identifier) is not supported here. The few
+ * shapes the command path sends are kept converted.
  */
-export function toNumberedPlaceholders(sql: string): string {
+export function toNumberedPlaceholders(sql: string): NumberedStatement {
   const cached = NUMBERED.get(sql);
   if (cached !== undefined) return cached;
-  let out = '';
-  let index = 0;
-  let quote: string | null = null;
+  let text = '';
+  let placeholders = 0;
   let from = 0;
-  for (let at = 0; at < sql.length; at++) {
-    const char = sql[at];
-    if (quote) {
-      if (char === quote) quote = null;
-    } else if (char === "'" || char === '"') {
-      quote = char;
-    } else if (char === '?') {
-      out += `${sql.slice(from, at)}$${++index}`;
-      from = at + 1;
+  for (let at = sql.indexOf('?'); at !== -1; at = sql.indexOf('?', at + 1)) {
+    if (sql[at - 1] === '\\') {
+      text += `${sql.slice(from, at - 1)}?`;
+    } else if (sql[at + 1] === '?') {
+      throw new Error(`?? (an identifier placeholder) is not supported on a pooled session: ${sql.slice(0, 80)}`);
+    } else {
+      text += `${sql.slice(from, at)}$${++placeholders}`;
     }
+    from = at + 1;
   }
-  out += sql.slice(from);
-  if (NUMBERED.size < NUMBERED_CACHE_LIMIT) NUMBERED.set(sql, out);
-  return out;
+  text += sql.slice(from);
+  const numbered = { text, placeholders };
+  if (NUMBERED.size < NUMBERED_CACHE_LIMIT) NUMBERED.set(sql, numbered);
+  return numbered;
 }
