@@ -99,9 +99,9 @@ class PooledSession implements SqlSession {
   constructor(
     private readonly connection: PgConnection,
     private readonly orm: MikroORM,
-    private readonly transaction: boolean,
+    inTransaction: boolean,
   ) {
-    this.begun = !transaction;
+    this.begun = !inTransaction;
   }
 
   async all<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
