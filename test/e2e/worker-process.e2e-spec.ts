@@ -1,10 +1,13 @@
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { AppConfig } from '@app/config';
+import { BullWorkers } from '@app/ops';
 import { QUEUES, jobIds } from '@app/queues';
 import { startWorker, type WorkerProcess } from '../../apps/worker/src/bootstrap';
+import { freePort, startRedis, stopRedis } from '../support/redis-server';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -159,4 +162,75 @@ describe('the worker process: probes, job metrics, overdue work, graceful shutdo
       await receiver.close();
     }
   });
+});
+
+/** The ioredis status of a worker's blocking connection (BullMQ keeps it private). */
+const blockingStatus = async (worker: Worker) => (await (worker as unknown as { blockingConnection: { client: Promise<{ status: string }> } }).blockingConnection.client).status;
+
+/**
+ * Shutting down around a Redis outage, on a redis-server of this test's own. ioredis cannot
+ * disconnect a client that waits between two reconnect attempts (it never ends it), and BullMQ's
+ * pause and close wait for that end: a shutdown right after Redis came back used to hang.
+ */
+describe('the worker process: shutting down around a Redis outage', () => {
+  let port: number;
+  let redis: ChildProcess;
+  let t: TestApp;
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    t = await startTestApp({ RUN_WORKERS_IN_PROCESS: 'false', REDIS_PORT: String(port) });
+  });
+  afterAll(async () => {
+    if (redis.exitCode !== null) redis = await startRedis(port); // closing the apps needs Redis
+    await worker?.shutdown();
+    await t?.close();
+    await stopRedis(redis);
+  });
+
+  /**
+   * A worker whose blocking connections are up and whose first reconciler pass is done (one
+   * caught mid-pass by the outage waits for Redis to close: see the README's shutdown section).
+   */
+  const startTestWorker = async (shutdownGraceMs: number) => {
+    const config: AppConfig = {
+      ...t.config,
+      ops: { ...t.config.ops, workerProbePort: 0, shutdownGraceMs },
+      workers: { ...t.config.workers, reconcileIntervalMs: 600_000 },
+    };
+    const started = await startWorker(config, { log: { level: 'error' } });
+    const workers = started.app.get(BullWorkers).list();
+    await waitFor('the blocking connections to be up', async () => (await Promise.all(workers.map(blockingStatus))).every((s) => s === 'ready'));
+    await waitFor('the first reconciler pass', async () =>
+      /^reconcile_last_success_timestamp_seconds [1-9]/m.test(await (await fetch(`http://127.0.0.1:${started.probe.port}/metrics`)).text()),
+    );
+    return { started, workers };
+  };
+  const outage = async (workers: Worker[]) => {
+    await stopRedis(redis);
+    await waitFor('every blocking connection to wait for a reconnect', async () => (await Promise.all(workers.map(blockingStatus))).every((s) => s === 'reconnecting'), 30_000);
+  };
+
+  it('just after Redis came back, the workers stop without waiting out the grace', async () => {
+    const { started, workers } = await startTestWorker(600_000);
+    worker = started;
+    expect(workers.map((w) => w.name).sort()).toEqual(Object.values(QUEUES).sort());
+    await outage(workers);
+    redis = await startRedis(port);
+    // The case that hung: a blocking connection still between two attempts when the shutdown begins.
+    expect(await Promise.all(workers.map(blockingStatus))).toContain('reconnecting');
+    expect(await started.shutdown()).toBe(0);
+    expect(workers.every((w) => w.closing !== undefined && !w.isRunning())).toBe(true);
+    worker = undefined;
+  }, 60_000);
+
+  it('with Redis still down, the workers are closed with force at the end of the grace', async () => {
+    const { started, workers } = await startTestWorker(1000);
+    worker = started;
+    await outage(workers);
+    expect(await started.shutdown()).toBe(workers.length);
+    worker = undefined;
+  }, 60_000);
 });
