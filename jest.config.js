@@ -34,6 +34,7 @@ module.exports = {
       moduleNameMapper,
       transform,
       transformIgnorePatterns,
+      setupFilesAfterEnv: ['<rootDir>/test/support/one-query-at-a-time.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -95,7 +95,14 @@ export async function runReport(em: EntityManager, name: ReportName, filters: Re
     // sorts (the percentiles) should stay in memory. Both only for this read-only transaction.
     await connection.execute(`set local jit = off`, [], 'run', context);
     await connection.execute(`set local work_mem = '128MB'`, [], 'run', context);
-    const run = (part: SqlPart) => connection.execute<Row[]>(part.sql, part.params, 'all', context);
+    // The transaction is one connection, and a pg connection runs one query at a time: the parts a
+    // report asks for together (Promise.all) are sent one after the other, each when the last answered.
+    let previous: Promise<unknown> = Promise.resolve();
+    const run = (part: SqlPart) => {
+      const answer = previous.then(() => connection.execute<Row[]>(part.sql, part.params, 'all', context));
+      previous = answer.catch(() => undefined);
+      return answer;
+    };
     return queryReport(run, name, filters, fromRollups);
   });
 }
@@ -113,7 +120,6 @@ export async function rebuildReportRollups(em: EntityManager): Promise<number> {
 }
 
 async function queryReport(run: (part: SqlPart) => Promise<Row[]>, name: ReportName, filters: ReportFilters, fromRollups: boolean): Promise<ReportData> {
-  // One connection: the queries of a report run one after the other.
   const opened = caseConditions(filters);
   const days = (options?: Parameters<typeof rollupConditions>[1]) => rollupConditions(filters, options);
   const period = text(rollupPeriod(filters));

@@ -226,13 +226,13 @@ export function toCustomerCaseView(entity: CaseEntity, inputs: CustomerViewInput
 
 /** Everything the view needs besides the case row, read in the caller's (read-only) transaction. */
 export async function loadCustomerViewRows(em: EntityManager, caseIds: string[]) {
-  const [deadlines, clocks, ratings, refunds, evidence] = await Promise.all([
-    em.find(DeadlineEntity, { caseId: { $in: caseIds }, status: 'pending', kind: 'machine' }),
-    em.find(SlaClockEntity, { caseId: { $in: caseIds } }),
-    em.find(CaseRatingEntity, { caseId: { $in: caseIds } }),
-    em.find(RefundEntity, { caseId: { $in: caseIds }, status: 'processing' }, { orderBy: { createdAt: 'desc' } }),
-    customerEvidenceCategories(em, caseIds),
-  ]);
+  // One after the other: a transaction is one connection, which runs one query at a time (pg 9
+  // refuses a query sent while another runs).
+  const deadlines = await em.find(DeadlineEntity, { caseId: { $in: caseIds }, status: 'pending', kind: 'machine' });
+  const clocks = await em.find(SlaClockEntity, { caseId: { $in: caseIds } });
+  const ratings = await em.find(CaseRatingEntity, { caseId: { $in: caseIds } });
+  const refunds = await em.find(RefundEntity, { caseId: { $in: caseIds }, status: 'processing' }, { orderBy: { createdAt: 'desc' } });
+  const evidence = await customerEvidenceCategories(em, caseIds);
   return {
     deadlinesOf: (id: string) => deadlines.filter((d) => d.caseId === id),
     clocksOf: (id: string) => clocks.filter((c) => c.caseId === id),
