@@ -22,7 +22,7 @@ interface RedisClientState {
  * that; if Redis stays down the caller's grace runs out and the worker is closed with force.
  * BullMQ keeps the connection private: if a version moves it, this waits for nothing.
  */
-export function blockingClientConnected(worker: Worker): { connected: Promise<void>; cancel(): void } {
+function blockingClientConnected(worker: Worker): { connected: Promise<void>; cancel(): void } {
   const connection = (worker as unknown as { blockingConnection?: { client: Promise<RedisClientState> } }).blockingConnection;
   let cancel = () => {};
   const connected = (async () => {
