@@ -154,13 +154,24 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
     }
   });
 
+  /**
+   * The first attempt (answered 500) has written its outcome: it records the status and schedules
+   * the retry after the receiver answered, so the receiver having the request is not enough.
+   */
+  const firstAttemptRecorded = (endpointId: string) =>
+    waitFor('the first, failed attempt recorded', async () => {
+      const rows = await t.sql<{ last_status_code: number | null }>('select last_status_code from webhook_deliveries where endpoint_id = $1', [endpointId]);
+      return rows[0]?.last_status_code === 500;
+    });
+
   it('a retry lost with Redis (FLUSH between attempts) is put back by the sweeper from PostgreSQL', async () => {
     const m = await t.createMerchant();
     const receiver = await startWebhookReceiver((index) => (index === 0 ? 500 : 200));
     try {
       const endpoint = await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
       await openAndForward(m);
-      await waitFor('the first, failed attempt', async () => receiver.received.length === 1);
+      // Recorded, not only received: that write (the retry's time) would otherwise land after this test's own.
+      await firstAttemptRecorded(endpoint.id);
       const keys = await t.redis.keys(`${t.config.queues.prefix}:webhooks:*`);
       if (keys.length) await t.redis.del(...keys);
       // As if the retry had been due a minute ago and nobody ran it.
@@ -179,9 +190,10 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
     const m = await t.createMerchant();
     const receiver = await startWebhookReceiver((index) => (index === 0 ? 500 : 200));
     try {
-      await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
+      const endpoint = await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
       const id = await openAndForward(m);
-      await waitFor('the first, failed attempt', async () => receiver.received.length === 1);
+      // Recorded, not only received: only a retry lost after the attempt scheduled it is the case here.
+      await firstAttemptRecorded(endpoint.id);
       const keys = await t.redis.keys(`${t.config.queues.prefix}:webhooks:*`);
       if (keys.length) await t.redis.del(...keys);
       // As after a crash before the row was marked done: the effect runs again, and only it can put the retry back.

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 // Global setup runs outside Jest's module mapping, so it imports files, not the @app aliases.
 import { databaseUrlFor, ensureDatabase } from '../../libs/db/src/database-admin';
+import { buildWalletSim, walletSimBuildDirOf } from './wallet-sim-build';
 
 /**
  * Once per run: a template database with every migration applied, by the same CLI as production
@@ -22,4 +23,6 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env.TEST_RUN_ID = runId;
   process.env.TEST_TEMPLATE_DATABASE_URL = templateUrl;
+  // Every wallet simulator of the run starts from this JavaScript (test/support/wallet-sim.ts).
+  process.env.TEST_WALLET_SIM_MAIN = buildWalletSim(walletSimBuildDirOf(runId));
 }

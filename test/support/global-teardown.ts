@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { databaseUrlFor, dropDatabase, listDatabases } from '../../libs/db/src/database-admin';
 import { adminBuildDirOf } from './browser';
+import { walletSimBuildDirOf } from './wallet-sim-build';
 
 export default async function globalTeardown(): Promise<void> {
   const templateUrl = process.env.TEST_TEMPLATE_DATABASE_URL;
@@ -8,6 +9,7 @@ export default async function globalTeardown(): Promise<void> {
   if (!templateUrl || !runId) return;
   // The admin UI build the browser tests of this run shared (test/support/browser.ts).
   rmSync(adminBuildDirOf(runId), { recursive: true, force: true });
+  rmSync(walletSimBuildDirOf(runId), { recursive: true, force: true });
   // Wallet simulators' databases of this run too (test/support/wallet-sim.ts names them with the run id).
   const leftovers = [...(await listDatabases(templateUrl, `dispute_test_${runId}`)), ...(await listDatabases(templateUrl, `wallet_sim_${runId}`))];
   for (const name of leftovers) {

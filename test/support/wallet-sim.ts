@@ -82,7 +82,16 @@ const ROOT = join(__dirname, '..', '..');
 /** Simulators still running when the test process exits (a test that never called stop()) are killed. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
-const MAIN = join(ROOT, 'apps/wallet-sim/src/main.ts');
+
+/**
+ * The JavaScript the run's global setup transpiled once (test/support/wallet-sim-build.ts): from
+ * the TypeScript through ts-node, every start cost over a second of CPU.
+ */
+function builtMain(): string {
+  const built = process.env.TEST_WALLET_SIM_MAIN;
+  if (!built) throw new Error('the wallet simulator is built by the global setup (run the tests through jest --selectProjects integration)');
+  return built;
+}
 const BOOT_TIMEOUT_MS = 30_000;
 
 /**
@@ -110,7 +119,7 @@ export async function startWalletSim(options: WalletSimOptions = {}): Promise<Wa
   let child: ChildProcess;
   let port = 0;
   const boot = async () => {
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', MAIN], {
+    child = spawn(process.execPath, [builtMain()], {
       cwd: ROOT,
       env: { ...env, WALLET_SIM_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
