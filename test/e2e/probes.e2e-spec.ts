@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { MIGRATIONS, databaseNameOf } from '@app/db';
+import { MIGRATION_NAMES, databaseNameOf } from '@app/db';
 import { ReadinessProbe, ShutdownState } from '@app/ops';
 import { drainHttpServer, shutdownApi } from '../../apps/api/src/shutdown';
 import { freePort, startRedis, stopRedis } from '../support/redis-server';
@@ -25,7 +25,7 @@ describe('API probes: liveness, and readiness with PostgreSQL, migrations and Re
   });
 
   it('a migration this build has and the database lacks → 503 naming it, until it is applied', async () => {
-    const latest = MIGRATIONS[MIGRATIONS.length - 1]!.name;
+    const latest = MIGRATION_NAMES[MIGRATION_NAMES.length - 1]!;
     const [row] = await t.sql<{ id: number; executed_at: Date }>(`delete from mikro_orm_migrations where name = $1 returning id, executed_at`, [latest]);
     try {
       const ready = await t.http.get('/health/ready').expect(503);

@@ -1,6 +1,7 @@
 export * from './entities';
 export { DbModule } from './db.module';
-export { ormOptions, MIGRATIONS } from './orm-options';
+export { ormOptions } from './orm-options';
+export { MIGRATION_NAMES } from './migration-names';
 export { migrateDatabase } from './migrate';
 export {
   DatabaseUnreachableError,

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { MIGRATIONS } from '@app/db';
+import { MIGRATION_NAMES } from '@app/db';
 import { QUEUES } from '@app/queues';
 import { ShutdownState } from './shutdown-state';
 
@@ -70,7 +70,7 @@ export class ReadinessProbe {
       }
       applied = new Set();
     }
-    const pending = MIGRATIONS.map((migration) => migration.name).filter((name) => !applied.has(name));
+    const pending = MIGRATION_NAMES.filter((name) => !applied.has(name));
     const migrations: DependencyCheck = pending.length
       ? { status: 'down', error: `${pending.length} migration(s) not applied: run npm run db:migrate`, pending }
       : { status: 'up' };
