@@ -1,3 +1,4 @@
+import * as argon2 from 'argon2';
 import { withoutRequestId } from '../support/error-body';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
 
@@ -32,15 +33,26 @@ describe('agent sessions, roles, health, metrics and docs', () => {
     await t.http.get('/v1/auth/me').set('Cookie', sid).expect(401);
   });
 
-  it('only admins create agents; passwords are stored as argon2id hashes', async () => {
+  it('only admins create agents; passwords are stored as argon2id hashes at the configured cost', async () => {
     const agent = await t.login('agent@test.local', 'agent');
     const body = { email: 'new@test.local', password: 'long-enough-password', displayName: 'New', role: 'agent' };
     expect((await t.http.post('/v1/agents').set('Authorization', agent.auth).send(body).expect(403)).body.code).toBe('FORBIDDEN');
     await t.http.post('/v1/agents').set('Authorization', t.auth).send(body).expect(201);
     const [row] = await t.sql<{ password_hash: string }>(`select password_hash from agents where email = 'new@test.local'`);
-    expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+    // The cost test-app sets (PASSWORD_HASH_*), recorded in the hash itself.
+    expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=1\$/);
     const duplicate = await t.http.post('/v1/agents').set('Authorization', t.auth).send(body).expect(400);
     expect(duplicate.body.fields).toEqual([{ path: 'email', message: 'already taken' }]);
+  });
+
+  it('a password hashed at another cost (set before PASSWORD_HASH_* changed) still signs in; a wrong one and an unknown email do not', async () => {
+    const agent = await t.login('older-hash@test.local', 'agent');
+    const older = await argon2.hash('an-older-password', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    await t.sql('update agents set password_hash = $2 where id = $1', [agent.id, older]);
+    await t.http.post('/v1/auth/login').send({ email: 'older-hash@test.local', password: 'an-older-password' }).expect(200);
+    const wrong = await t.http.post('/v1/auth/login').send({ email: 'older-hash@test.local', password: 'not-the-password' }).expect(401);
+    const unknown = await t.http.post('/v1/auth/login').send({ email: 'nobody@test.local', password: 'an-older-password' }).expect(401);
+    expect(unknown.body.code).toBe(wrong.body.code);
   });
 
   it('lists, filters, searches and pages the queue by next deadline', async () => {

@@ -93,6 +93,11 @@ export async function startTestApp(
     WALLET_CALLBACK_SECRET: wallet.callbackSecret,
     WALLET_TIMEOUT_MS: '3000',
     WALLET_RETRY_DELAY_MS: '50',
+    // argon2id at the cheapest cost (NODE_ENV=test allows it): the suite makes hundreds of agents,
+    // and at the production cost (64 MiB, three passes) their hashes took half a second per app start.
+    PASSWORD_HASH_MEMORY_KIB: '1024',
+    PASSWORD_HASH_ITERATIONS: '1',
+    PASSWORD_HASH_PARALLELISM: '1',
     // Lets a run use a Redis of its own (two tests FLUSHALL theirs).
     ...(process.env.REDIS_PORT ? { REDIS_PORT: process.env.REDIS_PORT } : {}),
     ...env,

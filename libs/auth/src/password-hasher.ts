@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { DomainError, DomainErrorCode } from '@app/domain';
 
 /**
- * argon2id hashing with a bounded line: each check takes 64 MiB and a core for tens of
+ * argon2id hashing at the configured cost (PASSWORD_HASH_*; 64 MiB, three passes, four lanes by
+ * default) with a bounded line: each check takes that memory and a core for tens of
  * milliseconds, so at most `maxConcurrentPasswordChecks` run at once per process and at most
  * `maxQueuedPasswordChecks` wait; past that a login is shed with 503 LOGIN_BUSY at once. A flood
  * of logins then costs a bounded amount of memory and CPU instead of taking the server down.
@@ -13,21 +15,34 @@ import { DomainError, DomainErrorCode } from '@app/domain';
 export class PasswordHasher {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
+  /** A hash of nothing anyone knows, at the configured cost: what a login without an account is checked against. */
+  private standIn: Promise<string> | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   hash(password: string): Promise<string> {
-    return this.inLine(() => argon2.hash(password, { type: argon2.argon2id }));
+    return this.inLine(() => this.hashNow(password));
   }
 
-  verify(hash: string, password: string): Promise<boolean> {
+  /**
+   * Whether `password` matches `hash`, by the cost recorded in the hash. Without a hash (no such
+   * account, or one without a password) the password is checked against a stand-in made at the
+   * configured cost, and the answer is false: a login takes as long whether the account exists or not.
+   */
+  verify(hash: string | null | undefined, password: string): Promise<boolean> {
     return this.inLine(async () => {
+      const against = hash ?? (await (this.standIn ??= this.hashNow(randomBytes(32).toString('base64'))));
       try {
-        return await argon2.verify(hash, password);
+        return (await argon2.verify(against, password)) && hash != null;
       } catch {
         return false;
       }
     });
+  }
+
+  private hashNow(password: string): Promise<string> {
+    const { memoryKib, iterations, parallelism } = this.config.auth.passwordHash;
+    return argon2.hash(password, { type: argon2.argon2id, memoryCost: memoryKib, timeCost: iterations, parallelism });
   }
 
   private async inLine<T>(work: () => Promise<T>): Promise<T> {

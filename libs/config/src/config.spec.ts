@@ -122,6 +122,35 @@ describe('security defaults', () => {
   });
 });
 
+describe('password hashing cost', () => {
+  const cost = (env: Record<string, string>) => loadConfig(env).auth.passwordHash;
+  const cheapest = { PASSWORD_HASH_MEMORY_KIB: '1024', PASSWORD_HASH_ITERATIONS: '1', PASSWORD_HASH_PARALLELISM: '1' };
+
+  it('is 64 MiB, three passes and four lanes unless set', () => {
+    expect(cost({ NODE_ENV: 'development' })).toEqual({ memoryKib: 65536, iterations: 3, parallelism: 4 });
+    expect(cost({ NODE_ENV: 'development', PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2', PASSWORD_HASH_PARALLELISM: '1' })).toEqual({
+      memoryKib: 19456,
+      iterations: 2,
+      parallelism: 1,
+    });
+  });
+
+  it("goes below OWASP's floor (19 MiB, two passes) only with NODE_ENV=test", () => {
+    expect(cost({ NODE_ENV: 'test', ...cheapest })).toEqual({ memoryKib: 1024, iterations: 1, parallelism: 1 });
+    for (const NODE_ENV of ['development', 'production']) {
+      expect(() => cost({ NODE_ENV, ...cheapest })).toThrow(/PASSWORD_HASH_MEMORY_KIB must be at least 19456 and PASSWORD_HASH_ITERATIONS at least 2/);
+      expect(() => cost({ NODE_ENV, PASSWORD_HASH_ITERATIONS: '1' })).toThrow(/PASSWORD_HASH_ITERATIONS at least 2 \(OWASP/);
+    }
+  });
+
+  it('refuses what argon2 would refuse at the first login', () => {
+    expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_MEMORY_KIB: '16', PASSWORD_HASH_PARALLELISM: '4' })).toThrow(/at least 8 per lane \(32\)/);
+    expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_PARALLELISM: '0' })).toThrow(/PASSWORD_HASH_PARALLELISM must be an integer >= 1/);
+    expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_PARALLELISM: '17' })).toThrow(/at most 16/);
+    expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_MEMORY_KIB: 'lots' })).toThrow(ConfigError);
+  });
+});
+
 describe('customer token secrets', () => {
   const webhook = {
     ...PRODUCTION_WALLET,

@@ -88,7 +88,12 @@ export interface AppConfig {
     sessionCacheMs: number;
     cookieSecure: boolean;
     loginThrottle: LoginThrottleConfig;
-    /** argon2id verifications running at once per process (each takes 64 MiB); more wait in line. */
+    /**
+     * argon2id's cost for new password hashes (PASSWORD_HASH_*). Each hash records the cost it was
+     * made with, so a change applies to passwords set from then on and every stored hash still verifies.
+     */
+    passwordHash: PasswordHashCost;
+    /** argon2id checks running at once per process (each takes `passwordHash.memoryKib`); more wait in line. */
     maxConcurrentPasswordChecks: number;
     /** Password checks allowed to wait for a slot; past that a login is refused at once (503). */
     maxQueuedPasswordChecks: number;
@@ -282,6 +287,41 @@ function logLevel(raw: string | undefined): LogLevelName {
 }
 
 type Env = Record<string, string | undefined>;
+
+export interface PasswordHashCost {
+  /** Memory per hash, in KiB. */
+  memoryKib: number;
+  /** Passes over that memory. */
+  iterations: number;
+  /** Lanes (threads) per hash. */
+  parallelism: number;
+}
+
+/** OWASP's minimum for argon2id (19 MiB, two passes): nothing cheaper protects a leaked hash. */
+const PASSWORD_HASH_FLOOR = { memoryKib: 19 * 1024, iterations: 2 };
+
+/**
+ * 64 MiB, three passes, four lanes by default. Below OWASP's floor only with NODE_ENV=test: the
+ * test suite makes hundreds of agents, and at the production cost their hashing was a tenth of
+ * the suite's CPU.
+ */
+function passwordHashCost(env: Env): PasswordHashCost {
+  const cost = {
+    memoryKib: int(env, 'PASSWORD_HASH_MEMORY_KIB', 64 * 1024, 8),
+    iterations: int(env, 'PASSWORD_HASH_ITERATIONS', 3, 1),
+    parallelism: int(env, 'PASSWORD_HASH_PARALLELISM', 4, 1),
+  };
+  if (cost.parallelism > 16) throw new ConfigError(`PASSWORD_HASH_PARALLELISM must be at most 16, got "${env.PASSWORD_HASH_PARALLELISM}"`);
+  // argon2 itself refuses less than 8 KiB per lane.
+  if (cost.memoryKib < 8 * cost.parallelism)
+    throw new ConfigError(`PASSWORD_HASH_MEMORY_KIB must be at least 8 per lane (${8 * cost.parallelism}), got "${env.PASSWORD_HASH_MEMORY_KIB}"`);
+  if (env.NODE_ENV !== 'test' && (cost.memoryKib < PASSWORD_HASH_FLOOR.memoryKib || cost.iterations < PASSWORD_HASH_FLOOR.iterations)) {
+    throw new ConfigError(
+      `PASSWORD_HASH_MEMORY_KIB must be at least ${PASSWORD_HASH_FLOOR.memoryKib} and PASSWORD_HASH_ITERATIONS at least ${PASSWORD_HASH_FLOOR.iterations} (OWASP's minimum for argon2id); less only with NODE_ENV=test`,
+    );
+  }
+  return cost;
+}
 
 function int(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
@@ -684,6 +724,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         lockoutBaseSeconds: int(env, 'LOGIN_LOCKOUT_BASE_SECONDS', 60, 1),
         lockoutMaxSeconds: int(env, 'LOGIN_LOCKOUT_MAX_SECONDS', 3600, 1),
       },
+      passwordHash: passwordHashCost(env),
       maxConcurrentPasswordChecks: int(env, 'LOGIN_MAX_CONCURRENT_PASSWORD_CHECKS', 2, 1),
       maxQueuedPasswordChecks: int(env, 'LOGIN_MAX_QUEUED_PASSWORD_CHECKS', 32, 0),
       totp: {
