@@ -67,13 +67,22 @@ export async function startTestApp(
   const storageDir = mkdtempSync(join(tmpdir(), 'evidence-test-'));
   const intakeToken = `wallet-test-token-${randomBytes(16).toString('hex')}`;
   const databaseUrl = databaseUrlFor(template, `dispute_test_${runId}_${suffix}`);
-  await ensureDatabase(databaseUrl, { template: databaseNameOf(template) });
-  // Every app talks to a real wallet simulator; unknown references are created on first look-up.
-  const wallet = await startWalletSim({
-    autoTransactions: true,
-    apiSecret: options.walletApiSecret,
-    env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_CALLBACK_RETRY_BASE_MS: '200', ...options.walletSimEnv },
-  });
+  // The app's database is cloned while the wallet simulator boots (neither needs the other).
+  const [cloned, booted] = await Promise.allSettled([
+    ensureDatabase(databaseUrl, { template: databaseNameOf(template) }),
+    // Every app talks to a real wallet simulator; unknown references are created on first look-up.
+    startWalletSim({
+      autoTransactions: true,
+      apiSecret: options.walletApiSecret,
+      env: { SIM_SETTLEMENT_DELAY_MS: '300', SIM_ACCOUNT_ACTION_DELAY_MS: '100', SIM_CALLBACK_RETRY_BASE_MS: '200', ...options.walletSimEnv },
+    }),
+  ]);
+  if (cloned.status === 'rejected' || booted.status === 'rejected') {
+    // Nothing half-started stays behind: a running simulator would keep Jest from exiting.
+    if (booted.status === 'fulfilled') await booted.value.stop();
+    throw cloned.status === 'rejected' ? cloned.reason : (booted as PromiseRejectedResult).reason;
+  }
+  const wallet = booted.value;
 
   // The environment the app is configured from; child processes (a worker, an API) run with it too.
   const appEnv: Record<string, string> = {
