@@ -31,13 +31,20 @@ export class PasswordHasher {
    */
   verify(hash: string | null | undefined, password: string): Promise<boolean> {
     return this.inLine(async () => {
-      const against = hash ?? (await (this.standIn ??= this.hashNow(randomBytes(32).toString('base64'))));
       try {
-        return (await argon2.verify(against, password)) && hash != null;
+        return (await argon2.verify(hash ?? (await this.standInHash()), password)) && hash != null;
       } catch {
         return false;
       }
     });
+  }
+
+  /** Made on the first login without an account; made again on the next if making it failed. */
+  private standInHash(): Promise<string> {
+    return (this.standIn ??= this.hashNow(randomBytes(32).toString('base64')).catch((error: unknown) => {
+      this.standIn = undefined;
+      throw error;
+    }));
   }
 
   private hashNow(password: string): Promise<string> {
