@@ -65,6 +65,9 @@ describe('HTTP hardening with production security defaults', () => {
       CUSTOMER_TOKEN_SECRETS: key(),
       PII_KEYS: key(),
       TOTP_REQUIRED_ROLES: '',
+      // Production refuses the test apps' cheapest password hashing: OWASP's floor is the least it takes.
+      PASSWORD_HASH_MEMORY_KIB: '19456',
+      PASSWORD_HASH_ITERATIONS: '2',
     });
   });
   afterAll(() => t.close());
