@@ -217,6 +217,10 @@ describe('password checks are a bounded line: a flood of logins is shed, not que
       LOGIN_MAX_QUEUED_PASSWORD_CHECKS: '0',
       LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
+      // The production cost: at the test apps' cheapest one a check ends in a millisecond, before the next login comes.
+      PASSWORD_HASH_MEMORY_KIB: '65536',
+      PASSWORD_HASH_ITERATIONS: '3',
+      PASSWORD_HASH_PARALLELISM: '4',
     });
   });
   afterAll(() => t.close());

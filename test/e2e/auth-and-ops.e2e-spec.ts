@@ -45,11 +45,17 @@ describe('agent sessions, roles, health, metrics and docs', () => {
     expect(duplicate.body.fields).toEqual([{ path: 'email', message: 'already taken' }]);
   });
 
-  it('a password hashed at another cost (set before PASSWORD_HASH_* changed) still signs in; a wrong one and an unknown email do not', async () => {
+  it('a password hashed at another cost (set before PASSWORD_HASH_* changed) still signs in and is hashed again at the current cost; a wrong one and an unknown email do not sign in', async () => {
     const agent = await t.login('older-hash@test.local', 'agent');
     const older = await argon2.hash('an-older-password', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
     await t.sql('update agents set password_hash = $2 where id = $1', [agent.id, older]);
+    const storedHash = async () => (await t.sql<{ password_hash: string }>('select password_hash from agents where id = $1', [agent.id]))[0]!.password_hash;
     await t.http.post('/v1/auth/login').send({ email: 'older-hash@test.local', password: 'an-older-password' }).expect(200);
+    const rehashed = await storedHash();
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=1\$/);
+    expect(await argon2.verify(rehashed, 'an-older-password')).toBe(true);
+    await t.http.post('/v1/auth/login').send({ email: 'older-hash@test.local', password: 'an-older-password' }).expect(200);
+    expect(await storedHash()).toBe(rehashed); // at the current cost already: left alone
     const wrong = await t.http.post('/v1/auth/login').send({ email: 'older-hash@test.local', password: 'not-the-password' }).expect(401);
     const unknown = await t.http.post('/v1/auth/login').send({ email: 'nobody@test.local', password: 'an-older-password' }).expect(401);
     expect(unknown.body.code).toBe(wrong.body.code);

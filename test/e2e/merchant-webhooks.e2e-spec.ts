@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { QUEUES } from '@app/queues';
+import { QUEUES, jobIds } from '@app/queues';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { startWebhookReceiver } from '../support/webhook-receiver';
@@ -155,14 +155,25 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
   });
 
   /**
-   * The first attempt (answered 500) has written its outcome: it records the status and schedules
-   * the retry after the receiver answered, so the receiver having the request is not enough.
+   * The first attempt (answered 500) has recorded its outcome in PostgreSQL and then put its retry
+   * on the queue, both after the receiver answered: the receiver having the request is not enough.
+   * Polled every 20 ms: that retry is due 200 ms later (WEBHOOK_RETRY_DELAYS_MS), and the test must act first.
    */
   const firstAttemptRecorded = (endpointId: string) =>
-    waitFor('the first, failed attempt recorded', async () => {
-      const rows = await t.sql<{ last_status_code: number | null }>('select last_status_code from webhook_deliveries where endpoint_id = $1', [endpointId]);
-      return rows[0]?.last_status_code === 500;
-    });
+    waitFor(
+      'the first, failed attempt recorded and its retry queued',
+      async () => {
+        const [row] = await t.sql<{ id: string; generation: number; last_status_code: number | null }>(
+          'select id, generation, last_status_code from webhook_deliveries where endpoint_id = $1',
+          [endpointId],
+        );
+        if (row?.last_status_code !== 500) return false;
+        const retry = await t.app.get<Queue>(getQueueToken(QUEUES.webhooks)).getJob(jobIds.webhook(row.id, row.generation, 2));
+        return retry !== undefined;
+      },
+      15_000,
+      20,
+    );
 
   it('a retry lost with Redis (FLUSH between attempts) is put back by the sweeper from PostgreSQL', async () => {
     const m = await t.createMerchant();
@@ -170,7 +181,7 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
     try {
       const endpoint = await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
       await openAndForward(m);
-      // Recorded, not only received: that write (the retry's time) would otherwise land after this test's own.
+      // Recorded and queued, not only received: the attempt's own writes would otherwise come after this test's.
       await firstAttemptRecorded(endpoint.id);
       const keys = await t.redis.keys(`${t.config.queues.prefix}:webhooks:*`);
       if (keys.length) await t.redis.del(...keys);
@@ -192,7 +203,7 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
     try {
       const endpoint = await subscribe(m, receiver.url, ['dispute.awaiting_merchant']);
       const id = await openAndForward(m);
-      // Recorded, not only received: only a retry lost after the attempt scheduled it is the case here.
+      // Recorded and queued, not only received: only a retry lost after the attempt queued it is the case here.
       await firstAttemptRecorded(endpoint.id);
       const keys = await t.redis.keys(`${t.config.queues.prefix}:webhooks:*`);
       if (keys.length) await t.redis.del(...keys);

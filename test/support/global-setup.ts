@@ -13,6 +13,9 @@ import { buildWalletSim, walletSimBuildDirOf } from './wallet-sim-build';
 export default async function globalSetup(): Promise<void> {
   const base = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  // Every wallet simulator of the run starts from this JavaScript (test/support/wallet-sim.ts). Built
+  // first: if it fails, Jest skips the teardown, and nothing else has been made yet.
+  process.env.TEST_WALLET_SIM_MAIN = buildWalletSim(walletSimBuildDirOf(runId));
   const templateUrl = databaseUrlFor(base, `dispute_test_${runId}_tpl`);
   await ensureDatabase(templateUrl);
   const root = join(__dirname, '..', '..');
@@ -23,6 +26,4 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env.TEST_RUN_ID = runId;
   process.env.TEST_TEMPLATE_DATABASE_URL = templateUrl;
-  // Every wallet simulator of the run starts from this JavaScript (test/support/wallet-sim.ts).
-  process.env.TEST_WALLET_SIM_MAIN = buildWalletSim(walletSimBuildDirOf(runId));
 }

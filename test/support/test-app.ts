@@ -79,7 +79,7 @@ export async function startTestApp(
   ]);
   if (cloned.status === 'rejected' || booted.status === 'rejected') {
     // Nothing half-started stays behind: a running simulator would keep Jest from exiting.
-    if (booted.status === 'fulfilled') await booted.value.stop();
+    if (booted.status === 'fulfilled') await booted.value.stop().catch(() => undefined);
     throw cloned.status === 'rejected' ? cloned.reason : (booted as PromiseRejectedResult).reason;
   }
   const wallet = booted.value;

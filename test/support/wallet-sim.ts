@@ -119,7 +119,7 @@ export async function startWalletSim(options: WalletSimOptions = {}): Promise<Wa
   let child: ChildProcess;
   let port = 0;
   const boot = async () => {
-    child = spawn(process.execPath, [builtMain()], {
+    child = spawn(process.execPath, ['--enable-source-maps', builtMain()], {
       cwd: ROOT,
       env: { ...env, WALLET_SIM_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -58,11 +58,27 @@ export class AgentSessions {
     if (agent.totpEnabledAt) await spendSecondFactor(em, this.totp, agent, proof, now);
     await this.throttle.recordSuccess(email, clientAddress);
     agent.lastLoginAt = now;
+    await this.rehashAtCurrentCost(agent, password);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.config.auth.sessionTtlHours * 3600_000);
     em.create(AgentSessionEntity, { id: randomUUID(), agentId: agent.id, tokenHash: hashToken(token), createdAt: now, lastSeenAt: now, expiresAt });
     await em.flush();
     return { token, expiresAt, agent: { ...toAuthenticatedAgent(agent), totpEnrolmentRequired: this.enrolmentRequired(agent.role, agent.totpEnabledAt !== null) } };
+  }
+
+  /**
+   * A password hashed at another cost than PASSWORD_HASH_* asks now is hashed again at this login,
+   * the one moment the password is known: accounts move to a changed cost as they sign in, and their
+   * logins then take as long as an unknown email's (checked against a stand-in at the current cost).
+   * Best effort: when every password slot is busy the login goes ahead and the next one tries again.
+   */
+  private async rehashAtCurrentCost(agent: AgentEntity, password: string): Promise<void> {
+    if (!this.hasher.needsRehash(agent.passwordHash)) return;
+    try {
+      agent.passwordHash = await this.hasher.hash(password);
+    } catch (error) {
+      this.logger.warn(`password of agent ${agent.id} not rehashed at the current cost this time: ${error}`);
+    }
   }
 
   /**

@@ -26,8 +26,8 @@ export class PasswordHasher {
 
   /**
    * Whether `password` matches `hash`, by the cost recorded in the hash. Without a hash (no such
-   * account, or one without a password) the password is checked against a stand-in made at the
-   * configured cost, and the answer is false: a login takes as long whether the account exists or not.
+   * account) the password is checked against a stand-in made at the configured cost, and the answer
+   * is false: a login takes as long as for an account whose hash is at that cost (see needsRehash).
    */
   verify(hash: string | null | undefined, password: string): Promise<boolean> {
     return this.inLine(async () => {
@@ -45,6 +45,12 @@ export class PasswordHasher {
       this.standIn = undefined;
       throw error;
     }));
+  }
+
+  /** Whether `hash` was made at another cost than the configured one (or another argon2 version). */
+  needsRehash(hash: string): boolean {
+    const { memoryKib, iterations, parallelism } = this.config.auth.passwordHash;
+    return argon2.needsRehash(hash, { memoryCost: memoryKib, timeCost: iterations, parallelism });
   }
 
   private hashNow(password: string): Promise<string> {

@@ -137,16 +137,20 @@ describe('password hashing cost', () => {
 
   it("goes below OWASP's floor (19 MiB, two passes) only with NODE_ENV=test", () => {
     expect(cost({ NODE_ENV: 'test', ...cheapest })).toEqual({ memoryKib: 1024, iterations: 1, parallelism: 1 });
+    // Unset counts as production.
+    expect(() => cost({ ...cheapest })).toThrow(/PASSWORD_HASH_MEMORY_KIB must be at least 19456/);
     for (const NODE_ENV of ['development', 'production']) {
       expect(() => cost({ NODE_ENV, ...cheapest })).toThrow(/PASSWORD_HASH_MEMORY_KIB must be at least 19456 and PASSWORD_HASH_ITERATIONS at least 2/);
       expect(() => cost({ NODE_ENV, PASSWORD_HASH_ITERATIONS: '1' })).toThrow(/PASSWORD_HASH_ITERATIONS at least 2 \(OWASP/);
     }
   });
 
-  it('refuses what argon2 would refuse at the first login', () => {
+  it('refuses what argon2 would refuse at the first login, and typos that would run a login out of memory', () => {
     expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_MEMORY_KIB: '16', PASSWORD_HASH_PARALLELISM: '4' })).toThrow(/at least 8 per lane \(32\)/);
     expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_PARALLELISM: '0' })).toThrow(/PASSWORD_HASH_PARALLELISM must be an integer >= 1/);
-    expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_PARALLELISM: '17' })).toThrow(/at most 16/);
+    expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_PARALLELISM: '17' })).toThrow(/PASSWORD_HASH_PARALLELISM must be at most 16/);
+    expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_MEMORY_KIB: '65536000' })).toThrow(/PASSWORD_HASH_MEMORY_KIB must be at most 1048576/);
+    expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_ITERATIONS: '300' })).toThrow(/PASSWORD_HASH_ITERATIONS must be at most 64/);
     expect(() => cost({ NODE_ENV: 'test', PASSWORD_HASH_MEMORY_KIB: 'lots' })).toThrow(ConfigError);
   });
 });

@@ -93,7 +93,7 @@ export interface AppConfig {
      * made with, so a change applies to passwords set from then on and every stored hash still verifies.
      */
     passwordHash: PasswordHashCost;
-    /** argon2id checks running at once per process (each takes `passwordHash.memoryKib`); more wait in line. */
+    /** argon2id checks running at once per process (each takes the memory its hash records); more wait in line. */
     maxConcurrentPasswordChecks: number;
     /** Password checks allowed to wait for a slot; past that a login is refused at once (503). */
     maxQueuedPasswordChecks: number;
@@ -297,8 +297,10 @@ export interface PasswordHashCost {
   parallelism: number;
 }
 
-/** OWASP's minimum for argon2id (19 MiB, two passes): nothing cheaper protects a leaked hash. */
+/** The first of OWASP's argon2id configurations (19 MiB, two passes): the least production may use. */
 const PASSWORD_HASH_FLOOR = { memoryKib: 19 * 1024, iterations: 2 };
+/** Past these a setting is a typo (a login would run out of memory or take seconds), not a policy. */
+const PASSWORD_HASH_CEILING = { memoryKib: 1024 * 1024, iterations: 64, parallelism: 16 };
 
 /**
  * 64 MiB, three passes, four lanes by default. Below OWASP's floor only with NODE_ENV=test: the
@@ -311,7 +313,13 @@ function passwordHashCost(env: Env): PasswordHashCost {
     iterations: int(env, 'PASSWORD_HASH_ITERATIONS', 3, 1),
     parallelism: int(env, 'PASSWORD_HASH_PARALLELISM', 4, 1),
   };
-  if (cost.parallelism > 16) throw new ConfigError(`PASSWORD_HASH_PARALLELISM must be at most 16, got "${env.PASSWORD_HASH_PARALLELISM}"`);
+  for (const [name, key] of [
+    ['PASSWORD_HASH_MEMORY_KIB', 'memoryKib'],
+    ['PASSWORD_HASH_ITERATIONS', 'iterations'],
+    ['PASSWORD_HASH_PARALLELISM', 'parallelism'],
+  ] as const) {
+    if (cost[key] > PASSWORD_HASH_CEILING[key]) throw new ConfigError(`${name} must be at most ${PASSWORD_HASH_CEILING[key]}, got "${env[name]}"`);
+  }
   // argon2 itself refuses less than 8 KiB per lane.
   if (cost.memoryKib < 8 * cost.parallelism)
     throw new ConfigError(`PASSWORD_HASH_MEMORY_KIB must be at least 8 per lane (${8 * cost.parallelism}), got "${env.PASSWORD_HASH_MEMORY_KIB}"`);
