@@ -27,7 +27,9 @@ export function walletSimBuildDirOf(runId: string): string {
 export function buildWalletSim(outDir: string): string {
   const { config, error } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) => ts.sys.readFile(path));
   if (error) throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
-  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
+  // Only the compiler options: parseJsonConfigFileContent would also list every file the project includes.
+  const { options, errors } = ts.convertCompilerOptionsFromJson((config as { compilerOptions?: object }).compilerOptions, ROOT);
+  if (errors.length) throw new Error(`tsconfig.json: ${errors.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')).join('; ')}`);
   // Source maps inline, so a stack trace in a simulator's output points at the .ts line.
   const compilerOptions: ts.CompilerOptions = { ...options, module: ts.ModuleKind.CommonJS, sourceMap: false, inlineSourceMap: true, inlineSources: true };
   rmSync(outDir, { recursive: true, force: true });

@@ -49,13 +49,17 @@ export class PasswordHasher {
 
   /** Whether `hash` was made at another cost than the configured one (or another argon2 version). */
   needsRehash(hash: string): boolean {
-    const { memoryKib, iterations, parallelism } = this.config.auth.passwordHash;
-    return argon2.needsRehash(hash, { memoryCost: memoryKib, timeCost: iterations, parallelism });
+    return argon2.needsRehash(hash, this.configuredCost());
   }
 
   private hashNow(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id, ...this.configuredCost() });
+  }
+
+  /** PASSWORD_HASH_* in argon2's terms. */
+  private configuredCost(): { memoryCost: number; timeCost: number; parallelism: number } {
     const { memoryKib, iterations, parallelism } = this.config.auth.passwordHash;
-    return argon2.hash(password, { type: argon2.argon2id, memoryCost: memoryKib, timeCost: iterations, parallelism });
+    return { memoryCost: memoryKib, timeCost: iterations, parallelism };
   }
 
   private async inLine<T>(work: () => Promise<T>): Promise<T> {
