@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger as PinoInstance } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { REQUEST_ID_HEADER, isProbePath, requestIdFrom, routeOf, withRequestContext } from '@app/observability';
 
 /** Who made the request, as the guards recorded it: ids only, never a name or an email. */
@@ -43,37 +42,38 @@ function requestFields(request: IncomingMessage, response: ServerResponse, durat
 /**
  * First in the chain: names the request (the caller's X-Request-Id if it is safe, else a new
  * UUID), answers with that name in X-Request-Id (and puts it on the request's span), writes one
- * line when the answer is sent (pino-http; 5xx at warn, probes at debug) and runs the rest of the
- * chain in the request's context, so that every line logged and every outbox row and job written
- * on the way carries the id. First, so that a request the body parser refuses is named and logged
- * too.
+ * line when the answer is sent or the connection ends first (5xx and errors at warn, probes at
+ * debug) and runs the rest of the chain in the request's context, so that every line logged and
+ * every outbox row and job written on the way carries the id. First, so that a request the body
+ * parser refuses is named and logged too.
+ *
+ * Written by hand rather than with pino-http: that made two child loggers per request (which
+ * nothing here uses: code logs through the request's context) and serialized them, about a tenth
+ * of what every request costs the API's thread (docs/benchmarks.md, round 12). The line's fields
+ * are the same.
  */
 export function requestLogging(root: PinoInstance): RequestHandler {
-  const logLine = pinoHttp({
-    logger: root,
-    genReqId: (request) => request.id,
-    // The request's logger and the line carry only the id of the request, not its headers.
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    customLogLevel: (request, response, error) => {
-      // Probes and scrapes: at debug, so that they do not drown the requests people made.
-      if (isProbePath(request.url)) return 'debug';
-      return error || response.statusCode >= 500 ? 'warn' : 'info';
-    },
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-    customSuccessObject: (request, response, value: { durationMs: number }) => requestFields(request, response, value.durationMs),
-    // The error itself is logged where it was caught (the exception filter, with its error id).
-    customErrorObject: (request, response, _error, value: { durationMs: number }) => requestFields(request, response, value.durationMs),
-  });
   return (request: Request, response: Response, next: NextFunction) => {
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
     request.id = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
     // While tracing is on, the request's span is findable by the id too.
     trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
-    logLine(request, response);
+    const startedAt = Date.now();
+    const logLine = (error?: Error) => {
+      response.off('finish', logLine);
+      response.off('close', logLine);
+      response.off('error', logLine);
+      // Probes and scrapes: at debug, so that they do not drown the requests people made.
+      const level = isProbePath(request.url) ? 'debug' : error || response.statusCode >= 500 ? 'warn' : 'info';
+      if (!root.isLevelEnabled(level)) return;
+      // The error itself is logged where it was caught (the exception filter, with its error id).
+      const failed = error !== undefined || response.statusCode >= 500;
+      root[level]({ requestId, ...requestFields(request, response, Date.now() - startedAt) }, failed ? 'request failed' : 'request completed');
+    };
+    response.on('finish', logLine);
+    response.on('close', logLine);
+    response.on('error', logLine);
     withRequestContext({ requestId }, next);
   };
 }
