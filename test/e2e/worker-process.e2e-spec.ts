@@ -5,6 +5,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue, Worker } from 'bullmq';
 import type { AppConfig } from '@app/config';
 import { BullWorkers } from '@app/ops';
+import { Reconciler } from '@app/workers';
 import { QUEUES, jobIds } from '@app/queues';
 import { startWorker, type WorkerProcess } from '../../apps/worker/src/bootstrap';
 import { freePort, startRedis, stopRedis } from '../support/redis-server';
@@ -166,6 +167,8 @@ describe('the worker process: probes, job metrics, overdue work, graceful shutdo
 
 /** The ioredis status of a worker's blocking connection (BullMQ keeps it private). */
 const blockingStatus = async (worker: Worker) => (await (worker as unknown as { blockingConnection: { client: Promise<{ status: string }> } }).blockingConnection.client).status;
+/** Whether the reconciler's timer has a pass running now (PeriodicTask keeps it private). */
+const reconcilePassRunning = (reconciler: Reconciler) => (reconciler as unknown as { task: { running?: Promise<void> } }).task.running !== undefined;
 
 /**
  * Shutting down around a Redis outage, on a redis-server of this test's own. ioredis cannot
@@ -183,6 +186,9 @@ describe('the worker process: shutting down around a Redis outage', () => {
     redis = await startRedis(port);
     t = await startTestApp({ RUN_WORKERS_IN_PROCESS: 'false', REDIS_PORT: String(port) });
   });
+  beforeEach(async () => {
+    if (redis.exitCode !== null) redis = await startRedis(port); // a test before left it stopped
+  });
   afterAll(async () => {
     if (redis.exitCode !== null) redis = await startRedis(port); // closing the apps needs Redis
     await worker?.shutdown();
@@ -190,15 +196,12 @@ describe('the worker process: shutting down around a Redis outage', () => {
     await stopRedis(redis);
   });
 
-  /**
-   * A worker whose blocking connections are up and whose first reconciler pass is done (one
-   * caught mid-pass by the outage waits for Redis to close: see the README's shutdown section).
-   */
-  const startTestWorker = async (shutdownGraceMs: number) => {
+  /** A worker whose blocking connections are up and whose first reconciler pass is done. */
+  const startTestWorker = async (shutdownGraceMs: number, reconcileIntervalMs = 600_000) => {
     const config: AppConfig = {
       ...t.config,
       ops: { ...t.config.ops, workerProbePort: 0, shutdownGraceMs },
-      workers: { ...t.config.workers, reconcileIntervalMs: 600_000 },
+      workers: { ...t.config.workers, reconcileIntervalMs },
     };
     const started = await startWorker(config, { log: { level: 'error' } });
     const workers = started.app.get(BullWorkers).list();
@@ -231,6 +234,26 @@ describe('the worker process: shutting down around a Redis outage', () => {
     worker = started;
     await outage(workers);
     expect(await started.shutdown()).toBe(workers.length);
+    worker = undefined;
+  }, 60_000);
+
+  /**
+   * The case that ended by the forced exit: a reconciler pass running when Redis went away waits
+   * for it (every pass ends with a Redis command), so stopping the task waited for it; and a queue
+   * whose client holds a command until Redis answers (a dispatch after a commit, or the pass's own)
+   * was closed with ioredis's quit, which waits behind that command.
+   */
+  it('with a reconciler pass and a command waiting for Redis, the shutdown abandons the pass and closes the queues without Redis', async () => {
+    const { started, workers } = await startTestWorker(1000, 100);
+    worker = started;
+    await outage(workers);
+    // Redis is down: a pass running now cannot end, and a pass starts every 100 ms.
+    await waitFor('a reconciler pass to be running', async () => reconcilePassRunning(started.app.get(Reconciler)));
+    const deadlines = started.app.get<Queue>(getQueueToken(QUEUES.deadlines));
+    const held = (await deadlines.client).get('a command the outage holds');
+    held.catch(() => undefined); // never answered: the client is closed without Redis
+    expect(await started.shutdown()).toBe(workers.length);
+    expect(reconcilePassRunning(started.app.get(Reconciler))).toBe(true); // abandoned, not finished
     worker = undefined;
   }, 60_000);
 });

@@ -12,6 +12,7 @@ export class CaseLogAnchoring implements OnApplicationBootstrap, OnApplicationSh
       if (anchored) this.logger.log(`anchor ${anchored.anchorId}: ${anchored.heads} case heads`);
     },
     (error) => this.logger.error(`anchoring the case logs failed (next pass retries): ${error instanceof Error ? error.message : String(error)}`),
+    'case log anchoring',
   );
 
   constructor(

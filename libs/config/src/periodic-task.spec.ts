@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { PeriodicTask } from './periodic-task';
 
 describe('PeriodicTask', () => {
@@ -14,7 +15,7 @@ describe('PeriodicTask', () => {
 
   it('runs every interval, skipping ticks while a pass is still running', async () => {
     const { pass, finish } = controllablePass();
-    const task = new PeriodicTask(pass, jest.fn());
+    const task = new PeriodicTask(pass, jest.fn(), 'test pass');
     task.start(1000);
     expect(pass).toHaveBeenCalledTimes(0);
     jest.advanceTimersByTime(1000);
@@ -32,7 +33,7 @@ describe('PeriodicTask', () => {
   it('runs at once when asked, reports a failed pass and tries again on the next tick', async () => {
     const { pass, finish } = controllablePass();
     const onError = jest.fn();
-    const task = new PeriodicTask(pass, onError);
+    const task = new PeriodicTask(pass, onError, 'test pass');
     task.start(1000, { immediately: true });
     expect(pass).toHaveBeenCalledTimes(1);
     finish(new Error('database down'));
@@ -46,7 +47,7 @@ describe('PeriodicTask', () => {
 
   it('stop() waits for the pass in flight and no pass starts afterwards', async () => {
     const { pass, finish } = controllablePass();
-    const task = new PeriodicTask(pass, jest.fn());
+    const task = new PeriodicTask(pass, jest.fn(), 'test pass');
     task.start(1000, { immediately: true });
     let stopped = false;
     const stopping = task.stop().then(() => (stopped = true));
@@ -57,5 +58,31 @@ describe('PeriodicTask', () => {
     expect(stopped).toBe(true);
     jest.advanceTimersByTime(5000);
     expect(pass).toHaveBeenCalledTimes(1);
+  });
+
+  it('stop() gives up on a pass still running after the wait it was given, says so, and nothing starts afterwards', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const { pass, finish } = controllablePass();
+      const task = new PeriodicTask(pass, jest.fn(), 'test pass');
+      task.start(1000, { immediately: true });
+      let stopped = false;
+      const stopping = task.stop(3000).then(() => (stopped = true));
+      jest.advanceTimersByTime(2999);
+      await settle();
+      expect(stopped).toBe(false);
+      jest.advanceTimersByTime(1);
+      await stopping;
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^test pass still running after 3000 ms .*abandoned/));
+      jest.advanceTimersByTime(5000);
+      expect(pass).toHaveBeenCalledTimes(1);
+      finish(); // the abandoned pass ending late changes nothing
+      await settle();
+      warn.mockClear();
+      await task.stop(3000);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -1,8 +1,12 @@
+import { Logger } from '@nestjs/common';
+
 /**
  * Work a process does on a timer of its own (reconcilers, sweeps): every `intervalMs`, never two
  * passes at once — a tick that comes while a pass still runs is skipped. A failed pass goes to
  * `onError` and the next tick tries again. The timer does not keep the process alive; stop()
- * clears it and waits for a pass in flight, so shutdown does not cut one off half-way.
+ * clears it and waits for a pass in flight, so shutdown does not cut one off half-way, but only
+ * for so long: a pass caught by an outage (Redis down, with the client holding its commands until it
+ * reconnects) would hold the shutdown until the process is killed.
  */
 export class PeriodicTask {
   private timer: NodeJS.Timeout | undefined;
@@ -11,6 +15,8 @@ export class PeriodicTask {
   constructor(
     private readonly pass: () => Promise<unknown>,
     private readonly onError: (error: unknown) => void,
+    /** What the passes do, for the line written when one is abandoned at stop ("reconcile pass"). */
+    private readonly name: string,
   ) {}
 
   start(intervalMs: number, options: { immediately?: boolean } = {}): void {
@@ -20,10 +26,25 @@ export class PeriodicTask {
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * How long stop() waits for a pass in flight by default. Passes are idempotent (they compare and
+   * put back), so abandoning one costs a repeat on the next process; a healthy pass takes well
+   * under a second, and a shutdown has SHUTDOWN_GRACE_MS + 10 s in all before it is forced.
+   */
+  static readonly STOP_WAIT_MS = 5_000;
+
+  /** A pass still running after `waitAtMostMs` is left to itself, with a warning. */
+  async stop(waitAtMostMs = PeriodicTask.STOP_WAIT_MS): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.running;
+    if (!this.running) return;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'abandoned'>((resolve) => (timer = setTimeout(() => resolve('abandoned'), waitAtMostMs)));
+    const outcome = await Promise.race([this.running, expired]);
+    clearTimeout(timer);
+    if (outcome === 'abandoned') {
+      new Logger('shutdown').warn(`${this.name} still running after ${waitAtMostMs} ms (Redis, PostgreSQL or the wallet not answering?): abandoned, the next pass repeats it`);
+    }
   }
 
   private tick(): void {

@@ -63,6 +63,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task = new PeriodicTask(
     () => this.reconcileOnce(),
     (error) => this.logger.warn(`reconcile failed, will retry: ${error}`),
+    'reconcile pass',
   );
   private readonly passSeconds: Histogram;
   private readonly restored: Counter<'kind'>;

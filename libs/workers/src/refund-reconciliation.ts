@@ -13,6 +13,7 @@ export class RefundReconciliationTask implements OnApplicationBootstrap, OnModul
   private readonly task = new PeriodicTask(
     () => this.runOnce(),
     (error) => this.logger.warn({ event: 'refund_reconciliation.failed', error: String(error) }),
+    'refund reconciliation',
   );
 
   constructor(

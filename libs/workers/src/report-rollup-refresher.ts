@@ -20,6 +20,7 @@ export class ReportRollupRefresher implements OnApplicationBootstrap, OnModuleDe
   private readonly task = new PeriodicTask(
     () => refreshReportRollups(this.em.fork()),
     (error) => this.logger.warn(`report rollup refresh failed, will retry: ${error}`),
+    'report rollup refresh',
   );
 
   constructor(private readonly em: EntityManager) {}

@@ -40,6 +40,7 @@ export class EvidenceSweeper implements OnApplicationBootstrap, OnModuleDestroy 
       if (result.deleted) this.logger.log(`deleted ${result.deleted} orphan evidence files`);
     },
     (error) => this.logger.warn(`evidence sweep failed, will retry: ${error}`),
+    'evidence sweep',
   );
 
   constructor(

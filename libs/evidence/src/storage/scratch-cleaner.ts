@@ -19,6 +19,7 @@ export class ScratchCleaner implements OnApplicationBootstrap, OnModuleDestroy {
       if (removed) this.logger.log(`removed ${removed} upload scratch files left by an interrupted process`);
     },
     (error) => this.logger.warn(`scratch clean-up failed, will retry: ${error}`),
+    'upload scratch cleaning',
   );
 
   constructor(

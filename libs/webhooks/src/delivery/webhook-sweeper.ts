@@ -19,6 +19,7 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task = new PeriodicTask(
     () => this.sweepOnce(),
     (error) => this.logger.warn(`webhook sweep failed, will retry: ${error}`),
+    'webhook sweep',
   );
 
   constructor(

@@ -19,6 +19,7 @@ export class RefundStatusPoller implements OnApplicationBootstrap, OnModuleDestr
   private readonly task = new PeriodicTask(
     () => this.pollOnce(),
     (error) => this.logger.warn(`refund status poll failed, will retry: ${error}`),
+    'refund status poll',
   );
 
   constructor(
