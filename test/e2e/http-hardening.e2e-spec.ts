@@ -1,14 +1,38 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const key = () => randomBytes(32).toString('base64');
 
 describe('HTTP hardening with the development defaults', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false', METRICS_TOKEN: 'metrics-token-for-the-test-0123456789' });
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false', METRICS_TOKEN: 'metrics-token-for-the-test-0123456789', HTTP_KEEP_ALIVE_SECONDS: '8' });
   });
   afterAll(() => t.close());
+
+  it('keeps an idle keep-alive connection open for HTTP_KEEP_ALIVE_SECONDS (Node alone closes it after 5 s)', async () => {
+    const { port } = (t.app.getHttpServer() as Server).address() as AddressInfo;
+    const socket: Socket = connect(port, '127.0.0.1');
+    let received = '';
+    let closedAt: number | undefined;
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.on('close', () => (closedAt = Date.now()));
+    const answers = () => received.match(/HTTP\/1\.1 200 /g)?.length ?? 0;
+    const ask = () => socket.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    try {
+      ask();
+      await waitFor('the first answer', async () => answers() === 1);
+      await new Promise((resolve) => setTimeout(resolve, 6_000)); // past Node's own 5 s
+      expect(closedAt).toBeUndefined();
+      ask();
+      await waitFor('the second answer on the same connection', async () => answers() === 2);
+    } finally {
+      socket.destroy();
+    }
+  }, 30_000);
 
   it('answers with security headers and without X-Powered-By, per surface', async () => {
     const api = await t.http.get('/v1/auth/me').expect(401);

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -46,6 +47,7 @@ export async function createApiApp(
   app.use(bodyParserErrors);
   app.use(rejectControlCharactersInQuery);
   app.set('trust proxy', 1);
+  keepIdleConnections(app.getHttpServer() as Server, config.http.keepAliveMs);
   applySecurityHeaders(app, config);
   app.useGlobalPipes(createValidationPipe());
   // No enableShutdownHooks: main.ts handles SIGTERM itself (shutdown.ts), draining HTTP before the app closes.
@@ -60,4 +62,15 @@ export async function createApiApp(
   }
   SwaggerModule.setup('docs', app, document);
   return app;
+}
+
+/**
+ * Idle keep-alive connections stay open `keepAliveMs` (HTTP_KEEP_ALIVE_SECONDS), not Node's 5 s, so
+ * that the proxy in front, not this server, is the side that closes an idle connection: otherwise
+ * a request the proxy sends just as Node closes the connection is lost (a 502 for the caller, an
+ * ECONNRESET for a client without a proxy). A shutdown still closes idle connections at once
+ * (shutdown.ts).
+ */
+function keepIdleConnections(server: Server, keepAliveMs: number): void {
+  server.keepAliveTimeout = keepAliveMs;
 }

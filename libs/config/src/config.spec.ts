@@ -374,6 +374,20 @@ describe('the agent session cache', () => {
   });
 });
 
+describe('HTTP keep-alive', () => {
+  const http = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).http;
+
+  it('keeps an idle connection 65 s by default, longer than the usual load balancer (60 s)', () => {
+    expect(http({}).keepAliveMs).toBe(65_000);
+  });
+
+  it('takes the time from HTTP_KEEP_ALIVE_SECONDS, and refuses zero or more than an hour', () => {
+    expect(http({ HTTP_KEEP_ALIVE_SECONDS: '120' }).keepAliveMs).toBe(120_000);
+    expect(() => http({ HTTP_KEEP_ALIVE_SECONDS: '0' })).toThrow(ConfigError);
+    expect(() => http({ HTTP_KEEP_ALIVE_SECONDS: '3601' })).toThrow(/HTTP_KEEP_ALIVE_SECONDS must be at most 3600/);
+  });
+});
+
 describe('database pool settings', () => {
   const database = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).database;
 

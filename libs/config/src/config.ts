@@ -40,7 +40,13 @@ export interface AppConfig {
     pretty: boolean;
   };
   tracing: TracingConfig;
-  http: { host: string; port: number; bodyLimit: string };
+  http: {
+    host: string;
+    port: number;
+    bodyLimit: string;
+    /** How long an idle keep-alive connection is kept open (HTTP_KEEP_ALIVE_SECONDS): longer than the load balancer in front keeps its own. */
+    keepAliveMs: number;
+  };
   database: { url: string; poolMax: number; poolIdleMs: number; debug: boolean };
   redis: { host: string; port: number; password?: string; db: number };
   queues: {
@@ -680,7 +686,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     logging: { level: logLevel(env.LOG_LEVEL), pretty: env.NODE_ENV === 'development' },
     tracing: tracingConfig(env),
-    http: { host: env.HOST ?? '0.0.0.0', port: int(env, 'PORT', 3000), bodyLimit: env.HTTP_BODY_LIMIT ?? '100kb' },
+    http: {
+      host: env.HOST ?? '0.0.0.0',
+      port: int(env, 'PORT', 3000),
+      bodyLimit: env.HTTP_BODY_LIMIT ?? '100kb',
+      // Node closes an idle keep-alive connection after 5 s; a load balancer that keeps its own for
+      // 60 s (AWS's default, nginx's keepalive_timeout) then sends a request on a connection Node is
+      // closing, and the client gets a 502. The server's idle time must be the longer one.
+      keepAliveMs: int(env, 'HTTP_KEEP_ALIVE_SECONDS', 65, 1, 3600) * 1000,
+    },
     database: {
       url: env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/dispute_engine',
       poolMax: int(env, 'DATABASE_POOL_MAX', 20, 1),
