@@ -243,17 +243,24 @@ describe('the worker process: shutting down around a Redis outage', () => {
    * whose client holds a command until Redis answers (a dispatch after a commit, or the pass's own)
    * was closed with ioredis's quit, which waits behind that command.
    */
-  it('with a reconciler pass and a command waiting for Redis, the shutdown abandons the pass and closes the queues without Redis', async () => {
-    const { started, workers } = await startTestWorker(1000, 100);
+  it('with a reconciler pass and a command waiting for Redis, the shutdown ends before the forced exit and the waiting work fails', async () => {
+    const graceMs = 1000;
+    const { started, workers } = await startTestWorker(graceMs, 100);
     worker = started;
     await outage(workers);
-    // Redis is down: a pass running now cannot end, and a pass starts every 100 ms.
+    // Redis is down: a pass running now cannot end by itself, and a pass starts every 100 ms.
     await waitFor('a reconciler pass to be running', async () => reconcilePassRunning(started.app.get(Reconciler)));
     const deadlines = started.app.get<Queue>(getQueueToken(QUEUES.deadlines));
-    const held = (await deadlines.client).get('a command the outage holds');
-    held.catch(() => undefined); // never answered: the client is closed without Redis
+    const held = (await deadlines.client).get('a command the outage holds').then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    const began = Date.now();
     expect(await started.shutdown()).toBe(workers.length);
-    expect(reconcilePassRunning(started.app.get(Reconciler))).toBe(true); // abandoned, not finished
+    // main.ts exits by force at the grace plus 10 s: the shutdown ended well before that.
+    expect(Date.now() - began).toBeLessThan(graceMs + 10_000);
+    expect(await held).toMatch(/^Connection is closed: deadlines was closed at shutdown while Redis was unreachable/);
+    expect(reconcilePassRunning(started.app.get(Reconciler))).toBe(false); // what it waited for failed: it ended
     worker = undefined;
   }, 60_000);
 });

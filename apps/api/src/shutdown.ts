@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { BullWorkers, ShutdownState } from '@app/ops';
+import { BullWorkers, ShutdownState, UnreachableQueues } from '@app/ops';
 
 /** How often idle keep-alive connections are closed while draining. */
 const IDLE_SWEEP_MS = 50;
@@ -45,6 +45,7 @@ export async function shutdownApi(app: INestApplication, config: AppConfig): Pro
   app.get(ShutdownState).begin();
   const graceMs = config.ops.shutdownGraceMs;
   const [http, workersCutOff] = await Promise.all([drainHttpServer(app.getHttpServer() as Server, graceMs), app.get(BullWorkers).closeWithin(graceMs)]);
+  await app.get(UnreachableQueues).closeNow();
   await app.close();
   return { http, workersCutOff };
 }

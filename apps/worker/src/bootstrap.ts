@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig, Clock } from '@app/config';
 import { appLogger, nestLogger, type AppLogOptions } from '@app/observability';
-import { BullWorkers, ShutdownState } from '@app/ops';
+import { BullWorkers, ShutdownState, UnreachableQueues } from '@app/ops';
 import { startProbeServer, type ProbeServer } from './probe-server';
 import { WorkerAppModule } from './worker.module';
 
@@ -34,6 +34,7 @@ export async function startWorker(config: AppConfig, options: { log?: AppLogOpti
   const shutdown = async () => {
     app.get(ShutdownState).begin();
     const cutOff = await app.get(BullWorkers).closeWithin(config.ops.shutdownGraceMs);
+    await app.get(UnreachableQueues).closeNow();
     await app.close();
     await probe.close();
     return cutOff;

@@ -28,8 +28,10 @@ export class PeriodicTask {
 
   /**
    * How long stop() waits for a pass in flight by default. Passes are idempotent (they compare and
-   * put back), so abandoning one costs a repeat on the next process; a healthy pass takes well
-   * under a second, and a shutdown has SHUTDOWN_GRACE_MS + 10 s in all before it is forced.
+   * put back), so abandoning one costs a repeat on the next process; most take well under a second
+   * (a report rollup refresh can take several under load), and a shutdown has SHUTDOWN_GRACE_MS +
+   * 10 s in all before it is forced. An abandoned pass is not stopped: it ends on its own (the
+   * shutdown rejects what it waits for from an unreachable Redis) or with the process.
    */
   static readonly STOP_WAIT_MS = 5_000;
 
@@ -43,7 +45,7 @@ export class PeriodicTask {
     const outcome = await Promise.race([this.running, expired]);
     clearTimeout(timer);
     if (outcome === 'abandoned') {
-      new Logger('shutdown').warn(`${this.name} still running after ${waitAtMostMs} ms (Redis, PostgreSQL or the wallet not answering?): abandoned, the next pass repeats it`);
+      new Logger('shutdown').warn(`${this.name} still running after ${waitAtMostMs} ms at shutdown: not waited for any longer (the next pass repeats it)`);
     }
   }
 

@@ -2,9 +2,16 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { DiscoveryService } from '@nestjs/core';
 import { Queue } from 'bullmq';
 
+/** What this file needs of an ioredis client's private state: the commands it holds for Redis. */
+interface HeldCommands {
+  status: string;
+  flushQueue(error: Error): void;
+  prevCommandQueue?: { length: number; shift(): { command: { reject(error: Error): void } } | undefined } | null;
+}
+
 /** What this file needs of BullMQ's connection of a queue (private in BullMQ: `connection`, its `_client`). */
 interface QueueConnection {
-  _client?: { status: string };
+  _client?: HeldCommands;
   close(force: boolean): Promise<void>;
 }
 
@@ -13,18 +20,34 @@ function connectionOf(queue: Queue): QueueConnection | undefined {
 }
 
 /**
- * Closes with force, at shutdown, the queues whose Redis connection is not up, before Nest's
- * BullMQ module closes every queue (in onApplicationShutdown, with no time limit).
+ * Rejects every command the client holds for Redis: those queued while it was down, and those sent
+ * before the connection dropped, which ioredis keeps to send again on reconnect. A disconnected
+ * client would otherwise leave their callers waiting for good.
+ */
+function rejectHeldCommands(client: HeldCommands, error: Error): void {
+  client.flushQueue(error);
+  const sentBeforeTheDrop = client.prevCommandQueue;
+  client.prevCommandQueue = null;
+  for (let item = sentBeforeTheDrop?.shift(); item; item = sentBeforeTheDrop?.shift()) item.command.reject(error);
+}
+
+/**
+ * Closes with force, at shutdown, the queues whose Redis connection is not up, so that neither the
+ * close nor the work waiting on Redis holds the shutdown.
  *
- * Why: BullMQ closes a queue with ioredis's `quit`, and ioredis answers a `quit` at once while it
- * is reconnecting only if it holds no other command; otherwise `quit` waits behind them until
- * Redis answers. During an outage the commands of work cut off half-way (a reconciler pass
- * abandoned at stop, a dispatch after a commit) are such commands, so the close waited for Redis
- * and the process ended only by the forced exit. `close(true)` is BullMQ's own way out for a
- * connection that never came up: it disconnects instead of quitting and marks the client ended;
- * Nest's close then finds the connection closed. The commands left behind are dropped with the
- * process: what they would have written is in PostgreSQL, and the reconciler of a process that
- * runs later puts it on BullMQ. A connection that is up is left to the normal `quit`.
+ * Why: BullMQ closes a queue with ioredis's `quit`, which, while ioredis reconnects, is answered at
+ * once only if the client holds no other command; otherwise it waits behind them until Redis answers.
+ * During an outage the commands of work cut off half-way (a reconciler pass, a dispatch after a
+ * commit) are such commands, and that work, still waiting, may hold a PostgreSQL connection the
+ * pool's close waits for. So each such queue is closed with BullMQ's own force close (disconnect,
+ * client marked ended), and the commands its client held are rejected: the work waiting on them
+ * fails and lets go of what it holds. What they would have written is in PostgreSQL, and the
+ * reconciler of a process that runs later puts it on BullMQ. A connection that is up is left to the
+ * normal `quit` (one that is up but does not answer is not detected here).
+ *
+ * The processes' shutdown calls `closeNow()` as soon as their workers are stopped, before the app
+ * closes (so periodic passes waiting on Redis end before their timers are stopped); a plain
+ * `app.close()` gets it in beforeApplicationShutdown, before Nest's BullMQ module closes the queues.
  */
 @Injectable()
 export class UnreachableQueues implements BeforeApplicationShutdown {
@@ -44,10 +67,20 @@ export class UnreachableQueues implements BeforeApplicationShutdown {
       });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async closeNow(): Promise<void> {
     const unreachable = this.list();
     if (unreachable.length === 0) return;
-    this.logger.warn(`Redis is not connected: closing ${unreachable.map((queue) => queue.name).join(', ')} without waiting for it (PostgreSQL keeps what was not enqueued)`);
-    await Promise.all(unreachable.map((queue) => connectionOf(queue)!.close(true)));
+    this.logger.warn(`Redis is not connected: closing ${unreachable.map((queue) => queue.name).join(', ')} without it (PostgreSQL keeps what was not enqueued)`);
+    await Promise.all(
+      unreachable.map(async (queue) => {
+        const connection = connectionOf(queue)!;
+        await connection.close(true);
+        if (connection._client) rejectHeldCommands(connection._client, new Error(`Connection is closed: ${queue.name} was closed at shutdown while Redis was unreachable`));
+      }),
+    );
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.closeNow();
   }
 }

@@ -41,10 +41,16 @@ async function serve(level: 'info' | 'debug' = 'info') {
     lines,
     get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
       return new Promise((resolve, reject) => {
-        const sent = httpRequest({ host: '127.0.0.1', port, path, headers }, (response) => {
+        // One connection per request, closed after it: the response's `close` has then come as well
+        // as its `finish`, and a line written for each would be there twice.
+        const sent = httpRequest({ host: '127.0.0.1', port, path, headers: { ...headers, Connection: 'close' }, agent: false }, (response) => {
           let body = '';
           response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+          response.on('end', () => {
+            const answer = { status: response.statusCode ?? 0, headers: response.headers, body };
+            if (!sent.socket || sent.socket.destroyed) resolve(answer);
+            else sent.socket.once('close', () => resolve(answer));
+          });
         });
         sent.on('error', reject);
         sent.end();

@@ -48,14 +48,13 @@ function requestFields(request: IncomingMessage, response: ServerResponse, durat
  * parser refuses is named and logged too.
  *
  * Written by hand rather than with pino-http: that made two child loggers per request (which
- * nothing here uses: code logs through the request's context) and serialized them, about a tenth
- * of what every request costs the API's thread (docs/benchmarks.md, round 12). The line's fields
+ * nothing here uses: code logs through the request's context) and serialized them, about a sixth
+ * of what every request cost the API's thread (docs/benchmarks.md, round 12). The line's fields
  * are the same.
  */
 export function requestLogging(root: PinoInstance): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
-    request.id = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
     // While tracing is on, the request's span is findable by the id too.
     trace.getActiveSpan()?.setAttribute('app.request_id', requestId);

@@ -37,19 +37,25 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     return this.task.stop();
   }
 
+  /**
+   * The jobs are added after the transaction: a Redis that does not answer must not hold a
+   * PostgreSQL connection (nor, at shutdown, the pool's close). Job ids are derived from the
+   * delivery and its attempt, so two sweeps adding the same job add it once.
+   */
   async sweepOnce(): Promise<number | false> {
-    return this.em.fork().transactional(async (em) => {
+    const overdue = await this.em.fork().transactional(async (em) => {
       const [{ locked }] = await em
         .getConnection()
         .execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?) as locked', [SWEEP_LOCK_KEY], 'all', em.getTransactionContext());
       if (!locked) return false;
-      const overdue = await em.find(
+      return em.find(
         WebhookDeliveryEntity,
         { status: 'pending', nextAttemptAt: { $lte: new Date(this.clock.now().getTime() - GRACE_MS) } },
         { fields: ['id', 'generation', 'attempts', 'nextAttemptAt'], limit: 1000, orderBy: { nextAttemptAt: 'asc' } },
       );
-      await this.scheduler.schedule(overdue.map((delivery) => ({ ...delivery, nextAttemptAt: null })));
-      return overdue.length;
     });
+    if (overdue === false) return false;
+    await this.scheduler.schedule(overdue.map((delivery) => ({ ...delivery, nextAttemptAt: null })));
+    return overdue.length;
   }
 }
