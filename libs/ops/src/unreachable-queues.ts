@@ -25,6 +25,7 @@ function connectionOf(queue: Queue): QueueConnection | undefined {
  * client would otherwise leave their callers waiting for good.
  */
 function rejectHeldCommands(client: HeldCommands, error: Error): void {
+  if (typeof client.flushQueue !== 'function') return; // another ioredis: its commands are left waiting, as before
   client.flushQueue(error);
   const sentBeforeTheDrop = client.prevCommandQueue;
   client.prevCommandQueue = null;

@@ -24,8 +24,9 @@ async function serve(level: 'info' | 'debug' = 'info') {
   });
   const app = express();
   app.use(requestLogging(createLogger('api', { level, pretty: false }, destination)));
-  app.get('/ok', (_request, response) => {
-    response.json({ requestId: currentRequestId() });
+  app.get('/ok', (request, response) => {
+    // The context's id (log lines, outbox rows, jobs) and the request's (error bodies, libs/http).
+    response.json({ requestId: currentRequestId(), id: (request as { id?: unknown }).id });
   });
   app.get('/broken', (_request, response) => {
     response.status(503).json({ code: 'UNAVAILABLE' });
@@ -86,7 +87,7 @@ describe('requestLogging', () => {
     try {
       const answer = await server.get('/ok', { 'X-Request-Id': 'req-ok-1' });
       expect(answer.headers['x-request-id']).toBe('req-ok-1');
-      expect(JSON.parse(answer.body)).toEqual({ requestId: 'req-ok-1' });
+      expect(JSON.parse(answer.body)).toEqual({ requestId: 'req-ok-1', id: 'req-ok-1' });
       const line = await lineFor(server.lines, 'req-ok-1');
       expect(line).toEqual({
         level: 'info',

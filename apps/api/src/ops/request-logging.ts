@@ -55,6 +55,8 @@ function requestFields(request: IncomingMessage, response: ServerResponse, durat
 export function requestLogging(root: PinoInstance): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
+    // Error bodies carry it too (libs/http, sendError).
+    request.id = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
     // While tracing is on, the request's span is findable by the id too.
     trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
