@@ -13,4 +13,5 @@ export {
 export { ConfigModule } from './config.module';
 export { Clock, SystemClock } from './clock';
 export { PeriodicTask } from './periodic-task';
+export { finishedWithin } from './finished-within';
 export { logUnhandledRejections, type ProcessErrorLog } from './process-errors';

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { finishedWithin } from './finished-within';
 
 /**
  * Work a process does on a timer of its own (reconcilers, sweeps): every `intervalMs`, never two
@@ -40,11 +41,7 @@ export class PeriodicTask {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (!this.running) return;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'abandoned'>((resolve) => (timer = setTimeout(() => resolve('abandoned'), waitAtMostMs)));
-    const outcome = await Promise.race([this.running, expired]);
-    clearTimeout(timer);
-    if (outcome === 'abandoned') {
+    if (!(await finishedWithin(this.running, waitAtMostMs))) {
       new Logger('shutdown').warn(`${this.name} still running after ${waitAtMostMs} ms at shutdown: not waited for any longer (the next pass repeats it)`);
     }
   }

@@ -2,7 +2,7 @@ import { WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { APP_CONFIG, finishedWithin, type AppConfig } from '@app/config';
 
 /** What this file needs of an ioredis client. */
 interface RedisClientState {
@@ -90,23 +90,19 @@ export class BullWorkers implements BeforeApplicationShutdown {
     let cutOff = 0;
     await Promise.all(
       this.list().map(async (worker) => {
-        let timer: NodeJS.Timeout | undefined;
-        const expired = new Promise<'expired'>((resolve) => {
-          timer = setTimeout(() => resolve('expired'), graceMs);
-          timer.unref();
-        });
         // Pausing stops the fetching at once and resolves when the running jobs are done; close()
         // would do the same, but once called it cannot be hurried (a later close(true) waits too).
         const blocking = blockingClientConnected(worker);
-        const paused = blocking.connected.then(() => worker.pause()).then(() => 'finished' as const);
-        const outcome = await Promise.race([paused, expired]);
-        clearTimeout(timer);
+        const stopped = await finishedWithin(
+          blocking.connected.then(() => worker.pause()),
+          graceMs,
+        );
         blocking.cancel();
-        if (outcome === 'expired') {
+        if (!stopped) {
           cutOff += 1;
           this.logger.warn(`${worker.name}: not stopped after ${graceMs} ms (jobs still running, or Redis unreachable); closing it, running jobs are picked up again as stalled`);
         }
-        await worker.close(outcome === 'expired');
+        await worker.close(!stopped);
       }),
     );
     return cutOff;

@@ -65,11 +65,11 @@ export function requestLogging(root: PinoInstance): RequestHandler {
       response.off('finish', logLine);
       response.off('close', logLine);
       response.off('error', logLine);
+      const failed = error !== undefined || response.statusCode >= 500;
       // Probes and scrapes: at debug, so that they do not drown the requests people made.
-      const level = isProbePath(request.url) ? 'debug' : error || response.statusCode >= 500 ? 'warn' : 'info';
+      const level = isProbePath(request.url) ? 'debug' : failed ? 'warn' : 'info';
       if (!root.isLevelEnabled(level)) return;
       // The error itself is logged where it was caught (the exception filter, with its error id).
-      const failed = error !== undefined || response.statusCode >= 500;
       root[level]({ requestId, ...requestFields(request, response, Date.now() - startedAt) }, failed ? 'request failed' : 'request completed');
     };
     response.on('finish', logLine);

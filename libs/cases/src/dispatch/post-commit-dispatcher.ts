@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
+import { APP_CONFIG, Clock, finishedWithin, type AppConfig } from '@app/config';
 import type { DeadlineEntity, OutboxEntity } from '@app/db';
 import { jobOrigin } from '@app/observability';
 import { JOB_OPTIONS, QUEUES, jobIds, type JobPayloads } from '@app/queues';
@@ -46,14 +46,8 @@ export class PostCommitDispatcher {
       this.removeDeadlineJobs(work.cancelledDeadlineIds).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)),
       this.enqueueEffects(work.outbox).catch((error) => this.logger.warn(`outbox relay deferred: ${error}`)),
     ]);
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.config.workers.dispatchWaitMs);
-      timer.unref();
-    });
-    const outcome = await Promise.race([enqueued, gaveUp]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') this.logger.warn(`Redis did not take the jobs within ${this.config.workers.dispatchWaitMs} ms; answering anyway (the reconciler relays them)`);
+    if (!(await finishedWithin(enqueued, this.config.workers.dispatchWaitMs)))
+      this.logger.warn(`Redis did not take the jobs within ${this.config.workers.dispatchWaitMs} ms; answering anyway (the reconciler relays them)`);
   }
 
   /**
