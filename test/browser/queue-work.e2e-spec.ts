@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describeMachine } from '../../libs/domain/src/machines/describe-machine';
 import { allDefinitions } from '../../libs/domain/src/machines/registry';
 import { readabilityProblems, type DrawnEdge, type DrawnState } from '../../apps/admin/src/components/statechart-readability';
-import { artifactPath, attributesOf, buildAdminForTests, launchBrowser, type Browser } from '../support/browser';
+import { artifactPath, attributesOf, buildAdminForTests, explainingWait, launchBrowser, watchPage, type Browser } from '../support/browser';
 import { disputeBody, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -146,6 +146,7 @@ describe('working the queue in a real browser', () => {
         const page = await browser.context.newPage();
         const pageErrors: string[] = [];
         page.on('pageerror', (error) => pageErrors.push(error.message));
+        const watch = watchPage(page);
         await logIn(page, email);
         await page.goto(`${base}/admin/cases/${duplicate.id}`);
         await page.getByTestId('note-input').fill('Second call about the same parcel');
@@ -155,7 +156,8 @@ describe('working the queue in a real browser', () => {
         const candidate = page.locator(`[data-testid="related-same-customer"] [data-related-case="${original.id}"]`);
         await candidate.getByTestId('related-merge').click();
         await page.getByTestId('merge-confirm').click();
-        await page.getByTestId('case-state').filter({ hasText: scenario.merged }).waitFor();
+        // Once timed out in CI with no clue why (the page polls, so a missed refresh is not it).
+        await explainingWait(page, watch, () => page.getByTestId('case-state').filter({ hasText: scenario.merged }).waitFor());
         await page.getByTestId('merged-into').waitFor();
         expect(await page.getByTestId('case-version').textContent()).toBe('2');
 

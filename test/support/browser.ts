@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -116,4 +116,48 @@ export async function attributesOf(locator: Locator, name: string): Promise<Arra
     (elements: unknown[], attribute: string) => elements.map((element) => (element as { getAttribute(key: string): string | null }).getAttribute(attribute)),
     name,
   );
+}
+
+/** What a page went through, for a failure's message: its uncaught errors and the API calls that were refused. */
+export interface PageWatch {
+  errors: string[];
+  refusedCalls: string[];
+}
+
+export function watchPage(page: Page): PageWatch {
+  const watch: PageWatch = { errors: [], refusedCalls: [] };
+  page.on('pageerror', (error) => watch.errors.push(error.message));
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (!url.pathname.startsWith('/v1/') || response.status() < 400) return;
+    const call = `${response.request().method()} ${url.pathname} → ${response.status()}`;
+    void response.text().then(
+      (body) => watch.refusedCalls.push(`${call} ${body.slice(0, 300)}`),
+      () => watch.refusedCalls.push(call),
+    );
+  });
+  return watch;
+}
+
+/**
+ * Waits as `wait` does; when it fails, the error also says what the page went through (a wait that
+ * times out otherwise only names what never showed, not why: a refused call, a crash).
+ */
+export async function explainingWait(page: Page, watch: PageWatch, wait: () => Promise<unknown>): Promise<void> {
+  try {
+    await wait();
+  } catch (error) {
+    const alerts = await page
+      .locator('.ant-alert-error, .ant-message-error')
+      .allTextContents()
+      .catch(() => ['(the page could not be read)']);
+    const facts = [
+      `url: ${page.url()}`,
+      `error alerts: ${JSON.stringify(alerts)}`,
+      `refused API calls: ${JSON.stringify(watch.refusedCalls)}`,
+      `page errors: ${JSON.stringify(watch.errors)}`,
+    ];
+    await page.screenshot({ path: artifactPath(`failed-wait-${Date.now()}.png`), fullPage: true }).catch(() => undefined);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${facts.join('\n')}`);
+  }
 }
