@@ -13,8 +13,10 @@ import { AWAITING_CUSTOMER, LOOP_EVENTS, REVIEWING } from './case-engine.scenari
  *
  * What it leaves out is the point of the comparison: HTTP, auth (its session lookup runs before the
  * transaction), validation, the app's JavaScript around the SQL, XState, the response view, Redis
- * and the effect workers. The bench's disputes match no SLA policy, so the command reads no SLA
- * clocks (neither side). Known differences in the SQL itself:
+ * and the effect workers. Known differences in the SQL itself:
+ *  - the app's lock also reads the case's SLA clocks in its round trip (CASE_CLOCKS_SQL: none here,
+ *    the bench's disputes match no SLA policy); the script leaves that statement out, which can
+ *    only favour pgbench and the floor;
  *  - new row ids come from gen_random_uuid() rather than the client (same random distribution);
  *  - timestamps are fixed literals computed when the script is generated;
  *  - each pgbench client owns a disjoint slice of the cases, so pgbench never hits a version

@@ -1,5 +1,7 @@
 import { OpenCase, SendCaseEvent, type Actor } from '@app/cases';
+import { ensureSlaDefaults } from '@app/db';
 import { CreateApiKey, CreateMerchant } from '@app/merchants';
+import { SlaCatalogue } from '@app/sla';
 import { startBenchApp, type BenchApp } from './support/bench-app';
 import { intFromEnv, log } from './support/env';
 import { procCpuMs } from './support/instrumentation';
@@ -15,7 +17,8 @@ import { WindowProfile } from './support/window-profile';
  * The HTTP layer is measured under load by the case-engine benchmark ("pipeline only"): one
  * request at a time, each one pays the event loop's wake-ups that a loaded server shares out.
  * Usage, after `npm run build`: `node dist/test/bench/transition-profile.js [layer]`; with
- * BENCH_CPU_PROFILE=<dir> it also writes `<dir>/transition-<layer>.cpuprofile`.
+ * BENCH_CPU_PROFILE=<dir> it also writes `<dir>/transition-<layer>.cpuprofile`; with BENCH_SLA=1
+ * the disputes match the shipped default SLA policies (their events pause and resume clocks).
  */
 const EVENTS = [
   { type: 'REQUEST_CUSTOMER_INFO', question: 'Please send a photo of the parcel label' },
@@ -36,6 +39,11 @@ async function main(): Promise<void> {
   const bench = await startBenchApp({ workers: 'separate-process' });
   try {
     const actor: Actor = { kind: 'agent', id: bench.agent.id, role: bench.agent.role };
+    const withSla = process.env.BENCH_SLA === '1';
+    if (withSla) {
+      await ensureSlaDefaults(bench.databaseUrl);
+      await bench.get<SlaCatalogue>(SlaCatalogue).reload();
+    }
     const cases = await seed(bench, actor, 300);
     await bench.waitForEffectsIdle(60_000);
     const step = async (index: number) => {
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
     const cpuAfter = procCpuMs(threadStat);
     const wallMs = (performance.now() - started) / transitions;
     const cpuMs = cpuBefore === null || cpuAfter === null ? NaN : (cpuAfter - cpuBefore) / transitions;
-    log(`${layer}: ${round(cpuMs, 3)} ms main-thread CPU and ${round(wallMs, 3)} ms wall per transition (${transitions}, one at a time)`);
+    log(`${layer}${withSla ? ' (SLA clocks)' : ''}: ${round(cpuMs, 3)} ms main-thread CPU and ${round(wallMs, 3)} ms wall per transition (${transitions}, one at a time)`);
   } finally {
     await bench.close();
   }

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseEntity, DeadlineEntity, sqlSessionOf, SqlTransactions } from '@app/db';
+import { CaseEntity, DeadlineEntity, SlaClockEntity, sqlSessionOf, SqlTransactions } from '@app/db';
 import { INSERTED_COLUMNS } from '../../libs/cases/src/case-writes';
 import { lockCaseWithLiveDeadlines } from '../../libs/cases/src/lock-case';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
@@ -70,6 +70,29 @@ describe('the command path reads and writes rows as the entities and the schema 
         values: liveFromOrm.map((row) => (row as unknown as Record<string, unknown>)[prop.name]),
       });
     }
+
+    // The SLA clocks, read in the same round trip after the case lock, by target as MikroORM reads them.
+    const clocksFromOrm = await em.fork().find(SlaClockEntity, { caseId: body.id }, { orderBy: { target: 'asc' } });
+    expect(clocksFromOrm.length).toBeGreaterThan(0);
+    expect(locked!.clocks.map((clock) => clock.id)).toEqual(clocksFromOrm.map((clock) => clock.id));
+    for (const prop of em.getMetadata().get(SlaClockEntity.name).props) {
+      expect({ prop: prop.name, values: locked!.clocks.map((clock) => (clock as unknown as Record<string, unknown>)[prop.name]) }).toEqual({
+        prop: prop.name,
+        values: clocksFromOrm.map((clock) => (clock as unknown as Record<string, unknown>)[prop.name]),
+      });
+    }
+  });
+
+  it('reads the clocks of the locked case only, and none for a case without an SLA policy', async () => {
+    const open = async () => (await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201)).body.id as string;
+    const [withClocks, without] = [await open(), await open()];
+    await t.sql(`delete from sla_clocks where case_id = $1`, [without]);
+    await t.sql(`update cases set sla_policy_id = null where id = $1`, [without]);
+    const lock = (caseId: string) => t.app.get(SqlTransactions).run((sql) => lockCaseWithLiveDeadlines(sql, caseId));
+    const clocksOf = async (caseId: string) => (await t.sql<{ id: string }>(`select id from sla_clocks where case_id = $1 order by target`, [caseId])).map((row) => row.id);
+    expect((await clocksOf(withClocks)).length).toBeGreaterThan(0);
+    expect((await lock(withClocks))!.clocks.map((clock) => clock.id)).toEqual(await clocksOf(withClocks));
+    expect((await lock(without))!.clocks).toEqual([]);
   });
 
   it('inserts every column of the outbox, timeline and deadline tables (the timeline id is generated)', async () => {

@@ -1,4 +1,5 @@
-import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull, type SqlSession } from '@app/db';
+import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull, type SlaClockEntity, type SqlSession } from '@app/db';
+import { CASE_CLOCKS_SQL, clocksFromRows } from '@app/sla';
 import { isUuid } from './errors';
 
 /** The case row, locked. One parameter: the case id. Exported so the benchmark's pgbench side issues the very same. */
@@ -33,17 +34,25 @@ export interface LockedCase {
   entity: CaseEntity;
   /** The case's live deadlines, locked too; plain objects as well, written back the same way. */
   live: DeadlineEntity[];
+  /**
+   * The case's SLA clocks (none without a policy), read after the case lock, which guards them:
+   * plain objects too, changed by the SLA tracker and written back by the command's writer.
+   */
+  clocks: SlaClockEntity[];
   /** The row as read: what the command compares with to know what it changed. */
   loaded: { case: LoadedCaseState; deadlines: ReadonlyMap<string, LoadedDeadlineState> };
 }
 
 /**
  * A command's read: the case row, then its live deadlines, both locked in that order (the order
- * every command and deadline firing keeps). Two statements on purpose: under READ COMMITTED the
- * second one starts after the case lock is ours, so it sees the deadlines the previous holder of
- * that lock committed; one statement with a sub-select would read them as they were before it
- * waited, and would lock them before the case row. They go out together in one round trip (a
- * batch: the second still starts only once the first has its lock). Null when there is no such case.
+ * every command and deadline firing keeps), then its SLA clocks. Separate statements on purpose:
+ * under READ COMMITTED each later one starts after the case lock is ours, so it sees what the
+ * previous holder of that lock committed; one statement with sub-selects would read them as they
+ * were before it waited, and would lock the deadlines before the case row. They go out together in
+ * one round trip (a batch: each still starts only once the one before it is done). The clocks are
+ * read for every case, also one without a policy (an index lookup that finds nothing, in a round
+ * trip the command makes anyway): a case with a policy saves the round trip of reading them later.
+ * Null when there is no such case.
  *
  * The rows become plain entity objects, not managed ones: on the path every event takes, the
  * unit of work's change tracking cost more CPU than the SQL it sent (see case-writes.ts). So
@@ -57,12 +66,16 @@ export async function lockCaseWithLiveDeadlines(sql: SqlSession, caseId: string)
   // the statements, so it must be a uuid and nothing else.
   if (!isUuid(caseId)) throw new Error(`lockCaseWithLiveDeadlines: ${JSON.stringify(caseId)} is not a uuid`);
   const literal = `'${caseId}'`;
-  const [caseRows, deadlineRows] = (await sql.batch([LOCK_CASE_SQL.replace('?', literal), LOCK_LIVE_DEADLINES_SQL.replace('?', literal)])) as [CaseRow[], DeadlineRow[]];
+  const [caseRows, deadlineRows, clockRows] = (await sql.batch([
+    LOCK_CASE_SQL.replace('?', literal),
+    LOCK_LIVE_DEADLINES_SQL.replace('?', literal),
+    CASE_CLOCKS_SQL.replace('?', literal),
+  ])) as [CaseRow[], DeadlineRow[], object[]];
   const [caseRow] = caseRows;
   if (!caseRow) return null;
   const entity = caseFromRow(caseRow);
   const live = deadlineRows.map(deadlineFromRow);
-  return { entity, live, loaded: loadedStateOf(entity, live) };
+  return { entity, live, clocks: clocksFromRows(clockRows), loaded: loadedStateOf(entity, live) };
 }
 
 /**

@@ -37,7 +37,7 @@ export async function writeTransition(
 ): Promise<WrittenTransition> {
   const { entity, live } = locked;
   const ledger = await planCaseRefundShare(sql, entity, transition.refundLedger, now);
-  const plan = await sla.plan(sql, entity);
+  const plan = await sla.plan(entity, locked.clocks);
   const recorded = recordTransition(entity, transition, actor, now, { isNew: false, dueAt: plan.dueAt, live });
   const clocks = sla.stepClocks(plan, entity, { phase: transition.slaPhase, caseDone: transition.status === 'done', actorKind: actor.kind, now });
   const alarms = sla.planAlarms(plan, entity, clocks, { scheduled: recorded.scheduledDeadlines, cancelledIds: recorded.cancelledDeadlineIds, pending: recorded.pending }, now);

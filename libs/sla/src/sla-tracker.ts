@@ -95,14 +95,15 @@ export class SlaTracker {
 
   /**
    * Planning phase of a transition of an existing case: its policy, how its machine deadlines are
-   * placed, and its clocks as they are (each with the calendar it started on). One read of the
-   * clocks, only for a case that has a policy; run after the case lock.
+   * placed, and its clocks as they are (each with the calendar it started on). `clocks` are the
+   * case's clocks as read after its lock (the command's lock reads them in the same round trip:
+   * CASE_CLOCKS_SQL), fresh objects this plan may own: the command's writer writes them back.
    */
-  async plan(sql: SqlSession, caseEntity: Pick<CaseEntity, 'id' | 'slaPolicyId'>): Promise<SlaPlan> {
+  async plan(caseEntity: Pick<CaseEntity, 'id' | 'slaPolicyId'>, clocks: readonly SlaClockEntity[]): Promise<SlaPlan> {
     const context = await this.forCase(caseEntity);
     const plan: SlaPlan = { context, dueAt: this.dueAtPlanner(context), clocks: [], overrides: this.overrides() };
     if (!context) return plan;
-    for (const clock of await readClocks(sql, caseEntity.id)) {
+    for (const clock of clocks) {
       // A clock is measured on the calendar it started with, as stored on it (what-if does the same).
       plan.clocks.push({ clock, calendar: (await this.catalogue.calendar(clock.calendarId)) ?? context.calendar, loaded: clockColumnsOf(clock) });
     }
@@ -194,14 +195,14 @@ export class SlaTracker {
    * adds and changes (clock, case escalation, annotation, notifications, outbox) are returned for
    * the command's writer, and a breach changes the locked case itself (no second copy of its row).
    */
-  async fireAlarm(sql: SqlSession, locked: { entity: CaseEntity; live: readonly DeadlineEntity[] }, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
+  async fireAlarm(locked: { entity: CaseEntity; live: readonly DeadlineEntity[]; clocks: readonly SlaClockEntity[] }, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
     if (!deadline.slaClockId && deadline.sendId.startsWith('window.')) return fireWindowReminder(locked, deadline, now);
-    return this.fireClockAlarm(sql, locked.entity, deadline, now);
+    return this.fireClockAlarm(locked.entity, locked.clocks, deadline, now);
   }
 
-  private async fireClockAlarm(sql: SqlSession, caseEntity: CaseEntity, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
+  private async fireClockAlarm(caseEntity: CaseEntity, clocks: readonly SlaClockEntity[], deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
     const firing = noFiring();
-    const clock = deadline.slaClockId ? (await readClocks(sql, caseEntity.id)).find((candidate) => candidate.id === deadline.slaClockId) : undefined;
+    const clock = deadline.slaClockId ? clocks.find((candidate) => candidate.id === deadline.slaClockId) : undefined;
     if (!clock || clock.status !== 'running') return firing;
     const read = clockColumnsOf(clock);
     const assigneeId = caseEntity.assignee?.id ?? null;
@@ -318,10 +319,18 @@ function notification(dedupeKey: string, agentId: string | null, type: string, p
   });
 }
 
-/** The case's clocks, as plain objects (outside the unit of work: the command's writer writes them back), by target. */
-export async function readClocks(sql: SqlSession, caseId: string): Promise<SlaClockEntity[]> {
-  const rows = await sql.all<ClockRow>(`select * from sla_clocks where case_id = ? order by target`, [caseId]);
-  return rows.map(clockFromRow);
+/**
+ * A case's clocks, by target. One parameter: the case id. Not locked: only a command holding the
+ * case's lock changes them, so read after that lock they are as the last command left them.
+ */
+export const CASE_CLOCKS_SQL = `select * from sla_clocks where case_id = ? order by target`;
+
+/**
+ * Rows CASE_CLOCKS_SQL returned, as plain objects (outside the unit of work: the command's writer
+ * writes them back).
+ */
+export function clocksFromRows(rows: readonly object[]): SlaClockEntity[] {
+  return (rows as ClockRow[]).map(clockFromRow);
 }
 
 interface ClockRow {

@@ -66,7 +66,7 @@ export class FireDeadline {
       const entity = locked.entity;
       const now = at ?? this.clock.now();
       if (deadline.kind === 'sla') {
-        const firing = await this.sla.fireAlarm(sql, locked, deadline, now);
+        const firing = await this.sla.fireAlarm(locked, deadline, now);
         deadline.status = firing.fired ? 'fired' : 'stale';
         deadline.settledAt = now;
         outcome = firing.fired ? 'fired' : 'stale';
