@@ -144,8 +144,6 @@ describe('working the queue in a real browser', () => {
         // Generous: the machine running the suite may be busy; nothing here waits on a clock.
         browser.context.setDefaultTimeout(45_000);
         const page = await browser.context.newPage();
-        const pageErrors: string[] = [];
-        page.on('pageerror', (error) => pageErrors.push(error.message));
         const watch = watchPage(page);
         await logIn(page, email);
         await page.goto(`${base}/admin/cases/${duplicate.id}`);
@@ -215,7 +213,7 @@ describe('working the queue in a real browser', () => {
         expect(drawn.edges.every((edge) => edge.label !== null && edge.points.length >= 2)).toBe(true);
         expect(readabilityProblems(drawn.states as DrawnState[], drawn.edges as DrawnEdge[])).toEqual([]);
         await page.screenshot({ path: artifactPath(`case-merged-original-${scenario.suffix}.png`), fullPage: true });
-        expect(pageErrors).toEqual([]);
+        expect(watch.errors).toEqual([]);
       } finally {
         await browser.close();
       }

@@ -32,8 +32,14 @@ describe('optimistic locking under concurrent commands', () => {
     expect(row).toEqual({ version: 2, state: 'awaitingMerchant' });
   });
 
-  it('a command that waited for the case lock sees the deadlines the holder of that lock committed', async () => {
+  it('a command that waited for the case lock sees the deadlines and SLA clocks the holder of that lock committed', async () => {
     const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
+    const clocksOf = () =>
+      t.sql<{ target: string; status: string; used_minutes: number }>(`select target, status, used_minutes from sla_clocks where case_id = $1 order by target`, [opened.id]);
+    expect(await clocksOf()).toEqual([
+      { target: 'firstResponse', status: 'running', used_minutes: 0 },
+      { target: 'resolution', status: 'running', used_minutes: 0 },
+    ]);
     // Another transaction holds the case (as a command or a deadline firing would) and adds a deadline.
     const holder = new Client({ connectionString: t.config.database.url });
     await holder.connect();
@@ -45,6 +51,9 @@ describe('optimistic locking under concurrent commands', () => {
          values (gen_random_uuid(), $1, 'machine', 'holderWindow', 'test.holder', '{"type":"TEST_HOLDER"}', now() + interval '1 day', 'pending', now())`,
         [opened.id],
       );
+      // The clocks too: a command that read them before the holder committed would write its stale
+      // used minutes back over the holder's on every clock it changes.
+      await holder.query(`update sla_clocks set used_minutes = used_minutes + 1000 where case_id = $1`, [opened.id]);
       const forwarding = t.http
         .post(`/v1/cases/${opened.id}/events`)
         .set('Authorization', t.auth)
@@ -59,6 +68,14 @@ describe('optimistic locking under concurrent commands', () => {
       expect(forwarded.status).toBe(200);
       // Built from the rows the command read after it got the lock: the holder's deadline is there.
       expect(forwarded.body.deadlines.map((deadline: { name: string }) => deadline.name).sort()).toEqual(['holderWindow', 'merchantResponseWindow']);
+      // The command changed (and wrote back) both clocks from the holder's 1,000 minutes: the first
+      // response is late by them, the resolution clock paused with them (waiting on the merchant).
+      const clocksAfter = await clocksOf();
+      expect(clocksAfter.map(({ target, status }) => ({ target, status }))).toEqual([
+        { target: 'firstResponse', status: 'breached' },
+        { target: 'resolution', status: 'paused' },
+      ]);
+      for (const clock of clocksAfter) expect({ target: clock.target, atLeastTheHolders: clock.used_minutes >= 1000 }).toEqual({ target: clock.target, atLeastTheHolders: true });
     } finally {
       await holder.end();
     }

@@ -131,9 +131,11 @@ export function watchPage(page: Page): PageWatch {
     const url = new URL(response.url());
     if (!url.pathname.startsWith('/v1/') || response.status() < 400) return;
     const call = `${response.request().method()} ${url.pathname} → ${response.status()}`;
+    // Noted at once (a refusal just before a wait times out still shows), its body added when read.
+    const index = watch.refusedCalls.push(call) - 1;
     void response.text().then(
-      (body) => watch.refusedCalls.push(`${call} ${body.slice(0, 300)}`),
-      () => watch.refusedCalls.push(call),
+      (body) => (watch.refusedCalls[index] = `${call} ${body.slice(0, 300)}`),
+      () => undefined,
     );
   });
   return watch;

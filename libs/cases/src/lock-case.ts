@@ -49,16 +49,18 @@ export interface LockedCase {
  * under READ COMMITTED each later one starts after the case lock is ours, so it sees what the
  * previous holder of that lock committed; one statement with sub-selects would read them as they
  * were before it waited, and would lock the deadlines before the case row. They go out together in
- * one round trip (a batch: each still starts only once the one before it is done). The clocks are
- * read for every case, also one without a policy (an index lookup that finds nothing, in a round
- * trip the command makes anyway): a case with a policy saves the round trip of reading them later.
+ * one round trip on the command path's pooled connection (a batch: each still starts only once
+ * the one before it is done; inside an `em.transactional`, sqlSessionOf sends them one by one).
+ * The clocks are read for every case (the shipped `standard` policy matches every case; one
+ * without a policy pays an index lookup that finds nothing): the SLA tracker plans with them, and
+ * an alarm that fires finds its clock among them, without a read of their own.
  * Null when there is no such case.
  *
  * The rows become plain entity objects, not managed ones: on the path every event takes, the
  * unit of work's change tracking cost more CPU than the SQL it sent (see case-writes.ts). So
  * nothing on a command's path may change a managed copy of the same case row: its flush would
  * either fail on the version the command already bumped or bump it a second time. Nothing does:
- * the SLA tracker reads clocks as plain rows too and changes this very object on a breach, and
+ * the SLA tracker works on the clocks read here and changes this very object on a breach, and
  * the command's writer (case-writes.ts) writes all of it.
  */
 export async function lockCaseWithLiveDeadlines(sql: SqlSession, caseId: string): Promise<LockedCase | null> {

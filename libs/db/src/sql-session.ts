@@ -43,7 +43,7 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
  * so a step that needs entities takes `em.transactional` and `sqlSessionOf` instead.
  *
  * The transaction's `begin` goes out with its first statement when that is a batch (the command's
- * lock: begin, case row, live deadlines in one round trip); every round trip costs the API more
+ * lock: begin, case row, live deadlines, SLA clocks in one round trip); every round trip costs the API more
  * CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these statements.
  *
  * Same pool, same connections, same type parsers as MikroORM (timestamps come back as text,
