@@ -2,7 +2,7 @@ import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { FireDeadline } from '@app/cases';
-import { QUEUES } from '@app/queues';
+import { QUEUES, jobIds } from '@app/queues';
 import { DEFAULT_BUSINESS_CALENDAR, addBusinessMinutes } from '@app/domain';
 import type { ChildProcess } from 'node:child_process';
 import { freePort, startRedis, stopRedis } from '../support/redis-server';
@@ -219,6 +219,83 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       expect(await notifications(id, 'sla.breached')).toBe(1);
       expect((await timelineTypes(id)).filter((type) => type === 'sla.breached')).toHaveLength(1);
     }
+  });
+
+  it('only the earliest pending alarm of each clock or window has a job: a pause removes it, a resume adds one, firing hands it on', async () => {
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deadlines));
+    type Row = { id: string; kind: string; name: string; status: string; due_at: Date; head: boolean };
+    // The case's deadlines, each with whether it heads its chain (computed here with a window
+    // function, apart from the engine's own rule) and whether Redis holds a job for it.
+    const deadlines = async (caseId: string) => {
+      const rows = await t.sql<Row>(
+        `select id, kind, name, status, due_at,
+                status = 'pending' and row_number() over (
+                  partition by status, case when kind = 'sla' then coalesce(sla_clock_id::text, send_id) else id::text end
+                  order by due_at, id) = 1 as head
+           from deadlines where case_id = $1 order by due_at, id`,
+        [caseId],
+      );
+      const jobs = await Promise.all(rows.map((row) => queue.getJob(jobIds.deadline(row.id))));
+      return rows.map((row, index) => ({ ...row, job: jobs[index] ?? null }));
+    };
+    const expectJobsOnHeadsOnly = async (caseId: string) => {
+      const rows = await deadlines(caseId);
+      for (const row of rows.filter((candidate) => candidate.status === 'pending')) {
+        expect({ name: row.name, job: row.job !== null }).toEqual({ name: row.name, job: row.head });
+        // A head's job rings when the row is due.
+        if (row.job) expect(row.job.timestamp + row.job.delay).toBeCloseTo(new Date(row.due_at).getTime(), -3);
+      }
+      for (const row of rows.filter((candidate) => candidate.status === 'cancelled')) expect({ name: row.name, job: row.job }).toEqual({ name: row.name, job: null });
+      return rows;
+    };
+    const send = (caseId: string, type: string, expectedVersion: number, payload?: unknown) =>
+      t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200);
+    const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
+
+    // The default disputes policy: first response and resolution clocks, each with three reminders and a breach.
+    const dispute = await open(disputeBody());
+    const opened = await expectJobsOnHeadsOnly(dispute.id);
+    expect(opened.filter((row) => row.kind === 'sla' && row.status === 'pending')).toHaveLength(8);
+    expect(opened.filter((row) => row.job)).toHaveLength(2);
+
+    // Forwarded: the first-response clock stops and the resolution clock pauses (their jobs go), the
+    // merchant window opens (its own job) with its reminders (one job, the earliest's).
+    await send(dispute.id, 'FORWARD_TO_MERCHANT', 1);
+    const forwarded = await expectJobsOnHeadsOnly(dispute.id);
+    expect(forwarded.filter((row) => row.status === 'cancelled').map((row) => row.name)).toHaveLength(8);
+    const windowReminders = forwarded.filter((row) => row.status === 'pending' && row.kind === 'sla');
+    expect(windowReminders.map((row) => row.name)).toEqual(['merchant-reminder-50pct', 'merchant-reminder-80pct', 'merchant-reminder-60min']);
+    expect(forwarded.filter((row) => row.job).map((row) => row.name)).toEqual(['merchant-reminder-50pct', 'merchantResponseWindow']);
+
+    // The window's first reminder fires (made due in the row: a deadline never fires early): the next one gets the job.
+    await t.sql(`update deadlines set due_at = now() where id = $1`, [windowReminders[0]!.id]);
+    expect(await fire(windowReminders[0]!.id)).toBe('fired');
+    const reminded = await expectJobsOnHeadsOnly(dispute.id);
+    expect(reminded.filter((row) => row.status === 'pending' && row.job).map((row) => row.name)).toEqual(['merchant-reminder-80pct', 'merchantResponseWindow']);
+
+    // The merchant contests: the window and its reminders are cancelled, the resolution clock resumes with new alarms.
+    await send(dispute.id, 'MERCHANT_CONTEST', 2, { summary: 'Delivered on 3 May' });
+    const resumed = await expectJobsOnHeadsOnly(dispute.id);
+    const resolution = resumed.filter((row) => row.status === 'pending' && row.kind === 'sla');
+    expect(resolution.map((row) => row.name)).toEqual(['reminder-50pct', 'reminder-80pct', 'reminder-60min', 'breach']);
+    expect(resumed.filter((row) => row.status === 'pending' && row.job).map((row) => row.name)).toEqual(['reminder-50pct']);
+
+    // A clock reminder fires through the sweep (no case lock): it hands the job on all the same.
+    await t.sql(`update deadlines set due_at = now() where id = $1`, [resolution[0]!.id]);
+    expect(await fire(resolution[0]!.id)).toBe('fired');
+    const swept = await expectJobsOnHeadsOnly(dispute.id);
+    expect(swept.filter((row) => row.status === 'pending' && row.job).map((row) => row.name)).toEqual(['reminder-80pct']);
+
+    // Redis loses everything: the reconciler gives the heads their jobs back, and only them; two
+    // alarms due at the same moment are ordered by id, as the engine orders them.
+    const [next, after] = swept.filter((row) => row.status === 'pending' && row.kind === 'sla');
+    await t.sql(`update deadlines set due_at = $2 where id = any($1)`, [[next!.id, after!.id], new Date(next!.due_at)]);
+    await t.redis.flushall();
+    await waitFor('the reconciler to give the heads their jobs back', async () =>
+      (await deadlines(dispute.id)).every((row) => row.status !== 'pending' || (row.job !== null) === row.head),
+    );
+    const restored = await expectJobsOnHeadsOnly(dispute.id);
+    expect(restored.filter((row) => row.job).map((row) => row.id)).toEqual([[next!.id, after!.id].sort()[0]]);
   });
 
   it('reminds the merchant before the merchant window closes, once, and not after they answered', async () => {

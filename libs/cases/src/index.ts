@@ -2,6 +2,7 @@ export { CasesModule } from './cases.module';
 export { CLOCK, WALLET, senderOf, type Actor } from './actor';
 export { CaseClock } from './case-clock';
 export { PostCommitDispatcher, type CommittedWork } from './dispatch/post-commit-dispatcher';
+export { JOB_HEAD_SQL } from './dispatch/deadline-jobs';
 export { OpenCase, type OpenCaseCommand } from './use-cases/open-case';
 export { SendCaseEvent, type SendCaseEventCommand, type SentCaseEvent } from './use-cases/send-case-event';
 export { FireDeadline, type FireDeadlineOutcome } from './use-cases/fire-deadline';

@@ -3,16 +3,21 @@ import { caseMoment, escalatedPriority, notifiesMerchant, type CaseTransition, t
 import { CaseEntity, CaseEventEntity, DeadlineEntity, OutboxEntity } from '@app/db';
 import { currentRequestId } from '@app/observability';
 import type { Actor } from './actor';
-import type { CommittedWork } from './dispatch/post-commit-dispatcher';
 
 /** When a scheduled machine deadline is due; the SLA policy may measure it in business time. */
 export type DueAtPlanner = (scheduled: ScheduledDeadline, now: Date) => Date;
 
 export const calendarDueAt: DueAtPlanner = (scheduled, now) => new Date(now.getTime() + scheduled.delayMs);
 
-export interface RecordedTransition extends CommittedWork {
+export interface RecordedTransition {
   /** The timeline row of the transition (not yet written). */
   event: CaseEventEntity;
+  /** Machine deadlines the transition scheduled (new rows). */
+  scheduledDeadlines: DeadlineEntity[];
+  /** Machine deadlines it cancelled (marked on the live rows). */
+  cancelledDeadlineIds: string[];
+  /** Effects it leaves through the outbox (new rows). */
+  outbox: OutboxEntity[];
   /** Every deadline of the case still pending after this transition (machine and SLA alarms). */
   pending: DeadlineEntity[];
   /** SLA alarms that already fired (the reminders sent): the case view lists them, read in the same query. */

@@ -3,6 +3,7 @@ import type { CaseTransition } from '@app/domain';
 import type { SlaTracker } from '@app/sla';
 import type { Actor } from './actor';
 import { writeCaseChanges, type SqlStatement } from './case-writes';
+import { deadlineJobChanges, headsBefore } from './dispatch/deadline-jobs';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
 import type { LockedCase } from './lock-case';
 import { planCaseRefundShare } from './refund-ledger';
@@ -36,25 +37,26 @@ export async function writeTransition(
   auditEntry?: SqlStatement,
 ): Promise<WrittenTransition> {
   const { entity, live } = locked;
+  const jobHeadsBefore = headsBefore(live);
   const ledger = await planCaseRefundShare(sql, entity, transition.refundLedger, now);
   const plan = await sla.plan(entity, locked.clocks);
   const recorded = recordTransition(entity, transition, actor, now, { isNew: false, dueAt: plan.dueAt, live });
   const clocks = sla.stepClocks(plan, entity, { phase: transition.slaPhase, caseDone: transition.status === 'done', actorKind: actor.kind, now });
   const alarms = sla.planAlarms(plan, entity, clocks, { scheduled: recorded.scheduledDeadlines, cancelledIds: recorded.cancelledDeadlineIds, pending: recorded.pending }, now);
   setNextDeadline(entity, recorded.pending);
+  const newDeadlines = [...recorded.scheduledDeadlines, ...alarms.scheduled];
   await writeCaseChanges(sql, {
     entity,
     live,
     loaded: locked.loaded,
-    newRows: { events: [recorded.event, ...clocks.annotations], deadlines: [...recorded.scheduledDeadlines, ...alarms.scheduled], outbox: recorded.outbox },
+    newRows: { events: [recorded.event, ...clocks.annotations], deadlines: newDeadlines, outbox: recorded.outbox },
     clocks: clocks.changed,
     ledger,
     auditEntry,
     now,
   });
   return {
-    scheduledDeadlines: [...recorded.scheduledDeadlines, ...alarms.scheduled],
-    cancelledDeadlineIds: [...recorded.cancelledDeadlineIds, ...alarms.cancelled.map((deadline) => deadline.id)],
+    deadlineJobs: deadlineJobChanges(jobHeadsBefore, [...live, ...newDeadlines]),
     outbox: recorded.outbox,
     viewInputs: {
       deadlines: [...recorded.pending.filter((d) => d.status === 'pending'), ...recorded.firedSla],

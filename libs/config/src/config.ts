@@ -58,7 +58,7 @@ export interface AppConfig {
     inProcess: boolean;
     deadlineConcurrency: number;
     effectConcurrency: number;
-    /** How often each worker checks that every pending deadline and outbox row is in Redis. */
+    /** How often each worker checks that every pending deadline that should have a job (deadline-jobs.ts) and every outbox row is in Redis. */
     reconcileIntervalMs: number;
     /** Outbox rows not relayed after this long are picked up by the periodic relay. */
     outboxRelayAfterMs: number;

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
-import { PostCommitDispatcher } from '@app/cases';
+import { JOB_HEAD_SQL, PostCommitDispatcher } from '@app/cases';
 import { NotificationScheduler } from '@app/notifications';
 import { MetricsRegistry } from '@app/ops';
 import { QUEUES, jobIds } from '@app/queues';
@@ -13,8 +13,8 @@ import { presenceOf } from './job-presence';
 
 const BATCH = 1000;
 /**
- * Pending deadlines are compared with Redis this many at a time: one keyset read of ids (an
- * index-only scan of deadlines_pending_id_idx) and one ZMSCORE per batch.
+ * Pending deadlines are compared with Redis this many at a time: one keyset read of ids (on
+ * deadlines_pending_id_idx) and one ZMSCORE per batch.
  */
 const DEADLINE_SCAN_BATCH = 5000;
 /** Deletes the lock only if this pass still owns it. */
@@ -38,8 +38,9 @@ export interface ReconcileResult {
 
 /**
  * PostgreSQL is the source of truth; Redis only holds alarm clocks and work in flight.
- * Periodically (and at boot) every pending deadline, and every pending outbox row older than the
- * relay delay, is checked against Redis: a job that is there and not finished is left alone; a job
+ * Periodically (and at boot) every pending deadline that should have a job (every machine
+ * deadline, and the earliest pending alarm of each SLA clock or window: deadline-jobs.ts), and
+ * every pending outbox row older than the relay delay, is checked against Redis: a job that is there and not finished is left alone; a job
  * that is gone (restart without persistence, FLUSHALL, a crash or a Redis outage between commit
  * and enqueue) is added again, and one that BullMQ finished while the row stayed pending (it gave
  * up while PostgreSQL was down, so the row could not be marked failed) is removed first, or its
@@ -48,14 +49,15 @@ export interface ReconcileResult {
  * must work precisely when Redis has lost everything.
  *
  * Only what is missing is re-added, and finding out that nothing is missing is cheap: each batch
- * of 5,000 pending deadline ids (read from a partial index on the id, no table rows) is checked
+ * of 5,000 pending deadline ids (walked in order on a partial index of pending ids; an SLA
+ * alarm's chain is probed among its case's pending deadlines, JOB_HEAD_SQL) is checked
  * with one ZMSCORE against the queue's delayed set, where a pending deadline's job sits until its
  * time; only ids not there (due and waiting, running, finished, or gone) are looked up one by one.
  * At 100,000 pending deadlines a pass with nothing missing is 20 reads and 20 ZMSCOREs (the SLA
  * benchmark measures it). A watermark (check only rows written since the last pass) would be
  * cheaper still, but it sees only rows that changed: a job lost on its own — a replica promoted
  * before it had the last writes, an AOF cut short, a key deleted by hand — would never come back.
- * Comparing everything keeps the guarantee "every pending row has a job" whatever Redis lost.
+ * Comparing everything keeps the guarantee "every pending head has a job" whatever Redis lost.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -146,9 +148,13 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     let count = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const ids = (await this.select<{ id: string }>(em, `select id from deadlines where status = 'pending' and id > ? order by id limit ${DEADLINE_SCAN_BATCH}`, [after])).map(
-        (row) => row.id,
-      );
+      const ids = (
+        await this.select<{ id: string }>(
+          em,
+          `select d.id from deadlines d where d.status = 'pending' and d.id > ? and ${JOB_HEAD_SQL('d')} order by d.id limit ${DEADLINE_SCAN_BATCH}`,
+          [after],
+        )
+      ).map((row) => row.id);
       if (ids.length === 0) return count;
       after = ids[ids.length - 1]!;
       const presence = await presenceOf(

@@ -5,10 +5,11 @@ import { APP_CONFIG, Clock, finishedWithin, type AppConfig } from '@app/config';
 import type { DeadlineEntity, OutboxEntity } from '@app/db';
 import { jobOrigin } from '@app/observability';
 import { JOB_OPTIONS, QUEUES, jobIds, type JobPayloads } from '@app/queues';
+import type { DeadlineJobChanges } from './deadline-jobs';
 
 export interface CommittedWork {
-  scheduledDeadlines: DeadlineEntity[];
-  cancelledDeadlineIds: string[];
+  /** The deadline jobs the commit calls for (deadline-jobs.ts: only the head of an alarm chain has one). */
+  deadlineJobs?: DeadlineJobChanges<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>;
   outbox: OutboxEntity[];
 }
 
@@ -42,8 +43,8 @@ export class PostCommitDispatcher {
       return;
     }
     const enqueued = Promise.all([
-      this.enqueueDeadlines(work.scheduledDeadlines).catch((error) => this.logger.warn(`deadline enqueue deferred to reconciler: ${error}`)),
-      this.removeDeadlineJobs(work.cancelledDeadlineIds).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)),
+      this.enqueueDeadlines(work.deadlineJobs?.add ?? []).catch((error) => this.logger.warn(`deadline enqueue deferred to reconciler: ${error}`)),
+      this.removeDeadlineJobs(work.deadlineJobs?.remove ?? []).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)),
       this.enqueueEffects(work.outbox).catch((error) => this.logger.warn(`outbox relay deferred: ${error}`)),
     ]);
     if (!(await finishedWithin(enqueued, this.config.workers.dispatchWaitMs)))
@@ -66,6 +67,14 @@ export class PostCommitDispatcher {
         opts: { ...JOB_OPTIONS['deadline.fire'], jobId: jobIds.deadline(deadline.id), delay: Math.max(0, deadline.dueAt.getTime() - now) },
       })),
     );
+  }
+
+  /**
+   * The alarms a reminder sweep handed the job on to (SlaTracker.fireDueReminders), after its
+   * commit; like `dispatch`, it never throws: the reconciler enqueues what did not get there.
+   */
+  async enqueueNextAlarms(alarms: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>): Promise<void> {
+    await this.dispatch({ deadlineJobs: { add: [...alarms], remove: [] }, outbox: [] });
   }
 
   /**

@@ -6,6 +6,7 @@ import { CaseEventEntity, DeadlineEntity, NotificationEntity, sqlSessionOf, SqlT
 import { definitionFor, DomainError, DomainErrorCode, escalatedPriority, fireDeadline } from '@app/domain';
 import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
+import { deadlineJobChanges, headsBefore } from '../dispatch/deadline-jobs';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { writeCaseChanges } from '../case-writes';
 import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
@@ -66,6 +67,8 @@ export class FireDeadline {
       const entity = locked.entity;
       const now = at ?? this.clock.now();
       if (deadline.kind === 'sla') {
+        // Settling the head of an alarm chain hands the job on to the next alarm of its clock or window.
+        const jobHeadsBefore = headsBefore(locked.live);
         const firing = await this.sla.fireAlarm(locked, deadline, now);
         deadline.status = firing.fired ? 'fired' : 'stale';
         deadline.settledAt = now;
@@ -81,7 +84,7 @@ export class FireDeadline {
           writeCase: firing.caseChanged,
           now,
         });
-        return { scheduledDeadlines: firing.scheduled, cancelledDeadlineIds: [], outbox: firing.outbox };
+        return { deadlineJobs: deadlineJobChanges(jobHeadsBefore, [...locked.live, ...firing.scheduled]), outbox: firing.outbox };
       }
       const definition = definitionFor(entity.kind, entity.machineVersion);
       const transition = fireDeadline(definition, entity.snapshot as never, deadline.event);
@@ -151,7 +154,7 @@ export class FireDeadline {
       createdAt: now,
     });
     await writeCaseChanges(sql, { entity, live, loaded: locked.loaded, newRows: { events: [note], deadlines: [], outbox: [], notifications: [notice] }, now });
-    return { scheduledDeadlines: [], cancelledDeadlineIds: [], outbox: [] };
+    return { outbox: [] };
   }
 
   /**
@@ -159,20 +162,24 @@ export class FireDeadline {
    * reminder due by now in one statement (SlaTracker.fireDueReminders), even when its own row was
    * settled by an earlier sweep. When thousands come due in the same second (one business calendar
    * opening), whichever job runs next settles everything due so far, so lateness is the time to
-   * the next job rather than a wait behind thousands of jobs whose rows are long settled.
+   * the next job rather than a wait behind thousands of jobs whose rows are long settled. Each
+   * swept clock's next alarm gets its job once the sweep has committed.
    */
   private async fireClockReminders(deadlineId: string, peek: DeadlinePeek): Promise<FireDeadlineOutcome> {
     const swept = await this.sla.fireDueReminders(sqlSessionOf(this.em), deadlineId, this.clock.now());
-    const own = swept.find((row) => row.id === deadlineId);
+    await this.dispatcher.enqueueNextAlarms(swept.next);
+    const own = swept.settled.find((row) => row.id === deadlineId);
     if (own) return own.status;
     if (peek.status !== 'pending') return 'already-settled';
     // Pending when peeked and not in the sweep: another sweep holds the row (skip locked) or settled
     // it meanwhile. Wait for that transaction, then fire it if it is still pending (theirs rolled back).
-    return this.sqlTransactions.run(async (sql) => {
+    const again = await this.sqlTransactions.run(async (sql) => {
       const [locked] = await sql.all<{ status: string }>(`select status from deadlines where id = ? for update`, [deadlineId]);
-      if (locked?.status !== 'pending') return 'already-settled';
-      const again = await this.sla.fireDueReminders(sql, deadlineId, this.clock.now());
-      return again.find((row) => row.id === deadlineId)?.status ?? 'already-settled';
+      if (locked?.status !== 'pending') return null;
+      return this.sla.fireDueReminders(sql, deadlineId, this.clock.now());
     });
+    if (!again) return 'already-settled';
+    await this.dispatcher.enqueueNextAlarms(again.next);
+    return again.settled.find((row) => row.id === deadlineId)?.status ?? 'already-settled';
   }
 }

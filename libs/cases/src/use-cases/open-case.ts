@@ -24,7 +24,8 @@ import type { Actor } from '../actor';
 import { CaseClock } from '../case-clock';
 import { ContactBox } from '../customer-contact/contact-box';
 import { contactRecordFor, type CustomerInput } from '../customer-contact/customer-contact-record';
-import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
+import { deadlineJobChanges, NO_HEADS } from '../dispatch/deadline-jobs';
+import { PostCommitDispatcher, type CommittedWork } from '../dispatch/post-commit-dispatcher';
 import { rethrowDuplicateCase } from '../errors';
 import { merchantRefundPolicy } from '../merchant-refund-policy';
 import { ensureRefundLedger, moveCaseRefundShare, type RefundLedgerOpening } from '../refund-ledger';
@@ -153,7 +154,10 @@ export class OpenCase {
           requestId: currentRequestId() ?? null,
         });
         em.persist(acknowledgement);
-        return { ...recorded, outbox: [...recorded.outbox, acknowledgement], scheduledDeadlines: [...recorded.scheduledDeadlines, ...alarms.scheduled] };
+        return {
+          outbox: [...recorded.outbox, acknowledgement],
+          deadlineJobs: deadlineJobChanges(NO_HEADS, [...recorded.scheduledDeadlines, ...alarms.scheduled]),
+        } satisfies CommittedWork;
       })
       .catch((error: unknown) => rethrowDuplicateCase(this.em, error, command.kind, command.transactionRef));
     await this.dispatcher.dispatch(work);

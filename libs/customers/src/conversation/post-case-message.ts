@@ -80,7 +80,7 @@ export class PostCaseMessage {
       return { row, messageId: message.id };
     });
     // After commit only, so no job runs for a rolled-back message; if Redis is away the periodic relay sends it.
-    if (outbox.row) await this.dispatcher.dispatch({ scheduledDeadlines: [], cancelledDeadlineIds: [], outbox: [outbox.row] });
+    if (outbox.row) await this.dispatcher.dispatch({ outbox: [outbox.row] });
     return selectMessage(em, outbox.messageId);
   }
 

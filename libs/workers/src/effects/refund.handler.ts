@@ -125,7 +125,7 @@ export class RefundHandler implements EffectHandler {
           createdAt: now,
         });
       });
-      if (told) await this.dispatcher.dispatch({ scheduledDeadlines: [], cancelledDeadlineIds: [], outbox: [told] });
+      if (told) await this.dispatcher.dispatch({ outbox: [told] });
       return;
     }
     await this.outcomes.refund(

@@ -1,0 +1,80 @@
+import type { DeadlineEntity } from '@app/db';
+
+/**
+ * Which pending deadlines have a BullMQ job. Every row is the source of truth for its own moment,
+ * but a job is only an alarm clock, and SLA alarms come in chains that are planned, paused and
+ * resumed together: a clock's reminders and breach, one window's reminders. Only the earliest
+ * pending alarm of a chain (its head) has a job; when the head is settled, whoever settled it
+ * enqueues the next one. So pausing a clock removes one job instead of three, and resuming it adds
+ * one: what a transition sends to Redis no longer grows with the reminder ladder. A machine
+ * deadline is a chain of its own (firm: every `after` is a row and a job).
+ *
+ * The reconciler expects exactly the heads (JOB_HEAD_SQL says the same in SQL), so a head whose
+ * job was lost or never enqueued still gets one. A job for a row that is no longer a head is
+ * harmless: a pending row fires at its due time whoever rings.
+ */
+type ChainMember = Pick<DeadlineEntity, 'id' | 'kind' | 'slaClockId' | 'sendId' | 'dueAt' | 'status'>;
+
+/** The chain a deadline belongs to: its clock, its window (the reminders' send id), or itself. */
+export function jobChainOf(deadline: Pick<DeadlineEntity, 'id' | 'kind' | 'slaClockId' | 'sendId'>): string {
+  if (deadline.kind !== 'sla') return `deadline:${deadline.id}`;
+  return deadline.slaClockId ? `clock:${deadline.slaClockId}` : `send:${deadline.sendId}`;
+}
+
+/** The pending deadlines that have a job: the earliest pending row of each chain, by due time then id. */
+export function jobHeads<T extends ChainMember>(deadlines: Iterable<T>): Map<string, T> {
+  const heads = new Map<string, T>();
+  for (const deadline of deadlines) {
+    if (deadline.status !== 'pending') continue;
+    const chain = jobChainOf(deadline);
+    const head = heads.get(chain);
+    if (!head || earlier(deadline, head)) heads.set(chain, deadline);
+  }
+  return heads;
+}
+
+/** The heads as they were, copied: the rows themselves are settled in place by the transition. */
+export type HeadsBefore = ReadonlySet<string>;
+
+/** A new case's: it had no deadlines. */
+export const NO_HEADS: HeadsBefore = new Set();
+
+export function headsBefore(deadlines: Iterable<ChainMember>): HeadsBefore {
+  return new Set([...jobHeads(deadlines).values()].map((deadline) => deadline.id));
+}
+
+export interface DeadlineJobChanges<T> {
+  /** Heads that had no job: new machine deadlines, the first alarm of a chain that (re)started, the next alarm after a settled one. */
+  add: T[];
+  /** Ids of rows that had a job and were cancelled. A settled (fired) row's job is the one running, and BullMQ finishes it. */
+  remove: string[];
+}
+
+/**
+ * The jobs a change of a case's deadlines adds and removes, from the heads before it and every
+ * deadline after it (the rows it settled, in place, and the rows it added).
+ */
+export function deadlineJobChanges<T extends ChainMember>(before: HeadsBefore, after: readonly T[]): DeadlineJobChanges<T> {
+  return {
+    add: [...jobHeads(after).values()].filter((deadline) => !before.has(deadline.id)),
+    remove: after.filter((deadline) => before.has(deadline.id) && deadline.status === 'cancelled').map((deadline) => deadline.id),
+  };
+}
+
+function earlier(a: Pick<DeadlineEntity, 'id' | 'dueAt'>, b: Pick<DeadlineEntity, 'id' | 'dueAt'>): boolean {
+  const byTime = a.dueAt.getTime() - b.dueAt.getTime();
+  return byTime < 0 || (byTime === 0 && a.id < b.id);
+}
+
+/**
+ * JOB_HEAD_SQL(d): true for a pending deadline `d` that is the head of its chain (jobChainOf): a
+ * machine deadline, or an SLA alarm with no earlier pending alarm of the same clock (or, without a
+ * clock, the same send id). The probe runs on deadlines_case_pending_idx: a case has a handful.
+ * Ties on the due time go by id, as in jobHeads (uuid order is the same in both: lower-case hex).
+ */
+export const JOB_HEAD_SQL = (d: string) =>
+  `(${d}.kind <> 'sla' or not exists (
+     select 1 from deadlines e
+      where e.case_id = ${d}.case_id and e.status = 'pending' and e.kind = 'sla'
+        and coalesce(e.sla_clock_id::text, e.send_id) = coalesce(${d}.sla_clock_id::text, ${d}.send_id)
+        and (e.due_at, e.id) < (${d}.due_at, ${d}.id)))`;
