@@ -5,6 +5,7 @@ import { CreateApiKey, CreateMerchant } from '@app/merchants';
 import { SlaCatalogue } from '@app/sla';
 import type { PersistedSnapshot } from '@app/domain';
 import { startFloorServer } from './case-engine.floor';
+import { measureWorkerFloor, type WorkerFloor } from './case-engine.worker-floor';
 import type { FloorScenarioData } from './case-engine.floor-scenario';
 import { buildCaseEnginePgbenchScript, pgbenchCaseId } from './case-engine.pgbench';
 import { AWAITING_CUSTOMER, AWAITING_MERCHANT, REVIEWING, type CaseEngineScenarioData } from './case-engine.scenario';
@@ -112,6 +113,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     now: new Date(),
   });
   const floor = await measureFloor(bench, config, generated.statements, sample[0]!.version % 2, pgbenchCases);
+  const workerFloor = await measureWorkerFloor(bench.config, plain.effectsDone / (plain.traffic?.seconds ?? config.durationSeconds), config.durationSeconds);
   await bench.sql('checkpoint');
 
   const pgbenchRun = (durationSeconds: number, latencyLog: boolean) =>
@@ -134,6 +136,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     config,
     http,
     floor,
+    workerFloor,
     pgbench,
     traffic: plain.traffic,
     workerCpuMs: plain.workerCpuMs,
@@ -437,6 +440,7 @@ function buildReport(input: {
   config: ReturnType<typeof settings>;
   http: HttpLoadResult;
   floor: HttpLoadResult & { mainThreadCpuMsPerTransition: number | null };
+  workerFloor: WorkerFloor;
   pgbench: PgbenchResult;
   traffic: CounterDelta | undefined;
   /** CPU the separate worker process used during the measured window (effects of the transitions). */
@@ -530,6 +534,8 @@ function buildReport(input: {
     `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
       `the part of a transition's API CPU that no change to the case engine removes.`,
     `Worker CPU per notification: the worker process's CPU in the window over the outbox rows it finished in the window (no SLA ${input.plain.effectsDone}, SLA ${input.withSla.effectsDone}).`,
+    `Worker floor: a worker process with one BullMQ worker (the effects queue's job options and concurrency) and an empty processor, ${input.workerFloor.jobs} jobs added one by one at ${round(input.workerFloor.ratePerSecond)}/s (the notifications' rate without SLA clocks): ` +
+      'what BullMQ alone costs a worker per job. The notify path itself costs the worker figure minus this; a worker target below it is out of reach while each effect is a job.',
     input.replay.mismatches === 0
       ? `Replay check after the HTTP runs: all ${input.replay.checked} cases replay to their stored snapshot.`
       : `Replay check FAILED: ${input.replay.mismatches} of ${input.replay.checked} cases do not replay to their stored snapshot.`,
@@ -546,6 +552,7 @@ function buildReport(input: {
       ...saturationRows(input.withSla, 'SLA clocks'),
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s', value: floor.throughputPerSecond, unit: '/s' },
+      { metric: 'worker floor CPU / job (BullMQ, empty processor)', value: input.workerFloor.cpuMsPerJob, unit: 'ms', digits: 2 },
       ...(floor.mainThreadCpuMsPerTransition === null ? [] : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
       {
         metric: 'replay and consistency mismatches',
@@ -577,6 +584,7 @@ function buildReport(input: {
       consistency: input.consistency,
       ratio,
       floor: { ...floor, ratio: floorRatio },
+      workerFloor: input.workerFloor,
       httpTraffic: traffic && {
         ...traffic,
         perTransition: {
