@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { QUEUES } from '@app/queues';
+import { QUEUES, jobIds } from '@app/queues';
 import { Reconciler } from '@app/workers';
 import { startChildScript, type StartedChild } from '../support/child-process';
 import { SettableClock, nextBeijingTime } from '../support/settable-clock';
@@ -305,6 +305,26 @@ describe('customer notifications', () => {
     expect(pushes).toHaveLength(1);
     expect(pushes[0]!.requests).toBe(1);
     expect(await mailTo('once@example.com')()).toHaveLength(1);
+  });
+
+  it('runs a notify row whose job does not say its type (a job of an older version): the row is read again with the case, and the customer is told', async () => {
+    const effects = t.app.get<Queue>(getQueueToken(QUEUES.effects));
+    await effects.pause();
+    let caseId: string;
+    let outboxId: string;
+    try {
+      caseId = (await open({ customer: { id: 'u_untyped', locale: 'en', email: 'untyped@example.com' } })).id;
+      const [row] = await t.sql<{ id: string }>(`select id from outbox where case_id = $1 and payload->>'topic' = 'case.opened'`, [caseId]);
+      outboxId = row!.id;
+      // The runner reads a notify's case with the row only when the job names the type; this one does not.
+      await (await effects.getJob(jobIds.effect(outboxId)))!.remove();
+      await effects.add('effect.run', { outboxId, caseId } as never, { jobId: jobIds.effect(outboxId) });
+    } finally {
+      await effects.resume();
+    }
+    await waitFor('the acknowledgement emailed', async () => (await mailTo('untyped@example.com')()).length === 1);
+    await waitFor('the row done', async () => (await t.sql<{ status: string }>(`select status from outbox where id = $1`, [outboxId]))[0]!.status === 'done');
+    expect((await deliveries(caseId)).map((row) => [row.channel, row.topic, row.status])).toEqual([['email', 'case.opened', 'sent']]);
   });
 
   it('tells nobody who cannot be told: with no endpoint and no channel the notify rows write nothing and are done, also when run again', async () => {

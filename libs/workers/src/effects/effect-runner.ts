@@ -37,17 +37,30 @@ export class EffectRunner implements OnModuleInit {
     if (missing.length) throw new Error(`No handler for effect types: ${missing.join(', ')}`);
   }
 
-  async run(outboxId: string): Promise<'done' | 'skipped'> {
+  /**
+   * `type`: the effect type the job says the row has (the job is built from the row); its handler's
+   * caseColumns are read with the row, one statement for both.
+   */
+  async run(outboxId: string, type?: string): Promise<'done' | 'skipped'> {
     const connection = this.em.getConnection();
+    const expected = type === undefined ? undefined : this.byType.get(type);
+    const caseColumns = expected?.caseColumns;
     // Read and marked in plain SQL: the row is only read, and hydrating an entity for it cost more than the rest of a notify.
-    const [found] = await connection.execute<OutboxRead[]>(`select case_id, type, payload, status, created_at from outbox where id = ?`, [outboxId]);
+    const [found] = await connection.execute<Array<OutboxRead & Record<string, unknown>>>(
+      caseColumns
+        ? `select o.case_id, o.type, o.payload, o.status, o.created_at, ${caseColumns} from outbox o left join cases c on c.id = o.case_id where o.id = ?`
+        : `select case_id, type, payload, status, created_at from outbox where id = ?`,
+      [outboxId],
+    );
     if (!found || found.status === 'done') return 'skipped';
     const row: OutboxRow = { id: outboxId, caseId: found.case_id, type: found.type, payload: found.payload, createdAt: timestampOrNull(found.created_at)! };
     const handler = this.byType.get(row.type);
     // No retry can fix a type nobody handles: fail the job at once so the row is marked failed.
     if (!handler) throw new UnrecoverableError(`No handler for effect type "${row.type}"`);
+    // Read without the columns its handler needs (a job without the type, or with another): once more, with them.
+    if (handler.caseColumns && handler !== expected) return this.run(outboxId, row.type);
     try {
-      await handler.handle(row);
+      await handler.handle(row, found);
     } catch (error) {
       await connection.execute(`update outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String(error).slice(0, 2000), row.id]);
       throw error;

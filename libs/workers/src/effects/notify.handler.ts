@@ -1,10 +1,9 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import type { OutboxRow } from '@app/db';
 import { CreateCustomerDeliveries, EmailAssignee, NotifyAgents } from '@app/notifications';
 import { CreateWebhookDeliveries } from '@app/webhooks';
 import type { EffectHandler } from './effect-handler';
-import { readNotifyTarget } from './notify-target';
+import { NOTIFY_TARGET_COLUMNS, notifyTargetOf } from './notify-target';
 
 /**
  * Notifications a machine (or the engine) asks for (`dispute.awaiting_merchant`, `case.opened`,
@@ -14,19 +13,19 @@ import { readNotifyTarget } from './notify-target';
 @Injectable()
 export class NotifyHandler implements EffectHandler {
   readonly types = ['notify'] as const;
+  readonly caseColumns = NOTIFY_TARGET_COLUMNS;
   private readonly logger = new Logger('Notify');
 
   constructor(
-    private readonly em: EntityManager,
     private readonly webhookDeliveries: CreateWebhookDeliveries,
     private readonly customerDeliveries: CreateCustomerDeliveries,
     private readonly agentInbox: NotifyAgents,
     private readonly assigneeEmail: EmailAssignee,
   ) {}
 
-  async handle(row: OutboxRow): Promise<void> {
-    // Every audience is about a case; the case is read once for all of them.
-    const target = row.caseId ? await readNotifyTarget(this.em, row.id, row.caseId) : null;
+  async handle(row: OutboxRow, read: Record<string, unknown>): Promise<void> {
+    // Every audience is about a case; the case is read once for all of them, by the runner with the row.
+    const target = row.caseId ? notifyTargetOf(read) : null;
     const told = target
       ? {
           webhookEndpoints: await this.webhookDeliveries.execute(row, target),

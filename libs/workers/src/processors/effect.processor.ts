@@ -30,7 +30,7 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
   async process(job: Job<JobPayloads['effect.run']>): Promise<string> {
     if (job.name !== 'effect.run') throw new Error(`Unknown job ${job.name} on the effects queue`);
     // As part of the request that wrote the outbox row: its log lines and what it enqueues carry the id.
-    return runJob(job, () => RequestContext.create(this.orm.em, () => this.runner.run(job.data.outboxId)));
+    return runJob(job, () => RequestContext.create(this.orm.em, () => this.runner.run(job.data.outboxId, job.data.type)));
   }
 
   /**
