@@ -37,9 +37,14 @@ export async function measureWorkerFloor(config: AppConfig, ratePerSecond: numbe
   try {
     await new Promise<void>((resolveReady, rejectReady) => {
       let output = '';
+      const timer = setTimeout(() => rejectReady(new Error(`worker floor not ready after 30 s: ${output}`)), 30_000);
+      child.once('exit', () => clearTimeout(timer));
       child.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes(READY)) resolveReady();
+        if (output.includes(READY)) {
+          clearTimeout(timer);
+          resolveReady();
+        }
       });
       child.once('exit', (code) => rejectReady(new Error(`worker floor exited with ${code}: ${output}`)));
     });
@@ -56,7 +61,9 @@ export async function measureWorkerFloor(config: AppConfig, ratePerSecond: numbe
     }
     await Promise.all(adds);
     const deadline = Date.now() + 30_000;
-    while ((await queue.getCompletedCount()) < jobs) {
+    // Until nothing is left to run (not by counting completed jobs: the queue keeps only so many).
+    const left = async () => Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused')).reduce((sum, count) => sum + count, 0);
+    while ((await left()) > 0) {
       if (Date.now() > deadline) throw new Error('the worker floor did not finish its jobs within 30 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

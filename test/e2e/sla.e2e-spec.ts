@@ -286,9 +286,16 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     const swept = await expectJobsOnHeadsOnly(dispute.id);
     expect(swept.filter((row) => row.status === 'pending' && row.job).map((row) => row.name)).toEqual(['reminder-80pct']);
 
+    // BullMQ gives up on the head's job: the row waits for a redrive, and the next alarm gets the job.
+    const head = swept.find((row) => row.status === 'pending' && row.job)!;
+    await RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).giveUp(head.id));
+    const gaveUp = await expectJobsOnHeadsOnly(dispute.id);
+    expect(gaveUp.find((row) => row.id === head.id)!.status).toBe('failed');
+    expect(gaveUp.filter((row) => row.status === 'pending' && row.job).map((row) => row.name)).toEqual(['reminder-60min']);
+
     // Redis loses everything: the reconciler gives the heads their jobs back, and only them; two
     // alarms due at the same moment are ordered by id, as the engine orders them.
-    const [next, after] = swept.filter((row) => row.status === 'pending' && row.kind === 'sla');
+    const [next, after] = gaveUp.filter((row) => row.status === 'pending' && row.kind === 'sla');
     await t.sql(`update deadlines set due_at = $2 where id = any($1)`, [[next!.id, after!.id], new Date(next!.due_at)]);
     await t.redis.flushall();
     await waitFor('the reconciler to give the heads their jobs back', async () =>

@@ -23,20 +23,6 @@ import { annotation, clockChanged, clockColumnsOf, startClocks, stateOf, stepClo
 /** A reminder of an SLA clock (50 %, 80 %, before the end), as opposed to its breach or a merchant window's reminders. */
 const CLOCK_REMINDER = `d.kind = 'sla' and d.sla_clock_id is not null and d.name like 'reminder-%'`;
 
-/** An alarm that became the earliest pending one of its clock: its job is enqueued after commit. */
-export interface NextAlarm {
-  id: string;
-  caseId: string;
-  dueAt: Date;
-}
-
-export interface SweptReminders {
-  /** The reminders the sweep settled, with their outcome. */
-  settled: Array<{ id: string; status: 'fired' | 'stale' }>;
-  /** Each swept clock's next pending alarm (none when the clock has no more). */
-  next: NextAlarm[];
-}
-
 export interface DeadlinePeek {
   status: string;
   caseId: string;
@@ -170,12 +156,11 @@ export class SlaTracker {
    * Many clocks on one business calendar reach 80 % at the same opening minute: one job settles
    * them all, and the other jobs find their rows settled. Same dedupe key and payload as
    * fireClockAlarm, so whichever path fires a reminder, it is delivered once.
-   * Returns the rows this statement settled, with their outcome, and the alarm that now comes next
-   * on each of their clocks: only the earliest pending alarm of a clock has a job, so the caller
-   * enqueues those after commit.
+   * Returns the rows this statement settled, with their outcome. Only the earliest pending alarm of
+   * a clock has a job, so the caller hands the job on to each clock's next alarm after commit.
    */
-  async fireDueReminders(sql: SqlSession, triggerId: string, now: Date, limit = 20_000): Promise<SweptReminders> {
-    const rows = await sql.all<{ id: string; status: 'fired' | 'stale'; next_id: string | null; next_case_id: string | null; next_due_at: string | Date | null }>(
+  async fireDueReminders(sql: SqlSession, triggerId: string, now: Date, limit = 20_000): Promise<Array<{ id: string; status: 'fired' | 'stale' }>> {
+    return sql.all<{ id: string; status: 'fired' | 'stale' }>(
       `with due as (
          select d.id, d.sla_clock_id, d.name from deadlines d
           where ${CLOCK_REMINDER} and d.status = 'pending'
@@ -196,24 +181,13 @@ export class SlaTracker {
                 id::text, ?
            from live
          on conflict (dedupe_key) do nothing
-       ), settled as (
-         update deadlines d
-            set status = case when exists (select 1 from live where live.id = d.id) then 'fired' else 'stale' end, settled_at = ?
-           from due where d.id = due.id
-         returning d.id, d.status, d.sla_clock_id
        )
-       -- The statement's snapshot still sees the swept rows pending: they are left out by id.
-       select settled.id, settled.status, next.id as next_id, next.case_id as next_case_id, next.due_at as next_due_at
-         from settled left join lateral (
-           select n.id, n.case_id, n.due_at from deadlines n
-            where n.sla_clock_id = settled.sla_clock_id and n.status = 'pending' and n.id not in (select id from due)
-            order by n.due_at, n.id limit 1
-         ) next on true`,
+       update deadlines d
+          set status = case when exists (select 1 from live where live.id = d.id) then 'fired' else 'stale' end, settled_at = ?
+         from due where d.id = due.id
+       returning d.id, d.status`,
       [triggerId, now, triggerId, now, now],
     );
-    const next = new Map<string, NextAlarm>();
-    for (const row of rows) if (row.next_id) next.set(row.next_id, { id: row.next_id, caseId: row.next_case_id!, dueAt: new Date(row.next_due_at!) });
-    return { settled: rows.map((row) => ({ id: row.id, status: row.status })), next: [...next.values()] };
   }
 
   /**

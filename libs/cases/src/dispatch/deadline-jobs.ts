@@ -1,11 +1,12 @@
-import type { DeadlineEntity } from '@app/db';
+import type { DeadlineEntity, SqlSession } from '@app/db';
 
 /**
  * Which pending deadlines have a BullMQ job. Every row is the source of truth for its own moment,
  * but a job is only an alarm clock, and SLA alarms come in chains that are planned, paused and
  * resumed together: a clock's reminders and breach, one window's reminders. Only the earliest
  * pending alarm of a chain (its head) has a job; when the head is settled, whoever settled it
- * enqueues the next one. So pausing a clock removes one job instead of three, and resuming it adds
+ * enqueues the next one: a command or a firing under the case's lock (deadlineJobChanges), the
+ * reminder sweep and a job BullMQ gave up on after their commit (currentJobHeads). So pausing a clock removes one job instead of three, and resuming it adds
  * one: what a transition sends to Redis no longer grows with the reminder ladder. A machine
  * deadline is a chain of its own (firm: every `after` is a row and a job).
  *
@@ -66,15 +67,37 @@ function earlier(a: Pick<DeadlineEntity, 'id' | 'dueAt'>, b: Pick<DeadlineEntity
   return byTime < 0 || (byTime === 0 && a.id < b.id);
 }
 
+/** SAME_CHAIN_SQL(e, d): SLA alarm `e` is in the chain of SLA alarm `d`, as jobChainOf says: the same clock, or without one the same send id. */
+const SAME_CHAIN_SQL = (e: string, d: string) =>
+  `${e}.case_id = ${d}.case_id and ${e}.kind = 'sla' and ${e}.sla_clock_id is not distinct from ${d}.sla_clock_id
+   and (${d}.sla_clock_id is not null or ${e}.send_id = ${d}.send_id)`;
+
 /**
  * JOB_HEAD_SQL(d): true for a pending deadline `d` that is the head of its chain (jobChainOf): a
- * machine deadline, or an SLA alarm with no earlier pending alarm of the same clock (or, without a
- * clock, the same send id). The probe runs on deadlines_case_pending_idx: a case has a handful.
- * Ties on the due time go by id, as in jobHeads (uuid order is the same in both: lower-case hex).
+ * machine deadline, or an SLA alarm with no earlier pending alarm of the same chain. The probe
+ * runs on deadlines_case_pending_idx: a case has a handful. Ties on the due time go by id, as in
+ * jobHeads (uuid order is the same in both: lower-case hex).
  */
 export const JOB_HEAD_SQL = (d: string) =>
   `(${d}.kind <> 'sla' or not exists (
      select 1 from deadlines e
-      where e.case_id = ${d}.case_id and e.status = 'pending' and e.kind = 'sla'
-        and coalesce(e.sla_clock_id::text, e.send_id) = coalesce(${d}.sla_clock_id::text, ${d}.send_id)
-        and (e.due_at, e.id) < (${d}.due_at, ${d}.id)))`;
+      where e.status = 'pending' and ${SAME_CHAIN_SQL('e', d)} and (e.due_at, e.id) < (${d}.due_at, ${d}.id)))`;
+
+/**
+ * The heads now of the chains of SLA alarms just settled outside a case's lock (the reminder sweep,
+ * a job BullMQ gave up on), to enqueue. Read after the settling transaction committed: two sweeps
+ * may each hold part of one clock's due reminders, and whichever commits last then sees them all
+ * settled (the other may enqueue a row the last one settled: a job that finds its row settled).
+ */
+export async function currentJobHeads(sql: SqlSession, settledIds: readonly string[]): Promise<Array<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>> {
+  if (settledIds.length === 0) return [];
+  // The ids as one array literal: a sweep may settle thousands.
+  const rows = await sql.all<{ id: string; case_id: string; due_at: string | Date }>(
+    `select distinct on (n.case_id, coalesce(n.sla_clock_id::text, n.send_id)) n.id, n.case_id, n.due_at
+       from deadlines s join deadlines n on n.status = 'pending' and ${SAME_CHAIN_SQL('n', 's')}
+      where s.id = any(?::uuid[]) and s.kind = 'sla'
+      order by n.case_id, coalesce(n.sla_clock_id::text, n.send_id), n.due_at, n.id`,
+    [`{${settledIds.join(',')}}`],
+  );
+  return rows.map((row) => ({ id: row.id, caseId: row.case_id, dueAt: new Date(row.due_at) }));
+}

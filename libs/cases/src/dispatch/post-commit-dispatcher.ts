@@ -70,14 +70,6 @@ export class PostCommitDispatcher {
   }
 
   /**
-   * The alarms a reminder sweep handed the job on to (SlaTracker.fireDueReminders), after its
-   * commit; like `dispatch`, it never throws: the reconciler enqueues what did not get there.
-   */
-  async enqueueNextAlarms(alarms: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>): Promise<void> {
-    await this.dispatch({ deadlineJobs: { add: [...alarms], remove: [] }, outbox: [] });
-  }
-
-  /**
    * Enqueues effects again after BullMQ gave up on them: the finished job still holds its id and
    * would swallow the re-add, so it is removed first. Handlers are idempotent by the outbox id.
    */

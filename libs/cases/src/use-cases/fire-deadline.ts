@@ -6,7 +6,7 @@ import { CaseEventEntity, DeadlineEntity, NotificationEntity, sqlSessionOf, SqlT
 import { definitionFor, DomainError, DomainErrorCode, escalatedPriority, fireDeadline } from '@app/domain';
 import { SlaTracker, type DeadlinePeek } from '@app/sla';
 import { CLOCK } from '../actor';
-import { deadlineJobChanges, headsBefore } from '../dispatch/deadline-jobs';
+import { currentJobHeads, deadlineJobChanges, headsBefore } from '../dispatch/deadline-jobs';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { writeCaseChanges } from '../case-writes';
 import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
@@ -167,19 +167,35 @@ export class FireDeadline {
    */
   private async fireClockReminders(deadlineId: string, peek: DeadlinePeek): Promise<FireDeadlineOutcome> {
     const swept = await this.sla.fireDueReminders(sqlSessionOf(this.em), deadlineId, this.clock.now());
-    await this.dispatcher.enqueueNextAlarms(swept.next);
-    const own = swept.settled.find((row) => row.id === deadlineId);
+    await this.handJobsOn(swept.map((row) => row.id));
+    const own = swept.find((row) => row.id === deadlineId);
     if (own) return own.status;
     if (peek.status !== 'pending') return 'already-settled';
     // Pending when peeked and not in the sweep: another sweep holds the row (skip locked) or settled
     // it meanwhile. Wait for that transaction, then fire it if it is still pending (theirs rolled back).
     const again = await this.sqlTransactions.run(async (sql) => {
       const [locked] = await sql.all<{ status: string }>(`select status from deadlines where id = ? for update`, [deadlineId]);
-      if (locked?.status !== 'pending') return null;
+      if (locked?.status !== 'pending') return [];
       return this.sla.fireDueReminders(sql, deadlineId, this.clock.now());
     });
-    if (!again) return 'already-settled';
-    await this.dispatcher.enqueueNextAlarms(again.next);
-    return again.settled.find((row) => row.id === deadlineId)?.status ?? 'already-settled';
+    await this.handJobsOn(again.map((row) => row.id));
+    return again.find((row) => row.id === deadlineId)?.status ?? 'already-settled';
+  }
+
+  /**
+   * BullMQ gave up on a deadline's job (out of attempts, stalled too often): the row is marked
+   * `failed` for a supervisor's redrive, and, if it headed an alarm chain, the next alarm of the
+   * chain gets the job (a failed alarm must not silence the ones after it).
+   */
+  async giveUp(deadlineId: string): Promise<void> {
+    const sql = sqlSessionOf(this.em);
+    const failed = await sql.all<{ id: string }>(`update deadlines set status = 'failed' where id = ? and status = 'pending' returning id`, [deadlineId]);
+    await this.handJobsOn(failed.map((row) => row.id));
+  }
+
+  /** After commit: the chains of SLA alarms settled outside a case's lock get their heads' jobs (deadline-jobs.ts). */
+  private async handJobsOn(settledIds: readonly string[]): Promise<void> {
+    const heads = await currentJobHeads(sqlSessionOf(this.em), settledIds);
+    if (heads.length > 0) await this.dispatcher.dispatch({ deadlineJobs: { add: heads, remove: [] }, outbox: [] });
   }
 }

@@ -4,7 +4,6 @@ import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { FireDeadline } from '@app/cases';
-import { DeadlineEntity } from '@app/db';
 import { runJob, withJobContext } from '@app/observability';
 import { DEADLINE_WORKER_RETENTION, QUEUES, isFinalFailure, jobNamesOf, type JobPayloads } from '@app/queues';
 
@@ -64,7 +63,7 @@ export class DeadlineProcessor extends WorkerHost implements OnApplicationBootst
     await withJobContext(job, async () => {
       try {
         this.logger.error(`deadline ${job.data.deadlineId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
-        await this.orm.em.fork().nativeUpdate(DeadlineEntity, { id: job.data.deadlineId, status: 'pending' }, { status: 'failed' });
+        await RequestContext.create(this.orm.em, () => this.fireDeadline.giveUp(job.data.deadlineId));
       } catch (markError) {
         this.logger.error(`could not mark deadline ${job.data?.deadlineId} failed (the reconciler will enqueue it again): ${markError}`);
       }
