@@ -6,9 +6,10 @@ import type { DeadlineEntity, SqlSession } from '@app/db';
  * resumed together: a clock's reminders and breach, one window's reminders. Only the earliest
  * pending alarm of a chain (its head) has a job; when the head is settled, whoever settled it
  * enqueues the next one: a command or a firing under the case's lock (deadlineJobChanges), the
- * reminder sweep and a job BullMQ gave up on after their commit (currentJobHeads). So pausing a clock removes one job instead of three, and resuming it adds
- * one: what a transition sends to Redis no longer grows with the reminder ladder. A machine
- * deadline is a chain of its own (firm: every `after` is a row and a job).
+ * reminder sweep and a job BullMQ gave up on after their commit (currentJobHeads). So pausing a
+ * clock removes one job instead of three, and resuming it adds one: what a transition sends to
+ * Redis no longer grows with the reminder ladder. A machine deadline is a chain of its own (firm:
+ * every `after` is a row and a job).
  *
  * The reconciler expects exactly the heads (JOB_HEAD_SQL says the same in SQL), so a head whose
  * job was lost or never enqueued still gets one. A job for a row that is no longer a head is
