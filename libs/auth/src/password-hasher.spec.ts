@@ -38,6 +38,16 @@ describe('PasswordHasher', () => {
     expect(hashSpy).toHaveBeenCalledTimes(1); // one stand-in per process, not one per login
   });
 
+  it('makes the stand-in when the application starts, so no login waits for a second argon2 operation', async () => {
+    const hasher = hasherAt();
+    hasher.onApplicationBootstrap();
+    expect(hashSpy).toHaveBeenCalledTimes(1);
+    await hashSpy.mock.results[0]!.value;
+    expect(await hasher.verify(undefined, 'a password')).toBe(false);
+    expect(hashSpy).toHaveBeenCalledTimes(1);
+    expect(verifySpy).toHaveBeenCalledTimes(1);
+  });
+
   it('makes the stand-in again on the next login when making it failed', async () => {
     const hasher = hasherAt();
     hashSpy.mockRejectedValueOnce(new Error('out of memory'));

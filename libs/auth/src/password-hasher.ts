@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { DomainError, DomainErrorCode } from '@app/domain';
@@ -12,13 +12,22 @@ import { DomainError, DomainErrorCode } from '@app/domain';
  * of logins then costs a bounded amount of memory and CPU instead of taking the server down.
  */
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnApplicationBootstrap {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   /** A hash of nothing anyone knows, at the configured cost: what a login without an account is checked against. */
   private standIn: Promise<string> | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /**
+   * The stand-in is made at boot, in the background: made on the first login without an account,
+   * it made that login pay for two argon2 operations, and so take longer than any other.
+   */
+  onApplicationBootstrap(): void {
+    // A failure here is not the boot's: the next login without an account makes it again.
+    this.standInHash().catch(() => undefined);
+  }
 
   hash(password: string): Promise<string> {
     return this.inLine(() => this.hashNow(password));
@@ -39,7 +48,7 @@ export class PasswordHasher {
     });
   }
 
-  /** Made on the first login without an account; made again on the next if making it failed. */
+  /** Made at boot (or on the first login without an account, if that comes first); made again on the next if making it failed. */
   private standInHash(): Promise<string> {
     return (this.standIn ??= this.hashNow(randomBytes(32).toString('base64')).catch((error: unknown) => {
       this.standIn = undefined;
