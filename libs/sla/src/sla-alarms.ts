@@ -8,13 +8,12 @@ import { stateOf, type ClockStep } from './sla-clocks';
  * The alarms phase of a transition, pure: the SLA deadline rows (kind `sla`) the clocks phase and
  * the machine's own deadlines call for. Alarms of clocks that stopped are cancelled, clocks that
  * (re)started get their reminders and breach, a merchant or customer window that opened gets its
- * reminders, and the reminders of a window that closed go with it. Writes nothing.
+ * reminders, and the reminders of a window that closed go with it (marked on the live rows, whose
+ * jobs the command works out from the rows as they are after it: deadline-jobs.ts). Writes nothing.
  */
 export interface AlarmPlan {
   /** New alarm rows: the clocks' (also added to `pending`, so the case's next deadline counts their breach) and the windows' reminders. */
   scheduled: DeadlineEntity[];
-  /** Pending rows this transition cancelled (marked on the live rows). */
-  cancelled: DeadlineEntity[];
 }
 
 export interface MachineDeadlines {
@@ -39,11 +38,10 @@ export function planAlarms(
   overrides: WindowOverrides,
   now: Date,
 ): AlarmPlan {
-  const plan: AlarmPlan = { scheduled: [], cancelled: [] };
+  const plan: AlarmPlan = { scheduled: [] };
   const cancel = (deadline: DeadlineEntity) => {
     deadline.status = 'cancelled';
     deadline.settledAt = now;
-    plan.cancelled.push(deadline);
   };
   if (sla) {
     const stopped = new Set(step.stopped.map((clock) => clock.id));

@@ -68,6 +68,9 @@ function earlier(a: Pick<DeadlineEntity, 'id' | 'dueAt'>, b: Pick<DeadlineEntity
   return byTime < 0 || (byTime === 0 && a.id < b.id);
 }
 
+/** CHAIN_KEY_SQL(d): an SLA alarm's chain within its case, as jobChainOf says (a clock id and a send id never look alike). */
+const CHAIN_KEY_SQL = (d: string) => `coalesce(${d}.sla_clock_id::text, ${d}.send_id)`;
+
 /** SAME_CHAIN_SQL(e, d): SLA alarm `e` is in the chain of SLA alarm `d`, as jobChainOf says: the same clock, or without one the same send id. */
 const SAME_CHAIN_SQL = (e: string, d: string) =>
   `${e}.case_id = ${d}.case_id and ${e}.kind = 'sla' and ${e}.sla_clock_id is not distinct from ${d}.sla_clock_id
@@ -94,10 +97,10 @@ export async function currentJobHeads(sql: SqlSession, settledIds: readonly stri
   if (settledIds.length === 0) return [];
   // The ids as one array literal: a sweep may settle thousands.
   const rows = await sql.all<{ id: string; case_id: string; due_at: string | Date }>(
-    `select distinct on (n.case_id, coalesce(n.sla_clock_id::text, n.send_id)) n.id, n.case_id, n.due_at
+    `select distinct on (n.case_id, ${CHAIN_KEY_SQL('n')}) n.id, n.case_id, n.due_at
        from deadlines s join deadlines n on n.status = 'pending' and ${SAME_CHAIN_SQL('n', 's')}
       where s.id = any(?::uuid[]) and s.kind = 'sla'
-      order by n.case_id, coalesce(n.sla_clock_id::text, n.send_id), n.due_at, n.id`,
+      order by n.case_id, ${CHAIN_KEY_SQL('n')}, n.due_at, n.id`,
     [`{${settledIds.join(',')}}`],
   );
   return rows.map((row) => ({ id: row.id, caseId: row.case_id, dueAt: new Date(row.due_at) }));
