@@ -300,6 +300,96 @@ describe('four eyes on money (dispute v3 over the API)', () => {
       expect(decided.body).toMatchObject({ machineVersion: 2, state: expect.stringMatching(/^refunding|^resolved/) });
     });
 
+    describe('what one agent decides alone adds up across the cases of a wallet transaction', () => {
+      let seq = 0;
+      /** A transaction of ¥1,000 at the wallet, with a dispute, a refund request and a payment failure on it, each one event from deciding. */
+      async function threeCasesOnOneTransaction() {
+        const transactionRef = `TX-SOLE-${Date.now()}-${seq++}`;
+        await t.wallet.createTransaction({ ref: transactionRef, amount_minor: 100_000, currency: 'CNY', merchant_id: merchant.id });
+        const amount = { amountMinor: 100_000, currency: 'CNY' };
+        const dispute = await open(disputeBody({ merchantId: merchant.id, transactionRef, amount }));
+        const refundRequest = await open({
+          kind: 'refund_request',
+          channel: 'app',
+          subject: 'Refund',
+          customer: { id: 'u_sole' },
+          transactionRef,
+          amount,
+          reason: 'changed mind',
+          purchasedAt: purchasedAt(),
+        });
+        const paymentFailure = await open({
+          kind: 'payment_failure',
+          channel: 'app',
+          subject: 'Debited twice',
+          customer: { id: 'u_sole' },
+          transactionRef,
+          amount,
+          reason: 'debited twice',
+        });
+        return {
+          transactionRef,
+          dispute: await drive(dispute.id, [['FORWARD_TO_MERCHANT'], ['MERCHANT_CONTEST', { summary: 'Delivered' }]]),
+          refundRequest: await drive(refundRequest.id, [['START_REVIEW']]),
+          paymentFailure: await drive(paymentFailure.id, [['START_INVESTIGATION'], ['RECORD_CAUSE', { cause: 'bank' }]]),
+        };
+      }
+      const shares = (transactionRef: string) =>
+        t.sql<{ case_id: string; decided_alone_by: string | null; decided_alone_minor: string }>(
+          'select case_id, decided_alone_by, decided_alone_minor from refund_ledger_shares where transaction_ref = $1 order by case_id',
+          [transactionRef],
+        );
+
+      it('an agent may not split a refund above their limit into decisions below it; they propose the rest, and another agent decides within their own', async () => {
+        const { transactionRef, dispute, refundRequest, paymentFailure } = await threeCasesOnOneTransaction();
+        await send(dispute.id, agent.auth, 'DECIDE_PARTIAL_REFUND', dispute.version, { amountMinor: 30_000, reason: 'One item missing' }).expect(200);
+
+        // ¥300 of the agent's ¥500 is spoken for on this transaction: ¥300 more is above it, though below it alone.
+        const before = await counts(refundRequest.id);
+        const refused = await send(refundRequest.id, agent.auth, 'APPROVE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 30_000, reason: 'Box missing' }).expect(403);
+        expect(refused.body).toMatchObject({
+          code: 'APPROVAL_REQUIRED',
+          limitMinor: 50_000,
+          currency: 'CNY',
+          proposeWith: 'PROPOSE_PARTIAL_REFUND',
+          transactionRef,
+          decidedAloneMinor: 30_000,
+        });
+        expect(await counts(refundRequest.id)).toEqual(before);
+        expect(await getCase(refundRequest.id)).toMatchObject({ state: refundRequest.state, version: refundRequest.version });
+
+        // What is left of the limit is still the agent's to decide alone.
+        await send(paymentFailure.id, agent.auth, 'REVERSE_PAYMENT', paymentFailure.version, { reason: 'Debited twice', amountMinor: 20_000 }).expect(200);
+        // Above it, a proposal a second person approves: that decision is not the agent's alone.
+        const proposed = await send(refundRequest.id, agent.auth, 'PROPOSE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 30_000, reason: 'Box missing' }).expect(200);
+        await send(refundRequest.id, supervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version).expect(200);
+        const alone = Object.fromEntries((await shares(transactionRef)).map((share) => [share.case_id, [share.decided_alone_by, share.decided_alone_minor]]));
+        expect(alone).toEqual({
+          [dispute.id]: [agent.id, '30000'],
+          [paymentFailure.id]: [agent.id, '20000'],
+          [refundRequest.id]: [null, '0'],
+        });
+      });
+
+      it('the limit is each agent’s own: another agent decides within theirs on the same transaction', async () => {
+        const { dispute, refundRequest } = await threeCasesOnOneTransaction();
+        await send(dispute.id, agent.auth, 'DECIDE_PARTIAL_REFUND', dispute.version, { amountMinor: 40_000, reason: 'Most of it' }).expect(200);
+        await send(refundRequest.id, otherAgent.auth, 'APPROVE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 40_000, reason: 'The rest' }).expect(200);
+      });
+
+      it('two decisions by one agent racing on two cases of one transaction: the ledger lock lets one through, the other is APPROVAL_REQUIRED', async () => {
+        const { transactionRef, refundRequest, paymentFailure } = await threeCasesOnOneTransaction();
+        const [first, second] = await Promise.all([
+          send(refundRequest.id, agent.auth, 'APPROVE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 30_000, reason: 'Box missing' }),
+          send(paymentFailure.id, agent.auth, 'REVERSE_PAYMENT', paymentFailure.version, { reason: 'Debited twice', amountMinor: 30_000 }),
+        ]);
+        expect([first.status, second.status].sort()).toEqual([200, 403]);
+        expect([first, second].find((response) => response.status === 403)!.body).toMatchObject({ code: 'APPROVAL_REQUIRED', decidedAloneMinor: 30_000 });
+        const decided = (await shares(transactionRef)).filter((share) => share.decided_alone_by === agent.id);
+        expect(decided.map((share) => share.decided_alone_minor)).toEqual(['30000']);
+      });
+    });
+
     it('every case of this file, proposals, approvals and stamped senders included, replays to its stored snapshot', async () => {
       const result = await RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(VerifyCaseReplay).execute({ batchSize: 10 }));
       expect(result.checked).toBeGreaterThan(10);

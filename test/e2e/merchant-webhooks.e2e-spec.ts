@@ -190,8 +190,13 @@ describe('merchant webhooks: signed, retried, logged, replayable, disabled when 
       const swept = await t.app.get(WebhookSweeper).sweepOnce();
       expect(swept).toBeGreaterThanOrEqual(1);
       await waitFor('the retry after the sweep', async () => receiver.accepted().length === 1);
-      const [delivery] = await t.sql<{ status: string; attempts: number }>('select status, attempts from webhook_deliveries where endpoint_id = $1', [endpoint.id]);
+      // The attempt records its outcome after the receiver answered: wait for the row to leave pending.
+      const delivery = await waitFor('the retry recorded', async () => {
+        const [row] = await t.sql<{ status: string; attempts: number }>('select status, attempts from webhook_deliveries where endpoint_id = $1', [endpoint.id]);
+        return row?.status === 'pending' ? undefined : row;
+      });
       expect(delivery).toEqual({ status: 'succeeded', attempts: 2 });
+      expect(receiver.accepted()).toHaveLength(1);
     } finally {
       await receiver.close();
     }

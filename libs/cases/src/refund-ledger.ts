@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlStatement } from './case-writes';
 import { sqlSessionOf, type CaseEntity, type SqlSession } from '@app/db';
-import { moveRefundLedger, type RefundLedgerMovement } from '@app/domain';
+import { moveRefundLedger, soleDecisionRefusal, type RefundLedgerMovement } from '@app/domain';
 
 /**
  * The per-transaction refund ledger as the command path keeps it (libs/domain's refund-ledger.ts
@@ -15,9 +15,22 @@ export const LOCK_REFUND_LEDGER_SQL = `select l.transaction_ref, l.currency, l.c
   from refund_ledgers l left join refund_ledger_shares s on s.case_id = ?
   where l.transaction_ref = ? for update of l`;
 
+/**
+ * What one agent decided alone on the transaction's other cases. A statement of its own after the
+ * lock, not a subquery of it: under READ COMMITTED a statement that waited for the lock still reads
+ * other rows as of its start, and would miss a decision committed while it waited.
+ */
+const DECIDED_ALONE_SQL = `select coalesce(sum(decided_alone_minor), 0) as minor from refund_ledger_shares
+  where transaction_ref = ? and decided_alone_by = ? and case_id <> ?`;
+
 /** The movement's two writes; the command's writer sends them as parts of its one statement (case-writes.ts). */
 const WRITE_SHARE_SQL = `insert into refund_ledger_shares (case_id, transaction_ref, committed_minor, refunded_minor, updated_at) values (?, ?, ?, ?, ?)
     on conflict (case_id) do update set committed_minor = excluded.committed_minor, refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at`;
+/** The same for a decision, which also records who answers for it (none unless one agent alone). */
+const WRITE_DECIDED_SHARE_SQL = `insert into refund_ledger_shares (case_id, transaction_ref, committed_minor, refunded_minor, decided_alone_by, decided_alone_minor, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?)
+    on conflict (case_id) do update set committed_minor = excluded.committed_minor, refunded_minor = excluded.refunded_minor,
+      decided_alone_by = excluded.decided_alone_by, decided_alone_minor = excluded.decided_alone_minor, updated_at = excluded.updated_at`;
 const WRITE_LEDGER_SQL = `update refund_ledgers set committed_minor = ?, refunded_minor = ?, updated_at = ? where transaction_ref = ?`;
 
 /** bigint columns come back from the driver as strings. */
@@ -60,11 +73,13 @@ export async function ensureRefundLedger(em: EntityManager, opening: RefundLedge
 /**
  * Locks the case's transaction ledger and checks a transition's movement of its case's share, in
  * the command's transaction, after the case lock, and returns the writes that record it (for the
- * command's writer). Throws REFUND_EXCEEDS_TRANSACTION (DomainError) before anything is written
- * when a commitment would take the transaction past what was captured. Most transitions move
- * nothing and cost no statement. A case without a ledger (no transaction reference, or opened
- * before the wallet was in the loop) is left to the wallet's own refusal of refunds beyond what it
- * captured.
+ * command's writer). Throws (DomainError) before anything is written when a commitment would take
+ * the transaction past what was captured (REFUND_EXCEEDS_TRANSACTION), or when an agent deciding
+ * alone would, with what they decided alone on the transaction's other cases, go past their limit
+ * (APPROVAL_REQUIRED; the ledger's lock makes two such decisions queue, so they cannot both pass).
+ * Most transitions move nothing and cost no statement. A case without a ledger (no transaction
+ * reference, or opened before the wallet was in the loop) is left to the wallet's own refusal of
+ * refunds beyond what it captured.
  */
 export async function planCaseRefundShare(
   sql: SqlSession,
@@ -84,11 +99,23 @@ export async function planCaseRefundShare(
     refundedMinor: Number(row.refunded_minor),
   };
   const next = moveRefundLedger(ledger, share, movement);
+  const decider = movement.kind === 'commit' ? movement.decider : undefined;
+  if (movement.kind === 'commit' && movement.decider?.alone) {
+    const [decided] = await sql.all<{ minor: Minor }>(DECIDED_ALONE_SQL, [ledger.transactionRef, movement.decider.agentId, caseEntity.id]);
+    const decision = { amountMinor: movement.amountMinor, currency: ledger.currency, transactionRef: ledger.transactionRef };
+    const refusal = soleDecisionRefusal(movement.decider, decision, Number(decided?.minor ?? 0));
+    if (refusal) throw refusal;
+  }
+  const writeLedger = { sql: WRITE_LEDGER_SQL, params: [next.ledger.committedMinor, next.ledger.refundedMinor, now, ledger.transactionRef] };
+  if (decider) {
+    const [decidedBy, decidedMinor] = decider.alone ? [decider.agentId, next.share.committedMinor] : [null, 0];
+    return [
+      { sql: WRITE_DECIDED_SHARE_SQL, params: [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, decidedBy, decidedMinor, now] },
+      writeLedger,
+    ];
+  }
   if (next.share.committedMinor === share.committedMinor && next.share.refundedMinor === share.refundedMinor) return [];
-  return [
-    { sql: WRITE_SHARE_SQL, params: [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, now] },
-    { sql: WRITE_LEDGER_SQL, params: [next.ledger.committedMinor, next.ledger.refundedMinor, now, ledger.transactionRef] },
-  ];
+  return [{ sql: WRITE_SHARE_SQL, params: [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, now] }, writeLedger];
 }
 
 /** planCaseRefundShare with its writes sent at once: a case that opens (its rows go through OpenCase's flush). */

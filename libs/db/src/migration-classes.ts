@@ -23,6 +23,7 @@ import { Migration20261203200400QueueViewsAndLinks } from './migrations/Migratio
 import { Migration20261203200500TestMode } from './migrations/Migration20261203200500TestMode';
 import { Migration20261203200600Reports } from './migrations/Migration20261203200600Reports';
 import { Migration20261203210500ReportRollups } from './migrations/Migration20261203210500ReportRollups';
+import { Migration20261205030000SoleDecisions } from './migrations/Migration20261205030000SoleDecisions';
 
 /**
  * The migrations' classes, for the one step that applies them (migrate.ts loads this file when it
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   Migration20261203200500TestMode,
   Migration20261203200600Reports,
   Migration20261203210500ReportRollups,
+  Migration20261205030000SoleDecisions,
 ].map((migration) => ({ name: migration.name, class: migration }));

@@ -510,6 +510,8 @@ export const en = {
     'error.MACRO_NOT_FOUND': 'This canned reply was deleted. Pick another one.',
     'error.MERCHANT_NOT_A_PARTY': 'This case has no merchant to write to.',
     'error.APPROVAL_REQUIRED': 'This is more than you may decide alone: a second person must approve it. Use "{action}" instead.',
+    'error.APPROVAL_REQUIRED_ON_TRANSACTION':
+      'You already decided {decided} alone on this payment in other cases; with this refund that is more than you may decide alone. Use "{action}" for a second person\'s approval.',
     'error.SELF_APPROVAL': 'You proposed this yourself: someone else must approve it.',
     'error.APPROVAL_LIMIT_EXCEEDED': 'This is more than your role may approve ({limit}). Ask someone with a higher limit.',
     'error.APPEAL_NEEDS_ANOTHER_DECIDER': 'You made or approved the decision under appeal: someone else must decide the appeal.',

@@ -503,6 +503,7 @@ export const zhCN: Dictionary = {
     'error.MACRO_NOT_FOUND': '此快捷回复已被删除，请另选一个。',
     'error.MERCHANT_NOT_A_PARTY': '此工单没有可联系的商户。',
     'error.APPROVAL_REQUIRED': '超出您可独自决定的范围，须由另一人审批。请改用“{action}”。',
+    'error.APPROVAL_REQUIRED_ON_TRANSACTION': '您已在这笔交易的其他案件中独自决定了 {decided}；加上本次退款，超出您可独自决定的范围。请改用“{action}”，由另一人审批。',
     'error.SELF_APPROVAL': '这是您本人提出的申请，须由其他人审批。',
     'error.APPROVAL_LIMIT_EXCEEDED': '超出您的角色可审批的额度（{limit}），请由额度更高的人员审批。',
     'error.APPEAL_NEEDS_ANOTHER_DECIDER': '被申诉的裁决由您作出或批准，申诉须由其他人裁决。',

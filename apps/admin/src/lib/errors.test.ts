@@ -42,6 +42,17 @@ describe('errors of four eyes, in the agent’s words', () => {
     expect(errorText(error, createI18n('zh-CN'))).toContain('提交全额退款审批');
   });
 
+  it('says what the agent already decided alone on the transaction when that is what takes a decision past their limit', () => {
+    const error = new ApiError(403, 'APPROVAL_REQUIRED', { limitMinor: 50_000, currency: 'CNY', proposeWith: 'PROPOSE_PARTIAL_REFUND', decidedAloneMinor: 30_000 });
+    const en = errorText(error, createI18n('en'));
+    expect(en).toContain('300.00');
+    expect(en).toContain('Propose partial refund');
+    expect(en).not.toMatch(/\{(decided|action)\}/);
+    const zh = errorText(error, createI18n('zh-CN'));
+    expect(zh).toContain('300.00');
+    expect(zh).toContain('其他案件');
+  });
+
   it('says what the approver may approve when the proposal is above it', () => {
     const error = new ApiError(403, 'APPROVAL_LIMIT_EXCEEDED', { limitMinor: 5_000_000, currency: 'CNY' });
     const en = errorText(error, createI18n('en'));

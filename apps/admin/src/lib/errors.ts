@@ -79,7 +79,12 @@ export function errorText(error: unknown, i18n: I18n, currency?: string): string
   }
   if (code === 'APPROVAL_REQUIRED') {
     // The API names the event that proposes the decision instead (PROPOSE_FULL_REFUND, ...).
-    return i18n.t('error.APPROVAL_REQUIRED', { action: typeof details.proposeWith === 'string' ? i18n.event(details.proposeWith) : '' });
+    const action = typeof details.proposeWith === 'string' ? i18n.event(details.proposeWith) : '';
+    // Within the limit alone, but not with what this agent already decided alone on the transaction's other cases.
+    const decided = typeof details.decidedAloneMinor === 'number' ? details.decidedAloneMinor : 0;
+    const cur = typeof details.currency === 'string' ? details.currency : currency;
+    if (decided > 0 && cur) return i18n.t('error.APPROVAL_REQUIRED_ON_TRANSACTION', { action, decided: i18n.money(decided, cur) });
+    return i18n.t('error.APPROVAL_REQUIRED', { action });
   }
   if (code === 'APPROVAL_LIMIT_EXCEEDED') {
     const limit = typeof details.limitMinor === 'number' ? details.limitMinor : undefined;

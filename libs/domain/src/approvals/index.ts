@@ -4,9 +4,12 @@ export {
   appealDeciderRefusal,
   approverRefusal,
   firstRefusal,
+  refundDeciderOf,
   refundNeedsApproval,
   senderIdOf,
+  soleDecisionRefusal,
   type Proposal,
+  type RefundDecider,
   type Stamped,
   type StampedSender,
 } from './proposal';

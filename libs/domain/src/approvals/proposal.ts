@@ -45,6 +45,51 @@ export function refundNeedsApproval(sender: Authority, amountMinor: number, curr
   );
 }
 
+/**
+ * Who answers for a refund a decision commits on its wallet transaction's ledger. What one agent
+ * decides alone adds up across the transaction's cases and is held to their limit, so a refund
+ * above it cannot be split into decisions below it (soleDecisionRefusal). A decision that is not
+ * one agent's alone (an approved proposal, a merchant's, an admin's, who has no limit) answers for
+ * no agent.
+ */
+export type RefundDecider = { alone: true; agentId: string; limitMinor: number; proposeWith: string } | { alone: false };
+
+/**
+ * Refuses a refund one agent decides alone when, with what they already decided alone on the same
+ * wallet transaction (its other cases), it comes to more than their limit (403 APPROVAL_REQUIRED,
+ * as for one refund above it). Checked under the ledger's lock, where the other cases are seen.
+ */
+export function soleDecisionRefusal(
+  decider: RefundDecider,
+  decision: { amountMinor: number; currency: string; transactionRef: string },
+  alreadyDecidedAloneMinor: number,
+): DomainError | undefined {
+  if (!decider.alone || alreadyDecidedAloneMinor + decision.amountMinor <= decider.limitMinor) return undefined;
+  return new DomainError(
+    DomainErrorCode.ApprovalRequired,
+    `You already decided ${alreadyDecidedAloneMinor} ${decision.currency} minor units alone on transaction ${decision.transactionRef}; with ${decision.amountMinor} more ` +
+      `that is above what you decide alone (${decider.limitMinor}): propose it with ${decider.proposeWith} for a second person's approval.`,
+    {
+      limitMinor: decider.limitMinor,
+      currency: decision.currency,
+      proposeWith: decider.proposeWith,
+      transactionRef: decision.transactionRef,
+      decidedAloneMinor: alreadyDecidedAloneMinor,
+    },
+  );
+}
+
+/**
+ * The decider of a refund an event commits: one agent alone when the event is one they decide
+ * within their limit (its catalogue names `proposeWith`) on a version with four eyes, else none.
+ */
+export function refundDeciderOf(proposeWith: string | undefined, sender: Authority, currency: string): RefundDecider {
+  if (!proposeWith || sender.kind !== 'agent' || !sender.id) return { alone: false };
+  const limitMinor = refundLimitOf(sender, currency);
+  if (limitMinor === Number.POSITIVE_INFINITY) return { alone: false };
+  return { alone: true, agentId: sender.id, limitMinor, proposeWith };
+}
+
 /** Refuses a decision that always needs a second person when it is sent directly. */
 export function alwaysNeedsApproval(action: string, proposeWith: string): DomainError {
   return new DomainError(DomainErrorCode.ApprovalRequired, `${action} needs a second person's approval: propose it with ${proposeWith}.`, {

@@ -26,6 +26,13 @@ export interface EventSpec<TContext = any, TPayload = any> {
    */
   authorise?: (context: TContext, sender: EventSender) => DomainError | undefined;
   /**
+   * On an event by which an agent decides a refund alone within their limit (four eyes): the event
+   * that proposes the same decision for a second person's approval. What one agent decides alone
+   * on a wallet transaction adds up across its cases and is held to their limit under the ledger's
+   * lock (approvals' soleDecisionRefusal); above it, APPROVAL_REQUIRED names this event.
+   */
+  proposeWith?: string;
+  /**
    * Valid payloads (without `type`), at least one. They document the event for API clients and
    * are the samples the graph tests send, so give one per branch the payload can take (e.g. a
    * pending-transaction check that explains the discrepancy and one that does not).

@@ -1,7 +1,7 @@
 import { getAdjacencyMap, getShortestPaths, getStateNodes, type AdjacencyMap, type AdjacencyValue } from '@xstate/graph';
 import { initialTransition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { CASE_KINDS } from '../cases/case-kind';
-import { replayEvents, stateToString, toPersisted, type MachineEvent } from '../engine/case-transition';
+import { pureTransition, replayEvents, stateToString, toPersisted, type MachineEvent } from '../engine/case-transition';
 import { MORE_SAMPLE_FACTS, SAMPLE_FACTS } from '../testing/sample-facts';
 import type { CaseMachineDefinition, OpenCaseFacts } from './definition';
 import { allDefinitions, currentDefinition } from './registry';
@@ -64,10 +64,17 @@ interface Exploration {
   adjacency: AdjacencyMap<AnyMachineSnapshot, MachineEvent>;
 }
 
-/** One exploration per sample opening of the kind: a machine may branch on its opening facts. */
+const explored = new Map<CaseMachineDefinition, Exploration[]>();
+
+/** One exploration per sample opening of the kind: a machine may branch on its opening facts. Made once per definition. */
 function exploreAll(definition: CaseMachineDefinition): Exploration[] {
-  const openings = [SAMPLE_FACTS[definition.kind], ...(MORE_SAMPLE_FACTS[definition.kind] ?? [])];
-  return openings.map((facts) => explore(definition, facts));
+  let explorations = explored.get(definition);
+  if (!explorations) {
+    const openings = [SAMPLE_FACTS[definition.kind], ...(MORE_SAMPLE_FACTS[definition.kind] ?? [])];
+    explorations = openings.map((facts) => explore(definition, facts));
+    explored.set(definition, explorations);
+  }
+  return explorations;
 }
 
 function explore(definition: CaseMachineDefinition, facts: OpenCaseFacts): Exploration {
@@ -212,5 +219,40 @@ describe.each(allDefinitions().map((definition) => [`${definition.kind} v${defin
         expect({ state, snapshot: replayed }).toEqual({ state, snapshot: toPersisted(definition, path.state) });
       }
     }
+  });
+});
+
+/**
+ * Four eyes per transaction: what one agent decides alone is held to their limit across the cases
+ * of a wallet transaction, which the engine can only do for events that say they are such a
+ * decision (`proposeWith`). Every step in which an agent's event asks the wallet for money, outside
+ * an approval state (where a second person approves), must be one.
+ */
+describe.each(
+  allDefinitions()
+    .filter((definition) => definition.approvalStates)
+    .map((definition) => [`${definition.kind} v${definition.version}`, definition] as const),
+)('refunds decided alone on %s', (_, definition) => {
+  const admin = { kind: 'agent' as const, role: 'admin' as const, id: 'graph-admin' };
+
+  it('name the proposal that stands for them (proposeWith)', () => {
+    const decisions = new Set<string>();
+    const unnamed = new Set<string>();
+    for (const { adjacency } of exploreAll(definition)) {
+      for (const { state: before, transitions } of Object.values(adjacency) as Array<AdjacencyValue<AnyMachineSnapshot, MachineEvent>>) {
+        if (definition.approvalStates!.some((state) => before.matches(state))) continue;
+        for (const { event } of Object.values(transitions) as Array<{ event: MachineEvent }>) {
+          const spec = definition.events[event.type];
+          if (!spec?.sentBy.includes('agent') || event.type === 'RETRY_REFUND' || spec.authorise?.(before.context, admin)) continue;
+          const [, actions] = pureTransition(definition.machine, before, event);
+          if (!actions.some((action) => action.type === 'requestRefund')) continue;
+          const step = `${stateToString(before.value)} on ${event.type}`;
+          (spec.proposeWith ? decisions : unnamed).add(step);
+        }
+      }
+    }
+    expect([...unnamed]).toEqual([]);
+    // Versions with four eyes on money have such decisions; balance corrections and account actions always need a second person.
+    expect(decisions.size > 0).toBe(definition.kind !== 'balance_discrepancy' && definition.kind !== 'account_security');
   });
 });

@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { DomainError, DomainErrorCode } from '../errors';
 import type { CaseMachineDefinition } from '../machines/definition';
 import type { CaseEffect, RequestRefundEffect } from '../machines/effects';
+import type { RefundDecider } from '../approvals/proposal';
 
 /**
  * Money adds up per wallet transaction, not per case: every case of one transaction draws on one
@@ -15,7 +16,20 @@ import type { CaseEffect, RequestRefundEffect } from '../machines/effects';
  *   money is free again for the transaction's other cases. A retry asks the wallet again, so it
  *   commits again, checked against the ledger as it is then (the money may have gone elsewhere).
  */
-export type RefundLedgerMovement = { kind: 'commit'; amountMinor: number; currency: string } | { kind: 'settle' } | { kind: 'release' };
+export type RefundLedgerMovement =
+  | {
+      kind: 'commit';
+      amountMinor: number;
+      currency: string;
+      /**
+       * Who answers for the decision (approvals/proposal.ts): set when a sender's event commits,
+       * absent when the clock does or the refund is tried again, which carry on the decision the
+       * case has.
+       */
+      decider?: RefundDecider;
+    }
+  | { kind: 'settle' }
+  | { kind: 'release' };
 
 /** The event the wallet's confirmation arrives as, shared by every kind that pays money back. */
 export const REFUND_SUCCEEDED_EVENT = 'REFUND_SUCCEEDED';
@@ -34,9 +48,15 @@ export function refundLedgerMovementOf(
   next: AnyMachineSnapshot,
   eventType: string,
   effects: readonly CaseEffect[],
+  /** The sender's part in a refund this transition commits (none for the clock's transitions). */
+  deciderOf?: (currency: string) => RefundDecider | undefined,
 ): RefundLedgerMovement | null {
   const refund = effects.find((effect): effect is RequestRefundEffect => effect.type === 'requestRefund');
-  if (refund) return { kind: 'commit', amountMinor: refund.params.amountMinor, currency: refund.params.currency };
+  if (refund) {
+    const { amountMinor, currency } = refund.params;
+    const decider = eventType === RETRY_REFUND_EVENT ? undefined : deciderOf?.(currency);
+    return decider ? { kind: 'commit', amountMinor, currency, decider } : { kind: 'commit', amountMinor, currency };
+  }
   if (eventType === REFUND_SUCCEEDED_EVENT) return { kind: 'settle' };
   if (eventType === REFUND_FAILED_EVENT) return { kind: 'release' };
   if (before && awaitsRefundOutcome(definition, before) && !awaitsRefundOutcome(definition, next)) return { kind: 'release' };

@@ -39,10 +39,12 @@ export const disputeDefinitionV3: CaseMachineDefinition<DisputeContextV3> = {
     },
     DECIDE_FULL_REFUND: {
       ...v2Events.DECIDE_FULL_REFUND!,
+      proposeWith: 'PROPOSE_FULL_REFUND',
       authorise: (context, sender) => mayDecideRefund('PROPOSE_FULL_REFUND')(context, sender, remaining(context)),
     },
     DECIDE_PARTIAL_REFUND: {
       ...v2Events.DECIDE_PARTIAL_REFUND!,
+      proposeWith: 'PROPOSE_PARTIAL_REFUND',
       authorise: appealRule,
       check: (context, payload: { amountMinor: number }, sender) =>
         firstRefusal(

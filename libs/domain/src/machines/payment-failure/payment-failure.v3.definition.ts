@@ -26,6 +26,7 @@ export const paymentFailureDefinitionV3: CaseMachineDefinition<PaymentFailureCon
     ...v2Events,
     REVERSE_PAYMENT: {
       ...reversePayment,
+      proposeWith: 'PROPOSE_REVERSAL',
       // A check, not `authorise`: a partial reversal within the limit stays the agent's own decision.
       check: (context, payload: { amountMinor?: number }, sender) =>
         firstRefusal(reversePayment.check!(context, payload, sender), refundNeedsApproval(sender, reversalAmount(context, payload), context.amount.currency, 'PROPOSE_REVERSAL')),

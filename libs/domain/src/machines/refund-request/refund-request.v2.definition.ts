@@ -27,10 +27,12 @@ export function createRefundRequestDefinitionV2(policy: RefundPolicy): CaseMachi
       ...v1Events,
       APPROVE_FULL_REFUND: {
         ...v1Events.APPROVE_FULL_REFUND!,
+        proposeWith: 'PROPOSE_FULL_REFUND',
         authorise: (context, sender) => refundNeedsApproval(sender, refundableNow(context), context.amount.currency, 'PROPOSE_FULL_REFUND'),
       },
       APPROVE_PARTIAL_REFUND: {
         ...v1Events.APPROVE_PARTIAL_REFUND!,
+        proposeWith: 'PROPOSE_PARTIAL_REFUND',
         check: (context, payload: { amountMinor: number }, sender) =>
           firstRefusal(
             partialRefundOutsidePolicy(context, payload.amountMinor),

@@ -1,0 +1,95 @@
+import type { EventSender } from '../engine/case-transition';
+import { DomainErrorCode } from '../errors';
+import { refundRequestDefinitionV1 } from '../machines/refund-request/refund-request.definition';
+import { currentDefinition } from '../machines/registry';
+import { CaseHarness } from '../testing/case-harness';
+import { SAMPLE_FACTS } from '../testing/sample-facts';
+import { refundDeciderOf, soleDecisionRefusal, type RefundDecider } from './proposal';
+
+const ANN: EventSender = { kind: 'agent', role: 'agent', id: 'agent-ann' };
+const SUE: EventSender = { kind: 'agent', role: 'supervisor', id: 'sup-sue' };
+const ADA: EventSender = { kind: 'agent', role: 'admin', id: 'admin-ada' };
+const MERCHANT: EventSender = { kind: 'merchant', id: 'm_1' };
+const WALLET: EventSender = { kind: 'system', id: 'wallet' };
+
+const annAlone: RefundDecider = { alone: true, agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_PARTIAL_REFUND' };
+const decision = (amountMinor: number) => ({ amountMinor, currency: 'CNY', transactionRef: 'TX-1' });
+
+describe('what one agent decides alone adds up per wallet transaction', () => {
+  it('refuses a decision that, with what the agent already decided alone on the transaction, is above their limit', () => {
+    expect(soleDecisionRefusal(annAlone, decision(20_000), 30_000)).toBeUndefined();
+    const refusal = soleDecisionRefusal(annAlone, decision(20_001), 30_000)!;
+    expect([refusal.code, refusal.details]).toEqual([
+      DomainErrorCode.ApprovalRequired,
+      { limitMinor: 50_000, currency: 'CNY', proposeWith: 'PROPOSE_PARTIAL_REFUND', transactionRef: 'TX-1', decidedAloneMinor: 30_000 },
+    ]);
+    expect(refusal.message).toContain('already decided 30000 CNY minor units alone on transaction TX-1');
+  });
+
+  it('holds nobody to a limit for decisions that are not one agent’s alone', () => {
+    expect(soleDecisionRefusal({ alone: false }, decision(9_000_000), 9_000_000)).toBeUndefined();
+  });
+
+  it('an agent deciding an event that names its proposal decides alone, within their role’s limit in the currency', () => {
+    expect(refundDeciderOf('PROPOSE_FULL_REFUND', ANN, 'CNY')).toEqual({ alone: true, agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_FULL_REFUND' });
+    expect(refundDeciderOf('PROPOSE_FULL_REFUND', SUE, 'USD')).toEqual({ alone: true, agentId: 'sup-sue', limitMinor: 700_000, proposeWith: 'PROPOSE_FULL_REFUND' });
+    expect(refundDeciderOf('PROPOSE_FULL_REFUND', { ...ANN, refundLimits: { agent: { CNY: 1_000 }, supervisor: 'unlimited', admin: 'unlimited' } }, 'CNY')).toMatchObject({
+      limitMinor: 1_000,
+    });
+  });
+
+  it('nobody decides alone without a limit to hold (admins, merchants, the system), an event without a proposal, or a sender without an id', () => {
+    expect(refundDeciderOf('PROPOSE_FULL_REFUND', ADA, 'CNY')).toEqual({ alone: false });
+    expect(refundDeciderOf('PROPOSE_FULL_REFUND', MERCHANT, 'CNY')).toEqual({ alone: false });
+    expect(refundDeciderOf('PROPOSE_FULL_REFUND', WALLET, 'CNY')).toEqual({ alone: false });
+    expect(refundDeciderOf(undefined, ANN, 'CNY')).toEqual({ alone: false });
+    expect(refundDeciderOf('PROPOSE_FULL_REFUND', { kind: 'agent', role: 'agent' }, 'CNY')).toEqual({ alone: false });
+  });
+});
+
+describe('the commitment a transition makes says who answers for it', () => {
+  const refundRequestInReview = (definition = currentDefinition('refund_request')) => {
+    const request = CaseHarness.open(definition, { ...SAMPLE_FACTS.refund_request, amount: { amountMinor: 80_000, currency: 'CNY' } });
+    request.send('START_REVIEW', {}, ANN);
+    return request;
+  };
+
+  it('an agent’s approval within their limit is theirs alone', () => {
+    const request = refundRequestInReview();
+    request.send('APPROVE_PARTIAL_REFUND', { amountMinor: 30_000, reason: 'Box missing' }, ANN);
+    expect(request.last.refundLedger).toEqual({
+      kind: 'commit',
+      amountMinor: 30_000,
+      currency: 'CNY',
+      decider: { alone: true, agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_PARTIAL_REFUND' },
+    });
+  });
+
+  it('an approved proposal is two people’s; a merchant’s acceptance is the merchant’s', () => {
+    const proposed = refundRequestInReview();
+    proposed.send('PROPOSE_FULL_REFUND', { reason: 'Returned unopened' }, ANN);
+    proposed.send('APPROVE_PROPOSAL', {}, SUE);
+    expect(proposed.last.refundLedger).toMatchObject({ kind: 'commit', decider: { alone: false } });
+
+    const accepted = CaseHarness.open(currentDefinition('refund_request'), SAMPLE_FACTS.refund_request);
+    accepted.send('APPROVE_FULL_REFUND', { reason: 'Returned' }, MERCHANT);
+    expect(accepted.last.refundLedger).toMatchObject({ kind: 'commit', decider: { alone: false } });
+  });
+
+  it('a retry, by an agent or the clock, carries on the decision the case has', () => {
+    const request = refundRequestInReview();
+    request.send('APPROVE_PARTIAL_REFUND', { amountMinor: 30_000, reason: 'Box missing' }, ANN);
+    request.send('REFUND_FAILED', { failureReason: 'gateway_timeout' }, WALLET);
+    expect(request.last.refundLedger).toEqual({ kind: 'release' });
+    request.send('RETRY_REFUND', {}, SUE);
+    expect(request.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 30_000, currency: 'CNY' });
+    request.send('REFUND_FAILED', { failureReason: 'gateway_timeout' }, WALLET);
+    expect(request.fire('refundRetryBackoff')?.refundLedger).toEqual({ kind: 'commit', amountMinor: 30_000, currency: 'CNY' });
+  });
+
+  it('a version without four eyes has no decisions alone to add up', () => {
+    const request = refundRequestInReview(refundRequestDefinitionV1);
+    request.send('APPROVE_PARTIAL_REFUND', { amountMinor: 30_000, reason: 'Box missing' }, ANN);
+    expect(request.last.refundLedger).toMatchObject({ kind: 'commit', decider: { alone: false } });
+  });
+});
