@@ -26,7 +26,7 @@ describe('admin UI support: machine descriptions, queue stats, serving the built
     expect(body).toMatchObject({ kind: 'dispute', version: 1, initial: 'dispute.open' });
     expect(body.transitions).toContainEqual(expect.objectContaining({ source: 'dispute.awaitingMerchant', deadline: 'merchantResponseWindow', target: 'dispute.refunding' }));
     expect(body.events.find((e: { type: string }) => e.type === 'DECIDE_PARTIAL_REFUND').fields[0]).toMatchObject({ name: 'amountMinor', money: true });
-    expect((await t.http.get('/v1/machines/dispute').set('Authorization', t.auth).expect(200)).body.version).toBe(5);
+    expect((await t.http.get('/v1/machines/dispute').set('Authorization', t.auth).expect(200)).body.version).toBe(6);
 
     for (const path of ['/v1/machines/dispute/99', '/v1/machines/chargeback/1', '/v1/machines/dispute/latest', '/v1/machines/chargeback']) {
       const response = await t.http.get(path).set('Authorization', t.auth).expect(404);

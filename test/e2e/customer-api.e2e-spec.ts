@@ -278,6 +278,32 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     expect(again.body).toMatchObject({ code: 'EVENT_NOT_ALLOWED', allowedEvents: [] });
   });
 
+  it('withdraws while a refund proposal waits for a second person: the proposal leaves the approvals queue and no money moves', async () => {
+    const id = await open();
+    await agentSends(id, 'FORWARD_TO_MERCHANT');
+    await agentSends(id, 'MERCHANT_CONTEST', { summary: 'Delivered on 3 May' });
+    await agentSends(id, 'PROPOSE_FULL_REFUND', { reason: 'No proof of delivery' });
+    const waiting = await t.http.get(`/v1/customer/cases/${id}`).set('Authorization', alice).expect(200);
+    expect(waiting.body.allowed_actions).toContain('withdraw');
+    const queued = async () =>
+      ((await t.http.get('/v1/approvals').query({ limit: 100 }).set('Authorization', t.auth).expect(200)).body.items as Array<{ case: { id: string } }>).some(
+        (item) => item.case.id === id,
+      );
+    expect(await queued()).toBe(true);
+
+    const withdrawn = await t.http.post(`/v1/customer/cases/${id}/withdraw`).set('Authorization', alice).send({ reason: '包裹已收到' }).expect(200);
+    expect(withdrawn.body.status.code).toBe('withdrawn');
+    expect(await queued()).toBe(false);
+    const agentView = (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
+    expect(agentView).toMatchObject({ state: 'withdrawn', allowedEvents: [] });
+    const [money] = await t.sql<{ refunds: string; pending: string }>(
+      `select (select count(*) from outbox where case_id = $1 and type = 'requestRefund') as refunds,
+              (select count(*) from deadlines where case_id = $1 and status = 'pending') as pending`,
+      [id],
+    );
+    expect(money).toEqual({ refunds: '0', pending: '0' });
+  });
+
   it('appeals within the window; after the window (deadline passed, then closed) it is 422 APPEAL_WINDOW_CLOSED and nothing changes', async () => {
     const id = await decided();
     const resolved = await t.http.get(`/v1/customer/cases/${id}?locale=en`).set('Authorization', alice).expect(200);

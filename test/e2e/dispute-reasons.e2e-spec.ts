@@ -231,7 +231,7 @@ describe('dispute reasons: evidence each side must hand in, disputes with anothe
       await t.wallet.createTransaction({ ref: transactionRef, amount_minor: 50_000, currency: 'CNY', merchant_id: null });
       const id = await open({ reason: 'peer_transfer', merchantId: undefined, transactionRef, amount: { amountMinor: 50_000, currency: 'CNY' }, subject: '转错人了' });
       const opened = (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
-      expect(opened).toMatchObject({ merchantId: null, machineVersion: 5, merchantReachability: null });
+      expect(opened).toMatchObject({ merchantId: null, machineVersion: 6, merchantReachability: null });
       expect(opened.evidenceRequirements).toEqual({
         reason: 'peer_transfer',
         counterparty: 'wallet_user',

@@ -48,8 +48,8 @@ describe('four eyes on money (dispute v3 over the API)', () => {
       .set('Authorization', agent.auth)
       .send(disputeBody({ merchantId: merchant.id, amount: { amountMinor, currency: 'CNY' } }))
       .expect(201);
-    // New disputes open on v5, which keeps v3's four eyes (v4 adds disputes with another wallet user, v5 the merge).
-    expect(opened.machineVersion).toBe(5);
+    // New disputes open on v6, which keeps v3's four eyes (v4 adds disputes with another wallet user, v5 the merge, v6 withdrawing while a proposal waits).
+    expect(opened.machineVersion).toBe(6);
     await send(opened.id, agent.auth, 'FORWARD_TO_MERCHANT', 1).expect(200);
     // The merchant contested on the phone; the agent records it (contesting moves no money).
     await send(opened.id, agent.auth, 'MERCHANT_CONTEST', 2, { summary: 'Tracking shows delivery' }).expect(200);
@@ -229,8 +229,8 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         reason: 'changed mind',
         purchasedAt: purchasedAt(),
       });
-      // New requests open on v4, which keeps v2's four eyes (v3 adds the customer's contest of a merchant's rejection, v4 the merge).
-      expect(opened.machineVersion).toBe(4);
+      // New requests open on v5, which keeps v2's four eyes (v3 adds the customer's contest of a merchant's rejection, v4 the merge, v5 withdrawing while a proposal waits).
+      expect(opened.machineVersion).toBe(5);
       const reviewing = await drive(opened.id, [['START_REVIEW']]);
       const refused = await send(opened.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Goods returned' }).expect(403);
       expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_FULL_REFUND' });
@@ -334,9 +334,9 @@ describe('four eyes on money (dispute v3 over the API)', () => {
           paymentFailure: await drive(paymentFailure.id, [['START_INVESTIGATION'], ['RECORD_CAUSE', { cause: 'bank' }]]),
         };
       }
-      const shares = (transactionRef: string) =>
-        t.sql<{ case_id: string; decided_alone_by: string | null; decided_alone_minor: string }>(
-          'select case_id, decided_alone_by, decided_alone_minor from refund_ledger_shares where transaction_ref = $1 order by case_id',
+      const soleDecisions = (transactionRef: string) =>
+        t.sql<{ case_id: string; agent_id: string; amount_minor: string }>(
+          'select case_id, agent_id, amount_minor from refund_sole_decisions where transaction_ref = $1 order by id',
           [transactionRef],
         );
 
@@ -363,12 +363,11 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         // Above it, a proposal a second person approves: that decision is not the agent's alone.
         const proposed = await send(refundRequest.id, agent.auth, 'PROPOSE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 30_000, reason: 'Box missing' }).expect(200);
         await send(refundRequest.id, supervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version).expect(200);
-        const alone = Object.fromEntries((await shares(transactionRef)).map((share) => [share.case_id, [share.decided_alone_by, share.decided_alone_minor]]));
-        expect(alone).toEqual({
-          [dispute.id]: [agent.id, '30000'],
-          [paymentFailure.id]: [agent.id, '20000'],
-          [refundRequest.id]: [null, '0'],
-        });
+        // The approved proposal is two people's: only the agent's own decisions are kept against them.
+        expect(await soleDecisions(transactionRef)).toEqual([
+          { case_id: dispute.id, agent_id: agent.id, amount_minor: '30000' },
+          { case_id: paymentFailure.id, agent_id: agent.id, amount_minor: '20000' },
+        ]);
       });
 
       it('the limit is each agent’s own: another agent decides within theirs on the same transaction', async () => {
@@ -385,8 +384,25 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         ]);
         expect([first.status, second.status].sort()).toEqual([200, 403]);
         expect([first, second].find((response) => response.status === 403)!.body).toMatchObject({ code: 'APPROVAL_REQUIRED', decidedAloneMinor: 30_000 });
-        const decided = (await shares(transactionRef)).filter((share) => share.decided_alone_by === agent.id);
-        expect(decided.map((share) => share.decided_alone_minor)).toEqual(['30000']);
+        expect((await soleDecisions(transactionRef)).map((decision) => [decision.agent_id, decision.amount_minor])).toEqual([[agent.id, '30000']]);
+      });
+
+      it('a case decided again (an appeal) adds its decision: the first decider’s still counts against them', async () => {
+        const { transactionRef, dispute, refundRequest } = await threeCasesOnOneTransaction();
+        await send(dispute.id, agent.auth, 'DECIDE_PARTIAL_REFUND', dispute.version, { amountMinor: 40_000, reason: 'Most of it' }).expect(200);
+        const resolved = await waitFor('the dispute’s refund to settle', async () => {
+          const current = await getCase(dispute.id);
+          return current.state === 'resolved' ? current : undefined;
+        });
+        const appealed = (await send(dispute.id, agent.auth, 'APPEAL', resolved.version, { reason: 'The rest is owed too' }).expect(200)).body;
+        // Another agent decides the appeal alone (the first decider may not), for a token amount.
+        await send(dispute.id, otherAgent.auth, 'DECIDE_PARTIAL_REFUND', appealed.version, { amountMinor: 100, reason: 'Postage' }).expect(200);
+        const refused = await send(refundRequest.id, agent.auth, 'APPROVE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 20_000, reason: 'Box missing' }).expect(403);
+        expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', decidedAloneMinor: 40_000 });
+        expect((await soleDecisions(transactionRef)).map((decision) => [decision.agent_id, decision.amount_minor])).toEqual([
+          [agent.id, '40000'],
+          [otherAgent.id, '100'],
+        ]);
       });
     });
 

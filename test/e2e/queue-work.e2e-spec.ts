@@ -194,7 +194,7 @@ describe('saved views, linked cases and merging duplicates', () => {
       const customer = { id: `u_merge_${Date.now()}`, name: '韩梅梅' };
       const original = await open({ customer });
       const duplicate = await open({ customer });
-      expect(duplicate.machineVersion).toBe(5);
+      expect(duplicate.machineVersion).toBe(6);
       await t.http.post(`/v1/cases/${duplicate.id}/notes`).set('Authorization', colleague.auth).send({ body: 'Caller rang twice about the same parcel' }).expect(201);
       await t.http
         .post(`/v1/cases/${duplicate.id}/evidence/files`)

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlStatement } from './case-writes';
 import { sqlSessionOf, type CaseEntity, type SqlSession } from '@app/db';
-import { moveRefundLedger, soleDecisionRefusal, type RefundLedgerMovement } from '@app/domain';
+import { moveRefundLedger, soleDecisionRefusal, type RefundLedgerBalance, type RefundLedgerMovement, type SoleDecider } from '@app/domain';
 
 /**
  * The per-transaction refund ledger as the command path keeps it (libs/domain's refund-ledger.ts
@@ -16,21 +16,17 @@ export const LOCK_REFUND_LEDGER_SQL = `select l.transaction_ref, l.currency, l.c
   where l.transaction_ref = ? for update of l`;
 
 /**
- * What one agent decided alone on the transaction's other cases. A statement of its own after the
- * lock, not a subquery of it: under READ COMMITTED a statement that waited for the lock still reads
- * other rows as of its start, and would miss a decision committed while it waited.
+ * What one agent decided alone on the transaction so far. A statement of its own after the lock,
+ * not a subquery of it: under READ COMMITTED a statement that waited for the lock still reads other
+ * rows as of its start, and would miss a decision committed while it waited.
  */
-const DECIDED_ALONE_SQL = `select coalesce(sum(decided_alone_minor), 0) as minor from refund_ledger_shares
-  where transaction_ref = ? and decided_alone_by = ? and case_id <> ?`;
+const DECIDED_ALONE_SQL = `select coalesce(sum(amount_minor), 0) as minor from refund_sole_decisions where transaction_ref = ? and agent_id = ?`;
+/** Every decision taken alone is kept (a decision counts as taken: a later one on the same case, an appeal's, adds to it). */
+const RECORD_SOLE_DECISION_SQL = `insert into refund_sole_decisions (transaction_ref, case_id, agent_id, amount_minor, decided_at) values (?, ?, ?, ?, ?)`;
 
 /** The movement's two writes; the command's writer sends them as parts of its one statement (case-writes.ts). */
 const WRITE_SHARE_SQL = `insert into refund_ledger_shares (case_id, transaction_ref, committed_minor, refunded_minor, updated_at) values (?, ?, ?, ?, ?)
     on conflict (case_id) do update set committed_minor = excluded.committed_minor, refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at`;
-/** The same for a decision, which also records who answers for it (none unless one agent alone). */
-const WRITE_DECIDED_SHARE_SQL = `insert into refund_ledger_shares (case_id, transaction_ref, committed_minor, refunded_minor, decided_alone_by, decided_alone_minor, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?)
-    on conflict (case_id) do update set committed_minor = excluded.committed_minor, refunded_minor = excluded.refunded_minor,
-      decided_alone_by = excluded.decided_alone_by, decided_alone_minor = excluded.decided_alone_minor, updated_at = excluded.updated_at`;
 const WRITE_LEDGER_SQL = `update refund_ledgers set committed_minor = ?, refunded_minor = ?, updated_at = ? where transaction_ref = ?`;
 
 /** bigint columns come back from the driver as strings. */
@@ -75,7 +71,7 @@ export async function ensureRefundLedger(em: EntityManager, opening: RefundLedge
  * the command's transaction, after the case lock, and returns the writes that record it (for the
  * command's writer). Throws (DomainError) before anything is written when a commitment would take
  * the transaction past what was captured (REFUND_EXCEEDS_TRANSACTION), or when an agent deciding
- * alone would, with what they decided alone on the transaction's other cases, go past their limit
+ * alone would, with what they decided alone on the transaction before, go past their limit
  * (APPROVAL_REQUIRED; the ledger's lock makes two such decisions queue, so they cannot both pass).
  * Most transitions move nothing and cost no statement. A case without a ledger (no transaction
  * reference, or opened before the wallet was in the loop) is left to the wallet's own refusal of
@@ -99,23 +95,22 @@ export async function planCaseRefundShare(
     refundedMinor: Number(row.refunded_minor),
   };
   const next = moveRefundLedger(ledger, share, movement);
-  const decider = movement.kind === 'commit' ? movement.decider : undefined;
-  if (movement.kind === 'commit' && movement.decider?.alone) {
-    const [decided] = await sql.all<{ minor: Minor }>(DECIDED_ALONE_SQL, [ledger.transactionRef, movement.decider.agentId, caseEntity.id]);
-    const decision = { amountMinor: movement.amountMinor, currency: ledger.currency, transactionRef: ledger.transactionRef };
-    const refusal = soleDecisionRefusal(movement.decider, decision, Number(decided?.minor ?? 0));
-    if (refusal) throw refusal;
-  }
-  const writeLedger = { sql: WRITE_LEDGER_SQL, params: [next.ledger.committedMinor, next.ledger.refundedMinor, now, ledger.transactionRef] };
-  if (decider) {
-    const [decidedBy, decidedMinor] = decider.alone ? [decider.agentId, next.share.committedMinor] : [null, 0];
-    return [
-      { sql: WRITE_DECIDED_SHARE_SQL, params: [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, decidedBy, decidedMinor, now] },
-      writeLedger,
-    ];
-  }
-  if (next.share.committedMinor === share.committedMinor && next.share.refundedMinor === share.refundedMinor) return [];
-  return [{ sql: WRITE_SHARE_SQL, params: [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, now] }, writeLedger];
+  const soleDecision =
+    movement.kind === 'commit' && movement.decidedAlone ? await checkSoleDecision(sql, caseEntity.id, ledger, movement.amountMinor, movement.decidedAlone, now) : [];
+  if (next.share.committedMinor === share.committedMinor && next.share.refundedMinor === share.refundedMinor) return soleDecision;
+  return [
+    { sql: WRITE_SHARE_SQL, params: [caseEntity.id, ledger.transactionRef, next.share.committedMinor, next.share.refundedMinor, now] },
+    { sql: WRITE_LEDGER_SQL, params: [next.ledger.committedMinor, next.ledger.refundedMinor, now, ledger.transactionRef] },
+    ...soleDecision,
+  ];
+}
+
+/** Holds an agent's decision alone to their limit with what they decided alone on the transaction before, and records it. */
+async function checkSoleDecision(sql: SqlSession, caseId: string, ledger: RefundLedgerBalance, amountMinor: number, decider: SoleDecider, now: Date): Promise<SqlStatement[]> {
+  const [decided] = decider.agentId ? await sql.all<{ minor: Minor }>(DECIDED_ALONE_SQL, [ledger.transactionRef, decider.agentId]) : [];
+  const refusal = soleDecisionRefusal(decider, { amountMinor, currency: ledger.currency, transactionRef: ledger.transactionRef }, Number(decided?.minor ?? 0));
+  if (refusal) throw refusal;
+  return [{ sql: RECORD_SOLE_DECISION_SQL, params: [ledger.transactionRef, caseId, decider.agentId, amountMinor, now] }];
 }
 
 /** planCaseRefundShare with its writes sent at once: a case that opens (its rows go through OpenCase's flush). */

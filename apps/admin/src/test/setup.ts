@@ -30,4 +30,10 @@ window.getComputedStyle = (element: Element) => computedStyle(element);
 // CI machines are shared and slow at times: wait longer for antd's async rendering than the 1 s default.
 configure({ asyncUtilTimeout: 5000 });
 
-afterEach(() => cleanup());
+afterEach(async () => {
+  cleanup();
+  // An update that arrived outside act (a query answered after the test's last wait) runs on React's
+  // scheduler, a macrotask; on a busy machine the last one could run after the file's DOM was torn
+  // down ("window is not defined"). Let it run while the DOM is still there.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+});

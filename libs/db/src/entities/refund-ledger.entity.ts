@@ -39,7 +39,7 @@ export class RefundLedgerEntity {
 /** A case's share of its transaction's ledger: what its open decision committed, and what it was paid. */
 @Entity({ tableName: 'refund_ledger_shares' })
 export class RefundLedgerShareEntity {
-  [OptionalProps]?: 'committedMinor' | 'refundedMinor' | 'decidedAloneBy' | 'decidedAloneMinor' | 'updatedAt';
+  [OptionalProps]?: 'committedMinor' | 'refundedMinor' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   caseId!: string;
@@ -52,14 +52,6 @@ export class RefundLedgerShareEntity {
 
   @Property({ type: new BigIntType('number') })
   refundedMinor: number = 0;
-
-  /** The agent who decided the case's refund alone (four eyes: held to their limit per transaction); null for any other decider. */
-  @Property({ type: 'text', nullable: true })
-  decidedAloneBy: string | null = null;
-
-  /** What that agent decided alone on the case. */
-  @Property({ type: new BigIntType('number') })
-  decidedAloneMinor: number = 0;
 
   @Property({ type: 'timestamptz' })
   updatedAt: Date = new Date();

@@ -1,21 +1,27 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Four eyes per transaction: a case's share of its transaction's refund ledger records the agent who
- * decided it alone and the amount, so what one agent decides alone adds up across the
- * transaction's cases and is held to their limit (libs/cases refund-ledger.ts). Shares decided
- * before this migration answer for no agent.
+ * Four eyes per transaction: every refund one agent decides alone is kept, per wallet transaction,
+ * so what an agent decides alone adds up across the transaction's cases (and a case decided again,
+ * an appeal's decision, adds to it) and is held to their limit (libs/cases refund-ledger.ts).
+ * Append-only: a decision counts as taken, paid or not. Decisions taken before this migration
+ * count for nobody.
  */
 export class Migration20261205030000SoleDecisions extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
-      alter table refund_ledger_shares
-        add column decided_alone_by text null,
-        add column decided_alone_minor bigint not null default 0,
-        add constraint refund_ledger_shares_decided_alone check (decided_alone_minor >= 0 and (decided_alone_by is not null or decided_alone_minor = 0));`);
+      create table refund_sole_decisions (
+        id bigint generated always as identity primary key,
+        transaction_ref text not null references refund_ledgers (transaction_ref),
+        case_id uuid not null references cases (id) deferrable initially deferred,
+        agent_id text not null,
+        amount_minor bigint not null check (amount_minor >= 0),
+        decided_at timestamptz not null
+      );`);
+    this.addSql(`create index refund_sole_decisions_agent_idx on refund_sole_decisions (transaction_ref, agent_id);`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table refund_ledger_shares drop constraint refund_ledger_shares_decided_alone, drop column decided_alone_minor, drop column decided_alone_by;`);
+    this.addSql(`drop table if exists refund_sole_decisions;`);
   }
 }

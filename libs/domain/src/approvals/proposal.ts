@@ -46,25 +46,31 @@ export function refundNeedsApproval(sender: Authority, amountMinor: number, curr
 }
 
 /**
- * Who answers for a refund a decision commits on its wallet transaction's ledger. What one agent
- * decides alone adds up across the transaction's cases and is held to their limit, so a refund
- * above it cannot be split into decisions below it (soleDecisionRefusal). A decision that is not
- * one agent's alone (an approved proposal, a merchant's, an admin's, who has no limit) answers for
- * no agent.
+ * One agent deciding a refund alone, within their limit (four eyes). What one agent decides alone
+ * adds up across the cases of a wallet transaction and is held to their limit
+ * (soleDecisionRefusal), so a refund above it cannot be split into decisions below it. An approved
+ * proposal, a merchant's decision, the clock's and an admin's (who has no limit) are no agent's alone.
  */
-export type RefundDecider = { alone: true; agentId: string; limitMinor: number; proposeWith: string } | { alone: false };
+export interface SoleDecider {
+  /** Null only for a sender the engine cannot name, whom the check refuses rather than lets through. */
+  agentId: string | null;
+  limitMinor: number;
+  /** The event that proposes the same decision for a second person's approval. */
+  proposeWith: string;
+}
 
 /**
- * Refuses a refund one agent decides alone when, with what they already decided alone on the same
- * wallet transaction (its other cases), it comes to more than their limit (403 APPROVAL_REQUIRED,
- * as for one refund above it). Checked under the ledger's lock, where the other cases are seen.
+ * Refuses a refund one agent decides alone when, with every refund they decided alone on the same
+ * wallet transaction before (on any of its cases, paid or not: a decision counts as taken), it
+ * comes to more than their limit (403 APPROVAL_REQUIRED, as for one refund above it). Checked
+ * under the transaction's ledger lock, where the other cases' decisions are seen.
  */
 export function soleDecisionRefusal(
-  decider: RefundDecider,
+  decider: SoleDecider,
   decision: { amountMinor: number; currency: string; transactionRef: string },
   alreadyDecidedAloneMinor: number,
 ): DomainError | undefined {
-  if (!decider.alone || alreadyDecidedAloneMinor + decision.amountMinor <= decider.limitMinor) return undefined;
+  if (decider.agentId !== null && alreadyDecidedAloneMinor + decision.amountMinor <= decider.limitMinor) return undefined;
   return new DomainError(
     DomainErrorCode.ApprovalRequired,
     `You already decided ${alreadyDecidedAloneMinor} ${decision.currency} minor units alone on transaction ${decision.transactionRef}; with ${decision.amountMinor} more ` +
@@ -80,14 +86,14 @@ export function soleDecisionRefusal(
 }
 
 /**
- * The decider of a refund an event commits: one agent alone when the event is one they decide
- * within their limit (its catalogue names `proposeWith`) on a version with four eyes, else none.
+ * The agent deciding alone by an event that names the proposal standing for it (its catalogue's
+ * `proposeWith`, set on versions with four eyes), if the sender is an agent with a limit to hold.
  */
-export function refundDeciderOf(proposeWith: string | undefined, sender: Authority, currency: string): RefundDecider {
-  if (!proposeWith || sender.kind !== 'agent' || !sender.id) return { alone: false };
+export function soleDeciderOf(proposeWith: string | undefined, sender: Authority, currency: string): SoleDecider | undefined {
+  if (!proposeWith || sender.kind !== 'agent') return undefined;
   const limitMinor = refundLimitOf(sender, currency);
-  if (limitMinor === Number.POSITIVE_INFINITY) return { alone: false };
-  return { alone: true, agentId: sender.id, limitMinor, proposeWith };
+  if (limitMinor === Number.POSITIVE_INFINITY) return undefined;
+  return { agentId: sender.id ?? null, limitMinor, proposeWith };
 }
 
 /** Refuses a decision that always needs a second person when it is sent directly. */

@@ -4,7 +4,7 @@ import { refundRequestDefinitionV1 } from '../machines/refund-request/refund-req
 import { currentDefinition } from '../machines/registry';
 import { CaseHarness } from '../testing/case-harness';
 import { SAMPLE_FACTS } from '../testing/sample-facts';
-import { refundDeciderOf, soleDecisionRefusal, type RefundDecider } from './proposal';
+import { soleDeciderOf, soleDecisionRefusal, type SoleDecider } from './proposal';
 
 const ANN: EventSender = { kind: 'agent', role: 'agent', id: 'agent-ann' };
 const SUE: EventSender = { kind: 'agent', role: 'supervisor', id: 'sup-sue' };
@@ -12,7 +12,7 @@ const ADA: EventSender = { kind: 'agent', role: 'admin', id: 'admin-ada' };
 const MERCHANT: EventSender = { kind: 'merchant', id: 'm_1' };
 const WALLET: EventSender = { kind: 'system', id: 'wallet' };
 
-const annAlone: RefundDecider = { alone: true, agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_PARTIAL_REFUND' };
+const annAlone: SoleDecider = { agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_PARTIAL_REFUND' };
 const decision = (amountMinor: number) => ({ amountMinor, currency: 'CNY', transactionRef: 'TX-1' });
 
 describe('what one agent decides alone adds up per wallet transaction', () => {
@@ -26,28 +26,28 @@ describe('what one agent decides alone adds up per wallet transaction', () => {
     expect(refusal.message).toContain('already decided 30000 CNY minor units alone on transaction TX-1');
   });
 
-  it('holds nobody to a limit for decisions that are not one agent’s alone', () => {
-    expect(soleDecisionRefusal({ alone: false }, decision(9_000_000), 9_000_000)).toBeUndefined();
+  it('refuses a decision alone by an agent the engine cannot name, rather than let it count for nobody', () => {
+    expect(soleDecisionRefusal({ ...annAlone, agentId: null }, decision(1), 0)?.code).toBe(DomainErrorCode.ApprovalRequired);
   });
 
-  it('an agent deciding an event that names its proposal decides alone, within their role’s limit in the currency', () => {
-    expect(refundDeciderOf('PROPOSE_FULL_REFUND', ANN, 'CNY')).toEqual({ alone: true, agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_FULL_REFUND' });
-    expect(refundDeciderOf('PROPOSE_FULL_REFUND', SUE, 'USD')).toEqual({ alone: true, agentId: 'sup-sue', limitMinor: 700_000, proposeWith: 'PROPOSE_FULL_REFUND' });
-    expect(refundDeciderOf('PROPOSE_FULL_REFUND', { ...ANN, refundLimits: { agent: { CNY: 1_000 }, supervisor: 'unlimited', admin: 'unlimited' } }, 'CNY')).toMatchObject({
+  it('an agent deciding by an event that names its proposal decides alone, within their role’s limit in the currency', () => {
+    expect(soleDeciderOf('PROPOSE_FULL_REFUND', ANN, 'CNY')).toEqual({ agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_FULL_REFUND' });
+    expect(soleDeciderOf('PROPOSE_FULL_REFUND', SUE, 'USD')).toEqual({ agentId: 'sup-sue', limitMinor: 700_000, proposeWith: 'PROPOSE_FULL_REFUND' });
+    expect(soleDeciderOf('PROPOSE_FULL_REFUND', { ...ANN, refundLimits: { agent: { CNY: 1_000 }, supervisor: 'unlimited', admin: 'unlimited' } }, 'CNY')).toMatchObject({
       limitMinor: 1_000,
     });
+    expect(soleDeciderOf('PROPOSE_FULL_REFUND', { kind: 'agent', role: 'agent' }, 'CNY')).toMatchObject({ agentId: null });
   });
 
-  it('nobody decides alone without a limit to hold (admins, merchants, the system), an event without a proposal, or a sender without an id', () => {
-    expect(refundDeciderOf('PROPOSE_FULL_REFUND', ADA, 'CNY')).toEqual({ alone: false });
-    expect(refundDeciderOf('PROPOSE_FULL_REFUND', MERCHANT, 'CNY')).toEqual({ alone: false });
-    expect(refundDeciderOf('PROPOSE_FULL_REFUND', WALLET, 'CNY')).toEqual({ alone: false });
-    expect(refundDeciderOf(undefined, ANN, 'CNY')).toEqual({ alone: false });
-    expect(refundDeciderOf('PROPOSE_FULL_REFUND', { kind: 'agent', role: 'agent' }, 'CNY')).toEqual({ alone: false });
+  it('nobody decides alone without a limit to hold (admins, merchants, the system) or by an event without a proposal', () => {
+    expect(soleDeciderOf('PROPOSE_FULL_REFUND', ADA, 'CNY')).toBeUndefined();
+    expect(soleDeciderOf('PROPOSE_FULL_REFUND', MERCHANT, 'CNY')).toBeUndefined();
+    expect(soleDeciderOf('PROPOSE_FULL_REFUND', WALLET, 'CNY')).toBeUndefined();
+    expect(soleDeciderOf(undefined, ANN, 'CNY')).toBeUndefined();
   });
 });
 
-describe('the commitment a transition makes says who answers for it', () => {
+describe('the commitment a transition makes names the agent who decided it alone', () => {
   const refundRequestInReview = (definition = currentDefinition('refund_request')) => {
     const request = CaseHarness.open(definition, { ...SAMPLE_FACTS.refund_request, amount: { amountMinor: 80_000, currency: 'CNY' } });
     request.send('START_REVIEW', {}, ANN);
@@ -61,22 +61,22 @@ describe('the commitment a transition makes says who answers for it', () => {
       kind: 'commit',
       amountMinor: 30_000,
       currency: 'CNY',
-      decider: { alone: true, agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_PARTIAL_REFUND' },
+      decidedAlone: { agentId: 'agent-ann', limitMinor: 50_000, proposeWith: 'PROPOSE_PARTIAL_REFUND' },
     });
   });
 
-  it('an approved proposal is two people’s; a merchant’s acceptance is the merchant’s', () => {
+  it('an approved proposal is two people’s and a merchant’s acceptance the merchant’s: no agent’s alone', () => {
     const proposed = refundRequestInReview();
     proposed.send('PROPOSE_FULL_REFUND', { reason: 'Returned unopened' }, ANN);
     proposed.send('APPROVE_PROPOSAL', {}, SUE);
-    expect(proposed.last.refundLedger).toMatchObject({ kind: 'commit', decider: { alone: false } });
+    expect(proposed.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 80_000, currency: 'CNY' });
 
     const accepted = CaseHarness.open(currentDefinition('refund_request'), SAMPLE_FACTS.refund_request);
     accepted.send('APPROVE_FULL_REFUND', { reason: 'Returned' }, MERCHANT);
-    expect(accepted.last.refundLedger).toMatchObject({ kind: 'commit', decider: { alone: false } });
+    expect(accepted.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 10_000, currency: 'CNY' });
   });
 
-  it('a retry, by an agent or the clock, carries on the decision the case has', () => {
+  it('a retry, by an agent or the clock, is no new decision', () => {
     const request = refundRequestInReview();
     request.send('APPROVE_PARTIAL_REFUND', { amountMinor: 30_000, reason: 'Box missing' }, ANN);
     request.send('REFUND_FAILED', { failureReason: 'gateway_timeout' }, WALLET);
@@ -90,6 +90,6 @@ describe('the commitment a transition makes says who answers for it', () => {
   it('a version without four eyes has no decisions alone to add up', () => {
     const request = refundRequestInReview(refundRequestDefinitionV1);
     request.send('APPROVE_PARTIAL_REFUND', { amountMinor: 30_000, reason: 'Box missing' }, ANN);
-    expect(request.last.refundLedger).toMatchObject({ kind: 'commit', decider: { alone: false } });
+    expect(request.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 30_000, currency: 'CNY' });
   });
 });

@@ -1,7 +1,7 @@
 import { createActor, initialTransition, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { ActorKind, AgentRole } from '../cases/case-kind';
 import { AGENT_ROLES } from '../cases/case-kind';
-import { refundDeciderOf, type RefundDecider } from '../approvals/proposal';
+import { soleDeciderOf, type SoleDecider } from '../approvals/proposal';
 import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
 import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
 import { EFFECT_TYPES, ESCALATE_ACTION, type CaseEffect } from '../machines/effects';
@@ -135,7 +135,7 @@ export function applyEvent(definition: CaseMachineDefinition, persisted: Persist
   // Stamped after validation, so a client cannot send `by` itself (payloads are strict).
   if (definition.recordsSender) machineEvent.by = { kind: sender.kind, id: sender.id ?? null, role: sender.role ?? null };
   const [next, actions] = pureTransition(definition.machine, snapshot, machineEvent);
-  return describe(definition, next, actions, machineEvent, snapshot, (currency) => refundDeciderOf(spec.proposeWith, sender, currency));
+  return describe(definition, next, actions, machineEvent, snapshot, (currency) => soleDeciderOf(spec.proposeWith, sender, currency));
 }
 
 /**
@@ -221,8 +221,8 @@ function describe(
   event: MachineEvent,
   /** The snapshot the event was applied to; none when the case opens. */
   before?: AnyMachineSnapshot,
-  /** Who answers for a refund the event commits (a sender's event only). */
-  deciderOf?: (currency: string) => RefundDecider,
+  /** The agent who decides a refund the event commits alone (a sender's event only). */
+  soleDeciderOf?: (currency: string) => SoleDecider | undefined,
 ): CaseTransition {
   const effects: CaseEffect[] = [];
   const scheduled: ScheduledDeadline[] = [];
@@ -250,7 +250,7 @@ function describe(
     effects,
     scheduled,
     cancelledSendIds,
-    refundLedger: refundLedgerMovementOf(definition, before, next, event.type, effects, deciderOf),
+    refundLedger: refundLedgerMovementOf(definition, before, next, event.type, effects, soleDeciderOf),
     escalate,
   };
 }

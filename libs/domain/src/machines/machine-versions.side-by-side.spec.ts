@@ -10,9 +10,9 @@ import { SAMPLE_FACTS } from '../testing/sample-facts';
  * same kind advance side by side, each by its own rules.
  */
 describe('v1 and v2 cases of the same kind in flight together', () => {
-  it('opens new cases on the newest version of each kind (closing as a merged duplicate came after four eyes)', () => {
+  it('opens new cases on the newest version of each kind (withdrawing while a proposal waits came after the merge)', () => {
     const current = Object.fromEntries(CASE_KINDS.map((kind) => [kind, currentDefinition(kind).version]));
-    expect(current).toEqual({ dispute: 5, refund_request: 4, payment_failure: 4, balance_discrepancy: 4, account_security: 4, inquiry: 2 });
+    expect(current).toEqual({ dispute: 6, refund_request: 5, payment_failure: 4, balance_discrepancy: 4, account_security: 4, inquiry: 2 });
   });
 
   it('account_security: v1 waits on the customer from the start, v2 waits on the wallet with the clocks running', () => {

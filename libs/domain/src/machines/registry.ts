@@ -14,6 +14,7 @@ import { disputeDefinitionV2 } from './dispute/dispute.definition.v2';
 import { disputeDefinitionV3 } from './dispute/dispute.definition.v3';
 import { disputeDefinitionV4 } from './dispute/dispute.definition.v4';
 import { disputeDefinitionV5 } from './dispute/dispute.definition.v5';
+import { disputeDefinitionV6 } from './dispute/dispute.definition.v6';
 import { inquiryDefinitionV1 } from './inquiry/inquiry.definition';
 import { inquiryDefinitionV2 } from './inquiry/inquiry.v2.definition';
 import { paymentFailureDefinitionV1 } from './payment-failure/payment-failure.definition';
@@ -24,6 +25,7 @@ import { refundRequestDefinitionV1 } from './refund-request/refund-request.defin
 import { refundRequestDefinitionV2 } from './refund-request/refund-request.v2.definition';
 import { refundRequestDefinitionV3 } from './refund-request/refund-request.v3.definition';
 import { refundRequestDefinitionV4 } from './refund-request/refund-request.v4.definition';
+import { refundRequestDefinitionV5 } from './refund-request/refund-request.v5.definition';
 
 /**
  * Every machine version that may still have cases in flight. A case is always driven by the
@@ -36,10 +38,12 @@ const DEFINITIONS: ReadonlyArray<CaseMachineDefinition> = [
   disputeDefinitionV3,
   disputeDefinitionV4,
   disputeDefinitionV5,
+  disputeDefinitionV6,
   refundRequestDefinitionV1,
   refundRequestDefinitionV2,
   refundRequestDefinitionV3,
   refundRequestDefinitionV4,
+  refundRequestDefinitionV5,
   paymentFailureDefinitionV1,
   paymentFailureDefinitionV2,
   paymentFailureDefinitionV3,

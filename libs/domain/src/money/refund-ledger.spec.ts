@@ -22,8 +22,7 @@ describe('refund ledger: how a transition moves a case’s share of its transact
     dispute.send('FORWARD_TO_MERCHANT', {}, SENDERS.agent);
     expect(dispute.last.refundLedger).toBeNull();
     dispute.send('MERCHANT_ACCEPT', {}, SENDERS.merchant);
-    // The merchant's own decision: no agent answers for it (four eyes, approvals/proposal.ts).
-    expect(dispute.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 10_000, currency: 'CNY', decider: { alone: false } });
+    expect(dispute.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 10_000, currency: 'CNY' });
 
     dispute.send('REFUND_FAILED', { failureReason: 'issuer_declined' }, SENDERS.system);
     // The wallet refused: the money is free for the transaction's other cases while nobody retries.
@@ -34,7 +33,6 @@ describe('refund ledger: how a transition moves a case’s share of its transact
     });
     dispute.send('RETRY_REFUND', {}, SENDERS.agent);
     const retry = dispute.last.refundLedger!;
-    // A retry carries on the decision the case has: it names no decider of its own.
     expect(retry).toEqual({ kind: 'commit', amountMinor: 10_000, currency: 'CNY' });
     // Committing the amount a case already holds is no new money (a duplicate commit without a release between).
     expect(moveRefundLedger(ledger(10_000, 0), { committedMinor: 10_000, refundedMinor: 0 }, retry).ledger).toEqual({ committedMinor: 10_000, refundedMinor: 0 });
@@ -48,12 +46,11 @@ describe('refund ledger: how a transition moves a case’s share of its transact
     dispute.send('FORWARD_TO_MERCHANT', {}, SENDERS.agent);
     dispute.send('MERCHANT_CONTEST', { summary: 'Delivered' }, SENDERS.merchant);
     dispute.send('DECIDE_PARTIAL_REFUND', { amountMinor: 4_000, reason: 'half' }, SENDERS.agent);
-    // Version 1 has no four eyes: an agent's decision is not held to a limit.
-    expect(dispute.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 4_000, currency: 'CNY', decider: { alone: false } });
+    expect(dispute.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 4_000, currency: 'CNY' });
     dispute.send('REFUND_SUCCEEDED', { gatewayRefundId: 'rf_1' }, SENDERS.system);
     dispute.send('APPEAL', { reason: 'not enough' }, SENDERS.customer);
     dispute.send('DECIDE_FULL_REFUND', { reason: 'upheld' }, SENDERS.agent);
-    expect(dispute.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 6_000, currency: 'CNY', decider: { alone: false } });
+    expect(dispute.last.refundLedger).toEqual({ kind: 'commit', amountMinor: 6_000, currency: 'CNY' });
   });
 
   it('a payment-failure reversal commits the debited amount', () => {

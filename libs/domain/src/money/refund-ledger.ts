@@ -2,7 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { DomainError, DomainErrorCode } from '../errors';
 import type { CaseMachineDefinition } from '../machines/definition';
 import type { CaseEffect, RequestRefundEffect } from '../machines/effects';
-import type { RefundDecider } from '../approvals/proposal';
+import type { SoleDecider } from '../approvals/proposal';
 
 /**
  * Money adds up per wallet transaction, not per case: every case of one transaction draws on one
@@ -21,12 +21,8 @@ export type RefundLedgerMovement =
       kind: 'commit';
       amountMinor: number;
       currency: string;
-      /**
-       * Who answers for the decision (approvals/proposal.ts): set when a sender's event commits,
-       * absent when the clock does or the refund is tried again, which carry on the decision the
-       * case has.
-       */
-      decider?: RefundDecider;
+      /** Set when one agent decides the refund alone (approvals/proposal.ts): held to their limit per transaction. */
+      decidedAlone?: SoleDecider;
     }
   | { kind: 'settle' }
   | { kind: 'release' };
@@ -48,14 +44,14 @@ export function refundLedgerMovementOf(
   next: AnyMachineSnapshot,
   eventType: string,
   effects: readonly CaseEffect[],
-  /** The sender's part in a refund this transition commits (none for the clock's transitions). */
-  deciderOf?: (currency: string) => RefundDecider | undefined,
+  /** The agent who decides alone by the event, if any (a sender's event only; a retry or the clock decides nothing new). */
+  soleDeciderOf?: (currency: string) => SoleDecider | undefined,
 ): RefundLedgerMovement | null {
   const refund = effects.find((effect): effect is RequestRefundEffect => effect.type === 'requestRefund');
   if (refund) {
     const { amountMinor, currency } = refund.params;
-    const decider = eventType === RETRY_REFUND_EVENT ? undefined : deciderOf?.(currency);
-    return decider ? { kind: 'commit', amountMinor, currency, decider } : { kind: 'commit', amountMinor, currency };
+    const decidedAlone = soleDeciderOf?.(currency);
+    return decidedAlone ? { kind: 'commit', amountMinor, currency, decidedAlone } : { kind: 'commit', amountMinor, currency };
   }
   if (eventType === REFUND_SUCCEEDED_EVENT) return { kind: 'settle' };
   if (eventType === REFUND_FAILED_EVENT) return { kind: 'release' };
