@@ -363,6 +363,9 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         // Above it, a proposal a second person approves: that decision is not the agent's alone.
         const proposed = await send(refundRequest.id, agent.auth, 'PROPOSE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 30_000, reason: 'Box missing' }).expect(200);
         await send(refundRequest.id, supervisor.auth, 'APPROVE_PROPOSAL', proposed.body.version).expect(200);
+        // Kept for good: a row changed or removed would give the agent their limit back.
+        await expect(t.sql('update refund_sole_decisions set amount_minor = 0 where transaction_ref = $1', [transactionRef])).rejects.toThrow(/append-only/);
+        await expect(t.sql('delete from refund_sole_decisions where transaction_ref = $1', [transactionRef])).rejects.toThrow(/append-only/);
         // The approved proposal is two people's: only the agent's own decisions are kept against them.
         expect(await soleDecisions(transactionRef)).toEqual([
           { case_id: dispute.id, agent_id: agent.id, amount_minor: '30000' },

@@ -70,7 +70,7 @@ export function soleDecisionRefusal(
   decision: { amountMinor: number; currency: string; transactionRef: string },
   alreadyDecidedAloneMinor: number,
 ): DomainError | undefined {
-  if (decider.agentId !== null && alreadyDecidedAloneMinor + decision.amountMinor <= decider.limitMinor) return undefined;
+  if (decider.agentId && alreadyDecidedAloneMinor + decision.amountMinor <= decider.limitMinor) return undefined;
   return new DomainError(
     DomainErrorCode.ApprovalRequired,
     `You already decided ${alreadyDecidedAloneMinor} ${decision.currency} minor units alone on transaction ${decision.transactionRef}; with ${decision.amountMinor} more ` +
@@ -93,7 +93,7 @@ export function soleDeciderOf(proposeWith: string | undefined, sender: Authority
   if (!proposeWith || sender.kind !== 'agent') return undefined;
   const limitMinor = refundLimitOf(sender, currency);
   if (limitMinor === Number.POSITIVE_INFINITY) return undefined;
-  return { agentId: sender.id ?? null, limitMinor, proposeWith };
+  return { agentId: sender.id || null, limitMinor, proposeWith };
 }
 
 /** Refuses a decision that always needs a second person when it is sent directly. */

@@ -28,6 +28,7 @@ describe('what one agent decides alone adds up per wallet transaction', () => {
 
   it('refuses a decision alone by an agent the engine cannot name, rather than let it count for nobody', () => {
     expect(soleDecisionRefusal({ ...annAlone, agentId: null }, decision(1), 0)?.code).toBe(DomainErrorCode.ApprovalRequired);
+    expect(soleDeciderOf('PROPOSE_FULL_REFUND', { ...ANN, id: '' }, 'CNY')).toMatchObject({ agentId: null });
   });
 
   it('an agent deciding by an event that names its proposal decides alone, within their role’s limit in the currency', () => {

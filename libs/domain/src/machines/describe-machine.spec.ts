@@ -3,7 +3,7 @@ import { accountSecurityDefinitionV1 } from './account-security/account-security
 import { balanceDiscrepancyDefinitionV1 } from './balance-discrepancy/balance-discrepancy.definition';
 import { describeCurrentMachine, describeMachine, describeMachineVersion, describePayload } from './describe-machine';
 import { disputeDefinitionV1 } from './dispute/dispute.definition';
-import { allDefinitions } from './registry';
+import { allDefinitions, currentDefinition } from './registry';
 
 /**
  * The admin UI draws statecharts and builds action forms from describeMachine alone, so these
@@ -69,6 +69,13 @@ describe('describeMachine', () => {
         .map((t) => t.source)
         .sort(),
     ).toEqual(['dispute.awaitingMerchant', 'dispute.investigation', 'dispute.open']);
+  });
+
+  it('names a combined guard with the guards it combines', () => {
+    // dispute v6: withdrawing while a proposal waits, unless the proposal was made at appeal.
+    expect(describeMachine(currentDefinition('dispute')).transitions).toContainEqual(
+      expect.objectContaining({ source: 'dispute.awaitingApproval', event: 'WITHDRAW', target: 'dispute.withdrawn', guard: 'not(proposedAtAppeal)' }),
+    );
   });
 
   it('describes eventless (always) transitions with their guards', () => {

@@ -162,6 +162,9 @@ function initialOf(node: AnyStateNode): string | null {
 function guardName(guard: unknown): string | null {
   if (!guard) return null;
   if (typeof guard === 'string') return guard;
+  // XState's not/and/or are functions named after themselves that keep the guards they combine.
+  const combined = (guard as { guards?: unknown }).guards;
+  if (typeof guard === 'function' && Array.isArray(combined)) return `${guard.name}(${combined.map((inner) => guardName(inner) ?? 'inline').join(', ')})`;
   if (typeof guard === 'function') return guard.name || 'inline';
   if (typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string') return (guard as { type: string }).type;
   return 'inline';
