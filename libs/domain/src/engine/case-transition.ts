@@ -1,7 +1,7 @@
 import { createActor, initialTransition, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { ActorKind, AgentRole } from '../cases/case-kind';
 import { AGENT_ROLES } from '../cases/case-kind';
-import { soleDeciderOf, type SoleDecider } from '../approvals/proposal';
+import { soleDeciderOf } from '../approvals/proposal';
 import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
 import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
 import { EFFECT_TYPES, ESCALATE_ACTION, type CaseEffect } from '../machines/effects';
@@ -135,7 +135,19 @@ export function applyEvent(definition: CaseMachineDefinition, persisted: Persist
   // Stamped after validation, so a client cannot send `by` itself (payloads are strict).
   if (definition.recordsSender) machineEvent.by = { kind: sender.kind, id: sender.id ?? null, role: sender.role ?? null };
   const [next, actions] = pureTransition(definition.machine, snapshot, machineEvent);
-  return describe(definition, next, actions, machineEvent, snapshot, (currency) => soleDeciderOf(spec.proposeWith, sender, currency));
+  return withSoleDecider(describe(definition, next, actions, machineEvent, snapshot), spec.proposeWith, sender);
+}
+
+/**
+ * Marks a refund the event commits with the agent who decided it alone, if any (approvals'
+ * soleDeciderOf: held to their limit per wallet transaction under the ledger's lock). Only a
+ * sender's event decides: a retry names no proposal, and the clock's transitions never come here.
+ */
+function withSoleDecider(transition: CaseTransition, proposeWith: string | undefined, sender: EventSender): CaseTransition {
+  const movement = transition.refundLedger;
+  if (movement?.kind !== 'commit') return transition;
+  const decidedAlone = soleDeciderOf(proposeWith, sender, movement.currency);
+  return decidedAlone ? { ...transition, refundLedger: { ...movement, decidedAlone } } : transition;
 }
 
 /**
@@ -221,8 +233,6 @@ function describe(
   event: MachineEvent,
   /** The snapshot the event was applied to; none when the case opens. */
   before?: AnyMachineSnapshot,
-  /** The agent who decides a refund the event commits alone (a sender's event only). */
-  soleDeciderOf?: (currency: string) => SoleDecider | undefined,
 ): CaseTransition {
   const effects: CaseEffect[] = [];
   const scheduled: ScheduledDeadline[] = [];
@@ -250,7 +260,7 @@ function describe(
     effects,
     scheduled,
     cancelledSendIds,
-    refundLedger: refundLedgerMovementOf(definition, before, next, event.type, effects, soleDeciderOf),
+    refundLedger: refundLedgerMovementOf(definition, before, next, event.type, effects),
     escalate,
   };
 }

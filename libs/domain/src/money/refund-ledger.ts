@@ -21,7 +21,7 @@ export type RefundLedgerMovement =
       kind: 'commit';
       amountMinor: number;
       currency: string;
-      /** Set when one agent decides the refund alone (approvals/proposal.ts): held to their limit per transaction. */
+      /** Set by applyEvent when one agent decides the refund alone (approvals/proposal.ts): held to their limit per transaction. */
       decidedAlone?: SoleDecider;
     }
   | { kind: 'settle' }
@@ -44,15 +44,9 @@ export function refundLedgerMovementOf(
   next: AnyMachineSnapshot,
   eventType: string,
   effects: readonly CaseEffect[],
-  /** The agent who decides alone by the event, if any (a sender's event only; a retry or the clock decides nothing new). */
-  soleDeciderOf?: (currency: string) => SoleDecider | undefined,
 ): RefundLedgerMovement | null {
   const refund = effects.find((effect): effect is RequestRefundEffect => effect.type === 'requestRefund');
-  if (refund) {
-    const { amountMinor, currency } = refund.params;
-    const decidedAlone = soleDeciderOf?.(currency);
-    return decidedAlone ? { kind: 'commit', amountMinor, currency, decidedAlone } : { kind: 'commit', amountMinor, currency };
-  }
+  if (refund) return { kind: 'commit', amountMinor: refund.params.amountMinor, currency: refund.params.currency };
   if (eventType === REFUND_SUCCEEDED_EVENT) return { kind: 'settle' };
   if (eventType === REFUND_FAILED_EVENT) return { kind: 'release' };
   if (before && awaitsRefundOutcome(definition, before) && !awaitsRefundOutcome(definition, next)) return { kind: 'release' };
