@@ -47,12 +47,18 @@ describe('Redis loses everything (FLUSHALL) while deadlines are pending', () => 
     expect(before.pending).toBeGreaterThanOrEqual(8);
     expect(before.missing).toBe(0);
 
-    await t.redis.flushall();
-    // Nothing of the queues is left. The reconciler's lock may already be back: the reconciler runs on
-    // its own timer and may start its pass between the FLUSHALL and this look (that pass is the recovery).
+    // The reconciler runs on its own timer, in this process: a pass that began just before the
+    // FLUSHALL would put jobs back before the test looked. So the test takes the pass's lock once no
+    // pass holds it, and keeps it (the flush and the lock in one transaction) until it has looked.
+    const lockKey = `${t.config.queues.prefix}:reconcile-lock`;
+    await waitFor('no reconciler pass to be running', async () => (await t.redis.set(lockKey, 'redis-loss-test', 'PX', 30_000, 'NX')) === 'OK');
+    await t.redis.multi().flushall().set(lockKey, 'redis-loss-test', 'PX', 30_000).exec();
+    // Nothing of the queues is left but that lock (and a worker's stalled-jobs check, which runs on
+    // a timer of its own and holds no job).
     const left = await t.redis.keys(`${t.config.queues.prefix}*`);
-    expect(left.filter((key) => key !== `${t.config.queues.prefix}:reconcile-lock`)).toEqual([]);
+    expect(left.filter((key) => key !== lockKey && !key.endsWith(':stalled-check'))).toEqual([]);
     expect((await pendingWithoutJob()).missing).toBeGreaterThanOrEqual(8);
+    await t.redis.del(lockKey);
 
     await waitFor('the reconciler to restore the delayed jobs', async () => (await pendingWithoutJob()).missing === 0);
     // An extra pass while the jobs are back must not duplicate them.

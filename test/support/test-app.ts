@@ -171,17 +171,39 @@ export async function startTestApp(
     wallet,
     sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
     async close() {
-      await app.close();
-      await wallet.stop();
+      await closeStep('the app (app.close)', () => app.close());
+      await closeStep('the wallet simulator', () => wallet.stop());
       await pg.end();
-      const keys = await redis.keys(`${config.queues.prefix}*`);
-      if (keys.length) await redis.del(...keys);
+      await closeStep("the app's Redis keys", async () => {
+        const keys = await redis.keys(`${config.queues.prefix}*`);
+        if (keys.length) await redis.del(...keys);
+      });
       redis.disconnect();
-      await dropDatabase(databaseUrl);
+      await closeStep("the app's database", () => dropDatabase(databaseUrl));
       rmSync(storageDir, { recursive: true, force: true });
     },
   };
 }
+
+/**
+ * One step of closing a test app. A close that outlasts Jest's hook timeout fails the file with no
+ * word of where it stuck (CI runs on busy machines saw it): a step still running after
+ * SLOW_CLOSE_STEP_MS says so on stderr, with what the process still has open.
+ */
+async function closeStep(what: string, step: () => Promise<unknown>): Promise<void> {
+  const began = Date.now();
+  const watchdog = setInterval(() => {
+    const resources = process.getActiveResourcesInfo().join(', ');
+    process.stderr.write(`[test-app] closing ${what}: still running after ${Math.round((Date.now() - began) / 1000)} s (open: ${resources})\n`);
+  }, SLOW_CLOSE_STEP_MS);
+  watchdog.unref();
+  try {
+    await step();
+  } finally {
+    clearInterval(watchdog);
+  }
+}
+const SLOW_CLOSE_STEP_MS = 15_000;
 
 export interface TestMerchant {
   id: string;
