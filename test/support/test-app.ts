@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM, RequestContext } from '@mikro-orm/core';
@@ -11,6 +12,7 @@ import { CreateAgent } from '@app/auth';
 import { loadConfig, type AppConfig, type Clock } from '@app/config';
 import { databaseNameOf, databaseUrlFor, dropDatabase, ensureDatabase } from '@app/db';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import { shutdownApi } from '../../apps/api/src/shutdown';
 import { startWalletSim, type WalletSim } from './wallet-sim';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -171,7 +173,13 @@ export async function startTestApp(
     wallet,
     sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
     async close() {
-      await closeStep('the app (app.close)', () => app.close());
+      // As the API process on SIGTERM: a plain app.close() leaves a keep-alive connection that was
+      // busy at that moment open for HTTP_KEEP_ALIVE_SECONDS (65 s, past Jest's hook timeout).
+      await closeStep(
+        'the app (shutdownApi)',
+        () => shutdownApi(app, config),
+        () => whatHoldsTheApp(app, databaseUrl),
+      );
       await closeStep('the wallet simulator', () => wallet.stop());
       await pg.end();
       await closeStep("the app's Redis keys", async () => {
@@ -190,11 +198,15 @@ export async function startTestApp(
  * word of where it stuck (CI runs on busy machines saw it): a step still running after
  * SLOW_CLOSE_STEP_MS says so on stderr, with what the process still has open.
  */
-async function closeStep(what: string, step: () => Promise<unknown>): Promise<void> {
+async function closeStep(what: string, step: () => Promise<unknown>, describeStuck: () => Promise<string> = async () => ''): Promise<void> {
   const began = Date.now();
   const watchdog = setInterval(() => {
     const resources = process.getActiveResourcesInfo().join(', ');
-    process.stderr.write(`[test-app] closing ${what}: still running after ${Math.round((Date.now() - began) / 1000)} s (open: ${resources})\n`);
+    void describeStuck()
+      .catch((error: unknown) => `(could not look: ${String(error)})`)
+      .then((detail) =>
+        process.stderr.write(`[test-app] closing ${what}: still running after ${Math.round((Date.now() - began) / 1000)} s (open: ${resources})${detail ? `\n${detail}` : ''}\n`),
+      );
   }, SLOW_CLOSE_STEP_MS);
   watchdog.unref();
   try {
@@ -204,6 +216,33 @@ async function closeStep(what: string, step: () => Promise<unknown>): Promise<vo
   }
 }
 const SLOW_CLOSE_STEP_MS = 15_000;
+
+/**
+ * What a close can wait for: the HTTP server's open connections, the connection pool (its close
+ * waits for every connection in use) and what the database's sessions are doing.
+ */
+async function whatHoldsTheApp(app: INestApplication, databaseUrl: string): Promise<string> {
+  const server = app.getHttpServer() as Server;
+  const connections = await new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error ? -1 : count)));
+  const pool = (app.get(MikroORM).em.getConnection() as unknown as { getKnex(): { client: { pool?: KnexPool } } }).getKnex().client.pool;
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const sessions = await client.query<Record<string, unknown>>(
+      `select pid, state, wait_event_type, wait_event, now() - xact_start as in_transaction, left(query, 160) as query
+         from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`,
+    );
+    const poolLine = pool ? `pool: ${pool.numUsed()} in use, ${pool.numFree()} free, ${pool.numPendingAcquires()} waiting` : 'pool: gone';
+    return [`HTTP: ${connections} connection(s) open`, poolLine, ...sessions.rows.map((row) => JSON.stringify(row))].join('\n');
+  } finally {
+    await client.end();
+  }
+}
+interface KnexPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
 
 export interface TestMerchant {
   id: string;

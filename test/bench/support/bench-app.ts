@@ -13,6 +13,7 @@ import { loadConfig, type AppConfig } from '@app/config';
 import { databaseUrlFor, dropDatabase, ensureDatabase, migrateDatabase } from '@app/db';
 import { QUEUES } from '@app/queues';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
+import { shutdownApi } from '../../../apps/api/src/shutdown';
 import { JsonClient } from './http-client';
 import { procCpuMs } from './instrumentation';
 
@@ -144,7 +145,8 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     const stopApp = async () => {
       if (!appRunning) return;
       appRunning = false;
-      await Promise.all([app.close(), worker?.stop()]);
+      // As the API process on SIGTERM (a plain app.close() waits out the keep-alive of a connection busy at that moment).
+      await Promise.all([shutdownApi(app, config), worker?.stop()]);
     };
     cleanups.push(stopApp);
     await app.listen(0, '127.0.0.1');
