@@ -1,4 +1,5 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { Client } from 'pg';
 import { VerifyCaseReplay } from '@app/cases';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -302,22 +303,23 @@ describe('four eyes on money (dispute v3 over the API)', () => {
 
     describe('what one agent decides alone adds up across the cases of a wallet transaction', () => {
       let seq = 0;
+      const refundRequestBody = (transactionRef: string, amount: { amountMinor: number; currency: string }) => ({
+        kind: 'refund_request',
+        channel: 'app',
+        subject: 'Refund',
+        customer: { id: 'u_sole' },
+        transactionRef,
+        amount,
+        reason: 'changed mind',
+        purchasedAt: purchasedAt(),
+      });
       /** A transaction of ¥1,000 at the wallet, with a dispute, a refund request and a payment failure on it, each one event from deciding. */
       async function threeCasesOnOneTransaction() {
         const transactionRef = `TX-SOLE-${Date.now()}-${seq++}`;
         await t.wallet.createTransaction({ ref: transactionRef, amount_minor: 100_000, currency: 'CNY', merchant_id: merchant.id });
         const amount = { amountMinor: 100_000, currency: 'CNY' };
         const dispute = await open(disputeBody({ merchantId: merchant.id, transactionRef, amount }));
-        const refundRequest = await open({
-          kind: 'refund_request',
-          channel: 'app',
-          subject: 'Refund',
-          customer: { id: 'u_sole' },
-          transactionRef,
-          amount,
-          reason: 'changed mind',
-          purchasedAt: purchasedAt(),
-        });
+        const refundRequest = await open(refundRequestBody(transactionRef, amount));
         const paymentFailure = await open({
           kind: 'payment_failure',
           channel: 'app',
@@ -379,12 +381,52 @@ describe('four eyes on money (dispute v3 over the API)', () => {
         await send(refundRequest.id, otherAgent.auth, 'APPROVE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 40_000, reason: 'The rest' }).expect(200);
       });
 
+      it('what an agent is offered holds to what is left of their limit on the transaction: a full refund above it is offered as a proposal', async () => {
+        const transactionRef = `TX-LEFT-${Date.now()}-${seq++}`;
+        await t.wallet.createTransaction({ ref: transactionRef, amount_minor: 100_000, currency: 'CNY', merchant_id: merchant.id });
+        const dispute = await open(disputeBody({ merchantId: merchant.id, transactionRef, amount: { amountMinor: 100_000, currency: 'CNY' } }));
+        const contested = await drive(dispute.id, [['FORWARD_TO_MERCHANT'], ['MERCHANT_CONTEST', { summary: 'Delivered' }]]);
+        const refundRequest = await open(refundRequestBody(transactionRef, { amountMinor: 30_000, currency: 'CNY' }));
+        // ¥250 of the agent's ¥500 decided alone on the dispute: ¥300 on the refund request is now above what is left.
+        await send(dispute.id, agent.auth, 'DECIDE_PARTIAL_REFUND', contested.version, { amountMinor: 25_000, reason: 'One item missing' }).expect(200);
+
+        // The answer to the agent's own event says so, and so does the case read again.
+        const reviewing = (await send(refundRequest.id, agent.auth, 'START_REVIEW', refundRequest.version).expect(200)).body;
+        for (const view of [reviewing, await getCase(refundRequest.id, agent.auth)]) {
+          expect(view.allowedEvents).toContain('PROPOSE_FULL_REFUND');
+          expect(view.allowedEvents).not.toContain('APPROVE_FULL_REFUND');
+        }
+        // What is offered is what the command takes: the decision alone is refused.
+        await send(refundRequest.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Returned' }).expect(403);
+        // Another agent decided nothing alone on this transaction: the decision is theirs to take.
+        expect((await getCase(refundRequest.id, otherAgent.auth)).allowedEvents).toContain('APPROVE_FULL_REFUND');
+      });
+
       it('two decisions by one agent racing on two cases of one transaction: the ledger lock lets one through, the other is APPROVAL_REQUIRED', async () => {
         const { transactionRef, refundRequest, paymentFailure } = await threeCasesOnOneTransaction();
-        const [first, second] = await Promise.all([
-          send(refundRequest.id, agent.auth, 'APPROVE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 30_000, reason: 'Box missing' }),
-          send(paymentFailure.id, agent.auth, 'REVERSE_PAYMENT', paymentFailure.version, { reason: 'Debited twice', amountMinor: 30_000 }),
-        ]);
+        // A race for certain, not by chance: the ledger row is held until both commands wait for it,
+        // so the second to get it must see the first's decision, committed while it waited.
+        const holder = new Client({ connectionString: t.env.DATABASE_URL });
+        await holder.connect();
+        let racing: Promise<Array<{ status: number; body: Record<string, unknown> }>>;
+        try {
+          await holder.query('begin');
+          await holder.query('select 1 from refund_ledgers where transaction_ref = $1 for update', [transactionRef]);
+          racing = Promise.all([
+            send(refundRequest.id, agent.auth, 'APPROVE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 30_000, reason: 'Box missing' }),
+            send(paymentFailure.id, agent.auth, 'REVERSE_PAYMENT', paymentFailure.version, { reason: 'Debited twice', amountMinor: 30_000 }),
+          ]);
+          await waitFor('both decisions to wait for the ledger lock', async () => {
+            const [waiting] = await t.sql<{ n: string }>(
+              `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%from refund_ledgers l%'`,
+            );
+            return waiting!.n === '2';
+          });
+        } finally {
+          await holder.query('commit');
+          await holder.end();
+        }
+        const [first, second] = await racing;
         expect([first.status, second.status].sort()).toEqual([200, 403]);
         expect([first, second].find((response) => response.status === 403)!.body).toMatchObject({ code: 'APPROVAL_REQUIRED', decidedAloneMinor: 30_000 });
         expect((await soleDecisions(transactionRef)).map((decision) => [decision.agent_id, decision.amount_minor])).toEqual([[agent.id, '30000']]);

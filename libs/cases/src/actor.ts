@@ -18,3 +18,8 @@ export const WALLET: Actor = { kind: 'system', id: 'wallet' };
 export function senderOf(actor: Actor, refundLimits?: RefundLimits): EventSender {
   return { kind: actor.kind, role: actor.role, id: actor.id, refundLimits };
 }
+
+/** The agent's id, for what is kept per agent (the decisions they took alone); null for any other actor. */
+export function agentIdOf(actor: Actor): string | null {
+  return actor.kind === 'agent' ? actor.id : null;
+}

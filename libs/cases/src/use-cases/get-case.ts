@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { CaseEntity, DeadlineEntity, SlaClockEntity, sqlSessionOf } from '@app/db';
 import { SlaTracker } from '@app/sla';
-import { senderOf, type Actor } from '../actor';
+import { agentIdOf, senderOf, type Actor } from '../actor';
 import { caseNotFound, isUuid } from '../errors';
 import { toCaseView, type CaseView } from '../views/case-view';
 import { readCaseViewExtras } from '../views/case-view-extras';
@@ -29,7 +29,7 @@ export class GetCase {
         // Pending deadlines, plus fired SLA alarms (the reminders already sent).
         const deadlines = await em.find(DeadlineEntity, { caseId, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
         const clocks = await em.find(SlaClockEntity, { caseId }, { orderBy: { target: 'asc' } });
-        return { entity, deadlines, clocks, extras: await readCaseViewExtras(sqlSessionOf(em), caseId) };
+        return { entity, deadlines, clocks, extras: await readCaseViewExtras(sqlSessionOf(em), caseId, agentIdOf(actor)) };
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );

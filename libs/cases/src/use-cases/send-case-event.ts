@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { sqlSessionOf, SqlTransactions, type CaseEntity, type DeadlineEntity, type SqlSession } from '@app/db';
 import { applyEvent, definitionFor, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
-import { senderOf, type Actor } from '../actor';
+import { agentIdOf, senderOf, type Actor } from '../actor';
 import { CaseClock } from '../case-clock';
 import { APPROVAL_VERDICTS } from '../approvals/approval-verdicts';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
@@ -129,7 +129,7 @@ export class SendCaseEvent {
       version: committed.version,
       view: async () => {
         // Only callers that answer with the case pay for this read (the assignee's name, the view's extras).
-        const extras = await this.sqlTransactions.read((sql) => readCaseViewExtras(sql, committed.id));
+        const extras = await this.sqlTransactions.read((sql) => readCaseViewExtras(sql, committed.id, agentIdOf(actor)));
         return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, this.senderOf(actor));
       },
     };

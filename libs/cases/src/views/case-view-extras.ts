@@ -22,6 +22,12 @@ export interface CaseViewExtras {
   merchantReachability: MerchantReachability | null;
   /** The names of each side's evidence items (merchant fields and file categories, customer file categories), towards a dispute's requirements. */
   evidenceItems: { merchant: string[]; customer: string[] };
+  /**
+   * What the agent asking decided alone on the case's wallet transaction, on any of its cases (four
+   * eyes per transaction): the decisions alone they are offered are held to what is left of their
+   * limit. 0 for anyone else, and for a case without a transaction.
+   */
+  decidedAloneMinor: number;
 }
 
 /**
@@ -46,7 +52,10 @@ const EXTRAS_SQL = `
     (select to_jsonb(m) from (${REACHABILITY_SQL}) m) as reachability,
     (select coalesce(jsonb_agg(jsonb_build_object('party', e.party, 'item', e.item)), '[]'::jsonb) from (
         select 'merchant' as party, k.item from evidence_submissions s cross join lateral jsonb_object_keys(s.fields) as k(item) where s.case_id = ?
-        union select f.party, f.category from evidence_files f where f.case_id = ?) e) as evidence_items`;
+        union select f.party, f.category from evidence_files f where f.case_id = ?) e) as evidence_items,
+    (select coalesce(sum(d.amount_minor), 0)
+       from cases c join refund_sole_decisions d on d.transaction_ref = c.transaction_ref
+      where c.id = ? and d.agent_id = ?) as decided_alone_minor`;
 
 interface ExtrasRow {
   assignee: { id: string; displayName: string } | null;
@@ -62,16 +71,18 @@ interface ExtrasRow {
   contact: ContactViewSource | null;
   reachability: ReachabilityRow | null;
   evidence_items: Array<{ party: 'merchant' | 'customer'; item: string }>;
+  decided_alone_minor: number | string;
 }
 
 /**
  * Read in one place for both answers that show a case (GET /v1/cases/:id, in its snapshot, and an
- * event's answer), so the two cannot drift apart.
+ * event's answer), so the two cannot drift apart. `askingAgentId`: the agent the view is for (null
+ * for anyone else).
  */
-export async function readCaseViewExtras(sql: SqlSession, caseId: string): Promise<CaseViewExtras> {
-  const params = [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId];
+export async function readCaseViewExtras(sql: SqlSession, caseId: string, askingAgentId: string | null): Promise<CaseViewExtras> {
+  const params = [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId, caseId, askingAgentId];
   const [row] = await sql.all<ExtrasRow>(EXTRAS_SQL, params);
-  const { assignee, rating, refunds, contact, reachability, evidence_items: items } = row!;
+  const { assignee, rating, refunds, contact, reachability, evidence_items: items, decided_alone_minor: decidedAloneMinor } = row!;
   return {
     assignee,
     rating: rating && { ...rating, createdAt: new Date(rating.createdAt) },
@@ -88,5 +99,6 @@ export async function readCaseViewExtras(sql: SqlSession, caseId: string): Promi
       merchant: items.filter((item) => item.party === 'merchant').map((item) => item.item),
       customer: items.filter((item) => item.party === 'customer').map((item) => item.item),
     },
+    decidedAloneMinor: Number(decidedAloneMinor),
   };
 }

@@ -181,7 +181,7 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
     machineVersion: entity.machineVersion,
     description: entity.description,
     details: (entity.snapshot as { context: unknown }).context,
-    allowedEvents: entity.status === 'done' ? [] : offerable(allowedEvents(definition, snapshot, sender), merchantReachability),
+    allowedEvents: entity.status === 'done' ? [] : offerable(allowedEvents(definition, snapshot, sender, inputs.extras.decidedAloneMinor), merchantReachability),
     merchantReachability,
     evidenceRequirements: evidence,
     deadlines: deadlines

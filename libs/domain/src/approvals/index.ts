@@ -8,6 +8,7 @@ export {
   senderIdOf,
   soleDeciderOf,
   soleDecisionRefusal,
+  withLimitLeftOnTransaction,
   type Proposal,
   type SoleDecider,
   type Stamped,

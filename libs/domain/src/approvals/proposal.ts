@@ -1,5 +1,6 @@
 import { DomainError, DomainErrorCode } from '../errors';
-import { refundLimitOf, type Authority } from './approval-rules';
+import { AGENT_ROLES } from '../cases/case-kind';
+import { DEFAULT_REFUND_LIMITS, refundLimitOf, type Authority } from './approval-rules';
 
 /**
  * A decision one person proposed and a second must approve (maker–checker). Machines keep the
@@ -94,6 +95,23 @@ export function soleDeciderOf(proposeWith: string | undefined, sender: Authority
   const limitMinor = refundLimitOf(sender, currency);
   if (limitMinor === Number.POSITIVE_INFINITY) return undefined;
   return { agentId: sender.id || null, limitMinor, proposeWith };
+}
+
+/**
+ * The sender with their limit in `currency` as it stands on one wallet transaction: what they
+ * already decided alone on it taken off. Used for the events a sender is offered (allowedEvents),
+ * so that a decision alone the ledger would refuse (soleDecisionRefusal) is offered as its proposal
+ * instead. Senders without a finite limit, and agents who decided nothing alone there, are as they were.
+ */
+export function withLimitLeftOnTransaction<TSender extends Authority>(sender: TSender, currency: string, decidedAloneMinor: number): TSender {
+  if (decidedAloneMinor <= 0 || sender.kind !== 'agent') return sender;
+  const limit = refundLimitOf(sender, currency);
+  if (limit === Number.POSITIVE_INFINITY) return sender;
+  const role = sender.role ?? AGENT_ROLES[0];
+  const limits = sender.refundLimits ?? DEFAULT_REFUND_LIMITS;
+  const roleLimits = limits[role];
+  const left = Math.max(0, limit - decidedAloneMinor);
+  return { ...sender, refundLimits: { ...limits, [role]: { ...(roleLimits === 'unlimited' ? {} : roleLimits), [currency]: left } } };
 }
 
 /** Refuses a decision that always needs a second person when it is sent directly. */

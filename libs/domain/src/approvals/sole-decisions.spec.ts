@@ -4,7 +4,8 @@ import { refundRequestDefinitionV1 } from '../machines/refund-request/refund-req
 import { currentDefinition } from '../machines/registry';
 import { CaseHarness } from '../testing/case-harness';
 import { SAMPLE_FACTS } from '../testing/sample-facts';
-import { soleDeciderOf, soleDecisionRefusal, type SoleDecider } from './proposal';
+import { refundLimitOf } from './approval-rules';
+import { soleDeciderOf, soleDecisionRefusal, withLimitLeftOnTransaction, type SoleDecider } from './proposal';
 
 const ANN: EventSender = { kind: 'agent', role: 'agent', id: 'agent-ann' };
 const SUE: EventSender = { kind: 'agent', role: 'supervisor', id: 'sup-sue' };
@@ -16,6 +17,20 @@ const annAlone: SoleDecider = { agentId: 'agent-ann', limitMinor: 50_000, propos
 const decision = (amountMinor: number) => ({ amountMinor, currency: 'CNY', transactionRef: 'TX-1' });
 
 describe('what one agent decides alone adds up per wallet transaction', () => {
+  it('what is left of an agent’s limit on a transaction: their limit less what they decided alone on it, never below 0', () => {
+    const customLimits = { agent: { CNY: 1_000, USD: 200 }, supervisor: 'unlimited', admin: 'unlimited' } as const;
+    const ann = { ...ANN, refundLimits: customLimits };
+    const left = withLimitLeftOnTransaction(ann, 'CNY', 300);
+    expect([refundLimitOf(left, 'CNY'), refundLimitOf(left, 'USD')]).toEqual([700, 200]);
+    expect(refundLimitOf(withLimitLeftOnTransaction(ann, 'CNY', 5_000), 'CNY')).toBe(0);
+    expect(refundLimitOf(withLimitLeftOnTransaction(ANN, 'CNY', 30_000), 'CNY')).toBe(20_000); // the default limits
+    expect(ann.refundLimits).toBe(customLimits); // the sender given is left as it was
+    // Nothing decided alone, no finite limit, or no agent: the sender as given.
+    expect(withLimitLeftOnTransaction(ann, 'CNY', 0)).toBe(ann);
+    expect(withLimitLeftOnTransaction(SUE, 'CNY', 1)).not.toBe(SUE);
+    for (const sender of [ADA, MERCHANT, WALLET, { ...SUE, refundLimits: customLimits }]) expect(withLimitLeftOnTransaction(sender, 'CNY', 10_000)).toBe(sender);
+  });
+
   it('refuses a decision that, with what the agent already decided alone on the transaction, is above their limit', () => {
     expect(soleDecisionRefusal(annAlone, decision(20_000), 30_000)).toBeUndefined();
     const refusal = soleDecisionRefusal(annAlone, decision(20_001), 30_000)!;

@@ -1,7 +1,7 @@
 import { createActor, initialTransition, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { ActorKind, AgentRole } from '../cases/case-kind';
 import { AGENT_ROLES } from '../cases/case-kind';
-import { soleDeciderOf } from '../approvals/proposal';
+import { soleDeciderOf, withLimitLeftOnTransaction } from '../approvals/proposal';
 import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
 import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
 import { EFFECT_TYPES, ESCALATE_ACTION, type CaseEffect } from '../machines/effects';
@@ -73,13 +73,18 @@ export function restoreSnapshot(definition: CaseMachineDefinition, persisted: Pe
 /**
  * The events an external sender may send now: the machine's `can()` filtered by who is asking
  * (their kind and role, and the event's `authorise`: a refund above their limit, approving their
- * own proposal).
+ * own proposal). `decidedAloneMinor`: what the sender already decided alone on the case's wallet
+ * transaction (four eyes per transaction); a decision alone (an event with `proposeWith`) is
+ * authorised against what is left of their limit, so the proposal is offered where the decision
+ * would be refused. Other events (approving a proposal among them) keep the whole limit.
  */
-export function allowedEvents(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot, sender?: EventSender): string[] {
+export function allowedEvents(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot, sender?: EventSender, decidedAloneMinor = 0): string[] {
+  const currency = (snapshot.context as { amount?: { currency?: string } | null }).amount?.currency;
+  const decidingAlone = sender && currency ? withLimitLeftOnTransaction(sender, currency, decidedAloneMinor) : sender;
   return Object.entries(definition.events)
     .filter(([, spec]) => !sender || isPermitted(spec.sentBy, spec.minimumRole, sender))
     .filter(([type]) => snapshot.can({ type }))
-    .filter(([, spec]) => !sender || !spec.authorise?.(snapshot.context, sender))
+    .filter(([, spec]) => !sender || !spec.authorise?.(snapshot.context, spec.proposeWith ? decidingAlone! : sender))
     .map(([type]) => type);
 }
 

@@ -53,6 +53,20 @@ describe('refund request v2: four eyes on money', () => {
     expect(request.state).toBe('refunding.pending');
   });
 
+  it('what the agent already decided alone on the transaction is taken off their limit in what they are offered; approving a proposal keeps the whole limit', () => {
+    const request = inReview(30_000);
+    const offeredAfter = (sender: EventSender, decidedAloneMinor: number) =>
+      allowedEvents(refundRequestDefinitionV2, restoreSnapshot(refundRequestDefinitionV2, request.snapshot), sender, decidedAloneMinor);
+    expect(offeredAfter(ANN, 20_000)).toContain('APPROVE_FULL_REFUND'); // 20,000 + 30,000: the limit itself
+    expect(offeredAfter(ANN, 20_001)).not.toContain('APPROVE_FULL_REFUND');
+    expect(offeredAfter(ANN, 20_001)).toContain('PROPOSE_FULL_REFUND');
+    expect(offeredAfter(ADA, 10_000_000)).toContain('APPROVE_FULL_REFUND');
+
+    request.send('PROPOSE_FULL_REFUND', { reason: 'Returned unopened' }, BOB);
+    // Approving is not deciding alone: Sue's whole limit (¥50,000) covers it, whatever she decided alone.
+    expect(offeredAfter(SUE, 4_990_000)).toContain('APPROVE_PROPOSAL');
+  });
+
   it('a proposal waits in awaitingApproval with the amount the policy allows; the proposer cannot approve it, another supervisor can', () => {
     const request = inReview(80_000, createRefundRequestDefinitionV2({ refundWindowDays: 30, partialRefundsAllowed: true, nonRefundableFeeMinor: 500 }));
     request.send('PROPOSE_FULL_REFUND', { reason: 'Returned unopened' }, SUE);
