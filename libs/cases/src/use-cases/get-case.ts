@@ -29,7 +29,7 @@ export class GetCase {
         // Pending deadlines, plus fired SLA alarms (the reminders already sent).
         const deadlines = await em.find(DeadlineEntity, { caseId, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
         const clocks = await em.find(SlaClockEntity, { caseId }, { orderBy: { target: 'asc' } });
-        return { entity, deadlines, clocks, extras: await readCaseViewExtras(sqlSessionOf(em), caseId, agentIdOf(actor)) };
+        return { entity, deadlines, clocks, extras: await readCaseViewExtras(sqlSessionOf(em), entity, agentIdOf(actor)) };
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );

@@ -129,7 +129,7 @@ export class SendCaseEvent {
       version: committed.version,
       view: async () => {
         // Only callers that answer with the case pay for this read (the assignee's name, the view's extras).
-        const extras = await this.sqlTransactions.read((sql) => readCaseViewExtras(sql, committed.id, agentIdOf(actor)));
+        const extras = await this.sqlTransactions.read((sql) => readCaseViewExtras(sql, committed, agentIdOf(actor)));
         return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, this.senderOf(actor));
       },
     };
