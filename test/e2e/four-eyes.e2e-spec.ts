@@ -396,10 +396,12 @@ describe('four eyes on money (dispute v3 over the API)', () => {
           expect(view.allowedEvents).toContain('PROPOSE_FULL_REFUND');
           expect(view.allowedEvents).not.toContain('APPROVE_FULL_REFUND');
         }
-        // What is offered is what the command takes: the decision alone is refused.
-        await send(refundRequest.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Returned' }).expect(403);
+        // What is offered is what the command takes: the decision alone is refused, the proposal taken.
+        const refused = await send(refundRequest.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Returned' }).expect(403);
+        expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_FULL_REFUND', transactionRef, decidedAloneMinor: 25_000 });
         // Another agent decided nothing alone on this transaction: the decision is theirs to take.
         expect((await getCase(refundRequest.id, otherAgent.auth)).allowedEvents).toContain('APPROVE_FULL_REFUND');
+        await send(refundRequest.id, agent.auth, 'PROPOSE_FULL_REFUND', reviewing.version, { reason: 'Returned' }).expect(200);
       });
 
       it('two decisions by one agent racing on two cases of one transaction: the ledger lock lets one through, the other is APPROVAL_REQUIRED', async () => {

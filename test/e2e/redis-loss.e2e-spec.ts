@@ -52,13 +52,16 @@ describe('Redis loses everything (FLUSHALL) while deadlines are pending', () => 
     // pass holds it, and keeps it (the flush and the lock in one transaction) until it has looked.
     const lockKey = `${t.config.queues.prefix}:reconcile-lock`;
     await waitFor('no reconciler pass to be running', async () => (await t.redis.set(lockKey, 'redis-loss-test', 'PX', 30_000, 'NX')) === 'OK');
-    await t.redis.multi().flushall().set(lockKey, 'redis-loss-test', 'PX', 30_000).exec();
-    // Nothing of the queues is left but that lock (and a worker's stalled-jobs check, which runs on
-    // a timer of its own and holds no job).
-    const left = await t.redis.keys(`${t.config.queues.prefix}*`);
-    expect(left.filter((key) => key !== lockKey && !key.endsWith(':stalled-check'))).toEqual([]);
-    expect((await pendingWithoutJob()).missing).toBeGreaterThanOrEqual(8);
-    await t.redis.del(lockKey);
+    try {
+      await t.redis.multi().flushall().set(lockKey, 'redis-loss-test', 'PX', 30_000).exec();
+      // Nothing of the queues is left but that lock (and a worker's stalled-jobs check, which runs on
+      // a timer of its own and holds no job).
+      const left = await t.redis.keys(`${t.config.queues.prefix}*`);
+      expect(left.filter((key) => key !== lockKey && !key.endsWith(':stalled-check'))).toEqual([]);
+      expect((await pendingWithoutJob()).missing).toBeGreaterThanOrEqual(8);
+    } finally {
+      await t.redis.del(lockKey);
+    }
 
     await waitFor('the reconciler to restore the delayed jobs', async () => (await pendingWithoutJob()).missing === 0);
     // An extra pass while the jobs are back must not duplicate them.

@@ -175,20 +175,30 @@ export async function startTestApp(
     async close() {
       // As the API process on SIGTERM: a plain app.close() leaves a keep-alive connection that was
       // busy at that moment open for HTTP_KEEP_ALIVE_SECONDS (65 s, past Jest's hook timeout).
-      await closeStep(
-        'the app (shutdownApi)',
-        () => shutdownApi(app, config),
-        () => whatHoldsTheApp(app, databaseUrl),
-      );
-      await closeStep('the wallet simulator', () => wallet.stop());
-      await pg.end();
-      await closeStep("the app's Redis keys", async () => {
-        const keys = await redis.keys(`${config.queues.prefix}*`);
-        if (keys.length) await redis.del(...keys);
-      });
-      redis.disconnect();
-      await closeStep("the app's database", () => dropDatabase(databaseUrl));
-      rmSync(storageDir, { recursive: true, force: true });
+      try {
+        await closeStep(
+          'the app (shutdownApi)',
+          async () => {
+            const { http, workersCutOff } = await shutdownApi(app, config);
+            // Work a test left running is cut off at SHUTDOWN_GRACE_MS: said, not hidden.
+            if (http === 'cut_off' || workersCutOff > 0) {
+              process.stderr.write(`[test-app] closed with work cut off after ${config.ops.shutdownGraceMs} ms: requests ${http}, ${workersCutOff} worker(s) with jobs running\n`);
+            }
+          },
+          () => whatHoldsTheApp(app, databaseUrl),
+        );
+      } finally {
+        // The rest is cleaned up whatever the app's close did.
+        await closeStep('the wallet simulator', () => wallet.stop());
+        await pg.end();
+        await closeStep("the app's Redis keys", async () => {
+          const keys = await redis.keys(`${config.queues.prefix}*`);
+          if (keys.length) await redis.del(...keys);
+        });
+        redis.disconnect();
+        await closeStep("the app's database", () => dropDatabase(databaseUrl));
+        rmSync(storageDir, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -200,13 +210,17 @@ export async function startTestApp(
  */
 async function closeStep(what: string, step: () => Promise<unknown>, describeStuck: () => Promise<string> = async () => ''): Promise<void> {
   const began = Date.now();
+  let looking = false; // one look at a time: what is stuck may be what the look needs
   const watchdog = setInterval(() => {
+    if (looking) return;
+    looking = true;
     const resources = process.getActiveResourcesInfo().join(', ');
     void describeStuck()
       .catch((error: unknown) => `(could not look: ${String(error)})`)
       .then((detail) =>
         process.stderr.write(`[test-app] closing ${what}: still running after ${Math.round((Date.now() - began) / 1000)} s (open: ${resources})${detail ? `\n${detail}` : ''}\n`),
-      );
+      )
+      .finally(() => (looking = false));
   }, SLOW_CLOSE_STEP_MS);
   watchdog.unref();
   try {
@@ -225,7 +239,8 @@ async function whatHoldsTheApp(app: INestApplication, databaseUrl: string): Prom
   const server = app.getHttpServer() as Server;
   const connections = await new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error ? -1 : count)));
   const pool = (app.get(MikroORM).em.getConnection() as unknown as { getKnex(): { client: { pool?: KnexPool } } }).getKnex().client.pool;
-  const client = new Client({ connectionString: databaseUrl });
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000, query_timeout: 5_000 });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const sessions = await client.query<Record<string, unknown>>(

@@ -75,9 +75,8 @@ interface ExtrasRow {
 /**
  * Read in one place for both answers that show a case (GET /v1/cases/:id, in its snapshot, and an
  * event's answer), so the two cannot drift apart. `askingAgentId`: the agent the view is for (null
- * for anyone else). The case's transaction is given, not joined from `cases` again: with that join
- * an event's answer cost about 0.4 ms more CPU and 2 ms more wall time, most of it in PostgreSQL's
- * bind (docs/benchmarks.md, round 16).
+ * for anyone else). The case's transaction is given (both callers hold the case), not joined from
+ * `cases` again, which made every event's answer measurably slower (docs/benchmarks.md, round 16).
  */
 export async function readCaseViewExtras(sql: SqlSession, caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>, askingAgentId: string | null): Promise<CaseViewExtras> {
   const caseId = caseEntity.id;

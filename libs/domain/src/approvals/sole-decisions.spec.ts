@@ -25,9 +25,10 @@ describe('what one agent decides alone adds up per wallet transaction', () => {
     expect(refundLimitOf(withLimitLeftOnTransaction(ann, 'CNY', 5_000), 'CNY')).toBe(0);
     expect(refundLimitOf(withLimitLeftOnTransaction(ANN, 'CNY', 30_000), 'CNY')).toBe(20_000); // the default limits
     expect(ann.refundLimits).toBe(customLimits); // the sender given is left as it was
+    // A supervisor's limit is finite too: it is reduced the same way.
+    expect(refundLimitOf(withLimitLeftOnTransaction(SUE, 'CNY', 1), 'CNY')).toBe(4_999_999);
     // Nothing decided alone, no finite limit, or no agent: the sender as given.
     expect(withLimitLeftOnTransaction(ann, 'CNY', 0)).toBe(ann);
-    expect(withLimitLeftOnTransaction(SUE, 'CNY', 1)).not.toBe(SUE);
     for (const sender of [ADA, MERCHANT, WALLET, { ...SUE, refundLimits: customLimits }]) expect(withLimitLeftOnTransaction(sender, 'CNY', 10_000)).toBe(sender);
   });
 

@@ -1,6 +1,7 @@
 import { createActor, initialTransition, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { ActorKind, AgentRole } from '../cases/case-kind';
 import { AGENT_ROLES } from '../cases/case-kind';
+import { refundLimitOf } from '../approvals/approval-rules';
 import { soleDeciderOf, withLimitLeftOnTransaction } from '../approvals/proposal';
 import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
 import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
@@ -73,17 +74,24 @@ export function restoreSnapshot(definition: CaseMachineDefinition, persisted: Pe
 /**
  * The events an external sender may send now: the machine's `can()` filtered by who is asking
  * (their kind and role, and the event's `authorise`: a refund above their limit, approving their
- * own proposal). `decidedAloneMinor`: what the sender already decided alone on the case's wallet
- * transaction (four eyes per transaction); a decision alone (an event with `proposeWith`) is
- * authorised against what is left of their limit, so the proposal is offered where the decision
- * would be refused. Other events (approving a proposal among them) keep the whole limit.
+ * own proposal).
+ *
+ * `decidedAloneMinor`: what the sender already decided alone on the case's wallet transaction (four
+ * eyes per transaction, read by the case view). A decision alone (an event with `proposeWith`) is
+ * authorised against what is left of their limit, so a whole refund above it is offered as its
+ * proposal; with nothing left, no decision alone is offered (any amount would be refused). A
+ * partial amount is only known when it is sent, so it is refused then, above what is left. Other
+ * events (approving a proposal among them) keep the whole limit. Without it (the engine's own
+ * refusals list what is allowed, knowing no other case) the whole limit counts.
  */
 export function allowedEvents(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot, sender?: EventSender, decidedAloneMinor = 0): string[] {
   const currency = (snapshot.context as { amount?: { currency?: string } | null }).amount?.currency;
   const decidingAlone = sender && currency ? withLimitLeftOnTransaction(sender, currency, decidedAloneMinor) : sender;
+  const nothingLeftAlone = decidingAlone?.kind === 'agent' && currency !== undefined && refundLimitOf(decidingAlone, currency) === 0;
   return Object.entries(definition.events)
     .filter(([, spec]) => !sender || isPermitted(spec.sentBy, spec.minimumRole, sender))
     .filter(([type]) => snapshot.can({ type }))
+    .filter(([, spec]) => !(spec.proposeWith && nothingLeftAlone))
     .filter(([, spec]) => !sender || !spec.authorise?.(snapshot.context, spec.proposeWith ? decidingAlone! : sender))
     .map(([type]) => type);
 }

@@ -61,6 +61,11 @@ describe('refund request v2: four eyes on money', () => {
     expect(offeredAfter(ANN, 20_001)).not.toContain('APPROVE_FULL_REFUND');
     expect(offeredAfter(ANN, 20_001)).toContain('PROPOSE_FULL_REFUND');
     expect(offeredAfter(ADA, 10_000_000)).toContain('APPROVE_FULL_REFUND');
+    // Nothing left: no amount could be decided alone, so no decision alone is offered, only proposals.
+    const spent = offeredAfter(ANN, 50_000);
+    expect(spent).not.toContain('APPROVE_PARTIAL_REFUND');
+    expect(spent).toEqual(expect.arrayContaining(['PROPOSE_FULL_REFUND', 'PROPOSE_PARTIAL_REFUND', 'REJECT']));
+    expect(offeredAfter(ANN, 49_999)).toContain('APPROVE_PARTIAL_REFUND');
 
     request.send('PROPOSE_FULL_REFUND', { reason: 'Returned unopened' }, BOB);
     // Approving is not deciding alone: Sue's whole limit (¥50,000) covers it, whatever she decided alone.
