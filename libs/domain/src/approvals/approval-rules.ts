@@ -34,8 +34,13 @@ export interface Authority {
 export function refundLimitOf(sender: Authority, currency: string): number {
   if (sender.kind === 'merchant' || sender.kind === 'system') return Number.POSITIVE_INFINITY;
   if (sender.kind !== 'agent') return 0;
-  const role = sender.role ?? AGENT_ROLES[0];
-  const limits = (sender.refundLimits ?? DEFAULT_REFUND_LIMITS)[role];
-  if (limits === 'unlimited') return Number.POSITIVE_INFINITY;
-  return limits[currency] ?? 0;
+  const { role, limits } = agentLimitsOf(sender);
+  const roleLimits = limits[role];
+  if (roleLimits === 'unlimited') return Number.POSITIVE_INFINITY;
+  return roleLimits[currency] ?? 0;
+}
+
+/** An agent's role (the lowest when none is given) and the limits that apply (the defaults when none are configured). */
+export function agentLimitsOf(sender: Authority): { role: AgentRole; limits: RefundLimits } {
+  return { role: sender.role ?? AGENT_ROLES[0], limits: sender.refundLimits ?? DEFAULT_REFUND_LIMITS };
 }

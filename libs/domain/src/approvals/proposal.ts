@@ -1,6 +1,5 @@
 import { DomainError, DomainErrorCode } from '../errors';
-import { AGENT_ROLES } from '../cases/case-kind';
-import { DEFAULT_REFUND_LIMITS, refundLimitOf, type Authority } from './approval-rules';
+import { agentLimitsOf, refundLimitOf, type Authority, type CurrencyLimits } from './approval-rules';
 
 /**
  * A decision one person proposed and a second must approve (maker–checker). Machines keep the
@@ -107,11 +106,9 @@ export function withLimitLeftOnTransaction<TSender extends Authority>(sender: TS
   if (decidedAloneMinor <= 0 || sender.kind !== 'agent') return sender;
   const limit = refundLimitOf(sender, currency);
   if (limit === Number.POSITIVE_INFINITY) return sender;
-  const role = sender.role ?? AGENT_ROLES[0];
-  const limits = sender.refundLimits ?? DEFAULT_REFUND_LIMITS;
-  const roleLimits = limits[role];
-  const left = Math.max(0, limit - decidedAloneMinor);
-  return { ...sender, refundLimits: { ...limits, [role]: { ...(roleLimits === 'unlimited' ? {} : roleLimits), [currency]: left } } };
+  const { role, limits } = agentLimitsOf(sender);
+  const roleLimits = limits[role] as CurrencyLimits; // not 'unlimited': the limit is finite
+  return { ...sender, refundLimits: { ...limits, [role]: { ...roleLimits, [currency]: Math.max(0, limit - decidedAloneMinor) } } };
 }
 
 /** Refuses a decision that always needs a second person when it is sent directly. */
