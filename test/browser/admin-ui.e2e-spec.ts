@@ -309,6 +309,49 @@ describe('admin UI in a real browser', () => {
     await page.close();
   });
 
+  it("follows the system's reduced-motion setting, also when it changes on an open page", async () => {
+    const own = await launchBrowser('en-US');
+    const page = await own.context.newPage();
+    try {
+      await logIn(page, 'li.na@browser.test');
+      // rc-motion marks a popup while it animates in with `…-appear-start`/`-active` (or `-enter-…`) classes: keep
+      // every one the page shows. (`…-prepare` comes either way: the popup is measured before it is placed.)
+      await page.evaluate(() => {
+        const browserGlobal = globalThis as unknown as {
+          motionClasses: string[];
+          MutationObserver: new (callback: (records: Array<{ target: { className?: unknown } }>) => void) => { observe(node: unknown, options: object): void };
+          document: { body: unknown };
+        };
+        browserGlobal.motionClasses = [];
+        new browserGlobal.MutationObserver((records) => {
+          for (const { target } of records) {
+            const classes = typeof target.className === 'string' ? target.className.split(/\s+/) : [];
+            browserGlobal.motionClasses.push(...classes.filter((name) => /-(appear|enter)-(start|active)$/.test(name)));
+          }
+        }).observe(browserGlobal.document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
+      });
+      const motionClasses = () => page.evaluate(() => (globalThis as unknown as { motionClasses: string[] }).motionClasses);
+      const openAndCloseDropdown = async () => {
+        await page.getByTestId('filter-priority').click();
+        await page.locator('.ant-select-dropdown:visible').waitFor();
+        await page.keyboard.press('Escape');
+        await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+      };
+
+      // The browser asks for reduced motion (launchBrowser): the dropdown opens and closes without animating.
+      await openAndCloseDropdown();
+      expect(await motionClasses()).toEqual([]);
+
+      // The person turns motion back on: the same page animates from then on, without a reload.
+      await page.emulateMedia({ reducedMotion: 'no-preference' });
+      await page.getByTestId('filter-priority').click();
+      await waitFor('the dropdown to animate in', async () => (await motionClasses()).length > 0);
+      expect((await motionClasses()).some((name) => name.startsWith('ant-slide-up-'))).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('sends a visitor without a session to the login page and shows a wrong password in words', async () => {
     const context = await launchBrowser('zh-CN');
     try {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser as ChromiumBrowser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -60,7 +60,9 @@ function buildAdminInto(dir: string): void {
       '--logLevel',
       'warn',
     ],
-    { cwd: ROOT, stdio: 'inherit' },
+    // Jest runs with NODE_ENV=test, and a set NODE_ENV decides which React Vite bundles: without
+    // this the tests drove React's development build, twice the bundle's work per page.
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`the admin build in ${dir} has no index.html`);
 }
@@ -70,36 +72,52 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a throwaway profile, English unless told otherwise. */
+/**
+ * A fresh browser context (its own cookies, storage and cache, like a new profile) in headless
+ * Chromium, English unless told otherwise. The system asks for reduced motion, so the UI runs
+ * without antd's animations (admin-ui.e2e-spec checks both ways): an animation is frames the
+ * machine must draw and a wait before Playwright finds an element stable enough to click, several
+ * times per step on a shared two-core machine.
+ *
+ * One Chromium serves every context of a test file: starting one (a browser, a GPU and a network
+ * process, and the startup window a persistent profile opens) cost seconds of a busy machine per
+ * test, where a context costs a fraction of one. It is closed after the file's tests.
+ */
 export async function launchBrowser(locale = 'en-US'): Promise<Browser> {
+  const context = await (
+    await sharedChromium()
+  ).newContext({
+    locale,
+    reducedMotion: 'reduce',
+    viewport: { width: 1440, height: 1000 },
+  });
+  context.setDefaultTimeout(15_000);
+  return { context, close: () => context.close() };
+}
+
+let chromiumOfThisFile: Promise<ChromiumBrowser> | undefined;
+
+function sharedChromium(): Promise<ChromiumBrowser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium); .ci/run does this`);
   }
-  const profile = mkdtempSync(join(tmpdir(), 'admin-ui-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  chromiumOfThisFile ??= chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    locale,
-    viewport: { width: 1440, height: 1000 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
-  context.setDefaultTimeout(15_000);
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return chromiumOfThisFile;
+}
+
+// Jest gives every test file its own copy of this module: a hook declared here runs after the
+// importing file's tests (and after its own afterAll hooks, which close their contexts first).
+// The run's global teardown imports this module too, outside any test file: no hooks there.
+if (typeof afterAll === 'function') {
+  afterAll(async () => {
+    const launched = chromiumOfThisFile;
+    chromiumOfThisFile = undefined;
+    await (await launched?.catch(() => undefined))?.close();
+  });
 }
 
 export function artifactPath(name: string): string {

@@ -6,6 +6,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ApiError } from './api/client';
 import { I18nProvider, useI18n } from './i18n/i18n';
+import { usePrefersReducedMotion } from './lib/use-reduced-motion';
 import { AppLayout, PageSpinner } from './pages/AppLayout';
 import { LoginPage } from './pages/LoginPage';
 import { QueuePage } from './pages/QueuePage';
@@ -36,8 +37,9 @@ const queryClient = new QueryClient({
 
 function Localised({ children }: { children: ReactNode }) {
   const { locale } = useI18n();
+  const reducedMotion = usePrefersReducedMotion();
   return (
-    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1677ff' } }}>
+    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1677ff', motion: !reducedMotion } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
