@@ -13,11 +13,15 @@ if (names.length === 0) {
   process.exit(2);
 }
 
+const children = new Set();
+
 /** @returns {Promise<{ name: string, ok: boolean }>} */
 function run(name) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn('npm', ['run', '--silent', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Not --silent: npm's own complaint (a script name misspelt) must reach the output.
+    const child = spawn('npm', ['run', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
     const output = [];
     child.stdout.on('data', (chunk) => output.push(chunk));
     child.stderr.on('data', (chunk) => output.push(chunk));
@@ -25,6 +29,7 @@ function run(name) {
     const finish = (ok, why) => {
       if (finished) return;
       finished = true;
+      children.delete(child);
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
       process.stdout.write(`\n> npm run ${name}: ${ok ? 'passed' : `FAILED (${why})`} in ${seconds} s\n`);
       process.stdout.write(Buffer.concat(output));
@@ -35,9 +40,20 @@ function run(name) {
   });
 }
 
+// Stopped from outside (Ctrl-C, a CI timeout): the scripts stop too, and what they printed is shown.
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+]) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+    process.exitCode = 128 + number;
+  });
+}
+
 const results = await Promise.all(names.map(run));
 const failed = results.filter((result) => !result.ok).map((result) => result.name);
 if (failed.length > 0) {
   console.error(`\n${failed.join(', ')} failed`);
-  process.exit(1);
+  process.exitCode ||= 1;
 }

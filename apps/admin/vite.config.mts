@@ -70,7 +70,7 @@ export default defineConfig({
     css: false,
     testTimeout: 20_000,
     // The files of a worker share one module graph instead of importing React, antd and the pages
-    // anew per file: 80 → 45 s for the suite on a two-core machine (docs/benchmarks.md, round 17).
+    // anew per file: 80 → 42 s for the suite on a two-core machine (docs/benchmarks.md, round 17).
     // What allows it: no test leaves state behind (a test that queries the API renders with a
     // QueryClient of its own, setup.ts unmounts after each test, and stubbed globals such as
     // `fetch` are restored before the next); runs with the files shuffled pass too.

@@ -42,7 +42,8 @@ function bundleLines(): string[] {
     execFileSync(
       process.execPath,
       [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'admin', 'vite.config.mts'), '--logLevel', 'warn'],
-      { cwd: root, stdio: 'inherit' },
+      // The bundle users get, whatever NODE_ENV the caller has set (Vite lets a set NODE_ENV choose React's build).
+      { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
     );
   }
   const html = readFileSync(join(dist, 'index.html'), 'utf8');

@@ -309,13 +309,16 @@ describe('admin UI in a real browser', () => {
     await page.close();
   });
 
-  it("follows the system's reduced-motion setting, also when it changes on an open page", async () => {
+  it("follows the system's reduced-motion setting as it changes, without losing what is being typed", async () => {
     const own = await launchBrowser('en-US');
     const page = await own.context.newPage();
     try {
+      // This person starts with motion on (launchBrowser asks for reduced motion).
+      await page.emulateMedia({ reducedMotion: 'no-preference' });
       await logIn(page, 'li.na@browser.test');
-      // rc-motion marks a popup while it animates in with `…-appear-start`/`-active` (or `-enter-…`) classes: keep
-      // every one the page shows. (`…-prepare` comes either way: the popup is measured before it is placed.)
+      // rc-motion marks a popup while it animates in with `…-appear-start`/`-active` (or `-enter-…`)
+      // classes: keep every one of the dropdowns' (`ant-slide-…`) the page shows. (`…-prepare` comes
+      // either way: the popup is measured before it is placed.)
       await page.evaluate(() => {
         const browserGlobal = globalThis as unknown as {
           motionClasses: string[];
@@ -326,27 +329,37 @@ describe('admin UI in a real browser', () => {
         new browserGlobal.MutationObserver((records) => {
           for (const { target } of records) {
             const classes = typeof target.className === 'string' ? target.className.split(/\s+/) : [];
-            browserGlobal.motionClasses.push(...classes.filter((name) => /-(appear|enter)-(start|active)$/.test(name)));
+            browserGlobal.motionClasses.push(...classes.filter((name) => /^ant-slide-.*-(appear|enter)-(start|active)$/.test(name)));
           }
         }).observe(browserGlobal.document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
       });
       const motionClasses = () => page.evaluate(() => (globalThis as unknown as { motionClasses: string[] }).motionClasses);
+      const forgetMotionClasses = () => page.evaluate(() => void ((globalThis as unknown as { motionClasses: string[] }).motionClasses = []));
       const openAndCloseDropdown = async () => {
         await page.getByTestId('filter-priority').click();
         await page.locator('.ant-select-dropdown:visible').waitFor();
         await page.keyboard.press('Escape');
         await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
       };
+      const search = page.getByTestId('queue-search').locator('input');
 
-      // The browser asks for reduced motion (launchBrowser): the dropdown opens and closes without animating.
+      await openAndCloseDropdown();
+      expect(await motionClasses()).toContain('ant-slide-up-appear-active');
+
+      // A search half typed (not sent: the field's own state), then the person turns motion off. The
+      // same page stops animating, and nothing was remounted: the text is still there.
+      await search.fill('half typed');
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await forgetMotionClasses();
       await openAndCloseDropdown();
       expect(await motionClasses()).toEqual([]);
+      expect(await search.inputValue()).toBe('half typed');
 
-      // The person turns motion back on: the same page animates from then on, without a reload.
+      // And back on, still live.
       await page.emulateMedia({ reducedMotion: 'no-preference' });
       await page.getByTestId('filter-priority').click();
-      await waitFor('the dropdown to animate in', async () => (await motionClasses()).length > 0);
-      expect((await motionClasses()).some((name) => name.startsWith('ant-slide-up-'))).toBe(true);
+      await waitFor('the dropdown to animate in again', async () => (await motionClasses()).length > 0);
+      expect(await search.inputValue()).toBe('half typed');
     } finally {
       await own.close();
     }

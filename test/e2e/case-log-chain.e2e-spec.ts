@@ -1,15 +1,19 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { nodeCommandFor } from '../support/run-build';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
 
 /** Runs `audit:verify` (the CLI) against the test's database, as an operator would. */
 async function auditVerify(databaseUrl: string): Promise<{ code: number; output: string }> {
-  const script = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/cli/src/audit-verify.ts')];
+  const command = nodeCommandFor('apps/cli/src/audit-verify.ts');
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, script, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl } });
+    const { stdout } = await promisify(execFile)(process.execPath, command.args, {
+      cwd: ROOT,
+      env: { ...process.env, ...command.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl },
+    });
     return { code: 0, output: stdout };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

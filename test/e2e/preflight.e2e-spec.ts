@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { nodeCommandFor } from '../support/run-build';
 
 const ROOT = join(__dirname, '..', '..');
-const PREFLIGHT = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/cli/src/preflight.ts')];
+const PREFLIGHT = nodeCommandFor('apps/cli/src/preflight.ts');
 
 /** A port on which nothing listens: one the system just handed out and that was closed again. */
 async function closedPort(): Promise<number> {
@@ -18,7 +19,10 @@ async function closedPort(): Promise<number> {
 /** Runs `npm run preflight`'s script as the demo does, as a process of its own. */
 async function preflight(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, PREFLIGHT, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'development', ...env } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, PREFLIGHT.args, {
+      cwd: ROOT,
+      env: { ...process.env, ...PREFLIGHT.env, NODE_ENV: 'development', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { nodeCommandFor } from './run-build';
 import { waitFor } from './wait-for';
 
 const ROOT = join(__dirname, '..', '..');
@@ -20,13 +21,14 @@ export interface AppProcess {
 
 /**
  * Runs an app's main.ts (`apps/worker/src/main.ts`, `apps/api/src/main.ts`) as its own process,
- * exactly as production starts it but from the TypeScript source, and keeps its log lines: a test
+ * exactly as production starts it (from the run's build of the source: test/support/run-build.ts), and keeps its log lines: a test
  * reads what the process really wrote.
  */
 export function startAppProcess(main: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, main)], {
+  const command = nodeCommandFor(main);
+  const child = spawn(process.execPath, command.args, {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...command.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: LogLine[] = [];

@@ -101,11 +101,28 @@ function sharedChromium(): Promise<ChromiumBrowser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium); .ci/run does this`);
   }
-  chromiumOfThisFile ??= chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  if (!chromiumOfThisFile) {
+    const launching = chromium
+      .launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      })
+      .then(
+        (launched) => {
+          // A Chromium that crashed is not handed out again: the file's next test starts another.
+          launched.on('disconnected', () => {
+            if (chromiumOfThisFile === launching) chromiumOfThisFile = undefined;
+          });
+          return launched;
+        },
+        (error: unknown) => {
+          chromiumOfThisFile = undefined; // a failed start is tried again by the next test
+          throw error;
+        },
+      );
+    chromiumOfThisFile = launching;
+  }
   return chromiumOfThisFile;
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { nodeCommandFor } from './run-build';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -12,19 +13,16 @@ export interface StartedChild<T> {
 }
 
 /**
- * Runs a TypeScript script of test/support as a process of its own (a real outside system for the
+ * Runs a script of test/support (from the run's build, test/support/run-build.ts) as a process of its own (a real outside system for the
  * engine to talk to) and waits for the first JSON line it prints, which says where it listens.
  */
 export async function startChildScript<T>(script: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<StartedChild<T>> {
-  const child = spawn(
-    process.execPath,
-    [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'test/support', script), ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const command = nodeCommandFor(join('test/support', script));
+  const child = spawn(process.execPath, [...command.args, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...command.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const ready = await new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within ${timeoutMs} ms`)), timeoutMs);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));

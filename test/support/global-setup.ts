@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 // Global setup runs outside Jest's module mapping, so it imports files, not the @app aliases.
 import { databaseUrlFor, ensureDatabase } from '../../libs/db/src/database-admin';
+import { buildForRun, nodeCommandFor, runBuildDirOf } from './run-build';
 import { buildWalletSim, walletSimBuildDirOf } from './wallet-sim-build';
 
 /**
@@ -16,12 +17,16 @@ export default async function globalSetup(): Promise<void> {
   // Every wallet simulator of the run starts from this JavaScript (test/support/wallet-sim.ts). Built
   // first: if it fails, Jest skips the teardown, and nothing else has been made yet.
   process.env.TEST_WALLET_SIM_MAIN = buildWalletSim(walletSimBuildDirOf(runId));
+  // The processes tests start beside Jest (the migration below too) run from JavaScript built once.
+  buildForRun(runBuildDirOf(runId));
+  process.env.TEST_RUN_BUILD = runBuildDirOf(runId);
   const templateUrl = databaseUrlFor(base, `dispute_test_${runId}_tpl`);
   await ensureDatabase(templateUrl);
   const root = join(__dirname, '..', '..');
-  execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps/cli/src/migrate.ts')], {
+  const migrate = nodeCommandFor('apps/cli/src/migrate.ts');
+  execFileSync(process.execPath, migrate.args, {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: templateUrl },
+    env: { ...process.env, ...migrate.env, NODE_ENV: 'test', DATABASE_URL: templateUrl },
     stdio: 'inherit',
   });
   process.env.TEST_RUN_ID = runId;

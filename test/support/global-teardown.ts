@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { databaseUrlFor, dropDatabase, listDatabases } from '../../libs/db/src/database-admin';
 import { adminBuildDirOf } from './browser';
+import { runBuildDirOf } from './run-build';
 import { walletSimBuildDirOf } from './wallet-sim-build';
 
 export default async function globalTeardown(): Promise<void> {
@@ -10,6 +11,7 @@ export default async function globalTeardown(): Promise<void> {
   // The admin UI build the browser tests of this run shared (test/support/browser.ts).
   rmSync(adminBuildDirOf(runId), { recursive: true, force: true });
   rmSync(walletSimBuildDirOf(runId), { recursive: true, force: true });
+  rmSync(runBuildDirOf(runId), { recursive: true, force: true });
   // Wallet simulators' databases of this run too (test/support/wallet-sim.ts names them with the run id).
   const leftovers = [...(await listDatabases(templateUrl, `dispute_test_${runId}`)), ...(await listDatabases(templateUrl, `wallet_sim_${runId}`))];
   for (const name of leftovers) {

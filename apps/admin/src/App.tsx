@@ -1,3 +1,4 @@
+import { Provider as MotionProvider } from '@rc-component/motion';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -38,9 +39,14 @@ const queryClient = new QueryClient({
 function Localised({ children }: { children: ReactNode }) {
   const { locale } = useI18n();
   const reducedMotion = usePrefersReducedMotion();
+  // Motion is switched through rc-motion's provider, which is always there, and not through antd's
+  // `motion` token: antd inserts its own provider the first time that token turns false, and a
+  // provider appearing above the pages remounts them (a half-typed reply would be lost).
   return (
-    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1677ff', motion: !reducedMotion } }}>
-      <AntApp>{children}</AntApp>
+    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1677ff' } }} wave={{ disabled: reducedMotion }}>
+      <MotionProvider motion={!reducedMotion}>
+        <AntApp>{children}</AntApp>
+      </MotionProvider>
     </ConfigProvider>
   );
 }

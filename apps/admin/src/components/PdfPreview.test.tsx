@@ -1,5 +1,5 @@
 import { screen, waitFor } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { renderWithProviders } from '../test/render';
 import { PdfPreview } from './PdfPreview';
 
@@ -17,6 +17,8 @@ vi.mock('../lib/pdf-render', () => ({
   },
   renderPage: async (_document: unknown, pageNumber: number) => void pdf.rendered.push(pageNumber),
 }));
+// The files of a Vitest worker share their modules (vite.config.mts: isolate: false): the stand-in ends with this file.
+afterAll(() => vi.doUnmock('../lib/pdf-render'));
 
 const bytes = new TextEncoder().encode('%PDF-1.7').buffer as ArrayBuffer;
 

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Empty, Form, Input, Modal, Popconfirm, Result, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, App, Button, Empty, Form, Input, Modal, Popconfirm, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useOutletContext } from 'react-router';
 import { api } from '../api/client';
@@ -21,6 +21,8 @@ const KNOWN_ACTIONS = new Set(Object.keys(en.messages).filter((key) => key.start
  */
 export default function ApprovalsPage() {
   const i18n = useI18n();
+  // The app's message API, not antd's static one: it follows the app's language, theme and motion.
+  const { message } = App.useApp();
   const me = useOutletContext<Agent>();
   const allowed = atLeast(me, 'supervisor');
   const queryClient = useQueryClient();

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Outlet, Route, Routes } from 'react-router';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Agent, CaseSummary } from '../api/types';
 import type { Locale } from '../i18n/i18n';
 import { renderWithProviders } from '../test/render';
@@ -75,10 +75,6 @@ function renderQueue(locale: Locale = 'en') {
   );
 }
 
-// jsdom lays nothing out, so it has no scrollIntoView; the queue keeps the keyboard cursor's row in view with it.
-beforeAll(() => {
-  Element.prototype.scrollIntoView = () => undefined;
-});
 afterEach(() => vi.unstubAllGlobals());
 
 describe("the queue and merchants' test cases", () => {

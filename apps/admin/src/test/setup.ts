@@ -23,9 +23,17 @@ if (!('ResizeObserver' in window)) {
   };
 }
 
-// jsdom implements getComputedStyle without pseudo-elements; antd's Table asks for ::-webkit-scrollbar.
-const computedStyle = window.getComputedStyle.bind(window);
-window.getComputedStyle = (element: Element) => computedStyle(element);
+// This file runs before every test file, and the files of a Vitest worker share one window
+// (vite.config.mts: isolate: false): what it adds to the window, it adds once.
+const patched = window as unknown as { adminTestSetupDone?: boolean };
+if (!patched.adminTestSetupDone) {
+  patched.adminTestSetupDone = true;
+  // jsdom implements getComputedStyle without pseudo-elements; antd's Table asks for ::-webkit-scrollbar.
+  const computedStyle = window.getComputedStyle.bind(window);
+  window.getComputedStyle = (element: Element) => computedStyle(element);
+  // jsdom lays nothing out, so it has no scrollIntoView; the queue keeps the keyboard cursor's row in view with it.
+  Element.prototype.scrollIntoView = () => undefined;
+}
 
 // CI machines are shared and slow at times: wait longer for antd's async rendering than the 1 s default.
 configure({ asyncUtilTimeout: 5000 });
