@@ -25,6 +25,25 @@ export function runBuildDirOf(runId: string): string {
  * output whose paths lead the `@app/…` imports to it (tsconfig-paths reads it at start).
  */
 export function buildForRun(outDir: string): void {
+  const { compilerOptions, paths } = transpileOptions();
+  rmSync(outDir, { recursive: true, force: true });
+  for (const folder of SOURCES) {
+    for (const name of readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })) {
+      const path = join(folder, name);
+      if (path.endsWith('.spec.ts') || path.endsWith('.d.ts')) continue;
+      if (path.endsWith('.ts')) {
+        transpileInto(outDir, path, readFileSync(join(ROOT, path), 'utf8'), compilerOptions);
+      } else if (path.endsWith('.json') || path.endsWith('.cjs')) {
+        mkdirSync(dirname(join(outDir, path)), { recursive: true });
+        copyFileSync(join(ROOT, path), join(outDir, path));
+      }
+    }
+  }
+  writeFileSync(join(outDir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths } }));
+}
+
+/** The project's compiler options (tsconfig.json) for transpiling to CommonJS, and its `@app/…` paths. */
+export function transpileOptions(): { compilerOptions: ts.CompilerOptions; paths: Record<string, string[]> } {
   const { config, error } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) => ts.sys.readFile(path));
   if (error) throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
   const json = (config as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions;
@@ -32,28 +51,16 @@ export function buildForRun(outDir: string): void {
   const { options, errors } = ts.convertCompilerOptionsFromJson(json, ROOT);
   if (errors.length) throw new Error(`tsconfig.json: ${errors.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')).join('; ')}`);
   // Source maps inline, so a stack trace in a process's output points at the .ts line.
-  const compilerOptions: ts.CompilerOptions = { ...options, module: ts.ModuleKind.CommonJS, sourceMap: false, inlineSourceMap: true, inlineSources: true };
-  rmSync(outDir, { recursive: true, force: true });
-  for (const folder of SOURCES) {
-    for (const name of readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })) {
-      const path = join(folder, name);
-      if (path.endsWith('.spec.ts') || path.endsWith('.d.ts')) continue;
-      const target = join(outDir, path);
-      if (path.endsWith('.ts')) {
-        const { outputText } = ts.transpileModule(readFileSync(join(ROOT, path), 'utf8'), { compilerOptions, fileName: path });
-        write(target.replace(/\.ts$/, '.js'), outputText);
-      } else if (path.endsWith('.json') || path.endsWith('.cjs')) {
-        mkdirSync(dirname(target), { recursive: true });
-        copyFileSync(join(ROOT, path), target);
-      }
-    }
-  }
-  write(join(outDir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: json.paths } }));
+  return { compilerOptions: { ...options, module: ts.ModuleKind.CommonJS, sourceMap: false, inlineSourceMap: true, inlineSources: true }, paths: json.paths };
 }
 
-function write(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+/** Writes `path`'s (relative to the repository) JavaScript to the same relative path under `outDir`; returns where. */
+export function transpileInto(outDir: string, path: string, source: string, compilerOptions: ts.CompilerOptions): string {
+  const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: path });
+  const target = join(outDir, path).replace(/\.ts$/, '.js');
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, outputText);
+  return target;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
+import { transpileInto, transpileOptions } from './run-build';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'apps', 'wallet-sim', 'src', 'main.ts');
@@ -25,13 +26,7 @@ export function walletSimBuildDirOf(runId: string): string {
  * CommonJS under `outDir`, keeping their paths relative to the repository; returns main.js's path.
  */
 export function buildWalletSim(outDir: string): string {
-  const { config, error } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) => ts.sys.readFile(path));
-  if (error) throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
-  // Only the compiler options: parseJsonConfigFileContent would also list every file the project includes.
-  const { options, errors } = ts.convertCompilerOptionsFromJson((config as { compilerOptions?: object }).compilerOptions, ROOT);
-  if (errors.length) throw new Error(`tsconfig.json: ${errors.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')).join('; ')}`);
-  // Source maps inline, so a stack trace in a simulator's output points at the .ts line.
-  const compilerOptions: ts.CompilerOptions = { ...options, module: ts.ModuleKind.CommonJS, sourceMap: false, inlineSourceMap: true, inlineSources: true };
+  const { compilerOptions } = transpileOptions();
   rmSync(outDir, { recursive: true, force: true });
   const pending = [MAIN];
   const done = new Set<string>();
@@ -46,10 +41,7 @@ export function buildWalletSim(outDir: string): string {
       if (specifier.startsWith('@app/')) throw new Error(`${relative(ROOT, file)} imports ${specifier}: the wallet simulator imports files, not the engine's libraries`);
       if (specifier.startsWith('.')) pending.push(resolveTypeScript(join(dirname(file), specifier)));
     }
-    const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: relative(ROOT, file) });
-    const target = join(outDir, relative(ROOT, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
+    transpileInto(outDir, relative(ROOT, file), source, compilerOptions);
   }
   return join(outDir, relative(ROOT, MAIN)).replace(/\.ts$/, '.js');
 }
