@@ -396,11 +396,16 @@ describe('four eyes on money (dispute v3 over the API)', () => {
           expect(view.allowedEvents).toContain('PROPOSE_FULL_REFUND');
           expect(view.allowedEvents).not.toContain('APPROVE_FULL_REFUND');
         }
+        // An event the state refuses lists what may be sent instead: the same offer, not the whole limit's.
+        const notNow = await send(refundRequest.id, agent.auth, 'START_REVIEW', reviewing.version).expect(409);
+        expect(notNow.body).toMatchObject({ code: 'EVENT_NOT_ALLOWED' });
+        expect([...notNow.body.allowedEvents].sort()).toEqual([...reviewing.allowedEvents].sort());
         // What is offered is what the command takes: the decision alone is refused, the proposal taken.
         const refused = await send(refundRequest.id, agent.auth, 'APPROVE_FULL_REFUND', reviewing.version, { reason: 'Returned' }).expect(403);
         expect(refused.body).toMatchObject({ code: 'APPROVAL_REQUIRED', proposeWith: 'PROPOSE_FULL_REFUND', transactionRef, decidedAloneMinor: 25_000 });
         // Another agent decided nothing alone on this transaction: the decision is theirs to take.
         expect((await getCase(refundRequest.id, otherAgent.auth)).allowedEvents).toContain('APPROVE_FULL_REFUND');
+        expect((await send(refundRequest.id, otherAgent.auth, 'START_REVIEW', reviewing.version).expect(409)).body.allowedEvents).toContain('APPROVE_FULL_REFUND');
         await send(refundRequest.id, agent.auth, 'PROPOSE_FULL_REFUND', reviewing.version, { reason: 'Returned' }).expect(200);
       });
 

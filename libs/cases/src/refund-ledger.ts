@@ -107,10 +107,16 @@ export async function planCaseRefundShare(
 
 /** Holds an agent's decision alone to their limit with what they decided alone on the transaction before, and records it. */
 async function checkSoleDecision(sql: SqlSession, caseId: string, ledger: RefundLedgerBalance, amountMinor: number, decider: SoleDecider, now: Date): Promise<SqlStatement[]> {
-  const [decided] = decider.agentId ? await sql.all<{ minor: Minor }>(DECIDED_ALONE_SQL, [ledger.transactionRef, decider.agentId]) : [];
-  const refusal = soleDecisionRefusal(decider, { amountMinor, currency: ledger.currency, transactionRef: ledger.transactionRef }, Number(decided?.minor ?? 0));
+  const decided = decider.agentId ? await decidedAloneMinor(sql, ledger.transactionRef, decider.agentId) : 0;
+  const refusal = soleDecisionRefusal(decider, { amountMinor, currency: ledger.currency, transactionRef: ledger.transactionRef }, decided);
   if (refusal) throw refusal;
   return [{ sql: RECORD_SOLE_DECISION_SQL, params: [ledger.transactionRef, caseId, decider.agentId, amountMinor, now] }];
+}
+
+/** What one agent decided alone on a wallet transaction so far, in minor units (0 for nothing). */
+export async function decidedAloneMinor(sql: SqlSession, transactionRef: string, agentId: string): Promise<number> {
+  const [decided] = await sql.all<{ minor: Minor }>(DECIDED_ALONE_SQL, [transactionRef, agentId]);
+  return Number(decided?.minor ?? 0);
 }
 
 /** planCaseRefundShare with its writes sent at once: a case that opens (its rows go through OpenCase's flush). */

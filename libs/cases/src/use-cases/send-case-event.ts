@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AdminAuditLog } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { sqlSessionOf, SqlTransactions, type CaseEntity, type DeadlineEntity, type SqlSession } from '@app/db';
-import { applyEvent, definitionFor, type CaseTransition, type MachineEvent } from '@app/domain';
+import { allowedEvents, applyEvent, definitionFor, DomainError, restoreSnapshot, type CaseMachineDefinition, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { agentIdOf, senderOf, type Actor } from '../actor';
 import { CaseClock } from '../case-clock';
@@ -11,6 +11,7 @@ import { APPROVAL_VERDICTS } from '../approvals/approval-verdicts';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
+import { decidedAloneMinor } from '../refund-ledger';
 import { assertMerchantReachable } from '../merchant-reachability';
 import { toCaseView, type CaseView } from '../views/case-view';
 import { readCaseViewExtras } from '../views/case-view-extras';
@@ -113,7 +114,12 @@ export class SendCaseEvent {
     }
     const definition = definitionFor(entity.kind, entity.machineVersion);
     const proposal = (entity.snapshot as { context?: { proposal?: unknown } }).context?.proposal ?? null;
-    const transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
+    let transition: CaseTransition;
+    try {
+      transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
+    } catch (refusal) {
+      throw await this.offeringWhatIsLeft(sql, refusal, definition, entity, actor);
+    }
     if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(sql, entity);
     const now = await this.caseClock.now(sql, entity);
     const work = await writeTransition(sql, this.sla, locked, transition, actor, now, this.approvalAuditEntry(entity, transition, proposal, actor, now));
@@ -133,6 +139,20 @@ export class SendCaseEvent {
         return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, this.senderOf(actor));
       },
     };
+  }
+
+  /**
+   * A refused event lists what the sender may send instead. The engine lists it knowing no other
+   * case; an agent who already decided alone on the case's wallet transaction is offered what the
+   * case view offers them (four eyes per transaction): a decision alone above what is left of
+   * their limit is offered as its proposal, not as a decision the next request would refuse.
+   */
+  private async offeringWhatIsLeft(sql: SqlSession, refusal: unknown, definition: CaseMachineDefinition, entity: CaseEntity, actor: Actor): Promise<unknown> {
+    if (!(refusal instanceof DomainError) || !refusal.details.allowedEvents || actor.kind !== 'agent' || !actor.id || !entity.transactionRef) return refusal;
+    const decided = await decidedAloneMinor(sql, entity.transactionRef, actor.id);
+    if (decided === 0) return refusal;
+    const offered = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), this.senderOf(actor), decided);
+    return new DomainError(refusal.code, refusal.message, { ...refusal.details, allowedEvents: offered });
   }
 
   private senderOf(actor: Actor) {

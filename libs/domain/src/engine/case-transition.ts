@@ -82,7 +82,8 @@ export function restoreSnapshot(definition: CaseMachineDefinition, persisted: Pe
  * proposal; with nothing left, no decision alone is offered (any amount would be refused). A
  * partial amount is only known when it is sent, so it is refused then, above what is left. Other
  * events (approving a proposal among them) keep the whole limit. Without it (the engine's own
- * refusals list what is allowed, knowing no other case) the whole limit counts.
+ * refusals list what is allowed, knowing no other case) the whole limit counts; the command path
+ * lists a refusal's events again with it (SendCaseEvent), so a 409 offers what the case view does.
  */
 export function allowedEvents(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot, sender?: EventSender, decidedAloneMinor = 0): string[] {
   const currency = (snapshot.context as { amount?: { currency?: string } | null }).amount?.currency;
