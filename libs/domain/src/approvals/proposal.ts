@@ -1,5 +1,5 @@
 import { DomainError, DomainErrorCode } from '../errors';
-import { agentLimitsOf, refundLimitOf, type Authority, type CurrencyLimits } from './approval-rules';
+import { refundLimitOf, type Authority } from './approval-rules';
 
 /**
  * A decision one person proposed and a second must approve (maker–checker). Machines keep the
@@ -97,18 +97,14 @@ export function soleDeciderOf(proposeWith: string | undefined, sender: Authority
 }
 
 /**
- * The sender with their limit in `currency` as it stands on one wallet transaction: what they
- * already decided alone on it taken off. Used for the events a sender is offered (allowedEvents),
- * so that a decision alone the ledger would refuse (soleDecisionRefusal) is offered as its proposal
- * instead. Senders without a finite limit, and agents who decided nothing alone there, are as they were.
+ * What is left of the sender's refund limit in `currency` on one wallet transaction: their limit
+ * less what they already decided alone on it, never below 0 (unlimited stays unlimited). Only an
+ * agent's own decisions count against them: a merchant's, the wallet's and the clock's are nobody's.
  */
-export function withLimitLeftOnTransaction<TSender extends Authority>(sender: TSender, currency: string, decidedAloneMinor: number): TSender {
-  if (decidedAloneMinor <= 0 || sender.kind !== 'agent') return sender;
+export function limitLeftOnTransaction(sender: Authority, currency: string, decidedAloneMinor: number): number {
   const limit = refundLimitOf(sender, currency);
-  if (limit === Number.POSITIVE_INFINITY) return sender;
-  const { role, limits } = agentLimitsOf(sender);
-  const roleLimits = limits[role] as CurrencyLimits; // not 'unlimited': the limit is finite
-  return { ...sender, refundLimits: { ...limits, [role]: { ...roleLimits, [currency]: Math.max(0, limit - decidedAloneMinor) } } };
+  if (sender.kind !== 'agent' || decidedAloneMinor <= 0) return limit;
+  return Math.max(0, limit - decidedAloneMinor);
 }
 
 /** Refuses a decision that always needs a second person when it is sent directly. */

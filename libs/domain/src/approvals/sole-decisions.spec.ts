@@ -5,7 +5,7 @@ import { currentDefinition } from '../machines/registry';
 import { CaseHarness } from '../testing/case-harness';
 import { SAMPLE_FACTS } from '../testing/sample-facts';
 import { refundLimitOf } from './approval-rules';
-import { soleDeciderOf, soleDecisionRefusal, withLimitLeftOnTransaction, type SoleDecider } from './proposal';
+import { limitLeftOnTransaction, soleDeciderOf, soleDecisionRefusal, type SoleDecider } from './proposal';
 
 const ANN: EventSender = { kind: 'agent', role: 'agent', id: 'agent-ann' };
 const SUE: EventSender = { kind: 'agent', role: 'supervisor', id: 'sup-sue' };
@@ -20,16 +20,18 @@ describe('what one agent decides alone adds up per wallet transaction', () => {
   it('what is left of an agent’s limit on a transaction: their limit less what they decided alone on it, never below 0', () => {
     const customLimits = { agent: { CNY: 1_000, USD: 200 }, supervisor: 'unlimited', admin: 'unlimited' } as const;
     const ann = { ...ANN, refundLimits: customLimits };
-    const left = withLimitLeftOnTransaction(ann, 'CNY', 300);
-    expect([refundLimitOf(left, 'CNY'), refundLimitOf(left, 'USD')]).toEqual([700, 200]);
-    expect(refundLimitOf(withLimitLeftOnTransaction(ann, 'CNY', 5_000), 'CNY')).toBe(0);
-    expect(refundLimitOf(withLimitLeftOnTransaction(ANN, 'CNY', 30_000), 'CNY')).toBe(20_000); // the default limits
-    expect(ann.refundLimits).toBe(customLimits); // the sender given is left as it was
+    expect([limitLeftOnTransaction(ann, 'CNY', 300), limitLeftOnTransaction(ann, 'USD', 300)]).toEqual([700, 0]);
+    expect(limitLeftOnTransaction(ann, 'CNY', 5_000)).toBe(0);
+    expect(limitLeftOnTransaction(ANN, 'CNY', 30_000)).toBe(20_000); // the default limits
     // A supervisor's limit is finite too: it is reduced the same way.
-    expect(refundLimitOf(withLimitLeftOnTransaction(SUE, 'CNY', 1), 'CNY')).toBe(4_999_999);
-    // Nothing decided alone, no finite limit, or no agent: the sender as given.
-    expect(withLimitLeftOnTransaction(ann, 'CNY', 0)).toBe(ann);
-    for (const sender of [ADA, MERCHANT, WALLET, { ...SUE, refundLimits: customLimits }]) expect(withLimitLeftOnTransaction(sender, 'CNY', 10_000)).toBe(sender);
+    expect(limitLeftOnTransaction(SUE, 'CNY', 1)).toBe(4_999_999);
+    // Nothing decided alone: the whole limit.
+    expect(limitLeftOnTransaction(ann, 'CNY', 0)).toBe(1_000);
+    // No finite limit, or no agent (whose decisions count against nobody): the limit as it is.
+    for (const sender of [ADA, MERCHANT, WALLET, { ...SUE, refundLimits: customLimits }]) {
+      expect(limitLeftOnTransaction(sender, 'CNY', 10_000)).toBe(refundLimitOf(sender, 'CNY'));
+    }
+    expect(refundLimitOf(MERCHANT, 'CNY')).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('refuses a decision that, with what the agent already decided alone on the transaction, is above their limit', () => {

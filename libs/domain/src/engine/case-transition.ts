@@ -1,10 +1,9 @@
 import { createActor, initialTransition, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { ActorKind, AgentRole } from '../cases/case-kind';
 import { AGENT_ROLES } from '../cases/case-kind';
-import { refundLimitOf } from '../approvals/approval-rules';
-import { soleDeciderOf, withLimitLeftOnTransaction } from '../approvals/proposal';
+import { limitLeftOnTransaction, refundNeedsApproval, soleDeciderOf } from '../approvals/proposal';
 import { DomainError, DomainErrorCode, type FieldIssue } from '../errors';
-import type { CaseMachineDefinition, OpenCaseFacts } from '../machines/definition';
+import type { CaseMachineDefinition, EventSpec, OpenCaseFacts } from '../machines/definition';
 import { EFFECT_TYPES, ESCALATE_ACTION, type CaseEffect } from '../machines/effects';
 import { refundLedgerMovementOf, type RefundLedgerMovement } from '../money/refund-ledger';
 import type { CaseWindows } from '../machines/windows';
@@ -73,28 +72,46 @@ export function restoreSnapshot(definition: CaseMachineDefinition, persisted: Pe
 
 /**
  * The events an external sender may send now: the machine's `can()` filtered by who is asking
- * (their kind and role, and the event's `authorise`: a refund above their limit, approving their
- * own proposal).
+ * (their kind and role, and the event's `authorise`: approving their own proposal, say).
  *
- * `decidedAloneMinor`: what the sender already decided alone on the case's wallet transaction (four
- * eyes per transaction, read by the case view). A decision alone (an event with `proposeWith`) is
- * authorised against what is left of their limit, so a whole refund above it is offered as its
- * proposal; with nothing left, no decision alone is offered (any amount would be refused). A
- * partial amount is only known when it is sent, so it is refused then, above what is left. Other
- * events (approving a proposal among them) keep the whole limit. Without it (the engine's own
- * refusals list what is allowed, knowing no other case) the whole limit counts; the command path
- * lists a refusal's events again with it (SendCaseEvent), so a 409 offers what the case view does.
+ * A decision alone (`decidesAlone`) is offered within what is left of the sender's limit on the
+ * case's wallet transaction (`decidedAloneMinor`: what they already decided alone on it, four eyes
+ * per transaction, read by the case view and by the command path for a refusal): a whole refund
+ * above it is not offered (its proposal is), and with nothing left no decision alone is. A partial
+ * amount is only known when it is sent, so it is refused then, above what is left. Without it (the
+ * engine's own refusals list what is allowed, knowing no other case) the whole limit counts; the
+ * command path lists a refusal's events again with it (SendCaseEvent), so a 409 offers what the
+ * case view does.
  */
 export function allowedEvents(definition: CaseMachineDefinition, snapshot: AnyMachineSnapshot, sender?: EventSender, decidedAloneMinor = 0): string[] {
-  const currency = (snapshot.context as { amount?: { currency?: string } | null }).amount?.currency;
-  const decidingAlone = sender && currency ? withLimitLeftOnTransaction(sender, currency, decidedAloneMinor) : sender;
-  const nothingLeftAlone = decidingAlone?.kind === 'agent' && currency !== undefined && refundLimitOf(decidingAlone, currency) === 0;
   return Object.entries(definition.events)
     .filter(([, spec]) => !sender || isPermitted(spec.sentBy, spec.minimumRole, sender))
     .filter(([type]) => snapshot.can({ type }))
-    .filter(([, spec]) => !(spec.proposeWith && nothingLeftAlone))
-    .filter(([, spec]) => !sender || !spec.authorise?.(snapshot.context, spec.proposeWith ? decidingAlone! : sender))
+    .filter(([, spec]) => !sender || !spec.authorise?.(snapshot.context, sender))
+    .filter(([, spec]) => !sender || offeredAlone(spec, snapshot.context, sender, decidedAloneMinor))
     .map(([type]) => type);
+}
+
+/** Whether a decision alone is within what is left of the sender's limit (any event that is not one is). */
+function offeredAlone(spec: EventSpec, context: unknown, sender: EventSender, decidedAloneMinor: number): boolean {
+  const currency = currencyOf(context);
+  if (!spec.decidesAlone || currency === undefined) return true;
+  const left = limitLeftOnTransaction(sender, currency, decidedAloneMinor);
+  const amountMinor = spec.decidesAlone.amountMinor(context);
+  return left > 0 && (amountMinor === undefined || amountMinor <= left);
+}
+
+/** A decision alone above the sender's limit, refused: propose it instead (403 APPROVAL_REQUIRED). */
+function aboveLimitAlone(spec: EventSpec, context: unknown, payload: unknown, sender: EventSender): DomainError | undefined {
+  const currency = currencyOf(context);
+  if (!spec.decidesAlone || currency === undefined) return undefined;
+  const amountMinor = spec.decidesAlone.amountMinor(context, payload);
+  return amountMinor === undefined ? undefined : refundNeedsApproval(sender, amountMinor, currency, spec.decidesAlone.proposeWith);
+}
+
+/** The currency of the case's money (every kind with decisions alone has an amount). */
+function currencyOf(context: unknown): string | undefined {
+  return (context as { amount?: { currency?: string } | null }).amount?.currency;
 }
 
 export function openCase(definition: CaseMachineDefinition, facts: OpenCaseFacts, windows: CaseWindows): CaseTransition {
@@ -142,14 +159,14 @@ export function applyEvent(definition: CaseMachineDefinition, persisted: Persist
       allowedEvents: allowedEvents(definition, snapshot, sender),
     });
   }
-  const refusal = spec.authorise?.(snapshot.context, sender) ?? spec.check?.(snapshot.context, parsed.data, sender);
+  const refusal = spec.authorise?.(snapshot.context, sender) ?? spec.check?.(snapshot.context, parsed.data, sender) ?? aboveLimitAlone(spec, snapshot.context, parsed.data, sender);
   if (refusal) throw refusal;
 
   const machineEvent: MachineEvent = { type, ...(parsed.data as object) };
   // Stamped after validation, so a client cannot send `by` itself (payloads are strict).
   if (definition.recordsSender) machineEvent.by = { kind: sender.kind, id: sender.id ?? null, role: sender.role ?? null };
   const [next, actions] = pureTransition(definition.machine, snapshot, machineEvent);
-  return withSoleDecider(describe(definition, next, actions, machineEvent, snapshot), spec.proposeWith, sender);
+  return withSoleDecider(describe(definition, next, actions, machineEvent, snapshot), spec.decidesAlone?.proposeWith, sender);
 }
 
 /**

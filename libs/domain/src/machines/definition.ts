@@ -26,18 +26,32 @@ export interface EventSpec<TContext = any, TPayload = any> {
    */
   authorise?: (context: TContext, sender: EventSender) => DomainError | undefined;
   /**
-   * On an event by which an agent decides a refund alone within their limit (four eyes): the event
-   * that proposes the same decision for a second person's approval. What one agent decides alone
-   * on a wallet transaction adds up across its cases and is held to their limit under the ledger's
-   * lock (approvals' soleDecisionRefusal); above it, APPROVAL_REQUIRED names this event.
+   * On an event by which an agent decides a refund alone (four eyes): what it moves, and the event
+   * that proposes the same decision for a second person's approval. The engine refuses it above the
+   * sender's refund limit (403 APPROVAL_REQUIRED naming `proposeWith`), after the event's own
+   * `authorise` and `check`, and offers it only within what is left of that limit on the case's
+   * wallet transaction. What one agent decides alone there adds up across its cases and is held to
+   * their limit under the ledger's lock (approvals' soleDecisionRefusal).
    */
-  proposeWith?: string;
+  decidesAlone?: DecidesAlone<TContext, TPayload>;
   /**
    * Valid payloads (without `type`), at least one. They document the event for API clients and
    * are the samples the graph tests send, so give one per branch the payload can take (e.g. a
    * pending-transaction check that explains the discrepancy and one that does not).
    */
   examples: readonly [TPayload, ...TPayload[]];
+}
+
+/** A refund decided on one person's word: see EventSpec.decidesAlone. */
+export interface DecidesAlone<TContext, TPayload> {
+  proposeWith: string;
+  /**
+   * What the decision refunds, in minor units of the case's currency. Without a payload (the events
+   * a sender is offered), what the case alone fixes, or undefined where the payload states it: a
+   * partial amount is only known when it is sent, so such a decision is offered while any of the
+   * limit is left and refused above it.
+   */
+  amountMinor(context: TContext, payload?: TPayload): number | undefined;
 }
 
 export interface OpenCaseFacts {

@@ -225,7 +225,7 @@ describe.each(allDefinitions().map((definition) => [`${definition.kind} v${defin
 /**
  * Four eyes per transaction: what one agent decides alone is held to their limit across the cases
  * of a wallet transaction, which the engine can only do for events that say they are such a
- * decision (`proposeWith`). Every step in which an agent's event asks the wallet for money, outside
+ * decision (`decidesAlone`). Every step in which an agent's event asks the wallet for money, outside
  * an approval state (where a second person approves), must be one.
  */
 describe.each(
@@ -235,7 +235,7 @@ describe.each(
 )('refunds decided alone on %s', (_, definition) => {
   const admin = { kind: 'agent' as const, role: 'admin' as const, id: 'graph-admin' };
 
-  it('name the proposal that stands for them (proposeWith)', () => {
+  it('say so and name the proposal that stands for them (decidesAlone)', () => {
     const decisions = new Set<string>();
     const unnamed = new Set<string>();
     for (const { adjacency } of exploreAll(definition)) {
@@ -247,7 +247,7 @@ describe.each(
           const [, actions] = pureTransition(definition.machine, before, event);
           if (!actions.some((action) => action.type === 'requestRefund')) continue;
           const step = `${stateToString(before.value)} on ${event.type}`;
-          (spec.proposeWith ? decisions : unnamed).add(step);
+          (spec.decidesAlone ? decisions : unnamed).add(step);
         }
       }
     }

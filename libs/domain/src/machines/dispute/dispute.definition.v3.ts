@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alwaysNeedsApproval, appealDeciderRefusal, firstRefusal, refundNeedsApproval } from '../../approvals';
+import { alwaysNeedsApproval, appealDeciderRefusal } from '../../approvals';
 import { remainingRefundable } from '../../money/money';
 import type { EventSender } from '../../engine/event-sender';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
@@ -12,10 +12,6 @@ import { disputeMachineV3, type DisputeContextV3 } from './dispute.machine.v3';
 const v2Events = disputeDefinitionV2.events as Record<string, EventSpec<DisputeContextV3>>;
 
 const appealRule = (context: DisputeContextV3, sender: EventSender) => appealDeciderRefusal(context.firstDeciders, context.appealed, sender);
-
-/** A refund above the sender's limit must be proposed instead; the appeal's decider must be new. */
-const mayDecideRefund = (proposeWith: string) => (context: DisputeContextV3, sender: EventSender, amountMinor: number) =>
-  firstRefusal(appealRule(context, sender), refundNeedsApproval(sender, amountMinor, context.amount.currency, proposeWith));
 
 const remaining = (context: DisputeContextV3) => remainingRefundable(context.amount, context.refundedMinor);
 
@@ -39,18 +35,15 @@ export const disputeDefinitionV3: CaseMachineDefinition<DisputeContextV3> = {
     },
     DECIDE_FULL_REFUND: {
       ...v2Events.DECIDE_FULL_REFUND!,
-      proposeWith: 'PROPOSE_FULL_REFUND',
-      authorise: (context, sender) => mayDecideRefund('PROPOSE_FULL_REFUND')(context, sender, remaining(context)),
+      // Above the sender's limit, proposed instead; an appeal's decider must be someone new.
+      decidesAlone: { proposeWith: 'PROPOSE_FULL_REFUND', amountMinor: remaining },
+      authorise: appealRule,
     },
     DECIDE_PARTIAL_REFUND: {
       ...v2Events.DECIDE_PARTIAL_REFUND!,
-      proposeWith: 'PROPOSE_PARTIAL_REFUND',
+      decidesAlone: { proposeWith: 'PROPOSE_PARTIAL_REFUND', amountMinor: (_context, payload?: { amountMinor: number }) => payload?.amountMinor },
       authorise: appealRule,
-      check: (context, payload: { amountMinor: number }, sender) =>
-        firstRefusal(
-          partialRefundBelowRemaining(context, payload.amountMinor, 'DECIDE_FULL_REFUND'),
-          refundNeedsApproval(sender, payload.amountMinor, context.amount.currency, 'PROPOSE_PARTIAL_REFUND'),
-        ),
+      check: (context, payload: { amountMinor: number }) => partialRefundBelowRemaining(context, payload.amountMinor, 'DECIDE_FULL_REFUND'),
     },
     DECIDE_REJECT: { ...v2Events.DECIDE_REJECT!, authorise: appealRule },
     PROPOSE_FULL_REFUND: {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { firstRefusal, refundNeedsApproval } from '../../approvals';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { approvalEvents } from '../shared/approval.events';
 import { paymentFailureDefinitionV2 } from './payment-failure.v2.definition';
@@ -26,10 +25,9 @@ export const paymentFailureDefinitionV3: CaseMachineDefinition<PaymentFailureCon
     ...v2Events,
     REVERSE_PAYMENT: {
       ...reversePayment,
-      proposeWith: 'PROPOSE_REVERSAL',
-      // A check, not `authorise`: a partial reversal within the limit stays the agent's own decision.
-      check: (context, payload: { amountMinor?: number }, sender) =>
-        firstRefusal(reversePayment.check!(context, payload, sender), refundNeedsApproval(sender, reversalAmount(context, payload), context.amount.currency, 'PROPOSE_REVERSAL')),
+      // Without a payload the amount is open (all that is reversible, or a part of it): a partial
+      // reversal within the limit stays the agent's own decision.
+      decidesAlone: { proposeWith: 'PROPOSE_REVERSAL', amountMinor: (context, payload?: { amountMinor?: number }) => (payload ? reversalAmount(context, payload) : undefined) },
     },
     PROPOSE_REVERSAL: {
       description: "Propose giving money back to the customer (all that is still reversible, or amountMinor of it), for a second person's approval",

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { firstRefusal, refundNeedsApproval } from '../../approvals';
 import { DEFAULT_REFUND_POLICY, type RefundPolicy } from '../../policies/refund-policy';
 import type { CaseMachineDefinition, EventSpec } from '../definition';
 import { approvalEvents } from '../shared/approval.events';
@@ -27,17 +26,12 @@ export function createRefundRequestDefinitionV2(policy: RefundPolicy): CaseMachi
       ...v1Events,
       APPROVE_FULL_REFUND: {
         ...v1Events.APPROVE_FULL_REFUND!,
-        proposeWith: 'PROPOSE_FULL_REFUND',
-        authorise: (context, sender) => refundNeedsApproval(sender, refundableNow(context), context.amount.currency, 'PROPOSE_FULL_REFUND'),
+        decidesAlone: { proposeWith: 'PROPOSE_FULL_REFUND', amountMinor: refundableNow },
       },
       APPROVE_PARTIAL_REFUND: {
         ...v1Events.APPROVE_PARTIAL_REFUND!,
-        proposeWith: 'PROPOSE_PARTIAL_REFUND',
-        check: (context, payload: { amountMinor: number }, sender) =>
-          firstRefusal(
-            partialRefundOutsidePolicy(context, payload.amountMinor),
-            refundNeedsApproval(sender, payload.amountMinor, context.amount.currency, 'PROPOSE_PARTIAL_REFUND'),
-          ),
+        decidesAlone: { proposeWith: 'PROPOSE_PARTIAL_REFUND', amountMinor: (_context, payload?: { amountMinor: number }) => payload?.amountMinor },
+        check: (context, payload: { amountMinor: number }) => partialRefundOutsidePolicy(context, payload.amountMinor),
       },
       PROPOSE_FULL_REFUND: {
         description: "Propose refunding everything the policy allows, for a second person's approval",
