@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
-import { waitFor } from '../support/wait-for';
+import { waitForLockWaiters } from '../support/lock-waiters';
 
 describe('optimistic locking under concurrent commands', () => {
   let t: TestApp;
@@ -59,10 +59,7 @@ describe('optimistic locking under concurrent commands', () => {
         .set('Authorization', t.auth)
         .send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 })
         .then((response) => response);
-      await waitFor('the command to wait for the case lock', async () => {
-        const [row] = await t.sql<{ n: string }>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%from cases%for update%'`);
-        return Number(row!.n) > 0;
-      });
+      await waitForLockWaiters('the command to wait for the case lock', holder, 1, (text, params) => t.sql(text, params));
       await holder.query('commit');
       const forwarded = await forwarding;
       expect(forwarded.status).toBe(200);

@@ -2,6 +2,7 @@ import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { Client } from 'pg';
 import { VerifyCaseReplay } from '@app/cases';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
+import { waitForLockWaiters } from '../support/lock-waiters';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -423,12 +424,7 @@ describe('four eyes on money (dispute v3 over the API)', () => {
             send(refundRequest.id, agent.auth, 'APPROVE_PARTIAL_REFUND', refundRequest.version, { amountMinor: 30_000, reason: 'Box missing' }),
             send(paymentFailure.id, agent.auth, 'REVERSE_PAYMENT', paymentFailure.version, { reason: 'Debited twice', amountMinor: 30_000 }),
           ]);
-          await waitFor('both decisions to wait for the ledger lock', async () => {
-            const [waiting] = await t.sql<{ n: string }>(
-              `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%from refund_ledgers l%'`,
-            );
-            return waiting!.n === '2';
-          });
+          await waitForLockWaiters('both decisions to wait for the ledger lock', holder, 2, (text, params) => t.sql(text, params));
         } finally {
           await holder.query('commit');
           await holder.end();
