@@ -60,31 +60,34 @@ export class SqlTransactions {
   }
 
   async run<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
-    const connection = await this.knexClient.acquireConnection();
-    const session = new PooledSession(connection, this.orm, true);
-    try {
-      const result = await work(session);
-      if (session.begun) await session.send('commit', []);
-      return result;
-    } catch (error) {
+    return this.onPooledConnection(async (connection) => {
+      const session = new PooledSession(connection, this.orm, true);
       try {
-        // Also when `begin` itself may not have gone out: outside a transaction this is only a warning.
-        await connection.query('rollback');
-      } catch {
-        // The connection is gone or unusable: the pool must not hand it out again.
-        (connection as PooledConnection).__knex__disposed = error;
+        const result = await work(session);
+        await session.commit();
+        return result;
+      } catch (error) {
+        try {
+          // Also when `begin` itself may not have gone out: outside a transaction this is only a warning.
+          await connection.query('rollback');
+        } catch {
+          // The connection is gone or unusable: the pool must not hand it out again.
+          (connection as PooledConnection).__knex__disposed = error;
+        }
+        throw error;
       }
-      throw error;
-    } finally {
-      await this.knexClient.releaseConnection(connection);
-    }
+    });
   }
 
   /** Statements outside a transaction (each one on its own), on a pooled connection: a read after a command's commit. */
   async read<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
+    return this.onPooledConnection((connection) => work(new PooledSession(connection, this.orm, false)));
+  }
+
+  private async onPooledConnection<T>(work: (connection: PgConnection) => Promise<T>): Promise<T> {
     const connection = await this.knexClient.acquireConnection();
     try {
-      return await work(new PooledSession(connection, this.orm, false));
+      return await work(connection);
     } finally {
       await this.knexClient.releaseConnection(connection);
     }
@@ -93,15 +96,22 @@ export class SqlTransactions {
 
 /** A session on one pooled connection; in a transaction, `begin` is sent with (or just before) its first statement. */
 class PooledSession implements SqlSession {
-  /** Whether `begin` went out (nothing to commit otherwise). */
-  begun: boolean;
+  /** Whether `begin` went out (nothing to commit otherwise); true from the start outside a transaction. */
+  private begun: boolean;
+  private readonly inTransaction: boolean;
 
   constructor(
     private readonly connection: PgConnection,
     private readonly orm: MikroORM,
     inTransaction: boolean,
   ) {
+    this.inTransaction = inTransaction;
     this.begun = !inTransaction;
+  }
+
+  /** Ends the transaction, if a statement began it. */
+  async commit(): Promise<void> {
+    if (this.inTransaction && this.begun) await this.send('commit', []);
   }
 
   async all<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -125,7 +135,7 @@ class PooledSession implements SqlSession {
     return list.slice(begin ? 1 : 0).map((result) => result.rows as object[]);
   }
 
-  async send<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+  private async send<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
     const result = await this.run(() => this.connection.query(sql, params as unknown[]), sql, params);
     return result.rows as T[];
   }
