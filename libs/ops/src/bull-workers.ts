@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import { DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 import { APP_CONFIG, finishedWithin, type AppConfig } from '@app/config';
+import { providedInstancesOf } from './provided-instances';
 
 /** What this file needs of an ioredis client. */
 interface RedisClientState {
@@ -54,17 +55,13 @@ export class BullWorkers implements BeforeApplicationShutdown {
 
   /** Available from onApplicationBootstrap on (Nest's BullMQ module creates them in onModuleInit). */
   list(): Worker[] {
-    return this.discovery
-      .getProviders()
-      .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
-      .flatMap((host) => {
-        try {
-          return [host.worker];
-        } catch {
-          return []; // not created (yet): nothing to watch or close
-        }
-      });
+    return providedInstancesOf(this.discovery, WorkerHost).flatMap((host) => {
+      try {
+        return [host.worker];
+      } catch {
+        return []; // not created (yet): nothing to watch or close
+      }
+    });
   }
 
   /**

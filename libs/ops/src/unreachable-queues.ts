@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Queue } from 'bullmq';
+import { providedInstancesOf } from './provided-instances';
 
 /** What this file needs of an ioredis client's private state: the commands it holds for Redis. */
 interface HeldCommands {
@@ -58,14 +59,10 @@ export class UnreachableQueues implements BeforeApplicationShutdown {
 
   /** The queues whose Redis client is not connected now (BullMQ's connection not found: none). */
   list(): Queue[] {
-    return this.discovery
-      .getProviders()
-      .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is Queue => instance instanceof Queue)
-      .filter((queue) => {
-        const status = connectionOf(queue)?._client?.status;
-        return status !== undefined && status !== 'ready' && status !== 'end';
-      });
+    return providedInstancesOf(this.discovery, Queue).filter((queue) => {
+      const status = connectionOf(queue)?._client?.status;
+      return status !== undefined && status !== 'ready' && status !== 'end';
+    });
   }
 
   async closeNow(): Promise<void> {
