@@ -5,11 +5,12 @@ const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
+// tsconfig's `isolatedModules` makes ts-jest transpile file by file (no type check: `npm run check` does that).
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   // intl-messageformat and its @formatjs parts ship only as ES modules, which Jest's CommonJS
   // runtime cannot load: they alone are compiled to CommonJS (Node itself loads them as they are).
-  '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' }, isolatedModules: true }],
+  '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }],
 };
 const transformIgnorePatterns = ['/node_modules/(?!(intl-messageformat|@formatjs)/)'];
 

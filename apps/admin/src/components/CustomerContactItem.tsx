@@ -39,7 +39,7 @@ export function CustomerContactItem({ caseId, contact, onRevealed }: { caseId: s
       </div>
     ) : null;
   return (
-    <Space direction="vertical" size={0} data-testid="customer-contact">
+    <Space orientation="vertical" size={0} data-testid="customer-contact">
       <div>
         <Typography.Text type="secondary">{i18n.t('case.contact.language')}: </Typography.Text>
         {contact.locale} · <Typography.Text type="secondary">{i18n.t('case.contact.push')}: </Typography.Text>

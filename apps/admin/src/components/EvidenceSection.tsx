@@ -51,7 +51,7 @@ export function EvidenceSection({ caseId, merchantId }: { caseId: string; mercha
             shareable && merchantId ? <ShareWithMerchant key="share" caseId={caseId} file={file} /> : null,
           ].filter(Boolean)}
         >
-          <Space direction="vertical" size={0}>
+          <Space orientation="vertical" size={0}>
             <Typography.Text>{file.filename}</Typography.Text>
             <Typography.Text type="secondary">
               <Tag>{file.category}</Tag>
@@ -63,7 +63,7 @@ export function EvidenceSection({ caseId, merchantId }: { caseId: string; mercha
     />
   );
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Text strong>{i18n.t('case.evidence.merchantSide')}</Typography.Text>
       {merchantHasNothing ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={i18n.t('case.evidence.empty')} data-testid="evidence-empty" />
@@ -139,7 +139,7 @@ function UploadForCustomer({ caseId }: { caseId: string }) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['evidence', caseId] }),
   });
   return (
-    <Space direction="vertical" style={{ width: '100%', marginTop: 8 }}>
+    <Space orientation="vertical" style={{ width: '100%', marginTop: 8 }}>
       <Space wrap>
         <Select
           size="small"

@@ -61,7 +61,7 @@ export function RelatedCasesCard({ detail }: { detail: CaseDetail }) {
 
   const row = (other: CaseSummary, extra: ReactNode[] = []) => (
     <List.Item key={other.id} data-related-case={other.id} actions={extra}>
-      <Space direction="vertical" size={0}>
+      <Space orientation="vertical" size={0}>
         <Link to={`/cases/${other.id}`}>{other.subject}</Link>
         <Typography.Text type="secondary">
           {i18n.kind(other.kind)} · {i18n.state(other.state)} · {i18n.dateTime(other.createdAt)}
@@ -107,7 +107,7 @@ export function RelatedCasesCard({ detail }: { detail: CaseDetail }) {
 
   return (
     <Card title={i18n.t('related.title')} size="small" data-testid="related-cases">
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         {mergedInto && (
           <Alert
             type="info"

@@ -79,7 +79,7 @@ export default function ApprovalsPage() {
       title: i18n.t('approvals.col.case'),
       key: 'case',
       render: (_: unknown, item: ApprovalItem) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <Link to={`/cases/${item.case.id}`}>{item.case.subject}</Link>
           <Typography.Text type="secondary">{i18n.kind(item.case.kind)}</Typography.Text>
         </Space>
@@ -89,7 +89,7 @@ export default function ApprovalsPage() {
       title: i18n.t('approvals.col.proposal'),
       key: 'proposal',
       render: (_: unknown, item: ApprovalItem) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <Typography.Text strong data-testid="approval-action">
             {proposalText(item)}
           </Typography.Text>
@@ -114,7 +114,7 @@ export default function ApprovalsPage() {
       title: i18n.t('approvals.col.due'),
       key: 'due',
       render: (_: unknown, item: ApprovalItem) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <Typography.Text type="secondary">{i18n.t('approvals.since', { time: i18n.dateTime(item.waitingSince) })}</Typography.Text>
           {item.dueAt ? <Typography.Text>{i18n.dateTime(item.dueAt)}</Typography.Text> : null}
           {item.overdue ? (
@@ -158,7 +158,7 @@ export default function ApprovalsPage() {
   ];
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="approvals-page">
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="approvals-page">
       <Typography.Title level={3}>{i18n.t('approvals.title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{i18n.t('approvals.hint')}</Typography.Paragraph>
       {approvals.isError ? <Alert type="error" message={errorText(approvals.error, i18n)} /> : null}

@@ -96,7 +96,7 @@ export default function CasePage() {
   const currency = detail.amount?.currency ?? null;
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="case-page" data-case-id={detail.id} data-version={detail.version}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="case-page" data-case-id={detail.id} data-version={detail.version}>
       <Link to="/">← {i18n.t('case.back')}</Link>
       <Card
         title={
@@ -194,7 +194,7 @@ export default function CasePage() {
                 dataSource={detail.deadlines}
                 renderItem={(deadline) => (
                   <List.Item data-deadline={deadline.name}>
-                    <Space direction="vertical" size={0}>
+                    <Space orientation="vertical" size={0}>
                       <Typography.Text strong>{i18n.deadline(deadline.name, deadline.label)}</Typography.Text>
                       <Typography.Text type="secondary">{i18n.dateTime(deadline.dueAt)}</Typography.Text>
                     </Space>
@@ -264,7 +264,7 @@ function NoteForm({ caseId, onAdded }: { caseId: string; onAdded(): void }) {
     }
   };
   return (
-    <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
+    <Space orientation="vertical" style={{ width: '100%', marginBottom: 16 }}>
       <Input.TextArea
         value={body}
         onChange={(event) => setBody(event.target.value)}

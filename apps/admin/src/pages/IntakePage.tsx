@@ -184,7 +184,7 @@ export default function IntakePage() {
             data-testid="duplicate-warning"
             title={i18n.t('intake.duplicate')}
             description={
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <span>{i18n.t('intake.duplicateBody')}</span>
                 {duplicates.data!.map((item) => (
                   <Link key={item.id} to={`/cases/${item.id}`}>

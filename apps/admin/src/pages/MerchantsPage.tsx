@@ -139,7 +139,7 @@ function CreateMerchantModal({ onClose }: { onClose: () => void }) {
 function MerchantDrawer({ merchant, onClose }: { merchant: MerchantRow; onClose: () => void }) {
   const i18n = useI18n();
   return (
-    <Drawer open width={960} title={`${merchant.name} (${merchant.id})`} onClose={onClose} data-testid="merchant-drawer">
+    <Drawer open size={960} title={`${merchant.name} (${merchant.id})`} onClose={onClose} data-testid="merchant-drawer">
       <Tabs
         items={[
           { key: 'keys', label: i18n.t('merchants.tab.keys'), children: <ApiKeys merchant={merchant} /> },

@@ -276,7 +276,7 @@ export function QueuePage() {
   const option = (values: readonly string[], label: (value: string) => string) => values.map((value) => ({ value, label: label(value) }));
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Tabs
         activeKey={tab}
         onChange={(key) => setUrl({ tab: key as TabKey })}

@@ -44,7 +44,7 @@ export default function RefundPoliciesPage() {
       title: i18n.t('refundPolicies.col.merchant'),
       key: 'merchant',
       render: (_: unknown, merchant: Merchant) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <Typography.Text strong>{merchant.name}</Typography.Text>
           <Typography.Text type="secondary">{merchant.id}</Typography.Text>
         </Space>

@@ -315,7 +315,7 @@ export default function ReportsPage() {
   );
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="reports-page">
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="reports-page">
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
         <Typography.Title level={4} style={{ margin: 0 }}>
           {i18n.t('reports.title')}
@@ -394,7 +394,7 @@ export default function ReportsPage() {
       {report.isError && <Alert type="error" showIcon title={errorText(report.error, i18n)} data-testid="report-error" />}
       {report.data && report.data.report === name && (
         <Card size="small" title={i18n.t(`reports.name.${name}`)} data-testid={`report-${name}`}>
-          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
             <ReportView report={report.data} />
           </Space>
         </Card>

@@ -371,7 +371,7 @@ function WhatIf({ preview, stale }: { preview: SlaChangePreview; stale: boolean 
         <Statistic
           title={i18n.t('slaConfig.summary.wouldBreachNow')}
           value={summary.wouldBreachNow}
-          valueStyle={summary.wouldBreachNow ? { color: '#cf1322' } : undefined}
+          styles={{ content: summary.wouldBreachNow ? { color: '#cf1322' } : undefined }}
           data-testid="what-if-breach"
         />
       </Space>

@@ -94,7 +94,7 @@ export default function SupervisorPage() {
   );
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="supervisor-page">
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="supervisor-page">
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
         <Typography.Title level={4} style={{ margin: 0 }}>
           {i18n.t('supervisor.title')}
@@ -117,12 +117,20 @@ export default function SupervisorPage() {
             </Col>
             <Col span={6}>
               <Card>
-                <Statistic title={i18n.t('supervisor.overdue')} value={stats.data.totals.overdue} valueStyle={{ color: stats.data.totals.overdue ? '#cf1322' : undefined }} />
+                <Statistic
+                  title={i18n.t('supervisor.overdue')}
+                  value={stats.data.totals.overdue}
+                  styles={{ content: { color: stats.data.totals.overdue ? '#cf1322' : undefined } }}
+                />
               </Card>
             </Col>
             <Col span={6}>
               <Card>
-                <Statistic title={i18n.t('supervisor.dueSoon')} value={stats.data.totals.dueSoon} valueStyle={{ color: stats.data.totals.dueSoon ? '#d46b08' : undefined }} />
+                <Statistic
+                  title={i18n.t('supervisor.dueSoon')}
+                  value={stats.data.totals.dueSoon}
+                  styles={{ content: { color: stats.data.totals.dueSoon ? '#d46b08' : undefined } }}
+                />
               </Card>
             </Col>
             <Col span={6}>

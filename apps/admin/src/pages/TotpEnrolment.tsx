@@ -36,7 +36,7 @@ export function TotpEnrolment() {
 
   return (
     <Card title={i18n.t('totp.title')} style={{ maxWidth: 560 }} data-testid="totp-enrolment">
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         {error !== null && <Alert type="error" showIcon title={errorText(error, i18n)} />}
         {recoveryCodes ? (
           <>
