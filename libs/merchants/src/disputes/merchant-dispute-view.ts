@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseEntity } from '@app/db';
+import { CaseEntity, UUID_PATTERN } from '@app/db';
+import { merchantCaseConditions, type MerchantCaseListFilter } from '../merchant-case-list';
 import {
   DomainError,
   DomainErrorCode,
@@ -83,16 +84,8 @@ const STATUS_SQL = `case
 const DUE_SQL = `(select min(d.due_at) from deadlines d where d.case_id = c.id and d.status = 'pending'
   and (d.name = 'merchantResponseWindow' or (d.name = 'infoReplyWindow' and c.state = 'investigation.awaitingMerchantInfo')))`;
 
-export interface MerchantDisputeFilter {
-  merchantId: string;
-  livemode: boolean;
-  id?: string;
-  status?: MerchantDisputeStatus;
+export interface MerchantDisputeFilter extends MerchantCaseListFilter<MerchantDisputeStatus> {
   dueBefore?: string;
-  createdAfter?: string;
-  createdBefore?: string;
-  after?: { created: string; id: string };
-  limit: number;
 }
 
 interface Row {
@@ -102,8 +95,6 @@ interface Row {
   has_evidence: boolean;
   created_at: Date;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Another merchant's dispute and a missing one get the same answer, so a merchant cannot learn
@@ -115,32 +106,12 @@ export function disputeNotFound(id: string): DomainError {
 
 /** The merchant's disputes, newest first, keyset-paginated on (created, id). */
 export async function queryMerchantDisputes(em: EntityManager, filter: MerchantDisputeFilter): Promise<MerchantDisputeView[]> {
-  const where = [`c.kind = 'dispute'`, 'c.merchant_id = ?', 'c.livemode = ?'];
-  const params: unknown[] = [filter.merchantId, filter.livemode];
-  if (filter.id) {
-    if (!UUID.test(filter.id)) return [];
-    where.push('c.id = ?');
-    params.push(filter.id);
-  }
-  if (filter.status) {
-    where.push(`(${STATUS_SQL}) = ?`);
-    params.push(filter.status);
-  }
+  const conditions = merchantCaseConditions('dispute', STATUS_SQL, filter);
+  if (!conditions) return [];
+  const { where, params } = conditions;
   if (filter.dueBefore) {
     where.push(`${DUE_SQL} < ?::timestamptz`);
     params.push(filter.dueBefore);
-  }
-  if (filter.createdAfter) {
-    where.push('c.created_at >= ?::timestamptz');
-    params.push(filter.createdAfter);
-  }
-  if (filter.createdBefore) {
-    where.push('c.created_at < ?::timestamptz');
-    params.push(filter.createdBefore);
-  }
-  if (filter.after) {
-    where.push('(c.created_at, c.id) < (?::timestamptz, ?::uuid)');
-    params.push(filter.after.created, filter.after.id);
   }
   const rows = await em.getConnection().execute<Row[]>(
     `select c.id, (${STATUS_SQL}) as dispute_status, ${DUE_SQL} as evidence_due_by,
@@ -258,7 +229,7 @@ export async function getMerchantDisputeView(em: EntityManager, merchant: Mercha
 
 /** Loads a dispute only if it belongs to the merchant, in the key's mode; anything else is the same 404. */
 export async function findOwnedDispute(em: EntityManager, merchant: MerchantScope, disputeId: string): Promise<CaseEntity> {
-  const entity = UUID.test(disputeId) ? await em.findOne(CaseEntity, { id: disputeId, kind: 'dispute', merchantId: merchant.id, livemode: merchant.livemode }) : null;
+  const entity = UUID_PATTERN.test(disputeId) ? await em.findOne(CaseEntity, { id: disputeId, kind: 'dispute', merchantId: merchant.id, livemode: merchant.livemode }) : null;
   if (!entity) throw disputeNotFound(disputeId);
   return entity;
 }

@@ -1,6 +1,7 @@
 import type { MerchantScope } from '../disputes/merchant-dispute-view';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseEntity } from '@app/db';
+import { CaseEntity, UUID_PATTERN } from '@app/db';
+import { merchantCaseConditions, type MerchantCaseListFilter } from '../merchant-case-list';
 import { DomainError, DomainErrorCode, allowedEvents, definitionFor, maxRefundableMinor, restoreSnapshot, type RefundRequestContextV3 } from '@app/domain';
 
 /** A refund request's status as the merchant sees it. */
@@ -50,19 +51,7 @@ const STATUS_SQL = `case
 
 const DUE_SQL = `(select min(d.due_at) from deadlines d where d.case_id = c.id and d.status = 'pending' and d.name = 'merchantResponseWindow')`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface MerchantRefundRequestFilter {
-  merchantId: string;
-  /** The key's mode: test keys see test cases only, live keys live ones. */
-  livemode: boolean;
-  id?: string;
-  status?: MerchantRefundRequestStatus;
-  createdAfter?: string;
-  createdBefore?: string;
-  after?: { created: string; id: string };
-  limit: number;
-}
+export type MerchantRefundRequestFilter = MerchantCaseListFilter<MerchantRefundRequestStatus>;
 
 interface Row {
   id: string;
@@ -77,29 +66,9 @@ export function refundRequestNotFound(id: string): DomainError {
 
 /** The merchant's refund requests, newest first, keyset-paginated on (created, id). */
 export async function queryMerchantRefundRequests(em: EntityManager, filter: MerchantRefundRequestFilter): Promise<MerchantRefundRequestView[]> {
-  const where = [`c.kind = 'refund_request'`, 'c.merchant_id = ?', 'c.livemode = ?'];
-  const params: unknown[] = [filter.merchantId, filter.livemode];
-  if (filter.id) {
-    if (!UUID.test(filter.id)) return [];
-    where.push('c.id = ?');
-    params.push(filter.id);
-  }
-  if (filter.status) {
-    where.push(`(${STATUS_SQL}) = ?`);
-    params.push(filter.status);
-  }
-  if (filter.createdAfter) {
-    where.push('c.created_at >= ?::timestamptz');
-    params.push(filter.createdAfter);
-  }
-  if (filter.createdBefore) {
-    where.push('c.created_at < ?::timestamptz');
-    params.push(filter.createdBefore);
-  }
-  if (filter.after) {
-    where.push('(c.created_at, c.id) < (?::timestamptz, ?::uuid)');
-    params.push(filter.after.created, filter.after.id);
-  }
+  const conditions = merchantCaseConditions('refund_request', STATUS_SQL, filter);
+  if (!conditions) return [];
+  const { where, params } = conditions;
   const rows = await em.getConnection().execute<Row[]>(
     `select c.id, (${STATUS_SQL}) as request_status, ${DUE_SQL} as respond_by
      from cases c where ${where.join(' and ')}
@@ -204,7 +173,7 @@ export async function getMerchantRefundRequestView(em: EntityManager, merchant: 
 
 /** Loads a refund request only if it belongs to the merchant; anything else is the same 404. */
 export async function findOwnedRefundRequest(em: EntityManager, merchant: MerchantScope, id: string): Promise<CaseEntity> {
-  const entity = UUID.test(id) ? await em.findOne(CaseEntity, { id, kind: 'refund_request', merchantId: merchant.id, livemode: merchant.livemode }) : null;
+  const entity = UUID_PATTERN.test(id) ? await em.findOne(CaseEntity, { id, kind: 'refund_request', merchantId: merchant.id, livemode: merchant.livemode }) : null;
   if (!entity) throw refundRequestNotFound(id);
   return entity;
 }
