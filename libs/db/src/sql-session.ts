@@ -98,14 +98,12 @@ export class SqlTransactions {
 class PooledSession implements SqlSession {
   /** Whether `begin` went out (nothing to commit otherwise); true from the start outside a transaction. */
   private begun: boolean;
-  private readonly inTransaction: boolean;
 
   constructor(
     private readonly connection: PgConnection,
     private readonly orm: MikroORM,
-    inTransaction: boolean,
+    private readonly inTransaction: boolean,
   ) {
-    this.inTransaction = inTransaction;
     this.begun = !inTransaction;
   }
 

@@ -149,7 +149,8 @@ export class SendCaseEvent {
    */
   private async offeringWhatIsLeft(sql: SqlSession, refusal: unknown, definition: CaseMachineDefinition, entity: CaseEntity, actor: Actor): Promise<unknown> {
     if (!(refusal instanceof DomainError) || !refusal.details.allowedEvents || actor.kind !== 'agent' || !actor.id || !entity.transactionRef) return refusal;
-    const decided = await decidedAloneMinor(sql, entity.transactionRef, actor.id);
+    // The refusal is the answer: if this read fails, it goes out as the engine listed it.
+    const decided = await decidedAloneMinor(sql, entity.transactionRef, actor.id).catch(() => 0);
     if (decided === 0) return refusal;
     const offered = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), this.senderOf(actor), decided);
     return new DomainError(refusal.code, refusal.message, { ...refusal.details, allowedEvents: offered });

@@ -86,8 +86,9 @@ export function soleDecisionRefusal(
 }
 
 /**
- * The agent deciding alone by an event that names the proposal standing for it (its catalogue's
- * `proposeWith`, set on versions with four eyes), if the sender is an agent with a limit to hold.
+ * The agent deciding alone by an event that names the proposal standing for it (its catalogue
+ * entry's `decidesAlone.proposeWith`, on versions with four eyes), if the sender is an agent with a
+ * limit to hold.
  */
 export function soleDeciderOf(proposeWith: string | undefined, sender: Authority, currency: string): SoleDecider | undefined {
   if (!proposeWith || sender.kind !== 'agent') return undefined;

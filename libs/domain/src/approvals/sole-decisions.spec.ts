@@ -20,7 +20,7 @@ describe('what one agent decides alone adds up per wallet transaction', () => {
   it('what is left of an agent’s limit on a transaction: their limit less what they decided alone on it, never below 0', () => {
     const customLimits = { agent: { CNY: 1_000, USD: 200 }, supervisor: 'unlimited', admin: 'unlimited' } as const;
     const ann = { ...ANN, refundLimits: customLimits };
-    expect([limitLeftOnTransaction(ann, 'CNY', 300), limitLeftOnTransaction(ann, 'USD', 300)]).toEqual([700, 0]);
+    expect([limitLeftOnTransaction(ann, 'CNY', 300), limitLeftOnTransaction(ann, 'USD', 50)]).toEqual([700, 150]); // in the transaction's currency
     expect(limitLeftOnTransaction(ann, 'CNY', 5_000)).toBe(0);
     expect(limitLeftOnTransaction(ANN, 'CNY', 30_000)).toBe(20_000); // the default limits
     // A supervisor's limit is finite too: it is reduced the same way.

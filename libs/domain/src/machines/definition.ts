@@ -20,9 +20,9 @@ export interface EventSpec<TContext = any, TPayload = any> {
   minimumRole?: AgentRole;
   check?: (context: TContext, payload: TPayload, sender: EventSender) => DomainError | undefined;
   /**
-   * Whether this sender may send the event now, whatever its payload (e.g. a refund above their
-   * limit, or approving their own proposal). Unlike `check`, it also filters the events a sender
-   * is offered, so the UI shows "propose" where "decide" would be refused.
+   * Whether this sender may send the event now, whatever its payload (e.g. approving their own
+   * proposal). Unlike `check`, it also filters the events a sender is offered. (A refund above the
+   * sender's limit is `decidesAlone`'s, which filters the offer by what is left of it.)
    */
   authorise?: (context: TContext, sender: EventSender) => DomainError | undefined;
   /**

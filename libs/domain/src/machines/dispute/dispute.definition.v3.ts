@@ -43,7 +43,6 @@ export const disputeDefinitionV3: CaseMachineDefinition<DisputeContextV3> = {
       ...v2Events.DECIDE_PARTIAL_REFUND!,
       decidesAlone: { proposeWith: 'PROPOSE_PARTIAL_REFUND', amountMinor: (_context, payload?: { amountMinor: number }) => payload?.amountMinor },
       authorise: appealRule,
-      check: (context, payload: { amountMinor: number }) => partialRefundBelowRemaining(context, payload.amountMinor, 'DECIDE_FULL_REFUND'),
     },
     DECIDE_REJECT: { ...v2Events.DECIDE_REJECT!, authorise: appealRule },
     PROPOSE_FULL_REFUND: {

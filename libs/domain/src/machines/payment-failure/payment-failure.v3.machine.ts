@@ -27,8 +27,8 @@ export type PaymentFailureEventV3 = Stamped<
  * The payment-failure lifecycle, version 3: version 2 with four eyes on money (maker–checker).
  *
  * A reversal above the sender's refund limit (per role and currency, configured; the amount
- * reversed, all that is still reversible by default) is refused by the event catalogue with
- * APPROVAL_REQUIRED; the agent proposes it instead (PROPOSE_REVERSAL, the same payload), which
+ * reversed, all that is still reversible by default) is refused with APPROVAL_REQUIRED (the event
+ * catalogue's `decidesAlone`); the agent proposes it instead (PROPOSE_REVERSAL, the same payload), which
  * moves the case to `awaitingApproval` with the amount. A supervisor other than the proposer,
  * whose own limit covers it, approves (the reversal goes out exactly as REVERSE_PAYMENT sends it)
  * or rejects (back to the investigation). A proposal waiting past the approval window is escalated.

@@ -31,7 +31,6 @@ export function createRefundRequestDefinitionV2(policy: RefundPolicy): CaseMachi
       APPROVE_PARTIAL_REFUND: {
         ...v1Events.APPROVE_PARTIAL_REFUND!,
         decidesAlone: { proposeWith: 'PROPOSE_PARTIAL_REFUND', amountMinor: (_context, payload?: { amountMinor: number }) => payload?.amountMinor },
-        check: (context, payload: { amountMinor: number }) => partialRefundOutsidePolicy(context, payload.amountMinor),
       },
       PROPOSE_FULL_REFUND: {
         description: "Propose refunding everything the policy allows, for a second person's approval",

@@ -31,8 +31,8 @@ type DecidedAt = RefundRequestDecision['decidedAt'];
  *
  * Version 2's notes: four eyes on money (maker–checker).
  *
- * An agent's refund approval above their limit (per role and currency, configured) is refused by
- * the event catalogue with APPROVAL_REQUIRED; the agent proposes it instead (PROPOSE_*), on the
+ * An agent's refund approval above their limit (per role and currency, configured) is refused with
+ * APPROVAL_REQUIRED (the event catalogue's `decidesAlone`); the agent proposes it instead (PROPOSE_*), on the
  * merchant's desk (deciding for the merchant) or in support review. The case then waits in
  * `awaitingApproval` with the proposed amount (a full refund: what the policy still allows). A
  * supervisor other than the proposer, whose own limit covers it, approves (the refund goes out,
