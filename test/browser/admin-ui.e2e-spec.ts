@@ -72,6 +72,7 @@ describe('admin UI in a real browser', () => {
     await page.getByTestId('intake-amount').fill('128.00');
     await pickOption(page, 'intake-reason', 'Not received');
     await page.getByTestId('intake-description').fill('Courier says delivered; customer has nothing.');
+    await page.getByTestId('intake-form').screenshot({ path: artifactPath('admin-intake.png') });
     await page.getByTestId('intake-submit').click();
     await page.waitForURL(/\/admin\/cases\/[0-9a-f-]{36}$/);
     const caseId = page.url().split('/').pop()!;

@@ -264,7 +264,7 @@ function FieldInput({ field, currency, i18n }: { field: PayloadFieldDescription;
           },
         ]}
       >
-        <Input inputMode="decimal" addonAfter={cur} placeholder={digits ? `0.${'0'.repeat(digits)}` : '0'} data-field={field.name} />
+        <Input inputMode="decimal" suffix={cur} placeholder={digits ? `0.${'0'.repeat(digits)}` : '0'} data-field={field.name} />
       </Form.Item>
     );
   }

@@ -28,21 +28,27 @@ async function choose(testId: string, label: string) {
   fireEvent.click(options[options.length - 1]!);
 }
 
+/** The API as far as the intake needs it: opening a case, whose bodies are kept. */
+function stubCaseOpening(): unknown[] {
+  const posted: unknown[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input) === '/v1/cases' && init?.method === 'POST') {
+        posted.push(JSON.parse(String(init.body)));
+        return json(201, { id: 'c1' });
+      }
+      throw new Error(`unexpected fetch ${String(input)}`);
+    }),
+  );
+  return posted;
+}
+
 afterEach(() => vi.unstubAllGlobals());
 
 describe('intake of an account-security case', () => {
   it('asks what happened only for account security, and sends the report with the case', async () => {
-    const posted: unknown[] = [];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-        if (String(input) === '/v1/cases' && init?.method === 'POST') {
-          posted.push(JSON.parse(String(init.body)));
-          return json(201, { id: 'c1' });
-        }
-        throw new Error(`unexpected fetch ${String(input)}`);
-      }),
-    );
+    const posted = stubCaseOpening();
     renderPage();
     expect(screen.queryByTestId('intake-security-report')).toBeNull();
 
@@ -55,5 +61,34 @@ describe('intake of an account-security case', () => {
 
     await waitFor(() => expect(posted).toHaveLength(1));
     expect(posted[0]).toMatchObject({ kind: 'account_security', securityReport: 'forgotten_password', subject: 'Cannot log in', customer: { id: 'u_42' } });
+  });
+});
+
+describe('the amount of an intake, with its currency beside it', () => {
+  it('is labelled, says under the field what is wrong with it, and goes out in minor units of the currency chosen', async () => {
+    const posted = stubCaseOpening();
+    renderPage();
+    await choose('intake-reason', 'Not received');
+    fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Parcel never came' } });
+    fireEvent.change(screen.getByLabelText('Customer wallet ID'), { target: { value: 'u_42' } });
+
+    // A dispute needs its amount: the form says so under the field and sends nothing.
+    fireEvent.submit(screen.getByTestId('intake-form'));
+    expect(await screen.findByText('Disputes and refund requests need the amount')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Amount'), { target: { value: '12.345' } });
+    expect(await screen.findByText(/at most 2 decimals/)).toBeTruthy();
+    expect(posted).toEqual([]);
+
+    // The amount is checked again against the currency chosen after it: yen have no decimals to
+    // give; in dollars 128.50 is 12,850 cents.
+    fireEvent.change(screen.getByLabelText('Amount'), { target: { value: '128.50' } });
+    await waitFor(() => expect(screen.queryByText(/at most \d decimals/)).toBeNull());
+    await choose('intake-currency', 'JPY');
+    expect(await screen.findByText(/at most 0 decimals/)).toBeTruthy();
+    await choose('intake-currency', 'USD');
+    await waitFor(() => expect(screen.queryByText(/at most \d decimals/)).toBeNull());
+    fireEvent.submit(screen.getByTestId('intake-form'));
+    await waitFor(() => expect(posted).toHaveLength(1));
+    expect(posted[0]).toMatchObject({ kind: 'dispute', reason: 'not_received', amount: { amountMinor: 12_850, currency: 'USD' } });
   });
 });

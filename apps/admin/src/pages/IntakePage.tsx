@@ -48,7 +48,6 @@ export default function IntakePage() {
   const queryClient = useQueryClient();
   const [form] = Form.useForm<IntakeValues>();
   const kind = Form.useWatch('kind', form) ?? 'dispute';
-  const currency = Form.useWatch('currency', form) ?? 'CNY';
   const transactionRef = useSettled((Form.useWatch('transactionRef', form) ?? '').trim());
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
@@ -197,30 +196,33 @@ export default function IntakePage() {
         )}
         <Row gutter={16}>
           <Col xs={24} md={12}>
-            <Form.Item
-              name="amount"
-              label={i18n.t('intake.amount')}
-              rules={[
-                { required: NEEDS_AMOUNT.has(kind), message: i18n.t('intake.amountNeeded') },
-                {
-                  validator: async (_, value: unknown) => {
-                    if (value === undefined || value === null || String(value).trim() === '') return;
-                    const parsed = parseMajorToMinor(String(value), currency);
-                    if (!parsed.ok) throw new Error(i18n.t('case.actions.moneyInvalid', { digits: currencyDigits(currency) }));
-                    if (parsed.amountMinor <= 0 && NEEDS_AMOUNT.has(kind)) throw new Error(i18n.t('case.actions.moneyPositive'));
-                  },
-                },
-              ]}
-            >
-              <Input
-                inputMode="decimal"
-                data-testid="intake-amount"
-                addonAfter={
-                  <Form.Item name="currency" noStyle>
-                    <Select style={{ width: 90 }} options={CURRENCIES.map((value) => ({ value, label: value }))} />
-                  </Form.Item>
-                }
-              />
+            {/* The currency beside the amount (antd's Space.Compact): the labelled item shows the amount's errors. */}
+            <Form.Item label={i18n.t('intake.amount')} htmlFor="intake-amount" required={NEEDS_AMOUNT.has(kind)}>
+              <Space.Compact block>
+                <Form.Item
+                  name="amount"
+                  noStyle
+                  // Checked again when the currency changes, against the currency as it is then.
+                  dependencies={['currency']}
+                  rules={[
+                    { required: NEEDS_AMOUNT.has(kind), message: i18n.t('intake.amountNeeded') },
+                    ({ getFieldValue }) => ({
+                      validator: async (_, value: unknown) => {
+                        if (value === undefined || value === null || String(value).trim() === '') return;
+                        const chosen = (getFieldValue('currency') as string | undefined) ?? 'CNY';
+                        const parsed = parseMajorToMinor(String(value), chosen);
+                        if (!parsed.ok) throw new Error(i18n.t('case.actions.moneyInvalid', { digits: currencyDigits(chosen) }));
+                        if (parsed.amountMinor <= 0 && NEEDS_AMOUNT.has(kind)) throw new Error(i18n.t('case.actions.moneyPositive'));
+                      },
+                    }),
+                  ]}
+                >
+                  <Input id="intake-amount" inputMode="decimal" data-testid="intake-amount" />
+                </Form.Item>
+                <Form.Item name="currency" noStyle>
+                  <Select data-testid="intake-currency" style={{ width: 90 }} options={CURRENCIES.map((value) => ({ value, label: value }))} />
+                </Form.Item>
+              </Space.Compact>
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>

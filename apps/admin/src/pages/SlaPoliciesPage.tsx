@@ -318,7 +318,7 @@ function PolicyEditor({ policy, calendars, canSave, onClose }: { policy: SlaPoli
                 label={i18n.t(`slaConfig.target.${name}`)}
                 rules={[{ type: 'number', min: 1, message: i18n.t('slaConfig.minutesRule') }]}
               >
-                <InputNumber data-testid={`policy-form-${name}-minutes`} precision={0} addonAfter={i18n.t('slaConfig.minutes')} style={{ width: 170 }} />
+                <InputNumber data-testid={`policy-form-${name}-minutes`} precision={0} suffix={i18n.t('slaConfig.minutes')} style={{ width: 170 }} />
               </Form.Item>
               <Form.Item name={['targets', name, 'mode']} label=" ">
                 <Select
