@@ -50,7 +50,14 @@ describe('forwarding a dispute to its merchant', () => {
     const refused = await forward(dispute.id).expect(422);
     expect(refused.body).toMatchObject({ code: 'MERCHANT_UNREACHABLE', reason: 'no_merchant', caseId: dispute.id });
     expect(refused.body.message).toContain('names no merchant');
-    await expectStillWithAnAgent(dispute.id);
+    const current = await expectStillWithAnAgent(dispute.id);
+    // An event the state refuses offers what the case does: not the forward either.
+    const notNow = await t.http
+      .post(`/v1/cases/${dispute.id}/events`)
+      .set('Authorization', t.auth)
+      .send({ type: 'DECIDE_REJECT', expectedVersion: 1, payload: { reason: 'Delivered' } })
+      .expect(409);
+    expect(notNow.body).toMatchObject({ code: 'EVENT_NOT_ALLOWED', allowedEvents: current.allowedEvents });
   });
 
   it('refuses a merchant that is not registered, and forwards once it is registered with a key', async () => {

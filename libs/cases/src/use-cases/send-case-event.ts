@@ -12,7 +12,7 @@ import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
 import { decidedAloneMinor } from '../refund-ledger';
-import { assertMerchantReachable } from '../merchant-reachability';
+import { assertMerchantReachable, offerableGiven, readDisputeMerchantReachability } from '../merchant-reachability';
 import { toCaseView, type CaseView } from '../views/case-view';
 import { readCaseViewExtras } from '../views/case-view-extras';
 import type { SqlStatement } from '../case-writes';
@@ -118,7 +118,7 @@ export class SendCaseEvent {
     try {
       transition = applyEvent(definition, entity.snapshot as never, command.event, this.senderOf(actor));
     } catch (refusal) {
-      throw await this.offeringWhatIsLeft(sql, refusal, definition, entity, actor);
+      throw await this.offeringAsTheView(sql, refusal, definition, entity, actor);
     }
     if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(sql, entity);
     const now = await this.caseClock.now(sql, entity);
@@ -142,18 +142,26 @@ export class SendCaseEvent {
   }
 
   /**
-   * A refused event lists what the sender may send instead. The engine lists it knowing no other
-   * case; an agent who already decided alone on the case's wallet transaction is offered what the
-   * case view offers them (four eyes per transaction): a decision alone above what is left of
-   * their limit is offered as its proposal, not as a decision the next request would refuse.
+   * A refused event lists what the sender may send instead. The engine lists it from the case's
+   * machine alone; the case view offers less, and so does the refusal: an agent who already decided
+   * alone on the case's wallet transaction is held to what is left of their limit (four eyes per
+   * transaction: a decision alone above it is offered as its proposal), and a dispute whose merchant
+   * cannot be reached is not offered the forward. The refusal is the answer: if these reads fail, it
+   * goes out as the engine listed it.
    */
-  private async offeringWhatIsLeft(sql: SqlSession, refusal: unknown, definition: CaseMachineDefinition, entity: CaseEntity, actor: Actor): Promise<unknown> {
-    if (!(refusal instanceof DomainError) || !refusal.details.allowedEvents || actor.kind !== 'agent' || !actor.id || !entity.transactionRef) return refusal;
-    // The refusal is the answer: if this read fails, it goes out as the engine listed it.
-    const decided = await decidedAloneMinor(sql, entity.transactionRef, actor.id).catch(() => 0);
-    if (decided === 0) return refusal;
-    const offered = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), this.senderOf(actor), decided);
-    return new DomainError(refusal.code, refusal.message, { ...refusal.details, allowedEvents: offered });
+  private async offeringAsTheView(sql: SqlSession, refusal: unknown, definition: CaseMachineDefinition, entity: CaseEntity, actor: Actor): Promise<unknown> {
+    if (!(refusal instanceof DomainError) || !refusal.details.allowedEvents) return refusal;
+    try {
+      let offered = refusal.details.allowedEvents;
+      if (actor.kind === 'agent' && actor.id && entity.transactionRef) {
+        const decided = await decidedAloneMinor(sql, entity.transactionRef, actor.id);
+        if (decided > 0) offered = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), this.senderOf(actor), decided);
+      }
+      if (offered.includes('FORWARD_TO_MERCHANT')) offered = offerableGiven(offered, await readDisputeMerchantReachability(sql, entity.id));
+      return offered === refusal.details.allowedEvents ? refusal : new DomainError(refusal.code, refusal.message, { ...refusal.details, allowedEvents: offered });
+    } catch {
+      return refusal;
+    }
   }
 
   private senderOf(actor: Actor) {

@@ -1,5 +1,5 @@
 import type { CaseEntity, DeadlineEntity, RefundStatus, SlaClockEntity } from '@app/db';
-import type { MerchantReachability } from '../merchant-reachability';
+import { offerableGiven, type MerchantReachability } from '../merchant-reachability';
 import type { CaseViewExtras, RefundViewSource } from './case-view-extras';
 import {
   allowedEvents,
@@ -181,7 +181,7 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
     machineVersion: entity.machineVersion,
     description: entity.description,
     details: (entity.snapshot as { context: unknown }).context,
-    allowedEvents: entity.status === 'done' ? [] : offerable(allowedEvents(definition, snapshot, sender, inputs.extras.decidedAloneMinor), merchantReachability),
+    allowedEvents: entity.status === 'done' ? [] : offerableGiven(allowedEvents(definition, snapshot, sender, inputs.extras.decidedAloneMinor), merchantReachability),
     merchantReachability,
     evidenceRequirements: evidence,
     deadlines: deadlines
@@ -236,10 +236,6 @@ function evidenceRequirementsOf(entity: CaseEntity, items: CaseViewExtras['evide
     merchant: evidenceRequirementsStatus(reason, 'merchant', items.merchant),
     customer: evidenceRequirementsStatus(reason, 'customer', customerEvidenceItems(items.customer, entity.transactionRef)),
   };
-}
-
-function offerable(events: string[], merchant: MerchantReachability | null): string[] {
-  return merchant && !merchant.reachable ? events.filter((type) => type !== 'FORWARD_TO_MERCHANT') : events;
 }
 
 /** Hundredths of a minute: whole minutes would hide the difference on short targets. */
