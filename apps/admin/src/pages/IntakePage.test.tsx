@@ -72,12 +72,22 @@ describe('the amount of an intake, with its currency beside it', () => {
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Parcel never came' } });
     fireEvent.change(screen.getByLabelText('Customer wallet ID'), { target: { value: 'u_42' } });
 
-    // A dispute needs its amount: the form says so under the field and sends nothing.
+    // A dispute needs its amount: the form says so under the field (and to a screen reader, with
+    // the field) and sends nothing. An inquiry does not: the message goes with the kind.
     fireEvent.submit(screen.getByTestId('intake-form'));
-    expect(await screen.findByText('Disputes and refund requests need the amount')).toBeTruthy();
+    const needed = 'Disputes and refund requests need the amount';
+    expect(await screen.findByText(needed)).toBeTruthy();
+    const amount = screen.getByLabelText('Amount');
+    expect(document.getElementById(amount.getAttribute('aria-describedby') ?? '')?.textContent).toBe(needed);
+    await choose('intake-kind', 'Inquiry');
+    await waitFor(() => expect(screen.queryByText(needed)).toBeNull());
+    await choose('intake-kind', 'Dispute');
+    await screen.findByTestId('intake-reason');
+    await choose('intake-reason', 'Not received');
     fireEvent.change(screen.getByLabelText('Amount'), { target: { value: '12.345' } });
     expect(await screen.findByText(/at most 2 decimals/)).toBeTruthy();
     expect(posted).toEqual([]);
+    expect(screen.getByLabelText('Currency')).toBeTruthy();
 
     // The amount is checked again against the currency chosen after it: yen have no decimals to
     // give; in dollars 128.50 is 12,850 cents.

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Form, Input, Row, Select, Space } from 'antd';
+import { Alert, Button, Card, Col, Form, Input, Row, Select, Space, type InputProps } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { CASE_KINDS, DISPUTE_REASONS, SECURITY_REPORTS } from '@domain/cases/case-kind';
@@ -40,6 +40,22 @@ function useSettled(value: string, ms = 400): string {
     return () => window.clearTimeout(timer);
   }, [value, ms]);
   return settled;
+}
+
+/**
+ * The amount typed beside its currency (antd's Space.Compact), as the amount's form control: its
+ * Form.Item hands the input its value, id (for the label) and error description; the currency is a
+ * field of its own.
+ */
+function AmountWithCurrency({ currencyLabel, ...input }: InputProps & { currencyLabel: string }) {
+  return (
+    <Space.Compact block>
+      <Input {...input} inputMode="decimal" data-testid="intake-amount" />
+      <Form.Item name="currency" noStyle>
+        <Select aria-label={currencyLabel} data-testid="intake-currency" style={{ width: 90 }} options={CURRENCIES.map((value) => ({ value, label: value }))} />
+      </Form.Item>
+    </Space.Compact>
+  );
 }
 
 export default function IntakePage() {
@@ -196,33 +212,27 @@ export default function IntakePage() {
         )}
         <Row gutter={16}>
           <Col xs={24} md={12}>
-            {/* The currency beside the amount (antd's Space.Compact): the labelled item shows the amount's errors. */}
-            <Form.Item label={i18n.t('intake.amount')} htmlFor="intake-amount" required={NEEDS_AMOUNT.has(kind)}>
-              <Space.Compact block>
-                <Form.Item
-                  name="amount"
-                  noStyle
-                  // Checked again when the currency changes, against the currency as it is then.
-                  dependencies={['currency']}
-                  rules={[
-                    { required: NEEDS_AMOUNT.has(kind), message: i18n.t('intake.amountNeeded') },
-                    ({ getFieldValue }) => ({
-                      validator: async (_, value: unknown) => {
-                        if (value === undefined || value === null || String(value).trim() === '') return;
-                        const chosen = (getFieldValue('currency') as string | undefined) ?? 'CNY';
-                        const parsed = parseMajorToMinor(String(value), chosen);
-                        if (!parsed.ok) throw new Error(i18n.t('case.actions.moneyInvalid', { digits: currencyDigits(chosen) }));
-                        if (parsed.amountMinor <= 0 && NEEDS_AMOUNT.has(kind)) throw new Error(i18n.t('case.actions.moneyPositive'));
-                      },
-                    }),
-                  ]}
-                >
-                  <Input id="intake-amount" inputMode="decimal" data-testid="intake-amount" />
-                </Form.Item>
-                <Form.Item name="currency" noStyle>
-                  <Select data-testid="intake-currency" style={{ width: 90 }} options={CURRENCIES.map((value) => ({ value, label: value }))} />
-                </Form.Item>
-              </Space.Compact>
+            <Form.Item
+              name="amount"
+              label={i18n.t('intake.amount')}
+              required={NEEDS_AMOUNT.has(kind)}
+              // Checked again when the currency or the kind changes, against them as they are then
+              // (a rule made in a render would still see the ones before).
+              dependencies={['currency', 'kind']}
+              rules={[
+                ({ getFieldValue }) => ({ required: NEEDS_AMOUNT.has(getFieldValue('kind') as string), message: i18n.t('intake.amountNeeded') }),
+                ({ getFieldValue }) => ({
+                  validator: async (_, value: unknown) => {
+                    if (value === undefined || value === null || String(value).trim() === '') return;
+                    const chosen = (getFieldValue('currency') as string | undefined) ?? 'CNY';
+                    const parsed = parseMajorToMinor(String(value), chosen);
+                    if (!parsed.ok) throw new Error(i18n.t('case.actions.moneyInvalid', { digits: currencyDigits(chosen) }));
+                    if (parsed.amountMinor <= 0 && NEEDS_AMOUNT.has(getFieldValue('kind') as string)) throw new Error(i18n.t('case.actions.moneyPositive'));
+                  },
+                }),
+              ]}
+            >
+              <AmountWithCurrency currencyLabel={i18n.t('intake.currency')} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AdminAuditLog } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { sqlSessionOf, SqlTransactions, type CaseEntity, type DeadlineEntity, type SqlSession } from '@app/db';
@@ -66,6 +66,8 @@ export interface AppliedCaseEvent {
  */
 @Injectable()
 export class SendCaseEvent {
+  private readonly logger = new Logger(SendCaseEvent.name);
+
   constructor(
     private readonly em: EntityManager,
     private readonly sqlTransactions: SqlTransactions,
@@ -146,22 +148,29 @@ export class SendCaseEvent {
    * machine alone; the case view offers less, and so does the refusal: an agent who already decided
    * alone on the case's wallet transaction is held to what is left of their limit (four eyes per
    * transaction: a decision alone above it is offered as its proposal), and a dispute whose merchant
-   * cannot be reached is not offered the forward. The refusal is the answer: if these reads fail, it
-   * goes out as the engine listed it.
+   * cannot be reached is not offered the forward. The refusal is the answer: if one of these reads
+   * fails, that part of the offer stays as the engine listed it.
    */
   private async offeringAsTheView(sql: SqlSession, refusal: unknown, definition: CaseMachineDefinition, entity: CaseEntity, actor: Actor): Promise<unknown> {
     if (!(refusal instanceof DomainError) || !refusal.details.allowedEvents) return refusal;
-    try {
-      let offered = refusal.details.allowedEvents;
-      if (actor.kind === 'agent' && actor.id && entity.transactionRef) {
-        const decided = await decidedAloneMinor(sql, entity.transactionRef, actor.id);
-        if (decided > 0) offered = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), this.senderOf(actor), decided);
-      }
-      if (offered.includes('FORWARD_TO_MERCHANT')) offered = offerableGiven(offered, await readDisputeMerchantReachability(sql, entity.id));
-      return offered === refusal.details.allowedEvents ? refusal : new DomainError(refusal.code, refusal.message, { ...refusal.details, allowedEvents: offered });
-    } catch {
-      return refusal;
+    let offered = refusal.details.allowedEvents;
+    if (actor.kind === 'agent' && actor.id && entity.transactionRef) {
+      const decided = await this.readForRefusal(decidedAloneMinor(sql, entity.transactionRef, actor.id));
+      if (decided) offered = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), this.senderOf(actor), decided);
     }
+    if (offered.includes('FORWARD_TO_MERCHANT')) {
+      const reachability = await this.readForRefusal(readDisputeMerchantReachability(sql, entity.id));
+      if (reachability !== undefined) offered = offerableGiven(offered, reachability);
+    }
+    return offered === refusal.details.allowedEvents ? refusal : new DomainError(refusal.code, refusal.message, { ...refusal.details, allowedEvents: offered });
+  }
+
+  /** A read for a refusal's offer; undefined (the offer left as the engine listed it) if it fails. */
+  private readForRefusal<T>(read: Promise<T>): Promise<T | undefined> {
+    return read.catch((error: unknown) => {
+      this.logger.warn(`a refused event's allowed events are listed as the engine has them: ${String(error)}`);
+      return undefined;
+    });
   }
 
   private senderOf(actor: Actor) {
