@@ -60,11 +60,6 @@ export async function readDisputeMerchantReachability(sql: SqlSession, caseId: s
   return reachabilityOf(row);
 }
 
-/** The events offered to a sender, without the forward while the dispute's merchant cannot be reached (the forward would be refused). */
-export function offerableGiven(events: string[], merchant: MerchantReachability | null): string[] {
-  return merchant && !merchant.reachable ? events.filter((type) => type !== 'FORWARD_TO_MERCHANT') : events;
-}
-
 /**
  * Refuses to forward a dispute to a merchant who would never hear of it: the merchant's window
  * would run out in silence and the customer would win by default, without anyone having asked the

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AdminAuditLog } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { sqlSessionOf, SqlTransactions, type CaseEntity, type DeadlineEntity, type SqlSession } from '@app/db';
-import { allowedEvents, applyEvent, definitionFor, DomainError, restoreSnapshot, type CaseMachineDefinition, type CaseTransition, type MachineEvent } from '@app/domain';
+import { applyEvent, definitionFor, DomainError, restoreSnapshot, type CaseMachineDefinition, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { agentIdOf, senderOf, type Actor } from '../actor';
 import { CaseClock } from '../case-clock';
@@ -12,8 +12,8 @@ import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid, responseWindowClosed, rethrowLockConflict, versionConflict } from '../errors';
 import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
 import { decidedAloneMinor } from '../refund-ledger';
-import { assertMerchantReachable, offerableGiven, readDisputeMerchantReachability } from '../merchant-reachability';
-import { toCaseView, type CaseView } from '../views/case-view';
+import { assertMerchantReachable, readDisputeMerchantReachability } from '../merchant-reachability';
+import { offeredEvents, toCaseView, type CaseView } from '../views/case-view';
 import { readCaseViewExtras } from '../views/case-view-extras';
 import type { SqlStatement } from '../case-writes';
 import { writeTransition, type WrittenTransition } from '../write-transition';
@@ -153,16 +153,15 @@ export class SendCaseEvent {
    */
   private async offeringAsTheView(sql: SqlSession, refusal: unknown, definition: CaseMachineDefinition, entity: CaseEntity, actor: Actor): Promise<unknown> {
     if (!(refusal instanceof DomainError) || !refusal.details.allowedEvents) return refusal;
-    let offered = refusal.details.allowedEvents;
-    if (actor.kind === 'agent' && actor.id && entity.transactionRef) {
-      const decided = await this.readForRefusal(decidedAloneMinor(sql, entity.transactionRef, actor.id));
-      if (decided) offered = allowedEvents(definition, restoreSnapshot(definition, entity.snapshot as never), this.senderOf(actor), decided);
-    }
-    if (offered.includes('FORWARD_TO_MERCHANT')) {
-      const reachability = await this.readForRefusal(readDisputeMerchantReachability(sql, entity.id));
-      if (reachability !== undefined) offered = offerableGiven(offered, reachability);
-    }
-    return offered === refusal.details.allowedEvents ? refusal : new DomainError(refusal.code, refusal.message, { ...refusal.details, allowedEvents: offered });
+    const decided = actor.kind === 'agent' && actor.id && entity.transactionRef ? await this.readForRefusal(decidedAloneMinor(sql, entity.transactionRef, actor.id)) : undefined;
+    // Only a list with the forward can lose it.
+    const reachability = refusal.details.allowedEvents.includes('FORWARD_TO_MERCHANT') ? await this.readForRefusal(readDisputeMerchantReachability(sql, entity.id)) : undefined;
+    if (!decided && (!reachability || reachability.reachable)) return refusal;
+    const offered = offeredEvents(definition, restoreSnapshot(definition, entity.snapshot as never), this.senderOf(actor), {
+      decidedAloneMinor: decided ?? 0,
+      merchantReachability: reachability ?? null,
+    });
+    return new DomainError(refusal.code, refusal.message, { ...refusal.details, allowedEvents: offered });
   }
 
   /** A read for a refusal's offer; undefined (the offer left as the engine listed it) if it fails. */

@@ -1,5 +1,5 @@
 import type { CaseEntity, DeadlineEntity, RefundStatus, SlaClockEntity } from '@app/db';
-import { offerableGiven, type MerchantReachability } from '../merchant-reachability';
+import type { MerchantReachability } from '../merchant-reachability';
 import type { CaseViewExtras, RefundViewSource } from './case-view-extras';
 import {
   allowedEvents,
@@ -12,6 +12,7 @@ import {
   minutesLeftAt,
   restoreSnapshot,
   type BusinessCalendar,
+  type CaseMachineDefinition,
   type DisputeCounterparty,
   type EventSender,
   type EvidenceRequirementsStatus,
@@ -167,6 +168,22 @@ export function toSummaryView(entity: CaseEntity): CaseSummaryView {
   };
 }
 
+/**
+ * The events a sender is offered on a case, in its view and in a refused event's answer: what the
+ * machine allows them, held to what is left of their limit on the case's wallet transaction
+ * (`decidedAloneMinor`), without the forward while the dispute's merchant cannot be reached (it
+ * would be refused).
+ */
+export function offeredEvents(
+  definition: CaseMachineDefinition,
+  snapshot: ReturnType<typeof restoreSnapshot>,
+  sender: EventSender,
+  offer: { decidedAloneMinor: number; merchantReachability: MerchantReachability | null },
+): string[] {
+  const allowed = allowedEvents(definition, snapshot, sender, offer.decidedAloneMinor);
+  return offer.merchantReachability && !offer.merchantReachability.reachable ? allowed.filter((type) => type !== 'FORWARD_TO_MERCHANT') : allowed;
+}
+
 export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: EventSender): CaseView {
   const { deadlines, clocks, calendar, now } = inputs;
   const definition = definitionFor(entity.kind, entity.machineVersion);
@@ -181,7 +198,7 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
     machineVersion: entity.machineVersion,
     description: entity.description,
     details: (entity.snapshot as { context: unknown }).context,
-    allowedEvents: entity.status === 'done' ? [] : offerableGiven(allowedEvents(definition, snapshot, sender, inputs.extras.decidedAloneMinor), merchantReachability),
+    allowedEvents: entity.status === 'done' ? [] : offeredEvents(definition, snapshot, sender, { decidedAloneMinor: inputs.extras.decidedAloneMinor, merchantReachability }),
     merchantReachability,
     evidenceRequirements: evidence,
     deadlines: deadlines
