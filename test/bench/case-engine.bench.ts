@@ -534,8 +534,9 @@ function buildReport(input: {
     `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
       `the part of a transition's API CPU that no change to the case engine removes.`,
     `Worker CPU per notification: the worker process's CPU in the window over the outbox rows it finished in the window (no SLA ${input.plain.effectsDone}, SLA ${input.withSla.effectsDone}).`,
-    `Worker floor: a worker process with one BullMQ worker (the effects queue's job options and concurrency) and an empty processor, ${input.workerFloor.jobs} jobs added one by one at ${round(input.workerFloor.ratePerSecond)}/s (the notifications' rate without SLA clocks): ` +
-      'what BullMQ alone costs a worker per job. The notify path itself costs the worker figure minus this; a worker target below it is out of reach while each effect is a job.',
+    `Worker floor: a worker process with one BullMQ worker (the effects queue's job options and concurrency) and an empty processor, ${input.workerFloor.notifications} notifications arriving one by one at ${round(input.workerFloor.ratePerSecond)}/s (their rate without SLA clocks), ` +
+      `put into jobs as the dispatcher does (a ${input.workerFloor.windowMs} ms batch window): ${input.workerFloor.jobs} jobs, ${round(input.workerFloor.notifications / Math.max(1, input.workerFloor.jobs), 1)} notifications each; ` +
+      'what BullMQ alone costs a worker per notification. The notify path itself costs the worker figure minus this.',
     input.replay.mismatches === 0
       ? `Replay check after the HTTP runs: all ${input.replay.checked} cases replay to their stored snapshot.`
       : `Replay check FAILED: ${input.replay.mismatches} of ${input.replay.checked} cases do not replay to their stored snapshot.`,
@@ -552,7 +553,7 @@ function buildReport(input: {
       ...saturationRows(input.withSla, 'SLA clocks'),
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s', value: floor.throughputPerSecond, unit: '/s' },
-      { metric: 'worker floor CPU / job (BullMQ, empty processor)', value: input.workerFloor.cpuMsPerJob, unit: 'ms', digits: 2 },
+      { metric: 'worker floor CPU / notification (BullMQ, empty processor)', value: input.workerFloor.cpuMsPerNotification, unit: 'ms', digits: 2 },
       ...(floor.mainThreadCpuMsPerTransition === null ? [] : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
       {
         metric: 'replay and consistency mismatches',

@@ -2,25 +2,32 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { AppConfig } from '@app/config';
-import { JOB_OPTIONS, redisConnectionOptions } from '@app/queues';
+import { EFFECT_BATCH_MAX_ROWS, JOB_OPTIONS, jobIds, redisConnectionOptions } from '@app/queues';
+// The dispatcher's window itself (not part of @app/cases' public surface).
+import { SendWindow } from '../../libs/cases/src/dispatch/send-window';
 import { procCpuMs } from './support/instrumentation';
 import { log } from './support/env';
 import { round } from './support/stats';
 
 /**
- * The worker's floor: what BullMQ alone costs a worker process per job, with the effects queue's
- * job options and concurrency, an empty processor, and jobs arriving one by one at the rate the
- * notifications arrived in the saturation runs. Nothing the effect path does (job context, log
- * lines, SQL, the audiences) is in it, so "worker CPU / notification" minus this is what the
- * notify path itself costs, and a target below this is out of reach while each effect is a job.
+ * The worker's floor: what BullMQ alone costs a worker process per notification, with the effects
+ * queue's job options and concurrency, an empty processor, and notifications arriving one by one
+ * at the rate they arrived in the saturation runs, put into jobs as the dispatcher puts them (a
+ * SendWindow of EFFECT_BATCH_WINDOW_MS: one `effect.batch` job for those that came within a
+ * window, an `effect.run` for one alone). Nothing the effect path does (job context, log lines,
+ * SQL, the audiences) is in it, so "worker CPU / notification" minus this is what the notify path
+ * itself costs.
  *
  * The parent (the benchmark) adds the jobs from its own process; the worker runs in a child
  * process of its own (this file, run as main), whose CPU is read from /proc.
  */
 export interface WorkerFloor {
   ratePerSecond: number;
+  windowMs: number;
+  notifications: number;
+  /** BullMQ jobs the notifications went in. */
   jobs: number;
-  cpuMsPerJob: number;
+  cpuMsPerNotification: number;
 }
 
 const READY = 'worker floor ready';
@@ -48,18 +55,30 @@ export async function measureWorkerFloor(config: AppConfig, ratePerSecond: numbe
       });
       child.once('exit', (code) => rejectReady(new Error(`worker floor exited with ${code}: ${output}`)));
     });
-    const jobs = Math.max(1, Math.round(ratePerSecond * seconds));
-    log(`worker floor (BullMQ, empty processor): ${jobs} jobs at ${round(ratePerSecond)}/s`);
+    const notifications = Math.max(1, Math.round(ratePerSecond * seconds));
+    const windowMs = config.workers.effectBatchWindowMs;
+    log(`worker floor (BullMQ, empty processor): ${notifications} notifications at ${round(ratePerSecond)}/s, batch window ${windowMs} ms`);
+    let jobs = 0;
+    const window = new SendWindow<string>(windowMs, EFFECT_BATCH_MAX_ROWS, async (outboxIds) => {
+      jobs += 1;
+      const [first] = outboxIds as [string];
+      if (outboxIds.length === 1) {
+        await queue.add('effect.run', { outboxId: first, caseId: randomUUID(), type: 'notify' }, { ...JOB_OPTIONS['effect.run'], jobId: jobIds.effect(first) });
+        return;
+      }
+      const rows = outboxIds.map((outboxId) => ({ outboxId, caseId: randomUUID() }));
+      await queue.add('effect.batch', { type: 'notify', rows }, { ...JOB_OPTIONS['effect.batch'], jobId: jobIds.effectBatch(first) });
+    });
     const cpuAtStart = procCpuMs(`/proc/${child.pid}/stat`)!;
     const started = performance.now();
     const adds: Array<Promise<unknown>> = [];
-    for (let index = 0; index < jobs; index += 1) {
+    for (let index = 0; index < notifications; index += 1) {
       const dueIn = started + (index * 1000) / ratePerSecond - performance.now();
       if (dueIn > 1) await new Promise((resolve) => setTimeout(resolve, dueIn));
-      const outboxId = randomUUID();
-      adds.push(queue.add('effect.run', { outboxId, caseId: randomUUID(), type: 'notify' }, { ...JOB_OPTIONS['effect.run'], jobId: `effect-${outboxId}` }));
+      adds.push(window.offer([randomUUID()]));
     }
     await Promise.all(adds);
+    await window.close();
     const deadline = Date.now() + 30_000;
     // Until nothing is left to run (not by counting completed jobs: the queue keeps only so many).
     const left = async () => Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused')).reduce((sum, count) => sum + count, 0);
@@ -68,7 +87,7 @@ export async function measureWorkerFloor(config: AppConfig, ratePerSecond: numbe
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const cpuMs = procCpuMs(`/proc/${child.pid}/stat`)! - cpuAtStart;
-    return { ratePerSecond, jobs, cpuMsPerJob: cpuMs / jobs };
+    return { ratePerSecond, windowMs, notifications, jobs, cpuMsPerNotification: cpuMs / notifications };
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();

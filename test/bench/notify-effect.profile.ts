@@ -25,11 +25,14 @@ import { round } from './support/stats';
  *   node -r ts-node/register/transpile-only -r tsconfig-paths/register test/bench/notify-effect.profile.ts
  *
  * BENCH_CASES (default 2000) disputes, BENCH_ROUNDS (default 3) timed passes over every row;
+ * BENCH_BATCH_ROWS (default 1: an `effect.run` job per row) hands the rows over as `effect.batch`
+ * jobs of that many rows, as the dispatcher does under load;
  * BENCH_CPU_PROFILE=file.cpuprofile writes a V8 CPU profile of the last round (open it in Chrome's DevTools).
  */
 async function main(): Promise<void> {
   const cases = intFromEnv('BENCH_CASES', 2000);
   const rounds = intFromEnv('BENCH_ROUNDS', 3);
+  const batchRows = intFromEnv('BENCH_BATCH_ROWS', 1);
   const bench = await startBenchApp();
   try {
     await seed(bench, cases);
@@ -48,7 +51,8 @@ async function main(): Promise<void> {
         for (const { topic, ids } of byTopic) {
           await bench.sql(`update outbox set status = 'relayed', attempts = 0, done_at = null where id = any($1::uuid[])`, [ids]);
           const cpu = await timedCpu(async () => {
-            for (const id of ids) await processor.process(jobFor(id));
+            if (batchRows === 1) for (const id of ids) await processor.process(jobFor(id));
+            else for (let start = 0; start < ids.length; start += batchRows) await processor.process(batchJobFor(ids.slice(start, start + batchRows)));
           });
           const done = await bench.sql<{ count: string }>(`select count(*) from outbox where id = any($1::uuid[]) and status = 'done'`, [ids]);
           const perRow = (micros: number) => round(micros / 1000 / ids.length, 3);
@@ -91,6 +95,12 @@ async function timedCpu(work: () => Promise<void>): Promise<NodeJS.CpuUsage> {
 /** What EffectProcessor.process reads of a BullMQ job. */
 function jobFor(outboxId: string): Job<JobPayloads['effect.run']> {
   return { name: 'effect.run', queueName: 'effects', id: `effect-${outboxId}`, attemptsMade: 0, data: { outboxId, type: 'notify' } } as unknown as Job<JobPayloads['effect.run']>;
+}
+
+/** What EffectProcessor.process reads of a batch's BullMQ job. */
+function batchJobFor(outboxIds: string[]): Job<JobPayloads['effect.batch']> {
+  const data: JobPayloads['effect.batch'] = { type: 'notify', rows: outboxIds.map((outboxId) => ({ outboxId, caseId: null })) };
+  return { name: 'effect.batch', queueName: 'effects', id: `effects-${outboxIds[0]}`, attemptsMade: 0, data } as unknown as Job<JobPayloads['effect.batch']>;
 }
 
 /** Disputes as the case-engine benchmark seeds them, then asked for customer information once. */

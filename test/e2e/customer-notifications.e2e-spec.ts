@@ -57,6 +57,8 @@ describe('customer notifications', () => {
         // The tests move the app's clock by hours (quiet hours): the agent's session must outlive that.
         SESSION_IDLE_MINUTES: String(3 * 24 * 60),
         SESSION_TTL_HOURS: '72',
+        // A job per outbox row (no notification batches): one test replaces a row's job, found by its id.
+        EFFECT_BATCH_WINDOW_MS: '0',
         WECHAT_API_URL: wechat.ready.url,
         WECHAT_APP_ID: 'wx-test-app',
         WECHAT_APP_SECRET: 'wechat-test-secret',

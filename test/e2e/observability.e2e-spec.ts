@@ -32,7 +32,8 @@ describe('request ids, log lines and traces from the API through the worker', ()
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ RUN_WORKERS_IN_PROCESS: 'false' });
+    // A job per outbox row (no notification batches): the test reads the forward's effect job by its id.
+    t = await startTestApp({ RUN_WORKERS_IN_PROCESS: 'false', EFFECT_BATCH_WINDOW_MS: '0' });
     collector = await startOtlpReceiver();
     webhooks = await startWebhookReceiver();
     const env = {

@@ -46,7 +46,8 @@ describe('the worker process: probes, job metrics, overdue work, graceful shutdo
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ RUN_WORKERS_IN_PROCESS: 'false', DISPUTE_MERCHANT_RESPONSE_SECONDS: '2', WEBHOOK_TIMEOUT_MS: '60000' });
+    // A job per outbox row (no notification batches): the shutdown test finds each row's job by its id.
+    t = await startTestApp({ RUN_WORKERS_IN_PROCESS: 'false', DISPUTE_MERCHANT_RESPONSE_SECONDS: '2', WEBHOOK_TIMEOUT_MS: '60000', EFFECT_BATCH_WINDOW_MS: '0' });
   });
   afterAll(async () => {
     for (const worker of workers) await worker.shutdown();

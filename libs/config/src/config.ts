@@ -72,6 +72,12 @@ export interface AppConfig {
      * in a millisecond normally; when it is down the rows wait in PostgreSQL for the reconciler.
      */
     dispatchWaitMs: number;
+    /**
+     * Notifications committed within this long of the last ones a process sent go to BullMQ
+     * together, as one job (0: every row a job of its own). The first after a quiet spell goes at
+     * once, so a lone notification waits for nothing; under load one job carries many.
+     */
+    effectBatchWindowMs: number;
   };
   windows: CaseWindows;
   approvals: {
@@ -718,6 +724,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       outboxRelayAfterMs: int(env, 'OUTBOX_RELAY_AFTER_MS', 5_000, 0),
       outboxMaxRelays: int(env, 'OUTBOX_MAX_RELAYS', 5, 1),
       dispatchWaitMs: int(env, 'POST_COMMIT_DISPATCH_WAIT_MS', 500, 0),
+      effectBatchWindowMs: int(env, 'EFFECT_BATCH_WINDOW_MS', 100, 0, 60_000),
     },
     windows: Object.fromEntries(
       Object.entries(WINDOW_VARIABLES).map(([key, name]) => [key, windowMs(env, name, DEFAULT_WINDOWS[key as keyof CaseWindows])]),

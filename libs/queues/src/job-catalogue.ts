@@ -19,6 +19,11 @@ export interface JobPayloads {
   'deadline.fire': { deadlineId: string; caseId: string } & JobOrigin;
   'effect.run': { outboxId: string; caseId: string | null; type: string } & JobOrigin;
   /**
+   * Several outbox rows of one batched type (BATCHED_EFFECT_TYPES), each with the origin of the
+   * request that wrote it: one BullMQ job costs the worker about as much as the effect itself.
+   */
+  'effect.batch': { type: string; rows: Array<{ outboxId: string; caseId: string | null } & JobOrigin> };
+  /**
    * One HTTP attempt of a webhook delivery; a job for another generation or attempt is stale.
    * merchantId and slotWaits are filled in while it waits for its merchant's delivery slot.
    */
@@ -31,6 +36,7 @@ export type JobName = keyof JobPayloads;
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   'deadline.fire': QUEUES.deadlines,
   'effect.run': QUEUES.effects,
+  'effect.batch': QUEUES.effects,
   'webhook.deliver': QUEUES.webhooks,
   'notification.deliver': QUEUES.notifications,
 };
@@ -49,6 +55,8 @@ export const jobIds = {
   // set, job hash), and there can be hundreds of thousands of them.
   deadline: (deadlineId: string) => `dl-${Buffer.from(deadlineId.replace(/-/g, ''), 'hex').toString('base64url')}`,
   effect: (outboxId: string) => `effect-${outboxId}`,
+  /** Named after its first row; a row is in one batch at most (the reconciler relays rows as `effect` jobs). */
+  effectBatch: (firstOutboxId: string) => `effects-${firstOutboxId}`,
   webhook: (deliveryId: string, generation: number, attempt: number) => `webhook-${deliveryId}-g${generation}-a${attempt}`,
   notification: (deliveryId: string) => `notify-${deliveryId}`,
 };
@@ -65,6 +73,11 @@ export const JOB_OPTIONS: { readonly [N in JobName]: JobsOptions } = {
   // A firing that loses an optimistic-lock race is retried; the retry sees the new state.
   'deadline.fire': { attempts: 10, backoff: { type: 'exponential', delay: 200 } },
   'effect.run': { attempts: 12, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: false },
+  // A row that fails in a batch goes on as an `effect.run` job of its own (with that job's
+  // retries), so a batch is retried only when it cannot hand a row on (Redis) or cannot read or
+  // mark its rows (PostgreSQL). A batch BullMQ gave up on leaves its rows pending for the
+  // reconciler, which relays them one by one; nothing of it needs keeping.
+  'effect.batch': { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
   // HTTP failures are not job failures: the processor records them and schedules the next attempt
   // itself (delays from config). BullMQ retries only cover the processor failing (database down).
   // A job that gave up (e.g. database down) must not keep its id, or the sweeper's re-add is ignored;
@@ -74,6 +87,17 @@ export const JOB_OPTIONS: { readonly [N in JobName]: JobsOptions } = {
   // retried. The delivery row records every outcome, so the failed job need not be kept.
   'notification.deliver': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 7 * 24 * 3600 } },
 };
+
+/**
+ * Effect types whose rows the post-commit dispatcher puts several to a job (`effect.batch`) when
+ * they are committed close together. Notifications are most of the outbox and each is cheap to
+ * run; refunds and account actions keep a job each, so each keeps its own retries and its place
+ * on the queue dashboard.
+ */
+export const BATCHED_EFFECT_TYPES: ReadonlySet<string> = new Set(['notify']);
+
+/** The most rows one `effect.batch` carries: a batch runs its rows one after another. */
+export const EFFECT_BATCH_MAX_ROWS = 50;
 
 /**
  * Whether a `failed` event is BullMQ's last word on the job rather than one attempt of several.

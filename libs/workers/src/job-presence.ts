@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { jobIds, type JobPayloads } from '@app/queues';
 
 /** What Redis holds for the job of a pending row. */
 export type JobPresence = 'live' | 'missing' | 'finished';
@@ -32,4 +33,30 @@ export async function presenceOf(queue: Queue, ids: readonly string[]): Promise<
     presence[index] = finishedOn ? 'finished' : timestamp ? 'live' : 'missing';
   });
   return presence;
+}
+
+/** BullMQ's states of a job that will still run (or is running). */
+const LIVE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children'] as const;
+
+/**
+ * The outbox rows carried by the `effect.batch` jobs of `queue` that will still run or are
+ * running: their rows have no job of their own and are not stranded. Reads every live job id
+ * once (only the batches' data is fetched, in one pipeline), so it is for a reconciler pass that
+ * found rows without a job, not for every row.
+ */
+export async function rowsInLiveBatches(queue: Queue): Promise<Set<string>> {
+  const batchPrefix = jobIds.effectBatch('');
+  const batchIds = (await queue.getRanges([...LIVE_STATES])).filter((id) => id.startsWith(batchPrefix));
+  const rows = new Set<string>();
+  if (batchIds.length === 0) return rows;
+  const client = (await queue.client) as unknown as { pipeline(): { hget(key: string, field: string): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> } };
+  const pipeline = client.pipeline();
+  for (const id of batchIds) pipeline.hget(queue.toKey(id), 'data');
+  for (const [error, data] of (await pipeline.exec()) ?? []) {
+    if (error) throw error;
+    // Gone since its id was read (finished and removed): its rows are done or have jobs of their own.
+    if (typeof data !== 'string') continue;
+    for (const row of (JSON.parse(data) as JobPayloads['effect.batch']).rows) rows.add(row.outboxId);
+  }
+  return rows;
 }

@@ -9,7 +9,7 @@ import { JOB_HEAD_SQL, PostCommitDispatcher } from '@app/cases';
 import { NotificationScheduler } from '@app/notifications';
 import { MetricsRegistry } from '@app/ops';
 import { QUEUES, jobIds } from '@app/queues';
-import { presenceOf } from './job-presence';
+import { presenceOf, rowsInLiveBatches } from './job-presence';
 
 const BATCH = 1000;
 /**
@@ -40,7 +40,8 @@ export interface ReconcileResult {
  * PostgreSQL is the source of truth; Redis only holds alarm clocks and work in flight.
  * Periodically (and at boot) every pending deadline that should have a job (every machine
  * deadline, and the earliest pending alarm of each SLA clock or window: deadline-jobs.ts), and
- * every pending outbox row older than the relay delay, is checked against Redis: a job that is there and not finished is left alone; a job
+ * every pending outbox row older than the relay delay, is checked against Redis: a job that is there and not finished (for an
+ * outbox row: its own job, or a notification batch waiting or running that carries it) is left alone; a job
  * that is gone (restart without persistence, FLUSHALL, a crash or a Redis outage between commit
  * and enqueue) is added again, and one that BullMQ finished while the row stayed pending (it gave
  * up while PostgreSQL was down, so the row could not be marked failed) is removed first, or its
@@ -186,6 +187,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     let relayed = 0;
     let failed = 0;
     let after = '00000000-0000-0000-0000-000000000000';
+    // Read once a pass, and only when some row has no job of its own (rows in batches have none).
+    let inBatches: Set<string> | undefined;
     for (;;) {
       const rows = await this.select<{ id: string }>(em, `select id from outbox where status = 'pending' and created_at <= ? and id > ? order by id limit ${BATCH}`, [
         olderThan,
@@ -197,7 +200,10 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         this.effects,
         rows.map((row) => jobIds.effect(row.id)),
       );
-      const stranded = rows.filter((_, index) => presence[index] !== 'live').map((row) => row.id);
+      const withoutJob = rows.filter((_, index) => presence[index] !== 'live').map((row) => row.id);
+      if (withoutJob.length === 0) continue;
+      inBatches ??= await rowsInLiveBatches(this.effects);
+      const stranded = withoutJob.filter((id) => !inBatches!.has(id));
       if (stranded.length === 0) continue;
       // Counted in the same statement that re-checks the row is still pending, so a row done or
       // marked failed meanwhile is neither counted nor re-added.

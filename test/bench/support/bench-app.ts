@@ -124,6 +124,8 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
       WALLET_CALLBACK_SECRET: randomBytes(24).toString('hex'),
       // AUTH_SESSION_CACHE_MS=0 measures the API reading every agent session from PostgreSQL.
       ...(process.env.AUTH_SESSION_CACHE_MS !== undefined ? { AUTH_SESSION_CACHE_MS: process.env.AUTH_SESSION_CACHE_MS } : {}),
+      // EFFECT_BATCH_WINDOW_MS=0 measures a BullMQ job per notification, as before round 19.
+      ...(process.env.EFFECT_BATCH_WINDOW_MS !== undefined ? { EFFECT_BATCH_WINDOW_MS: process.env.EFFECT_BATCH_WINDOW_MS } : {}),
       ...options.env,
     };
     const config = loadConfig(environment);

@@ -1,11 +1,16 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, Clock, finishedWithin, type AppConfig } from '@app/config';
 import type { DeadlineEntity, OutboxEntity } from '@app/db';
 import { jobOrigin } from '@app/observability';
-import { JOB_OPTIONS, QUEUES, jobIds, type JobPayloads } from '@app/queues';
+import { BATCHED_EFFECT_TYPES, EFFECT_BATCH_MAX_ROWS, JOB_OPTIONS, QUEUES, jobIds, type JobPayloads } from '@app/queues';
 import type { DeadlineJobChanges } from './deadline-jobs';
+import { SendWindow } from './send-window';
+
+type RelayedEffect = Pick<OutboxEntity, 'id' | 'caseId' | 'type' | 'requestId'>;
+/** An effect row as a job carries it: its origin (request id, trace context) taken when it was committed. */
+type EffectJobData = JobPayloads['effect.run'];
 
 export interface CommittedWork {
   /** The deadline jobs the commit calls for (deadline-jobs.ts: only the head of an alarm chain has one). */
@@ -17,17 +22,40 @@ export interface CommittedWork {
  * Puts what a committed transaction produced onto BullMQ. It runs after commit, never throws and
  * never holds the answer up for long: if Redis is down or slow, or the process dies here, the rows
  * are still in PostgreSQL and the reconciler enqueues them later. Job ids are derived from row ids, so enqueuing the same row twice is a no-op.
+ *
+ * Notifications (BATCHED_EFFECT_TYPES) committed within EFFECT_BATCH_WINDOW_MS of the last ones
+ * this process sent wait for the window's end and go together, as one `effect.batch` job: a BullMQ
+ * job costs the worker more than running a notification does, so under load one job carries
+ * many. The first after a quiet spell goes at once; a command never waits for a window.
  */
 @Injectable()
-export class PostCommitDispatcher {
+export class PostCommitDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PostCommitDispatcher.name);
+  private readonly notifications: SendWindow<EffectJobData>;
 
   constructor(
     @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
     @InjectQueue(QUEUES.effects) private readonly effects: Queue,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.notifications = new SendWindow(config.workers.effectBatchWindowMs, EFFECT_BATCH_MAX_ROWS, async (notifications) => {
+      // As in dispatch: nothing piles up in the client while Redis is known to be down.
+      if (!(await this.redisConnected())) {
+        this.logger.warn(`Redis is not connected: ${notifications.length} notification(s) wait in PostgreSQL for the reconciler`);
+        return;
+      }
+      await this.addEffectJobs(notifications).catch((error) => this.logger.warn(`outbox relay deferred: ${error}`));
+    });
+  }
+
+  /**
+   * Notifications waiting for their window go now, and later ones at once: a process that stops
+   * leaves nothing on a timer (what could not be sent is in PostgreSQL for the reconciler).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await finishedWithin(this.notifications.close(), this.config.workers.dispatchWaitMs);
+  }
 
   /**
    * Resolves when the jobs are enqueued or after `dispatchWaitMs`, whichever comes first. The
@@ -42,10 +70,16 @@ export class PostCommitDispatcher {
       this.logger.warn('Redis is not connected: the committed rows wait in PostgreSQL for the reconciler');
       return;
     }
+    const batches = this.config.workers.effectBatchWindowMs > 0;
+    const batched = batches ? work.outbox.filter((row) => BATCHED_EFFECT_TYPES.has(row.type)) : [];
     const enqueued = Promise.all([
       this.enqueueDeadlines(work.deadlineJobs?.add ?? []).catch((error) => this.logger.warn(`deadline enqueue deferred to reconciler: ${error}`)),
       this.removeDeadlineJobs(work.deadlineJobs?.remove ?? []).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)),
-      this.enqueueEffects(work.outbox).catch((error) => this.logger.warn(`outbox relay deferred: ${error}`)),
+      this.enqueueEffects(batches ? work.outbox.filter((row) => !BATCHED_EFFECT_TYPES.has(row.type)) : work.outbox).catch((error) =>
+        this.logger.warn(`outbox relay deferred: ${error}`),
+      ),
+      // Its own catch (in the window's send) logs a failure; waited for only when it goes at once.
+      this.notifications.offer(batched.map(effectJobData)),
     ]);
     if (!(await finishedWithin(enqueued, this.config.workers.dispatchWaitMs)))
       this.logger.warn(`Redis did not take the jobs within ${this.config.workers.dispatchWaitMs} ms; answering anyway (the reconciler relays them)`);
@@ -73,7 +107,7 @@ export class PostCommitDispatcher {
    * Enqueues effects again after BullMQ gave up on them: the finished job still holds its id and
    * would swallow the re-add, so it is removed first. Handlers are idempotent by the outbox id.
    */
-  async requeueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type' | 'requestId'>>): Promise<void> {
+  async requeueEffects(rows: readonly RelayedEffect[]): Promise<void> {
     await Promise.all(rows.map((row) => this.effects.remove(jobIds.effect(row.id))));
     await this.enqueueEffects(rows);
   }
@@ -84,17 +118,40 @@ export class PostCommitDispatcher {
     await this.enqueueDeadlines(deadlines);
   }
 
-  /** Each job carries the request id its row was written with, also when the reconciler relays it. */
-  async enqueueEffects(rows: ReadonlyArray<Pick<OutboxEntity, 'id' | 'caseId' | 'type' | 'requestId'>>): Promise<void> {
+  /**
+   * A job of its own for each row (never a batch): the reconciler's and the redrive's relay, and
+   * the rows a batch could not finish. Each job carries the request id its row was written with.
+   * `delayMs`: how long the jobs wait before their first attempt.
+   */
+  async enqueueEffects(rows: readonly RelayedEffect[], delayMs = 0): Promise<void> {
     if (rows.length === 0) return;
     await addJobs(
       this.effects,
-      rows.map((row) => ({
-        name: 'effect.run',
-        data: { outboxId: row.id, caseId: row.caseId, type: row.type, ...jobOrigin(row.requestId) } satisfies JobPayloads['effect.run'],
-        opts: { ...JOB_OPTIONS['effect.run'], jobId: jobIds.effect(row.id) },
-      })),
+      rows.map((row) => effectRunJob(effectJobData(row), delayMs)),
     );
+  }
+
+  /** Rows of one type go as `effect.batch` jobs, a row alone as its own `effect.run` job (as if it had never waited). */
+  private async addEffectJobs(effects: EffectJobData[]): Promise<void> {
+    const byType = new Map<string, EffectJobData[]>();
+    for (const effect of effects) byType.set(effect.type, [...(byType.get(effect.type) ?? []), effect]);
+    const jobs: BulkJob[] = [];
+    for (const [type, ofType] of byType) {
+      for (let start = 0; start < ofType.length; start += EFFECT_BATCH_MAX_ROWS) {
+        const chunk = ofType.slice(start, start + EFFECT_BATCH_MAX_ROWS);
+        if (chunk.length === 1) {
+          jobs.push(effectRunJob(chunk[0]!, 0));
+          continue;
+        }
+        const rows = chunk.map(({ type: _type, ...row }) => row);
+        jobs.push({
+          name: 'effect.batch',
+          data: { type, rows } satisfies JobPayloads['effect.batch'],
+          opts: { ...JOB_OPTIONS['effect.batch'], jobId: jobIds.effectBatch(rows[0]!.outboxId) },
+        });
+      }
+    }
+    await addJobs(this.effects, jobs);
   }
 
   private async redisConnected(): Promise<boolean> {
@@ -109,6 +166,15 @@ export class PostCommitDispatcher {
 }
 
 type BulkJob = Parameters<Queue['addBulk']>[0][number];
+
+/** Taken when the row is handed over, in the request that committed it (jobOrigin reads its trace context). */
+function effectJobData(row: RelayedEffect): EffectJobData {
+  return { outboxId: row.id, caseId: row.caseId, type: row.type, ...jobOrigin(row.requestId) };
+}
+
+function effectRunJob(data: EffectJobData, delayMs: number): BulkJob {
+  return { name: 'effect.run', data, opts: { ...JOB_OPTIONS['effect.run'], jobId: jobIds.effect(data.outboxId), ...(delayMs > 0 ? { delay: delayMs } : {}) } };
+}
 
 /**
  * `addBulk` wraps its jobs in a MULTI, which for the one job most transitions schedule costs the

@@ -6,7 +6,7 @@ export interface EffectHandler {
   /**
    * What `handle` needs about the row's case, as select-list expressions over `c` (the case; its
    * columns are null when the row has none) and `o` (the outbox row), named apart from the row's
-   * own columns (case_id, type, payload, status, created_at). The runner reads them in the same
+   * own columns (outbox_id, case_id, type, payload, status, created_at). The runner reads them in the same
    * statement as the row, so the handler needs no read of its own.
    */
   readonly caseColumns?: string;

@@ -2,12 +2,15 @@ import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { PostCommitDispatcher } from '@app/cases';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { runJob, withJobContext } from '@app/observability';
-import { QUEUES, isFinalFailure, jobNamesOf, type JobPayloads } from '@app/queues';
+import { JOB_OPTIONS, QUEUES, isFinalFailure, jobNamesOf, type JobPayloads } from '@app/queues';
 import { EffectRunner } from '../effects/effect-runner';
 
-const HANDLED = ['effect.run'];
+const HANDLED = ['effect.run', 'effect.batch'];
+/** A row a batch could not finish waits this long before its own job's first attempt, as a retry of `effect.run` would. */
+const HANDED_ON_DELAY_MS = (JOB_OPTIONS['effect.run'].backoff as { delay: number }).delay;
 
 @Processor(QUEUES.effects)
 export class EffectProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -16,6 +19,7 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
   constructor(
     private readonly orm: MikroORM,
     private readonly runner: EffectRunner,
+    private readonly dispatcher: PostCommitDispatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -27,10 +31,54 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
     this.worker.concurrency = this.config.workers.effectConcurrency;
   }
 
-  async process(job: Job<JobPayloads['effect.run']>): Promise<string> {
+  async process(job: Job<JobPayloads['effect.run']> | Job<JobPayloads['effect.batch']>): Promise<string> {
+    if (job.name === 'effect.batch') return this.runBatch(job as Job<JobPayloads['effect.batch']>);
     if (job.name !== 'effect.run') throw new Error(`Unknown job ${job.name} on the effects queue`);
+    const { outboxId, type } = (job as Job<JobPayloads['effect.run']>).data;
     // As part of the request that wrote the outbox row: its log lines and what it enqueues carry the id.
-    return runJob(job, () => RequestContext.create(this.orm.em, () => this.runner.run(job.data.outboxId, job.data.type)));
+    return runJob(job, () => RequestContext.create(this.orm.em, () => this.runner.run(outboxId, type)));
+  }
+
+  /**
+   * The batch's rows read in one statement and run one after another, each as part of the request
+   * that wrote it (its own line, `effect.run done`, under that request's id), then marked done
+   * together in one statement. A row that fails goes on as an `effect.run` job of its own, with
+   * that job's retries, and the batch carries on; the batch itself fails (and BullMQ runs it
+   * again: handlers are idempotent by the outbox id, and rows marked done are skipped) only when it
+   * cannot read or mark its rows or hand one on.
+   */
+  private async runBatch(job: Job<JobPayloads['effect.batch']>): Promise<string> {
+    const { type, rows } = job.data;
+    const unfinished = await RequestContext.create(this.orm.em, () =>
+      this.runner.readUnfinished(
+        rows.map((row) => row.outboxId),
+        type,
+      ),
+    );
+    const originOf = new Map(rows.map((row) => [row.outboxId, row]));
+    const done: string[] = [];
+    const handedOn: Array<{ id: string; caseId: string | null; type: string; requestId: string | null }> = [];
+    for (const effect of unfinished) {
+      const data = { ...originOf.get(effect.row.id)!, type: effect.row.type };
+      const handOn = () => handedOn.push({ id: effect.row.id, caseId: effect.row.caseId, type: effect.row.type, requestId: data.requestId ?? null });
+      // Read without its handler's columns (not the batch's type): its own job reads it with them.
+      if (effect.type === undefined) {
+        this.logger.warn(`a batch of ${type} carried ${effect.row.type} row ${effect.row.id}: handed on to a job of its own`);
+        handOn();
+        continue;
+      }
+      const asRowJob = { id: job.id, name: 'effect.run', queueName: job.queueName, data, attemptsMade: job.attemptsMade };
+      try {
+        await runJob(asRowJob, () => RequestContext.create(this.orm.em, () => this.runner.runHandler(effect).then(() => 'done')));
+        done.push(effect.row.id);
+      } catch {
+        // runJob logged the attempt's failure under the row's request id.
+        handOn();
+      }
+    }
+    await RequestContext.create(this.orm.em, () => this.runner.markDone(done));
+    await this.dispatcher.enqueueEffects(handedOn, HANDED_ON_DELAY_MS);
+    return `${done.length} done, ${handedOn.length} handed on, ${rows.length - unfinished.length} already done`;
   }
 
   /**
@@ -41,7 +89,8 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
    */
   @OnWorkerEvent('failed')
   async onFailed(job: Job<JobPayloads['effect.run']> | undefined, error: Error): Promise<void> {
-    if (!job || !isFinalFailure(job)) return;
+    // A batch's rows stay pending: the reconciler relays them one by one, each with its own retries.
+    if (!job || job.name !== 'effect.run' || !isFinalFailure(job)) return;
     // Under the job's request id, as its run was logged.
     await withJobContext(job, async () => {
       try {
