@@ -46,7 +46,8 @@ const LIVE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'paused', 'w
  */
 export async function rowsInLiveBatches(queue: Queue): Promise<Set<string>> {
   const batchPrefix = jobIds.effectBatch('');
-  const batchIds = (await queue.getRanges([...LIVE_STATES])).filter((id) => id.startsWith(batchPrefix));
+  // Every id of every live state: getRanges' default range is the first two of each.
+  const batchIds = (await queue.getRanges([...LIVE_STATES], 0, -1)).filter((id) => id.startsWith(batchPrefix));
   const rows = new Set<string>();
   if (batchIds.length === 0) return rows;
   const client = (await queue.client) as unknown as { pipeline(): { hget(key: string, field: string): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> } };

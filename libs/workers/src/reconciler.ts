@@ -8,7 +8,7 @@ import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
 import { JOB_HEAD_SQL, PostCommitDispatcher } from '@app/cases';
 import { NotificationScheduler } from '@app/notifications';
 import { MetricsRegistry } from '@app/ops';
-import { QUEUES, jobIds } from '@app/queues';
+import { BATCHED_EFFECT_TYPES, QUEUES, jobIds } from '@app/queues';
 import { presenceOf, rowsInLiveBatches } from './job-presence';
 
 const BATCH = 1000;
@@ -182,18 +182,23 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async relayOutbox(em: EntityManager): Promise<{ relayed: number; failed: number }> {
-    const olderThan = new Date(this.clock.now().getTime() - this.config.workers.outboxRelayAfterMs);
-    const maxRelays = this.config.workers.outboxMaxRelays;
+    const { outboxRelayAfterMs, effectBatchWindowMs, dispatchWaitMs, outboxMaxRelays: maxRelays } = this.config.workers;
+    const now = this.clock.now().getTime();
+    const olderThan = new Date(now - outboxRelayAfterMs);
+    // A notification may wait in its process's send window (and then for Redis) before it has a
+    // job: not stranded until that is over, whatever OUTBOX_RELAY_AFTER_MS says.
+    const notificationsOlderThan = new Date(now - Math.max(outboxRelayAfterMs, effectBatchWindowMs > 0 ? effectBatchWindowMs + dispatchWaitMs : 0));
     let relayed = 0;
     let failed = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     // Read once a pass, and only when some row has no job of its own (rows in batches have none).
     let inBatches: Set<string> | undefined;
     for (;;) {
-      const rows = await this.select<{ id: string }>(em, `select id from outbox where status = 'pending' and created_at <= ? and id > ? order by id limit ${BATCH}`, [
-        olderThan,
-        after,
-      ]);
+      const rows = await this.select<{ id: string }>(
+        em,
+        `select id from outbox where status = 'pending' and created_at <= ? and (type <> all(?::text[]) or created_at <= ?) and id > ? order by id limit ${BATCH}`,
+        [olderThan, `{${[...BATCHED_EFFECT_TYPES].join(',')}}`, notificationsOlderThan, after],
+      );
       if (rows.length === 0) return { relayed, failed };
       after = rows[rows.length - 1]!.id;
       const presence = await presenceOf(
@@ -203,7 +208,14 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const withoutJob = rows.filter((_, index) => presence[index] !== 'live').map((row) => row.id);
       if (withoutJob.length === 0) continue;
       inBatches ??= await rowsInLiveBatches(this.effects);
-      const stranded = withoutJob.filter((id) => !inBatches!.has(id));
+      const notInBatch = withoutJob.filter((id) => !inBatches!.has(id));
+      if (notInBatch.length === 0) continue;
+      // A batch that handed a row on and finished between the two reads left the row a job of its own: look again.
+      const again = await presenceOf(
+        this.effects,
+        notInBatch.map((id) => jobIds.effect(id)),
+      );
+      const stranded = notInBatch.filter((_, index) => again[index] !== 'live');
       if (stranded.length === 0) continue;
       // Counted in the same statement that re-checks the row is still pending, so a row done or
       // marked failed meanwhile is neither counted nor re-added.

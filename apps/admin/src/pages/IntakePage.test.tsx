@@ -64,41 +64,65 @@ describe('intake of an account-security case', () => {
   });
 });
 
+/**
+ * Each antd Select opened in jsdom costs about a second of style matching (docs/benchmarks.md,
+ * round 17), several on a busy machine: these tests open three each, so they get more time than
+ * the default, and the amount's story is told in two of them rather than one of six Selects.
+ */
+const SELECT_HEAVY_TIMEOUT_MS = 45_000;
+
+/** A dispute with everything but a valid amount filled in. */
+async function disputeWithoutAmount() {
+  await choose('intake-reason', 'Not received');
+  fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Parcel never came' } });
+  fireEvent.change(screen.getByLabelText('Customer wallet ID'), { target: { value: 'u_42' } });
+}
+
 describe('the amount of an intake, with its currency beside it', () => {
-  it('is labelled, says under the field what is wrong with it, and goes out in minor units of the currency chosen', async () => {
-    const posted = stubCaseOpening();
-    renderPage();
-    await choose('intake-reason', 'Not received');
-    fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Parcel never came' } });
-    fireEvent.change(screen.getByLabelText('Customer wallet ID'), { target: { value: 'u_42' } });
+  it(
+    'is required for a dispute, which the form says under the field and to a screen reader, and not for an inquiry',
+    async () => {
+      const posted = stubCaseOpening();
+      renderPage();
+      await disputeWithoutAmount();
 
-    // A dispute needs its amount: the form says so under the field (and to a screen reader, with
-    // the field) and sends nothing. An inquiry does not: the message goes with the kind.
-    fireEvent.submit(screen.getByTestId('intake-form'));
-    const needed = 'Disputes and refund requests need the amount';
-    expect(await screen.findByText(needed)).toBeTruthy();
-    const amount = screen.getByLabelText('Amount');
-    expect(document.getElementById(amount.getAttribute('aria-describedby') ?? '')?.textContent).toBe(needed);
-    await choose('intake-kind', 'Inquiry');
-    await waitFor(() => expect(screen.queryByText(needed)).toBeNull());
-    await choose('intake-kind', 'Dispute');
-    await screen.findByTestId('intake-reason');
-    await choose('intake-reason', 'Not received');
-    fireEvent.change(screen.getByLabelText('Amount'), { target: { value: '12.345' } });
-    expect(await screen.findByText(/at most 2 decimals/)).toBeTruthy();
-    expect(posted).toEqual([]);
-    expect(screen.getByLabelText('Currency')).toBeTruthy();
+      // The form says so under the field (and to a screen reader, with the field) and sends nothing.
+      fireEvent.submit(screen.getByTestId('intake-form'));
+      const needed = 'Disputes and refund requests need the amount';
+      expect(await screen.findByText(needed)).toBeTruthy();
+      const amount = screen.getByLabelText('Amount');
+      expect(document.getElementById(amount.getAttribute('aria-describedby') ?? '')?.textContent).toBe(needed);
+      expect(screen.getByLabelText('Currency')).toBeTruthy();
+      // An inquiry does not need it: the message goes with the kind.
+      await choose('intake-kind', 'Inquiry');
+      await waitFor(() => expect(screen.queryByText(needed)).toBeNull());
+      expect(posted).toEqual([]);
+    },
+    SELECT_HEAVY_TIMEOUT_MS,
+  );
 
-    // The amount is checked again against the currency chosen after it: yen have no decimals to
-    // give; in dollars 128.50 is 12,850 cents.
-    fireEvent.change(screen.getByLabelText('Amount'), { target: { value: '128.50' } });
-    await waitFor(() => expect(screen.queryByText(/at most \d decimals/)).toBeNull());
-    await choose('intake-currency', 'JPY');
-    expect(await screen.findByText(/at most 0 decimals/)).toBeTruthy();
-    await choose('intake-currency', 'USD');
-    await waitFor(() => expect(screen.queryByText(/at most \d decimals/)).toBeNull());
-    fireEvent.submit(screen.getByTestId('intake-form'));
-    await waitFor(() => expect(posted).toHaveLength(1));
-    expect(posted[0]).toMatchObject({ kind: 'dispute', reason: 'not_received', amount: { amountMinor: 12_850, currency: 'USD' } });
-  });
+  it(
+    'is checked against the currency chosen, also after it, and goes out in minor units of it',
+    async () => {
+      const posted = stubCaseOpening();
+      renderPage();
+      await disputeWithoutAmount();
+      fireEvent.change(screen.getByLabelText('Amount'), { target: { value: '12.345' } });
+      expect(await screen.findByText(/at most 2 decimals/)).toBeTruthy();
+
+      // Checked again against the currency chosen after it: yen have no decimals to give; in
+      // dollars 128.50 is 12,850 cents.
+      fireEvent.change(screen.getByLabelText('Amount'), { target: { value: '128.50' } });
+      await waitFor(() => expect(screen.queryByText(/at most \d decimals/)).toBeNull());
+      await choose('intake-currency', 'JPY');
+      expect(await screen.findByText(/at most 0 decimals/)).toBeTruthy();
+      expect(posted).toEqual([]);
+      await choose('intake-currency', 'USD');
+      await waitFor(() => expect(screen.queryByText(/at most \d decimals/)).toBeNull());
+      fireEvent.submit(screen.getByTestId('intake-form'));
+      await waitFor(() => expect(posted).toHaveLength(1));
+      expect(posted[0]).toMatchObject({ kind: 'dispute', reason: 'not_received', amount: { amountMinor: 12_850, currency: 'USD' } });
+    },
+    SELECT_HEAVY_TIMEOUT_MS,
+  );
 });

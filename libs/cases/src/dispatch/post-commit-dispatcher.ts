@@ -119,15 +119,22 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
   }
 
   /**
-   * A job of its own for each row (never a batch): the reconciler's and the redrive's relay, and
-   * the rows a batch could not finish. Each job carries the request id its row was written with.
-   * `delayMs`: how long the jobs wait before their first attempt.
+   * A job of its own for each row (never a batch): the reconciler's and the redrive's relay. Each
+   * job carries the request id its row was written with.
    */
-  async enqueueEffects(rows: readonly RelayedEffect[], delayMs = 0): Promise<void> {
-    if (rows.length === 0) return;
+  async enqueueEffects(rows: readonly RelayedEffect[]): Promise<void> {
+    await this.handOnEffects(rows.map(effectJobData), 0);
+  }
+
+  /**
+   * A job of its own for each of the rows a batch could not finish, with the data (request id,
+   * trace context) the batch carried for it; `delayMs` before the first attempt, as a retry waits.
+   */
+  async handOnEffects(effects: ReadonlyArray<JobPayloads['effect.run']>, delayMs: number): Promise<void> {
+    if (effects.length === 0) return;
     await addJobs(
       this.effects,
-      rows.map((row) => effectRunJob(effectJobData(row), delayMs)),
+      effects.map((effect) => effectRunJob(effect, delayMs)),
     );
   }
 

@@ -123,6 +123,8 @@ export class EffectRunner implements OnModuleInit {
    * (`effects_unfinished{status="failed"}`) and redrive it. A row already done stays done.
    */
   async markFailed(outboxId: string, error: string): Promise<void> {
+    // A job without a row id (not an effect.run's) must not become a where clause without an id.
+    if (!outboxId) throw new Error('markFailed needs an outbox id');
     await this.em.fork().nativeUpdate(OutboxEntity, { id: outboxId, status: { $ne: 'done' } }, { status: 'failed', lastError: error.slice(0, 2000) });
   }
 }

@@ -57,10 +57,10 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
     );
     const originOf = new Map(rows.map((row) => [row.outboxId, row]));
     const done: string[] = [];
-    const handedOn: Array<{ id: string; caseId: string | null; type: string; requestId: string | null }> = [];
+    const handedOn: Array<JobPayloads['effect.run']> = [];
     for (const effect of unfinished) {
       const data = { ...originOf.get(effect.row.id)!, type: effect.row.type };
-      const handOn = () => handedOn.push({ id: effect.row.id, caseId: effect.row.caseId, type: effect.row.type, requestId: data.requestId ?? null });
+      const handOn = () => handedOn.push(data);
       // Read without its handler's columns (not the batch's type): its own job reads it with them.
       if (effect.type === undefined) {
         this.logger.warn(`a batch of ${type} carried ${effect.row.type} row ${effect.row.id}: handed on to a job of its own`);
@@ -77,7 +77,7 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
       }
     }
     await RequestContext.create(this.orm.em, () => this.runner.markDone(done));
-    await this.dispatcher.enqueueEffects(handedOn, HANDED_ON_DELAY_MS);
+    await this.dispatcher.handOnEffects(handedOn, HANDED_ON_DELAY_MS);
     return `${done.length} done, ${handedOn.length} handed on, ${rows.length - unfinished.length} already done`;
   }
 
@@ -88,16 +88,23 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
    * finished job later (counting it against OUTBOX_MAX_RELAYS).
    */
   @OnWorkerEvent('failed')
-  async onFailed(job: Job<JobPayloads['effect.run']> | undefined, error: Error): Promise<void> {
-    // A batch's rows stay pending: the reconciler relays them one by one, each with its own retries.
-    if (!job || job.name !== 'effect.run' || !isFinalFailure(job)) return;
+  async onFailed(job: Job<JobPayloads['effect.run']> | Job<JobPayloads['effect.batch']> | undefined, error: Error): Promise<void> {
+    if (!job || !isFinalFailure(job)) return;
+    if (job.name === 'effect.batch') {
+      // Its rows stay pending: the reconciler relays each as a job of its own, with its own retries.
+      const rows = (job.data as JobPayloads['effect.batch']).rows.map((row) => row.outboxId);
+      this.logger.error(`effect batch ${job.id} gave up after ${job.attemptsMade} attempts (${error.message}); its rows wait for the reconciler: ${rows.join(', ')}`);
+      return;
+    }
+    if (job.name !== 'effect.run') return;
+    const effectJob = job as Job<JobPayloads['effect.run']>;
     // Under the job's request id, as its run was logged.
-    await withJobContext(job, async () => {
+    await withJobContext(effectJob, async () => {
       try {
-        this.logger.error(`effect ${job.data.type} ${job.data.outboxId} gave up after ${job.attemptsMade} attempts: ${error.message}`);
-        await this.runner.markFailed(job.data.outboxId, error.message);
+        this.logger.error(`effect ${effectJob.data.type} ${effectJob.data.outboxId} gave up after ${effectJob.attemptsMade} attempts: ${error.message}`);
+        await this.runner.markFailed(effectJob.data.outboxId, error.message);
       } catch (markError) {
-        this.logger.error(`could not mark effect ${job.data?.outboxId} failed (the reconciler will relay it again): ${markError}`);
+        this.logger.error(`could not mark effect ${effectJob.data?.outboxId} failed (the reconciler will relay it again): ${markError}`);
       }
     });
   }
