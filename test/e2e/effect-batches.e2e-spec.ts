@@ -162,6 +162,40 @@ describe('notifications relayed in batches', () => {
     expect(await t.sql(`select id from webhook_deliveries where case_id = $1`, [failing])).toHaveLength(1);
   });
 
+  it('a batch BullMQ gives up on leaves its rows pending, and the reconciler relays each as a job of its own', async () => {
+    await effects.pause();
+    const { first, others } = await openCasesInOneWindow('giving-up', 3);
+    const held = await notifyRowsOf(others);
+    await waitFor('the held notifications to reach the queue', async () =>
+      batchesIn(await liveEffectJobs()).some((job) => held.every((row) => job.data.rows.some((carried) => carried.outboxId === row.id))),
+    );
+    // The same batch with one attempt: BullMQ gives up on its first failure, as after the last of
+    // its retries, without the backoff's minutes. PostgreSQL refuses to mark its rows done.
+    const batch = batchesIn(await liveEffectJobs()).find((job) => job.data.rows.some((row) => row.outboxId === held[0]!.id))!;
+    await batch.remove();
+    await effects.add('effect.batch', batch.data, { ...batch.opts, jobId: batch.id, attempts: 1 });
+    await t.sql(`create function refuse_done() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`);
+    await t.sql(
+      `create trigger refuse_done before update on outbox for each row when (new.status = 'done' and new.case_id = any('{${others.join(',')}}'::uuid[])) execute function refuse_done()`,
+    );
+    try {
+      await effects.resume();
+      await waitFor('BullMQ to give up on the batch', async () => (await effects.getJobState(batch.id!)) === 'failed');
+    } finally {
+      await t.sql(`drop trigger refuse_done on outbox`);
+      await t.sql(`drop function refuse_done()`);
+    }
+    // Pending, not failed: nothing was wrong with the rows themselves.
+    for (const row of await notifyRowsOf(others)) expect(row).toMatchObject({ status: 'pending', relays: 0 });
+    await waitFor("the first case's notifications (their own jobs) to be done", async () => (await notifyRowsOf([first])).every((row) => row.status === 'done'));
+    // Once they are past the time a notification may wait in its window, the reconciler relays them.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + t.config.workers.dispatchWaitMs));
+    expect(await t.app.get(Reconciler).reconcileOnce()).toMatchObject({ outbox: held.length, outboxFailed: 0 });
+    for (const row of held) expect((await effects.getJob(jobIds.effect(row.id)))?.name).toBe('effect.run');
+    await waitFor('every row to be done', async () => (await notifyRowsOf(others)).every((row) => row.status === 'done'));
+    for (const row of await notifyRowsOf(others)) expect(row).toMatchObject({ relays: 1, last_error: null });
+  });
+
   it('a process that stops sends what its window holds at once', async () => {
     await effects.pause();
     const { others } = await openCasesInOneWindow('closing', 2);
