@@ -42,6 +42,12 @@ describe('Redis loses everything (FLUSHALL) while deadlines are pending', () => 
       const keys = new Set(await t.redis.keys(`${t.config.queues.prefix}:deadlines:dl-*`));
       return { pending: pending.length, missing: pending.filter((row) => !keys.has(`${t.config.queues.prefix}:deadlines:${jobIds.deadline(row.id)}`)).length };
     };
+    // The commands' effects finish first: a notification may still wait in its send window
+    // (EFFECT_BATCH_WINDOW_MS) after its command answered, and its job would land after the flush.
+    await waitFor('the effects of the commands to be done', async () => {
+      const [{ n }] = await t.sql<{ n: string }>(`select count(*) as n from outbox where case_id = any($1) and status <> 'done'`, [ids]);
+      return Number(n) === 0;
+    });
     // Eight merchant windows, plus any SLA alarms still running (the resolution clock pauses while the merchant is asked).
     const before = await pendingWithoutJob();
     expect(before.pending).toBeGreaterThanOrEqual(8);
