@@ -59,6 +59,12 @@ describe('notifications relayed in batches', () => {
 
   const liveEffectJobs = () => effects.getJobs(['waiting', 'paused', 'active', 'delayed', 'prioritized']);
   const batchesIn = (jobs: Job[]) => jobs.filter((job) => job.name === 'effect.batch') as Array<Job<JobPayloads['effect.batch']>>;
+  /** The live batch job that carries every one of `rows`, once the window has sent it. */
+  async function batchCarrying(rows: ReadonlyArray<{ id: string }>): Promise<Job<JobPayloads['effect.batch']>> {
+    const carries = (job: Job<JobPayloads['effect.batch']>) => rows.every((row) => job.data.rows.some((carried) => carried.outboxId === row.id));
+    await waitFor('the held notifications to reach the queue', async () => batchesIn(await liveEffectJobs()).some(carries));
+    return batchesIn(await liveEffectJobs()).find(carries)!;
+  }
 
   it('one job carries the rows of several commands, each with its own request id; each row runs once and ends done', async () => {
     await effects.pause();
@@ -132,9 +138,7 @@ describe('notifications relayed in batches', () => {
       );
     const held = (await toMerchant()).filter((row) => row.case_id !== opened[0]);
     expect(held).toHaveLength(3);
-    await waitFor('the held notifications to reach the queue', async () =>
-      batchesIn(await liveEffectJobs()).some((job) => held.every((row) => job.data.rows.some((carried) => carried.outboxId === row.id))),
-    );
+    await batchCarrying(held);
     // The database refuses the webhook delivery of one case's notification: its handler fails.
     const failing = opened[2]!;
     await t.sql(`create function refuse_delivery() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`);
@@ -166,12 +170,9 @@ describe('notifications relayed in batches', () => {
     await effects.pause();
     const { first, others } = await openCasesInOneWindow('giving-up', 3);
     const held = await notifyRowsOf(others);
-    await waitFor('the held notifications to reach the queue', async () =>
-      batchesIn(await liveEffectJobs()).some((job) => held.every((row) => job.data.rows.some((carried) => carried.outboxId === row.id))),
-    );
+    const batch = await batchCarrying(held);
     // The same batch with one attempt: BullMQ gives up on its first failure, as after the last of
     // its retries, without the backoff's minutes. PostgreSQL refuses to mark its rows done.
-    const batch = batchesIn(await liveEffectJobs()).find((job) => job.data.rows.some((row) => row.outboxId === held[0]!.id))!;
     await batch.remove();
     await effects.add('effect.batch', batch.data, { ...batch.opts, jobId: batch.id, attempts: 1 });
     await t.sql(`create function refuse_done() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`);

@@ -6,7 +6,11 @@ export type JobPresence = 'live' | 'missing' | 'finished';
 
 interface PresenceClient {
   zmscore(key: string, ...members: string[]): Promise<Array<string | null>>;
-  pipeline(): { hmget(key: string, ...fields: string[]): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> };
+  pipeline(): {
+    hmget(key: string, ...fields: string[]): unknown;
+    hget(key: string, field: string): unknown;
+    exec(): Promise<Array<[Error | null, unknown]> | null>;
+  };
 }
 
 /**
@@ -50,7 +54,7 @@ export async function rowsInLiveBatches(queue: Queue): Promise<Set<string>> {
   const batchIds = (await queue.getRanges([...LIVE_STATES], 0, -1)).filter((id) => id.startsWith(batchPrefix));
   const rows = new Set<string>();
   if (batchIds.length === 0) return rows;
-  const client = (await queue.client) as unknown as { pipeline(): { hget(key: string, field: string): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> } };
+  const client = (await queue.client) as unknown as PresenceClient;
   const pipeline = client.pipeline();
   for (const id of batchIds) pipeline.hget(queue.toKey(id), 'data');
   for (const [error, data] of (await pipeline.exec()) ?? []) {

@@ -59,7 +59,8 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
 
   /**
    * Resolves when the jobs are enqueued or after `dispatchWaitMs`, whichever comes first. The
-   * normal path waits for Redis (a millisecond), so a job is on BullMQ when the command answers;
+   * normal path waits for Redis (a millisecond), so a job is on BullMQ when the command answers
+   * (a notification held in its send window excepted: it follows at the window's end);
    * with Redis down the command still answers, and what is still in flight lands when Redis is
    * back, or the reconciler enqueues it from PostgreSQL. While the connection is known to be
    * down nothing is sent at all: commands queued in the client until Redis returns would pile up
@@ -70,16 +71,13 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
       this.logger.warn('Redis is not connected: the committed rows wait in PostgreSQL for the reconciler');
       return;
     }
-    const batches = this.config.workers.effectBatchWindowMs > 0;
-    const batched = batches ? work.outbox.filter((row) => BATCHED_EFFECT_TYPES.has(row.type)) : [];
+    const batched = (row: OutboxEntity) => this.config.workers.effectBatchWindowMs > 0 && BATCHED_EFFECT_TYPES.has(row.type);
     const enqueued = Promise.all([
       this.enqueueDeadlines(work.deadlineJobs?.add ?? []).catch((error) => this.logger.warn(`deadline enqueue deferred to reconciler: ${error}`)),
       this.removeDeadlineJobs(work.deadlineJobs?.remove ?? []).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)),
-      this.enqueueEffects(batches ? work.outbox.filter((row) => !BATCHED_EFFECT_TYPES.has(row.type)) : work.outbox).catch((error) =>
-        this.logger.warn(`outbox relay deferred: ${error}`),
-      ),
+      this.enqueueEffects(work.outbox.filter((row) => !batched(row))).catch((error) => this.logger.warn(`outbox relay deferred: ${error}`)),
       // Its own catch (in the window's send) logs a failure; waited for only when it goes at once.
-      this.notifications.offer(batched.map(effectJobData)),
+      this.notifications.offer(work.outbox.filter(batched).map(effectJobData)),
     ]);
     if (!(await finishedWithin(enqueued, this.config.workers.dispatchWaitMs)))
       this.logger.warn(`Redis did not take the jobs within ${this.config.workers.dispatchWaitMs} ms; answering anyway (the reconciler relays them)`);
@@ -141,7 +139,11 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
   /** Rows of one type go as `effect.batch` jobs, a row alone as its own `effect.run` job (as if it had never waited). */
   private async addEffectJobs(effects: EffectJobData[]): Promise<void> {
     const byType = new Map<string, EffectJobData[]>();
-    for (const effect of effects) byType.set(effect.type, [...(byType.get(effect.type) ?? []), effect]);
+    for (const effect of effects) {
+      const ofType = byType.get(effect.type);
+      if (ofType) ofType.push(effect);
+      else byType.set(effect.type, [effect]);
+    }
     const jobs: BulkJob[] = [];
     for (const [type, ofType] of byType) {
       for (let start = 0; start < ofType.length; start += EFFECT_BATCH_MAX_ROWS) {

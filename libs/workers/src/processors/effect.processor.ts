@@ -60,11 +60,10 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
     const handedOn: Array<JobPayloads['effect.run']> = [];
     for (const effect of unfinished) {
       const data = { ...originOf.get(effect.row.id)!, type: effect.row.type };
-      const handOn = () => handedOn.push(data);
       // Read without its handler's columns (not the batch's type): its own job reads it with them.
       if (effect.type === undefined) {
         this.logger.warn(`a batch of ${type} carried ${effect.row.type} row ${effect.row.id}: handed on to a job of its own`);
-        handOn();
+        handedOn.push(data);
         continue;
       }
       const asRowJob = { id: job.id, name: 'effect.run', queueName: job.queueName, data, attemptsMade: job.attemptsMade };
@@ -73,7 +72,7 @@ export class EffectProcessor extends WorkerHost implements OnApplicationBootstra
         done.push(effect.row.id);
       } catch {
         // runJob logged the attempt's failure under the row's request id.
-        handOn();
+        handedOn.push(data);
       }
     }
     await RequestContext.create(this.orm.em, () => this.runner.markDone(done));
