@@ -33,7 +33,9 @@ describe('request ids, log lines and traces from the API through the worker', ()
 
   beforeAll(async () => {
     // A job per outbox row (no notification batches): the test reads the forward's effect job by its id.
-    t = await startTestApp({ RUN_WORKERS_IN_PROCESS: 'false', EFFECT_BATCH_WINDOW_MS: '0' });
+    // DEADLINE_JOB_HORIZON_MS of 30 days: the merchant's seven-day window gets its job from the
+    // command that opens it (not from a reconciler pass), so that job carries the command's request id.
+    t = await startTestApp({ RUN_WORKERS_IN_PROCESS: 'false', EFFECT_BATCH_WINDOW_MS: '0', DEADLINE_JOB_HORIZON_MS: String(30 * 24 * 3600_000) });
     collector = await startOtlpReceiver();
     webhooks = await startWebhookReceiver();
     const env = {

@@ -68,9 +68,12 @@ describe('the reconciler and the overdue gauges read partial indexes', () => {
   // An index scan of the named partial index, searched by the condition (not merely read whole).
   it.each([
     [
-      "the reconciler's batch of pending deadline ids",
-      `select id from deadlines where status = 'pending' and id > '00000000-0000-0000-0000-000000000000' order by id limit 5000`,
-      /using deadlines_pending_id_idx .*\n\s+Index Cond: \(id > /,
+      "the reconciler's batch of pending deadlines due within the job horizon",
+      `select d.id, d.due_at::text from deadlines d
+        where d.status = 'pending' and d.due_at <= now() + interval '15 minutes' and d.due_at >= '2026-12-05 09:00:00.123456+00'::timestamptz
+          and (d.due_at, d.id) > ('2026-12-05 09:00:00.123456+00'::timestamptz, '00000000-0000-0000-0000-000000000000'::uuid)
+        order by d.due_at, d.id limit 5000`,
+      /using deadlines_pending_due_idx .*\n\s+Index Cond: \(\(due_at <= .*\) AND \(due_at >= /,
     ],
     [
       'deadlines_overdue',

@@ -22,7 +22,9 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     // A redis-server of this file's own: one test FLUSHALLs it, which must not touch the files running beside it.
     const port = await freePort();
     redis = await startRedis(port);
-    t = await startTestApp({ RECONCILE_INTERVAL_MS: '500', REDIS_PORT: String(port) });
+    // DEADLINE_JOB_HORIZON_MS of 30 days: every chain head gets its job from the command, so the
+    // head rule shows on alarms hours and days away (deadline-horizon tests the shipped horizon).
+    t = await startTestApp({ RECONCILE_INTERVAL_MS: '500', REDIS_PORT: String(port), DEADLINE_JOB_HORIZON_MS: String(30 * 24 * 3600_000) });
     // Cases from Weibo get a fast calendar-time policy; everything else keeps the defaults.
     await t.http
       .put('/v1/sla/policies/fast-weibo')

@@ -400,3 +400,22 @@ describe('database pool settings', () => {
     expect(() => database({ DATABASE_POOL_IDLE_SECONDS: '0' })).toThrow(ConfigError);
   });
 });
+
+describe('the deadline job horizon', () => {
+  const workers = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).workers;
+
+  it('is 15 minutes by default, and never less than two reconciler periods (each at least a minute)', () => {
+    expect(workers({}).deadlineJobHorizonMs).toBe(900_000);
+    expect(workers({ RECONCILE_INTERVAL_MS: '600000' }).deadlineJobHorizonMs).toBe(1_200_000);
+    expect(workers({ DEADLINE_JOB_HORIZON_MS: '120000' }).deadlineJobHorizonMs).toBe(120_000);
+    expect(workers({ DEADLINE_JOB_HORIZON_MS: '2592000000' }).deadlineJobHorizonMs).toBe(30 * 24 * 3600_000);
+  });
+
+  it.each([
+    [{ DEADLINE_JOB_HORIZON_MS: '119999' }, /DEADLINE_JOB_HORIZON_MS must be at least twice max\(RECONCILE_INTERVAL_MS, 60000\), 120000, got "119999"/],
+    [{ DEADLINE_JOB_HORIZON_MS: '900000', RECONCILE_INTERVAL_MS: '600000' }, /must be at least .*, 1200000, got "900000"/],
+    [{ DEADLINE_JOB_HORIZON_MS: 'soon' }, /DEADLINE_JOB_HORIZON_MS must be an integer >= 1/],
+  ])('refuses %j', (env, message) => {
+    expect(() => workers(env)).toThrow(message);
+  });
+});

@@ -78,6 +78,14 @@ export interface AppConfig {
      * once, so a lone notification waits for nothing; under load one job carries many.
      */
     effectBatchWindowMs: number;
+    /**
+     * How far ahead a deadline gets its BullMQ job (DEADLINE_JOB_HORIZON_MS). One due later is only
+     * its row until the reconciler, on a pass within this of its due time, adds the job: most SLA
+     * alarms and windows are hours or days away and are paused, resumed or cancelled many times
+     * before then, and every delayed job added or removed costs Redis a script and wakes the
+     * deadline workers. At least two reconciler periods (deadlineJobHorizonFloor).
+     */
+    deadlineJobHorizonMs: number;
   };
   windows: CaseWindows;
   approvals: {
@@ -334,6 +342,25 @@ function passwordHashCost(env: Env): PasswordHashCost {
     );
   }
   return cost;
+}
+
+/**
+ * The shortest DEADLINE_JOB_HORIZON_MS: two reconciler periods, each at least the 60 s a pass's lock
+ * outlives a process that died holding it. Within that, some pass adds a deadline's job before it
+ * is due even when one pass is missed; the job then waits in Redis for the exact time.
+ */
+function deadlineJobHorizonFloor(reconcileIntervalMs: number): number {
+  return 2 * Math.max(reconcileIntervalMs, 60_000);
+}
+
+function deadlineJobHorizon(env: Env): number {
+  const floor = deadlineJobHorizonFloor(int(env, 'RECONCILE_INTERVAL_MS', 30_000, 100));
+  const horizon = int(env, 'DEADLINE_JOB_HORIZON_MS', Math.max(900_000, floor), 1);
+  if (horizon < floor)
+    throw new ConfigError(
+      `DEADLINE_JOB_HORIZON_MS must be at least twice max(RECONCILE_INTERVAL_MS, 60000), ${floor}, got "${env.DEADLINE_JOB_HORIZON_MS}": the reconciler adds the jobs of deadlines that come within it`,
+    );
+  return horizon;
 }
 
 function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
@@ -725,6 +752,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       outboxMaxRelays: int(env, 'OUTBOX_MAX_RELAYS', 5, 1),
       dispatchWaitMs: int(env, 'POST_COMMIT_DISPATCH_WAIT_MS', 500, 0),
       effectBatchWindowMs: int(env, 'EFFECT_BATCH_WINDOW_MS', 100, 0, 60_000),
+      deadlineJobHorizonMs: deadlineJobHorizon(env),
     },
     windows: Object.fromEntries(
       Object.entries(WINDOW_VARIABLES).map(([key, name]) => [key, windowMs(env, name, DEFAULT_WINDOWS[key as keyof CaseWindows])]),

@@ -24,6 +24,7 @@ import { Migration20261203200500TestMode } from './migrations/Migration202612032
 import { Migration20261203200600Reports } from './migrations/Migration20261203200600Reports';
 import { Migration20261203210500ReportRollups } from './migrations/Migration20261203210500ReportRollups';
 import { Migration20261205030000SoleDecisions } from './migrations/Migration20261205030000SoleDecisions';
+import { Migration20261205170000DeadlineJobHorizon } from './migrations/Migration20261205170000DeadlineJobHorizon';
 
 /**
  * The migrations' classes, for the one step that applies them (migrate.ts loads this file when it
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   Migration20261203200600Reports,
   Migration20261203210500ReportRollups,
   Migration20261205030000SoleDecisions,
+  Migration20261205170000DeadlineJobHorizon,
 ].map((migration) => ({ name: migration.name, class: migration }));

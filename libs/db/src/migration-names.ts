@@ -31,4 +31,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   'Migration20261203200600Reports',
   'Migration20261203210500ReportRollups',
   'Migration20261205030000SoleDecisions',
+  'Migration20261205170000DeadlineJobHorizon',
 ];

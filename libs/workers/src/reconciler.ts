@@ -13,8 +13,8 @@ import { presenceOf, rowsInLiveBatches } from './job-presence';
 
 const BATCH = 1000;
 /**
- * Pending deadlines are compared with Redis this many at a time: one keyset read of ids (on
- * deadlines_pending_id_idx) and one ZMSCORE per batch.
+ * Pending deadlines are compared with Redis this many at a time: one keyset read by due time (on
+ * deadlines_pending_due_idx) and one ZMSCORE per batch.
  */
 const DEADLINE_SCAN_BATCH = 5000;
 /** Deletes the lock only if this pass still owns it. */
@@ -26,8 +26,13 @@ interface RedisLockClient {
 }
 
 export interface ReconcileResult {
-  /** Pending deadlines put (back) on BullMQ. */
+  /** Pending deadlines put back on BullMQ: their job was lost (or never added after its commit). */
   deadlines: number;
+  /**
+   * Pending deadlines that got their first job: written further ahead than DEADLINE_JOB_HORIZON_MS,
+   * now due within it (whatever happened to a job made for one before is counted here, not above).
+   */
+  deadlinesScheduled: number;
   /** Pending outbox rows put (back) on BullMQ. */
   outbox: number;
   /** Outbox rows marked failed because they had been relayed OUTBOX_MAX_RELAYS times. */
@@ -39,8 +44,10 @@ export interface ReconcileResult {
 /**
  * PostgreSQL is the source of truth; Redis only holds alarm clocks and work in flight.
  * Periodically (and at boot) every pending deadline that should have a job (every machine
- * deadline, and the earliest pending alarm of each SLA clock or window: deadline-jobs.ts), and
- * every pending outbox row older than the relay delay, is checked against Redis: a job that is there and not finished (for an
+ * deadline, and the earliest pending alarm of each SLA clock or window: deadline-jobs.ts, due
+ * within DEADLINE_JOB_HORIZON_MS), and every pending outbox row older than the relay delay, is
+ * checked against Redis. A deadline that has just come within the horizon gets its first job
+ * here: commands leave the jobs of deadlines further ahead to these passes. Otherwise: a job that is there and not finished (for an
  * outbox row: its own job, or a notification batch waiting or running that carries it) is left alone; a job
  * that is gone (restart without persistence, FLUSHALL, a crash or a Redis outage between commit
  * and enqueue) is added again, and one that BullMQ finished while the row stayed pending (it gave
@@ -50,12 +57,12 @@ export interface ReconcileResult {
  * must work precisely when Redis has lost everything.
  *
  * Only what is missing is re-added, and finding out that nothing is missing is cheap: each batch
- * of 5,000 pending deadline ids (walked in order on a partial index of pending ids; an SLA
+ * of 5,000 pending deadline ids (walked by due time on a partial index of pending due times; an SLA
  * alarm's chain is probed among its case's pending deadlines, JOB_HEAD_SQL) is checked
  * with one ZMSCORE against the queue's delayed set, where a pending deadline's job sits until its
  * time; only ids not there (due and waiting, running, finished, or gone) are looked up one by one.
- * At 100,000 pending deadlines a pass with nothing missing is 20 reads and 20 ZMSCOREs (the SLA
- * benchmark measures it). A watermark (check only rows written since the last pass) would be
+ * At 100,000 pending deadlines within the horizon a pass with nothing missing is 20 reads and 20
+ * ZMSCOREs (the SLA benchmark measures it); those beyond it cost the pass nothing. A watermark (check only rows written since the last pass) would be
  * cheaper still, but it sees only rows that changed: a job lost on its own — a replica promoted
  * before it had the last writes, an AOF cut short, a key deleted by hand — would never come back.
  * Comparing everything keeps the guarantee "every pending head has a job" whatever Redis lost.
@@ -70,6 +77,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   );
   private readonly passSeconds: Histogram;
   private readonly restored: Counter<'kind'>;
+  private readonly scheduledAhead: Counter;
   private readonly lastSuccess: Gauge;
 
   constructor(
@@ -97,6 +105,11 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       registers,
     });
     for (const kind of ['deadline', 'effect', 'notification']) this.restored.inc({ kind }, 0);
+    this.scheduledAhead = new Counter({
+      name: 'reconcile_deadlines_scheduled_total',
+      help: 'Deadline jobs the reconciler added as their deadline came within DEADLINE_JOB_HORIZON_MS (written further ahead than that, so no command added them)',
+      registers,
+    });
     this.lastSuccess = new Gauge({
       name: 'reconcile_last_success_timestamp_seconds',
       help: 'When this process last finished a reconciler pass (Unix time; 0: never); the lock lets one process at a time run one',
@@ -127,37 +140,49 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const timer = this.passSeconds.startTimer();
     try {
       const em = this.em.fork();
-      const deadlines = await this.requeueDeadlines(em);
+      const { restored: deadlines, scheduled: deadlinesScheduled } = await this.requeueDeadlines(em);
       const { relayed, failed } = await this.relayOutbox(em);
       const notifications = await this.requeueNotifications(em);
       if (deadlines || relayed || failed) {
         this.logger.log(`reconciled from PostgreSQL: ${deadlines} deadline(s) and ${relayed} effect(s) put back on BullMQ, ${failed} effect(s) marked failed`);
       }
       this.restored.inc({ kind: 'deadline' }, deadlines);
+      this.scheduledAhead.inc(deadlinesScheduled);
       this.restored.inc({ kind: 'effect' }, relayed);
       this.restored.inc({ kind: 'notification' }, notifications);
       timer();
       this.lastSuccess.set(Date.now() / 1000);
-      return { deadlines, outbox: relayed, outboxFailed: failed, notifications };
+      return { deadlines, deadlinesScheduled, outbox: relayed, outboxFailed: failed, notifications };
     } finally {
       await client.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
     }
   }
 
-  // Plain keyset reads, not entities: a pass over 100,000 pending rows must not fill an identity map.
-  private async requeueDeadlines(em: EntityManager): Promise<number> {
-    let count = 0;
-    let after = '00000000-0000-0000-0000-000000000000';
+  /**
+   * Plain keyset reads, not entities: a pass over 100,000 pending rows must not fill an identity
+   * map. The walk goes by due time (deadlines_pending_due_idx) up to the horizon, so deadlines
+   * further ahead are never read.
+   */
+  private async requeueDeadlines(em: EntityManager): Promise<{ restored: number; scheduled: number }> {
+    const horizonMs = this.config.workers.deadlineJobHorizonMs;
+    const until = new Date(this.clock.now().getTime() + horizonMs);
+    let restored = 0;
+    let scheduled = 0;
+    // The due time as PostgreSQL's text, microseconds and all (a Date keeps milliseconds).
+    let after = { dueAt: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
     for (;;) {
-      const ids = (
-        await this.select<{ id: string }>(
-          em,
-          `select d.id from deadlines d where d.status = 'pending' and d.id > ? and ${JOB_HEAD_SQL('d')} order by d.id limit ${DEADLINE_SCAN_BATCH}`,
-          [after],
-        )
-      ).map((row) => row.id);
-      if (ids.length === 0) return count;
-      after = ids[ids.length - 1]!;
+      const batch = await this.select<{ id: string; due_key: string }>(
+        em,
+        `select d.id, d.due_at::text as due_key from deadlines d
+          where d.status = 'pending' and d.due_at <= ? and d.due_at >= ?::timestamptz and (d.due_at, d.id) > (?::timestamptz, ?::uuid)
+            and ${JOB_HEAD_SQL('d')}
+          order by d.due_at, d.id limit ${DEADLINE_SCAN_BATCH}`,
+        [until, after.dueAt, after.dueAt, after.id],
+      );
+      if (batch.length === 0) return { restored, scheduled };
+      const last = batch[batch.length - 1]!;
+      after = { dueAt: last.due_key, id: last.id };
+      const ids = batch.map((row) => row.id);
       const presence = await presenceOf(
         this.deadlines,
         ids.map((id) => jobIds.deadline(id)),
@@ -168,15 +193,19 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       for (let start = 0; start < stranded.length; start += BATCH) {
         const chunk = stranded.slice(start, start + BATCH);
         // Read again, still pending (one settled since the scan needs no job); the ids as one array
-        // literal, as a thousand bind parameters cost more to plan than the read.
-        const rows = await this.select<{ id: string; case_id: string; due_at: string | Date }>(
+        // literal, as a thousand bind parameters cost more to plan than the read. A row written
+        // further ahead than the horizon had its job left to this pass: scheduled, not restored.
+        const rows = await this.select<{ id: string; case_id: string; due_at: string | Date; ahead: boolean }>(
           em,
-          `select id, case_id, due_at from deadlines where id = any(?::uuid[]) and status = 'pending'`,
-          [`{${chunk.join(',')}}`],
+          `select id, case_id, due_at, due_at > created_at + ? * interval '1 millisecond' as ahead
+             from deadlines where id = any(?::uuid[]) and status = 'pending'`,
+          [horizonMs, `{${chunk.join(',')}}`],
         );
         await Promise.all(rows.filter((row) => finished.has(row.id)).map((row) => this.deadlines.remove(jobIds.deadline(row.id))));
         await this.dispatcher.enqueueDeadlines(rows.map((row) => ({ id: row.id, caseId: row.case_id, dueAt: new Date(row.due_at) })));
-        count += rows.length;
+        const ahead = rows.filter((row) => row.ahead).length;
+        scheduled += ahead;
+        restored += rows.length - ahead;
       }
     }
   }

@@ -126,6 +126,8 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
       ...(process.env.AUTH_SESSION_CACHE_MS !== undefined ? { AUTH_SESSION_CACHE_MS: process.env.AUTH_SESSION_CACHE_MS } : {}),
       // EFFECT_BATCH_WINDOW_MS=0 measures a BullMQ job per notification, as before round 19.
       ...(process.env.EFFECT_BATCH_WINDOW_MS !== undefined ? { EFFECT_BATCH_WINDOW_MS: process.env.EFFECT_BATCH_WINDOW_MS } : {}),
+      // DEADLINE_JOB_HORIZON_MS=2592000000 (30 days) gives every deadline its job at once, as before round 20.
+      ...(process.env.DEADLINE_JOB_HORIZON_MS !== undefined ? { DEADLINE_JOB_HORIZON_MS: process.env.DEADLINE_JOB_HORIZON_MS } : {}),
       ...options.env,
     };
     const config = loadConfig(environment);

@@ -1,5 +1,5 @@
 import { DeadlineEntity, type DeadlineStatus } from '@app/db';
-import { deadlineJobChanges, headsBefore, jobHeads, NO_HEADS } from './deadline-jobs';
+import { deadlineJobChanges, headsBefore, jobHeads, NO_HEADS, withinJobHorizon } from './deadline-jobs';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 11, 5, 9, 0) + minutes * 60_000);
 
@@ -58,7 +58,7 @@ describe('deadline jobs: only the head of an alarm chain has one', () => {
     const rows = clockAlarms('resolution', 0);
     const before = headsBefore(rows);
     for (const row of rows) row.status = 'cancelled';
-    expect(deadlineJobChanges(before, rows)).toEqual({ add: [], remove: ['resolution-r50'] });
+    expect(deadlineJobChanges(before, rows)).toEqual({ add: [], remove: [rows[0]] });
   });
 
   it('a resume adds the new head only; the cancelled old alarms that never had a job are not removed', () => {
@@ -83,7 +83,7 @@ describe('deadline jobs: only the head of an alarm chain has one', () => {
     const before = headsBefore([window, ...clock]);
     window.status = 'cancelled';
     const next = deadline('w2', { kind: 'machine', due: 90 });
-    expect(deadlineJobChanges(before, [window, ...clock, next])).toEqual({ add: [next], remove: ['w1'] });
+    expect(deadlineJobChanges(before, [window, ...clock, next])).toEqual({ add: [next], remove: [window] });
   });
 
   it('a new alarm earlier than a chain’s head takes a job; the old head keeps its own (it still rings in time)', () => {
@@ -91,5 +91,22 @@ describe('deadline jobs: only the head of an alarm chain has one', () => {
     const before = headsBefore(clock);
     const earlier = deadline('replacement', { clock: 'resolution', due: 20 });
     expect(deadlineJobChanges(before, [...clock, earlier])).toEqual({ add: [earlier], remove: [] });
+  });
+});
+
+describe('deadline jobs: only deadlines within the horizon have one yet', () => {
+  const now = at(0);
+  const horizonMs = 15 * 60_000;
+
+  it('keeps the deadlines due by now plus the horizon, overdue ones and the edge included, in order', () => {
+    const rows = [deadline('later', { due: 16 }), deadline('edge', { due: 15 }), deadline('overdue', { due: -5 }), deadline('soon', { due: 1 })];
+    expect(withinJobHorizon(rows, now, horizonMs).map((row) => row.id)).toEqual(['edge', 'overdue', 'soon']);
+  });
+
+  it('a chain head beyond it gets no job from the command; the reconciler adds it once it comes within', () => {
+    const changes = deadlineJobChanges(NO_HEADS, clockAlarms('resolution', 60));
+    expect(changes.add.map((row) => row.id)).toEqual(['resolution-r50']);
+    expect(withinJobHorizon(changes.add, now, horizonMs)).toEqual([]);
+    expect(withinJobHorizon(changes.add, at(100), horizonMs)).toEqual(changes.add);
   });
 });

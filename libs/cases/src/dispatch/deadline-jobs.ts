@@ -48,8 +48,8 @@ export function headsBefore(deadlines: Iterable<ChainMember>): HeadsBefore {
 export interface DeadlineJobChanges<T> {
   /** Heads that had no job: new machine deadlines, the first alarm of a chain that (re)started, the next alarm after a settled one. */
   add: T[];
-  /** Ids of rows that had a job and were cancelled. A settled (fired) row's job is the one running, and BullMQ finishes it. */
-  remove: string[];
+  /** Rows that had a job and were cancelled. A settled (fired) row's job is the one running, and BullMQ finishes it. */
+  remove: T[];
 }
 
 /**
@@ -59,8 +59,22 @@ export interface DeadlineJobChanges<T> {
 export function deadlineJobChanges<T extends ChainMember>(before: HeadsBefore, after: readonly T[]): DeadlineJobChanges<T> {
   return {
     add: [...jobHeads(after).values()].filter((deadline) => !before.has(deadline.id)),
-    remove: after.filter((deadline) => before.has(deadline.id) && deadline.status === 'cancelled').map((deadline) => deadline.id),
+    remove: after.filter((deadline) => before.has(deadline.id) && deadline.status === 'cancelled'),
   };
+}
+
+/**
+ * The deadlines that have a job by now (or should have): those due within the horizon
+ * (DEADLINE_JOB_HORIZON_MS). A deadline further ahead is only its row until a reconciler pass
+ * finds it within the horizon and adds its job, which then waits in Redis for the exact time: an
+ * SLA alarm hours away is often cancelled (its clock paused) before then, and a job never made
+ * costs Redis and the deadline workers nothing. Time only moves on, so a deadline beyond the
+ * horizon now never had a job either (unless the horizon was longer when it got one: a stale job
+ * finds its row settled, or fires it on time).
+ */
+export function withinJobHorizon<T extends Pick<DeadlineEntity, 'dueAt'>>(deadlines: readonly T[], now: Date, horizonMs: number): T[] {
+  const until = now.getTime() + horizonMs;
+  return deadlines.filter((deadline) => deadline.dueAt.getTime() <= until);
 }
 
 function earlier(a: Pick<DeadlineEntity, 'id' | 'dueAt'>, b: Pick<DeadlineEntity, 'id' | 'dueAt'>): boolean {

@@ -5,7 +5,7 @@ import { APP_CONFIG, Clock, finishedWithin, type AppConfig } from '@app/config';
 import type { DeadlineEntity, OutboxEntity } from '@app/db';
 import { jobOrigin } from '@app/observability';
 import { BATCHED_EFFECT_TYPES, EFFECT_BATCH_MAX_ROWS, JOB_OPTIONS, QUEUES, jobIds, type JobPayloads } from '@app/queues';
-import type { DeadlineJobChanges } from './deadline-jobs';
+import { withinJobHorizon, type DeadlineJobChanges } from './deadline-jobs';
 import { SendWindow } from './send-window';
 
 type RelayedEffect = Pick<OutboxEntity, 'id' | 'caseId' | 'type' | 'requestId'>;
@@ -84,19 +84,22 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
   }
 
   /**
-   * The jobs carry the current request's id and trace context (jobOrigin); the reconciler, which
-   * runs for no request, adds them without (deadline rows do not keep the id).
+   * Jobs for the deadlines due within DEADLINE_JOB_HORIZON_MS (withinJobHorizon); those further
+   * ahead get theirs from a reconciler pass once they come within it. The jobs carry the current
+   * request's id and trace context (jobOrigin); the reconciler, which runs for no request, adds
+   * them without (deadline rows do not keep the id).
    */
   async enqueueDeadlines(deadlines: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>): Promise<void> {
-    if (deadlines.length === 0) return;
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
+    const due = withinJobHorizon(deadlines, now, this.config.workers.deadlineJobHorizonMs);
+    if (due.length === 0) return;
     const origin = jobOrigin();
     await addJobs(
       this.deadlines,
-      deadlines.map((deadline) => ({
+      due.map((deadline) => ({
         name: 'deadline.fire',
         data: { deadlineId: deadline.id, caseId: deadline.caseId, ...origin } satisfies JobPayloads['deadline.fire'],
-        opts: { ...JOB_OPTIONS['deadline.fire'], jobId: jobIds.deadline(deadline.id), delay: Math.max(0, deadline.dueAt.getTime() - now) },
+        opts: { ...JOB_OPTIONS['deadline.fire'], jobId: jobIds.deadline(deadline.id), delay: Math.max(0, deadline.dueAt.getTime() - now.getTime()) },
       })),
     );
   }
@@ -168,9 +171,11 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
     return clients.every((client) => client.status === 'ready');
   }
 
-  private async removeDeadlineJobs(deadlineIds: string[]): Promise<void> {
-    // Only tidiness: a cancelled deadline's job that still fires finds its row cancelled and does nothing.
-    await Promise.all(deadlineIds.map((id) => this.deadlines.remove(jobIds.deadline(id))));
+  private async removeDeadlineJobs(deadlines: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'dueAt'>>): Promise<void> {
+    // Only tidiness: a cancelled deadline's job that still fires finds its row cancelled and does
+    // nothing. One beyond the horizon has no job to remove (most cancelled SLA alarms).
+    const withJobs = withinJobHorizon(deadlines, this.clock.now(), this.config.workers.deadlineJobHorizonMs);
+    await Promise.all(withJobs.map((deadline) => this.deadlines.remove(jobIds.deadline(deadline.id))));
   }
 }
 
