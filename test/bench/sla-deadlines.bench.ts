@@ -428,15 +428,22 @@ async function rebuildAfterLoss(bench: BenchApp, redis: Redis, appQueue: Queue, 
   const delayedAfterSteadyPass = await appQueue.getDelayedCount();
   await guard.flushedDuring('the steady-state reconcile pass');
 
-  // The reconciler's read alone, without the ORM: the same keyset batches of 5,000 ids in plain SQL.
+  // The reconciler's read alone, without the ORM or the chain probe: the same keyset batches of
+  // 5,000 pending deadlines by due time, up to the horizon, in plain SQL.
   const readStarted = performance.now();
-  let after = '00000000-0000-0000-0000-000000000000';
+  const until = new Date(Date.now() + bench.config.workers.deadlineJobHorizonMs);
+  let after = { dueAt: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
   let read = 0;
   for (;;) {
-    const batch = await bench.sql<{ id: string }>(`select id from deadlines where status = 'pending' and id > $1 order by id limit 5000`, [after]);
+    const batch = await bench.sql<{ id: string; due_key: string }>(
+      `select id, due_at::text as due_key from deadlines
+        where status = 'pending' and due_at <= $1 and due_at >= $2::timestamptz and (due_at, id) > ($2::timestamptz, $3::uuid)
+        order by due_at, id limit 5000`,
+      [until, after.dueAt, after.id],
+    );
     if (batch.length === 0) break;
     read += batch.length;
-    after = batch[batch.length - 1]!.id;
+    after = { dueAt: batch[batch.length - 1]!.due_key, id: batch[batch.length - 1]!.id };
   }
   const plainSqlReadSeconds = (performance.now() - readStarted) / 1000;
   log(`the same keyset read in plain SQL: ${read} rows in ${round(plainSqlReadSeconds, 2)}s`);
@@ -519,7 +526,7 @@ function buildReport(input: {
     `Rebuild: every key of the app's prefix deleted (${rebuild.keysDeleted} keys; only this prefix, never FLUSHALL), then Reconciler.reconcileOnce(): ` +
       `${rebuild.pending} pending rows → ${rebuild.delayedAfter} delayed jobs, ${rebuild.missingAfter} missing (each id checked with ZMSCORE). ` +
       `A second pass with nothing missing took ${round(rebuild.steadyPassSeconds, 2)}s and left ${rebuild.delayedAfterSteadyPass} jobs (no duplicates): ` +
-      'the reconciler runs one on every tick (RECONCILE_INTERVAL_MS, default 30 s): it reads the pending ids 5,000 at a time and checks each batch with one ZMSCORE against the delayed set, and re-adds only what is missing. ' +
+      'the reconciler runs one on every tick (RECONCILE_INTERVAL_MS, default 30 s): it reads the pending deadlines due within DEADLINE_JOB_HORIZON_MS (8 days here, so all of them) 5,000 at a time by due time and checks each batch with one ZMSCORE against the delayed set, and re-adds only what is missing. ' +
       `For scale: the same keyset read in plain SQL took ${round(rebuild.plainSqlReadSeconds, 2)}s and enqueueDeadlines of as many rows ${round(config.cases / realSide.perSecond, 2)}s (scheduling above).`,
   ];
   if (input.flushes.length) {

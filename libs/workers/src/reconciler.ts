@@ -14,7 +14,7 @@ import { presenceOf, rowsInLiveBatches } from './job-presence';
 const BATCH = 1000;
 /**
  * Pending deadlines are compared with Redis this many at a time: one keyset read by due time (on
- * deadlines_pending_due_idx) and one ZMSCORE per batch.
+ * deadlines_pending_due_id_idx) and one ZMSCORE per batch.
  */
 const DEADLINE_SCAN_BATCH = 5000;
 /** Deletes the lock only if this pass still owns it. */
@@ -57,7 +57,7 @@ export interface ReconcileResult {
  * must work precisely when Redis has lost everything.
  *
  * Only what is missing is re-added, and finding out that nothing is missing is cheap: each batch
- * of 5,000 pending deadline ids (walked by due time on a partial index of pending due times; an SLA
+ * of 5,000 pending deadline ids (walked by due time and id on a partial index of pending ones; an SLA
  * alarm's chain is probed among its case's pending deadlines, JOB_HEAD_SQL) is checked
  * with one ZMSCORE against the queue's delayed set, where a pending deadline's job sits until its
  * time; only ids not there (due and waiting, running, finished, or gone) are looked up one by one.
@@ -160,7 +160,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Plain keyset reads, not entities: a pass over 100,000 pending rows must not fill an identity
-   * map. The walk goes by due time (deadlines_pending_due_idx) up to the horizon, so deadlines
+   * map. The walk goes by due time and id (deadlines_pending_due_id_idx) up to the horizon, so deadlines
    * further ahead are never read.
    */
   private async requeueDeadlines(em: EntityManager): Promise<{ restored: number; scheduled: number }> {
