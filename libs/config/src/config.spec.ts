@@ -404,17 +404,20 @@ describe('database pool settings', () => {
 describe('the deadline job horizon', () => {
   const workers = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).workers;
 
-  it('is 15 minutes by default, and never less than two reconciler periods (each at least a minute)', () => {
+  it('is 15 minutes by default, never less than three reconciler periods (each at least a minute), at most a year', () => {
     expect(workers({}).deadlineJobHorizonMs).toBe(900_000);
-    expect(workers({ RECONCILE_INTERVAL_MS: '600000' }).deadlineJobHorizonMs).toBe(1_200_000);
-    expect(workers({ DEADLINE_JOB_HORIZON_MS: '120000' }).deadlineJobHorizonMs).toBe(120_000);
+    expect(workers({ RECONCILE_INTERVAL_MS: '600000' }).deadlineJobHorizonMs).toBe(1_800_000);
+    expect(workers({ DEADLINE_JOB_HORIZON_MS: '180000' }).deadlineJobHorizonMs).toBe(180_000);
     expect(workers({ DEADLINE_JOB_HORIZON_MS: '2592000000' }).deadlineJobHorizonMs).toBe(30 * 24 * 3600_000);
+    expect(workers({ DEADLINE_JOB_HORIZON_MS: String(365 * 24 * 3600_000) }).deadlineJobHorizonMs).toBe(365 * 24 * 3600_000);
   });
 
   it.each([
-    [{ DEADLINE_JOB_HORIZON_MS: '119999' }, /DEADLINE_JOB_HORIZON_MS must be at least twice max\(RECONCILE_INTERVAL_MS, 60000\), 120000, got "119999"/],
-    [{ DEADLINE_JOB_HORIZON_MS: '900000', RECONCILE_INTERVAL_MS: '600000' }, /must be at least .*, 1200000, got "900000"/],
+    [{ DEADLINE_JOB_HORIZON_MS: '179999' }, /DEADLINE_JOB_HORIZON_MS must be at least three times max\(RECONCILE_INTERVAL_MS, 60000\), 180000, got "179999"/],
+    [{ DEADLINE_JOB_HORIZON_MS: '900000', RECONCILE_INTERVAL_MS: '600000' }, /must be at least .*, 1800000, got "900000"/],
     [{ DEADLINE_JOB_HORIZON_MS: 'soon' }, /DEADLINE_JOB_HORIZON_MS must be an integer >= 1/],
+    // "Off" spelled as a huge number would make now + horizon an invalid date.
+    [{ DEADLINE_JOB_HORIZON_MS: '9007199254740991' }, /DEADLINE_JOB_HORIZON_MS must be at most 31536000000/],
   ])('refuses %j', (env, message) => {
     expect(() => workers(env)).toThrow(message);
   });

@@ -83,7 +83,7 @@ export interface AppConfig {
      * its row until the reconciler, on a pass within this of its due time, adds the job: most SLA
      * alarms and windows are hours or days away and are paused, resumed or cancelled many times
      * before then, and every delayed job added or removed costs Redis a script and wakes the
-     * deadline workers. At least two reconciler periods (deadlineJobHorizonFloor).
+     * deadline workers. At least three reconciler periods (deadlineJobHorizonFloor), at most a year.
      */
     deadlineJobHorizonMs: number;
   };
@@ -345,20 +345,25 @@ function passwordHashCost(env: Env): PasswordHashCost {
 }
 
 /**
- * The shortest DEADLINE_JOB_HORIZON_MS: two reconciler periods, each at least the 60 s a pass's lock
- * outlives a process that died holding it. Within that, some pass adds a deadline's job before it
- * is due even when one pass is missed; the job then waits in Redis for the exact time.
+ * The shortest DEADLINE_JOB_HORIZON_MS: three reconciler periods, each at least the 60 s a pass's
+ * lock outlives a process that died holding it. A deadline is found within the horizon by the
+ * first pass after it came within (at most a period later); a pass missed (skipped while the one
+ * before overran, or lost with a dead lock holder) costs another period, and the third leaves time
+ * for the pass itself. The job then waits in Redis for the exact time.
  */
 function deadlineJobHorizonFloor(reconcileIntervalMs: number): number {
-  return 2 * Math.max(reconcileIntervalMs, 60_000);
+  return 3 * Math.max(reconcileIntervalMs, 60_000);
 }
+
+/** A year: `now + horizon` must stay a valid date; a longer one would only fill Redis with jobs. */
+const DEADLINE_JOB_HORIZON_MAX_MS = 365 * 24 * 3600_000;
 
 function deadlineJobHorizon(env: Env): number {
   const floor = deadlineJobHorizonFloor(int(env, 'RECONCILE_INTERVAL_MS', 30_000, 100));
-  const horizon = int(env, 'DEADLINE_JOB_HORIZON_MS', Math.max(900_000, floor), 1);
+  const horizon = int(env, 'DEADLINE_JOB_HORIZON_MS', Math.max(900_000, floor), 1, DEADLINE_JOB_HORIZON_MAX_MS);
   if (horizon < floor)
     throw new ConfigError(
-      `DEADLINE_JOB_HORIZON_MS must be at least twice max(RECONCILE_INTERVAL_MS, 60000), ${floor}, got "${env.DEADLINE_JOB_HORIZON_MS}": the reconciler adds the jobs of deadlines that come within it`,
+      `DEADLINE_JOB_HORIZON_MS must be at least three times max(RECONCILE_INTERVAL_MS, 60000), ${floor}, got "${env.DEADLINE_JOB_HORIZON_MS}": the reconciler adds the jobs of deadlines that come within it`,
     );
   return horizon;
 }

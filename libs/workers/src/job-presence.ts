@@ -16,7 +16,7 @@ interface PresenceClient {
 /**
  * Where each of `ids` stands in `queue`, in two round trips at most, cheapest where jobs usually
  * are: one ZMSCORE on the queue's delayed set answers for every job waiting for its time (nearly
- * every pending deadline: they are due hours to days ahead), and only the ids it does not find
+ * every pending deadline the reconciler checks: due within the job horizon, not yet), and only the ids it does not find
  * are looked up one by one, in one pipeline: a job hash without `finishedOn` is waiting, active or
  * retrying (live); with it, BullMQ completed or failed the job for good (finished); no hash, gone.
  */

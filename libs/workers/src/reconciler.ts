@@ -22,6 +22,8 @@ const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 
 interface RedisLockClient {
   set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<string | null>;
+  set(key: string, value: string): Promise<string | null>;
+  get(key: string): Promise<string | null>;
   eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
 }
 
@@ -29,8 +31,9 @@ export interface ReconcileResult {
   /** Pending deadlines put back on BullMQ: their job was lost (or never added after its commit). */
   deadlines: number;
   /**
-   * Pending deadlines that got their first job: written further ahead than DEADLINE_JOB_HORIZON_MS,
-   * now due within it (whatever happened to a job made for one before is counted here, not above).
+   * Pending deadlines that got their first job: written further ahead than DEADLINE_JOB_HORIZON_MS
+   * and come within it since the last pass. A pass that finds no record of the last one (the first,
+   * or after Redis lost its keys) counts every job it adds as restored.
    */
   deadlinesScheduled: number;
   /** Pending outbox rows put (back) on BullMQ. */
@@ -140,7 +143,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const timer = this.passSeconds.startTimer();
     try {
       const em = this.em.fork();
-      const { restored: deadlines, scheduled: deadlinesScheduled } = await this.requeueDeadlines(em);
+      const { restored: deadlines, scheduled: deadlinesScheduled } = await this.requeueDeadlines(em, client);
       const { relayed, failed } = await this.relayOutbox(em);
       const notifications = await this.requeueNotifications(em);
       if (deadlines || relayed || failed) {
@@ -163,9 +166,19 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
    * map. The walk goes by due time and id (deadlines_pending_due_id_idx) up to the horizon, so deadlines
    * further ahead are never read.
    */
-  private async requeueDeadlines(em: EntityManager): Promise<{ restored: number; scheduled: number }> {
+  private async requeueDeadlines(em: EntityManager, client: RedisLockClient): Promise<{ restored: number; scheduled: number }> {
     const horizonMs = this.config.workers.deadlineJobHorizonMs;
     const until = new Date(this.clock.now().getTime() + horizonMs);
+    // How far the last finished walk reached: a deadline due by then should have had its job since.
+    const reachedKey = `${this.config.queues.prefix}:reconcile-horizon`;
+    const reached = await client.get(reachedKey);
+    const lastReached = reached === null ? null : new Date(Number(reached));
+    const counts = await this.walkDeadlines(em, until, horizonMs, lastReached);
+    await client.set(reachedKey, String(until.getTime()));
+    return counts;
+  }
+
+  private async walkDeadlines(em: EntityManager, until: Date, horizonMs: number, lastReached: Date | null): Promise<{ restored: number; scheduled: number }> {
     let restored = 0;
     let scheduled = 0;
     // The due time as PostgreSQL's text, microseconds and all (a Date keeps milliseconds).
@@ -194,12 +207,13 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         const chunk = stranded.slice(start, start + BATCH);
         // Read again, still pending (one settled since the scan needs no job); the ids as one array
         // literal, as a thousand bind parameters cost more to plan than the read. A row written
-        // further ahead than the horizon had its job left to this pass: scheduled, not restored.
+        // further ahead than the horizon that came within it since the last walk had its job left
+        // to this pass: scheduled. Any other was due to have a job already: restored.
         const rows = await this.select<{ id: string; case_id: string; due_at: string | Date; ahead: boolean }>(
           em,
-          `select id, case_id, due_at, due_at > created_at + ? * interval '1 millisecond' as ahead
+          `select id, case_id, due_at, (due_at > created_at + ? * interval '1 millisecond' and due_at > ?::timestamptz) as ahead
              from deadlines where id = any(?::uuid[]) and status = 'pending'`,
-          [horizonMs, `{${chunk.join(',')}}`],
+          [horizonMs, lastReached ?? 'infinity', `{${chunk.join(',')}}`],
         );
         await Promise.all(rows.filter((row) => finished.has(row.id)).map((row) => this.deadlines.remove(jobIds.deadline(row.id))));
         await this.dispatcher.enqueueDeadlines(rows.map((row) => ({ id: row.id, caseId: row.case_id, dueAt: new Date(row.due_at) })));

@@ -8,6 +8,16 @@ import { Migration } from '@mikro-orm/migrations';
  * the id, and still serves what searched it by due time (the overdue gauge, the reminder sweep).
  * The partial index of pending ids the old walk used has no reader left, and every deadline written
  * or settled paid for keeping it.
+ *
+ * On a large live `deadlines` table (settled rows are kept), do it by hand first without blocking
+ * writes, and this migration then finds it done (`if [not] exists`; migrations run in one
+ * transaction, where CONCURRENTLY is not allowed):
+ *   create index concurrently if not exists deadlines_pending_due_id_idx on deadlines (due_at, id) where status = 'pending';
+ *   -- check it is not left INVALID by a failed build: select indisvalid from pg_index where indexrelid = 'deadlines_pending_due_id_idx'::regclass;
+ *   drop index concurrently if exists deadlines_pending_due_idx;
+ *   drop index concurrently if exists deadlines_pending_id_idx;   -- once no reconciler of the previous version runs
+ * The plain CREATE below blocks writes to `deadlines` while it reads the table, and each plain DROP
+ * takes an exclusive lock that waits behind long transactions (and every case read behind it).
  */
 export class Migration20261205170000DeadlineJobHorizon extends Migration {
   override async up(): Promise<void> {
