@@ -345,14 +345,22 @@ function passwordHashCost(env: Env): PasswordHashCost {
 }
 
 /**
- * The shortest DEADLINE_JOB_HORIZON_MS: three reconciler periods, each at least the 60 s a pass's
- * lock outlives a process that died holding it. A deadline is found within the horizon by the
+ * How long a reconciler pass's lock lives: a period, and at least 60 s, so a pass that runs long
+ * keeps it, and one whose process died holding it lets the next pass in after that long.
+ */
+export function reconcileLockTtlMs(reconcileIntervalMs: number): number {
+  return Math.max(reconcileIntervalMs, 60_000);
+}
+
+/**
+ * The shortest DEADLINE_JOB_HORIZON_MS: three reconciler periods, each at least as long as a pass's
+ * lock outlives a process that died holding it (reconcileLockTtlMs). A deadline is found within the horizon by the
  * first pass after it came within (at most a period later); a pass missed (skipped while the one
  * before overran, or lost with a dead lock holder) costs another period, and the third leaves time
  * for the pass itself. The job then waits in Redis for the exact time.
  */
 function deadlineJobHorizonFloor(reconcileIntervalMs: number): number {
-  return 3 * Math.max(reconcileIntervalMs, 60_000);
+  return 3 * reconcileLockTtlMs(reconcileIntervalMs);
 }
 
 /** A year: `now + horizon` must stay a valid date; a longer one would only fill Redis with jobs. */

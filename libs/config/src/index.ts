@@ -3,6 +3,7 @@ export {
   ConfigError,
   LOG_LEVEL_NAMES,
   loadConfig,
+  reconcileLockTtlMs,
   tracingConfig,
   type AppConfig,
   type EvidenceStorageConfig,

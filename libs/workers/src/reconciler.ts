@@ -4,7 +4,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { APP_CONFIG, Clock, PeriodicTask, type AppConfig } from '@app/config';
+import { APP_CONFIG, Clock, PeriodicTask, reconcileLockTtlMs, type AppConfig } from '@app/config';
 import { JOB_HEAD_SQL, PostCommitDispatcher } from '@app/cases';
 import { NotificationScheduler } from '@app/notifications';
 import { MetricsRegistry } from '@app/ops';
@@ -138,7 +138,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const client = (await this.deadlines.client) as unknown as RedisLockClient;
     const lockKey = `${this.config.queues.prefix}:reconcile-lock`;
     const token = randomUUID();
-    const ttl = Math.max(this.config.workers.reconcileIntervalMs, 60_000);
+    const ttl = reconcileLockTtlMs(this.config.workers.reconcileIntervalMs);
     if ((await client.set(lockKey, token, 'PX', ttl, 'NX')) !== 'OK') return false;
     const timer = this.passSeconds.startTimer();
     try {
