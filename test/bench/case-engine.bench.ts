@@ -4,7 +4,7 @@ import { ensureSlaDefaults } from '@app/db';
 import { CreateApiKey, CreateMerchant } from '@app/merchants';
 import { SlaCatalogue } from '@app/sla';
 import type { PersistedSnapshot } from '@app/domain';
-import { startFloorServer } from './case-engine.floor';
+import { startFloorServer, type FloorServerOptions } from './case-engine.floor';
 import { measureWorkerFloor, type WorkerFloor } from './case-engine.worker-floor';
 import type { FloorScenarioData } from './case-engine.floor-scenario';
 import { buildCaseEnginePgbenchScript, pgbenchCaseId } from './case-engine.pgbench';
@@ -112,7 +112,8 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     agentId,
     now: new Date(),
   });
-  const floor = await measureFloor(bench, config, generated.statements, sample[0]!.version % 2, pgbenchCases);
+  const floor = await measureFloor(bench, config, generated.statements, sample[0]!.version % 2, pgbenchCases, 'per statement');
+  const floorInApiRoundTrips = await measureFloor(bench, config, generated.statements, sample[0]!.version % 2, pgbenchCases, 'as the API');
   const workerFloor = await measureWorkerFloor(bench.config, plain.effectsDone / (plain.traffic?.seconds ?? config.durationSeconds), config.durationSeconds);
   await bench.sql('checkpoint');
 
@@ -136,6 +137,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     config,
     http,
     floor,
+    floorInApiRoundTrips,
     workerFloor,
     pgbench,
     traffic: plain.traffic,
@@ -270,13 +272,14 @@ async function measureFloor(
   statements: { request: string[]; provided: string[] },
   reviewingParity: number,
   pgbenchCases: number,
+  roundTrips: FloorServerOptions['roundTrips'],
 ): Promise<HttpLoadResult & { mainThreadCpuMsPerTransition: number | null }> {
-  const server = await startFloorServer({ databaseUrl: bench.databaseUrl, poolSize: config.databasePool, statements, reviewingParity });
+  const server = await startFloorServer({ databaseUrl: bench.databaseUrl, poolSize: config.databasePool, statements, reviewingParity, roundTrips });
   const counters = new DriverCounters();
   let windowStart: CounterSnapshot | undefined;
   let cpuMs: number | null = null;
   try {
-    log(`floor (bare node:http + pg, the pgbench statements): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
+    log(`floor (bare node:http + pg, the pgbench statements, round trips ${roundTrips}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
     const result = await runHttpLoad<FloorScenarioData>({
       scenarioModule: join(__dirname, 'case-engine.floor-scenario.js'),
       scenarioData: { baseUrl: server.baseUrl.toString(), perClient: pgbenchCases / config.clients },
@@ -286,7 +289,7 @@ async function measureFloor(
       onWindowStart: () => (windowStart = counters.snapshot()),
       onWindowEnd: () => (cpuMs = DriverCounters.delta(windowStart!, counters.snapshot()).mainThreadCpuMs),
     });
-    log(`floor: ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
+    log(`floor (round trips ${roundTrips}): ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
     const spent = cpuMs as number | null;
     return { ...result, mainThreadCpuMsPerTransition: spent === null ? null : spent / Math.max(1, result.successes) };
   } finally {
@@ -440,6 +443,8 @@ function buildReport(input: {
   config: ReturnType<typeof settings>;
   http: HttpLoadResult;
   floor: HttpLoadResult & { mainThreadCpuMsPerTransition: number | null };
+  /** The same floor with the statements grouped into the API's round trips (two), for comparison only. */
+  floorInApiRoundTrips: HttpLoadResult & { mainThreadCpuMsPerTransition: number | null };
   workerFloor: WorkerFloor;
   pgbench: PgbenchResult;
   traffic: CounterDelta | undefined;
@@ -480,7 +485,7 @@ function buildReport(input: {
         ? ''
         : ` The worker process (the effects these transitions cause: notifications) used ${round(perTransition(input.workerCpuMs), 2)} ms of CPU per transition.`;
     notes.push(
-      `Per HTTP transition in the API process: ${round(perTransition(traffic.sql.total), 1)} SQL statements (pgbench: ${pgbenchStatementsPerTx}), ` +
+      `Per HTTP transition in the API process: ${round(perTransition(traffic.sql.total), 1)} SQL round trips (pgbench: ${pgbenchStatementsPerTx}, one per statement), ` +
         `${round(perTransition(traffic.redis.total), 1)} Redis commands${cpuPerTransition}.${workerCpu}`,
       `While HTTP ran: API event loop busy ${round(traffic.apiEventLoopUtilization * 100, 0)}% of the time, the bench process used ${round(traffic.processCpuCores, 2)} cores ` +
         `(the API and the load generator's thread), the machine's CPUs were ${round(traffic.machineCpuBusy * 100, 0)}% busy.`,
@@ -498,10 +503,15 @@ function buildReport(input: {
   );
   notes.push(
     `The floor is a bare node:http server (no framework, auth, ORM, machine, Redis or effects) running the pgbench script's statements on the pgbench cases under the same ${config.clients}-client load: ` +
-      'what no Node implementation of the endpoint that sends these statements can beat on this machine. A target the floor misses is out of reach here whatever the app does around the SQL.',
+      'what no Node implementation of the endpoint that sends these statements can beat on this machine. A target the floor misses is out of reach here whatever the app does around the SQL. ' +
+      `It sends them one round trip each, as pgbench does (the floor the targets are set against); the API sends them in two (begin with the locking reads, the write with its commit and the answer's read), and so does the floor's second run ("the API's round trips", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): ` +
+      "the ratio against it is the API's cost apart from its round trips.",
   );
   const floorFailures = Object.keys(floor.outcomes).filter((outcome) => outcome !== 'ok');
   if (floorFailures.length) notes.push(`Floor failures: ${floor.detailSamples.join(' | ')}`);
+  if (Object.keys(input.floorInApiRoundTrips.outcomes).some((outcome) => outcome !== 'ok')) {
+    notes.push(`Floor failures (the API's round trips): ${input.floorInApiRoundTrips.detailSamples.join(' | ')}`);
+  }
   if (failures.length) notes.push(`HTTP failures: ${http.detailSamples.join(' | ')}`);
   if (pgbench.failedTransactions) notes.push(`pgbench reported ${pgbench.failedTransactions} failed transactions.`);
   if (!input.effectsCaughtUp) notes.push('The effect workers had not caught up 15 s after the HTTP run.');
@@ -526,7 +536,13 @@ function buildReport(input: {
       digits: 2,
       target: { op: '<=' as const, threshold: TARGETS.workerCpuMsPerNotification },
     },
-    { metric: `SQL statements / transition, ${label}`, value: run.traffic ? run.traffic.sql.total / Math.max(1, run.http.successes) : NaN, unit: '' },
+    {
+      metric: `ratio HTTP/floor in the API's round trips, ${label}`,
+      value: run.http.throughputPerSecond / input.floorInApiRoundTrips.throughputPerSecond,
+      unit: '',
+      digits: 3,
+    },
+    { metric: `SQL round trips / transition, ${label}`, value: run.traffic ? run.traffic.sql.total / Math.max(1, run.http.successes) : NaN, unit: '' },
   ];
   notes.push(
     `Open loop: ${input.open.arrivalRatePerSecond}/s for ${round(input.open.seconds, 0)} s (${input.open.offered} due), mixed events (the customer or the merchant asked and answering) on ${config.slaCases} disputes under the default SLA policies; ` +
@@ -553,6 +569,7 @@ function buildReport(input: {
       ...saturationRows(input.withSla, 'SLA clocks'),
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s', value: floor.throughputPerSecond, unit: '/s' },
+      { metric: "floor transitions/s, the API's round trips", value: input.floorInApiRoundTrips.throughputPerSecond, unit: '/s' },
       { metric: 'worker floor CPU / notification (BullMQ, empty processor)', value: input.workerFloor.cpuMsPerNotification, unit: 'ms', digits: 2 },
       ...(floor.mainThreadCpuMsPerTransition === null ? [] : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
       {
@@ -570,7 +587,7 @@ function buildReport(input: {
       { metric: 'ratio HTTP/pgbench', value: ratio, unit: '', digits: 3 },
       { metric: 'floor latency p99', value: floor.latencyMs.p99, unit: 'ms' },
       { metric: 'ratio floor/pgbench', value: floorRatio, unit: '', digits: 3 },
-      { metric: 'SQL statements / pgbench tx', value: pgbenchStatementsPerTx, unit: '' },
+      { metric: 'SQL round trips / pgbench tx (one per statement)', value: pgbenchStatementsPerTx, unit: '' },
       ...(traffic ? [{ metric: 'API event loop busy (no SLA)', value: traffic.apiEventLoopUtilization * 100, unit: '%', digits: 0 }] : []),
     ],
     details: {
@@ -585,6 +602,7 @@ function buildReport(input: {
       consistency: input.consistency,
       ratio,
       floor: { ...floor, ratio: floorRatio },
+      floorInApiRoundTrips: input.floorInApiRoundTrips,
       workerFloor: input.workerFloor,
       httpTraffic: traffic && {
         ...traffic,

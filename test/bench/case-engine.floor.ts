@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'pg';
+import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { pgbenchCaseId, type CaseEnginePgbenchScript } from './case-engine.pgbench';
 
 /**
  * The floor of the case-engine benchmark: the least any Node HTTP service can do for one case
  * event on this machine. A bare `node:http` server whose handler parses the JSON body, runs the
- * very statements the pgbench script runs (same text, same order, one round trip each, simple
- * protocol like pgbench's default) on a `pg` pool, and answers a small JSON body. No framework,
- * no auth, no ORM, no machine, no Redis, no effects.
+ * very statements the pgbench script runs (same text, same order, simple protocol like pgbench's
+ * default) on a `pg` pool, and answers a small JSON body. No framework, no auth, no ORM, no
+ * machine, no Redis, no effects. `roundTrips`: one per statement, as pgbench sends them (the
+ * floor the targets are set against), or grouped as the API sends them (begin and the locking
+ * reads in one, the write and commit in another: SqlSession.batch and SqlSession.last), which
+ * says how much of the API's distance to the floor is its round trips and how much the rest.
  *
  * It answers a question the two real sides cannot: is a target out of reach because of what the
  * app does around the SQL, or because of the machine? Whatever the floor cannot reach, no Node
@@ -25,6 +28,7 @@ export interface FloorServerOptions {
   statements: CaseEnginePgbenchScript['statements'];
   /** version % 2 of a case in investigation.reviewing (the loop alternates from there), as in the script. */
   reviewingParity: number;
+  roundTrips: 'per statement' | 'as the API';
 }
 
 /** `\gset prefix_` ends a statement whose one row pgbench keeps as variables; here the row is returned. */
@@ -53,6 +57,7 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     const client = await pool.connect();
     try {
       const variables: Record<string, string | number> = { cid: caseNumberBase + index };
+      if (options.roundTrips === 'as the API') return await transitionAsTheApi(client, variables);
       await client.query(begin!);
       const { rows } = await client.query<{ version: number }>(bind(selectCase!, variables));
       if (rows.length !== 1) throw new Error(`no case ${pgbenchCaseId(index)}`);
@@ -73,6 +78,22 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     } finally {
       client.release();
     }
+  };
+
+  /** The same statements in the API's two round trips: begin, the case and its live deadlines; then the write and commit. */
+  const transitionAsTheApi = async (client: PoolClient, variables: Record<string, string | number>): Promise<number> => {
+    // Both branches read the live deadlines with the same statement; only what pgbench keeps of it differs.
+    const selectPending = bind(providedBranch[0]!, variables);
+    const [, caseRead, pending] = (await client.query([begin!, bind(selectCase!, variables), selectPending].join('\n'))) as unknown as QueryResult[];
+    if (caseRead!.rows.length !== 1) throw new Error(`no case ${variables.cid}`);
+    const version = (caseRead!.rows[0] as { version: number }).version;
+    variables.c_version = version;
+    variables.next_version = version + 1;
+    const reviewing = version % 2 === options.reviewingParity;
+    if (!reviewing) variables.d_id = (pending!.rows[0] as { id: string }).id;
+    const write = (reviewing ? requestBranch : providedBranch).at(-1)!;
+    await client.query(`${bind(write, variables)}\n${commit}`);
+    return version + 1;
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

@@ -13,7 +13,7 @@ import { WindowProfile } from './support/window-profile';
  * event at a time (nothing else runs in the process, so the CPU profile's samples are CPU, not
  * waiting for a core), the worker in its own process. Two layers, to split the cost:
  *   usecase       SendCaseEvent.execute (lock, machine, SLA, one write, commit, post-commit jobs)
- *   usecase+view  the same and the answer's view (one more read)
+ *   usecase+view  SendCaseEvent.executeAndView: the same and the answer's view (its read goes in the write's round trip)
  * The HTTP layer is measured under load by the case-engine benchmark ("pipeline only"): one
  * request at a time, each one pays the event loop's wake-ups that a loaded server shares out.
  * Usage, after `npm run build`: `node dist/test/bench/transition-profile.js [layer]`; with
@@ -50,8 +50,8 @@ async function main(): Promise<void> {
       const known = cases[index % cases.length]!;
       const event = EVENTS[(known.version - known.reviewingVersion) % 2]!;
       const command = { caseId: known.id, event, expectedVersion: known.version };
-      const sent = await bench.inRequestContext(() => bench.get<SendCaseEvent>(SendCaseEvent).execute(command, actor));
-      if (layer === 'usecase+view') await sent.view();
+      const useCase = bench.get<SendCaseEvent>(SendCaseEvent);
+      const sent = await bench.inRequestContext(() => (layer === 'usecase+view' ? useCase.executeAndView(command, actor) : useCase.execute(command, actor)));
       known.version = sent.version;
     };
     // Warm-up: the JIT compiles the path before it is measured.

@@ -1,7 +1,7 @@
-import { MikroORM } from '@mikro-orm/core';
+import { DeadlockException, MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseEntity, DeadlineEntity, SlaClockEntity, sqlSessionOf, SqlTransactions } from '@app/db';
-import { INSERTED_COLUMNS } from '../../libs/cases/src/case-writes';
+import { INSERTED_COLUMNS, writeCaseChanges } from '../../libs/cases/src/case-writes';
 import { lockCaseWithLiveDeadlines } from '../../libs/cases/src/lock-case';
 import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 
@@ -93,6 +93,39 @@ describe('the command path reads and writes rows as the entities and the schema 
     expect((await clocksOf(withClocks)).length).toBeGreaterThan(0);
     expect((await lock(withClocks))!.clocks.map((clock) => clock.id)).toEqual(await clocksOf(withClocks));
     expect((await lock(without))!.clocks).toEqual([]);
+  });
+
+  it('a write whose case row no longer has the version read fails as a whole before its commit (which goes with it)', async () => {
+    const { body } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
+    const count = async () => (await t.sql<{ n: number }>(`select count(*)::int as n from case_events where case_id = $1`, [body.id]))[0]!.n;
+    const eventsBefore = await count();
+    const failed = await t.app
+      .get(SqlTransactions)
+      .run(async (sql) => {
+        const locked = (await lockCaseWithLiveDeadlines(sql, body.id))!;
+        // As if something had moved the case past the lock: the write's `where version = ?` matches no row.
+        const entity = Object.assign(Object.create(Object.getPrototypeOf(locked.entity)), locked.entity, { version: locked.entity.version - 1, priority: 'urgent' });
+        const note = {
+          caseId: body.id,
+          category: 'annotation',
+          type: 'test.note',
+          actorKind: 'system',
+          actorId: 'test',
+          fromState: entity.state,
+          toState: entity.state,
+          caseVersion: entity.version + 1,
+          payload: {},
+          createdAt: new Date(),
+        };
+        await writeCaseChanges(sql, { entity, live: locked.live, loaded: locked.loaded, newRows: { events: [note as never], deadlines: [], outbox: [] }, now: new Date() });
+      })
+      .catch((error: unknown) => error);
+    // SQLSTATE 40001 from written_case_version: what a command answers as VERSION_CONFLICT.
+    expect(failed).toBeInstanceOf(DeadlockException);
+    expect(String(failed)).toMatch(/was not written: its row no longer has the version its lock read/);
+    // The statement's other part (the timeline row) did not commit with it, and the case is as it was.
+    expect(await count()).toBe(eventsBefore);
+    expect(await t.sql(`select version, priority from cases where id = $1`, [body.id])).toEqual([{ version: body.version, priority: body.priority }]);
   });
 
   it('inserts every column of the outbox, timeline and deadline tables (the timeline id is generated)', async () => {

@@ -1,4 +1,4 @@
-import { DeadlockException, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlockException, ForeignKeyConstraintViolationException, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { sqlSessionOf, SqlTransactions } from '@app/db';
@@ -115,6 +115,95 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
     expect(row).toEqual({ sum: 5, literal: '?', quoted: 'x' });
     const mismatch = await transactions.run((sql) => sql.all(`select ? as a -- what's this ?`, [1])).catch((error: unknown) => error);
     expect(String(mismatch)).toMatch(/2 placeholders and 1 parameters/);
+  });
+
+  it('sends the last statements with the commit: their rows back, committed before the work returns, no statement after them', async () => {
+    const committedMeanwhile: number[][] = [];
+    const after = await transactions
+      .run(async (sql) => {
+        await sql.all('insert into scratch (id, label) values (?, ?)', [8, 'eight']);
+        const rows = await sql.last([
+          { sql: 'insert into scratch (id, label) values (?, ?) returning id', params: [9, 'nine'] },
+          // The second sees what the first wrote (same transaction, before the commit).
+          { sql: 'select count(*)::int as n, ?::text as asked from scratch where id >= ?', params: ['x', 8] },
+        ]);
+        expect(rows).toEqual([[{ id: 9 }], [{ n: 2, asked: 'x' }]]);
+        // Committed already, by the last statements' own round trip: another connection sees both rows
+        // while the work has not returned yet (SqlTransactions.run has not sent anything else).
+        committedMeanwhile.push(await labels());
+        return sql.all('select 1');
+      })
+      .catch((error: unknown) => error);
+    expect(committedMeanwhile).toEqual([[1, 2, 6, 8, 9]]);
+    expect(String(after)).toMatch(/after the transaction's last one/);
+    // The pool's one connection is back, outside any transaction, and usable.
+    expect(await transactions.read((sql) => sql.all('select now() = statement_timestamp() as fresh'))).toEqual([{ fresh: true }]);
+    // A last statement without parameters (pg would send it as a simple query; it goes the same way), and values pg formats (a date, JSON).
+    const at = new Date('2026-12-05T10:00:00.000Z');
+    expect(
+      await transactions.run((sql) =>
+        sql.last([
+          { sql: `select count(*)::int as n from scratch`, params: [] },
+          { sql: `select ?::timestamptz = '2026-12-05T10:00:00Z' as same, ?::jsonb ->> 'a' as a`, params: [at, JSON.stringify({ a: 'b' })] },
+        ]),
+      ),
+    ).toEqual([[{ n: 5 }], [{ same: true, a: 'b' }]]);
+    await t.sql('delete from scratch where id in (8, 9)');
+  });
+
+  it('last statements of which one fails commit nothing (nor run the ones after it), and the connection goes back usable', async () => {
+    const failed = await transactions
+      .run(async (sql) => {
+        await sql.all('insert into scratch (id, label) values (?, ?)', [10, 'ten']);
+        await sql.last([
+          { sql: 'insert into scratch (id, label) values (?, ?)', params: [1, 'again'] },
+          { sql: 'insert into scratch (id, label) values (?, ?)', params: [13, 'thirteen'] },
+        ]);
+      })
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(UniqueConstraintViolationException);
+    expect(await labels()).toEqual([1, 2, 6]);
+    expect(await transactions.run((sql) => sql.last([{ sql: 'select ?::int as one', params: [1] }]))).toEqual([[{ one: 1 }]]);
+    // A value pg cannot send fails before anything is written, and the connection is left usable.
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const unsendable = await transactions.run((sql) => sql.last([{ sql: 'select ?::jsonb as v', params: [circular] }])).catch((error: unknown) => error);
+    expect(unsendable).toBeInstanceOf(Error);
+    expect(await transactions.run((sql) => sql.all('select 2 as two'))).toEqual([{ two: 2 }]);
+  });
+
+  it('a commit that fails (a deferred constraint) fails the last statements, and nothing of the transaction stays', async () => {
+    await t.sql('create table scratch_child (id int primary key, parent_id int not null references scratch (id) deferrable initially deferred)');
+    const insertChild = (id: number, parentId: number) => ({ sql: 'insert into scratch_child (id, parent_id) values (?, ?) returning id', params: [id, parentId] });
+    const failed = await transactions
+      .run(async (sql) => {
+        await sql.all('insert into scratch (id, label) values (?, ?)', [11, 'eleven']);
+        // Checked only at the commit, which goes with this statement.
+        return sql.last([insertChild(1, 404)]);
+      })
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(ForeignKeyConstraintViolationException);
+    expect(await labels()).toEqual([1, 2, 6]);
+    expect(await t.sql('select id from scratch_child')).toEqual([]);
+    expect(await transactions.run((sql) => sql.last([insertChild(2, 6)]))).toEqual([[{ id: 2 }]]);
+    expect(await t.sql('select id from scratch_child')).toEqual([{ id: 2 }]);
+  });
+
+  it('in a transaction someone else commits (an entity manager’s), the last statements commit nothing themselves', async () => {
+    const em = (t.app.get(MikroORM).em as EntityManager).fork();
+    const refused = Object.assign(new Error('refused after the write'), { code: 'TEST' });
+    const thrown = await em
+      .transactional(async (tx) => {
+        const rows = await sqlSessionOf(tx).last([
+          { sql: 'insert into scratch (id, label) values (?, ?)', params: [12, 'twelve'] },
+          { sql: 'select label from scratch where id = ?', params: [12] },
+        ]);
+        expect(rows).toEqual([[], [{ label: 'twelve' }]]);
+        throw refused;
+      })
+      .catch((error: unknown) => error);
+    expect(thrown).toBe(refused);
+    expect(await labels()).toEqual([1, 2, 6]);
   });
 
   it('runs the command path’s own statements, comments and all (the clock reminders’ sweep)', async () => {

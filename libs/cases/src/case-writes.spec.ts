@@ -35,8 +35,13 @@ describe('planCaseWrites: what one command writes, as one statement', () => {
 
     const { sql, params } = planCaseWrites(changes);
 
-    expect(sql).toBe('update "cases" set "snapshot" = ?, "updated_at" = ?, "version" = "version" + 1 where "id" = ? and "version" = ? returning "version"');
-    expect(params).toEqual([JSON.stringify({ value: 'after' }), now, CASE_ID, 7]);
+    // The statement ends its transaction (its commit goes with it), so a row that no longer has the
+    // version read must fail the statement itself: written_case_version raises when nothing was written.
+    expect(sql).toBe(
+      'with "w1" as (update "cases" set "snapshot" = ?, "updated_at" = ?, "version" = "version" + 1 where "id" = ? and "version" = ? returning "version") ' +
+        'select written_case_version(?, (select "version" from "w1")) as "version"',
+    );
+    expect(params).toEqual([JSON.stringify({ value: 'after' }), now, CASE_ID, 7, CASE_ID]);
   });
 
   it('sets only the case columns the command changed (dates compared by instant, not by object)', () => {
@@ -79,7 +84,8 @@ describe('planCaseWrites: what one command writes, as one statement', () => {
     const { sql, params } = planCaseWrites({ entity, live: [cancelled, untouched], loaded, newRows: { events: [event], deadlines: [], outbox }, now });
 
     expect(sql).toMatch(/^with "w1" as \(insert into "outbox" \([^)]*\) values \(\?(, \?)*\), \(\?(, \?)*\)\), "w2" as \(insert into "case_events" /);
-    expect(sql).toContain('"w3" as (update "deadlines" set "status" = ?, "settled_at" = ? where "id" in (?)) update "cases" set "next_deadline_at" = ?');
+    expect(sql).toContain('"w3" as (update "deadlines" set "status" = ?, "settled_at" = ? where "id" in (?)), "w4" as (update "cases" set "next_deadline_at" = ?');
+    expect(sql).toMatch(/ select written_case_version\(\?, \(select "version" from "w4"\)\) as "version"$/);
     expect(sql).not.toContain(untouched.id);
     expect(sql.split('?').length - 1).toBe(params.length);
     // Outbox rows first (12 columns each, the request id last), then the timeline row, the settled deadline, the case.
@@ -88,7 +94,7 @@ describe('planCaseWrites: what one command writes, as one statement', () => {
     expect(params[12]).toBe(outbox[1]!.id);
     expect(params.slice(24, 26)).toEqual([CASE_ID, 'machine']);
     expect(params.slice(34, 37)).toEqual(['cancelled', now, cancelled.id]);
-    expect(params.slice(-2)).toEqual([CASE_ID, 7]);
+    expect(params.slice(-3)).toEqual([CASE_ID, 7, CASE_ID]);
   });
 
   it('groups deadlines settled the same way into one update and keeps different outcomes apart', () => {

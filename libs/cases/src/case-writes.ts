@@ -1,4 +1,4 @@
-import type { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity, SqlSession } from '@app/db';
+import type { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity, SqlSession, SqlStatement } from '@app/db';
 import { versionConflict } from './errors';
 import type { CaseWritableField, LockedCase } from './lock-case';
 
@@ -16,11 +16,7 @@ import type { CaseWritableField, LockedCase } from './lock-case';
  * `writeCaseChanges` runs it. The parts are built by pure code too (recordTransition, the SLA
  * tracker's clocks and alarms phases), so nothing on the path holds a managed copy of these rows.
  */
-export interface SqlStatement {
-  /** `?` placeholders, as MikroORM's connection takes them. */
-  sql: string;
-  params: unknown[];
-}
+export type { SqlStatement };
 
 /** Rows a transition adds. */
 export interface NewCaseRows {
@@ -50,6 +46,11 @@ export interface CaseChanges {
    * of the case but not the case, and must not bump its version.
    */
   writeCase?: boolean;
+  /**
+   * A read that goes in the write's round trip, after it and before the commit, so it sees the
+   * case as this write left it and no other command's change (the answer's view: SendCaseEvent).
+   */
+  readAfterWrite?: SqlStatement;
 }
 
 type Column<T> = readonly [column: string, value: (row: T) => unknown];
@@ -173,8 +174,10 @@ function insertRows<T>(table: string, columns: ReadonlyArray<Column<T>>, rows: r
  * data-modifying CTEs, then the case row, with `where version = <read>` and `returning "version"`.
  * One round trip instead of one per table: the case lock is held for less time, and on this path
  * every round trip costs the API more CPU than the SQL costs PostgreSQL. The CTEs run whether or
- * not the case row matches; a command that finds no row back fails, and its transaction rolls
- * them back with it. Without the case row (writeCase false) the statement ends in `select 1`.
+ * not the case row matches, and the statement is the transaction's last (its commit goes with it:
+ * writeCaseChanges), so a case row that no longer has the version read fails the statement itself
+ * (`written_case_version` raises SQLSTATE 40001: a version conflict) and nothing commits. Without
+ * the case row (writeCase false) the statement ends in `select 1`.
  */
 export function planCaseWrites(changes: CaseChanges): SqlStatement {
   const { entity, live, loaded, newRows, now } = changes;
@@ -218,29 +221,36 @@ export function planCaseWrites(changes: CaseChanges): SqlStatement {
   // Every transition writes its snapshot and bumps the version, as its timeline row says it does.
   sets.push('"snapshot" = ?', '"updated_at" = ?', '"version" = "version" + 1');
   params.push(json(entity.snapshot), now);
-  const updateCase = `update "cases" set ${sets.join(', ')} where "id" = ? and "version" = ? returning "version"`;
-  params.push(entity.id, entity.version);
-
-  if (parts.length === 0) return { sql: updateCase, params };
-  return { sql: `${withClause(parts)} ${updateCase}`, params: [...parts.flatMap((part) => part.params), ...params] };
+  parts.push({ sql: `update "cases" set ${sets.join(', ')} where "id" = ? and "version" = ? returning "version"`, params: [...params, entity.id, entity.version] });
+  const caseRow = `w${parts.length}`;
+  return {
+    sql: `${withClause(parts)} select written_case_version(?, (select "version" from "${caseRow}")) as "version"`,
+    params: [...parts.flatMap((part) => part.params), entity.id],
+  };
 }
 
 const withClause = (parts: readonly SqlStatement[]) => (parts.length ? `with ${parts.map((part, index) => `"w${index + 1}" as (${part.sql})`).join(', ')}` : '');
 
 /**
- * Runs planCaseWrites' statement in the caller's transaction and sets the case's new version.
- * The case row is locked (lockCaseWithLiveDeadlines), so its version cannot have moved; if it
- * has, something bypassed the lock, and the command fails as a version conflict rather than
- * writing over it.
+ * Runs planCaseWrites' statement as the last of the caller's transaction (on the command path its
+ * commit goes with it: SqlSession.last) and sets the case's new version; the rows of
+ * `readAfterWrite`, if it was given. The case row is locked (lockCaseWithLiveDeadlines), so its
+ * version cannot have moved; if it has, something bypassed the lock, and the statement fails as a
+ * version conflict rather than writing over it.
  */
-export async function writeCaseChanges(sql: SqlSession, changes: CaseChanges): Promise<void> {
+export async function writeCaseChanges(sql: SqlSession, changes: CaseChanges): Promise<object[] | undefined> {
   const statement = planCaseWrites(changes);
+  const read = changes.readAfterWrite;
   if (changes.writeCase === false) {
-    if (statement.params.length) await sql.all(statement.sql, statement.params);
-    return;
+    const statements = [...(statement.params.length ? [statement] : []), ...(read ? [read] : [])];
+    if (statements.length === 0) return undefined;
+    const results = await sql.last(statements);
+    return read ? results.at(-1) : undefined;
   }
-  const [updated] = await sql.all<{ version: number }>(statement.sql, statement.params);
+  const [written, readRows] = await sql.last(read ? [statement, read] : [statement]);
+  const updated = written![0] as { version: number } | undefined;
   if (!updated) throw versionConflict(changes.entity.id, undefined);
   changes.entity.version = updated.version;
   changes.entity.updatedAt = changes.now;
+  return readRows;
 }

@@ -13,6 +13,15 @@ import type { CaseViewInputs } from './views/case-view';
 export interface WrittenTransition extends CommittedWork {
   /** What the case view needs besides the case row, as the transition left it (no re-read after commit). */
   viewInputs: Omit<CaseViewInputs, 'now' | 'extras'>;
+  /** The rows of `readAfterWrite`, when it was given. */
+  readAfterWrite?: object[];
+}
+
+export interface WriteTransitionOptions {
+  /** The admin audit entry the transition writes with it (a proposal decided), if any. */
+  auditEntry?: SqlStatement;
+  /** A read sent in the write's round trip, after the write and before the commit (CaseChanges.readAfterWrite). */
+  readAfterWrite?: SqlStatement;
 }
 
 /**
@@ -23,7 +32,8 @@ export interface WrittenTransition extends CommittedWork {
  * 2. the SLA plan (policy, machine deadline placement, the clocks as read);
  * 3. the machine's part (recordTransition: snapshot, timeline row, machine deadlines, outbox);
  * 4. the clocks phase and the alarms phase of the SLA tracker (pure);
- * 5. the case's next deadline, then the write.
+ * 5. the case's next deadline, then the write: the transaction's last statement (on the command
+ *    path its commit, and the caller's readAfterWrite, go in the same round trip).
  */
 export async function writeTransition(
   sql: SqlSession,
@@ -33,8 +43,7 @@ export async function writeTransition(
   transition: CaseTransition,
   actor: Actor,
   now: Date,
-  /** The admin audit entry the transition writes with it (a proposal decided), if any. */
-  auditEntry?: SqlStatement,
+  options: WriteTransitionOptions = {},
 ): Promise<WrittenTransition> {
   const { entity, live } = locked;
   const jobHeadsBefore = headsBefore(live);
@@ -45,14 +54,15 @@ export async function writeTransition(
   const alarms = sla.planAlarms(plan, entity, clocks, { scheduled: recorded.scheduledDeadlines, cancelledIds: recorded.cancelledDeadlineIds, pending: recorded.pending }, now);
   setNextDeadline(entity, recorded.pending);
   const newDeadlines = [...recorded.scheduledDeadlines, ...alarms.scheduled];
-  await writeCaseChanges(sql, {
+  const readAfterWrite = await writeCaseChanges(sql, {
     entity,
     live,
     loaded: locked.loaded,
     newRows: { events: [recorded.event, ...clocks.annotations], deadlines: newDeadlines, outbox: recorded.outbox },
     clocks: clocks.changed,
     ledger,
-    auditEntry,
+    auditEntry: options.auditEntry,
+    readAfterWrite: options.readAfterWrite,
     now,
   });
   return {
@@ -63,5 +73,6 @@ export async function writeTransition(
       clocks: clocks.clocks,
       calendar: plan.context?.calendar,
     },
+    readAfterWrite,
   };
 }

@@ -25,6 +25,7 @@ import { Migration20261203200600Reports } from './migrations/Migration2026120320
 import { Migration20261203210500ReportRollups } from './migrations/Migration20261203210500ReportRollups';
 import { Migration20261205030000SoleDecisions } from './migrations/Migration20261205030000SoleDecisions';
 import { Migration20261205170000DeadlineJobHorizon } from './migrations/Migration20261205170000DeadlineJobHorizon';
+import { Migration20261205190000WrittenCaseVersion } from './migrations/Migration20261205190000WrittenCaseVersion';
 
 /**
  * The migrations' classes, for the one step that applies them (migrate.ts loads this file when it
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   Migration20261203210500ReportRollups,
   Migration20261205030000SoleDecisions,
   Migration20261205170000DeadlineJobHorizon,
+  Migration20261205190000WrittenCaseVersion,
 ].map((migration) => ({ name: migration.name, class: migration }));

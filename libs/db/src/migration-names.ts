@@ -32,4 +32,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   'Migration20261203210500ReportRollups',
   'Migration20261205030000SoleDecisions',
   'Migration20261205170000DeadlineJobHorizon',
+  'Migration20261205190000WrittenCaseVersion',
 ];

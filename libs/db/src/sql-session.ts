@@ -1,7 +1,9 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { Client as PgConnection, QueryResult } from 'pg';
+import { Query, type Client as PgConnection, type QueryConfig, type QueryResult } from 'pg';
+// pg's own conversion of a parameter to its wire text (dates, arrays, JSON, buffers), as every pg query uses.
+import { prepareValue } from 'pg/lib/utils';
 
 /**
  * Plain SQL inside one transaction, whichever way the transaction was opened: `?` placeholders
@@ -18,6 +20,21 @@ export interface SqlSession {
    * COMMITTED), exactly as if they were sent one by one. The rows of each, in order.
    */
   batch(statements: readonly string[]): Promise<object[][]>;
+  /**
+   * The transaction's last statements, in order (each sees what the ones before it wrote); the rows
+   * of each, in order. Where the session owns its transaction (SqlTransactions.run), the commit
+   * goes out with them, in the same round trip: if one of them fails, the commit does not run and
+   * that error (or the commit's own) is the rejection; the session takes no statement after them.
+   * In a transaction someone else commits (sqlSessionOf: em.transactional), they run one by one
+   * and the owner commits.
+   */
+  last(statements: readonly SqlStatement[]): Promise<object[][]>;
+}
+
+/** A statement with `?` placeholders (as MikroORM's connection takes them) and its parameters. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
 }
 
 /** SQL in the transaction an EntityManager is in (or none): for steps composed with entity writes. */
@@ -29,6 +46,11 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
     async batch(statements) {
       const results: object[][] = [];
       for (const statement of statements) results.push(await all(statement));
+      return results;
+    },
+    async last(statements) {
+      const results: object[][] = [];
+      for (const statement of statements) results.push(await all(statement.sql, statement.params));
       return results;
     },
   };
@@ -43,8 +65,9 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
  * so a step that needs entities takes `em.transactional` and `sqlSessionOf` instead.
  *
  * The transaction's `begin` goes out with its first statement when that is a batch (the command's
- * lock: begin, case row, live deadlines, SLA clocks in one round trip); every round trip costs the API more
- * CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these statements.
+ * lock: begin, case row, live deadlines, SLA clocks in one round trip), and its `commit` with its
+ * last statement when that is sent as `last` (the command's one write); every round trip costs the
+ * API more CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these statements.
  *
  * Same pool, same connections, same type parsers as MikroORM (timestamps come back as text,
  * bigints as strings), so a row reads the same on either path; statements are logged through
@@ -94,10 +117,15 @@ export class SqlTransactions {
   }
 }
 
-/** A session on one pooled connection; in a transaction, `begin` is sent with (or just before) its first statement. */
+/**
+ * A session on one pooled connection; in a transaction, `begin` is sent with (or just before) its
+ * first statement and `commit` with its `last` one (or on its own at the end).
+ */
 class PooledSession implements SqlSession {
   /** Whether `begin` went out (nothing to commit otherwise); true from the start outside a transaction. */
   private begun: boolean;
+  /** Whether the commit went out (with `last`): no statement may follow it. */
+  private committed = false;
 
   constructor(
     private readonly connection: PgConnection,
@@ -107,30 +135,56 @@ class PooledSession implements SqlSession {
     this.begun = !inTransaction;
   }
 
-  /** Ends the transaction, if a statement began it. */
+  /** Ends the transaction, if a statement began it and `last` did not end it already. */
   async commit(): Promise<void> {
-    if (this.inTransaction && this.begun) await this.send('commit', []);
+    if (this.inTransaction && this.begun && !this.committed) await this.send('commit', []);
   }
 
   async all<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    this.refuseAfterCommit(sql);
     await this.beginFirst();
     // As MikroORM: a statement without parameters goes as it is.
     if (params.length === 0) return this.send<T>(sql, params);
-    const numbered = toNumberedPlaceholders(sql);
-    if (numbered.placeholders !== params.length) {
-      throw new Error(`the statement has ${numbered.placeholders} placeholders and ${params.length} parameters: ${sql.slice(0, 80)}`);
-    }
+    const numbered = numberedFor(sql, params);
     return this.send<T>(numbered.text, params);
+  }
+
+  async last(statements: readonly SqlStatement[]): Promise<object[][]> {
+    if (!this.inTransaction) return this.allOneByOne(statements);
+    if (statements.length === 0) throw new Error("the transaction's last statements: none given");
+    this.refuseAfterCommit(statements[0]!.sql);
+    // Built before anything is sent: a statement or a value that cannot go throws here, and the caller rolls back.
+    const query = new StatementsThenCommit(statements.map((statement) => ({ text: numberedFor(statement.sql, statement.params).text, values: statement.params })));
+    await this.beginFirst();
+    this.committed = true;
+    const results = await this.run(
+      () => submit(this.connection, query),
+      query.loggedAs,
+      statements.flatMap((statement) => statement.params),
+    );
+    return results.slice(0, statements.length).map((result) => result.rows as object[]);
+  }
+
+  private async allOneByOne(statements: readonly SqlStatement[]): Promise<object[][]> {
+    const results: object[][] = [];
+    for (const statement of statements) results.push(await this.all(statement.sql, statement.params));
+    return results;
   }
 
   async batch(statements: readonly string[]): Promise<object[][]> {
     if (statements.length === 0) return [];
+    this.refuseAfterCommit(statements[0]!);
     const begin = !this.begun;
     this.begun = true;
     const script = [...(begin ? ['begin'] : []), ...statements].join(';\n');
     const results = await this.run(() => this.connection.query(script) as unknown as Promise<QueryResult | QueryResult[]>, script, []);
     const list = Array.isArray(results) ? results : [results];
     return list.slice(begin ? 1 : 0).map((result) => result.rows as object[]);
+  }
+
+  private refuseAfterCommit(sql: string): void {
+    // A statement after the commit would run in a transaction of its own, outside the one it belongs to.
+    if (this.committed) throw new Error(`a statement after the transaction's last one (its commit went with it): ${sql.slice(0, 80)}`);
   }
 
   private async send<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -155,6 +209,73 @@ class PooledSession implements SqlSession {
       throw isDatabaseError(error) ? this.orm.em.getDriver().convertException(error) : error;
     }
   }
+}
+
+/**
+ * Statements and then `commit`, in one round trip: each statement's Parse/Bind/Describe/Execute,
+ * then `commit`'s Parse/Bind/Execute, then one Sync (PostgreSQL's extended protocol, the one `pg`
+ * uses for every statement with parameters). If a statement fails, PostgreSQL skips to the Sync,
+ * so neither the statements after it nor the commit run: the transaction is left failed, as after
+ * any failed statement, for the caller's rollback. pg's Query gathers the results (one per
+ * statement, then COMMIT's) and reports the first error. Only `prepare` (what pg sends for a query)
+ * is replaced; test/e2e/sql-transactions.e2e-spec.ts holds it to pg's behaviour.
+ */
+class StatementsThenCommit extends Query {
+  private readonly statements: ReadonlyArray<{ text: string; values: unknown[] }>;
+  /** The statements' text, as the query log shows it. */
+  readonly loggedAs: string;
+
+  constructor(statements: ReadonlyArray<{ text: string; values: readonly unknown[] }>) {
+    const text = statements.map((statement) => statement.text).join(';\n');
+    super({ text, queryMode: 'extended' } as QueryConfig);
+    this.loggedAs = text;
+    // Values are turned into their wire text here, before anything is written: a value pg cannot
+    // send throws now, not halfway through the messages (which would leave the connection waiting).
+    this.statements = statements.map((statement) => ({ text: statement.text, values: statement.values.map((value) => prepareValue(value)) }));
+  }
+
+  prepare(connection: PgProtocolConnection): void {
+    for (const statement of this.statements) {
+      connection.parse({ text: statement.text, name: '', types: [] });
+      connection.bind({ portal: '', statement: '', values: statement.values });
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '', rows: undefined });
+    }
+    connection.parse({ text: 'commit', name: '', types: [] });
+    connection.bind({ portal: '', statement: '', values: [] });
+    connection.execute({ portal: '', rows: undefined });
+    connection.sync();
+  }
+}
+
+/** The part of pg's connection (its protocol writer) StatementsThenCommit sends with. */
+interface PgProtocolConnection {
+  parse(config: { text: string; name: string; types: unknown[] }): void;
+  bind(config: { portal: string; statement: string; values: unknown[] }): void;
+  describe(config: { type: 'P'; name: string }): void;
+  execute(config: { portal: string; rows: undefined }): void;
+  sync(): void;
+}
+
+/** A pg Query handed to the connection (pg then returns the query itself, not a promise), as a promise of its results. */
+function submit(connection: PgConnection, query: Query): Promise<QueryResult[]> {
+  return new Promise((resolve, reject) => {
+    const callback = (error: Error | null, results: QueryResult | QueryResult[]) => {
+      if (error) reject(error);
+      else resolve(Array.isArray(results) ? results : [results]);
+    };
+    // The callback as pg's second argument (pg sets it on the query): whatever wraps Client#query (tracing, the benchmark's counters) sees the call end.
+    // (pg returns the query object here, not a promise: `void` only says so to the type checker.)
+    void connection.query(query as unknown as string, callback as never);
+  });
+}
+
+function numberedFor(sql: string, params: readonly unknown[]): NumberedStatement {
+  const numbered = toNumberedPlaceholders(sql);
+  if (numbered.placeholders !== params.length) {
+    throw new Error(`the statement has ${numbered.placeholders} placeholders and ${params.length} parameters: ${sql.slice(0, 80)}`);
+  }
+  return numbered;
 }
 
 interface KnexClient {

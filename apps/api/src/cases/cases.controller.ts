@@ -69,9 +69,8 @@ export class CasesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send an event; 409 with allowedEvents when refused, 409 on a stale expectedVersion' })
   @ApiOkResponse({ type: CaseDetailDto })
-  async send(@Param('id') id: string, @Body() body: SendEventDto, @CurrentAgent() agent: AuthenticatedAgent) {
-    const sent = await this.sendCaseEvent.execute({ caseId: id, event: { ...(body.payload ?? {}), type: body.type }, expectedVersion: body.expectedVersion }, actorOf(agent));
-    return sent.view();
+  send(@Param('id') id: string, @Body() body: SendEventDto, @CurrentAgent() agent: AuthenticatedAgent) {
+    return this.sendCaseEvent.executeAndView({ caseId: id, event: { ...(body.payload ?? {}), type: body.type }, expectedVersion: body.expectedVersion }, actorOf(agent));
   }
 
   @Post(':id/assign')

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AdminAuditLog } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { sqlSessionOf, SqlTransactions, type CaseEntity, type DeadlineEntity, type SqlSession } from '@app/db';
+import { sqlSessionOf, SqlTransactions, type CaseEntity, type DeadlineEntity, type SqlSession, type SqlStatement } from '@app/db';
 import { applyEvent, definitionFor, DomainError, restoreSnapshot, type CaseMachineDefinition, type CaseTransition, type MachineEvent } from '@app/domain';
 import { SlaTracker } from '@app/sla';
 import { agentIdOf, senderOf, type Actor } from '../actor';
@@ -14,8 +14,7 @@ import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
 import { decidedAloneMinor } from '../refund-ledger';
 import { assertMerchantReachable, readDisputeMerchantReachability } from '../merchant-reachability';
 import { offeredEvents, toCaseView, type CaseView } from '../views/case-view';
-import { readCaseViewExtras } from '../views/case-view-extras';
-import type { SqlStatement } from '../case-writes';
+import { caseViewExtrasOf, caseViewExtrasStatement } from '../views/case-view-extras';
 import { writeTransition, type WrittenTransition } from '../write-transition';
 
 export interface SendCaseEventCommand {
@@ -28,12 +27,6 @@ export interface SendCaseEventCommand {
 export interface SentCaseEvent {
   /** The case's version after the event. */
   version: number;
-  /**
-   * The case as this event left it, for the actor who sent it: built from the rows the command
-   * already holds (snapshot, deadlines, clocks), so answering needs no second read of them (only
-   * the assignee's name, when the case has one).
-   */
-  view(): Promise<CaseView>;
 }
 
 /**
@@ -49,7 +42,6 @@ export interface CaseTransaction {
 export interface AppliedCaseEvent {
   readonly entity: CaseEntity;
   readonly work: WrittenTransition & { now: Date };
-  readonly actor: Actor;
 }
 
 /**
@@ -59,7 +51,8 @@ export interface AppliedCaseEvent {
  * transaction (writeTransition).
  *
  * `execute` does it all in a transaction of its own, on a pooled connection without the unit of
- * work (SqlTransactions: nothing on this path is an entity MikroORM tracks). A use case that
+ * work (SqlTransactions: nothing on this path is an entity MikroORM tracks), in two round trips:
+ * the lock (with `begin`), then the write (with `commit`). A use case that
  * changes rows of its own with the event (evidence submitted, a wallet outcome settled) composes
  * the steps itself, in this order, inside `transaction`: `lock` (the case row first: the lock
  * order every command keeps), its own reads and writes, `apply`; then `publish` after the commit.
@@ -79,11 +72,33 @@ export class SendCaseEvent {
   ) {}
 
   async execute(command: SendCaseEventCommand, actor: Actor): Promise<SentCaseEvent> {
+    return this.publish(await this.applyAlone(command, actor, false));
+  }
+
+  /**
+   * The same, answering with the case as this event left it, for the actor who sent it (the
+   * agent's route). The view is built from the rows the command already holds (snapshot,
+   * deadlines, clocks); what it shows besides them (the assignee's name, refunds, evidence, what the
+   * agent decided alone, …) is read in the write's own round trip, after the write and before the
+   * commit: no other command's change can come between the event and its answer, and answering
+   * costs no round trip of its own.
+   */
+  async executeAndView(command: SendCaseEventCommand, actor: Actor): Promise<CaseView> {
+    const applied = await this.applyAlone(command, actor, true);
+    await this.publish(applied);
+    const { entity, work } = applied;
+    return toCaseView(entity, { ...work.viewInputs, extras: caseViewExtrasOf(work.readAfterWrite![0]!), now: work.now }, this.senderOf(actor));
+  }
+
+  /** Lock and apply in a transaction of their own, on a pooled connection, with the view's read if asked. */
+  private applyAlone(command: SendCaseEventCommand, actor: Actor, withView: boolean): Promise<AppliedCaseEvent> {
     if (!isUuid(command.caseId)) throw caseNotFound(command.caseId);
-    const applied = await this.sqlTransactions
-      .run(async (sql) => this.apply(sql, await this.lock(sql, command.caseId, actor), command, actor))
+    return this.sqlTransactions
+      .run(async (sql) => {
+        const locked = await this.lock(sql, command.caseId, actor);
+        return this.apply(sql, locked, command, actor, withView ? caseViewExtrasStatement(locked.entity, agentIdOf(actor)) : undefined);
+      })
       .catch((error) => rethrowLockConflict(error, command.caseId, command.expectedVersion));
-    return this.publish(applied);
   }
 
   /**
@@ -108,8 +123,11 @@ export class SendCaseEvent {
     return locked;
   }
 
-  /** Step 2, in the same transaction: the event applied to the locked case, and everything it changes written. */
-  async apply(sql: SqlSession, locked: LockedCase, command: SendCaseEventCommand, actor: Actor): Promise<AppliedCaseEvent> {
+  /**
+   * Step 2, in the same transaction: the event applied to the locked case, and everything it
+   * changes written, as the transaction's last statement (`readAfterWrite` goes with it).
+   */
+  async apply(sql: SqlSession, locked: LockedCase, command: SendCaseEventCommand, actor: Actor, readAfterWrite?: SqlStatement): Promise<AppliedCaseEvent> {
     const entity = locked.entity;
     if (command.expectedVersion !== undefined && entity.version !== command.expectedVersion) {
       throw versionConflict(entity.id, command.expectedVersion, entity.version);
@@ -124,23 +142,18 @@ export class SendCaseEvent {
     }
     if (command.event.type === 'FORWARD_TO_MERCHANT') await assertMerchantReachable(sql, entity);
     const now = await this.caseClock.now(sql, entity);
-    const work = await writeTransition(sql, this.sla, locked, transition, actor, now, this.approvalAuditEntry(entity, transition, proposal, actor, now));
-    return { entity, work: { ...work, now }, actor };
+    const work = await writeTransition(sql, this.sla, locked, transition, actor, now, {
+      auditEntry: this.approvalAuditEntry(entity, transition, proposal, actor, now),
+      readAfterWrite,
+    });
+    return { entity, work: { ...work, now } };
   }
 
-  /** Step 3, after the commit: the jobs to BullMQ, and the answer. */
+  /** Step 3, after the commit: the jobs to BullMQ. */
   async publish(applied: AppliedCaseEvent): Promise<SentCaseEvent> {
-    const { entity: committed, work, actor } = applied;
-    await this.dispatcher.dispatch(work);
-    return {
-      // writeCaseChanges bumped the version (UPDATE … WHERE version = old RETURNING version).
-      version: committed.version,
-      view: async () => {
-        // Only callers that answer with the case pay for this read (the assignee's name, the view's extras).
-        const extras = await this.sqlTransactions.read((sql) => readCaseViewExtras(sql, committed, agentIdOf(actor)));
-        return toCaseView(committed, { ...work.viewInputs, extras, now: work.now }, this.senderOf(actor));
-      },
-    };
+    await this.dispatcher.dispatch(applied.work);
+    // writeCaseChanges bumped the version (UPDATE … WHERE version = old RETURNING version).
+    return { version: applied.entity.version };
   }
 
   /**

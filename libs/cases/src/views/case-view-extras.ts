@@ -1,4 +1,4 @@
-import { timestampOrNull, type CaseEntity, type CaseRatingEntity, type CustomerContactEntity, type RefundEntity, type SqlSession } from '@app/db';
+import { timestampOrNull, type CaseEntity, type CaseRatingEntity, type CustomerContactEntity, type RefundEntity, type SqlSession, type SqlStatement } from '@app/db';
 import { REACHABILITY_SQL, reachabilityOf, reachabilityParams, type MerchantReachability, type ReachabilityRow } from '../merchant-reachability';
 
 /** The refund columns a case view shows. */
@@ -74,15 +74,28 @@ interface ExtrasRow {
 
 /**
  * Read in one place for both answers that show a case (GET /v1/cases/:id, in its snapshot, and an
- * event's answer), so the two cannot drift apart. `askingAgentId`: the agent the view is for (null
- * for anyone else). The case's transaction is given (both callers hold the case), not joined from
- * `cases` again, which made every event's answer measurably slower (docs/benchmarks.md, round 16).
+ * event's answer, in the write's round trip: caseViewExtrasStatement), so the two cannot drift
+ * apart. `askingAgentId`: the agent the view is for (null for anyone else).
  */
 export async function readCaseViewExtras(sql: SqlSession, caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>, askingAgentId: string | null): Promise<CaseViewExtras> {
+  const statement = caseViewExtrasStatement(caseEntity, askingAgentId);
+  const [row] = await sql.all<ExtrasRow>(statement.sql, statement.params);
+  return caseViewExtrasOf(row!);
+}
+
+/**
+ * The statement that reads a case's extras, for a caller that sends it itself. The case's
+ * transaction is given (both callers hold the case), not joined from `cases` again, which made
+ * every event's answer measurably slower (docs/benchmarks.md, round 16).
+ */
+export function caseViewExtrasStatement(caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>, askingAgentId: string | null): SqlStatement {
   const caseId = caseEntity.id;
-  const params = [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId, caseEntity.transactionRef ?? null, askingAgentId];
-  const [row] = await sql.all<ExtrasRow>(EXTRAS_SQL, params);
-  const { assignee, rating, refunds, contact, reachability, evidence_items: items, decided_alone_minor: decidedAloneMinor } = row!;
+  return { sql: EXTRAS_SQL, params: [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId, caseEntity.transactionRef ?? null, askingAgentId] };
+}
+
+/** The extras from the row caseViewExtrasStatement reads. */
+export function caseViewExtrasOf(row: object): CaseViewExtras {
+  const { assignee, rating, refunds, contact, reachability, evidence_items: items, decided_alone_minor: decidedAloneMinor } = row as ExtrasRow;
   return {
     assignee,
     rating: rating && { ...rating, createdAt: new Date(rating.createdAt) },
