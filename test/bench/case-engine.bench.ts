@@ -504,7 +504,7 @@ function buildReport(input: {
   notes.push(
     `The floor is a bare node:http server (no framework, auth, ORM, machine, Redis or effects) running the pgbench script's statements on the pgbench cases under the same ${config.clients}-client load: ` +
       'what no Node implementation of the endpoint that sends these statements can beat on this machine. A target the floor misses is out of reach here whatever the app does around the SQL. ' +
-      `It sends them one round trip each, as pgbench does (the floor the targets are set against); the API sends them in two (begin with the locking reads, the write with its commit and the answer's read), and so does the floor's second run ("the API's round trips", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): ` +
+      `It sends them one round trip each, as pgbench does (the floor the targets are set against); the API sends them in two (begin with the locking reads, the write with its commit; the API adds its answer's read to the second, the floor has none), and so does the floor's second run ("the API's round trips", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): ` +
       "the ratio against it is the API's cost apart from its round trips.",
   );
   const floorFailures = Object.keys(floor.outcomes).filter((outcome) => outcome !== 'ok');

@@ -1,5 +1,5 @@
-import { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf, planCaseWrites, recordTransition, type Actor, type SqlStatement } from '@app/cases';
-import { CaseEntity, DeadlineEntity } from '@app/db';
+import { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf, planCaseWrites, recordTransition, type Actor } from '@app/cases';
+import { CaseEntity, DeadlineEntity, type SqlStatement } from '@app/db';
 import { applyEvent, definitionFor, type EventSender, type MachineEvent, type PersistedSnapshot } from '@app/domain';
 import { AWAITING_CUSTOMER, LOOP_EVENTS, REVIEWING } from './case-engine.scenario';
 

@@ -194,11 +194,14 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
     const refused = Object.assign(new Error('refused after the write'), { code: 'TEST' });
     const thrown = await em
       .transactional(async (tx) => {
-        const rows = await sqlSessionOf(tx).last([
+        const sql = sqlSessionOf(tx);
+        const rows = await sql.last([
           { sql: 'insert into scratch (id, label) values (?, ?)', params: [12, 'twelve'] },
           { sql: 'select label from scratch where id = ?', params: [12] },
         ]);
         expect(rows).toEqual([[], [{ label: 'twelve' }]]);
+        // Nothing may follow them here either, as on the pooled path (where the commit went with them).
+        await expect(sql.all('select 1')).rejects.toThrow(/after the transaction's last one/);
         throw refused;
       })
       .catch((error: unknown) => error);

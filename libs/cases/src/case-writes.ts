@@ -1,5 +1,4 @@
 import type { CaseEntity, CaseEventEntity, DeadlineEntity, NotificationEntity, OutboxEntity, SlaClockEntity, SqlSession, SqlStatement } from '@app/db';
-import { versionConflict } from './errors';
 import type { CaseWritableField, LockedCase } from './lock-case';
 
 /**
@@ -16,7 +15,6 @@ import type { CaseWritableField, LockedCase } from './lock-case';
  * `writeCaseChanges` runs it. The parts are built by pure code too (recordTransition, the SLA
  * tracker's clocks and alarms phases), so nothing on the path holds a managed copy of these rows.
  */
-export type { SqlStatement };
 
 /** Rows a transition adds. */
 export interface NewCaseRows {
@@ -233,23 +231,23 @@ const withClause = (parts: readonly SqlStatement[]) => (parts.length ? `with ${p
 
 /**
  * Runs planCaseWrites' statement as the last of the caller's transaction (on the command path its
- * commit goes with it: SqlSession.last) and sets the case's new version; the rows of
- * `readAfterWrite`, if it was given. The case row is locked (lockCaseWithLiveDeadlines), so its
- * version cannot have moved; if it has, something bypassed the lock, and the statement fails as a
- * version conflict rather than writing over it.
+ * commit goes with it: SqlSession.last) and sets the case's new version; returns the rows of
+ * `readAfterWrite`, if it was given (only with the case row written). The case row is locked
+ * (lockCaseWithLiveDeadlines), so its version cannot have moved; if it has, something bypassed the
+ * lock, and the statement itself fails (SQLSTATE 40001, MikroORM's DeadlockException: a command
+ * answers VERSION_CONFLICT) rather than writing over it.
  */
 export async function writeCaseChanges(sql: SqlSession, changes: CaseChanges): Promise<object[] | undefined> {
   const statement = planCaseWrites(changes);
   const read = changes.readAfterWrite;
   if (changes.writeCase === false) {
-    const statements = [...(statement.params.length ? [statement] : []), ...(read ? [read] : [])];
-    if (statements.length === 0) return undefined;
-    const results = await sql.last(statements);
-    return read ? results.at(-1) : undefined;
+    if (read) throw new Error('a read after the write is only sent with the case row written');
+    if (statement.params.length) await sql.last([statement]);
+    return undefined;
   }
   const [written, readRows] = await sql.last(read ? [statement, read] : [statement]);
-  const updated = written![0] as { version: number } | undefined;
-  if (!updated) throw versionConflict(changes.entity.id, undefined);
+  // One row always: written_case_version raises when the case row was not written.
+  const [updated] = written as [{ version: number }];
   changes.entity.version = updated.version;
   changes.entity.updatedAt = changes.now;
   return readRows;

@@ -27,7 +27,7 @@ export { ReceiveWalletEvent, type ReceiveWalletEventCommand, type WalletEventAns
 export { RecordWalletOutcome, type RefundOutcome, type AccountActionOutcome, type OutcomeResult } from './wallet/record-wallet-outcome';
 // The command's SQL, for the benchmark's pgbench side to issue the very same statements.
 export { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf } from './lock-case';
-export { planCaseWrites, type SqlStatement } from './case-writes';
+export { planCaseWrites } from './case-writes';
 export { recordTransition } from './transition-recorder';
 export { ReconcileRefunds, type RefundReconciliationReport } from './use-cases/reconcile-refunds';
 export { ListRefundMismatches, type RefundMismatchView } from './use-cases/list-refund-mismatches';

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlStatement } from './case-writes';
-import { sqlSessionOf, type CaseEntity, type SqlSession } from '@app/db';
+import { sqlSessionOf, type CaseEntity, type SqlSession, type SqlStatement } from '@app/db';
 import { moveRefundLedger, soleDecisionRefusal, type RefundLedgerBalance, type RefundLedgerMovement, type SoleDecider } from '@app/domain';
 
 /**

@@ -1,8 +1,8 @@
-import type { SqlSession } from '@app/db';
+import type { SqlSession, SqlStatement } from '@app/db';
 import type { CaseTransition } from '@app/domain';
 import type { SlaTracker } from '@app/sla';
 import type { Actor } from './actor';
-import { writeCaseChanges, type SqlStatement } from './case-writes';
+import { writeCaseChanges } from './case-writes';
 import { deadlineJobChanges, headsBefore } from './dispatch/deadline-jobs';
 import type { CommittedWork } from './dispatch/post-commit-dispatcher';
 import type { LockedCase } from './lock-case';

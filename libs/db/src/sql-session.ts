@@ -24,9 +24,10 @@ export interface SqlSession {
    * The transaction's last statements, in order (each sees what the ones before it wrote); the rows
    * of each, in order. Where the session owns its transaction (SqlTransactions.run), the commit
    * goes out with them, in the same round trip: if one of them fails, the commit does not run and
-   * that error (or the commit's own) is the rejection; the session takes no statement after them.
-   * In a transaction someone else commits (sqlSessionOf: em.transactional), they run one by one
-   * and the owner commits.
+   * that error (or the commit's own) is the rejection. A connection lost after sending, or a row
+   * pg cannot parse, also rejects, though the commit may have run (as with any commit whose answer
+   * is lost). The session takes no statement after them, on either path. In a transaction someone
+   * else commits (sqlSessionOf: em.transactional), they run one by one and the owner commits.
    */
   last(statements: readonly SqlStatement[]): Promise<object[][]>;
 }
@@ -39,8 +40,13 @@ export interface SqlStatement {
 
 /** SQL in the transaction an EntityManager is in (or none): for steps composed with entity writes. */
 export function sqlSessionOf(em: EntityManager): SqlSession {
-  const all = <T extends object>(sql: string, params: readonly unknown[] = []) =>
-    em.getConnection().execute<T[]>(sql, params as unknown[], 'all', em.getTransactionContext<Knex.Transaction>());
+  // As on the pooled path, nothing may follow the last statements: a step that works in tests run
+  // through an entity manager must not break on the pooled path, where the commit went with them.
+  let ended = false;
+  const all = async <T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> => {
+    if (ended) throw statementAfterLast(sql);
+    return em.getConnection().execute<T[]>(sql, params as unknown[], 'all', em.getTransactionContext<Knex.Transaction>());
+  };
   return {
     all,
     async batch(statements) {
@@ -51,6 +57,7 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
     async last(statements) {
       const results: object[][] = [];
       for (const statement of statements) results.push(await all(statement.sql, statement.params));
+      ended = true;
       return results;
     },
   };
@@ -162,6 +169,8 @@ class PooledSession implements SqlSession {
       query.loggedAs,
       statements.flatMap((statement) => statement.params),
     );
+    // One result per statement, then COMMIT's; a statement that answered no result (an empty one) would shift the rows.
+    if (results.length !== statements.length + 1) throw new Error(`${statements.length} statements and a commit answered ${results.length} results`);
     return results.slice(0, statements.length).map((result) => result.rows as object[]);
   }
 
@@ -184,7 +193,7 @@ class PooledSession implements SqlSession {
 
   private refuseAfterCommit(sql: string): void {
     // A statement after the commit would run in a transaction of its own, outside the one it belongs to.
-    if (this.committed) throw new Error(`a statement after the transaction's last one (its commit went with it): ${sql.slice(0, 80)}`);
+    if (this.committed) throw statementAfterLast(sql);
   }
 
   private async send<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -268,6 +277,10 @@ function submit(connection: PgConnection, query: Query): Promise<QueryResult[]> 
     // (pg returns the query object here, not a promise: `void` only says so to the type checker.)
     void connection.query(query as unknown as string, callback as never);
   });
+}
+
+function statementAfterLast(sql: string): Error {
+  return new Error(`a statement after the transaction's last one (its commit went with it): ${sql.slice(0, 80)}`);
 }
 
 function numberedFor(sql: string, params: readonly unknown[]): NumberedStatement {

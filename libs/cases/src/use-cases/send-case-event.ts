@@ -80,8 +80,10 @@ export class SendCaseEvent {
    * agent's route). The view is built from the rows the command already holds (snapshot,
    * deadlines, clocks); what it shows besides them (the assignee's name, refunds, evidence, what the
    * agent decided alone, …) is read in the write's own round trip, after the write and before the
-   * commit: no other command's change can come between the event and its answer, and answering
-   * costs no round trip of its own.
+   * commit, under the case lock: no other command on the case can come between the event and its
+   * answer, and answering costs no round trip of its own. If that read fails, the event fails with
+   * it and nothing is written (the agent sends it again), rather than committing an event whose
+   * sender was told it failed.
    */
   async executeAndView(command: SendCaseEventCommand, actor: Actor): Promise<CaseView> {
     const applied = await this.applyAlone(command, actor, true);
