@@ -46,7 +46,8 @@ export interface CaseChanges {
   writeCase?: boolean;
   /**
    * A read that goes in the write's round trip, after it and before the commit, so it sees the
-   * case as this write left it and no other command's change (the answer's view: SendCaseEvent).
+   * case as this write left it, with no other command on the case in between (the case lock is
+   * still held): the answer's view, SendCaseEvent.executeAndView.
    */
   readAfterWrite?: SqlStatement;
 }
