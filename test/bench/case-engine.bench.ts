@@ -13,7 +13,7 @@ import { startBenchApp, type BenchApp } from './support/bench-app';
 import type { Benchmark, BenchmarkReport } from './support/benchmark';
 import { forEachConcurrently, intFromEnv, log } from './support/env';
 import { runHttpLoad, type HttpLoadResult } from './support/http-load';
-import { DriverCounters, type CounterDelta, type CounterSnapshot } from './support/instrumentation';
+import { DriverCounters, postgresCpuMs, type CounterDelta, type CounterSnapshot } from './support/instrumentation';
 import { runPgbench, type PgbenchResult } from './support/pgbench';
 import { round } from './support/stats';
 import { WindowProfile } from './support/window-profile';
@@ -71,6 +71,17 @@ interface SaturationRun {
   workerCpuMs: number | null;
   /** Outbox rows (notifications and other effects) the worker finished inside the window. */
   effectsDone: number;
+  /** CPU PostgreSQL's processes used inside the window (null if it is not on this machine). */
+  postgresCpuMs: number | null;
+}
+
+/** CPU PostgreSQL spends over a window: call at its start, then the answer at its end. */
+function postgresCpuWindow(): () => number | null {
+  const atStart = postgresCpuMs();
+  return () => {
+    const atEnd = postgresCpuMs();
+    return atStart === null || atEnd === null ? null : atEnd - atStart;
+  };
 }
 
 async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Promise<BenchmarkReport> {
@@ -112,8 +123,8 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     agentId,
     now: new Date(),
   });
-  const floor = await measureFloor(bench, config, generated.statements, sample[0]!.version % 2, pgbenchCases, 'per statement');
-  const floorInApiRoundTrips = await measureFloor(bench, config, generated.statements, sample[0]!.version % 2, pgbenchCases, 'as the API');
+  const floor = await measureFloor(bench, config, generated, sample[0]!.version % 2, pgbenchCases, 'per statement');
+  const floorInApiRoundTrips = await measureFloor(bench, config, generated, sample[0]!.version % 2, pgbenchCases, 'as the API');
   const workerFloor = await measureWorkerFloor(bench.config, plain.effectsDone / (plain.traffic?.seconds ?? config.durationSeconds), config.durationSeconds);
   await bench.sql('checkpoint');
 
@@ -162,6 +173,8 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
   let traffic: CounterDelta | undefined;
   let workerCpuAtStart: number | null = null;
   let workerCpuMs: number | null = null;
+  let postgresCpu: (() => number | null) | undefined;
+  let postgresCpuSpent: number | null = null;
   let window = { from: new Date(), to: new Date() };
   let http: HttpLoadResult;
   const profile = new WindowProfile(`api-${label}`);
@@ -183,12 +196,14 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
       onWindowStart: () => {
         windowStart = counters.snapshot();
         workerCpuAtStart = bench.workerProcessCpuMs();
+        postgresCpu = postgresCpuWindow();
         window.from = new Date();
         profile.start();
       },
       onWindowEnd: () => {
         profile.stop();
         traffic = DriverCounters.delta(windowStart!, counters.snapshot());
+        postgresCpuSpent = postgresCpu!();
         const workerCpuAtEnd = bench.workerProcessCpuMs();
         workerCpuMs = workerCpuAtStart === null || workerCpuAtEnd === null ? null : workerCpuAtEnd - workerCpuAtStart;
         window = { ...window, to: new Date() };
@@ -201,7 +216,7 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
   log(`HTTP ${label}: ${round(http.throughputPerSecond)} transitions/s, p99 ${round(http.latencyMs.p99)} ms`);
   // The next run starts with the effects of this one done, so neither pays for the other's.
   await bench.waitForEffectsIdle(30_000);
-  return { http, traffic, workerCpuMs, effectsDone: done!.count };
+  return { http, traffic, workerCpuMs, effectsDone: done!.count, postgresCpuMs: postgresCpuSpent };
 }
 
 /**
@@ -269,33 +284,53 @@ async function currentCases(bench: BenchApp, ids: string[]): Promise<CaseEngineS
 async function measureFloor(
   bench: BenchApp,
   config: ReturnType<typeof settings>,
-  statements: { request: string[]; provided: string[] },
+  generated: Pick<ReturnType<typeof buildCaseEnginePgbenchScript>, 'statements' | 'parameterized'>,
   reviewingParity: number,
   pgbenchCases: number,
   roundTrips: FloorServerOptions['roundTrips'],
-): Promise<HttpLoadResult & { mainThreadCpuMsPerTransition: number | null }> {
-  const server = await startFloorServer({ databaseUrl: bench.databaseUrl, poolSize: config.databasePool, statements, reviewingParity, roundTrips });
+): Promise<FloorRun> {
+  const server = await startFloorServer({
+    databaseUrl: bench.databaseUrl,
+    poolSize: config.databasePool,
+    statements: generated.statements,
+    parameterized: generated.parameterized,
+    reviewingParity,
+    roundTrips,
+  });
   const counters = new DriverCounters();
   let windowStart: CounterSnapshot | undefined;
   let cpuMs: number | null = null;
+  let postgresCpu: (() => number | null) | undefined;
+  let postgresCpuSpent: number | null = null;
   try {
-    log(`floor (bare node:http + pg, the pgbench statements, round trips ${roundTrips}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
+    log(`floor (bare node:http + pg, the pgbench statements, sent ${roundTrips}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
     const result = await runHttpLoad<FloorScenarioData>({
       scenarioModule: join(__dirname, 'case-engine.floor-scenario.js'),
       scenarioData: { baseUrl: server.baseUrl.toString(), perClient: pgbenchCases / config.clients },
       concurrency: config.clients,
       warmupMs: config.warmupSeconds * 1000,
       durationMs: config.durationSeconds * 1000,
-      onWindowStart: () => (windowStart = counters.snapshot()),
-      onWindowEnd: () => (cpuMs = DriverCounters.delta(windowStart!, counters.snapshot()).mainThreadCpuMs),
+      onWindowStart: () => {
+        windowStart = counters.snapshot();
+        postgresCpu = postgresCpuWindow();
+      },
+      onWindowEnd: () => {
+        cpuMs = DriverCounters.delta(windowStart!, counters.snapshot()).mainThreadCpuMs;
+        postgresCpuSpent = postgresCpu!();
+      },
     });
-    log(`floor (round trips ${roundTrips}): ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
+    log(`floor (sent ${roundTrips}): ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
     const spent = cpuMs as number | null;
-    return { ...result, mainThreadCpuMsPerTransition: spent === null ? null : spent / Math.max(1, result.successes) };
+    const postgresSpent = postgresCpuSpent as number | null;
+    const perTransition = (ms: number | null) => (ms === null ? null : ms / Math.max(1, result.successes));
+    return { ...result, mainThreadCpuMsPerTransition: perTransition(spent), postgresCpuMsPerTransition: perTransition(postgresSpent) };
   } finally {
     await server.close();
   }
 }
+
+/** A floor run, with the CPU the floor's main thread and PostgreSQL spent per transition (null where not measurable). */
+type FloorRun = HttpLoadResult & { mainThreadCpuMsPerTransition: number | null; postgresCpuMsPerTransition: number | null };
 
 interface ConsistencyGroup {
   side: 'http' | 'http-sla' | 'pgbench';
@@ -442,9 +477,9 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
 function buildReport(input: {
   config: ReturnType<typeof settings>;
   http: HttpLoadResult;
-  floor: HttpLoadResult & { mainThreadCpuMsPerTransition: number | null };
-  /** The same floor with the statements grouped into the API's round trips (two), for comparison only. */
-  floorInApiRoundTrips: HttpLoadResult & { mainThreadCpuMsPerTransition: number | null };
+  floor: FloorRun;
+  /** The same floor sending its statements as the API does (two round trips, kept prepared), for comparison only. */
+  floorInApiRoundTrips: FloorRun;
   workerFloor: WorkerFloor;
   pgbench: PgbenchResult;
   traffic: CounterDelta | undefined;
@@ -504,13 +539,14 @@ function buildReport(input: {
   notes.push(
     `The floor is a bare node:http server (no framework, auth, ORM, machine, Redis or effects) running the pgbench script's statements on the pgbench cases under the same ${config.clients}-client load: ` +
       'what no Node implementation of the endpoint that sends these statements can beat on this machine. A target the floor misses is out of reach here whatever the app does around the SQL. ' +
-      `It sends them one round trip each, as pgbench does (the floor the targets are set against); the API sends them in two (begin with the locking reads, the write with its commit; the API adds its answer's read to the second, the floor has none), and so does the floor's second run ("the API's round trips", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): ` +
-      "the ratio against it is the API's cost apart from its round trips.",
+      `It sends them one round trip each, unprepared (PostgreSQL plans each at every call), as pgbench does: the floor the targets are set against. ` +
+      "The API sends them in two round trips (begin with the locking reads, the write with its commit; it adds its answer's read to the second, the floor has none), and keeps them prepared on each connection. " +
+      `The floor's second run sends them the same way ("sent as the API", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): the ratio against it is the API's cost apart from how it sends its SQL.`,
   );
   const floorFailures = Object.keys(floor.outcomes).filter((outcome) => outcome !== 'ok');
   if (floorFailures.length) notes.push(`Floor failures: ${floor.detailSamples.join(' | ')}`);
   if (Object.keys(input.floorInApiRoundTrips.outcomes).some((outcome) => outcome !== 'ok')) {
-    notes.push(`Floor failures (the API's round trips): ${input.floorInApiRoundTrips.detailSamples.join(' | ')}`);
+    notes.push(`Floor failures (sent as the API): ${input.floorInApiRoundTrips.detailSamples.join(' | ')}`);
   }
   if (failures.length) notes.push(`HTTP failures: ${http.detailSamples.join(' | ')}`);
   if (pgbench.failedTransactions) notes.push(`pgbench reported ${pgbench.failedTransactions} failed transactions.`);
@@ -537,18 +573,20 @@ function buildReport(input: {
       target: { op: '<=' as const, threshold: TARGETS.workerCpuMsPerNotification },
     },
     {
-      metric: `ratio HTTP/floor in the API's round trips, ${label}`,
+      metric: `ratio HTTP/floor sent as the API, ${label}`,
       value: run.http.throughputPerSecond / input.floorInApiRoundTrips.throughputPerSecond,
       unit: '',
       digits: 3,
     },
     { metric: `SQL round trips / transition, ${label}`, value: run.traffic ? run.traffic.sql.total / Math.max(1, run.http.successes) : NaN, unit: '' },
+    { metric: `PostgreSQL CPU / transition, ${label}`, value: run.postgresCpuMs === null ? NaN : run.postgresCpuMs / Math.max(1, run.http.successes), unit: 'ms', digits: 2 },
   ];
   notes.push(
     `Open loop: ${input.open.arrivalRatePerSecond}/s for ${round(input.open.seconds, 0)} s (${input.open.offered} due), mixed events (the customer or the merchant asked and answering) on ${config.slaCases} disputes under the default SLA policies; ` +
       `outcomes ${JSON.stringify(input.open.outcomes)}; latency from the moment each request was due.`,
     `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
       `the part of a transition's API CPU that no change to the case engine removes.`,
+    "PostgreSQL CPU per transition: every postgres process's CPU in the window (backends, and the WAL writer, checkpointer and autovacuum that their writes set going) over the transitions in it, read from /proc (n/a where PostgreSQL is not on this machine).",
     `Worker CPU per notification: the worker process's CPU in the window over the outbox rows it finished in the window (no SLA ${input.plain.effectsDone}, SLA ${input.withSla.effectsDone}).`,
     `Worker floor: a worker process with one BullMQ worker (the effects queue's job options and concurrency) and an empty processor, ${input.workerFloor.notifications} notifications arriving one by one at ${round(input.workerFloor.ratePerSecond)}/s (their rate without SLA clocks), ` +
       `put into jobs as the dispatcher does (a ${input.workerFloor.windowMs} ms batch window): ${input.workerFloor.jobs} jobs, ${round(input.workerFloor.notifications / Math.max(1, input.workerFloor.jobs), 1)} notifications each; ` +
@@ -569,7 +607,9 @@ function buildReport(input: {
       ...saturationRows(input.withSla, 'SLA clocks'),
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s', value: floor.throughputPerSecond, unit: '/s' },
-      { metric: "floor transitions/s, the API's round trips", value: input.floorInApiRoundTrips.throughputPerSecond, unit: '/s' },
+      { metric: 'floor transitions/s, sent as the API', value: input.floorInApiRoundTrips.throughputPerSecond, unit: '/s' },
+      { metric: 'floor PostgreSQL CPU / transition', value: floor.postgresCpuMsPerTransition ?? NaN, unit: 'ms', digits: 2 },
+      { metric: 'floor PostgreSQL CPU / transition, sent as the API', value: input.floorInApiRoundTrips.postgresCpuMsPerTransition ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'worker floor CPU / notification (BullMQ, empty processor)', value: input.workerFloor.cpuMsPerNotification, unit: 'ms', digits: 2 },
       ...(floor.mainThreadCpuMsPerTransition === null ? [] : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
       {

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool, type PoolClient, type QueryResult } from 'pg';
-import { pgbenchCaseId, type CaseEnginePgbenchScript } from './case-engine.pgbench';
+import { randomUUID } from 'node:crypto';
+import { Pool, type PoolClient } from 'pg';
+import { toNumberedPlaceholders } from '@app/db';
+import { keptNamesFor, Pipeline, submit, wireStatement, type WireStatement } from '../../libs/db/src/pg-pipeline';
+import { isTemplateVariable, pgbenchCaseId, type CaseEnginePgbenchScript, type TemplateStatement, type TemplateVariable } from './case-engine.pgbench';
 
 /**
  * The floor of the case-engine benchmark: the least any Node HTTP service can do for one case
@@ -9,9 +12,10 @@ import { pgbenchCaseId, type CaseEnginePgbenchScript } from './case-engine.pgben
  * very statements the pgbench script runs (same text, same order, simple protocol like pgbench's
  * default) on a `pg` pool, and answers a small JSON body. No framework, no auth, no ORM, no
  * machine, no Redis, no effects. `roundTrips`: one per statement, as pgbench sends them (the
- * floor the targets are set against), or grouped as the API sends them (begin and the locking
- * reads in one, the write and commit in another: SqlSession.batch and SqlSession.last), which
- * says how much of the API's distance to the floor is its round trips and how much the rest.
+ * floor the targets are set against), or as the API sends them: begin and the locking reads in
+ * one, the write and commit in another, all of them kept prepared on each connection (the API's
+ * own sender, libs/db/src/pg-pipeline.ts), which says how much of the API's distance to the floor
+ * is the way it sends its SQL and how much the rest.
  *
  * It answers a question the two real sides cannot: is a target out of reach because of what the
  * app does around the SQL, or because of the machine? Whatever the floor cannot reach, no Node
@@ -26,6 +30,7 @@ export interface FloorServerOptions {
   databaseUrl: string;
   poolSize: number;
   statements: CaseEnginePgbenchScript['statements'];
+  parameterized: CaseEnginePgbenchScript['parameterized'];
   /** version % 2 of a case in investigation.reviewing (the loop alternates from there), as in the script. */
   reviewingParity: number;
   roundTrips: 'per statement' | 'as the API';
@@ -57,7 +62,7 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     const client = await pool.connect();
     try {
       const variables: Record<string, string | number> = { cid: caseNumberBase + index };
-      if (options.roundTrips === 'as the API') return await transitionAsTheApi(client, variables);
+      if (options.roundTrips === 'as the API') return await transitionAsTheApi(client, index);
       await client.query(begin!);
       const { rows } = await client.query<{ version: number }>(bind(selectCase!, variables));
       if (rows.length !== 1) throw new Error(`no case ${pgbenchCaseId(index)}`);
@@ -80,19 +85,25 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     }
   };
 
-  /** The same statements in the API's two round trips: begin, the case and its live deadlines; then the write and commit. */
-  const transitionAsTheApi = async (client: PoolClient, variables: Record<string, string | number>): Promise<number> => {
-    // Both branches read the live deadlines with the same statement; only what pgbench keeps of it differs.
-    const selectPending = bind(providedBranch[0]!, variables);
-    const [, caseRead, pending] = (await client.query([begin!, bind(selectCase!, variables), selectPending].join('\n'))) as unknown as QueryResult[];
-    if (caseRead!.rows.length !== 1) throw new Error(`no case ${variables.cid}`);
+  /** The same statements as the API sends them: begin, the case and its live deadlines; then the write and commit. All kept prepared. */
+  const transitionAsTheApi = async (client: PoolClient, index: number): Promise<number> => {
+    const values: Partial<Record<TemplateVariable, unknown>> = { case_id: pgbenchCaseId(index) };
+    const wire = (statement: TemplateStatement): WireStatement =>
+      wireStatement(
+        toNumberedPlaceholders(statement.sql).text,
+        statement.params.map((param) => (!isTemplateVariable(param) ? param : param.variable === 'new_id' ? randomUUID() : values[param.variable])),
+        true,
+      );
+    const send = async (begin: boolean, statements: WireStatement[], commit: boolean) =>
+      submit(client, new Pipeline(begin, statements, await keptNamesFor(client, statements), commit));
+    const [, caseRead, pending] = await send(true, [wire(options.parameterized.lockCase), wire(options.parameterized.lockDeadlines)], false);
+    if (caseRead!.rows.length !== 1) throw new Error(`no case ${pgbenchCaseId(index)}`);
     const version = (caseRead!.rows[0] as { version: number }).version;
-    variables.c_version = version;
-    variables.next_version = version + 1;
+    values.c_version = version;
+    values.next_version = version + 1;
     const reviewing = version % 2 === options.reviewingParity;
-    if (!reviewing) variables.d_id = (pending!.rows[0] as { id: string }).id;
-    const write = (reviewing ? requestBranch : providedBranch).at(-1)!;
-    await client.query(`${bind(write, variables)}\n${commit}`);
+    if (!reviewing) values.d_id = (pending!.rows[0] as { id: string }).id;
+    await send(false, [wire(reviewing ? options.parameterized.requestWrite : options.parameterized.providedWrite)], true);
     return version + 1;
   };
 

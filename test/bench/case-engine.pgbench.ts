@@ -45,7 +45,25 @@ export interface CaseEnginePgbenchScript {
   script: string;
   /** Statements (with begin and commit) each branch sends, in the order sent. */
   statements: { request: string[]; provided: string[] };
+  /**
+   * The same reads and writes with their parameters apart, as the app sends them (the floor's run
+   * in the API's round trips keeps them prepared, as the API does): the case and its live
+   * deadlines, then each branch's write.
+   */
+  parameterized: { lockCase: TemplateStatement; lockDeadlines: TemplateStatement; requestWrite: TemplateStatement; providedWrite: TemplateStatement };
 }
+
+/** What a template parameter stands for, filled in at each call: the case, its version read and the next, the live deadline read, a new row's id. */
+export type TemplateVariable = 'case_id' | 'c_version' | 'next_version' | 'd_id' | 'new_id';
+
+/** A statement with `?` placeholders whose parameters are values or variables ({ variable }). */
+export interface TemplateStatement {
+  sql: string;
+  params: Array<unknown>;
+}
+
+export const isTemplateVariable = (value: unknown): value is { variable: TemplateVariable } =>
+  typeof value === 'object' && value !== null && 'variable' in value && Object.keys(value).length === 1;
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -60,6 +78,29 @@ function literal(value: unknown): string {
 /** A pgbench variable (or expression) written into the script as it is, not as a literal. */
 class Raw {
   constructor(readonly text: string) {}
+}
+
+/** The pgbench variable (or expression) a Raw stands for, as a template variable. */
+const TEMPLATE_VARIABLES: Record<string, TemplateVariable> = {
+  ':c_version': 'c_version',
+  ':next_version': 'next_version',
+  "':d_id'": 'd_id',
+  'gen_random_uuid()': 'new_id',
+  [`'${CASE_ID_PREFIX}:cid'`]: 'case_id',
+};
+
+/** A statement's parameters with the pgbench variables they stand for as template variables. */
+function template(statement: SqlStatement, substitute: (value: unknown) => Raw | undefined): TemplateStatement {
+  return {
+    sql: statement.sql,
+    params: statement.params.map((value) => {
+      const raw = substitute(value);
+      if (!raw) return value;
+      const variable = TEMPLATE_VARIABLES[raw.text];
+      if (!variable) throw new Error(`no template variable for ${raw.text}`);
+      return { variable };
+    }),
+  };
 }
 
 /** Writes a statement's parameters into its text: literals, or the pgbench variables they stand for. */
@@ -112,7 +153,8 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
       if (typeof value === 'string' && newIds.has(value)) return new Raw('gen_random_uuid()');
       return undefined;
     };
-    return { statements: [render(planCaseWrites({ entity, live, loaded, newRows, now }), substitute)], recorded };
+    const write = planCaseWrites({ entity, live, loaded, newRows, now });
+    return { statements: [render(write, substitute)], template: template(write, substitute), recorded };
   };
 
   const requestWrites = writesOf(lockedCase(REVIEWING, seeded.snapshot, null), request, []);
@@ -145,5 +187,15 @@ export function buildCaseEnginePgbenchScript(input: CaseEnginePgbenchInput): Cas
     'commit;',
     '',
   ].join('\n');
-  return { script, statements: { request: requestStatements, provided: providedStatements } };
+  const byCase = (sql: string): TemplateStatement => ({ sql, params: [{ variable: 'case_id' }] });
+  return {
+    script,
+    statements: { request: requestStatements, provided: providedStatements },
+    parameterized: {
+      lockCase: byCase(LOCK_CASE_SQL),
+      lockDeadlines: byCase(LOCK_LIVE_DEADLINES_SQL),
+      requestWrite: requestWrites.template,
+      providedWrite: providedWrites.template,
+    },
+  };
 }

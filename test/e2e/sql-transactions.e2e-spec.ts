@@ -84,7 +84,10 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
 
   it('sends a batch (with the transaction’s begin) in one go, inside the transaction, with each statement’s rows', async () => {
     const rows = await transactions.run(async (sql) => {
-      const batch = await sql.batch([`insert into scratch (id, label) values (6, 'six') returning id`, `select label from scratch where id in (1, 6) order by id`]);
+      const batch = await sql.batch([
+        { sql: 'insert into scratch (id, label) values (?, ?) returning id', params: [6, 'six'] },
+        { sql: 'select label from scratch where id in (?, ?) order by id', params: [1, 6], prepared: true },
+      ]);
       // Still the same transaction: the statement after the batch sees its insert, and a throw undoes it.
       expect(await sql.all('select id from scratch where id = ?', [6])).toEqual([{ id: 6 }]);
       return batch;
@@ -92,14 +95,35 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
     expect(rows).toEqual([[{ id: 6 }], [{ label: 'one' }, { label: 'six' }]]);
 
     const failed = await transactions
-      .run((sql) => sql.batch([`insert into scratch (id, label) values (7, 'seven')`, `insert into scratch (id, label) values (1, 'again')`]))
+      .run((sql) =>
+        sql.batch([
+          { sql: 'insert into scratch (id, label) values (?, ?)', params: [7, 'seven'] },
+          { sql: 'insert into scratch (id, label) values (?, ?)', params: [1, 'again'] },
+          { sql: 'insert into scratch (id, label) values (?, ?)', params: [14, 'never'] },
+        ]),
+      )
       .catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(UniqueConstraintViolationException);
     expect(await labels()).toEqual([1, 2, 6]);
 
+    // Outside a transaction (a read session): one round trip too, no begin.
+    expect(
+      await transactions.read((sql) =>
+        sql.batch([
+          { sql: 'select ?::int as one', params: [1] },
+          { sql: 'select count(*)::int as n from scratch', params: [] },
+        ]),
+      ),
+    ).toEqual([[{ one: 1 }], [{ n: 3 }]]);
+
     // The same through an entity manager's transaction (statements one by one).
     const em = (t.app.get(MikroORM).em as EntityManager).fork();
-    const viaEm = await em.transactional((tx) => sqlSessionOf(tx).batch([`select 1 as one`, `select label from scratch where id = 2`]));
+    const viaEm = await em.transactional((tx) =>
+      sqlSessionOf(tx).batch([
+        { sql: 'select 1 as one', params: [] },
+        { sql: 'select label from scratch where id = ?', params: [2], prepared: true },
+      ]),
+    );
     expect(viaEm).toEqual([[{ one: 1 }], [{ label: 'two' }]]);
   });
 
@@ -207,6 +231,94 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
       .catch((error: unknown) => error);
     expect(thrown).toBe(refused);
     expect(await labels()).toEqual([1, 2, 6]);
+  });
+
+  describe('statements kept prepared', () => {
+    // The pool has one connection, so this reads what that very connection keeps.
+    const kept = (text: string) =>
+      transactions.read((sql) =>
+        sql.all<{ name: string; plans: number }>(`select name, (generic_plans + custom_plans)::int as plans from pg_prepared_statements where statement = ?`, [
+          text.replaceAll('?', () => '$1'),
+        ]),
+      );
+    const keptCount = async () =>
+      (await transactions.read((sql) => sql.all<{ n: number }>(`select count(*)::int as n from pg_prepared_statements where name like 'app\\_statement\\_%'`)))[0]!.n;
+    const byLabel = 'select label from scratch where id = ? -- kept';
+
+    it('are kept from their fourth call in the process on, under a name, then only bound and run, in batches and last statements alike', async () => {
+      const labelOf = { 1: 'one', 2: 'two', 6: 'six' } as const;
+      for (const [call, id] of ([1, 2, 6, 1, 2, 6] as const).entries()) {
+        const send = call % 2 ? 'last' : 'batch';
+        const [[row]] = await transactions.run((sql) => sql[send]([{ sql: byLabel, params: [id], prepared: true }]));
+        expect(row).toEqual({ label: labelOf[id] });
+        // Sent unnamed (planned at each call) the first three times.
+        if (call === 2) expect(await kept(byLabel)).toEqual([]);
+      }
+      const [statement] = await kept(byLabel);
+      expect(statement!.name).toMatch(/^app_statement_\d+$/);
+      // Parsed once under its name, and PostgreSQL's own count of its calls is the three since.
+      expect(await kept(byLabel)).toEqual([{ name: statement!.name, plans: 3 }]);
+    });
+
+    it('survive a transaction that failed after them, and one whose statement failed to parse is tried again', async () => {
+      const failed = await transactions
+        .run((sql) =>
+          sql.batch([
+            { sql: byLabel, params: [1], prepared: true },
+            { sql: 'insert into scratch (id, label) values (?, ?)', params: [1, 'again'] },
+          ]),
+        )
+        .catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(UniqueConstraintViolationException);
+      expect(await transactions.run((sql) => sql.batch([{ sql: byLabel, params: [6], prepared: true }]))).toEqual([[{ label: 'six' }]]);
+
+      const broken = 'select labe from scratch where id = ? -- misspelt';
+      for (let call = 0; call < 5; call += 1) {
+        const refused = await transactions.run((sql) => sql.batch([{ sql: broken, params: [1], prepared: true }])).catch((error: unknown) => error);
+        // The same answer every time, named or not: never "does not exist" (a failed parse taken as kept).
+        expect({ call, code: (refused as { code?: string }).code }).toEqual({ call, code: '42703' });
+      }
+      expect(await kept(broken)).toEqual([]);
+      expect(await labels()).toEqual([1, 2, 6]);
+    });
+
+    it('that a migration changed drop the connection, so that only the command that found out fails', async () => {
+      const everything = 'select * from scratch where id = ? -- the columns of the day';
+      const read = (id: number) => transactions.run((sql) => sql.batch([{ sql: everything, params: [id], prepared: true }]));
+      for (let call = 0; call < 4; call += 1) expect(await read(2)).toEqual([[{ id: 2, label: 'two' }]]);
+      expect(await kept(everything)).toHaveLength(1);
+      await t.sql('alter table scratch add column note text');
+      try {
+        const stale = await read(2).catch((error: unknown) => error);
+        expect(String(stale)).toMatch(/cached plan must not change result type/);
+        // The pool's one connection was dropped: a new one parses the statement afresh.
+        expect(await read(2)).toEqual([[{ id: 2, label: 'two', note: null }]]);
+        expect(await kept(everything)).toHaveLength(1);
+
+        // And one that is gone from the connection (a pooler's DISCARD ALL, say) the same way.
+        await transactions.read((sql) => sql.all('deallocate all'));
+        const gone = await read(2).catch((error: unknown) => error);
+        expect((gone as { code?: string }).code).toBe('26000');
+        expect(await transactions.run((sql) => sql.last([{ sql: everything, params: [6], prepared: true }]))).toEqual([[{ id: 6, label: 'six', note: null }]]);
+      } finally {
+        await t.sql('alter table scratch drop column note');
+      }
+    });
+
+    it('are at most 20 on a connection: the least recently used makes room, and is parsed again when it comes back', async () => {
+      // The connection keeps one statement now (the last test's, on the connection it made).
+      expect(await keptCount()).toBe(1);
+      const texts = Array.from({ length: 22 }, (_, index) => `select ?::int + ${index} as n -- room ${index}`);
+      const sum = (text: string, value: number) => transactions.run((sql) => sql.batch([{ sql: text, params: [value], prepared: true }]));
+      for (const [index, text] of texts.entries()) {
+        for (let call = 0; call < 4; call += 1) expect(await sum(text, call)).toEqual([[{ n: index + call }]]);
+      }
+      // 1 + 22 made 23: the three least recently used went (the one before, then the first two).
+      expect(await keptCount()).toBe(20);
+      expect([(await kept(texts[0]!)).length, (await kept(texts[1]!)).length, (await kept(texts[2]!)).length]).toEqual([0, 0, 1]);
+      expect(await sum(texts[0]!, 40)).toEqual([[{ n: 40 }]]);
+      expect([(await kept(texts[0]!)).length, (await kept(texts[2]!)).length, await keptCount()]).toEqual([1, 0, 20]);
+    });
   });
 
   it('runs the command path’s own statements, comments and all (the clock reminders’ sweep)', async () => {

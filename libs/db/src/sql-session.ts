@@ -1,9 +1,8 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { Query, type Client as PgConnection, type QueryConfig, type QueryResult } from 'pg';
-// pg's own conversion of a parameter to its wire text (dates, arrays, JSON, buffers), as every pg query uses.
-import { prepareValue } from 'pg/lib/utils';
+import type { Client as PgConnection, QueryResult } from 'pg';
+import { isStalePreparedStatement, keptNamesFor, Pipeline, submit, wireStatement } from './pg-pipeline';
 
 /**
  * Plain SQL inside one transaction, whichever way the transaction was opened: `?` placeholders
@@ -14,12 +13,12 @@ import { prepareValue } from 'pg/lib/utils';
 export interface SqlSession {
   all<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /**
-   * Statements without parameters (values written into them, so only values the caller has
-   * checked, such as a validated uuid), sent in one round trip on the pooled path: PostgreSQL runs
-   * each after the one before it has finished, each with a snapshot of its own (under READ
-   * COMMITTED), exactly as if they were sent one by one. The rows of each, in order.
+   * Statements sent together, in one round trip on the pooled path (with the transaction's `begin`
+   * when they are its first): PostgreSQL runs each after the one before it has finished, each with
+   * a snapshot of its own (under READ COMMITTED), exactly as if they were sent one by one; if one
+   * fails, the ones after it do not run. The rows of each, in order.
    */
-  batch(statements: readonly string[]): Promise<object[][]>;
+  batch(statements: readonly SqlStatement[]): Promise<object[][]>;
   /**
    * The transaction's last statements, in order (each sees what the ones before it wrote); the rows
    * of each, in order. Where the session owns its transaction (SqlTransactions.run), the commit
@@ -36,6 +35,17 @@ export interface SqlSession {
 export interface SqlStatement {
   sql: string;
   params: unknown[];
+  /**
+   * Keep it prepared on the pooled connections (batch and last on SqlTransactions' sessions), so
+   * that PostgreSQL plans it once per connection rather than at every call: for the statements
+   * every event sends, whose planning cost PostgreSQL as much as running them or more (the case
+   * view's extras: 0.5 ms to plan, 0.09 ms to run; docs/benchmarks.md, round 22). A text is kept
+   * from its fourth call in the process on, and a connection keeps at most 20 (the least recently
+   * used makes room: pg-pipeline.ts), so a text that varies costs a little memory, not a leak.
+   * Never `select *`: a column a migration adds would change the kept statement's result, which
+   * PostgreSQL refuses (SqlTransactions then drops the connection, so only that command fails).
+   */
+  prepared?: boolean;
 }
 
 /** SQL in the transaction an EntityManager is in (or none): for steps composed with entity writes. */
@@ -47,16 +57,16 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
     if (ended) throw statementAfterLast(sql);
     return em.getConnection().execute<T[]>(sql, params as unknown[], 'all', em.getTransactionContext<Knex.Transaction>());
   };
+  const oneByOne = async (statements: readonly SqlStatement[]): Promise<object[][]> => {
+    const results: object[][] = [];
+    for (const statement of statements) results.push(await all(statement.sql, statement.params));
+    return results;
+  };
   return {
     all,
-    async batch(statements) {
-      const results: object[][] = [];
-      for (const statement of statements) results.push(await all(statement));
-      return results;
-    },
+    batch: (statements) => oneByOne(statements),
     async last(statements) {
-      const results: object[][] = [];
-      for (const statement of statements) results.push(await all(statement.sql, statement.params));
+      const results = await oneByOne(statements);
       ended = true;
       return results;
     },
@@ -69,12 +79,14 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
  * statements on the pooled `pg` connection (a fork, knex's transaction machinery, an empty flush,
  * every parameter formatted into the SQL text): on a transition's 2 ms that was the largest single
  * cost left (docs/benchmarks.md, rounds 8 and 9). Nothing run here goes through the unit of work,
- * so a step that needs entities takes `em.transactional` and `sqlSessionOf` instead.
+ * so a step that needs entities takes `em.transactional` and `sqlSessionOf`.
  *
- * The transaction's `begin` goes out with its first statement when that is a batch (the command's
- * lock: begin, case row, live deadlines, SLA clocks in one round trip), and its `commit` with its
- * last statement when that is sent as `last` (the command's one write); every round trip costs the
- * API more CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these statements.
+ * The transaction's `begin` goes out with its first statements when they are a batch (the
+ * command's lock: begin, case row, live deadlines, SLA clocks in one round trip), and its `commit`
+ * with its last statements when they are sent as `last` (the command's one write); every round
+ * trip costs the API more CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these
+ * statements. Statements marked `prepared` are parsed once per connection, under a name (one round
+ * trip of their own, the first time: pg-pipeline.ts), and then only bound and run.
  *
  * Same pool, same connections, same type parsers as MikroORM (timestamps come back as text,
  * bigints as strings), so a row reads the same on either path; statements are logged through
@@ -102,7 +114,7 @@ export class SqlTransactions {
           await connection.query('rollback');
         } catch {
           // The connection is gone or unusable: the pool must not hand it out again.
-          (connection as PooledConnection).__knex__disposed = error;
+          dispose(connection, error);
         }
         throw error;
       }
@@ -118,6 +130,11 @@ export class SqlTransactions {
     const connection = await this.knexClient.acquireConnection();
     try {
       return await work(connection);
+    } catch (error) {
+      // What this connection keeps prepared no longer matches the database (a migration changed a
+      // kept statement's result, or something dropped it): a new connection prepares afresh.
+      if (isStalePreparedStatement(error)) dispose(connection, error);
+      throw error;
     } finally {
       await this.knexClient.releaseConnection(connection);
     }
@@ -156,39 +173,38 @@ class PooledSession implements SqlSession {
     return this.send<T>(numbered.text, params);
   }
 
+  async batch(statements: readonly SqlStatement[]): Promise<object[][]> {
+    if (statements.length === 0) return [];
+    return this.together(statements, false);
+  }
+
   async last(statements: readonly SqlStatement[]): Promise<object[][]> {
-    if (!this.inTransaction) return this.allOneByOne(statements);
     if (statements.length === 0) throw new Error("the transaction's last statements: none given");
+    // Outside a transaction there is no commit to send with them.
+    return this.together(statements, this.inTransaction);
+  }
+
+  /** The statements in one round trip, after `begin` if none went out yet, and before `commit` if asked. */
+  private async together(statements: readonly SqlStatement[], commit: boolean): Promise<object[][]> {
     this.refuseAfterCommit(statements[0]!.sql);
     // Built before anything is sent: a statement or a value that cannot go throws here, and the caller rolls back.
-    const query = new StatementsThenCommit(statements.map((statement) => ({ text: numberedFor(statement.sql, statement.params).text, values: statement.params })));
-    await this.beginFirst();
-    this.committed = true;
+    const wire = statements.map((statement) => wireStatement(numberedFor(statement.sql, statement.params).text, statement.params, statement.prepared === true));
+    const names = await this.converting(() => keptNamesFor(this.connection, wire));
+    const begin = !this.begun;
+    this.begun = true;
+    if (commit) this.committed = true;
+    const query = new Pipeline(begin, wire, names, commit);
     const results = await this.run(
       () => submit(this.connection, query),
       query.loggedAs,
       statements.flatMap((statement) => statement.params),
     );
-    // One result per statement, then COMMIT's; a statement that answered no result (an empty one) would shift the rows.
-    if (results.length !== statements.length + 1) throw new Error(`${statements.length} statements and a commit answered ${results.length} results`);
-    return results.slice(0, statements.length).map((result) => result.rows as object[]);
-  }
-
-  private async allOneByOne(statements: readonly SqlStatement[]): Promise<object[][]> {
-    const results: object[][] = [];
-    for (const statement of statements) results.push(await this.all(statement.sql, statement.params));
-    return results;
-  }
-
-  async batch(statements: readonly string[]): Promise<object[][]> {
-    if (statements.length === 0) return [];
-    this.refuseAfterCommit(statements[0]!);
-    const begin = !this.begun;
-    this.begun = true;
-    const script = [...(begin ? ['begin'] : []), ...statements].join(';\n');
-    const results = await this.run(() => this.connection.query(script) as unknown as Promise<QueryResult | QueryResult[]>, script, []);
-    const list = Array.isArray(results) ? results : [results];
-    return list.slice(begin ? 1 : 0).map((result) => result.rows as object[]);
+    const first = begin ? 1 : 0;
+    // One result per message group (BEGIN's, each statement's, COMMIT's); a statement that answered no result (an empty one) would shift the rows.
+    if (results.length !== first + statements.length + (commit ? 1 : 0)) {
+      throw new Error(`${statements.length} statements${begin ? ' after begin' : ''}${commit ? ' and a commit' : ''} answered ${results.length} results`);
+    }
+    return results.slice(first, first + statements.length).map((result) => result.rows as object[]);
   }
 
   private refuseAfterCommit(sql: string): void {
@@ -207,76 +223,28 @@ class PooledSession implements SqlSession {
     await this.send('begin', []);
   }
 
+  /** A round trip, logged as `sql` (when the query log is on), its error converted. */
   private async run<R extends QueryResult | QueryResult[]>(query: () => Promise<R>, sql: string, params: readonly unknown[]): Promise<R> {
     const logger = this.orm.config.getLogger();
     const started = logger.isEnabled('query') ? Date.now() : 0;
+    const result = await this.converting(query);
+    if (started) logger.logQuery({ query: sql, params: params as unknown[], took: Date.now() - started });
+    return result;
+  }
+
+  /** PostgreSQL's errors as MikroORM's exceptions; ours pass through. */
+  private async converting<R>(work: () => Promise<R>): Promise<R> {
     try {
-      const result = await query();
-      if (started) logger.logQuery({ query: sql, params: params as unknown[], took: Date.now() - started });
-      return result;
+      return await work();
     } catch (error) {
       throw isDatabaseError(error) ? this.orm.em.getDriver().convertException(error) : error;
     }
   }
 }
 
-/**
- * Statements and then `commit`, in one round trip: each statement's Parse/Bind/Describe/Execute,
- * then `commit`'s Parse/Bind/Execute, then one Sync (PostgreSQL's extended protocol, the one `pg`
- * uses for every statement with parameters). If a statement fails, PostgreSQL skips to the Sync,
- * so neither the statements after it nor the commit run: the transaction is left failed, as after
- * any failed statement, for the caller's rollback. pg's Query gathers the results (one per
- * statement, then COMMIT's) and reports the first error. Only `prepare` (what pg sends for a query)
- * is replaced; test/e2e/sql-transactions.e2e-spec.ts holds it to pg's behaviour.
- */
-class StatementsThenCommit extends Query {
-  private readonly statements: ReadonlyArray<{ text: string; values: unknown[] }>;
-  /** The statements' text, as the query log shows it. */
-  readonly loggedAs: string;
-
-  constructor(statements: ReadonlyArray<{ text: string; values: readonly unknown[] }>) {
-    const text = statements.map((statement) => statement.text).join(';\n');
-    super({ text, queryMode: 'extended' } as QueryConfig);
-    this.loggedAs = text;
-    // Values are turned into their wire text here, before anything is written: a value pg cannot
-    // send throws now, not halfway through the messages (which would leave the connection waiting).
-    this.statements = statements.map((statement) => ({ text: statement.text, values: statement.values.map((value) => prepareValue(value)) }));
-  }
-
-  prepare(connection: PgProtocolConnection): void {
-    for (const statement of this.statements) {
-      connection.parse({ text: statement.text, name: '', types: [] });
-      connection.bind({ portal: '', statement: '', values: statement.values });
-      connection.describe({ type: 'P', name: '' });
-      connection.execute({ portal: '', rows: undefined });
-    }
-    connection.parse({ text: 'commit', name: '', types: [] });
-    connection.bind({ portal: '', statement: '', values: [] });
-    connection.execute({ portal: '', rows: undefined });
-    connection.sync();
-  }
-}
-
-/** The part of pg's connection (its protocol writer) StatementsThenCommit sends with. */
-interface PgProtocolConnection {
-  parse(config: { text: string; name: string; types: unknown[] }): void;
-  bind(config: { portal: string; statement: string; values: unknown[] }): void;
-  describe(config: { type: 'P'; name: string }): void;
-  execute(config: { portal: string; rows: undefined }): void;
-  sync(): void;
-}
-
-/** A pg Query handed to the connection (pg then returns the query itself, not a promise), as a promise of its results. */
-function submit(connection: PgConnection, query: Query): Promise<QueryResult[]> {
-  return new Promise((resolve, reject) => {
-    const callback = (error: Error | null, results: QueryResult | QueryResult[]) => {
-      if (error) reject(error);
-      else resolve(Array.isArray(results) ? results : [results]);
-    };
-    // The callback as pg's second argument (pg sets it on the query): whatever wraps Client#query (tracing, the benchmark's counters) sees the call end.
-    // (pg returns the query object here, not a promise: `void` only says so to the type checker.)
-    void connection.query(query as unknown as string, callback as never);
-  });
+/** knex's pool drops a connection marked this way instead of handing it out again. */
+function dispose(connection: PgConnection, reason: unknown): void {
+  (connection as PooledConnection).__knex__disposed = reason;
 }
 
 function statementAfterLast(sql: string): Error {

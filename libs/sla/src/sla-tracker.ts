@@ -322,9 +322,12 @@ function notification(dedupeKey: string, agentId: string | null, type: string, p
 
 /**
  * A case's clocks, by target. One parameter: the case id. Not locked: only a command holding the
- * case's lock changes them, so read after that lock they are as the last command left them.
+ * case's lock changes them, so read after that lock they are as the last command left them. The
+ * columns are named: the command path keeps the statement prepared (see SqlStatement.prepared).
  */
-export const CASE_CLOCKS_SQL = `select * from sla_clocks where case_id = ? order by target`;
+export const CASE_CLOCKS_SQL = `select id, case_id, policy_id, target, minutes, mode, calendar_id, status, used_minutes, running_since, due_at,
+  met_at, breached_at, breached_assignee_id, finished_at, finished_minutes, created_at
+  from sla_clocks where case_id = ? order by target`;
 
 /**
  * Rows CASE_CLOCKS_SQL returned, as plain objects (outside the unit of work: the command's writer

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
@@ -82,6 +82,36 @@ export function procCpuMs(statPath: string): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU PostgreSQL's processes have used, in ms: each `postgres` process's own, and what they
+ * collected from children that exited (a backend whose connection closed). Null where no
+ * PostgreSQL process is in this machine's /proc (a database on another host or in a container).
+ */
+export function postgresCpuMs(): number | null {
+  let total = 0;
+  let found = false;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+    found = true;
+    // utime, stime, cutime, cstime: the 12th to 15th fields after the command name, in clock ticks of 10 ms.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+  }
+  return found ? total : null;
 }
 
 /** The main thread alone, where the API (and in-process workers) run. */

@@ -90,7 +90,12 @@ export async function readCaseViewExtras(sql: SqlSession, caseEntity: Pick<CaseE
  */
 export function caseViewExtrasStatement(caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>, askingAgentId: string | null): SqlStatement {
   const caseId = caseEntity.id;
-  return { sql: EXTRAS_SQL, params: [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId, caseEntity.transactionRef ?? null, askingAgentId] };
+  return {
+    sql: EXTRAS_SQL,
+    params: [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId, caseEntity.transactionRef ?? null, askingAgentId],
+    // Planning it cost PostgreSQL five times what running it does (docs/benchmarks.md, round 22).
+    prepared: true,
+  };
 }
 
 /** The extras from the row caseViewExtrasStatement reads. */
