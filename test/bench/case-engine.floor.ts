@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
 import { toNumberedPlaceholders } from '@app/db';
-import { keptNamesFor, Pipeline, submit, wireStatement, type WireStatement } from '../../libs/db/src/pg-pipeline';
+import { keptPlanFor, Pipeline, submit, wireStatement, type WireStatement } from '../../libs/db/src/pg-pipeline';
 import { isTemplateVariable, pgbenchCaseId, type CaseEnginePgbenchScript, type TemplateStatement, type TemplateVariable } from './case-engine.pgbench';
 
 /**
@@ -94,8 +94,12 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
         statement.params.map((param) => (!isTemplateVariable(param) ? param : param.variable === 'new_id' ? randomUUID() : values[param.variable])),
         true,
       );
-    const send = async (begin: boolean, statements: WireStatement[], commit: boolean) =>
-      submit(client, new Pipeline(begin, statements, await keptNamesFor(client, statements), commit));
+    const send = async (begin: boolean, statements: WireStatement[], commit: boolean) => {
+      const kept = keptPlanFor(client, statements);
+      const results = await submit(client, new Pipeline(begin, statements, kept, commit));
+      kept.succeeded();
+      return results;
+    };
     const [, caseRead, pending] = await send(true, [wire(options.parameterized.lockCase), wire(options.parameterized.lockDeadlines)], false);
     if (caseRead!.rows.length !== 1) throw new Error(`no case ${pgbenchCaseId(index)}`);
     const version = (caseRead!.rows[0] as { version: number }).version;

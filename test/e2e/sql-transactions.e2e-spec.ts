@@ -1,9 +1,10 @@
 import { DeadlockException, ForeignKeyConstraintViolationException, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { sqlSessionOf, SqlTransactions } from '@app/db';
-import { SlaTracker } from '@app/sla';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL } from '@app/cases';
+import { sqlSessionOf, SqlTransactions, toNumberedPlaceholders } from '@app/db';
+import { CASE_CLOCKS_SQL, SlaTracker } from '@app/sla';
+import { disputeBody, startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * The command path's transactions run on a connection taken straight from MikroORM's pool
@@ -234,18 +235,18 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
   });
 
   describe('statements kept prepared', () => {
-    // The pool has one connection, so this reads what that very connection keeps.
+    // The pool has one connection, so these read what that very connection keeps.
     const kept = (text: string) =>
       transactions.read((sql) =>
         sql.all<{ name: string; plans: number }>(`select name, (generic_plans + custom_plans)::int as plans from pg_prepared_statements where statement = ?`, [
-          text.replaceAll('?', () => '$1'),
+          toNumberedPlaceholders(text).text,
         ]),
       );
     const keptCount = async () =>
-      (await transactions.read((sql) => sql.all<{ n: number }>(`select count(*)::int as n from pg_prepared_statements where name like 'app\\_statement\\_%'`)))[0]!.n;
+      (await transactions.read((sql) => sql.all<{ n: number }>(`select count(*)::int as n from pg_prepared_statements where name like 'app\\_%'`)))[0]!.n;
     const byLabel = 'select label from scratch where id = ? -- kept';
 
-    it('are kept from their fourth call in the process on, under a name, then only bound and run, in batches and last statements alike', async () => {
+    it('are kept from their fourth call on the connection on, under a name, then only bound and run, in batches and last statements alike', async () => {
       const labelOf = { 1: 'one', 2: 'two', 6: 'six' } as const;
       for (const [call, id] of ([1, 2, 6, 1, 2, 6] as const).entries()) {
         const send = call % 2 ? 'last' : 'batch';
@@ -255,34 +256,36 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
         if (call === 2) expect(await kept(byLabel)).toEqual([]);
       }
       const [statement] = await kept(byLabel);
-      expect(statement!.name).toMatch(/^app_statement_\d+$/);
+      // Named by the text's hash: the same name means the same statement in every process.
+      expect(statement!.name).toMatch(/^app_[0-9a-f]{32}$/);
       // Parsed once under its name, and PostgreSQL's own count of its calls is the three since.
       expect(await kept(byLabel)).toEqual([{ name: statement!.name, plans: 3 }]);
     });
 
-    it('survive a transaction that failed after them, and one whose statement failed to parse is tried again', async () => {
+    it('are parsed in the round trip that first binds them, and parsed again after that round trip failed', async () => {
+      const byId = 'select id from scratch where id = ? -- parsed in the round trip';
+      for (let call = 0; call < 3; call += 1) await transactions.run((sql) => sql.batch([{ sql: byId, params: [1], prepared: true }]));
+      // The fourth call parses it under its name, then an insert after it fails: the round trip fails,
+      // though PostgreSQL has parsed the name. The connection is kept (a duplicate is no sign of anything stale).
       const failed = await transactions
         .run((sql) =>
           sql.batch([
-            { sql: byLabel, params: [1], prepared: true },
+            { sql: byId, params: [1], prepared: true },
             { sql: 'insert into scratch (id, label) values (?, ?)', params: [1, 'again'] },
           ]),
         )
         .catch((error: unknown) => error);
       expect(failed).toBeInstanceOf(UniqueConstraintViolationException);
-      expect(await transactions.run((sql) => sql.batch([{ sql: byLabel, params: [6], prepared: true }]))).toEqual([[{ label: 'six' }]]);
-
-      const broken = 'select labe from scratch where id = ? -- misspelt';
-      for (let call = 0; call < 5; call += 1) {
-        const refused = await transactions.run((sql) => sql.batch([{ sql: broken, params: [1], prepared: true }])).catch((error: unknown) => error);
-        // The same answer every time, named or not: never "does not exist" (a failed parse taken as kept).
-        expect({ call, code: (refused as { code?: string }).code }).toEqual({ call, code: '42703' });
-      }
-      expect(await kept(broken)).toEqual([]);
+      expect(await kept(byId)).toHaveLength(1);
+      // Not counted as kept, so parsed again, after a Close of its name (without it: "already exists").
+      expect(await transactions.run((sql) => sql.batch([{ sql: byId, params: [6], prepared: true }]))).toEqual([[{ id: 6 }]]);
+      expect(await transactions.run((sql) => sql.batch([{ sql: byId, params: [2], prepared: true }]))).toEqual([[{ id: 2 }]]);
+      // Bound by name since (one Parse recorded by PostgreSQL's count: the two calls after the failed one).
+      expect((await kept(byId))[0]!.plans).toBe(2);
       expect(await labels()).toEqual([1, 2, 6]);
     });
 
-    it('that a migration changed drop the connection, so that only the command that found out fails', async () => {
+    it('that a migration changed, or that are gone, drop the connection: the command that found out fails, the next prepares afresh', async () => {
       const everything = 'select * from scratch where id = ? -- the columns of the day';
       const read = (id: number) => transactions.run((sql) => sql.batch([{ sql: everything, params: [id], prepared: true }]));
       for (let call = 0; call < 4; call += 1) expect(await read(2)).toEqual([[{ id: 2, label: 'two' }]]);
@@ -290,12 +293,12 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
       await t.sql('alter table scratch add column note text');
       try {
         const stale = await read(2).catch((error: unknown) => error);
-        expect(String(stale)).toMatch(/cached plan must not change result type/);
-        // The pool's one connection was dropped: a new one parses the statement afresh.
-        expect(await read(2)).toEqual([[{ id: 2, label: 'two', note: null }]]);
+        expect(stale).toMatchObject({ code: '0A000', routine: 'RevalidateCachedQuery' });
+        // The pool's one connection was dropped: a new one counts its calls afresh, then keeps it.
+        for (let call = 0; call < 4; call += 1) expect(await read(2)).toEqual([[{ id: 2, label: 'two', note: null }]]);
         expect(await kept(everything)).toHaveLength(1);
 
-        // And one that is gone from the connection (a pooler's DISCARD ALL, say) the same way.
+        // One that is gone from the connection (a pooler's DISCARD ALL, say) the same way.
         await transactions.read((sql) => sql.all('deallocate all'));
         const gone = await read(2).catch((error: unknown) => error);
         expect((gone as { code?: string }).code).toBe('26000');
@@ -306,18 +309,78 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
     });
 
     it('are at most 20 on a connection: the least recently used makes room, and is parsed again when it comes back', async () => {
-      // The connection keeps one statement now (the last test's, on the connection it made).
-      expect(await keptCount()).toBe(1);
+      expect(await keptCount()).toBe(0);
       const texts = Array.from({ length: 22 }, (_, index) => `select ?::int + ${index} as n -- room ${index}`);
       const sum = (text: string, value: number) => transactions.run((sql) => sql.batch([{ sql: text, params: [value], prepared: true }]));
       for (const [index, text] of texts.entries()) {
         for (let call = 0; call < 4; call += 1) expect(await sum(text, call)).toEqual([[{ n: index + call }]]);
       }
-      // 1 + 22 made 23: the three least recently used went (the one before, then the first two).
+      // 22 were kept in turn: the first two made room for the last two.
       expect(await keptCount()).toBe(20);
       expect([(await kept(texts[0]!)).length, (await kept(texts[1]!)).length, (await kept(texts[2]!)).length]).toEqual([0, 0, 1]);
-      expect(await sum(texts[0]!, 40)).toEqual([[{ n: 40 }]]);
+      // The first comes back: sent unnamed (its count starts again), kept from its fourth call, in the place of the least recently used.
+      for (let call = 0; call < 4; call += 1) expect(await sum(texts[0]!, 40 + call)).toEqual([[{ n: 40 + call }]]);
       expect([(await kept(texts[0]!)).length, (await kept(texts[2]!)).length, await keptCount()]).toEqual([1, 0, 20]);
+    });
+
+    it('are what the command path sends: the lock’s reads, the write and the answer’s read, planned once per connection', async () => {
+      const { body: opened } = await t.http.post('/v1/cases').set('Authorization', t.auth).send(disputeBody()).expect(201);
+      const send = (type: string, expectedVersion: number, payload?: Record<string, unknown>) =>
+        t.http.post(`/v1/cases/${opened.id}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200);
+      await send('FORWARD_TO_MERCHANT', 1);
+      let version = (await send('MERCHANT_CONTEST', 2, { summary: 'Tracking shows delivery' })).body.version as number;
+      for (let round = 0; round < 6; round += 1) {
+        version = (await send('REQUEST_CUSTOMER_INFO', version, { question: 'A photo of the label?' })).body.version as number;
+        version = (await send('CUSTOMER_INFO_PROVIDED', version, { summary: 'Photo uploaded' })).body.version as number;
+      }
+      const statements = await transactions.read((sql) =>
+        sql.all<{ statement: string; generic: number }>(`select statement, generic_plans::int as generic from pg_prepared_statements where name like 'app\\_%'`),
+      );
+      const keptLike = (text: string) => statements.find((row) => row.statement === toNumberedPlaceholders(text).text);
+      for (const text of [LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, CASE_CLOCKS_SQL]) expect(keptLike(text)).toBeDefined();
+      // The answer's read, and the write of each of the two events (its text varies with what an event changes).
+      expect(statements.filter((row) => row.statement.includes("jsonb_build_object('id', a.id, 'displayName', a.display_name)"))).toHaveLength(1);
+      expect(statements.filter((row) => row.statement.startsWith('with "w1" as (')).length).toBeGreaterThanOrEqual(2);
+      // PostgreSQL settled on its generic plan for the case's lock and the answer's read: planned no more at each call.
+      expect(keptLike(LOCK_CASE_SQL)!.generic).toBeGreaterThan(0);
+      expect(statements.find((row) => row.statement.includes("'displayName', a.display_name"))!.generic).toBeGreaterThan(0);
+    });
+  });
+
+  describe('statements kept prepared, on more than one connection', () => {
+    let t2: TestApp;
+    let transactions2: SqlTransactions;
+    beforeAll(async () => {
+      t2 = await startTestApp({ DATABASE_POOL_MAX: '2' });
+      transactions2 = t2.app.get(SqlTransactions);
+      await t2.sql(`create table scratch_codes (id int primary key, code text)`);
+    });
+    afterAll(() => t2.close());
+
+    const upsert = 'insert into scratch_codes (id, code) values (?, ?) on conflict (id) do update set code = excluded.code returning code';
+    /** The statement on both connections at once: each run holds its connection until both have sent. */
+    const onBothConnections = async (code: string) => {
+      let arrived = 0;
+      let bothArrived!: () => void;
+      const together = new Promise<void>((resolve) => (bothArrived = resolve));
+      const one = (id: number) =>
+        transactions2.run(async (sql) => {
+          arrived += 1;
+          if (arrived === 2) bothArrived();
+          await together;
+          return sql.batch([{ sql: upsert, params: [id, code], prepared: true }]);
+        });
+      return Promise.all([one(1), one(2)]);
+    };
+
+    it('that a migration retyped fail one command in the process, not one per connection', async () => {
+      for (let call = 0; call < 4; call += 1) expect(await onBothConnections(`${call}`)).toEqual([[[{ code: `${call}` }]], [[{ code: `${call}` }]]]);
+      // Both connections keep it, with the parameter types of its Parse: text for `code`.
+      await t2.sql('alter table scratch_codes alter column code type integer using code::integer');
+      const first = await transactions2.run((sql) => sql.batch([{ sql: upsert, params: [1, '7'], prepared: true }])).catch((error: unknown) => error);
+      expect((first as { code?: string }).code).toBe('42804');
+      // That connection went; the other one closes what it kept before its next statement, so both of these work.
+      expect(await onBothConnections('8')).toEqual([[[{ code: 8 }]], [[{ code: 8 }]]]);
     });
   });
 

@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Query, type Client as PgConnection, type QueryConfig, type QueryResult } from 'pg';
 // pg's own conversion of a parameter to its wire text (dates, arrays, JSON, buffers), as every pg query uses.
 import { prepareValue } from 'pg/lib/utils';
 
 /**
  * How SqlTransactions' sessions talk to PostgreSQL below pg's one-query-at-a-time API: several
- * statements in one round trip (Pipeline), and statements kept prepared on a connection under a
- * name (keptNamesFor), so that PostgreSQL does not plan them again at every call.
+ * statements in one round trip (Pipeline), some of them kept prepared on the connection under a
+ * name, so that PostgreSQL does not plan them again at every call (KeptStatements).
  */
 
 /** A statement as it goes on the wire: numbered placeholders, values as their wire text. */
@@ -22,80 +23,145 @@ export function wireStatement(text: string, params: readonly unknown[], keep: bo
   return { text, values: params.map((value) => prepareValue(value)), keep };
 }
 
-/**
- * A text is sent unnamed this many times in a process before it is kept: a statement that comes
- * once or twice is not worth a connection's memory.
- */
+/** A text is sent unnamed this many times on a connection before the connection keeps it: one that comes once or twice is not worth its memory. */
 const USES_BEFORE_KEEPING = 3;
-/** Texts counted (and named) in a process; past it, a new text is planned at each call, as any other. */
-const TEXTS_COUNTED = 1_000;
 /**
  * Statements a connection keeps at most: the one used least recently makes room. PostgreSQL holds
  * 0.1 to 0.35 MB for each (its source, its query and its generic plan; docs/benchmarks.md, round 22).
  */
 const KEPT_PER_CONNECTION = 20;
-
-/** Per text: the name it is kept under (the same on every connection of this process) and how often it came. */
-const texts = new Map<string, { name: string; uses: number }>();
-/** Per connection: the names it keeps (name → text), least recently used first. */
-const keptOn = new WeakMap<PgConnection, Map<string, string>>();
+/** Texts a connection counts uses of, before it starts counting afresh. */
+const TEXTS_COUNTED_PER_CONNECTION = 200;
 
 /**
- * The name each statement is kept under on this connection ('' for one sent unnamed, planned at
- * that call), after parsing those the connection does not keep yet: one round trip each, with the
- * Close of any statement that makes room for it. A connection keeps a name only once PostgreSQL
- * has confirmed its Parse, so a statement that failed to parse is parsed again next time.
+ * Bumped when PostgreSQL refuses a kept statement (forgetKeptStatements): every connection of the
+ * process then closes what it keeps and prepares afresh, rather than each failing a command first.
  */
-export async function keptNamesFor(connection: PgConnection, statements: readonly WireStatement[]): Promise<string[]> {
-  let kept = keptOn.get(connection);
-  if (!kept) keptOn.set(connection, (kept = new Map<string, string>()));
-  const names: string[] = [];
-  for (const statement of statements) {
-    const name = statement.keep ? nameToKeep(statement.text) : '';
-    if (name !== '') {
-      if (kept.has(name)) {
-        // The most recently used goes last.
-        kept.delete(name);
-      } else {
-        // The least recently used make room, but never one these statements are about to use.
-        const evicted = [...kept.keys()].filter((old) => !names.includes(old)).slice(0, Math.max(0, kept.size + 1 - KEPT_PER_CONNECTION));
-        // Forgotten before the Close goes: if the round trip fails, the connection is either gone or has closed them (Close runs before Parse).
-        for (const old of evicted) kept.delete(old);
-        await submit(connection, new ParseStatement(name, statement.text, evicted));
-      }
-      kept.set(name, statement.text);
-    }
-    names.push(name);
-  }
-  return names;
+let generation = 0;
+
+/** What one connection keeps, and how often it saw the texts it does not keep yet. */
+interface ConnectionStatements {
+  generation: number;
+  /** Names kept (name → text), least recently used first. */
+  kept: Map<string, string>;
+  uses: Map<string, number>;
 }
 
-function nameToKeep(text: string): string {
-  let seen = texts.get(text);
-  if (!seen) {
-    if (texts.size >= TEXTS_COUNTED) return '';
-    texts.set(text, (seen = { name: `app_statement_${texts.size + 1}`, uses: 0 }));
-  }
-  seen.uses += 1;
-  return seen.uses > USES_BEFORE_KEEPING ? seen.name : '';
+const statementsOn = new WeakMap<PgConnection, ConnectionStatements>();
+
+/** What `Pipeline` sends for kept statements: which to close first, and which to parse before binding. */
+export interface KeptPlan {
+  /** Per statement: the name it is bound by ('' for one sent unnamed, planned at that call). */
+  names: string[];
+  /** Names to parse in this round trip (after a Close of the same name: parsing again is then always safe). */
+  parse: Set<string>;
+  /** Names closed first, to make room. */
+  close: string[];
+  /** Records the parsed names as kept, once the round trip has succeeded. */
+  succeeded(): void;
 }
 
 /**
- * PostgreSQL refused a statement a connection keeps: its result changed (0A000, "cached plan must
- * not change result type", after a migration) or it is gone (26000). The connection must go.
+ * The names these statements go by on this connection. A kept statement is parsed in the very
+ * round trip that first binds it, after a Close of its name, so nothing is sent on its own and a
+ * Parse that did not complete (an error earlier in the round trip, a timeout) is simply sent again
+ * next time; the connection counts it as kept only once the round trip has succeeded.
+ * Names are a hash of the text: the same name always means the same statement, in any process.
+ */
+export function keptPlanFor(connection: PgConnection, statements: readonly WireStatement[]): KeptPlan {
+  let state = statementsOn.get(connection);
+  if (!state) statementsOn.set(connection, (state = { generation, kept: new Map(), uses: new Map() }));
+  const close: string[] = [];
+  if (state.generation !== generation) {
+    close.push(...state.kept.keys());
+    state.kept.clear();
+    state.generation = generation;
+  }
+  const names: string[] = [];
+  const parse = new Map<string, string>();
+  for (const statement of statements) {
+    const name = statement.keep ? nameToUse(state, statement.text) : '';
+    names.push(name);
+    if (name === '') continue;
+    if (state.kept.has(name)) {
+      // The most recently used goes last.
+      state.kept.delete(name);
+      state.kept.set(name, statement.text);
+    } else {
+      parse.set(name, statement.text);
+    }
+  }
+  // The least recently used make room, but never one these statements are about to bind.
+  const room = state.kept.size + parse.size - KEPT_PER_CONNECTION;
+  if (room > 0) {
+    for (const old of [...state.kept.keys()].filter((kept) => !names.includes(kept)).slice(0, room)) {
+      state.kept.delete(old);
+      close.push(old);
+    }
+  }
+  const { kept, uses } = state;
+  return {
+    names,
+    parse: new Set(parse.keys()),
+    close,
+    succeeded: () => {
+      for (const [name, text] of parse) {
+        kept.set(name, text);
+        uses.delete(text);
+      }
+    },
+  };
+}
+
+function nameToUse(state: ConnectionStatements, text: string): string {
+  const name = nameOf(text);
+  if (state.kept.has(name)) return name;
+  if (state.uses.size >= TEXTS_COUNTED_PER_CONNECTION && !state.uses.has(text)) state.uses.clear();
+  const uses = (state.uses.get(text) ?? 0) + 1;
+  state.uses.set(text, uses);
+  return uses > USES_BEFORE_KEEPING ? name : '';
+}
+
+/** Names by text, so that a statement's hash is not computed at every call. */
+const NAMES = new Map<string, string>();
+
+function nameOf(text: string): string {
+  let name = NAMES.get(text);
+  if (name === undefined) {
+    name = `app_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    if (NAMES.size >= 1_000) NAMES.clear();
+    NAMES.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * PostgreSQL refused a statement because of what a connection keeps: a kept statement's result
+ * changed (0A000, from RevalidateCachedQuery, after a migration), it is gone (26000), or the
+ * statement no longer fits the schema (class 42: a kept statement keeps the parameter types it was
+ * parsed with, so a retyped column fails it at every call). Such a connection must go, and the
+ * process's other connections must prepare afresh (forgetKeptStatements). A class 42 error of a
+ * statement that was never kept (a mistake in the SQL) costs a reconnection, nothing more.
  */
 export function isStalePreparedStatement(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '26000' || (code === '0A000' && /cached plan/.test(String((error as Error).message)));
+  const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
+  if (typeof code !== 'string') return false;
+  return code === '26000' || code.startsWith('42') || (code === '0A000' && routine === 'RevalidateCachedQuery');
+}
+
+/** Makes every connection of this process close what it keeps before its next statement. */
+export function forgetKeptStatements(): void {
+  generation += 1;
 }
 
 /**
- * Statements in one round trip: `begin` first if asked, then each statement's Bind/Describe/Execute
- * (after its Parse, unless the connection keeps it under a name), then `commit` if asked, then one
- * Sync (PostgreSQL's extended protocol, the one `pg` uses for every statement with parameters). If
- * one fails, PostgreSQL skips to the Sync, so neither the statements after it nor the commit run:
- * the transaction is left failed, as after any failed statement, for the caller's rollback. pg's
- * Query gathers the results (one per begin, statement and commit) and reports the first error.
+ * Statements in one round trip: the Closes of statements that make room, `begin` if asked, then
+ * each statement's Bind/Describe/Execute (after its Parse: unnamed, or under its name the first
+ * time the connection keeps it), then `commit` if asked, then one Sync (PostgreSQL's extended
+ * protocol, the one `pg` uses for every statement with parameters). If one fails, PostgreSQL skips
+ * to the Sync, so neither the statements after it nor the commit run: the transaction is left
+ * failed, as after any failed statement, for the caller's rollback. pg's Query gathers the results
+ * (one per begin, statement and commit: a Parse or Close answers none) and reports the first error.
  * Only `prepare` (what pg sends for a query) is replaced; test/e2e/sql-transactions.e2e-spec.ts
  * holds it to pg's behaviour.
  */
@@ -106,8 +172,7 @@ export class Pipeline extends Query {
   constructor(
     private readonly begin: boolean,
     private readonly statements: readonly WireStatement[],
-    /** keptNamesFor's answer for these statements. */
-    private readonly names: readonly string[],
+    private readonly kept: Pick<KeptPlan, 'names' | 'parse' | 'close'>,
     private readonly commit: boolean,
   ) {
     const text = statements.map((statement) => statement.text).join(';\n');
@@ -117,10 +182,16 @@ export class Pipeline extends Query {
   }
 
   prepare(connection: PgProtocolConnection): void {
+    // First, so that they run whatever fails after them.
+    for (const name of this.kept.close) connection.close({ type: 'S', name });
     if (this.begin) sendWithoutRows(connection, 'begin');
+    const toParse = new Set(this.kept.parse);
     this.statements.forEach((statement, index) => {
-      const name = this.names[index]!;
-      if (name === '') connection.parse({ text: statement.text, name: '', types: [] });
+      const name = this.kept.names[index]!;
+      if (name === '' || toParse.delete(name)) {
+        if (name !== '') connection.close({ type: 'S', name });
+        connection.parse({ text: statement.text, name, types: [] });
+      }
       connection.bind({ portal: '', statement: name, values: statement.values });
       connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: undefined });
@@ -136,25 +207,7 @@ function sendWithoutRows(connection: PgProtocolConnection, text: string): void {
   connection.execute({ portal: '', rows: undefined });
 }
 
-/** Closes the statements that make room, then parses one under its name; nothing runs. */
-class ParseStatement extends Query {
-  constructor(
-    private readonly statementName: string,
-    private readonly statementText: string,
-    private readonly closing: readonly string[],
-  ) {
-    // Extended, so that pg hands the sending to `prepare`; no `name`, so that pg keeps no record of its own.
-    super({ text: statementText, queryMode: 'extended' } as QueryConfig);
-  }
-
-  prepare(connection: PgProtocolConnection): void {
-    for (const name of this.closing) connection.close({ type: 'S', name });
-    connection.parse({ text: this.statementText, name: this.statementName, types: [] });
-    connection.sync();
-  }
-}
-
-/** The part of pg's connection (its protocol writer) these queries send with. */
+/** The part of pg's connection (its protocol writer) Pipeline sends with. */
 interface PgProtocolConnection {
   parse(config: { text: string; name: string; types: unknown[] }): void;
   bind(config: { portal: string; statement: string; values: unknown[] }): void;

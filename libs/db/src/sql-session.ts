@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { Client as PgConnection, QueryResult } from 'pg';
-import { isStalePreparedStatement, keptNamesFor, Pipeline, submit, wireStatement } from './pg-pipeline';
+import { forgetKeptStatements, isStalePreparedStatement, keptPlanFor, Pipeline, submit, wireStatement } from './pg-pipeline';
 
 /**
  * Plain SQL inside one transaction, whichever way the transaction was opened: `?` placeholders
@@ -15,8 +15,9 @@ export interface SqlSession {
   /**
    * Statements sent together, in one round trip on the pooled path (with the transaction's `begin`
    * when they are its first): PostgreSQL runs each after the one before it has finished, each with
-   * a snapshot of its own (under READ COMMITTED), exactly as if they were sent one by one; if one
-   * fails, the ones after it do not run. The rows of each, in order.
+   * a snapshot of its own (under READ COMMITTED), as if they were sent one by one; if one fails,
+   * the ones after it do not run. The rows of each, in order. Outside a transaction (a `read`
+   * session) they run as one implicit transaction: one that fails undoes the ones before it.
    */
   batch(statements: readonly SqlStatement[]): Promise<object[][]>;
   /**
@@ -39,11 +40,12 @@ export interface SqlStatement {
    * Keep it prepared on the pooled connections (batch and last on SqlTransactions' sessions), so
    * that PostgreSQL plans it once per connection rather than at every call: for the statements
    * every event sends, whose planning cost PostgreSQL as much as running them or more (the case
-   * view's extras: 0.5 ms to plan, 0.09 ms to run; docs/benchmarks.md, round 22). A text is kept
-   * from its fourth call in the process on, and a connection keeps at most 20 (the least recently
-   * used makes room: pg-pipeline.ts), so a text that varies costs a little memory, not a leak.
-   * Never `select *`: a column a migration adds would change the kept statement's result, which
-   * PostgreSQL refuses (SqlTransactions then drops the connection, so only that command fails).
+   * view's extras: 0.5 ms to plan, 0.09 ms to run; docs/benchmarks.md, round 22). A connection
+   * keeps a text from its fourth call on, and at most 20 (the least recently used makes room:
+   * pg-pipeline.ts), so a text that varies costs some memory, not a leak. Never `select *`: a
+   * column a migration adds would change the kept statement's result, which PostgreSQL refuses.
+   * When PostgreSQL refuses a kept statement (a migration changed what it reads), that command
+   * fails, its connection is dropped, and the process's other connections prepare afresh.
    */
   prepared?: boolean;
 }
@@ -121,7 +123,7 @@ export class SqlTransactions {
     });
   }
 
-  /** Statements outside a transaction (each one on its own), on a pooled connection: a read after a command's commit. */
+  /** Statements outside a transaction, on a pooled connection: a read after a command's commit. */
   async read<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
     return this.onPooledConnection((connection) => work(new PooledSession(connection, this.orm, false)));
   }
@@ -130,11 +132,6 @@ export class SqlTransactions {
     const connection = await this.knexClient.acquireConnection();
     try {
       return await work(connection);
-    } catch (error) {
-      // What this connection keeps prepared no longer matches the database (a migration changed a
-      // kept statement's result, or something dropped it): a new connection prepares afresh.
-      if (isStalePreparedStatement(error)) dispose(connection, error);
-      throw error;
     } finally {
       await this.knexClient.releaseConnection(connection);
     }
@@ -143,7 +140,8 @@ export class SqlTransactions {
 
 /**
  * A session on one pooled connection; in a transaction, `begin` is sent with (or just before) its
- * first statement and `commit` with its `last` one (or on its own at the end).
+ * first statement and `commit` with its `last` one (or on its own at the end). For one caller at a
+ * time, as a transaction is: statements are sent one after the other, never concurrently.
  */
 class PooledSession implements SqlSession {
   /** Whether `begin` went out (nothing to commit otherwise); true from the start outside a transaction. */
@@ -188,19 +186,34 @@ class PooledSession implements SqlSession {
   private async together(statements: readonly SqlStatement[], commit: boolean): Promise<object[][]> {
     this.refuseAfterCommit(statements[0]!.sql);
     // Built before anything is sent: a statement or a value that cannot go throws here, and the caller rolls back.
-    const wire = statements.map((statement) => wireStatement(numberedFor(statement.sql, statement.params).text, statement.params, statement.prepared === true));
-    const names = await this.converting(() => keptNamesFor(this.connection, wire));
+    const wire = statements.map((statement) =>
+      // As `all` (and MikroORM): a statement without parameters goes as it is.
+      wireStatement(statement.params.length ? numberedFor(statement.sql, statement.params).text : statement.sql, statement.params, statement.prepared === true),
+    );
+    const kept = keptPlanFor(this.connection, wire);
     const begin = !this.begun;
     this.begun = true;
     if (commit) this.committed = true;
-    const query = new Pipeline(begin, wire, names, commit);
-    const results = await this.run(
-      () => submit(this.connection, query),
-      query.loggedAs,
-      statements.flatMap((statement) => statement.params),
-    );
+    const query = new Pipeline(begin, wire, kept, commit);
+    let results: QueryResult[];
+    try {
+      results = await this.run(
+        () => submit(this.connection, query),
+        query.loggedAs,
+        statements.flatMap((statement) => statement.params),
+      );
+    } catch (error) {
+      if (kept.names.some((name) => name !== '') && isStalePreparedStatement(error)) {
+        // What the connections keep no longer fits the database (a migration): this one goes, and
+        // the process's others close what they keep before their next statement.
+        dispose(this.connection, error);
+        forgetKeptStatements();
+      }
+      throw error;
+    }
+    kept.succeeded();
     const first = begin ? 1 : 0;
-    // One result per message group (BEGIN's, each statement's, COMMIT's); a statement that answered no result (an empty one) would shift the rows.
+    // One result per begin, statement and commit; a statement that answered no result (an empty one) would shift the rows.
     if (results.length !== first + statements.length + (commit ? 1 : 0)) {
       throw new Error(`${statements.length} statements${begin ? ' after begin' : ''}${commit ? ' and a commit' : ''} answered ${results.length} results`);
     }
@@ -227,15 +240,10 @@ class PooledSession implements SqlSession {
   private async run<R extends QueryResult | QueryResult[]>(query: () => Promise<R>, sql: string, params: readonly unknown[]): Promise<R> {
     const logger = this.orm.config.getLogger();
     const started = logger.isEnabled('query') ? Date.now() : 0;
-    const result = await this.converting(query);
-    if (started) logger.logQuery({ query: sql, params: params as unknown[], took: Date.now() - started });
-    return result;
-  }
-
-  /** PostgreSQL's errors as MikroORM's exceptions; ours pass through. */
-  private async converting<R>(work: () => Promise<R>): Promise<R> {
     try {
-      return await work();
+      const result = await query();
+      if (started) logger.logQuery({ query: sql, params: params as unknown[], took: Date.now() - started });
+      return result;
     } catch (error) {
       throw isDatabaseError(error) ? this.orm.em.getDriver().convertException(error) : error;
     }
