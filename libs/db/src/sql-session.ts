@@ -87,8 +87,8 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
  * command's lock: begin, case row, live deadlines, SLA clocks in one round trip), and its `commit`
  * with its last statements when they are sent as `last` (the command's one write); every round
  * trip costs the API more CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these
- * statements. Statements marked `prepared` are parsed once per connection, under a name (one round
- * trip of their own, the first time: pg-pipeline.ts), and then only bound and run.
+ * statements. Statements marked `prepared` are parsed once per connection, under a name, in the
+ * round trip that first binds them, and then only bound and run (pg-pipeline.ts).
  *
  * Same pool, same connections, same type parsers as MikroORM (timestamps come back as text,
  * bigints as strings), so a row reads the same on either path; statements are logged through
