@@ -245,6 +245,8 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
     const keptCount = async () =>
       (await transactions.read((sql) => sql.all<{ n: number }>(`select count(*)::int as n from pg_prepared_statements where name like 'app\\_%'`)))[0]!.n;
     const byLabel = 'select label from scratch where id = ? -- kept';
+    /** The backend of the pool's one connection: it changes when the connection is dropped. */
+    const backendPid = async () => (await transactions.read((sql) => sql.all<{ pid: number }>('select pg_backend_pid() as pid')))[0]!.pid;
 
     it('are kept from their fourth call on the connection on, under a name, then only bound and run, in batches and last statements alike', async () => {
       const labelOf = { 1: 'one', 2: 'two', 6: 'six' } as const;
@@ -267,6 +269,7 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
       for (let call = 0; call < 3; call += 1) await transactions.run((sql) => sql.batch([{ sql: byId, params: [1], prepared: true }]));
       // The fourth call parses it under its name, then an insert after it fails: the round trip fails,
       // though PostgreSQL has parsed the name. The connection is kept (a duplicate is no sign of anything stale).
+      const pid = await backendPid();
       const failed = await transactions
         .run((sql) =>
           sql.batch([
@@ -277,12 +280,38 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
         .catch((error: unknown) => error);
       expect(failed).toBeInstanceOf(UniqueConstraintViolationException);
       expect(await kept(byId)).toHaveLength(1);
+      expect(await backendPid()).toBe(pid);
       // Not counted as kept, so parsed again, after a Close of its name (without it: "already exists").
       expect(await transactions.run((sql) => sql.batch([{ sql: byId, params: [6], prepared: true }]))).toEqual([[{ id: 6 }]]);
       expect(await transactions.run((sql) => sql.batch([{ sql: byId, params: [2], prepared: true }]))).toEqual([[{ id: 2 }]]);
       // Bound by name since (one Parse recorded by PostgreSQL's count: the two calls after the failed one).
       expect((await kept(byId))[0]!.plans).toBe(2);
       expect(await labels()).toEqual([1, 2, 6]);
+
+      // One parsed in a round trip that failed and never sent again is closed with the next round trip: PostgreSQL does not keep it unrecorded.
+      const once = 'select id from scratch where id = ? -- once';
+      for (let call = 0; call < 3; call += 1) await transactions.run((sql) => sql.batch([{ sql: once, params: [1], prepared: true }]));
+      await transactions
+        .run((sql) =>
+          sql.batch([
+            { sql: once, params: [1], prepared: true },
+            { sql: 'insert into scratch (id, label) values (?, ?)', params: [1, 'again'] },
+          ]),
+        )
+        .catch(() => undefined);
+      expect(await kept(once)).toHaveLength(1);
+      await transactions.run((sql) => sql.batch([{ sql: byId, params: [1], prepared: true }]));
+      expect(await kept(once)).toEqual([]);
+
+      // A statement that does not parse, on the call it would be kept: an error in the SQL, not a
+      // sign that what the connection keeps is stale, so the connection stays.
+      const misspelt = 'select labe from scratch where id = ? -- misspelt';
+      for (let call = 0; call < 5; call += 1) {
+        const refused = await transactions.run((sql) => sql.batch([{ sql: misspelt, params: [1], prepared: true }])).catch((error: unknown) => error);
+        expect({ call, code: (refused as { code?: string }).code }).toEqual({ call, code: '42703' });
+      }
+      expect(await kept(misspelt)).toEqual([]);
+      expect(await backendPid()).toBe(pid);
     });
 
     it('that a migration changed, or that are gone, drop the connection: the command that found out fails, the next prepares afresh', async () => {
@@ -292,16 +321,20 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
       expect(await kept(everything)).toHaveLength(1);
       await t.sql('alter table scratch add column note text');
       try {
+        const pid = await backendPid();
         const stale = await read(2).catch((error: unknown) => error);
         expect(stale).toMatchObject({ code: '0A000', routine: 'RevalidateCachedQuery' });
+        expect(await backendPid()).not.toBe(pid);
         // The pool's one connection was dropped: a new one counts its calls afresh, then keeps it.
         for (let call = 0; call < 4; call += 1) expect(await read(2)).toEqual([[{ id: 2, label: 'two', note: null }]]);
         expect(await kept(everything)).toHaveLength(1);
 
         // One that is gone from the connection (a pooler's DISCARD ALL, say) the same way.
         await transactions.read((sql) => sql.all('deallocate all'));
+        const before = await backendPid();
         const gone = await read(2).catch((error: unknown) => error);
         expect((gone as { code?: string }).code).toBe('26000');
+        expect(await backendPid()).not.toBe(before);
         expect(await transactions.run((sql) => sql.last([{ sql: everything, params: [6], prepared: true }]))).toEqual([[{ id: 6, label: 'six', note: null }]]);
       } finally {
         await t.sql('alter table scratch drop column note');

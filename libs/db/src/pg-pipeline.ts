@@ -6,7 +6,8 @@ import { prepareValue } from 'pg/lib/utils';
 /**
  * How SqlTransactions' sessions talk to PostgreSQL below pg's one-query-at-a-time API: several
  * statements in one round trip (Pipeline), some of them kept prepared on the connection under a
- * name, so that PostgreSQL does not plan them again at every call (KeptStatements).
+ * name (keptPlanFor), so that PostgreSQL does not parse and analyse them again at every call, and,
+ * once it settles on a generic plan (it may after five calls), does not plan them either.
  */
 
 /** A statement as it goes on the wire: numbered placeholders, values as their wire text. */
@@ -35,7 +36,8 @@ const TEXTS_COUNTED_PER_CONNECTION = 200;
 
 /**
  * Bumped when PostgreSQL refuses a kept statement (forgetKeptStatements): every connection of the
- * process then closes what it keeps and prepares afresh, rather than each failing a command first.
+ * process closes what it keeps before its next statement, rather than each failing a command
+ * first (a round trip already on its way when it is bumped still fails).
  */
 let generation = 0;
 
@@ -45,6 +47,8 @@ interface ConnectionStatements {
   /** Names kept (name → text), least recently used first. */
   kept: Map<string, string>;
   uses: Map<string, number>;
+  /** Names parsed in a round trip that failed (PostgreSQL may hold them, unrecorded): closed with the next one. */
+  closeNext: Set<string>;
 }
 
 const statementsOn = new WeakMap<PgConnection, ConnectionStatements>();
@@ -59,6 +63,10 @@ export interface KeptPlan {
   close: string[];
   /** Records the parsed names as kept, once the round trip has succeeded. */
   succeeded(): void;
+  /** After a round trip that failed: its parsed names are closed with the next one. */
+  failed(): void;
+  /** Whether a statement the connection already kept is bound (not only one parsed in this round trip). */
+  bindsKept: boolean;
 }
 
 /**
@@ -70,8 +78,9 @@ export interface KeptPlan {
  */
 export function keptPlanFor(connection: PgConnection, statements: readonly WireStatement[]): KeptPlan {
   let state = statementsOn.get(connection);
-  if (!state) statementsOn.set(connection, (state = { generation, kept: new Map(), uses: new Map() }));
-  const close: string[] = [];
+  if (!state) statementsOn.set(connection, (state = { generation, kept: new Map(), uses: new Map(), closeNext: new Set() }));
+  const close: string[] = [...state.closeNext];
+  state.closeNext.clear();
   if (state.generation !== generation) {
     close.push(...state.kept.keys());
     state.kept.clear();
@@ -99,7 +108,7 @@ export function keptPlanFor(connection: PgConnection, statements: readonly WireS
       close.push(old);
     }
   }
-  const { kept, uses } = state;
+  const { kept, uses, closeNext } = state;
   return {
     names,
     parse: new Set(parse.keys()),
@@ -110,6 +119,10 @@ export function keptPlanFor(connection: PgConnection, statements: readonly WireS
         uses.delete(text);
       }
     },
+    failed: () => {
+      for (const name of parse.keys()) closeNext.add(name);
+    },
+    bindsKept: names.some((name) => name !== '' && !parse.has(name)),
   };
 }
 
@@ -136,12 +149,13 @@ function nameOf(text: string): string {
 }
 
 /**
- * PostgreSQL refused a statement because of what a connection keeps: a kept statement's result
- * changed (0A000, from RevalidateCachedQuery, after a migration), it is gone (26000), or the
- * statement no longer fits the schema (class 42: a kept statement keeps the parameter types it was
- * parsed with, so a retyped column fails it at every call). Such a connection must go, and the
- * process's other connections must prepare afresh (forgetKeptStatements). A class 42 error of a
- * statement that was never kept (a mistake in the SQL) costs a reconnection, nothing more.
+ * Whether a round trip that bound statements the connection already kept failed because of what
+ * it keeps: a kept statement's result changed (0A000, from RevalidateCachedQuery, after a
+ * migration), it is gone (26000), or it no longer fits the schema (class 42: a kept statement
+ * keeps the parameter types it was parsed with, so a retyped column fails it at every call). Such
+ * a connection must go, and the process's other connections must close what they keep
+ * (forgetKeptStatements). A class 42 error from another statement of the same round trip is taken
+ * the same way: it costs reconnecting and preparing again, not a wrong answer.
  */
 export function isStalePreparedStatement(error: unknown): boolean {
   const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
@@ -182,6 +196,17 @@ export class Pipeline extends Query {
   }
 
   prepare(connection: PgProtocolConnection): void {
+    try {
+      this.send(connection);
+    } catch (error) {
+      // pg does not catch here: without a Sync the connection would wait for ever. The Sync ends
+      // what went out (the caller rolls back), and pg reports the error once PostgreSQL is ready.
+      (this as unknown as { _canceledDueToError: unknown })._canceledDueToError = error;
+      connection.sync();
+    }
+  }
+
+  private send(connection: PgProtocolConnection): void {
     // First, so that they run whatever fails after them.
     for (const name of this.kept.close) connection.close({ type: 'S', name });
     if (this.begin) sendWithoutRows(connection, 'begin');

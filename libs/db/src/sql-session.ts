@@ -38,14 +38,16 @@ export interface SqlStatement {
   params: unknown[];
   /**
    * Keep it prepared on the pooled connections (batch and last on SqlTransactions' sessions), so
-   * that PostgreSQL plans it once per connection rather than at every call: for the statements
-   * every event sends, whose planning cost PostgreSQL as much as running them or more (the case
-   * view's extras: 0.5 ms to plan, 0.09 ms to run; docs/benchmarks.md, round 22). A connection
-   * keeps a text from its fourth call on, and at most 20 (the least recently used makes room:
-   * pg-pipeline.ts), so a text that varies costs some memory, not a leak. Never `select *`: a
+   * that PostgreSQL does not parse and analyse it again at every call, nor plan it once it settles
+   * on a generic plan (it may after five calls; it did for the command path's reads): for the
+   * statements every event sends, whose planning cost PostgreSQL as much as running them or more
+   * (the case view's extras: 0.5 ms to plan, 0.09 ms to run; docs/benchmarks.md, round 22). A
+   * connection keeps a text from its fourth use on, and at most 20 (the least recently used makes
+   * room: pg-pipeline.ts), so a text that varies costs some memory, not a leak. Never `select *`: a
    * column a migration adds would change the kept statement's result, which PostgreSQL refuses.
-   * When PostgreSQL refuses a kept statement (a migration changed what it reads), that command
-   * fails, its connection is dropped, and the process's other connections prepare afresh.
+   * When PostgreSQL refuses a kept statement (a migration changed what it reads), the commands
+   * sending it at that moment fail (at most one per connection), their connections are dropped,
+   * and the process's other connections close what they keep before their next statement.
    */
   prepared?: boolean;
 }
@@ -203,7 +205,8 @@ class PooledSession implements SqlSession {
         statements.flatMap((statement) => statement.params),
       );
     } catch (error) {
-      if (kept.names.some((name) => name !== '') && isStalePreparedStatement(error)) {
+      kept.failed();
+      if (kept.bindsKept && isStalePreparedStatement(error)) {
         // What the connections keep no longer fits the database (a migration): this one goes, and
         // the process's others close what they keep before their next statement.
         dispose(this.connection, error);
