@@ -59,7 +59,7 @@ export interface KeptPlan {
   names: string[];
   /** Names to parse in this round trip (after a Close of the same name: parsing again is then always safe). */
   parse: Set<string>;
-  /** Names closed first, to make room. */
+  /** Names closed first: to make room, after the generation changed, or parsed in a round trip that failed. */
   close: string[];
   /** Records the parsed names as kept, once the round trip has succeeded. */
   succeeded(): void;
