@@ -2,6 +2,22 @@ import { JOB_HEAD_SQL } from '@app/cases';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
+ * Some cases with deadlines in every state, analyzed: on empty tables every index costs the same,
+ * and which one the planner picks is a tie that any change to a table can tip (a column added to
+ * deadlines once tipped "pending deadlines of a case" to a scan of the pending index).
+ */
+async function seedAnalyzedCases(t: TestApp): Promise<void> {
+  await t.sql(`insert into cases (id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject, customer_id)
+    select ('50000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 'inquiry', 1, 'open', 'active', '{"context": {}}', '{}', 1, 'normal', 'app',
+           'Plan case ' || g, 'u_plan_' || g from generate_series(1, 200) g`);
+  await t.sql(`insert into deadlines (id, case_id, kind, name, send_id, event, due_at, status)
+    select gen_random_uuid(), c.id, 'machine', 'window', 'window', '{"type": "window"}', now() + g * interval '1 hour',
+           (array['pending', 'fired', 'cancelled'])[1 + g % 3]
+      from cases c cross join generate_series(1, 20) g where c.subject like 'Plan case %'`);
+  await t.sql('analyze cases, deadlines, sla_clocks');
+}
+
+/**
  * The reads every command and case view make per case must be served by an index: a filter the
  * indexes do not cover turns into a scan of the whole table, which a test database is too small
  * to show as slowness. With sequential scans priced out, a plan still scanning the table means
@@ -12,6 +28,7 @@ describe('per-case reads on the hot paths use an index', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    await seedAnalyzedCases(t);
   });
   afterAll(() => t.close());
 
@@ -53,6 +70,7 @@ describe('the reconciler and the overdue gauges read partial indexes', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    await seedAnalyzedCases(t);
   });
   afterAll(() => t.close());
 

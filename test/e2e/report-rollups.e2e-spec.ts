@@ -186,4 +186,49 @@ describe('report rollups', () => {
     await t.sql(`select case_report_rollup_rebuild()`);
     expect(await reports()).toEqual(current);
   });
+
+  it("leaves a case's facts alone while its clock pauses and resumes, and records every result it finishes with", async () => {
+    const caseId = '40000000-0000-4000-8000-000000000001';
+    const clockId = '40000000-0000-4000-8000-000000000002';
+    await t.sql(
+      `insert into cases (id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject, customer_id, sla_policy_id)
+      values ($1, 'payment_failure', 1, 'open', 'active', '{"context": {}}', '{}', 1, 'normal', 'app', 'Clock facts case', 'u_clock', 'standard')`,
+      [caseId],
+    );
+    await t.sql(
+      `insert into sla_clocks (id, case_id, policy_id, target, minutes, mode, calendar_id, status, used_minutes, running_since, created_at)
+      values ($1, $2, 'standard', 'resolution', 100, 'calendar', 'cn-default', 'running', 0, now(), now())`,
+      [clockId, caseId],
+    );
+    const facts = async () =>
+      (
+        await t.sql<{ result: string | null; minutes: number | null; changed: string | null; xmin: string }>(
+          `select resolution_result as result, resolution_minutes as minutes, changed_xid as changed, xmin::text from case_report_facts where case_id = $1`,
+          [caseId],
+        )
+      )[0]!;
+    const clock = (set: string, ...params: unknown[]) => t.sql(`update sla_clocks set ${set} where id = $1`, [clockId, ...params]);
+    const opened = await facts();
+    expect(opened).toMatchObject({ result: null, minutes: null });
+
+    // Paused (its used minutes move) and resumed, twice: no result either way, so the row is not rewritten.
+    for (const used of [20, 45]) {
+      await clock(`status = 'paused', used_minutes = $2, running_since = null`, used);
+      await clock(`status = 'running', running_since = now()`);
+    }
+    expect(await facts()).toEqual(opened);
+
+    await clock(`status = 'met', used_minutes = 80, finished_minutes = 80, running_since = null, met_at = now()`);
+    const met = await facts();
+    expect(met).toMatchObject({ result: 'met', minutes: 80 });
+    expect(met.xmin).not.toBe(opened.xmin);
+    // Stopped (a case resolved early): its result compares the used minutes with the target's.
+    await clock(`status = 'stopped', finished_minutes = 90, used_minutes = 90`);
+    expect(await facts()).toMatchObject({ result: 'met', minutes: 90 });
+    await clock(`used_minutes = 130`);
+    expect(await facts()).toMatchObject({ result: 'breached', minutes: 90 });
+    // Reopened: running again, no result until it finishes again.
+    await clock(`status = 'running', running_since = now()`);
+    expect(await facts()).toMatchObject({ result: null, minutes: 90 });
+  });
 });

@@ -26,6 +26,7 @@ import { Migration20261203210500ReportRollups } from './migrations/Migration2026
 import { Migration20261205030000SoleDecisions } from './migrations/Migration20261205030000SoleDecisions';
 import { Migration20261205170000DeadlineJobHorizon } from './migrations/Migration20261205170000DeadlineJobHorizon';
 import { Migration20261205190000WrittenCaseVersion } from './migrations/Migration20261205190000WrittenCaseVersion';
+import { Migration20261205235000ClockFactsOnResult } from './migrations/Migration20261205235000ClockFactsOnResult';
 
 /**
  * The migrations' classes, for the one step that applies them (migrate.ts loads this file when it
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   Migration20261205030000SoleDecisions,
   Migration20261205170000DeadlineJobHorizon,
   Migration20261205190000WrittenCaseVersion,
+  Migration20261205235000ClockFactsOnResult,
 ].map((migration) => ({ name: migration.name, class: migration }));

@@ -33,4 +33,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   'Migration20261205030000SoleDecisions',
   'Migration20261205170000DeadlineJobHorizon',
   'Migration20261205190000WrittenCaseVersion',
+  'Migration20261205235000ClockFactsOnResult',
 ];
