@@ -2,7 +2,7 @@ import { JOB_HEAD_SQL } from '@app/cases';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Some cases with deadlines in every state, analyzed: on empty tables every index costs the same,
+ * Some cases with machine deadlines pending, fired and cancelled, analyzed: on empty tables every index costs the same,
  * and which one the planner picks is a tie that any change to a table can tip (a column added to
  * deadlines once tipped "pending deadlines of a case" to a scan of the pending index).
  */

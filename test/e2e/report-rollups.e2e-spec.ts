@@ -218,17 +218,22 @@ describe('report rollups', () => {
     }
     expect(await facts()).toEqual(opened);
 
-    await clock(`status = 'met', used_minutes = 80, finished_minutes = 80, running_since = null, met_at = now()`);
-    const met = await facts();
-    expect(met).toMatchObject({ result: 'met', minutes: 80 });
-    expect(met.xmin).not.toBe(opened.xmin);
-    // Stopped (a case resolved early): its result compares the used minutes with the target's.
-    await clock(`status = 'stopped', finished_minutes = 90, used_minutes = 90`);
-    expect(await facts()).toMatchObject({ result: 'met', minutes: 90 });
-    await clock(`used_minutes = 130`);
-    expect(await facts()).toMatchObject({ result: 'breached', minutes: 90 });
-    // Reopened: running again, no result until it finishes again.
-    await clock(`status = 'running', running_since = now()`);
-    expect(await facts()).toMatchObject({ result: null, minutes: 90 });
+    // Resolved in time: the resolution clock stops (met: 90 of 100 minutes).
+    await clock(`status = 'stopped', used_minutes = 90, finished_minutes = 90, running_since = null, met_at = now()`);
+    const resolved = await facts();
+    expect(resolved).toMatchObject({ result: 'met', minutes: 90 });
+    expect(resolved.xmin).not.toBe(opened.xmin);
+    // Reopened (an appeal): running again with the time it had used, no result until it finishes again.
+    await clock(`status = 'running', running_since = now(), finished_minutes = null, met_at = null`);
+    expect(await facts()).toMatchObject({ result: null, minutes: null });
+    // Resolved again, late, then closed: breached.
+    await clock(`status = 'stopped', used_minutes = 130, finished_minutes = 130, running_since = null`);
+    expect(await facts()).toMatchObject({ result: 'breached', minutes: 130 });
+    await clock(`status = 'breached'`);
+    const closed = await facts();
+    expect(closed).toMatchObject({ result: 'breached', minutes: 130 });
+    // A finished clock whose used minutes move keeps its result: the row is not rewritten.
+    await clock(`used_minutes = 140`);
+    expect(await facts()).toEqual(closed);
   });
 });
