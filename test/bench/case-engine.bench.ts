@@ -7,7 +7,7 @@ import type { PersistedSnapshot } from '@app/domain';
 import { startFloorServer, type FloorServerOptions } from './case-engine.floor';
 import { measureWorkerFloor, type WorkerFloor } from './case-engine.worker-floor';
 import type { FloorScenarioData } from './case-engine.floor-scenario';
-import { buildCaseEnginePgbenchScript, pgbenchCaseId } from './case-engine.pgbench';
+import { buildCaseEnginePgbenchScript, pgbenchCaseId, pgbenchCaseSetStart } from './case-engine.pgbench';
 import { AWAITING_CUSTOMER, AWAITING_MERCHANT, REVIEWING, type CaseEngineScenarioData } from './case-engine.scenario';
 import { startBenchApp, type BenchApp } from './support/bench-app';
 import type { Benchmark, BenchmarkReport } from './support/benchmark';
@@ -26,12 +26,18 @@ import type { PipelineScenarioData } from './case-engine.pipeline-scenario';
  * the pgbench side is the SQL of that command's transaction alone (see case-engine.pgbench.ts);
  * between them, the floor is that SQL behind a bare node:http server (case-engine.floor.ts), which
  * tells what the machine allows apart from what the app costs. All three run the same closed-loop
- * concurrency for the same time, one after the other, against the same database.
+ * concurrency for the same time, one after the other, against the same database; the floor runs
+ * beside each saturation run of the API (FloorsBeside), pgbench once at the end.
  */
 const settings = () => ({
   cases: intFromEnv('BENCH_CASES', 2000),
-  /** Disputes opened once the default SLA policies are in: they match `disputes` and have clocks. */
-  slaCases: intFromEnv('BENCH_SLA_CASES', 1000),
+  /**
+   * Disputes opened once the default SLA policies are in: they match `disputes` and have clocks.
+   * As many as without (BENCH_CASES) unless BENCH_CASE_ENGINE_SLA_CASES says otherwise: 32 clients
+   * on half the cases meet twice the version conflicts (3 % of requests against 1.6 %: each one a
+   * lock, a rollback and a GET, and no transition), which the SLA run's figures then carried.
+   */
+  slaCases: intFromEnv('BENCH_CASE_ENGINE_SLA_CASES', intFromEnv('BENCH_CASES', 2000)),
   clients: intFromEnv('BENCH_CLIENTS', 32),
   warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', 3, 0),
   durationSeconds: intFromEnv('BENCH_DURATION_SECONDS', 15),
@@ -75,6 +81,16 @@ interface SaturationRun {
   postgresCpuMs: number | null;
 }
 
+/**
+ * Every saturation and floor run starts from the same footing: the dead rows of the run before
+ * vacuumed (else autovacuum may land in this run's window and count in its PostgreSQL CPU) and its
+ * dirty pages written out (else this run pays for them).
+ */
+async function freshStart(bench: BenchApp): Promise<void> {
+  await bench.sql('vacuum analyze');
+  await bench.sql('checkpoint');
+}
+
 /** CPU PostgreSQL spends over a window: call at its start, then the answer at its end. */
 function postgresCpuWindow(): () => number | null {
   const atStart = postgresCpuMs();
@@ -84,19 +100,65 @@ function postgresCpuWindow(): () => number | null {
   };
 }
 
+/**
+ * The floor runs the targets' ratios divide by: one right before, one between and one right after
+ * the two saturation runs, each on a fresh set of cloned cases. On a shared machine the speed a
+ * run sees drifts by 10 to 20 % within minutes (docs/benchmarks.md, rounds 23 and 24), so a ratio
+ * against a floor measured minutes later measured the drift as much as the app; each HTTP run is
+ * divided by the mean of the two floors beside it. A fresh set each time, because a floor on
+ * cases an earlier floor run already churned (longer timelines, dead index entries) runs slower.
+ */
+interface FloorsBeside {
+  before: FloorRun;
+  between: FloorRun;
+  after: FloorRun;
+}
+
+const FLOOR_SETS = { before: 1, between: 2, after: 3 } as const;
+
+const meanThroughput = (...runs: FloorRun[]) => runs.reduce((sum, run) => sum + run.throughputPerSecond, 0) / runs.length;
+/** Per-transition figures over several floor runs: weighted by each run's transitions. */
+function perTransitionOver(runs: FloorRun[], value: (run: FloorRun) => number | null): number {
+  if (runs.some((run) => value(run) === null)) return NaN;
+  const transitions = runs.reduce((sum, run) => sum + run.successes, 0);
+  return runs.reduce((sum, run) => sum + value(run)! * run.successes, 0) / Math.max(1, transitions);
+}
+
 async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Promise<BenchmarkReport> {
   const seeded = await seedReviewingDisputes(bench, config.cases, 'without SLA policy');
-  const pgbenchCases = await clonePgbenchCases(bench, config.cases, config.clients);
+  const pgbenchCases = await clonePgbenchCases(bench, config.cases, config.clients, 0);
+  for (const set of Object.values(FLOOR_SETS)) await clonePgbenchCases(bench, config.cases, config.clients, set);
   // The shipped default SLA policies from here on: disputes opened now match `disputes` (first
   // response and resolution clocks, window reminders), so their events pause and resume clocks.
   await ensureSlaDefaults(bench.databaseUrl);
   await bench.get<SlaCatalogue>(SlaCatalogue).reload();
   const slaSeeded = await seedReviewingDisputes(bench, config.slaCases, 'with the default SLA policies');
-  await bench.sql('vacuum analyze');
-  await bench.sql('checkpoint');
 
+  const agentId = bench.agent.id;
+  const sample = await bench.sql<{ kind: string; machine_version: number; version: number; snapshot: PersistedSnapshot }>(
+    'select kind, machine_version, version, snapshot from cases where id = $1',
+    [pgbenchCaseId(0)],
+  );
+  const generated = buildCaseEnginePgbenchScript({
+    seeded: { kind: sample[0]!.kind, machineVersion: sample[0]!.machine_version, version: sample[0]!.version, snapshot: sample[0]!.snapshot },
+    agentId,
+    now: new Date(),
+  });
+  const reviewingParity = sample[0]!.version % 2;
+  // The app is up and idle during these, its effects done. Its pool stays open beside the floor's:
+  // at 32 clients about 80 of PostgreSQL's default 100 connections. The floors' outbox rows stay
+  // pending; the bench app's reconciler relays such rows only every 10 minutes (bench-app.ts).
+  const floorBeside = async (set: number) => {
+    await bench.waitForEffectsIdle(30_000);
+    return measureFloor(bench, config, generated, reviewingParity, pgbenchCases, 'per statement', set);
+  };
+
+  const floorBefore = await floorBeside(FLOOR_SETS.before);
   const plain = await saturate(bench, config, seeded, 'without SLA clocks');
+  const floorBetween = await floorBeside(FLOOR_SETS.between);
   const withSla = await saturate(bench, config, slaSeeded, 'with SLA clocks');
+  const floorAfter = await floorBeside(FLOOR_SETS.after);
+  const floors: FloorsBeside = { before: floorBefore, between: floorBetween, after: floorAfter };
   const pipeline = await measurePipeline(bench, config);
   const open = await openLoad(
     bench,
@@ -110,23 +172,10 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   await bench.stopApp();
   log(`HTTP: ${round(http.throughputPerSecond)} transitions/s, p99 ${round(http.latencyMs.p99)} ms; app stopped`);
 
-  // The database is the same; only the clients change. A checkpoint first, so that neither side
-  // pays for the other's dirty pages.
-  await bench.sql('checkpoint');
-  const agentId = bench.agent.id;
-  const sample = await bench.sql<{ kind: string; machine_version: number; version: number; snapshot: PersistedSnapshot }>(
-    'select kind, machine_version, version, snapshot from cases where id = $1',
-    [pgbenchCaseId(0)],
-  );
-  const generated = buildCaseEnginePgbenchScript({
-    seeded: { kind: sample[0]!.kind, machineVersion: sample[0]!.machine_version, version: sample[0]!.version, snapshot: sample[0]!.snapshot },
-    agentId,
-    now: new Date(),
-  });
-  const floor = await measureFloor(bench, config, generated, sample[0]!.version % 2, pgbenchCases, 'per statement');
-  const floorInApiRoundTrips = await measureFloor(bench, config, generated, sample[0]!.version % 2, pgbenchCases, 'as the API');
+  // The database is the same; only the clients change (measureFloor and pgbench start afresh).
+  const floorInApiRoundTrips = await measureFloor(bench, config, generated, reviewingParity, pgbenchCases, 'as the API', 0);
   const workerFloor = await measureWorkerFloor(bench.config, plain.effectsDone / (plain.traffic?.seconds ?? config.durationSeconds), config.durationSeconds);
-  await bench.sql('checkpoint');
+  await freshStart(bench);
 
   const pgbenchRun = (durationSeconds: number, latencyLog: boolean) =>
     runPgbench({
@@ -147,7 +196,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   return buildReport({
     config,
     http,
-    floor,
+    floors,
     floorInApiRoundTrips,
     workerFloor,
     pgbench,
@@ -178,6 +227,7 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
   let window = { from: new Date(), to: new Date() };
   let http: HttpLoadResult;
   const profile = new WindowProfile(`api-${label}`);
+  await freshStart(bench);
   try {
     log(`HTTP ${label}: ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s on ${cases.length} cases`);
     http = await runHttpLoad<CaseEngineScenarioData>({
@@ -278,8 +328,8 @@ async function currentCases(bench: BenchApp, ids: string[]): Promise<CaseEngineS
 
 /**
  * The floor (case-engine.floor.ts): a bare node:http server running the pgbench script's
- * statements, under the same closed-loop load, on the pgbench cases (pgbench carries on from
- * wherever it leaves them: the script reads each case's state from its version).
+ * statements, under the same closed-loop load, on one set of the pgbench cases (on set 0, pgbench
+ * carries on from wherever the floor leaves them: the script reads each case's state from its version).
  */
 async function measureFloor(
   bench: BenchApp,
@@ -288,7 +338,10 @@ async function measureFloor(
   reviewingParity: number,
   pgbenchCases: number,
   roundTrips: FloorServerOptions['roundTrips'],
+  /** Which cloned set of cases it works on (clonePgbenchCases). */
+  set: number,
 ): Promise<FloorRun> {
+  await freshStart(bench);
   const server = await startFloorServer({
     databaseUrl: bench.databaseUrl,
     poolSize: config.databasePool,
@@ -303,10 +356,12 @@ async function measureFloor(
   let postgresCpu: (() => number | null) | undefined;
   let postgresCpuSpent: number | null = null;
   try {
-    log(`floor (bare node:http + pg, the pgbench statements, sent ${roundTrips}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
+    log(
+      `floor (bare node:http + pg, the pgbench statements, sent ${roundTrips}, case set ${set}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`,
+    );
     const result = await runHttpLoad<FloorScenarioData>({
       scenarioModule: join(__dirname, 'case-engine.floor-scenario.js'),
-      scenarioData: { baseUrl: server.baseUrl.toString(), perClient: pgbenchCases / config.clients },
+      scenarioData: { baseUrl: server.baseUrl.toString(), perClient: pgbenchCases / config.clients, firstCase: pgbenchCaseSetStart(set) },
       concurrency: config.clients,
       warmupMs: config.warmupSeconds * 1000,
       durationMs: config.durationSeconds * 1000,
@@ -319,7 +374,7 @@ async function measureFloor(
         postgresCpuSpent = postgresCpu!();
       },
     });
-    log(`floor (sent ${roundTrips}): ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
+    log(`floor (sent ${roundTrips}, case set ${set}): ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
     const spent = cpuMs as number | null;
     const postgresSpent = postgresCpuSpent as number | null;
     const perTransition = (ms: number | null) => (ms === null ? null : ms / Math.max(1, result.successes));
@@ -333,7 +388,7 @@ async function measureFloor(
 type FloorRun = HttpLoadResult & { mainThreadCpuMsPerTransition: number | null; postgresCpuMsPerTransition: number | null };
 
 interface ConsistencyGroup {
-  side: 'http' | 'http-sla' | 'pgbench';
+  side: 'http' | 'http-sla' | 'pgbench+floors';
   cases: number;
   transitions: number;
   /** The loop's two events; their mix differs between the sides (see the report's notes). */
@@ -351,7 +406,7 @@ interface ConsistencyGroup {
  */
 async function checkConsistency(bench: BenchApp, seededVersion: number): Promise<ConsistencyGroup[]> {
   return bench.sql<ConsistencyGroup>(
-    `select case when c.id::text like '00000000-0000-4000-8000-%' then 'pgbench' when c.sla_policy_id is not null then 'http-sla' else 'http' end as side,
+    `select case when c.id::text like '00000000-0000-4000-8000-%' then 'pgbench+floors' when c.sla_policy_id is not null then 'http-sla' else 'http' end as side,
        count(*)::int as cases,
        sum(c.version - $2)::int as transitions,
        sum(e.requests)::int as "requestCustomerInfo",
@@ -430,16 +485,18 @@ export async function seedReviewingDisputes(bench: BenchApp, count: number, labe
 /**
  * pgbench gets cases of its own, copied from the seeded ones (rows, timeline, deadlines, outbox)
  * so both sides work on rows of the same shape and history, under ids the script can compute.
- * Each pgbench client owns cases/clients of them.
+ * Each pgbench client owns cases/clients of them. `set` 0 is pgbench's; the floor runs beside the
+ * HTTP runs get a set each, copied from the same seeded cases (never from an earlier copy).
  */
-async function clonePgbenchCases(bench: BenchApp, count: number, clients: number): Promise<number> {
+async function clonePgbenchCases(bench: BenchApp, count: number, clients: number, set: number): Promise<number> {
   const perClient = Math.floor(count / clients);
   if (perClient < 1) throw new Error(`BENCH_CASES (${count}) must be at least BENCH_CLIENTS (${clients})`);
   const total = perClient * clients;
+  if (total > pgbenchCaseSetStart(1)) throw new Error(`BENCH_CASES (${count}) must be at most ${pgbenchCaseSetStart(1)}: each set of copies has that many ids`);
   const [row] = await bench.sql<{ copied: number }>(
     `with source as (
-       select c.*, ('00000000-0000-4000-8000-' || (100000000000 + row_number() over (order by c.id) - 1))::uuid as new_id
-       from cases c where c.state = $2 order by c.id limit $1
+       select c.*, ('00000000-0000-4000-8000-' || (100000000000 + $3::bigint + row_number() over (order by c.id) - 1))::uuid as new_id
+       from cases c where c.state = $2 and c.id::text not like '00000000-0000-4000-8000-%' order by c.id limit $1
      ),
      copied_cases as (
        insert into cases (id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
@@ -447,7 +504,7 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
          next_deadline_at, created_at, updated_at)
        -- A copy needs its own transaction reference: one open case per (kind, transaction) is enforced.
        select new_id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
-         description, customer_id, customer_name, merchant_id, transaction_ref || '-PG', amount_minor, currency, assignee_id,
+         description, customer_id, customer_name, merchant_id, transaction_ref || $4, amount_minor, currency, assignee_id,
          next_deadline_at, created_at, updated_at
        from source returning 1
      ),
@@ -468,16 +525,16 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
      )
      select (select count(*) from copied_cases)::int as copied, (select count(*) from copied_events) as events,
        (select count(*) from copied_deadlines) as deadlines, (select count(*) from copied_outbox) as outbox`,
-    [total, REVIEWING],
+    [total, REVIEWING, pgbenchCaseSetStart(set), set === 0 ? '-PG' : `-PG${set}`],
   );
-  if (row!.copied !== total) throw new Error(`expected to copy ${total} cases for pgbench, copied ${row!.copied}`);
+  if (row!.copied !== total) throw new Error(`expected to copy ${total} cases for pgbench (set ${set}), copied ${row!.copied}`);
   return total;
 }
 
 function buildReport(input: {
   config: ReturnType<typeof settings>;
   http: HttpLoadResult;
-  floor: FloorRun;
+  floors: FloorsBeside;
   /** The same floor sending its statements as the API does (two round trips, kept prepared), for comparison only. */
   floorInApiRoundTrips: FloorRun;
   workerFloor: WorkerFloor;
@@ -496,9 +553,12 @@ function buildReport(input: {
   pgbenchCases: number;
   consistency: ConsistencyGroup[];
 }): BenchmarkReport {
-  const { config, http, floor, pgbench, traffic } = input;
+  const { config, http, floors, pgbench, traffic } = input;
+  const allFloors = [floors.before, floors.between, floors.after];
+  /** The floor each saturation run is divided by: the mean of the two run right before and right after it. */
+  const floorBeside = { plain: meanThroughput(floors.before, floors.between), withSla: meanThroughput(floors.between, floors.after) };
   const ratio = http.throughputPerSecond / pgbench.tps;
-  const floorRatio = floor.throughputPerSecond / pgbench.tps;
+  const floorRatio = meanThroughput(...allFloors) / pgbench.tps;
   const perTransition = (value: number) => value / Math.max(1, http.successes);
   const pgbenchStatementsPerTx = (input.statements.request.length + input.statements.provided.length) / 2;
   const conflicts = http.outcomes.conflict ?? 0;
@@ -540,11 +600,15 @@ function buildReport(input: {
     `The floor is a bare node:http server (no framework, auth, ORM, machine, Redis or effects) running the pgbench script's statements on the pgbench cases under the same ${config.clients}-client load: ` +
       'what no Node implementation of the endpoint that sends these statements can beat on this machine. A target the floor misses is out of reach here whatever the app does around the SQL. ' +
       `It sends them one round trip each, unprepared (PostgreSQL plans each at every call), as pgbench does: the floor the targets are set against. ` +
+      `It runs right before, between and right after the two saturation runs (${allFloors.map((run) => round(run.throughputPerSecond)).join(', ')}/s), each time on a fresh copy of the pgbench cases, with the app up and idle; ` +
+      'each saturation run is divided by the mean of the two floors beside it, so that the machine drifting between runs (10 to 20 % within minutes on a shared machine) moves both sides of its ratio alike. ' +
       "The API sends them in two round trips (begin with the locking reads, the write with its commit; it adds its answer's read to the second, the floor has none), and keeps them prepared on each connection. " +
-      `The floor's second run sends them the same way ("sent as the API", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): the ratio against it is the API's cost apart from how it sends its SQL.`,
+      `After the app stops, the floor runs once more on pgbench's cases sending them the same way ("sent as the API", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): the ratio against it is the API's cost apart from how it sends its SQL, ` +
+      'measured minutes after the HTTP runs (not beside them), so the machine drifting moves it. The floor rows of CPU are of the floors beside the runs, whose process also holds the idle API.',
   );
-  const floorFailures = Object.keys(floor.outcomes).filter((outcome) => outcome !== 'ok');
-  if (floorFailures.length) notes.push(`Floor failures: ${floor.detailSamples.join(' | ')}`);
+  for (const [when, run] of Object.entries(floors)) {
+    if (Object.keys(run.outcomes).some((outcome) => outcome !== 'ok')) notes.push(`Floor failures (${when}): ${run.detailSamples.join(' | ')}`);
+  }
   if (Object.keys(input.floorInApiRoundTrips.outcomes).some((outcome) => outcome !== 'ok')) {
     notes.push(`Floor failures (sent as the API): ${input.floorInApiRoundTrips.detailSamples.join(' | ')}`);
   }
@@ -555,12 +619,12 @@ function buildReport(input: {
   const apiCpu = (run: SaturationRun) => (run.traffic?.mainThreadCpuMs == null ? NaN : run.traffic.mainThreadCpuMs / Math.max(1, run.http.successes));
   const workerPerNotification = (run: SaturationRun) => (run.workerCpuMs === null ? NaN : run.workerCpuMs / Math.max(1, run.effectsDone));
   const openErrors = Object.entries(input.open.outcomes).reduce((sum, [outcome, count]) => (outcome === 'ok' ? sum : sum + count), 0);
-  const saturationRows = (run: SaturationRun, label: string) => [
+  const saturationRows = (run: SaturationRun, label: string, floorThroughput: number) => [
     { metric: `HTTP transitions/s, ${label}`, value: run.http.throughputPerSecond, unit: '/s' },
     { metric: `API main-thread CPU / transition, ${label}`, value: apiCpu(run), unit: 'ms', digits: 2, target: { op: '<=' as const, threshold: TARGETS.apiCpuMs } },
     {
       metric: `ratio HTTP/floor transitions/s, ${label}`,
-      value: run.http.throughputPerSecond / floor.throughputPerSecond,
+      value: run.http.throughputPerSecond / floorThroughput,
       unit: '',
       digits: 3,
       target: { op: '>=' as const, threshold: TARGETS.floorCpuRatio },
@@ -603,15 +667,17 @@ function buildReport(input: {
       { metric: 'open loop p99', value: input.open.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.openP99Ms } },
       { metric: 'open loop transitions/s', value: input.open.throughputPerSecond, unit: '/s' },
       { metric: 'open loop errors', value: openErrors, unit: '', digits: 0, target: { op: '<', threshold: 1 } },
-      ...saturationRows(input.plain, 'no SLA'),
-      ...saturationRows(input.withSla, 'SLA clocks'),
+      ...saturationRows(input.plain, 'no SLA', floorBeside.plain),
+      ...saturationRows(input.withSla, 'SLA clocks', floorBeside.withSla),
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
-      { metric: 'floor transitions/s', value: floor.throughputPerSecond, unit: '/s' },
+      { metric: 'floor transitions/s, before the no-SLA run', value: floors.before.throughputPerSecond, unit: '/s' },
+      { metric: 'floor transitions/s, between the runs', value: floors.between.throughputPerSecond, unit: '/s' },
+      { metric: 'floor transitions/s, after the SLA run', value: floors.after.throughputPerSecond, unit: '/s' },
       { metric: 'floor transitions/s, sent as the API', value: input.floorInApiRoundTrips.throughputPerSecond, unit: '/s' },
-      { metric: 'floor PostgreSQL CPU / transition', value: floor.postgresCpuMsPerTransition ?? NaN, unit: 'ms', digits: 2 },
+      { metric: 'floor PostgreSQL CPU / transition', value: perTransitionOver(allFloors, (run) => run.postgresCpuMsPerTransition), unit: 'ms', digits: 2 },
       { metric: 'floor PostgreSQL CPU / transition, sent as the API', value: input.floorInApiRoundTrips.postgresCpuMsPerTransition ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'worker floor CPU / notification (BullMQ, empty processor)', value: input.workerFloor.cpuMsPerNotification, unit: 'ms', digits: 2 },
-      ...(floor.mainThreadCpuMsPerTransition === null ? [] : [{ metric: 'floor main-thread CPU / transition', value: floor.mainThreadCpuMsPerTransition, unit: 'ms', digits: 2 }]),
+      { metric: 'floor main-thread CPU / transition', value: perTransitionOver(allFloors, (run) => run.mainThreadCpuMsPerTransition), unit: 'ms', digits: 2 },
       {
         metric: 'replay and consistency mismatches',
         value: input.replay.mismatches + input.consistency.reduce((sum, group) => sum + group.versionMismatches + group.deadlineMismatches, 0),
@@ -625,8 +691,8 @@ function buildReport(input: {
       { metric: 'pgbench tps', value: pgbench.tps, unit: '/s' },
       { metric: 'pgbench latency p99', value: pgbench.latencyMs?.p99 ?? NaN, unit: 'ms' },
       { metric: 'ratio HTTP/pgbench', value: ratio, unit: '', digits: 3 },
-      { metric: 'floor latency p99', value: floor.latencyMs.p99, unit: 'ms' },
-      { metric: 'ratio floor/pgbench', value: floorRatio, unit: '', digits: 3 },
+      { metric: 'floor latency p99 (between the runs)', value: floors.between.latencyMs.p99, unit: 'ms' },
+      { metric: 'ratio floor/pgbench (floors beside the runs, pgbench at the end)', value: floorRatio, unit: '', digits: 3 },
       { metric: 'SQL round trips / pgbench tx (one per statement)', value: pgbenchStatementsPerTx, unit: '' },
       ...(traffic ? [{ metric: 'API event loop busy (no SLA)', value: traffic.apiEventLoopUtilization * 100, unit: '%', digits: 0 }] : []),
     ],
@@ -641,7 +707,7 @@ function buildReport(input: {
       pgbench: { ...pgbench, cases: input.pgbenchCases },
       consistency: input.consistency,
       ratio,
-      floor: { ...floor, ratio: floorRatio },
+      floors: { ...floors, besidePlain: floorBeside.plain, besideSla: floorBeside.withSla, ratioToPgbench: floorRatio },
       floorInApiRoundTrips: input.floorInApiRoundTrips,
       workerFloor: input.workerFloor,
       httpTraffic: traffic && {

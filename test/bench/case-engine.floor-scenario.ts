@@ -12,6 +12,8 @@ import type { Scenario, ScenarioFactory, StepOutcome } from './support/http-load
 export interface FloorScenarioData {
   baseUrl: string;
   perClient: number;
+  /** The index of the first case of the set this run works on (pgbenchCaseSetStart). */
+  firstCase: number;
 }
 
 export const createScenario: ScenarioFactory<FloorScenarioData> = (data, { concurrency }): Scenario => {
@@ -19,7 +21,7 @@ export const createScenario: ScenarioFactory<FloorScenarioData> = (data, { concu
   const body = { ...LOOP_EVENTS[REVIEWING], expectedVersion: 0 };
   return {
     async step(clientIndex: number): Promise<StepOutcome> {
-      const index = Math.floor(Math.random() * data.perClient) * concurrency + clientIndex;
+      const index = data.firstCase + Math.floor(Math.random() * data.perClient) * concurrency + clientIndex;
       const started = performance.now();
       const response = await client.post<{ code?: string }>(`/cases/${index}/events`, body);
       const latencyMs = performance.now() - started;

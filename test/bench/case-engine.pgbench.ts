@@ -31,6 +31,14 @@ export function pgbenchCaseId(index: number): string {
   return `${CASE_ID_PREFIX}${CASE_NUMBER_BASE + index}`;
 }
 
+/**
+ * The benchmark clones several sets of cases of the same shape: set 0 for pgbench (and the floor
+ * sent as the API), one more for each floor run beside an HTTP run. Set `n` starts at this index.
+ */
+export function pgbenchCaseSetStart(set: number): number {
+  return set * 1_000_000;
+}
+
 /** Every pgbench variable the script uses, and pgbench's automatic ones; no literal may contain `:<one of these>`. */
 const VARIABLES = ['cid', 'nclients', 'per_client', 'client_id', 'next_version', 'c_', 'd_', 'scale', 'random_seed', 'default_seed'];
 

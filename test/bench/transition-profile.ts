@@ -46,6 +46,12 @@ async function main(): Promise<void> {
     }
     const cases = await seed(bench, actor, 300);
     await bench.waitForEffectsIdle(60_000);
+    // Statistics for the seeded tables before the warm-up, as the case-engine benchmark has: the
+    // connections keep the loop's statements with the generic plan PostgreSQL settles on during
+    // the warm-up, and planned on tables it had never analysed, the cancel of a clock's alarms
+    // scanned all of `deadlines` at every call, a scan that grew with the run (PostgreSQL's CPU
+    // per SLA transition read 1.4 to 2.3 ms instead of about 1; docs/benchmarks.md, round 24).
+    await bench.sql('vacuum analyze');
     const step = async (index: number) => {
       const known = cases[index % cases.length]!;
       const event = EVENTS[(known.version - known.reviewingVersion) % 2]!;

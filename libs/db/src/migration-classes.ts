@@ -27,6 +27,7 @@ import { Migration20261205030000SoleDecisions } from './migrations/Migration2026
 import { Migration20261205170000DeadlineJobHorizon } from './migrations/Migration20261205170000DeadlineJobHorizon';
 import { Migration20261205190000WrittenCaseVersion } from './migrations/Migration20261205190000WrittenCaseVersion';
 import { Migration20261205235000ClockFactsOnResult } from './migrations/Migration20261205235000ClockFactsOnResult';
+import { Migration20261206020000DropClockPendingIndex } from './migrations/Migration20261206020000DropClockPendingIndex';
 
 /**
  * The migrations' classes, for the one step that applies them (migrate.ts loads this file when it
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   Migration20261205170000DeadlineJobHorizon,
   Migration20261205190000WrittenCaseVersion,
   Migration20261205235000ClockFactsOnResult,
+  Migration20261206020000DropClockPendingIndex,
 ].map((migration) => ({ name: migration.name, class: migration }));

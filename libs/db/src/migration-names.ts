@@ -34,4 +34,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   'Migration20261205170000DeadlineJobHorizon',
   'Migration20261205190000WrittenCaseVersion',
   'Migration20261205235000ClockFactsOnResult',
+  'Migration20261206020000DropClockPendingIndex',
 ];

@@ -47,3 +47,14 @@ describe('business time with a lunch break (09:00–12:00, 13:00–18:00)', () =
     expect(() => workingHoursOn(calendar, '2026-02-30')).toThrow(RangeError);
   });
 });
+
+describe('business time of a calendar changed as a new object', () => {
+  // The instants of each date are kept per calendar object (intervalsOnDay): a changed copy must
+  // not be answered from what its old self worked out for the same dates.
+  it('reads the changed hours, after the old calendar was asked for the same dates', () => {
+    expect(addBusinessMinutes(calendar, at('2026-03-09T09:00'), 240)).toEqual(at('2026-03-09T14:00'));
+    const noLunch = { ...calendar, weeklyHours: { ...calendar.weeklyHours, 1: [{ start: '09:00', end: '18:00' }] } };
+    expect(addBusinessMinutes(noLunch, at('2026-03-09T09:00'), 240)).toEqual(at('2026-03-09T13:00'));
+    expect(addBusinessMinutes(calendar, at('2026-03-09T09:00'), 240)).toEqual(at('2026-03-09T14:00'));
+  });
+});

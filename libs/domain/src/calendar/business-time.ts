@@ -16,9 +16,10 @@ import { instantAtWallTime, localDayNumber, MINUTE_MS, parseIsoDate } from './zo
  * The arithmetic walks day by day and span by span, never minute by minute. Intervals are
  * half-open: a span 09:00–18:00 contains 09:00 and not 18:00.
  *
- * The calendar is validated on every call (a DomainError ValidationFailed if it is invalid)
- * and never cached, so a calendar object is never read stale; only the zones' UTC offsets are
- * cached (see zoned-time.ts).
+ * The calendar is validated (a DomainError ValidationFailed if it is invalid) and compiled once
+ * per calendar object, which is a value: changing a calendar means a new object, so nothing is
+ * read stale. Compiled calendars keep the instants of the dates they were asked for, and the
+ * zones' UTC offsets are cached (see zoned-time.ts).
  */
 
 /**
@@ -121,15 +122,38 @@ interface Interval {
   end: number;
 }
 
+/**
+ * The intervals of each date a compiled calendar was asked for. A compiled calendar stands for one
+ * calendar object, which is a value (see compileBusinessCalendar), and a date's intervals depend
+ * only on it and the zone's rules: they never go stale. Converting a date's spans to instants
+ * was most of the arithmetic: placing a resolution clock's three reminders and breach walks two
+ * weeks of dates four times (about 70 µs a transition that resumes it, docs/benchmarks.md round 24).
+ * Bounded per calendar so that a long-running process cannot grow it without limit.
+ */
+const intervalsByDay = new WeakMap<CompiledCalendar, Map<number, readonly Interval[]>>();
+const MAX_DAYS_PER_CALENDAR = 20_000;
+
 /** The real-time intervals of a local date's spans, empty ones (wholly in a DST gap) left out. */
-function intervalsOnDay(calendar: CompiledCalendar, day: number): Interval[] {
+function intervalsOnDay(calendar: CompiledCalendar, day: number): readonly Interval[] {
+  let days = intervalsByDay.get(calendar);
+  if (!days) intervalsByDay.set(calendar, (days = new Map<number, readonly Interval[]>()));
+  let intervals = days.get(day);
+  if (intervals === undefined) {
+    if (days.size >= MAX_DAYS_PER_CALENDAR) days.clear();
+    intervals = convertedIntervalsOnDay(calendar, day);
+    days.set(day, intervals);
+  }
+  return intervals;
+}
+
+function convertedIntervalsOnDay(calendar: CompiledCalendar, day: number): readonly Interval[] {
   const intervals: Interval[] = [];
   for (const span of spansOnDay(calendar, day)) {
     const start = instantAtWallTime(calendar.timeZone, day, span.start);
     const end = instantAtWallTime(calendar.timeZone, day, span.end);
-    if (end > start) intervals.push({ start, end });
+    if (end > start) intervals.push(Object.freeze({ start, end }));
   }
-  return intervals;
+  return Object.freeze(intervals);
 }
 
 /**
