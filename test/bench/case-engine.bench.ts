@@ -103,7 +103,7 @@ function postgresCpuWindow(): () => number | null {
 /**
  * The floor runs the targets' ratios divide by: one right before, one between and one right after
  * the two saturation runs, each on a fresh set of cloned cases. On a shared machine the speed a
- * run sees drifts by 10 to 20 % within minutes (docs/benchmarks.md, rounds 23 and 24), so a ratio
+ * run sees drifts by 10 to 30 % within minutes (docs/benchmarks.md, rounds 23 and 24), so a ratio
  * against a floor measured minutes later measured the drift as much as the app; each HTTP run is
  * divided by the mean of the two floors beside it. A fresh set each time, because a floor on
  * cases an earlier floor run already churned (longer timelines, dead index entries) runs slower.
@@ -601,7 +601,7 @@ function buildReport(input: {
       'what no Node implementation of the endpoint that sends these statements can beat on this machine. A target the floor misses is out of reach here whatever the app does around the SQL. ' +
       `It sends them one round trip each, unprepared (PostgreSQL plans each at every call), as pgbench does: the floor the targets are set against. ` +
       `It runs right before, between and right after the two saturation runs (${allFloors.map((run) => round(run.throughputPerSecond)).join(', ')}/s), each time on a fresh copy of the pgbench cases, with the app up and idle; ` +
-      'each saturation run is divided by the mean of the two floors beside it, so that the machine drifting between runs (10 to 20 % within minutes on a shared machine) moves both sides of its ratio alike. ' +
+      'each saturation run is divided by the mean of the two floors beside it, so that the machine drifting between runs (10 to 30 % within minutes on a shared machine) moves both sides of its ratio alike. ' +
       "The API sends them in two round trips (begin with the locking reads, the write with its commit; it adds its answer's read to the second, the floor has none), and keeps them prepared on each connection. " +
       `After the app stops, the floor runs once more on pgbench's cases sending them the same way ("sent as the API", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): the ratio against it is the API's cost apart from how it sends its SQL, ` +
       'measured minutes after the HTTP runs (not beside them), so the machine drifting moves it. The floor rows of CPU are of the floors beside the runs, whose process also holds the idle API.',
