@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     // connections keep the loop's statements with the generic plan PostgreSQL settles on during
     // the warm-up, and planned on tables it had never analysed, the cancel of a clock's alarms
     // scanned all of `deadlines` at every call, a scan that grew with the run (PostgreSQL's CPU
-    // per SLA transition read 1.4 to 2.3 ms instead of about 1; docs/benchmarks.md, round 24).
+    // per SLA transition read 1.4 to 2.3 ms instead of 0.7 to 0.9; docs/benchmarks.md, round 24).
     await bench.sql('vacuum analyze');
     const step = async (index: number) => {
       const known = cases[index % cases.length]!;
