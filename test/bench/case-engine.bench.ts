@@ -8,6 +8,7 @@ import { startFloorServer, type FloorServerOptions } from './case-engine.floor';
 import { measureWorkerFloor, type WorkerFloor } from './case-engine.worker-floor';
 import type { FloorScenarioData } from './case-engine.floor-scenario';
 import { buildCaseEnginePgbenchScript, pgbenchCaseId, pgbenchCaseSetStart } from './case-engine.pgbench';
+import { buildSlaFloorScript, type SlaFloorScript } from './case-engine.sla-floor';
 import { AWAITING_CUSTOMER, AWAITING_MERCHANT, REVIEWING, type CaseEngineScenarioData } from './case-engine.scenario';
 import { startBenchApp, type BenchApp } from './support/bench-app';
 import type { Benchmark, BenchmarkReport } from './support/benchmark';
@@ -112,9 +113,17 @@ interface FloorsBeside {
   before: FloorRun;
   between: FloorRun;
   after: FloorRun;
+  /**
+   * The SLA floor (case-engine.sla-floor.ts: the statements of disputes with clocks, on copies of
+   * them) before and after the run with SLA clocks, with a plain floor between each and the run;
+   * that run is divided by their mean. The plain floors beside it give its ratio against the
+   * statements without clocks too.
+   */
+  slaBetween: FloorRun;
+  slaAfter: FloorRun;
 }
 
-const FLOOR_SETS = { before: 1, between: 2, after: 3 } as const;
+const FLOOR_SETS = { before: 1, between: 2, after: 3, slaBetween: 4, slaAfter: 5, slaAsTheApi: 6 } as const;
 
 const meanThroughput = (...runs: FloorRun[]) => runs.reduce((sum, run) => sum + run.throughputPerSecond, 0) / runs.length;
 /** Per-transition figures over several floor runs: weighted by each run's transitions. */
@@ -127,12 +136,15 @@ function perTransitionOver(runs: FloorRun[], value: (run: FloorRun) => number | 
 async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Promise<BenchmarkReport> {
   const seeded = await seedReviewingDisputes(bench, config.cases, 'without SLA policy');
   const pgbenchCases = await clonePgbenchCases(bench, config.cases, config.clients, 0);
-  for (const set of Object.values(FLOOR_SETS)) await clonePgbenchCases(bench, config.cases, config.clients, set);
+  for (const set of [FLOOR_SETS.before, FLOOR_SETS.between, FLOOR_SETS.after]) await clonePgbenchCases(bench, config.cases, config.clients, set);
   // The shipped default SLA policies from here on: disputes opened now match `disputes` (first
   // response and resolution clocks, window reminders), so their events pause and resume clocks.
   await ensureSlaDefaults(bench.databaseUrl);
   await bench.get<SlaCatalogue>(SlaCatalogue).reload();
   const slaSeeded = await seedReviewingDisputes(bench, config.slaCases, 'with the default SLA policies');
+  let slaFloorCases = 0;
+  for (const set of [FLOOR_SETS.slaBetween, FLOOR_SETS.slaAfter, FLOOR_SETS.slaAsTheApi])
+    slaFloorCases = await clonePgbenchCases(bench, config.slaCases, config.clients, set, true);
 
   const agentId = bench.agent.id;
   const sample = await bench.sql<{ kind: string; machine_version: number; version: number; snapshot: PersistedSnapshot }>(
@@ -145,6 +157,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     now: new Date(),
   });
   const reviewingParity = sample[0]!.version % 2;
+  const slaScript = await buildSlaFloorScript(bench, pgbenchCaseId(pgbenchCaseSetStart(FLOOR_SETS.slaBetween)), agentId, new Date());
   // The app is up and idle during these, its effects done. Its pool stays open beside the floor's:
   // at 32 clients about 80 of PostgreSQL's default 100 connections. The floors' outbox rows stay
   // pending; the bench app's reconciler relays such rows only every 10 minutes (bench-app.ts).
@@ -152,13 +165,22 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     await bench.waitForEffectsIdle(30_000);
     return measureFloor(bench, config, generated, reviewingParity, pgbenchCases, 'per statement', set);
   };
+  const slaFloorBeside = async (set: number) => {
+    await bench.waitForEffectsIdle(30_000);
+    return measureFloor(bench, config, generated, slaScript.reviewingParity, slaFloorCases, 'per statement', set, slaScript);
+  };
 
   const floorBefore = await floorBeside(FLOOR_SETS.before);
   const plain = await saturate(bench, config, seeded, 'without SLA clocks');
+  // The SLA floors one step further from the SLA run than the plain ones: in three runs of three
+  // an SLA floor right before it slowed it by a fifth (360–396 transitions/s, against 427–506 with
+  // a plain floor between them; cause not found: docs/benchmarks.md, round 25).
+  const slaBetween = await slaFloorBeside(FLOOR_SETS.slaBetween);
   const floorBetween = await floorBeside(FLOOR_SETS.between);
   const withSla = await saturate(bench, config, slaSeeded, 'with SLA clocks');
   const floorAfter = await floorBeside(FLOOR_SETS.after);
-  const floors: FloorsBeside = { before: floorBefore, between: floorBetween, after: floorAfter };
+  const slaAfter = await slaFloorBeside(FLOOR_SETS.slaAfter);
+  const floors: FloorsBeside = { before: floorBefore, between: floorBetween, after: floorAfter, slaBetween, slaAfter };
   const pipeline = await measurePipeline(bench, config);
   const open = await openLoad(
     bench,
@@ -174,6 +196,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
 
   // The database is the same; only the clients change (measureFloor and pgbench start afresh).
   const floorInApiRoundTrips = await measureFloor(bench, config, generated, reviewingParity, pgbenchCases, 'as the API', 0);
+  const slaFloorInApiRoundTrips = await measureFloor(bench, config, generated, slaScript.reviewingParity, slaFloorCases, 'as the API', FLOOR_SETS.slaAsTheApi, slaScript);
   const workerFloor = await measureWorkerFloor(bench.config, plain.effectsDone / (plain.traffic?.seconds ?? config.durationSeconds), config.durationSeconds);
   await freshStart(bench);
 
@@ -198,6 +221,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     http,
     floors,
     floorInApiRoundTrips,
+    slaFloorInApiRoundTrips,
     workerFloor,
     pgbench,
     traffic: plain.traffic,
@@ -340,6 +364,8 @@ async function measureFloor(
   roundTrips: FloorServerOptions['roundTrips'],
   /** Which cloned set of cases it works on (clonePgbenchCases). */
   set: number,
+  /** The statements of disputes with SLA clocks instead, on a set copied from them. */
+  sla?: SlaFloorScript,
 ): Promise<FloorRun> {
   await freshStart(bench);
   const server = await startFloorServer({
@@ -349,6 +375,7 @@ async function measureFloor(
     parameterized: generated.parameterized,
     reviewingParity,
     roundTrips,
+    sla,
   });
   const counters = new DriverCounters();
   let windowStart: CounterSnapshot | undefined;
@@ -357,7 +384,7 @@ async function measureFloor(
   let postgresCpuSpent: number | null = null;
   try {
     log(
-      `floor (bare node:http + pg, the pgbench statements, sent ${roundTrips}, case set ${set}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`,
+      `floor (bare node:http + pg, ${sla ? 'the statements with SLA clocks' : 'the pgbench statements'}, sent ${roundTrips}, case set ${set}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`,
     );
     const result = await runHttpLoad<FloorScenarioData>({
       scenarioModule: join(__dirname, 'case-engine.floor-scenario.js'),
@@ -374,7 +401,7 @@ async function measureFloor(
         postgresCpuSpent = postgresCpu!();
       },
     });
-    log(`floor (sent ${roundTrips}, case set ${set}): ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
+    log(`floor (${sla ? 'SLA clocks, ' : ''}sent ${roundTrips}, case set ${set}): ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
     const spent = cpuMs as number | null;
     const postgresSpent = postgresCpuSpent as number | null;
     const perTransition = (ms: number | null) => (ms === null ? null : ms / Math.max(1, result.successes));
@@ -388,7 +415,7 @@ async function measureFloor(
 type FloorRun = HttpLoadResult & { mainThreadCpuMsPerTransition: number | null; postgresCpuMsPerTransition: number | null };
 
 interface ConsistencyGroup {
-  side: 'http' | 'http-sla' | 'pgbench+floors';
+  side: 'http' | 'http-sla' | 'pgbench+floors' | 'floors-sla';
   cases: number;
   transitions: number;
   /** The loop's two events; their mix differs between the sides (see the report's notes). */
@@ -406,7 +433,8 @@ interface ConsistencyGroup {
  */
 async function checkConsistency(bench: BenchApp, seededVersion: number): Promise<ConsistencyGroup[]> {
   return bench.sql<ConsistencyGroup>(
-    `select case when c.id::text like '00000000-0000-4000-8000-%' then 'pgbench+floors' when c.sla_policy_id is not null then 'http-sla' else 'http' end as side,
+    `select case when c.id::text like '00000000-0000-4000-8000-%' then (case when c.sla_policy_id is null then 'pgbench+floors' else 'floors-sla' end)
+         when c.sla_policy_id is not null then 'http-sla' else 'http' end as side,
        count(*)::int as cases,
        sum(c.version - $2)::int as transitions,
        sum(e.requests)::int as "requestCustomerInfo",
@@ -483,12 +511,13 @@ export async function seedReviewingDisputes(bench: BenchApp, count: number, labe
 }
 
 /**
- * pgbench gets cases of its own, copied from the seeded ones (rows, timeline, deadlines, outbox)
- * so both sides work on rows of the same shape and history, under ids the script can compute.
- * Each pgbench client owns cases/clients of them. `set` 0 is pgbench's; the floor runs beside the
- * HTTP runs get a set each, copied from the same seeded cases (never from an earlier copy).
+ * pgbench gets cases of its own, copied from the seeded ones (rows, timeline, deadlines, clocks,
+ * outbox) so both sides work on rows of the same shape and history, under ids the script can
+ * compute. Each pgbench client owns cases/clients of them. `set` 0 is pgbench's; the floor runs
+ * beside the HTTP runs get a set each, copied from the same seeded cases (never from an earlier
+ * copy): the disputes without an SLA policy, or with one (`withSla`, for the SLA floor).
  */
-async function clonePgbenchCases(bench: BenchApp, count: number, clients: number, set: number): Promise<number> {
+async function clonePgbenchCases(bench: BenchApp, count: number, clients: number, set: number, withSla = false): Promise<number> {
   const perClient = Math.floor(count / clients);
   if (perClient < 1) throw new Error(`BENCH_CASES (${count}) must be at least BENCH_CLIENTS (${clients})`);
   const total = perClient * clients;
@@ -496,15 +525,20 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
   const [row] = await bench.sql<{ copied: number }>(
     `with source as (
        select c.*, ('00000000-0000-4000-8000-' || (100000000000 + $3::bigint + row_number() over (order by c.id) - 1))::uuid as new_id
-       from cases c where c.state = $2 and c.id::text not like '00000000-0000-4000-8000-%' order by c.id limit $1
+       from cases c where c.state = $2 and c.id::text not like '00000000-0000-4000-8000-%' and (c.sla_policy_id is not null) = $5
+       order by c.id limit $1
+     ),
+     -- Each clock's copy gets its id here, so that the alarms' copies can name it.
+     source_clocks as materialized (
+       select k.*, gen_random_uuid() as new_clock_id, s.new_id as new_case_id from sla_clocks k join source s on s.id = k.case_id
      ),
      copied_cases as (
        insert into cases (id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
-         description, customer_id, customer_name, merchant_id, transaction_ref, amount_minor, currency, assignee_id,
+         description, customer_id, customer_name, merchant_id, transaction_ref, amount_minor, currency, assignee_id, sla_policy_id,
          next_deadline_at, created_at, updated_at)
        -- A copy needs its own transaction reference: one open case per (kind, transaction) is enforced.
        select new_id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
-         description, customer_id, customer_name, merchant_id, transaction_ref || $4, amount_minor, currency, assignee_id,
+         description, customer_id, customer_name, merchant_id, transaction_ref || $4, amount_minor, currency, assignee_id, sla_policy_id,
          next_deadline_at, created_at, updated_at
        from source returning 1
      ),
@@ -513,10 +547,17 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
        select s.new_id, e.category, e.type, e.actor_kind, e.actor_id, e.from_state, e.to_state, e.case_version, e.payload, e.created_at
        from case_events e join source s on s.id = e.case_id order by e.id returning 1
      ),
+     copied_clocks as (
+       insert into sla_clocks (id, case_id, policy_id, target, minutes, mode, calendar_id, status, used_minutes, running_since, due_at,
+         met_at, breached_at, breached_assignee_id, created_at, finished_at, finished_minutes)
+       select new_clock_id, new_case_id, policy_id, target, minutes, mode, calendar_id, status, used_minutes, running_since, due_at,
+         met_at, breached_at, breached_assignee_id, created_at, finished_at, finished_minutes
+       from source_clocks returning 1
+     ),
      copied_deadlines as (
-       insert into deadlines (id, case_id, name, send_id, event, due_at, status, created_at, settled_at)
-       select gen_random_uuid(), s.new_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at
-       from deadlines d join source s on s.id = d.case_id returning 1
+       insert into deadlines (id, case_id, kind, sla_clock_id, name, send_id, event, due_at, status, created_at, settled_at)
+       select gen_random_uuid(), s.new_id, d.kind, k.new_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at
+       from deadlines d join source s on s.id = d.case_id left join source_clocks k on k.id = d.sla_clock_id returning 1
      ),
      copied_outbox as (
        insert into outbox (id, case_id, type, payload, status, attempts, last_error, created_at, relayed_at, done_at)
@@ -524,8 +565,8 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
        from outbox o join source s on s.id = o.case_id returning 1
      )
      select (select count(*) from copied_cases)::int as copied, (select count(*) from copied_events) as events,
-       (select count(*) from copied_deadlines) as deadlines, (select count(*) from copied_outbox) as outbox`,
-    [total, REVIEWING, pgbenchCaseSetStart(set), set === 0 ? '-PG' : `-PG${set}`],
+       (select count(*) from copied_clocks) as clocks, (select count(*) from copied_deadlines) as deadlines, (select count(*) from copied_outbox) as outbox`,
+    [total, REVIEWING, pgbenchCaseSetStart(set), set === 0 ? '-PG' : `-PG${set}`, withSla],
   );
   if (row!.copied !== total) throw new Error(`expected to copy ${total} cases for pgbench (set ${set}), copied ${row!.copied}`);
   return total;
@@ -537,6 +578,8 @@ function buildReport(input: {
   floors: FloorsBeside;
   /** The same floor sending its statements as the API does (two round trips, kept prepared), for comparison only. */
   floorInApiRoundTrips: FloorRun;
+  /** The SLA floor sent the same way, on a copy of the SLA disputes of its own. */
+  slaFloorInApiRoundTrips: FloorRun;
   workerFloor: WorkerFloor;
   pgbench: PgbenchResult;
   traffic: CounterDelta | undefined;
@@ -555,8 +598,17 @@ function buildReport(input: {
 }): BenchmarkReport {
   const { config, http, floors, pgbench, traffic } = input;
   const allFloors = [floors.before, floors.between, floors.after];
-  /** The floor each saturation run is divided by: the mean of the two run right before and right after it. */
-  const floorBeside = { plain: meanThroughput(floors.before, floors.between), withSla: meanThroughput(floors.between, floors.after) };
+  /**
+   * The floor each saturation run is divided by: the mean of the two run right before and right
+   * after it, of the same statements (the run with SLA clocks: the SLA floors). `slaOnPlain` is the
+   * run with SLA clocks against the floors without them (rounds 19 to 24 divided by those).
+   */
+  const floorBeside = {
+    plain: meanThroughput(floors.before, floors.between),
+    withSla: meanThroughput(floors.slaBetween, floors.slaAfter),
+    slaOnPlain: meanThroughput(floors.between, floors.after),
+  };
+  const slaFloors = [floors.slaBetween, floors.slaAfter];
   const ratio = http.throughputPerSecond / pgbench.tps;
   const floorRatio = meanThroughput(...allFloors) / pgbench.tps;
   const perTransition = (value: number) => value / Math.max(1, http.successes);
@@ -605,12 +657,19 @@ function buildReport(input: {
       "The API sends them in two round trips (begin with the locking reads, the write with its commit; it adds its answer's read to the second, the floor has none), and keeps them prepared on each connection. " +
       `After the app stops, the floor runs once more on pgbench's cases sending them the same way ("sent as the API", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): the ratio against it is the API's cost apart from how it sends its SQL, ` +
       'measured minutes after the HTTP runs (not beside them), so the machine drifting moves it. The floor rows of CPU are of the floors beside the runs, whose process also holds the idle API.',
+    `The run with SLA clocks sends more SQL than the pgbench script (the resolution clock paused and resumed: its four alarm rows cancelled and inserted again, the info-reply window's reminders placed and cancelled, the clock row updated, the clocks read), so its floor runs that SQL: ` +
+      `the app's own statements for those disputes (case-engine.sla-floor.ts), sent one round trip each, unprepared, on copies of the SLA disputes, before and after that run with a plain floor between each and the run (${slaFloors.map((run) => round(run.throughputPerSecond)).join(', ')}/s), ` +
+      `and once sent as the API after the app stops (${round(input.slaFloorInApiRoundTrips.throughputPerSecond)}/s). Its write is larger than the plain one (about 80 parameters), so planning it at every call costs the floor more than the plain floor's: the ratio sent as the API leaves that out. ` +
+      `Against the floors without SLA clocks beside it (${round(floors.between.throughputPerSecond)} and ${round(floors.after.throughputPerSecond)}/s) the same run reads ${round(input.withSla.http.throughputPerSecond / floorBeside.slaOnPlain, 3)}: that ratio also counts the SLA rows' SQL against the app.`,
   );
   for (const [when, run] of Object.entries(floors)) {
     if (Object.keys(run.outcomes).some((outcome) => outcome !== 'ok')) notes.push(`Floor failures (${when}): ${run.detailSamples.join(' | ')}`);
   }
-  if (Object.keys(input.floorInApiRoundTrips.outcomes).some((outcome) => outcome !== 'ok')) {
-    notes.push(`Floor failures (sent as the API): ${input.floorInApiRoundTrips.detailSamples.join(' | ')}`);
+  for (const [which, run] of [
+    ['', input.floorInApiRoundTrips],
+    ['SLA ', input.slaFloorInApiRoundTrips],
+  ] as const) {
+    if (Object.keys(run.outcomes).some((outcome) => outcome !== 'ok')) notes.push(`${which}Floor failures (sent as the API): ${run.detailSamples.join(' | ')}`);
   }
   if (failures.length) notes.push(`HTTP failures: ${http.detailSamples.join(' | ')}`);
   if (pgbench.failedTransactions) notes.push(`pgbench reported ${pgbench.failedTransactions} failed transactions.`);
@@ -619,7 +678,7 @@ function buildReport(input: {
   const apiCpu = (run: SaturationRun) => (run.traffic?.mainThreadCpuMs == null ? NaN : run.traffic.mainThreadCpuMs / Math.max(1, run.http.successes));
   const workerPerNotification = (run: SaturationRun) => (run.workerCpuMs === null ? NaN : run.workerCpuMs / Math.max(1, run.effectsDone));
   const openErrors = Object.entries(input.open.outcomes).reduce((sum, [outcome, count]) => (outcome === 'ok' ? sum : sum + count), 0);
-  const saturationRows = (run: SaturationRun, label: string, floorThroughput: number) => [
+  const saturationRows = (run: SaturationRun, label: string, floorThroughput: number, floorInApiRoundTrips: FloorRun) => [
     { metric: `HTTP transitions/s, ${label}`, value: run.http.throughputPerSecond, unit: '/s' },
     { metric: `API main-thread CPU / transition, ${label}`, value: apiCpu(run), unit: 'ms', digits: 2, target: { op: '<=' as const, threshold: TARGETS.apiCpuMs } },
     {
@@ -638,7 +697,7 @@ function buildReport(input: {
     },
     {
       metric: `ratio HTTP/floor sent as the API, ${label}`,
-      value: run.http.throughputPerSecond / input.floorInApiRoundTrips.throughputPerSecond,
+      value: run.http.throughputPerSecond / floorInApiRoundTrips.throughputPerSecond,
       unit: '',
       digits: 3,
     },
@@ -667,13 +726,19 @@ function buildReport(input: {
       { metric: 'open loop p99', value: input.open.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.openP99Ms } },
       { metric: 'open loop transitions/s', value: input.open.throughputPerSecond, unit: '/s' },
       { metric: 'open loop errors', value: openErrors, unit: '', digits: 0, target: { op: '<', threshold: 1 } },
-      ...saturationRows(input.plain, 'no SLA', floorBeside.plain),
-      ...saturationRows(input.withSla, 'SLA clocks', floorBeside.withSla),
+      ...saturationRows(input.plain, 'no SLA', floorBeside.plain, input.floorInApiRoundTrips),
+      ...saturationRows(input.withSla, 'SLA clocks', floorBeside.withSla, input.slaFloorInApiRoundTrips),
+      { metric: 'ratio HTTP/floor without SLA clocks, SLA clocks', value: input.withSla.http.throughputPerSecond / floorBeside.slaOnPlain, unit: '', digits: 3 },
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s, before the no-SLA run', value: floors.before.throughputPerSecond, unit: '/s' },
       { metric: 'floor transitions/s, between the runs', value: floors.between.throughputPerSecond, unit: '/s' },
       { metric: 'floor transitions/s, after the SLA run', value: floors.after.throughputPerSecond, unit: '/s' },
+      { metric: 'SLA floor transitions/s, before the SLA run', value: floors.slaBetween.throughputPerSecond, unit: '/s' },
+      { metric: 'SLA floor transitions/s, after the SLA run', value: floors.slaAfter.throughputPerSecond, unit: '/s' },
+      { metric: 'SLA floor PostgreSQL CPU / transition', value: perTransitionOver(slaFloors, (run) => run.postgresCpuMsPerTransition), unit: 'ms', digits: 2 },
+      { metric: 'SLA floor main-thread CPU / transition', value: perTransitionOver(slaFloors, (run) => run.mainThreadCpuMsPerTransition), unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s, sent as the API', value: input.floorInApiRoundTrips.throughputPerSecond, unit: '/s' },
+      { metric: 'SLA floor transitions/s, sent as the API', value: input.slaFloorInApiRoundTrips.throughputPerSecond, unit: '/s' },
       { metric: 'floor PostgreSQL CPU / transition', value: perTransitionOver(allFloors, (run) => run.postgresCpuMsPerTransition), unit: 'ms', digits: 2 },
       { metric: 'floor PostgreSQL CPU / transition, sent as the API', value: input.floorInApiRoundTrips.postgresCpuMsPerTransition ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'worker floor CPU / notification (BullMQ, empty processor)', value: input.workerFloor.cpuMsPerNotification, unit: 'ms', digits: 2 },
@@ -707,8 +772,9 @@ function buildReport(input: {
       pgbench: { ...pgbench, cases: input.pgbenchCases },
       consistency: input.consistency,
       ratio,
-      floors: { ...floors, besidePlain: floorBeside.plain, besideSla: floorBeside.withSla, ratioToPgbench: floorRatio },
+      floors: { ...floors, besidePlain: floorBeside.plain, besideSla: floorBeside.withSla, slaOnPlain: floorBeside.slaOnPlain, ratioToPgbench: floorRatio },
       floorInApiRoundTrips: input.floorInApiRoundTrips,
+      slaFloorInApiRoundTrips: input.slaFloorInApiRoundTrips,
       workerFloor: input.workerFloor,
       httpTraffic: traffic && {
         ...traffic,

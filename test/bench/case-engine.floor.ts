@@ -5,6 +5,7 @@ import { Pool, type PoolClient } from 'pg';
 import { toNumberedPlaceholders } from '@app/db';
 import { keptPlanFor, Pipeline, submit, wireStatement, type WireStatement } from '../../libs/db/src/pg-pipeline';
 import { isTemplateVariable, pgbenchCaseId, type CaseEnginePgbenchScript, type TemplateStatement, type TemplateVariable } from './case-engine.pgbench';
+import { bindSlots, fill, type SlaFloorScript, type SlotValues } from './case-engine.sla-floor';
 
 /**
  * The floor of the case-engine benchmark: the least any Node HTTP service can do for one case
@@ -34,6 +35,11 @@ export interface FloorServerOptions {
   /** version % 2 of a case in investigation.reviewing (the loop alternates from there), as in the script. */
   reviewingParity: number;
   roundTrips: 'per statement' | 'as the API';
+  /**
+   * The statements of disputes with SLA clocks instead (case-engine.sla-floor.ts), on cases copied
+   * from such disputes; sent per statement, and with the clocks' read the app's lock also makes.
+   */
+  sla?: SlaFloorScript;
 }
 
 /** `\gset prefix_` ends a statement whose one row pgbench keeps as variables; here the row is returned. */
@@ -61,6 +67,7 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
   const transition = async (index: number): Promise<number> => {
     const client = await pool.connect();
     try {
+      if (options.sla) return await (options.roundTrips === 'as the API' ? transitionWithSlaAsTheApi : transitionWithSla)(client, options.sla, index);
       const variables: Record<string, string | number> = { cid: caseNumberBase + index };
       if (options.roundTrips === 'as the API') return await transitionAsTheApi(client, index);
       await client.query(begin!);
@@ -85,6 +92,37 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     }
   };
 
+  /**
+   * The SLA script's transaction, one round trip per statement: begin, the case, its live
+   * deadlines and its clocks (ids the write settles and updates by), the write, commit.
+   */
+  const transitionWithSla = async (client: PoolClient, sla: SlaFloorScript, index: number): Promise<number> => {
+    const values: SlotValues = { caseId: pgbenchCaseId(index), version: 0, live: [], clocks: [], fresh: [] };
+    await client.query('begin');
+    const caseRead = await client.query<{ version: number }>(fill(sla.lockCase.rendered, values));
+    if (caseRead.rows.length !== 1) throw new Error(`no case ${values.caseId}`);
+    values.version = caseRead.rows[0]!.version;
+    const live = (await client.query<{ id: string }>(fill(sla.lockDeadlines.rendered, values))).rows;
+    const clocks = (await client.query<{ id: string }>(fill(sla.readClocks.rendered, values))).rows;
+    const branch = slaBranch(sla, values, live, clocks);
+    await client.query(fill(branch.write.rendered, values));
+    await client.query('commit');
+    return values.version + 1;
+  };
+
+  /** The SLA script's transaction as the API sends it: begin and the three reads, then the write and commit; kept prepared. */
+  const transitionWithSlaAsTheApi = async (client: PoolClient, sla: SlaFloorScript, index: number): Promise<number> => {
+    const values: SlotValues = { caseId: pgbenchCaseId(index), version: 0, live: [], clocks: [], fresh: [] };
+    const wire = (statement: SlaFloorScript['lockCase']): WireStatement =>
+      wireStatement(toNumberedPlaceholders(statement.slotted.sql).text, bindSlots(statement.slotted, values), true);
+    const [, caseRead, live, clocks] = await sendAsTheApi(client, true, [wire(sla.lockCase), wire(sla.lockDeadlines), wire(sla.readClocks)], false);
+    if (caseRead!.rows.length !== 1) throw new Error(`no case ${values.caseId}`);
+    values.version = (caseRead!.rows[0] as { version: number }).version;
+    const branch = slaBranch(sla, values, live!.rows as Array<{ id: string }>, clocks!.rows as Array<{ id: string }>);
+    await sendAsTheApi(client, false, [wire(branch.write)], true);
+    return values.version + 1;
+  };
+
   /** The same statements as the API sends them: begin, the case and its live deadlines; then the write and commit. All kept prepared. */
   const transitionAsTheApi = async (client: PoolClient, index: number): Promise<number> => {
     const values: Partial<Record<TemplateVariable, unknown>> = { case_id: pgbenchCaseId(index) };
@@ -94,12 +132,7 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
         statement.params.map((param) => (!isTemplateVariable(param) ? param : param.variable === 'new_id' ? randomUUID() : values[param.variable])),
         true,
       );
-    const send = async (begin: boolean, statements: WireStatement[], commit: boolean) => {
-      const kept = keptPlanFor(client, statements);
-      const results = await submit(client, new Pipeline(begin, statements, kept, commit));
-      kept.succeeded();
-      return results;
-    };
+    const send = (begin: boolean, statements: WireStatement[], commit: boolean) => sendAsTheApi(client, begin, statements, commit);
     const [, caseRead, pending] = await send(true, [wire(options.parameterized.lockCase), wire(options.parameterized.lockDeadlines)], false);
     if (caseRead!.rows.length !== 1) throw new Error(`no case ${pgbenchCaseId(index)}`);
     const version = (caseRead!.rows[0] as { version: number }).version;
@@ -136,6 +169,26 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
       await pool.end();
     },
   };
+}
+
+/** Statements in one round trip, kept prepared on the connection, as the API's sender does (pg-pipeline.ts). */
+async function sendAsTheApi(client: PoolClient, begin: boolean, statements: WireStatement[], commit: boolean) {
+  const kept = keptPlanFor(client, statements);
+  const results = await submit(client, new Pipeline(begin, statements, kept, commit));
+  kept.succeeded();
+  return results;
+}
+
+/** The branch of the SLA script for the case as read (its version's parity), with the ids it read and new ones in `values`. */
+function slaBranch(sla: SlaFloorScript, values: SlotValues, live: ReadonlyArray<{ id: string }>, clocks: ReadonlyArray<{ id: string }>) {
+  const branch = values.version % 2 === sla.reviewingParity ? sla.request : sla.provided;
+  if (live.length !== branch.live || clocks.length !== branch.clocks) {
+    throw new Error(`case ${values.caseId}: ${live.length} live deadlines and ${clocks.length} clocks, the script expects ${branch.live} and ${branch.clocks}`);
+  }
+  values.live = live.map((row) => row.id);
+  values.clocks = clocks.map((row) => row.id);
+  values.fresh = Array.from({ length: branch.fresh }, () => randomUUID());
+  return branch;
 }
 
 function answer(response: ServerResponse, status: number, body: object): void {
