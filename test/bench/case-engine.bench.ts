@@ -115,9 +115,8 @@ interface FloorsBeside {
   after: FloorRun;
   /**
    * The SLA floor (case-engine.sla-floor.ts: the statements of disputes with clocks, on copies of
-   * them) before and after the run with SLA clocks, with a plain floor between each and the run;
-   * that run is divided by their mean. The plain floors beside it give its ratio against the
-   * statements without clocks too.
+   * them) right before and right after the run with SLA clocks, which is divided by their mean.
+   * The plain floors next to those give that run's ratio against the statements without clocks.
    */
   slaBetween: FloorRun;
   slaAfter: FloorRun;
@@ -142,9 +141,8 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   await ensureSlaDefaults(bench.databaseUrl);
   await bench.get<SlaCatalogue>(SlaCatalogue).reload();
   const slaSeeded = await seedReviewingDisputes(bench, config.slaCases, 'with the default SLA policies');
-  let slaFloorCases = 0;
-  for (const set of [FLOOR_SETS.slaBetween, FLOOR_SETS.slaAfter, FLOOR_SETS.slaAsTheApi])
-    slaFloorCases = await clonePgbenchCases(bench, config.slaCases, config.clients, set, true);
+  for (const set of [FLOOR_SETS.slaBetween, FLOOR_SETS.slaAfter, FLOOR_SETS.slaAsTheApi]) await clonePgbenchCases(bench, config.slaCases, config.clients, set, true);
+  const slaFloorCases = Math.floor(config.slaCases / config.clients) * config.clients;
 
   const agentId = bench.agent.id;
   const sample = await bench.sql<{ kind: string; machine_version: number; version: number; snapshot: PersistedSnapshot }>(
@@ -157,7 +155,8 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     now: new Date(),
   });
   const reviewingParity = sample[0]!.version % 2;
-  const slaScript = await buildSlaFloorScript(bench, pgbenchCaseId(pgbenchCaseSetStart(FLOOR_SETS.slaBetween)), agentId, new Date());
+  // Generated from one of the HTTP run's SLA disputes: the app moves it on twice, as that run does.
+  const slaScript = await buildSlaFloorScript(bench, slaSeeded[0]!.id, agentId, new Date());
   // The app is up and idle during these, its effects done. Its pool stays open beside the floor's:
   // at 32 clients about 80 of PostgreSQL's default 100 connections. The floors' outbox rows stay
   // pending; the bench app's reconciler relays such rows only every 10 minutes (bench-app.ts).
@@ -172,14 +171,11 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
 
   const floorBefore = await floorBeside(FLOOR_SETS.before);
   const plain = await saturate(bench, config, seeded, 'without SLA clocks');
-  // The SLA floors one step further from the SLA run than the plain ones: in three runs of three
-  // an SLA floor right before it slowed it by a fifth (360–396 transitions/s, against 427–506 with
-  // a plain floor between them; cause not found: docs/benchmarks.md, round 25).
-  const slaBetween = await slaFloorBeside(FLOOR_SETS.slaBetween);
   const floorBetween = await floorBeside(FLOOR_SETS.between);
+  const slaBetween = await slaFloorBeside(FLOOR_SETS.slaBetween);
   const withSla = await saturate(bench, config, slaSeeded, 'with SLA clocks');
-  const floorAfter = await floorBeside(FLOOR_SETS.after);
   const slaAfter = await slaFloorBeside(FLOOR_SETS.slaAfter);
+  const floorAfter = await floorBeside(FLOOR_SETS.after);
   const floors: FloorsBeside = { before: floorBefore, between: floorBetween, after: floorAfter, slaBetween, slaAfter };
   const pipeline = await measurePipeline(bench, config);
   const open = await openLoad(
@@ -222,6 +218,8 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     floors,
     floorInApiRoundTrips,
     slaFloorInApiRoundTrips,
+    slaWriteParameters: [slaScript.request, slaScript.provided].map((branch) => branch.write.slotted.params.length),
+    plainWriteParameters: [generated.parameterized.requestWrite, generated.parameterized.providedWrite].map((write) => write.params.length),
     workerFloor,
     pgbench,
     traffic: plain.traffic,
@@ -522,15 +520,19 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
   if (perClient < 1) throw new Error(`BENCH_CASES (${count}) must be at least BENCH_CLIENTS (${clients})`);
   const total = perClient * clients;
   if (total > pgbenchCaseSetStart(1)) throw new Error(`BENCH_CASES (${count}) must be at most ${pgbenchCaseSetStart(1)}: each set of copies has that many ids`);
-  const [row] = await bench.sql<{ copied: number }>(
+  const [row] = await bench.sql<{ copied: number; clocks: number }>(
     `with source as (
        select c.*, ('00000000-0000-4000-8000-' || (100000000000 + $3::bigint + row_number() over (order by c.id) - 1))::uuid as new_id
        from cases c where c.state = $2 and c.id::text not like '00000000-0000-4000-8000-%' and (c.sla_policy_id is not null) = $5
        order by c.id limit $1
      ),
-     -- Each clock's copy gets its id here, so that the alarms' copies can name it.
+     -- Each clock's and deadline's copy gets its id here, so that the alarms' copies can name their
+     -- clock, and a window's reminders their window (send_id 'window.<the window row's id>').
      source_clocks as materialized (
        select k.*, gen_random_uuid() as new_clock_id, s.new_id as new_case_id from sla_clocks k join source s on s.id = k.case_id
+     ),
+     source_deadlines as materialized (
+       select d.*, gen_random_uuid() as new_deadline_id, s.new_id as new_case_id from deadlines d join source s on s.id = d.case_id
      ),
      copied_cases as (
        insert into cases (id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject,
@@ -556,8 +558,10 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
      ),
      copied_deadlines as (
        insert into deadlines (id, case_id, kind, sla_clock_id, name, send_id, event, due_at, status, created_at, settled_at)
-       select gen_random_uuid(), s.new_id, d.kind, k.new_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at
-       from deadlines d join source s on s.id = d.case_id left join source_clocks k on k.id = d.sla_clock_id returning 1
+       select d.new_deadline_id, d.new_case_id, d.kind, k.new_clock_id, d.name, coalesce('window.' || w.new_deadline_id, d.send_id),
+         d.event, d.due_at, d.status, d.created_at, d.settled_at
+       from source_deadlines d left join source_clocks k on k.id = d.sla_clock_id
+         left join source_deadlines w on d.send_id = 'window.' || w.id returning 1
      ),
      copied_outbox as (
        insert into outbox (id, case_id, type, payload, status, attempts, last_error, created_at, relayed_at, done_at)
@@ -565,10 +569,11 @@ async function clonePgbenchCases(bench: BenchApp, count: number, clients: number
        from outbox o join source s on s.id = o.case_id returning 1
      )
      select (select count(*) from copied_cases)::int as copied, (select count(*) from copied_events) as events,
-       (select count(*) from copied_clocks) as clocks, (select count(*) from copied_deadlines) as deadlines, (select count(*) from copied_outbox) as outbox`,
+       (select count(*) from copied_clocks)::int as clocks, (select count(*) from copied_deadlines) as deadlines, (select count(*) from copied_outbox) as outbox`,
     [total, REVIEWING, pgbenchCaseSetStart(set), set === 0 ? '-PG' : `-PG${set}`, withSla],
   );
   if (row!.copied !== total) throw new Error(`expected to copy ${total} cases for pgbench (set ${set}), copied ${row!.copied}`);
+  if (withSla && row!.clocks < total) throw new Error(`the SLA disputes copied for set ${set} came with ${row!.clocks} clocks`);
   return total;
 }
 
@@ -580,6 +585,9 @@ function buildReport(input: {
   floorInApiRoundTrips: FloorRun;
   /** The SLA floor sent the same way, on a copy of the SLA disputes of its own. */
   slaFloorInApiRoundTrips: FloorRun;
+  /** Parameters of each branch's write (request, answer): what the floors plan at every call. */
+  slaWriteParameters: number[];
+  plainWriteParameters: number[];
   workerFloor: WorkerFloor;
   pgbench: PgbenchResult;
   traffic: CounterDelta | undefined;
@@ -658,8 +666,8 @@ function buildReport(input: {
       `After the app stops, the floor runs once more on pgbench's cases sending them the same way ("sent as the API", ${round(input.floorInApiRoundTrips.throughputPerSecond)}/s): the ratio against it is the API's cost apart from how it sends its SQL, ` +
       'measured minutes after the HTTP runs (not beside them), so the machine drifting moves it. The floor rows of CPU are of the floors beside the runs, whose process also holds the idle API.',
     `The run with SLA clocks sends more SQL than the pgbench script (the resolution clock paused and resumed: its four alarm rows cancelled and inserted again, the info-reply window's reminders placed and cancelled, the clock row updated, the clocks read), so its floor runs that SQL: ` +
-      `the app's own statements for those disputes (case-engine.sla-floor.ts), sent one round trip each, unprepared, on copies of the SLA disputes, before and after that run with a plain floor between each and the run (${slaFloors.map((run) => round(run.throughputPerSecond)).join(', ')}/s), ` +
-      `and once sent as the API after the app stops (${round(input.slaFloorInApiRoundTrips.throughputPerSecond)}/s). Its write is larger than the plain one (about 80 parameters), so planning it at every call costs the floor more than the plain floor's: the ratio sent as the API leaves that out. ` +
+      `the app's own statements for those disputes (case-engine.sla-floor.ts), sent one round trip each, unprepared, on copies of the SLA disputes, right before and right after that run (${slaFloors.map((run) => round(run.throughputPerSecond)).join(', ')}/s), ` +
+      `and once sent as the API after the app stops (${round(input.slaFloorInApiRoundTrips.throughputPerSecond)}/s). Its writes are larger than the plain ones (${input.slaWriteParameters.join(' and ')} parameters, against ${input.plainWriteParameters.join(' and ')}), so planning them at every call costs the floor more than the plain floor's: the ratio sent as the API leaves that out. ` +
       `Against the floors without SLA clocks beside it (${round(floors.between.throughputPerSecond)} and ${round(floors.after.throughputPerSecond)}/s) the same run reads ${round(input.withSla.http.throughputPerSecond / floorBeside.slaOnPlain, 3)}: that ratio also counts the SLA rows' SQL against the app.`,
   );
   for (const [when, run] of Object.entries(floors)) {

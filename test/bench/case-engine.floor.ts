@@ -37,7 +37,8 @@ export interface FloorServerOptions {
   roundTrips: 'per statement' | 'as the API';
   /**
    * The statements of disputes with SLA clocks instead (case-engine.sla-floor.ts), on cases copied
-   * from such disputes; sent per statement, and with the clocks' read the app's lock also makes.
+   * from such disputes, with the clocks' read the app's lock also makes; `statements`,
+   * `parameterized` and `reviewingParity` are then unused.
    */
   sla?: SlaFloorScript;
 }

@@ -73,8 +73,7 @@ export interface TemplateStatement {
 export const isTemplateVariable = (value: unknown): value is { variable: TemplateVariable } =>
   typeof value === 'object' && value !== null && 'variable' in value && Object.keys(value).length === 1;
 
-/** A parameter written into a statement's text as pgbench would send it (SQL literal, or NULL). */
-export function literal(value: unknown): string {
+function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return String(value);
   const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value);

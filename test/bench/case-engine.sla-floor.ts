@@ -1,10 +1,9 @@
-import { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, SendCaseEvent, type Actor } from '@app/cases';
+import { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, SendCaseEvent, senderOf, type Actor } from '@app/cases';
 import { toNumberedPlaceholders, type SqlSession, type SqlStatement } from '@app/db';
-import { applyEvent, definitionFor, type EventSender, type MachineEvent } from '@app/domain';
+import { applyEvent, definitionFor, type MachineEvent } from '@app/domain';
 import { CASE_CLOCKS_SQL, SlaTracker } from '@app/sla';
 import { lockCaseWithLiveDeadlines } from '../../libs/cases/src/lock-case';
 import { writeTransition } from '../../libs/cases/src/write-transition';
-import { literal } from './case-engine.pgbench';
 import { AWAITING_CUSTOMER, LOOP_EVENTS, REVIEWING } from './case-engine.scenario';
 import type { BenchApp } from './support/bench-app';
 
@@ -20,8 +19,10 @@ import type { BenchApp } from './support/bench-app';
  * The statements are the app's own, not a copy: the case is read with the command's lock
  * (lockCaseWithLiveDeadlines), each event goes through the app's writeTransition (SLA plan, machine
  * rows, clocks and alarms phases, planCaseWrites), on a session that records the write instead of
- * sending it (buildSlaFloorScript). The ids in them become slots the floor fills at each call: the case, the version
- * read and the next, the live deadlines and the clocks it read (by position), and new row ids.
+ * sending it (buildSlaFloorScript). The ids in them become slots the floor fills at each call:
+ * the case, the version read and the next, the live deadlines and the clocks it read (by
+ * position), and new row ids. Like the plain floor, it leaves out the answer's read, which the
+ * API sends with its write (SendCaseEvent.executeAndView).
  */
 
 /** What a slot of a statement is filled with at each call. */
@@ -158,10 +159,18 @@ function floorStatement(statement: SqlStatement, slotOf: (value: unknown) => Slo
       rendered.slots.push(slot);
       rendered.pieces.push(parts[index + 1]!);
     } else {
-      rendered.pieces[rendered.pieces.length - 1] += literal(value) + parts[index + 1]!;
+      rendered.pieces[rendered.pieces.length - 1] += sqlLiteral(value) + parts[index + 1]!;
     }
   });
   return { rendered, slotted };
+}
+
+/** A constant parameter as an SQL literal (the simple protocol sends no parameters apart). */
+function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return String(value);
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value);
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -177,7 +186,7 @@ export async function buildSlaFloorScript(bench: BenchApp, sampleCaseId: string,
   const session = new RecordingSession(bench);
   const sla = bench.get<SlaTracker>(SlaTracker);
   const actor: Actor = { kind: 'agent', id: agentId, role: 'agent' };
-  const sender: EventSender = { kind: 'agent', role: 'agent' };
+  const sender = senderOf(actor);
   const eventOf = (spec: { type: string; payload: object }): MachineEvent => ({ type: spec.type, ...spec.payload });
 
   const branch = async (state: typeof REVIEWING | typeof AWAITING_CUSTOMER) => {
@@ -191,7 +200,8 @@ export async function buildSlaFloorScript(bench: BenchApp, sampleCaseId: string,
     const definition = definitionFor(locked.entity.kind, locked.entity.machineVersion);
     const transition = applyEvent(definition, locked.entity.snapshot as never, eventOf(LOOP_EVENTS[state]), sender);
     session.recorded = [];
-    await writeTransition(session, sla, locked, transition, actor, now);
+    // In a request's context, as the API's command runs: its outbox rows carry the request id.
+    await bench.inRequestContext(() => writeTransition(session, sla, locked, transition, actor, now));
     if (session.recorded.length !== 1) throw new Error(`SLA floor: expected one write, the app sent ${session.recorded.length}`);
     // New rows' ids: every id in the write that is not the case's, a row's it read, or the agent's.
     const fresh: string[] = [];
@@ -205,13 +215,15 @@ export async function buildSlaFloorScript(bench: BenchApp, sampleCaseId: string,
       const window = value.startsWith('window.') ? value.slice('window.'.length) : undefined;
       const id = window ?? value;
       if (!UUID.test(id) || id === agentId) return undefined;
+      // A reminder of a window the case already had would need a slot for its live id.
+      if (live.includes(id) || clocks.includes(id)) throw new Error(`SLA floor: ${value} names a row the command read; the script has no slot for that`);
       if (!fresh.includes(id)) fresh.push(id);
       return { of: window ? 'window' : 'fresh', index: fresh.indexOf(id) };
     };
     const write = floorStatement(session.recorded[0]!, slotOf);
     // The floor fills the live deadlines by the position its read returns them in: that only holds
     // if the write settles every one of them alike (one cancel of all that were read).
-    const liveSlots = new Set(write.rendered.slots.filter((slot) => slot.of === 'live').map((slot) => (slot as { index: number }).index));
+    const liveSlots = new Set(write.rendered.slots.flatMap((slot) => (slot.of === 'live' ? [slot.index] : [])));
     if (liveSlots.size !== live.length || locked.live.some((deadline) => deadline.status !== 'cancelled')) {
       throw new Error(`SLA floor: the ${state} branch does not cancel every live deadline it read; the floor's positional ids no longer hold`);
     }
