@@ -32,6 +32,8 @@ export interface CounterSnapshot {
   cpu: NodeJS.CpuUsage;
   /** CPU time of the main thread alone, where the API and the in-process workers run (Linux only). */
   mainThreadCpuMs: number | null;
+  /** The part of it spent in the kernel (system calls, and the scheduling they set off). */
+  mainThreadKernelCpuMs: number | null;
   machine: { busy: number; total: number };
 }
 
@@ -45,6 +47,7 @@ export interface CounterDelta {
    */
   apiEventLoopUtilization: number;
   mainThreadCpuMs: number | null;
+  mainThreadKernelCpuMs: number | null;
   /** CPU seconds per second of this process (API, workers and any worker threads), out of the core count. */
   processCpuCores: number;
   /** 0..1 over all cores of the machine (PostgreSQL, Redis, this process and anything else running). */
@@ -74,11 +77,17 @@ function statementKind(sql: string): string {
  * whole process, `/proc/self/task/<tid>/stat` for one thread; null where there is no /proc.
  */
 export function procCpuMs(statPath: string): number | null {
+  const split = procCpuSplitMs(statPath);
+  return split && split.user + split.kernel;
+}
+
+/** The same, apart: utime (user space) and stime (in the kernel), in ms. */
+export function procCpuSplitMs(statPath: string): { user: number; kernel: number } | null {
   try {
     const stat = readFileSync(statPath, 'utf8');
     // Fields after the parenthesised command name: state is the first, utime the 12th, stime the 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return { user: Number(fields[11]) * 10, kernel: Number(fields[12]) * 10 };
   } catch {
     return null;
   }
@@ -115,7 +124,12 @@ export function postgresCpuMs(): number | null {
 }
 
 /** The main thread alone, where the API (and in-process workers) run. */
-const mainThreadCpuMs = () => procCpuMs(`/proc/self/task/${process.pid}/stat`);
+export const MAIN_THREAD_STAT = `/proc/self/task/${process.pid}/stat`;
+
+function mainThreadCpu(): Pick<CounterSnapshot, 'mainThreadCpuMs' | 'mainThreadKernelCpuMs'> {
+  const split = procCpuSplitMs(MAIN_THREAD_STAT);
+  return { mainThreadCpuMs: split && split.user + split.kernel, mainThreadKernelCpuMs: split && split.kernel };
+}
 
 function machineCpu(): { busy: number; total: number } {
   let busy = 0;
@@ -188,7 +202,7 @@ export class DriverCounters {
       redis: { byCommand: { ...this.redis.byCommand }, total: this.redis.total },
       elu: performance.eventLoopUtilization(),
       cpu: process.cpuUsage(),
-      mainThreadCpuMs: mainThreadCpuMs(),
+      ...mainThreadCpu(),
       machine: machineCpu(),
     };
   }
@@ -209,6 +223,7 @@ export class DriverCounters {
       redis: { byCommand: diff(from.redis.byCommand, to.redis.byCommand), total: to.redis.total - from.redis.total },
       apiEventLoopUtilization: performance.eventLoopUtilization(to.elu, from.elu).utilization,
       mainThreadCpuMs: to.mainThreadCpuMs === null || from.mainThreadCpuMs === null ? null : to.mainThreadCpuMs - from.mainThreadCpuMs,
+      mainThreadKernelCpuMs: to.mainThreadKernelCpuMs === null || from.mainThreadKernelCpuMs === null ? null : to.mainThreadKernelCpuMs - from.mainThreadKernelCpuMs,
       processCpuCores: cpuMicros / 1e6 / seconds,
       machineCpuBusy: (to.machine.busy - from.machine.busy) / Math.max(1, to.machine.total - from.machine.total),
       cores: cpus().length,
