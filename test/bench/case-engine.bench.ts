@@ -622,7 +622,7 @@ function buildReport(input: {
   /**
    * The floor each saturation run is divided by: the mean of the two run right before and right
    * after it, of the same statements (the run with SLA clocks: the SLA floors). `slaOnPlain` is the
-   * run with SLA clocks against the floors without them (rounds 19 to 24 divided by those).
+   * run with SLA clocks against the floors without them (until round 24 that run's only ratio).
    */
   const floorBeside = {
     plain: meanThroughput(floors.before, floors.between),
