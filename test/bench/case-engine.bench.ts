@@ -141,8 +141,8 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   await ensureSlaDefaults(bench.databaseUrl);
   await bench.get<SlaCatalogue>(SlaCatalogue).reload();
   const slaSeeded = await seedReviewingDisputes(bench, config.slaCases, 'with the default SLA policies');
-  for (const set of [FLOOR_SETS.slaBetween, FLOOR_SETS.slaAfter, FLOOR_SETS.slaAsTheApi]) await clonePgbenchCases(bench, config.slaCases, config.clients, set, true);
-  const slaFloorCases = Math.floor(config.slaCases / config.clients) * config.clients;
+  const slaFloorCases = await clonePgbenchCases(bench, config.slaCases, config.clients, FLOOR_SETS.slaBetween, true);
+  for (const set of [FLOOR_SETS.slaAfter, FLOOR_SETS.slaAsTheApi]) await clonePgbenchCases(bench, config.slaCases, config.clients, set, true);
 
   const agentId = bench.agent.id;
   const sample = await bench.sql<{ kind: string; machine_version: number; version: number; snapshot: PersistedSnapshot }>(

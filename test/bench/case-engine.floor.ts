@@ -5,7 +5,7 @@ import { Pool, type PoolClient } from 'pg';
 import { toNumberedPlaceholders } from '@app/db';
 import { keptPlanFor, Pipeline, submit, wireStatement, type WireStatement } from '../../libs/db/src/pg-pipeline';
 import { isTemplateVariable, pgbenchCaseId, type CaseEnginePgbenchScript, type TemplateStatement, type TemplateVariable } from './case-engine.pgbench';
-import { bindSlots, fill, type SlaFloorScript, type SlotValues } from './case-engine.sla-floor';
+import { bindSlots, fill, type FloorStatement, type SlaFloorScript, type SlotValues } from './case-engine.sla-floor';
 
 /**
  * The floor of the case-engine benchmark: the least any Node HTTP service can do for one case
@@ -114,8 +114,7 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
   /** The SLA script's transaction as the API sends it: begin and the three reads, then the write and commit; kept prepared. */
   const transitionWithSlaAsTheApi = async (client: PoolClient, sla: SlaFloorScript, index: number): Promise<number> => {
     const values: SlotValues = { caseId: pgbenchCaseId(index), version: 0, live: [], clocks: [], fresh: [] };
-    const wire = (statement: SlaFloorScript['lockCase']): WireStatement =>
-      wireStatement(toNumberedPlaceholders(statement.slotted.sql).text, bindSlots(statement.slotted, values), true);
+    const wire = (statement: FloorStatement): WireStatement => wireStatement(toNumberedPlaceholders(statement.slotted.sql).text, bindSlots(statement.slotted, values), true);
     const [, caseRead, live, clocks] = await sendAsTheApi(client, true, [wire(sla.lockCase), wire(sla.lockDeadlines), wire(sla.readClocks)], false);
     if (caseRead!.rows.length !== 1) throw new Error(`no case ${values.caseId}`);
     values.version = (caseRead!.rows[0] as { version: number }).version;

@@ -46,16 +46,13 @@ export class SlotParam {
   constructor(readonly slot: Slot) {}
 }
 
-/** The same statement with its parameters apart (for the floor sent as the API: kept prepared, bound at each call). */
-export interface SlottedStatement {
-  sql: string;
-  params: unknown[];
-}
-
-/** A statement in both forms the floor sends. */
+/**
+ * A statement in both forms the floor sends: rendered (per statement, the simple protocol), and
+ * with its parameters apart, slots as SlotParam (sent as the API: kept prepared, bound at each call).
+ */
 export interface FloorStatement {
   rendered: RenderedStatement;
-  slotted: SlottedStatement;
+  slotted: SqlStatement;
 }
 
 export interface SlaFloorScript {
@@ -96,7 +93,7 @@ export function fill(statement: RenderedStatement, values: SlotValues): string {
 }
 
 /** The statement's parameters with its slots filled, for a bound (extended protocol) send. */
-export function bindSlots(statement: SlottedStatement, values: SlotValues): unknown[] {
+export function bindSlots(statement: SqlStatement, values: SlotValues): unknown[] {
   return statement.params.map((param) => (param instanceof SlotParam ? slotValue(param.slot, values) : param));
 }
 
@@ -151,7 +148,7 @@ function floorStatement(statement: SqlStatement, slotOf: (value: unknown) => Slo
   const parts = statement.sql.split('?');
   if (parts.length !== statement.params.length + 1) throw new Error(`statement has a "?" that is not a parameter: ${statement.sql.slice(0, 200)}`);
   const rendered: RenderedStatement = { pieces: [parts[0]!], slots: [] };
-  const slotted: SlottedStatement = { sql: statement.sql, params: [] };
+  const slotted: SqlStatement = { sql: statement.sql, params: [] };
   statement.params.forEach((value, index) => {
     const slot = slotOf(value);
     slotted.params.push(slot ? new SlotParam(slot) : value);
