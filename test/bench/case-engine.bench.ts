@@ -14,7 +14,7 @@ import { startBenchApp, type BenchApp } from './support/bench-app';
 import type { Benchmark, BenchmarkReport } from './support/benchmark';
 import { forEachConcurrently, intFromEnv, log } from './support/env';
 import { runHttpLoad, type HttpLoadResult } from './support/http-load';
-import { DriverCounters, postgresCpuMs, type CounterDelta, type CounterSnapshot } from './support/instrumentation';
+import { DriverCounters, MAIN_THREAD_STAT, postgresCpuMs, procCpuMs, type CounterDelta, type CounterSnapshot } from './support/instrumentation';
 import { runPgbench, type PgbenchResult } from './support/pgbench';
 import { round } from './support/stats';
 import { WindowProfile } from './support/window-profile';
@@ -80,6 +80,12 @@ interface SaturationRun {
   effectsDone: number;
   /** CPU PostgreSQL's processes used inside the window (null if it is not on this machine). */
   postgresCpuMs: number | null;
+}
+
+/** The open loop, with the API's main-thread CPU per transition in its window. */
+interface OpenLoopRun {
+  http: HttpLoadResult;
+  mainThreadCpuMsPerTransition: number | null;
 }
 
 /**
@@ -326,9 +332,11 @@ async function measurePipeline(bench: BenchApp, config: ReturnType<typeof settin
  * other's answers), mixed events on the SLA cases, every latency from the moment its request was
  * due. The in-flight cap is high enough never to bind at this rate unless the API stalls.
  */
-async function openLoad(bench: BenchApp, config: ReturnType<typeof settings>, caseIds: string[]): Promise<HttpLoadResult> {
+async function openLoad(bench: BenchApp, config: ReturnType<typeof settings>, caseIds: string[]): Promise<OpenLoopRun> {
   log(`HTTP open loop: ${config.openRate} transitions/s for ${config.warmupSeconds}+${config.openSeconds}s, mixed events, SLA clocks on`);
   const profile = new WindowProfile('api-open-loop');
+  let cpuAtStart: number | null = null;
+  let cpuMs: number | null = null;
   const result = await runHttpLoad<CaseEngineScenarioData>({
     scenarioModule: join(__dirname, 'case-engine.scenario.js'),
     scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, cases: await currentCases(bench, caseIds), mode: 'mixed' },
@@ -336,11 +344,19 @@ async function openLoad(bench: BenchApp, config: ReturnType<typeof settings>, ca
     arrivalRatePerSecond: config.openRate,
     warmupMs: config.warmupSeconds * 1000,
     durationMs: config.openSeconds * 1000,
-    onWindowStart: () => profile.start(),
-    onWindowEnd: () => profile.stop(),
+    onWindowStart: () => {
+      cpuAtStart = procCpuMs(MAIN_THREAD_STAT);
+      profile.start();
+    },
+    onWindowEnd: () => {
+      profile.stop();
+      const cpuAtEnd = procCpuMs(MAIN_THREAD_STAT);
+      cpuMs = cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart;
+    },
   });
   log(`HTTP open loop: ${round(result.throughputPerSecond)} transitions/s, p99 ${round(result.latencyMs.p99)} ms`);
-  return result;
+  const spent = cpuMs as number | null;
+  return { http: result, mainThreadCpuMsPerTransition: spent === null ? null : spent / Math.max(1, result.successes) };
 }
 
 /** The cases as they are now (an earlier run moved them on). */
@@ -608,7 +624,7 @@ function buildReport(input: {
   workerCpuMs: number | null;
   plain: SaturationRun;
   withSla: SaturationRun;
-  open: HttpLoadResult;
+  open: OpenLoopRun;
   pipeline: { http: HttpLoadResult; cpuMsPerRequest: number | null };
   replay: { checked: number; mismatches: number };
   effectsCaughtUp: boolean;
@@ -699,7 +715,7 @@ function buildReport(input: {
   const apiCpu = (run: SaturationRun) => (run.traffic?.mainThreadCpuMs == null ? NaN : run.traffic.mainThreadCpuMs / Math.max(1, run.http.successes));
   const apiKernelCpu = (run: SaturationRun) => (run.traffic?.mainThreadKernelCpuMs == null ? NaN : run.traffic.mainThreadKernelCpuMs / Math.max(1, run.http.successes));
   const workerPerNotification = (run: SaturationRun) => (run.workerCpuMs === null ? NaN : run.workerCpuMs / Math.max(1, run.effectsDone));
-  const openErrors = Object.entries(input.open.outcomes).reduce((sum, [outcome, count]) => (outcome === 'ok' ? sum : sum + count), 0);
+  const openErrors = Object.entries(input.open.http.outcomes).reduce((sum, [outcome, count]) => (outcome === 'ok' ? sum : sum + count), 0);
   const saturationRows = (run: SaturationRun, label: string, floorThroughput: number, floorInApiRoundTrips: FloorRun) => [
     { metric: `HTTP transitions/s, ${label}`, value: run.http.throughputPerSecond, unit: '/s' },
     { metric: `API main-thread CPU / transition, ${label}`, value: apiCpu(run), unit: 'ms', digits: 2, target: { op: '<=' as const, threshold: TARGETS.apiCpuMs } },
@@ -728,8 +744,9 @@ function buildReport(input: {
     { metric: `PostgreSQL CPU / transition, ${label}`, value: run.postgresCpuMs === null ? NaN : run.postgresCpuMs / Math.max(1, run.http.successes), unit: 'ms', digits: 2 },
   ];
   notes.push(
-    `Open loop: ${input.open.arrivalRatePerSecond}/s for ${round(input.open.seconds, 0)} s (${input.open.offered} due), mixed events (the customer or the merchant asked and answering) on ${config.slaCases} disputes under the default SLA policies; ` +
-      `outcomes ${JSON.stringify(input.open.outcomes)}; latency from the moment each request was due.`,
+    `Open loop: ${input.open.http.arrivalRatePerSecond}/s for ${round(input.open.http.seconds, 0)} s (${input.open.http.offered} due), mixed events (the customer or the merchant asked and answering) on ${config.slaCases} disputes under the default SLA policies; ` +
+      `outcomes ${JSON.stringify(input.open.http.outcomes)}; latency from the moment each request was due. ` +
+      "Its API CPU per transition is higher than at saturation: at 100/s the API's thread sleeps between requests and each one wakes it on a cold core, where at 32 clients it is never idle (docs/benchmarks.md, round 26).",
     `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
       `the part of a transition's API CPU that no change to the case engine removes.`,
     "PostgreSQL CPU per transition: every postgres process's CPU in the window (backends, and the WAL writer, checkpointer and autovacuum that their writes set going) over the transitions in it, read from /proc (n/a where PostgreSQL is not on this machine).",
@@ -741,16 +758,17 @@ function buildReport(input: {
       ? `Replay check after the HTTP runs: all ${input.replay.checked} cases replay to their stored snapshot.`
       : `Replay check FAILED: ${input.replay.mismatches} of ${input.replay.checked} cases do not replay to their stored snapshot.`,
   );
-  if (openErrors) notes.push(`Open-loop failures: ${input.open.detailSamples.join(' | ')}`);
+  if (openErrors) notes.push(`Open-loop failures: ${input.open.http.detailSamples.join(' | ')}`);
 
   return {
     rows: [
-      { metric: 'open loop p50', value: input.open.latencyMs.p50, unit: 'ms' },
-      { metric: 'open loop p99', value: input.open.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.openP99Ms } },
-      { metric: 'open loop transitions/s', value: input.open.throughputPerSecond, unit: '/s' },
+      { metric: 'open loop p50', value: input.open.http.latencyMs.p50, unit: 'ms' },
+      { metric: 'open loop p99', value: input.open.http.latencyMs.p99, unit: 'ms', target: { op: '<', threshold: TARGETS.openP99Ms } },
+      { metric: 'open loop transitions/s', value: input.open.http.throughputPerSecond, unit: '/s' },
       { metric: 'open loop errors', value: openErrors, unit: '', digits: 0, target: { op: '<', threshold: 1 } },
       ...saturationRows(input.plain, 'no SLA', floorBeside.plain, input.floorInApiRoundTrips),
       ...saturationRows(input.withSla, 'SLA clocks', floorBeside.withSla, input.slaFloorInApiRoundTrips),
+      { metric: 'API main-thread CPU / transition, open loop', value: input.open.mainThreadCpuMsPerTransition ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'ratio HTTP/floor without SLA clocks, SLA clocks', value: input.withSla.http.throughputPerSecond / floorBeside.slaOnPlain, unit: '', digits: 3 },
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s, before the no-SLA run', value: floors.before.throughputPerSecond, unit: '/s' },
@@ -790,7 +808,8 @@ function buildReport(input: {
       targets: TARGETS,
       http: { ...http, effectsCaughtUpAfterRun: input.effectsCaughtUp },
       withSla: { http: input.withSla.http, traffic: input.withSla.traffic, workerCpuMs: input.withSla.workerCpuMs, effectsDone: input.withSla.effectsDone },
-      open: input.open,
+      open: input.open.http,
+      openLoopApiCpuMsPerTransition: input.open.mainThreadCpuMsPerTransition,
       pipeline: { http: input.pipeline.http, cpuMsPerRequest: input.pipeline.cpuMsPerRequest },
       replay: input.replay,
       pgbench: { ...pgbench, cases: input.pgbenchCases },

@@ -307,6 +307,60 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     expect(restored.filter((row) => row.job).map((row) => row.id)).toEqual([[next!.id, after!.id].sort()[0]]);
   });
 
+  it('an alarm whose job gave up, redriven after its clock paused and ran again, settles as stale; one redriven in the same run fires', async () => {
+    const send = (caseId: string, type: string, expectedVersion: number, payload?: unknown) =>
+      t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200);
+    const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
+    const giveUp = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).giveUp(id));
+    const resolutionAlarms = (caseId: string) =>
+      t.sql<{ id: string; name: string; status: string }>(
+        `select d.id, d.name, d.status from deadlines d join sla_clocks k on k.id = d.sla_clock_id
+          where d.case_id = $1 and k.target = 'resolution' order by d.created_at, d.due_at, d.id`,
+        [caseId],
+      );
+    const redrive = async (caseId: string) => (await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', t.auth).expect(200)).body.redriven as string[];
+    const makeDue = (ids: string[]) => t.sql(`update deadlines set due_at = now() where id = any($1)`, [ids]);
+
+    // The default disputes policy: the resolution clock runs from the start, with three reminders and a breach.
+    const dispute = await open(disputeBody());
+    const firstRun = await resolutionAlarms(dispute.id);
+    const oldReminder = firstRun.find((row) => row.name === 'reminder-50pct')!;
+    const oldBreach = firstRun.find((row) => row.name === 'breach')!;
+    await giveUp(oldReminder.id);
+    await giveUp(oldBreach.id);
+
+    // Forwarded to the merchant: the clock pauses, its pending alarms are cancelled; the failed ones stay failed.
+    await send(dispute.id, 'FORWARD_TO_MERCHANT', 1);
+    // The merchant contests: the clock runs again, with alarms of its own.
+    await send(dispute.id, 'MERCHANT_CONTEST', 2, { summary: 'Delivered on 3 May' });
+    const afterResume = await resolutionAlarms(dispute.id);
+    expect(afterResume.filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['failed', 'failed']);
+    const secondRun = afterResume.filter((row) => row.status === 'pending');
+    expect(secondRun.map((row) => row.name)).toEqual(['reminder-50pct', 'reminder-80pct', 'reminder-60min', 'breach']);
+
+    // A supervisor redrives the failed alarms; they come due (a deadline never fires early).
+    expect((await redrive(dispute.id)).sort()).toEqual([oldReminder.id, oldBreach.id].sort());
+    await makeDue([oldReminder.id, oldBreach.id]);
+    expect(await fire(oldReminder.id)).toBe('stale');
+    expect(await fire(oldBreach.id)).toBe('stale');
+
+    const settled = await resolutionAlarms(dispute.id);
+    expect(settled.filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['stale', 'stale']);
+    // The run's own alarms are untouched, and no replacement breach was planned beside them.
+    expect(settled.filter((row) => row.status === 'pending').map((row) => row.id)).toEqual(secondRun.map((row) => row.id));
+    expect(await notifications(dispute.id, 'sla.reminder')).toBe(0);
+    expect(await notifications(dispute.id, 'sla.breached')).toBe(0);
+    expect((await getCase(dispute.id)).sla.clocks.find((clock: { target: string }) => clock.target === 'resolution')).toMatchObject({ status: 'running' });
+
+    // A reminder of the run that is running now, its job given up and redriven, still fires.
+    const current = secondRun.find((row) => row.name === 'reminder-50pct')!;
+    await giveUp(current.id);
+    expect(await redrive(dispute.id)).toEqual([current.id]);
+    await makeDue([current.id]);
+    expect(await fire(current.id)).toBe('fired');
+    expect(await notifications(dispute.id, 'sla.reminder')).toBe(1);
+  });
+
   it('reminds the merchant before the merchant window closes, once, and not after they answered', async () => {
     await t.http
       .put('/v1/sla/policies/wechat-disputes')

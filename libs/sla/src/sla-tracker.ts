@@ -162,7 +162,7 @@ export class SlaTracker {
   async fireDueReminders(sql: SqlSession, triggerId: string, now: Date, limit = 20_000): Promise<Array<{ id: string; status: 'fired' | 'stale' }>> {
     return sql.all<{ id: string; status: 'fired' | 'stale' }>(
       `with due as (
-         select d.id, d.sla_clock_id, d.name from deadlines d
+         select d.id, d.sla_clock_id, d.name, d.created_at from deadlines d
           where ${CLOCK_REMINDER} and d.status = 'pending'
             -- the triggering row always, even if its job ran a moment before its due time
             and (d.id = ? or d.due_at <= ?)
@@ -172,7 +172,10 @@ export class SlaTracker {
           for update of d skip locked
        ), live as (
          select due.id, due.name, k.case_id, k.target, k.policy_id, k.due_at as clock_due, c.assignee_id, c.subject
-           from due join sla_clocks k on k.id = due.sla_clock_id and k.status = 'running' join cases c on c.id = k.case_id
+           from due join sla_clocks k on k.id = due.sla_clock_id and k.status = 'running'
+                    -- planned in this run of the clock (see fireClockAlarm: a redriven reminder from before a pause is stale)
+                    and due.created_at >= k.running_since
+           join cases c on c.id = k.case_id
        ), notified as (
          insert into notifications (id, audience, recipient_agent_id, case_id, type, payload, dedupe_key, created_at)
          select gen_random_uuid(), case when assignee_id is null then 'supervisors' else 'agent' end, assignee_id, case_id, 'sla.reminder',
@@ -205,6 +208,12 @@ export class SlaTracker {
     const firing = noFiring();
     const clock = deadline.slaClockId ? clocks.find((candidate) => candidate.id === deadline.slaClockId) : undefined;
     if (!clock || clock.status !== 'running') return firing;
+    // Planned before the clock last started running: it belongs to an earlier run. A pause cancels
+    // the alarms pending then and the resume plans new ones, but a failed alarm (its job gave up)
+    // is not pending: redriven after a pause and resume, it would remind or breach on the old run's
+    // time beside the new run's own alarm. Every alarm of a run is created at or after the instant
+    // the run starts (the same transition's `now`), so this never turns away one of the current run.
+    if (clock.runningSince && deadline.createdAt.getTime() < clock.runningSince.getTime()) return firing;
     const read = clockColumnsOf(clock);
     const assigneeId = caseEntity.assignee?.id ?? null;
     const about = { caseId: caseEntity.id, target: clock.target, policyId: clock.policyId, dueAt: clock.dueAt?.toISOString() ?? null, subject: caseEntity.subject };
