@@ -1,4 +1,6 @@
+import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { Queue } from 'bullmq';
+import { FireDeadline } from '@app/cases';
 import { QUEUES, jobIds } from '@app/queues';
 import { Reconciler } from '@app/workers';
 import { disputeBody, startTestApp, type TestApp, type TestMerchant } from '../support/test-app';
@@ -79,6 +81,39 @@ describe('deadlines: never early, never stranded, and the window closes on time'
     await waitFor('the redriven window to fire', () => windowFired(caseId), 15_000);
     expect(await deadlineRow(deadlineId)).toMatchObject({ status: 'fired', fired_on_time: true });
     expect((await t.http.get('/metrics').expect(200)).text).toMatch(/^deadlines_failed\{kind="machine"\} 0$/m);
+  });
+
+  it('a window redriven after the case left its state and came back settles as stale: the new stay keeps its own window', async () => {
+    const { caseId, version } = await forwardedDispute();
+    const send = async (type: string, expectedVersion: number, payload?: unknown) =>
+      (await t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200)).body as {
+        version: number;
+        state: string;
+      };
+    const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
+    const giveUp = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).giveUp(id));
+    const replyWindows = () =>
+      t.sql<{ id: string; status: string }>(`select id, status from deadlines where case_id = $1 and name = 'infoReplyWindow' order by created_at, id`, [caseId]);
+
+    // The merchant contests; the agent asks the customer, and that window's job gives up.
+    const contested = await send('MERCHANT_CONTEST', version, { summary: 'Delivered on 3 May' });
+    const asked = await send('REQUEST_CUSTOMER_INFO', contested.version, { question: 'Please send a photo of the parcel' });
+    const [first] = await replyWindows();
+    await giveUp(first!.id);
+    // The customer answers anyway, and later the agent asks again: a new stay with a window of its own.
+    const answered = await send('CUSTOMER_INFO_PROVIDED', asked.version, { summary: 'Photo of the parcel' });
+    const askedAgain = await send('REQUEST_CUSTOMER_INFO', answered.version, { question: 'Please send the receipt too' });
+    expect(askedAgain.state).toBe('investigation.awaitingCustomerInfo');
+    const [, second] = await replyWindows();
+    expect(second).toMatchObject({ status: 'pending' });
+
+    // The first window, redriven and come due, would reject the dispute now ("the customer did not respond").
+    const redriven = await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', supervisor).expect(200);
+    expect(redriven.body.redriven).toEqual([first!.id]);
+    await t.sql(`update deadlines set due_at = now() where id = $1`, [first!.id]);
+    expect(await fire(first!.id)).toBe('stale');
+    expect(await caseRow(caseId)).toMatchObject({ state: 'investigation.awaitingCustomerInfo', version: askedAgain.version });
+    expect((await replyWindows()).map((row) => row.status)).toEqual(['stale', 'pending']);
   });
 
   it('a pending deadline whose job exists only as a failed job is re-added by the reconciler', async () => {

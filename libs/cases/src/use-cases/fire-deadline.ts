@@ -87,7 +87,7 @@ export class FireDeadline {
         return { deadlineJobs: deadlineJobChanges(jobHeadsBefore, [...locked.live, ...firing.scheduled]), outbox: firing.outbox };
       }
       const definition = definitionFor(entity.kind, entity.machineVersion);
-      const transition = fireDeadline(definition, entity.snapshot as never, deadline.event);
+      const transition = supersededBySameTimer(deadline, locked.live) ? undefined : fireDeadline(definition, entity.snapshot as never, deadline.event);
       if (!transition) {
         deadline.status = 'stale';
         deadline.settledAt = now;
@@ -198,4 +198,22 @@ export class FireDeadline {
     const heads = await currentJobHeads(sqlSessionOf(this.em), settledIds);
     if (heads.length > 0) await this.dispatcher.dispatch({ deadlineJobs: { add: heads, remove: [] }, outbox: [] });
   }
+}
+
+/**
+ * Whether the case has set the same timer again since this deadline was planned: it left the
+ * state and came back, and the new stay's row (same send id, created later) is pending. The
+ * machine cannot tell the two apart (its event is the same and the state listens for it), so this
+ * row, redriven after its job gave up in the earlier stay, would end the new stay on the old
+ * stay's time: a customer asked again would lose the dispute for not answering the first time.
+ */
+function supersededBySameTimer(deadline: DeadlineEntity, live: readonly DeadlineEntity[]): boolean {
+  return live.some(
+    (other) =>
+      other.id !== deadline.id &&
+      other.kind === 'machine' &&
+      other.status === 'pending' &&
+      other.sendId === deadline.sendId &&
+      other.createdAt.getTime() > deadline.createdAt.getTime(),
+  );
 }

@@ -8,7 +8,9 @@ import { caseNotFound, isUuid } from '../errors';
  * For supervisors: puts a case's failed deadlines (their job gave up, e.g. the database was down
  * for longer than its retries) back to pending and on BullMQ. The firing is the usual one: a
  * deadline whose state the case has left meanwhile settles as stale and changes nothing, and so
- * does an SLA alarm of a clock that paused and ran again since (the new run has alarms of its own).
+ * does one whose state the case left and entered again since (FireDeadline: the new stay's row
+ * supersedes it) or an SLA alarm of a clock that paused and ran again since (the new run has
+ * alarms of its own).
  */
 @Injectable()
 export class RedriveCaseDeadlines {
