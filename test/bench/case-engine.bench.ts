@@ -746,7 +746,7 @@ function buildReport(input: {
   notes.push(
     `Open loop: ${input.open.http.arrivalRatePerSecond}/s for ${round(input.open.http.seconds, 0)} s (${input.open.http.offered} due), mixed events (the customer or the merchant asked and answering) on ${config.slaCases} disputes under the default SLA policies; ` +
       `outcomes ${JSON.stringify(input.open.http.outcomes)}; latency from the moment each request was due. ` +
-      "Its API CPU per transition is higher than at saturation: at 100/s the API's thread sleeps between requests and each one wakes it on a cold core, where at 32 clients it is never idle (docs/benchmarks.md, round 26).",
+      "Its API CPU per transition is higher than at saturation: at 100/s the API's thread sleeps between requests and each one likely wakes it on a cold core, where at 32 clients it is never idle (docs/benchmarks.md, round 26).",
     `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
       `the part of a transition's API CPU that no change to the case engine removes.`,
     "PostgreSQL CPU per transition: every postgres process's CPU in the window (backends, and the WAL writer, checkpointer and autovacuum that their writes set going) over the transitions in it, read from /proc (n/a where PostgreSQL is not on this machine).",

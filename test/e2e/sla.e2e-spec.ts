@@ -320,45 +320,51 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       );
     const redrive = async (caseId: string) => (await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', t.auth).expect(200)).body.redriven as string[];
     const makeDue = (ids: string[]) => t.sql(`update deadlines set due_at = now() where id = any($1)`, [ids]);
+    // No job runs meanwhile: another reminder's job would sweep the rows made due here before `fire` does.
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deadlines));
+    await queue.pause();
+    try {
+      // The default disputes policy: the resolution clock runs from the start, with three reminders and a breach.
+      const dispute = await open(disputeBody());
+      const firstRun = await resolutionAlarms(dispute.id);
+      const oldReminder = firstRun.find((row) => row.name === 'reminder-50pct')!;
+      const oldBreach = firstRun.find((row) => row.name === 'breach')!;
+      await giveUp(oldReminder.id);
+      await giveUp(oldBreach.id);
 
-    // The default disputes policy: the resolution clock runs from the start, with three reminders and a breach.
-    const dispute = await open(disputeBody());
-    const firstRun = await resolutionAlarms(dispute.id);
-    const oldReminder = firstRun.find((row) => row.name === 'reminder-50pct')!;
-    const oldBreach = firstRun.find((row) => row.name === 'breach')!;
-    await giveUp(oldReminder.id);
-    await giveUp(oldBreach.id);
+      // Forwarded to the merchant: the clock pauses, its pending alarms are cancelled; the failed ones stay failed.
+      await send(dispute.id, 'FORWARD_TO_MERCHANT', 1);
+      // The merchant contests: the clock runs again, with alarms of its own.
+      await send(dispute.id, 'MERCHANT_CONTEST', 2, { summary: 'Delivered on 3 May' });
+      const afterResume = await resolutionAlarms(dispute.id);
+      expect(afterResume.filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['failed', 'failed']);
+      const secondRun = afterResume.filter((row) => row.status === 'pending');
+      expect(secondRun.map((row) => row.name)).toEqual(['reminder-50pct', 'reminder-80pct', 'reminder-60min', 'breach']);
 
-    // Forwarded to the merchant: the clock pauses, its pending alarms are cancelled; the failed ones stay failed.
-    await send(dispute.id, 'FORWARD_TO_MERCHANT', 1);
-    // The merchant contests: the clock runs again, with alarms of its own.
-    await send(dispute.id, 'MERCHANT_CONTEST', 2, { summary: 'Delivered on 3 May' });
-    const afterResume = await resolutionAlarms(dispute.id);
-    expect(afterResume.filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['failed', 'failed']);
-    const secondRun = afterResume.filter((row) => row.status === 'pending');
-    expect(secondRun.map((row) => row.name)).toEqual(['reminder-50pct', 'reminder-80pct', 'reminder-60min', 'breach']);
+      // A supervisor redrives the failed alarms; they come due (a deadline never fires early).
+      expect((await redrive(dispute.id)).sort()).toEqual([oldReminder.id, oldBreach.id].sort());
+      await makeDue([oldReminder.id, oldBreach.id]);
+      expect(await fire(oldReminder.id)).toBe('stale');
+      expect(await fire(oldBreach.id)).toBe('stale');
 
-    // A supervisor redrives the failed alarms; they come due (a deadline never fires early).
-    expect((await redrive(dispute.id)).sort()).toEqual([oldReminder.id, oldBreach.id].sort());
-    await makeDue([oldReminder.id, oldBreach.id]);
-    expect(await fire(oldReminder.id)).toBe('stale');
-    expect(await fire(oldBreach.id)).toBe('stale');
+      const settled = await resolutionAlarms(dispute.id);
+      expect(settled.filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['stale', 'stale']);
+      // The run's own alarms are untouched, and no replacement breach was planned beside them.
+      expect(settled.filter((row) => row.status === 'pending').map((row) => row.id)).toEqual(secondRun.map((row) => row.id));
+      expect(await notifications(dispute.id, 'sla.reminder')).toBe(0);
+      expect(await notifications(dispute.id, 'sla.breached')).toBe(0);
+      expect((await getCase(dispute.id)).sla.clocks.find((clock: { target: string }) => clock.target === 'resolution')).toMatchObject({ status: 'running' });
 
-    const settled = await resolutionAlarms(dispute.id);
-    expect(settled.filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['stale', 'stale']);
-    // The run's own alarms are untouched, and no replacement breach was planned beside them.
-    expect(settled.filter((row) => row.status === 'pending').map((row) => row.id)).toEqual(secondRun.map((row) => row.id));
-    expect(await notifications(dispute.id, 'sla.reminder')).toBe(0);
-    expect(await notifications(dispute.id, 'sla.breached')).toBe(0);
-    expect((await getCase(dispute.id)).sla.clocks.find((clock: { target: string }) => clock.target === 'resolution')).toMatchObject({ status: 'running' });
-
-    // A reminder of the run that is running now, its job given up and redriven, still fires.
-    const current = secondRun.find((row) => row.name === 'reminder-50pct')!;
-    await giveUp(current.id);
-    expect(await redrive(dispute.id)).toEqual([current.id]);
-    await makeDue([current.id]);
-    expect(await fire(current.id)).toBe('fired');
-    expect(await notifications(dispute.id, 'sla.reminder')).toBe(1);
+      // A reminder of the run that is running now, its job given up and redriven, still fires.
+      const current = secondRun.find((row) => row.name === 'reminder-50pct')!;
+      await giveUp(current.id);
+      expect(await redrive(dispute.id)).toEqual([current.id]);
+      await makeDue([current.id]);
+      expect(await fire(current.id)).toBe('fired');
+      expect(await notifications(dispute.id, 'sla.reminder')).toBe(1);
+    } finally {
+      await queue.resume();
+    }
   });
 
   it('reminds the merchant before the merchant window closes, once, and not after they answered', async () => {

@@ -314,28 +314,62 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
       expect(await backendPid()).toBe(pid);
     });
 
-    it('that a migration changed, or that are gone, drop the connection: the command that found out fails, the next prepares afresh', async () => {
+    it('that a migration changed, or that are gone, drop the connection, and the command that found out runs again on a new one', async () => {
       const everything = 'select * from scratch where id = ? -- the columns of the day';
-      const read = (id: number) => transactions.run((sql) => sql.batch([{ sql: everything, params: [id], prepared: true }]));
+      const refusals: unknown[] = [];
+      let attempts = 0;
+      const read = (id: number) =>
+        transactions.run(async (sql) => {
+          attempts += 1;
+          try {
+            return await sql.batch([{ sql: everything, params: [id], prepared: true }]);
+          } catch (error) {
+            refusals.push(error);
+            throw error;
+          }
+        });
       for (let call = 0; call < 4; call += 1) expect(await read(2)).toEqual([[{ id: 2, label: 'two' }]]);
       expect(await kept(everything)).toHaveLength(1);
       await t.sql('alter table scratch add column note text');
       try {
         const pid = await backendPid();
-        const stale = await read(2).catch((error: unknown) => error);
-        expect(stale).toMatchObject({ code: '0A000', routine: 'RevalidateCachedQuery' });
+        attempts = 0;
+        // PostgreSQL refuses the kept statement; the work runs again on a new connection, which sends it unnamed.
+        expect(await read(2)).toEqual([[{ id: 2, label: 'two', note: null }]]);
+        expect(attempts).toBe(2);
+        expect(refusals).toEqual([expect.objectContaining({ code: '0A000', routine: 'RevalidateCachedQuery' })]);
         expect(await backendPid()).not.toBe(pid);
-        // The pool's one connection was dropped: a new one counts its calls afresh, then keeps it.
+        // The new connection counts its calls afresh, then keeps it.
         for (let call = 0; call < 4; call += 1) expect(await read(2)).toEqual([[{ id: 2, label: 'two', note: null }]]);
         expect(await kept(everything)).toHaveLength(1);
 
-        // One that is gone from the connection (a pooler's DISCARD ALL, say) the same way.
+        // One that is gone from the connection (a pooler's DISCARD ALL, say) the same way, as the transaction's last statement.
         await transactions.read((sql) => sql.all('deallocate all'));
         const before = await backendPid();
-        const gone = await read(2).catch((error: unknown) => error);
-        expect((gone as { code?: string }).code).toBe('26000');
+        attempts = 0;
+        refusals.length = 0;
+        const last = () =>
+          transactions.run(async (sql) => {
+            attempts += 1;
+            return sql.last([{ sql: everything, params: [6], prepared: true }]).catch((error: unknown) => {
+              refusals.push(error);
+              throw error;
+            });
+          });
+        expect(await last()).toEqual([[{ id: 6, label: 'six', note: null }]]);
+        expect(attempts).toBe(2);
+        expect(refusals).toEqual([expect.objectContaining({ code: '26000' })]);
         expect(await backendPid()).not.toBe(before);
-        expect(await transactions.run((sql) => sql.last([{ sql: everything, params: [6], prepared: true }]))).toEqual([[{ id: 6, label: 'six', note: null }]]);
+
+        // A refusal in a round trip that bound no kept statement is the work's own: it is not run again.
+        attempts = 0;
+        const misspelt = await transactions
+          .run(async (sql) => {
+            attempts += 1;
+            return sql.batch([{ sql: 'select nope from scratch where id = ?', params: [1], prepared: true }]);
+          })
+          .catch((error: unknown) => error);
+        expect({ code: (misspelt as { code?: string }).code, attempts }).toEqual({ code: '42703', attempts: 1 });
       } finally {
         await t.sql('alter table scratch drop column note');
       }
@@ -406,12 +440,19 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
       return Promise.all([one(1), one(2)]);
     };
 
-    it('that a migration retyped fail one command in the process, not one per connection', async () => {
+    it('that a migration retyped are refused once in the process, not once per connection, and the command that found out runs again', async () => {
       for (let call = 0; call < 4; call += 1) expect(await onBothConnections(`${call}`)).toEqual([[[{ code: `${call}` }]], [[{ code: `${call}` }]]]);
       // Both connections keep it, with the parameter types of its Parse: text for `code`.
       await t2.sql('alter table scratch_codes alter column code type integer using code::integer');
-      const first = await transactions2.run((sql) => sql.batch([{ sql: upsert, params: [1, '7'], prepared: true }])).catch((error: unknown) => error);
-      expect((first as { code?: string }).code).toBe('42804');
+      const refusals: unknown[] = [];
+      const first = await transactions2.run((sql) =>
+        sql.batch([{ sql: upsert, params: [1, '7'], prepared: true }]).catch((error: unknown) => {
+          refusals.push(error);
+          throw error;
+        }),
+      );
+      expect(first).toEqual([[{ code: 7 }]]);
+      expect(refusals.map((error) => (error as { code?: string }).code)).toEqual(['42804']);
       // That connection went; the other one closes what it kept before its next statement, so both of these work.
       expect(await onBothConnections('8')).toEqual([[[{ code: 8 }]], [[{ code: 8 }]]]);
     });

@@ -45,9 +45,10 @@ export interface SqlStatement {
    * connection keeps a text from its fourth use on, and at most 20 (the least recently used makes
    * room: pg-pipeline.ts), so a text that varies costs some memory, not a leak. Never `select *`: a
    * column a migration adds would change the kept statement's result, which PostgreSQL refuses.
-   * When PostgreSQL refuses a kept statement (a migration changed what it reads), the commands
-   * sending it at that moment fail (at most one per connection), their connections are dropped,
-   * and the process's other connections close what they keep before their next statement.
+   * When PostgreSQL refuses a kept statement (a migration changed what it reads), the connection
+   * that sent it is dropped, the process's other connections close what they keep before their
+   * next statement, and SqlTransactions.run runs the transaction's work once more on a connection
+   * that parses afresh: the command that found out does not fail.
    */
   prepared?: boolean;
 }
@@ -105,7 +106,27 @@ export class SqlTransactions {
     return (this.orm.em as EntityManager).getConnection().getKnex().client as unknown as KnexClient;
   }
 
+  /**
+   * `work` in a transaction of its own. If PostgreSQL refused a statement the connection kept
+   * because the database changed under it (a migration while the process runs:
+   * isStalePreparedStatement), the work runs once more, from the start, on another connection:
+   * nothing of the first attempt committed (the refusal ends its round trip before the commit that
+   * goes with it), so the work must write only through `sql` and keep nothing of an attempt but
+   * what it returns, as every caller's work does (lock, decide, write). A statement that no longer
+   * parses at all (a column it reads was dropped) fails the second attempt too. Any class 42 error
+   * in a round trip that bound a kept statement counts as such a refusal (isStalePreparedStatement),
+   * so a statement with a genuine mistake beside a kept one runs twice before it fails.
+   */
   async run<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
+    try {
+      return await this.attempt(work);
+    } catch (error) {
+      if (!refusedAsStale.has(error as object)) throw error;
+      return this.attempt(work);
+    }
+  }
+
+  private attempt<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
     return this.onPooledConnection(async (connection) => {
       const session = new PooledSession(connection, this.orm, true);
       try {
@@ -211,6 +232,7 @@ class PooledSession implements SqlSession {
         // the process's others close what they keep before their next statement.
         dispose(this.connection, error);
         forgetKeptStatements();
+        refusedAsStale.add(error as object);
       }
       throw error;
     }
@@ -252,6 +274,13 @@ class PooledSession implements SqlSession {
     }
   }
 }
+
+/**
+ * Errors of a round trip that PostgreSQL refused because a kept statement no longer fits the
+ * database: SqlTransactions.run tries its work once more. By identity, so that nothing else can
+ * pass for one.
+ */
+const refusedAsStale = new WeakSet<object>();
 
 /** knex's pool drops a connection marked this way instead of handing it out again. */
 function dispose(connection: PgConnection, reason: unknown): void {

@@ -174,7 +174,7 @@ export class SlaTracker {
          select due.id, due.name, k.case_id, k.target, k.policy_id, k.due_at as clock_due, c.assignee_id, c.subject
            from due join sla_clocks k on k.id = due.sla_clock_id and k.status = 'running'
                     -- planned in this run of the clock (see fireClockAlarm: a redriven reminder from before a pause is stale)
-                    and due.created_at >= k.running_since
+                    and (k.running_since is null or due.created_at >= k.running_since)
            join cases c on c.id = k.case_id
        ), notified as (
          insert into notifications (id, audience, recipient_agent_id, case_id, type, payload, dedupe_key, created_at)

@@ -57,6 +57,8 @@ export class FireDeadline {
     if (peek.status !== 'pending') return 'already-settled';
     let outcome: FireDeadlineOutcome = 'already-settled';
     const work = await this.sqlTransactions.run(async (sql) => {
+      // Set by this attempt alone (the transaction may run twice: SqlTransactions.run).
+      outcome = 'already-settled';
       // Locks in the same order as every command (case row, then its deadlines), so a deadline
       // firing and an agent's event on the same case queue behind each other instead of deadlocking.
       // Two deliveries of one deadline queue here too, and the second sees it settled.
