@@ -83,37 +83,50 @@ describe('deadlines: never early, never stranded, and the window closes on time'
     expect((await t.http.get('/metrics').expect(200)).text).toMatch(/^deadlines_failed\{kind="machine"\} 0$/m);
   });
 
-  it('a window redriven after the case left its state and came back settles as stale: the new stay keeps its own window', async () => {
-    const { caseId, version } = await forwardedDispute();
-    const send = async (type: string, expectedVersion: number, payload?: unknown) =>
+  it('a window redriven after the case left its state and came back is settled as stale: the new stay keeps its own window', async () => {
+    const send = async (caseId: string, type: string, expectedVersion: number, payload?: unknown) =>
       (await t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200)).body as {
         version: number;
         state: string;
       };
     const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
     const giveUp = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).giveUp(id));
-    const replyWindows = () =>
+    const replyWindows = (caseId: string) =>
       t.sql<{ id: string; status: string }>(`select id, status from deadlines where case_id = $1 and name = 'infoReplyWindow' order by created_at, id`, [caseId]);
 
-    // The merchant contests; the agent asks the customer, and that window's job gives up.
-    const contested = await send('MERCHANT_CONTEST', version, { summary: 'Delivered on 3 May' });
-    const asked = await send('REQUEST_CUSTOMER_INFO', contested.version, { question: 'Please send a photo of the parcel' });
-    const [first] = await replyWindows();
-    await giveUp(first!.id);
-    // The customer answers anyway, and later the agent asks again: a new stay with a window of its own.
-    const answered = await send('CUSTOMER_INFO_PROVIDED', asked.version, { summary: 'Photo of the parcel' });
-    const askedAgain = await send('REQUEST_CUSTOMER_INFO', answered.version, { question: 'Please send the receipt too' });
-    expect(askedAgain.state).toBe('investigation.awaitingCustomerInfo');
-    const [, second] = await replyWindows();
-    expect(second).toMatchObject({ status: 'pending' });
+    // No deadline job runs meanwhile: the merchant window's reminders come due within seconds.
+    await deadlines.pause();
+    try {
+      const { caseId, version } = await forwardedDispute();
+      // A reminder of the merchant window gives up, then the merchant contests (the window closes).
+      const [merchantReminder] = await t.sql<{ id: string }>(`select id from deadlines where case_id = $1 and send_id like 'window.%' order by due_at limit 1`, [caseId]);
+      await giveUp(merchantReminder!.id);
+      const contested = await send(caseId, 'MERCHANT_CONTEST', version, { summary: 'Delivered on 3 May' });
+      // The agent asks the customer, and that window's job gives up.
+      const asked = await send(caseId, 'REQUEST_CUSTOMER_INFO', contested.version, { question: 'Please send a photo of the parcel' });
+      const [first] = await replyWindows(caseId);
+      await giveUp(first!.id);
+      // The customer answers anyway, and later the agent asks again: a new stay with a window of its own.
+      const answered = await send(caseId, 'CUSTOMER_INFO_PROVIDED', asked.version, { summary: 'Photo of the parcel' });
+      const askedAgain = await send(caseId, 'REQUEST_CUSTOMER_INFO', answered.version, { question: 'Please send the receipt too' });
+      expect(askedAgain.state).toBe('investigation.awaitingCustomerInfo');
+      expect((await replyWindows(caseId)).map((row) => row.status)).toEqual(['failed', 'pending']);
 
-    // The first window, redriven and come due, would reject the dispute now ("the customer did not respond").
-    const redriven = await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', supervisor).expect(200);
-    expect(redriven.body.redriven).toEqual([first!.id]);
-    await t.sql(`update deadlines set due_at = now() where id = $1`, [first!.id]);
-    expect(await fire(first!.id)).toBe('stale');
-    expect(await caseRow(caseId)).toMatchObject({ state: 'investigation.awaitingCustomerInfo', version: askedAgain.version });
-    expect((await replyWindows()).map((row) => row.status)).toEqual(['stale', 'pending']);
+      // The first window, put back and come due, would reject the dispute now ("the customer did not respond"):
+      // the redrive settles it as stale instead, and so the reminder of the merchant window, which has closed.
+      const redriven = await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', supervisor).expect(200);
+      expect(redriven.body.redriven).toEqual([]);
+      expect((await replyWindows(caseId)).map((row) => row.status)).toEqual(['stale', 'pending']);
+      expect((await deadlineRow(merchantReminder!.id)).status).toBe('stale');
+
+      // Put back by hand (in SQL) and due, it fires as stale all the same.
+      await t.sql(`update deadlines set status = 'pending', settled_at = null, due_at = now() where id = $1`, [first!.id]);
+      expect(await fire(first!.id)).toBe('stale');
+      expect(await caseRow(caseId)).toMatchObject({ state: 'investigation.awaitingCustomerInfo', version: askedAgain.version });
+      expect((await replyWindows(caseId)).map((row) => row.status)).toEqual(['stale', 'pending']);
+    } finally {
+      await deadlines.resume();
+    }
   });
 
   it('a pending deadline whose job exists only as a failed job is re-added by the reconciler', async () => {

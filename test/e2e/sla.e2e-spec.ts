@@ -307,7 +307,7 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
     expect(restored.filter((row) => row.job).map((row) => row.id)).toEqual([[next!.id, after!.id].sort()[0]]);
   });
 
-  it('an alarm whose job gave up, redriven after its clock paused and ran again, settles as stale; one redriven in the same run fires', async () => {
+  it('an alarm whose job gave up, redriven after its clock paused and ran again, is settled as stale; one redriven in the same run fires', async () => {
     const send = (caseId: string, type: string, expectedVersion: number, payload?: unknown) =>
       t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200);
     const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
@@ -341,16 +341,18 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       const secondRun = afterResume.filter((row) => row.status === 'pending');
       expect(secondRun.map((row) => row.name)).toEqual(['reminder-50pct', 'reminder-80pct', 'reminder-60min', 'breach']);
 
-      // A supervisor redrives the failed alarms; they come due (a deadline never fires early).
-      expect((await redrive(dispute.id)).sort()).toEqual([oldReminder.id, oldBreach.id].sort());
-      await makeDue([oldReminder.id, oldBreach.id]);
-      expect(await fire(oldReminder.id)).toBe('stale');
-      expect(await fire(oldBreach.id)).toBe('stale');
-
+      // A supervisor redrives: the failed alarms belong to the clock's earlier run, so they are settled as stale, not put back.
+      expect(await redrive(dispute.id)).toEqual([]);
       const settled = await resolutionAlarms(dispute.id);
       expect(settled.filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['stale', 'stale']);
+
+      // Put back by hand (in SQL) and due, they fire as stale all the same.
+      await t.sql(`update deadlines set status = 'pending', settled_at = null, due_at = now() where id = any($1)`, [[oldReminder.id, oldBreach.id]]);
+      expect(await fire(oldReminder.id)).toBe('stale');
+      expect(await fire(oldBreach.id)).toBe('stale');
+      expect((await resolutionAlarms(dispute.id)).filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['stale', 'stale']);
       // The run's own alarms are untouched, and no replacement breach was planned beside them.
-      expect(settled.filter((row) => row.status === 'pending').map((row) => row.id)).toEqual(secondRun.map((row) => row.id));
+      expect((await resolutionAlarms(dispute.id)).filter((row) => row.status === 'pending').map((row) => row.id)).toEqual(secondRun.map((row) => row.id));
       expect(await notifications(dispute.id, 'sla.reminder')).toBe(0);
       expect(await notifications(dispute.id, 'sla.breached')).toBe(0);
       expect((await getCase(dispute.id)).sla.clocks.find((clock: { target: string }) => clock.target === 'resolution')).toMatchObject({ status: 'running' });
