@@ -97,8 +97,9 @@ describe('deadlines: never early, never stranded, and the window closes on time'
     // No deadline job runs meanwhile: the merchant window's reminders come due within seconds.
     await deadlines.pause();
     try {
-      const { caseId, version } = await forwardedDispute();
-      // A reminder of the merchant window gives up, then the merchant contests (the window closes).
+      const { caseId, version, deadlineId: merchantWindow } = await forwardedDispute();
+      // The merchant window's job and one of its reminders' give up, then the merchant contests (the window closes).
+      await giveUp(merchantWindow);
       const [merchantReminder] = await t.sql<{ id: string }>(`select id from deadlines where case_id = $1 and send_id like 'window.%' order by due_at limit 1`, [caseId]);
       await giveUp(merchantReminder!.id);
       const contested = await send(caseId, 'MERCHANT_CONTEST', version, { summary: 'Delivered on 3 May' });
@@ -113,9 +114,11 @@ describe('deadlines: never early, never stranded, and the window closes on time'
       expect((await replyWindows(caseId)).map((row) => row.status)).toEqual(['failed', 'pending']);
 
       // The first window, put back and come due, would reject the dispute now ("the customer did not respond"):
-      // the redrive settles it as stale instead, and so the reminder of the merchant window, which has closed.
+      // the redrive settles it as stale instead, and so the merchant window (the case left its state) and its reminder.
       const redriven = await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', supervisor).expect(200);
       expect(redriven.body.redriven).toEqual([]);
+      expect([...redriven.body.settledAsStale].sort()).toEqual([first!.id, merchantWindow, merchantReminder!.id].sort());
+      expect((await deadlineRow(merchantWindow)).status).toBe('stale');
       expect((await replyWindows(caseId)).map((row) => row.status)).toEqual(['stale', 'pending']);
       expect((await deadlineRow(merchantReminder!.id)).status).toBe('stale');
 

@@ -1,4 +1,5 @@
 import { JOB_HEAD_SQL } from '@app/cases';
+import { dueClockRemindersSql } from '@app/sla';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -97,17 +98,16 @@ describe('the reconciler and the overdue gauges read partial indexes', () => {
       `select type, count(*) as n from outbox where status = 'pending' and created_at < now() - interval '900 seconds' group by 1`,
       /using outbox_unrelayed_idx .*\n\s+Index Cond: \(created_at < /,
     ],
-    // SlaTracker.fireDueReminders' `due` (sla-tracker.ts), its filter written out: the clock
-    // reminders due, and the row of the job that triggered it. The pending index by time serves it
-    // (the pending index by clock, whose predicate the filter implies, is gone: no other reader).
+    // SlaTracker.fireDueReminders' `due` (sla-tracker.ts), its own statement with its parameters
+    // written in: the clock reminders due, and the row of the job that triggered it. The pending
+    // index by time serves it (the pending index by clock, whose predicate the filter implies, is
+    // gone: no other reader).
     [
       'the reminder sweep: clock reminders due',
-      `select d.id, d.sla_clock_id, d.name from deadlines d
-        where d.kind = 'sla' and d.sla_clock_id is not null and d.name like 'reminder-%' and d.status = 'pending'
-          and (d.id = '00000000-0000-4000-8000-000000000001' or d.due_at <= now())
-          and d.case_id not in (select tc.id from cases tc where tc.test_clock_id is not null)
-        order by d.id = '00000000-0000-4000-8000-000000000001' desc, d.due_at limit 20000
-        for update of d skip locked`,
+      ["'00000000-0000-4000-8000-000000000001'", 'now()', "'00000000-0000-4000-8000-000000000001'"].reduce(
+        (sql, literal) => sql.replace('?', literal),
+        dueClockRemindersSql(20_000),
+      ),
       /(using|on) deadlines_pending_due_id_idx .*\n\s+Index Cond: \(due_at <= /,
     ],
     // Either partial index serves it: the pending one by time, or the unfinished one by status.

@@ -318,7 +318,8 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
           where d.case_id = $1 and k.target = 'resolution' order by d.created_at, d.due_at, d.id`,
         [caseId],
       );
-    const redrive = async (caseId: string) => (await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', t.auth).expect(200)).body.redriven as string[];
+    const redrive = async (caseId: string) =>
+      (await t.http.post(`/v1/cases/${caseId}/deadlines/redrive`).set('Authorization', t.auth).expect(200)).body as { redriven: string[]; settledAsStale: string[] };
     const makeDue = (ids: string[]) => t.sql(`update deadlines set due_at = now() where id = any($1)`, [ids]);
     // No job runs meanwhile: another reminder's job would sweep the rows made due here before `fire` does.
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.deadlines));
@@ -342,7 +343,8 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       expect(secondRun.map((row) => row.name)).toEqual(['reminder-50pct', 'reminder-80pct', 'reminder-60min', 'breach']);
 
       // A supervisor redrives: the failed alarms belong to the clock's earlier run, so they are settled as stale, not put back.
-      expect(await redrive(dispute.id)).toEqual([]);
+      const redriven = await redrive(dispute.id);
+      expect({ redriven: redriven.redriven, settledAsStale: [...redriven.settledAsStale].sort() }).toEqual({ redriven: [], settledAsStale: [oldReminder.id, oldBreach.id].sort() });
       const settled = await resolutionAlarms(dispute.id);
       expect(settled.filter((row) => [oldReminder.id, oldBreach.id].includes(row.id)).map((row) => row.status)).toEqual(['stale', 'stale']);
 
@@ -360,7 +362,7 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       // A reminder of the run that is running now, its job given up and redriven, still fires.
       const current = secondRun.find((row) => row.name === 'reminder-50pct')!;
       await giveUp(current.id);
-      expect(await redrive(dispute.id)).toEqual([current.id]);
+      expect(await redrive(dispute.id)).toEqual({ redriven: [current.id], settledAsStale: [] });
       await makeDue([current.id]);
       expect(await fire(current.id)).toBe('fired');
       expect(await notifications(dispute.id, 'sla.reminder')).toBe(1);

@@ -23,6 +23,22 @@ import { annotation, clockChanged, clockColumnsOf, startClocks, stateOf, stepClo
 /** A reminder of an SLA clock (50 %, 80 %, before the end), as opposed to its breach or a merchant window's reminders. */
 const CLOCK_REMINDER = `d.kind = 'sla' and d.sla_clock_id is not null and d.name like 'reminder-%'`;
 
+/**
+ * The rows the reminder sweep (fireDueReminders) settles, locked: the clock reminders due, and the
+ * row of the job that triggered it. Parameters: the triggering row's id, now, that id again.
+ * Exported for the query-plan test, which holds it to the pending-by-time index.
+ */
+export function dueClockRemindersSql(limit: number): string {
+  return `select d.id, d.sla_clock_id, d.name, d.created_at from deadlines d
+          where ${CLOCK_REMINDER} and d.status = 'pending'
+            -- the triggering row always, even if its job ran a moment before its due time
+            and (d.id = ? or d.due_at <= ?)
+            -- a test clock's reminders fire when the merchant advances it, not by the wall clock
+            and d.case_id not in (select tc.id from cases tc where tc.test_clock_id is not null)
+          order by d.id = ? desc, d.due_at limit ${Math.max(1, Math.floor(limit))}
+          for update of d skip locked`;
+}
+
 export interface DeadlinePeek {
   status: string;
   caseId: string;
@@ -161,16 +177,7 @@ export class SlaTracker {
    */
   async fireDueReminders(sql: SqlSession, triggerId: string, now: Date, limit = 20_000): Promise<Array<{ id: string; status: 'fired' | 'stale' }>> {
     return sql.all<{ id: string; status: 'fired' | 'stale' }>(
-      `with due as (
-         select d.id, d.sla_clock_id, d.name, d.created_at from deadlines d
-          where ${CLOCK_REMINDER} and d.status = 'pending'
-            -- the triggering row always, even if its job ran a moment before its due time
-            and (d.id = ? or d.due_at <= ?)
-            -- a test clock's reminders fire when the merchant advances it, not by the wall clock
-            and d.case_id not in (select tc.id from cases tc where tc.test_clock_id is not null)
-          order by d.id = ? desc, d.due_at limit ${Math.max(1, Math.floor(limit))}
-          for update of d skip locked
-       ), live as (
+      `with due as (${dueClockRemindersSql(limit)}), live as (
          select due.id, due.name, k.case_id, k.target, k.policy_id, k.due_at as clock_due, c.assignee_id, c.subject
            from due join sla_clocks k on k.id = due.sla_clock_id and k.status = 'running'
                     -- planned in this run of the clock (see fireClockAlarm: a redriven reminder from before a pause is stale)

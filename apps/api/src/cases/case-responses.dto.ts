@@ -253,3 +253,13 @@ export class MergedCaseDto {
 export class RedrivenDto {
   @ApiProperty({ type: [String], description: 'What was put back to work (none when nothing had failed).' }) redriven!: string[];
 }
+
+export class DeadlinesRedrivenDto {
+  @ApiProperty({ type: [String], description: 'Failed deadlines put back on the clock, earliest due first.' }) redriven!: string[];
+  @ApiProperty({
+    type: [String],
+    description:
+      'Failed deadlines settled as stale instead: the case has moved past them (it left the state, or set the same timer again; the SLA clock stopped or paused since; the window is closed).',
+  })
+  settledAsStale!: string[];
+}

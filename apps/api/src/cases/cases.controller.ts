@@ -15,7 +15,7 @@ import {
   type Actor,
 } from '@app/cases';
 import { AssignDto, ListCasesQueryDto, NoteDto, OpenCaseDto, RevealContactDto, SendEventDto } from './case.dto';
-import { CaseDetailDto, CasePageDto, CreatedNoteDto, RedrivenDto, RevealedContactDto, TimelineEntryDto } from './case-responses.dto';
+import { CaseDetailDto, CasePageDto, CreatedNoteDto, DeadlinesRedrivenDto, RedrivenDto, RevealedContactDto, TimelineEntryDto } from './case-responses.dto';
 
 const actorOf = (agent: AuthenticatedAgent): Actor => ({ kind: 'agent', id: agent.id, role: agent.role, label: agent.email });
 
@@ -102,8 +102,10 @@ export class CasesController {
   @RequireRole('supervisor')
   @Post(':id/deadlines/redrive')
   @HttpCode(200)
-  @ApiOperation({ summary: "Supervisors: put the case's failed deadlines (their job gave up) back on the clock; a stale one changes nothing" })
-  @ApiOkResponse({ type: RedrivenDto })
+  @ApiOperation({
+    summary: "Supervisors: put the case's failed deadlines (their job gave up) back on the clock; those the case has moved past are settled as stale instead",
+  })
+  @ApiOkResponse({ type: DeadlinesRedrivenDto })
   redriveDeadlines(@Param('id') id: string) {
     return this.redriveCaseDeadlines.execute(id);
   }

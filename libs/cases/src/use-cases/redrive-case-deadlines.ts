@@ -2,22 +2,30 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { sqlSessionOf, timestampOrNull } from '@app/db';
+import { definitionFor, restoreSnapshot, type CaseKind, type MachineEvent, type PersistedSnapshot } from '@app/domain';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { caseNotFound, isUuid } from '../errors';
 
+export interface RedrivenDeadlines {
+  /** Put back to pending and on BullMQ, earliest due first. */
+  redriven: string[];
+  /** Settled as stale instead: the case has moved past them. */
+  settledAsStale: string[];
+}
+
 /**
  * For supervisors: puts a case's failed deadlines (their job gave up, e.g. the database was down
- * for longer than its retries) back to pending and on BullMQ. The firing is the usual one: a
- * deadline whose state the case has left meanwhile settles as stale and changes nothing.
+ * for longer than its retries) back to pending and on BullMQ, where they fire as usual.
  *
- * A failed deadline the case has moved past since is settled as stale here instead, under the
- * case's lock, and not put back: while pending with its old due time it would already act (a
- * merchant's answer checks the pending windows: refuseAfterWindow). That is one whose timer the
- * case has set again (it left the state and came back: the new stay's row supersedes it), an SLA
- * alarm of a clock that has stopped or paused, or paused and run again, since it was planned (the
- * new run has alarms of its own), and the reminder of a window that is not open (pending) now: a
- * failed window is past its due time, and so is every reminder before it. Firing checks the first
- * two again (FireDeadline, SlaTracker), for a row put back some other way (by hand, in SQL).
+ * One the case has moved past is settled as stale instead, under the case's lock, and not put
+ * back: pending with its old due time it would act before its job ran (a merchant's answer checks
+ * the pending windows, refuseAfterWindow), and firing would only settle it as stale. That is
+ *   - a machine timer the case no longer listens for (it left the state), or has set again since
+ *     (it left the state and came back: the new stay's row supersedes it);
+ *   - an SLA alarm of a clock that has stopped or paused since it was planned (a clock that runs
+ *     again has alarms of its own);
+ *   - the reminder of a window that is neither open (pending) nor put back now.
+ * Firing checks these again (FireDeadline, SlaTracker) for a row put back some other way.
  */
 @Injectable()
 export class RedriveCaseDeadlines {
@@ -27,28 +35,46 @@ export class RedriveCaseDeadlines {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(caseId: string): Promise<{ redriven: string[] }> {
+  async execute(caseId: string): Promise<RedrivenDeadlines> {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
     const now = this.clock.now();
     const settled = await this.em.fork().transactional(async (em) => {
       const sql = sqlSessionOf(em);
-      // The case row first, as commands and firings lock it: no command sets a timer again meanwhile.
-      const [found] = await sql.all(`select id from cases where id = ? for update`, [caseId]);
+      // The case row first, as commands and firings lock it: no command moves the case meanwhile.
+      const [found] = await sql.all<{ kind: CaseKind; machine_version: number; snapshot: PersistedSnapshot }>(
+        `select kind, machine_version, snapshot from cases where id = ? for update`,
+        [caseId],
+      );
       if (!found) throw caseNotFound(caseId);
-      return sql.all<{ id: string; case_id: string; status: 'pending' | 'stale'; due_at: string | Date }>(REDRIVE_FAILED_DEADLINES_SQL, [caseId, now]);
+      const failedTimers = await sql.all<{ id: string; event: MachineEvent }>(
+        `select id, event from deadlines where case_id = ? and status = 'failed' and kind = 'machine' for update`,
+        [caseId],
+      );
+      const machine = restoreSnapshot(definitionFor(found.kind, found.machine_version), found.snapshot);
+      const unheard = failedTimers.filter((timer) => !machine.can(timer.event)).map((timer) => timer.id);
+      const settledUnheard = unheard.length
+        ? await sql.all<SettledRow>(`update deadlines set status = 'stale', settled_at = ? where id in (${unheard.map(() => '?').join(', ')}) returning id, status, due_at`, [
+            now,
+            ...unheard,
+          ])
+        : [];
+      return [...settledUnheard, ...(await sql.all<SettledRow>(REDRIVE_FAILED_DEADLINES_SQL, [caseId, now]))];
     });
-    const redriven = settled
-      .filter((row) => row.status === 'pending')
-      .map((row) => ({ id: row.id, caseId: row.case_id, dueAt: timestampOrNull(row.due_at)! }))
-      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+    const byDueTime = settled.map((row) => ({ id: row.id, caseId, status: row.status, dueAt: timestampOrNull(row.due_at)! })).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+    const redriven = byDueTime.filter((row) => row.status === 'pending');
+    const stale = byDueTime.filter((row) => row.status === 'stale');
     await this.dispatcher.requeueDeadlines(redriven);
-    return { redriven: redriven.map((row) => row.id) };
+    // Their failed jobs go too: nothing will run them again.
+    if (stale.length) await this.dispatcher.dispatch({ deadlineJobs: { add: [], remove: stale }, outbox: [] });
+    return { redriven: redriven.map((row) => row.id), settledAsStale: stale.map((row) => row.id) };
   }
 }
 
-/** The case's failed deadlines, each back to pending or settled as stale (see RedriveCaseDeadlines). */
+type SettledRow = { id: string; status: 'pending' | 'stale'; due_at: string | Date };
+
+/** The case's failed deadlines left, each back to pending or settled as stale (see RedriveCaseDeadlines). */
 const REDRIVE_FAILED_DEADLINES_SQL = `with failed as (
-    select d.id, d.send_id,
+    select d.id, d.case_id, d.send_id,
            -- a machine timer the case has set again since: a newer pending row of the same send id
            (d.kind = 'machine' and exists (
               select 1 from deadlines n
@@ -64,8 +90,11 @@ const REDRIVE_FAILED_DEADLINES_SQL = `with failed as (
   ), decided as (
     select f.id,
            f.superseded
-           -- the reminder of a window that is no longer open: past its time whatever becomes of the window
-           or (f.send_id like 'window.%' and not exists (select 1 from deadlines w where w.id::text = substr(f.send_id, 8) and w.status = 'pending'))
+           -- the reminder of a window goes with it: stale unless the window is open or put back now
+           or (f.send_id like 'window.%' and not exists (
+              select 1 from deadlines w left join failed fw on fw.id = w.id
+               where w.case_id = f.case_id and w.id::text = substr(f.send_id, 8)
+                 and (w.status = 'pending' or (fw.id is not null and not fw.superseded))))
              as stale
       from failed f
   )
@@ -74,4 +103,4 @@ const REDRIVE_FAILED_DEADLINES_SQL = `with failed as (
          settled_at = case when decided.stale then ?::timestamptz end
     from decided
    where d.id = decided.id
-  returning d.id, d.case_id, d.status, d.due_at`;
+  returning d.id, d.status, d.due_at`;

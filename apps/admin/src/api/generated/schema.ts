@@ -430,7 +430,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Supervisors: put the case's failed deadlines (their job gave up) back on the clock; a stale one changes nothing */
+    /** Supervisors: put the case's failed deadlines (their job gave up) back on the clock; those the case has moved past are settled as stale instead */
     post: operations['CasesController_redriveDeadlines'];
     delete?: never;
     options?: never;
@@ -1514,6 +1514,12 @@ export interface components {
     DeadlineNameDto: {
       label: string;
       name: string;
+    };
+    DeadlinesRedrivenDto: {
+      /** @description Failed deadlines put back on the clock, earliest due first. */
+      redriven: string[];
+      /** @description Failed deadlines settled as stale instead: the case has moved past them (it left the state, or set the same timer again; the SLA clock stopped or paused since; the window is closed). */
+      settledAsStale: string[];
     };
     DisputeOutcomeCountsDto: {
       lost: number;
@@ -3274,7 +3280,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['RedrivenDto'];
+          'application/json': components['schemas']['DeadlinesRedrivenDto'];
         };
       };
     };
