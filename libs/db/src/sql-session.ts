@@ -48,7 +48,7 @@ export interface SqlStatement {
    * When PostgreSQL refuses a kept statement (a migration changed what it reads), the connection
    * that sent it is dropped, the process's other connections close what they keep before their
    * next statement, and SqlTransactions.run runs the transaction's work once more on a connection
-   * that parses afresh: the command that found out does not fail.
+   * that parses afresh: after a column was retyped, the command that found out does not fail.
    */
   prepared?: boolean;
 }

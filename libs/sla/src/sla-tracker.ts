@@ -180,7 +180,7 @@ export class SlaTracker {
       `with due as (${dueClockRemindersSql(limit)}), live as (
          select due.id, due.name, k.case_id, k.target, k.policy_id, k.due_at as clock_due, c.assignee_id, c.subject
            from due join sla_clocks k on k.id = due.sla_clock_id and k.status = 'running'
-                    -- planned in this run of the clock (see fireClockAlarm: a redriven reminder from before a pause is stale)
+                    -- planned in this run of the clock (see fireClockAlarm: a reminder from before a pause, put back by hand, is stale)
                     and (k.running_since is null or due.created_at >= k.running_since)
            join cases c on c.id = k.case_id
        ), notified as (
@@ -217,8 +217,8 @@ export class SlaTracker {
     if (!clock || clock.status !== 'running') return firing;
     // Planned before the clock last started running: it belongs to an earlier run. A pause cancels
     // the alarms pending then and the resume plans new ones, but a failed alarm (its job gave up)
-    // is not pending: redriven after a pause and resume, it would remind or breach on the old run's
-    // time beside the new run's own alarm. Every alarm of a run is created at or after the instant
+    // is not pending: put back after a pause and resume (by hand: the redrive settles it as stale),
+    // it would remind or breach on the old run's time beside the new run's own alarm. Every alarm of a run is created at or after the instant
     // the run starts (the same transition's `now`), so this never turns away one of the current run.
     if (clock.runningSince && deadline.createdAt.getTime() < clock.runningSince.getTime()) return firing;
     const read = clockColumnsOf(clock);

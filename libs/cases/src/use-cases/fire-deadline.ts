@@ -206,8 +206,9 @@ export class FireDeadline {
  * Whether the case has set the same timer again since this deadline was planned: it left the
  * state and came back, and the new stay's row (same send id, created later) is pending. The
  * machine cannot tell the two apart (its event is the same and the state listens for it), so this
- * row, redriven after its job gave up in the earlier stay, would end the new stay on the old
- * stay's time: a customer asked again would lose the dispute for not answering the first time.
+ * row, failed in the earlier stay and put back, would end the new stay on the old stay's time: a
+ * customer asked again would lose the dispute for not answering the first time. The redrive
+ * settles such a row as stale (RedriveCaseDeadlines); this holds for one put back by hand.
  */
 function supersededBySameTimer(deadline: DeadlineEntity, live: readonly DeadlineEntity[]): boolean {
   return live.some(
