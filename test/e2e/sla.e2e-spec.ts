@@ -48,6 +48,11 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
   const getCase = async (id: string) => (await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200)).body;
   const timelineTypes = async (id: string) =>
     ((await t.http.get(`/v1/cases/${id}/timeline`).set('Authorization', t.auth).expect(200)).body as Array<{ type: string }>).map((e) => e.type);
+  const send = (caseId: string, type: string, expectedVersion: number, payload?: unknown) =>
+    t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200);
+  /** What a deadline job does (the queue may be paused meanwhile), and what BullMQ giving up on one does. */
+  const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
+  const giveUp = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).giveUp(id));
   const notifications = (caseId: string, type: string) =>
     t.sql<{ n: string }>(`select count(*) as n from notifications where case_id = $1 and type = $2`, [caseId, type]).then((r) => Number(r[0]!.n));
 
@@ -145,15 +150,14 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
   it('an alarm job delivered twice (a stalled job) notifies once', async () => {
     const item = await open({ kind: 'inquiry', channel: 'weibo', subject: 'twice', customer: { id: 'u_2' } });
     const [reminder] = await t.sql<{ id: string }>(`select id from deadlines where case_id = $1 and name = 'reminder-50pct'`, [item.id]);
-    const fire = () => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(reminder!.id));
     // Both deliveries come once the reminder is due (a deadline never fires early); the queued job waits meanwhile.
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.deadlines));
     await queue.pause();
     try {
       await waitFor('the reminder to be due', async () => (await t.sql<{ due: boolean }>(`select due_at <= now() as due from deadlines where id = $1`, [reminder!.id]))[0]!.due);
-      const outcomes = await Promise.all([fire(), fire()]);
+      const outcomes = await Promise.all([fire(reminder!.id), fire(reminder!.id)]);
       expect(outcomes.sort()).toEqual(['already-settled', 'fired']);
-      expect(await fire()).toBe('already-settled');
+      expect(await fire(reminder!.id)).toBe('already-settled');
     } finally {
       await queue.resume();
     }
@@ -174,7 +178,6 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       const reminders = await t.sql<{ id: string; case_id: string }>(`select id, case_id from deadlines where case_id = any($1) and name = 'reminder-50pct'`, [ids]);
       expect(reminders).toHaveLength(3);
       await new Promise((resolve) => setTimeout(resolve, 1700)); // every 50 % reminder is due now
-      const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
       expect(await fire(reminders[0]!.id)).toBe('fired');
       const settled = await t.sql<{ status: string }>(`select status from deadlines where id = any($1)`, [reminders.map((r) => r.id)]);
       expect(settled.map((row) => row.status)).toEqual(['fired', 'fired', 'fired']);
@@ -250,9 +253,6 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
       for (const row of rows.filter((candidate) => candidate.status === 'cancelled')) expect({ name: row.name, job: row.job }).toEqual({ name: row.name, job: null });
       return rows;
     };
-    const send = (caseId: string, type: string, expectedVersion: number, payload?: unknown) =>
-      t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200);
-    const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
 
     // The default disputes policy: first response and resolution clocks, each with three reminders and a breach.
     const dispute = await open(disputeBody());
@@ -290,7 +290,7 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
 
     // BullMQ gives up on the head's job: the row waits for a redrive, and the next alarm gets the job.
     const head = swept.find((row) => row.status === 'pending' && row.job)!;
-    await RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).giveUp(head.id));
+    await giveUp(head.id);
     const gaveUp = await expectJobsOnHeadsOnly(dispute.id);
     expect(gaveUp.find((row) => row.id === head.id)!.status).toBe('failed');
     expect(gaveUp.filter((row) => row.status === 'pending' && row.job).map((row) => row.name)).toEqual(['reminder-60min']);
@@ -308,10 +308,6 @@ describe('SLA clocks: pausing, reminders, breaches and escalation', () => {
   });
 
   it('an alarm whose job gave up, redriven after its clock paused and ran again, is settled as stale; one redriven in the same run fires', async () => {
-    const send = (caseId: string, type: string, expectedVersion: number, payload?: unknown) =>
-      t.http.post(`/v1/cases/${caseId}/events`).set('Authorization', t.auth).send({ type, expectedVersion, payload }).expect(200);
-    const fire = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).execute(id));
-    const giveUp = (id: string) => RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).giveUp(id));
     const resolutionAlarms = (caseId: string) =>
       t.sql<{ id: string; name: string; status: string }>(
         `select d.id, d.name, d.status from deadlines d join sla_clocks k on k.id = d.sla_clock_id
