@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
 import type { Page } from 'playwright-core';
+import { FireDeadline } from '@app/cases';
 import { artifactPath, attributesOf, buildAdminForTests, launchBrowser, type Browser } from '../support/browser';
 import { disputeBody, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -307,6 +309,34 @@ describe('admin UI in a real browser', () => {
     expect(queues.status()).toBe(200);
     expect(((await queues.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual(['deadlines', 'effects', 'notifications', 'webhooks']);
     await board.close();
+    await page.close();
+  });
+
+  it('lets a supervisor redrive a deadline the job queue gave up on, from the list of work that failed', async () => {
+    const merchant = await t.createMerchant(`m_failed_${randomBytes(3).toString('hex')}`);
+    const subject = `Failed window ${randomBytes(3).toString('hex')}`;
+    const opened = await t.http
+      .post('/v1/cases')
+      .set('Authorization', t.auth)
+      .send(disputeBody({ subject, merchantId: merchant.id }))
+      .expect(201);
+    await t.http.post(`/v1/cases/${opened.body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
+    const [window] = await t.sql<{ id: string }>(`select id from deadlines where case_id = $1 and status = 'pending' and kind = 'machine'`, [opened.body.id]);
+    // As BullMQ's failed handler gives up on a deadline job (out of attempts).
+    await RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(FireDeadline).giveUp(window!.id));
+
+    // Whoever an earlier test left logged in, this one is a supervisor of its own.
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await t.login('wu@browser.test', 'supervisor');
+    await logIn(page, 'wu@browser.test');
+    await page.goto(`${base}/admin/supervisor`);
+    const row = page.getByTestId('failed-work').locator('tr', { hasText: subject });
+    await row.getByText(/^Deadline .+, due /).waitFor();
+    await row.getByTestId(`redrive-${opened.body.id}`).click();
+    await page.getByText('Sent back: 1. Settled as stale (the case has moved on): 0.').waitFor();
+    await row.waitFor({ state: 'detached' });
+    expect((await t.sql<{ status: string }>(`select status from deadlines where id = $1`, [window!.id]))[0]!.status).toBe('pending');
     await page.close();
   });
 

@@ -108,7 +108,7 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     expect(validate({ ...body, merchantId: null })).toBe(true);
   });
 
-  it('cases: detail, page, timeline, events, notes, contact reveal, audit proof, redrives, related cases, conversation, approvals', async () => {
+  it('cases: detail, page, timeline, events, notes, contact reveal, audit proof, redrives, failed work, related cases, conversation, approvals', async () => {
     const opened = await conforming('post', '/v1/cases', {
       body: disputeBody({ merchantId: shop.id, customer: { id: 'u_conform', name: '王小明', phone: '13812345678', email: 'wang@example.com' } }),
     });
@@ -133,6 +133,16 @@ describe('response schemas of the OpenAPI document, against the running API', ()
     expect(proof.valid).toBe(true);
     await conforming('post', '/v1/cases/{id}/effects/redrive', { params: { id }, status: 200 });
     await conforming('post', '/v1/cases/{id}/deadlines/redrive', { params: { id }, status: 200 });
+    // Work BullMQ gave up on (rows as the workers leave them; failed rows are out of the engine's sight).
+    await t.sql(`insert into outbox (id, case_id, type, payload, status, attempts, last_error) values (gen_random_uuid(), $1, 'noSuchEffect', '{}', 'failed', 1, 'No handler')`, [
+      id,
+    ]);
+    await t.sql(
+      `insert into deadlines (id, case_id, kind, name, send_id, event, due_at, status) values (gen_random_uuid(), $1, 'sla', 'breach', 'conform', '{"type": "SLA_BREACH"}', now(), 'failed')`,
+      [id],
+    );
+    const failedWork = await conforming('get', '/v1/failed-work');
+    expect(failedWork.data).toEqual([expect.objectContaining({ caseId: id, effects: [expect.anything()], deadlines: [expect.anything()] })]);
 
     // Another case of the same customer, linked to this one.
     const other = await conforming('post', '/v1/cases', { body: disputeBody({ merchantId: shop.id, customer: { id: 'u_conform' } }) });

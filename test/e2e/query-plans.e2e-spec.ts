@@ -1,4 +1,4 @@
-import { JOB_HEAD_SQL } from '@app/cases';
+import { FAILED_WORK_CASES_SQL, JOB_HEAD_SQL } from '@app/cases';
 import { dueClockRemindersSql } from '@app/sla';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -120,6 +120,14 @@ describe('the reconciler and the overdue gauges read partial indexes', () => {
     const plan = await planOf(query);
     expect(plan).not.toMatch(/Seq Scan/);
     expect(plan).toMatch(expected);
+  });
+
+  // ListFailedWork: the supervisors' list of what BullMQ gave up on reads only the unfinished rows.
+  it('the failed work list: failed effects and failed deadlines from their partial indexes', async () => {
+    const plan = await planOf(FAILED_WORK_CASES_SQL.replace('?', '100'));
+    expect(plan).not.toMatch(/Seq Scan on (outbox|deadlines)/);
+    expect(plan).toMatch(/(using|on) outbox_unfinished_idx\b.*\n\s+Index Cond: \(status = 'failed'/);
+    expect(plan).toMatch(/(using|on) deadlines_failed_idx\b/);
   });
 
   it("the reconciler's walk of pending chain heads due within the job horizon: in the index's order, never a sort of the rest per batch", async () => {

@@ -12,6 +12,7 @@ import { WorkersModule } from '@app/workers';
 import { AgentsController, AuthController } from './auth/auth.controller';
 import { CaseLinksController } from './cases/case-links.controller';
 import { CasesController } from './cases/cases.controller';
+import { FailedWorkController } from './cases/failed-work.controller';
 import { SavedViewsController } from './cases/saved-views.controller';
 import { MachinesController } from './machines/machines.controller';
 import { HealthController } from './ops/health.controller';
@@ -80,6 +81,7 @@ export class ApiModule {
         // Before CasesController: `export` is not a case id.
         CaseExportController,
         CasesController,
+        FailedWorkController,
         ReportsController,
         CaseLinksController,
         SavedViewsController,

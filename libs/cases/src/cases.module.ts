@@ -21,6 +21,7 @@ import { RedriveCaseEffects } from './use-cases/redrive-case-effects';
 import { RevealCustomerContact } from './use-cases/reveal-customer-contact';
 import { SendCaseEvent } from './use-cases/send-case-event';
 import { VerifyCaseReplay } from './use-cases/verify-case-replay';
+import { ListFailedWork } from './use-cases/list-failed-work';
 import { ListRefundMismatches } from './use-cases/list-refund-mismatches';
 import { ReconcileRefunds } from './use-cases/reconcile-refunds';
 import { ReceiveWalletEvent } from './use-cases/receive-wallet-event';
@@ -41,6 +42,7 @@ const USE_CASES = [
   ListApprovals,
   RedriveCaseEffects,
   RedriveCaseDeadlines,
+  ListFailedWork,
   OpenCase,
   SendCaseEvent,
   FireDeadline,

@@ -11,6 +11,7 @@ export const queryKeys = {
   cases: ['cases'] as const,
   stats: ['stats'] as const,
   slaBreaches: ['sla', 'breaches'] as const,
+  failedWork: ['failed-work'] as const,
   inbox: ['inbox'] as const,
   inboxCount: ['inbox', 'count'] as const,
   messages: (caseId: string) => ['messages', caseId] as const,

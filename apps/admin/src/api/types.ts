@@ -45,6 +45,12 @@ export type QueueCounts = Schemas['QueueCountsDto'];
 export type QueueStats = Schemas['QueueStatsDto'];
 /** GET /v1/sla/breaches (supervisor role): counts keyed by policy id and by agent id ('unassigned' for none). */
 export type SlaBreaches = Schemas['SlaBreachesDto'];
+/** GET /v1/failed-work (supervisor role): cases with effects or deadlines the job queues gave up on. */
+export type FailedWorkPage = Schemas['FailedWorkPageDto'];
+export type FailedWorkCase = Schemas['FailedWorkCaseDto'];
+/** POST /v1/cases/:id/effects/redrive and …/deadlines/redrive. */
+export type EffectsRedriven = Schemas['RedrivenDto'];
+export type DeadlinesRedriven = Schemas['DeadlinesRedrivenDto'];
 
 /** GET /v1/notifications: the agent inbox (SLA reminders and breaches, customers' and merchants' replies). */
 export type InboxEntry = Schemas['InboxEntryDto'];

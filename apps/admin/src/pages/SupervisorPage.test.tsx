@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Outlet, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Agent, QueueStats, SlaBreaches } from '../api/types';
+import type { Agent, FailedWorkCase, FailedWorkPage, QueueStats, SlaBreaches } from '../api/types';
 import type { Locale } from '../i18n/i18n';
 import { renderWithProviders } from '../test/render';
 import SupervisorPage from './SupervisorPage';
@@ -14,13 +14,20 @@ const STATS: QueueStats = { at: '2026-01-01T00:00:00Z', totals: { active: 0, ove
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-/** Answers the page's GETs from a table; anything else is a test bug. */
-function mockApi(breaches: () => Response) {
-  const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
+/** Nothing failed: what GET /v1/failed-work answers on a good day. */
+const NO_FAILED_WORK: FailedWorkPage = { data: [], total: 0 };
+
+/**
+ * Answers the page's requests from a table; anything else is a test bug. `failedWork` answers the
+ * failed-work list and the redrives (method and path).
+ */
+function mockApi(breaches: () => Response, failedWork: (method: string, path: string) => Response = () => json(200, NO_FAILED_WORK)) {
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const path = String(input);
     if (path === '/v1/stats/queues') return json(200, STATS);
     if (path === '/v1/agents?limit=200') return json(200, { data: [SUPERVISOR, LI], nextCursor: null });
     if (path === '/v1/sla/breaches') return breaches();
+    if (path === '/v1/failed-work' || path.endsWith('/redrive')) return failedWork(init?.method ?? 'GET', path);
     throw new Error(`unexpected fetch ${path}`);
   });
   vi.stubGlobal('fetch', fetchMock);
@@ -96,10 +103,97 @@ describe('supervisor view', () => {
     expect(screen.queryByText('This needs the supervisor role.')).toBeNull();
   });
 
-  it('keeps agents out without asking for breaches', async () => {
+  it('keeps agents out without asking for breaches or failed work', async () => {
     const fetchMock = mockApi(() => json(200, { items: [], counts: { byPolicy: {}, byAgent: {} } }));
     renderPage(LI);
     expect(await screen.findByText('Only supervisors and admins see queue depths.')).toBeTruthy();
-    expect(fetchMock.mock.calls.map(([path]) => String(path))).not.toContain('/v1/sla/breaches');
+    const asked = fetchMock.mock.calls.map(([path]) => String(path));
+    expect(asked).not.toContain('/v1/sla/breaches');
+    expect(asked).not.toContain('/v1/failed-work');
+  });
+
+  describe('work that failed', () => {
+    const NO_BREACHES = () => json(200, { items: [], counts: { byPolicy: {}, byAgent: {} } });
+    const REFUND_FAILED: FailedWorkCase = {
+      caseId: 'd0000000-0000-4000-8000-000000000004',
+      kind: 'dispute',
+      state: 'refunding.pending',
+      subject: 'Parcel never arrived',
+      livemode: true,
+      oldestAt: '2026-01-01T08:00:00Z',
+      effects: [{ id: 'e1', type: 'requestRefund', attempts: 8, lastError: 'wallet answered 503', writtenAt: '2026-01-01T08:00:00Z' }],
+      deadlines: [{ id: 'l1', kind: 'machine', name: 'refundRetryBackoff', dueAt: '2026-01-01T09:00:00Z' }],
+    };
+    const WINDOW_FAILED: FailedWorkCase = {
+      caseId: 'f0000000-0000-4000-8000-000000000005',
+      kind: 'refund_request',
+      state: 'awaitingMerchant',
+      subject: 'Refund for a cancelled order',
+      livemode: false,
+      oldestAt: '2026-01-02T08:00:00Z',
+      effects: [],
+      deadlines: [{ id: 'l2', kind: 'sla', name: 'breach', dueAt: '2026-01-02T08:00:00Z' }],
+    };
+
+    it('lists each case with what failed, and a redrive sends back both its effects and its deadlines, then reads the list again', async () => {
+      let listed: FailedWorkCase[] = [REFUND_FAILED, WINDOW_FAILED];
+      const fetchMock = mockApi(NO_BREACHES, (method, path) => {
+        if (method === 'GET') return json(200, { data: listed, total: listed.length });
+        if (path === `/v1/cases/${REFUND_FAILED.caseId}/effects/redrive`) return json(200, { redriven: ['e1'] });
+        if (path === `/v1/cases/${REFUND_FAILED.caseId}/deadlines/redrive`) {
+          listed = [WINDOW_FAILED];
+          return json(200, { redriven: [], settledAsStale: ['l1'] });
+        }
+        throw new Error(`unexpected ${method} ${path}`);
+      });
+      renderPage(SUPERVISOR);
+      const card = await screen.findByTestId('failed-work');
+      await within(card).findByText('Parcel never arrived');
+      const [first, second] = within(card).getAllByRole('row').slice(1);
+      expect(within(first!).getByRole('link').getAttribute('href')).toBe(`/cases/${REFUND_FAILED.caseId}`);
+      expect(first!.textContent).toContain('Effect requestRefund, 8 attempts');
+      expect(first!.textContent).toMatch(/Deadline .+, due /);
+      expect(second!.textContent).toContain('Test mode');
+
+      fireEvent.click(within(first!).getByTestId(`redrive-${REFUND_FAILED.caseId}`));
+      expect(await screen.findByText('Sent back: 1. Settled as stale (the case has moved on): 1.')).toBeTruthy();
+      await waitFor(() => expect(within(card).queryByText('Parcel never arrived')).toBeNull());
+      const posts = fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST').map(([path]) => String(path));
+      expect(posts).toEqual([`/v1/cases/${REFUND_FAILED.caseId}/effects/redrive`, `/v1/cases/${REFUND_FAILED.caseId}/deadlines/redrive`]);
+    });
+
+    it('redrives only what a case has: deadlines alone send no effects redrive', async () => {
+      const fetchMock = mockApi(NO_BREACHES, (method, path) => {
+        if (method === 'GET') return json(200, { data: [WINDOW_FAILED], total: 1 });
+        if (path === `/v1/cases/${WINDOW_FAILED.caseId}/deadlines/redrive`) return json(200, { redriven: ['l2'], settledAsStale: [] });
+        throw new Error(`unexpected ${method} ${path}`);
+      });
+      renderPage(SUPERVISOR);
+      fireEvent.click(await screen.findByTestId(`redrive-${WINDOW_FAILED.caseId}`));
+      expect(await screen.findByText('Sent back: 1. Settled as stale (the case has moved on): 0.')).toBeTruthy();
+      const posts = fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST').map(([path]) => String(path));
+      expect(posts).toEqual([`/v1/cases/${WINDOW_FAILED.caseId}/deadlines/redrive`]);
+    });
+
+    it('says when a redrive is refused, from its code', async () => {
+      mockApi(NO_BREACHES, (method) => (method === 'GET' ? json(200, { data: [WINDOW_FAILED], total: 1 }) : json(403, { code: 'FORBIDDEN', message: 'server text' })));
+      renderPage(SUPERVISOR);
+      fireEvent.click(await screen.findByTestId(`redrive-${WINDOW_FAILED.caseId}`));
+      expect(await screen.findByText('Your role may not do this.')).toBeTruthy();
+      expect(screen.queryByText('server text')).toBeNull();
+    });
+
+    it('says when nothing failed, and how many more wait beyond the list, in Chinese too', async () => {
+      mockApi(NO_BREACHES);
+      const { unmount } = renderPage(SUPERVISOR);
+      expect(await within(await screen.findByTestId('failed-work')).findByText('Nothing has failed.')).toBeTruthy();
+      unmount();
+      mockApi(NO_BREACHES, () => json(200, { data: [WINDOW_FAILED], total: 240 }));
+      renderPage(SUPERVISOR, 'zh-CN');
+      const card = await screen.findByTestId('failed-work');
+      expect(await within(card).findByText('共 240 个工单，显示等待最久的 1 个')).toBeTruthy();
+      expect(within(card).getByText('执行失败的任务')).toBeTruthy();
+      expect(within(card).getByText('重新执行')).toBeTruthy();
+    });
   });
 });

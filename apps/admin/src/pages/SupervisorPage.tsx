@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Empty, Result, Row, Space, Statistic, Table, Tooltip, Typography } from 'antd';
 import { useOutletContext } from 'react-router';
 import { api } from '../api/client';
+import { FailedWorkCard } from '../components/FailedWorkCard';
 import { queryKeys, useAgents } from '../api/hooks';
 import type { Agent, QueueCounts, QueueStats, SlaBreaches } from '../api/types';
 import { useI18n } from '../i18n/i18n';
@@ -20,8 +21,8 @@ interface BreachRow {
 const byCountDesc = (a: BreachRow, b: BreachRow) => b.count - a.count || a.label.localeCompare(b.label);
 
 /**
- * Queue depths and SLA breach counts for supervisors (the API refuses agents too: GET
- * /v1/stats/queues and GET /v1/sla/breaches need supervisor).
+ * Queue depths, SLA breach counts and the work that failed, for supervisors (the API refuses
+ * agents too: GET /v1/stats/queues, GET /v1/sla/breaches and GET /v1/failed-work need supervisor).
  */
 export default function SupervisorPage() {
   const i18n = useI18n();
@@ -178,6 +179,8 @@ export default function SupervisorPage() {
           <Col span={12}>{breachTable('breaches-by-agent', i18n.t('supervisor.breachesByAgent'), i18n.t('supervisor.agent'), agentRows)}</Col>
         </Row>
       )}
+      {/* Keyed: Space keys its items by position, and the sections above appear as their data arrives; unkeyed, the card would mount again (and read its list again) each time. */}
+      <FailedWorkCard key="failed-work" />
     </Space>
   );
 }

@@ -677,6 +677,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/failed-work': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Cases with failed effects or deadlines (BullMQ gave up), the longest waiting first; redrive each with POST /v1/cases/:id/effects/redrive and …/deadlines/redrive */
+    get: operations['FailedWorkController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/machines/{kind}': {
     parameters: {
       query?: never;
@@ -1670,6 +1687,43 @@ export interface components {
       submitted: string | null;
       submitted_as: string | null;
       summary: string | null;
+    };
+    FailedDeadlineDto: {
+      dueAt: string;
+      id: string;
+      /**
+       * @description machine: a state's timer; sla: an SLA reminder or breach
+       * @enum {string}
+       */
+      kind: 'machine' | 'sla';
+      name: string;
+    };
+    FailedEffectDto: {
+      attempts: number;
+      id: string;
+      /** @description The last attempt's error, as the worker recorded it */
+      lastError: string | null;
+      /** @description The effect: requestRefund, freezeAccount, notify, … */
+      type: string;
+      /** @description When the command that asked for it committed */
+      writtenAt: string;
+    };
+    FailedWorkCaseDto: {
+      caseId: string;
+      deadlines: components['schemas']['FailedDeadlineDto'][];
+      effects: components['schemas']['FailedEffectDto'][];
+      kind: string;
+      livemode: boolean;
+      /** @description The earliest of its failed effects' writing and its failed deadlines' due times */
+      oldestAt: string;
+      state: string;
+      subject: string;
+    };
+    FailedWorkPageDto: {
+      /** @description Cases with failed work, the longest waiting first */
+      data: components['schemas']['FailedWorkCaseDto'][];
+      /** @description How many cases have failed work in all */
+      total: number;
     };
     HolidayDto: {
       /** @description Local date, YYYY-MM-DD. */
@@ -3641,6 +3695,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  FailedWorkController_list: {
+    parameters: {
+      query?: {
+        /** @description Cases to list */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FailedWorkPageDto'];
+        };
       };
     };
   };
