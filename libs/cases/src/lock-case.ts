@@ -18,6 +18,10 @@ export const LOCK_CASE_SQL = `select id, kind, machine_version, state, status, s
 export const LOCK_LIVE_DEADLINES_SQL = `select d.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at
   from deadlines d where d.case_id = ? and (d.status = 'pending' or (d.kind = 'sla' and d.status = 'fired')) for update`;
 
+/** The case's failed deadlines (BullMQ gave up on their jobs), locked, with the live ones' columns. */
+const LOCK_FAILED_DEADLINES_SQL = `select d.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at
+  from deadlines d where d.case_id = ? and d.status = 'failed' for update`;
+
 /** The columns of a live deadline that a command may change, as they were read. */
 export interface LoadedDeadlineState {
   status: DeadlineEntity['status'];
@@ -81,6 +85,14 @@ export async function lockCaseWithLiveDeadlines(sql: SqlSession, caseId: string)
   const entity = caseFromRow(caseRow);
   const live = deadlineRows.map(deadlineFromRow);
   return { entity, live, clocks: clocksFromRows(clockRows), loaded: loadedStateOf(entity, live) };
+}
+
+/**
+ * The case's failed deadlines, locked, as plain objects like the live ones: what a redrive decides
+ * on (RedriveCaseDeadlines), after the case lock.
+ */
+export async function lockFailedDeadlines(sql: SqlSession, caseId: string): Promise<DeadlineEntity[]> {
+  return (await sql.all<DeadlineRow>(LOCK_FAILED_DEADLINES_SQL, [caseId])).map(deadlineFromRow);
 }
 
 /**

@@ -3,6 +3,7 @@ import { DeadlineEntity, type CaseEntity, type SlaClockEntity } from '@app/db';
 import { SLA_WINDOW_TARGETS, plannedAlarms, type BusinessCalendar, type SlaPolicy, type SlaWindowTarget } from '@app/domain';
 import type { SlaContext } from './sla-catalogue';
 import { stateOf, type ClockStep } from './sla-clocks';
+import { windowReminderSendId } from './alarm-staleness';
 
 /**
  * The alarms phase of a transition, pure: the SLA deadline rows (kind `sla`) the clocks phase and
@@ -54,7 +55,7 @@ export function planAlarms(
     plan.scheduled.push(...windowReminders(caseEntity, sla, machine.scheduled, overrides, now));
   }
   // Reminders of a merchant window that just closed (the merchant answered) go with it.
-  const closedWindows = new Set(machine.cancelledIds.map((id) => `window.${id}`));
+  const closedWindows = new Set(machine.cancelledIds.map(windowReminderSendId));
   for (const deadline of machine.pending) if (deadline.status === 'pending' && closedWindows.has(deadline.sendId)) cancel(deadline);
   return plan;
 }
@@ -135,7 +136,7 @@ function remindersOf(
         kind: 'sla' as const,
         name: `${party}-${alarm.name}`,
         // The window's own row id: when it is no longer pending, the reminder is stale.
-        sendId: `window.${window.id}`,
+        sendId: windowReminderSendId(window.id),
         event: { type: WINDOW_REMINDER_EVENT[party] },
         dueAt: alarm.at,
         createdAt: now,

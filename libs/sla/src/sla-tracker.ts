@@ -16,6 +16,7 @@ import {
   type SlaPhase,
   type SlaWindowTarget,
 } from '@app/domain';
+import { alarmOfCurrentRun, windowIdOf } from './alarm-staleness';
 import { planAlarms, type AlarmPlan, type MachineDeadlines, type WindowOverrides } from './sla-alarms';
 import { SlaCatalogue, type SlaContext } from './sla-catalogue';
 import { annotation, clockChanged, clockColumnsOf, startClocks, stateOf, stepClocks, type ClockStep, type ReadClock } from './sla-clocks';
@@ -180,7 +181,7 @@ export class SlaTracker {
       `with due as (${dueClockRemindersSql(limit)}), live as (
          select due.id, due.name, k.case_id, k.target, k.policy_id, k.due_at as clock_due, c.assignee_id, c.subject
            from due join sla_clocks k on k.id = due.sla_clock_id and k.status = 'running'
-                    -- planned in this run of the clock (see fireClockAlarm: a reminder from before a pause, put back by hand, is stale)
+                    -- planned in this run of the clock: alarmOfCurrentRun (alarm-staleness.ts) in SQL, set-based
                     and (k.running_since is null or due.created_at >= k.running_since)
            join cases c on c.id = k.case_id
        ), notified as (
@@ -207,20 +208,17 @@ export class SlaTracker {
    * the command's writer, and a breach changes the locked case itself (no second copy of its row).
    */
   async fireAlarm(locked: { entity: CaseEntity; live: readonly DeadlineEntity[]; clocks: readonly SlaClockEntity[] }, deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
-    if (!deadline.slaClockId && deadline.sendId.startsWith('window.')) return fireWindowReminder(locked, deadline, now);
+    const windowId = windowIdOf(deadline);
+    if (windowId !== undefined) return fireWindowReminder(locked, windowId, deadline, now);
     return this.fireClockAlarm(locked.entity, locked.clocks, deadline, now);
   }
 
   private async fireClockAlarm(caseEntity: CaseEntity, clocks: readonly SlaClockEntity[], deadline: DeadlineEntity, now: Date): Promise<AlarmFiring> {
     const firing = noFiring();
     const clock = deadline.slaClockId ? clocks.find((candidate) => candidate.id === deadline.slaClockId) : undefined;
-    if (!clock || clock.status !== 'running') return firing;
-    // Planned before the clock last started running: it belongs to an earlier run. A pause cancels
-    // the alarms pending then and the resume plans new ones, but a failed alarm (its job gave up)
-    // is not pending: put back after a pause and resume (by hand: the redrive settles it as stale),
-    // it would remind or breach on the old run's time beside the new run's own alarm. Every alarm of a run is created at or after the instant
-    // the run starts (the same transition's `now`), so this never turns away one of the current run.
-    if (clock.runningSince && deadline.createdAt.getTime() < clock.runningSince.getTime()) return firing;
+    // A clock that stopped or paused, or an alarm of an earlier run (one put back by hand: the
+    // redrive settles such a one as stale).
+    if (!clock || !alarmOfCurrentRun(deadline, clock)) return firing;
     const read = clockColumnsOf(clock);
     const assigneeId = caseEntity.assignee?.id ?? null;
     const about = { caseId: caseEntity.id, target: clock.target, policyId: clock.policyId, dueAt: clock.dueAt?.toISOString() ?? null, subject: caseEntity.subject };
@@ -299,9 +297,8 @@ export interface AlarmFiring {
 
 const noFiring = (): AlarmFiring => ({ fired: false, caseChanged: false, outbox: [], scheduled: [], notifications: [], annotations: [], clocks: [] });
 
-function fireWindowReminder(locked: { entity: CaseEntity; live: readonly DeadlineEntity[] }, deadline: DeadlineEntity, now: Date): AlarmFiring {
+function fireWindowReminder(locked: { entity: CaseEntity; live: readonly DeadlineEntity[] }, windowId: string, deadline: DeadlineEntity, now: Date): AlarmFiring {
   // The window is one of the case's live rows while it is pending; otherwise the reminder is stale.
-  const windowId = deadline.sendId.slice('window.'.length);
   const window = locked.live.find((candidate) => candidate.id === windowId);
   if (!window || window.status !== 'pending') return noFiring();
   const caseEntity = locked.entity;

@@ -9,6 +9,7 @@ import { CLOCK } from '../actor';
 import { currentJobHeads, deadlineJobChanges, headsBefore } from '../dispatch/deadline-jobs';
 import { PostCommitDispatcher } from '../dispatch/post-commit-dispatcher';
 import { writeCaseChanges } from '../case-writes';
+import { supersededBySameTimer } from '../deadline-staleness';
 import { lockCaseWithLiveDeadlines, type LockedCase } from '../lock-case';
 import { writeTransition } from '../write-transition';
 import { setNextDeadline } from '../transition-recorder';
@@ -200,23 +201,4 @@ export class FireDeadline {
     const heads = await currentJobHeads(sqlSessionOf(this.em), settledIds);
     if (heads.length > 0) await this.dispatcher.dispatch({ deadlineJobs: { add: heads, remove: [] }, outbox: [] });
   }
-}
-
-/**
- * Whether the case has set the same timer again since this deadline was planned: it left the
- * state and came back, and the new stay's row (same send id, created later) is pending. The
- * machine cannot tell the two apart (its event is the same and the state listens for it), so this
- * row, failed in the earlier stay and put back, would end the new stay on the old stay's time: a
- * customer asked again would lose the dispute for not answering the first time. The redrive
- * settles such a row as stale (RedriveCaseDeadlines); this holds for one put back by hand.
- */
-function supersededBySameTimer(deadline: DeadlineEntity, live: readonly DeadlineEntity[]): boolean {
-  return live.some(
-    (other) =>
-      other.id !== deadline.id &&
-      other.kind === 'machine' &&
-      other.status === 'pending' &&
-      other.sendId === deadline.sendId &&
-      other.createdAt.getTime() > deadline.createdAt.getTime(),
-  );
 }
