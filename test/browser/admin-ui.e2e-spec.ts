@@ -332,7 +332,7 @@ describe('admin UI in a real browser', () => {
     await logIn(page, 'wu@browser.test');
     await page.goto(`${base}/admin/supervisor`);
     const row = page.getByTestId('failed-work').locator('tr', { hasText: subject });
-    await row.getByText(/^Deadline .+, due /).waitFor();
+    await row.getByText(/^Merchant response due \(/).waitFor();
     await row.getByTestId(`redrive-${opened.body.id}`).click();
     await page.getByText('Sent back: 1. Settled as stale (the case has moved on): 0.').waitFor();
     await row.waitFor({ state: 'detached' });

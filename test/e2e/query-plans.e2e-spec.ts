@@ -1,4 +1,4 @@
-import { FAILED_WORK_CASES_SQL, JOB_HEAD_SQL } from '@app/cases';
+import { FAILED_DEADLINES_SQL, FAILED_EFFECTS_SQL, FAILED_WORK_CASES_SQL, JOB_HEAD_SQL } from '@app/cases';
 import { dueClockRemindersSql } from '@app/sla';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -122,12 +122,24 @@ describe('the reconciler and the overdue gauges read partial indexes', () => {
     expect(plan).toMatch(expected);
   });
 
-  // ListFailedWork: the supervisors' list of what BullMQ gave up on reads only the unfinished rows.
+  // ListFailedWork: the supervisors' list of what BullMQ gave up on reads only the unfinished rows,
+  // never all of a case's effects: an outbox analysed with many done rows per case and a few failed.
   it('the failed work list: failed effects and failed deadlines from their partial indexes', async () => {
+    await t.sql(`insert into outbox (id, case_id, type, payload, status, created_at)
+      select gen_random_uuid(), c.id, 'notify', '{}', case when g = 1 and c.subject like 'Plan case 1%' then 'failed' else 'done' end, now() - g * interval '1 minute'
+        from cases c cross join generate_series(1, 20) g where c.subject like 'Plan case %'`);
+    await t.sql(`update deadlines set status = 'failed' where id in (select id from deadlines where status = 'pending' limit 10)`);
+    await t.sql('analyze outbox, deadlines');
     const plan = await planOf(FAILED_WORK_CASES_SQL.replace('?', '100'));
-    expect(plan).not.toMatch(/Seq Scan on (outbox|deadlines)/);
-    expect(plan).toMatch(/(using|on) outbox_unfinished_idx\b.*\n\s+Index Cond: \(status = 'failed'/);
+    expect(plan).toMatch(/(using|on) outbox_unfinished_idx\b.*\n(\s+.*\n)?\s+Index Cond: \(status = 'failed'/);
     expect(plan).toMatch(/(using|on) deadlines_failed_idx\b/);
+    const someCases = `'{50000000-0000-4000-8000-000000000001,50000000-0000-4000-8000-000000000002}'`;
+    const effects = await planOf(FAILED_EFFECTS_SQL.replace('?', someCases));
+    expect(effects).not.toMatch(/Seq Scan/);
+    expect(effects).toMatch(/(using|on) outbox_(unfinished|case)_idx\b/);
+    const deadlines = await planOf(FAILED_DEADLINES_SQL.replace('?', someCases));
+    expect(deadlines).not.toMatch(/Seq Scan/);
+    expect(deadlines).toMatch(/(using|on) deadlines_failed_idx\b.*\n\s+Index Cond: \(case_id = ANY/);
   });
 
   it("the reconciler's walk of pending chain heads due within the job horizon: in the index's order, never a sort of the rest per batch", async () => {

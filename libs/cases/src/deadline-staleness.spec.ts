@@ -48,6 +48,12 @@ describe('judgeFailedDeadlines: what a redrive puts back and what it settles as 
     expect(idsOf(judgeFailedDeadlines([failed], { live: [older, otherTimer], clocks: [], listensFor: listensForAll }))).toEqual({ putBack: ['failed'], stale: [] });
   });
 
+  it('of two failed rows of the same timer (both stays gave up), puts back only the newer one', () => {
+    const older = deadline('older');
+    const newer = deadline('newer', { createdAt: after });
+    expect(idsOf(judgeFailedDeadlines([older, newer], { live: [], clocks: [], listensFor: listensForAll }))).toEqual({ putBack: ['newer'], stale: ['older'] });
+  });
+
   it("puts back a clock's alarm of its current run; settles one of a paused or stopped clock, of an earlier run, or of no clock it has", () => {
     const alarm = (id: string, slaClockId: string, createdAt: Date) => deadline(id, { kind: 'sla', slaClockId, name: 'breach', sendId: `clock.${slaClockId}`, createdAt });
     const clocks = [clock('running', 'running', runStart), clock('paused', 'paused', null), clock('met', 'met', null)];

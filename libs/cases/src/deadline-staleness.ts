@@ -21,6 +21,21 @@ export function supersededBySameTimer(deadline: DeadlineEntity, live: readonly D
   );
 }
 
+/**
+ * Whether a newer row of the same timer failed too and goes back with this redrive (the case set
+ * the timer again and both stays' jobs gave up): only the newest stay's row is the case's timer.
+ */
+function newerPutBack(deadline: DeadlineEntity, failed: readonly DeadlineEntity[], listensFor: (event: MachineEvent) => boolean): boolean {
+  return failed.some(
+    (other) =>
+      other.id !== deadline.id &&
+      other.kind === 'machine' &&
+      other.sendId === deadline.sendId &&
+      other.createdAt.getTime() > deadline.createdAt.getTime() &&
+      listensFor(other.event),
+  );
+}
+
 /** A redrive's decision on a case's failed deadlines. */
 export interface FailedDeadlineVerdicts {
   /** Back to pending and on BullMQ: the case still waits for them. */
@@ -34,7 +49,7 @@ export interface FailedDeadlineVerdicts {
  * case locked: the rules that firing applies (so that a row put back never waits pending for a
  * firing that would only settle it, while a merchant's answer is refused for its old due time):
  *   - a machine timer the case no longer listens for (it left the state), or has set again since
- *     (supersededBySameTimer);
+ *     (supersededBySameTimer, or a newer row of it failed too and goes back now);
  *   - an SLA alarm of a clock that has stopped or paused since it was planned (alarmOfCurrentRun:
  *     a clock that runs again has alarms of its own);
  *   - the reminder of a window that is neither open (pending) nor put back by this redrive.
@@ -46,7 +61,8 @@ export function judgeFailedDeadlines(
   const stale = new Set(
     failed
       .filter((deadline) => {
-        if (deadline.kind === 'machine') return !theCase.listensFor(deadline.event) || supersededBySameTimer(deadline, theCase.live);
+        if (deadline.kind === 'machine')
+          return !theCase.listensFor(deadline.event) || supersededBySameTimer(deadline, theCase.live) || newerPutBack(deadline, failed, theCase.listensFor);
         if (!deadline.slaClockId) return false;
         return !alarmOfCurrentRun(
           deadline,

@@ -23,7 +23,16 @@ export { GetQueueStats, DUE_SOON_MS, type QueueStats, type QueueCounts } from '.
 export type { CaseSummaryView, CaseView, DeadlineView, RefundView, SlaClockView } from './views/case-view';
 export { RedriveCaseEffects } from './use-cases/redrive-case-effects';
 export { RedriveCaseDeadlines } from './use-cases/redrive-case-deadlines';
-export { FAILED_WORK_CASES_SQL, ListFailedWork, MAX_FAILED_WORK_CASES, type FailedWorkCase, type FailedWorkPage } from './use-cases/list-failed-work';
+export {
+  DEFAULT_FAILED_WORK_CASES,
+  FAILED_DEADLINES_SQL,
+  FAILED_EFFECTS_SQL,
+  FAILED_WORK_CASES_SQL,
+  ListFailedWork,
+  MAX_FAILED_WORK_CASES,
+  type FailedWorkCase,
+  type FailedWorkPage,
+} from './use-cases/list-failed-work';
 export { ReceiveWalletEvent, type ReceiveWalletEventCommand, type WalletEventAnswer } from './use-cases/receive-wallet-event';
 export { RecordWalletOutcome, type RefundOutcome, type AccountActionOutcome, type OutcomeResult } from './wallet/record-wallet-outcome';
 // The command's SQL, for the benchmark's pgbench side to issue the very same statements.

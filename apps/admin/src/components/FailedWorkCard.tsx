@@ -12,7 +12,8 @@ import { errorText } from '../lib/errors';
  * effects and deadlines, the longest waiting first, and a button that redrives them once the cause
  * is fixed. A redrive sends the case's failed effects and its failed deadlines back (each keeps its
  * id, so a refund is never paid twice); a deadline the case has moved past is settled as stale by
- * the API rather than put back, and the message says how many were.
+ * the API rather than put back, and the message says how many were, and what was refused if
+ * either redrive was.
  */
 export function FailedWorkCard() {
   const i18n = useI18n();
@@ -24,14 +25,26 @@ export function FailedWorkCard() {
     refetchInterval: 30_000,
   });
   const redrive = useMutation({
+    // The two redrives are independent (the effects' and the deadlines' rows): both are tried, and
+    // the message says what each did, so that one refused does not hide the other having worked.
     mutationFn: async (item: FailedWorkCase) => {
-      const effects = item.effects.length ? await api<EffectsRedriven>('POST', `/v1/cases/${item.caseId}/effects/redrive`) : { redriven: [] };
-      const deadlines = item.deadlines.length ? await api<DeadlinesRedriven>('POST', `/v1/cases/${item.caseId}/deadlines/redrive`) : { redriven: [], settledAsStale: [] };
-      return { redriven: effects.redriven.length + deadlines.redriven.length, stale: deadlines.settledAsStale.length };
+      const [effects, deadlines] = await Promise.allSettled([
+        item.effects.length ? api<EffectsRedriven>('POST', `/v1/cases/${item.caseId}/effects/redrive`) : Promise.resolve({ redriven: [] }),
+        item.deadlines.length ? api<DeadlinesRedriven>('POST', `/v1/cases/${item.caseId}/deadlines/redrive`) : Promise.resolve({ redriven: [], settledAsStale: [] }),
+      ]);
+      const counts = {
+        redriven: (effects.status === 'fulfilled' ? effects.value.redriven.length : 0) + (deadlines.status === 'fulfilled' ? deadlines.value.redriven.length : 0),
+        stale: deadlines.status === 'fulfilled' ? deadlines.value.settledAsStale.length : 0,
+      };
+      const refused = [effects, deadlines].find((outcome) => outcome.status === 'rejected');
+      return { ...counts, refused: refused?.reason as unknown };
     },
-    onSuccess: (counts) => void message.success(i18n.t('failedWork.redriven', counts)),
-    onError: (error) => void message.error(errorText(error, i18n)),
-    // Either way the list is read again: a redrive that failed half-way may have sent back the effects.
+    onSuccess: ({ refused, ...counts }) => {
+      if (refused === undefined) void message.success(i18n.t('failedWork.redriven', counts));
+      else if (counts.redriven + counts.stale === 0) void message.error(errorText(refused, i18n));
+      else void message.warning(i18n.t('failedWork.partlyRedriven', { ...counts, error: errorText(refused, i18n) }));
+    },
+    // The list is read again either way: what was sent back leaves it, what was refused stays.
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.failedWork }),
   });
 
@@ -80,12 +93,16 @@ export function FailedWorkCard() {
               <Space orientation="vertical" size={0}>
                 {item.effects.map((effect) => (
                   <Tooltip key={effect.id} title={effect.lastError ?? i18n.t('failedWork.noError')}>
-                    <Typography.Text type="danger">{i18n.t('failedWork.effect', { type: effect.type, attempts: effect.attempts })}</Typography.Text>
+                    <Typography.Text type="danger">{i18n.t('failedWork.effect', { effect: i18n.effect(effect.type), attempts: effect.attempts })}</Typography.Text>
                   </Tooltip>
                 ))}
                 {item.deadlines.map((deadline) => (
                   <Typography.Text key={deadline.id} type="danger">
-                    {i18n.t('failedWork.deadline', { name: i18n.deadline(deadline.name), dueAt: i18n.dateTime(deadline.dueAt) })}
+                    {/* A machine deadline has a name people read; an SLA alarm's (breach, reminder-80pct, merchant-reminder-…) is shown as the policy calls it. */}
+                    {i18n.t(deadline.kind === 'machine' ? 'failedWork.deadline' : 'failedWork.slaAlarm', {
+                      name: deadline.kind === 'machine' ? i18n.deadline(deadline.name) : deadline.name,
+                      dueAt: i18n.dateTime(deadline.dueAt),
+                    })}
                   </Typography.Text>
                 ))}
               </Space>

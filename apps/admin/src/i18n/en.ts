@@ -1,4 +1,5 @@
 import type { CaseKind, Channel, Priority, DisputeReason } from '@domain/cases/case-kind';
+import type { CaseEffect } from '@domain/machines/effects';
 import { configEn } from './config-en';
 
 /**
@@ -443,16 +444,19 @@ export const en = {
     'supervisor.empty': 'No open cases. Nice.',
     'supervisor.forbidden': 'Only supervisors and admins see queue depths.',
     'failedWork.title': 'Work that failed',
-    'failedWork.hint': 'Refunds, account actions, notifications and deadlines the job queues gave up on. Fix the cause (the error is on each effect), then redrive the case.',
+    'failedWork.hint':
+      'Refunds, account actions, notifications and deadlines the job queues gave up on. Fix the cause (hover over an effect for its error), then redrive the case.',
     'failedWork.case': 'Case',
     'failedWork.failed': 'What failed',
     'failedWork.since': 'Waiting since',
-    'failedWork.effect': 'Effect {type}, {attempts} attempts',
-    'failedWork.deadline': 'Deadline {name}, due {dueAt}',
+    'failedWork.effect': '{effect} (attempts: {attempts})',
+    'failedWork.deadline': '{name} ({dueAt})',
+    'failedWork.slaAlarm': 'SLA alarm {name} ({dueAt})',
     'failedWork.noError': 'No error recorded',
     'failedWork.testMode': 'Test mode',
     'failedWork.redrive': 'Redrive',
     'failedWork.redriven': 'Sent back: {redriven}. Settled as stale (the case has moved on): {stale}.',
+    'failedWork.partlyRedriven': 'Only part went through (sent back: {redriven}, settled as stale: {stale}). {error}',
     'failedWork.none': 'Nothing has failed.',
     'failedWork.more': 'The {shown} longest waiting of {total} cases',
 
@@ -730,6 +734,17 @@ export const en = {
     pendingRecheckBackoff: 'Wallet asked again',
     approvalWindow: 'Approval due',
   },
+  /** Outbox effects (what the engine asks the wallet and the notifiers to do), for the supervisor view's failed work. */
+  effects: {
+    requestRefund: 'Refund',
+    notify: 'Notification',
+    freezeAccount: 'Account freeze',
+    unfreezeAccount: 'Account unfreeze',
+    resetCredentials: 'Credentials reset',
+    postBalanceCorrection: 'Balance correction',
+    checkPendingTransactions: 'Pending transactions check',
+    checkTransactionStatus: 'Transaction status check',
+  } satisfies Record<CaseEffect['type'], string>,
   fields: {
     reason: 'Reason',
     summary: 'Summary',
@@ -783,6 +798,7 @@ export interface Dictionary {
   states: Strings<typeof en.states>;
   events: Strings<typeof en.events>;
   deadlines: Strings<typeof en.deadlines>;
+  effects: Strings<typeof en.effects>;
   fields: Strings<typeof en.fields>;
 }
 

@@ -54,6 +54,8 @@ export interface I18n {
   state(path: string): string;
   event(type: string, fallback?: string): string;
   deadline(name: string, fallback?: string): string;
+  /** An outbox effect's type; one the dictionary lacks shows as it is (as /metrics labels it). */
+  effect(type: string): string;
   field(name: string): string;
   money(amountMinor: number, currency: string): string;
   dateTime(iso: string): string;
@@ -85,6 +87,7 @@ export function createI18n(locale: Locale, setLocale: (locale: Locale) => void =
     },
     event: (type, fallback) => pick(dictionary.events, type) ?? fallback ?? humanise(type),
     deadline: (name, fallback) => pick(dictionary.deadlines, name) ?? fallback ?? humanise(name),
+    effect: (type) => pick(dictionary.effects, type) ?? type,
     field: (name) => pick(dictionary.fields, name) ?? humanise(name),
     money: (amountMinor, currency) => formatMoney(amountMinor, currency, locale),
     dateTime: (iso) => dateFormat.format(new Date(iso)),

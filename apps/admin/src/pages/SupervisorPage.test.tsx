@@ -151,8 +151,9 @@ describe('supervisor view', () => {
       await within(card).findByText('Parcel never arrived');
       const [first, second] = within(card).getAllByRole('row').slice(1);
       expect(within(first!).getByRole('link').getAttribute('href')).toBe(`/cases/${REFUND_FAILED.caseId}`);
-      expect(first!.textContent).toContain('Effect requestRefund, 8 attempts');
-      expect(first!.textContent).toMatch(/Deadline .+, due /);
+      expect(first!.textContent).toContain('Refund (attempts: 8)');
+      expect(first!.textContent).toContain('Automatic retry (');
+      expect(second!.textContent).toContain('SLA alarm breach (');
       expect(second!.textContent).toContain('Test mode');
 
       fireEvent.click(within(first!).getByTestId(`redrive-${REFUND_FAILED.caseId}`));
@@ -175,6 +176,24 @@ describe('supervisor view', () => {
       expect(posts).toEqual([`/v1/cases/${WINDOW_FAILED.caseId}/deadlines/redrive`]);
     });
 
+    it('says what went through when one of the two redrives is refused, and still reads the list again', async () => {
+      const fetchMock = mockApi(NO_BREACHES, (method, path) => {
+        if (method === 'GET') return json(200, { data: [REFUND_FAILED], total: 1 });
+        if (path.endsWith('/effects/redrive')) return json(200, { redriven: ['e1'] });
+        return json(403, { code: 'FORBIDDEN', message: 'server text' });
+      });
+      renderPage(SUPERVISOR);
+      fireEvent.click(await screen.findByTestId(`redrive-${REFUND_FAILED.caseId}`));
+      expect(await screen.findByText('Only part went through (sent back: 1, settled as stale: 0). Your role may not do this.')).toBeTruthy();
+      const calls = fetchMock.mock.calls.map(([path, init]) => `${init?.method ?? 'GET'} ${String(path)}`);
+      expect(calls.filter((call) => call.startsWith('POST'))).toEqual([
+        `POST /v1/cases/${REFUND_FAILED.caseId}/effects/redrive`,
+        `POST /v1/cases/${REFUND_FAILED.caseId}/deadlines/redrive`,
+      ]);
+      const listReads = () => fetchMock.mock.calls.filter(([path, init]) => String(path) === '/v1/failed-work' && init?.method === 'GET').length;
+      await waitFor(() => expect(listReads()).toBe(2));
+    });
+
     it('says when a redrive is refused, from its code', async () => {
       mockApi(NO_BREACHES, (method) => (method === 'GET' ? json(200, { data: [WINDOW_FAILED], total: 1 }) : json(403, { code: 'FORBIDDEN', message: 'server text' })));
       renderPage(SUPERVISOR);
@@ -193,7 +212,8 @@ describe('supervisor view', () => {
       const card = await screen.findByTestId('failed-work');
       expect(await within(card).findByText('共 240 个工单，显示等待最久的 1 个')).toBeTruthy();
       expect(within(card).getByText('执行失败的任务')).toBeTruthy();
-      expect(within(card).getByText('重新执行')).toBeTruthy();
+      expect(within(card).getByText('重新排队')).toBeTruthy();
+      expect(within(card).getByText(/^SLA 提醒 breach（/)).toBeTruthy();
     });
   });
 });

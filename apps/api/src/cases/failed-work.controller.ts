@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTag
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RequireRole } from '@app/auth';
-import { ListFailedWork, MAX_FAILED_WORK_CASES } from '@app/cases';
+import { DEFAULT_FAILED_WORK_CASES, ListFailedWork, MAX_FAILED_WORK_CASES } from '@app/cases';
 import { FailedWorkPageDto } from './failed-work-responses.dto';
 
 export class FailedWorkQueryDto {
-  @ApiPropertyOptional({ default: 100, maximum: MAX_FAILED_WORK_CASES, description: 'Cases to list' })
+  @ApiPropertyOptional({ default: DEFAULT_FAILED_WORK_CASES, minimum: 1, maximum: MAX_FAILED_WORK_CASES, description: 'Cases to list' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 
+/** How many cases one answer lists unless asked for another number. */
+export const DEFAULT_FAILED_WORK_CASES = 100;
 /** The most cases one answer lists (`limit` above it is refused by the route). */
 export const MAX_FAILED_WORK_CASES = 500;
 
@@ -59,13 +61,24 @@ export const FAILED_WORK_CASES_SQL = `with failed as (
    order by b.oldest_at, b.case_id
    limit ?`;
 
+/** The failed effects of the cases listed (parameter: their ids, as a PostgreSQL array literal). */
+export const FAILED_EFFECTS_SQL = `select id, case_id, type, attempts, last_error, created_at from outbox
+  where status = 'failed' and case_id = any(?::uuid[]) order by created_at, id`;
+
+/** The failed deadlines of the cases listed (parameter: their ids, as a PostgreSQL array literal). */
+export const FAILED_DEADLINES_SQL = `select id, case_id, kind, name, due_at from deadlines
+  where status = 'failed' and case_id = any(?::uuid[]) order by due_at, id`;
+
+/** A timestamp as the driver hands it over in a raw read (text or a Date). */
+type Timestamp = Date | string;
+
 interface CaseRow {
   case_id: string;
   kind: string;
   state: string;
   subject: string;
   livemode: boolean;
-  oldest_at: Date;
+  oldest_at: Timestamp;
   total: string;
 }
 
@@ -81,21 +94,17 @@ export class ListFailedWork {
   constructor(private readonly em: EntityManager) {}
 
   async execute(query: { limit?: number } = {}): Promise<FailedWorkPage> {
-    const limit = Math.min(query.limit ?? 100, MAX_FAILED_WORK_CASES);
+    const limit = Math.min(query.limit ?? DEFAULT_FAILED_WORK_CASES, MAX_FAILED_WORK_CASES);
     const connection = this.em.fork().getConnection();
     const cases = await connection.execute<CaseRow[]>(FAILED_WORK_CASES_SQL, [limit]);
     if (cases.length === 0) return { data: [], total: 0 };
-    // A Postgres array literal: knex would spread a JS array into a list of parameters.
+    // An array literal, one parameter: MikroORM writes parameters into the statement's text, and a
+    // JavaScript array would become a list of values there.
     const ids = `{${cases.map((row) => row.case_id).join(',')}}`;
+    // A case redriven between these reads and the one above is listed with what is left (maybe nothing).
     const [effects, deadlines] = await Promise.all([
-      connection.execute<Array<{ id: string; case_id: string; type: string; attempts: number; last_error: string | null; created_at: Date }>>(
-        `select id, case_id, type, attempts, last_error, created_at from outbox where status = 'failed' and case_id = any(?::uuid[]) order by created_at, id`,
-        [ids],
-      ),
-      connection.execute<Array<{ id: string; case_id: string; kind: 'machine' | 'sla'; name: string; due_at: Date }>>(
-        `select id, case_id, kind, name, due_at from deadlines where status = 'failed' and case_id = any(?::uuid[]) order by due_at, id`,
-        [ids],
-      ),
+      connection.execute<Array<{ id: string; case_id: string; type: string; attempts: number; last_error: string | null; created_at: Timestamp }>>(FAILED_EFFECTS_SQL, [ids]),
+      connection.execute<Array<{ id: string; case_id: string; kind: 'machine' | 'sla'; name: string; due_at: Timestamp }>>(FAILED_DEADLINES_SQL, [ids]),
     ]);
     return {
       data: cases.map((row) => ({

@@ -43,8 +43,8 @@ export class RedriveCaseDeadlines {
       const failed = await lockFailedDeadlines(sql, caseId);
       const machine = restoreSnapshot(definitionFor(locked.entity.kind, locked.entity.machineVersion), locked.entity.snapshot as never);
       const judged = judgeFailedDeadlines(failed, { live: locked.live, clocks: locked.clocks, listensFor: (event) => machine.can(event) });
-      await settle(sql, judged.putBack, `status = 'pending'`, []);
-      await settle(sql, judged.stale, `status = 'stale', settled_at = ?`, [now]);
+      await setFailedRows(sql, judged.putBack, `status = 'pending'`, []);
+      await setFailedRows(sql, judged.stale, `status = 'stale', settled_at = ?`, [now]);
       return judged;
     });
     const byDueTime = (rows: DeadlineEntity[]) => rows.map((row) => ({ id: row.id, caseId, dueAt: row.dueAt })).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
@@ -57,8 +57,8 @@ export class RedriveCaseDeadlines {
   }
 }
 
-/** The failed rows given, set as `assignments` says (they are locked: each is still failed). */
-async function settle(sql: SqlSession, rows: readonly DeadlineEntity[], assignments: string, params: unknown[]): Promise<void> {
+/** The failed rows given, set as `assignments` says: locked since they were read, they are still failed. */
+async function setFailedRows(sql: SqlSession, rows: readonly DeadlineEntity[], assignments: string, params: unknown[]): Promise<void> {
   if (rows.length === 0) return;
-  await sql.all(`update deadlines set ${assignments} where id in (${rows.map(() => '?').join(', ')}) and status = 'failed'`, [...params, ...rows.map((row) => row.id)]);
+  await sql.all(`update deadlines set ${assignments} where id in (${rows.map(() => '?').join(', ')})`, [...params, ...rows.map((row) => row.id)]);
 }
