@@ -1,6 +1,6 @@
 import type { DeadlineEntity, SlaClockEntity } from '@app/db';
 import type { MachineEvent } from '@app/domain';
-import { alarmOfCurrentRun, windowIdOf } from '@app/sla';
+import { alarmOfCurrentRun, openWindowOf, windowIdOf } from '@app/sla';
 
 /**
  * Whether the case has set the same timer again since this deadline was planned: it left the
@@ -76,8 +76,7 @@ export function judgeFailedDeadlines(
   for (const reminder of failed) {
     const windowId = windowIdOf(reminder);
     if (windowId === undefined) continue;
-    const open = theCase.live.some((deadline) => deadline.id === windowId && deadline.status === 'pending');
-    if (!open && !putBackWindows.has(windowId)) stale.add(reminder.id);
+    if (!openWindowOf(windowId, theCase.live) && !putBackWindows.has(windowId)) stale.add(reminder.id);
   }
   return { putBack: failed.filter((deadline) => !stale.has(deadline.id)), stale: failed.filter((deadline) => stale.has(deadline.id)) };
 }

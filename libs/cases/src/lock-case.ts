@@ -11,16 +11,18 @@ export const LOCK_CASE_SQL = `select id, kind, machine_version, state, status, s
   escalated_at, next_deadline_at, created_at, updated_at
   from cases where id = ? for update`;
 
+/** A deadline row's columns, named (see LOCK_CASE_SQL), in the order deadlineFromRow reads them. */
+const DEADLINE_COLUMNS = 'd.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at';
+
 /**
  * The case's live deadlines (pending ones, and SLA alarms that fired: the case view lists the
  * reminders sent), locked. One parameter: the case id. Exported for pgbench too.
  */
-export const LOCK_LIVE_DEADLINES_SQL = `select d.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at
+export const LOCK_LIVE_DEADLINES_SQL = `select ${DEADLINE_COLUMNS}
   from deadlines d where d.case_id = ? and (d.status = 'pending' or (d.kind = 'sla' and d.status = 'fired')) for update`;
 
-/** The case's failed deadlines (BullMQ gave up on their jobs), locked, with the live ones' columns. */
-const LOCK_FAILED_DEADLINES_SQL = `select d.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at
-  from deadlines d where d.case_id = ? and d.status = 'failed' for update`;
+/** The case's failed deadlines (BullMQ gave up on their jobs), locked, as the live ones are read. */
+const LOCK_FAILED_DEADLINES_SQL = `select ${DEADLINE_COLUMNS} from deadlines d where d.case_id = ? and d.status = 'failed' for update`;
 
 /** The columns of a live deadline that a command may change, as they were read. */
 export interface LoadedDeadlineState {

@@ -17,6 +17,15 @@ export function windowIdOf(alarm: Pick<DeadlineEntity, 'slaClockId' | 'sendId'>)
 }
 
 /**
+ * The window a window's reminder reminds of, while it is open (one of the case's live rows, still
+ * pending); undefined once the window closed, fired or went stale, when its reminders are stale.
+ * The one rule for firing a reminder (SlaTracker) and a supervisor's redrive (RedriveCaseDeadlines).
+ */
+export function openWindowOf(windowId: string, live: readonly DeadlineEntity[]): DeadlineEntity | undefined {
+  return live.find((deadline) => deadline.id === windowId && deadline.status === 'pending');
+}
+
+/**
  * Whether a clock's reminder or breach belongs to the clock's current run: the clock is running,
  * and the alarm was planned when or after it last started. A pause cancels the alarms pending then
  * and the resume plans new ones, but a failed alarm (its job gave up) is not pending: put back

@@ -1,7 +1,7 @@
 export { SlaModule } from './sla.module';
 export { SlaCatalogue, toPolicy, type SlaContext } from './sla-catalogue';
 export { SlaTracker, CASE_CLOCKS_SQL, clocksFromRows, dueClockRemindersSql, type AlarmFiring, type DeadlinePeek, type SlaPlan } from './sla-tracker';
-export { alarmOfCurrentRun, windowIdOf } from './alarm-staleness';
+export { alarmOfCurrentRun, openWindowOf, windowIdOf } from './alarm-staleness';
 export type { ClockStep } from './sla-clocks';
 export type { AlarmPlan } from './sla-alarms';
 export { ListSlaPolicies, SaveSlaPolicy, ListBusinessCalendars, SaveBusinessCalendar } from './use-cases/manage-sla-policies';

@@ -16,7 +16,7 @@ import {
   type SlaPhase,
   type SlaWindowTarget,
 } from '@app/domain';
-import { alarmOfCurrentRun, windowIdOf } from './alarm-staleness';
+import { alarmOfCurrentRun, openWindowOf, windowIdOf } from './alarm-staleness';
 import { planAlarms, type AlarmPlan, type MachineDeadlines, type WindowOverrides } from './sla-alarms';
 import { SlaCatalogue, type SlaContext } from './sla-catalogue';
 import { annotation, clockChanged, clockColumnsOf, startClocks, stateOf, stepClocks, type ClockStep, type ReadClock } from './sla-clocks';
@@ -298,9 +298,8 @@ export interface AlarmFiring {
 const noFiring = (): AlarmFiring => ({ fired: false, caseChanged: false, outbox: [], scheduled: [], notifications: [], annotations: [], clocks: [] });
 
 function fireWindowReminder(locked: { entity: CaseEntity; live: readonly DeadlineEntity[] }, windowId: string, deadline: DeadlineEntity, now: Date): AlarmFiring {
-  // The window is one of the case's live rows while it is pending; otherwise the reminder is stale.
-  const window = locked.live.find((candidate) => candidate.id === windowId);
-  if (!window || window.status !== 'pending') return noFiring();
+  const window = openWindowOf(windowId, locked.live);
+  if (!window) return noFiring();
   const caseEntity = locked.entity;
   const payload = deadline.name.startsWith('customer-')
     ? { topic: `${caseEntity.kind}.info_reply_due_soon`, audience: ['customer'], replyDueBy: window.dueAt.toISOString() }
