@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app';
@@ -48,6 +48,19 @@ describe('HTTP hardening with the development defaults', () => {
     // It frames nothing (PDF previews are drawn by pdf.js into canvases), and evaluates no strings or WebAssembly.
     expect(admin.headers['content-security-policy']).toMatch(/script-src 'self';.*worker-src 'self'; frame-src 'none';.*frame-ancestors 'none'/);
     expect(admin.headers['content-security-policy']).not.toMatch(/unsafe-eval/);
+  });
+
+  it("keeps no copy of the API's answers: no-store, and no ETag to revalidate against", async () => {
+    const me = await t.http.get('/v1/auth/me').set('Authorization', t.auth).expect(200);
+    expect(me.body.email).toBe('admin@test.local');
+    expect(me.headers['cache-control']).toBe('no-store');
+    expect(me.headers.etag).toBeUndefined();
+    // A refusal too: it names the case the caller asked for.
+    const missing = await t.http.get(`/v1/cases/${randomUUID()}`).set('Authorization', t.auth).expect(404);
+    expect(missing.headers['cache-control']).toBe('no-store');
+    // Swagger UI's page and the admin UI's files are the same for everyone: their caching is their own.
+    const docs = await t.http.get('/docs').set('Authorization', t.auth).expect(200);
+    expect(docs.headers['cache-control'] ?? '').not.toMatch(/no-store/);
   });
 
   it('/metrics needs the metrics token when one is set', async () => {

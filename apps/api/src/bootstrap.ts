@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { MikroORM } from '@mikro-orm/postgresql';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig, Clock } from '@app/config';
@@ -12,6 +13,7 @@ import { mountQueueDashboard } from './queue-dashboard';
 import { applySecurityHeaders } from './security-headers';
 import { requireAgentSession } from './session-middleware';
 import { AgentSessions } from '@app/auth';
+import { withOrmRequestContext } from '@app/db';
 import { MetricsRegistry } from '@app/ops';
 import { appLogger, nestLogger, type AppLogOptions } from '@app/observability';
 import { httpMetrics } from './ops/http-metrics';
@@ -46,6 +48,9 @@ export async function createApiApp(
   app.useBodyParser('json', { limit: config.http.bodyLimit, verify: verifyJsonBody });
   app.use(bodyParserErrors);
   app.use(rejectControlCharactersInQuery);
+  // Each request's own EntityManager, forked only if the request uses it (most never do).
+  const orm = app.get(MikroORM);
+  app.use((_request: unknown, _response: unknown, next: () => void) => withOrmRequestContext(orm.em, next));
   app.set('trust proxy', 1);
   keepIdleConnections(app.getHttpServer() as Server, config.http.keepAliveMs);
   applySecurityHeaders(app, config);

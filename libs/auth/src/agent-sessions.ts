@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
@@ -17,7 +17,8 @@ export type { AuthenticatedAgent } from './authenticated-agent';
 /** The last use is written at most this often. */
 const LAST_SEEN_EVERY_MS = 60_000;
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** Every authenticated request hashes its token: one-shot, without a Hash object (half the CPU). */
+const hashToken = (token: string) => hash('sha256', token, 'hex');
 
 export function toAuthenticatedAgent(agent: AgentEntity): AuthenticatedAgent {
   return { id: agent.id, email: agent.email, displayName: agent.displayName, role: agent.role, locale: agent.locale };

@@ -1,5 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, DomainErrorCode, type FieldIssue } from '@app/domain';
+import { cacheValidationMetadataLookups } from './validation-metadata-cache';
 
 function flatten(errors: ValidationError[], parent = ''): FieldIssue[] {
   return errors.flatMap((error) => {
@@ -14,6 +15,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldIssue[] {
  * not coerced in bodies, and every failure lists the fields.
  */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadataLookups();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
