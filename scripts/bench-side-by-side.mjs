@@ -11,7 +11,8 @@
 // throughput and the floors' ratios are not (each floor runs beside the other build's load).
 //
 // The other commit is checked out once into a worktree under the temporary directory and built
-// there (its node_modules is this checkout's). BENCH_OPEN_SECONDS defaults to 10 here; every other
+// there (its node_modules is this checkout's); it is kept for the next comparison (`git worktree
+// remove <dir>` drops it). BENCH_OPEN_SECONDS defaults to 10 here; every other
 // BENCH_ setting passes through to both.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, copyFileSync } from 'node:fs';
@@ -81,7 +82,9 @@ const sides = [
 const measured = [];
 for (let pair = 1; pair <= pairs; pair++) {
   console.log(`pair ${pair} of ${pairs}: both benchmarks running`);
-  await Promise.all(sides.map((side) => run('node', ['dist/test/bench/run.js'], side.dir, true)));
+  // Each pair starts the other build first: neither always has the head start of a few milliseconds.
+  const order = pair % 2 === 1 ? sides : [...sides].reverse();
+  await Promise.all(order.map((side) => run('node', ['dist/test/bench/run.js'], side.dir, true)));
   const rows = sides.map((side, index) => {
     const copy = join(results, `pair-${pair}-${index === 0 ? 'base' : 'this'}.json`);
     copyFileSync(join(side.dir, 'test-artifacts', 'bench-case-engine.json'), copy);

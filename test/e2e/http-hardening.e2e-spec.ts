@@ -58,6 +58,11 @@ describe('HTTP hardening with the development defaults', () => {
     // A refusal too: it names the case the caller asked for.
     const missing = await t.http.get(`/v1/cases/${randomUUID()}`).set('Authorization', t.auth).expect(404);
     expect(missing.headers['cache-control']).toBe('no-store');
+    // Even one the body parser sends, before any route: with the security headers of every answer.
+    const malformed = await t.http.post('/v1/auth/login').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    expect(malformed.body.code).toBe('MALFORMED_JSON');
+    expect(malformed.headers['cache-control']).toBe('no-store');
+    expect(malformed.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     // Swagger UI's page and the admin UI's files are the same for everyone: their caching is their own.
     const docs = await t.http.get('/docs').set('Authorization', t.auth).expect(200);
     expect(docs.headers['cache-control'] ?? '').not.toMatch(/no-store/);

@@ -42,6 +42,8 @@ export async function createApiApp(
   app.use(requestLogging(logger));
   // Before the body parser, so that every request is timed, including those it or a guard refuses.
   app.use(httpMetrics(app.get(MetricsRegistry).registry));
+  // Before the body parser too, so that its refusals and the query check's carry the headers.
+  applySecurityHeaders(app, config);
   // A small JSON body limit by default: case commands are small; uploads get their own routes.
   // verifyJsonBody keeps the bytes as received in request.rawBody (wallet callbacks are verified over
   // them). Nest's own `rawBody: true` would replace this verify hook, and with it the body checks.
@@ -53,7 +55,6 @@ export async function createApiApp(
   app.use((_request: unknown, _response: unknown, next: () => void) => withOrmRequestContext(orm.em, next));
   app.set('trust proxy', 1);
   keepIdleConnections(app.getHttpServer() as Server, config.http.keepAliveMs);
-  applySecurityHeaders(app, config);
   app.useGlobalPipes(createValidationPipe());
   // No enableShutdownHooks: main.ts handles SIGTERM itself (shutdown.ts), draining HTTP before the app closes.
   // Before the admin UI: its single-page fallback would otherwise answer /admin/queues with index.html.

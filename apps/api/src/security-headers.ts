@@ -28,14 +28,15 @@ const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none';
 export function applySecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
   // No ETag on answers: the API's are never stored (below), so no client can ask "changed since?",
-  // and hashing each JSON answer cost about a hundredth of a case command's CPU (round 28).
-  // Files served from disk (the admin UI, Swagger UI's assets) keep theirs: serve-static makes them.
+  // and hashing each JSON answer cost about a hundredth of a case command's CPU (round 28). Files
+  // from disk still revalidate: the admin UI's hashed assets keep serve-static's ETag, and its
+  // index.html (sent with res.sendFile, which follows this setting) its Last-Modified.
   app.set('etag', false);
   app.use((request: Request, response: Response, next: NextFunction) => {
     const policy = POLICIES.find((surface) => request.path === surface.prefix || request.path.startsWith(`${surface.prefix}/`))?.policy ?? API_POLICY;
     response.setHeader('Content-Security-Policy', policy);
     // The API's answers are one person's view of cases, customers and money: no browser or proxy
-    // keeps a copy (a route may say otherwise, as evidence downloads do with their own).
+    // keeps a copy (evidence downloads say so again, with `private`, in their own headers).
     if (policy === API_POLICY) response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('X-Frame-Options', 'DENY');
