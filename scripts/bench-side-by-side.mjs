@@ -37,6 +37,7 @@ const COMPARED = [
   'API main-thread CPU / transition, SLA clocks',
   'API main-thread CPU / transition, open loop',
   'API main-thread CPU / request, pipeline only',
+  'API main-thread CPU / request, case read',
   'worker CPU / notification, no SLA',
   'worker CPU / notification, SLA clocks',
 ];

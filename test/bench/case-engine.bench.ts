@@ -185,7 +185,14 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   const slaAfter = await slaFloorBeside(FLOOR_SETS.slaAfter);
   const floorAfter = await floorBeside(FLOOR_SETS.after);
   const floors: FloorsBeside = { before: floorBefore, between: floorBetween, after: floorAfter, slaBetween, slaAfter };
-  const pipeline = await measurePipeline(bench, config);
+  const pipeline = await measureReads(bench, config, 'pipeline', ['/v1/auth/me']);
+  // The SLA cases: a read shows their clocks and reminders too.
+  const caseRead = await measureReads(
+    bench,
+    config,
+    'case read',
+    slaSeeded.map((known) => `/v1/cases/${known.id}`),
+  );
   const open = await openLoad(
     bench,
     config,
@@ -235,6 +242,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     plain,
     withSla,
     pipeline,
+    caseRead,
     open,
     replay: { checked: replay.checked, mismatches: replay.mismatches.length },
     effectsCaughtUp,
@@ -300,18 +308,25 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
 }
 
 /**
- * The pipeline every request pays (case-engine.pipeline-scenario.ts) under the same closed-loop
- * load: the API's main-thread CPU per authenticated request that does nothing else.
+ * An agent's GETs (case-engine.pipeline-scenario.ts) under the same closed-loop load: the API's
+ * main-thread CPU per request. `pipeline`: GET /v1/auth/me, what every request pays for middleware,
+ * the session guard and serialization and nothing else; `case read`: GET /v1/cases/:id on the cases
+ * given, what an agent opening a case costs.
  */
-async function measurePipeline(bench: BenchApp, config: ReturnType<typeof settings>): Promise<{ http: HttpLoadResult; cpuMsPerRequest: number | null }> {
+async function measureReads(
+  bench: BenchApp,
+  config: ReturnType<typeof settings>,
+  label: 'pipeline' | 'case read',
+  paths: string[],
+): Promise<{ http: HttpLoadResult; cpuMsPerRequest: number | null }> {
   const counters = new DriverCounters();
   let windowStart: CounterSnapshot | undefined;
   let cpuMs: number | null = null;
-  const profile = new WindowProfile('api-pipeline');
-  log(`HTTP pipeline only (GET /v1/auth/me): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
+  const profile = new WindowProfile(`api-${label}`);
+  log(`HTTP ${label} (GET ${label === 'pipeline' ? paths[0] : '/v1/cases/:id'}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
   const http = await runHttpLoad<PipelineScenarioData>({
     scenarioModule: join(__dirname, 'case-engine.pipeline-scenario.js'),
-    scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization },
+    scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, paths },
     concurrency: config.clients,
     warmupMs: config.warmupSeconds * 1000,
     durationMs: config.durationSeconds * 1000,
@@ -324,7 +339,7 @@ async function measurePipeline(bench: BenchApp, config: ReturnType<typeof settin
       cpuMs = DriverCounters.delta(windowStart!, counters.snapshot()).mainThreadCpuMs;
     },
   });
-  log(`HTTP pipeline only: ${round(http.throughputPerSecond)} requests/s, p99 ${round(http.latencyMs.p99)} ms`);
+  log(`HTTP ${label}: ${round(http.throughputPerSecond)} requests/s, p99 ${round(http.latencyMs.p99)} ms`);
   const spent = cpuMs as number | null;
   return { http, cpuMsPerRequest: spent === null ? null : spent / Math.max(1, http.successes) };
 }
@@ -628,6 +643,7 @@ function buildReport(input: {
   withSla: SaturationRun;
   open: OpenLoopRun;
   pipeline: { http: HttpLoadResult; cpuMsPerRequest: number | null };
+  caseRead: { http: HttpLoadResult; cpuMsPerRequest: number | null };
   replay: { checked: number; mismatches: number };
   effectsCaughtUp: boolean;
   statements: { request: string[]; provided: string[] };
@@ -757,6 +773,7 @@ function buildReport(input: {
       "Its API CPU per transition is higher than at saturation: at 100/s the API's thread sleeps between requests and each one likely wakes it on a cold core, where at 32 clients it is never idle (docs/benchmarks.md, round 26).",
     `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
       `the part of a transition's API CPU that no change to the case engine removes.`,
+    `Case read: an agent's GET /v1/cases/:id on the ${config.slaCases} disputes under the default SLA policies (their clocks and reminders shown), ${round(input.caseRead.http.throughputPerSecond)} requests/s at ${input.caseRead.http.concurrency} clients, p99 ${round(input.caseRead.http.latencyMs.p99)} ms; outcomes ${JSON.stringify(input.caseRead.http.outcomes)}.`,
     `API ÷ floor main-thread CPU: the API's CPU per transition over that of the floors beside its run (the SLA run: the SLA floors), both on this machine within minutes; the machine's speed moves the two alike, ` +
       `where the API's figure alone has moved by more than twice between days with the same code (docs/benchmarks.md, rounds 24 to 27). The ${TARGETS.apiCpuMs} ms target was set (issue 15) when the floor cost ${FLOOR_CPU_MS_WHEN_TARGET_SET} ms: ${round(TARGETS.apiCpuMs / FLOOR_CPU_MS_WHEN_TARGET_SET, 2)} times it.`,
     "PostgreSQL CPU per transition: every postgres process's CPU in the window (backends, and the WAL writer, checkpointer and autovacuum that their writes set going) over the transitions in it, read from /proc (n/a where PostgreSQL is not on this machine).",
@@ -781,6 +798,7 @@ function buildReport(input: {
       { metric: 'API main-thread CPU / transition, open loop', value: input.open.mainThreadCpuMsPerTransition ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'ratio HTTP/floor without SLA clocks, SLA clocks', value: input.withSla.http.throughputPerSecond / floorBeside.slaOnPlain, unit: '', digits: 3 },
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
+      { metric: 'API main-thread CPU / request, case read', value: input.caseRead.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s, before the no-SLA run', value: floors.before.throughputPerSecond, unit: '/s' },
       { metric: 'floor transitions/s, between the runs', value: floors.between.throughputPerSecond, unit: '/s' },
       { metric: 'floor transitions/s, after the SLA run', value: floors.after.throughputPerSecond, unit: '/s' },
@@ -821,6 +839,7 @@ function buildReport(input: {
       open: input.open.http,
       openLoopApiCpuMsPerTransition: input.open.mainThreadCpuMsPerTransition,
       pipeline: { http: input.pipeline.http, cpuMsPerRequest: input.pipeline.cpuMsPerRequest },
+      caseRead: { http: input.caseRead.http, cpuMsPerRequest: input.caseRead.cpuMsPerRequest },
       replay: input.replay,
       pgbench: { ...pgbench, cases: input.pgbenchCases },
       consistency: input.consistency,

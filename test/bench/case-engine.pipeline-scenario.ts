@@ -3,15 +3,18 @@ import { JsonClient } from './support/http-client';
 import type { Scenario, ScenarioFactory, StepOutcome } from './support/http-load';
 
 /**
- * The request pipeline alone, run by the load worker thread: an agent's `GET /v1/auth/me`, which
- * goes through everything a transition's request goes through before its use case (security
- * headers, request id and log line, metrics, the session guard, the answer's serialization) and
- * touches nothing else: the session is served from the process's cache. What it costs per request
- * is the part of a transition's CPU that no change to the case engine can remove.
+ * An agent's reads, run by the load worker thread, each step a GET of one of `paths` at random:
+ *   - the request pipeline alone, `GET /v1/auth/me`, which goes through everything a transition's
+ *     request goes through before its use case (security headers, request id and log line,
+ *     metrics, the session guard, the answer's serialization) and touches nothing else: the
+ *     session is served from the process's cache. What it costs per request is the part of a
+ *     transition's CPU that no change to the case engine can remove;
+ *   - a case read, `GET /v1/cases/:id` on the benchmark's cases: what an agent opening a case costs.
  */
 export interface PipelineScenarioData {
   baseUrl: string;
   authorization: string;
+  paths: string[];
 }
 
 export const createScenario: ScenarioFactory<PipelineScenarioData> = (data, { concurrency }): Scenario => {
@@ -19,7 +22,7 @@ export const createScenario: ScenarioFactory<PipelineScenarioData> = (data, { co
   return {
     async step(): Promise<StepOutcome> {
       const started = performance.now();
-      const response = await client.get<{ id?: string }>('/v1/auth/me');
+      const response = await client.get<{ id?: string }>(data.paths[Math.floor(Math.random() * data.paths.length)]!);
       const latencyMs = performance.now() - started;
       if (response.status === 200) return { outcome: 'ok', latencyMs };
       return { outcome: `http-${response.status}`, latencyMs, detail: JSON.stringify(response.body).slice(0, 300) };
