@@ -1,25 +1,12 @@
-import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull, type SlaClockEntity, type SqlSession } from '@app/db';
+import type { CaseEntity, DeadlineEntity, SlaClockEntity, SqlSession } from '@app/db';
 import { CASE_CLOCKS_SQL, clocksFromRows } from '@app/sla';
+import { CASE_SQL, caseFromRow, DEADLINE_COLUMNS, deadlineFromRow, LIVE_DEADLINES_SQL, type CaseRow, type DeadlineRow } from './case-rows';
 
-/**
- * The case row, locked. One parameter: the case id. Exported so the benchmark's pgbench side
- * issues the very same. Its columns are named (as the deadlines' and clocks' are): the statement
- * is kept prepared, and `*` would change its result when a migration adds a column.
- */
-export const LOCK_CASE_SQL = `select id, kind, machine_version, state, status, snapshot, machine_input, version, priority, channel, subject, description,
-  customer_id, customer_name, merchant_id, livemode, test_clock_id, transaction_ref, amount_minor, currency, assignee_id, sla_policy_id,
-  escalated_at, next_deadline_at, created_at, updated_at
-  from cases where id = ? for update`;
+/** The case row, locked. One parameter: the case id. Exported so the benchmark's pgbench side issues the very same. */
+export const LOCK_CASE_SQL = `${CASE_SQL} for update`;
 
-/** A deadline row's columns, named (see LOCK_CASE_SQL), in the order deadlineFromRow reads them. */
-const DEADLINE_COLUMNS = 'd.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at';
-
-/**
- * The case's live deadlines (pending ones, and SLA alarms that fired: the case view lists the
- * reminders sent), locked. One parameter: the case id. Exported for pgbench too.
- */
-export const LOCK_LIVE_DEADLINES_SQL = `select ${DEADLINE_COLUMNS}
-  from deadlines d where d.case_id = ? and (d.status = 'pending' or (d.kind = 'sla' and d.status = 'fired')) for update`;
+/** The case's live deadlines (case-rows.ts), locked. One parameter: the case id. Exported for pgbench too. */
+export const LOCK_LIVE_DEADLINES_SQL = `${LIVE_DEADLINES_SQL} for update`;
 
 /** The case's failed deadlines (BullMQ gave up on their jobs), locked, as the live ones are read. */
 const LOCK_FAILED_DEADLINES_SQL = `select ${DEADLINE_COLUMNS} from deadlines d where d.case_id = ? and d.status = 'failed' for update`;
@@ -116,100 +103,3 @@ export function loadedStateOf(entity: CaseEntity, live: readonly DeadlineEntity[
 }
 
 const copyOf = (date: Date | null) => (date === null ? null : new Date(date.getTime()));
-
-interface CaseRow {
-  id: string;
-  kind: CaseEntity['kind'];
-  machine_version: number;
-  state: string;
-  status: CaseEntity['status'];
-  snapshot: Record<string, unknown>;
-  machine_input: unknown;
-  version: number;
-  priority: CaseEntity['priority'];
-  channel: CaseEntity['channel'];
-  subject: string;
-  description: string | null;
-  customer_id: string;
-  customer_name: string | null;
-  merchant_id: string | null;
-  livemode: boolean;
-  test_clock_id: string | null;
-  transaction_ref: string | null;
-  /** bigint: the driver returns it as a string. */
-  amount_minor: string | number | null;
-  currency: string | null;
-  assignee_id: string | null;
-  sla_policy_id: string | null;
-  escalated_at: Timestamp | null;
-  next_deadline_at: Timestamp | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-interface DeadlineRow {
-  id: string;
-  case_id: string;
-  kind: DeadlineEntity['kind'];
-  sla_clock_id: string | null;
-  name: string;
-  send_id: string;
-  event: DeadlineEntity['event'];
-  due_at: Timestamp;
-  status: DeadlineEntity['status'];
-  created_at: Timestamp;
-  settled_at: Timestamp | null;
-}
-
-/** MikroORM has the driver hand timestamps over as text (it parses them itself); other pools give Dates. */
-type Timestamp = string | Date;
-
-const toDate = (value: Timestamp): Date => new Date(value);
-
-function caseFromRow(row: CaseRow): CaseEntity {
-  return Object.assign(new CaseEntity(), {
-    id: row.id,
-    kind: row.kind,
-    machineVersion: row.machine_version,
-    state: row.state,
-    status: row.status,
-    snapshot: row.snapshot,
-    machineInput: row.machine_input,
-    version: row.version,
-    priority: row.priority,
-    channel: row.channel,
-    subject: row.subject,
-    description: row.description,
-    customerId: row.customer_id,
-    customerName: row.customer_name,
-    merchantId: row.merchant_id,
-    livemode: row.livemode,
-    testClockId: row.test_clock_id,
-    transactionRef: row.transaction_ref,
-    amountMinor: row.amount_minor === null ? null : Number(row.amount_minor),
-    currency: row.currency,
-    // Only the id (the rest of this stand-in is defaults): a caller that shows the assignee loads it (SendCaseEvent's view does).
-    assignee: row.assignee_id ? Object.assign(new AgentEntity(), { id: row.assignee_id }) : null,
-    slaPolicyId: row.sla_policy_id,
-    escalatedAt: timestampOrNull(row.escalated_at),
-    nextDeadlineAt: timestampOrNull(row.next_deadline_at),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  });
-}
-
-function deadlineFromRow(row: DeadlineRow): DeadlineEntity {
-  return Object.assign(new DeadlineEntity(), {
-    id: row.id,
-    caseId: row.case_id,
-    kind: row.kind,
-    slaClockId: row.sla_clock_id,
-    name: row.name,
-    sendId: row.send_id,
-    event: row.event,
-    dueAt: toDate(row.due_at),
-    status: row.status,
-    createdAt: toDate(row.created_at),
-    settledAt: timestampOrNull(row.settled_at),
-  });
-}

@@ -1,18 +1,34 @@
-import { IsolationLevel } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
-import { CaseEntity, DeadlineEntity, SlaClockEntity, sqlSessionOf } from '@app/db';
-import { SlaTracker } from '@app/sla';
+import { SqlTransactions, type SqlStatement } from '@app/db';
+import { CASE_CLOCKS_SQL, clocksFromRows, SlaTracker } from '@app/sla';
 import { agentIdOf, senderOf, type Actor } from '../actor';
+import { CASE_SQL, caseFromRow, deadlineFromRow, LIVE_DEADLINES_SQL, type CaseRow, type DeadlineRow } from '../case-rows';
 import { caseNotFound, isUuid } from '../errors';
 import { toCaseView, type CaseView } from '../views/case-view';
-import { readCaseViewExtras } from '../views/case-view-extras';
+import { caseViewExtrasByCaseIdStatement, caseViewExtrasOf } from '../views/case-view-extras';
 
+/**
+ * Everything a case's view reads must come from one snapshot: a breach or an event committing
+ * between two reads would show a breached clock beside the case as it was before, or a deadline
+ * the case has already left. The first statement of the transaction (it must come before any
+ * read) makes it one, and read-only.
+ */
+const ONE_SNAPSHOT: SqlStatement = { sql: 'set transaction isolation level repeatable read, read only', params: [] };
+
+/**
+ * GET /v1/cases/:id (and the answers that show a case after a command of their own: intake, merge).
+ * The case row, its live deadlines (pending, and SLA reminders sent), its SLA clocks and what the
+ * view shows besides them (caseViewExtrasByCaseIdStatement) go out in one round trip on a pooled
+ * connection (begin, the statements, commit), kept prepared, and become the same plain objects the
+ * command path reads (case-rows.ts), so an event's answer and this read build the view from the same
+ * rows. Through the ORM it took six round trips and the unit of work's hydration: an agent's read of
+ * a case cost the API more than an event on it.
+ */
 @Injectable()
 export class GetCase {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sqlTransactions: SqlTransactions,
     private readonly sla: SlaTracker,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -20,20 +36,21 @@ export class GetCase {
 
   async execute(caseId: string, actor: Actor): Promise<CaseView> {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
-    // One snapshot for the three reads: a breach or an event committing between them must not show
-    // a breached clock beside the case as it was before (or a deadline the case has already left).
-    const { entity, deadlines, clocks, extras } = await this.em.fork().transactional(
-      async (em) => {
-        const entity = await em.findOne(CaseEntity, { id: caseId });
-        if (!entity) throw caseNotFound(caseId);
-        // Pending deadlines, plus fired SLA alarms (the reminders already sent).
-        const deadlines = await em.find(DeadlineEntity, { caseId, $or: [{ status: 'pending' }, { kind: 'sla', status: 'fired' }] });
-        const clocks = await em.find(SlaClockEntity, { caseId }, { orderBy: { target: 'asc' } });
-        return { entity, deadlines, clocks, extras: await readCaseViewExtras(sqlSessionOf(em), entity, agentIdOf(actor)) };
-      },
-      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
-    );
+    const [, caseRows, deadlineRows, clockRows, [extrasRow]] = (await this.sqlTransactions.run((sql) =>
+      sql.last([
+        ONE_SNAPSHOT,
+        ...[CASE_SQL, LIVE_DEADLINES_SQL, CASE_CLOCKS_SQL].map((statement) => ({ sql: statement, params: [caseId], prepared: true })),
+        caseViewExtrasByCaseIdStatement(caseId, agentIdOf(actor)),
+      ]),
+    )) as [object[], CaseRow[], DeadlineRow[], object[], object[]];
+    const [caseRow] = caseRows;
+    if (!caseRow) throw caseNotFound(caseId);
+    const entity = caseFromRow(caseRow);
     const sla = await this.sla.forCase(entity);
-    return toCaseView(entity, { deadlines, clocks, extras, calendar: sla?.calendar, now: this.clock.now() }, senderOf(actor, this.config.approvals.refundLimits));
+    return toCaseView(
+      entity,
+      { deadlines: deadlineRows.map(deadlineFromRow), clocks: clocksFromRows(clockRows), extras: caseViewExtrasOf(extrasRow!), calendar: sla?.calendar, now: this.clock.now() },
+      senderOf(actor, this.config.approvals.refundLimits),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { timestampOrNull, type CaseEntity, type CaseRatingEntity, type CustomerContactEntity, type RefundEntity, type SqlSession, type SqlStatement } from '@app/db';
+import { timestampOrNull, type CaseEntity, type CaseRatingEntity, type CustomerContactEntity, type RefundEntity, type SqlStatement } from '@app/db';
 import { REACHABILITY_SQL, reachabilityOf, reachabilityParams, type MerchantReachability, type ReachabilityRow } from '../merchant-reachability';
 
 /** The refund columns a case view shows. */
@@ -34,8 +34,9 @@ export interface CaseViewExtras {
  * One statement for everything: an event's answer reads these after its commit, and six small
  * reads (one per table, as it was) were half of the statements a transition sends over HTTP.
  * Each part is a scalar subquery built as JSON, so a missing row is a null, not a missing line.
+ * `transactionRef`: where the case's wallet transaction comes from (a parameter, or a subquery).
  */
-const EXTRAS_SQL = `
+const extrasSql = (transactionRef: string) => `
   select
     (select jsonb_build_object('id', a.id, 'displayName', a.display_name)
        from cases c join agents a on a.id = c.assignee_id where c.id = ?) as assignee,
@@ -53,7 +54,13 @@ const EXTRAS_SQL = `
     (select coalesce(jsonb_agg(jsonb_build_object('party', e.party, 'item', e.item)), '[]'::jsonb) from (
         select 'merchant' as party, k.item from evidence_submissions s cross join lateral jsonb_object_keys(s.fields) as k(item) where s.case_id = ?
         union select f.party, f.category from evidence_files f where f.case_id = ?) e) as evidence_items,
-    (select coalesce(sum(d.amount_minor), 0) from refund_sole_decisions d where d.transaction_ref = ? and d.agent_id = ?) as decided_alone_minor`;
+    (select coalesce(sum(d.amount_minor), 0) from refund_sole_decisions d where d.transaction_ref = ${transactionRef} and d.agent_id = ?) as decided_alone_minor`;
+
+/** For a caller that holds the case: its transaction given. */
+const EXTRAS_SQL = extrasSql('?');
+
+/** For a reader that does not hold the case yet: its transaction read in the same statement (by the case id). */
+const EXTRAS_BY_CASE_ID_SQL = extrasSql('(select c.transaction_ref from cases c where c.id = ?)');
 
 interface ExtrasRow {
   assignee: { id: string; displayName: string } | null;
@@ -73,32 +80,34 @@ interface ExtrasRow {
 }
 
 /**
- * Read in one place for both answers that show a case (GET /v1/cases/:id, in its snapshot, and an
- * event's answer, in the write's round trip: caseViewExtrasStatement), so the two cannot drift
- * apart. `askingAgentId`: the agent the view is for (null for anyone else).
+ * The statement that reads a case's extras for an event's answer, which sends it in the write's
+ * round trip: the case's transaction is given (the command holds the case), not joined from
+ * `cases` again, which made every event's answer measurably slower (docs/benchmarks.md, round 16).
+ * The same text as GetCase's (caseViewExtrasByCaseIdStatement) but for that, so the two answers
+ * that show a case cannot drift apart. `askingAgentId`: the agent the view is for (null for anyone else).
  */
-export async function readCaseViewExtras(sql: SqlSession, caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>, askingAgentId: string | null): Promise<CaseViewExtras> {
-  const statement = caseViewExtrasStatement(caseEntity, askingAgentId);
-  const [row] = await sql.all<ExtrasRow>(statement.sql, statement.params);
-  return caseViewExtrasOf(row!);
+export function caseViewExtrasStatement(caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>, askingAgentId: string | null): SqlStatement {
+  return extrasStatement(EXTRAS_SQL, caseEntity.id, caseEntity.transactionRef ?? null, askingAgentId);
 }
 
 /**
- * The statement that reads a case's extras, for a caller that sends it itself. The case's
- * transaction is given (both callers hold the case), not joined from `cases` again, which made
- * every event's answer measurably slower (docs/benchmarks.md, round 16).
+ * The same for a reader that sends it beside the case row, in the same snapshot and round trip
+ * (GetCase): the case's transaction is read by the case's id in the statement itself.
  */
-export function caseViewExtrasStatement(caseEntity: Pick<CaseEntity, 'id' | 'transactionRef'>, askingAgentId: string | null): SqlStatement {
-  const caseId = caseEntity.id;
+export function caseViewExtrasByCaseIdStatement(caseId: string, askingAgentId: string | null): SqlStatement {
+  return extrasStatement(EXTRAS_BY_CASE_ID_SQL, caseId, caseId, askingAgentId);
+}
+
+function extrasStatement(sql: string, caseId: string, transactionParam: string | null, askingAgentId: string | null): SqlStatement {
   return {
-    sql: EXTRAS_SQL,
-    params: [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId, caseEntity.transactionRef ?? null, askingAgentId],
+    sql,
+    params: [caseId, caseId, caseId, caseId, ...reachabilityParams(caseId), caseId, caseId, transactionParam, askingAgentId],
     // Planning it cost PostgreSQL five times what running it does (docs/benchmarks.md, round 22).
     prepared: true,
   };
 }
 
-/** The extras from the row caseViewExtrasStatement reads. */
+/** The extras from the row caseViewExtrasStatement (or caseViewExtrasByCaseIdStatement) reads. */
 export function caseViewExtrasOf(row: object): CaseViewExtras {
   const { assignee, rating, refunds, contact, reachability, evidence_items: items, decided_alone_minor: decidedAloneMinor } = row as ExtrasRow;
   return {

@@ -141,7 +141,7 @@ export interface CaseViewInputs {
   clocks: SlaClockEntity[];
   calendar: BusinessCalendar | undefined;
   now: Date;
-  /** The rows the view shows besides the case's own (readCaseViewExtras). */
+  /** The rows the view shows besides the case's own (case-view-extras.ts). */
   extras: CaseViewExtras;
 }
 
@@ -243,7 +243,7 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
   };
 }
 
-/** The machine's allowed events less the forward the command would refuse (see assertMerchantReachable). */
+/** A dispute's reason as it is called now, who it is against, and each side's evidence against its requirements; null for other kinds. */
 function evidenceRequirementsOf(entity: CaseEntity, items: CaseViewExtras['evidenceItems']): CaseView['evidenceRequirements'] {
   if (entity.kind !== 'dispute') return null;
   const reason = (entity.snapshot as { context: { reason: string } }).context.reason;
