@@ -11,7 +11,7 @@ const CASE_COLUMNS = `id, kind, machine_version, state, status, snapshot, machin
   escalated_at, next_deadline_at, created_at, updated_at`;
 
 /** A deadline row's columns, in the order deadlineFromRow reads them. */
-export const DEADLINE_COLUMNS = 'd.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at';
+export const DEADLINE_SELECT_LIST = 'd.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at';
 
 /** The case row. One parameter: the case id. */
 export const CASE_SQL = `select ${CASE_COLUMNS}
@@ -21,7 +21,7 @@ export const CASE_SQL = `select ${CASE_COLUMNS}
  * The case's live deadlines: pending ones, and SLA alarms that fired (the case view lists the
  * reminders sent). One parameter: the case id.
  */
-export const LIVE_DEADLINES_SQL = `select ${DEADLINE_COLUMNS}
+export const LIVE_DEADLINES_SQL = `select ${DEADLINE_SELECT_LIST}
   from deadlines d where d.case_id = ? and (d.status = 'pending' or (d.kind = 'sla' and d.status = 'fired'))`;
 
 export interface CaseRow {

@@ -1,6 +1,6 @@
 import type { CaseEntity, DeadlineEntity, SlaClockEntity, SqlSession } from '@app/db';
 import { CASE_CLOCKS_SQL, clocksFromRows } from '@app/sla';
-import { CASE_SQL, caseFromRow, DEADLINE_COLUMNS, deadlineFromRow, LIVE_DEADLINES_SQL, type CaseRow, type DeadlineRow } from './case-rows';
+import { CASE_SQL, caseFromRow, DEADLINE_SELECT_LIST, deadlineFromRow, LIVE_DEADLINES_SQL, type CaseRow, type DeadlineRow } from './case-rows';
 
 /** The case row, locked. One parameter: the case id. Exported so the benchmark's pgbench side issues the very same. */
 export const LOCK_CASE_SQL = `${CASE_SQL} for update`;
@@ -9,7 +9,7 @@ export const LOCK_CASE_SQL = `${CASE_SQL} for update`;
 export const LOCK_LIVE_DEADLINES_SQL = `${LIVE_DEADLINES_SQL} for update`;
 
 /** The case's failed deadlines (BullMQ gave up on their jobs), locked, as the live ones are read. */
-const LOCK_FAILED_DEADLINES_SQL = `select ${DEADLINE_COLUMNS} from deadlines d where d.case_id = ? and d.status = 'failed' for update`;
+const LOCK_FAILED_DEADLINES_SQL = `select ${DEADLINE_SELECT_LIST} from deadlines d where d.case_id = ? and d.status = 'failed' for update`;
 
 /** The columns of a live deadline that a command may change, as they were read. */
 export interface LoadedDeadlineState {

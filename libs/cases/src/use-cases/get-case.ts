@@ -17,7 +17,8 @@ import { caseViewExtrasByCaseIdStatement, caseViewExtrasOf } from '../views/case
 const ONE_SNAPSHOT: SqlStatement = { sql: 'set transaction isolation level repeatable read, read only', params: [] };
 
 /**
- * GET /v1/cases/:id (and the answers that show a case after a command of their own: intake, merge).
+ * GET /v1/cases/:id, and the answers that show a case after a command of their own (opening a case,
+ * assigning it, intake, merge; the CLI's seed reads through it too).
  * The case row, its live deadlines (pending, and SLA reminders sent), its SLA clocks and what the
  * view shows besides them (caseViewExtrasByCaseIdStatement) go out in one round trip on a pooled
  * connection (begin, the statements, commit), kept prepared, and become the same plain objects the

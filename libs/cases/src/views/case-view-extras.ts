@@ -31,8 +31,8 @@ export interface CaseViewExtras {
 }
 
 /**
- * One statement for everything: an event's answer reads these after its commit, and six small
- * reads (one per table, as it was) were half of the statements a transition sends over HTTP.
+ * One statement for everything: an event's answer reads these in its write's round trip, and six
+ * small reads (one per table, as it was) were half of the statements a transition sends over HTTP.
  * Each part is a scalar subquery built as JSON, so a missing row is a null, not a missing line.
  * `transactionRef`: where the case's wallet transaction comes from (a parameter, or a subquery).
  */

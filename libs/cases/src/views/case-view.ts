@@ -232,7 +232,11 @@ export function toCaseView(entity: CaseEntity, inputs: CaseViewInputs, sender: E
               paused: clock.status === 'paused',
               metAt: clock.metAt?.toISOString() ?? null,
               breachedAt: clock.breachedAt?.toISOString() ?? null,
-              remindersSent: deadlines.filter((d) => d.slaClockId === clock.id && d.status === 'fired' && d.name !== 'breach').map((d) => d.name),
+              // In the order they came due: the rows come in no order of their own.
+              remindersSent: deadlines
+                .filter((d) => d.slaClockId === clock.id && d.status === 'fired' && d.name !== 'breach')
+                .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+                .map((d) => d.name),
             })),
           }
         : null,
