@@ -38,6 +38,7 @@ const COMPARED = [
   'API main-thread CPU / transition, open loop',
   'API main-thread CPU / request, pipeline only',
   'API main-thread CPU / request, case read',
+  'API main-thread CPU / request, customer case read',
   'worker CPU / notification, no SLA',
   'worker CPU / notification, SLA clocks',
 ];

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { OpenCase, SendCaseEvent, VerifyCaseReplay, type Actor } from '@app/cases';
+import { MAX_CUSTOMER_TOKEN_SECONDS, mintCustomerToken } from '@app/customers';
 import { ensureSlaDefaults } from '@app/db';
 import { CreateApiKey, CreateMerchant } from '@app/merchants';
 import { SlaCatalogue } from '@app/sla';
@@ -185,14 +186,17 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
   const slaAfter = await slaFloorBeside(FLOOR_SETS.slaAfter);
   const floorAfter = await floorBeside(FLOOR_SETS.after);
   const floors: FloorsBeside = { before: floorBefore, between: floorBetween, after: floorAfter, slaBetween, slaAfter };
-  const pipeline = await measureReads(bench, config, 'pipeline', ['/v1/auth/me']);
+  const asAgent = (path: string) => ({ path, authorization: bench.authorization });
+  const pipeline = await measureReads(bench, config, 'pipeline', 'GET /v1/auth/me', [asAgent('/v1/auth/me')]);
   // The SLA cases: a read shows their clocks and reminders too.
   const caseRead = await measureReads(
     bench,
     config,
     'case read',
-    slaSeeded.map((known) => `/v1/cases/${known.id}`),
+    'GET /v1/cases/:id',
+    slaSeeded.map((known) => asAgent(`/v1/cases/${known.id}`)),
   );
+  const customerCaseRead = await measureReads(bench, config, 'customer case read', 'GET /v1/customer/cases/:id', await asTheirCustomers(bench, slaSeeded));
   const open = await openLoad(
     bench,
     config,
@@ -243,6 +247,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     withSla,
     pipeline,
     caseRead,
+    customerCaseRead,
     open,
     replay: { checked: replay.checked, mismatches: replay.mismatches.length },
     effectsCaughtUp,
@@ -308,25 +313,27 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
 }
 
 /**
- * An agent's GETs (case-engine.pipeline-scenario.ts) under the same closed-loop load: the API's
- * main-thread CPU per request. `pipeline`: GET /v1/auth/me, what every request pays for middleware,
- * the session guard and serialization and nothing else; `case read`: GET /v1/cases/:id on the cases
- * given, what an agent opening a case costs.
+ * GETs (case-engine.pipeline-scenario.ts) under the same closed-loop load: the API's main-thread
+ * CPU per request. `pipeline`: an agent's GET /v1/auth/me, what every request pays for middleware,
+ * the session guard and serialization and nothing else; `case read`: an agent's GET /v1/cases/:id
+ * on the cases given, what opening a case costs; `customer case read`: each case's customer's GET
+ * /v1/customer/cases/:id (asTheirCustomers).
  */
 async function measureReads(
   bench: BenchApp,
   config: ReturnType<typeof settings>,
-  label: 'pipeline' | 'case read',
-  paths: string[],
+  label: 'pipeline' | 'case read' | 'customer case read',
+  route: string,
+  requests: PipelineScenarioData['requests'],
 ): Promise<{ http: HttpLoadResult; cpuMsPerRequest: number | null }> {
   const counters = new DriverCounters();
   let windowStart: CounterSnapshot | undefined;
   let cpuMs: number | null = null;
   const profile = new WindowProfile(`api-${label}`);
-  log(`HTTP ${label} (GET ${label === 'pipeline' ? paths[0] : '/v1/cases/:id'}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
+  log(`HTTP ${label} (${route}): ${config.clients} clients for ${config.warmupSeconds}+${config.durationSeconds}s`);
   const http = await runHttpLoad<PipelineScenarioData>({
     scenarioModule: join(__dirname, 'case-engine.pipeline-scenario.js'),
-    scenarioData: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, paths },
+    scenarioData: { baseUrl: bench.baseUrl.toString(), requests },
     concurrency: config.clients,
     warmupMs: config.warmupSeconds * 1000,
     durationMs: config.durationSeconds * 1000,
@@ -342,6 +349,20 @@ async function measureReads(
   log(`HTTP ${label}: ${round(http.throughputPerSecond)} requests/s, p99 ${round(http.latencyMs.p99)} ms`);
   const spent = cpuMs as number | null;
   return { http, cpuMsPerRequest: spent === null ? null : spent / Math.max(1, http.successes) };
+}
+
+/**
+ * Each case's read by its own customer, as the wallet app's backend sends it: a customer token
+ * minted for the case's customer (each seeded case has its own), valid for the longest a token may
+ * live, which outlasts the run it is minted for (warm-up and window: seconds).
+ */
+async function asTheirCustomers(bench: BenchApp, cases: ReadonlyArray<{ id: string }>): Promise<PipelineScenarioData['requests']> {
+  const owners = await bench.sql<{ id: string; customer_id: string }>('select id, customer_id from cases where id = any($1::uuid[])', [cases.map((known) => known.id)]);
+  const [secret] = bench.config.customerApi.tokenSecrets;
+  return owners.map((owner) => ({
+    path: `/v1/customer/cases/${owner.id}`,
+    authorization: `Bearer ${mintCustomerToken(secret!, owner.customer_id, { ttlSeconds: MAX_CUSTOMER_TOKEN_SECONDS })}`,
+  }));
 }
 
 /**
@@ -644,6 +665,7 @@ function buildReport(input: {
   open: OpenLoopRun;
   pipeline: { http: HttpLoadResult; cpuMsPerRequest: number | null };
   caseRead: { http: HttpLoadResult; cpuMsPerRequest: number | null };
+  customerCaseRead: { http: HttpLoadResult; cpuMsPerRequest: number | null };
   replay: { checked: number; mismatches: number };
   effectsCaughtUp: boolean;
   statements: { request: string[]; provided: string[] };
@@ -774,6 +796,7 @@ function buildReport(input: {
     `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
       `the part of a transition's API CPU that no change to the case engine removes.`,
     `Case read: an agent's GET /v1/cases/:id on the ${config.slaCases} disputes under the default SLA policies (their clocks and reminders shown), ${round(input.caseRead.http.throughputPerSecond)} requests/s at ${input.caseRead.http.concurrency} clients, p99 ${round(input.caseRead.http.latencyMs.p99)} ms; outcomes ${JSON.stringify(input.caseRead.http.outcomes)}.`,
+    `Customer case read: each of those disputes read by its own customer (GET /v1/customer/cases/:id, a customer token each), ${round(input.customerCaseRead.http.throughputPerSecond)} requests/s at ${input.customerCaseRead.http.concurrency} clients, p99 ${round(input.customerCaseRead.http.latencyMs.p99)} ms; outcomes ${JSON.stringify(input.customerCaseRead.http.outcomes)}.`,
     `API ÷ floor main-thread CPU: the API's CPU per transition over that of the floors beside its run (the SLA run: the SLA floors), both on this machine within minutes; the machine's speed moves the two alike, ` +
       `where the API's figure alone has moved by more than twice between days with the same code (docs/benchmarks.md, rounds 24 to 27). The ${TARGETS.apiCpuMs} ms target was set (issue 15) when the floor cost ${FLOOR_CPU_MS_WHEN_TARGET_SET} ms: ${round(TARGETS.apiCpuMs / FLOOR_CPU_MS_WHEN_TARGET_SET, 2)} times it.`,
     "PostgreSQL CPU per transition: every postgres process's CPU in the window (backends, and the WAL writer, checkpointer and autovacuum that their writes set going) over the transitions in it, read from /proc (n/a where PostgreSQL is not on this machine).",
@@ -799,6 +822,7 @@ function buildReport(input: {
       { metric: 'ratio HTTP/floor without SLA clocks, SLA clocks', value: input.withSla.http.throughputPerSecond / floorBeside.slaOnPlain, unit: '', digits: 3 },
       { metric: 'API main-thread CPU / request, pipeline only', value: input.pipeline.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'API main-thread CPU / request, case read', value: input.caseRead.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
+      { metric: 'API main-thread CPU / request, customer case read', value: input.customerCaseRead.cpuMsPerRequest ?? NaN, unit: 'ms', digits: 2 },
       { metric: 'floor transitions/s, before the no-SLA run', value: floors.before.throughputPerSecond, unit: '/s' },
       { metric: 'floor transitions/s, between the runs', value: floors.between.throughputPerSecond, unit: '/s' },
       { metric: 'floor transitions/s, after the SLA run', value: floors.after.throughputPerSecond, unit: '/s' },
@@ -840,6 +864,7 @@ function buildReport(input: {
       openLoopApiCpuMsPerTransition: input.open.mainThreadCpuMsPerTransition,
       pipeline: { http: input.pipeline.http, cpuMsPerRequest: input.pipeline.cpuMsPerRequest },
       caseRead: { http: input.caseRead.http, cpuMsPerRequest: input.caseRead.cpuMsPerRequest },
+      customerCaseRead: { http: input.customerCaseRead.http, cpuMsPerRequest: input.customerCaseRead.cpuMsPerRequest },
       replay: input.replay,
       pgbench: { ...pgbench, cases: input.pgbenchCases },
       consistency: input.consistency,

@@ -25,15 +25,16 @@ export class JsonClient {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  get<T = unknown>(path: string): Promise<JsonResponse<T>> {
-    return this.send<T>('GET', path);
+  /** `headers`: this request's own, over the client's (another caller's credentials, say). */
+  get<T = unknown>(path: string, headers?: Record<string, string>): Promise<JsonResponse<T>> {
+    return this.send<T>('GET', path, undefined, headers);
   }
 
   post<T = unknown>(path: string, body: unknown): Promise<JsonResponse<T>> {
     return this.send<T>('POST', path, body);
   }
 
-  send<T>(method: string, path: string, body?: unknown): Promise<JsonResponse<T>> {
+  send<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<JsonResponse<T>> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolvePromise, reject) => {
       const req = request(
@@ -47,6 +48,7 @@ export class JsonClient {
             accept: 'application/json',
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
             ...this.headers,
+            ...headers,
           },
         },
         (res) => {
