@@ -352,6 +352,15 @@ describe('customer API: cases in plain words, answers, evidence, withdraw, appea
     expect(await t.sql(`select 1 from case_ratings where case_id = $1`, [early])).toEqual([]);
     const agentView = await t.http.get(`/v1/cases/${id}`).set('Authorization', t.auth).expect(200);
     expect(agentView.body.customerRating).toMatchObject({ score: 4, comment: '处理很快' });
+
+    // The case read alone (its rows in one round trip of its own) and its item in my list (a page's
+    // rows read together) are the same view; only the working hours left are counted when each is built.
+    type View = { id: string; rating: unknown; next_step: Record<string, unknown> | null };
+    const comparable = (view: View) => ({ ...view, next_step: view.next_step && { ...view.next_step, working_hours_left: 'counted when built' } });
+    const listed = (await t.http.get('/v1/customer/cases?limit=50').set('Authorization', alice).expect(200)).body.data as View[];
+    const alone = (await t.http.get(`/v1/customer/cases/${id}`).set('Authorization', alice).expect(200)).body as View;
+    expect(alone.rating).toMatchObject({ score: 4, comment: '处理很快' });
+    expect(comparable(listed.find((item) => item.id === id)!)).toEqual(comparable(alone));
   });
 
   it('writes to support and reads the replies on the customer side of the conversation', async () => {

@@ -210,6 +210,9 @@ describe('customer notifications', () => {
     const mine = await t.http.get(`/v1/customer/cases/${opened.id}`).set('Authorization', `Bearer ${token}`).expect(200);
     expect(mine.body.status.code).toBe('refund_in_progress');
     expect(new Date(mine.body.refund_expected_by).getTime()).toBe(new Date(refund!.expected_arrival_at).getTime());
+    // So does the case in the customer's list (its rows read another way: a page's together).
+    const listed = (await t.http.get('/v1/customer/cases').set('Authorization', `Bearer ${token}`).expect(200)).body.data as Array<{ id: string; refund_expected_by: string }>;
+    expect(listed.find((item) => item.id === opened.id)!.refund_expected_by).toBe(mine.body.refund_expected_by);
 
     await t.wallet.settleRefund(refund!.idempotency_key);
     const arrived = await waitFor('the refund-arrived email', async () => (await mailTo('refund-way@example.com')()).find((mail) => mail.subject?.includes('退款已到账')));

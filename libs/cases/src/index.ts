@@ -37,6 +37,8 @@ export { ReceiveWalletEvent, type ReceiveWalletEventCommand, type WalletEventAns
 export { RecordWalletOutcome, type RefundOutcome, type AccountActionOutcome, type OutcomeResult } from './wallet/record-wallet-outcome';
 // The command's SQL, for the benchmark's pgbench side to issue the very same statements.
 export { LOCK_CASE_SQL, LOCK_LIVE_DEADLINES_SQL, loadedStateOf } from './lock-case';
+// A case's rows as plain objects, for the other reads that show a case (the customer's view).
+export { CASE_SQL, DEADLINE_SELECT_LIST, caseFromRow, deadlineFromRow, type CaseRow, type DeadlineRow } from './case-rows';
 export { planCaseWrites } from './case-writes';
 export { recordTransition } from './transition-recorder';
 export { ReconcileRefunds, type RefundReconciliationReport } from './use-cases/reconcile-refunds';

@@ -53,6 +53,14 @@ export interface SqlStatement {
   prepared?: boolean;
 }
 
+/**
+ * The first statement of a read whose statements must all see one snapshot (a view built of several
+ * tables: a commit landing between two of its reads would show half of it): REPEATABLE READ and
+ * read-only, set before any read, as PostgreSQL requires. Sent with the reads in one round trip
+ * (`SqlTransactions.run` and `last`: begin, this, the reads, commit).
+ */
+export const ONE_READ_ONLY_SNAPSHOT: SqlStatement = { sql: 'set transaction isolation level repeatable read, read only', params: [] };
+
 /** SQL in the transaction an EntityManager is in (or none): for steps composed with entity writes. */
 export function sqlSessionOf(em: EntityManager): SqlSession {
   // As on the pooled path, nothing may follow the last statements: a step that works in tests run

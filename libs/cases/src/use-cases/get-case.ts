@@ -1,20 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
-import { SqlTransactions, type SqlStatement } from '@app/db';
+import { ONE_READ_ONLY_SNAPSHOT, SqlTransactions } from '@app/db';
 import { CASE_CLOCKS_SQL, clocksFromRows, SlaTracker } from '@app/sla';
 import { agentIdOf, senderOf, type Actor } from '../actor';
 import { CASE_SQL, caseFromRow, deadlineFromRow, LIVE_DEADLINES_SQL, type CaseRow, type DeadlineRow } from '../case-rows';
 import { caseNotFound, isUuid } from '../errors';
 import { toCaseView, type CaseView } from '../views/case-view';
 import { caseViewExtrasByCaseIdStatement, caseViewExtrasOf } from '../views/case-view-extras';
-
-/**
- * Everything a case's view reads must come from one snapshot: a breach or an event committing
- * between two reads would show a breached clock beside the case as it was before, or a deadline
- * the case has already left. The first statement of the transaction (it must come before any
- * read) makes it one, and read-only.
- */
-const ONE_SNAPSHOT: SqlStatement = { sql: 'set transaction isolation level repeatable read, read only', params: [] };
 
 /**
  * GET /v1/cases/:id, and the answers that show a case after a command of their own (opening a case,
@@ -39,7 +31,9 @@ export class GetCase {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
     const [, caseRows, deadlineRows, clockRows, [extrasRow]] = (await this.sqlTransactions.run((sql) =>
       sql.last([
-        ONE_SNAPSHOT,
+        // One snapshot for all of it: a breach or an event committing between two reads would show a
+        // breached clock beside the case as it was before, or a deadline the case has already left.
+        ONE_READ_ONLY_SNAPSHOT,
         ...[CASE_SQL, LIVE_DEADLINES_SQL, CASE_CLOCKS_SQL].map((statement) => ({ sql: statement, params: [caseId], prepared: true })),
         caseViewExtrasByCaseIdStatement(caseId, agentIdOf(actor)),
       ]),

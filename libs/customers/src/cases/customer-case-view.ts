@@ -57,7 +57,7 @@ export interface CustomerViewInputs {
   deadlines: DeadlineEntity[];
   clocks: SlaClockEntity[];
   calendar: BusinessCalendar | undefined;
-  rating: CaseRatingEntity | null;
+  rating: Pick<CaseRatingEntity, 'score' | 'comment' | 'createdAt'> | null;
   /** The wallet's expected arrival of a refund on its way, if one is. */
   refundExpectedBy?: Date | null;
   /** The categories of the customer's evidence files on the case. */
@@ -79,9 +79,12 @@ export function customerCaseNotFound(caseId: string): DomainError {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether an id from a URL can name a case at all (anything else is a 404 without a read). */
+export const isCaseId = (caseId: string): boolean => UUID.test(caseId);
+
 /** Loads a case only if it is the customer's own; anything else is the same 404. */
 export async function findCustomerCase(em: EntityManager, customerId: string, caseId: string): Promise<CaseEntity> {
-  const entity = UUID.test(caseId) ? await em.findOne(CaseEntity, { id: caseId, customerId }) : null;
+  const entity = isCaseId(caseId) ? await em.findOne(CaseEntity, { id: caseId, customerId }) : null;
   if (!entity) throw customerCaseNotFound(caseId);
   return entity;
 }

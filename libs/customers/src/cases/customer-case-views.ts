@@ -1,17 +1,17 @@
-import { IsolationLevel } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import type { CaseEntity } from '@app/db';
+import { SqlTransactions, type CaseEntity } from '@app/db';
 import { SlaCatalogue } from '@app/sla';
-import { findCustomerCase, loadCustomerViewRows, toCustomerCaseView, type CustomerCaseView } from './customer-case-view';
+import { readCustomerCase } from './customer-case-read';
+import { customerCaseNotFound, isCaseId, loadCustomerViewRows, toCustomerCaseView, type CustomerCaseView } from './customer-case-view';
 import type { CustomerLocale } from './customer-texts';
 
 /** Renders cases for their customer: deadlines, SLA clocks and the calendar read once for a page. */
 @Injectable()
 export class CustomerCaseViews {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sqlTransactions: SqlTransactions,
     private readonly sla: SlaCatalogue,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
@@ -39,15 +39,11 @@ export class CustomerCaseViews {
     );
   }
 
-  /** One of the customer's cases as it is now (one consistent snapshot of its rows). */
-  one(customerId: string, caseId: string, locale: CustomerLocale): Promise<CustomerCaseView> {
-    return this.em.fork().transactional(
-      async (em) => {
-        const entity = await findCustomerCase(em, customerId, caseId);
-        const [view] = await this.render(em, [entity], locale);
-        return view!;
-      },
-      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
-    );
+  /** One of the customer's cases as it is now (one consistent snapshot of its rows, readCustomerCase); another customer's is the same 404 as none. */
+  async one(customerId: string, caseId: string, locale: CustomerLocale): Promise<CustomerCaseView> {
+    const read = isCaseId(caseId) ? await readCustomerCase(this.sqlTransactions, customerId, caseId) : null;
+    if (!read) throw customerCaseNotFound(caseId);
+    const { entity, ...rows } = read;
+    return toCustomerCaseView(entity, { ...rows, calendar: (await this.sla.forPolicy(entity.slaPolicyId))?.calendar, now: this.clock.now(), locale });
   }
 }
