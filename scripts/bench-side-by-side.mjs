@@ -102,5 +102,5 @@ for (const metric of COMPARED) {
     if (typeof a !== 'number' || typeof b !== 'number') return 'n/a';
     return `${a.toFixed(2)} → ${b.toFixed(2)} ms (${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)} %)`;
   });
-  console.log(`${metric.padEnd(48)} ${cells.join('   ')}`);
+  console.log(`${metric.padEnd(52)} ${cells.join('   ')}`);
 }
