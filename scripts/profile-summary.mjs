@@ -8,12 +8,16 @@
 //   where      (default) the samples by kind of work: socket writes, this project's code, the HTTP
 //              stack, the pg driver, promises and AsyncLocalStorage, GC, XState, …; shares of the
 //              busy samples (idle left out)
-//   packages   self time by npm package (or this project's lib/app, or Node's module)
-//   functions  self time by function, with its file and line
+//   packages   self time by npm package (or this project's lib/app, or Node's module), shares of
+//              all samples (idle among them)
+//   functions  self time by function, with its file and line, shares of all samples
 //   within     the samples that have a frame matching <pattern> (a regular expression over
 //              "function url") on their stack: their share, and their self time by function. A
 //              chain broken by an `await` (the continuation runs from the microtask queue) is not
 //              followed, so an async function's share counts only the code before its first await.
+//
+// Shares count samples, not time: V8 samples at a fixed interval, so they are the same but for its
+// jitter (a sample that waited long in a system call, `writev`, weighs more by time).
 //
 // Why a script: the DevTools view answers one question at a time, and a round's table must be
 // reproducible from the profile it cites.
@@ -24,7 +28,13 @@ if (!file || !['where', 'packages', 'functions', 'within'].includes(mode) || (mo
   console.error('usage: node scripts/profile-summary.mjs <file.cpuprofile> [where | packages | functions | within <pattern>] [rows]');
   process.exit(2);
 }
-const pattern = mode === 'within' ? new RegExp(rest[0]) : undefined;
+let pattern;
+try {
+  pattern = mode === 'within' ? new RegExp(rest[0]) : undefined;
+} catch (error) {
+  console.error(`within: not a regular expression: ${error.message}`);
+  process.exit(2);
+}
 const rows = Number(mode === 'within' ? rest[1] : rest[0]) || 30;
 
 const profile = JSON.parse(readFileSync(file, 'utf8'));

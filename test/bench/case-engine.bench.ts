@@ -196,7 +196,7 @@ async function measure(bench: BenchApp, config: ReturnType<typeof settings>): Pr
     'GET /v1/cases/:id',
     slaSeeded.map((known) => asAgent(`/v1/cases/${known.id}`)),
   );
-  const customerCaseRead = await measureReads(bench, config, 'customer case read', 'GET /v1/customer/cases/:id', await asTheirCustomers(bench, slaSeeded));
+  const customerCaseRead = await measureReads(bench, config, 'customer case read', 'GET /v1/customer/cases/:id', await asTheirCustomers(bench, config, slaSeeded));
   const open = await openLoad(
     bench,
     config,
@@ -353,10 +353,13 @@ async function measureReads(
 
 /**
  * Each case's read by its own customer, as the wallet app's backend sends it: a customer token
- * minted for the case's customer (each seeded case has its own), valid for the longest a token may
- * live, which outlasts the run it is minted for (warm-up and window: seconds).
+ * minted for the case's customer (no two seeded disputes share one), valid for the longest a token
+ * may live, which must outlast the run it is minted for (warm-up and window).
  */
-async function asTheirCustomers(bench: BenchApp, cases: ReadonlyArray<{ id: string }>): Promise<PipelineScenarioData['requests']> {
+async function asTheirCustomers(bench: BenchApp, config: ReturnType<typeof settings>, cases: ReadonlyArray<{ id: string }>): Promise<PipelineScenarioData['requests']> {
+  if (config.warmupSeconds + config.durationSeconds >= MAX_CUSTOMER_TOKEN_SECONDS) {
+    throw new Error(`the customer case read's tokens live ${MAX_CUSTOMER_TOKEN_SECONDS} s: BENCH_WARMUP_SECONDS + BENCH_DURATION_SECONDS must be less`);
+  }
   const owners = await bench.sql<{ id: string; customer_id: string }>('select id, customer_id from cases where id = any($1::uuid[])', [cases.map((known) => known.id)]);
   const [secret] = bench.config.customerApi.tokenSecrets;
   return owners.map((owner) => ({

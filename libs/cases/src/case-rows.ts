@@ -13,7 +13,7 @@ const CASE_COLUMNS = `id, kind, machine_version, state, status, snapshot, machin
 /** A deadline row's columns, in the order deadlineFromRow reads them. */
 export const DEADLINE_SELECT_LIST = 'd.id, d.case_id, d.kind, d.sla_clock_id, d.name, d.send_id, d.event, d.due_at, d.status, d.created_at, d.settled_at';
 
-/** The case row. One parameter: the case id. */
+/** The case row. One parameter: the case id. It ends with its `where`: readers add to it (`for update`, `and customer_id = ?`). */
 export const CASE_SQL = `select ${CASE_COLUMNS}
   from cases where id = ?`;
 

@@ -59,7 +59,7 @@ export interface SqlStatement {
  * read-only, set before any read, as PostgreSQL requires. Sent with the reads in one round trip
  * (`SqlTransactions.run` and `last`: begin, this, the reads, commit).
  */
-export const ONE_READ_ONLY_SNAPSHOT: SqlStatement = { sql: 'set transaction isolation level repeatable read, read only', params: [] };
+export const ONE_READ_ONLY_SNAPSHOT: Readonly<SqlStatement> = Object.freeze({ sql: 'set transaction isolation level repeatable read, read only', params: [] });
 
 /** SQL in the transaction an EntityManager is in (or none): for steps composed with entity writes. */
 export function sqlSessionOf(em: EntityManager): SqlSession {

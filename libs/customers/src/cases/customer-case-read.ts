@@ -2,13 +2,13 @@ import { CASE_SQL, caseFromRow, DEADLINE_SELECT_LIST, deadlineFromRow, type Case
 import { ONE_READ_ONLY_SNAPSHOT, timestampOrNull, type CaseEntity, type CaseRatingEntity, type DeadlineEntity, type SlaClockEntity, type SqlTransactions } from '@app/db';
 import { CASE_CLOCKS_SQL, clocksFromRows } from '@app/sla';
 
-/** The case row, only if it is this customer's. Two parameters: the case id, the customer id. */
+/** The case row, only if it is this customer's (CASE_SQL ends with its `where`). Two parameters: the case id, the customer id. */
 const CUSTOMER_CASE_SQL = `${CASE_SQL} and customer_id = ?`;
 /** What the customer's view shows of the deadlines: the machine's pending ones (windows, appeal). */
 const PENDING_MACHINE_DEADLINES_SQL = `select ${DEADLINE_SELECT_LIST} from deadlines d where d.case_id = ? and d.status = 'pending' and d.kind = 'machine'`;
 const RATING_SQL = 'select score, comment, created_at from case_ratings where case_id = ?';
 /** The wallet's expected arrival of the newest refund on its way. */
-const REFUND_EXPECTED_SQL = `select expected_arrival_at from refunds where case_id = ? and status = 'processing' order by created_at desc limit 1`;
+const REFUND_EXPECTED_SQL = `select expected_arrival_at from refunds where case_id = ? and status = 'processing' order by created_at desc, id desc limit 1`;
 /** The categories of the customer's evidence files (handed in by them, or by an agent for them). */
 const CUSTOMER_EVIDENCE_SQL = `select distinct category from evidence_files where party = 'customer' and case_id = ?`;
 
@@ -28,8 +28,8 @@ export interface CustomerCaseRows {
  * row as the command path reads it (plain objects, libs/cases' case-rows), only if it is this
  * customer's, then its pending machine deadlines, SLA clocks, rating, the refund on its way and the
  * customer's evidence. The wallet app asks for a case after every customer command and while the
- * customer looks at it: through the ORM this was seven round trips and the unit of work's
- * hydration. Null when there is no such case of this customer's.
+ * customer looks at it: through the ORM this was eight round trips (begin, six reads, commit) and
+ * the unit of work's hydration. Null when there is no such case of this customer's.
  */
 export async function readCustomerCase(transactions: SqlTransactions, customerId: string, caseId: string): Promise<CustomerCaseRows | null> {
   const byCase = (sql: string) => ({ sql, params: [caseId], prepared: true });

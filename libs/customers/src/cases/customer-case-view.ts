@@ -234,7 +234,7 @@ export async function loadCustomerViewRows(em: EntityManager, caseIds: string[])
   const deadlines = await em.find(DeadlineEntity, { caseId: { $in: caseIds }, status: 'pending', kind: 'machine' });
   const clocks = await em.find(SlaClockEntity, { caseId: { $in: caseIds } });
   const ratings = await em.find(CaseRatingEntity, { caseId: { $in: caseIds } });
-  const refunds = await em.find(RefundEntity, { caseId: { $in: caseIds }, status: 'processing' }, { orderBy: { createdAt: 'desc' } });
+  const refunds = await em.find(RefundEntity, { caseId: { $in: caseIds }, status: 'processing' }, { orderBy: { createdAt: 'desc', id: 'desc' } });
   const evidence = await customerEvidenceCategories(em, caseIds);
   return {
     deadlinesOf: (id: string) => deadlines.filter((d) => d.caseId === id),
