@@ -25,6 +25,17 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
   });
   afterAll(() => t.close());
 
+  /** Until the pooled connection is in the middle of readAtOneSnapshot's sleeping statement. */
+  const waitForSleepingRead = async () => {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const sleeping = await t.sql(
+        `select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(1)%' and pid <> pg_backend_pid() and state = 'active'`,
+      );
+      if (sleeping.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the read never reached its sleeping statement');
+  };
   const labels = async () => (await t.sql<{ id: number }>('select id from scratch order by id')).map((row) => row.id);
 
   it('commits what the work wrote and answers with what it returned', async () => {
@@ -232,6 +243,25 @@ describe('SqlTransactions: the command path’s transactions on a pooled connect
       .catch((error: unknown) => error);
     expect(thrown).toBe(refused);
     expect(await labels()).toEqual([1, 2, 6]);
+  });
+
+  it('reads at one snapshot in one round trip: each statement’s rows, a commit landing between them unseen, no write', async () => {
+    const count = `select count(*)::int as n from scratch`;
+    // The middle statement sleeps long enough for the test to see it sleeping and commit a row meanwhile.
+    const reading = transactions.readAtOneSnapshot([
+      { sql: count, params: [] },
+      { sql: `select pg_sleep(1)`, params: [] },
+      { sql: count, params: [] },
+    ]);
+    await waitForSleepingRead();
+    await t.sql(`insert into scratch (id, label) values (99, 'meanwhile')`);
+    const [before, , after] = await reading;
+    // Under READ COMMITTED the third statement would count the row committed while the second ran.
+    expect(after).toEqual(before);
+    expect((await t.sql<{ n: number }>(count))[0]!.n).toBe((before as Array<{ n: number }>)[0]!.n + 1);
+    await expect(transactions.readAtOneSnapshot([{ sql: `insert into scratch (id, label) values (98, 'no')`, params: [] }])).rejects.toThrow(/read-only transaction/);
+    expect((await t.sql(`select 1 from scratch where id = 98`)).length).toBe(0);
+    await t.sql('delete from scratch where id = 99');
   });
 
   describe('statements kept prepared', () => {

@@ -53,13 +53,8 @@ export interface SqlStatement {
   prepared?: boolean;
 }
 
-/**
- * The first statement of a read whose statements must all see one snapshot (a view built of several
- * tables: a commit landing between two of its reads would show half of it): REPEATABLE READ and
- * read-only, set before any read, as PostgreSQL requires. Sent with the reads in one round trip
- * (`SqlTransactions.run` and `last`: begin, this, the reads, commit).
- */
-export const ONE_READ_ONLY_SNAPSHOT: Readonly<SqlStatement> = Object.freeze({ sql: 'set transaction isolation level repeatable read, read only', params: [] });
+/** The first statement of a read at one snapshot (SqlTransactions.readAtOneSnapshot): set before any read, as PostgreSQL requires. */
+const ONE_READ_ONLY_SNAPSHOT: SqlStatement = { sql: 'set transaction isolation level repeatable read, read only', params: [] };
 
 /** SQL in the transaction an EntityManager is in (or none): for steps composed with entity writes. */
 export function sqlSessionOf(em: EntityManager): SqlSession {
@@ -88,8 +83,8 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
 
 /**
  * Transactions on a connection taken straight from MikroORM's pool, for the command path every
- * event takes (and the case view's read, GetCase). `em.transactional` costs about 0.4 ms of CPU more per transaction than the same
- * statements on the pooled `pg` connection (a fork, knex's transaction machinery, an empty flush,
+ * event takes and for the reads that show a case (readAtOneSnapshot). `em.transactional` costs
+ * about 0.4 ms of CPU more per transaction than the same statements on the pooled `pg` connection (a fork, knex's transaction machinery, an empty flush,
  * every parameter formatted into the SQL text): on a transition's 2 ms that was the largest single
  * cost left (docs/benchmarks.md, rounds 8 and 9). Nothing run here goes through the unit of work,
  * so a step that needs entities takes `em.transactional` and `sqlSessionOf`.
@@ -97,7 +92,7 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
  * The transaction's `begin` goes out with its first statements when they are a batch (the
  * command's lock: begin, case row, live deadlines, SLA clocks in one round trip), and its `commit`
  * with its last statements when they are sent as `last` (the command's one write; a `last` that is
- * also the first takes both: GetCase's read is one round trip); every round
+ * also the first takes both: readAtOneSnapshot is one round trip); every round
  * trip costs the API more CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these
  * statements. Statements marked `prepared` are parsed once per connection, under a name, in the
  * round trip that first binds them, and then only bound and run (pg-pipeline.ts).
@@ -133,6 +128,16 @@ export class SqlTransactions {
       if (!refusedAsStale.has(error as object)) throw error;
       return this.attempt(work);
     }
+  }
+
+  /**
+   * Reads that must all see one snapshot (a view built of several tables: a commit landing between
+   * two of them would show half of it), in one round trip: begin, REPEATABLE READ and read-only,
+   * the statements, commit. The rows of each, in order. A write among them is refused (read-only).
+   */
+  async readAtOneSnapshot(statements: readonly SqlStatement[]): Promise<object[][]> {
+    const [, ...rows] = await this.run((sql) => sql.last([ONE_READ_ONLY_SNAPSHOT, ...statements]));
+    return rows;
   }
 
   private attempt<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {

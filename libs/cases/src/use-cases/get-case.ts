@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
-import { ONE_READ_ONLY_SNAPSHOT, SqlTransactions } from '@app/db';
+import { SqlTransactions } from '@app/db';
 import { CASE_CLOCKS_SQL, clocksFromRows, SlaTracker } from '@app/sla';
 import { agentIdOf, senderOf, type Actor } from '../actor';
 import { CASE_SQL, caseFromRow, deadlineFromRow, LIVE_DEADLINES_SQL, type CaseRow, type DeadlineRow } from '../case-rows';
@@ -29,15 +29,12 @@ export class GetCase {
 
   async execute(caseId: string, actor: Actor): Promise<CaseView> {
     if (!isUuid(caseId)) throw caseNotFound(caseId);
-    const [, caseRows, deadlineRows, clockRows, [extrasRow]] = (await this.sqlTransactions.run((sql) =>
-      sql.last([
-        // One snapshot for all of it: a breach or an event committing between two reads would show a
-        // breached clock beside the case as it was before, or a deadline the case has already left.
-        ONE_READ_ONLY_SNAPSHOT,
-        ...[CASE_SQL, LIVE_DEADLINES_SQL, CASE_CLOCKS_SQL].map((statement) => ({ sql: statement, params: [caseId], prepared: true })),
-        caseViewExtrasByCaseIdStatement(caseId, agentIdOf(actor)),
-      ]),
-    )) as [object[], CaseRow[], DeadlineRow[], object[], object[]];
+    // One snapshot for all of it: a breach or an event committing between two reads would show a
+    // breached clock beside the case as it was before, or a deadline the case has already left.
+    const [caseRows, deadlineRows, clockRows, [extrasRow]] = (await this.sqlTransactions.readAtOneSnapshot([
+      ...[CASE_SQL, LIVE_DEADLINES_SQL, CASE_CLOCKS_SQL].map((statement) => ({ sql: statement, params: [caseId], prepared: true })),
+      caseViewExtrasByCaseIdStatement(caseId, agentIdOf(actor)),
+    ])) as [CaseRow[], DeadlineRow[], object[], object[]];
     const [caseRow] = caseRows;
     if (!caseRow) throw caseNotFound(caseId);
     const entity = caseFromRow(caseRow);

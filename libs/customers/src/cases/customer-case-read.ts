@@ -1,5 +1,5 @@
 import { CASE_SQL, caseFromRow, DEADLINE_SELECT_LIST, deadlineFromRow, type CaseRow, type DeadlineRow } from '@app/cases';
-import { ONE_READ_ONLY_SNAPSHOT, timestampOrNull, type CaseEntity, type CaseRatingEntity, type DeadlineEntity, type SlaClockEntity, type SqlTransactions } from '@app/db';
+import { timestampOrNull, type CaseEntity, type CaseRatingEntity, type DeadlineEntity, type SlaClockEntity, type SqlTransactions } from '@app/db';
 import { CASE_CLOCKS_SQL, clocksFromRows } from '@app/sla';
 
 /** The case row, only if it is this customer's (CASE_SQL ends with its `where`). Two parameters: the case id, the customer id. */
@@ -33,13 +33,10 @@ export interface CustomerCaseRows {
  */
 export async function readCustomerCase(transactions: SqlTransactions, customerId: string, caseId: string): Promise<CustomerCaseRows | null> {
   const byCase = (sql: string) => ({ sql, params: [caseId], prepared: true });
-  const [, caseRows, deadlineRows, clockRows, ratingRows, refundRows, evidenceRows] = (await transactions.run((session) =>
-    session.last([
-      ONE_READ_ONLY_SNAPSHOT,
-      { sql: CUSTOMER_CASE_SQL, params: [caseId, customerId], prepared: true },
-      ...[PENDING_MACHINE_DEADLINES_SQL, CASE_CLOCKS_SQL, RATING_SQL, REFUND_EXPECTED_SQL, CUSTOMER_EVIDENCE_SQL].map(byCase),
-    ]),
-  )) as [object[], CaseRow[], DeadlineRow[], object[], RatingRow[], RefundRow[], EvidenceRow[]];
+  const [caseRows, deadlineRows, clockRows, ratingRows, refundRows, evidenceRows] = (await transactions.readAtOneSnapshot([
+    { sql: CUSTOMER_CASE_SQL, params: [caseId, customerId], prepared: true },
+    ...[PENDING_MACHINE_DEADLINES_SQL, CASE_CLOCKS_SQL, RATING_SQL, REFUND_EXPECTED_SQL, CUSTOMER_EVIDENCE_SQL].map(byCase),
+  ])) as [CaseRow[], DeadlineRow[], object[], RatingRow[], RefundRow[], EvidenceRow[]];
   const [caseRow] = caseRows;
   if (!caseRow) return null;
   const [rating] = ratingRows;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseEntity, CaseRatingEntity, DeadlineEntity, RefundEntity, SlaClockEntity } from '@app/db';
+import { CaseEntity, CaseRatingEntity, DeadlineEntity, RefundEntity, SlaClockEntity, UUID_PATTERN } from '@app/db';
 import {
   DEFAULT_BUSINESS_CALENDAR,
   DomainError,
@@ -77,10 +77,8 @@ export function customerCaseNotFound(caseId: string): DomainError {
   return new DomainError(DomainErrorCode.CaseNotFound, `No case ${caseId}.`, { caseId });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Whether an id from a URL can name a case at all (anything else is a 404 without a read). */
-export const isCaseId = (caseId: string): boolean => UUID.test(caseId);
+export const isCaseId = (caseId: string): boolean => UUID_PATTERN.test(caseId);
 
 /** Loads a case only if it is the customer's own; anything else is the same 404. */
 export async function findCustomerCase(em: EntityManager, customerId: string, caseId: string): Promise<CaseEntity> {
