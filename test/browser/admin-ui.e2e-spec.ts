@@ -349,35 +349,51 @@ describe('admin UI in a real browser', () => {
       await logIn(page, 'li.na@browser.test');
       // rc-motion marks a popup while it animates in with `…-appear-start`/`-active` (or `-enter-…`)
       // classes: keep every one of the dropdowns' (`ant-slide-…`) the page shows. (`…-prepare` comes
-      // either way: the popup is measured before it is placed.)
+      // either way: the popup is measured before it is placed.) A class can come and go between two
+      // of the observer's calls, so each change's old value is kept as well as the class now.
       await page.evaluate(() => {
         const browserGlobal = globalThis as unknown as {
           motionClasses: string[];
-          MutationObserver: new (callback: (records: Array<{ target: { className?: unknown } }>) => void) => { observe(node: unknown, options: object): void };
+          MutationObserver: new (callback: (records: Array<{ target: { className?: unknown }; oldValue: string | null }>) => void) => {
+            observe(node: unknown, options: object): void;
+          };
           document: { body: unknown };
+        };
+        const keepMotionClasses = (className: unknown) => {
+          const classes = typeof className === 'string' ? className.split(/\s+/) : [];
+          browserGlobal.motionClasses.push(...classes.filter((name) => /^ant-slide-.*-(appear|enter)-(start|active)$/.test(name)));
         };
         browserGlobal.motionClasses = [];
         new browserGlobal.MutationObserver((records) => {
-          for (const { target } of records) {
-            const classes = typeof target.className === 'string' ? target.className.split(/\s+/) : [];
-            browserGlobal.motionClasses.push(...classes.filter((name) => /^ant-slide-.*-(appear|enter)-(start|active)$/.test(name)));
+          for (const { target, oldValue } of records) {
+            keepMotionClasses(oldValue);
+            keepMotionClasses(target.className);
           }
-        }).observe(browserGlobal.document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
+        }).observe(browserGlobal.document.body, { subtree: true, attributes: true, attributeFilter: ['class'], attributeOldValue: true });
       });
       const motionClasses = () => page.evaluate(() => (globalThis as unknown as { motionClasses: string[] }).motionClasses);
       const forgetMotionClasses = () => page.evaluate(() => void ((globalThis as unknown as { motionClasses: string[] }).motionClasses = []));
+      // Escape only once the popup has settled: pressed while it is still being measured (a busy
+      // machine), it would close before any animation could start, with motion on or off alike.
       const openAndCloseDropdown = async () => {
         await page.getByTestId('filter-priority').click();
         await page.locator('.ant-select-dropdown:visible').waitFor();
+        await page.waitForFunction(() => {
+          const { document } = globalThis as unknown as {
+            document: { querySelectorAll(selector: string): Iterable<{ className: string; getClientRects(): { length: number } }> };
+          };
+          return [...document.querySelectorAll('.ant-select-dropdown')].some(
+            (popup) => popup.getClientRects().length > 0 && !/\bant-slide-[\w-]*-(appear|enter)\b/.test(popup.className),
+          );
+        });
         await page.keyboard.press('Escape');
         await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
       };
       const search = page.getByTestId('queue-search').locator('input');
 
-      // The popup animated in: it was marked `-start`, and `-active` one animation frame later unless
-      // Escape closed it first (a busy machine may not have drawn that frame), so either counts.
+      // The popup animated in: it was marked `-start`, then `-active` one animation frame later.
       await openAndCloseDropdown();
-      expect(await motionClasses()).toEqual(expect.arrayContaining([expect.stringMatching(/^ant-slide-up-appear-(start|active)$/)]));
+      expect(await motionClasses()).toEqual(expect.arrayContaining(['ant-slide-up-appear-start', 'ant-slide-up-appear-active']));
 
       // A search half typed (not sent: the field's own state), then the person turns motion off. The
       // same page stops animating, and nothing was remounted: the text is still there.
