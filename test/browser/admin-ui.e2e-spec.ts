@@ -391,7 +391,7 @@ describe('admin UI in a real browser', () => {
       };
       const search = page.getByTestId('queue-search').locator('input');
 
-      // The popup animated in: it was marked `-start`, then `-active` one animation frame later.
+      // The popup animated in: it was marked `-start`, then `-active` a frame or two later.
       await openAndCloseDropdown();
       expect(await motionClasses()).toEqual(expect.arrayContaining(['ant-slide-up-appear-start', 'ant-slide-up-appear-active']));
 
