@@ -19,7 +19,7 @@
 // remove <dir>` drops it). BENCH_OPEN_SECONDS defaults to 10 here; every other
 // BENCH_ setting passes through to both.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -55,6 +55,12 @@ const COMPARED = [
 const COMPARED_ONE_AFTER_THE_OTHER = [...COMPARED, 'floor main-thread CPU / transition'];
 /** What the benchmark called a row before round 6 gave it its present name. */
 const EARLIER_NAMES = { 'API main-thread CPU / transition, no SLA': 'API main-thread CPU / transition' };
+
+/** A benchmark's run in `dir`; the artifact an earlier run left there goes first, so it cannot be read as this run's. */
+function runBenchmark(dir) {
+  rmSync(join(dir, 'test-artifacts', 'bench-case-engine.json'), { force: true });
+  return run('node', ['dist/test/bench/run.js'], dir, true);
+}
 
 function run(command, args, cwd, logFile) {
   return new Promise((resolvePromise, reject) => {
@@ -115,13 +121,13 @@ if (alternate) {
   const baseRuns = [];
   const runBase = async (index) => {
     console.log(`${sha}, run ${index + 1} of ${pairs + 1}`);
-    await run('node', ['dist/test/bench/run.js'], base.dir, true);
+    await runBenchmark(base.dir);
     baseRuns.push(keep(base, `alternate-base-${index + 1}`));
   };
   await runBase(0);
   for (let pair = 1; pair <= pairs; pair++) {
     console.log(`this checkout, run ${pair} of ${pairs}`);
-    await run('node', ['dist/test/bench/run.js'], mine.dir, true);
+    await runBenchmark(mine.dir);
     const thisRun = keep(mine, `alternate-this-${pair}`);
     await runBase(pair);
     // Against the mean of the runs just before and just after it: the machine drifts by the minute.
@@ -137,7 +143,7 @@ if (alternate) {
     console.log(`pair ${pair} of ${pairs}: both benchmarks running`);
     // Each pair starts the other build first: neither always has the head start of a few milliseconds.
     const order = pair % 2 === 1 ? sides : [...sides].reverse();
-    await Promise.all(order.map((side) => run('node', ['dist/test/bench/run.js'], side.dir, true)));
+    await Promise.all(order.map((side) => runBenchmark(side.dir)));
     const rows = sides.map((side, index) => {
       const copy = join(results, `pair-${pair}-${index === 0 ? 'base' : 'this'}.json`);
       copyFileSync(join(side.dir, 'test-artifacts', 'bench-case-engine.json'), copy);
