@@ -1,4 +1,4 @@
-import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull } from '@app/db';
+import { AgentEntity, CaseEntity, DeadlineEntity, timestampOrNull, type RawTimestamp } from '@app/db';
 
 /**
  * A case's own rows as the command path and the case view read them, in plain SQL, and the plain
@@ -48,10 +48,10 @@ export interface CaseRow {
   currency: string | null;
   assignee_id: string | null;
   sla_policy_id: string | null;
-  escalated_at: Timestamp | null;
-  next_deadline_at: Timestamp | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
+  escalated_at: RawTimestamp | null;
+  next_deadline_at: RawTimestamp | null;
+  created_at: RawTimestamp;
+  updated_at: RawTimestamp;
 }
 
 export interface DeadlineRow {
@@ -62,16 +62,13 @@ export interface DeadlineRow {
   name: string;
   send_id: string;
   event: DeadlineEntity['event'];
-  due_at: Timestamp;
+  due_at: RawTimestamp;
   status: DeadlineEntity['status'];
-  created_at: Timestamp;
-  settled_at: Timestamp | null;
+  created_at: RawTimestamp;
+  settled_at: RawTimestamp | null;
 }
 
-/** MikroORM has the driver hand timestamps over as text (it parses them itself); other pools give Dates. */
-type Timestamp = string | Date;
-
-const toDate = (value: Timestamp): Date => new Date(value);
+const toDate = (value: RawTimestamp): Date => new Date(value);
 
 export function caseFromRow(row: CaseRow): CaseEntity {
   return Object.assign(new CaseEntity(), {

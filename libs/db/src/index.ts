@@ -16,6 +16,6 @@ export {
 } from './database-admin';
 export { ensureSlaDefaults, type SlaDefaultsResult } from './sla-defaults';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UUID_PATTERN, decodeCursor, encodeCursor, invalidCursor, isIsoInstant, pageOf, pageSize, type Page } from './keyset-page';
-export { timestampOrNull } from './raw-timestamp';
+export { timestampOrNull, type RawTimestamp } from './raw-timestamp';
 export { withOrmRequestContext } from './request-context';
 export { SqlTransactions, sqlSessionOf, toNumberedPlaceholders, type SqlSession, type SqlStatement } from './sql-session';

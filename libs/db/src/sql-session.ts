@@ -84,17 +84,17 @@ export function sqlSessionOf(em: EntityManager): SqlSession {
 /**
  * Transactions on a connection taken straight from MikroORM's pool, for the command path every
  * event takes and for the reads that show a case (readAtOneSnapshot). `em.transactional` costs
- * about 0.4 ms of CPU more per transaction than the same statements on the pooled `pg` connection (a fork, knex's transaction machinery, an empty flush,
- * every parameter formatted into the SQL text): on a transition's 2 ms that was the largest single
- * cost left (docs/benchmarks.md, rounds 8 and 9). Nothing run here goes through the unit of work,
- * so a step that needs entities takes `em.transactional` and `sqlSessionOf`.
+ * about 0.4 ms of CPU more per transaction than the same statements on the pooled `pg` connection
+ * (a fork, knex's transaction machinery, an empty flush, every parameter formatted into the SQL
+ * text): on a transition's 2 ms that was the largest single cost left (docs/benchmarks.md, rounds
+ * 8 and 9). Nothing run here goes through the unit of work, so a step that needs entities takes
+ * `em.transactional` and `sqlSessionOf`.
  *
  * The transaction's `begin` goes out with its first statements when they are a batch (the
  * command's lock: begin, case row, live deadlines, SLA clocks in one round trip), and its `commit`
  * with its last statements when they are sent as `last` (the command's one write; a `last` that is
- * also the first takes both: readAtOneSnapshot is one round trip); every round
- * trip costs the API more CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these
- * statements. Statements marked `prepared` are parsed once per connection, under a name, in the
+ * also the first takes both: readAtOneSnapshot is one round trip); every round trip costs the API
+ * more CPU (a socket write, a wake-up, a parse) than PostgreSQL spends on these statements. Statements marked `prepared` are parsed once per connection, under a name, in the
  * round trip that first binds them, and then only bound and run (pg-pipeline.ts).
  *
  * Same pool, same connections, same type parsers as MikroORM (timestamps come back as text,

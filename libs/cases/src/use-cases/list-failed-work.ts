@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import type { RawTimestamp } from '@app/db';
 
 /** How many cases one answer lists unless asked for another number. */
 export const DEFAULT_FAILED_WORK_CASES = 100;
@@ -69,16 +70,13 @@ export const FAILED_EFFECTS_SQL = `select id, case_id, type, attempts, last_erro
 export const FAILED_DEADLINES_SQL = `select id, case_id, kind, name, due_at from deadlines
   where status = 'failed' and case_id = any(?::uuid[]) order by due_at, id`;
 
-/** A timestamp as the driver hands it over in a raw read (text or a Date). */
-type Timestamp = Date | string;
-
 interface CaseRow {
   case_id: string;
   kind: string;
   state: string;
   subject: string;
   livemode: boolean;
-  oldest_at: Timestamp;
+  oldest_at: RawTimestamp;
   total: string;
 }
 
@@ -103,8 +101,8 @@ export class ListFailedWork {
     const ids = `{${cases.map((row) => row.case_id).join(',')}}`;
     // A case redriven between these reads and the one above is listed with what is left (maybe nothing).
     const [effects, deadlines] = await Promise.all([
-      connection.execute<Array<{ id: string; case_id: string; type: string; attempts: number; last_error: string | null; created_at: Timestamp }>>(FAILED_EFFECTS_SQL, [ids]),
-      connection.execute<Array<{ id: string; case_id: string; kind: 'machine' | 'sla'; name: string; due_at: Timestamp }>>(FAILED_DEADLINES_SQL, [ids]),
+      connection.execute<Array<{ id: string; case_id: string; type: string; attempts: number; last_error: string | null; created_at: RawTimestamp }>>(FAILED_EFFECTS_SQL, [ids]),
+      connection.execute<Array<{ id: string; case_id: string; kind: 'machine' | 'sla'; name: string; due_at: RawTimestamp }>>(FAILED_DEADLINES_SQL, [ids]),
     ]);
     return {
       data: cases.map((row) => ({

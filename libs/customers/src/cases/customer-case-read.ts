@@ -1,5 +1,5 @@
 import { CASE_SQL, caseFromRow, DEADLINE_SELECT_LIST, deadlineFromRow, type CaseRow, type DeadlineRow } from '@app/cases';
-import { timestampOrNull, type CaseEntity, type CaseRatingEntity, type DeadlineEntity, type SlaClockEntity, type SqlTransactions } from '@app/db';
+import { timestampOrNull, type CaseEntity, type CaseRatingEntity, type DeadlineEntity, type RawTimestamp, type SlaClockEntity, type SqlTransactions } from '@app/db';
 import { CASE_CLOCKS_SQL, clocksFromRows } from '@app/sla';
 
 /** The case row, only if it is this customer's (CASE_SQL ends with its `where`). Two parameters: the case id, the customer id. */
@@ -50,17 +50,14 @@ export async function readCustomerCase(transactions: SqlTransactions, customerId
   };
 }
 
-/** Timestamps come as text from MikroORM's pool (its type parsers), as Dates from others. */
-type Timestamp = string | Date;
-
 interface RatingRow {
   score: number;
   comment: string | null;
-  created_at: Timestamp;
+  created_at: RawTimestamp;
 }
 
 interface RefundRow {
-  expected_arrival_at: Timestamp | null;
+  expected_arrival_at: RawTimestamp | null;
 }
 
 interface EvidenceRow {
