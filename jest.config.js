@@ -8,11 +8,13 @@ const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix
 // tsconfig's `isolatedModules` makes ts-jest transpile file by file (no type check: `npm run check` does that).
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-  // intl-messageformat and its @formatjs parts ship only as ES modules, which Jest's CommonJS
+  // intl-messageformat and its @formatjs parts, and content-disposition (of @fastify/static, the
+  // admin UI's and the queue dashboard's files), ship only as ES modules, which Jest's CommonJS
   // runtime cannot load: they alone are compiled to CommonJS (Node itself loads them as they are).
   '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }],
 };
-const transformIgnorePatterns = ['/node_modules/(?!(intl-messageformat|@formatjs)/)'];
+// Wherever they are installed, nested in another package's node_modules too.
+const transformIgnorePatterns = ['/node_modules/(?!(?:.*/node_modules/)?(?:intl-messageformat|@formatjs|content-disposition)/)'];
 
 module.exports = {
   testTimeout: 60000,

@@ -84,9 +84,11 @@ describe('request ids, log lines and traces from the API through the worker', ()
       ['UNAUTHENTICATED', 'no-session', 'no-session'],
       ['NOT_FOUND', 'no-route', 'no-route'],
     ]);
-    // Each has its line, the refused body's too (it never reached a route).
+    // Each has its line, the refused body's too: it names the route the body was sent to (the
+    // server routes a request before it reads the body), and no route is `unmatched`.
     const line = (requestId: string) => api.waitForLine(`the line of ${requestId}`, (candidate) => candidate.requestId === requestId && candidate.msg === 'request completed');
-    expect(await line('bad-json')).toMatchObject({ level: 'info', method: 'POST', route: 'unmatched', status: 400 });
+    expect(await line('bad-json')).toMatchObject({ level: 'info', method: 'POST', route: '/v1/cases', status: 400 });
+    expect(await line('no-route')).toMatchObject({ level: 'info', method: 'GET', route: 'unmatched', status: 404 });
     expect(await line('no-session')).toMatchObject({ method: 'GET', route: '/v1/cases', status: 401 });
     expect(await line('no-session')).not.toHaveProperty('actor');
   });

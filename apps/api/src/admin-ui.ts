@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 export const ADMIN_PATH = '/admin';
 
@@ -12,39 +13,49 @@ export const ADMIN_PATH = '/admin';
  */
 export const DEFAULT_ADMIN_DIR = resolve(__dirname, '..', '..', '..', 'admin');
 
+/** Vite names assets by content hash, so they never change; index.html must always be fresh. */
+const ASSETS = 'assets/';
+
 /**
- * Serves the built admin UI (apps/admin) at /admin: hashed assets with a long cache, and every
- * other GET under /admin answered with index.html so that deep links (/admin/cases/…) load the
- * single-page app, whose router takes over. Only /admin is touched, so API routes are unaffected.
- * Without a build the API still runs; one log line says why /admin is missing.
+ * Serves the built admin UI (apps/admin) at /admin: hashed assets with a long cache, the build's
+ * other files as they are, and every other GET under /admin answered with index.html so that deep
+ * links (/admin/cases/…) load the single-page app, whose router takes over. A missing asset is a
+ * 404, not the app: a stale tab asking for an old bundle must fail loudly. Only /admin is touched,
+ * so API routes are unaffected; the queue dashboard's routes (/admin/queues) are more specific and
+ * win. Without a build the API still runs; one log line says why /admin is missing.
  */
-export function serveAdminUi(app: NestExpressApplication, directory: string = DEFAULT_ADMIN_DIR): boolean {
+export async function serveAdminUi(app: NestFastifyApplication, directory: string = DEFAULT_ADMIN_DIR): Promise<boolean> {
   const logger = new Logger('admin');
   const index = join(directory, 'index.html');
   if (!existsSync(index)) {
     logger.warn(`admin UI not served: ${index} does not exist (run "npm run build:admin")`);
     return false;
   }
-  app.useStaticAssets(directory, {
-    prefix: ADMIN_PATH,
-    index: false,
-    setHeaders(response: Response, path: string) {
-      // Vite names assets by content hash, so they never change; index.html must always be fresh.
-      if (path.includes(`${join(directory, 'assets')}`)) response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    },
-  });
-  app.use(ADMIN_PATH, (request: Request, response: Response, next: NextFunction) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
-    // A missing asset is a 404, not the app: a stale tab asking for an old bundle must fail loudly.
-    if (request.path.startsWith('/assets/')) return next();
-    response.setHeader('Cache-Control', 'no-cache');
-    // If the build vanished since boot (a rebuild in progress), answer 404 rather than a 500.
-    response.sendFile(index, (error) => {
-      if (error && !response.headersSent) next();
+  // The build's own files beside index.html (icons and the like), known at boot as the assets are.
+  const topLevelFiles = new Set(
+    readdirSync(directory, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name !== 'index.html')
+      .map((entry) => entry.name),
+  );
+  const sendIndex = (reply: FastifyReply) => reply.header('Cache-Control', 'no-cache').sendFile('index.html', { cacheControl: false });
+  // In a scope of its own: the static file server's `reply.sendFile` stays here, apart from the
+  // queue dashboard's and Swagger UI's own copies of it.
+  await app.register(async (scope: FastifyInstance) => {
+    await scope.register(fastifyStatic, { root: directory, serve: false });
+    scope.get(ADMIN_PATH, (_request, reply) => sendIndex(reply));
+    scope.get(`${ADMIN_PATH}/*`, (request, reply) => {
+      const path = (request.params as { '*': string })['*'];
+      // If a file vanished since boot (a rebuild in progress), sendFile answers 404 rather than a 500.
+      if (path.startsWith(ASSETS)) return reply.sendFile(path, { maxAge: '1y', immutable: true });
+      if (topLevelFiles.has(path)) return reply.sendFile(path);
+      return sendIndex(reply);
     });
   });
   // The bare host is where people type first; nothing else lives at "/".
-  app.use((request: Request, response: Response, next: NextFunction) => (request.method === 'GET' && request.path === '/' ? response.redirect(302, `${ADMIN_PATH}/`) : next()));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/', (_request, reply) => reply.redirect(`${ADMIN_PATH}/`, 302));
   logger.log(`admin UI served at ${ADMIN_PATH} from ${directory}`);
   return true;
 }

@@ -2,24 +2,31 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig, Clock } from '@app/config';
-import { bodyParserErrors, createValidationPipe, rejectControlCharactersInQuery, verifyJsonBody } from '@app/http';
+import { createValidationPipe, readBodiesAsThisApiDoes, sendError } from '@app/http';
 import { serveAdminUi } from './admin-ui';
 import { ApiModule } from './api.module';
 import { openApiDocument } from './openapi';
 import { mountQueueDashboard } from './queue-dashboard';
-import { applySecurityHeaders } from './security-headers';
-import { requireAgentSession } from './session-middleware';
+import { REQUEST_IDS, enterEveryRequest } from './request-entry';
+import { securityHeaders } from './security-headers';
+import { requireAgentSession } from './require-agent-session';
 import { AgentSessions } from '@app/auth';
-import { withOrmRequestContext } from '@app/db';
 import { MetricsRegistry } from '@app/ops';
-import { appLogger, nestLogger, type AppLogOptions } from '@app/observability';
+import { REQUEST_ID_HEADER, appLogger, nestLogger, type AppLogOptions } from '@app/observability';
 import { httpMetrics } from './ops/http-metrics';
 import { requestLogging } from './ops/request-logging';
 
-/** Builds the HTTP app exactly as production runs it; tests call this too. */
+const DOCS_PATHS = ['/docs', '/docs-json', '/docs-yaml'];
+
+/**
+ * Builds the HTTP app exactly as production runs it; tests call this too. Nest on Fastify: the
+ * Express adapter cost every request about twice the CPU of everything before its route
+ * (docs/benchmarks.md, round 31).
+ */
 export async function createApiApp(
   config: AppConfig,
   options: {
@@ -32,39 +39,52 @@ export async function createApiApp(
   } = {},
 ): Promise<INestApplication> {
   const logger = appLogger('api', config.logging, options.log);
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options.clock), {
+  const secure = securityHeaders(config);
+  const adapter = new FastifyAdapter({
+    // One proxy in front (the load balancer): request.ip is the address it received the request from.
+    trustProxy: 1,
+    ...REQUEST_IDS,
+    // As the API has always routed: /v1/cases/ is /v1/cases.
+    routerOptions: { ignoreTrailingSlash: true },
+    // Idle keep-alive connections stay open `keepAliveMs` (below).
+    keepAliveTimeout: config.http.keepAliveMs,
+    // A URL Fastify cannot decode is refused before any hook runs: the API's answer all the same.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      secure(request.raw, reply.raw);
+      reply.header(REQUEST_ID_HEADER, request.id);
+      sendError(request, reply, 400, { code: 'BAD_REQUEST', message: error.message });
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options.clock), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: nestLogger(logger),
   });
-  // First: every request gets its id (X-Request-Id) and its log line, including those the body
-  // parser or a guard refuses.
-  app.use(requestLogging(logger));
-  // Before the body parser, so that every request is timed, including those it or a guard refuses.
-  app.use(httpMetrics(app.get(MetricsRegistry).registry));
-  // Before the body parser too, so that its refusals and the query check's carry the headers.
-  applySecurityHeaders(app, config);
+  const fastify = app.getHttpAdapter().getInstance();
+  enterEveryRequest(fastify, {
+    log: requestLogging(logger),
+    time: httpMetrics(app.get(MetricsRegistry).registry),
+    secure,
+    em: app.get(MikroORM).em,
+  });
   // A small JSON body limit by default: case commands are small; uploads get their own routes.
-  // verifyJsonBody keeps the bytes as received in request.rawBody (wallet callbacks are verified over
-  // them). Nest's own `rawBody: true` would replace this verify hook, and with it the body checks.
-  app.useBodyParser('json', { limit: config.http.bodyLimit, verify: verifyJsonBody });
-  app.use(bodyParserErrors);
-  app.use(rejectControlCharactersInQuery);
-  // Each request's own EntityManager, forked only if the request uses it (most never do).
-  const orm = app.get(MikroORM);
-  app.use((_request: unknown, _response: unknown, next: () => void) => withOrmRequestContext(orm.em, next));
-  app.set('trust proxy', 1);
+  // Its refusals reach AllExceptionsFilter through Nest's error handler, with every other error.
+  readBodiesAsThisApiDoes(fastify, config.http.bodyLimitBytes);
   keepIdleConnections(app.getHttpServer() as Server, config.http.keepAliveMs);
   app.useGlobalPipes(createValidationPipe());
   // No enableShutdownHooks: main.ts handles SIGTERM itself (shutdown.ts), draining HTTP before the app closes.
-  // Before the admin UI: its single-page fallback would otherwise answer /admin/queues with index.html.
-  mountQueueDashboard(app);
-  serveAdminUi(app, options.adminDir);
+  await mountQueueDashboard(app);
+  await serveAdminUi(app, options.adminDir);
   const document = openApiDocument(app);
   if (!config.ops.docsPublic) {
     // The API's map is for the people who use it: agents (the admin UI's cookie works in a browser).
+    // A hook of the docs' own routes (Swagger UI's page, its files, the JSON and YAML), added as
+    // SwaggerModule registers them: no other request pays for the check.
     const docsGate = requireAgentSession(app.get(AgentSessions, { strict: false }), 'agent', 'docs');
-    app.use(['/docs', '/docs-json', '/docs-yaml'], docsGate);
+    fastify.addHook('onRoute', (route) => {
+      if (!DOCS_PATHS.some((docs) => route.url === docs || route.url.startsWith(`${docs}/`))) return;
+      route.onRequest = [...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]), docsGate];
+    });
   }
   SwaggerModule.setup('docs', app, document);
   return app;

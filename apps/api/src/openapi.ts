@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig } from '@app/config';
 import { ApiModule } from './api.module';
@@ -35,7 +36,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
  */
 export async function openApiDocumentOffline(): Promise<OpenAPIObject> {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://offline@127.0.0.1:1/offline' });
-  const app = await NestFactory.create(ApiModule.forRoot(config), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create(ApiModule.forRoot(config), new FastifyAdapter(), { preview: true, logger: false, abortOnError: false });
   try {
     return openApiDocument(app);
   } finally {

@@ -1,5 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '@app/config';
 
 /**
@@ -25,15 +24,17 @@ const POLICIES: Array<{ prefix: string; policy: string }> = [
 ];
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-export function applySecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
-  app.disable('x-powered-by');
-  // No ETag on answers: the API's are never stored (below), so no client can ask "changed since?",
-  // and hashing each JSON answer cost about a hundredth of a case command's CPU (round 28). Files
-  // from disk still revalidate: the admin UI's hashed assets keep serve-static's ETag, and its
-  // index.html (sent with res.sendFile, which follows this setting) its Last-Modified.
-  app.set('etag', false);
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    const policy = POLICIES.find((surface) => request.path === surface.prefix || request.path.startsWith(`${surface.prefix}/`))?.policy ?? API_POLICY;
+/**
+ * Sets every answer's security headers as the request arrives, on the response itself, so that
+ * they go out with whatever answers it: a route, a static file, the queue dashboard, or a refusal
+ * before any of them. No X-Powered-By and no ETag: Fastify sends neither (the API's answers are
+ * never stored, below, so no client can ask "changed since?"; the admin UI's files revalidate by
+ * their own ETag and Last-Modified, from the static file server).
+ */
+export function securityHeaders(config: AppConfig): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const path = pathOf(request.url);
+    const policy = POLICIES.find((surface) => path === surface.prefix || path.startsWith(`${surface.prefix}/`))?.policy ?? API_POLICY;
     response.setHeader('Content-Security-Policy', policy);
     // The API's answers are one person's view of cases, customers and money: no browser or proxy
     // keeps a copy (evidence downloads say so again, with `private`, in their own headers).
@@ -45,6 +46,10 @@ export function applySecurityHeaders(app: NestExpressApplication, config: AppCon
     response.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
     // Only where cookies are Secure, i.e. the deployment is served over https.
     if (config.auth.cookieSecure) response.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    next();
-  });
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  const end = url?.indexOf('?') ?? -1;
+  return end === -1 ? (url ?? '/') : url!.slice(0, end);
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const PATCHED_LATE = /node_modules\/(pg|pg-pool|ioredis|bullmq|express|@nestjs\/core|@nestjs\/platform-express|@mikro-orm\/[a-z-]+)\//;
+const PATCHED_LATE = /node_modules\/(pg|pg-pool|ioredis|bullmq|fastify|@nestjs\/core|@nestjs\/platform-fastify|@mikro-orm\/[a-z-]+)\//;
 
 /** The packages (of those tracing must patch first) loaded by importing `entry` in a fresh Node process, as main.ts runs. */
 function loadedBy(entry: string, env: Record<string, string>): string[] {

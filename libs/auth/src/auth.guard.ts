@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import { AGENT_ROLES, DomainError, DomainErrorCode, type AgentRole } from '@app/domain';
 import { AgentSessions, type AuthenticatedAgent } from './agent-sessions';
 
@@ -11,6 +12,15 @@ export const SESSION_COOKIE = 'sid';
  */
 export const SECURE_SESSION_COOKIE = '__Host-sid';
 export const sessionCookieName = (secure: boolean) => (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
+
+/**
+ * The Set-Cookie value of an agent's session (an empty value and a past date end it): sent to this
+ * host only, for every path, never readable by scripts, never sent with another site's requests;
+ * Secure where the deployment is served over https. `value` as it goes on the wire (URI-encoded).
+ */
+export function sessionCookie(value: string, expires: Date, secure: boolean): string {
+  return `${sessionCookieName(secure)}=${value}; Path=/; Expires=${expires.toUTCString()}; HttpOnly; ${secure ? 'Secure; ' : ''}SameSite=Strict`;
+}
 const PUBLIC = 'auth:public';
 const MIN_ROLE = 'auth:min-role';
 const DURING_ENROLMENT = 'auth:during-totp-enrolment';
@@ -22,9 +32,9 @@ export const RequireRole = (role: AgentRole) => SetMetadata(MIN_ROLE, role);
 /** A route a session may use before its agent has enrolled the second factor their role needs (me, logout, enrolment). */
 export const AllowDuringTotpEnrolment = () => SetMetadata(DURING_ENROLMENT, true);
 
-type AuthedRequest = Request & { agent?: AuthenticatedAgent; sessionToken?: string };
+type AuthedRequest = FastifyRequest & { agent?: AuthenticatedAgent; sessionToken?: string };
 
-export function tokenFrom(request: Request): string | undefined {
+export function tokenFrom(request: { headers: IncomingHttpHeaders }): string | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || undefined;
   const cookies = request.headers.cookie ?? '';

@@ -374,7 +374,7 @@ describe('the agent session cache', () => {
   });
 });
 
-describe('HTTP keep-alive', () => {
+describe('HTTP server settings', () => {
   const http = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }).http;
 
   it('keeps an idle connection 65 s by default, longer than the usual load balancer (60 s)', () => {
@@ -385,6 +385,15 @@ describe('HTTP keep-alive', () => {
     expect(http({ HTTP_KEEP_ALIVE_SECONDS: '120' }).keepAliveMs).toBe(120_000);
     expect(() => http({ HTTP_KEEP_ALIVE_SECONDS: '0' })).toThrow(ConfigError);
     expect(() => http({ HTTP_KEEP_ALIVE_SECONDS: '3601' })).toThrow(/HTTP_KEEP_ALIVE_SECONDS must be at most 3600/);
+  });
+
+  it('reads the JSON body limit as people write sizes (100 kB by default, 1 kb = 1024 bytes), and refuses what is not a size', () => {
+    expect(http({}).bodyLimitBytes).toBe(102_400);
+    expect(http({ HTTP_BODY_LIMIT: '256kb' }).bodyLimitBytes).toBe(262_144);
+    expect(http({ HTTP_BODY_LIMIT: '1MB' }).bodyLimitBytes).toBe(1_048_576);
+    expect(http({ HTTP_BODY_LIMIT: '1.5mb' }).bodyLimitBytes).toBe(1_572_864);
+    expect(http({ HTTP_BODY_LIMIT: '5000' }).bodyLimitBytes).toBe(5000);
+    for (const wrong of ['0', 'lots', '10 kilobytes', '-1kb']) expect(() => http({ HTTP_BODY_LIMIT: wrong })).toThrow(/HTTP_BODY_LIMIT must be a size such as 100kb/);
   });
 });
 

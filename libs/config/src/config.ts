@@ -43,7 +43,8 @@ export interface AppConfig {
   http: {
     host: string;
     port: number;
-    bodyLimit: string;
+    /** The largest JSON body accepted, in bytes (HTTP_BODY_LIMIT, e.g. 100kb): a larger one is a 413. */
+    bodyLimitBytes: number;
     /** How long an idle keep-alive connection is kept open (HTTP_KEEP_ALIVE_SECONDS): longer than the load balancer in front keeps its own. */
     keepAliveMs: number;
   };
@@ -383,6 +384,18 @@ function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX
   if (!Number.isSafeInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
   if (value > max) throw new ConfigError(`${name} must be at most ${max}, got "${raw}"`);
   return value;
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size as people write it (`100kb`, `1mb`, `2048`), in bytes: 1 kb is 1024 bytes, as Express's body parser read it. */
+function byteSize(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(raw);
+  const bytes = match ? Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()]!) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new ConfigError(`${name} must be a size such as 100kb or 1mb, got "${raw}"`);
+  return bytes;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -735,7 +748,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: {
       host: env.HOST ?? '0.0.0.0',
       port: int(env, 'PORT', 3000),
-      bodyLimit: env.HTTP_BODY_LIMIT ?? '100kb',
+      bodyLimitBytes: byteSize(env, 'HTTP_BODY_LIMIT', 100 * 1024),
       // Node closes an idle keep-alive connection after 5 s; a load balancer that keeps its own for
       // 60 s (AWS's default, nginx's keepalive_timeout) then sends a request on a connection Node is
       // closing, and the client gets a 502. The server's idle time must be the longer one.

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@app/domain';
 import { HTTP_ERROR_CODES, STATUS_OF, sendError, type ErrorBody } from './error-body';
+import { UnreadableBodyError } from './json-body';
 
 /**
  * Turns every thrown thing into `{ code, message, ... }`. Domain errors keep their code; framework
- * errors get a code from their status (body-parser errors are answered by bodyParserErrors);
+ * errors get a code from their status, a body the API will not read its own (readBodiesAsThisApiDoes);
  * anything else is a 500 whose body carries only an error id that is also in the log. Every body
  * carries the request's id.
  */
@@ -15,18 +16,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const [status, body] = this.describe(exception);
-    if (response.headersSent) return;
+    if (reply.sent) return;
     // Every refusal that says when to come back says it the standard way too.
-    if (typeof body.retryAfterSeconds === 'number' && !response.getHeader('Retry-After')) response.setHeader('Retry-After', String(body.retryAfterSeconds));
-    sendError(host.switchToHttp().getRequest<Request>(), response, status, body);
+    if (typeof body.retryAfterSeconds === 'number' && !reply.getHeader('Retry-After')) reply.header('Retry-After', String(body.retryAfterSeconds));
+    sendError(host.switchToHttp().getRequest<FastifyRequest>(), reply, status, body);
   }
 
   private describe(exception: unknown): [number, ErrorBody] {
     if (exception instanceof DomainError) {
       return [STATUS_OF[exception.code], { code: exception.code, message: exception.message, ...exception.details }];
     }
+    if (exception instanceof UnreadableBodyError) return [exception.status, exception.body];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

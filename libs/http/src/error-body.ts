@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainErrorCode } from '@app/domain';
 
 /** The one place domain error codes become HTTP status codes. */
@@ -81,10 +81,12 @@ export interface ErrorBody {
   [detail: string]: unknown;
 }
 
-/** Answers with an error body, adding the id the API gave the request (requestLogging). */
-export function sendError(request: Request, response: Response, status: number, body: ErrorBody): void {
-  const requestId = (request as { id?: unknown }).id;
-  response.status(status).json(typeof requestId === 'string' ? { ...body, requestId } : body);
+/**
+ * Answers with an error body, adding the id the API gave the request (its X-Request-Id). Returns
+ * the reply: a Fastify hook that answers returns it, so that the request goes no further.
+ */
+export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
+  return reply.code(status).send({ ...body, requestId: request.id });
 }
 
 /** Codes for errors raised by the HTTP layer itself rather than the domain. */

@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './error-body';
 
 /** Deeper than any request of this API needs; deep enough that no client is cut short. */
@@ -10,8 +9,6 @@ export const MAX_JSON_DEPTH = 32;
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export class UnsafeBodyError extends Error {
-  readonly status = 400;
-  readonly expose = true;
   constructor(
     readonly type: 'json.too_deep' | 'json.control_character',
     message: string,
@@ -54,16 +51,6 @@ export function inspectJsonText(text: string): UnsafeBodyError | null {
   return null;
 }
 
-/**
- * body-parser's `verify` hook: keeps the raw bytes on the request (`rawBody`, for signatures over
- * the body as sent) and throws what inspectJsonText finds, answered by bodyParserErrors.
- */
-export function verifyJsonBody(request: IncomingMessage, _response: ServerResponse, body: Buffer, encoding: string): void {
-  (request as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-  const problem = inspectJsonText(body.toString(encoding as BufferEncoding));
-  if (problem) throw problem;
-}
-
 function hasControlCharacter(value: unknown): boolean {
   if (typeof value === 'string') return FORBIDDEN_CONTROL.test(value);
   if (Array.isArray(value)) return value.some(hasControlCharacter);
@@ -71,11 +58,9 @@ function hasControlCharacter(value: unknown): boolean {
   return false;
 }
 
-/** Query strings get the same rule as bodies: `?q=%00` is a 400, not a database error. */
-export function rejectControlCharactersInQuery(request: Request, response: Response, next: NextFunction): void {
-  if (hasControlCharacter(request.query)) {
-    sendError(request, response, 400, { code: 'VALIDATION_FAILED', message: 'Query parameters must not contain control characters.' });
-    return;
-  }
-  next();
+/** Query strings get the same rule as bodies: `?q=%00` is a 400, not a database error. Sent and true when refused. */
+export function refuseControlCharactersInQuery(request: FastifyRequest, reply: FastifyReply): boolean {
+  if (!hasControlCharacter(request.query)) return false;
+  sendError(request, reply, 400, { code: 'VALIDATION_FAILED', message: 'Query parameters must not contain control characters.' });
+  return true;
 }

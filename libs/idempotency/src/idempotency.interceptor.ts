@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { IdempotencyStore } from './idempotency-store';
@@ -18,7 +18,7 @@ const REDACT = 'idempotency:redact';
 export const IdempotencyRedacts = (...fields: string[]) => SetMetadata(REDACT, fields);
 
 /** Set by the caller's guard: whose keys these are (`merchant:m_1`, `intake:wallet`). */
-export type IdempotentRequest = Request & { idempotencyScope?: string };
+export type IdempotentRequest = FastifyRequest & { idempotencyScope?: string };
 
 /**
  * Honours `Idempotency-Key` on POST routes. The handler's result is serialised here, once, and
@@ -35,7 +35,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<IdempotentRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers[IDEMPOTENCY_HEADER];
     if (request.method !== 'POST' || key === undefined) return next.handle();
     if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
@@ -54,8 +54,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.store.claim(scope, key, hash, path)).pipe(
       mergeMap((claim) => {
         if (claim.kind === 'replay') {
-          response.setHeader('Content-Type', claim.contentType);
-          response.setHeader('Idempotent-Replayed', 'true');
+          response.header('Content-Type', claim.contentType);
+          response.header('Idempotent-Replayed', 'true');
           return of(claim.body.toString('utf8'));
         }
         return next.handle().pipe(
@@ -65,7 +65,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             const stored = redact.length && value && typeof value === 'object' ? JSON.stringify({ ...value, ...Object.fromEntries(redact.map((field) => [field, null])) }) : text;
             return from(this.store.complete(scope, key, claim.claim, { status: response.statusCode, contentType: JSON_TYPE, body: Buffer.from(stored, 'utf8') })).pipe(
               mergeMap(() => {
-                response.setHeader('Content-Type', JSON_TYPE);
+                response.header('Content-Type', JSON_TYPE);
                 return of(text);
               }),
             );

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { RateLimiter } from '@app/merchants';
 
-type IntakeRequest = Request & { intakeClient?: string; idempotencyScope?: string };
+type IntakeRequest = FastifyRequest & { intakeClient?: string; idempotencyScope?: string };
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -27,7 +27,7 @@ export class IntakeTokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<IntakeRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const header = request.headers.authorization;
     const given = digest(header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '');
     let client: string | undefined;
@@ -38,7 +38,7 @@ export class IntakeTokenGuard implements CanActivate {
 
     const limit = await this.rateLimiter.hit(`intake:${client}`, this.config.merchantApi.intakeRateLimitPerMinute);
     if (!limit.allowed) {
-      response.setHeader('Retry-After', String(limit.resetSeconds));
+      response.header('Retry-After', String(limit.resetSeconds));
       throw new DomainError(DomainErrorCode.RateLimited, `Too many intake requests; retry in ${limit.resetSeconds} s.`, { retryAfterSeconds: limit.resetSeconds });
     }
     request.intakeClient = client;

@@ -4,4 +4,4 @@ export { REQUEST_ID_HEADER, acceptRequestId, requestIdFrom, withRequestContext, 
 export { REDACTED_PATHS, appLogger, createLogger, nestLogger, type AppLogOptions, type LogLevel, type LoggerSettings } from './logger';
 export { jobOrigin, runJob, withJobContext, type JobOrigin, type RunnableJob } from './job-origin';
 export { startTracing, type Tracing, type TracingSettings } from './tracing';
-export { isProbePath, routeOf } from './route-of';
+export { isProbePath, recordRoutePattern, routeOf } from './route-of';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   adminAuditActor,
   AgentSessions,
@@ -12,7 +12,7 @@ import {
   ListAgents,
   Public,
   RequireRole,
-  sessionCookieName,
+  sessionCookie,
   ResetAgentTotp,
   SetAgentPassword,
   StartTotpEnrolment,
@@ -139,15 +139,9 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponseDto })
-  async login(@Body() body: LoginWithSecondFactorDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async login(@Body() body: LoginWithSecondFactorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const session = await this.sessions.login(body.email, body.password, request.ip ?? 'unknown', { totpCode: body.totpCode, recoveryCode: body.recoveryCode });
-    response.cookie(sessionCookieName(this.config.auth.cookieSecure), session.token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.config.auth.cookieSecure,
-      expires: session.expiresAt,
-      path: '/',
-    });
+    response.header('Set-Cookie', sessionCookie(encodeURIComponent(session.token), session.expiresAt, this.config.auth.cookieSecure));
     return { token: session.token, expiresAt: session.expiresAt.toISOString(), agent: session.agent };
   }
 
@@ -155,10 +149,10 @@ export class AuthController {
   @AllowDuringTotpEnrolment()
   @Post('logout')
   @HttpCode(204)
-  async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) response: FastifyReply): Promise<void> {
     const token = tokenFrom(request);
     if (token) await this.sessions.logout(token);
-    response.clearCookie(sessionCookieName(this.config.auth.cookieSecure), { path: '/', secure: this.config.auth.cookieSecure });
+    response.header('Set-Cookie', sessionCookie('', new Date(0), this.config.auth.cookieSecure));
   }
 
   @ApiBearerAuth()
@@ -185,7 +179,7 @@ export class AuthController {
   @Post('totp/activation')
   @HttpCode(200)
   @ApiOkResponse({ type: RecoveryCodesDto })
-  confirmEnrolment(@Body() body: TotpCodeDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: Request) {
+  confirmEnrolment(@Body() body: TotpCodeDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: FastifyRequest) {
     return this.confirmTotpEnrolment.execute({ agentId: agent.id, code: body.code, keepSessionToken: tokenFrom(request)! }, adminAuditActor(agent));
   }
 
@@ -193,7 +187,7 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('password')
   @HttpCode(204)
-  async changeOwnPassword(@Body() body: ChangeOwnPasswordDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: Request): Promise<void> {
+  async changeOwnPassword(@Body() body: ChangeOwnPasswordDto, @CurrentAgent() agent: AuthenticatedAgent, @Req() request: FastifyRequest): Promise<void> {
     await this.setPassword.execute(
       { kind: 'changed_by_self', agentId: agent.id, currentPassword: body.currentPassword, newPassword: body.newPassword, keepSessionToken: tokenFrom(request)! },
       adminAuditActor(agent),

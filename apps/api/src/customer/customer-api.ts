@@ -1,6 +1,6 @@
 import { ExecutionContext, UseGuards, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiQuery } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
 import { CUSTOMER_LOCALES, CustomerAuthGuard, resolveCustomerLocale, type CustomerLocale } from '@app/customers';
 import { DomainError, DomainErrorCode } from '@app/domain';
@@ -22,7 +22,7 @@ export const CustomerApi = () =>
 
 /** The language to answer in: `?locale=` (zh-CN or en, anything else is a 400), else Accept-Language, else zh-CN. */
 export const RequestedLocale = createParamDecorator((_: unknown, context: ExecutionContext): CustomerLocale => {
-  const request = context.switchToHttp().getRequest<Request>();
+  const request = context.switchToHttp().getRequest<FastifyRequest<{ Querystring: { locale?: unknown } }>>();
   const query = request.query.locale;
   if (query !== undefined && (typeof query !== 'string' || !(CUSTOMER_LOCALES as readonly string[]).includes(query))) {
     throw new DomainError(DomainErrorCode.ValidationFailed, 'locale is zh-CN or en.', { fields: [{ path: 'locale', message: `one of ${CUSTOMER_LOCALES.join(', ')}` }] });

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentAgent, type AuthenticatedAgent } from '@app/auth';
 import { CaseEvidenceDto, UploadedCustomerEvidenceDto } from './evidence-responses.dto';
 import {
@@ -34,9 +34,9 @@ export class CaseEvidenceController {
 
   @Get(':id/evidence/files/:fileId/content')
   @ApiOperation({ summary: 'Download an evidence file (always as an attachment)' })
-  async download(@Param('id') id: string, @Param('fileId') fileId: string, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
+  async download(@Param('id') id: string, @Param('fileId') fileId: string, @Res({ passthrough: true }) response: FastifyReply): Promise<StreamableFile> {
     const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'agent' } });
-    response.set(evidenceDownloadHeaders(file.filename));
+    response.headers(evidenceDownloadHeaders(file.filename));
     return new StreamableFile(file.stream, { type: file.contentType, length: file.sizeBytes });
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   DeleteEvidenceFile,
   EvidenceUploadInterceptor,
@@ -124,10 +124,10 @@ export class MerchantDisputesController {
     @Param('id') id: string,
     @Param('fileId') fileId: string,
     @CurrentMerchant() merchant: AuthenticatedMerchant,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<StreamableFile> {
     const file = await this.openFile.execute({ caseId: id, fileId, reader: { kind: 'merchant', merchantId: merchant.id, livemode: merchant.livemode } });
-    response.set(evidenceDownloadHeaders(file.filename));
+    response.headers(evidenceDownloadHeaders(file.filename));
     return new StreamableFile(file.stream, { type: file.contentType, length: file.sizeBytes });
   }
 

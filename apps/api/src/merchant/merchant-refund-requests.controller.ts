@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ListSharedCustomerEvidence, OpenEvidenceFile, evidenceDownloadHeaders } from '@app/evidence';
 import { ApproveRefundRequest, CurrentMerchant, GetMerchantRefundRequest, ListMerchantRefundRequests, RejectRefundRequest, type AuthenticatedMerchant } from '@app/merchants';
 import { Idempotent, MerchantApi } from './merchant-api';
@@ -78,14 +78,14 @@ export class MerchantRefundRequestsController {
     @Param('id') id: string,
     @Param('fileId') fileId: string,
     @CurrentMerchant() merchant: AuthenticatedMerchant,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<StreamableFile> {
     const file = await this.openFile.execute({
       caseId: id,
       fileId,
       reader: { kind: 'merchant', merchantId: merchant.id, livemode: merchant.livemode, caseKind: 'refund_request' },
     });
-    response.set(evidenceDownloadHeaders(file.filename));
+    response.headers(evidenceDownloadHeaders(file.filename));
     return new StreamableFile(file.stream, { type: file.contentType, length: file.sizeBytes });
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '@app/auth';
 import { ReadinessProbe, type ReadinessReport } from '@app/ops';
 
@@ -24,18 +24,18 @@ export class HealthController {
   /** 200 when ready; 503 with the check that failed (postgres, redis, migrations) or `status: "shutting_down"`. */
   @Public()
   @Get('health/ready')
-  ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
+  ready(@Res({ passthrough: true }) response: FastifyReply): Promise<ReadinessReport> {
     return this.answer(response);
   }
 
   /** The same as /health/ready (kept for the probes and scripts that ask /health). */
   @Public()
   @Get('health')
-  health(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
+  health(@Res({ passthrough: true }) response: FastifyReply): Promise<ReadinessReport> {
     return this.answer(response);
   }
 
-  private async answer(response: Response): Promise<ReadinessReport> {
+  private async answer(response: FastifyReply): Promise<ReadinessReport> {
     const report = await this.readiness.check();
     response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return report;

@@ -1,9 +1,9 @@
-import { once } from 'node:events';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import express from 'express';
-import { createLogger, currentRequestId } from '@app/observability';
+import Fastify from 'fastify';
+import { createLogger, currentRequestId, withRequestContext } from '@app/observability';
+import { REQUEST_IDS } from '../request-entry';
 import { requestLogging } from './request-logging';
 
 interface Line {
@@ -13,7 +13,7 @@ interface Line {
   [field: string]: unknown;
 }
 
-/** A real HTTP server with the middleware first, as the API has it, logging into an array. */
+/** A real HTTP server naming requests as the API does, with the step first and the rest in the request's context, logging into an array. */
 async function serve(level: 'info' | 'debug' = 'info') {
   const lines: Line[] = [];
   const destination = new Writable({
@@ -22,21 +22,19 @@ async function serve(level: 'info' | 'debug' = 'info') {
       done();
     },
   });
-  const app = express();
-  app.use(requestLogging(createLogger('api', { level, pretty: false }, destination)));
-  app.get('/ok', (request, response) => {
-    // The context's id (log lines, outbox rows, jobs) and the request's (error bodies, libs/http).
-    response.json({ requestId: currentRequestId(), id: (request as { id?: unknown }).id });
+  const app = Fastify({ ...REQUEST_IDS });
+  const logRequest = requestLogging(createLogger('api', { level, pretty: false }, destination));
+  app.addHook('onRequest', (request, reply, done) => {
+    logRequest(request, reply);
+    withRequestContext({ requestId: request.id }, done);
   });
-  app.get('/broken', (_request, response) => {
-    response.status(503).json({ code: 'UNAVAILABLE' });
-  });
-  app.get('/health/ready', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
-  app.get('/slow', () => undefined); // never answers: the client gives up
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  // The context's id (log lines, outbox rows, jobs) and the request's (error bodies, libs/http).
+  app.get('/ok', async (request) => ({ requestId: currentRequestId(), id: request.id }));
+  app.get('/broken', async (_request, reply) => reply.code(503).send({ code: 'UNAVAILABLE' }));
+  app.get('/health/ready', async () => ({ status: 'ok' }));
+  app.get('/slow', () => new Promise(() => undefined)); // never answers: the client gives up
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const server: Server = app.server;
   const port = (server.address() as AddressInfo).port;
   return {
     lines,
@@ -65,7 +63,7 @@ async function serve(level: 'info' | 'debug' = 'info') {
         setTimeout(() => sent.destroy(), 100);
       });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => app.close(),
   };
 }
 

@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoInstance } from 'pino';
-import { REQUEST_ID_HEADER, isProbePath, requestIdFrom, routeOf, withRequestContext } from '@app/observability';
+import { REQUEST_ID_HEADER, isProbePath, routeOf } from '@app/observability';
 
 /** Who made the request, as the guards recorded it: ids only, never a name or an email. */
 interface ActorFields {
@@ -12,8 +12,8 @@ interface ActorFields {
   intakeClient?: string;
 }
 
-function actorOf(request: IncomingMessage): { kind: string; id: string } | undefined {
-  const { agent, merchant, customer, intakeClient } = request as IncomingMessage & ActorFields;
+function actorOf(request: FastifyRequest): { kind: string; id: string } | undefined {
+  const { agent, merchant, customer, intakeClient } = request as FastifyRequest & ActorFields;
   if (agent) return { kind: 'agent', id: agent.id };
   if (merchant) return { kind: 'merchant', id: merchant.id };
   if (customer) return { kind: 'customer', id: customer.id };
@@ -26,11 +26,11 @@ function actorOf(request: IncomingMessage): { kind: string; id: string } | undef
  * string, no search terms), no headers (credentials, cookies, API and idempotency keys), no body
  * (customers' names, emails, phones, their words).
  */
-function requestFields(request: IncomingMessage, response: ServerResponse, durationMs: number) {
+function requestFields(request: FastifyRequest, response: ServerResponse, durationMs: number) {
   const actor = actorOf(request);
   return {
     method: request.method,
-    route: routeOf(request, response),
+    route: routeOf(request.raw, response),
     status: response.statusCode,
     durationMs,
     ...(actor ? { actor } : {}),
@@ -40,23 +40,21 @@ function requestFields(request: IncomingMessage, response: ServerResponse, durat
 }
 
 /**
- * First in the chain: names the request (the caller's X-Request-Id if it is safe, else a new
- * UUID), answers with that name in X-Request-Id (and puts it on the request's span), writes one
- * line when the answer is sent or the connection ends first (5xx and errors at warn, probes at
- * debug) and runs the rest of the chain in the request's context, so that every line logged and
- * every outbox row and job written on the way carries the id. First, so that a request the body
- * parser refuses is named and logged too.
+ * First for every request (request-entry.ts): answers with the request's id in X-Request-Id (the
+ * caller's if it is safe, else a new UUID: the server's `genReqId`) and puts it on the request's
+ * span, and writes one line when the answer is sent or the connection ends first (5xx and errors
+ * at warn, probes at debug). First, so that a request whose body is refused is named and logged
+ * too.
  *
  * Written by hand rather than with pino-http: that made two child loggers per request (which
  * nothing here uses: code logs through the request's context) and serialized them, about a sixth
  * of what every request cost the API's thread (docs/benchmarks.md, round 12). The line's fields
  * are the same.
  */
-export function requestLogging(root: PinoInstance): RequestHandler {
-  return (request: Request, response: Response, next: NextFunction) => {
-    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
-    // Error bodies carry it too (libs/http, sendError).
-    request.id = requestId;
+export function requestLogging(root: PinoInstance): (request: FastifyRequest, reply: FastifyReply) => void {
+  return (request, reply) => {
+    const requestId = request.id;
+    const response = reply.raw;
     response.setHeader(REQUEST_ID_HEADER, requestId);
     // While tracing is on, the request's span is findable by the id too.
     trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
@@ -75,6 +73,5 @@ export function requestLogging(root: PinoInstance): RequestHandler {
     response.on('finish', logLine);
     response.on('close', logLine);
     response.on('error', logLine);
-    withRequestContext({ requestId }, next);
   };
 }

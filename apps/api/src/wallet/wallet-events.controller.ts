@@ -1,7 +1,8 @@
-import { Controller, Headers, HttpCode, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
+import type { WithRawBody } from '@app/http';
 import { ReceiveWalletEvent } from '@app/cases';
 import { WALLET_SIGNATURE_HEADER, WALLET_TIMESTAMP_HEADER } from '@app/wallet';
 
@@ -21,7 +22,7 @@ export class WalletEventsController {
       'A wallet callback: 200 {received: true} (duplicate: true for a repeated id, applied: false when the case no longer expects it); 401 INVALID_SIGNATURE / STALE_SIGNATURE; 400 malformed; 404 UNKNOWN_REFERENCE',
   })
   receive(
-    @Req() request: RawBodyRequest<Request>,
+    @Req() request: FastifyRequest & WithRawBody,
     @Headers(WALLET_TIMESTAMP_HEADER) timestamp: string | undefined,
     @Headers(WALLET_SIGNATURE_HEADER) signature: string | undefined,
   ) {

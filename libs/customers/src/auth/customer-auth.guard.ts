@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { DomainError, DomainErrorCode } from '@app/domain';
 import { RateLimiter } from '@app/merchants';
@@ -9,7 +9,7 @@ export interface AuthenticatedCustomer {
   id: string;
 }
 
-type CustomerRequest = Request & { customer?: AuthenticatedCustomer; idempotencyScope?: string };
+type CustomerRequest = FastifyRequest & { customer?: AuthenticatedCustomer; idempotencyScope?: string };
 
 const missing = () => new DomainError(DomainErrorCode.CustomerTokenInvalid, 'Send the customer token minted by the wallet backend as "Authorization: Bearer <token>".');
 
@@ -29,17 +29,17 @@ export class CustomerAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<CustomerRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
     if (!token) throw missing();
     const verified = verifyCustomerToken(token, this.config.customerApi.tokenSecrets, this.clock.now());
     const limit = await this.rateLimiter.hit(`customer:${verified.customerId}`, this.config.customerApi.rateLimitPerMinute);
-    response.setHeader('RateLimit-Limit', String(limit.limit));
-    response.setHeader('RateLimit-Remaining', String(limit.remaining));
-    response.setHeader('RateLimit-Reset', String(limit.resetSeconds));
+    response.header('RateLimit-Limit', String(limit.limit));
+    response.header('RateLimit-Remaining', String(limit.remaining));
+    response.header('RateLimit-Reset', String(limit.resetSeconds));
     if (!limit.allowed) {
-      response.setHeader('Retry-After', String(limit.resetSeconds));
+      response.header('Retry-After', String(limit.resetSeconds));
       throw new DomainError(DomainErrorCode.RateLimited, `Too many requests for this customer; retry in ${limit.resetSeconds} s.`, { retryAfterSeconds: limit.resetSeconds });
     }
     request.customer = { id: verified.customerId };

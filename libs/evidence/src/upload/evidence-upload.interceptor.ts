@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, createParamDecorator } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import busboy from 'busboy';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Observable, from, mergeMap } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { CaseEntity } from '@app/db';
@@ -49,7 +50,7 @@ interface TemporaryFiles {
   closed: Array<Promise<void>>;
 }
 
-export type UploadRequest = IdempotentRequest & { merchant?: AuthenticatedMerchant; evidenceUpload?: EvidenceUpload };
+export type UploadRequest = IdempotentRequest & { params: { id: string }; merchant?: AuthenticatedMerchant; evidenceUpload?: EvidenceUpload };
 
 /** Multipart framing (boundaries, part headers) on top of the file bytes themselves. */
 const MULTIPART_OVERHEAD = 256 * 1024;
@@ -85,11 +86,11 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<UploadRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const temporary: TemporaryFiles = { paths: [], closed: [] };
     // Whatever happens (stored, refused, client gone), temporary files do not outlive the request;
     // they are removed once their writers have closed, so none is created after its removal.
-    response.on('close', () => void removeTemporary(temporary));
+    response.raw.on('close', () => void removeTemporary(temporary));
     return from(this.parse(request, temporary)).pipe(mergeMap(() => next.handle()));
   }
 
@@ -119,7 +120,7 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
     const declaredLength = Number(request.headers['content-length'] ?? NaN);
     const budget = Math.min(remaining, maxFileBytes * maxFilesPerRequest);
     if (Number.isFinite(declaredLength) && declaredLength > budget + MULTIPART_OVERHEAD) {
-      drain(request);
+      drain(request.raw);
       throw tooLarge(`The upload is ${declaredLength} bytes; at most ${maxFileBytes} bytes per file and ${remaining} bytes more for this dispute are accepted.`, {
         maxFileBytes,
         remainingCaseBytes: remaining,
@@ -150,7 +151,7 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
         });
       } catch (error) {
         // e.g. "multipart/form-data" without a boundary: the client's mistake, not ours.
-        drain(request);
+        drain(request.raw);
         reject(
           new DomainError(DomainErrorCode.ValidationFailed, `The multipart body cannot be read: ${(error as Error).message}.`, {
             fields: [{ path: 'content-type', message: 'multipart/form-data with a boundary' }],
@@ -161,9 +162,9 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
       const fail = (error: DomainError) => {
         if (failed) return;
         failed = true;
-        request.unpipe(parser);
+        request.raw.unpipe(parser);
         for (const writer of writers) writer.destroy();
-        drain(request);
+        drain(request.raw);
         // Answer only once the partial files are gone: "413" means nothing is left on disk.
         void removeTemporary(temporary).finally(() => reject(error));
       };
@@ -246,8 +247,8 @@ export abstract class EvidenceUploadParser implements NestInterceptor {
           resolve(upload);
         });
       });
-      request.on('aborted', () => fail(new DomainError(DomainErrorCode.ValidationFailed, 'The upload was interrupted.')));
-      request.pipe(parser);
+      request.raw.on('aborted', () => fail(new DomainError(DomainErrorCode.ValidationFailed, 'The upload was interrupted.')));
+      request.raw.pipe(parser);
     });
     // What the idempotency key is compared against: the parameters and each file's digest.
     const { category: _category, ...otherFields } = request.evidenceUpload.fields;
@@ -293,7 +294,7 @@ async function removeTemporary(temporary: TemporaryFiles): Promise<void> {
   await Promise.all(temporary.paths.map((path) => rm(path, { force: true })));
 }
 
-function drain(request: Request): void {
+function drain(request: IncomingMessage): void {
   let drained = 0;
   request.on('data', (chunk: Buffer) => {
     drained += chunk.length;

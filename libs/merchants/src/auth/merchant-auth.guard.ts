@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, Clock, type AppConfig } from '@app/config';
 import { MerchantApiKeyEntity, MerchantEntity, type ApiKeyKind } from '@app/db';
 import { DomainError, DomainErrorCode } from '@app/domain';
@@ -15,7 +15,7 @@ export interface AuthenticatedMerchant {
   livemode: boolean;
 }
 
-type MerchantRequest = Request & { merchant?: AuthenticatedMerchant; idempotencyScope?: string };
+type MerchantRequest = FastifyRequest & { merchant?: AuthenticatedMerchant; idempotencyScope?: string };
 
 /** last_used_at is a hint for admins, not an audit log: one write per key per minute is plenty. */
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -41,7 +41,7 @@ export class MerchantAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<MerchantRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const header = request.headers.authorization;
     const key = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
     if (!key || !looksLikeApiKey(key)) throw unauthenticated();
@@ -52,11 +52,11 @@ export class MerchantAuthGuard implements CanActivate {
     if (!apiKey || !merchant) throw unauthenticated();
 
     const limit = await this.rateLimiter.hit(`key:${apiKey.id}`, this.config.merchantApi.rateLimitPerMinute);
-    response.setHeader('RateLimit-Limit', String(limit.limit));
-    response.setHeader('RateLimit-Remaining', String(limit.remaining));
-    response.setHeader('RateLimit-Reset', String(limit.resetSeconds));
+    response.header('RateLimit-Limit', String(limit.limit));
+    response.header('RateLimit-Remaining', String(limit.remaining));
+    response.header('RateLimit-Reset', String(limit.resetSeconds));
     if (!limit.allowed) {
-      response.setHeader('Retry-After', String(limit.resetSeconds));
+      response.header('Retry-After', String(limit.resetSeconds));
       throw new DomainError(DomainErrorCode.RateLimited, `Too many requests for this API key; retry in ${limit.resetSeconds} s.`, {
         retryAfterSeconds: limit.resetSeconds,
       });
