@@ -14,6 +14,7 @@ describe('admin UI support: machine descriptions, queue stats, serving the built
     mkdirSync(join(adminDir, 'assets'));
     writeFileSync(join(adminDir, 'index.html'), '<!doctype html><title>admin</title><div id="root"></div>');
     writeFileSync(join(adminDir, 'assets', 'app-abc123.js'), 'console.log("admin")');
+    writeFileSync(join(adminDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     t = await startTestApp({}, { adminDir });
   });
   afterAll(async () => {
@@ -72,6 +73,16 @@ describe('admin UI support: machine descriptions, queue stats, serving the built
     expect(asset.headers['cache-control']).toContain('immutable');
     // A missing asset is a 404 (a stale tab must not get HTML for its script).
     await t.http.get('/admin/assets/gone-000.js').expect(404);
+    // The build's other files are served as they are; /admin itself is the app too.
+    expect((await t.http.get('/admin/favicon.svg').expect(200)).headers['content-type']).toContain('image/svg+xml');
+    expect((await t.http.get('/admin').expect(200)).text).toContain('<div id="root">');
+    // Nothing outside the build, however the path is spelled: a refusal, or the app itself.
+    for (const path of ['/admin/assets/..%2F..%2F..%2F..%2Fetc%2Fpasswd', '/admin/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/admin/..%2F..%2Fetc%2Fpasswd']) {
+      const answer = await t.http.get(path);
+      expect(answer.text).not.toContain('root:');
+      if (answer.status === 200) expect(answer.text).toContain('<div id="root">');
+      else expect([403, 404]).toContain(answer.status);
+    }
     await t.http.get('/').expect(302).expect('Location', '/admin/');
     // The API is untouched: JSON errors and routes as before.
     expect((await t.http.get('/v1/cases').expect(401)).body.code).toBe('UNAUTHENTICATED');

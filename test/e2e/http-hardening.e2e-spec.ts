@@ -68,6 +68,14 @@ describe('HTTP hardening with the development defaults', () => {
     expect(docs.headers['cache-control'] ?? '').not.toMatch(/no-store/);
   });
 
+  it("a URL the server cannot decode gets the API's error body, its request id and the security headers", async () => {
+    const answer = await t.http.get('/v1/cases/%E0%A4%A').set('Authorization', t.auth).set('X-Request-Id', 'bad-url').expect(400);
+    expect(answer.body).toEqual({ code: 'BAD_REQUEST', message: expect.any(String), requestId: 'bad-url' });
+    expect(answer.headers['x-request-id']).toBe('bad-url');
+    expect(answer.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect(answer.headers['cache-control']).toBe('no-store');
+  });
+
   it('/metrics needs the metrics token when one is set', async () => {
     expect((await t.http.get('/metrics').expect(401)).body.code).toBe('UNAUTHENTICATED');
     await t.http.get('/metrics').set('Authorization', 'Bearer metrics-token-for-the-test-0123456789-wrong').expect(401);
