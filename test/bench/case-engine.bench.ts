@@ -314,8 +314,8 @@ async function saturate(bench: BenchApp, config: ReturnType<typeof settings>, ca
 
 /**
  * GETs (case-engine.pipeline-scenario.ts) under the same closed-loop load: the API's main-thread
- * CPU per request. `pipeline`: an agent's GET /v1/auth/me, what every request pays for middleware,
- * the session guard and serialization and nothing else; `case read`: an agent's GET /v1/cases/:id
+ * CPU per request. `pipeline`: an agent's GET /v1/auth/me, what every request pays for the HTTP
+ * server and its hooks, the session guard and serialization and nothing else; `case read`: an agent's GET /v1/cases/:id
  * on the cases given, what opening a case costs; `customer case read`: each case's customer's GET
  * /v1/customer/cases/:id (asTheirCustomers).
  */
@@ -796,7 +796,7 @@ function buildReport(input: {
     `Open loop: ${input.open.http.arrivalRatePerSecond}/s for ${round(input.open.http.seconds, 0)} s (${input.open.http.offered} due), mixed events (the customer or the merchant asked and answering) on ${config.slaCases} disputes under the default SLA policies; ` +
       `outcomes ${JSON.stringify(input.open.http.outcomes)}; latency from the moment each request was due. ` +
       "Its API CPU per transition is higher than at saturation: at 100/s the API's thread sleeps between requests and each one likely wakes it on a cold core, where at 32 clients it is never idle (docs/benchmarks.md, round 26).",
-    `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same middleware, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
+    `Pipeline only: an agent's GET /v1/auth/me (session cached) through the same server, hooks, guard and serialization as a transition's request, ${round(input.pipeline.http.throughputPerSecond)} requests/s at ${input.pipeline.http.concurrency} clients: ` +
       `the part of a transition's API CPU that no change to the case engine removes.`,
     `Case read: an agent's GET /v1/cases/:id on the ${config.slaCases} disputes under the default SLA policies (their clocks and reminders shown), ${round(input.caseRead.http.throughputPerSecond)} requests/s at ${input.caseRead.http.concurrency} clients, p99 ${round(input.caseRead.http.latencyMs.p99)} ms; outcomes ${JSON.stringify(input.caseRead.http.outcomes)}.`,
     `Customer case read: each of those disputes read by its own customer (GET /v1/customer/cases/:id, a customer token each), ${round(input.customerCaseRead.http.throughputPerSecond)} requests/s at ${input.customerCaseRead.http.concurrency} clients, p99 ${round(input.customerCaseRead.http.latencyMs.p99)} ms; outcomes ${JSON.stringify(input.customerCaseRead.http.outcomes)}.`,

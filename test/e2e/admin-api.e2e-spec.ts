@@ -77,12 +77,20 @@ describe('admin UI support: machine descriptions, queue stats, serving the built
     expect((await t.http.get('/admin/favicon.svg').expect(200)).headers['content-type']).toContain('image/svg+xml');
     expect((await t.http.get('/admin').expect(200)).text).toContain('<div id="root">');
     // Nothing outside the build, however the path is spelled: a refusal, or the app itself.
+    const statuses: number[] = [];
     for (const path of ['/admin/assets/..%2F..%2F..%2F..%2Fetc%2Fpasswd', '/admin/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/admin/..%2F..%2Fetc%2Fpasswd']) {
       const answer = await t.http.get(path);
+      statuses.push(answer.status);
       expect(answer.text).not.toContain('root:');
       if (answer.status === 200) expect(answer.text).toContain('<div id="root">');
-      else expect([403, 404]).toContain(answer.status);
+      else {
+        // The API's error body, like any other refusal.
+        expect([403, 404]).toContain(answer.status);
+        expect(answer.body).toEqual({ code: answer.status === 403 ? 'FORBIDDEN' : 'NOT_FOUND', message: expect.any(String), requestId: answer.headers['x-request-id'] });
+      }
     }
+    // The asset paths climbing out of assets/ are refused by the file server itself.
+    expect(statuses.slice(0, 2)).toEqual([403, 403]);
     await t.http.get('/').expect(302).expect('Location', '/admin/');
     // The API is untouched: JSON errors and routes as before.
     expect((await t.http.get('/v1/cases').expect(401)).body.code).toBe('UNAUTHENTICATED');

@@ -70,6 +70,9 @@ describe('queue dashboard at /admin/queues', () => {
     expect(api.headers['content-type']).toContain('application/json');
     const names = (api.body.queues as Array<{ name: string }>).map((queue) => queue.name).sort();
     expect(names).toEqual(['deadlines', 'effects', 'notifications', 'webhooks']);
+    // A path the board has no page for is a 404 behind the same check, not the admin UI's page.
+    expect((await t.http.get('/admin/queues/x/y/z/w').expect(401)).body.code).toBe('UNAUTHENTICATED');
+    expect((await t.http.get('/admin/queues/x/y/z/w').set('Cookie', cookie).expect(404)).body.code).toBe('NOT_FOUND');
 
     // An admin's Bearer token works too; the admin UI's fallback still serves everything else under /admin.
     expect((await t.http.get('/admin/queues/api/queues').set('Authorization', t.auth).expect(200)).body.queues).toHaveLength(4);

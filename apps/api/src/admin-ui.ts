@@ -38,9 +38,14 @@ export async function serveAdminUi(app: NestFastifyApplication, directory: strin
       .map((entry) => entry.name),
   );
   const sendIndex = (reply: FastifyReply) => reply.header('Cache-Control', 'no-cache').sendFile('index.html', { cacheControl: false });
+  const server = app.getHttpAdapter().getInstance();
   // In a scope of its own: the static file server's `reply.sendFile` stays here, apart from the
-  // queue dashboard's and Swagger UI's own copies of it.
+  // queue dashboard's own copy of it.
   await app.register(async (scope: FastifyInstance) => {
+    // A route keeps the error handler in place when its scope loads, which is now, before Nest
+    // sets the server's (AllExceptionsFilter): its errors (a path that tries to leave the build, a
+    // file that cannot be read) are handed to whichever that is when they happen.
+    scope.setErrorHandler((error, request, reply) => server.errorHandler(error, request, reply));
     await scope.register(fastifyStatic, { root: directory, serve: false });
     scope.get(ADMIN_PATH, (_request, reply) => sendIndex(reply));
     scope.get(`${ADMIN_PATH}/*`, (request, reply) => {

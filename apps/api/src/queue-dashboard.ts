@@ -28,6 +28,8 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
     async (scope: FastifyInstance) => {
       scope.addHook('onRequest', supervisorsOnly);
       await scope.register(serverAdapter.registerPlugin());
+      // Any other path under the board is a 404 behind the same check, not the admin UI's page.
+      scope.get('/*', (_request, reply) => reply.callNotFound());
     },
     { prefix: QUEUE_DASHBOARD_PATH },
   );

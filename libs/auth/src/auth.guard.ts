@@ -14,12 +14,12 @@ export const SECURE_SESSION_COOKIE = '__Host-sid';
 export const sessionCookieName = (secure: boolean) => (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
 
 /**
- * The Set-Cookie value of an agent's session (an empty value and a past date end it): sent to this
- * host only, for every path, never readable by scripts, never sent with another site's requests;
- * Secure where the deployment is served over https. `value` as it goes on the wire (URI-encoded).
+ * The Set-Cookie value of an agent's session token (an empty token and a past date end it): sent
+ * to this host only, for every path, never readable by scripts, never sent with another site's
+ * requests; Secure where the deployment is served over https.
  */
-export function sessionCookie(value: string, expires: Date, secure: boolean): string {
-  return `${sessionCookieName(secure)}=${value}; Path=/; Expires=${expires.toUTCString()}; HttpOnly; ${secure ? 'Secure; ' : ''}SameSite=Strict`;
+export function sessionCookie(token: string, expires: Date, secure: boolean): string {
+  return `${sessionCookieName(secure)}=${encodeURIComponent(token)}; Path=/; Expires=${expires.toUTCString()}; HttpOnly; ${secure ? 'Secure; ' : ''}SameSite=Strict`;
 }
 const PUBLIC = 'auth:public';
 const MIN_ROLE = 'auth:min-role';

@@ -7,7 +7,7 @@ import { UnreadableBodyError } from './json-body';
 
 /**
  * Turns every thrown thing into `{ code, message, ... }`. Domain errors keep their code; framework
- * errors get a code from their status, a body the API will not read its own (readBodiesAsThisApiDoes);
+ * errors get a code from their status, a body the API will not read its own (useJsonBodyReader);
  * anything else is a 500 whose body carries only an error id that is also in the log. Every body
  * carries the request's id.
  */

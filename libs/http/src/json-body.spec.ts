@@ -1,11 +1,11 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { Controller, HttpCode, Module, Post, Req, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { MAX_JSON_DEPTH } from './json-guards';
-import { readBodiesAsThisApiDoes, type WithRawBody } from './json-body';
+import { useJsonBodyReader, type WithRawBody } from './json-body';
 
 const LIMIT = 1024;
 
@@ -27,14 +27,14 @@ class EchoModule {}
 /** Nest on Fastify reading bodies as the API does, its refusals answered by the API's exception filter. */
 async function server(): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(EchoModule, new FastifyAdapter(), { bodyParser: false, logger: false });
-  readBodiesAsThisApiDoes(app.getHttpAdapter().getInstance(), LIMIT);
+  useJsonBodyReader(app.getHttpAdapter().getInstance(), LIMIT);
   app.useGlobalFilters(new AllExceptionsFilter());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }
 
-describe('readBodiesAsThisApiDoes', () => {
+describe('useJsonBodyReader', () => {
   let app: INestApplication;
   beforeAll(async () => (app = await server()));
   afterAll(() => app.close());
@@ -50,11 +50,16 @@ describe('readBodiesAsThisApiDoes', () => {
     expect((await post('[1,2]', { 'content-type': 'application/json; charset=utf-8' })).json().body).toEqual([1, 2]);
     // An empty body is an empty object, as Express's parser read it.
     expect((await post('')).json().body).toEqual({});
+    // A byte-order mark is no part of the JSON, but the bytes as sent keep it.
+    const marked = await post('\uFEFF{"a":1}');
+    expect(marked.json()).toEqual({ body: { a: 1 }, raw: '\uFEFF{"a":1}', unread: '' });
   });
 
   it('reads gzip, deflate and brotli bodies, and holds the limit to what they inflate to', async () => {
-    const answer = await post(gzipSync('{"a":"b"}'), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-    expect(answer.json().body).toEqual({ a: 'b' });
+    const json = { 'content-type': 'application/json' };
+    expect((await post(gzipSync('{"a":"b"}'), { ...json, 'content-encoding': 'gzip' })).json().body).toEqual({ a: 'b' });
+    expect((await post(deflateSync('{"a":"d"}'), { ...json, 'content-encoding': 'deflate' })).json().body).toEqual({ a: 'd' });
+    expect((await post(brotliCompressSync('{"a":"br"}'), { ...json, 'content-encoding': 'br' })).json().body).toEqual({ a: 'br' });
     const bomb = await post(gzipSync(JSON.stringify({ a: 'x'.repeat(LIMIT * 4) })), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect([bomb.statusCode, bomb.json().code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });

@@ -40,8 +40,8 @@ export interface RequestContext {
  * job run by the worker opens the same context again and everything it writes and enqueues carries
  * the id on. Passing the id by hand through every command, use case and scheduler would touch
  * every signature for something none of them decides on. nestjs-pino's own storage is filled only
- * by its middleware, which Nest mounts after the body parser (a refused body would log nothing) and
- * never in a worker; its logger reads this context instead (logger.ts).
+ * by its Express middleware (this API runs on Fastify) and never in a worker; its logger reads this
+ * context instead (logger.ts).
  */
 const storage = new AsyncLocalStorage<RequestContext>();
 

@@ -141,7 +141,7 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   async login(@Body() body: LoginWithSecondFactorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const session = await this.sessions.login(body.email, body.password, request.ip ?? 'unknown', { totpCode: body.totpCode, recoveryCode: body.recoveryCode });
-    response.header('Set-Cookie', sessionCookie(encodeURIComponent(session.token), session.expiresAt, this.config.auth.cookieSecure));
+    response.header('Set-Cookie', sessionCookie(session.token, session.expiresAt, this.config.auth.cookieSecure));
     return { token: session.token, expiresAt: session.expiresAt.toISOString(), agent: session.agent };
   }
 

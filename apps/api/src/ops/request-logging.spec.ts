@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { createLogger, currentRequestId, withRequestContext } from '@app/observability';
-import { REQUEST_IDS } from '../request-entry';
+import { REQUEST_ID_OPTIONS } from '../request-entry';
 import { requestLogging } from './request-logging';
 
 interface Line {
@@ -22,7 +22,7 @@ async function serve(level: 'info' | 'debug' = 'info') {
       done();
     },
   });
-  const app = Fastify({ ...REQUEST_IDS });
+  const app = Fastify({ ...REQUEST_ID_OPTIONS });
   const logRequest = requestLogging(createLogger('api', { level, pretty: false }, destination));
   app.addHook('onRequest', (request, reply, done) => {
     logRequest(request, reply);
