@@ -57,9 +57,9 @@ export async function createApiApp(
     // off): a client trickling a body or an upload cannot hold a connection for ever.
     requestTimeout: 300_000,
     // What Fastify itself has to say (a download that fails part-way, an error no handler took):
-    // warnings and errors only, into the API's log, without a logger made per request (the
-    // request's id comes from its context, as on every other line).
-    loggerInstance: logger.child({ context: 'http-server' }, { level: 'warn' }),
+    // warnings and errors only (fewer if LOG_LEVEL says so), into the API's log. Without a logger
+    // made per request, as the entry hook avoids one too: these rare lines go without the request's id.
+    loggerInstance: logger.child({ context: 'http-server' }, { level: logger.levelVal > logger.levels.values.warn! ? logger.level : 'warn' }),
     childLoggerFactory: (serverLogger: FastifyBaseLogger) => serverLogger,
     disableRequestLogging: true,
     // A URL the server cannot route (one it cannot decode, a path parameter over 100 characters)
