@@ -57,10 +57,7 @@ export async function serveAdminUi(app: NestFastifyApplication, directory: strin
     });
   });
   // The bare host is where people type first; nothing else lives at "/".
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .get('/', (_request, reply) => reply.redirect(`${ADMIN_PATH}/`, 302));
+  server.get('/', (_request, reply) => reply.redirect(`${ADMIN_PATH}/`, 302));
   logger.log(`admin UI served at ${ADMIN_PATH} from ${directory}`);
   return true;
 }

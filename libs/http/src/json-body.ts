@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { ErrorBody } from './error-body';
 import { inspectJsonText } from './json-guards';
 
-/** Why a body could not be read; `httpLayerErrors` answers each with its status and stable code. */
+/** Why a body could not be read; AllExceptionsFilter answers each with its status and stable code (BODY_REFUSALS). */
 type BodyProblem = 'malformed-json' | 'too-large' | 'encoding' | 'charset' | 'unreadable' | 'json.too_deep' | 'json.control_character';
 
 const BODY_REFUSALS: Record<BodyProblem, [number, ErrorBody]> = {
