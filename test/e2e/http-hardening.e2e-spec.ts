@@ -74,6 +74,14 @@ describe('HTTP hardening with the development defaults', () => {
     expect(answer.headers['x-request-id']).toBe('bad-url');
     expect(answer.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     expect(answer.headers['cache-control']).toBe('no-store');
+    // A path parameter longer than any id (100 characters) is refused before any route, the same way.
+    const long = await t.http
+      .get(`/v1/cases/${'a'.repeat(101)}`)
+      .set('Authorization', t.auth)
+      .set('X-Request-Id', 'long-param')
+      .expect(414);
+    expect(long.body).toEqual({ code: 'URI_TOO_LONG', message: expect.any(String), requestId: 'long-param' });
+    expect(long.headers['x-request-id']).toBe('long-param');
   });
 
   it('/metrics needs the metrics token when one is set', async () => {
