@@ -189,4 +189,11 @@ describe('request ids, log lines and traces from the API through the worker', ()
     expect(inTrace.some((span) => span.service === 'dispute-engine-api' && dbOf(span) === 'postgresql')).toBe(true);
     expect(inTrace.some((span) => span.service === 'dispute-engine-api' && dbOf(span) === 'redis')).toBe(true);
   });
+
+  it('writes nothing on stderr: no deprecation or other warning from Node or a library, through everything the tests above sent', () => {
+    // Node and the libraries warn there (Fastify's deprecations, once at every start): a warning
+    // nobody reads is a break waiting for the next major version.
+    expect(api.stderr).toEqual([]);
+    expect(worker.stderr).toEqual([]);
+  });
 });

@@ -13,6 +13,8 @@ export interface AppProcess {
   lines: LogLine[];
   /** Everything else it wrote on stdout (there should be nothing). */
   other: string[];
+  /** The lines it wrote on stderr (Node's warnings go there), also passed on to this process's stderr. */
+  stderr: string[];
   /** The first line `matches` picks, waiting for it up to `timeoutMs`. */
   waitForLine(what: string, matches: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /** SIGTERM, and the process's own graceful shutdown. */
@@ -29,7 +31,7 @@ export function startAppProcess(main: string, env: Record<string, string>): AppP
   const child = spawn(process.execPath, command.args, {
     cwd: ROOT,
     env: { ...process.env, ...command.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];
   const other: string[] = [];
@@ -40,11 +42,17 @@ export function startAppProcess(main: string, env: Record<string, string>): AppP
       other.push(line);
     }
   });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderr.push(line);
+    process.stderr.write(`${line}\n`);
+  });
   let exited = false;
   child.once('exit', () => (exited = true));
   return {
     lines,
     other,
+    stderr,
     waitForLine: (what, matches, timeoutMs = 30_000) =>
       waitFor(
         what,
