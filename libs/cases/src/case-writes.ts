@@ -132,13 +132,14 @@ export const INSERTED_COLUMNS: Readonly<Record<'outbox' | 'case_events' | 'deadl
   sla_clocks: ['id', ...CLOCK_UPDATE_COLUMNS.map(([column]) => column)],
 };
 
+const CLOCK_TUPLE = `(?::uuid, ${CLOCK_UPDATE_COLUMNS.map(([, type]) => `?::${type}`).join(', ')})`;
+const CLOCK_SETS = CLOCK_UPDATE_COLUMNS.map(([column]) => `"${column}" = v."${column}"`).join(', ');
+const CLOCK_VALUE_NAMES = `v("id", ${CLOCK_UPDATE_COLUMNS.map(([column]) => `"${column}"`).join(', ')})`;
+
 function updateClocks(clocks: readonly SlaClockEntity[]): SqlStatement | null {
   if (clocks.length === 0) return null;
-  const tuple = `(?::uuid, ${CLOCK_UPDATE_COLUMNS.map(([, type]) => `?::${type}`).join(', ')})`;
   return {
-    sql:
-      `update "sla_clocks" k set ${CLOCK_UPDATE_COLUMNS.map(([column]) => `"${column}" = v."${column}"`).join(', ')} ` +
-      `from (values ${clocks.map(() => tuple).join(', ')}) as v("id", ${CLOCK_UPDATE_COLUMNS.map(([column]) => `"${column}"`).join(', ')}) where k."id" = v."id"`,
+    sql: `update "sla_clocks" k set ${CLOCK_SETS} from (values ${clocks.map(() => CLOCK_TUPLE).join(', ')}) as ${CLOCK_VALUE_NAMES} where k."id" = v."id"`,
     params: clocks.flatMap((clock) => [clock.id, ...CLOCK_UPDATE_COLUMNS.map(([, , value]) => value(clock))]),
   };
 }
@@ -158,14 +159,23 @@ function same(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-function insertRows<T>(table: string, columns: ReadonlyArray<Column<T>>, rows: readonly T[]): SqlStatement | null {
-  if (rows.length === 0) return null;
+/** The insert of rows into a table, the fixed parts of its text made once (every command builds a few). */
+function rowInserter<T>(table: string, columns: ReadonlyArray<Column<T>>): (rows: readonly T[]) => SqlStatement | null {
+  const head = `insert into "${table}" (${columns.map(([column]) => `"${column}"`).join(', ')}) values `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  return {
-    sql: `insert into "${table}" (${columns.map(([column]) => `"${column}"`).join(', ')}) values ${rows.map(() => tuple).join(', ')}`,
-    params: rows.flatMap((row) => columns.map(([, value]) => value(row))),
-  };
+  return (rows) =>
+    rows.length === 0
+      ? null
+      : {
+          sql: head + rows.map(() => tuple).join(', '),
+          params: rows.flatMap((row) => columns.map(([, value]) => value(row))),
+        };
 }
+
+const insertOutbox = rowInserter('outbox', OUTBOX_COLUMNS);
+const insertCaseEvents = rowInserter('case_events', CASE_EVENT_COLUMNS);
+const insertDeadlines = rowInserter('deadlines', DEADLINE_COLUMNS);
+const insertNotifications = rowInserter('notifications', NOTIFICATION_COLUMNS);
 
 /**
  * The one statement a command writes with: the new rows (outbox, timeline, deadlines,
@@ -181,10 +191,10 @@ function insertRows<T>(table: string, columns: ReadonlyArray<Column<T>>, rows: r
 export function planCaseWrites(changes: CaseChanges): SqlStatement {
   const { entity, live, loaded, newRows, now } = changes;
   const parts = [
-    insertRows('outbox', OUTBOX_COLUMNS, newRows.outbox),
-    insertRows('case_events', CASE_EVENT_COLUMNS, newRows.events),
-    insertRows('deadlines', DEADLINE_COLUMNS, newRows.deadlines),
-    insertRows('notifications', NOTIFICATION_COLUMNS, newRows.notifications ?? []),
+    insertOutbox(newRows.outbox),
+    insertCaseEvents(newRows.events),
+    insertDeadlines(newRows.deadlines),
+    insertNotifications(newRows.notifications ?? []),
     updateClocks(changes.clocks ?? []),
     ...(changes.ledger ?? []),
     changes.auditEntry ?? null,

@@ -173,10 +173,13 @@ export class OpenCaseDto {
   securityReport?: SecurityReport;
 }
 
+const EVENT_NAME = /^[A-Z][A-Z_]*$/;
+const SEND_EVENT_FIELDS = new Set(['type', 'payload', 'expectedVersion']);
+
 export class SendEventDto {
   @ApiProperty({ example: 'DECIDE_PARTIAL_REFUND', description: "One of the case's allowedEvents." })
   @IsString()
-  @Matches(/^[A-Z][A-Z_]*$/, { message: 'type must be an event name such as FORWARD_TO_MERCHANT' })
+  @Matches(EVENT_NAME, { message: 'type must be an event name such as FORWARD_TO_MERCHANT' })
   type!: string;
 
   @ApiPropertyOptional({ example: { amountMinor: 5000, reason: 'Item partly damaged' } })
@@ -188,6 +191,25 @@ export class SendEventDto {
   @IsInt()
   @Min(1)
   expectedVersion!: number;
+
+  /**
+   * The decorators above, as one check (AcceptsAsSent, @app/http): every event an agent sends
+   * comes through here. case.dto.spec.ts holds it to class-validator's verdict.
+   */
+  static acceptsAsSent(body: unknown): boolean {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+    for (const field of Object.keys(body)) if (!SEND_EVENT_FIELDS.has(field)) return false;
+    const { type, payload, expectedVersion } = body as Record<string, unknown>;
+    return (
+      typeof type === 'string' &&
+      EVENT_NAME.test(type) &&
+      // @IsOptional lets null through as well as a missing field.
+      (payload === undefined || payload === null || (typeof payload === 'object' && !Array.isArray(payload))) &&
+      typeof expectedVersion === 'number' &&
+      Number.isInteger(expectedVersion) &&
+      expectedVersion >= 1
+    );
+  }
 }
 
 export class AssignDto {

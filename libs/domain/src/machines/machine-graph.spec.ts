@@ -1,7 +1,7 @@
 import { getAdjacencyMap, getShortestPaths, getStateNodes, type AdjacencyMap, type AdjacencyValue } from '@xstate/graph';
 import { initialTransition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { CASE_KINDS } from '../cases/case-kind';
-import { pureTransition, replayEvents, stateToString, toPersisted, type MachineEvent } from '../engine/case-transition';
+import { allowedEvents, pureTransition, replayEvents, stateToString, toPersisted, type MachineEvent } from '../engine/case-transition';
 import { MORE_SAMPLE_FACTS, SAMPLE_FACTS } from '../testing/sample-facts';
 import type { CaseMachineDefinition, OpenCaseFacts } from './definition';
 import { allDefinitions, currentDefinition } from './registry';
@@ -203,6 +203,18 @@ describe.each(allDefinitions().map((definition) => [`${definition.kind} v${defin
     expect(definedTransitions(machine).filter((key) => !taken.has(key))).toEqual([]);
     // Deadline transitions are part of the set, so every `after` is proven to fire somewhere.
     expect(definedTransitions(machine).some((key) => key.includes(` on ${DEADLINE_PREFIX}`))).toBe(true);
+  });
+
+  it('lists as allowed every catalogue event can() takes, in every explored snapshot (the events its state nodes name are asked first)', () => {
+    let listed = 0;
+    for (const { adjacency } of explorations) {
+      for (const { state: snapshot } of Object.values(adjacency) as Array<AdjacencyValue<AnyMachineSnapshot, MachineEvent>>) {
+        const takes = Object.keys(definition.events).filter((type) => snapshot.can({ type }));
+        expect(allowedEvents(definition, snapshot)).toEqual(takes);
+        listed += takes.length;
+      }
+    }
+    expect(listed).toBeGreaterThan(0);
   });
 
   it('replays the shortest path to every leaf state to the same snapshot', () => {
