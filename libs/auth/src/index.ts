@@ -3,7 +3,7 @@ export { AgentSessions, type AuthenticatedAgent } from './agent-sessions';
 export { CreateAgent, MIN_PASSWORD_LENGTH, type CreateAgentCommand } from './create-agent';
 export { adminAuditActor } from './admin-audit-actor';
 export { ListAgents, type AgentListEntry, type ListAgentsOptions } from './use-cases/list-agents';
-export { AgentAuthGuard, AllowDuringTotpEnrolment, CurrentAgent, Public, RequireRole, SESSION_COOKIE, sessionCookie, tokenFrom } from './auth.guard';
+export { AgentAuthGuard, AllowDuringTotpEnrolment, CurrentAgent, Public, RequireRole, sessionCookie, tokenFrom } from './auth.guard';
 export { PasswordHasher } from './password-hasher';
 export { SessionRevocations, type SessionChange } from './session-revocations';
 export { SetAgentPassword, type SetAgentPasswordCommand } from './use-cases/set-agent-password';

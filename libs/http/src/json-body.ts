@@ -3,10 +3,10 @@ import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { ErrorBody } from './error-body';
-import { inspectJsonText } from './json-guards';
+import { inspectJsonText, type UnsafeJson } from './json-guards';
 
 /** Why a body could not be read; AllExceptionsFilter answers each with its status and stable code (BODY_REFUSALS). */
-type BodyProblem = 'malformed-json' | 'too-large' | 'encoding' | 'charset' | 'unreadable' | 'json.too_deep' | 'json.control_character';
+type BodyProblem = 'malformed-json' | 'too-large' | 'encoding' | 'charset' | 'unreadable' | UnsafeJson;
 
 const BODY_REFUSALS: Record<BodyProblem, [number, ErrorBody]> = {
   'malformed-json': [400, { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' }],
@@ -87,7 +87,7 @@ async function readJson(request: FastifyRequest & WithRawBody, payload: Incoming
   // A byte-order mark is no part of the JSON (Express's parser dropped it too); rawBody keeps it.
   const text = body.toString('utf8').replace(/^\uFEFF/, '');
   const problem = inspectJsonText(text);
-  if (problem) throw new UnreadableBodyError(problem.type);
+  if (problem) throw new UnreadableBodyError(problem);
   // Objects and arrays only, as Express's strict JSON parser took them.
   const first = /\S/.exec(text)?.[0];
   if (first !== '{' && first !== '[') throw new UnreadableBodyError('malformed-json');

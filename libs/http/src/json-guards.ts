@@ -8,14 +8,8 @@ export const MAX_JSON_DEPTH = 32;
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole job.
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export class UnsafeBodyError extends Error {
-  constructor(
-    readonly type: 'json.too_deep' | 'json.control_character',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** What a JSON text holds that the API refuses even though it parses (json-body.ts answers each with its status and code). */
+export type UnsafeJson = 'json.too_deep' | 'json.control_character';
 
 /**
  * One linear pass over a JSON body before it is parsed: refuses nesting deeper than
@@ -23,7 +17,7 @@ export class UnsafeBodyError extends Error {
  * as \u0000 (PostgreSQL cannot store NUL in text, and none of them belongs in a name or message).
  * Raw control characters inside strings are already invalid JSON, so escapes are all there is to see.
  */
-export function inspectJsonText(text: string): UnsafeBodyError | null {
+export function inspectJsonText(text: string): UnsafeJson | null {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -33,7 +27,7 @@ export function inspectJsonText(text: string): UnsafeBodyError | null {
         if (text[i + 1] === 'u') {
           const code = Number.parseInt(text.slice(i + 2, i + 6), 16);
           if (Number.isFinite(code) && FORBIDDEN_CONTROL.test(String.fromCharCode(code))) {
-            return new UnsafeBodyError('json.control_character', 'Text fields must not contain control characters.');
+            return 'json.control_character';
           }
         }
         i += 1; // the escaped character is never a quote or a bracket
@@ -45,7 +39,7 @@ export function inspectJsonText(text: string): UnsafeBodyError | null {
     if (char === 0x22) inString = true;
     else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
       depth += 1;
-      if (depth > MAX_JSON_DEPTH) return new UnsafeBodyError('json.too_deep', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+      if (depth > MAX_JSON_DEPTH) return 'json.too_deep';
     } else if (char === 0x7d || char === 0x5d) depth -= 1;
   }
   return null;

@@ -193,7 +193,7 @@ export class SendEventDto {
   expectedVersion!: number;
 
   /**
-   * The decorators above, as one check (AcceptsAsSent, @app/http): every event an agent sends
+   * The decorators above, as one check (AcceptsAsSent, libs/http validation.ts): every event an agent sends
    * comes through here. case.dto.spec.ts holds it to class-validator's verdict.
    */
   static acceptsAsSent(body: unknown): boolean {
