@@ -22,6 +22,18 @@ export interface AppProcess {
 }
 
 /**
+ * The test's environment less what makes a process write to stderr whatever its code does (a
+ * debugger or a preload from NODE_OPTIONS, OpenTelemetry's own diagnostics, colour settings Node
+ * warns about when they disagree): the stderr a test reads is the app's and its libraries'. Node
+ * warns about some things only in code outside node_modules, and the run's build lives under
+ * node_modules/.cache: those warnings cannot show here.
+ */
+function withoutStderrNoise(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_OPTIONS: _options, OTEL_LOG_LEVEL: _otel, NO_COLOR: _noColor, FORCE_COLOR: _forceColor, ...rest } = env;
+  return rest;
+}
+
+/**
  * Runs an app's main.ts (`apps/worker/src/main.ts`, `apps/api/src/main.ts`) as its own process,
  * exactly as production starts it (from the run's build of the source: test/support/run-build.ts), and keeps its log lines: a test
  * reads what the process really wrote.
@@ -30,7 +42,7 @@ export function startAppProcess(main: string, env: Record<string, string>): AppP
   const command = nodeCommandFor(main);
   const child = spawn(process.execPath, command.args, {
     cwd: ROOT,
-    env: { ...process.env, ...command.env, ...env },
+    env: { ...withoutStderrNoise(process.env), ...command.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig, Clock } from '@app/config';
 import { HTTP_ERROR_CODES, createValidationPipe, sendError, useJsonBodyReader } from '@app/http';
 import { serveAdminUi } from './admin-ui';
@@ -12,6 +12,7 @@ import { openApiDocument } from './openapi';
 import { mountQueueDashboard } from './queue-dashboard';
 import { REQUEST_ID_OPTIONS, addRequestEntryHooks, observeRequest, type RequestEntry } from './request-entry';
 import { securityHeaders } from './security-headers';
+import { ServerLogController } from './server-log';
 import { requireAgentSession } from './require-agent-session';
 import { AgentSessions } from '@app/auth';
 import { MetricsRegistry } from '@app/ops';
@@ -61,9 +62,7 @@ export async function createApiApp(
     // made per request, as the entry hook avoids one too: these rare lines go without the request's id.
     loggerInstance: logger.child({ context: 'http-server' }, { level: logger.levelVal > logger.levels.values.warn! ? logger.level : 'warn' }),
     childLoggerFactory: (serverLogger: FastifyBaseLogger) => serverLogger,
-    // The entry hook writes each request's line (request-entry.ts), not Fastify. Through a log
-    // controller: Fastify 5 deprecated the top-level option (FSTDEP023, a warning at every start).
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new ServerLogController(),
     // A URL the server cannot route (one it cannot decode, a path parameter over 100 characters)
     // is refused before any hook runs: the API's answer and its traces all the same.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

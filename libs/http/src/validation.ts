@@ -11,26 +11,40 @@ function flatten(errors: ValidationError[], parent = ''): FieldIssue[] {
 }
 
 /**
- * A DTO that tells a valid value by itself, for a route every command takes (an event sent to a
- * case): class-transformer and class-validator cost that request about 10 µs on an idle machine
- * and two to three hundredths of a millisecond of its CPU under load (docs/benchmarks.md, round 32).
- * `acceptsAsSent` answers true only for a value class-validator would pass with no error, and that
- * the handler may take as it was sent: plain fields, none transformed, no nested DTO. Whatever it
- * does not accept is validated as any other value, so a client's error is class-validator's, word
- * for word. Each such check has a test holding it to class-validator's verdict on generated values.
+ * A DTO that tells a valid body by itself, for a route every command takes (an event sent to a
+ * case), where class-transformer's copy and class-validator's rules cost more than the rest of the
+ * route's pipeline (docs/benchmarks.md, round 32). `acceptsAsSent` answers true only for a body
+ * class-validator would pass with no error, of plain fields the handler may take as sent (none
+ * transformed, no nested DTO). Whatever it does not accept is validated as any other body, so a
+ * client's error is class-validator's, word for word; each such check has a test holding it to
+ * class-validator's verdict on generated bodies.
  */
 export interface AcceptsAsSent {
-  acceptsAsSent(value: unknown): boolean;
+  acceptsAsSent(body: unknown): boolean;
 }
 
-function acceptedAsSent(metatype: ArgumentMetadata['metatype'], value: unknown): boolean {
-  return typeof metatype === 'function' && typeof (metatype as Partial<AcceptsAsSent>).acceptsAsSent === 'function' && (metatype as unknown as AcceptsAsSent).acceptsAsSent(value);
+/**
+ * Keys Nest's pipe deletes and class-transformer leaves out on the way to the handler (`__proto__`,
+ * `constructor`, `prototype`, the names of Object's own methods), at any depth: a body holding
+ * one takes the long way, so no handler ever sees one.
+ */
+function holdsStrippedKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  for (const key of Object.keys(value)) {
+    if (key === 'prototype' || key in Object.prototype || holdsStrippedKey((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
-/** class-validator for every DTO, but a value its DTO accepts as sent (AcceptsAsSent) is passed on as it is. */
+function takenAsSent(metadata: ArgumentMetadata, value: unknown): boolean {
+  const check = (metadata.metatype as Partial<AcceptsAsSent> | undefined)?.acceptsAsSent;
+  return metadata.type === 'body' && typeof check === 'function' && check.call(metadata.metatype, value) && !holdsStrippedKey(value);
+}
+
+/** class-validator for every DTO, but a body its DTO accepts as sent (AcceptsAsSent) is handed on as it is. */
 class DtoValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    return acceptedAsSent(metadata.metatype, value) ? Promise.resolve(value) : super.transform(value, metadata);
+    return takenAsSent(metadata, value) ? Promise.resolve(value) : super.transform(value, metadata);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createActor, initialTransition, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode } from 'xstate';
+import { createActor, getStateNodes, initialTransition, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type StateValue } from 'xstate';
 import type { ActorKind, AgentRole } from '../cases/case-kind';
 import { AGENT_ROLES } from '../cases/case-kind';
 import { limitLeftOnTransaction, refundNeedsApproval, soleDeciderOf } from '../approvals/proposal';
@@ -100,9 +100,9 @@ const handledEvents = new WeakMap<AnyStateMachine, Map<string, ReadonlySet<strin
 /**
  * The events that the state nodes active in `value` (the atomic ones and their ancestors) have a
  * transition for: an event none of them names, `can()` refuses, so the view (which lists the
- * allowed events at every answer) asks `can()`, whose guards and transition lookup cost about
- * half a microsecond per event, only about these. Null when a node takes a wildcard (`*`,
- * `prefix.*`): then any event may match, and every one is asked about. Made once per state.
+ * allowed events at every answer) asks `can()`, with its guards and transition lookup, only about
+ * these. Null when a node takes a wildcard (`*`, `prefix.*`), or for a value the machine has no
+ * nodes for: then every event is asked about. Made once per state.
  */
 function eventsHandledIn(machine: AnyStateMachine, value: unknown): ReadonlySet<string> | null {
   let byValue = handledEvents.get(machine);
@@ -110,20 +110,19 @@ function eventsHandledIn(machine: AnyStateMachine, value: unknown): ReadonlySet<
   const key = JSON.stringify(value);
   let handled = byValue.get(key);
   if (handled === undefined) {
-    const events = activeNodesOf(machine.root, value)?.flatMap((node) => node.ownEvents as string[]);
+    const events = activeNodesOf(machine, value)?.flatMap((node) => node.ownEvents as string[]);
     handled = !events || events.some((event) => event.includes('*')) ? null : new Set(events);
     byValue.set(key, handled);
   }
   return handled;
 }
 
-/** A state node and the nodes `value` makes active below it (every region of a parallel state); undefined for a value the machine has no nodes for. */
-function activeNodesOf(node: AnyStateNode | undefined, value: unknown): AnyStateNode[] | undefined {
-  if (!node) return undefined;
-  if (typeof value === 'string') return node.states[value] ? [node, node.states[value]] : undefined;
-  if (!value || typeof value !== 'object') return [node];
-  const below = Object.entries(value).map(([key, child]) => activeNodesOf(node.states[key], child));
-  return below.every((nodes) => nodes !== undefined) ? [node, ...below.flat()] : undefined;
+function activeNodesOf(machine: AnyStateMachine, value: unknown): AnyStateNode[] | undefined {
+  try {
+    return getStateNodes(machine.root, value as StateValue);
+  } catch {
+    return undefined; // a state the machine does not have (XState throws)
+  }
 }
 
 /** Whether a decision alone is within what is left of the sender's limit (any event that is not one is). */
