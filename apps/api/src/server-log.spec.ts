@@ -1,10 +1,10 @@
 import { Readable, Writable } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import pino from 'pino';
 import { ServerLogController } from './server-log';
 
 /** A Fastify server with the API's log controller, its log lines kept. */
-function serverWithLog(): { app: FastifyInstance; lines: Array<Record<string, unknown>> } {
+function serverWithLog() {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
