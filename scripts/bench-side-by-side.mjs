@@ -15,8 +15,9 @@
 // throughput and the floors' ratios are not (each floor runs beside the other build's load).
 //
 // The other commit is checked out once into a worktree under the temporary directory and built
-// there (its node_modules is this checkout's); it is kept for the next comparison (`git worktree
-// remove <dir>` drops it). BENCH_OPEN_SECONDS defaults to 10 here; every other
+// there (its node_modules is this checkout's if their package-lock.json is the same, else its own,
+// installed with `npm ci`); it is kept for the next comparison (`git worktree remove --force <dir>`
+// drops it). BENCH_OPEN_SECONDS defaults to 10 here; every other
 // BENCH_ setting passes through to both.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
@@ -99,7 +100,15 @@ if (!existsSync(join(here, 'dist/test/bench/run.js'))) {
   process.exit(2);
 }
 if (!existsSync(there)) git('worktree', 'add', '--detach', there, sha);
-if (!existsSync(join(there, 'node_modules'))) symlinkSync(join(here, 'node_modules'), join(there, 'node_modules'));
+if (!existsSync(join(there, 'node_modules'))) {
+  // The same dependencies: this checkout's. Others (the filing build still ran on Express): its own.
+  const sameLock = readFileSync(join(there, 'package-lock.json'), 'utf8') === readFileSync(join(here, 'package-lock.json'), 'utf8');
+  if (sameLock) symlinkSync(join(here, 'node_modules'), join(there, 'node_modules'));
+  else {
+    console.log(`installing ${sha}'s own dependencies in ${there} (its package-lock.json differs from this checkout's)`);
+    await run('npm', ['ci', '--no-audit', '--no-fund'], there);
+  }
+}
 console.log(`building ${sha} in ${there}`);
 await run('npx', ['tsc', '-p', 'tsconfig.build.json'], there);
 await run('npx', ['tsc-alias', '-p', 'tsconfig.build.json'], there);
