@@ -12,8 +12,10 @@ describe('Redis loses everything (FLUSHALL) while deadlines are pending', () => 
     // A redis-server of this file's own: FLUSHALL must not touch the test files running beside it.
     const port = await freePort();
     redis = await startRedis(port);
-    // Windows long enough to flush before they fire; the reconciler runs every 500 ms.
-    t = await startTestApp({ DISPUTE_MERCHANT_RESPONSE_SECONDS: '4', RECONCILE_INTERVAL_MS: '500', REDIS_PORT: String(port) });
+    // Windows long enough to flush before they fire, on a loaded machine too (with 4 s, opening and
+    // forwarding the eight disputes and their effects once took longer: every window had fired
+    // before the flush); the reconciler runs every 500 ms.
+    t = await startTestApp({ DISPUTE_MERCHANT_RESPONSE_SECONDS: '10', RECONCILE_INTERVAL_MS: '500', REDIS_PORT: String(port) });
   });
   afterAll(async () => {
     await t?.close();
