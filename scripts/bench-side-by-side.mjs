@@ -14,15 +14,11 @@
 // windows start within seconds of each other. Only CPU per transition or request is compared:
 // throughput and the floors' ratios are not (each floor runs beside the other build's load).
 //
-// The other commit is checked out once into a worktree under the temporary directory and built
-// there (its node_modules is this checkout's if their package-lock.json is the same, else its own,
-// installed with `npm ci`); it is kept for the next comparison (`git worktree remove --force <dir>`
-// drops it). BENCH_OPEN_SECONDS defaults to 10 here; every other
-// BENCH_ setting passes through to both.
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// The other commit is built in a worktree of its own (other-build.mjs). BENCH_OPEN_SECONDS
+// defaults to 10 here; every other BENCH_ setting passes through to both.
+import { existsSync, mkdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { here, otherBuild, runQuietly } from './other-build.mjs';
 
 const alternate = process.argv.includes('--alternate');
 const [ref, pairsArgument = '2'] = process.argv.slice(2).filter((argument) => argument !== '--alternate');
@@ -31,11 +27,6 @@ if (!ref || !Number.isInteger(pairs) || pairs < 1) {
   console.error('usage: node scripts/bench-side-by-side.mjs <commit> [pairs, default 2] [--alternate]');
   process.exit(2);
 }
-
-const here = resolve(import.meta.dirname, '..');
-const git = (...args) => execFileSync('git', args, { cwd: here, encoding: 'utf8' }).trim();
-const sha = git('rev-parse', '--short', `${ref}^{commit}`);
-const there = join(tmpdir(), `bench-base-${sha}`);
 
 /** The rows compared, as the benchmark names them. */
 const COMPARED = [
@@ -60,24 +51,8 @@ const EARLIER_NAMES = { 'API main-thread CPU / transition, no SLA': 'API main-th
 /** A benchmark's run in `dir`; the artifact an earlier run left there goes first, so it cannot be read as this run's. */
 function runBenchmark(dir) {
   rmSync(join(dir, 'test-artifacts', 'bench-case-engine.json'), { force: true });
-  return run('node', ['dist/test/bench/run.js'], dir, true);
-}
-
-function run(command, args, cwd, logFile) {
-  return new Promise((resolvePromise, reject) => {
-    const env = { ...process.env, BENCH_ONLY: 'case-engine', BENCH_OPEN_SECONDS: process.env.BENCH_OPEN_SECONDS ?? '10' };
-    const child = spawn(command, args, { cwd, env, stdio: logFile ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
-    const output = [];
-    child.stdout?.on('data', (chunk) => output.push(chunk));
-    child.stderr?.on('data', (chunk) => output.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) return resolvePromise(Buffer.concat(output).toString());
-      // The benchmark's own output says why it could not measure.
-      process.stderr.write(Buffer.concat(output));
-      reject(new Error(`${command} ${args.join(' ')} in ${cwd} exited with ${code}`));
-    });
-  });
+  const env = { ...process.env, BENCH_ONLY: 'case-engine', BENCH_OPEN_SECONDS: process.env.BENCH_OPEN_SECONDS ?? '10' };
+  return runQuietly('node', ['dist/test/bench/run.js'], dir, env);
 }
 
 function rowsOf(file) {
@@ -99,19 +74,7 @@ if (!existsSync(join(here, 'dist/test/bench/run.js'))) {
   console.error('dist/test/bench/run.js is missing: run `npm run build` first');
   process.exit(2);
 }
-if (!existsSync(there)) git('worktree', 'add', '--detach', there, sha);
-if (!existsSync(join(there, 'node_modules'))) {
-  // The same dependencies: this checkout's. Others (the filing build still ran on Express): its own.
-  const sameLock = readFileSync(join(there, 'package-lock.json'), 'utf8') === readFileSync(join(here, 'package-lock.json'), 'utf8');
-  if (sameLock) symlinkSync(join(here, 'node_modules'), join(there, 'node_modules'));
-  else {
-    console.log(`installing ${sha}'s own dependencies in ${there} (its package-lock.json differs from this checkout's)`);
-    await run('npm', ['ci', '--no-audit', '--no-fund'], there);
-  }
-}
-console.log(`building ${sha} in ${there}`);
-await run('npx', ['tsc', '-p', 'tsconfig.build.json'], there);
-await run('npx', ['tsc-alias', '-p', 'tsconfig.build.json'], there);
+const { sha, dir: there } = await otherBuild(ref);
 
 const results = join(here, 'test-artifacts', 'side-by-side');
 mkdirSync(results, { recursive: true });
