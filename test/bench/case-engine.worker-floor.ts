@@ -75,7 +75,8 @@ export async function measureWorkerFloor(config: AppConfig, ratePerSecond: numbe
     for (let index = 0; index < notifications; index += 1) {
       const dueIn = started + (index * 1000) / ratePerSecond - performance.now();
       if (dueIn > 1) await new Promise((resolve) => setTimeout(resolve, dueIn));
-      adds.push(window.offer([randomUUID()]));
+      const sending = window.offer([randomUUID()]);
+      if (sending) adds.push(sending);
     }
     await Promise.all(adds);
     await window.close();

@@ -1,4 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RequestContext, TransactionContext } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { currentRequestId, withRequestContext } from '@app/observability';
 import { ormOptions } from './orm-options';
 import { withOrmRequestContext } from './request-context';
 
@@ -56,5 +59,27 @@ describe('withOrmRequestContext', () => {
     expect(() => orm.em.getContext()).toThrow(/global EntityManager/);
     const inside = await withOrmRequestContext(orm.em, async () => orm.em.getContext());
     expect(inside.global).toBeFalsy();
+  });
+
+  it("keeps MikroORM's request and transaction contexts in slots of the process's one storage, beside the request id", async () => {
+    // Every AsyncLocalStorage in use costs every promise some work (context-slots.ts): MikroORM's two public ones are not.
+    for (const context of [RequestContext, TransactionContext]) {
+      expect((context as unknown as { storage: unknown }).storage).not.toBeInstanceOf(AsyncLocalStorage);
+    }
+    const seen = await withRequestContext({ requestId: 'req-1' }, () =>
+      withOrmRequestContext(orm.em, async () => {
+        const requestFork = orm.em.getContext();
+        const transactionFork = requestFork.fork();
+        const inTransaction = await TransactionContext.create(transactionFork, async () => {
+          await new Promise((resolve) => setImmediate(resolve));
+          return { em: orm.em.getContext(), requestId: currentRequestId() };
+        });
+        return { requestFork, transactionFork, inTransaction, afterTransaction: orm.em.getContext(), requestId: currentRequestId() };
+      }),
+    );
+    expect(seen.inTransaction).toEqual({ em: seen.transactionFork, requestId: 'req-1' });
+    expect(seen.afterTransaction).toBe(seen.requestFork);
+    expect(seen.requestId).toBe('req-1');
+    expect(currentRequestId()).toBeUndefined();
   });
 });

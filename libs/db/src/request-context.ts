@@ -1,5 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { RequestContext, type EntityManager } from '@mikro-orm/core';
+import { RequestContext, TransactionContext, type EntityManager } from '@mikro-orm/core';
+import { contextSlot } from '@app/observability';
 
 /**
  * The request's EntityManager, forked the first time the request asks for it rather than when it
@@ -35,12 +36,20 @@ class ForkOnFirstUse extends Map<string, EntityManager> {
 }
 
 /**
- * MikroORM keeps its request contexts in a static AsyncLocalStorage it does not export; its only
- * public way in (`RequestContext.create`) forks at once. The version is pinned exactly
- * (package.json), and request-context.spec.ts fails if this storage stops being the one
- * `em.getContext()` reads.
+ * MikroORM keeps its request and transaction contexts each in an AsyncLocalStorage of its own, a
+ * static field of the class, used through `run` and `getStore` (and `enterWith` by
+ * `RequestContext.enter`). They become slots of the process's one storage (context-slots.ts), set
+ * when this module loads, before any context is entered: every storage in use costs every promise
+ * of the process some work on Node 20 and 22. Its two other storages (raw query fragments, the unit
+ * of work's flush) are private. The request context's only public way in (`RequestContext.create`)
+ * forks at once, hence `withOrmRequestContext`. The version is pinned exactly (package.json), and
+ * request-context.spec.ts fails if these stop being the storages `em.getContext()` and
+ * `em.transactional()` use.
  */
-const requestContexts = (RequestContext as unknown as { storage: AsyncLocalStorage<RequestContext> }).storage;
+type WithStorage<T> = { storage: AsyncLocalStorage<T> };
+(RequestContext as unknown as WithStorage<RequestContext>).storage = contextSlot<RequestContext>() as unknown as AsyncLocalStorage<RequestContext>;
+(TransactionContext as unknown as WithStorage<TransactionContext>).storage = contextSlot<TransactionContext>() as unknown as AsyncLocalStorage<TransactionContext>;
+const requestContexts = (RequestContext as unknown as WithStorage<RequestContext>).storage;
 
 /** Runs `work` (a request's handling) in a request context whose fork of `em` is made on first use. */
 export function withOrmRequestContext<T>(em: EntityManager, work: () => T): T {

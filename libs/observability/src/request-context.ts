@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Logger as PinoInstance } from 'pino';
+import { contextSlot } from './context-slots';
 
 /** The header a caller may name its request with, and the API answers with. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -34,7 +34,7 @@ export interface RequestContext {
 }
 
 /**
- * One AsyncLocalStorage for the request context, ours rather than nestjs-pino's: the request id is
+ * One slot of the process's storage (context-slots.ts) for the request context, ours rather than nestjs-pino's: the request id is
  * not only for logs. Use cases deep in libs/cases write it on outbox rows, and whatever enqueues a
  * job (post-commit dispatch, webhook and notification schedulers) puts it in the job's data, so a
  * job run by the worker opens the same context again and everything it writes and enqueues carries
@@ -43,7 +43,7 @@ export interface RequestContext {
  * by its Express middleware (this API runs on Fastify) and never in a worker; its logger reads this
  * context instead (logger.ts).
  */
-const storage = new AsyncLocalStorage<RequestContext>();
+const storage = contextSlot<RequestContext>();
 
 /** Runs `work` with this request (or job) context; everything it awaits or starts inherits it. */
 export function withRequestContext<T>(context: { requestId?: string; bindings?: Record<string, unknown> }, work: () => T): T {

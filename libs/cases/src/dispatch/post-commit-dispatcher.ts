@@ -32,6 +32,7 @@ export interface CommittedWork {
 export class PostCommitDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PostCommitDispatcher.name);
   private readonly notifications: SendWindow<EffectJobData>;
+  private clients?: ReadonlyArray<{ status: string }>;
 
   constructor(
     @InjectQueue(QUEUES.deadlines) private readonly deadlines: Queue,
@@ -67,19 +68,31 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
    * in memory for the whole outage, and the reconciler has the rows anyway.
    */
   async dispatch(work: CommittedWork): Promise<void> {
-    if (!(await this.redisConnected())) {
+    const now = this.clock.now();
+    const horizonMs = this.config.workers.deadlineJobHorizonMs;
+    const deadlinesDue = withinJobHorizon(work.deadlineJobs?.add ?? [], now, horizonMs);
+    // Removing a job is only tidiness: a cancelled deadline's job that still fires finds its row
+    // cancelled and does nothing. One beyond the horizon has no job to remove (most cancelled SLA alarms).
+    const jobsToRemove = withinJobHorizon(work.deadlineJobs?.remove ?? [], now, horizonMs);
+    // Nothing for Redis (deadlines beyond the horizon, no outbox row): no check, no wait.
+    if (deadlinesDue.length === 0 && jobsToRemove.length === 0 && work.outbox.length === 0) return;
+    const connected = this.redisConnected();
+    if (!(typeof connected === 'boolean' ? connected : await connected)) {
       this.logger.warn('Redis is not connected: the committed rows wait in PostgreSQL for the reconciler');
       return;
     }
     const batched = (row: OutboxEntity) => this.config.workers.effectBatchWindowMs > 0 && BATCHED_EFFECT_TYPES.has(row.type);
-    const enqueued = Promise.all([
-      this.enqueueDeadlines(work.deadlineJobs?.add ?? []).catch((error) => this.logger.warn(`deadline enqueue deferred to reconciler: ${error}`)),
-      this.removeDeadlineJobs(work.deadlineJobs?.remove ?? []).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)),
-      this.enqueueEffects(work.outbox.filter((row) => !batched(row))).catch((error) => this.logger.warn(`outbox relay deferred: ${error}`)),
-      // Its own catch (in the window's send) logs a failure; waited for only when it goes at once.
-      this.notifications.offer(work.outbox.filter(batched).map(effectJobData)),
-    ]);
-    if (!(await finishedWithin(enqueued, this.config.workers.dispatchWaitMs)))
+    const alone = work.outbox.filter((row) => !batched(row));
+    // Only the steps with something to send: each is a promise (and its work) the answer waits for.
+    const sending: Array<Promise<unknown>> = [];
+    if (deadlinesDue.length > 0) sending.push(this.addDeadlineJobs(deadlinesDue, now).catch((error) => this.logger.warn(`deadline enqueue deferred to reconciler: ${error}`)));
+    if (jobsToRemove.length > 0) sending.push(this.removeDeadlineJobs(jobsToRemove).catch((error) => this.logger.warn(`stale deadline jobs left (harmless): ${error}`)));
+    if (alone.length > 0) sending.push(this.enqueueEffects(alone).catch((error) => this.logger.warn(`outbox relay deferred: ${error}`)));
+    // Its own catch (in the window's send) logs a failure; waited for only when it goes at once.
+    const offered = this.notifications.offer(work.outbox.filter(batched).map(effectJobData));
+    if (offered) sending.push(offered);
+    if (sending.length === 0) return;
+    if (!(await finishedWithin(sending.length === 1 ? sending[0]! : Promise.all(sending), this.config.workers.dispatchWaitMs)))
       this.logger.warn(`Redis did not take the jobs within ${this.config.workers.dispatchWaitMs} ms; answering anyway (the reconciler relays them)`);
   }
 
@@ -92,7 +105,11 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
   async enqueueDeadlines(deadlines: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>): Promise<void> {
     const now = this.clock.now();
     const due = withinJobHorizon(deadlines, now, this.config.workers.deadlineJobHorizonMs);
-    if (due.length === 0) return;
+    if (due.length > 0) await this.addDeadlineJobs(due, now);
+  }
+
+  /** Jobs for deadlines already known to be within the horizon. */
+  private async addDeadlineJobs(due: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'caseId' | 'dueAt'>>, now: Date): Promise<void> {
     const origin = jobOrigin();
     await addJobs(
       this.deadlines,
@@ -166,15 +183,17 @@ export class PostCommitDispatcher implements BeforeApplicationShutdown {
     await addJobs(this.effects, jobs);
   }
 
-  private async redisConnected(): Promise<boolean> {
-    const clients = await Promise.all([this.deadlines.client, this.effects.client]);
-    return clients.every((client) => client.status === 'ready');
+  /**
+   * Whether both queues' Redis connections are up: a promise until they first connect, then known
+   * at once (each queue keeps its ioredis client for its life; ioredis reconnects that client).
+   */
+  private redisConnected(): boolean | Promise<boolean> {
+    const ready = (clients: ReadonlyArray<{ status: string }>) => clients.every((client) => client.status === 'ready');
+    if (this.clients) return ready(this.clients);
+    return Promise.all([this.deadlines.client, this.effects.client]).then((clients) => ready((this.clients = clients)));
   }
 
-  private async removeDeadlineJobs(deadlines: ReadonlyArray<Pick<DeadlineEntity, 'id' | 'dueAt'>>): Promise<void> {
-    // Only tidiness: a cancelled deadline's job that still fires finds its row cancelled and does
-    // nothing. One beyond the horizon has no job to remove (most cancelled SLA alarms).
-    const withJobs = withinJobHorizon(deadlines, this.clock.now(), this.config.workers.deadlineJobHorizonMs);
+  private async removeDeadlineJobs(withJobs: ReadonlyArray<Pick<DeadlineEntity, 'id'>>): Promise<void> {
     await Promise.all(withJobs.map((deadline) => this.deadlines.remove(jobIds.deadline(deadline.id))));
   }
 }

@@ -23,11 +23,11 @@ export class SendWindow<T> {
   ) {}
 
   /**
-   * Resolves when `items` are sent if they go at once (nothing sent within the window, no window,
-   * or the window closed), and at once if they wait for the window's end.
+   * The send of `items` if they go at once (nothing sent within the window, no window, or the
+   * window closed); undefined if they wait for the window's end, or there are none.
    */
-  offer(items: readonly T[]): Promise<void> {
-    if (items.length === 0) return Promise.resolve();
+  offer(items: readonly T[]): Promise<void> | undefined {
+    if (items.length === 0) return undefined;
     const now = this.now();
     if (this.windowMs === 0 || this.closed || (this.timer === undefined && now - this.lastSentAt >= this.windowMs)) {
       this.lastSentAt = now;
@@ -36,10 +36,10 @@ export class SendWindow<T> {
     this.waiting.push(...items);
     if (this.waiting.length >= this.maxItems) {
       void this.flush();
-      return Promise.resolve();
+      return undefined;
     }
     this.timer ??= setTimeout(() => void this.flush(), Math.max(0, this.lastSentAt + this.windowMs - now));
-    return Promise.resolve();
+    return undefined;
   }
 
   /** How many items wait for their window's end. */
