@@ -53,7 +53,10 @@ const option = (name, fallback) => {
 };
 const textOption = (name) => {
   const index = args.indexOf(name);
-  return index < 0 ? undefined : args[index + 1];
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('--')) usage(`${name} takes a value`);
+  return value;
 };
 function usage(problem) {
   console.error(`${problem}\nusage: node scripts/bench-instructions.mjs [commit] [--repeat N] [--transitions N] [--warmup N] [--clients N] [--sla] [--keep DIR]`);
@@ -124,7 +127,11 @@ async function measure(dir, sideName, round, settings) {
   );
   const stderr = [];
   child.stderr.on('data', (chunk) => stderr.push(chunk));
-  const exited = new Promise((resolve) => child.on('close', resolve));
+  const exited = new Promise((resolve) => {
+    child.on('close', resolve);
+    // valgrind missing: spawn fails, and 'close' follows.
+    child.on('error', (error) => stderr.push(Buffer.from(`${error.message}\n`)));
+  });
   try {
     const ready = await readyLine(child, exited, stderr);
     const agent = new Agent({ keepAlive: true, maxSockets: settings.clients });
@@ -149,7 +156,8 @@ async function measure(dir, sideName, round, settings) {
     if (settings.keep) {
       cpSync(out, join(settings.keep, `${sideName}-${round}`), { recursive: true });
       // Where V8 put each compiled function (node's --perf-basic-prof): callgrind names JIT code by its address only.
-      const map = join(tmpdir(), `perf-${child.pid}.map`);
+      // V8 writes it to /tmp, whatever TMPDIR says.
+      const map = `/tmp/perf-${child.pid}.map`;
       if (existsSync(map)) cpSync(map, join(settings.keep, `${sideName}-${round}`, `perf-${child.pid}.map`));
       rmSync(map, { force: true });
     }
@@ -163,7 +171,11 @@ async function readyLine(child, exited, stderr) {
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       buffered += chunk;
-      const line = buffered.split('\n').find((candidate) => candidate.startsWith('{"ready"'));
+      // Whole lines only: the ready line is several kilobytes and may come in pieces.
+      const line = buffered
+        .split('\n')
+        .slice(0, -1)
+        .find((candidate) => candidate.startsWith('{"ready"'));
       if (line) resolve(JSON.parse(line).ready);
     });
     void exited.then((code) => reject(new Error(`the app exited (${code}) before it was ready:\n${Buffer.concat(stderr).toString().slice(-3000)}`)));
@@ -213,7 +225,8 @@ function countsIn(out) {
     .map((file) => {
       const text = readFileSync(join(out, file), 'utf8');
       const total = /^totals: (\d+)/m.exec(text);
-      return { thread: Number(file.split('-').pop()), instructions: total ? Number(total[1]) : 0 };
+      if (!total) throw new Error(`no totals line in ${join(out, file)}: not a callgrind file this script knows`);
+      return { thread: Number(file.split('-').pop()), instructions: Number(total[1]) };
     });
   const main = totals.find((entry) => entry.thread === 1);
   if (!main) throw new Error(`callgrind wrote no file for the main thread in ${out}`);
@@ -228,9 +241,21 @@ function countsIn(out) {
 async function serve(dir, sla, cases) {
   const require = createRequire(join(dir, 'package.json'));
   const { startBenchApp } = require('./dist/test/bench/support/bench-app.js');
+  const bench = await startBenchApp({ env: { DATABASE_POOL_MAX: '32' }, workers: 'separate-process' });
+  try {
+    console.log(JSON.stringify({ ready: await seed(bench, require, dir, sla, cases) }));
+  } catch (error) {
+    // Nothing left behind: the app removes its database and Redis keys as it closes.
+    await bench.close();
+    throw error;
+  }
+  // The driver's SIGINT ends it: the benchmark app's own handler removes its database and Redis keys.
+  setInterval(() => undefined, 60_000);
+}
+
+async function seed(bench, require, dir, sla, cases) {
   const { OpenCase, SendCaseEvent } = require('./dist/libs/cases/src/index.js');
   const { CreateMerchant, CreateApiKey } = require('./dist/libs/merchants/src/index.js');
-  const bench = await startBenchApp({ env: { DATABASE_POOL_MAX: '32' }, workers: 'separate-process' });
   if (sla) {
     const { ensureSlaDefaults } = require('./dist/libs/db/src/index.js');
     const { SlaCatalogue } = require('./dist/libs/sla/src/index.js');
@@ -269,10 +294,8 @@ async function serve(dir, sla, cases) {
     }
     seeded.push({ id, version, state: 'investigation.reviewing' });
   }
-  await bench.waitForEffectsIdle(60_000);
-  console.log(JSON.stringify({ ready: { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, cases: seeded } }));
-  // The driver's SIGINT ends it: the benchmark app's own handler removes its database and Redis keys.
-  setInterval(() => undefined, 60_000);
+  if (!(await bench.waitForEffectsIdle(60_000))) throw new Error("the effect workers were still busy with the seeding's notifications after 60 s");
+  return { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, cases: seeded };
 }
 
 if (args[0] === '--serve') await serve(args[1], args.includes('--sla'), option('cases', 64));

@@ -494,7 +494,7 @@ function buildReport(input: {
     `${config.cases} open cases, each with a running SLA resolution clock and one pending breach alarm (kind 'sla') due in 1 h … 7 days; ` +
       'cases, clocks and deadline rows are bulk-inserted with SQL (not measured).',
     `Scheduling: the same ${config.cases} rows (id, case id, due time) in memory, in batches of ${config.batch} one after the other, ` +
-      'through PostCommitDispatcher.enqueueDeadlines (the commit path; the reconciler calls it with the same batches) and through a ' +
+      "through PostCommitDispatcher.enqueueDeadlines (the reconciler's path, with the same batches; a commit adds its jobs the same way after the same horizon filter) and through a " +
       `raw Queue#addBulk (same job name, payload {deadlineId, caseId}, same delays, BullMQ default options and ids) on a prefix of the same length. ` +
       "Raw ran first. The app's in-process workers were running (as in production); the raw queue had none.",
     `Bytes: sum of MEMORY USAGE <key> SAMPLES 0 over every key of each side's deadlines queue, after minus before, per job. ` +

@@ -86,4 +86,11 @@ describe('contextSlot', () => {
     });
     expect(fromStorage).toBe('entered');
   });
+
+  it("ends another slot's enterWith made inside a run with that run (the one difference from storages of their own, context-slots.ts)", () => {
+    const outer = contextSlot<string>();
+    const entered = contextSlot<string>();
+    outer.run('outer', () => entered.enterWith('inside'));
+    expect(entered.getStore()).toBeUndefined();
+  });
 });
