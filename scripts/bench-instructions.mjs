@@ -36,11 +36,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { here, otherBuild } from './other-build.mjs';
 
-/** The case-engine benchmark's loop (test/bench/case-engine.scenario.ts), by the state the case is in. */
-const LOOP_EVENTS = {
-  'investigation.reviewing': { type: 'REQUEST_CUSTOMER_INFO', payload: { question: 'Please send a photo of the parcel label' } },
-  'investigation.awaitingCustomerInfo': { type: 'CUSTOMER_INFO_PROVIDED', payload: { summary: 'Photo of the label uploaded' } },
-};
+/** The case-engine benchmark's loop of events, by the state the case is in: this checkout's, sent to either build. */
+const SCENARIO = join(here, 'dist/test/bench/case-engine.scenario.js');
+if (!existsSync(SCENARIO)) {
+  console.error(`${SCENARIO} is missing: run \`npm run build\` first`);
+  process.exit(2);
+}
+const { LOOP_EVENTS, REVIEWING } = createRequire(import.meta.url)(SCENARIO);
 const SEEDED_MERCHANTS = 50;
 
 const args = process.argv.slice(2);
@@ -52,10 +54,10 @@ const option = (name, fallback) => {
   return value;
 };
 const textOption = (name) => {
-  const index = args.indexOf(name);
+  const index = args.indexOf(`--${name}`);
   if (index < 0) return undefined;
   const value = args[index + 1];
-  if (value === undefined || value.startsWith('--')) usage(`${name} takes a value`);
+  if (value === undefined || value.startsWith('--')) usage(`--${name} takes a value`);
   return value;
 };
 function usage(problem) {
@@ -73,7 +75,7 @@ async function compare() {
     warmup: option('warmup', 3000),
     clients: option('clients', 8),
     sla: args.includes('--sla'),
-    keep: textOption('--keep'),
+    keep: textOption('keep'),
   };
   if (positional.length > 1) usage(`one commit at most, not ${positional.join(' ')}`);
   const sides = [];
@@ -292,7 +294,7 @@ async function seed(bench, require, dir, sla, cases) {
     for (const event of [{ type: 'FORWARD_TO_MERCHANT' }, { type: 'MERCHANT_CONTEST', summary: 'Courier tracking shows delivery on 3 May' }]) {
       version = (await bench.inRequestContext(() => bench.get(SendCaseEvent).execute({ caseId: id, event, expectedVersion: version }, actor))).version;
     }
-    seeded.push({ id, version, state: 'investigation.reviewing' });
+    seeded.push({ id, version, state: REVIEWING });
   }
   if (!(await bench.waitForEffectsIdle(60_000))) throw new Error("the effect workers were still busy with the seeding's notifications after 60 s");
   return { baseUrl: bench.baseUrl.toString(), authorization: bench.authorization, cases: seeded };
