@@ -209,6 +209,15 @@ describe('SLA and merchant configuration for admins', () => {
         .expect(201);
       await t.http.post(`/v1/cases/${body.id}/events`).set('Authorization', t.auth).send({ type: 'FORWARD_TO_MERCHANT', expectedVersion: 1 }).expect(200);
       await waitFor('the delivery to be accepted', async () => receiver.accepted().length >= 1, 20_000);
+      // The worker records the attempt after the receiver has answered: on a busy machine the row can still read pending here.
+      await waitFor(
+        'the delivery attempt to be recorded',
+        async () => {
+          const listed = await t.http.get(`/v1/admin/merchants/${merchant.id}/webhook-deliveries?endpoint_id=${endpointId}`).set('Authorization', t.auth);
+          return (listed.body.data as Array<{ status: string }> | undefined)?.some((delivery) => delivery.status !== 'pending') ?? false;
+        },
+        20_000,
+      );
     });
     afterAll(() => receiver?.close());
 
